@@ -1,0 +1,40 @@
+package org.tensorscope.cli.internal;
+
+import java.io.PrintWriter;
+
+import org.eclipse.equinox.app.IApplication;
+import org.eclipse.equinox.app.IApplicationContext;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+
+import picocli.CommandLine;
+
+/**
+ * The headless {@code tensorscope} application: parses the command line and returns its exit code.
+ */
+public class CliApplication implements IApplication {
+
+    @Override
+    public Object start(IApplicationContext context) {
+        String[] args = (String[]) context.getArguments().getOrDefault(IApplicationContext.APPLICATION_ARGS,
+                new String[0]);
+        BundleContext bundleContext = FrameworkUtil.getBundle(CliApplication.class).getBundleContext();
+        try (Contributions contributions = new Contributions(bundleContext)) {
+            return run(contributions, args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        }
+    }
+
+    /** Runs one command line; separate from {@link #start} so tests can call it. */
+    public static int run(Contributions contributions, String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine commandLine = new CommandLine(new TensorscopeCommand(), new CommandFactory(contributions));
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setExecutionExceptionHandler(new UserErrorHandler());
+        return commandLine.execute(args);
+    }
+
+    @Override
+    public void stop() {
+        // commands finish on their own; nothing holds the framework open
+    }
+}

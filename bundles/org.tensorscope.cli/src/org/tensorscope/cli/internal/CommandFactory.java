@@ -1,0 +1,23 @@
+package org.tensorscope.cli.internal;
+
+import picocli.CommandLine;
+
+/**
+ * Creates commands with the contributions they need.
+ */
+final class CommandFactory implements CommandLine.IFactory {
+
+    private final Contributions contributions;
+
+    CommandFactory(Contributions contributions) {
+        this.contributions = contributions;
+    }
+
+    @Override
+    public <K> K create(Class<K> type) throws Exception {
+        if (type == VersionCommand.class) {
+            return type.cast(new VersionCommand(contributions));
+        }
+        return CommandLine.defaultFactory().create(type);
+    }
+}

@@ -1,0 +1,26 @@
+package org.tensorscope.cli.internal;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The top-level {@code tensorscope} command; it only dispatches to subcommands.
+ */
+@Command(name = "tensorscope", mixinStandardHelpOptions = false,
+        description = "Open trained neural networks, run them and find where NaN and infinity start.",
+        subcommands = { VersionCommand.class, picocli.CommandLine.HelpCommand.class })
+public class TensorscopeCommand implements Runnable {
+
+    /** Exit code of a wrong command line or an unreadable model. */
+    public static final int EXIT_USAGE = 2;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing a command, e.g. 'version'.");
+    }
+}

@@ -1,0 +1,70 @@
+package org.tensorscope.core.model;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a loader found in a model file: ops in a topological order, weights and signatures.
+ * Immutable and free of framework types.
+ */
+public final class ModelGraph {
+
+    private final Path source;
+    private final String format;
+    private final List<OpNode> ops;
+    private final Map<String, OpNode> opsByName;
+    private final List<Signature> signatures;
+    private final List<WeightInfo> weights;
+
+    public ModelGraph(Path source, String format, List<OpNode> topologicalOps, List<Signature> signatures,
+            List<WeightInfo> weights) {
+        this.source = source;
+        this.format = format;
+        this.ops = List.copyOf(topologicalOps);
+        this.signatures = List.copyOf(signatures);
+        this.weights = List.copyOf(weights);
+        Map<String, OpNode> byName = new LinkedHashMap<>();
+        for (OpNode op : ops) {
+            byName.put(op.name(), op);
+        }
+        this.opsByName = java.util.Collections.unmodifiableMap(byName);
+    }
+
+    public Path source() {
+        return source;
+    }
+
+    /** Format as users name it, e.g. "TensorFlow SavedModel". */
+    public String format() {
+        return format;
+    }
+
+    /** Every op, each after all the ops it reads from. */
+    public List<OpNode> ops() {
+        return ops;
+    }
+
+    public Optional<OpNode> op(String name) {
+        return Optional.ofNullable(opsByName.get(name));
+    }
+
+    public List<Signature> signatures() {
+        return signatures;
+    }
+
+    public Optional<Signature> signature(String key) {
+        return signatures.stream().filter(s -> s.key().equals(key)).findFirst();
+    }
+
+    /** The signature used when none is named: "serving_default", else the first. */
+    public Optional<Signature> defaultSignature() {
+        return signature(Signature.DEFAULT_KEY).or(() -> signatures.stream().findFirst());
+    }
+
+    public List<WeightInfo> weights() {
+        return weights;
+    }
+}

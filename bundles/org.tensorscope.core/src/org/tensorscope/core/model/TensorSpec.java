@@ -1,0 +1,27 @@
+package org.tensorscope.core.model;
+
+import java.util.Objects;
+
+/**
+ * A tensor of a graph: its name ("op:index"), element type and static shape.
+ */
+public record TensorSpec(String name, DType dtype, Shape shape) {
+
+    public TensorSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(dtype, "dtype");
+        Objects.requireNonNull(shape, "shape");
+    }
+
+    /** The name of the op producing this tensor. */
+    public String opName() {
+        int colon = name.lastIndexOf(':');
+        return colon < 0 ? name : name.substring(0, colon);
+    }
+
+    /** The output index of this tensor on its op. */
+    public int outputIndex() {
+        int colon = name.lastIndexOf(':');
+        return colon < 0 ? 0 : Integer.parseInt(name.substring(colon + 1));
+    }
+}

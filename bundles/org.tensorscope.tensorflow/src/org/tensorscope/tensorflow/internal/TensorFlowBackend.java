@@ -1,0 +1,26 @@
+package org.tensorscope.tensorflow.internal;
+
+import org.osgi.service.component.annotations.Component;
+import org.tensorscope.core.Tensorscope;
+import org.tensorscope.core.service.BackendException;
+import org.tensorscope.core.service.BackendInfo;
+import org.tensorscope.core.service.InferenceBackend;
+
+/**
+ * Runs models with TensorFlow Java, on CPU or, when TensorFlow sees one, a GPU.
+ */
+@Component(service = InferenceBackend.class, property = Tensorscope.PROP_DISPLAY_NAME + "=TensorFlow")
+public class TensorFlowBackend implements InferenceBackend {
+
+    public static final String ID = "tensorflow";
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public BackendInfo describe() throws BackendException {
+        return TensorFlowRuntime.describe();
+    }
+}
