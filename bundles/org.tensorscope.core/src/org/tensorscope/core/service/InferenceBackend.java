@@ -13,4 +13,12 @@ public interface InferenceBackend {
 
     /** The framework version and the devices it sees. Loads the framework on first call. */
     BackendInfo describe() throws BackendException;
+
+    /** Whether this backend can run a model loaded by the given loader. */
+    default boolean canRun(LoadedModel model) {
+        return id().equals(model.backendId());
+    }
+
+    /** Prepares a model for running on a device; falls back to the CPU when the device is missing. */
+    InferenceSession open(LoadedModel model, Device device) throws BackendException;
 }

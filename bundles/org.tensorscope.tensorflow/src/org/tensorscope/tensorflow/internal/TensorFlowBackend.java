@@ -4,6 +4,9 @@ import org.osgi.service.component.annotations.Component;
 import org.tensorscope.core.Tensorscope;
 import org.tensorscope.core.service.BackendException;
 import org.tensorscope.core.service.BackendInfo;
+import org.tensorscope.core.service.Device;
+import org.tensorscope.core.service.InferenceSession;
+import org.tensorscope.core.service.LoadedModel;
 import org.tensorscope.core.service.InferenceBackend;
 
 /**
@@ -22,5 +25,10 @@ public class TensorFlowBackend implements InferenceBackend {
     @Override
     public BackendInfo describe() throws BackendException {
         return TensorFlowRuntime.describe();
+    }
+
+    @Override
+    public InferenceSession open(LoadedModel model, Device device) throws BackendException {
+        throw new BackendException("Running models with TensorFlow is not available in this build yet.");
     }
 }
