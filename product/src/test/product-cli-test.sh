@@ -17,6 +17,10 @@ grep -Eq 'devices: .*CPU:0' "$out" || fail "no CPU:0 device in: $(cat "$out")"
 
 version_line=$(head -n 1 "$out")
 
+# no bundle may fail to resolve or start: Equinox logs that as an error entry
+errors=$(cat "$product"/configuration/*.log 2>/dev/null | grep -A2 '^!ENTRY .* 4 ' || true)
+[ -z "$errors" ] || fail "errors in the product's log: $errors"
+
 "$product/tensorscope" version --no-such-option >"$out" 2>"$err"
 code=$?
 [ "$code" -eq 2 ] || fail "an unknown option exited with $code, expected 2"

@@ -15,9 +15,10 @@ package org.tensorscope.core.trace;
  * @param max      largest finite value (NaN when there is none or the mode does not compute it)
  * @param mean     mean of the finite values (NaN when there is none or the mode does not compute it)
  * @param micros   time the op took in microseconds, -1 when not measured
+ * @param zeroCount elements equal to zero, -1 when the mode does not count them
  */
 public record TensorHealth(String tensor, String opType, String device, long elements, long nanCount,
-        long negInfCount, long posInfCount, double min, double max, double mean, long micros) {
+        long negInfCount, long posInfCount, double min, double max, double mean, long micros, long zeroCount) {
 
     public String opName() {
         int colon = tensor.lastIndexOf(':');
@@ -38,6 +39,11 @@ public record TensorHealth(String tensor, String opType, String device, long ele
 
     public boolean hasInf() {
         return negInfCount + posInfCount > 0;
+    }
+
+    /** The fraction of elements equal to zero, NaN when not counted. */
+    public double zeroFraction() {
+        return zeroCount < 0 || elements <= 0 ? Double.NaN : (double) zeroCount / elements;
     }
 
     /** max(|min|, |max|) over finite values, NaN when unknown. */

@@ -7,6 +7,7 @@ import org.tensorscope.core.service.BackendInfo;
 import org.tensorscope.core.service.Device;
 import org.tensorscope.core.service.InferenceSession;
 import org.tensorscope.core.service.LoadedModel;
+import org.tensorscope.tensorflow.internal.run.TfSession;
 import org.tensorscope.core.service.InferenceBackend;
 
 /**
@@ -29,6 +30,10 @@ public class TensorFlowBackend implements InferenceBackend {
 
     @Override
     public InferenceSession open(LoadedModel model, Device device) throws BackendException {
-        throw new BackendException("Running models with TensorFlow is not available in this build yet.");
+        if (!(model instanceof TfModel tfModel)) {
+            throw new BackendException("TensorFlow cannot run " + model.graph().source() + ": it was not read by a TensorFlow loader");
+        }
+        boolean gpuVisible = describe().hasGpu();
+        return new TfSession(tfModel.graph(), tfModel.frozenGraph(), device, gpuVisible);
     }
 }

@@ -5,16 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
+import org.eclipse.core.commands.Command;
+import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.ui.IViewPart;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.IWorkbenchWindow;
 import org.eclipse.ui.PlatformUI;
-import org.eclipse.ui.handlers.IHandlerService;
+import org.eclipse.ui.commands.ICommandService;
 import org.junit.jupiter.api.Test;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.FrameworkUtil;
 import org.tensorscope.ui.TensorscopeViews;
 import org.tensorscope.ui.internal.AboutTensorscopeDialog;
 import org.tensorscope.ui.internal.ModelDebuggingPerspective;
@@ -41,35 +47,51 @@ class WorkbenchTest {
     }
 
     @Test
-    void aboutDialogNamesTensorscopeAndTensorFlow2180() throws Exception {
+    void everyBundleResolves() {
+        Bundle[] bundles = FrameworkUtil.getBundle(WorkbenchTest.class).getBundleContext().getBundles();
+        List<String> unresolved = Arrays.stream(bundles)
+                .filter(b -> b.getState() == Bundle.INSTALLED)
+                .map(b -> b.getSymbolicName() + " " + b.getVersion())
+                .toList();
+        assertEquals(List.of(), unresolved);
+    }
+
+    @Test
+    void helpMenuOffersAboutTensorscopeAndInstallNewSoftware() {
+        ICommandService commands = PlatformUI.getWorkbench().getService(ICommandService.class);
+        Command about = commands.getCommand("org.tensorscope.ui.commands.about");
+        assertTrue(about.isDefined() && about.isHandled(), "About Tensorscope has no handler");
+        Command install = commands.getCommand("org.eclipse.equinox.p2.ui.sdk.install");
+        assertTrue(install.isDefined() && install.isHandled(), "p2's Install New Software is missing");
+        Shell shell = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell();
+        List<String> help = Arrays.stream(shell.getMenuBar().getItems())
+                .filter(item -> item.getText().replace("&", "").equals("Help"))
+                .flatMap(item -> {
+                    item.getMenu().notifyListeners(SWT.Show, new Event());
+                    return Arrays.stream(item.getMenu().getItems());
+                })
+                .map(item -> item.getText().replace("&", ""))
+                .toList();
+        assertTrue(help.stream().anyMatch(t -> t.startsWith("About Tensorscope")), "Help menu: " + help);
+        assertTrue(help.stream().anyMatch(t -> t.startsWith("Install New Software")), "Help menu: " + help);
+    }
+
+    @Test
+    void aboutDialogNamesTensorscopeAndTensorFlow2180() {
         Display display = Display.getCurrent();
-        IHandlerService handlers = PlatformUI.getWorkbench().getService(IHandlerService.class);
-        display.asyncExec(() -> {
-            try {
-                handlers.executeCommand("org.tensorscope.ui.commands.about", null);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        Shell about = spinUntil(display, () -> findShell(display, AboutTensorscopeDialog.TITLE) != null, 10_000)
-                ? findShell(display, AboutTensorscopeDialog.TITLE)
-                : null;
-        assertNotNull(about, "Help > About Tensorscope did not open");
+        AboutTensorscopeDialog dialog = new AboutTensorscopeDialog(
+                PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell());
+        dialog.setBlockOnOpen(false);
+        dialog.open();
         try {
-            AboutTensorscopeDialog dialog = (AboutTensorscopeDialog) about.getData();
             boolean loaded = spinUntil(display, () -> dialog.getDetailsText().contains("TensorFlow"), 60_000);
             String text = dialog.getDetailsText();
             assertTrue(loaded, text);
             assertTrue(text.startsWith("Tensorscope 0.1.0"), text);
             assertTrue(text.contains("TensorFlow 2.18.0 (devices: CPU:0"), text);
         } finally {
-            about.close();
+            dialog.close();
         }
-    }
-
-    private static Shell findShell(Display display, String title) {
-        return Arrays.stream(display.getShells()).filter(s -> !s.isDisposed() && title.equals(s.getText()))
-                .findFirst().orElse(null);
     }
 
     /** Runs the event loop until the condition holds or the time is up. */

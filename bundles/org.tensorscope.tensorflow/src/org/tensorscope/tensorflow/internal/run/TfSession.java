@@ -1,0 +1,270 @@
+package org.tensorscope.tensorflow.internal.run;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.OperationCanceledException;
+import org.eclipse.core.runtime.SubMonitor;
+import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.exceptions.TensorFlowException;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GPUOptions;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.RunMetadata;
+import org.tensorflow.proto.RunOptions;
+import org.tensorflow.types.TFloat64;
+import org.tensorscope.core.model.ModelGraph;
+import org.tensorscope.core.model.TensorSpec;
+import org.tensorscope.core.service.BackendException;
+import org.tensorscope.core.service.Device;
+import org.tensorscope.core.service.InferenceSession;
+import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.core.trace.HealthMode;
+import org.tensorscope.core.trace.TensorHealth;
+import org.tensorscope.core.trace.Trace;
+
+/**
+ * One model imported into a TensorFlow graph and session on one device. Health probes are added
+ * to the graph on first use and reused for later runs.
+ */
+public final class TfSession implements InferenceSession {
+
+    private final ModelGraph model;
+    private final Graph graph;
+    private final Session session;
+    private final String deviceNote;
+    private final Map<String, HealthProbe> probes = new HashMap<>();
+    private final List<String> floatTensors;
+
+    /**
+     * @param gpuVisible whether TensorFlow sees a GPU; when a GPU is asked for and none is
+     *                   visible, the session runs on the CPU and {@link #deviceNote()} says so
+     */
+    public TfSession(ModelGraph model, GraphDef frozenGraph, Device device, boolean gpuVisible) throws BackendException {
+        this.model = model;
+        boolean onGpu = device == Device.GPU && gpuVisible;
+        this.deviceNote = device == Device.GPU && !gpuVisible
+                ? "No GPU is visible to TensorFlow: running on the CPU."
+                : "";
+        this.graph = new Graph();
+        try {
+            graph.importGraphDef(onGpu ? placedOn(frozenGraph, "/device:GPU:0") : frozenGraph);
+        } catch (IllegalArgumentException | TensorFlowException e) {
+            graph.close();
+            throw new BackendException("TensorFlow cannot build the graph of " + model.source() + ": "
+                    + firstLine(e.getMessage()), e);
+        }
+        this.session = new Session(graph, config(onGpu));
+        this.floatTensors = model.ops().stream()
+                .flatMap(op -> op.outputs().stream())
+                .filter(t -> t.dtype().isFloating())
+                .map(TensorSpec::name)
+                .toList();
+    }
+
+    private static ConfigProto config(boolean onGpu) {
+        ConfigProto.Builder config = ConfigProto.newBuilder()
+                .setAllowSoftPlacement(true)
+                .setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(true));
+        if (!onGpu) {
+            config.putDeviceCount("GPU", 0);
+        }
+        return config.build();
+    }
+
+    private static GraphDef placedOn(GraphDef graphDef, String device) {
+        GraphDef.Builder placed = graphDef.toBuilder();
+        for (NodeDef.Builder node : placed.getNodeBuilderList()) {
+            if (node.getDevice().isEmpty()) {
+                node.setDevice(device);
+            }
+        }
+        return placed.build();
+    }
+
+    @Override
+    public String deviceNote() {
+        return deviceNote;
+    }
+
+    @Override
+    public Map<String, TensorData> fetch(Map<String, TensorData> feeds, List<String> tensors,
+            Map<String, TensorData> overrides, IProgressMonitor monitor) throws BackendException {
+        SubMonitor progress = SubMonitor.convert(monitor, "Running " + model.source().getFileName(), 2);
+        List<String> names = tensors.stream().map(TfSession::tensorName).toList();
+        for (String name : names) {
+            requireTensor(name);
+        }
+        try (Run run = new Run(feeds, overrides)) {
+            progress.split(1);
+            Session.Runner runner = run.runner();
+            names.forEach(runner::fetch);
+            try (Result result = runner.run()) {
+                progress.split(1);
+                Map<String, TensorData> fetched = new LinkedHashMap<>();
+                for (int i = 0; i < names.size(); i++) {
+                    fetched.put(names.get(i), TfTensors.toData(names.get(i), result.get(i)));
+                }
+                return fetched;
+            }
+        } catch (TensorFlowException | IllegalArgumentException | IllegalStateException e) {
+            throw new BackendException("TensorFlow could not run " + model.source() + ": " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    @Override
+    public Trace healthPass(Map<String, TensorData> feeds, HealthMode mode, Map<String, TensorData> overrides,
+            IProgressMonitor monitor) throws BackendException {
+        SubMonitor progress = SubMonitor.convert(monitor, "Checking every tensor of " + model.source().getFileName(), 3);
+        if (floatTensors.isEmpty()) {
+            return new Trace(model, List.of());
+        }
+        HealthProbe probe = probe(floatTensors, mode);
+        progress.split(1);
+        double[][] rows;
+        RunMetadata metadata;
+        try (Run run = new Run(feeds, overrides)) {
+            Session.Runner runner = run.runner()
+                    .fetch(probe.fetchName())
+                    .setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
+            try (Result result = runner.runAndFetchMetadata()) {
+                rows = matrix((TFloat64) result.get(0));
+                metadata = result.getMetadata().orElse(RunMetadata.getDefaultInstance());
+            }
+        } catch (TensorFlowException | IllegalArgumentException | IllegalStateException e) {
+            throw new BackendException("TensorFlow could not run " + model.source() + ": " + firstLine(e.getMessage()), e);
+        }
+        progress.split(1);
+        if (mode == HealthMode.CURT) {
+            rows = countsOfFlagged(feeds, overrides, rows);
+        }
+        progress.split(1);
+        return new Trace(model, TraceRows.build(model, floatTensors, rows, mode, new OpTimings(metadata)));
+    }
+
+    /**
+     * CURT only says whether a tensor is non-finite; the NaN and ±Inf counts of the flagged
+     * tensors come from a second, smaller run, which a healthy model never pays for.
+     */
+    private double[][] countsOfFlagged(Map<String, TensorData> feeds, Map<String, TensorData> overrides,
+            double[][] curtRows) throws BackendException {
+        List<String> flagged = new ArrayList<>();
+        for (int i = 0; i < curtRows.length; i++) {
+            if (curtRows[i][1] != 0) {
+                flagged.add(floatTensors.get(i));
+            }
+        }
+        double[][] expanded = new double[curtRows.length][];
+        for (int i = 0; i < curtRows.length; i++) {
+            expanded[i] = new double[] { i, -1, 0, 0, 0 };
+        }
+        if (flagged.isEmpty()) {
+            return expanded;
+        }
+        HealthProbe counts = probe(flagged, HealthMode.CONCISE);
+        try (Run run = new Run(feeds, overrides); Result result = run.runner().fetch(counts.fetchName()).run()) {
+            double[][] countRows = matrix((TFloat64) result.get(0));
+            for (int j = 0; j < flagged.size(); j++) {
+                int i = floatTensors.indexOf(flagged.get(j));
+                expanded[i] = countRows[j].clone();
+                expanded[i][0] = i;
+            }
+        } catch (TensorFlowException | IllegalArgumentException | IllegalStateException e) {
+            throw new BackendException("TensorFlow could not run " + model.source() + ": " + firstLine(e.getMessage()), e);
+        }
+        return expanded;
+    }
+
+    private HealthProbe probe(List<String> tensors, HealthMode mode) {
+        String key = mode + "|" + String.join(",", tensors);
+        return probes.computeIfAbsent(key,
+                k -> HealthProbe.attach(graph, tensors, mode, "tensorscope_health_" + probes.size()));
+    }
+
+    private static double[][] matrix(TFloat64 packed) {
+        long[] shape = packed.shape().asArray();
+        double[][] rows = new double[(int) shape[0]][(int) shape[1]];
+        for (int i = 0; i < rows.length; i++) {
+            for (int j = 0; j < rows[i].length; j++) {
+                rows[i][j] = packed.getDouble(i, j);
+            }
+        }
+        return rows;
+    }
+
+    private void requireTensor(String name) throws BackendException {
+        String op = name.substring(0, name.lastIndexOf(':'));
+        GraphOperation operation = graph.operation(op);
+        if (operation == null) {
+            throw new BackendException("The model has no op named '" + op + "'");
+        }
+        int index = Integer.parseInt(name.substring(name.lastIndexOf(':') + 1));
+        if (index >= operation.numOutputs()) {
+            throw new BackendException("Op '" + op + "' has " + operation.numOutputs() + " output(s); there is no output "
+                    + index);
+        }
+    }
+
+    /** "op" becomes "op:0"; "op:k" stays. */
+    static String tensorName(String name) {
+        int colon = name.lastIndexOf(':');
+        return colon > 0 && name.substring(colon + 1).chars().allMatch(Character::isDigit) && colon < name.length() - 1
+                ? name
+                : name + ":0";
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    /** The fed tensors of one run, closed when the run is over. */
+    private final class Run implements AutoCloseable {
+
+        private final List<Tensor> fed = new ArrayList<>();
+        private final Session.Runner runner = session.runner();
+
+        Run(Map<String, TensorData> feeds, Map<String, TensorData> overrides) throws BackendException {
+            Map<String, TensorData> all = new LinkedHashMap<>(feeds);
+            all.putAll(overrides);
+            for (Map.Entry<String, TensorData> feed : all.entrySet()) {
+                String name = tensorName(feed.getKey());
+                requireTensor(name);
+                Tensor tensor = TfTensors.toTensor(feed.getValue());
+                fed.add(tensor);
+                runner.feed(name, tensor);
+            }
+        }
+
+        Session.Runner runner() {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new OperationCanceledException();
+            }
+            return runner;
+        }
+
+        @Override
+        public void close() {
+            fed.forEach(Tensor::close);
+        }
+    }
+
+    @Override
+    public void close() {
+        session.close();
+        graph.close();
+    }
+
+}

@@ -1,0 +1,89 @@
+package org.tensorscope.tensorflow.internal.run;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+import org.tensorflow.RawTensor;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.types.TBfloat16;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat16;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TUint16;
+import org.tensorflow.types.TUint8;
+import org.tensorflow.types.family.TType;
+import org.tensorscope.core.model.DType;
+import org.tensorscope.core.model.Shape;
+import org.tensorscope.core.tensor.TensorData;
+
+/**
+ * Converts between Tensorscope's tensors and TensorFlow's, copying the bytes once each way.
+ */
+public final class TfTensors {
+
+    private TfTensors() {
+    }
+
+    public static DType dtype(DataType type) {
+        return switch (type) {
+            case DT_FLOAT -> DType.FLOAT32;
+            case DT_DOUBLE -> DType.FLOAT64;
+            case DT_HALF -> DType.FLOAT16;
+            case DT_BFLOAT16 -> DType.BFLOAT16;
+            case DT_INT8 -> DType.INT8;
+            case DT_INT16 -> DType.INT16;
+            case DT_INT32 -> DType.INT32;
+            case DT_INT64 -> DType.INT64;
+            case DT_UINT8 -> DType.UINT8;
+            case DT_UINT16 -> DType.UINT16;
+            case DT_UINT32 -> DType.UINT32;
+            case DT_UINT64 -> DType.UINT64;
+            case DT_BOOL -> DType.BOOL;
+            case DT_STRING -> DType.STRING;
+            default -> DType.OTHER;
+        };
+    }
+
+    private static Class<? extends TType> typeClass(DType dtype) {
+        return switch (dtype) {
+            case FLOAT32 -> TFloat32.class;
+            case FLOAT64 -> TFloat64.class;
+            case FLOAT16 -> TFloat16.class;
+            case BFLOAT16 -> TBfloat16.class;
+            case INT32 -> TInt32.class;
+            case INT64 -> TInt64.class;
+            case UINT8 -> TUint8.class;
+            case UINT16 -> TUint16.class;
+            case BOOL -> TBool.class;
+            default -> throw new IllegalArgumentException(dtype.displayName() + " tensors cannot be fed to TensorFlow yet");
+        };
+    }
+
+    /** A new TensorFlow tensor holding a copy of the data; the caller closes it. */
+    public static Tensor toTensor(TensorData data) {
+        ByteBuffer bytes = data.bytes();
+        byte[] copy = new byte[bytes.remaining()];
+        bytes.get(copy);
+        return Tensor.of(typeClass(data.dtype()), org.tensorflow.ndarray.Shape.of(data.shape().dims()),
+                DataBuffers.of(copy, true, false));
+    }
+
+    /** A copy of a TensorFlow tensor's values, kept off the Java heap. */
+    public static TensorData toData(String name, Tensor tensor) {
+        RawTensor raw = tensor.asRawTensor();
+        DType dtype = dtype(raw.dataType());
+        if (dtype.byteSize() < 0) {
+            throw new IllegalArgumentException("Tensor " + name + " holds " + raw.dataType()
+                    + " values, which Tensorscope cannot show");
+        }
+        long size = raw.numBytes();
+        ByteBuffer target = ByteBuffer.allocateDirect(Math.toIntExact(size)).order(ByteOrder.LITTLE_ENDIAN);
+        raw.data().copyTo(DataBuffers.of(target), size);
+        return new TensorData(name, dtype, Shape.of(raw.shape().asArray()), target);
+    }
+}
