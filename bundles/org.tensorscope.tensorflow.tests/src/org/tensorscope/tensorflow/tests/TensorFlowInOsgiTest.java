@@ -2,6 +2,8 @@ package org.tensorscope.tensorflow.tests;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +21,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorscope.core.service.BackendInfo;
 import org.tensorscope.core.service.InferenceBackend;
+import org.tensorscope.tensorflow.internal.GpuNatives;
 import org.tensorscope.tensorflow.internal.JavaCppCache;
 
 class TensorFlowInOsgiTest {
@@ -61,6 +64,12 @@ class TensorFlowInOsgiTest {
         } finally {
             tracker.close();
         }
+    }
+
+    @Test
+    void defaultBuildUsesTheCpuNatives() {
+        assertFalse(GpuNatives.installed(), "the CUDA natives come only with -Pgpu");
+        assertNotEquals("-gpu", System.getProperty("org.bytedeco.javacpp.platform.extension"));
     }
 
     @Test

@@ -8,7 +8,8 @@ import java.nio.file.Path;
  * each other: we choose one folder per TensorFlow version under the user's cache folder.
  * <p>
  * Order: the system property {@value #PROPERTY}, the environment variable {@value #ENV},
- * then {@code $XDG_CACHE_HOME/tensorscope/javacpp/tensorflow-2.18.0} (or {@code ~/.cache/...}).
+ * then {@code $XDG_CACHE_HOME/tensorscope/javacpp/tensorflow-2.18.0} (or {@code ~/.cache/...}),
+ * with "-gpu" appended when the CUDA natives are used.
  */
 public final class JavaCppCache {
 
@@ -19,12 +20,17 @@ public final class JavaCppCache {
     private JavaCppCache() {
     }
 
-    /** Sets the JavaCPP cache folder unless the user already chose one; returns the folder used. */
+    /**
+     * Sets the JavaCPP cache folder unless the user already chose one, and picks the CUDA natives
+     * when they are installed; returns the folder used. Call before TensorFlow's classes load.
+     */
     public static synchronized Path configure() {
+        boolean gpu = GpuNatives.selectIfInstalled();
         String chosen = System.getProperty(PROPERTY);
         if (chosen == null || chosen.isBlank()) {
-            chosen = defaultFolder(System.getenv(ENV), System.getenv("XDG_CACHE_HOME"),
-                    System.getProperty("user.home")).toString();
+            Path folder = defaultFolder(System.getenv(ENV), System.getenv("XDG_CACHE_HOME"),
+                    System.getProperty("user.home"));
+            chosen = (gpu ? folder.resolveSibling(folder.getFileName() + "-gpu") : folder).toString();
             System.setProperty(PROPERTY, chosen);
         }
         return Path.of(chosen);
