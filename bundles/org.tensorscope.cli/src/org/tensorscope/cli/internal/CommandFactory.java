@@ -18,6 +18,9 @@ final class CommandFactory implements CommandLine.IFactory {
         if (type == VersionCommand.class) {
             return type.cast(new VersionCommand(contributions));
         }
+        if (type == InfoCommand.class) {
+            return type.cast(new InfoCommand(contributions));
+        }
         return CommandLine.defaultFactory().create(type);
     }
 }

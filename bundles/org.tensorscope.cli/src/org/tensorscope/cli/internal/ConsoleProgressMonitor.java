@@ -1,0 +1,75 @@
+package org.tensorscope.cli.internal;
+
+import java.io.PrintWriter;
+
+import org.eclipse.core.runtime.NullProgressMonitor;
+
+/**
+ * Shows progress on stderr for work that takes longer than a second: a line per task or
+ * subtask, with a percentage, and nothing at all for quick commands.
+ */
+final class ConsoleProgressMonitor extends NullProgressMonitor {
+
+    private static final long QUIET_MILLIS = 1_000;
+
+    private final PrintWriter err;
+    private final long start = System.currentTimeMillis();
+    private String task = "";
+    private int totalWork;
+    private double worked;
+    private String lastTask = "";
+    private long lastPrint;
+
+    ConsoleProgressMonitor(PrintWriter err) {
+        this.err = err;
+    }
+
+    @Override
+    public void beginTask(String name, int total) {
+        if (name != null && !name.isEmpty()) {
+            task = name;
+        }
+        totalWork = total;
+        worked = 0;
+        show();
+    }
+
+    @Override
+    public void setTaskName(String name) {
+        task = name;
+        show();
+    }
+
+    @Override
+    public void subTask(String name) {
+        if (name != null && !name.isEmpty()) {
+            task = name;
+        }
+        show();
+    }
+
+    @Override
+    public void internalWorked(double work) {
+        worked += work;
+        show();
+    }
+
+    @Override
+    public void worked(int work) {
+        internalWorked(work);
+    }
+
+    /** Prints when the task changes, and otherwise at most once a second. */
+    private void show() {
+        long now = System.currentTimeMillis();
+        if (now - start < QUIET_MILLIS || task.isEmpty()
+                || (task.equals(lastTask) && now - lastPrint < QUIET_MILLIS)) {
+            return;
+        }
+        err.println(totalWork > 0
+                ? String.format("%s... %d%%", task, Math.min(100, Math.round(100 * worked / totalWork)))
+                : task + "...");
+        lastTask = task;
+        lastPrint = now;
+    }
+}
