@@ -1,0 +1,100 @@
+package org.tensorscope.core.report;
+
+import java.util.List;
+
+/**
+ * Everything a NaN trace found, in the shape the CLI, the NaN Trace view and the JSON/HTML
+ * reports share. Plain values only: no framework types, no references to tensors.
+ * The JSON schema is documented in docs/trace-report.md.
+ *
+ * @param model       model path
+ * @param format      model format
+ * @param signature   signature run
+ * @param device      device asked for ("cpu"/"gpu")
+ * @param deviceNote  what the backend chose instead, empty when as asked
+ * @param healthMode  health pass mode
+ * @param finite      whether every tensor was finite
+ * @param origin      where NaN/Inf started; null when everything is finite
+ * @param propagation ops whose outputs became non-finite after the origin, in execution order
+ * @param inputs      health of each fed input
+ * @param weights     weights already holding NaN/Inf (empty when all are finite)
+ * @param weightCount number of weights checked
+ * @param ops         per-op health, in execution order
+ */
+public record NanReport(String model, String format, String signature, String device, String deviceNote,
+        String healthMode, boolean finite, Origin origin, List<String> propagation, List<InputHealth> inputs,
+        List<WeightHealth> weights, int weightCount, List<OpHealth> ops) {
+
+    public NanReport {
+        propagation = List.copyOf(propagation);
+        inputs = List.copyOf(inputs);
+        weights = List.copyOf(weights);
+        ops = List.copyOf(ops);
+    }
+
+    /**
+     * @param op         the origin op
+     * @param type       its type
+     * @param kind       "input", "weights" or "computation"
+     * @param firstInfOp first op whose output holds ±Inf, null when none
+     * @param firstNanOp first op whose output holds NaN, null when none
+     * @param cause      the cause a rule recognised, null when none did
+     * @param opInputs   statistics of the origin op's inputs
+     * @param histogram  histogram of the input that the cause blames (or the first input)
+     */
+    public record Origin(String op, String type, String kind, String firstInfOp, String firstNanOp, Cause cause,
+            List<TensorSummary> opInputs, Histogram histogram) {
+
+        public Origin {
+            opInputs = List.copyOf(opInputs);
+        }
+    }
+
+    /** A recognised cause: the rule, the words, the values and the fix. */
+    public record Cause(String rule, String description, List<Value> offendingValues, String suggestion) {
+
+        public Cause {
+            offendingValues = List.copyOf(offendingValues);
+        }
+    }
+
+    /** One offending element: which input of the op, where, and its value. */
+    public record Value(int input, List<Long> position, double value) {
+
+        public Value {
+            position = List.copyOf(position);
+        }
+    }
+
+    /** Statistics of one tensor. */
+    public record TensorSummary(String tensor, String dtype, String shape, long count, long nan, long negInf,
+            long posInf, long zeros, double min, double max, double mean, double std) {
+    }
+
+    /** A histogram: finite bins plus NaN and ±Inf counts apart. */
+    public record Histogram(String tensor, List<Double> edges, List<Long> counts, long nan, long negInf,
+            long posInf) {
+
+        public Histogram {
+            edges = List.copyOf(edges);
+            counts = List.copyOf(counts);
+        }
+    }
+
+    /** The health of one fed input and any problems found with it. */
+    public record InputHealth(String name, String source, TensorSummary summary, List<String> problems) {
+
+        public InputHealth {
+            problems = List.copyOf(problems);
+        }
+    }
+
+    /** A weight already holding NaN or infinity. */
+    public record WeightHealth(String op, String shape, long nonFinite) {
+    }
+
+    /** The health row of one op output. */
+    public record OpHealth(String tensor, String type, String device, long count, long nan, long negInf,
+            long posInf, double min, double max, double mean, long micros) {
+    }
+}

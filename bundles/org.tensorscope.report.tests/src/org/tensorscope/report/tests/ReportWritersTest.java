@@ -1,0 +1,64 @@
+package org.tensorscope.report.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.tensorscope.core.report.NanReport;
+import org.tensorscope.report.ReportHtml;
+import org.tensorscope.report.ReportJson;
+
+class ReportWritersTest {
+
+    private static final NanReport.TensorSummary X = new NanReport.TensorSummary("x:0", "float32", "[4]", 4, 0, 0, 0,
+            0, -1, 8, 2, 3.5);
+
+    private static NanReport logOfNegative() {
+        NanReport.Cause cause = new NanReport.Cause("log-of-non-positive", "Log of a negative number: 1 of 4 values is <= 0",
+                List.of(new NanReport.Value(0, List.of(1L), -1)), "Clip the input to (0, inf) or add an epsilon");
+        NanReport.Histogram histogram = new NanReport.Histogram("x:0", List.of(-1.0, 3.5, 8.0), List.of(1L, 3L), 0, 0, 0);
+        NanReport.Origin origin = new NanReport.Origin("log", "Log", "computation", null, "log", cause, List.of(X),
+                histogram);
+        return new NanReport("model.pb", "Frozen GraphDef", "serving_default", "cpu", "", "FULL", false, origin,
+                List.of("out"), List.of(new NanReport.InputHealth("x", "const:1", X, List.of())), List.of(), 1,
+                List.of(new NanReport.OpHealth("log:0", "Log", "CPU:0", 4, 1, 0, 0, 0, 2.07, Double.NaN, 12)));
+    }
+
+    @Test
+    void jsonKeepsWhatTheUserNeedsAndWritesNonFiniteNumbersAsNull() {
+        String json = ReportJson.toJson(logOfNegative());
+        assertTrue(json.contains("\"rule\": \"log-of-non-positive\""), json);
+        assertTrue(json.contains("\"mean\": null"), json);
+        assertFalse(json.contains("NaN"), json);
+        NanReport back = ReportJson.fromJson(json);
+        assertEquals("log", back.origin().op());
+        assertEquals(-1.0, back.origin().cause().offendingValues().get(0).value());
+        assertEquals(List.of(1L), back.origin().cause().offendingValues().get(0).position());
+        assertTrue(Double.isNaN(back.ops().get(0).mean()));
+    }
+
+    @Test
+    void htmlIsOneSelfContainedPageWithTheCauseAndTheHistogramImage() {
+        String html = ReportHtml.toHtml(logOfNegative());
+        assertTrue(html.contains("NaN/Inf starts at <code>log</code> (Log)"), html);
+        assertTrue(html.contains("Log of a negative number"), html);
+        assertTrue(html.contains("Clip the input to (0, inf)"), html);
+        assertTrue(html.contains("<svg"), "histogram as an inline image");
+        assertTrue(html.contains("<title>NaN: 0</title>"), "NaN bucket apart");
+        assertFalse(html.contains("<script") || html.contains("src=\"http") || html.contains("href=\"http"),
+                "no external resources");
+    }
+
+    @Test
+    void htmlEscapesNamesFromTheModel() {
+        NanReport report = logOfNegative();
+        NanReport nasty = new NanReport("<img src=x>.pb", report.format(), report.signature(), report.device(), "",
+                report.healthMode(), true, null, List.of(), List.of(), List.of(), 0, List.of());
+        String html = ReportHtml.toHtml(nasty);
+        assertFalse(html.contains("<img"), html);
+        assertTrue(html.contains("Every tensor is finite."));
+    }
+}

@@ -1,0 +1,95 @@
+package org.tensorscope.tensorflow.tests;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Small frozen graphs with a planted NaN/Inf origin whose answer is known, written as .pb files.
+ * Inputs are float32 placeholders named x (and y); the output op is named "out".
+ */
+final class PlantedModels {
+
+    private PlantedModels() {
+    }
+
+    static Path write(Path folder, String name, Consumer<Ops> body) throws IOException {
+        try (Graph graph = new Graph()) {
+            body.accept(Ops.create(graph));
+            Path file = folder.resolve(name + ".pb");
+            Files.write(file, graph.toGraphDef().toByteArray());
+            return file;
+        }
+    }
+
+    static Operand<TFloat32> x(Ops tf) {
+        return tf.withName("x").placeholder(TFloat32.class);
+    }
+
+    static Operand<TFloat32> y(Ops tf) {
+        return tf.withName("y").placeholder(TFloat32.class);
+    }
+
+    /** out = log(x) * 2 */
+    static void logOfNegative(Ops tf) {
+        tf.withName("out").math.mul(tf.withName("log").math.log(x(tf)), tf.constant(2f));
+    }
+
+    /** out = x / y + 1 (0/0 and x/0 depending on the feed) */
+    static void division(Ops tf) {
+        tf.withName("out").math.add(tf.withName("div").math.div(x(tf), y(tf)), tf.constant(1f));
+    }
+
+    /** out = x*1e30 - x*1e30: overflow to +Inf in both products, then inf - inf = NaN */
+    static void infMinusInf(Ops tf) {
+        Operand<TFloat32> x = x(tf);
+        Operand<TFloat32> a = tf.withName("scaled_a").math.mul(x, tf.constant(1e30f));
+        Operand<TFloat32> b = tf.withName("scaled_b").math.mul(x, tf.constant(1e30f));
+        tf.withName("out").math.sub(a, b);
+    }
+
+    /** out = exp(x) + 1 */
+    static void expOverflow(Ops tf) {
+        tf.withName("out").math.add(tf.withName("exp").math.exp(x(tf)), tf.constant(1f));
+    }
+
+    /** out = sqrt(x) * 3 */
+    static void sqrtOfNegative(Ops tf) {
+        tf.withName("out").math.mul(tf.withName("sqrt").math.sqrt(x(tf)), tf.constant(3f));
+    }
+
+    /** out = x * w + 1 where w[1] is NaN */
+    static void nanInWeights(Ops tf) {
+        Operand<TFloat32> w = tf.withName("w").constant(new float[] { 0.5f, Float.NaN, 2f });
+        tf.withName("out").math.add(tf.withName("scale").math.mul(x(tf), w), tf.constant(1f));
+    }
+
+    /** out = relu(x * 2) */
+    static void passThrough(Ops tf) {
+        tf.withName("out").nn.relu(tf.withName("double").math.mul(x(tf), tf.constant(2f)));
+    }
+
+    /** Standardisation without epsilon: out = (x - mean) * rsqrt(mean((x - mean)^2)) */
+    static void zeroVarianceNormalisation(Ops tf) {
+        Operand<TFloat32> x = x(tf);
+        var all = tf.constant(new int[] { 0 });
+        Operand<TFloat32> mean = tf.withName("mean").math.mean(x, all);
+        Operand<TFloat32> centred = tf.withName("centred").math.sub(x, mean);
+        Operand<TFloat32> variance = tf.withName("variance").math.mean(tf.math.square(centred), all);
+        Operand<TFloat32> inverseStd = tf.withName("inverse_std").math.rsqrt(variance);
+        tf.withName("out").math.mul(centred, inverseStd);
+    }
+
+    /** A 2x2 convolution whose finite products sum past float32's maximum. */
+    static void convAccumulationOverflow(Ops tf) {
+        Operand<TFloat32> filter = tf.withName("filter").constant(new float[][][][] {
+                { { { 1e19f } }, { { 1e19f } } }, { { { 1e19f } }, { { 1e19f } } } });
+        tf.withName("out").nn.conv2d(x(tf), filter, java.util.List.of(1L, 1L, 1L, 1L), "VALID");
+    }
+}
