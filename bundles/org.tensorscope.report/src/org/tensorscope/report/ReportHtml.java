@@ -97,6 +97,10 @@ public final class ReportHtml {
                 html.append("</table>\n");
             }
         }
+        if (origin.firstNanCause() != null) {
+            html.append("<p><b>Then NaN at <code>").append(esc(origin.firstNanOp())).append("</code>:</b> ")
+                    .append(esc(origin.firstNanCause().description())).append("</p>\n");
+        }
         html.append("<p>First ±Inf: <code>").append(esc(String.valueOf(origin.firstInfOp())))
                 .append("</code>; first NaN: <code>").append(esc(String.valueOf(origin.firstNanOp()))).append("</code></p>\n");
         if (!origin.opInputs().isEmpty()) {

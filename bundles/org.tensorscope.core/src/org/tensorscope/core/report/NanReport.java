@@ -39,11 +39,13 @@ public record NanReport(String model, String format, String signature, String de
      * @param firstInfOp first op whose output holds ±Inf, null when none
      * @param firstNanOp first op whose output holds NaN, null when none
      * @param cause      the cause a rule recognised, null when none did
+     * @param firstNanCause why the first NaN op made NaN, when it is not the origin (e.g. inf - inf after an
+     *                   overflow); null otherwise
      * @param opInputs   statistics of the origin op's inputs
      * @param histogram  histogram of the input that the cause blames (or the first input)
      */
     public record Origin(String op, String type, String kind, String firstInfOp, String firstNanOp, Cause cause,
-            List<TensorSummary> opInputs, Histogram histogram) {
+            Cause firstNanCause, List<TensorSummary> opInputs, Histogram histogram) {
 
         public Origin {
             opInputs = List.copyOf(opInputs);

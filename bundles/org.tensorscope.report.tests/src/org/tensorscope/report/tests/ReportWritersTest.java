@@ -20,7 +20,7 @@ class ReportWritersTest {
         NanReport.Cause cause = new NanReport.Cause("log-of-non-positive", "Log of a negative number: 1 of 4 values is <= 0",
                 List.of(new NanReport.Value(0, List.of(1L), -1)), "Clip the input to (0, inf) or add an epsilon");
         NanReport.Histogram histogram = new NanReport.Histogram("x:0", List.of(-1.0, 3.5, 8.0), List.of(1L, 3L), 0, 0, 0);
-        NanReport.Origin origin = new NanReport.Origin("log", "Log", "computation", null, "log", cause, List.of(X),
+        NanReport.Origin origin = new NanReport.Origin("log", "Log", "computation", null, "log", cause, null, List.of(X),
                 histogram);
         return new NanReport("model.pb", "Frozen GraphDef", "serving_default", "cpu", "", "FULL", false, origin,
                 List.of("out"), List.of(new NanReport.InputHealth("x", "const:1", X, List.of())), List.of(), 1,

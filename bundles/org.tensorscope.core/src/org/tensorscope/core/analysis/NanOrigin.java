@@ -1,0 +1,38 @@
+package org.tensorscope.core.analysis;
+
+import java.util.List;
+
+import org.tensorscope.core.model.OpNode;
+import org.tensorscope.core.trace.TensorHealth;
+
+/**
+ * Where non-finite values start in one run.
+ *
+ * @param op          the first op (topological order) with a non-finite output and finite float inputs
+ * @param row         its non-finite output's health row
+ * @param kind        whether the input, the weights or the computation is to blame
+ * @param firstInf    the first row holding ±Inf, null when none
+ * @param firstNan    the first row holding NaN, null when none
+ * @param propagation later rows whose outputs are non-finite, in execution order
+ */
+public record NanOrigin(OpNode op, TensorHealth row, Kind kind, TensorHealth firstInf, TensorHealth firstNan,
+        List<TensorHealth> propagation) {
+
+    public NanOrigin {
+        propagation = List.copyOf(propagation);
+    }
+
+    /** Where the non-finite values come from. */
+    public enum Kind {
+        /** A fed input already holds NaN or infinity. */
+        INPUT,
+        /** A weight (constant or variable) already holds NaN or infinity. */
+        WEIGHTS,
+        /** An op computed NaN or infinity from finite inputs. */
+        COMPUTATION;
+
+        public String displayName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+}

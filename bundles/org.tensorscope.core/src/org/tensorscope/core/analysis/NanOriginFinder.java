@@ -1,0 +1,76 @@
+package org.tensorscope.core.analysis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import org.tensorscope.core.model.ModelGraph;
+import org.tensorscope.core.model.OpNode;
+import org.tensorscope.core.trace.TensorHealth;
+import org.tensorscope.core.trace.Trace;
+
+/**
+ * Finds the op where NaN/Inf first appears: the first in topological order whose output is
+ * non-finite while all its float inputs are finite. Inputs without a health row (integer
+ * tensors) count as finite. TensorFlow's CheckNumerics cannot do this: ops run in parallel and it
+ * reports whichever check fails first, often a later op.
+ */
+public final class NanOriginFinder {
+
+    private static final Set<String> INPUT_TYPES = Set.of("Placeholder", "PlaceholderWithDefault");
+    private static final Set<String> WEIGHT_TYPES = Set.of("Const", "VariableV2", "Variable", "VarHandleOp",
+            "ReadVariableOp", "HostConst");
+
+    public Optional<NanOrigin> find(Trace trace) {
+        ModelGraph graph = trace.graph();
+        NanOrigin.Kind kind = null;
+        OpNode originOp = null;
+        TensorHealth originRow = null;
+        TensorHealth firstInf = null;
+        TensorHealth firstNan = null;
+        List<TensorHealth> propagation = new ArrayList<>();
+        for (TensorHealth row : trace.rows()) {
+            if (row.isFinite()) {
+                continue;
+            }
+            if (firstInf == null && row.hasInf()) {
+                firstInf = row;
+            }
+            if (firstNan == null && row.hasNan()) {
+                firstNan = row;
+            }
+            if (originRow != null) {
+                propagation.add(row);
+                continue;
+            }
+            Optional<OpNode> op = graph.op(row.opName());
+            boolean inputsFinite = op.map(o -> o.inputs().stream()
+                    .allMatch(input -> trace.row(input).map(TensorHealth::isFinite).orElse(true))).orElse(true);
+            if (inputsFinite) {
+                originRow = row;
+                originOp = op.orElse(null);
+                kind = kindOf(row.opType());
+            }
+        }
+        if (originRow == null) {
+            return Optional.empty();
+        }
+        if (originOp == null) {
+            originOp = new OpNode(originRow.opName(), originRow.opType(), originRow.device(), java.util.Map.of(),
+                    List.of(), List.of());
+        }
+        return Optional.of(new NanOrigin(originOp, originRow, kind, firstInf, firstNan, propagation));
+    }
+
+    /** Whether an op of this type is a fed input, a weight, or a computation. */
+    public static NanOrigin.Kind kindOf(String opType) {
+        if (INPUT_TYPES.contains(opType)) {
+            return NanOrigin.Kind.INPUT;
+        }
+        if (WEIGHT_TYPES.contains(opType)) {
+            return NanOrigin.Kind.WEIGHTS;
+        }
+        return NanOrigin.Kind.COMPUTATION;
+    }
+}

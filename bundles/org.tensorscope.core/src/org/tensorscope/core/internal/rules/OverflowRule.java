@@ -1,0 +1,82 @@
+package org.tensorscope.core.internal.rules;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import org.osgi.service.component.annotations.Component;
+import org.tensorscope.core.service.CauseFinding;
+import org.tensorscope.core.service.NanCauseRule;
+import org.tensorscope.core.service.OffendingValue;
+import org.tensorscope.core.service.OriginContext;
+import org.tensorscope.core.tensor.TensorData;
+
+/**
+ * Finite inputs whose products or sums exceed float32's range (3.4e38): accumulation in
+ * convolutions, matrix products and reductions, or a plain product or sum of huge values.
+ * Reports the largest input magnitudes, which is what grew too big.
+ */
+@Component(service = NanCauseRule.class)
+public class OverflowRule implements NanCauseRule {
+
+    private static final Set<String> ACCUMULATING = Set.of("Conv2D", "Conv3D", "DepthwiseConv2dNative", "MatMul",
+            "BatchMatMul", "BatchMatMulV2", "BatchMatMulV3", "Sum", "Mean", "Prod", "Conv2DBackpropInput",
+            "FusedBatchNorm", "FusedBatchNormV3");
+    private static final Set<String> ELEMENTWISE = Set.of("Mul", "Add", "AddV2", "Sub", "BiasAdd", "AddN", "Square",
+            "Pow", "Cumsum", "Einsum");
+
+    @Override
+    public String id() {
+        return "overflow";
+    }
+
+    @Override
+    public Optional<CauseFinding> examine(OriginContext context) {
+        String type = context.op().type();
+        boolean accumulating = ACCUMULATING.contains(type);
+        if (!accumulating && !ELEMENTWISE.contains(type)) {
+            return Optional.empty();
+        }
+        if (!hasInf(context.output()) || !context.inputs().stream().allMatch(OverflowRule::allFinite)) {
+            return Optional.empty();
+        }
+        List<OffendingValue> largest = new ArrayList<>();
+        StringBuilder magnitudes = new StringBuilder();
+        for (int i = 0; i < context.inputs().size(); i++) {
+            Offenders top = Offenders.largest(context.inputs().get(i), i);
+            largest.addAll(top.first());
+            top.first().forEach(v -> magnitudes.append(magnitudes.length() == 0 ? "" : ", ")
+                    .append(String.format("%.3g", Math.abs(v.value()))));
+        }
+        String cause = (accumulating
+                ? "Accumulation overflow: " + type + " sums finite products past float32's maximum (3.4e38)"
+                : "Overflow: " + type + " of finite values exceeds float32's maximum (3.4e38)")
+                + "; largest input magnitudes " + magnitudes;
+        String suggestion = "The values grew too large before this op: clip or normalise the input to the range the "
+                + "model expects (e.g. pixels to 0..1 or 0..255), and check earlier layers for growing activations.";
+        return Optional.of(new CauseFinding(accumulating ? "accumulation-overflow" : "overflow", cause, largest,
+                suggestion));
+    }
+
+    private static boolean hasInf(TensorData t) {
+        for (long i = 0; i < t.size(); i++) {
+            if (Double.isInfinite(t.getDouble(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean allFinite(TensorData t) {
+        if (!t.dtype().isFloating()) {
+            return true;
+        }
+        for (long i = 0; i < t.size(); i++) {
+            if (!Double.isFinite(t.getDouble(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,147 @@
+package org.tensorscope.core.run;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.SubMonitor;
+import org.tensorscope.core.analysis.Histogram;
+import org.tensorscope.core.analysis.NanCauseAnalyzer;
+import org.tensorscope.core.analysis.NanOrigin;
+import org.tensorscope.core.analysis.NanOriginFinder;
+import org.tensorscope.core.analysis.TensorStats;
+import org.tensorscope.core.model.ModelGraph;
+import org.tensorscope.core.model.OpNode;
+import org.tensorscope.core.model.Signature;
+import org.tensorscope.core.report.NanReport;
+import org.tensorscope.core.service.BackendException;
+import org.tensorscope.core.service.CauseFinding;
+import org.tensorscope.core.service.InferenceSession;
+import org.tensorscope.core.service.NanCauseRule;
+import org.tensorscope.core.service.OffendingValue;
+import org.tensorscope.core.service.OriginContext;
+import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.core.trace.HealthMode;
+import org.tensorscope.core.trace.TensorHealth;
+import org.tensorscope.core.trace.Trace;
+
+/**
+ * Runs a model's health pass, finds where NaN/Inf starts, fetches only the tensors needed to
+ * explain it, asks the cause rules why, and builds the report. Shared by the CLI and the workbench.
+ */
+public final class NanTracer {
+
+    private static final int HISTOGRAM_BINS = 40;
+
+    private final List<NanCauseRule> rules;
+
+    public NanTracer(List<NanCauseRule> rules) {
+        this.rules = List.copyOf(rules);
+    }
+
+    /**
+     * @param device the device asked for, as the report names it ("cpu"/"gpu")
+     */
+    public TraceOutcome trace(ModelGraph graph, Signature signature, InferenceSession session, PreparedInputs inputs,
+            Map<String, TensorData> overrides, HealthMode mode, String device, IProgressMonitor monitor)
+            throws BackendException {
+        SubMonitor progress = SubMonitor.convert(monitor, "Tracing NaN and Inf in " + graph.source().getFileName(), 10);
+        Trace trace = session.healthPass(inputs.feeds(), mode, overrides, progress.split(6));
+        Optional<NanOrigin> origin = new NanOriginFinder().find(trace);
+        NanReport.Origin reportOrigin = null;
+        Optional<CauseFinding> cause = Optional.empty();
+        if (origin.isPresent()) {
+            NanOrigin o = origin.get();
+            Explained explained = explain(graph, o.op(), o.row(), session, inputs, overrides, progress.split(3));
+            cause = Optional.ofNullable(explained.finding);
+            NanReport.Cause firstNanCause = null;
+            if (o.firstNan() != null && !o.firstNan().opName().equals(o.op().name())) {
+                OpNode nanOp = graph.op(o.firstNan().opName()).orElse(null);
+                if (nanOp != null) {
+                    firstNanCause = Summaries.of(explain(graph, nanOp, o.firstNan(), session, inputs, overrides,
+                            progress.split(1)).finding);
+                }
+            }
+            reportOrigin = new NanReport.Origin(o.op().name(), o.op().type(), o.kind().displayName(),
+                    o.firstInf() == null ? null : o.firstInf().opName(),
+                    o.firstNan() == null ? null : o.firstNan().opName(), Summaries.of(explained.finding), firstNanCause,
+                    explained.inputSummaries, explained.histogram);
+        }
+        NanReport report = new NanReport(graph.source().toString(), graph.format(), signature.key(), device,
+                session.deviceNote(), mode.name(), origin.isEmpty(), reportOrigin,
+                origin.map(o -> o.propagation().stream().map(TensorHealth::opName).distinct().toList()).orElse(List.of()),
+                inputs.health(), unhealthyWeights(graph), graph.weights().size(), opHealth(trace));
+        return new TraceOutcome(trace, origin, cause, report);
+    }
+
+    private record Explained(CauseFinding finding, List<NanReport.TensorSummary> inputSummaries,
+            NanReport.Histogram histogram) {
+    }
+
+    /** Fetches an op's inputs and output and asks the rules why the output is not finite. */
+    private Explained explain(ModelGraph graph, OpNode op, TensorHealth row, InferenceSession session,
+            PreparedInputs inputs, Map<String, TensorData> overrides, IProgressMonitor monitor) throws BackendException {
+        List<String> wanted = new ArrayList<>(op.inputs());
+        wanted.add(row.tensor());
+        Map<String, TensorData> fetched = session.fetch(inputs.feeds(), wanted, overrides, monitor);
+        List<TensorData> opInputs = op.inputs().stream().map(name -> fetched.get(fullName(name))).toList();
+        TensorData output = fetched.get(row.tensor());
+        CauseFinding finding = switch (NanOriginFinder.kindOf(op.type())) {
+            case INPUT -> alreadyNonFinite("input-not-finite", op, output,
+                    "The input already holds NaN or infinity before the model runs",
+                    "Fix the preprocessing that produced it: standardising a blank frame by its zero standard deviation "
+                            + "or undefined pixels are common causes; check the input source.");
+            case WEIGHTS -> alreadyNonFinite("weights-not-finite", op, output,
+                    "The weight " + op.name() + " already holds NaN or infinity: the model itself is broken, not the input",
+                    "The weights diverged in training (exploding gradients, a too high learning rate): retrain with "
+                            + "gradient clipping or a lower learning rate, or restore an earlier checkpoint.");
+            case COMPUTATION -> new NanCauseAnalyzer(rules)
+                    .explain(new OriginContext(op, opInputs, output)).orElse(null);
+        };
+        List<NanReport.TensorSummary> summaries = new ArrayList<>();
+        for (int i = 0; i < opInputs.size(); i++) {
+            TensorData t = opInputs.get(i);
+            if (t != null && t.dtype().byteSize() > 0) {
+                summaries.add(Summaries.of(op.inputs().get(i), t, TensorStats.of(t)));
+            }
+        }
+        int blamed = finding != null && !finding.offending().isEmpty() ? finding.offending().get(0).input() : 0;
+        TensorData histogramOf = opInputs.isEmpty() ? output : opInputs.get(Math.min(blamed, opInputs.size() - 1));
+        NanReport.Histogram histogram = histogramOf == null ? null
+                : Summaries.of(histogramOf.name(), Histogram.of(histogramOf, HISTOGRAM_BINS, Histogram.Binning.SYMLOG));
+        return new Explained(finding, summaries, histogram);
+    }
+
+    private static CauseFinding alreadyNonFinite(String rule, OpNode op, TensorData values, String cause,
+            String suggestion) {
+        List<OffendingValue> offending = new ArrayList<>();
+        long count = 0;
+        for (long i = 0; i < values.size(); i++) {
+            double v = values.getDouble(i);
+            if (!Double.isFinite(v)) {
+                count++;
+                if (offending.size() < 5) {
+                    offending.add(new OffendingValue(0, values.position(i), v));
+                }
+            }
+        }
+        return new CauseFinding(rule, cause + " (" + count + " of " + values.size() + " values)", offending,
+                suggestion);
+    }
+
+    private static String fullName(String tensor) {
+        return tensor.matches(".*:\\d+") ? tensor : tensor + ":0";
+    }
+
+    private static List<NanReport.WeightHealth> unhealthyWeights(ModelGraph graph) {
+        return graph.weights().stream().filter(w -> w.nonFiniteCount() > 0)
+                .map(w -> new NanReport.WeightHealth(w.opName(), w.shape().toString(), w.nonFiniteCount())).toList();
+    }
+
+    private static List<NanReport.OpHealth> opHealth(Trace trace) {
+        return trace.rows().stream().map(r -> new NanReport.OpHealth(r.tensor(), r.opType(), r.device(), r.elements(),
+                r.nanCount(), r.negInfCount(), r.posInfCount(), r.min(), r.max(), r.mean(), r.micros())).toList();
+    }
+}
