@@ -21,6 +21,12 @@ final class CommandFactory implements CommandLine.IFactory {
         if (type == InfoCommand.class) {
             return type.cast(new InfoCommand(contributions));
         }
+        if (type == RunCommand.class) {
+            return type.cast(new RunCommand(contributions));
+        }
+        if (type == TraceCommand.class) {
+            return type.cast(new TraceCommand(contributions));
+        }
         return CommandLine.defaultFactory().create(type);
     }
 }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "tensorscope", mixinStandardHelpOptions = false,
         description = "Open trained neural networks, run them and find where NaN and infinity start.",
-        subcommands = { VersionCommand.class, InfoCommand.class, picocli.CommandLine.HelpCommand.class })
+        subcommands = { VersionCommand.class, InfoCommand.class, RunCommand.class, TraceCommand.class, picocli.CommandLine.HelpCommand.class })
 public class TensorscopeCommand implements Runnable {
 
     /** Exit code of a wrong command line or an unreadable model. */

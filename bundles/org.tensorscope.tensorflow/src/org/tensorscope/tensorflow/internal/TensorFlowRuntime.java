@@ -60,6 +60,11 @@ public final class TensorFlowRuntime {
         return info;
     }
 
+    /** Chooses where and which natives TensorFlow will load; loaders call it before using TF classes. */
+    public static void prepareNatives() {
+        JavaCppCache.configure();
+    }
+
     private static List<DeviceInfo> listDevices() throws BackendException {
         TF_Status status = TF_NewStatus();
         TF_Graph graph = TF_NewGraph();

@@ -104,18 +104,29 @@ public final class TfSession implements InferenceSession {
         for (String name : names) {
             requireTensor(name);
         }
+        // TensorFlow refuses to fetch a tensor it is fed: answer those with the fed values
+        Map<String, TensorData> fed = new HashMap<>();
+        feeds.forEach((name, data) -> fed.put(tensorName(name), data));
+        overrides.forEach((name, data) -> fed.put(tensorName(name), data));
+        List<String> toRun = names.stream().filter(n -> !fed.containsKey(n)).distinct().toList();
         try (Run run = new Run(feeds, overrides)) {
             progress.split(1);
-            Session.Runner runner = run.runner();
-            names.forEach(runner::fetch);
-            try (Result result = runner.run()) {
-                progress.split(1);
-                Map<String, TensorData> fetched = new LinkedHashMap<>();
-                for (int i = 0; i < names.size(); i++) {
-                    fetched.put(names.get(i), TfTensors.toData(names.get(i), result.get(i)));
+            Map<String, TensorData> computed = new HashMap<>();
+            if (!toRun.isEmpty()) {
+                Session.Runner runner = run.runner();
+                toRun.forEach(runner::fetch);
+                try (Result result = runner.run()) {
+                    for (int i = 0; i < toRun.size(); i++) {
+                        computed.put(toRun.get(i), TfTensors.toData(toRun.get(i), result.get(i)));
+                    }
                 }
-                return fetched;
             }
+            progress.split(1);
+            Map<String, TensorData> fetched = new LinkedHashMap<>();
+            for (String name : names) {
+                fetched.put(name, fed.containsKey(name) ? fed.get(name) : computed.get(name));
+            }
+            return fetched;
         } catch (TensorFlowException | IllegalArgumentException | IllegalStateException e) {
             throw new BackendException("TensorFlow could not run " + model.source() + ": " + firstLine(e.getMessage()), e);
         }

@@ -1,0 +1,66 @@
+package org.tensorscope.cli.internal;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import org.tensorscope.core.model.ModelGraph;
+import org.tensorscope.core.model.OpNode;
+import org.tensorscope.core.model.SideEffectOps;
+import org.tensorscope.core.model.Signature;
+import org.tensorscope.core.service.Device;
+
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The options {@code run} and {@code trace} share: the model, its signature, inputs and device.
+ */
+public class ModelOptionsMixin {
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "A model file or SavedModel folder.")
+    Path model;
+
+    @Option(names = "--signature", paramLabel = "S", description = "The signature to run (default: serving_default or the first).")
+    String signature;
+
+    @Option(names = "--input", paramLabel = "[NAME=]SOURCE", description = {
+            "A source for an input: ramp, zeros, const:V, uniform:LO:HI[:SEED], normal:MEAN:STD[:SEED], a .npy file,",
+            "or an image with a preprocessing chain, e.g. photo.png?scale=1/255&clip=0:1&mean=0.5&std=0.5&order=bgr.",
+            "Append *K to scale any source, e.g. ramp*1e38. Inputs not given get ramp." })
+    List<String> inputs = new ArrayList<>();
+
+    @Option(names = "--device", paramLabel = "cpu|gpu", description = "Where to run (default: cpu). Without a GPU, gpu runs on the CPU and says so.")
+    String device = "cpu";
+
+    @Option(names = "--allow-side-effects", description = "Run models holding ops that read or write files or call Python.")
+    boolean allowSideEffects;
+
+    @Option(names = "--verbose", description = "Show stack traces of errors.")
+    boolean verbose;
+
+    Device device() {
+        return Device.parse(device);
+    }
+
+    Signature signature(ModelGraph graph) {
+        if (signature == null) {
+            return graph.defaultSignature().orElseThrow(
+                    () -> new IllegalArgumentException(graph.source() + ": the model has no signature to run"));
+        }
+        return graph.signature(signature).orElseThrow(() -> new IllegalArgumentException(graph.source()
+                + ": no signature '" + signature + "'; the model has "
+                + graph.signatures().stream().map(Signature::key).collect(Collectors.joining(", "))));
+    }
+
+    /** Refuses, in headless mode, models that reach outside themselves unless allowed. */
+    void checkSideEffects(ModelGraph graph) {
+        List<OpNode> risky = SideEffectOps.in(graph);
+        if (!risky.isEmpty() && !allowSideEffects) {
+            throw new IllegalArgumentException(graph.source() + ": the model holds ops that reach outside it ("
+                    + risky.stream().map(op -> op.name() + " " + op.type()).limit(5).collect(Collectors.joining(", "))
+                    + "); pass --allow-side-effects to run it anyway");
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package org.tensorscope.cli.internal;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.eclipse.core.runtime.SubMonitor;
+import org.tensorscope.core.model.ModelGraph;
+import org.tensorscope.core.model.Signature;
+import org.tensorscope.core.model.SignatureTensor;
+import org.tensorscope.core.run.PreparedInputs;
+import org.tensorscope.core.service.BackendException;
+import org.tensorscope.core.service.InferenceSession;
+import org.tensorscope.core.service.LoadedModel;
+import org.tensorscope.core.service.ModelLoadException;
+import org.tensorscope.core.tensor.TensorData;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code tensorscope run MODEL ...}: runs a model once and prints its outputs.
+ */
+@Command(name = "run", description = "Run a model on the inputs given and print its outputs (and any op asked for).")
+public class RunCommand implements Callable<Integer> {
+
+    private final Contributions contributions;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelOptionsMixin options = new ModelOptionsMixin();
+
+    @Option(names = "--fetch", paramLabel = "OP[:k]", description = "Also print this op's output (repeatable).")
+    List<String> fetch = new ArrayList<>();
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the outputs as JSON to FILE.")
+    Path json;
+
+    public RunCommand(Contributions contributions) {
+        this.contributions = contributions;
+    }
+
+    @Override
+    public Integer call() throws ModelLoadException, BackendException, IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        SubMonitor progress = SubMonitor.convert(new ConsoleProgressMonitor(err), 10);
+        ModelOpener opener = new ModelOpener(contributions);
+        try (LoadedModel model = opener.open(options.model, progress.split(4))) {
+            ModelGraph graph = model.graph();
+            options.checkSideEffects(graph);
+            Signature signature = options.signature(graph);
+            PreparedInputs inputs = PreparedInputs.prepare(signature, options.inputs);
+            inputs.health().forEach(h -> h.problems().forEach(p -> err.println("warning: " + p)));
+            List<String> wanted = new ArrayList<>(signature.outputs().stream().map(o -> o.tensor().name()).toList());
+            wanted.addAll(fetch);
+            try (InferenceSession session = opener.backendFor(model).open(model, options.device())) {
+                if (!session.deviceNote().isEmpty()) {
+                    err.println(session.deviceNote());
+                }
+                Map<String, TensorData> results = session.fetch(inputs.feeds(), wanted, Map.of(), progress.split(6));
+                JsonObject root = new JsonObject();
+                root.addProperty("model", graph.source().toString());
+                root.addProperty("signature", signature.key());
+                JsonArray outputs = new JsonArray();
+                for (TensorData t : results.values()) {
+                    String key = signature.outputs().stream().filter(o -> o.tensor().name().equals(t.name()))
+                            .map(SignatureTensor::key).findFirst().orElse(t.name());
+                    out.print(key.equals(t.name()) ? "" : key + " = ");
+                    TensorPrinter.print(out, t);
+                    JsonObject o = TensorPrinter.json(t);
+                    o.addProperty("key", key);
+                    outputs.add(o);
+                }
+                root.add("outputs", outputs);
+                if (json != null) {
+                    Files.writeString(json, new GsonBuilder().setPrettyPrinting().create().toJson(root));
+                }
+            }
+        }
+        return 0;
+    }
+
+}

@@ -1,0 +1,89 @@
+package org.tensorscope.cli.internal;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+
+import org.tensorscope.core.analysis.TensorStats;
+import org.tensorscope.core.tensor.TensorData;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+
+/**
+ * Prints a tensor's shape, type, statistics and first values, as text or JSON.
+ */
+final class TensorPrinter {
+
+    static final int FIRST_VALUES = 10;
+
+    private TensorPrinter() {
+    }
+
+    static void print(PrintWriter out, TensorData t) {
+        TensorStats s = TensorStats.of(t);
+        out.printf(Locale.ROOT, "%s  %s %s%n", t.name(), t.dtype().displayName(), t.shape());
+        out.printf(Locale.ROOT, "  min %s  max %s  mean %s  std %s  NaN %d  +Inf %d  -Inf %d  zeros %d%n", num(s.min()),
+                num(s.max()), num(s.mean()), num(s.std()), s.nan(), s.posInf(), s.negInf(), s.zeros());
+        StringBuilder values = new StringBuilder("  values");
+        for (long i = 0; i < Math.min(FIRST_VALUES, t.size()); i++) {
+            values.append(' ').append(num(t.getDouble(i)));
+        }
+        if (t.size() > FIRST_VALUES) {
+            values.append(" ... (").append(t.size()).append(" in all)");
+        }
+        out.println(values);
+    }
+
+    static JsonObject json(TensorData t) {
+        TensorStats s = TensorStats.of(t);
+        JsonObject o = new JsonObject();
+        o.addProperty("tensor", t.name());
+        o.addProperty("dtype", t.dtype().displayName());
+        JsonArray shape = new JsonArray();
+        for (long d : t.shape().dims()) {
+            shape.add(d);
+        }
+        o.add("shape", shape);
+        JsonObject stats = new JsonObject();
+        stats.addProperty("count", s.count());
+        stats.addProperty("nan", s.nan());
+        stats.addProperty("posInf", s.posInf());
+        stats.addProperty("negInf", s.negInf());
+        stats.addProperty("zeros", s.zeros());
+        addNumber(stats, "min", s.min());
+        addNumber(stats, "max", s.max());
+        addNumber(stats, "mean", s.mean());
+        addNumber(stats, "std", s.std());
+        o.add("stats", stats);
+        JsonArray values = new JsonArray();
+        for (long i = 0; i < Math.min(1000, t.size()); i++) {
+            double v = t.getDouble(i);
+            if (Double.isFinite(v)) {
+                values.add(v);
+            } else {
+                values.add(Double.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
+            }
+        }
+        o.add("values", values);
+        o.addProperty("valuesTruncated", t.size() > 1000);
+        return o;
+    }
+
+    private static void addNumber(JsonObject o, String key, double v) {
+        if (Double.isFinite(v)) {
+            o.addProperty(key, v);
+        } else {
+            o.add(key, com.google.gson.JsonNull.INSTANCE);
+        }
+    }
+
+    static String num(double v) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "+Inf" : "-Inf";
+        }
+        return String.format(Locale.ROOT, "%.7g", v);
+    }
+}

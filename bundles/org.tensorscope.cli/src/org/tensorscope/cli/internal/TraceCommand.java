@@ -1,0 +1,138 @@
+package org.tensorscope.cli.internal;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+import org.eclipse.core.runtime.SubMonitor;
+import org.tensorscope.core.model.ModelGraph;
+import org.tensorscope.core.model.Signature;
+import org.tensorscope.core.report.NanReport;
+import org.tensorscope.core.run.NanTracer;
+import org.tensorscope.core.run.PreparedInputs;
+import org.tensorscope.core.run.TraceOutcome;
+import org.tensorscope.core.service.BackendException;
+import org.tensorscope.core.service.InferenceSession;
+import org.tensorscope.core.service.LoadedModel;
+import org.tensorscope.core.service.ModelLoadException;
+import org.tensorscope.core.trace.HealthMode;
+import org.tensorscope.report.ReportHtml;
+import org.tensorscope.report.ReportJson;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code tensorscope trace MODEL ...}: finds where NaN/Inf starts and why. Exit code 0 when every
+ * tensor is finite, 3 when an anomaly was found, 2 on a usage or model error.
+ */
+@Command(name = "trace", description = { "Run a model checking every tensor, and find the op where NaN or infinity "
+        + "starts, why, and how to fix it.", "Exit code: 0 all finite, 3 anomaly found, 2 usage or model error." })
+public class TraceCommand implements Callable<Integer> {
+
+    public static final int EXIT_ANOMALY = 3;
+
+    private final Contributions contributions;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelOptionsMixin options = new ModelOptionsMixin();
+
+    @Option(names = "--mode", paramLabel = "curt|concise|full", description = "What the health pass computes per tensor (default: full).")
+    String mode = "full";
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Write the report to FILE: .json or .html.")
+    Path report;
+
+    public TraceCommand(Contributions contributions) {
+        this.contributions = contributions;
+    }
+
+    @Override
+    public Integer call() throws ModelLoadException, BackendException, IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        HealthMode healthMode = HealthMode.parse(mode);
+        if (report != null && !report.toString().endsWith(".json") && !report.toString().endsWith(".html")) {
+            throw new IllegalArgumentException("--report " + report + ": the file name must end in .json or .html");
+        }
+        SubMonitor progress = SubMonitor.convert(new ConsoleProgressMonitor(err), 10);
+        ModelOpener opener = new ModelOpener(contributions);
+        try (LoadedModel model = opener.open(options.model, progress.split(3))) {
+            ModelGraph graph = model.graph();
+            options.checkSideEffects(graph);
+            Signature signature = options.signature(graph);
+            PreparedInputs inputs = PreparedInputs.prepare(signature, options.inputs);
+            try (InferenceSession session = opener.backendFor(model).open(model, options.device())) {
+                if (!session.deviceNote().isEmpty()) {
+                    err.println(session.deviceNote());
+                }
+                TraceOutcome outcome = new NanTracer(contributions.causeRules()).trace(graph, signature, session, inputs,
+                        Map.of(), healthMode, options.device, progress.split(7));
+                print(out, outcome.report());
+                if (report != null) {
+                    Files.writeString(report, report.toString().endsWith(".html") ? ReportHtml.toHtml(outcome.report())
+                            : ReportJson.toJson(outcome.report()));
+                    out.println("Report:      " + report);
+                }
+                return outcome.report().finite() ? 0 : EXIT_ANOMALY;
+            }
+        }
+    }
+
+    private static void print(PrintWriter out, NanReport r) {
+        out.println("Model:       " + r.model() + " (" + r.format() + ", signature " + r.signature() + ")");
+        for (NanReport.InputHealth input : r.inputs()) {
+            out.println("Input:       " + input.name() + " = " + input.source() + "  range ["
+                    + TensorPrinter.num(input.summary().min()) + ", " + TensorPrinter.num(input.summary().max()) + "]");
+            input.problems().forEach(p -> out.println("  warning:   " + p));
+        }
+        if (!r.weights().isEmpty()) {
+            out.println("Weights:     " + r.weights().size() + " hold NaN/Inf: " + r.weights().stream()
+                    .map(w -> w.op() + " (" + w.nonFinite() + ")").collect(Collectors.joining(", ")));
+        }
+        long bad = r.ops().stream().filter(o -> o.nan() + o.negInf() + o.posInf() > 0).count();
+        out.println("Checked:     " + r.ops().size() + " tensors, " + bad + " non-finite");
+        if (r.finite()) {
+            out.println("Result:      every tensor is finite");
+            return;
+        }
+        NanReport.Origin o = r.origin();
+        out.println("Origin:      " + o.op() + " (" + o.type() + "), " + switch (o.kind()) {
+            case "input" -> "the input already holds NaN/Inf";
+            case "weights" -> "the weights already hold NaN/Inf";
+            default -> "computed from finite inputs";
+        });
+        if (o.cause() != null) {
+            out.println("Cause:       " + o.cause().description() + " [" + o.cause().rule() + "]");
+            for (NanReport.Value v : o.cause().offendingValues()) {
+                out.println("  input " + v.input() + " at " + v.position() + " = " + TensorPrinter.num(v.value()));
+            }
+            out.println("Fix:         " + o.cause().suggestion());
+        } else {
+            out.println("Cause:       no rule recognised this case; see the inputs below");
+        }
+        for (NanReport.TensorSummary s : o.opInputs()) {
+            out.println("  " + s.tensor() + " " + s.dtype() + s.shape() + " min " + TensorPrinter.num(s.min()) + " max "
+                    + TensorPrinter.num(s.max()) + " NaN " + s.nan() + " Inf " + (s.negInf() + s.posInf()));
+        }
+        out.println("First ±Inf:  " + (o.firstInfOp() == null ? "none" : o.firstInfOp()));
+        out.println("First NaN:   " + (o.firstNanOp() == null ? "none" : o.firstNanOp()));
+        if (o.firstNanCause() != null) {
+            out.println("  then:      " + o.firstNanCause().description() + " [" + o.firstNanCause().rule() + "]");
+        }
+        if (!r.propagation().isEmpty()) {
+            out.println("Propagates:  " + r.propagation().size() + " later ops, e.g. "
+                    + String.join(" -> ", r.propagation().subList(0, Math.min(5, r.propagation().size()))));
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package org.tensorscope.tensorflow.internal.load;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.SubMonitor;
+import org.osgi.service.component.annotations.Component;
+import org.tensorflow.proto.GraphDef;
+import org.tensorscope.core.Tensorscope;
+import org.tensorscope.core.service.LoadedModel;
+import org.tensorscope.core.service.ModelLoadException;
+import org.tensorscope.core.service.ModelLoader;
+import org.tensorscope.tensorflow.internal.TensorFlowRuntime;
+import org.tensorscope.tensorflow.internal.TfModel;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.TextFormat;
+
+/**
+ * Reads a frozen TensorFlow graph: a binary GraphDef ({@code .pb}) or its text form ({@code .pbtxt}).
+ */
+@Component(service = ModelLoader.class, property = { Tensorscope.PROP_FORMAT + "=" + FrozenGraphLoader.FORMAT,
+        Tensorscope.PROP_FILE_PATTERNS + "=*.pb", Tensorscope.PROP_FILE_PATTERNS + "=*.pbtxt" })
+public class FrozenGraphLoader implements ModelLoader {
+
+    public static final String FORMAT = "TensorFlow frozen graph";
+
+    @Override
+    public String format() {
+        return FORMAT;
+    }
+
+    @Override
+    public boolean canLoad(Path path) {
+        String name = path.getFileName().toString();
+        return Files.isRegularFile(path) && !name.equals("saved_model.pb")
+                && (name.endsWith(".pb") || name.endsWith(".pbtxt"));
+    }
+
+    @Override
+    public LoadedModel load(Path path, IProgressMonitor monitor) throws ModelLoadException {
+        SubMonitor progress = SubMonitor.convert(monitor, "Reading " + path.getFileName(), 3);
+        TensorFlowRuntime.prepareNatives();
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(path);
+        } catch (IOException e) {
+            throw new ModelLoadException(path, "cannot be read: " + e.getMessage(), e);
+        }
+        if (bytes.length == 0) {
+            throw new ModelLoadException(path, "the file is empty");
+        }
+        progress.split(1);
+        GraphDef graphDef;
+        if (path.getFileName().toString().endsWith(".pbtxt")) {
+            try {
+                GraphDef.Builder builder = GraphDef.newBuilder();
+                TextFormat.getParser().merge(new String(bytes, StandardCharsets.UTF_8), builder);
+                graphDef = builder.build();
+            } catch (TextFormat.ParseException e) {
+                throw new ModelLoadException(path, "not a valid text GraphDef: " + e.getMessage(), e);
+            }
+        } else {
+            try {
+                graphDef = GraphDef.parseFrom(bytes);
+            } catch (InvalidProtocolBufferException e) {
+                throw new ModelLoadException(path, "not a valid GraphDef (the protobuf is truncated or corrupt)", e);
+            }
+        }
+        progress.split(1);
+        TfModel model = new TfModel(graphDef, GraphDefConverter.convert(path, FORMAT, graphDef, List.of()));
+        progress.split(1);
+        return model;
+    }
+}
