@@ -1,0 +1,175 @@
+package org.tensorscope.tensorflow.internal.load;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.SubMonitor;
+import org.osgi.service.component.annotations.Component;
+import org.tensorflow.proto.AttrValue;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.TensorProto;
+import org.tensorscope.core.Tensorscope;
+import org.tensorscope.core.model.ModelGraph;
+import org.tensorscope.core.model.Signature;
+import org.tensorscope.core.model.SignatureTensor;
+import org.tensorscope.core.model.TensorSpec;
+import org.tensorscope.core.service.LoadedModel;
+import org.tensorscope.core.service.ModelLoadException;
+import org.tensorscope.core.service.ModelLoader;
+import org.tensorscope.tensorflow.internal.TensorFlowRuntime;
+import org.tensorscope.tensorflow.internal.TfModel;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+
+/**
+ * Reads a TF.js graph model: {@code model.json} (a GraphDef in proto3 JSON plus a weights
+ * manifest) and its binary weight shards.
+ */
+@Component(service = ModelLoader.class, property = { Tensorscope.PROP_FORMAT + "=" + TfjsGraphModelLoader.FORMAT,
+        Tensorscope.PROP_FILE_PATTERNS + "=*.json" })
+public class TfjsGraphModelLoader implements ModelLoader {
+
+    public static final String FORMAT = "TF.js graph model";
+
+    @Override
+    public String format() {
+        return FORMAT;
+    }
+
+    @Override
+    public boolean canLoad(Path path) {
+        if (!Files.isRegularFile(path) || !path.getFileName().toString().endsWith(".json")) {
+            return false;
+        }
+        try (InputStream in = Files.newInputStream(path)) {
+            String head = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+            return head.contains("\"modelTopology\"") || head.contains("\"format\"") || head.contains("\"weightsManifest\"");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public LoadedModel load(Path path, IProgressMonitor monitor) throws ModelLoadException {
+        SubMonitor progress = SubMonitor.convert(monitor, "Reading " + path.getFileName(), 4);
+        TensorFlowRuntime.prepareNatives();
+        JsonObject json = parse(path);
+        if (!json.has("modelTopology") || !json.get("modelTopology").isJsonObject()) {
+            throw new ModelLoadException(path, "not a TF.js graph model: no modelTopology");
+        }
+        JsonObject topology = json.getAsJsonObject("modelTopology");
+        if (!topology.has("node")) {
+            throw new ModelLoadException(path, json.has("format") && "layers-model".equals(json.get("format").getAsString())
+                    ? "a TF.js layers model (Keras layers), not a graph model: Tensorscope reads graph models"
+                    : "not a TF.js graph model: modelTopology has no nodes");
+        }
+        progress.split(1);
+        Map<String, TensorProto> weights = TfjsWeights.read(path,
+                json.has("weightsManifest") ? json.getAsJsonArray("weightsManifest") : new com.google.gson.JsonArray());
+        progress.split(1);
+        GraphDef.Builder graph = GraphDef.newBuilder();
+        try {
+            for (JsonElement element : topology.getAsJsonArray("node")) {
+                NodeDef node = TfjsJson.node(element.getAsJsonObject()).toBuilder().clearDevice().build();
+                if (node.getOp().equals("Const")) {
+                    node = withValue(node, weights, path);
+                }
+                if (FusedOpRewriter.isFused(node)) {
+                    graph.addAllNode(FusedOpRewriter.rewrite(node));
+                } else {
+                    graph.addNode(node);
+                }
+            }
+        } catch (IllegalArgumentException | IllegalStateException | NullPointerException e) {
+            throw new ModelLoadException(path, "the model topology cannot be read: " + e.getMessage(), e);
+        }
+        GraphDef graphDef = graph.build();
+        progress.split(1);
+        ModelGraph converted = GraphDefConverter.convert(path, FORMAT, graphDef, List.of());
+        List<Signature> signatures = signatures(json, converted);
+        ModelGraph model = signatures.isEmpty() ? converted
+                : new ModelGraph(path, FORMAT, converted.ops(), signatures, converted.weights());
+        progress.split(1);
+        return new TfModel(graphDef, model);
+    }
+
+    private static JsonObject parse(Path path) throws ModelLoadException {
+        try {
+            JsonElement root = JsonParser.parseString(Files.readString(path));
+            if (!root.isJsonObject()) {
+                throw new ModelLoadException(path, "not a TF.js model: the JSON is not an object");
+            }
+            return root.getAsJsonObject();
+        } catch (JsonParseException e) {
+            throw new ModelLoadException(path, "not valid JSON (truncated or corrupt): "
+                    + GraphDefConverter.firstLine(e.getMessage()), e);
+        } catch (IOException e) {
+            throw new ModelLoadException(path, "cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static NodeDef withValue(NodeDef node, Map<String, TensorProto> weights, Path path) throws ModelLoadException {
+        TensorProto value = weights.get(node.getName());
+        if (value == null) {
+            if (node.containsAttr("value") && hasContent(node.getAttrOrThrow("value").getTensor())) {
+                return node;
+            }
+            throw new ModelLoadException(path, "constant " + node.getName() + " has no entry in the weights manifest");
+        }
+        return node.toBuilder().putAttr("value", AttrValue.newBuilder().setTensor(value).build())
+                .putAttr("dtype", AttrValue.newBuilder().setType(value.getDtype()).build()).build();
+    }
+
+    private static boolean hasContent(TensorProto t) {
+        return !t.getTensorContent().isEmpty() || t.getFloatValCount() + t.getIntValCount() + t.getInt64ValCount()
+                + t.getBoolValCount() + t.getStringValCount() > 0;
+    }
+
+    /** The signature from {@code signature} or {@code userDefinedMetadata.signature}; empty when absent. */
+    private static List<Signature> signatures(JsonObject json, ModelGraph graph) {
+        JsonObject signature = json.has("signature") ? json.getAsJsonObject("signature")
+                : json.has("userDefinedMetadata") && json.getAsJsonObject("userDefinedMetadata").has("signature")
+                        ? json.getAsJsonObject("userDefinedMetadata").getAsJsonObject("signature")
+                        : null;
+        if (signature == null) {
+            return List.of();
+        }
+        List<SignatureTensor> inputs = tensors(signature.getAsJsonObject("inputs"), graph);
+        List<SignatureTensor> outputs = tensors(signature.getAsJsonObject("outputs"), graph);
+        return inputs.isEmpty() && outputs.isEmpty() ? List.of()
+                : List.of(new Signature(Signature.DEFAULT_KEY, inputs, outputs));
+    }
+
+    private static List<SignatureTensor> tensors(JsonObject entries, ModelGraph graph) {
+        List<SignatureTensor> tensors = new ArrayList<>();
+        if (entries == null) {
+            return tensors;
+        }
+        for (Map.Entry<String, JsonElement> entry : entries.entrySet()) {
+            JsonObject info = entry.getValue().getAsJsonObject();
+            String tensorName = info.has("name") ? info.get("name").getAsString() : entry.getKey();
+            if (!tensorName.contains(":")) {
+                tensorName += ":0";
+            }
+            String key = entry.getKey().endsWith(":0") ? entry.getKey().substring(0, entry.getKey().length() - 2)
+                    : entry.getKey();
+            String op = tensorName.substring(0, tensorName.lastIndexOf(':'));
+            String wanted = tensorName;
+            graph.op(op).flatMap(o -> o.outputs().stream().filter(t -> t.name().equals(wanted)).findFirst())
+                    .ifPresent((TensorSpec t) -> tensors.add(new SignatureTensor(key, t)));
+        }
+        tensors.sort(java.util.Comparator.comparing(SignatureTensor::key));
+        return tensors;
+    }
+}

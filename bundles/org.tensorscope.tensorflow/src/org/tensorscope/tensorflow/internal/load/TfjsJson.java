@@ -1,0 +1,113 @@
+package org.tensorscope.tensorflow.internal.load;
+
+import java.util.Base64;
+import java.util.Map;
+
+import org.tensorflow.proto.AttrValue;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.TensorProto;
+import org.tensorflow.proto.TensorShapeProto;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+
+/**
+ * Reads the proto3 JSON of a TF.js {@code modelTopology} node into a NodeDef: names, inputs and
+ * attributes (bytes are base64, 64-bit integers are strings, as proto3 JSON writes them).
+ */
+final class TfjsJson {
+
+    private TfjsJson() {
+    }
+
+    static NodeDef node(JsonObject json) {
+        NodeDef.Builder node = NodeDef.newBuilder().setName(json.get("name").getAsString())
+                .setOp(json.get("op").getAsString());
+        if (json.has("input")) {
+            json.getAsJsonArray("input").forEach(i -> node.addInput(i.getAsString()));
+        }
+        if (json.has("attr")) {
+            for (Map.Entry<String, JsonElement> attr : json.getAsJsonObject("attr").entrySet()) {
+                node.putAttr(attr.getKey(), attr(attr.getValue().getAsJsonObject()));
+            }
+        }
+        return node.build();
+    }
+
+    static AttrValue attr(JsonObject json) {
+        AttrValue.Builder value = AttrValue.newBuilder();
+        if (json.has("s")) {
+            value.setS(com.google.protobuf.ByteString.copyFrom(Base64.getDecoder().decode(json.get("s").getAsString())));
+        } else if (json.has("i")) {
+            value.setI(json.get("i").getAsLong());
+        } else if (json.has("f")) {
+            value.setF(number(json.get("f")));
+        } else if (json.has("b")) {
+            value.setB(json.get("b").getAsBoolean());
+        } else if (json.has("type")) {
+            value.setType(type(json.get("type").getAsString()));
+        } else if (json.has("shape")) {
+            value.setShape(shape(json.getAsJsonObject("shape")));
+        } else if (json.has("tensor")) {
+            JsonObject tensor = json.getAsJsonObject("tensor");
+            TensorProto.Builder proto = TensorProto.newBuilder().setDtype(type(tensor.get("dtype").getAsString()));
+            if (tensor.has("tensorShape")) {
+                proto.setTensorShape(shape(tensor.getAsJsonObject("tensorShape")));
+            }
+            value.setTensor(proto);
+        } else if (json.has("func")) {
+            value.setFunc(org.tensorflow.proto.NameAttrList.newBuilder()
+                    .setName(json.getAsJsonObject("func").get("name").getAsString()));
+        } else if (json.has("list")) {
+            value.setList(list(json.getAsJsonObject("list")));
+        }
+        return value.build();
+    }
+
+    private static AttrValue.ListValue list(JsonObject json) {
+        AttrValue.ListValue.Builder list = AttrValue.ListValue.newBuilder();
+        array(json, "i").forEach(e -> list.addI(e.getAsLong()));
+        array(json, "f").forEach(e -> list.addF(number(e)));
+        array(json, "b").forEach(e -> list.addB(e.getAsBoolean()));
+        array(json, "s").forEach(e -> list.addS(com.google.protobuf.ByteString.copyFrom(
+                Base64.getDecoder().decode(e.getAsString()))));
+        array(json, "type").forEach(e -> list.addType(type(e.getAsString())));
+        array(json, "shape").forEach(e -> list.addShape(shape(e.getAsJsonObject())));
+        return list.build();
+    }
+
+    private static JsonArray array(JsonObject json, String key) {
+        return json.has(key) ? json.getAsJsonArray(key) : new JsonArray();
+    }
+
+    /** proto3 JSON writes NaN and infinities as strings. */
+    private static float number(JsonElement e) {
+        String text = e.getAsString();
+        return switch (text) {
+            case "NaN" -> Float.NaN;
+            case "Infinity" -> Float.POSITIVE_INFINITY;
+            case "-Infinity" -> Float.NEGATIVE_INFINITY;
+            default -> Float.parseFloat(text);
+        };
+    }
+
+    static DataType type(String name) {
+        try {
+            return DataType.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown data type " + name);
+        }
+    }
+
+    static TensorShapeProto shape(JsonObject json) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        if (json.has("unknownRank") && json.get("unknownRank").getAsBoolean()) {
+            return shape.setUnknownRank(true).build();
+        }
+        array(json, "dim").forEach(d -> shape.addDim(TensorShapeProto.Dim.newBuilder()
+                .setSize(d.getAsJsonObject().has("size") ? d.getAsJsonObject().get("size").getAsLong() : 0)));
+        return shape.build();
+    }
+}
