@@ -6,7 +6,6 @@ failures=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 
 out=$(mktemp); err=$(mktemp)
-trap 'rm -f "$out" "$err"' EXIT
 
 "$product/tensorscope" version >"$out" 2>"$err"
 code=$?
@@ -26,6 +25,68 @@ code=$?
 [ "$code" -eq 2 ] || fail "an unknown option exited with $code, expected 2"
 grep -q -- "--no-such-option" "$err" || fail "the unknown option is not named on stderr: $(cat "$err")"
 grep -q "at org\.\|Exception" "$err" && fail "stack trace on stderr for a usage error: $(cat "$err")"
+
+# --- info, run and trace on real models ---
+models="$(cd "$(dirname "$0")/../../../testdata" && pwd)"
+work=$(mktemp -d)
+trap 'rm -f "$out" "$err"; rm -rf "$work"' EXIT
+
+expect() { # expected-exit-code description command...
+  local want=$1 what=$2; shift 2
+  "$@" >"$out" 2>"$err"
+  local code=$?
+  [ "$code" -eq "$want" ] || fail "$what: exit $code, expected $want; stdout: $(head -c 600 "$out"); stderr: $(tail -n 5 "$err")"
+}
+one_line_error() { # description pattern
+  local lines
+  lines=$(grep -c . "$err")
+  [ "$lines" -eq 1 ] || fail "$1: expected one line on stderr, got $lines: $(cat "$err")"
+  grep -q -- "$2" "$err" || fail "$1: stderr does not say '$2': $(cat "$err")"
+  grep -qE "Exception|^\s+at " "$err" && fail "$1: stack trace on stderr: $(cat "$err")"
+}
+
+expect 0 "info on a TF.js model" "$product/tensorscope" info "$models/tfjs/emotion/emotion.json"
+grep -q "^Format: *TF.js graph model" "$out" || fail "info: no format line: $(cat "$out")"
+grep -q "input_1 *float32 *\[?,64,64,1\]" "$out" || fail "info: no input line: $(cat "$out")"
+
+expect 0 "info --json on a SavedModel" "$product/tensorscope" info --json "$models/savedmodel/tf1_half_plus_two"
+grep -q '"format": "TensorFlow SavedModel"' "$out" || fail "info --json: $(head -c 400 "$out")"
+
+expect 0 "run handskeleton on the ramp" "$product/tensorscope" run "$models/tfjs/handskeleton/handskeleton.json" \
+  --input input_1=ramp --json "$work/run.json"
+grep -q "values 95.855" "$out" || fail "run: Identity does not start 95.855: $(cat "$out")"
+grep -q '"key": "Identity"' "$work/run.json" || fail "run --json: $(head -c 400 "$work/run.json")"
+
+expect 3 "trace handskeleton with unclipped pixels" "$product/tensorscope" trace \
+  "$models/tfjs/handskeleton/handskeleton.json" --input 'input_1=ramp*1e38' --report "$work/trace.json"
+grep -q "^Cause: .*\[accumulation-overflow\]" "$out" || fail "trace: no overflow cause: $(cat "$out")"
+grep -q '"rule": "accumulation-overflow"' "$work/trace.json" || fail "trace report: $(head -c 600 "$work/trace.json")"
+
+expect 3 "trace --report html" "$product/tensorscope" trace "$models/tfjs/handskeleton/handskeleton.json" \
+  --input 'ramp*1e38' --mode curt --report "$work/trace.html"
+grep -q "<svg" "$work/trace.html" || fail "HTML report has no histogram image"
+
+expect 0 "trace of a healthy run" "$product/tensorscope" trace "$models/tfjs/emotion/emotion.json"
+grep -q "every tensor is finite" "$out" || fail "healthy trace: $(cat "$out")"
+
+# --- bad input: one line naming the file and the problem, exit code 2 ---
+head -c 3000 "$models/savedmodel/tf1_half_plus_two/saved_model.pb" > "$work/truncated.pb"
+expect 2 "truncated .pb" "$product/tensorscope" info "$work/truncated.pb"
+one_line_error "truncated .pb" "truncated.pb: not a valid GraphDef"
+
+printf '\x0a\x0d\x0a\x01a\x12\x08NoSuchOp' > "$work/unknown-op.pb"
+expect 2 "unknown op" "$product/tensorscope" trace "$work/unknown-op.pb"
+one_line_error "unknown op" "unknown-op.pb: TensorFlow cannot build the graph"
+
+expect 2 "missing folder" "$product/tensorscope" info "$work/no-such-model"
+one_line_error "missing folder" "no-such-model: no such file or folder"
+
+expect 2 "wrong input name" "$product/tensorscope" run "$models/tfjs/emotion/emotion.json" --input nope=zeros
+one_line_error "wrong input name" "has no input named 'nope'; its inputs are input_1"
+
+mkdir -p "$work/novars" && cp "$models/savedmodel/tf1_half_plus_two/saved_model.pb" "$work/novars/"
+expect 2 "SavedModel without variables" "$product/tensorscope" info "$work/novars"
+one_line_error "SavedModel without variables" "novars: the variables/ folder is missing"
 
 if [ "$failures" -eq 0 ]; then
   echo "product CLI test: passed ($version_line)"

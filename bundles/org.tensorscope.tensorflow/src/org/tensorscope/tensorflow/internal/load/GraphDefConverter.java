@@ -53,7 +53,7 @@ public final class GraphDefConverter {
             try {
                 graph.importGraphDef(graphDef);
             } catch (IllegalArgumentException | TensorFlowException e) {
-                throw new ModelLoadException(source, "TensorFlow cannot build the graph: " + firstLine(e.getMessage()), e);
+                throw new ModelLoadException(source, "TensorFlow cannot build the graph: " + problem(e.getMessage()), e);
             }
             Map<String, OpNode> ops = new LinkedHashMap<>();
             List<WeightInfo> weights = new ArrayList<>();
@@ -138,6 +138,18 @@ public final class GraphDefConverter {
                 .filter(op -> !consumed.contains(op.name()) && !NOT_OUTPUTS.contains(op.type()) && !op.outputs().isEmpty())
                 .map(op -> new SignatureTensor(op.name(), op.outputs().get(0))).toList();
         return new Signature(Signature.DEFAULT_KEY, inputs, outputs);
+    }
+
+    private static final java.util.regex.Pattern UNKNOWN_OP = java.util.regex.Pattern
+            .compile("Op type not registered '([^']*)'");
+
+    /** TensorFlow's message, cut to what a user needs. */
+    static String problem(String message) {
+        java.util.regex.Matcher unknown = UNKNOWN_OP.matcher(message == null ? "" : message);
+        if (unknown.find()) {
+            return "unknown op type '" + unknown.group(1) + "' (this TensorFlow, 2.18.0, has no such op)";
+        }
+        return firstLine(message);
     }
 
     static String firstLine(String message) {
