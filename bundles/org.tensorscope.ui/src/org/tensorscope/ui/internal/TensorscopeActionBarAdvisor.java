@@ -46,6 +46,9 @@ public class TensorscopeActionBarAdvisor extends ActionBarAdvisor {
         file.add(quit);
         file.add(new GroupMarker(IWorkbenchActionConstants.FILE_END));
 
+        MenuManager run = new MenuManager("&Run", "org.tensorscope.ui.menus.run");
+        run.add(new GroupMarker(IWorkbenchActionConstants.MB_ADDITIONS));
+
         MenuManager window = new MenuManager("&Window", IWorkbenchActionConstants.M_WINDOW);
         window.add(resetPerspective);
         window.add(new GroupMarker(IWorkbenchActionConstants.MB_ADDITIONS));
@@ -58,6 +61,7 @@ public class TensorscopeActionBarAdvisor extends ActionBarAdvisor {
         help.add(new GroupMarker(IWorkbenchActionConstants.HELP_END));
 
         menuBar.add(file);
+        menuBar.add(run);
         menuBar.add(new GroupMarker(IWorkbenchActionConstants.MB_ADDITIONS));
         menuBar.add(window);
         menuBar.add(help);

@@ -1,5 +1,11 @@
 package org.tensorscope.ui.internal;
 
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+
+import org.eclipse.core.runtime.Platform;
+import org.eclipse.core.runtime.preferences.InstanceScope;
 import org.eclipse.swt.graphics.Point;
 import org.eclipse.ui.application.ActionBarAdvisor;
 import org.eclipse.ui.application.IActionBarConfigurer;
@@ -7,15 +13,49 @@ import org.eclipse.ui.application.IWorkbenchConfigurer;
 import org.eclipse.ui.application.IWorkbenchWindowConfigurer;
 import org.eclipse.ui.application.WorkbenchAdvisor;
 import org.eclipse.ui.application.WorkbenchWindowAdvisor;
+import org.osgi.service.prefs.BackingStoreException;
+import org.osgi.service.prefs.Preferences;
+import org.tensorscope.ui.internal.session.Demo;
+import org.tensorscope.ui.internal.session.DebugSession;
+import org.tensorscope.ui.internal.session.RunConfiguration;
 
 /**
  * Opens windows on the Model Debugging perspective.
  */
 public class TensorscopeWorkbenchAdvisor extends WorkbenchAdvisor {
 
+    public static final String DEMO_PROPERTY = "tensorscope.demoOnFirstStart";
+
     @Override
     public void initialize(IWorkbenchConfigurer configurer) {
         configurer.setSaveAndRestore(true);
+    }
+
+    /**
+     * Opens the model named on the command line, or on the very first start the demo (the system
+     * property {@value #DEMO_PROPERTY}=false turns that off, e.g. for tests).
+     */
+    @Override
+    public void postStartup() {
+        Optional<String> model = Arrays.stream(Platform.getApplicationArgs())
+                .filter(arg -> !arg.startsWith("-")).findFirst();
+        if (model.isPresent()) {
+            DebugSession.get().open(Path.of(model.get()),
+                    RunConfiguration.defaults(), false);
+            return;
+        }
+        Preferences preferences = InstanceScope.INSTANCE
+                .getNode("org.tensorscope.ui");
+        if (!Boolean.parseBoolean(System.getProperty(DEMO_PROPERTY, "true")) || preferences.getBoolean("demoShown", false)) {
+            return;
+        }
+        preferences.putBoolean("demoShown", true);
+        try {
+            preferences.flush();
+        } catch (BackingStoreException e) {
+            // at worst the demo opens once more next time
+        }
+        Demo.open();
     }
 
     @Override

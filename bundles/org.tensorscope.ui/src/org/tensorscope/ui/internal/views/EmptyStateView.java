@@ -1,28 +1,113 @@
 package org.tensorscope.ui.internal.views;
 
+import java.nio.file.Path;
+
+import org.eclipse.e4.core.services.events.IEventBroker;
+import org.eclipse.swt.dnd.DND;
+import org.eclipse.swt.dnd.DropTarget;
+import org.eclipse.swt.dnd.DropTargetAdapter;
+import org.eclipse.swt.dnd.DropTargetEvent;
+import org.eclipse.swt.dnd.FileTransfer;
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.custom.StackLayout;
+import org.eclipse.swt.layout.FillLayout;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.ui.part.ViewPart;
+import org.osgi.service.event.EventHandler;
+import org.tensorscope.core.DebugTopics;
+import org.tensorscope.ui.internal.session.DebugSession;
+import org.tensorscope.ui.internal.session.RunConfiguration;
 
 /**
- * A view that, until it has something to show, tells the user what to do.
+ * A view of the debugging session that, until it has something to show, tells the user what to
+ * do. Subclasses build their content once and refresh it when the session moves on.
  */
 public abstract class EmptyStateView extends ViewPart {
 
+    private Composite stack;
+    private StackLayout layout;
+    private Composite emptyPage;
+    private Composite contentPage;
     private Label message;
+    private final EventHandler onSessionEvent = event -> {
+        if (stack != null && !stack.isDisposed()) {
+            update();
+        }
+    };
 
     /** What to do to fill this view, e.g. "Open a model with File > Open Model…". */
     protected abstract String emptyStateMessage();
 
+    /** Builds the content shown once the session has something for this view. */
+    protected void createContent(Composite parent) {
+        // views without content yet keep their empty state
+    }
+
+    /** Whether the session holds what this view shows. */
+    protected boolean hasContent(DebugSession session) {
+        return false;
+    }
+
+    /** Shows the session's current state; called on the UI thread. */
+    protected void refresh(DebugSession session) {
+    }
+
     @Override
     public void createPartControl(Composite parent) {
-        parent.setLayout(new GridLayout(1, false));
-        message = new Label(parent, SWT.WRAP | SWT.CENTER);
+        stack = new Composite(parent, SWT.NONE);
+        layout = new StackLayout();
+        stack.setLayout(layout);
+        emptyPage = new Composite(stack, SWT.NONE);
+        emptyPage.setLayout(new GridLayout(1, false));
+        message = new Label(emptyPage, SWT.WRAP | SWT.CENTER);
         message.setText(emptyStateMessage());
         message.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, true));
+        contentPage = new Composite(stack, SWT.NONE);
+        contentPage.setLayout(new FillLayout());
+        createContent(contentPage);
+        IEventBroker broker = getSite().getService(IEventBroker.class);
+        if (broker != null) {
+            broker.subscribe(DebugTopics.ALL, null, onSessionEvent, false);
+        }
+        acceptDroppedModels(stack);
+        update();
+    }
+
+    /** Dropping a model file or SavedModel folder onto any Tensorscope view opens it. */
+    private static void acceptDroppedModels(Composite target) {
+        DropTarget drop = new DropTarget(target, DND.DROP_COPY | DND.DROP_DEFAULT | DND.DROP_LINK);
+        drop.setTransfer(FileTransfer.getInstance());
+        drop.addDropListener(new DropTargetAdapter() {
+            @Override
+            public void dragEnter(DropTargetEvent event) {
+                event.detail = DND.DROP_COPY;
+            }
+
+            @Override
+            public void drop(DropTargetEvent event) {
+                if (event.data instanceof String[] files && files.length > 0) {
+                    DebugSession.get().open(Path.of(files[0]), RunConfiguration.defaults(), false);
+                }
+            }
+        });
+    }
+
+    private void update() {
+        DebugSession session = DebugSession.get();
+        boolean show = hasContent(session);
+        layout.topControl = show ? contentPage : emptyPage;
+        if (show) {
+            refresh(session);
+        }
+        stack.layout(true, true);
+    }
+
+    /** Whether the view shows its empty state. */
+    public boolean isShowingEmptyState() {
+        return layout.topControl == emptyPage;
     }
 
     /** The text the user sees while the view is empty. */
@@ -32,6 +117,15 @@ public abstract class EmptyStateView extends ViewPart {
 
     @Override
     public void setFocus() {
-        message.setFocus();
+        stack.setFocus();
+    }
+
+    @Override
+    public void dispose() {
+        IEventBroker broker = getSite().getService(IEventBroker.class);
+        if (broker != null) {
+            broker.unsubscribe(onSessionEvent);
+        }
+        super.dispose();
     }
 }

@@ -1,12 +1,192 @@
 package org.tensorscope.ui.internal.views;
 
+import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.eclipse.jface.viewers.ColumnLabelProvider;
+import org.eclipse.jface.viewers.ITreeContentProvider;
+import org.eclipse.jface.viewers.TreePath;
+import org.eclipse.jface.viewers.TreeSelection;
+import org.eclipse.jface.viewers.TreeViewer;
+import org.eclipse.jface.viewers.TreeViewerColumn;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.layout.GridData;
+import org.eclipse.swt.layout.GridLayout;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Text;
+import org.tensorscope.core.model.ModelGraph;
+import org.tensorscope.core.model.ScopeTree;
+import org.tensorscope.ui.internal.session.DebugSession;
+
 /**
- * The ops of the open model, by name scope.
+ * The ops of the open model, by name scope, with their type, output and, after a run, a health
+ * badge. Filter by name or type; the selection drives the other views.
  */
 public class ModelExplorerView extends EmptyStateView {
+
+    private TreeViewer viewer;
+    private Text filter;
+    private ModelGraph shownGraph;
+    private boolean updatingSelection;
 
     @Override
     protected String emptyStateMessage() {
         return "No model is open. Open a model with File > Open Model…";
+    }
+
+    @Override
+    protected boolean hasContent(DebugSession session) {
+        return session.graph().isPresent();
+    }
+
+    @Override
+    protected void createContent(Composite parent) {
+        Composite area = new Composite(parent, SWT.NONE);
+        area.setLayout(new GridLayout(1, false));
+        filter = new Text(area, SWT.SEARCH | SWT.ICON_SEARCH | SWT.ICON_CANCEL);
+        filter.setMessage("Filter by op name or type");
+        filter.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+        filter.addModifyListener(e -> rebuild(DebugSession.get()));
+        viewer = new TreeViewer(area, SWT.SINGLE | SWT.FULL_SELECTION | SWT.BORDER);
+        viewer.getTree().setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
+        viewer.getTree().setHeaderVisible(true);
+        viewer.setUseHashlookup(true);
+        viewer.setContentProvider(new ScopeContentProvider());
+        column("Op", 260, node -> node.name() + (node.op() == null ? "  (" + node.opCount() + ")" : ""));
+        column("Type", 110, node -> node.op() == null ? "" : node.op().type());
+        column("Output", 150, node -> node.op() == null || node.op().outputs().isEmpty() ? ""
+                : node.op().outputs().get(0).dtype().displayName() + " " + node.op().outputs().get(0).shape());
+        column("Health", 120, ModelExplorerView::badge);
+        viewer.addSelectionChangedListener(event -> {
+            if (!updatingSelection && event.getStructuredSelection().getFirstElement() instanceof ScopeTree node
+                    && node.op() != null) {
+                DebugSession.get().select(node.op().name());
+            }
+        });
+        getSite().setSelectionProvider(viewer);
+    }
+
+    private void column(String title, int width, java.util.function.Function<ScopeTree, String> text) {
+        TreeViewerColumn column = new TreeViewerColumn(viewer, SWT.NONE);
+        column.getColumn().setText(title);
+        column.getColumn().setWidth(width);
+        column.setLabelProvider(new ColumnLabelProvider() {
+            @Override
+            public String getText(Object element) {
+                return text.apply((ScopeTree) element);
+            }
+        });
+    }
+
+    /** "NaN 3, +Inf 2" for an op whose output is not finite after the last run. */
+    static String badge(ScopeTree node) {
+        if (node.op() == null) {
+            return "";
+        }
+        return DebugSession.get().outcome().flatMap(o -> o.trace().row(node.op().name())).map(row -> {
+            if (row.isFinite()) {
+                return "ok";
+            }
+            StringBuilder text = new StringBuilder();
+            if (row.nanCount() > 0) {
+                text.append("NaN ").append(row.nanCount());
+            }
+            if (row.posInfCount() > 0) {
+                text.append(text.length() > 0 ? ", " : "").append("+Inf ").append(row.posInfCount());
+            }
+            if (row.negInfCount() > 0) {
+                text.append(text.length() > 0 ? ", " : "").append("-Inf ").append(row.negInfCount());
+            }
+            if (row.nanCount() < 0) {
+                text.append("non-finite");
+            }
+            return text.toString();
+        }).orElse("");
+    }
+
+    @Override
+    protected void refresh(DebugSession session) {
+        if (session.graph().orElse(null) != shownGraph) {
+            rebuild(session);
+        } else {
+            viewer.refresh(true);
+        }
+        session.focusOp().ifPresent(this::reveal);
+    }
+
+    private void rebuild(DebugSession session) {
+        shownGraph = session.graph().orElse(null);
+        if (shownGraph == null) {
+            return;
+        }
+        String text = filter.getText().trim().toLowerCase(Locale.ROOT);
+        viewer.setInput(ScopeTree.of(shownGraph, op -> text.isEmpty()
+                || op.name().toLowerCase(Locale.ROOT).contains(text) || op.type().toLowerCase(Locale.ROOT).contains(text)));
+        if (!text.isEmpty()) {
+            viewer.expandAll();
+        }
+    }
+
+    private void reveal(String opName) {
+        if (!(viewer.getInput() instanceof ScopeTree tree)) {
+            return;
+        }
+        List<ScopeTree> path = new ArrayList<>();
+        if (!find(tree, opName, path) || viewer.getStructuredSelection().getFirstElement() == path.get(path.size() - 1)) {
+            return;
+        }
+        updatingSelection = true;
+        try {
+            viewer.setSelection(new TreeSelection(new TreePath(path.toArray())), true);
+        } finally {
+            updatingSelection = false;
+        }
+    }
+
+    /** Fills the path from a top-level node to the op's node; false when the op is filtered out. */
+    private static boolean find(ScopeTree node, String opName, List<ScopeTree> path) {
+        for (ScopeTree child : node.children()) {
+            if (child.op() != null && child.op().name().equals(opName)) {
+                path.add(child);
+                return true;
+            }
+            if (opName.startsWith(child.path() + "/")) {
+                path.add(child);
+                if (find(child, opName, path)) {
+                    return true;
+                }
+                path.remove(path.size() - 1);
+            }
+        }
+        return false;
+    }
+
+    /** The selected op's name, null when a scope or nothing is selected. */
+    public String getSelectedOpName() {
+        Object first = viewer.getStructuredSelection().getFirstElement();
+        return first instanceof ScopeTree node && node.op() != null ? node.op().name() : null;
+    }
+
+    private static final class ScopeContentProvider implements ITreeContentProvider {
+        @Override
+        public Object[] getElements(Object input) {
+            return ((ScopeTree) input).children().toArray();
+        }
+
+        @Override
+        public Object[] getChildren(Object parent) {
+            return ((ScopeTree) parent).children().toArray();
+        }
+
+        @Override
+        public Object getParent(Object element) {
+            return null;
+        }
+
+        @Override
+        public boolean hasChildren(Object element) {
+            return ((ScopeTree) element).hasChildren();
+        }
     }
 }

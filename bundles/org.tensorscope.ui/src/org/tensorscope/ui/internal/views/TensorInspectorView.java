@@ -1,12 +1,144 @@
 package org.tensorscope.ui.internal.views;
 
+import java.util.List;
+
+import org.eclipse.jface.viewers.ArrayContentProvider;
+import org.eclipse.jface.viewers.ColumnLabelProvider;
+import org.eclipse.jface.viewers.TableViewer;
+import org.eclipse.jface.viewers.TableViewerColumn;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.graphics.Color;
+import org.eclipse.swt.layout.GridData;
+import org.eclipse.swt.layout.GridLayout;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Table;
+import org.eclipse.swt.widgets.TableColumn;
+import org.tensorscope.core.analysis.TensorStats;
+import org.tensorscope.core.model.OpNode;
+import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.ui.internal.session.DebugSession;
+
 /**
- * Shape, type, statistics and values of the selected tensor.
+ * The selected op's output: shape, type, statistics, and a grid of the values of its last two
+ * dimensions (first slice of the others), NaN/Inf cells highlighted. Values are fetched on demand.
  */
 public class TensorInspectorView extends EmptyStateView {
+
+    private static final int MAX_ROWS = 200;
+    private static final int MAX_COLUMNS = 64;
+
+    private Label header;
+    private Label stats;
+    private TableViewer grid;
+    private String shownTensor;
 
     @Override
     protected String emptyStateMessage() {
         return "No tensor is selected. Run a model, then select an op in the Model Explorer or the Graph.";
+    }
+
+    @Override
+    protected boolean hasContent(DebugSession session) {
+        return session.outcome().isPresent() && session.focusOp().isPresent();
+    }
+
+    @Override
+    protected void createContent(Composite parent) {
+        Composite area = new Composite(parent, SWT.NONE);
+        area.setLayout(new GridLayout(1, false));
+        header = new Label(area, SWT.NONE);
+        header.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+        stats = new Label(area, SWT.WRAP);
+        stats.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+        grid = new TableViewer(area, SWT.BORDER | SWT.FULL_SELECTION);
+        grid.getTable().setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
+        grid.getTable().setHeaderVisible(true);
+        grid.setContentProvider(ArrayContentProvider.getInstance());
+    }
+
+    @Override
+    protected void refresh(DebugSession session) {
+        String op = session.focusOp().orElseThrow();
+        OpNode node = session.graph().flatMap(g -> g.op(op)).orElse(null);
+        if (node == null || node.outputs().isEmpty()) {
+            header.setText(op + ": no output to show");
+            return;
+        }
+        String tensor = node.outputs().get(0).name();
+        header.setText(tensor + "  " + node.type() + "  " + node.outputs().get(0).dtype().displayName() + " "
+                + node.outputs().get(0).shape());
+        if (tensor.equals(shownTensor)) {
+            return;
+        }
+        shownTensor = tensor;
+        session.outcome().flatMap(o -> o.trace().row(tensor)).ifPresent(row -> stats.setText(String.format(
+                "NaN %d   -Inf %d   +Inf %d   min %s   max %s   mean %s   on %s", row.nanCount(), row.negInfCount(),
+                row.posInfCount(), row.min(), row.max(), row.mean(), row.device())));
+        if (!node.outputs().get(0).dtype().isFloating() && node.outputs().get(0).dtype().byteSize() < 0) {
+            return;
+        }
+        session.fetch(List.of(tensor), values -> {
+            if (!grid.getTable().isDisposed() && tensor.equals(shownTensor)) {
+                show(values.get(tensor));
+            }
+        });
+    }
+
+    private void show(TensorData data) {
+        TensorStats s = TensorStats.of(data);
+        stats.setText(String.format("count %d   NaN %d   -Inf %d   +Inf %d   zeros %d   min %s   max %s   mean %s   std %s",
+                s.count(), s.nan(), s.negInf(), s.posInf(), s.zeros(), s.min(), s.max(), s.mean(), s.std()));
+        long[] dims = data.shape().dims();
+        int columns = dims.length == 0 ? 1 : (int) Math.min(MAX_COLUMNS, dims[dims.length - 1]);
+        long rowLength = dims.length == 0 ? 1 : dims[dims.length - 1];
+        int rows = (int) Math.min(MAX_ROWS, dims.length < 2 ? 1 : dims[dims.length - 2]);
+        Table table = grid.getTable();
+        table.setRedraw(false);
+        for (TableColumn c : table.getColumns()) {
+            c.dispose();
+        }
+        TableViewerColumn index = new TableViewerColumn(grid, SWT.RIGHT);
+        index.getColumn().setText("");
+        index.getColumn().setWidth(50);
+        index.setLabelProvider(new ColumnLabelProvider() {
+            @Override
+            public String getText(Object element) {
+                return Integer.toString((Integer) element);
+            }
+        });
+        Color bad = table.getDisplay().getSystemColor(SWT.COLOR_RED);
+        for (int c = 0; c < columns; c++) {
+            int column = c;
+            TableViewerColumn col = new TableViewerColumn(grid, SWT.RIGHT);
+            col.getColumn().setText(Integer.toString(c));
+            col.getColumn().setWidth(90);
+            col.setLabelProvider(new ColumnLabelProvider() {
+                @Override
+                public String getText(Object element) {
+                    return String.format("%.5g", value(element, column));
+                }
+
+                @Override
+                public Color getForeground(Object element) {
+                    return Double.isFinite(value(element, column)) ? null : bad;
+                }
+
+                private double value(Object element, int col) {
+                    return data.getDouble((Integer) element * rowLength + col);
+                }
+            });
+        }
+        Integer[] rowIndexes = new Integer[rows];
+        for (int r = 0; r < rows; r++) {
+            rowIndexes[r] = r;
+        }
+        grid.setInput(rowIndexes);
+        table.setRedraw(true);
+    }
+
+    /** The header line shown, for tests. */
+    public String getHeaderText() {
+        return header.getText();
     }
 }

@@ -1,0 +1,114 @@
+package org.tensorscope.ui.charts.internal;
+
+import java.util.List;
+
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.layout.GridData;
+import org.eclipse.swt.layout.GridLayout;
+import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Composite;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogarithmicAxis;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.tensorscope.core.trace.TensorHealth;
+import org.tensorscope.core.trace.Trace;
+import org.tensorscope.ui.internal.session.DebugSession;
+import org.tensorscope.ui.internal.views.EmptyStateView;
+
+/**
+ * Per op along the execution order: the largest finite magnitude, the mean, and the NaN/Inf
+ * count, so growing activations and where they turn non-finite stand out. Click a point to select
+ * that op.
+ */
+public class LayerProfileView extends EmptyStateView {
+
+    private ChartCanvas canvas;
+    private Button logScale;
+    private Trace shown;
+
+    @Override
+    protected String emptyStateMessage() {
+        return "No run yet. Open a model and run it to see the value range of each layer.";
+    }
+
+    @Override
+    protected boolean hasContent(DebugSession session) {
+        return session.outcome().isPresent();
+    }
+
+    @Override
+    protected void createContent(Composite parent) {
+        Composite area = new Composite(parent, SWT.NONE);
+        area.setLayout(new GridLayout(1, false));
+        logScale = new Button(area, SWT.CHECK);
+        logScale.setText("&Log scale");
+        logScale.addListener(SWT.Selection, e -> draw());
+        canvas = new ChartCanvas(area);
+        canvas.control().setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
+        canvas.control().addListener(SWT.MouseDown, e -> selectAt(e.x));
+    }
+
+    @Override
+    protected void refresh(DebugSession session) {
+        Trace trace = session.outcome().orElseThrow().trace();
+        if (trace != shown) {
+            shown = trace;
+            draw();
+        }
+    }
+
+    private void draw() {
+        if (shown == null) {
+            return;
+        }
+        XYSeries maxAbs = new XYSeries("max |x| (finite)");
+        XYSeries mean = new XYSeries("mean");
+        XYSeries nonFinite = new XYSeries("NaN + Inf count");
+        List<TensorHealth> rows = shown.rows();
+        boolean log = logScale.getSelection();
+        for (int i = 0; i < rows.size(); i++) {
+            TensorHealth row = rows.get(i);
+            if (Double.isFinite(row.maxAbs()) && (!log || row.maxAbs() > 0)) {
+                maxAbs.add(i, row.maxAbs());
+            }
+            if (Double.isFinite(row.mean()) && (!log || row.mean() > 0)) {
+                mean.add(i, row.mean());
+            }
+            if (row.nonFiniteCount() > 0) {
+                nonFinite.add(i, row.nonFiniteCount());
+            }
+        }
+        XYSeriesCollection data = new XYSeriesCollection();
+        data.addSeries(maxAbs);
+        data.addSeries(mean);
+        data.addSeries(nonFinite);
+        JFreeChart chart = ChartFactory.createXYLineChart(null, "op (execution order)", "value", data,
+                PlotOrientation.VERTICAL, true, true, false);
+        if (log) {
+            LogarithmicAxis axis = new LogarithmicAxis("value (log)");
+            axis.setAllowNegativesFlag(true);
+            ((XYPlot) chart.getPlot()).setRangeAxis(axis);
+        }
+        canvas.setChart(chart);
+    }
+
+    /** Selects the op whose execution index is under the click, by the plot's domain axis. */
+    private void selectAt(int x) {
+        if (shown == null || shown.rows().isEmpty() || canvas.chart() == null) {
+            return;
+        }
+        int width = canvas.control().getClientArea().width;
+        int index = (int) Math.round((double) x / Math.max(1, width) * (shown.rows().size() - 1));
+        index = Math.max(0, Math.min(shown.rows().size() - 1, index));
+        DebugSession.get().select(shown.rows().get(index).opName());
+    }
+
+    /** The number of ops plotted, for tests. */
+    public int getPlottedOpCount() {
+        return shown == null ? 0 : shown.rows().size();
+    }
+}

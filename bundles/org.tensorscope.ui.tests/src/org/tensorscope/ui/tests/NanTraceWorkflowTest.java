@@ -1,0 +1,100 @@
+package org.tensorscope.ui.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.function.BooleanSupplier;
+
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.ui.IWorkbenchPage;
+import org.eclipse.ui.PlatformUI;
+import org.eclipse.ui.handlers.IHandlerService;
+import org.junit.jupiter.api.Test;
+import org.tensorscope.core.report.NanReport;
+import org.tensorscope.core.trace.TensorHealth;
+import org.tensorscope.ui.TensorscopeViews;
+import org.tensorscope.ui.charts.internal.HistogramView;
+import org.tensorscope.ui.charts.internal.LayerProfileView;
+import org.tensorscope.ui.internal.session.DebugSession;
+import org.tensorscope.ui.internal.session.Demo;
+import org.tensorscope.ui.internal.views.ModelExplorerView;
+import org.tensorscope.ui.internal.views.NanTraceView;
+import org.tensorscope.ui.internal.views.TensorInspectorView;
+
+/**
+ * The story in one click, in the real workbench: open the demo, which runs the hand-pose model on
+ * an unclipped HDR frame, then step to the anomaly and check what every view shows.
+ */
+class NanTraceWorkflowTest {
+
+    private static boolean spinUntil(Display display, BooleanSupplier condition, long timeoutMillis) {
+        long end = System.currentTimeMillis() + timeoutMillis;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > end) {
+                return false;
+            }
+            if (!display.readAndDispatch()) {
+                display.timerExec(50, () -> { });
+                display.sleep();
+            }
+        }
+        return true;
+    }
+
+    @Test
+    void demoLandsOnTheNanTraceAndSteppingKeepsTheViewsInStep() throws Exception {
+        Display display = Display.getCurrent();
+        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+        DebugSession session = DebugSession.get();
+
+        Demo.open();
+        assertTrue(spinUntil(display, () -> session.outcome().isPresent(), 120_000), "the demo's trace did not finish");
+
+        NanReport report = session.outcome().get().report();
+        assertFalse(report.finite());
+        assertEquals("accumulation-overflow", report.origin().cause().rule());
+
+        NanTraceView trace = (NanTraceView) page.showView(TensorscopeViews.NAN_TRACE);
+        assertFalse(trace.isShowingEmptyState());
+        assertTrue(trace.getSummaryText().contains("Accumulation overflow"), trace.getSummaryText());
+        assertTrue(trace.getSummaryText().contains("NaN/Inf starts at " + report.origin().op()), trace.getSummaryText());
+
+        // F8: run to the first anomaly, which is the origin
+        IHandlerService handlers = PlatformUI.getWorkbench().getService(IHandlerService.class);
+        handlers.executeCommand("org.tensorscope.ui.commands.resume", null);
+        String origin = report.origin().op();
+        assertEquals(origin, session.focusOp().orElse(null));
+        ModelExplorerView explorer = (ModelExplorerView) page.showView(TensorscopeViews.MODEL_EXPLORER);
+        assertTrue(spinUntil(display, () -> origin.equals(explorer.getSelectedOpName()), 5_000),
+                "explorer selects the origin: " + explorer.getSelectedOpName());
+
+        TensorInspectorView inspector = (TensorInspectorView) page.showView(TensorscopeViews.TENSOR_INSPECTOR);
+        assertTrue(inspector.getHeaderText().startsWith(origin + ":0"), inspector.getHeaderText());
+
+        HistogramView histogram = (HistogramView) page.showView(TensorscopeViews.HISTOGRAM);
+        TensorHealth originRow = session.cursor().orElseThrow().current().orElseThrow();
+        assertTrue(spinUntil(display, () -> histogram.getShownInfCount() >= 0, 30_000), "histogram not drawn");
+        assertEquals(originRow.posInfCount() + originRow.negInfCount(), histogram.getShownInfCount(),
+                "the chart's Inf count is the trace's");
+
+        // F6 twice then Shift+F6: one op further than the origin
+        handlers.executeCommand("org.tensorscope.ui.commands.stepNext", null);
+        handlers.executeCommand("org.tensorscope.ui.commands.stepNext", null);
+        handlers.executeCommand("org.tensorscope.ui.commands.stepBack", null);
+        String next = session.cursor().orElseThrow().current().orElseThrow().opName();
+        int originIndex = session.outcome().get().trace().rows().indexOf(originRow);
+        assertEquals(session.outcome().get().trace().rows().get(originIndex + 1).opName(), next);
+        assertTrue(spinUntil(display, () -> next.equals(explorer.getSelectedOpName()), 5_000));
+
+        // the first NaN: its histogram counts NaN apart
+        session.stepTo(report.origin().firstNanOp());
+        TensorHealth nanRow = session.cursor().orElseThrow().current().orElseThrow();
+        assertTrue(nanRow.nanCount() > 0);
+        assertTrue(spinUntil(display, () -> histogram.getShownNanCount() == nanRow.nanCount(), 30_000),
+                "histogram NaN count " + histogram.getShownNanCount() + ", trace " + nanRow.nanCount());
+
+        LayerProfileView profile = (LayerProfileView) page.showView(TensorscopeViews.LAYER_PROFILE);
+        assertEquals(session.outcome().get().trace().rows().size(), profile.getPlottedOpCount());
+    }
+}

@@ -1,0 +1,17 @@
+package org.tensorscope.ui.internal.handlers;
+
+import org.eclipse.core.commands.AbstractHandler;
+import org.eclipse.core.commands.ExecutionEvent;
+import org.tensorscope.ui.internal.session.DebugSession;
+
+/**
+ * Run > Resume to Next Anomaly or Breakpoint (F8).
+ */
+public class ResumeHandler extends AbstractHandler {
+
+    @Override
+    public Object execute(ExecutionEvent event) {
+        DebugSession.get().resume();
+        return null;
+    }
+}

@@ -1,0 +1,17 @@
+package org.tensorscope.ui.internal.handlers;
+
+import org.eclipse.core.commands.AbstractHandler;
+import org.eclipse.core.commands.ExecutionEvent;
+import org.tensorscope.ui.internal.session.DebugSession;
+
+/**
+ * Run > Step to Next Op (F6).
+ */
+public class StepNextHandler extends AbstractHandler {
+
+    @Override
+    public Object execute(ExecutionEvent event) {
+        DebugSession.get().next();
+        return null;
+    }
+}

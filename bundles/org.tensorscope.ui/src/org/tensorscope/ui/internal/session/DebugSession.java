@@ -1,0 +1,291 @@
+package org.tensorscope.ui.internal.session;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.IStatus;
+import org.eclipse.core.runtime.OperationCanceledException;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.SubMonitor;
+import org.eclipse.core.runtime.jobs.ISchedulingRule;
+import org.eclipse.core.runtime.jobs.Job;
+import org.eclipse.e4.core.services.events.IEventBroker;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.ui.PlatformUI;
+import org.tensorscope.core.DebugTopics;
+import org.tensorscope.core.model.ModelGraph;
+import org.tensorscope.core.model.Signature;
+import org.tensorscope.core.run.NanTracer;
+import org.tensorscope.core.run.PreparedInputs;
+import org.tensorscope.core.run.TraceOutcome;
+import org.tensorscope.core.service.InferenceBackend;
+import org.tensorscope.core.service.InferenceSession;
+import org.tensorscope.core.service.LoadedModel;
+import org.tensorscope.core.service.ModelLoadException;
+import org.tensorscope.core.service.ModelLoader;
+import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.core.trace.TensorHealth;
+import org.tensorscope.core.trace.TraceCursor;
+
+/**
+ * The workbench's debugging session: the open model, its last trace, the stepping cursor and the
+ * selected op. Long work (loading, running, fetching tensors) runs in jobs, one at a time on the
+ * model; results land on the UI thread, which then posts a {@link DebugTopics} event. Views only
+ * read this state.
+ */
+public final class DebugSession {
+
+    private static final String PLUGIN_ID = "org.tensorscope.ui";
+    private static DebugSession instance;
+
+    /** Jobs touching the model or its session run one after another. */
+    private final ISchedulingRule modelRule = new ISchedulingRule() {
+        @Override
+        public boolean contains(ISchedulingRule rule) {
+            return rule == this;
+        }
+
+        @Override
+        public boolean isConflicting(ISchedulingRule rule) {
+            return rule == this;
+        }
+    };
+
+    private LoadedModel model;
+    private InferenceSession session;
+    private PreparedInputs inputs;
+    private TraceOutcome outcome;
+    private TraceCursor cursor;
+    private String selectedOp;
+    private RunConfiguration configuration = RunConfiguration.defaults();
+
+    private DebugSession() {
+    }
+
+    public static synchronized DebugSession get() {
+        if (instance == null) {
+            instance = new DebugSession();
+        }
+        return instance;
+    }
+
+    public Optional<ModelGraph> graph() {
+        return Optional.ofNullable(model).map(LoadedModel::graph);
+    }
+
+    public Optional<TraceOutcome> outcome() {
+        return Optional.ofNullable(outcome);
+    }
+
+    public Optional<TraceCursor> cursor() {
+        return Optional.ofNullable(cursor);
+    }
+
+    /** The op the views show: the selected one, else the cursor's. */
+    public Optional<String> focusOp() {
+        if (selectedOp != null) {
+            return Optional.of(selectedOp);
+        }
+        return cursor().flatMap(TraceCursor::current).map(TensorHealth::opName);
+    }
+
+    public RunConfiguration configuration() {
+        return configuration;
+    }
+
+    public void configure(RunConfiguration configuration) {
+        this.configuration = configuration;
+    }
+
+    /** Loads a model in a job; on success it replaces the open one, on failure nothing changes. */
+    public Job open(Path path, RunConfiguration runConfiguration, boolean runWhenLoaded) {
+        Job job = Job.create("Opening " + path.getFileName(), monitor -> {
+            SubMonitor progress = SubMonitor.convert(monitor, "Opening " + path.getFileName(), 10);
+            try {
+                LoadedModel loaded = load(path, progress.split(10));
+                Display.getDefault().asyncExec(() -> {
+                    replaceModel(loaded, runConfiguration);
+                    if (runWhenLoaded) {
+                        run();
+                    }
+                });
+                return Status.OK_STATUS;
+            } catch (ModelLoadException e) {
+                return Status.error(e.getMessage(), e);
+            } catch (OperationCanceledException e) {
+                return Status.CANCEL_STATUS;
+            }
+        });
+        job.setUser(true);
+        job.setRule(modelRule);
+        job.schedule();
+        return job;
+    }
+
+    private static LoadedModel load(Path path, IProgressMonitor monitor) throws ModelLoadException {
+        if (!java.nio.file.Files.exists(path)) {
+            throw new ModelLoadException(path, "no such file or folder");
+        }
+        List<ModelLoader> loaders = UiContributions.get().loaders();
+        for (ModelLoader loader : loaders) {
+            if (loader.canLoad(path)) {
+                return loader.load(path, monitor);
+            }
+        }
+        throw new ModelLoadException(path, "not a model format Tensorscope can read (formats: "
+                + String.join(", ", loaders.stream().map(ModelLoader::format).toList()) + ")");
+    }
+
+    private void replaceModel(LoadedModel loaded, RunConfiguration runConfiguration) {
+        closeModel();
+        model = loaded;
+        configuration = runConfiguration;
+        RecentModels.add(loaded.graph().source());
+        post(DebugTopics.MODEL);
+    }
+
+    /** Closes the open model and its session. */
+    public void closeModel() {
+        if (session != null) {
+            session.close();
+            session = null;
+        }
+        if (model != null) {
+            model.close();
+            model = null;
+        }
+        outcome = null;
+        cursor = null;
+        selectedOp = null;
+        inputs = null;
+    }
+
+    /** Runs the open model with the NaN trace in a job; the result replaces the previous trace. */
+    public Job run() {
+        if (model == null) {
+            return null;
+        }
+        LoadedModel runModel = model;
+        RunConfiguration config = configuration;
+        Job job = Job.create("Running " + runModel.graph().source().getFileName(), monitor -> {
+            SubMonitor progress = SubMonitor.convert(monitor, "Running " + runModel.graph().source().getFileName(), 10);
+            try {
+                ModelGraph graph = runModel.graph();
+                Signature signature = config.signature() == null ? graph.defaultSignature().orElseThrow(
+                        () -> new IllegalArgumentException(graph.source() + ": the model has no signature to run"))
+                        : graph.signature(config.signature()).orElseThrow(() -> new IllegalArgumentException(
+                                graph.source() + ": no signature '" + config.signature() + "'"));
+                PreparedInputs prepared = PreparedInputs.prepare(signature, config.inputSources());
+                InferenceSession runSession = session != null ? session : backendFor(runModel).open(runModel, config.device());
+                progress.split(1);
+                TraceOutcome result = new NanTracer(UiContributions.get().causeRules()).trace(graph, signature, runSession,
+                        prepared, Map.of(), config.mode(), config.device().name().toLowerCase(java.util.Locale.ROOT),
+                        progress.split(9));
+                Display.getDefault().asyncExec(() -> {
+                    if (model != runModel) {
+                        return;
+                    }
+                    session = runSession;
+                    inputs = prepared;
+                    outcome = result;
+                    cursor = new TraceCursor(result.trace());
+                    selectedOp = null;
+                    post(DebugTopics.TRACE);
+                });
+                return Status.OK_STATUS;
+            } catch (OperationCanceledException e) {
+                return Status.CANCEL_STATUS;
+            } catch (Exception e) {
+                return Status.error(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
+            }
+        });
+        job.setUser(true);
+        job.setRule(modelRule);
+        job.schedule();
+        return job;
+    }
+
+    private static InferenceBackend backendFor(LoadedModel model) throws ModelLoadException {
+        return UiContributions.get().backends().stream().filter(b -> b.canRun(model)).findFirst()
+                .orElseThrow(() -> new ModelLoadException(model.graph().source(), "no installed backend can run it"));
+    }
+
+    /** Fetches full tensors of the last run in a job and hands them to the consumer on the UI thread. */
+    public Job fetch(List<String> tensors, Consumer<Map<String, TensorData>> onUiThread) {
+        if (session == null || inputs == null) {
+            return null;
+        }
+        InferenceSession fetchSession = session;
+        PreparedInputs fetchInputs = inputs;
+        Job job = Job.create("Fetching " + String.join(", ", tensors), monitor -> {
+            try {
+                Map<String, TensorData> values = fetchSession.fetch(fetchInputs.feeds(), tensors, Map.of(), monitor);
+                Display.getDefault().asyncExec(() -> onUiThread.accept(values));
+                return Status.OK_STATUS;
+            } catch (Exception e) {
+                return new Status(IStatus.ERROR, PLUGIN_ID, e.getMessage(), e);
+            }
+        });
+        job.setSystem(true);
+        job.setRule(modelRule);
+        job.schedule();
+        return job;
+    }
+
+    /** Step to the next op output (F6). */
+    public void next() {
+        cursor().ifPresent(c -> moved(c.next()));
+    }
+
+    /** Step back one op output (Shift+F6). */
+    public void previous() {
+        cursor().ifPresent(c -> moved(c.previous()));
+    }
+
+    /** Run to the next anomaly or breakpoint (F8). */
+    public void resume() {
+        cursor().ifPresent(c -> moved(c.runToBreakpoint(Breakpoints.get().enabled())));
+    }
+
+    /** Run to the selected op (Ctrl+R). */
+    public void runToSelected() {
+        if (selectedOp != null) {
+            String target = selectedOp;
+            cursor().ifPresent(c -> {
+                if (c.runTo(target).isEmpty()) {
+                    c.seek(target);
+                }
+                moved(c.current());
+            });
+        }
+    }
+
+    /** Puts the cursor on an op (e.g. the NaN origin). */
+    public void stepTo(String op) {
+        cursor().ifPresent(c -> moved(c.seek(op)));
+    }
+
+    private void moved(Optional<TensorHealth> row) {
+        selectedOp = null;
+        post(DebugTopics.CURSOR);
+    }
+
+    /** The user selected an op in a view. */
+    public void select(String op) {
+        if (op != null && !op.equals(selectedOp)) {
+            selectedOp = op;
+            post(DebugTopics.CURSOR);
+        }
+    }
+
+    private void post(String topic) {
+        IEventBroker broker = PlatformUI.getWorkbench().getService(IEventBroker.class);
+        if (broker != null) {
+            broker.send(topic, this);
+        }
+    }
+}
