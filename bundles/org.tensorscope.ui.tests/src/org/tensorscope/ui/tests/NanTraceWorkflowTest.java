@@ -60,9 +60,8 @@ class NanTraceWorkflowTest {
         assertTrue(trace.getSummaryText().contains("Accumulation overflow"), trace.getSummaryText());
         assertTrue(trace.getSummaryText().contains("NaN/Inf starts at " + report.origin().op()), trace.getSummaryText());
 
-        // F8: run to the first anomaly, which is the origin
+        // like a debugger stopping at an exception, the run lands on the origin
         IHandlerService handlers = PlatformUI.getWorkbench().getService(IHandlerService.class);
-        handlers.executeCommand("org.tensorscope.ui.commands.resume", null);
         String origin = report.origin().op();
         assertEquals(origin, session.focusOp().orElse(null));
         ModelExplorerView explorer = (ModelExplorerView) page.showView(TensorscopeViews.MODEL_EXPLORER);
@@ -86,6 +85,12 @@ class NanTraceWorkflowTest {
         int originIndex = session.outcome().get().trace().rows().indexOf(originRow);
         assertEquals(session.outcome().get().trace().rows().get(originIndex + 1).opName(), next);
         assertTrue(spinUntil(display, () -> next.equals(explorer.getSelectedOpName()), 5_000));
+
+        // F8: on to the next op holding NaN or Inf
+        handlers.executeCommand("org.tensorscope.ui.commands.resume", null);
+        TensorHealth anomaly = session.cursor().orElseThrow().current().orElseThrow();
+        assertFalse(anomaly.isFinite());
+        assertTrue(session.outcome().get().trace().rows().indexOf(anomaly) > originIndex + 1);
 
         // the first NaN: its histogram counts NaN apart
         session.stepTo(report.origin().firstNanOp());

@@ -194,6 +194,8 @@ public final class DebugSession {
                     outcome = result;
                     cursor = new TraceCursor(result.trace());
                     selectedOp = null;
+                    // like a debugger stopping at an exception: land on the origin
+                    result.origin().ifPresent(origin -> cursor.seek(origin.row().tensor()));
                     post(DebugTopics.TRACE);
                 });
                 return Status.OK_STATUS;

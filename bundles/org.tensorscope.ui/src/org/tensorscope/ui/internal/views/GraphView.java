@@ -7,6 +7,6 @@ public class GraphView extends EmptyStateView {
 
     @Override
     protected String emptyStateMessage() {
-        return "No model is open. Open a model with File > Open Model… to see its graph.";
+        return "The graph drawing is not part of this version yet: browse the ops by name scope in the Model Explorer.";
     }
 }

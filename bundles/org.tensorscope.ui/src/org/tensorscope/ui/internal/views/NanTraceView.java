@@ -86,7 +86,7 @@ public class NanTraceView extends EmptyStateView {
                 text.append("Cause: ").append(o.cause().description()).append(nl);
                 for (NanReport.Value v : o.cause().offendingValues()) {
                     text.append("    input ").append(v.input()).append(" at ").append(v.position()).append(" = ")
-                            .append(v.value()).append(nl);
+                            .append(number(v.value())).append(nl);
                 }
                 text.append("Fix: ").append(o.cause().suggestion()).append(nl);
             } else {
@@ -99,7 +99,7 @@ public class NanTraceView extends EmptyStateView {
             }
             for (NanReport.TensorSummary s : o.opInputs()) {
                 text.append("Input ").append(s.tensor()).append(" ").append(s.dtype()).append(s.shape()).append(": min ")
-                        .append(s.min()).append(", max ").append(s.max()).append(", NaN ").append(s.nan()).append(", Inf ")
+                        .append(number(s.min())).append(", max ").append(number(s.max())).append(", NaN ").append(s.nan()).append(", Inf ")
                         .append(s.negInf() + s.posInf()).append(nl);
             }
             text.append(nl).append("Propagates to ").append(r.propagation().size()).append(" later ops").append(nl);
@@ -107,7 +107,8 @@ public class NanTraceView extends EmptyStateView {
         text.append(nl).append("Model inputs:").append(nl);
         for (NanReport.InputHealth input : r.inputs()) {
             text.append("    ").append(input.name()).append(" = ").append(input.source()).append(": [")
-                    .append(input.summary().min()).append(", ").append(input.summary().max()).append("]").append(nl);
+                    .append(number(input.summary().min())).append(", ").append(number(input.summary().max())).append("]")
+                    .append(nl);
             input.problems().forEach(p -> text.append("    warning: ").append(p).append(nl));
         }
         text.append("Weights: ").append(r.weights().isEmpty() ? "all " + r.weightCount() + " finite"
@@ -117,6 +118,10 @@ public class NanTraceView extends EmptyStateView {
             text.append(r.deviceNote()).append(nl);
         }
         return text.toString();
+    }
+
+    private static String number(double v) {
+        return Double.isFinite(v) ? String.format("%.6g", v) : Double.isNaN(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf";
     }
 
     private void export() {
