@@ -17,13 +17,16 @@ import org.eclipse.ui.IViewPart;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.IWorkbenchWindow;
 import org.eclipse.ui.PlatformUI;
+import org.eclipse.jface.preference.PreferenceDialog;
 import org.eclipse.ui.commands.ICommandService;
+import org.eclipse.ui.dialogs.PreferencesUtil;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.FrameworkUtil;
 import org.tensorscope.ui.TensorscopeViews;
 import org.tensorscope.ui.internal.AboutTensorscopeDialog;
 import org.tensorscope.ui.internal.ModelDebuggingPerspective;
+import org.tensorscope.ui.internal.preferences.TensorscopePreferencePage;
 import org.tensorscope.ui.internal.views.EmptyStateView;
 
 /** Runs in the real workbench (UI harness) and checks what a user sees. */
@@ -74,6 +77,21 @@ class WorkbenchTest {
                 .toList();
         assertTrue(help.stream().anyMatch(t -> t.startsWith("About Tensorscope")), "Help menu: " + help);
         assertTrue(help.stream().anyMatch(t -> t.startsWith("Install New Software")), "Help menu: " + help);
+    }
+
+    @Test
+    void preferencesHaveATensorscopePage() {
+        PreferenceDialog dialog = PreferencesUtil.createPreferenceDialogOn(
+                PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell(), "org.tensorscope.ui.preferences", null,
+                null);
+        dialog.setBlockOnOpen(false);
+        dialog.open();
+        try {
+            assertTrue(dialog.getSelectedPage() instanceof TensorscopePreferencePage, String.valueOf(dialog.getSelectedPage()));
+            assertEquals("Tensorscope", ((TensorscopePreferencePage) dialog.getSelectedPage()).getTitle());
+        } finally {
+            dialog.close();
+        }
     }
 
     @Test

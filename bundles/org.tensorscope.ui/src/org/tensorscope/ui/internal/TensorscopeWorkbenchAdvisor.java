@@ -15,6 +15,7 @@ import org.eclipse.ui.application.WorkbenchAdvisor;
 import org.eclipse.ui.application.WorkbenchWindowAdvisor;
 import org.osgi.service.prefs.BackingStoreException;
 import org.osgi.service.prefs.Preferences;
+import org.tensorscope.ui.internal.preferences.TensorscopePreferences;
 import org.tensorscope.ui.internal.session.Demo;
 import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.session.RunConfiguration;
@@ -29,6 +30,7 @@ public class TensorscopeWorkbenchAdvisor extends WorkbenchAdvisor {
     @Override
     public void initialize(IWorkbenchConfigurer configurer) {
         configurer.setSaveAndRestore(true);
+        TensorscopePreferences.applyNativeCacheFolder();
     }
 
     /**

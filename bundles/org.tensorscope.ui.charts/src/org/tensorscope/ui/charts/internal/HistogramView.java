@@ -17,6 +17,7 @@ import org.jfree.data.category.DefaultCategoryDataset;
 import org.tensorscope.core.analysis.Histogram;
 import org.tensorscope.core.model.OpNode;
 import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.ui.internal.preferences.TensorscopePreferences;
 import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.views.EmptyStateView;
 
@@ -25,8 +26,6 @@ import org.tensorscope.ui.internal.views.EmptyStateView;
  * apart; symmetric-log binning so overflowing values stay readable; linear or log count axis.
  */
 public class HistogramView extends EmptyStateView {
-
-    static final int BINS = 30;
 
     private ChartCanvas canvas;
     private Label counts;
@@ -79,7 +78,7 @@ public class HistogramView extends EmptyStateView {
     }
 
     private void show(TensorData data) {
-        histogram = Histogram.of(data, BINS, Histogram.Binning.SYMLOG);
+        histogram = Histogram.of(data, TensorscopePreferences.histogramBins(), Histogram.Binning.SYMLOG);
         counts.setText(String.format("%s   NaN %d   -Inf %d   +Inf %d   zeros %d", data.name(), histogram.nan(),
                 histogram.negInf(), histogram.posInf(), histogram.zeros()));
         counts.getParent().layout();

@@ -3,6 +3,7 @@ package org.tensorscope.ui.internal.session;
 import java.util.List;
 
 import org.tensorscope.core.service.Device;
+import org.tensorscope.ui.internal.preferences.TensorscopePreferences;
 import org.tensorscope.core.trace.HealthMode;
 
 /**
@@ -20,7 +21,9 @@ public record RunConfiguration(String signature, List<String> inputSources, Stri
         inputSources = List.copyOf(inputSources);
     }
 
+    /** The default signature and inputs, with the device and health mode of the preferences. */
     public static RunConfiguration defaults() {
-        return new RunConfiguration(null, List.of(), "", Device.CPU, HealthMode.FULL);
+        return new RunConfiguration(null, List.of(), "", TensorscopePreferences.device(),
+                TensorscopePreferences.healthMode());
     }
 }

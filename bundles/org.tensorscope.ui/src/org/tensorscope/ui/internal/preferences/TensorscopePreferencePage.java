@@ -1,0 +1,41 @@
+package org.tensorscope.ui.internal.preferences;
+
+import org.eclipse.jface.preference.ComboFieldEditor;
+import org.eclipse.jface.preference.DirectoryFieldEditor;
+import org.eclipse.jface.preference.FieldEditorPreferencePage;
+import org.eclipse.jface.preference.IntegerFieldEditor;
+import org.eclipse.ui.IWorkbench;
+import org.eclipse.ui.IWorkbenchPreferencePage;
+
+/**
+ * Window > Preferences > Tensorscope.
+ */
+public class TensorscopePreferencePage extends FieldEditorPreferencePage implements IWorkbenchPreferencePage {
+
+    public TensorscopePreferencePage() {
+        super(GRID);
+        setDescription("How Tensorscope runs models and shows tensors.");
+    }
+
+    @Override
+    public void init(IWorkbench workbench) {
+        setPreferenceStore(TensorscopePreferences.store());
+    }
+
+    @Override
+    protected void createFieldEditors() {
+        addField(new ComboFieldEditor(TensorscopePreferences.DEVICE, "Default &device:",
+                new String[][] { { "CPU", "cpu" }, { "GPU (CPU when none is visible)", "gpu" } }, getFieldEditorParent()));
+        addField(new ComboFieldEditor(TensorscopePreferences.HEALTH_MODE, "&Health check per tensor:",
+                new String[][] { { "Full: NaN/Inf counts, finite min, max, mean, zeros", "full" },
+                        { "Concise: NaN/Inf counts", "concise" }, { "Curt: only whether NaN/Inf is present", "curt" } },
+                getFieldEditorParent()));
+        IntegerFieldEditor bins = new IntegerFieldEditor(TensorscopePreferences.HISTOGRAM_BINS, "Histogram &bins:",
+                getFieldEditorParent());
+        bins.setValidRange(1, 1000);
+        addField(bins);
+        addField(new DirectoryFieldEditor(TensorscopePreferences.JAVACPP_CACHE,
+                "&Native library cache (takes effect at the next start; empty: ~/.cache/tensorscope):",
+                getFieldEditorParent()));
+    }
+}
