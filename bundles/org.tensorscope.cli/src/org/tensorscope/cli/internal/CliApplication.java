@@ -7,6 +7,8 @@ import org.eclipse.equinox.app.IApplicationContext;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 
+import org.tensorscope.core.service.Contributions;
+
 import picocli.CommandLine;
 
 /**

@@ -1,5 +1,7 @@
 package org.tensorscope.cli.internal;
 
+import org.tensorscope.core.service.Contributions;
+
 import picocli.CommandLine;
 
 /**

@@ -16,6 +16,7 @@ import org.tensorscope.core.model.SideEffectOps;
 import org.tensorscope.core.model.Signature;
 import org.tensorscope.core.model.SignatureTensor;
 import org.tensorscope.core.model.WeightInfo;
+import org.tensorscope.core.service.Contributions;
 import org.tensorscope.core.service.LoadedModel;
 import org.tensorscope.core.service.ModelLoadException;
 
@@ -24,10 +25,10 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code tensorscope info MODEL [--json]}: what a model holds, without running it.
@@ -56,7 +57,7 @@ public class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws ModelLoadException, IOException {
         PrintWriter out = spec.commandLine().getOut();
-        try (LoadedModel loaded = new ModelOpener(contributions).open(model,
+        try (LoadedModel loaded = contributions.open(model,
                 new ConsoleProgressMonitor(spec.commandLine().getErr()))) {
             ModelGraph graph = loaded.graph();
             if (json) {

@@ -15,6 +15,7 @@ import org.tensorscope.core.model.Signature;
 import org.tensorscope.core.model.SignatureTensor;
 import org.tensorscope.core.run.PreparedInputs;
 import org.tensorscope.core.service.BackendException;
+import org.tensorscope.core.service.Contributions;
 import org.tensorscope.core.service.InferenceSession;
 import org.tensorscope.core.service.LoadedModel;
 import org.tensorscope.core.service.ModelLoadException;
@@ -26,9 +27,9 @@ import com.google.gson.JsonObject;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code tensorscope run MODEL ...}: runs a model once and prints its outputs.
@@ -59,8 +60,8 @@ public class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         SubMonitor progress = SubMonitor.convert(new ConsoleProgressMonitor(err), 10);
-        ModelOpener opener = new ModelOpener(contributions);
-        try (LoadedModel model = opener.open(options.model, progress.split(4))) {
+        
+        try (LoadedModel model = contributions.open(options.model, progress.split(4))) {
             ModelGraph graph = model.graph();
             options.checkSideEffects(graph);
             Signature signature = options.signature(graph);
@@ -68,7 +69,7 @@ public class RunCommand implements Callable<Integer> {
             inputs.health().forEach(h -> h.problems().forEach(p -> err.println("warning: " + p)));
             List<String> wanted = new ArrayList<>(signature.outputs().stream().map(o -> o.tensor().name()).toList());
             wanted.addAll(fetch);
-            try (InferenceSession session = opener.backendFor(model).open(model, options.device())) {
+            try (InferenceSession session = contributions.backendFor(model).open(model, options.device())) {
                 if (!session.deviceNote().isEmpty()) {
                     err.println(session.deviceNote());
                 }

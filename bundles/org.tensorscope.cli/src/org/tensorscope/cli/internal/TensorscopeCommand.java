@@ -1,8 +1,8 @@
 package org.tensorscope.cli.internal;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * The top-level {@code tensorscope} command; it only dispatches to subcommands.

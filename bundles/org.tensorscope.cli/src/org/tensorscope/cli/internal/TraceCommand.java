@@ -16,6 +16,7 @@ import org.tensorscope.core.run.NanTracer;
 import org.tensorscope.core.run.PreparedInputs;
 import org.tensorscope.core.run.TraceOutcome;
 import org.tensorscope.core.service.BackendException;
+import org.tensorscope.core.service.Contributions;
 import org.tensorscope.core.service.InferenceSession;
 import org.tensorscope.core.service.LoadedModel;
 import org.tensorscope.core.service.ModelLoadException;
@@ -25,9 +26,9 @@ import org.tensorscope.report.ReportJson;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code tensorscope trace MODEL ...}: finds where NaN/Inf starts and why. Exit code 0 when every
@@ -66,13 +67,13 @@ public class TraceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--report " + report + ": the file name must end in .json or .html");
         }
         SubMonitor progress = SubMonitor.convert(new ConsoleProgressMonitor(err), 10);
-        ModelOpener opener = new ModelOpener(contributions);
-        try (LoadedModel model = opener.open(options.model, progress.split(3))) {
+        
+        try (LoadedModel model = contributions.open(options.model, progress.split(3))) {
             ModelGraph graph = model.graph();
             options.checkSideEffects(graph);
             Signature signature = options.signature(graph);
             PreparedInputs inputs = PreparedInputs.prepare(signature, options.inputs);
-            try (InferenceSession session = opener.backendFor(model).open(model, options.device())) {
+            try (InferenceSession session = contributions.backendFor(model).open(model, options.device())) {
                 if (!session.deviceNote().isEmpty()) {
                     err.println(session.deviceNote());
                 }

@@ -3,9 +3,9 @@ package org.tensorscope.cli.internal;
 import org.tensorscope.core.service.BackendException;
 import org.tensorscope.core.service.ModelLoadException;
 
-import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /**
  * Turns a failed command into one line on stderr and exit code 2; the stack trace only with

@@ -7,12 +7,13 @@ import java.util.stream.Collectors;
 import org.tensorscope.core.Tensorscope;
 import org.tensorscope.core.service.BackendException;
 import org.tensorscope.core.service.BackendInfo;
+import org.tensorscope.core.service.Contributions;
 import org.tensorscope.core.service.DeviceInfo;
 import org.tensorscope.core.service.InferenceBackend;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code tensorscope version}: the Tensorscope version and, per backend, its framework and devices.

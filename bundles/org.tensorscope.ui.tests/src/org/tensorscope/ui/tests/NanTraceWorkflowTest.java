@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.function.BooleanSupplier;
-
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.PlatformUI;
@@ -28,20 +26,6 @@ import org.tensorscope.ui.internal.views.TensorInspectorView;
  */
 class NanTraceWorkflowTest {
 
-    private static boolean spinUntil(Display display, BooleanSupplier condition, long timeoutMillis) {
-        long end = System.currentTimeMillis() + timeoutMillis;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > end) {
-                return false;
-            }
-            if (!display.readAndDispatch()) {
-                display.timerExec(50, () -> { });
-                display.sleep();
-            }
-        }
-        return true;
-    }
-
     @Test
     void demoLandsOnTheNanTraceAndSteppingKeepsTheViewsInStep() throws Exception {
         Display display = Display.getCurrent();
@@ -49,7 +33,7 @@ class NanTraceWorkflowTest {
         DebugSession session = DebugSession.get();
 
         Demo.open();
-        assertTrue(spinUntil(display, () -> session.outcome().isPresent(), 120_000), "the demo's trace did not finish");
+        assertTrue(UiWait.until(display, () -> session.outcome().isPresent(), 120_000), "the demo's trace did not finish");
 
         NanReport report = session.outcome().get().report();
         assertFalse(report.finite());
@@ -65,7 +49,7 @@ class NanTraceWorkflowTest {
         String origin = report.origin().op();
         assertEquals(origin, session.focusOp().orElse(null));
         ModelExplorerView explorer = (ModelExplorerView) page.showView(TensorscopeViews.MODEL_EXPLORER);
-        assertTrue(spinUntil(display, () -> origin.equals(explorer.getSelectedOpName()), 5_000),
+        assertTrue(UiWait.until(display, () -> origin.equals(explorer.getSelectedOpName()), 5_000),
                 "explorer selects the origin: " + explorer.getSelectedOpName());
 
         TensorInspectorView inspector = (TensorInspectorView) page.showView(TensorscopeViews.TENSOR_INSPECTOR);
@@ -73,7 +57,7 @@ class NanTraceWorkflowTest {
 
         HistogramView histogram = (HistogramView) page.showView(TensorscopeViews.HISTOGRAM);
         TensorHealth originRow = session.cursor().orElseThrow().current().orElseThrow();
-        assertTrue(spinUntil(display, () -> histogram.getShownInfCount() >= 0, 30_000), "histogram not drawn");
+        assertTrue(UiWait.until(display, () -> histogram.getShownInfCount() >= 0, 30_000), "histogram not drawn");
         assertEquals(originRow.posInfCount() + originRow.negInfCount(), histogram.getShownInfCount(),
                 "the chart's Inf count is the trace's");
 
@@ -84,7 +68,7 @@ class NanTraceWorkflowTest {
         String next = session.cursor().orElseThrow().current().orElseThrow().opName();
         int originIndex = session.outcome().get().trace().rows().indexOf(originRow);
         assertEquals(session.outcome().get().trace().rows().get(originIndex + 1).opName(), next);
-        assertTrue(spinUntil(display, () -> next.equals(explorer.getSelectedOpName()), 5_000));
+        assertTrue(UiWait.until(display, () -> next.equals(explorer.getSelectedOpName()), 5_000));
 
         // F8: on to the next op holding NaN or Inf
         handlers.executeCommand("org.tensorscope.ui.commands.resume", null);
@@ -96,7 +80,7 @@ class NanTraceWorkflowTest {
         session.stepTo(report.origin().firstNanOp());
         TensorHealth nanRow = session.cursor().orElseThrow().current().orElseThrow();
         assertTrue(nanRow.nanCount() > 0);
-        assertTrue(spinUntil(display, () -> histogram.getShownNanCount() == nanRow.nanCount(), 30_000),
+        assertTrue(UiWait.until(display, () -> histogram.getShownNanCount() == nanRow.nanCount(), 30_000),
                 "histogram NaN count " + histogram.getShownNanCount() + ", trace " + nanRow.nanCount());
 
         LayerProfileView profile = (LayerProfileView) page.showView(TensorscopeViews.LAYER_PROFILE);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 import org.eclipse.core.commands.Command;
 import org.eclipse.swt.SWT;
@@ -102,7 +101,7 @@ class WorkbenchTest {
         dialog.setBlockOnOpen(false);
         dialog.open();
         try {
-            boolean loaded = spinUntil(display, () -> dialog.getDetailsText().contains("TensorFlow"), 60_000);
+            boolean loaded = UiWait.until(display, () -> dialog.getDetailsText().contains("TensorFlow"), 60_000);
             String text = dialog.getDetailsText();
             assertTrue(loaded, text);
             assertTrue(text.startsWith("Tensorscope 0.1.0"), text);
@@ -112,18 +111,4 @@ class WorkbenchTest {
         }
     }
 
-    /** Runs the event loop until the condition holds or the time is up. */
-    private static boolean spinUntil(Display display, BooleanSupplier condition, long timeoutMillis) {
-        long end = System.currentTimeMillis() + timeoutMillis;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > end) {
-                return false;
-            }
-            if (!display.readAndDispatch()) {
-                display.timerExec(50, () -> { });
-                display.sleep();
-            }
-        }
-        return true;
-    }
 }

@@ -20,6 +20,7 @@ import org.tensorscope.core.service.BackendException;
 import org.tensorscope.core.service.BackendInfo;
 import org.tensorscope.core.service.DeviceInfo;
 import org.tensorscope.core.service.InferenceBackend;
+import org.tensorscope.ui.internal.session.UiContributions;
 
 /**
  * Shows the Tensorscope version and, per installed backend, its framework version and devices.
@@ -72,7 +73,7 @@ public class AboutTensorscopeDialog extends Dialog {
 
     private void scheduleBackendQuery() {
         Job job = Job.create("Reading framework versions", (IProgressMonitor monitor) -> {
-            String text = describeBackends(BackendServices.backends());
+            String text = describeBackends(UiContributions.get().backends());
             details.getDisplay().asyncExec(() -> {
                 if (!details.isDisposed()) {
                     details.setText(header() + text);

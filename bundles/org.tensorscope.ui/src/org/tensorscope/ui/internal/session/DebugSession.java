@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
-import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.IStatus;
 import org.eclipse.core.runtime.OperationCanceledException;
 import org.eclipse.core.runtime.Status;
@@ -22,11 +21,9 @@ import org.tensorscope.core.model.Signature;
 import org.tensorscope.core.run.NanTracer;
 import org.tensorscope.core.run.PreparedInputs;
 import org.tensorscope.core.run.TraceOutcome;
-import org.tensorscope.core.service.InferenceBackend;
 import org.tensorscope.core.service.InferenceSession;
 import org.tensorscope.core.service.LoadedModel;
 import org.tensorscope.core.service.ModelLoadException;
-import org.tensorscope.core.service.ModelLoader;
 import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.core.trace.TensorHealth;
 import org.tensorscope.core.trace.TraceCursor;
@@ -106,7 +103,7 @@ public final class DebugSession {
         Job job = Job.create("Opening " + path.getFileName(), monitor -> {
             SubMonitor progress = SubMonitor.convert(monitor, "Opening " + path.getFileName(), 10);
             try {
-                LoadedModel loaded = load(path, progress.split(10));
+                LoadedModel loaded = UiContributions.get().open(path, progress.split(10));
                 Display.getDefault().asyncExec(() -> {
                     replaceModel(loaded, runConfiguration);
                     if (runWhenLoaded) {
@@ -124,20 +121,6 @@ public final class DebugSession {
         job.setRule(modelRule);
         job.schedule();
         return job;
-    }
-
-    private static LoadedModel load(Path path, IProgressMonitor monitor) throws ModelLoadException {
-        if (!java.nio.file.Files.exists(path)) {
-            throw new ModelLoadException(path, "no such file or folder");
-        }
-        List<ModelLoader> loaders = UiContributions.get().loaders();
-        for (ModelLoader loader : loaders) {
-            if (loader.canLoad(path)) {
-                return loader.load(path, monitor);
-            }
-        }
-        throw new ModelLoadException(path, "not a model format Tensorscope can read (formats: "
-                + String.join(", ", loaders.stream().map(ModelLoader::format).toList()) + ")");
     }
 
     private void replaceModel(LoadedModel loaded, RunConfiguration runConfiguration) {
@@ -180,7 +163,7 @@ public final class DebugSession {
                         : graph.signature(config.signature()).orElseThrow(() -> new IllegalArgumentException(
                                 graph.source() + ": no signature '" + config.signature() + "'"));
                 PreparedInputs prepared = PreparedInputs.prepare(signature, config.inputSources());
-                InferenceSession runSession = session != null ? session : backendFor(runModel).open(runModel, config.device());
+                InferenceSession runSession = session != null ? session : UiContributions.get().backendFor(runModel).open(runModel, config.device());
                 progress.split(1);
                 TraceOutcome result = new NanTracer(UiContributions.get().causeRules()).trace(graph, signature, runSession,
                         prepared, Map.of(), config.mode(), config.device().name().toLowerCase(java.util.Locale.ROOT),
@@ -209,11 +192,6 @@ public final class DebugSession {
         job.setRule(modelRule);
         job.schedule();
         return job;
-    }
-
-    private static InferenceBackend backendFor(LoadedModel model) throws ModelLoadException {
-        return UiContributions.get().backends().stream().filter(b -> b.canRun(model)).findFirst()
-                .orElseThrow(() -> new ModelLoadException(model.graph().source(), "no installed backend can run it"));
     }
 
     /** Fetches full tensors of the last run in a job and hands them to the consumer on the UI thread. */

@@ -1,21 +1,25 @@
-package org.tensorscope.cli.internal;
+package org.tensorscope.core.service;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Collectors;
 
+import org.eclipse.core.runtime.IProgressMonitor;
 import org.osgi.framework.BundleContext;
 import org.osgi.util.tracker.ServiceTracker;
-import org.tensorscope.core.service.InferenceBackend;
-import org.tensorscope.core.service.ModelLoader;
-import org.tensorscope.core.service.NanCauseRule;
 
 /**
- * The contributed services the commands use, tracked while the command runs.
+ * The installed loaders, backends and cause rules, tracked while open so that a bundle installed
+ * or removed at runtime counts from the next call; and opening a model with them. Shared by the
+ * command line and the workbench. Calls may wait for Declarative Services at start-up: make them
+ * from a job or a headless thread.
  */
 public final class Contributions implements AutoCloseable {
 
-    /** How long to wait for Declarative Services to register the first of a kind at start-up. */
+    /** How long to wait for the first contribution of a kind to register at start-up. */
     private static final long START_UP_WAIT_MILLIS = 30_000;
 
     private final ServiceTracker<InferenceBackend, InferenceBackend> backends;
@@ -34,7 +38,7 @@ public final class Contributions implements AutoCloseable {
         return tracker;
     }
 
-    /** Every backend installed, sorted by id; waits for the first one to register. */
+    /** Every backend installed, sorted by id. */
     public List<InferenceBackend> backends() {
         return all(backends, new InferenceBackend[0], Comparator.comparing(InferenceBackend::id));
     }
@@ -56,6 +60,29 @@ public final class Contributions implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         return Arrays.stream(tracker.getServices(type)).sorted(order).toList();
+    }
+
+    /** Opens a model with the first installed loader that recognises it. */
+    public LoadedModel open(Path path, IProgressMonitor monitor) throws ModelLoadException {
+        if (!Files.exists(path)) {
+            throw new ModelLoadException(path, "no such file or folder");
+        }
+        List<ModelLoader> installed = loaders();
+        for (ModelLoader loader : installed) {
+            if (loader.canLoad(path)) {
+                return loader.load(path, monitor);
+            }
+        }
+        String formats = installed.isEmpty() ? "none is installed"
+                : installed.stream().map(ModelLoader::format).collect(Collectors.joining(", "));
+        throw new ModelLoadException(path, "not a model format Tensorscope can read (formats: " + formats + ")");
+    }
+
+    /** The installed backend that runs models of this loader. */
+    public InferenceBackend backendFor(LoadedModel model) throws ModelLoadException {
+        return backends().stream().filter(b -> b.canRun(model)).findFirst()
+                .orElseThrow(() -> new ModelLoadException(model.graph().source(),
+                        "no installed backend can run a model of format " + model.graph().format()));
     }
 
     @Override
