@@ -1,7 +1,5 @@
 package org.tensorscope.ui.charts.internal;
 
-import java.util.List;
-
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
@@ -16,32 +14,22 @@ import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.tensorscope.core.analysis.Histogram;
 import org.tensorscope.core.model.OpNode;
+import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.ui.internal.preferences.TensorscopePreferences;
 import org.tensorscope.ui.internal.session.DebugSession;
-import org.tensorscope.ui.internal.views.EmptyStateView;
+import org.tensorscope.ui.internal.views.FocusedTensorView;
 
 /**
  * The NaN-aware histogram of the selected op's output: finite bins, then NaN, -Inf and +Inf
  * apart; symmetric-log binning so overflowing values stay readable; linear or log count axis.
  */
-public class HistogramView extends EmptyStateView {
+public class HistogramView extends FocusedTensorView {
 
     private ChartCanvas canvas;
     private Label counts;
     private Button logCounts;
-    private String shownTensor;
     private Histogram histogram;
-
-    @Override
-    protected String emptyStateMessage() {
-        return "No tensor is selected. Run a model, then select an op to see the histogram of its output.";
-    }
-
-    @Override
-    protected boolean hasContent(DebugSession session) {
-        return session.outcome().isPresent() && session.focusOp().isPresent();
-    }
 
     @Override
     protected void createContent(Composite parent) {
@@ -57,27 +45,19 @@ public class HistogramView extends EmptyStateView {
     }
 
     @Override
-    protected void refresh(DebugSession session) {
-        String op = session.focusOp().orElseThrow();
-        OpNode node = session.graph().flatMap(g -> g.op(op)).orElse(null);
-        if (node == null || node.outputs().isEmpty() || !node.outputs().get(0).dtype().isFloating()) {
-            counts.setText(op + ": no float output");
-            return;
-        }
-        String tensor = node.outputs().get(0).name();
-        if (tensor.equals(shownTensor)) {
-            return;
-        }
-        shownTensor = tensor;
-        counts.setText(tensor + ": fetching…");
-        session.fetch(List.of(tensor), values -> {
-            if (!canvas.control().isDisposed() && tensor.equals(shownTensor)) {
-                show(values.get(tensor));
-            }
-        });
+    protected void showOp(DebugSession session, OpNode node, TensorSpec output) {
+        counts.setText(output.name() + ": fetching…");
     }
 
-    private void show(TensorData data) {
+    @Override
+    protected void showNothing(String why) {
+        counts.setText(why);
+        histogram = null;
+        canvas.setChart(null);
+    }
+
+    @Override
+    protected void showValues(TensorData data) {
         histogram = Histogram.of(data, TensorscopePreferences.histogramBins(), Histogram.Binning.SYMLOG);
         counts.setText(String.format("%s   NaN %d   -Inf %d   +Inf %d   zeros %d", data.name(), histogram.nan(),
                 histogram.negInf(), histogram.posInf(), histogram.zeros()));

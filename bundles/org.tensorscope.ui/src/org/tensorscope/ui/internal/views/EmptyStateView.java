@@ -105,6 +105,11 @@ public abstract class EmptyStateView extends ViewPart {
         stack.layout(true, true);
     }
 
+    /** Whether the view's widgets are gone (a job's result may arrive after the view closed). */
+    protected boolean isDisposed() {
+        return stack == null || stack.isDisposed();
+    }
+
     /** Whether the view shows its empty state. */
     public boolean isShowingEmptyState() {
         return layout.topControl == emptyPage;

@@ -1,7 +1,5 @@
 package org.tensorscope.ui.internal.views;
 
-import java.util.List;
-
 import org.eclipse.jface.viewers.ArrayContentProvider;
 import org.eclipse.jface.viewers.ColumnLabelProvider;
 import org.eclipse.jface.viewers.TableViewer;
@@ -16,6 +14,7 @@ import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableColumn;
 import org.tensorscope.core.analysis.TensorStats;
 import org.tensorscope.core.model.OpNode;
+import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.ui.internal.session.DebugSession;
 
@@ -23,7 +22,7 @@ import org.tensorscope.ui.internal.session.DebugSession;
  * The selected op's output: shape, type, statistics, and a grid of the values of its last two
  * dimensions (first slice of the others), NaN/Inf cells highlighted. Values are fetched on demand.
  */
-public class TensorInspectorView extends EmptyStateView {
+public class TensorInspectorView extends FocusedTensorView {
 
     private static final int MAX_ROWS = 200;
     private static final int MAX_COLUMNS = 64;
@@ -31,17 +30,6 @@ public class TensorInspectorView extends EmptyStateView {
     private Label header;
     private Label stats;
     private TableViewer grid;
-    private String shownTensor;
-
-    @Override
-    protected String emptyStateMessage() {
-        return "No tensor is selected. Run a model, then select an op in the Model Explorer or the Graph.";
-    }
-
-    @Override
-    protected boolean hasContent(DebugSession session) {
-        return session.outcome().isPresent() && session.focusOp().isPresent();
-    }
 
     @Override
     protected void createContent(Composite parent) {
@@ -58,34 +46,22 @@ public class TensorInspectorView extends EmptyStateView {
     }
 
     @Override
-    protected void refresh(DebugSession session) {
-        String op = session.focusOp().orElseThrow();
-        OpNode node = session.graph().flatMap(g -> g.op(op)).orElse(null);
-        if (node == null || node.outputs().isEmpty()) {
-            header.setText(op + ": no output to show");
-            return;
-        }
-        String tensor = node.outputs().get(0).name();
-        header.setText(tensor + "  " + node.type() + "  " + node.outputs().get(0).dtype().displayName() + " "
-                + node.outputs().get(0).shape());
-        if (tensor.equals(shownTensor)) {
-            return;
-        }
-        shownTensor = tensor;
-        session.outcome().flatMap(o -> o.trace().row(tensor)).ifPresent(row -> stats.setText(String.format(
+    protected void showOp(DebugSession session, OpNode node, TensorSpec output) {
+        header.setText(output.name() + "  " + node.type() + "  " + output.dtype().displayName() + " " + output.shape());
+        session.outcome().flatMap(o -> o.trace().row(output.name())).ifPresent(row -> stats.setText(String.format(
                 "NaN %d   -Inf %d   +Inf %d   min %s   max %s   mean %s   on %s", row.nanCount(), row.negInfCount(),
                 row.posInfCount(), row.min(), row.max(), row.mean(), row.device())));
-        if (!node.outputs().get(0).dtype().isFloating() && node.outputs().get(0).dtype().byteSize() < 0) {
-            return;
-        }
-        session.fetch(List.of(tensor), values -> {
-            if (!grid.getTable().isDisposed() && tensor.equals(shownTensor)) {
-                show(values.get(tensor));
-            }
-        });
     }
 
-    private void show(TensorData data) {
+    @Override
+    protected void showNothing(String why) {
+        header.setText(why);
+        stats.setText("");
+        grid.setInput(new Integer[0]);
+    }
+
+    @Override
+    protected void showValues(TensorData data) {
         TensorStats s = TensorStats.of(data);
         stats.setText(String.format("count %d   NaN %d   -Inf %d   +Inf %d   zeros %d   min %s   max %s   mean %s   std %s",
                 s.count(), s.nan(), s.negInf(), s.posInf(), s.zeros(), s.min(), s.max(), s.mean(), s.std()));

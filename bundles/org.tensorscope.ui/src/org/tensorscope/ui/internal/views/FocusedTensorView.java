@@ -1,0 +1,59 @@
+package org.tensorscope.ui.internal.views;
+
+import java.util.List;
+
+import org.tensorscope.core.model.OpNode;
+import org.tensorscope.core.model.TensorSpec;
+import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.ui.internal.session.DebugSession;
+
+/**
+ * A view of the output of the op in focus (selected, or under the stepping cursor): it fetches
+ * the full tensor in a job when the focus moves, and shows it when it arrives.
+ */
+public abstract class FocusedTensorView extends EmptyStateView {
+
+    private String shownTensor;
+
+    @Override
+    protected String emptyStateMessage() {
+        return "No tensor is selected. Run a model, then select an op in the Model Explorer or step with F6.";
+    }
+
+    @Override
+    protected boolean hasContent(DebugSession session) {
+        return session.outcome().isPresent() && session.focusOp().isPresent();
+    }
+
+    @Override
+    protected final void refresh(DebugSession session) {
+        String op = session.focusOp().orElseThrow();
+        OpNode node = session.graph().flatMap(g -> g.op(op)).orElse(null);
+        if (node == null || node.outputs().isEmpty() || node.outputs().get(0).dtype().byteSize() < 0) {
+            shownTensor = null;
+            showNothing(op + ": no numeric output to show");
+            return;
+        }
+        TensorSpec output = node.outputs().get(0);
+        if (output.name().equals(shownTensor)) {
+            return;
+        }
+        showOp(session, node, output);
+        String tensor = output.name();
+        shownTensor = tensor;
+        session.fetch(List.of(tensor), values -> {
+            if (!isDisposed() && tensor.equals(shownTensor)) {
+                showValues(values.get(tensor));
+            }
+        });
+    }
+
+    /** The focus moved to this op: show what is known before its values arrive. */
+    protected abstract void showOp(DebugSession session, OpNode op, TensorSpec output);
+
+    /** The focused output's values arrived. */
+    protected abstract void showValues(TensorData values);
+
+    /** The focused op has nothing to show. */
+    protected abstract void showNothing(String why);
+}
