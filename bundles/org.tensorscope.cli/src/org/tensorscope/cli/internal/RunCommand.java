@@ -10,14 +10,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.eclipse.core.runtime.SubMonitor;
-import org.tensorscope.core.model.ModelGraph;
-import org.tensorscope.core.model.Signature;
 import org.tensorscope.core.model.SignatureTensor;
-import org.tensorscope.core.run.PreparedInputs;
 import org.tensorscope.core.service.BackendException;
 import org.tensorscope.core.service.Contributions;
-import org.tensorscope.core.service.InferenceSession;
-import org.tensorscope.core.service.LoadedModel;
 import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.core.tensor.TensorData;
 
@@ -60,37 +55,26 @@ public class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         SubMonitor progress = SubMonitor.convert(new ConsoleProgressMonitor(err), 10);
-        
-        try (LoadedModel model = contributions.open(options.model, progress.split(4))) {
-            ModelGraph graph = model.graph();
-            options.checkSideEffects(graph);
-            Signature signature = options.signature(graph);
-            PreparedInputs inputs = PreparedInputs.prepare(signature, options.inputs);
-            inputs.health().forEach(h -> h.problems().forEach(p -> err.println("warning: " + p)));
-            List<String> wanted = new ArrayList<>(signature.outputs().stream().map(o -> o.tensor().name()).toList());
+        try (PreparedRun run = PreparedRun.prepare(contributions, options, err, progress.split(4))) {
+            List<String> wanted = new ArrayList<>(run.signature.outputs().stream().map(o -> o.tensor().name()).toList());
             wanted.addAll(fetch);
-            try (InferenceSession session = contributions.backendFor(model).open(model, options.device())) {
-                if (!session.deviceNote().isEmpty()) {
-                    err.println(session.deviceNote());
-                }
-                Map<String, TensorData> results = session.fetch(inputs.feeds(), wanted, Map.of(), progress.split(6));
-                JsonObject root = new JsonObject();
-                root.addProperty("model", graph.source().toString());
-                root.addProperty("signature", signature.key());
-                JsonArray outputs = new JsonArray();
-                for (TensorData t : results.values()) {
-                    String key = signature.outputs().stream().filter(o -> o.tensor().name().equals(t.name()))
-                            .map(SignatureTensor::key).findFirst().orElse(t.name());
-                    out.print(key.equals(t.name()) ? "" : key + " = ");
-                    TensorPrinter.print(out, t);
-                    JsonObject o = TensorPrinter.json(t);
-                    o.addProperty("key", key);
-                    outputs.add(o);
-                }
-                root.add("outputs", outputs);
-                if (json != null) {
-                    Files.writeString(json, new GsonBuilder().setPrettyPrinting().create().toJson(root));
-                }
+            Map<String, TensorData> results = run.session.fetch(run.inputs.feeds(), wanted, Map.of(), progress.split(6));
+            JsonObject root = new JsonObject();
+            root.addProperty("model", run.graph().source().toString());
+            root.addProperty("signature", run.signature.key());
+            JsonArray outputs = new JsonArray();
+            for (TensorData t : results.values()) {
+                String key = run.signature.outputs().stream().filter(o -> o.tensor().name().equals(t.name()))
+                        .map(SignatureTensor::key).findFirst().orElse(t.name());
+                out.print(key.equals(t.name()) ? "" : key + " = ");
+                TensorPrinter.print(out, t);
+                JsonObject o = TensorPrinter.json(t);
+                o.addProperty("key", key);
+                outputs.add(o);
+            }
+            root.add("outputs", outputs);
+            if (json != null) {
+                Files.writeString(json, new GsonBuilder().setPrettyPrinting().create().toJson(root));
             }
         }
         return 0;

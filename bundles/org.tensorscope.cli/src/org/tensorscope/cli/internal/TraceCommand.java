@@ -9,16 +9,11 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 import org.eclipse.core.runtime.SubMonitor;
-import org.tensorscope.core.model.ModelGraph;
-import org.tensorscope.core.model.Signature;
 import org.tensorscope.core.report.NanReport;
 import org.tensorscope.core.run.NanTracer;
-import org.tensorscope.core.run.PreparedInputs;
 import org.tensorscope.core.run.TraceOutcome;
 import org.tensorscope.core.service.BackendException;
 import org.tensorscope.core.service.Contributions;
-import org.tensorscope.core.service.InferenceSession;
-import org.tensorscope.core.service.LoadedModel;
 import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.core.trace.HealthMode;
 import org.tensorscope.report.ReportHtml;
@@ -67,26 +62,16 @@ public class TraceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--report " + report + ": the file name must end in .json or .html");
         }
         SubMonitor progress = SubMonitor.convert(new ConsoleProgressMonitor(err), 10);
-        
-        try (LoadedModel model = contributions.open(options.model, progress.split(3))) {
-            ModelGraph graph = model.graph();
-            options.checkSideEffects(graph);
-            Signature signature = options.signature(graph);
-            PreparedInputs inputs = PreparedInputs.prepare(signature, options.inputs);
-            try (InferenceSession session = contributions.backendFor(model).open(model, options.device())) {
-                if (!session.deviceNote().isEmpty()) {
-                    err.println(session.deviceNote());
-                }
-                TraceOutcome outcome = new NanTracer(contributions.causeRules()).trace(graph, signature, session, inputs,
-                        Map.of(), healthMode, options.device, progress.split(7));
-                print(out, outcome.report());
-                if (report != null) {
-                    Files.writeString(report, report.toString().endsWith(".html") ? ReportHtml.toHtml(outcome.report())
-                            : ReportJson.toJson(outcome.report()));
-                    out.println("Report:      " + report);
-                }
-                return outcome.report().finite() ? 0 : EXIT_ANOMALY;
+        try (PreparedRun run = PreparedRun.prepare(contributions, options, err, progress.split(3))) {
+            TraceOutcome outcome = new NanTracer(contributions.causeRules()).trace(run.graph(), run.signature,
+                    run.session, run.inputs, Map.of(), healthMode, options.device, progress.split(7));
+            print(out, outcome.report());
+            if (report != null) {
+                Files.writeString(report, report.toString().endsWith(".html") ? ReportHtml.toHtml(outcome.report())
+                        : ReportJson.toJson(outcome.report()));
+                out.println("Report:      " + report);
             }
+            return outcome.report().finite() ? 0 : EXIT_ANOMALY;
         }
     }
 

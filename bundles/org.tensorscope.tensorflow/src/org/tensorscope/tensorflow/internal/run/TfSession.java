@@ -29,7 +29,6 @@ import org.tensorscope.core.service.Device;
 import org.tensorscope.core.service.InferenceSession;
 import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.core.trace.HealthMode;
-import org.tensorscope.core.trace.TensorHealth;
 import org.tensorscope.core.trace.Trace;
 
 /**
