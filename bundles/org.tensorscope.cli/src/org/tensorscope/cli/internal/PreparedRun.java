@@ -37,7 +37,12 @@ final class PreparedRun implements AutoCloseable {
         try {
             options.checkSideEffects(model.graph());
             Signature signature = options.signature(model.graph());
-            PreparedInputs inputs = PreparedInputs.prepare(signature, options.inputs);
+            PreparedInputs inputs;
+            try {
+                inputs = PreparedInputs.prepare(signature, options.inputs);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(model.graph().source() + ": " + e.getMessage(), e);
+            }
             inputs.health().forEach(h -> h.problems().forEach(p -> err.println("warning: " + p)));
             InferenceSession session = contributions.backendFor(model).open(model, options.device());
             if (!session.deviceNote().isEmpty()) {
