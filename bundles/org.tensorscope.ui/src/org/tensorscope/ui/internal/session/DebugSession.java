@@ -21,6 +21,7 @@ import org.tensorscope.core.model.Signature;
 import org.tensorscope.core.run.NanTracer;
 import org.tensorscope.core.run.PreparedInputs;
 import org.tensorscope.core.run.TraceOutcome;
+import org.tensorscope.core.service.Device;
 import org.tensorscope.core.service.InferenceSession;
 import org.tensorscope.core.service.LoadedModel;
 import org.tensorscope.core.service.ModelLoadException;
@@ -54,6 +55,7 @@ public final class DebugSession {
 
     private LoadedModel model;
     private InferenceSession session;
+    private Device sessionDevice;
     private PreparedInputs inputs;
     private TraceOutcome outcome;
     private TraceCursor cursor;
@@ -131,20 +133,34 @@ public final class DebugSession {
         post(DebugTopics.MODEL);
     }
 
-    /** Closes the open model and its session. */
+    /**
+     * Forgets the open model; its session and TensorFlow objects are closed by a job holding the
+     * model rule, so that a fetch still running on them finishes first.
+     */
     public void closeModel() {
-        if (session != null) {
-            session.close();
-            session = null;
-        }
-        if (model != null) {
-            model.close();
-            model = null;
-        }
+        LoadedModel oldModel = model;
+        InferenceSession oldSession = session;
+        model = null;
+        session = null;
+        sessionDevice = null;
         outcome = null;
         cursor = null;
         selectedOp = null;
         inputs = null;
+        if (oldModel == null && oldSession == null) {
+            return;
+        }
+        Job close = Job.create("Closing the previous model", monitor -> {
+            if (oldSession != null) {
+                oldSession.close();
+            }
+            if (oldModel != null) {
+                oldModel.close();
+            }
+        });
+        close.setSystem(true);
+        close.setRule(modelRule);
+        close.schedule();
     }
 
     /** Runs the open model with the NaN trace in a job; the result replaces the previous trace. */
@@ -154,6 +170,7 @@ public final class DebugSession {
         }
         LoadedModel runModel = model;
         RunConfiguration config = configuration;
+        InferenceSession reusable = config.device() == sessionDevice ? session : null;
         Job job = Job.create("Running " + runModel.graph().source().getFileName(), monitor -> {
             SubMonitor progress = SubMonitor.convert(monitor, "Running " + runModel.graph().source().getFileName(), 10);
             try {
@@ -163,16 +180,24 @@ public final class DebugSession {
                         : graph.signature(config.signature()).orElseThrow(() -> new IllegalArgumentException(
                                 graph.source() + ": no signature '" + config.signature() + "'"));
                 PreparedInputs prepared = PreparedInputs.prepare(signature, config.inputSources());
-                InferenceSession runSession = session != null ? session : UiContributions.get().backendFor(runModel).open(runModel, config.device());
+                InferenceSession runSession = reusable != null ? reusable
+                        : UiContributions.get().backendFor(runModel).open(runModel, config.device());
                 progress.split(1);
                 TraceOutcome result = new NanTracer(UiContributions.get().causeRules()).trace(graph, signature, runSession,
                         prepared, Map.of(), config.mode(), config.device().name().toLowerCase(java.util.Locale.ROOT),
                         progress.split(9));
                 Display.getDefault().asyncExec(() -> {
                     if (model != runModel) {
+                        if (runSession != reusable) {
+                            runSession.close();
+                        }
                         return;
                     }
+                    if (session != null && session != runSession) {
+                        session.close();
+                    }
                     session = runSession;
+                    sessionDevice = config.device();
                     inputs = prepared;
                     outcome = result;
                     cursor = new TraceCursor(result.trace());
