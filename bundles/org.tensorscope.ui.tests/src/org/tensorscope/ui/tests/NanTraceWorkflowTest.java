@@ -14,6 +14,7 @@ import org.tensorscope.core.trace.TensorHealth;
 import org.tensorscope.ui.TensorscopeViews;
 import org.tensorscope.ui.charts.internal.HistogramView;
 import org.tensorscope.ui.charts.internal.LayerProfileView;
+import org.tensorscope.ui.internal.handlers.RunConfigurationDialog;
 import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.session.Demo;
 import org.tensorscope.ui.internal.views.ModelExplorerView;
@@ -85,5 +86,18 @@ class NanTraceWorkflowTest {
 
         LayerProfileView profile = (LayerProfileView) page.showView(TensorscopeViews.LAYER_PROFILE);
         assertEquals(session.outcome().get().trace().rows().size(), profile.getPlottedOpCount());
+
+        // Run > Run Configuration… shows the demo's frame and refuses a source it cannot read
+        RunConfigurationDialog dialog = new RunConfigurationDialog(page.getWorkbenchWindow().getShell(),
+                session.graph().orElseThrow(), session.configuration());
+        dialog.setBlockOnOpen(false);
+        dialog.open();
+        try {
+            assertEquals("ramp*1e38", dialog.sourceField("input_1").getText());
+            dialog.sourceField("input_1").setText("uniform:0");
+            assertEquals("Input source 'uniform:0' should be uniform:LO:HI[:SEED]", dialog.getErrorMessage());
+        } finally {
+            dialog.close();
+        }
     }
 }
