@@ -45,10 +45,10 @@ final class AttributeSummary {
 
     private static String list(AttrValue.ListValue list) {
         if (list.getICount() > 0) {
-            return list.getIList().toString();
+            return list.getIList().stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]"));
         }
         if (list.getFCount() > 0) {
-            return list.getFList().toString();
+            return list.getFList().stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]"));
         }
         if (list.getSCount() > 0) {
             return list.getSList().stream().map(b -> b.toStringUtf8()).collect(Collectors.joining(", ", "[", "]"));

@@ -11,7 +11,6 @@ import org.eclipse.core.runtime.SubMonitor;
 import org.osgi.service.component.annotations.Component;
 import org.tensorflow.proto.GraphDef;
 import org.tensorscope.core.Tensorscope;
-import org.tensorscope.core.service.LoadedModel;
 import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.core.service.ModelLoader;
 import org.tensorscope.tensorflow.internal.TensorFlowRuntime;
@@ -42,7 +41,7 @@ public class FrozenGraphLoader implements ModelLoader {
     }
 
     @Override
-    public LoadedModel load(Path path, IProgressMonitor monitor) throws ModelLoadException {
+    public TfModel load(Path path, IProgressMonitor monitor) throws ModelLoadException {
         SubMonitor progress = SubMonitor.convert(monitor, "Reading " + path.getFileName(), 3);
         TensorFlowRuntime.prepareNatives();
         byte[] bytes;

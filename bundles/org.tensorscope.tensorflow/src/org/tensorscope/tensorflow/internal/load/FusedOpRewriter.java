@@ -94,20 +94,20 @@ final class FusedOpRewriter {
                 case "Prelu" -> {
                     // TF.js: prelu(x, alpha) = x > 0 ? x : alpha * x  ==  relu(x) + alpha * min(x, 0)
                     String alpha = data.get(extra++);
-                    String zero = name + "/prelu_zero";
+                    String zero = name + "/Prelu/zero";
                     nodes.add(NodeDef.newBuilder().setName(zero).setOp("Const").putAttr("dtype", type(type))
                             .putAttr("value", AttrValue.newBuilder().setTensor(TensorProto.newBuilder()
                                     .setDtype(type.getType()).setTensorShape(TensorShapeProto.getDefaultInstance())
                                     .addFloatVal(0f)).build())
                             .build());
-                    nodes.add(NodeDef.newBuilder().setName(name + "/prelu_positive").setOp("Relu").addInput(previous)
+                    nodes.add(NodeDef.newBuilder().setName(name + "/Prelu/Relu").setOp("Relu").addInput(previous)
                             .putAttr("T", type).build());
-                    nodes.add(NodeDef.newBuilder().setName(name + "/prelu_negative").setOp("Minimum").addInput(previous)
+                    nodes.add(NodeDef.newBuilder().setName(name + "/Prelu/Minimum").setOp("Minimum").addInput(previous)
                             .addInput(zero).putAttr("T", type).build());
-                    nodes.add(NodeDef.newBuilder().setName(name + "/prelu_scaled").setOp("Mul").addInput(alpha)
-                            .addInput(name + "/prelu_negative").putAttr("T", type).build());
-                    nodes.add(NodeDef.newBuilder().setName(stepName).setOp("AddV2").addInput(name + "/prelu_positive")
-                            .addInput(name + "/prelu_scaled").putAttr("T", type).build());
+                    nodes.add(NodeDef.newBuilder().setName(name + "/Prelu/Mul").setOp("Mul").addInput(alpha)
+                            .addInput(name + "/Prelu/Minimum").putAttr("T", type).build());
+                    nodes.add(NodeDef.newBuilder().setName(stepName).setOp("AddV2").addInput(name + "/Prelu/Relu")
+                            .addInput(name + "/Prelu/Mul").putAttr("T", type).build());
                 }
                 default -> throw new IllegalArgumentException("fused op " + fused.getName() + " uses '" + step
                         + "', which Tensorscope cannot rewrite into TensorFlow ops");

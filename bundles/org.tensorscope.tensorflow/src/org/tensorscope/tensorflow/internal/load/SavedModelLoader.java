@@ -32,7 +32,6 @@ import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.TensorShapeProto;
 import org.tensorscope.core.Tensorscope;
 import org.tensorscope.core.model.ModelGraph;
-import org.tensorscope.core.service.LoadedModel;
 import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.core.service.ModelLoader;
 import org.tensorscope.tensorflow.internal.TensorFlowRuntime;
@@ -70,16 +69,17 @@ public class SavedModelLoader implements ModelLoader {
     }
 
     @Override
-    public LoadedModel load(Path path, IProgressMonitor monitor) throws ModelLoadException {
-        return load(path, DEFAULT_TAG, monitor);
+    public TfModel load(Path path, IProgressMonitor monitor) throws ModelLoadException {
+        return load(path, List.of(DEFAULT_TAG), monitor);
     }
 
-    public LoadedModel load(Path path, String tag, IProgressMonitor monitor) throws ModelLoadException {
+    /** Loads the meta graph holding all the given tags. */
+    public TfModel load(Path path, List<String> tags, IProgressMonitor monitor) throws ModelLoadException {
         SubMonitor progress = SubMonitor.convert(monitor, "Reading " + path.getFileName(), 5);
         TensorFlowRuntime.prepareNatives();
         Path dir = folder(path);
         Path pb = dir.resolve("saved_model.pb");
-        MetaGraphDef meta = metaGraph(pb, tag);
+        MetaGraphDef meta = metaGraph(pb, tags);
         progress.split(1);
         boolean hasVariables = hasVariables(meta.getGraphDef());
         Path index = dir.resolve("variables").resolve("variables.index");
@@ -89,7 +89,7 @@ public class SavedModelLoader implements ModelLoader {
                     : "the variables/ folder is missing: the model's weights cannot be read");
         }
         GraphDef frozen;
-        try (SavedModelBundle bundle = SavedModelBundle.loader(dir.toString()).withTags(tag).load()) {
+        try (SavedModelBundle bundle = SavedModelBundle.loader(dir.toString()).withTags(tags.toArray(new String[0])).load()) {
             progress.split(1);
             GraphDef inlined = FunctionInliner.hasCalls(meta.getGraphDef())
                     ? new FunctionInliner(meta.getGraphDef()).inline(meta.getGraphDef())
@@ -115,7 +115,7 @@ public class SavedModelLoader implements ModelLoader {
         return new TfModel(frozen, SignatureResolver.withSignatures(graph, inputs, outputs));
     }
 
-    private static MetaGraphDef metaGraph(Path pb, String tag) throws ModelLoadException {
+    private static MetaGraphDef metaGraph(Path pb, List<String> tags) throws ModelLoadException {
         SavedModel saved;
         try {
             saved = SavedModel.parseFrom(Files.readAllBytes(pb));
@@ -124,8 +124,8 @@ public class SavedModelLoader implements ModelLoader {
         } catch (IOException e) {
             throw new ModelLoadException(pb, "cannot be read: " + e.getMessage(), e);
         }
-        return saved.getMetaGraphsList().stream().filter(m -> m.getMetaInfoDef().getTagsList().contains(tag)).findFirst()
-                .orElseThrow(() -> new ModelLoadException(pb, "no meta graph with tag '" + tag + "'; tags: "
+        return saved.getMetaGraphsList().stream().filter(m -> m.getMetaInfoDef().getTagsList().containsAll(tags))
+                .findFirst().orElseThrow(() -> new ModelLoadException(pb, "no meta graph with the tags " + tags + "; it has "
                         + saved.getMetaGraphsList().stream().map(m -> m.getMetaInfoDef().getTagsList().toString()).toList()));
     }
 

@@ -21,7 +21,6 @@ import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.Signature;
 import org.tensorscope.core.model.SignatureTensor;
 import org.tensorscope.core.model.TensorSpec;
-import org.tensorscope.core.service.LoadedModel;
 import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.core.service.ModelLoader;
 import org.tensorscope.tensorflow.internal.TensorFlowRuntime;
@@ -61,7 +60,7 @@ public class TfjsGraphModelLoader implements ModelLoader {
     }
 
     @Override
-    public LoadedModel load(Path path, IProgressMonitor monitor) throws ModelLoadException {
+    public TfModel load(Path path, IProgressMonitor monitor) throws ModelLoadException {
         SubMonitor progress = SubMonitor.convert(monitor, "Reading " + path.getFileName(), 4);
         TensorFlowRuntime.prepareNatives();
         JsonObject json = parse(path);
@@ -94,7 +93,7 @@ public class TfjsGraphModelLoader implements ModelLoader {
         } catch (IllegalArgumentException | IllegalStateException | NullPointerException e) {
             throw new ModelLoadException(path, "the model topology cannot be read: " + e.getMessage(), e);
         }
-        GraphDef graphDef = graph.build();
+        GraphDef graphDef = withoutDanglingControlInputs(graph.build());
         progress.split(1);
         ModelGraph converted = GraphDefConverter.convert(path, FORMAT, graphDef, List.of());
         List<Signature> signatures = signatures(json, converted);
@@ -102,6 +101,20 @@ public class TfjsGraphModelLoader implements ModelLoader {
                 : new ModelGraph(path, FORMAT, converted.ops(), signatures, converted.weights());
         progress.split(1);
         return new TfModel(graphDef, model);
+    }
+
+    /** The TF.js converter drops nodes but may leave control inputs ("^name") pointing at them. */
+    private static GraphDef withoutDanglingControlInputs(GraphDef graph) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        graph.getNodeList().forEach(n -> names.add(n.getName()));
+        GraphDef.Builder cleaned = graph.toBuilder().clearNode();
+        for (NodeDef node : graph.getNodeList()) {
+            List<String> inputs = node.getInputList().stream()
+                    .filter(i -> !i.startsWith("^") || names.contains(i.substring(1))).toList();
+            cleaned.addNode(inputs.size() == node.getInputCount() ? node
+                    : node.toBuilder().clearInput().addAllInput(inputs).build());
+        }
+        return cleaned.build();
     }
 
     private static JsonObject parse(Path path) throws ModelLoadException {
@@ -169,7 +182,6 @@ public class TfjsGraphModelLoader implements ModelLoader {
             graph.op(op).flatMap(o -> o.outputs().stream().filter(t -> t.name().equals(wanted)).findFirst())
                     .ifPresent((TensorSpec t) -> tensors.add(new SignatureTensor(key, t)));
         }
-        tensors.sort(java.util.Comparator.comparing(SignatureTensor::key));
         return tensors;
     }
 }

@@ -1,0 +1,56 @@
+package org.tensorscope.tensorflow.tests.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceReference;
+import org.osgi.util.tracker.ServiceTracker;
+import org.tensorscope.core.Tensorscope;
+import org.tensorscope.core.service.ModelLoader;
+
+/** The loaders are registered as DS services with their format and file patterns. */
+class ModelLoaderServicesTest {
+
+    @Test
+    void threeTensorFlowLoadersAreRegisteredAndEachClaimsItsOwnFiles() throws Exception {
+        BundleContext context = FrameworkUtil.getBundle(ModelLoader.class).getBundleContext();
+        ServiceTracker<ModelLoader, ModelLoader> tracker = new ServiceTracker<>(context, ModelLoader.class, null);
+        tracker.open();
+        try {
+            tracker.waitForService(20_000);
+            Map<String, List<String>> patterns = new TreeMap<>();
+            Map<String, ModelLoader> byFormat = new TreeMap<>();
+            for (ServiceReference<ModelLoader> ref : tracker.getServiceReferences()) {
+                String format = (String) ref.getProperty(Tensorscope.PROP_FORMAT);
+                Object p = ref.getProperty(Tensorscope.PROP_FILE_PATTERNS);
+                patterns.put(format, p instanceof String[] a ? Arrays.asList(a) : List.of(String.valueOf(p)));
+                byFormat.put(format, tracker.getService(ref));
+            }
+            assertEquals(Map.of("TF.js graph model", List.of("*.json"), "TensorFlow SavedModel",
+                    List.of("saved_model.pb"), "TensorFlow frozen graph", List.of("*.pb", "*.pbtxt")), patterns);
+
+            Map<String, String> claims = Map.of("tfjs/handskeleton/handskeleton.json", "TF.js graph model",
+                    "tfjs/mobilenet_v2_mid/model.json", "TF.js graph model", "savedmodel/tf1_half_plus_two",
+                    "TensorFlow SavedModel", "savedmodel/tf2_python_functions/saved_model.pb", "TensorFlow SavedModel");
+            for (Map.Entry<String, String> claim : claims.entrySet()) {
+                Path path = TestModels.model(claim.getKey());
+                List<String> claimedBy = byFormat.entrySet().stream().filter(e -> e.getValue().canLoad(path))
+                        .map(Map.Entry::getKey).toList();
+                assertEquals(List.of(claim.getValue()), claimedBy, claim.getKey());
+                assertEquals(claim.getValue(), byFormat.get(claim.getValue()).format());
+            }
+            assertTrue(byFormat.values().stream().noneMatch(l -> l.canLoad(TestModels.model("NOTICE.md"))));
+        } finally {
+            tracker.close();
+        }
+    }
+}
