@@ -1,5 +1,5 @@
 @echo off
-rem Starts Tensorscope on Windows: the workbench, or with a command (version, info, run, trace, scan, help)
+rem Starts Tensorscope on Windows: the workbench, or with a command (version, info, run, trace, help)
 rem the command line. Needs a JDK 21+ on the PATH or in JAVA_HOME.
 setlocal
 set "HERE=%~dp0"
@@ -8,7 +8,7 @@ if defined JAVA_HOME set "JAVA=%JAVA_HOME%\bin\java"
 for %%f in ("%HERE%plugins\org.eclipse.equinox.launcher_*.jar") do set "LAUNCHER=%%f"
 if not defined TENSORSCOPE_WORKSPACE set "TENSORSCOPE_WORKSPACE=%USERPROFILE%\.tensorscope\workspace"
 set "CMD=%~1"
-for %%c in (version info run trace scan help --help -h) do if /I "%CMD%"=="%%c" goto cli
+for %%c in (version info run trace help --help -h) do if /I "%CMD%"=="%%c" goto cli
 "%JAVA%" -Dosgi.requiredJavaVersion=21 -Xmx4g -jar "%LAUNCHER%" -consoleLog -data "%TENSORSCOPE_WORKSPACE%" %*
 exit /b %ERRORLEVEL%
 :cli

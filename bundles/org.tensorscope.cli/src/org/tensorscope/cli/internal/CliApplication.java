@@ -23,6 +23,10 @@ public class CliApplication implements IApplication {
         BundleContext bundleContext = FrameworkUtil.getBundle(CliApplication.class).getBundleContext();
         try (Contributions contributions = new Contributions(bundleContext)) {
             return run(contributions, args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        } catch (LinkageError e) {
+            // e.g. TensorFlow's natives missing for this platform: picocli only handles exceptions
+            System.err.println("tensorscope: cannot load a library it needs: " + e.getMessage());
+            return TensorscopeCommand.EXIT_USAGE;
         }
     }
 

@@ -7,7 +7,7 @@ import picocli.CommandLine.Spec;
 /**
  * The top-level {@code tensorscope} command; it only dispatches to subcommands.
  */
-@Command(name = "tensorscope", mixinStandardHelpOptions = false,
+@Command(name = "tensorscope", mixinStandardHelpOptions = true,
         description = "Open trained neural networks, run them and find where NaN and infinity start.",
         subcommands = { VersionCommand.class, InfoCommand.class, RunCommand.class, TraceCommand.class, picocli.CommandLine.HelpCommand.class })
 public class TensorscopeCommand implements Runnable {
@@ -20,7 +20,6 @@ public class TensorscopeCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getErr());
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing a command, e.g. 'version'.");
     }
 }

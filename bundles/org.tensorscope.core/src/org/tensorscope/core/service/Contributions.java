@@ -53,11 +53,16 @@ public final class Contributions implements AutoCloseable {
         return all(rules, new NanCauseRule[0], Comparator.comparing(NanCauseRule::id));
     }
 
-    private static <S> List<S> all(ServiceTracker<S, S> tracker, S[] type, Comparator<S> order) {
-        try {
-            tracker.waitForService(START_UP_WAIT_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    private final java.util.Set<ServiceTracker<?, ?>> waited = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Waits for Declarative Services only the first time a kind is asked for; later calls answer at once. */
+    private <S> List<S> all(ServiceTracker<S, S> tracker, S[] type, Comparator<S> order) {
+        if (waited.add(tracker)) {
+            try {
+                tracker.waitForService(START_UP_WAIT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         return Arrays.stream(tracker.getServices(type)).sorted(order).toList();
     }

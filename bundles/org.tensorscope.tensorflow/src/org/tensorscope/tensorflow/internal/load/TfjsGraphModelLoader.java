@@ -74,8 +74,13 @@ public class TfjsGraphModelLoader implements ModelLoader {
                     : "not a TF.js graph model: modelTopology has no nodes");
         }
         progress.split(1);
-        Map<String, TensorProto> weights = TfjsWeights.read(path,
-                json.has("weightsManifest") ? json.getAsJsonArray("weightsManifest") : new com.google.gson.JsonArray());
+        Map<String, TensorProto> weights;
+        try {
+            weights = TfjsWeights.read(path,
+                    json.has("weightsManifest") ? json.getAsJsonArray("weightsManifest") : new com.google.gson.JsonArray());
+        } catch (RuntimeException e) {
+            throw new ModelLoadException(path, "the weights manifest cannot be read: " + e, e);
+        }
         progress.split(1);
         GraphDef.Builder graph = GraphDef.newBuilder();
         try {

@@ -40,6 +40,9 @@ final class TfjsWeights {
                 TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
                 long elements = 1;
                 for (JsonElement d : weight.getAsJsonArray("shape")) {
+                    if (d.getAsLong() < 0) {
+                        throw new ModelLoadException(modelJson, "weight " + name + " has a negative dimension " + d);
+                    }
                     shape.addDim(TensorShapeProto.Dim.newBuilder().setSize(d.getAsLong()));
                     elements *= d.getAsLong();
                 }

@@ -62,7 +62,13 @@ public final class TfSession implements InferenceSession {
             throw new BackendException("TensorFlow cannot build the graph of " + model.source() + ": "
                     + firstLine(e.getMessage()), e);
         }
-        this.session = new Session(graph, config(onGpu));
+        try {
+            this.session = new Session(graph, config(onGpu));
+        } catch (RuntimeException e) {
+            graph.close();
+            throw new BackendException("TensorFlow cannot start a session for " + model.source() + ": "
+                    + firstLine(e.getMessage()), e);
+        }
         this.floatTensors = model.ops().stream()
                 .flatMap(op -> op.outputs().stream())
                 .filter(t -> t.dtype().isFloating())
@@ -249,12 +255,17 @@ public final class TfSession implements InferenceSession {
         Run(Map<String, TensorData> feeds, Map<String, TensorData> overrides) throws BackendException {
             Map<String, TensorData> all = new LinkedHashMap<>(feeds);
             all.putAll(overrides);
-            for (Map.Entry<String, TensorData> feed : all.entrySet()) {
-                String name = tensorName(feed.getKey());
-                requireTensor(name);
-                Tensor tensor = TfTensors.toTensor(feed.getValue());
-                fed.add(tensor);
-                runner.feed(name, tensor);
+            try {
+                for (Map.Entry<String, TensorData> feed : all.entrySet()) {
+                    String name = tensorName(feed.getKey());
+                    requireTensor(name);
+                    Tensor tensor = TfTensors.toTensor(feed.getValue());
+                    fed.add(tensor);
+                    runner.feed(name, tensor);
+                }
+            } catch (BackendException | RuntimeException e) {
+                close();
+                throw e;
             }
         }
 

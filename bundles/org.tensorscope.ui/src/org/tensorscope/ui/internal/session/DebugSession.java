@@ -6,10 +6,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.IStatus;
 import org.eclipse.core.runtime.OperationCanceledException;
 import org.eclipse.core.runtime.Status;
 import org.eclipse.core.runtime.SubMonitor;
+import org.eclipse.core.runtime.jobs.IJobFunction;
 import org.eclipse.core.runtime.jobs.ISchedulingRule;
 import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.e4.core.services.events.IEventBroker;
@@ -52,6 +54,9 @@ public final class DebugSession {
             return rule == this;
         }
     };
+
+    /** The family of the jobs Run > Cancel stops: loading, running and fetching. */
+    public static final Object JOB_FAMILY = new Object();
 
     private LoadedModel model;
     private InferenceSession session;
@@ -102,7 +107,7 @@ public final class DebugSession {
 
     /** Loads a model in a job; on success it replaces the open one, on failure nothing changes. */
     public Job open(Path path, RunConfiguration runConfiguration, boolean runWhenLoaded) {
-        Job job = Job.create("Opening " + path.getFileName(), monitor -> {
+        Job job = sessionJob("Opening " + path.getFileName(), monitor -> {
             SubMonitor progress = SubMonitor.convert(monitor, "Opening " + path.getFileName(), 10);
             try {
                 LoadedModel loaded = UiContributions.get().open(path, progress.split(10));
@@ -117,6 +122,8 @@ public final class DebugSession {
                 return Status.error(e.getMessage(), e);
             } catch (OperationCanceledException e) {
                 return Status.CANCEL_STATUS;
+            } catch (RuntimeException e) {
+                return Status.error(path + ": cannot be read: " + e, e);
             }
         });
         job.setUser(true);
@@ -147,6 +154,11 @@ public final class DebugSession {
         cursor = null;
         selectedOp = null;
         inputs = null;
+        closeLater(oldModel, oldSession);
+    }
+
+    /** Closes TensorFlow objects in a job holding the model rule, after any job still using them. */
+    private void closeLater(LoadedModel oldModel, InferenceSession oldSession) {
         if (oldModel == null && oldSession == null) {
             return;
         }
@@ -163,6 +175,21 @@ public final class DebugSession {
         close.schedule();
     }
 
+    /** A job of {@link #JOB_FAMILY}, so that Run > Cancel finds it. */
+    private static Job sessionJob(String name, IJobFunction body) {
+        return new Job(name) {
+            @Override
+            protected IStatus run(IProgressMonitor monitor) {
+                return body.run(monitor);
+            }
+
+            @Override
+            public boolean belongsTo(Object family) {
+                return family == JOB_FAMILY;
+            }
+        };
+    }
+
     /** Runs the open model with the NaN trace in a job; the result replaces the previous trace. */
     public Job run() {
         if (model == null) {
@@ -171,7 +198,7 @@ public final class DebugSession {
         LoadedModel runModel = model;
         RunConfiguration config = configuration;
         InferenceSession reusable = config.device() == sessionDevice ? session : null;
-        Job job = Job.create("Running " + runModel.graph().source().getFileName(), monitor -> {
+        Job job = sessionJob("Running " + runModel.graph().source().getFileName(), monitor -> {
             SubMonitor progress = SubMonitor.convert(monitor, "Running " + runModel.graph().source().getFileName(), 10);
             try {
                 ModelGraph graph = runModel.graph();
@@ -183,18 +210,26 @@ public final class DebugSession {
                 InferenceSession runSession = reusable != null ? reusable
                         : UiContributions.get().backendFor(runModel).open(runModel, config.device());
                 progress.split(1);
-                TraceOutcome result = new NanTracer(UiContributions.get().causeRules()).trace(graph, signature, runSession,
-                        prepared, Map.of(), config.mode(), config.device().name().toLowerCase(java.util.Locale.ROOT),
-                        progress.split(9));
+                TraceOutcome result;
+                try {
+                    result = new NanTracer(UiContributions.get().causeRules()).trace(graph, signature, runSession,
+                            prepared, Map.of(), config.mode(), config.device().name().toLowerCase(java.util.Locale.ROOT),
+                            progress.split(9));
+                } catch (Exception | Error e) {
+                    if (runSession != reusable) {
+                        runSession.close();
+                    }
+                    throw e;
+                }
                 Display.getDefault().asyncExec(() -> {
                     if (model != runModel) {
                         if (runSession != reusable) {
-                            runSession.close();
+                            closeLater(null, runSession);
                         }
                         return;
                     }
                     if (session != null && session != runSession) {
-                        session.close();
+                        closeLater(null, session);
                     }
                     session = runSession;
                     sessionDevice = config.device();
@@ -220,18 +255,19 @@ public final class DebugSession {
     }
 
     /** Fetches full tensors of the last run in a job and hands them to the consumer on the UI thread. */
-    public Job fetch(List<String> tensors, Consumer<Map<String, TensorData>> onUiThread) {
+    public Job fetch(List<String> tensors, Consumer<Map<String, TensorData>> onUiThread, Consumer<String> onFailure) {
         if (session == null || inputs == null) {
             return null;
         }
         InferenceSession fetchSession = session;
         PreparedInputs fetchInputs = inputs;
-        Job job = Job.create("Fetching " + String.join(", ", tensors), monitor -> {
+        Job job = sessionJob("Fetching " + String.join(", ", tensors), monitor -> {
             try {
                 Map<String, TensorData> values = fetchSession.fetch(fetchInputs.feeds(), tensors, Map.of(), monitor);
                 Display.getDefault().asyncExec(() -> onUiThread.accept(values));
                 return Status.OK_STATUS;
             } catch (Exception e) {
+                Display.getDefault().asyncExec(() -> onFailure.accept(e.getMessage()));
                 return new Status(IStatus.ERROR, PLUGIN_ID, e.getMessage(), e);
             }
         });

@@ -14,6 +14,7 @@ import org.tensorscope.ui.internal.session.DebugSession;
 public abstract class FocusedTensorView extends EmptyStateView {
 
     private String shownTensor;
+    private Object shownRun;
 
     @Override
     protected String emptyStateMessage() {
@@ -35,17 +36,24 @@ public abstract class FocusedTensorView extends EmptyStateView {
             return;
         }
         TensorSpec output = node.outputs().get(0);
-        if (output.name().equals(shownTensor)) {
+        Object run = session.outcome().orElse(null);
+        if (output.name().equals(shownTensor) && run == shownRun) {
             return;
         }
         showOp(session, node, output);
         String tensor = output.name();
-        shownTensor = tensor;
-        session.fetch(List.of(tensor), values -> {
+        if (session.fetch(List.of(tensor), values -> {
             if (!isDisposed() && tensor.equals(shownTensor)) {
                 showValues(values.get(tensor));
             }
-        });
+        }, problem -> {
+            if (!isDisposed() && tensor.equals(shownTensor)) {
+                showNothing(tensor + ": " + problem);
+            }
+        }) != null) {
+            shownTensor = tensor;
+            shownRun = run;
+        }
     }
 
     /** The focus moved to this op: show what is known before its values arrive. */
