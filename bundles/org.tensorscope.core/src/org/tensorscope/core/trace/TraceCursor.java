@@ -59,7 +59,7 @@ public final class TraceCursor {
         return runUntil(row -> !row.isFinite());
     }
 
-    /** Runs forward to an op; stops at the end if the op comes earlier or not at all. */
+    /** Runs forward to an op; stays put (and answers empty) when the op comes earlier or not at all. */
     public Optional<TensorHealth> runTo(String opName) {
         return runUntil(row -> row.opName().equals(opName) || row.tensor().equals(opName));
     }

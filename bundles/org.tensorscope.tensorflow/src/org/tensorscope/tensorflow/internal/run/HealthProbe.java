@@ -80,17 +80,4 @@ final class HealthProbe {
         return fetchName;
     }
 
-    List<String> tensors() {
-        return tensors;
-    }
-
-    HealthMode mode() {
-        return mode;
-    }
-
-    /** Whether a tensor's type can hold NaN or infinity. */
-    static boolean isFloat(DataType type) {
-        return type == DataType.DT_FLOAT || type == DataType.DT_DOUBLE || type == DataType.DT_HALF
-                || type == DataType.DT_BFLOAT16;
-    }
 }

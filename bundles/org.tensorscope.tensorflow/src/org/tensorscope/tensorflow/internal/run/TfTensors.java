@@ -22,7 +22,7 @@ import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.tensor.TensorData;
 
 /**
- * Converts between Tensorscope's tensors and TensorFlow's, copying the bytes once each way.
+ * Converts between Tensorscope's tensors and TensorFlow's, copying their bytes.
  */
 public final class TfTensors {
 

@@ -279,17 +279,26 @@ public final class DebugSession {
 
     /** Step to the next op output (F6). */
     public void next() {
-        cursor().ifPresent(c -> moved(c.next()));
+        cursor().ifPresent(c -> {
+            c.next();
+            moved();
+        });
     }
 
     /** Step back one op output (Shift+F6). */
     public void previous() {
-        cursor().ifPresent(c -> moved(c.previous()));
+        cursor().ifPresent(c -> {
+            c.previous();
+            moved();
+        });
     }
 
     /** Run to the next anomaly or breakpoint (F8). */
     public void resume() {
-        cursor().ifPresent(c -> moved(c.runToBreakpoint(Breakpoints.get().enabled())));
+        cursor().ifPresent(c -> {
+            c.runToBreakpoint(Breakpoints.get().enabled());
+            moved();
+        });
     }
 
     /** Run to the selected op (Ctrl+R). */
@@ -300,17 +309,20 @@ public final class DebugSession {
                 if (c.runTo(target).isEmpty()) {
                     c.seek(target);
                 }
-                moved(c.current());
+                moved();
             });
         }
     }
 
     /** Puts the cursor on an op (e.g. the NaN origin). */
     public void stepTo(String op) {
-        cursor().ifPresent(c -> moved(c.seek(op)));
+        cursor().ifPresent(c -> {
+            c.seek(op);
+            moved();
+        });
     }
 
-    private void moved(Optional<TensorHealth> row) {
+    private void moved() {
         selectedOp = null;
         post(DebugTopics.CURSOR);
     }

@@ -98,9 +98,6 @@ public class ModelExplorerView extends EmptyStateView {
             if (row.negInfCount() > 0) {
                 text.append(text.length() > 0 ? ", " : "").append("-Inf ").append(row.negInfCount());
             }
-            if (row.nanCount() < 0) {
-                text.append("non-finite");
-            }
             return text.toString();
         }).orElse("");
     }
