@@ -86,6 +86,12 @@ class NanTraceWorkflowTest {
 
         LayerProfileView profile = (LayerProfileView) page.showView(TensorscopeViews.LAYER_PROFILE);
         assertEquals(session.outcome().get().trace().rows().size(), profile.getPlottedOpCount());
+        assertTrue(UiWait.until(display, profile::isDrawn, 10_000), "layer profile not drawn");
+        var rows = session.outcome().get().trace().rows();
+        profile.clickAt(1.0);
+        assertEquals(rows.get(rows.size() - 1).opName(), session.focusOp().orElse(null), "a click on the last point");
+        profile.clickAt(0.0);
+        assertEquals(rows.get(0).opName(), session.focusOp().orElse(null), "a click on the first point");
 
         // Run > Run Configuration… shows the demo's frame and refuses a source it cannot read
         RunConfigurationDialog dialog = new RunConfigurationDialog(page.getWorkbenchWindow().getShell(),

@@ -6,6 +6,7 @@ import org.eclipse.swt.SWT;
 import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.widgets.Canvas;
 import org.eclipse.swt.widgets.Composite;
+import org.jfree.chart.ChartRenderingInfo;
 import org.jfree.chart.JFreeChart;
 import org.jfree.swt.SWTGraphics2D;
 
@@ -16,6 +17,7 @@ final class ChartCanvas {
 
     private final Canvas canvas;
     private JFreeChart chart;
+    private final ChartRenderingInfo rendering = new ChartRenderingInfo();
 
     ChartCanvas(Composite parent) {
         canvas = new Canvas(parent, SWT.DOUBLE_BUFFERED);
@@ -23,7 +25,7 @@ final class ChartCanvas {
             if (chart != null) {
                 Rectangle area = canvas.getClientArea();
                 SWTGraphics2D g2 = new SWTGraphics2D(e.gc);
-                chart.draw(g2, new Rectangle2D.Double(0, 0, area.width, area.height));
+                chart.draw(g2, new Rectangle2D.Double(0, 0, area.width, area.height), rendering);
                 g2.dispose();
             }
         });
@@ -36,6 +38,11 @@ final class ChartCanvas {
     void setChart(JFreeChart chart) {
         this.chart = chart;
         canvas.redraw();
+    }
+
+    /** Where the last drawing put the plot's data, in canvas pixels. */
+    Rectangle2D dataArea() {
+        return rendering.getPlotInfo().getDataArea();
     }
 
     JFreeChart chart() {

@@ -96,15 +96,27 @@ public class LayerProfileView extends EmptyStateView {
         canvas.setChart(chart);
     }
 
-    /** Selects the op whose execution index is under the click, by the plot's domain axis. */
+    /** Selects the op whose execution index is under the click, through the plot's domain axis. */
     private void selectAt(int x) {
-        if (shown == null || shown.rows().isEmpty() || canvas.chart() == null) {
+        if (shown == null || shown.rows().isEmpty() || canvas.chart() == null || canvas.dataArea() == null
+                || canvas.dataArea().isEmpty()) {
             return;
         }
-        int width = canvas.control().getClientArea().width;
-        int index = (int) Math.round((double) x / Math.max(1, width) * (shown.rows().size() - 1));
-        index = Math.max(0, Math.min(shown.rows().size() - 1, index));
+        XYPlot plot = (XYPlot) canvas.chart().getPlot();
+        double value = plot.getDomainAxis().java2DToValue(x, canvas.dataArea(), plot.getDomainAxisEdge());
+        int index = (int) Math.max(0, Math.min(shown.rows().size() - 1, Math.round(value)));
         DebugSession.get().select(shown.rows().get(index).opName());
+    }
+
+    /** Whether the chart has been drawn, so clicks map to ops; for tests. */
+    public boolean isDrawn() {
+        return canvas.chart() != null && canvas.dataArea() != null && !canvas.dataArea().isEmpty();
+    }
+
+    /** Clicks the chart at a fraction of the data area's width (0 left edge, 1 right edge); for tests. */
+    public void clickAt(double fraction) {
+        var area = canvas.dataArea();
+        selectAt((int) Math.round(area.getX() + fraction * area.getWidth()));
     }
 
     /** The number of ops plotted, for tests. */
