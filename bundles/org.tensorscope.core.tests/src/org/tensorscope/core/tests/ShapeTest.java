@@ -28,6 +28,13 @@ class ShapeTest {
     }
 
     @Test
+    void opNamesBecomeTheirFirstTensor() {
+        assertEquals("conv:0", org.tensorscope.core.model.TensorSpec.tensorName("conv"));
+        assertEquals("split:1", org.tensorscope.core.model.TensorSpec.tensorName("split:1"));
+        assertEquals("odd:name:0", org.tensorscope.core.model.TensorSpec.tensorName("odd:name"));
+    }
+
+    @Test
     void dimsCannotBeChangedFromOutside() {
         long[] dims = { 2, 3 };
         Shape shape = Shape.of(dims);

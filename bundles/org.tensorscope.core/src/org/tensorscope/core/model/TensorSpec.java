@@ -13,6 +13,14 @@ public record TensorSpec(String name, DType dtype, Shape shape) {
         Objects.requireNonNull(shape, "shape");
     }
 
+    /** A tensor name from an op name or a tensor name: "conv" becomes "conv:0", "split:1" stays. */
+    public static String tensorName(String opOrTensor) {
+        int colon = opOrTensor.lastIndexOf(':');
+        boolean hasIndex = colon > 0 && colon < opOrTensor.length() - 1
+                && opOrTensor.substring(colon + 1).chars().allMatch(Character::isDigit);
+        return hasIndex ? opOrTensor : opOrTensor + ":0";
+    }
+
     /** The name of the op producing this tensor. */
     public String opName() {
         int colon = name.lastIndexOf(':');

@@ -15,6 +15,7 @@ import org.tensorscope.core.analysis.TensorStats;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.OpNode;
 import org.tensorscope.core.model.Signature;
+import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.report.NanReport;
 import org.tensorscope.core.service.BackendException;
 import org.tensorscope.core.service.CauseFinding;
@@ -86,7 +87,7 @@ public final class NanTracer {
         List<String> wanted = new ArrayList<>(op.inputs());
         wanted.add(row.tensor());
         Map<String, TensorData> fetched = session.fetch(inputs.feeds(), wanted, overrides, monitor);
-        List<TensorData> opInputs = op.inputs().stream().map(name -> fetched.get(fullName(name))).toList();
+        List<TensorData> opInputs = op.inputs().stream().map(name -> fetched.get(TensorSpec.tensorName(name))).toList();
         TensorData output = fetched.get(row.tensor());
         CauseFinding finding = switch (NanOriginFinder.kindOf(op.type())) {
             case INPUT -> alreadyNonFinite("input-not-finite", op, output,
@@ -131,9 +132,6 @@ public final class NanTracer {
                 suggestion);
     }
 
-    private static String fullName(String tensor) {
-        return tensor.matches(".*:\\d+") ? tensor : tensor + ":0";
-    }
 
     private static List<NanReport.WeightHealth> unhealthyWeights(ModelGraph graph) {
         return graph.weights().stream().filter(w -> w.nonFiniteCount() > 0)

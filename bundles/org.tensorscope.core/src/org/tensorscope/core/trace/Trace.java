@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.tensorscope.core.model.ModelGraph;
+import org.tensorscope.core.model.TensorSpec;
 
 /**
  * The recorded health of one run: one row per float op output, in execution (topological) order.
@@ -34,8 +35,7 @@ public final class Trace {
 
     /** The row of a tensor ("op:k"), or of an op's first output when given an op name. */
     public Optional<TensorHealth> row(String tensorOrOp) {
-        TensorHealth row = byTensor.get(tensorOrOp);
-        return Optional.ofNullable(row != null ? row : byTensor.get(tensorOrOp + ":0"));
+        return Optional.ofNullable(byTensor.get(TensorSpec.tensorName(tensorOrOp)));
     }
 
     public boolean isAllFinite() {

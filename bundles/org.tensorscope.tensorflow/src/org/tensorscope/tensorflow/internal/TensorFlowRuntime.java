@@ -98,7 +98,7 @@ public final class TensorFlowRuntime {
     }
 
     /** "/job:localhost/replica:0/task:0/device:CPU:0" becomes "CPU:0". */
-    static String shortName(String fullName) {
+    public static String shortName(String fullName) {
         int at = fullName.lastIndexOf("device:");
         return at < 0 ? fullName : fullName.substring(at + "device:".length());
     }

@@ -89,7 +89,7 @@ public final class GraphDefConverter {
         List<String> inputs = new ArrayList<>();
         for (String input : node.getInputList()) {
             if (!input.startsWith("^")) {
-                inputs.add(input.contains(":") ? input : input + ":0");
+                inputs.add(TensorSpec.tensorName(input));
             }
         }
         return inputs;

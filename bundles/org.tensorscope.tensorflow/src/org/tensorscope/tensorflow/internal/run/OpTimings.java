@@ -6,6 +6,7 @@ import java.util.Map;
 import org.tensorflow.proto.DeviceStepStats;
 import org.tensorflow.proto.NodeExecStats;
 import org.tensorflow.proto.RunMetadata;
+import org.tensorscope.tensorflow.internal.TensorFlowRuntime;
 
 /**
  * Where each op ran and how long it took, from a run's metadata (RunOptions FULL_TRACE).
@@ -17,7 +18,7 @@ final class OpTimings {
 
     OpTimings(RunMetadata metadata) {
         for (DeviceStepStats device : metadata.getStepStats().getDevStatsList()) {
-            String deviceName = shortDevice(device.getDevice());
+            String deviceName = TensorFlowRuntime.shortName(device.getDevice());
             for (NodeExecStats node : device.getNodeStatsList()) {
                 // grappler may rename fused nodes; the trace only knows the model's own op names
                 devices.putIfAbsent(node.getNodeName(), deviceName);
@@ -34,9 +35,4 @@ final class OpTimings {
         return micros.getOrDefault(op, -1L);
     }
 
-    /** "/job:localhost/replica:0/task:0/device:CPU:0" becomes "CPU:0". */
-    static String shortDevice(String device) {
-        int at = device.lastIndexOf("device:");
-        return at < 0 ? device : device.substring(at + "device:".length());
-    }
 }

@@ -105,14 +105,14 @@ public final class TfSession implements InferenceSession {
     public Map<String, TensorData> fetch(Map<String, TensorData> feeds, List<String> tensors,
             Map<String, TensorData> overrides, IProgressMonitor monitor) throws BackendException {
         SubMonitor progress = SubMonitor.convert(monitor, "Running " + model.source().getFileName(), 2);
-        List<String> names = tensors.stream().map(TfSession::tensorName).toList();
+        List<String> names = tensors.stream().map(TensorSpec::tensorName).toList();
         for (String name : names) {
             requireTensor(name);
         }
         // TensorFlow refuses to fetch a tensor it is fed: answer those with the fed values
         Map<String, TensorData> fed = new HashMap<>();
-        feeds.forEach((name, data) -> fed.put(tensorName(name), data));
-        overrides.forEach((name, data) -> fed.put(tensorName(name), data));
+        feeds.forEach((name, data) -> fed.put(TensorSpec.tensorName(name), data));
+        overrides.forEach((name, data) -> fed.put(TensorSpec.tensorName(name), data));
         List<String> toRun = names.stream().filter(n -> !fed.containsKey(n)).distinct().toList();
         try (Run run = new Run(feeds, overrides)) {
             progress.split(1);
@@ -230,13 +230,6 @@ public final class TfSession implements InferenceSession {
         }
     }
 
-    /** "op" becomes "op:0"; "op:k" stays. */
-    static String tensorName(String name) {
-        int colon = name.lastIndexOf(':');
-        return colon > 0 && name.substring(colon + 1).chars().allMatch(Character::isDigit) && colon < name.length() - 1
-                ? name
-                : name + ":0";
-    }
 
     private static String firstLine(String message) {
         if (message == null) {
@@ -257,7 +250,7 @@ public final class TfSession implements InferenceSession {
             all.putAll(overrides);
             try {
                 for (Map.Entry<String, TensorData> feed : all.entrySet()) {
-                    String name = tensorName(feed.getKey());
+                    String name = TensorSpec.tensorName(feed.getKey());
                     requireTensor(name);
                     Tensor tensor = TfTensors.toTensor(feed.getValue());
                     fed.add(tensor);
