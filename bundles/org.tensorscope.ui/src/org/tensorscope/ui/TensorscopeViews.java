@@ -13,9 +13,10 @@ public final class TensorscopeViews {
     public static final String HISTOGRAM = "org.tensorscope.ui.views.histogram";
     public static final String LAYER_PROFILE = "org.tensorscope.ui.views.layerProfile";
     public static final String NAN_TRACE = "org.tensorscope.ui.views.nanTrace";
+    public static final String BREAKPOINTS = "org.tensorscope.ui.views.breakpoints";
 
     public static final List<String> ALL = List.of(MODEL_EXPLORER, GRAPH, TENSOR_INSPECTOR, HISTOGRAM, LAYER_PROFILE,
-            NAN_TRACE);
+            NAN_TRACE, BREAKPOINTS);
 
     private TensorscopeViews() {
     }

@@ -1,6 +1,7 @@
 package org.tensorscope.core.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -76,5 +77,17 @@ class TraceCursorTest {
         assertEquals("big", cursor.runTo("big").orElseThrow().opName());
         assertTrue(cursor.runTo("conv").isEmpty(), "conv is behind the cursor");
         assertEquals("big", op(cursor));
+    }
+
+    @Test
+    void breakpointsReadBackWhatTheyWrite() {
+        List<Breakpoint> all = List.of(new Breakpoint.OnOp("block1/conv", false), new Breakpoint.NonFinite(true),
+                new Breakpoint.MaxAbsAbove(1000.0, true), new Breakpoint.ZeroFractionAbove(0.9, false));
+        assertEquals(List.of("op block1/conv off", "nonfinite on", "maxabs 1000.0 on", "zeros 0.9 off"),
+                all.stream().map(Breakpoint::toText).toList());
+        assertEquals(all, all.stream().map(b -> Breakpoint.parse(b.toText())).toList());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> Breakpoint.parse("maxabs big on"));
+        assertEquals("Breakpoint 'maxabs big on' needs a number, not 'big'", bad.getMessage());
     }
 }

@@ -23,8 +23,13 @@ public record TensorSpec(String name, DType dtype, Shape shape) {
 
     /** The name of the op producing this tensor. */
     public String opName() {
-        int colon = name.lastIndexOf(':');
-        return colon < 0 ? name : name.substring(0, colon);
+        return opNameOf(name);
+    }
+
+    /** The name of the op producing a tensor: "split:1" gives "split". */
+    public static String opNameOf(String tensor) {
+        int colon = tensor.lastIndexOf(':');
+        return colon < 0 ? tensor : tensor.substring(0, colon);
     }
 
     /** The output index of this tensor on its op. */

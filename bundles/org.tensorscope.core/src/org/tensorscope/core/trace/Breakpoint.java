@@ -14,11 +14,51 @@ public sealed interface Breakpoint {
     /** What the breakpoint is, as the Breakpoints view and the CLI show it. */
     String describe();
 
+    /** The same breakpoint, enabled or disabled. */
+    Breakpoint withEnabled(boolean enabled);
+
+    /** A line that {@link #parse} reads back, e.g. "maxabs 1000.0 on" or "op block1/conv off". */
+    default String toText() {
+        String what = switch (this) {
+            case OnOp b -> "op " + b.opName();
+            case NonFinite b -> "nonfinite";
+            case MaxAbsAbove b -> "maxabs " + b.threshold();
+            case ZeroFractionAbove b -> "zeros " + b.fraction();
+        };
+        return what + (enabled() ? " on" : " off");
+    }
+
+    /** Reads a line written by {@link #toText}. */
+    static Breakpoint parse(String text) {
+        String line = text.strip();
+        boolean enabled = !line.endsWith(" off");
+        line = line.replaceFirst(" (on|off)$", "");
+        int space = line.indexOf(' ');
+        String kind = space < 0 ? line : line.substring(0, space);
+        String value = space < 0 ? "" : line.substring(space + 1);
+        try {
+            return switch (kind) {
+                case "op" -> new OnOp(value, enabled);
+                case "nonfinite" -> new NonFinite(enabled);
+                case "maxabs" -> new MaxAbsAbove(Double.parseDouble(value), enabled);
+                case "zeros" -> new ZeroFractionAbove(Double.parseDouble(value), enabled);
+                default -> throw new IllegalArgumentException("Unknown breakpoint '" + text + "'");
+            };
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Breakpoint '" + text + "' needs a number, not '" + value + "'");
+        }
+    }
+
     /** Stops at one op. */
     record OnOp(String opName, boolean enabled) implements Breakpoint {
         @Override
         public boolean matches(TensorHealth row) {
             return enabled && row.opName().equals(opName);
+        }
+
+        @Override
+        public Breakpoint withEnabled(boolean enabled) {
+            return new OnOp(opName, enabled);
         }
 
         @Override
@@ -35,6 +75,11 @@ public sealed interface Breakpoint {
         }
 
         @Override
+        public Breakpoint withEnabled(boolean enabled) {
+            return new NonFinite(enabled);
+        }
+
+        @Override
         public String describe() {
             return "NaN/Inf present";
         }
@@ -48,6 +93,11 @@ public sealed interface Breakpoint {
         }
 
         @Override
+        public Breakpoint withEnabled(boolean enabled) {
+            return new MaxAbsAbove(threshold, enabled);
+        }
+
+        @Override
         public String describe() {
             return "max|x| > " + threshold;
         }
@@ -58,6 +108,11 @@ public sealed interface Breakpoint {
         @Override
         public boolean matches(TensorHealth row) {
             return enabled && row.zeroFraction() > fraction;
+        }
+
+        @Override
+        public Breakpoint withEnabled(boolean enabled) {
+            return new ZeroFractionAbove(fraction, enabled);
         }
 
         @Override

@@ -9,6 +9,7 @@ import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.PlatformUI;
 import org.eclipse.ui.handlers.IHandlerService;
 import org.junit.jupiter.api.Test;
+import org.tensorscope.core.model.CollapsedGraph;
 import org.tensorscope.core.report.NanReport;
 import org.tensorscope.core.trace.TensorHealth;
 import org.tensorscope.ui.TensorscopeViews;
@@ -17,6 +18,8 @@ import org.tensorscope.ui.charts.internal.LayerProfileView;
 import org.tensorscope.ui.internal.handlers.RunConfigurationDialog;
 import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.session.Demo;
+import org.tensorscope.ui.internal.graph.NodeHealth;
+import org.tensorscope.ui.internal.views.GraphView;
 import org.tensorscope.ui.internal.views.ModelExplorerView;
 import org.tensorscope.ui.internal.views.NanTraceView;
 import org.tensorscope.ui.internal.views.TensorInspectorView;
@@ -61,6 +64,20 @@ class NanTraceWorkflowTest {
         assertTrue(UiWait.until(display, () -> histogram.getShownInfCount() >= 0, 30_000), "histogram not drawn");
         assertEquals(originRow.posInfCount() + originRow.negInfCount(), histogram.getShownInfCount(),
                 "the chart's Inf count is the trace's");
+
+        // the graph colours the origin red and, asked to show it, gives it its own outlined box
+        GraphView graph = (GraphView) page.showView(TensorscopeViews.GRAPH);
+        assertTrue(UiWait.until(display, () -> graph.getDrawing() != null, 30_000), "graph not laid out");
+        assertEquals(NodeHealth.ORIGIN, graph.getHealthOf(origin));
+        CollapsedGraph drawn = graph.getDrawing().graph();
+        String originBox = drawn.nodeOf(origin).orElseThrow();
+        String downstream = session.outcome().get().trace().rows().stream().filter(row -> !row.isFinite())
+                .map(TensorHealth::opName).filter(op -> !drawn.nodeOf(op).orElseThrow().equals(originBox))
+                .findFirst().orElseThrow();
+        assertEquals(NodeHealth.PROPAGATED, graph.getHealthOf(downstream), downstream);
+        graph.reveal(origin);
+        assertTrue(UiWait.until(display, () -> origin.equals(graph.getCurrentBoxId()), 30_000),
+                "origin box outlined: " + graph.getCurrentBoxId());
 
         // F6 twice then Shift+F6: one op further than the origin
         handlers.executeCommand("org.tensorscope.ui.commands.stepNext", null);

@@ -32,7 +32,7 @@ import org.tensorscope.ui.internal.views.EmptyStateView;
 class WorkbenchTest {
 
     @Test
-    void modelDebuggingPerspectiveShowsAllSixViewsWithWhatToDo() {
+    void modelDebuggingPerspectiveShowsAllSevenViewsWithWhatToDo() {
         IWorkbenchWindow window = PlatformUI.getWorkbench().getActiveWorkbenchWindow();
         IWorkbenchPage page = window.getActivePage();
         assertEquals(ModelDebuggingPerspective.ID, page.getPerspective().getId());
@@ -42,7 +42,8 @@ class WorkbenchTest {
             assertNotNull(view, "view " + id + " is not in the perspective");
         }
         assertEquals(
-                Arrays.asList("Model Explorer", "Graph", "Tensor Inspector", "Histogram", "Layer Profile", "NaN Trace"),
+                Arrays.asList("Model Explorer", "Graph", "Tensor Inspector", "Histogram", "Layer Profile", "NaN Trace",
+                        "Breakpoints"),
                 TensorscopeViews.ALL.stream().map(id -> page.findView(id).getTitle()).toList());
         EmptyStateView explorer = (EmptyStateView) page.findView(TensorscopeViews.MODEL_EXPLORER);
         assertTrue(explorer.getEmptyStateText().contains("File > Open Model"), explorer.getEmptyStateText());

@@ -6,7 +6,7 @@ import org.eclipse.ui.IPerspectiveFactory;
 import org.tensorscope.ui.TensorscopeViews;
 
 /**
- * Model Explorer on the left, the Graph in the middle, NaN Trace on the right, and the tensor
+ * Model Explorer on the left, the Graph in the middle, NaN Trace and Breakpoints on the right, and the tensor
  * views (Inspector, Histogram, Layer Profile) below.
  */
 public class ModelDebuggingPerspective implements IPerspectiveFactory {
@@ -19,6 +19,7 @@ public class ModelDebuggingPerspective implements IPerspectiveFactory {
         layout.setEditorAreaVisible(false);
         layout.addView(TensorscopeViews.MODEL_EXPLORER, IPageLayout.LEFT, 0.22f, editorArea);
         layout.addView(TensorscopeViews.NAN_TRACE, IPageLayout.RIGHT, 0.70f, editorArea);
+        layout.addView(TensorscopeViews.BREAKPOINTS, IPageLayout.BOTTOM, 0.65f, TensorscopeViews.NAN_TRACE);
         IFolderLayout bottom = layout.createFolder("org.tensorscope.ui.folders.tensors", IPageLayout.BOTTOM, 0.55f,
                 editorArea);
         bottom.addView(TensorscopeViews.TENSOR_INSPECTOR);

@@ -18,7 +18,6 @@ import org.osgi.service.prefs.Preferences;
 import org.tensorscope.ui.internal.preferences.TensorscopePreferences;
 import org.tensorscope.ui.internal.session.Demo;
 import org.tensorscope.ui.internal.session.DebugSession;
-import org.tensorscope.ui.internal.session.RunConfiguration;
 
 /**
  * Opens windows on the Model Debugging perspective.
@@ -42,8 +41,7 @@ public class TensorscopeWorkbenchAdvisor extends WorkbenchAdvisor {
         Optional<String> model = Arrays.stream(Platform.getApplicationArgs())
                 .filter(arg -> !arg.startsWith("-")).findFirst();
         if (model.isPresent()) {
-            DebugSession.get().open(Path.of(model.get()),
-                    RunConfiguration.defaults(), false);
+            DebugSession.get().open(Path.of(model.get()), null, false);
             return;
         }
         Preferences preferences = InstanceScope.INSTANCE

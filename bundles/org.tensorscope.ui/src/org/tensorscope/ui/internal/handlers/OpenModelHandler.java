@@ -11,7 +11,6 @@ import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.ui.handlers.HandlerUtil;
 import org.tensorscope.ui.internal.session.DebugSession;
-import org.tensorscope.ui.internal.session.RunConfiguration;
 
 /**
  * File > Open Model…: a model file, or (parameter "folder") a SavedModel folder.
@@ -35,7 +34,7 @@ public class OpenModelHandler extends AbstractHandler {
             chosen = dialog.open();
         }
         if (chosen != null) {
-            DebugSession.get().open(Path.of(chosen), RunConfiguration.defaults(), false);
+            DebugSession.get().open(Path.of(chosen), null, false);
         }
         return null;
     }

@@ -9,7 +9,6 @@ import org.eclipse.jface.action.IContributionItem;
 import org.eclipse.ui.actions.CompoundContributionItem;
 import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.session.RecentModels;
-import org.tensorscope.ui.internal.session.RunConfiguration;
 
 /**
  * File > Recent Models: the last models opened, newest first.
@@ -31,7 +30,7 @@ public class RecentModelsMenu extends CompoundContributionItem {
             Action open = new Action("&" + (i + 1) + " " + model.getFileName() + "  (" + model.getParent() + ")") {
                 @Override
                 public void run() {
-                    DebugSession.get().open(model, RunConfiguration.defaults(), false);
+                    DebugSession.get().open(model, null, false);
                 }
             };
             items[i] = new ActionContributionItem(open);

@@ -1,18 +1,23 @@
 package org.tensorscope.ui.internal.session;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.tensorscope.core.trace.Breakpoint;
 
 /**
- * The breakpoints stepping stops at (F8), besides anomalies, which always stop it.
+ * The breakpoints stepping stops at (F8), besides anomalies, which always stop it. They belong
+ * to the open model and are remembered with it. Changed on the UI thread only.
  */
 public final class Breakpoints {
 
     private static final Breakpoints INSTANCE = new Breakpoints();
 
     private final List<Breakpoint> all = new ArrayList<>();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private Path model;
 
     private Breakpoints() {
     }
@@ -30,10 +35,64 @@ public final class Breakpoints {
     }
 
     public void add(Breakpoint breakpoint) {
-        all.add(breakpoint);
+        if (!all.contains(breakpoint)) {
+            all.add(breakpoint);
+            changed();
+        }
     }
 
     public void remove(Breakpoint breakpoint) {
-        all.remove(breakpoint);
+        if (all.remove(breakpoint)) {
+            changed();
+        }
+    }
+
+    public void removeAll() {
+        all.clear();
+        changed();
+    }
+
+    /** Replaces a breakpoint in place, e.g. by its enabled or disabled self. */
+    public void replace(Breakpoint old, Breakpoint replacement) {
+        int index = all.indexOf(old);
+        if (index >= 0) {
+            all.set(index, replacement);
+            changed();
+        }
+    }
+
+    /** Adds a breakpoint on an op, or removes the one there (Run > Toggle Breakpoint). */
+    public void toggle(String opName) {
+        List<Breakpoint> onOp = all.stream()
+                .filter(b -> b instanceof Breakpoint.OnOp at && at.opName().equals(opName)).toList();
+        if (onOp.isEmpty()) {
+            add(new Breakpoint.OnOp(opName, true));
+        } else {
+            all.removeAll(onOp);
+            changed();
+        }
+    }
+
+    /** Shows the breakpoints remembered with a model. */
+    void load(Path modelFile) {
+        model = modelFile;
+        all.clear();
+        all.addAll(ModelMemory.breakpoints(modelFile));
+        listeners.forEach(Runnable::run);
+    }
+
+    public void addListener(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(Runnable listener) {
+        listeners.remove(listener);
+    }
+
+    private void changed() {
+        if (model != null) {
+            ModelMemory.remember(model, all);
+        }
+        listeners.forEach(Runnable::run);
     }
 }

@@ -1,6 +1,7 @@
 package org.tensorscope.ui.internal.session;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +21,7 @@ import org.eclipse.ui.PlatformUI;
 import org.tensorscope.core.DebugTopics;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.Signature;
+import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.run.NanTracer;
 import org.tensorscope.core.run.PreparedInputs;
 import org.tensorscope.core.run.TraceOutcome;
@@ -66,6 +68,8 @@ public final class DebugSession {
     private TraceCursor cursor;
     private String selectedOp;
     private RunConfiguration configuration = RunConfiguration.defaults();
+    private final Map<String, TensorData> overrides = new LinkedHashMap<>();
+    private Map<String, TensorData> outcomeOverrides = Map.of();
 
     private DebugSession() {
     }
@@ -101,11 +105,39 @@ public final class DebugSession {
         return configuration;
     }
 
+    /** Sets how the open model runs, and remembers it for the next time this model opens. */
     public void configure(RunConfiguration configuration) {
         this.configuration = configuration;
+        if (model != null) {
+            ModelMemory.remember(model.graph().source(), configuration);
+        }
     }
 
-    /** Loads a model in a job; on success it replaces the open one, on failure nothing changes. */
+    /** Tensors the next runs use instead of what the model computes (edited or clipped values). */
+    public Map<String, TensorData> overrides() {
+        return Map.copyOf(overrides);
+    }
+
+    /** Replaces a tensor by edited values and runs again from there, landing on its op. */
+    public Job continueWith(TensorData replacement) {
+        overrides.put(replacement.name(), replacement);
+        return run(TensorSpec.opNameOf(replacement.name()));
+    }
+
+    /** Forgets every edited tensor; the next run computes them all again. */
+    public void clearOverrides() {
+        overrides.clear();
+    }
+
+    /** Runs again with the same configuration and edits, staying on the op the cursor is on. */
+    public Job rerun() {
+        return run(focusOp().orElse(null));
+    }
+
+    /**
+     * Loads a model in a job; on success it replaces the open one, on failure nothing changes.
+     * A null configuration means the one remembered for this model, else the defaults.
+     */
     public Job open(Path path, RunConfiguration runConfiguration, boolean runWhenLoaded) {
         Job job = sessionJob("Opening " + path.getFileName(), monitor -> {
             SubMonitor progress = SubMonitor.convert(monitor, "Opening " + path.getFileName(), 10);
@@ -135,8 +167,14 @@ public final class DebugSession {
     private void replaceModel(LoadedModel loaded, RunConfiguration runConfiguration) {
         closeModel();
         model = loaded;
-        configuration = runConfiguration;
-        RecentModels.add(loaded.graph().source());
+        Path source = loaded.graph().source();
+        if (runConfiguration != null) {
+            configure(runConfiguration);
+        } else {
+            configuration = ModelMemory.runConfiguration(source).orElse(RunConfiguration.defaults());
+        }
+        Breakpoints.get().load(source);
+        RecentModels.add(source);
         post(DebugTopics.MODEL);
     }
 
@@ -154,6 +192,7 @@ public final class DebugSession {
         cursor = null;
         selectedOp = null;
         inputs = null;
+        overrides.clear();
         closeLater(oldModel, oldSession);
     }
 
@@ -192,11 +231,17 @@ public final class DebugSession {
 
     /** Runs the open model with the NaN trace in a job; the result replaces the previous trace. */
     public Job run() {
+        return run(null);
+    }
+
+    /** Runs and lands on {@code landOn} when the run has it, else on the NaN origin. */
+    private Job run(String landOn) {
         if (model == null) {
             return null;
         }
         LoadedModel runModel = model;
         RunConfiguration config = configuration;
+        Map<String, TensorData> runOverrides = Map.copyOf(overrides);
         InferenceSession reusable = config.device() == sessionDevice ? session : null;
         Job job = sessionJob("Running " + runModel.graph().source().getFileName(), monitor -> {
             SubMonitor progress = SubMonitor.convert(monitor, "Running " + runModel.graph().source().getFileName(), 10);
@@ -213,7 +258,7 @@ public final class DebugSession {
                 TraceOutcome result;
                 try {
                     result = new NanTracer(UiContributions.get().causeRules()).trace(graph, signature, runSession,
-                            prepared, Map.of(), config.mode(), config.device().name().toLowerCase(java.util.Locale.ROOT),
+                            prepared, runOverrides, config.mode(), config.device().name().toLowerCase(java.util.Locale.ROOT),
                             progress.split(9));
                 } catch (Exception | Error e) {
                     if (runSession != reusable) {
@@ -234,11 +279,15 @@ public final class DebugSession {
                     session = runSession;
                     sessionDevice = config.device();
                     inputs = prepared;
+                    outcomeOverrides = runOverrides;
                     outcome = result;
                     cursor = new TraceCursor(result.trace());
                     selectedOp = null;
                     // like a debugger stopping at an exception: land on the origin
                     result.origin().ifPresent(origin -> cursor.seek(origin.row().tensor()));
+                    if (landOn != null) {
+                        cursor.seek(landOn);
+                    }
                     post(DebugTopics.TRACE);
                 });
                 return Status.OK_STATUS;
@@ -261,9 +310,10 @@ public final class DebugSession {
         }
         InferenceSession fetchSession = session;
         PreparedInputs fetchInputs = inputs;
+        Map<String, TensorData> fetchOverrides = outcomeOverrides;
         Job job = sessionJob("Fetching " + String.join(", ", tensors), monitor -> {
             try {
-                Map<String, TensorData> values = fetchSession.fetch(fetchInputs.feeds(), tensors, Map.of(), monitor);
+                Map<String, TensorData> values = fetchSession.fetch(fetchInputs.feeds(), tensors, fetchOverrides, monitor);
                 Display.getDefault().asyncExec(() -> onUiThread.accept(values));
                 return Status.OK_STATUS;
             } catch (Exception e) {

@@ -19,7 +19,6 @@ import org.eclipse.ui.part.ViewPart;
 import org.osgi.service.event.EventHandler;
 import org.tensorscope.core.DebugTopics;
 import org.tensorscope.ui.internal.session.DebugSession;
-import org.tensorscope.ui.internal.session.RunConfiguration;
 
 /**
  * A view of the debugging session that, until it has something to show, tells the user what to
@@ -89,7 +88,7 @@ public abstract class EmptyStateView extends ViewPart {
             @Override
             public void drop(DropTargetEvent event) {
                 if (event.data instanceof String[] files && files.length > 0) {
-                    DebugSession.get().open(Path.of(files[0]), RunConfiguration.defaults(), false);
+                    DebugSession.get().open(Path.of(files[0]), null, false);
                 }
             }
         });

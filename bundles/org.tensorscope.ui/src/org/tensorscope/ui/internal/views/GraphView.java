@@ -1,12 +1,244 @@
 package org.tensorscope.ui.internal.views;
 
+import java.util.Set;
+
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.IStatus;
+import org.eclipse.core.runtime.OperationCanceledException;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.jobs.Job;
+import org.eclipse.jface.action.Action;
+import org.eclipse.jface.action.IToolBarManager;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.layout.GridData;
+import org.eclipse.swt.layout.GridLayout;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Label;
+import org.tensorscope.core.model.CollapsedGraph;
+import org.tensorscope.core.model.ModelGraph;
+import org.tensorscope.ui.internal.graph.GraphCanvas;
+import org.tensorscope.ui.internal.graph.GraphDrawing;
+import org.tensorscope.ui.internal.graph.GraphDrawing.Box;
+import org.tensorscope.ui.internal.graph.GraphLayout;
+import org.tensorscope.ui.internal.graph.NodeHealth;
+import org.tensorscope.ui.internal.session.DebugSession;
+
 /**
- * The model's ops and the tensors between them.
+ * The model's ops and the tensors between them, laid out by ELK. Name scopes start folded so
+ * that a large model stays readable; double-click a scope to open or fold it. Boxes are coloured
+ * by the last run's health and the op in focus is outlined.
  */
 public class GraphView extends EmptyStateView {
 
+    /** How many boxes a model starts with at most, before the user opens scopes. */
+    static final int READABLE_BOXES = 120;
+
+    private GraphCanvas canvas;
+    private Label status;
+    private ModelGraph shownGraph;
+    private Object shownOutcome;
+    private String shownFocus;
+    private Job layoutJob;
+    private String pendingReveal;
+
     @Override
     protected String emptyStateMessage() {
-        return "The graph drawing is not part of this version yet: browse the ops by name scope in the Model Explorer.";
+        return "No model is open. Open a model with File > Open Model… to see its graph.";
+    }
+
+    @Override
+    protected boolean hasContent(DebugSession session) {
+        return session.graph().isPresent();
+    }
+
+    @Override
+    protected void createContent(Composite parent) {
+        Composite area = new Composite(parent, SWT.NONE);
+        GridLayout layout = new GridLayout(1, false);
+        layout.marginWidth = 0;
+        layout.marginHeight = 0;
+        layout.verticalSpacing = 0;
+        area.setLayout(layout);
+        canvas = new GraphCanvas(area, this::selected, this::opened);
+        canvas.control().setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
+        status = new Label(area, SWT.NONE);
+        status.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+        IToolBarManager toolBar = getViewSite().getActionBars().getToolBarManager();
+        toolBar.add(action("Zoom In (+)", () -> canvas.zoomBy(1.25)));
+        toolBar.add(action("Zoom Out (-)", () -> canvas.zoomBy(1 / 1.25)));
+        toolBar.add(action("Fit (0)", () -> canvas.fit()));
+        toolBar.add(action("Fold Scopes", () -> {
+            if (shownGraph != null) {
+                layOut(CollapsedGraph.readable(shownGraph, READABLE_BOXES), true);
+            }
+        }));
+        toolBar.add(action("Open All Scopes", () -> {
+            if (shownGraph != null) {
+                layOut(CollapsedGraph.of(shownGraph, CollapsedGraph.everyScope(shownGraph)), true);
+            }
+        }));
+    }
+
+    private static Action action(String text, Runnable run) {
+        Action action = new Action(text) {
+            @Override
+            public void run() {
+                run.run();
+            }
+        };
+        action.setToolTipText(text);
+        return action;
+    }
+
+    @Override
+    protected void refresh(DebugSession session) {
+        ModelGraph graph = session.graph().orElseThrow();
+        if (graph != shownGraph) {
+            shownGraph = graph;
+            shownOutcome = null;
+            shownFocus = null;
+            layOut(CollapsedGraph.readable(graph, READABLE_BOXES), true);
+            return;
+        }
+        showSession(session);
+    }
+
+    /** Colours and outline from the session; the drawing itself is left as it is. */
+    private void showSession(DebugSession session) {
+        GraphDrawing drawing = canvas.drawing();
+        if (drawing == null) {
+            return;
+        }
+        Object outcome = session.outcome().orElse(null);
+        if (outcome != shownOutcome) {
+            shownOutcome = outcome;
+            canvas.setHealth(NodeHealth.of(drawing.graph(), session.outcome()));
+        }
+        String focus = session.focusOp().flatMap(op -> drawing.graph().nodeOf(op)).orElse(null);
+        if (focus != null && !focus.equals(shownFocus)) {
+            shownFocus = focus;
+            canvas.setCurrent(focus);
+            canvas.reveal(focus);
+        }
+    }
+
+    /** Opens the scopes around an op so that it has its own box, and centres on it. */
+    public void reveal(String opName) {
+        if (shownGraph == null || canvas.drawing() == null) {
+            pendingReveal = opName;
+            return;
+        }
+        CollapsedGraph graph = canvas.drawing().graph();
+        if (graph.nodeOf(opName).filter(opName::equals).isPresent()) {
+            canvas.setCurrent(opName);
+            canvas.reveal(opName);
+            return;
+        }
+        pendingReveal = opName;
+        layOut(CollapsedGraph.of(shownGraph, graph.revealing(opName)), false);
+    }
+
+    private void selected(Box box) {
+        if (box.node().op() != null) {
+            DebugSession.get().select(box.node().op().name());
+        }
+        status.setText(describe(box));
+    }
+
+    private void opened(Box box) {
+        CollapsedGraph graph = canvas.drawing().graph();
+        String scope = box.node().isScope() ? box.node().scope() : box.node().op().scope();
+        if (scope.isEmpty()) {
+            return;
+        }
+        Set<String> expanded = graph.toggled(scope);
+        pendingReveal = box.node().isScope() ? graph.opsOf(box.node().id()).iterator().next() : null;
+        layOut(CollapsedGraph.of(shownGraph, expanded), false);
+    }
+
+    private static String describe(Box box) {
+        if (box.node().isScope()) {
+            return box.node().scope() + ": " + box.node().opCount() + " ops (double-click or Enter to open)";
+        }
+        return box.node().op().name() + " (" + box.node().op().type() + ")";
+    }
+
+    private void layOut(CollapsedGraph graph, boolean fit) {
+        if (layoutJob != null) {
+            layoutJob.cancel();
+        }
+        ModelGraph forModel = shownGraph;
+        status.setText("Laying out " + graph.nodes().size() + " boxes…");
+        Job job = new Job("Laying out the graph") {
+            @Override
+            protected IStatus run(IProgressMonitor monitor) {
+                monitor.beginTask("Laying out " + graph.nodes().size() + " boxes", IProgressMonitor.UNKNOWN);
+                try {
+                    GraphDrawing drawing = GraphLayout.layout(graph, monitor);
+                    canvas.control().getDisplay().asyncExec(() -> show(forModel, drawing, fit));
+                    return Status.OK_STATUS;
+                } catch (OperationCanceledException e) {
+                    return Status.CANCEL_STATUS;
+                } catch (RuntimeException e) {
+                    canvas.control().getDisplay().asyncExec(() -> {
+                        if (!isDisposed()) {
+                            status.setText("The graph could not be laid out: " + e.getMessage());
+                        }
+                    });
+                    return Status.error("The graph could not be laid out: " + e.getMessage(), e);
+                } finally {
+                    monitor.done();
+                }
+            }
+        };
+        job.setPriority(Job.INTERACTIVE);
+        layoutJob = job;
+        job.schedule();
+    }
+
+    private void show(ModelGraph forModel, GraphDrawing drawing, boolean fit) {
+        if (isDisposed() || forModel != shownGraph) {
+            return;
+        }
+        canvas.setDrawing(drawing, fit);
+        shownOutcome = null;
+        shownFocus = null;
+        status.setText(drawing.boxes().size() + " boxes for " + shownGraph.ops().size()
+                + " ops. Wheel or +/- zooms, drag pans, 0 fits; double-click a scope to open or fold it.");
+        showSession(DebugSession.get());
+        if (pendingReveal != null) {
+            String op = pendingReveal;
+            pendingReveal = null;
+            drawing.graph().nodeOf(op).ifPresent(id -> {
+                canvas.setCurrent(id);
+                canvas.reveal(id);
+            });
+        }
+    }
+
+    /** The colour of the box showing an op, NOT_RUN when none shows it. */
+    public NodeHealth getHealthOf(String opName) {
+        GraphDrawing drawing = canvas.drawing();
+        return drawing == null ? NodeHealth.NOT_RUN : drawing.graph().nodeOf(opName)
+                .flatMap(id -> drawing.box(id)).map(box -> canvas.healthOf(box.node())).orElse(NodeHealth.NOT_RUN);
+    }
+
+    /** The id of the outlined box, null when none is. */
+    public String getCurrentBoxId() {
+        return canvas.current();
+    }
+
+    /** The drawing shown, null while the first layout runs (for tests). */
+    public GraphDrawing getDrawing() {
+        return canvas.drawing();
+    }
+
+    @Override
+    public void setFocus() {
+        if (canvas != null && !canvas.control().isDisposed()) {
+            canvas.control().setFocus();
+        } else {
+            super.setFocus();
+        }
     }
 }

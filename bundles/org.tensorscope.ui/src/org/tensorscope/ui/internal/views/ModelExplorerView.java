@@ -4,6 +4,8 @@ import java.util.Locale;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.eclipse.jface.action.GroupMarker;
+import org.eclipse.jface.action.MenuManager;
 import org.eclipse.jface.viewers.ColumnLabelProvider;
 import org.eclipse.jface.viewers.ITreeContentProvider;
 import org.eclipse.jface.viewers.TreePath;
@@ -15,6 +17,7 @@ import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Text;
+import org.eclipse.ui.IWorkbenchActionConstants;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.ScopeTree;
 import org.tensorscope.ui.internal.session.DebugSession;
@@ -65,6 +68,10 @@ public class ModelExplorerView extends EmptyStateView {
             }
         });
         getSite().setSelectionProvider(viewer);
+        MenuManager menu = new MenuManager();
+        menu.add(new GroupMarker(IWorkbenchActionConstants.MB_ADDITIONS));
+        viewer.getControl().setMenu(menu.createContextMenu(viewer.getControl()));
+        getSite().registerContextMenu(menu, viewer);
     }
 
     private void column(String title, int width, java.util.function.Function<ScopeTree, String> text) {

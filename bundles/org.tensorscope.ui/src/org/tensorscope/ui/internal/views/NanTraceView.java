@@ -13,9 +13,11 @@ import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Text;
+import org.eclipse.ui.PartInitException;
 import org.tensorscope.core.report.NanReport;
 import org.tensorscope.report.ReportHtml;
 import org.tensorscope.report.ReportJson;
+import org.tensorscope.ui.TensorscopeViews;
 import org.tensorscope.ui.internal.session.DebugSession;
 
 /**
@@ -26,6 +28,7 @@ public class NanTraceView extends EmptyStateView {
 
     private Text summary;
     private Button stepToOrigin;
+    private Button showInGraph;
     private NanReport shown;
 
     @Override
@@ -42,14 +45,21 @@ public class NanTraceView extends EmptyStateView {
     @Override
     protected void createContent(Composite parent) {
         Composite area = new Composite(parent, SWT.NONE);
-        area.setLayout(new GridLayout(3, false));
+        area.setLayout(new GridLayout(4, false));
         summary = new Text(area, SWT.MULTI | SWT.READ_ONLY | SWT.WRAP | SWT.V_SCROLL);
-        summary.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true, 3, 1));
+        summary.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true, 4, 1));
         stepToOrigin = new Button(area, SWT.PUSH);
         stepToOrigin.setText("&Step to Origin");
         stepToOrigin.addListener(SWT.Selection, e -> {
             if (shown != null && shown.origin() != null) {
                 DebugSession.get().stepTo(shown.origin().op());
+            }
+        });
+        showInGraph = new Button(area, SWT.PUSH);
+        showInGraph.setText("Show in &Graph");
+        showInGraph.addListener(SWT.Selection, e -> {
+            if (shown != null && shown.origin() != null) {
+                showInGraph(shown.origin().op());
             }
         });
         Button export = new Button(area, SWT.PUSH);
@@ -66,6 +76,7 @@ public class NanTraceView extends EmptyStateView {
         shown = report;
         summary.setText(describe(report));
         stepToOrigin.setEnabled(report.origin() != null);
+        showInGraph.setEnabled(report.origin() != null);
     }
 
     /** The report in words, as the view shows it. */
@@ -122,6 +133,15 @@ public class NanTraceView extends EmptyStateView {
 
     private static String number(double v) {
         return Double.isFinite(v) ? String.format("%.6g", v) : Double.isNaN(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf";
+    }
+
+    private void showInGraph(String op) {
+        try {
+            GraphView graph = (GraphView) getSite().getPage().showView(TensorscopeViews.GRAPH);
+            graph.reveal(op);
+        } catch (PartInitException e) {
+            MessageDialog.openError(getSite().getShell(), "Show in Graph", "The Graph view could not open: " + e.getMessage());
+        }
     }
 
     private void export() {

@@ -1,0 +1,38 @@
+package org.tensorscope.ui.internal.graph;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import org.tensorscope.core.model.CollapsedGraph;
+import org.tensorscope.core.model.CollapsedGraph.Node;
+import org.tensorscope.core.run.TraceOutcome;
+import org.tensorscope.core.trace.TensorHealth;
+
+/** How a box of the graph is coloured after a run; a scope box takes the worst of its ops. */
+public enum NodeHealth {
+    NOT_RUN, FINITE, PROPAGATED, ORIGIN;
+
+    /** The health of every box of the drawing after the given run (none: all NOT_RUN). */
+    public static Map<String, NodeHealth> of(CollapsedGraph graph, Optional<TraceOutcome> outcome) {
+        Map<String, NodeHealth> health = new HashMap<>();
+        if (outcome.isEmpty()) {
+            return health;
+        }
+        String origin = outcome.get().origin().map(o -> o.op().name()).orElse(null);
+        for (TensorHealth row : outcome.get().trace().rows()) {
+            NodeHealth h = row.opName().equals(origin) ? ORIGIN : row.isFinite() ? FINITE : PROPAGATED;
+            graph.nodeOf(row.opName()).ifPresent(id -> health.merge(id, h, NodeHealth::worse));
+        }
+        return health;
+    }
+
+    private static NodeHealth worse(NodeHealth a, NodeHealth b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    /** The health of one box, NOT_RUN when unknown. */
+    public static NodeHealth of(Map<String, NodeHealth> health, Node node) {
+        return health.getOrDefault(node.id(), NOT_RUN);
+    }
+}

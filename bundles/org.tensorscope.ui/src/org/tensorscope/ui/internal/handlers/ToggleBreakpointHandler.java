@@ -1,0 +1,18 @@
+package org.tensorscope.ui.internal.handlers;
+
+import org.eclipse.core.commands.AbstractHandler;
+import org.eclipse.core.commands.ExecutionEvent;
+import org.tensorscope.ui.internal.session.Breakpoints;
+import org.tensorscope.ui.internal.session.DebugSession;
+
+/**
+ * Run > Toggle Breakpoint (Ctrl+Shift+B): a breakpoint on the op in focus, or none any more.
+ */
+public class ToggleBreakpointHandler extends AbstractHandler {
+
+    @Override
+    public Object execute(ExecutionEvent event) {
+        DebugSession.get().focusOp().ifPresent(Breakpoints.get()::toggle);
+        return null;
+    }
+}

@@ -1,0 +1,131 @@
+package org.tensorscope.ui.internal.views;
+
+import java.util.List;
+
+import org.eclipse.jface.action.Action;
+import org.eclipse.jface.action.IToolBarManager;
+import org.eclipse.jface.action.MenuManager;
+import org.eclipse.jface.viewers.ArrayContentProvider;
+import org.eclipse.jface.viewers.CheckboxTableViewer;
+import org.eclipse.jface.viewers.ColumnLabelProvider;
+import org.eclipse.jface.viewers.TableViewerColumn;
+import org.eclipse.jface.window.Window;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.ui.part.ViewPart;
+import org.tensorscope.core.trace.Breakpoint;
+import org.tensorscope.ui.internal.session.Breakpoints;
+import org.tensorscope.ui.internal.session.DebugSession;
+
+/**
+ * The breakpoints of the open model: on ops (Run > Toggle Breakpoint, Ctrl+Shift+B) and
+ * conditional ones. Checked ones stop F8; anomalies always stop it.
+ */
+public class BreakpointsView extends ViewPart {
+
+    private CheckboxTableViewer viewer;
+    private final Runnable onChange = () -> {
+        if (viewer != null && !viewer.getControl().isDisposed()) {
+            viewer.getControl().getDisplay().asyncExec(this::refresh);
+        }
+    };
+
+    @Override
+    public void createPartControl(Composite parent) {
+        viewer = CheckboxTableViewer.newCheckList(parent, SWT.MULTI | SWT.FULL_SELECTION | SWT.BORDER);
+        viewer.getTable().setHeaderVisible(true);
+        viewer.setContentProvider(ArrayContentProvider.getInstance());
+        TableViewerColumn column = new TableViewerColumn(viewer, SWT.NONE);
+        column.getColumn().setText("Stop at");
+        column.getColumn().setWidth(320);
+        column.setLabelProvider(new ColumnLabelProvider() {
+            @Override
+            public String getText(Object element) {
+                return ((Breakpoint) element).describe();
+            }
+        });
+        viewer.setCheckStateProvider(new org.eclipse.jface.viewers.ICheckStateProvider() {
+            @Override
+            public boolean isChecked(Object element) {
+                return ((Breakpoint) element).enabled();
+            }
+
+            @Override
+            public boolean isGrayed(Object element) {
+                return false;
+            }
+        });
+        viewer.addCheckStateListener(event -> {
+            Breakpoint breakpoint = (Breakpoint) event.getElement();
+            Breakpoints.get().replace(breakpoint, breakpoint.withEnabled(event.getChecked()));
+        });
+        viewer.addDoubleClickListener(event -> {
+            if (viewer.getStructuredSelection().getFirstElement() instanceof Breakpoint.OnOp at) {
+                DebugSession.get().select(at.opName());
+            }
+        });
+        viewer.getTable().addListener(SWT.KeyDown, e -> {
+            if (e.keyCode == SWT.DEL) {
+                removeSelected();
+            }
+        });
+        Action add = action("Add Conditional Breakpoint…", this::addConditional);
+        Action remove = action("Remove", this::removeSelected);
+        Action removeAll = action("Remove All", () -> Breakpoints.get().removeAll());
+        IToolBarManager toolBar = getViewSite().getActionBars().getToolBarManager();
+        toolBar.add(add);
+        toolBar.add(remove);
+        toolBar.add(removeAll);
+        MenuManager menu = new MenuManager();
+        menu.add(add);
+        menu.add(remove);
+        menu.add(removeAll);
+        viewer.getControl().setMenu(menu.createContextMenu(viewer.getControl()));
+        Breakpoints.get().addListener(onChange);
+        refresh();
+    }
+
+    private static Action action(String text, Runnable run) {
+        return new Action(text) {
+            @Override
+            public void run() {
+                run.run();
+            }
+        };
+    }
+
+    private void refresh() {
+        if (!viewer.getControl().isDisposed()) {
+            viewer.setInput(Breakpoints.get().all());
+        }
+    }
+
+    private void removeSelected() {
+        for (Object selected : viewer.getStructuredSelection().toList()) {
+            Breakpoints.get().remove((Breakpoint) selected);
+        }
+    }
+
+    private void addConditional() {
+        ConditionalBreakpointDialog dialog = new ConditionalBreakpointDialog(getSite().getShell());
+        if (dialog.open() == Window.OK) {
+            Breakpoints.get().add(dialog.breakpoint());
+        }
+    }
+
+    /** The breakpoints listed, in order (for tests). */
+    public List<Breakpoint> getShownBreakpoints() {
+        return List.of(viewer.getTable().getItems()).stream().map(item -> (Breakpoint) item.getData()).toList();
+    }
+
+    @Override
+    public void setFocus() {
+        viewer.getControl().setFocus();
+    }
+
+    @Override
+    public void dispose() {
+        Breakpoints.get().removeListener(onChange);
+        super.dispose();
+    }
+}
