@@ -26,8 +26,11 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.tensorscope.core.extension.ExtensionInstallException;
 import org.tensorscope.core.extension.ExtensionInstaller;
+import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.service.InstalledContribution;
 import org.tensorscope.ui.TensorscopeViews;
+import org.tensorscope.ui.internal.session.DebugSession;
+import org.tensorscope.ui.internal.session.Demo;
 import org.tensorscope.ui.internal.session.UiContributions;
 import org.tensorscope.ui.internal.views.TensorInspectorView;
 
@@ -72,6 +75,34 @@ class ExtensionInstallTest {
         assertEquals(List.of("Values"), view.getTabTitles());
         assertTrue(UiContributions.get().installed().stream().noneMatch(c -> c.bundleSymbolicName().equals(SPARSITY_BUNDLE)));
         assertFalse(installedSymbolicNames().contains(SPARSITY_BUNDLE));
+    }
+
+    @Test
+    void sparsityTabShowsTheZeroFractionOfEachChannelOfTheFocusedTensor() throws Exception {
+        Display display = Display.getCurrent();
+        DebugSession session = DebugSession.get();
+        session.closeModel();
+        Demo.open();
+        Bundle bundle = null;
+        try {
+            assertTrue(UiWait.until(display, () -> session.outcome().isPresent(), 120_000), "the demo's trace did not finish");
+            TensorInspectorView view = showTensorInspector();
+            String op = session.focusOp().orElseThrow();
+            TensorSpec output = session.graph().flatMap(g -> g.op(op)).orElseThrow().outputs().get(0);
+            bundle = installer.install(sparsityJar());
+            assertTrue(UiWait.until(display, () -> view.getInspectionText("Sparsity").size() > 1, 60_000),
+                    "Sparsity shows no table: " + view.getInspectionText("Sparsity"));
+            List<String> shown = view.getInspectionText("Sparsity");
+            long channels = output.shape().dim(output.shape().rank() - 1);
+            assertEquals("Zeros per channel of " + output.name(), shown.get(0));
+            assertEquals(channels, shown.size() - 1, shown.toString());
+            assertTrue(shown.get(1).matches("0 \\| \\d+ \\| \\d+ \\| \\d+\\.\\d %"), shown.get(1));
+        } finally {
+            if (bundle != null) {
+                installer.uninstall(bundle);
+            }
+            session.closeModel();
+        }
     }
 
     @Test

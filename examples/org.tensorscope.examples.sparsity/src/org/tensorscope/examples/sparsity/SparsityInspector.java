@@ -2,6 +2,7 @@ package org.tensorscope.examples.sparsity;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import org.osgi.service.component.annotations.Component;
 import org.tensorscope.core.model.Shape;
@@ -35,7 +36,7 @@ public class SparsityInspector implements TensorInspector {
         for (int channel = 0; channel < zeros.length; channel++) {
             double fraction = perChannel == 0 ? 0 : (double) zeros[channel] / perChannel;
             rows.add(List.of(Integer.toString(channel), Long.toString(zeros[channel]), Long.toString(perChannel),
-                    String.format("%.1f %%", 100 * fraction)));
+                    String.format(Locale.ROOT, "%.1f %%", 100 * fraction)));
         }
         return new Inspection("Zeros per channel of " + tensor.name(), List.of("Channel", "Zeros", "Values", "Zero fraction"),
                 rows);

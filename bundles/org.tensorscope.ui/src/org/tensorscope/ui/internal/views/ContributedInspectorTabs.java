@@ -3,6 +3,7 @@ package org.tensorscope.ui.internal.views;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.Status;
@@ -116,6 +117,11 @@ final class ContributedInspectorTabs implements ServiceTrackerCustomizer<TensorI
     /** The titles of the contributed tabs, in order. */
     List<String> titles() {
         return tabs.values().stream().map(InspectionTab::title).toList();
+    }
+
+    /** The tab of this title, if an inspector of that label is installed. */
+    Optional<InspectionTab> tab(String title) {
+        return tabs.values().stream().filter(t -> t.title().equals(title)).findFirst();
     }
 
     private void inspect(TensorInspector inspector, InspectionTab tab) {

@@ -1,5 +1,7 @@
 package org.tensorscope.ui.internal.views;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.eclipse.jface.viewers.ArrayContentProvider;
@@ -74,6 +76,21 @@ final class InspectionTab {
         }
         table.setInput(inspection.rows());
         table.getTable().setRedraw(true);
+    }
+
+    String heading() {
+        return title.getText();
+    }
+
+    /** The cells shown, row by row. */
+    List<List<String>> rows() {
+        return Arrays.stream(table.getTable().getItems()).map(item -> {
+            List<String> cells = new ArrayList<>();
+            for (int c = 0; c < table.getTable().getColumnCount(); c++) {
+                cells.add(item.getText(c));
+            }
+            return cells;
+        }).toList();
     }
 
     void dispose() {

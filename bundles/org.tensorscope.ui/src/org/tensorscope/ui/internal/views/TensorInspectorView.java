@@ -1,5 +1,6 @@
 package org.tensorscope.ui.internal.views;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -144,6 +145,16 @@ public class TensorInspectorView extends FocusedTensorView {
     /** The header line shown, for tests. */
     public String getHeaderText() {
         return header.getText();
+    }
+
+    /** The heading and the rows shown by a contributed inspector's tab (empty when there is no such tab), for tests. */
+    public List<String> getInspectionText(String tab) {
+        return contributed.tab(tab).map(t -> {
+            List<String> lines = new ArrayList<>();
+            lines.add(t.heading());
+            t.rows().forEach(row -> lines.add(String.join(" | ", row)));
+            return lines;
+        }).orElse(List.of());
     }
 
     /** The titles of the tabs shown, "Values" first, for tests. */
