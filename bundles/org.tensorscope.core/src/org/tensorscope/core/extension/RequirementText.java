@@ -15,10 +15,12 @@ import org.osgi.resource.Requirement;
  */
 final class RequirementText {
 
-    private static final Pattern AT_LEAST = Pattern.compile("\\(version>=([^)]+)\\)");
-    private static final Pattern ABOVE = Pattern.compile("\\(!\\(version<=([^)]+)\\)\\)");
-    private static final Pattern BELOW = Pattern.compile("\\(!\\(version>=([^)]+)\\)\\)");
-    private static final Pattern AT_MOST = Pattern.compile("\\(version<=([^)]+)\\)");
+    /** Packages filter on "version", required bundles on "bundle-version"; (?<!!) skips negated bounds. */
+    private static final String VERSION = "(?:bundle-)?version";
+    private static final Pattern AT_LEAST = Pattern.compile("(?<!!)\\(" + VERSION + ">=([^)]+)\\)");
+    private static final Pattern ABOVE = Pattern.compile("\\(!\\(" + VERSION + "<=([^)]+)\\)\\)");
+    private static final Pattern BELOW = Pattern.compile("\\(!\\(" + VERSION + ">=([^)]+)\\)\\)");
+    private static final Pattern AT_MOST = Pattern.compile("(?<!!)\\(" + VERSION + "<=([^)]+)\\)");
 
     private RequirementText() {
     }

@@ -1,7 +1,6 @@
 package org.tensorscope.ui.internal.views;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -112,11 +111,6 @@ final class ContributedInspectorTabs implements ServiceTrackerCustomizer<TensorI
         shownSpec = null;
         shownData = null;
         tabs.values().forEach(tab -> tab.showMessage(why));
-    }
-
-    /** The titles of the contributed tabs, in order. */
-    List<String> titles() {
-        return tabs.values().stream().map(InspectionTab::title).toList();
     }
 
     /** The tab of this title, if an inspector of that label is installed. */
