@@ -2,17 +2,24 @@ package org.tensorscope.core.service;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.eclipse.core.runtime.IProgressMonitor;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
- * The installed loaders, backends and cause rules, tracked while open so that a bundle installed
+ * The installed loaders, backends, inspectors and cause rules, tracked while open so that a bundle installed
  * or removed at runtime counts from the next call; and opening a model with them. Shared by the
  * command line and the workbench. Calls may wait for Declarative Services at start-up: make them
  * from a job or a headless thread.
@@ -25,11 +32,14 @@ public final class Contributions implements AutoCloseable {
     private final ServiceTracker<InferenceBackend, InferenceBackend> backends;
     private final ServiceTracker<ModelLoader, ModelLoader> loaders;
     private final ServiceTracker<NanCauseRule, NanCauseRule> rules;
+    private final ServiceTracker<TensorInspector, TensorInspector> inspectors;
+    private final Set<ServiceTracker<?, ?>> waited = ConcurrentHashMap.newKeySet();
 
     public Contributions(BundleContext context) {
         backends = open(context, InferenceBackend.class);
         loaders = open(context, ModelLoader.class);
         rules = open(context, NanCauseRule.class);
+        inspectors = open(context, TensorInspector.class);
     }
 
     private static <S> ServiceTracker<S, S> open(BundleContext context, Class<S> type) {
@@ -53,7 +63,36 @@ public final class Contributions implements AutoCloseable {
         return all(rules, new NanCauseRule[0], Comparator.comparing(NanCauseRule::id));
     }
 
-    private final java.util.Set<ServiceTracker<?, ?>> waited = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * Every tensor inspector installed, sorted by label. Does not wait: Tensorscope itself
+     * contributes none, so at start-up there may be nothing to wait for.
+     */
+    public List<TensorInspector> inspectors() {
+        return Arrays.stream(inspectors.getServices(new TensorInspector[0]))
+                .sorted(Comparator.comparing(TensorInspector::label)).toList();
+    }
+
+    /** Every contribution registered now, of all four kinds, with its bundle; does not wait. */
+    public List<InstalledContribution> installed() {
+        List<InstalledContribution> all = new ArrayList<>();
+        describe(loaders, InstalledContribution.Kind.LOADER, ModelLoader::format, all);
+        describe(backends, InstalledContribution.Kind.BACKEND, InferenceBackend::id, all);
+        describe(inspectors, InstalledContribution.Kind.INSPECTOR, TensorInspector::label, all);
+        describe(rules, InstalledContribution.Kind.CAUSE_RULE, NanCauseRule::id, all);
+        all.sort(Comparator.comparing(InstalledContribution::kind).thenComparing(InstalledContribution::name));
+        return all;
+    }
+
+    private static <S> void describe(ServiceTracker<S, S> tracker, InstalledContribution.Kind kind,
+            Function<S, String> name, List<InstalledContribution> into) {
+        for (Map.Entry<ServiceReference<S>, S> entry : tracker.getTracked().entrySet()) {
+            Bundle bundle = entry.getKey().getBundle();
+            if (bundle != null) { // null once unregistered while we look
+                into.add(new InstalledContribution(kind, name.apply(entry.getValue()), bundle.getSymbolicName(),
+                        bundle.getVersion().toString()));
+            }
+        }
+    }
 
     /** Waits for Declarative Services only the first time a kind is asked for; later calls answer at once. */
     private <S> List<S> all(ServiceTracker<S, S> tracker, S[] type, Comparator<S> order) {
@@ -95,5 +134,6 @@ public final class Contributions implements AutoCloseable {
         backends.close();
         loaders.close();
         rules.close();
+        inspectors.close();
     }
 }

@@ -1,10 +1,16 @@
 package org.tensorscope.ui.internal.views;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
 import org.eclipse.jface.viewers.ArrayContentProvider;
 import org.eclipse.jface.viewers.ColumnLabelProvider;
 import org.eclipse.jface.viewers.TableViewer;
 import org.eclipse.jface.viewers.TableViewerColumn;
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.custom.CTabFolder;
+import org.eclipse.swt.custom.CTabItem;
 import org.eclipse.swt.graphics.Color;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
@@ -12,6 +18,7 @@ import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableColumn;
+import org.osgi.framework.FrameworkUtil;
 import org.tensorscope.core.analysis.TensorStats;
 import org.tensorscope.core.model.OpNode;
 import org.tensorscope.core.model.TensorSpec;
@@ -21,6 +28,7 @@ import org.tensorscope.ui.internal.session.DebugSession;
 /**
  * The selected op's output: shape, type, statistics, and a grid of the values of its last two
  * dimensions (first slice of the others), NaN/Inf cells highlighted. Values are fetched on demand.
+ * Installed {@link org.tensorscope.core.service.TensorInspector}s add tabs beside the values.
  */
 public class TensorInspectorView extends FocusedTensorView {
 
@@ -30,6 +38,8 @@ public class TensorInspectorView extends FocusedTensorView {
     private Label header;
     private Label stats;
     private TableViewer grid;
+    private CTabFolder tabs;
+    private ContributedInspectorTabs contributed;
 
     @Override
     protected void createContent(Composite parent) {
@@ -39,10 +49,26 @@ public class TensorInspectorView extends FocusedTensorView {
         header.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
         stats = new Label(area, SWT.WRAP);
         stats.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
-        grid = new TableViewer(area, SWT.BORDER | SWT.FULL_SELECTION);
-        grid.getTable().setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
+        tabs = new CTabFolder(area, SWT.BOTTOM | SWT.BORDER);
+        tabs.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
+        grid = new TableViewer(tabs, SWT.FULL_SELECTION);
         grid.getTable().setHeaderVisible(true);
         grid.setContentProvider(ArrayContentProvider.getInstance());
+        CTabItem values = new CTabItem(tabs, SWT.NONE);
+        values.setText("Values");
+        values.setControl(grid.getControl());
+        tabs.setSelection(values);
+        contributed = new ContributedInspectorTabs(
+                FrameworkUtil.getBundle(TensorInspectorView.class).getBundleContext(), tabs);
+        contributed.open();
+    }
+
+    @Override
+    public void dispose() {
+        if (contributed != null) {
+            contributed.close();
+        }
+        super.dispose();
     }
 
     @Override
@@ -51,6 +77,7 @@ public class TensorInspectorView extends FocusedTensorView {
         session.outcome().flatMap(o -> o.trace().row(output.name())).ifPresent(row -> stats.setText(String.format(
                 "NaN %d   -Inf %d   +Inf %d   min %s   max %s   mean %s   on %s", row.nanCount(), row.negInfCount(),
                 row.posInfCount(), row.min(), row.max(), row.mean(), row.device())));
+        contributed.showOp(output);
     }
 
     @Override
@@ -58,6 +85,7 @@ public class TensorInspectorView extends FocusedTensorView {
         header.setText(why);
         stats.setText("");
         grid.setInput(new Integer[0]);
+        contributed.showNothing(why);
     }
 
     @Override
@@ -111,10 +139,26 @@ public class TensorInspectorView extends FocusedTensorView {
         }
         grid.setInput(rowIndexes);
         table.setRedraw(true);
+        contributed.showValues(data);
     }
 
     /** The header line shown, for tests. */
     public String getHeaderText() {
         return header.getText();
+    }
+
+    /** The heading and the rows shown by a contributed inspector's tab (empty when there is no such tab), for tests. */
+    public List<String> getInspectionText(String tab) {
+        return contributed.tab(tab).map(t -> {
+            List<String> lines = new ArrayList<>();
+            lines.add(t.heading());
+            t.rows().forEach(row -> lines.add(String.join(" | ", row)));
+            return lines;
+        }).orElse(List.of());
+    }
+
+    /** The titles of the tabs shown, "Values" first, for tests. */
+    public List<String> getTabTitles() {
+        return Arrays.stream(tabs.getItems()).map(CTabItem::getText).toList();
     }
 }
