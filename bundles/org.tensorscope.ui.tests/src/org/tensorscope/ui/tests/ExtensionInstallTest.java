@@ -72,7 +72,7 @@ class ExtensionInstallTest {
         assertEquals(Bundle.UNINSTALLED, bundle.getState());
         assertTrue(UiWait.until(display, () -> !view.getTabTitles().contains("Sparsity"), 30_000),
                 "the Sparsity tab stayed after uninstalling: " + view.getTabTitles());
-        assertEquals(List.of("Values"), view.getTabTitles());
+        assertEquals(List.of("Values", "Image"), view.getTabTitles());
         assertTrue(UiContributions.get().installed().stream().noneMatch(c -> c.bundleSymbolicName().equals(SPARSITY_BUNDLE)));
         assertFalse(installedSymbolicNames().contains(SPARSITY_BUNDLE));
     }
@@ -82,10 +82,12 @@ class ExtensionInstallTest {
         Display display = Display.getCurrent();
         DebugSession session = DebugSession.get();
         session.closeModel();
+        Object before = session.outcome().orElse(null);
         Demo.open();
         Bundle bundle = null;
         try {
-            assertTrue(UiWait.until(display, () -> session.outcome().isPresent(), 120_000), "the demo's trace did not finish");
+            assertTrue(UiWait.until(display, () -> session.outcome().orElse(null) != before
+                && session.outcome().isPresent(), 120_000), "the demo's trace did not finish");
             TensorInspectorView view = showTensorInspector();
             String op = session.focusOp().orElseThrow();
             TensorSpec output = session.graph().flatMap(g -> g.op(op)).orElseThrow().outputs().get(0);

@@ -36,8 +36,10 @@ class NanTraceWorkflowTest {
         IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
         DebugSession session = DebugSession.get();
 
+        Object before = session.outcome().orElse(null);
         Demo.open();
-        assertTrue(UiWait.until(display, () -> session.outcome().isPresent(), 120_000), "the demo's trace did not finish");
+        assertTrue(UiWait.until(display, () -> session.outcome().orElse(null) != before
+                && session.outcome().isPresent(), 120_000), "the demo's trace did not finish");
 
         NanReport report = session.outcome().get().report();
         assertFalse(report.finite());

@@ -1,45 +1,62 @@
 package org.tensorscope.ui.internal.views;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import org.eclipse.jface.viewers.ArrayContentProvider;
-import org.eclipse.jface.viewers.ColumnLabelProvider;
-import org.eclipse.jface.viewers.TableViewer;
-import org.eclipse.jface.viewers.TableViewerColumn;
+import org.eclipse.jface.action.Action;
+import org.eclipse.jface.action.IToolBarManager;
+import org.eclipse.jface.dialogs.InputDialog;
+import org.eclipse.jface.dialogs.MessageDialog;
+import org.eclipse.jface.window.Window;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.CTabFolder;
 import org.eclipse.swt.custom.CTabItem;
-import org.eclipse.swt.graphics.Color;
+import org.eclipse.swt.dnd.Clipboard;
+import org.eclipse.swt.dnd.TextTransfer;
+import org.eclipse.swt.dnd.Transfer;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Label;
-import org.eclipse.swt.widgets.Table;
-import org.eclipse.swt.widgets.TableColumn;
 import org.osgi.framework.FrameworkUtil;
 import org.tensorscope.core.analysis.TensorStats;
+import org.tensorscope.core.input.Npy;
 import org.tensorscope.core.model.OpNode;
 import org.tensorscope.core.model.TensorSpec;
+import org.tensorscope.core.tensor.TensorCsv;
 import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.core.tensor.TensorEdits;
+import org.tensorscope.core.tensor.TensorSlice;
 import org.tensorscope.ui.internal.session.DebugSession;
+import org.tensorscope.ui.internal.tensor.Heatmap;
+import org.tensorscope.ui.internal.tensor.SliceControls;
+import org.tensorscope.ui.internal.tensor.ValuesGrid;
 
 /**
- * The selected op's output: shape, type, statistics, and a grid of the values of its last two
- * dimensions (first slice of the others), NaN/Inf cells highlighted. Values are fetched on demand.
- * Installed {@link org.tensorscope.core.service.TensorInspector}s add tabs beside the values.
+ * The focused op's output: shape, type, statistics; a grid of a 2-D slice (rows and columns
+ * chosen among its axes, the other axes indexed) with NaN/Inf cells highlighted, and the same
+ * slice as an image. Copy, export .npy/.csv, edit a value or clip the tensor and run on from it.
+ * Installed {@link org.tensorscope.core.service.TensorInspector}s add tabs beside these.
  */
 public class TensorInspectorView extends FocusedTensorView {
 
-    private static final int MAX_ROWS = 200;
-    private static final int MAX_COLUMNS = 64;
-
     private Label header;
     private Label stats;
-    private TableViewer grid;
+    private SliceControls sliceControls;
+    private ValuesGrid grid;
+    private Heatmap heatmap;
     private CTabFolder tabs;
     private ContributedInspectorTabs contributed;
+    private TensorData shown;
+    private final List<Action> valueActions = new ArrayList<>();
 
     @Override
     protected void createContent(Composite parent) {
@@ -49,18 +66,49 @@ public class TensorInspectorView extends FocusedTensorView {
         header.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
         stats = new Label(area, SWT.WRAP);
         stats.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+        sliceControls = new SliceControls(area, this::showSlice);
+        sliceControls.control().setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
         tabs = new CTabFolder(area, SWT.BOTTOM | SWT.BORDER);
         tabs.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
-        grid = new TableViewer(tabs, SWT.FULL_SELECTION);
-        grid.getTable().setHeaderVisible(true);
-        grid.setContentProvider(ArrayContentProvider.getInstance());
+        grid = new ValuesGrid(tabs, this::editValue);
         CTabItem values = new CTabItem(tabs, SWT.NONE);
         values.setText("Values");
-        values.setControl(grid.getControl());
+        values.setControl(grid.control());
+        heatmap = new Heatmap(tabs);
+        CTabItem image = new CTabItem(tabs, SWT.NONE);
+        image.setText("Image");
+        image.setControl(heatmap.control());
         tabs.setSelection(values);
+        grid.control().addListener(SWT.KeyDown, e -> {
+            if (e.keyCode == 'c' && (e.stateMask & SWT.MOD1) != 0) {
+                copy();
+            }
+        });
         contributed = new ContributedInspectorTabs(
                 FrameworkUtil.getBundle(TensorInspectorView.class).getBundleContext(), tabs);
         contributed.open();
+        IToolBarManager toolBar = getViewSite().getActionBars().getToolBarManager();
+        toolBar.add(valueAction("Copy", "Copy the slice shown, tab-separated (Ctrl+C)", this::copy));
+        toolBar.add(valueAction("Export .npy…", "Save the whole tensor as a NumPy file", this::exportNpy));
+        toolBar.add(valueAction("Export .csv…", "Save the slice shown as CSV", this::exportCsv));
+        toolBar.add(valueAction("Clip to Range…", "Clip every value of this tensor and run on from it", this::clip));
+        toolBar.add(valueAction("Clear Edits", "Forget edited and clipped tensors and run again", () -> {
+            DebugSession.get().clearOverrides();
+            DebugSession.get().rerun();
+        }));
+        valueActions.forEach(a -> a.setEnabled(false));
+    }
+
+    private Action valueAction(String text, String tip, Runnable run) {
+        Action action = new Action(text) {
+            @Override
+            public void run() {
+                run.run();
+            }
+        };
+        action.setToolTipText(tip);
+        valueActions.add(action);
+        return action;
     }
 
     @Override
@@ -73,7 +121,9 @@ public class TensorInspectorView extends FocusedTensorView {
 
     @Override
     protected void showOp(DebugSession session, OpNode node, TensorSpec output) {
-        header.setText(output.name() + "  " + node.type() + "  " + output.dtype().displayName() + " " + output.shape());
+        boolean edited = session.overrides().containsKey(output.name());
+        header.setText(output.name() + "  " + node.type() + "  " + output.dtype().displayName() + " " + output.shape()
+                + (edited ? "  (edited: the run used your values)" : ""));
         session.outcome().flatMap(o -> o.trace().row(output.name())).ifPresent(row -> stats.setText(String.format(
                 "NaN %d   -Inf %d   +Inf %d   min %s   max %s   mean %s   on %s", row.nanCount(), row.negInfCount(),
                 row.posInfCount(), row.min(), row.max(), row.mean(), row.device())));
@@ -82,69 +132,175 @@ public class TensorInspectorView extends FocusedTensorView {
 
     @Override
     protected void showNothing(String why) {
+        shown = null;
         header.setText(why);
         stats.setText("");
-        grid.setInput(new Integer[0]);
+        grid.clear();
+        heatmap.clear();
+        valueActions.forEach(a -> a.setEnabled(false));
         contributed.showNothing(why);
     }
 
     @Override
     protected void showValues(TensorData data) {
+        shown = data;
         TensorStats s = TensorStats.of(data);
         stats.setText(String.format("count %d   NaN %d   -Inf %d   +Inf %d   zeros %d   min %s   max %s   mean %s   std %s",
                 s.count(), s.nan(), s.negInf(), s.posInf(), s.zeros(), s.min(), s.max(), s.mean(), s.std()));
-        long[] dims = data.shape().dims();
-        int columns = dims.length == 0 ? 1 : (int) Math.min(MAX_COLUMNS, dims[dims.length - 1]);
-        long rowLength = dims.length == 0 ? 1 : dims[dims.length - 1];
-        int rows = (int) Math.min(MAX_ROWS, dims.length < 2 ? 1 : dims[dims.length - 2]);
-        Table table = grid.getTable();
-        table.setRedraw(false);
-        for (TableColumn c : table.getColumns()) {
-            c.dispose();
-        }
-        TableViewerColumn index = new TableViewerColumn(grid, SWT.RIGHT);
-        index.getColumn().setText("");
-        index.getColumn().setWidth(50);
-        index.setLabelProvider(new ColumnLabelProvider() {
-            @Override
-            public String getText(Object element) {
-                return Integer.toString((Integer) element);
-            }
-        });
-        Color bad = table.getDisplay().getSystemColor(SWT.COLOR_RED);
-        for (int c = 0; c < columns; c++) {
-            int column = c;
-            TableViewerColumn col = new TableViewerColumn(grid, SWT.RIGHT);
-            col.getColumn().setText(Integer.toString(c));
-            col.getColumn().setWidth(90);
-            col.setLabelProvider(new ColumnLabelProvider() {
-                @Override
-                public String getText(Object element) {
-                    return String.format("%.5g", value(element, column));
-                }
-
-                @Override
-                public Color getForeground(Object element) {
-                    return Double.isFinite(value(element, column)) ? null : bad;
-                }
-
-                private double value(Object element, int col) {
-                    return data.getDouble((Integer) element * rowLength + col);
-                }
-            });
-        }
-        Integer[] rowIndexes = new Integer[rows];
-        for (int r = 0; r < rows; r++) {
-            rowIndexes[r] = r;
-        }
-        grid.setInput(rowIndexes);
-        table.setRedraw(true);
+        showSlice(sliceControls.show(data.shape()));
+        valueActions.forEach(a -> a.setEnabled(true));
         contributed.showValues(data);
+    }
+
+    private void showSlice(TensorSlice slice) {
+        if (shown != null) {
+            grid.show(shown, slice);
+            heatmap.show(shown, slice);
+        }
+    }
+
+    private void copy() {
+        if (shown == null) {
+            return;
+        }
+        StringWriter text = new StringWriter();
+        try {
+            TensorCsv.write(shown, sliceControls.slice(), '\t', text);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Clipboard clipboard = new Clipboard(grid.control().getDisplay());
+        try {
+            clipboard.setContents(new Object[] {text.toString()}, new Transfer[] {TextTransfer.getInstance()});
+        } finally {
+            clipboard.dispose();
+        }
+    }
+
+    private void exportNpy() {
+        Path file = chooseFile("*.npy", ".npy");
+        if (file != null) {
+            try {
+                Npy.write(shown, file);
+            } catch (IOException e) {
+                MessageDialog.openError(getSite().getShell(), "Export .npy", file + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private void exportCsv() {
+        Path file = chooseFile("*.csv", ".csv");
+        if (file != null) {
+            try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                TensorCsv.write(shown, sliceControls.slice(), ',', out);
+            } catch (IOException e) {
+                MessageDialog.openError(getSite().getShell(), "Export .csv", file + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private Path chooseFile(String filter, String extension) {
+        if (shown == null) {
+            return null;
+        }
+        FileDialog dialog = new FileDialog(getSite().getShell(), SWT.SAVE);
+        dialog.setFilterExtensions(new String[] {filter});
+        dialog.setFileName(shown.name().replaceAll("[/:]", "_") + extension);
+        dialog.setOverwrite(true);
+        String chosen = dialog.open();
+        return chosen == null ? null : Path.of(chosen);
+    }
+
+    private void editValue(long index, double current) {
+        TensorData tensor = shown;
+        InputDialog dialog = new InputDialog(getSite().getShell(), "Edit Value",
+                "New value of " + tensor.name() + " at " + Arrays.toString(tensor.position(index))
+                        + "; the run goes on from the edited tensor:",
+                Double.toString(current), text -> parses(text) ? null : "Type a number, e.g. 0.5, 1e-3, nan or inf");
+        if (dialog.open() == Window.OK) {
+            continueWith(() -> TensorEdits.withValue(tensor, index, parse(dialog.getValue())));
+        }
+    }
+
+    private void clip() {
+        if (shown == null) {
+            return;
+        }
+        TensorData tensor = shown;
+        InputDialog dialog = new InputDialog(getSite().getShell(), "Clip to Range",
+                "Clip every value of " + tensor.name() + " to LO:HI (e.g. 0:255 for pixels, 0:1 after scaling);"
+                        + " the run goes on from the clipped tensor:",
+                "0:255", text -> range(text) != null ? null : "Type the range as LO:HI with LO <= HI, e.g. 0:255");
+        if (dialog.open() == Window.OK) {
+            double[] range = range(dialog.getValue());
+            continueWith(() -> TensorEdits.clipped(tensor, range[0], range[1]));
+        }
+    }
+
+    private void continueWith(java.util.function.Supplier<TensorData> edit) {
+        try {
+            DebugSession.get().continueWith(edit.get());
+        } catch (IllegalArgumentException e) {
+            MessageDialog.openError(getSite().getShell(), "Edit Tensor", e.getMessage());
+        }
+    }
+
+    private static boolean parses(String text) {
+        try {
+            parse(text);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static double parse(String text) {
+        return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "nan" -> Double.NaN;
+            case "inf", "+inf" -> Double.POSITIVE_INFINITY;
+            case "-inf" -> Double.NEGATIVE_INFINITY;
+            default -> Double.parseDouble(text.trim());
+        };
+    }
+
+    /** LO:HI as two numbers, null when it is not a range. */
+    static double[] range(String text) {
+        String[] parts = text.split(":");
+        if (parts.length != 2) {
+            return null;
+        }
+        try {
+            double lo = Double.parseDouble(parts[0].trim());
+            double hi = Double.parseDouble(parts[1].trim());
+            return lo <= hi ? new double[] {lo, hi} : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** The header line shown, for tests. */
     public String getHeaderText() {
         return header.getText();
+    }
+
+    /** The slice controls, for tests. */
+    public SliceControls getSliceControls() {
+        return sliceControls;
+    }
+
+    /** The values grid, for tests. */
+    public ValuesGrid getValuesGrid() {
+        return grid;
+    }
+
+    /** The image of the slice, for tests. */
+    public Heatmap getHeatmap() {
+        return heatmap;
+    }
+
+    /** The values shown, null while they are fetched, for tests. */
+    public TensorData getShownValues() {
+        return shown;
     }
 
     /** The heading and the rows shown by a contributed inspector's tab (empty when there is no such tab), for tests. */

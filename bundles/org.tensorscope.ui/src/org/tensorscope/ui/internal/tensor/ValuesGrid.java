@@ -1,0 +1,107 @@
+package org.tensorscope.ui.internal.tensor;
+
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.graphics.Color;
+import org.eclipse.swt.graphics.Point;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Table;
+import org.eclipse.swt.widgets.TableColumn;
+import org.eclipse.swt.widgets.TableItem;
+import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.core.tensor.TensorSlice;
+
+/**
+ * The values of a 2-D slice in a virtual table, NaN and infinite cells in red. Double-clicking a
+ * cell asks for its flat index to be edited.
+ */
+public final class ValuesGrid {
+
+    private static final int MAX_COLUMNS = 256;
+    private static final Color BAD_BACKGROUND = new Color(255, 220, 218);
+
+    /** What a double-click on a cell asks for. */
+    public interface EditRequest {
+        void edit(long flatIndex, double current);
+    }
+
+    private final Table table;
+    private TensorData data;
+    private TensorSlice slice;
+
+    public ValuesGrid(Composite parent, EditRequest onEdit) {
+        table = new Table(parent, SWT.VIRTUAL | SWT.FULL_SELECTION | SWT.MULTI);
+        table.setHeaderVisible(true);
+        table.setLinesVisible(true);
+        table.addListener(SWT.SetData, e -> fill((TableItem) e.item, table.indexOf((TableItem) e.item)));
+        table.addListener(SWT.MouseDoubleClick, e -> {
+            Point point = new Point(e.x, e.y);
+            TableItem item = table.getItem(point);
+            if (item == null || data == null) {
+                return;
+            }
+            for (int c = 1; c < table.getColumnCount(); c++) {
+                if (item.getBounds(c).contains(point)) {
+                    long index = slice.flatIndex(table.indexOf(item), c - 1);
+                    onEdit.edit(index, data.getDouble(index));
+                }
+            }
+        });
+    }
+
+    public Table control() {
+        return table;
+    }
+
+    public void show(TensorData values, TensorSlice shown) {
+        this.data = values;
+        this.slice = shown;
+        table.setRedraw(false);
+        try {
+            table.removeAll();
+            for (TableColumn column : table.getColumns()) {
+                column.dispose();
+            }
+            TableColumn index = new TableColumn(table, SWT.RIGHT);
+            index.setWidth(50);
+            int columns = (int) Math.min(MAX_COLUMNS, shown.columns());
+            for (int c = 0; c < columns; c++) {
+                TableColumn column = new TableColumn(table, SWT.RIGHT);
+                column.setText(Integer.toString(c));
+                column.setWidth(90);
+            }
+            table.setItemCount((int) Math.min(Integer.MAX_VALUE, shown.rows()));
+        } finally {
+            table.setRedraw(true);
+        }
+    }
+
+    public void clear() {
+        data = null;
+        table.removeAll();
+    }
+
+    private void fill(TableItem item, int row) {
+        if (data == null) {
+            return;
+        }
+        item.setText(0, Integer.toString(row));
+        for (int c = 1; c < table.getColumnCount(); c++) {
+            double value = data.getDouble(slice.flatIndex(row, c - 1));
+            item.setText(c, String.format("%.5g", value));
+            if (!Double.isFinite(value)) {
+                item.setForeground(c, table.getDisplay().getSystemColor(SWT.COLOR_RED));
+                item.setBackground(c, BAD_BACKGROUND);
+            }
+        }
+    }
+
+    /** The text of a cell as shown, for tests. */
+    public String cellText(int row, int column) {
+        return table.getItem(row).getText(column + 1);
+    }
+
+    /** Whether a cell is highlighted as NaN or infinite, for tests. */
+    public boolean isHighlighted(int row, int column) {
+        return BAD_BACKGROUND.equals(table.getItem(row).getBackground(column + 1));
+    }
+}
