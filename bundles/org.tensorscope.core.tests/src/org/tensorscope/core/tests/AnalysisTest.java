@@ -129,4 +129,15 @@ class AnalysisTest {
         IOException complex = assertThrows(IOException.class, () -> Npy.read(file, "x:0"));
         assertTrue(complex.getMessage().contains("dtype '<c8' is not supported"), complex.getMessage());
     }
+
+    @Test
+    void aSecondRunIsCountedInTheFirstRunsBins() {
+        TensorData first = TensorData.ofFloats("x:0", Shape.of(4), 0f, 1f, 2f, 3f);
+        TensorData second = TensorData.ofFloats("x:0", Shape.of(4), 0.5f, 10f, Float.NaN, -1f);
+        Histogram bins = Histogram.of(first, 3, Histogram.Binning.LINEAR);
+        Histogram again = bins.sameBins(second);
+        assertArrayEquals(bins.edges(), again.edges());
+        assertArrayEquals(new long[] {2, 0, 1}, again.counts(), "-1 and 0.5 in the first bin, 10 in the last");
+        assertEquals(1, again.nan());
+    }
 }

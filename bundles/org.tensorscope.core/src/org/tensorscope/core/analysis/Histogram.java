@@ -105,6 +105,37 @@ public record Histogram(Binning binning, double[] edges, long[] counts, long nan
         return new Histogram(binning, edges, counts, nan, negInf, posInf, zeros);
     }
 
+    /**
+     * Another tensor counted in this histogram's bins, to compare two runs of one op; finite
+     * values outside the bins count in the first or last bin.
+     */
+    public Histogram sameBins(TensorData tensor) {
+        long nan = 0;
+        long negInf = 0;
+        long posInf = 0;
+        long zeros = 0;
+        long[] binned = new long[counts.length];
+        double lo = edges.length == 0 ? 0 : transform(edges[0], binning);
+        double width = edges.length == 0 ? 1 : (transform(edges[edges.length - 1], binning) - lo) / counts.length;
+        for (long i = 0; i < tensor.size(); i++) {
+            double v = tensor.getDouble(i);
+            if (Double.isNaN(v)) {
+                nan++;
+            } else if (v == Double.POSITIVE_INFINITY) {
+                posInf++;
+            } else if (v == Double.NEGATIVE_INFINITY) {
+                negInf++;
+            } else {
+                zeros += v == 0 ? 1 : 0;
+                if (binned.length > 0) {
+                    int bin = (int) ((transform(v, binning) - lo) / width);
+                    binned[Math.min(binned.length - 1, Math.max(0, bin))]++;
+                }
+            }
+        }
+        return new Histogram(binning, edges, binned, nan, negInf, posInf, zeros);
+    }
+
     private static double transform(double v, Binning binning) {
         return binning == Binning.SYMLOG ? Math.signum(v) * Math.log10(1 + Math.abs(v)) : v;
     }

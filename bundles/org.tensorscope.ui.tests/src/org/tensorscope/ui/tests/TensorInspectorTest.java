@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.stream.LongStream;
 
 import org.eclipse.swt.graphics.RGB;
@@ -15,13 +17,15 @@ import org.tensorscope.core.run.TraceOutcome;
 import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.core.tensor.TensorEdits;
 import org.tensorscope.ui.TensorscopeViews;
+import org.tensorscope.ui.charts.internal.HistogramView;
 import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.session.Demo;
 import org.tensorscope.ui.internal.views.TensorInspectorView;
 
 /**
  * The Tensor Inspector on the demo: the slice chosen shows the origin's infinite values in red
- * and in the image, and clipping the unclipped frame to 0..255 and running on makes the model finite.
+ * and in the image, clipping the unclipped frame to 0..255 and running on makes the model finite, and
+ * the Histogram lays the frame of the run before over the clipped one.
  */
 class TensorInspectorTest {
 
@@ -60,7 +64,11 @@ class TensorInspectorTest {
         assertEquals(expected, inspector.getHeatmap().colorAt(row, column));
 
         // the fix in one step: clip the frame to 0..255 and run on from it
+        HistogramView histogram = (HistogramView) page.showView(TensorscopeViews.HISTOGRAM);
+        page.showView(TensorscopeViews.TENSOR_INSPECTOR);
         session.stepTo("input_1");
+        assertTrue(UiWait.until(display, () -> histogram.getShownNanCount() >= 0, 30_000), "frame histogram");
+        assertEquals(-1, histogram.getPreviousNanCount(), "no previous run of the frame to compare with yet");
         assertTrue(UiWait.until(display, () -> inspector.getShownValues() != null
                 && inspector.getShownValues().name().equals("input_1:0"), 30_000), "frame not shown");
         session.continueWith(TensorEdits.clipped(inspector.getShownValues(), 0, 255));
@@ -71,5 +79,24 @@ class TensorInspectorTest {
                 inspector.getHeaderText());
         assertFalse(session.overrides().isEmpty());
         session.clearOverrides();
+
+        // the histogram lays the unclipped frame of the previous run over the clipped one, and exports
+        assertTrue(UiWait.until(display, () -> histogram.getPreviousNanCount() == 0, 30_000),
+                "previous run overlay: " + histogram.getPreviousNanCount());
+        Path svg = Files.createTempFile("histogram", ".svg");
+        Path png = Files.createTempFile("histogram", ".png");
+        try {
+            histogram.exportTo(svg);
+            histogram.exportTo(png);
+            String drawing = Files.readString(svg);
+            assertTrue(drawing.contains("<svg"), drawing.substring(0, Math.min(80, drawing.length())));
+            assertTrue(drawing.contains("previous run"), "the legend names the overlay");
+            byte[] image = Files.readAllBytes(png);
+            assertEquals((byte) 0x89, image[0]);
+            assertEquals('P', image[1]);
+        } finally {
+            Files.deleteIfExists(svg);
+            Files.deleteIfExists(png);
+        }
     }
 }

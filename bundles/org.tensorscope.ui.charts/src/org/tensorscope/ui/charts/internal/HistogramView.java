@@ -1,11 +1,19 @@
 package org.tensorscope.ui.charts.internal;
 
+import java.io.IOException;
+import java.nio.file.Path;
+
+import org.eclipse.jface.action.Action;
+import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Spinner;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogarithmicAxis;
@@ -21,27 +29,56 @@ import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.views.FocusedTensorView;
 
 /**
- * The NaN-aware histogram of the selected op's output: finite bins, then NaN, -Inf and +Inf
- * apart; symmetric-log binning so overflowing values stay readable; linear or log count axis.
+ * The NaN-aware histogram of the focused op's output: finite bins, then NaN, -Inf and +Inf
+ * apart; symmetric-log or linear binning, bin count, linear or log count axis; the same op of
+ * the previous run laid over it when it was looked at then. Exports PNG and SVG.
  */
 public class HistogramView extends FocusedTensorView {
+
+    static final String FINITE = "finite";
+    static final String NON_FINITE = "NaN / Inf";
+    static final String PREVIOUS = "previous run";
 
     private ChartCanvas canvas;
     private Label counts;
     private Button logCounts;
+    private Combo binning;
+    private Spinner bins;
+    private TensorData shown;
     private Histogram histogram;
+    private Histogram previous;
+    private final RunHistory history = new RunHistory();
+    private Action export;
 
     @Override
     protected void createContent(Composite parent) {
         Composite area = new Composite(parent, SWT.NONE);
-        area.setLayout(new GridLayout(2, false));
+        area.setLayout(new GridLayout(6, false));
         counts = new Label(area, SWT.NONE);
         counts.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+        binning = new Combo(area, SWT.READ_ONLY);
+        binning.setItems("Symmetric-log bins", "Linear bins");
+        binning.select(0);
+        binning.addListener(SWT.Selection, e -> rebin());
+        new Label(area, SWT.NONE).setText("Bins:");
+        bins = new Spinner(area, SWT.BORDER);
+        bins.setValues(TensorscopePreferences.histogramBins(), 1, 500, 0, 1, 10);
+        bins.addListener(SWT.Selection, e -> rebin());
         logCounts = new Button(area, SWT.CHECK);
         logCounts.setText("&Log count axis");
         logCounts.addListener(SWT.Selection, e -> draw());
+        new Label(area, SWT.NONE);
         canvas = new ChartCanvas(area);
-        canvas.control().setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true, 2, 1));
+        canvas.control().setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true, 6, 1));
+        export = new Action("Export Chart…") {
+            @Override
+            public void run() {
+                exportChart();
+            }
+        };
+        export.setToolTipText("Save the chart as PNG or SVG");
+        export.setEnabled(false);
+        getViewSite().getActionBars().getToolBarManager().add(export);
     }
 
     @Override
@@ -52,16 +89,33 @@ public class HistogramView extends FocusedTensorView {
     @Override
     protected void showNothing(String why) {
         counts.setText(why);
+        shown = null;
         histogram = null;
+        previous = null;
+        export.setEnabled(false);
         canvas.setChart(null);
     }
 
     @Override
     protected void showValues(TensorData data) {
-        histogram = Histogram.of(data, TensorscopePreferences.histogramBins(), Histogram.Binning.SYMLOG);
-        counts.setText(String.format("%s   NaN %d   -Inf %d   +Inf %d   zeros %d", data.name(), histogram.nan(),
-                histogram.negInf(), histogram.posInf(), histogram.zeros()));
+        shown = data;
+        history.record(DebugSession.get().outcome().orElse(null), data, TensorscopePreferences.tensorMemoryBytes());
+        rebin();
+    }
+
+    private void rebin() {
+        if (shown == null) {
+            return;
+        }
+        histogram = Histogram.of(shown, bins.getSelection(),
+                binning.getSelectionIndex() == 0 ? Histogram.Binning.SYMLOG : Histogram.Binning.LINEAR);
+        previous = history.previous(shown.name()).map(histogram::sameBins).orElse(null);
+        counts.setText(String.format("%s   NaN %d   -Inf %d   +Inf %d   zeros %d%s", shown.name(), histogram.nan(),
+                histogram.negInf(), histogram.posInf(), histogram.zeros(),
+                previous == null ? "" : String.format("   (previous run: NaN %d, Inf %d)", previous.nan(),
+                        previous.negInf() + previous.posInf())));
         counts.getParent().layout();
+        export.setEnabled(true);
         draw();
     }
 
@@ -73,19 +127,55 @@ public class HistogramView extends FocusedTensorView {
         double[] edges = histogram.edges();
         long[] binCounts = histogram.counts();
         for (int i = 0; i < binCounts.length; i++) {
-            dataset.addValue(binCounts[i], "finite", String.format("%.3g", edges[i]));
+            String bin = String.format("%.3g", edges[i]);
+            dataset.addValue(binCounts[i], FINITE, bin);
+            if (previous != null) {
+                dataset.addValue(previous.counts()[i], PREVIOUS, bin);
+            }
         }
-        dataset.addValue(histogram.nan(), "NaN / Inf", "NaN");
-        dataset.addValue(histogram.negInf(), "NaN / Inf", "-Inf");
-        dataset.addValue(histogram.posInf(), "NaN / Inf", "+Inf");
-        JFreeChart chart = ChartFactory.createStackedBarChart(null, "value (symmetric-log bins)", "count", dataset,
-                PlotOrientation.VERTICAL, true, true, false);
+        addSpecial(dataset, "NaN", histogram.nan(), previous == null ? -1 : previous.nan());
+        addSpecial(dataset, "-Inf", histogram.negInf(), previous == null ? -1 : previous.negInf());
+        addSpecial(dataset, "+Inf", histogram.posInf(), previous == null ? -1 : previous.posInf());
+        String axis = histogram.binning() == Histogram.Binning.SYMLOG ? "value (symmetric-log bins)" : "value";
+        JFreeChart chart = ChartFactory.createBarChart(null, axis, "count", dataset, PlotOrientation.VERTICAL, true,
+                true, false);
         if (logCounts.getSelection()) {
-            LogarithmicAxis axis = new LogarithmicAxis("count (log)");
-            axis.setAllowNegativesFlag(true);
-            ((CategoryPlot) chart.getPlot()).setRangeAxis(axis);
+            LogarithmicAxis log = new LogarithmicAxis("count (log)");
+            log.setAllowNegativesFlag(true);
+            ((CategoryPlot) chart.getPlot()).setRangeAxis(log);
         }
         canvas.setChart(chart);
+    }
+
+    private static void addSpecial(DefaultCategoryDataset dataset, String category, long count, long previousCount) {
+        dataset.addValue(count, NON_FINITE, category);
+        if (previousCount >= 0) {
+            dataset.addValue(previousCount, PREVIOUS, category);
+        }
+    }
+
+    private void exportChart() {
+        if (canvas.chart() == null) {
+            return;
+        }
+        FileDialog dialog = new FileDialog(getSite().getShell(), SWT.SAVE);
+        dialog.setFilterExtensions(new String[] {"*.png", "*.svg"});
+        dialog.setFilterNames(new String[] {"PNG image", "SVG drawing"});
+        dialog.setFileName(shown.name().replaceAll("[/:]", "_") + "-histogram.png");
+        dialog.setOverwrite(true);
+        String chosen = dialog.open();
+        if (chosen != null) {
+            try {
+                ChartExport.save(canvas.chart(), Path.of(chosen));
+            } catch (IOException e) {
+                MessageDialog.openError(getSite().getShell(), "Export Chart", chosen + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** Saves the chart shown, for tests and scripts. */
+    public void exportTo(Path file) throws IOException {
+        ChartExport.save(canvas.chart(), file);
     }
 
     /** The NaN count shown, for tests; -1 before a tensor is shown. */
@@ -96,5 +186,10 @@ public class HistogramView extends FocusedTensorView {
     /** The +Inf and -Inf counts shown, for tests; -1 before a tensor is shown. */
     public long getShownInfCount() {
         return histogram == null ? -1 : histogram.posInf() + histogram.negInf();
+    }
+
+    /** The previous run's NaN count laid over the chart, -1 when there is no overlay; for tests. */
+    public long getPreviousNanCount() {
+        return previous == null ? -1 : previous.nan();
     }
 }

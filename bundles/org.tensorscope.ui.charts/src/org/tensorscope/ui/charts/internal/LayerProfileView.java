@@ -20,7 +20,7 @@ import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.views.EmptyStateView;
 
 /**
- * Per op along the execution order: the largest finite magnitude, the mean, and the NaN/Inf
+ * Per op along the execution order: the largest finite magnitude, the finite min, max and mean, and the NaN/Inf
  * count, so growing activations and where they turn non-finite stand out. Click a point to select
  * that op.
  */
@@ -67,6 +67,8 @@ public class LayerProfileView extends EmptyStateView {
         }
         XYSeries maxAbs = new XYSeries("max |x| (finite)");
         XYSeries mean = new XYSeries("mean");
+        XYSeries min = new XYSeries("min (finite)");
+        XYSeries max = new XYSeries("max (finite)");
         XYSeries nonFinite = new XYSeries("NaN + Inf count");
         List<TensorHealth> rows = shown.rows();
         boolean log = logScale.getSelection();
@@ -78,6 +80,12 @@ public class LayerProfileView extends EmptyStateView {
             if (Double.isFinite(row.mean()) && (!log || row.mean() > 0)) {
                 mean.add(i, row.mean());
             }
+            if (Double.isFinite(row.min()) && (!log || row.min() > 0)) {
+                min.add(i, row.min());
+            }
+            if (Double.isFinite(row.max()) && (!log || row.max() > 0)) {
+                max.add(i, row.max());
+            }
             if (row.nonFiniteCount() > 0) {
                 nonFinite.add(i, row.nonFiniteCount());
             }
@@ -85,6 +93,8 @@ public class LayerProfileView extends EmptyStateView {
         XYSeriesCollection data = new XYSeriesCollection();
         data.addSeries(maxAbs);
         data.addSeries(mean);
+        data.addSeries(min);
+        data.addSeries(max);
         data.addSeries(nonFinite);
         JFreeChart chart = ChartFactory.createXYLineChart(null, "op (execution order)", "value", data,
                 PlotOrientation.VERTICAL, true, true, false);

@@ -34,6 +34,10 @@ public class TensorscopePreferencePage extends FieldEditorPreferencePage impleme
                 getFieldEditorParent());
         bins.setValidRange(1, 1000);
         addField(bins);
+        IntegerFieldEditor memory = new IntegerFieldEditor(TensorscopePreferences.TENSOR_MEMORY_MB,
+                "&Memory for tensor values (MB):", getFieldEditorParent());
+        memory.setValidRange(16, 65536);
+        addField(memory);
         addField(new DirectoryFieldEditor(TensorscopePreferences.JAVACPP_CACHE,
                 "&Native library cache (takes effect at the next start; empty: ~/.cache/tensorscope):",
                 getFieldEditorParent()));

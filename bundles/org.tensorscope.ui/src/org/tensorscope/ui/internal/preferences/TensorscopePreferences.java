@@ -15,6 +15,7 @@ public final class TensorscopePreferences {
     public static final String HEALTH_MODE = "healthMode";
     public static final String HISTOGRAM_BINS = "histogramBins";
     public static final String JAVACPP_CACHE = "javacppCacheFolder";
+    public static final String TENSOR_MEMORY_MB = "tensorMemoryMegabytes";
 
     private static ScopedPreferenceStore store;
 
@@ -28,6 +29,7 @@ public final class TensorscopePreferences {
             store.setDefault(HEALTH_MODE, "full");
             store.setDefault(HISTOGRAM_BINS, 30);
             store.setDefault(JAVACPP_CACHE, "");
+            store.setDefault(TENSOR_MEMORY_MB, 512);
         }
         return store;
     }
@@ -42,6 +44,11 @@ public final class TensorscopePreferences {
 
     public static int histogramBins() {
         return Math.max(1, store().getInt(HISTOGRAM_BINS));
+    }
+
+    /** How many bytes of tensor values the views may hold: one fetched tensor, plus the previous run's kept for comparison. */
+    public static long tensorMemoryBytes() {
+        return Math.max(1, store().getInt(TENSOR_MEMORY_MB)) * 1024L * 1024L;
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.List;
 import org.tensorscope.core.model.OpNode;
 import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.ui.internal.preferences.TensorscopePreferences;
 import org.tensorscope.ui.internal.session.DebugSession;
 
 /**
@@ -36,6 +37,15 @@ public abstract class FocusedTensorView extends EmptyStateView {
             return;
         }
         TensorSpec output = node.outputs().get(0);
+        if (output.shape().isFullyDefined()
+                && output.shape().numElements() * output.dtype().byteSize() > TensorscopePreferences.tensorMemoryBytes()) {
+            shownTensor = null;
+            showNothing(String.format("%s holds %,d MB, more than the %,d MB the views may use"
+                    + " (Window > Preferences > Tensorscope)", output.name(),
+                    output.shape().numElements() * output.dtype().byteSize() / (1024 * 1024),
+                    TensorscopePreferences.tensorMemoryBytes() / (1024 * 1024)));
+            return;
+        }
         Object run = session.outcome().orElse(null);
         if (output.name().equals(shownTensor) && run == shownRun) {
             return;
