@@ -6,7 +6,6 @@ import java.nio.ByteOrder;
 import org.tensorscope.core.model.DType;
 import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.tensor.TensorData;
-import org.tensorscope.onnx.internal.load.OnnxDataTypes;
 
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
@@ -46,15 +45,28 @@ final class OrtTensors {
         return OnnxTensor.createTensor(env, copy, data.shape().dims(), javaType(data.dtype()));
     }
 
-    /** The element type of a result, by its ONNX type number. */
+    /** The element type of a result. */
     static DType dtype(OnnxTensor tensor) {
-        return OnnxDataTypes.dtype(tensor.getInfo().onnxType.value);
+        return switch (tensor.getInfo().type) {
+            case FLOAT -> DType.FLOAT32;
+            case DOUBLE -> DType.FLOAT64;
+            case FLOAT16 -> DType.FLOAT16;
+            case BFLOAT16 -> DType.BFLOAT16;
+            case INT8 -> DType.INT8;
+            case UINT8 -> DType.UINT8;
+            case INT16 -> DType.INT16;
+            case INT32 -> DType.INT32;
+            case INT64 -> DType.INT64;
+            case BOOL -> DType.BOOL;
+            case STRING -> DType.STRING;
+            default -> DType.OTHER;
+        };
     }
 
     /** A copy of a result's values, named "op:k". */
     static TensorData toData(String name, OnnxTensor tensor) {
         TensorInfo info = tensor.getInfo();
-        DType dtype = OnnxDataTypes.dtype(info.onnxType.value);
+        DType dtype = dtype(tensor);
         if (dtype.byteSize() < 0) {
             throw new IllegalArgumentException("Tensor " + name + " holds " + info.onnxType
                     + " values, which Tensorscope cannot show");
