@@ -38,24 +38,4 @@ public final class OnnxDataTypes {
             default -> DType.OTHER;
         };
     }
-
-    public static int onnxType(DType dtype) {
-        return switch (dtype) {
-            case FLOAT32 -> FLOAT;
-            case UINT8 -> 2;
-            case INT8 -> 3;
-            case UINT16 -> 4;
-            case INT16 -> 5;
-            case INT32 -> INT32;
-            case INT64 -> INT64;
-            case STRING -> 8;
-            case BOOL -> BOOL;
-            case FLOAT16 -> FLOAT16;
-            case FLOAT64 -> DOUBLE;
-            case UINT32 -> 12;
-            case UINT64 -> UINT64;
-            case BFLOAT16 -> BFLOAT16;
-            case OTHER -> 0;
-        };
-    }
 }

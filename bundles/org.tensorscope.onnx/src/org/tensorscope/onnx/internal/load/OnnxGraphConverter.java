@@ -20,7 +20,6 @@ import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.model.WeightInfo;
 import org.tensorscope.onnx.internal.TensorNames;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 
 /**
  * Turns a read ONNX model into Tensorscope's graph. Graph inputs become ops of type
@@ -96,7 +95,7 @@ public final class OnnxGraphConverter {
         for (OnnxValueInfo output : graph.outputs()) {
             TensorSpec spec = specs.get(output.name());
             if (spec == null) {
-                throw new InvalidProtocolBufferException("graph output '" + output.name() + "' is produced by no node");
+                throw new IOException("graph output '" + output.name() + "' is produced by no node");
             }
             signatureOutputs.add(new SignatureTensor(output.name(), spec));
         }
@@ -117,7 +116,7 @@ public final class OnnxGraphConverter {
             }
             TensorSpec spec = specs.get(input);
             if (spec == null) {
-                throw new InvalidProtocolBufferException("node '" + opName + "' (" + node.opType() + ") reads '" + input
+                throw new IOException("node '" + opName + "' (" + node.opType() + ") reads '" + input
                         + "', which no earlier node, input or initializer produces");
             }
             inputs.add(spec.name());

@@ -81,15 +81,17 @@ public class OnnxModelLoader implements ModelLoader {
         OnnxGraphConverter.Converted converted;
         try {
             converted = OnnxGraphConverter.convert(path, FORMAT, bytes, file);
-        } catch (IOException e) {
+        } catch (InvalidProtocolBufferException e) {
             throw new ModelLoadException(path, "not a valid ONNX model: " + problem(e), e);
+        } catch (IOException e) {
+            throw new ModelLoadException(path, "not a valid ONNX model: " + e.getMessage(), e);
         }
         progress.split(1);
         return new OnnxModel(bytes, file, converted.graph(), converted.names(), converted.storedTensors());
     }
 
     /** protobuf's own messages run to several sentences about its API; say what they mean instead. */
-    private static String problem(IOException e) {
+    private static String problem(InvalidProtocolBufferException e) {
         String message = e.getMessage() == null ? "" : e.getMessage();
         if (message.contains("ended unexpectedly") || message.contains("truncated")) {
             return "the file ends in the middle of a field (truncated?)";

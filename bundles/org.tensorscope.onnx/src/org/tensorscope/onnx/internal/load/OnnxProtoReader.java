@@ -45,7 +45,7 @@ public final class OnnxProtoReader {
             }
         }
         if (graph == null) {
-            throw new InvalidProtocolBufferException("it holds no graph");
+            throw new IOException("it holds no graph");
         }
         return new OnnxModelFile(irVersion, producer, opsets, graph);
     }
@@ -75,9 +75,9 @@ public final class OnnxProtoReader {
         return in;
     }
 
-    private static boolean expect(int tag, int wireType, String field) throws InvalidProtocolBufferException {
+    private static boolean expect(int tag, int wireType, String field) throws IOException {
         if (WireFormat.getTagWireType(tag) != wireType) {
-            throw new InvalidProtocolBufferException("field " + field + " has the wrong wire type");
+            throw new IOException("field " + field + " has the wrong wire type");
         }
         return true;
     }
@@ -146,7 +146,7 @@ public final class OnnxProtoReader {
             }
         }
         if (opType.isEmpty()) {
-            throw new InvalidProtocolBufferException("node '" + name + "' has no op type");
+            throw new IOException("node '" + name + "' has no op type");
         }
         return new OnnxNode(name, opType, domain, inputs, outputs, attributes);
     }
@@ -229,7 +229,7 @@ public final class OnnxProtoReader {
     private static float[] packedFloats(CodedInputStream in) throws IOException {
         int length = in.readRawVarint32();
         if (length % 4 != 0) {
-            throw new InvalidProtocolBufferException("a packed float list has a length that is not a multiple of 4");
+            throw new IOException("a packed float list has a length that is not a multiple of 4");
         }
         float[] values = new float[length / 4];
         for (int i = 0; i < values.length; i++) {

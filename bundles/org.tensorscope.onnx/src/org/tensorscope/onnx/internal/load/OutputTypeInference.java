@@ -46,7 +46,8 @@ final class OutputTypeInference {
             }
             case "Cast", "EyeLike", "RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike" -> {
                 return node.attributes().stream().filter(a -> a.name().equals("to") || a.name().equals("dtype"))
-                        .findFirst().map(a -> OnnxDataTypes.dtype(Integer.parseInt(a.summary())))
+                        .findFirst().filter(a -> a.summary().matches("\\d{1,3}"))
+                        .map(a -> OnnxDataTypes.dtype(Integer.parseInt(a.summary())))
                         .orElse(op.startsWith("Random") ? DType.FLOAT32 : DType.OTHER);
             }
             case "DequantizeLinear" -> {

@@ -9,7 +9,6 @@ import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.tensor.TensorData;
 
 import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
 
 /**
@@ -47,7 +46,7 @@ public final class TensorProtoDecoder {
                 case 9 -> {
                     byte[] raw = in.readByteArray();
                     if (raw.length != out.capacity()) {
-                        throw new InvalidProtocolBufferException(tensor.name() + " holds " + raw.length
+                        throw new IOException(tensor.name() + " holds " + raw.length
                                 + " bytes of data, its shape " + shape + " needs " + out.capacity());
                     }
                     out.put(raw);
@@ -60,7 +59,7 @@ public final class TensorProtoDecoder {
             }
         }
         if (out.position() != out.capacity()) {
-            throw new InvalidProtocolBufferException(tensor.name() + " holds fewer values than its shape " + shape + " needs");
+            throw new IOException(tensor.name() + " holds fewer values than its shape " + shape + " needs");
         }
         out.flip();
         return new TensorData(name, dtype, shape, out);
@@ -85,7 +84,7 @@ public final class TensorProtoDecoder {
 
     private static void readOne(ByteBuffer out, StoredTensor tensor, ValueReader reader) throws IOException {
         if (!out.hasRemaining()) {
-            throw new InvalidProtocolBufferException(tensor.name() + " holds more values than its shape needs");
+            throw new IOException(tensor.name() + " holds more values than its shape needs");
         }
         reader.readOne();
     }
