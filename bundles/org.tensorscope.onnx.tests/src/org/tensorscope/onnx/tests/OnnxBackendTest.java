@@ -13,6 +13,7 @@ import org.osgi.util.tracker.ServiceTracker;
 import org.tensorscope.core.Tensorscope;
 import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.service.BackendInfo;
+import org.tensorscope.core.service.Contributions;
 import org.tensorscope.core.service.Device;
 import org.tensorscope.core.service.InferenceBackend;
 import org.tensorscope.core.service.InferenceSession;
@@ -87,6 +88,9 @@ class OnnxBackendTest {
                             + Tensorscope.PROP_DISPLAY_NAME + "=ONNX Runtime))"), null));
             assertTrue(loaders.waitForService(20_000) instanceof OnnxModelLoader);
             assertEquals("onnxruntime", backends.waitForService(20_000).id());
+        }
+        try (Contributions contributions = new Contributions(context)) {
+            assertTrue(contributions.filePatterns().contains("*.onnx"), contributions.filePatterns().toString());
         }
     }
 

@@ -37,7 +37,7 @@ public final class OnnxProtoReader {
         int tag;
         while ((tag = in.readTag()) != 0) {
             switch (WireFormat.getTagFieldNumber(tag)) {
-                case 1 -> irVersion = expect(tag, WireFormat.WIRETYPE_VARINT, "ir_version") ? in.readInt64() : 0;
+                case 1 -> irVersion = varint(in, tag, "ir_version");
                 case 2 -> producer = readString(in, tag, "producer_name");
                 case 7 -> graph = readGraph(message(in, tag, "graph"));
                 case 8 -> readOpset(message(in, tag, "opset_import"), opsets);
@@ -75,11 +75,20 @@ public final class OnnxProtoReader {
         return in;
     }
 
-    private static boolean expect(int tag, int wireType, String field) throws IOException {
+    private static long varint(CodedInputStream in, int tag, String field) throws IOException {
+        expect(tag, WireFormat.WIRETYPE_VARINT, field);
+        return in.readInt64();
+    }
+
+    private static float fixed32Float(CodedInputStream in, int tag, String field) throws IOException {
+        expect(tag, WireFormat.WIRETYPE_FIXED32, field);
+        return in.readFloat();
+    }
+
+    private static void expect(int tag, int wireType, String field) throws IOException {
         if (WireFormat.getTagWireType(tag) != wireType) {
             throw new IOException("field " + field + " has the wrong wire type");
         }
-        return true;
     }
 
     private static String readString(CodedInputStream in, int tag, String field) throws IOException {
@@ -95,7 +104,7 @@ public final class OnnxProtoReader {
         while ((tag = in.readTag()) != 0) {
             switch (WireFormat.getTagFieldNumber(tag)) {
                 case 1 -> domain = readString(in, tag, "opset_import.domain");
-                case 2 -> version = expect(tag, WireFormat.WIRETYPE_VARINT, "opset_import.version") ? in.readInt64() : 0;
+                case 2 -> version = varint(in, tag, "opset_import.version");
                 default -> in.skipField(tag);
             }
         }
@@ -164,8 +173,8 @@ public final class OnnxProtoReader {
             int wire = WireFormat.getTagWireType(tag);
             switch (field) {
                 case 1 -> name = readString(in, tag, "attribute.name");
-                case 2 -> values.add(shortFloat(expect(tag, WireFormat.WIRETYPE_FIXED32, "attribute.f") ? in.readFloat() : 0));
-                case 3 -> values.add(Long.toString(expect(tag, WireFormat.WIRETYPE_VARINT, "attribute.i") ? in.readInt64() : 0));
+                case 2 -> values.add(shortFloat(fixed32Float(in, tag, "attribute.f")));
+                case 3 -> values.add(Long.toString(varint(in, tag, "attribute.i")));
                 case 4 -> values.add(quoted(readString(in, tag, "attribute.s")));
                 case 5 -> {
                     tensor = readTensor(message(in, tag, "attribute.t"));
@@ -180,7 +189,7 @@ public final class OnnxProtoReader {
                             values.add(shortFloat(f));
                         }
                     } else {
-                        values.add(shortFloat(expect(tag, WireFormat.WIRETYPE_FIXED32, "attribute.floats") ? in.readFloat() : 0));
+                        values.add(shortFloat(fixed32Float(in, tag, "attribute.floats")));
                     }
                 }
                 case 8 -> {
@@ -190,7 +199,7 @@ public final class OnnxProtoReader {
                             values.add(Long.toString(v));
                         }
                     } else {
-                        values.add(Long.toString(expect(tag, WireFormat.WIRETYPE_VARINT, "attribute.ints") ? in.readInt64() : 0));
+                        values.add(Long.toString(varint(in, tag, "attribute.ints")));
                     }
                 }
                 case 9 -> {
@@ -262,12 +271,12 @@ public final class OnnxProtoReader {
                     if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
                         dims.addAll(packedVarints(in));
                     } else {
-                        dims.add(expect(tag, WireFormat.WIRETYPE_VARINT, "tensor.dims") ? in.readInt64() : 0);
+                        dims.add(varint(in, tag, "tensor.dims"));
                     }
                 }
-                case 2 -> dataType = expect(tag, WireFormat.WIRETYPE_VARINT, "tensor.data_type") ? in.readInt32() : 0;
+                case 2 -> dataType = (int) varint(in, tag, "tensor.data_type");
                 case 8 -> name = readString(in, tag, "tensor.name");
-                case 14 -> external = (expect(tag, WireFormat.WIRETYPE_VARINT, "tensor.data_location") ? in.readInt32() : 0) == 1;
+                case 14 -> external = ((int) varint(in, tag, "tensor.data_location")) == 1;
                 default -> in.skipField(tag);
             }
         }
@@ -301,8 +310,7 @@ public final class OnnxProtoReader {
                 int inner;
                 while ((inner = tensorType.readTag()) != 0) {
                     switch (WireFormat.getTagFieldNumber(inner)) {
-                        case 1 -> elemType[0] = expect(inner, WireFormat.WIRETYPE_VARINT, "tensor_type.elem_type")
-                                ? tensorType.readInt32() : 0;
+                        case 1 -> elemType[0] = (int) varint(tensorType, inner, "tensor_type.elem_type");
                         case 2 -> shape[0] = readShape(message(tensorType, inner, "tensor_type.shape"));
                         default -> tensorType.skipField(inner);
                     }
@@ -324,9 +332,8 @@ public final class OnnxProtoReader {
                 long value = Shape.UNKNOWN;
                 int inner;
                 while ((inner = dim.readTag()) != 0) {
-                    if (WireFormat.getTagFieldNumber(inner) == 1
-                            && expect(inner, WireFormat.WIRETYPE_VARINT, "dim.dim_value")) {
-                        value = dim.readInt64();
+                    if (WireFormat.getTagFieldNumber(inner) == 1) {
+                        value = varint(dim, inner, "dim.dim_value");
                     } else {
                         dim.skipField(inner);
                     }
