@@ -18,9 +18,10 @@ import org.tensorscope.core.trace.Trace;
  */
 public final class NanOriginFinder {
 
-    private static final Set<String> INPUT_TYPES = Set.of("Placeholder", "PlaceholderWithDefault");
+    /** TensorFlow's op types, plus the ops the ONNX loader makes of graph inputs and initializers. */
+    private static final Set<String> INPUT_TYPES = Set.of("Placeholder", "PlaceholderWithDefault", "Input");
     private static final Set<String> WEIGHT_TYPES = Set.of("Const", "VariableV2", "Variable", "VarHandleOp",
-            "ReadVariableOp", "HostConst");
+            "ReadVariableOp", "HostConst", "Initializer", "Constant");
 
     public Optional<NanOrigin> find(Trace trace) {
         ModelGraph graph = trace.graph();

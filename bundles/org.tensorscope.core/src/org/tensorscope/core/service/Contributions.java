@@ -17,6 +17,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.util.tracker.ServiceTracker;
+import org.tensorscope.core.Tensorscope;
 
 /**
  * The installed loaders, backends, inspectors and cause rules, tracked while open so that a bundle installed
@@ -56,6 +57,26 @@ public final class Contributions implements AutoCloseable {
     /** Every model loader installed, sorted by format. */
     public List<ModelLoader> loaders() {
         return all(loaders, new ModelLoader[0], Comparator.comparing(ModelLoader::format));
+    }
+
+    /**
+     * The file name patterns ("*.pb", "saved_model.pb") of the loaders registered now, from their
+     * component properties; unlike the other calls this never waits, so a UI thread may make it.
+     */
+    public List<String> filePatterns() {
+        ServiceReference<ModelLoader>[] references = loaders.getServiceReferences();
+        if (references == null) {
+            return List.of();
+        }
+        return Arrays.stream(references).map(r -> r.getProperty(Tensorscope.PROP_FILE_PATTERNS))
+                .flatMap(Contributions::strings).distinct().sorted().toList();
+    }
+
+    private static java.util.stream.Stream<String> strings(Object property) {
+        if (property instanceof String[] values) {
+            return Arrays.stream(values);
+        }
+        return property instanceof String value ? java.util.stream.Stream.of(value) : java.util.stream.Stream.empty();
     }
 
     /** Every NaN cause rule installed, sorted by id. */

@@ -1,6 +1,7 @@
 package org.tensorscope.ui.internal.handlers;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import org.eclipse.core.commands.AbstractHandler;
 import org.eclipse.core.commands.ExecutionEvent;
@@ -11,6 +12,11 @@ import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.ui.handlers.HandlerUtil;
 import org.tensorscope.ui.internal.session.DebugSession;
+<<<<<<< HEAD
+=======
+import org.tensorscope.ui.internal.session.RunConfiguration;
+import org.tensorscope.ui.internal.session.UiContributions;
+>>>>>>> onnx
 
 /**
  * File > Open Model…: a model file, or (parameter "folder") a SavedModel folder.
@@ -29,8 +35,15 @@ public class OpenModelHandler extends AbstractHandler {
         } else {
             FileDialog dialog = new FileDialog(shell, SWT.OPEN);
             dialog.setText("Open Model");
-            dialog.setFilterExtensions(new String[] { "*.json;*.pb;*.pbtxt", "*.*" });
-            dialog.setFilterNames(new String[] { "Models (model.json, *.pb, *.pbtxt, saved_model.pb)", "All files" });
+            // the installed loaders say which files they read, so an extension's format is offered too
+            List<String> patterns = UiContributions.get().filePatterns();
+            if (patterns.isEmpty()) {
+                dialog.setFilterExtensions(new String[] { "*.*" });
+                dialog.setFilterNames(new String[] { "All files" });
+            } else {
+                dialog.setFilterExtensions(new String[] { String.join(";", patterns), "*.*" });
+                dialog.setFilterNames(new String[] { "Models (" + String.join(", ", patterns) + ")", "All files" });
+            }
             chosen = dialog.open();
         }
         if (chosen != null) {

@@ -1,0 +1,67 @@
+package org.tensorscope.onnx.internal;
+
+import java.util.Map;
+import java.util.Optional;
+
+import org.tensorscope.core.model.ModelGraph;
+import org.tensorscope.core.service.LoadedModel;
+import org.tensorscope.onnx.internal.load.OnnxModelFile;
+import org.tensorscope.onnx.internal.load.StoredTensor;
+
+/**
+ * A model read by the ONNX loader: the file's bytes (ONNX Runtime is given them, rewritten, to
+ * open a session), what was read from them, and the framework-free graph.
+ */
+public final class OnnxModel implements LoadedModel {
+
+    private final byte[] bytes;
+    private final OnnxModelFile file;
+    private final ModelGraph graph;
+    private final TensorNames names;
+    private final Map<String, StoredTensor> storedTensors;
+
+    /**
+     * @param storedTensors the tensors whose values are in the file (initializers, Constant values), by ONNX name
+     */
+    public OnnxModel(byte[] bytes, OnnxModelFile file, ModelGraph graph, TensorNames names,
+            Map<String, StoredTensor> storedTensors) {
+        this.bytes = bytes;
+        this.file = file;
+        this.graph = graph;
+        this.names = names;
+        this.storedTensors = Map.copyOf(storedTensors);
+    }
+
+    /** The tensor of this ONNX name whose values the file holds, if it is one. */
+    public Optional<StoredTensor> storedTensor(String onnxName) {
+        return Optional.ofNullable(storedTensors.get(onnxName));
+    }
+
+    /** The model file as read; not to be modified. */
+    public byte[] bytes() {
+        return bytes;
+    }
+
+    public OnnxModelFile file() {
+        return file;
+    }
+
+    @Override
+    public ModelGraph graph() {
+        return graph;
+    }
+
+    public TensorNames names() {
+        return names;
+    }
+
+    @Override
+    public String backendId() {
+        return OnnxBackend.ID;
+    }
+
+    @Override
+    public void close() {
+        // only heap memory: nothing to free
+    }
+}
