@@ -119,6 +119,11 @@ class NanTraceWorkflowTest {
         dialog.open();
         try {
             assertEquals("ramp*1e38", dialog.sourceField("input_1").getText());
+            assertTrue(UiWait.until(display, () -> dialog.previewText("input_1").contains("range [0, 9."), 10_000),
+                    "the frame's range is previewed: " + dialog.previewText("input_1"));
+            dialog.sourceField("input_1").setText("const:255");
+            assertTrue(UiWait.until(display, () -> dialog.previewText("input_1").contains("range [255, 255]"), 10_000),
+                    dialog.previewText("input_1"));
             dialog.sourceField("input_1").setText("uniform:0");
             assertEquals("Input source 'uniform:0' should be uniform:LO:HI[:SEED]", dialog.getErrorMessage());
         } finally {

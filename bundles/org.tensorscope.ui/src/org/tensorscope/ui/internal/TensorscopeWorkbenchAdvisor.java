@@ -38,6 +38,7 @@ public class TensorscopeWorkbenchAdvisor extends WorkbenchAdvisor {
      */
     @Override
     public void postStartup() {
+        ViewScreenshots.scheduleIfAsked(getWorkbenchConfigurer().getWorkbench());
         Optional<String> model = Arrays.stream(Platform.getApplicationArgs())
                 .filter(arg -> !arg.startsWith("-")).findFirst();
         if (model.isPresent()) {

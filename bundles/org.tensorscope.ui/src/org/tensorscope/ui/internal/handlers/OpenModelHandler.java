@@ -12,11 +12,7 @@ import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.ui.handlers.HandlerUtil;
 import org.tensorscope.ui.internal.session.DebugSession;
-<<<<<<< HEAD
-=======
-import org.tensorscope.ui.internal.session.RunConfiguration;
 import org.tensorscope.ui.internal.session.UiContributions;
->>>>>>> onnx
 
 /**
  * File > Open Model…: a model file, or (parameter "folder") a SavedModel folder.

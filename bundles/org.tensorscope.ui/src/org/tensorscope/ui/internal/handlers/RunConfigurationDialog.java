@@ -35,6 +35,7 @@ public class RunConfigurationDialog extends TitleAreaDialog {
     private Combo signature;
     private Composite inputsArea;
     private final Map<String, Text> sources = new LinkedHashMap<>();
+    private final Map<String, InputPreview> previews = new LinkedHashMap<>();
     private Combo device;
     private Combo mode;
     private RunConfiguration result;
@@ -82,6 +83,7 @@ public class RunConfigurationDialog extends TitleAreaDialog {
             c.dispose();
         }
         sources.clear();
+        previews.clear();
         Signature s = graph.signature(signature.getText()).orElse(null);
         if (s != null) {
             for (SignatureTensor input : s.inputs()) {
@@ -90,8 +92,17 @@ public class RunConfigurationDialog extends TitleAreaDialog {
                 Text source = new Text(inputsArea, SWT.BORDER);
                 source.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
                 source.setText(initialSource(input.key()));
-                source.addModifyListener(e -> validate());
+                new Label(inputsArea, SWT.NONE);
+                Label preview = new Label(inputsArea, SWT.NONE);
+                preview.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+                InputPreview inputPreview = new InputPreview(preview, input.tensor());
+                source.addModifyListener(e -> {
+                    validate();
+                    inputPreview.update(source.getText());
+                });
+                inputPreview.update(source.getText());
                 sources.put(input.key(), source);
+                previews.put(input.key(), inputPreview);
             }
         }
         inputsArea.getParent().layout(true, true);
@@ -139,6 +150,11 @@ public class RunConfigurationDialog extends TitleAreaDialog {
     /** The source field of an input, for tests. */
     public Text sourceField(String inputKey) {
         return sources.get(inputKey);
+    }
+
+    /** The preview of the tensor an input's source makes, for tests. */
+    public String previewText(String inputKey) {
+        return previews.get(inputKey).text();
     }
 
     /** The configuration chosen, null when cancelled. */

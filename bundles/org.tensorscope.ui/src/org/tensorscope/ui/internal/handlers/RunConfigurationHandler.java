@@ -20,7 +20,8 @@ public class RunConfigurationHandler extends AbstractHandler {
         }
         RunConfigurationDialog dialog = new RunConfigurationDialog(HandlerUtil.getActiveShellChecked(event),
                 session.graph().get(), session.configuration());
-        if (dialog.open() == Window.OK) {
+        if (dialog.open() == Window.OK
+                && SideEffectConsent.allowed(HandlerUtil.getActiveShellChecked(event), session.graph().get())) {
             session.configure(dialog.result());
             session.run();
         }

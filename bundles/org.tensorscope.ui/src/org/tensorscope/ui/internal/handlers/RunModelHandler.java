@@ -2,6 +2,8 @@ package org.tensorscope.ui.internal.handlers;
 
 import org.eclipse.core.commands.AbstractHandler;
 import org.eclipse.core.commands.ExecutionEvent;
+import org.eclipse.core.commands.ExecutionException;
+import org.eclipse.ui.handlers.HandlerUtil;
 import org.tensorscope.ui.internal.session.DebugSession;
 
 /**
@@ -10,8 +12,12 @@ import org.tensorscope.ui.internal.session.DebugSession;
 public class RunModelHandler extends AbstractHandler {
 
     @Override
-    public Object execute(ExecutionEvent event) {
-        DebugSession.get().run();
+    public Object execute(ExecutionEvent event) throws ExecutionException {
+        DebugSession session = DebugSession.get();
+        if (session.graph().isPresent()
+                && SideEffectConsent.allowed(HandlerUtil.getActiveShellChecked(event), session.graph().get())) {
+            session.run();
+        }
         return null;
     }
 }

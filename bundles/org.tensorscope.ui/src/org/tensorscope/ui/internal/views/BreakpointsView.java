@@ -12,6 +12,7 @@ import org.eclipse.jface.viewers.TableViewerColumn;
 import org.eclipse.jface.window.Window;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Control;
 import org.eclipse.ui.part.ViewPart;
 import org.tensorscope.core.trace.Breakpoint;
 import org.tensorscope.ui.internal.session.Breakpoints;
@@ -116,6 +117,11 @@ public class BreakpointsView extends ViewPart {
     /** The breakpoints listed, in order (for tests). */
     public List<Breakpoint> getShownBreakpoints() {
         return List.of(viewer.getTable().getItems()).stream().map(item -> (Breakpoint) item.getData()).toList();
+    }
+
+    /** The view's top control. */
+    public Control getControl() {
+        return viewer.getControl();
     }
 
     @Override

@@ -14,6 +14,7 @@ import org.eclipse.swt.layout.FillLayout;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.ui.part.ViewPart;
 import org.osgi.service.event.EventHandler;
@@ -107,6 +108,11 @@ public abstract class EmptyStateView extends ViewPart {
     /** Whether the view's widgets are gone (a job's result may arrive after the view closed). */
     protected boolean isDisposed() {
         return stack == null || stack.isDisposed();
+    }
+
+    /** The view's top control. */
+    public Control getControl() {
+        return stack;
     }
 
     /** Whether the view shows its empty state. */

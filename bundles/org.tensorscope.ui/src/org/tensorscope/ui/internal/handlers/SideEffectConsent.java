@@ -1,0 +1,43 @@
+package org.tensorscope.ui.internal.handlers;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.eclipse.jface.dialogs.MessageDialog;
+import org.eclipse.swt.widgets.Shell;
+import org.tensorscope.core.model.ModelGraph;
+import org.tensorscope.core.model.OpNode;
+import org.tensorscope.core.model.SideEffectOps;
+
+/**
+ * Before the first run of a model holding ops that read or write files or call Python, lists
+ * them and asks; the answer holds for that model until the workbench closes.
+ */
+final class SideEffectConsent {
+
+    private static final int LISTED = 12;
+    private static final Set<Path> ALLOWED = new HashSet<>();
+
+    private SideEffectConsent() {
+    }
+
+    static boolean allowed(Shell shell, ModelGraph graph) {
+        List<OpNode> risky = SideEffectOps.in(graph);
+        if (risky.isEmpty() || ALLOWED.contains(graph.source())) {
+            return true;
+        }
+        String listed = risky.stream().limit(LISTED).map(op -> "  " + op.name() + " (" + op.type() + ")")
+                .collect(Collectors.joining("\n"));
+        boolean run = MessageDialog.openConfirm(shell, "Run " + graph.source().getFileName(),
+                graph.source().getFileName() + " holds " + risky.size()
+                        + " ops that read or write files or call Python when the model runs:\n\n" + listed
+                        + (risky.size() > LISTED ? "\n  …" : "") + "\n\nRun it anyway?");
+        if (run) {
+            ALLOWED.add(graph.source());
+        }
+        return run;
+    }
+}
