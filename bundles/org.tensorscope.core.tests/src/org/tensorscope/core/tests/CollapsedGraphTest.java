@@ -85,4 +85,16 @@ class CollapsedGraphTest {
         assertEquals(1001, drawn.nodes().stream().mapToInt(Node::opCount).sum(), "every op is in some box");
         assertEquals(drawn.nodes().size() - 1, drawn.edges().size(), "a chain stays a chain");
     }
+
+    @Test
+    void opsNamedFromTheRootAsOnnxExportersDoCanBeRevealedAndFolded() {
+        ModelGraph onnx = new ModelGraph(Path.of("m.onnx"), "test", List.of(op("input", "Input"),
+                op("/features/conv/Conv", "Conv", "input:0"), op("/features/relu/Relu", "Relu", "/features/conv/Conv:0")),
+                List.of(), List.of());
+        CollapsedGraph folded = CollapsedGraph.of(onnx, Set.of());
+        assertEquals(List.of("input", "scope:"), folded.nodes().stream().map(Node::id).toList());
+        CollapsedGraph revealed = CollapsedGraph.of(onnx, folded.revealing("/features/relu/Relu"));
+        assertEquals("/features/relu/Relu", revealed.nodeOf("/features/relu/Relu").orElseThrow());
+        assertEquals(Set.of("", "/features"), folded.toggled("/features"));
+    }
 }

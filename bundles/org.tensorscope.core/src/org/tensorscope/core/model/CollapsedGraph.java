@@ -4,7 +4,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -50,7 +49,7 @@ public final class CollapsedGraph {
     /** Folds every scope not in {@code expandedScopes} (scope paths such as "block1/conv"). */
     public static CollapsedGraph of(ModelGraph graph, Set<String> expandedScopes) {
         ScopeTree tree = ScopeTree.of(graph, op -> true);
-        Map<String, String> nodeOfOp = new HashMap<>();
+        Map<String, String> nodeOfOp = new LinkedHashMap<>();
         Map<String, Node> nodes = new LinkedHashMap<>();
         for (ScopeTree top : tree.children()) {
             fold(top, expandedScopes, nodes, nodeOfOp);
@@ -179,10 +178,7 @@ public final class CollapsedGraph {
         if (next.contains(scope)) {
             next.removeIf(s -> s.equals(scope) || s.startsWith(scope + "/"));
         } else {
-            int slash = -1;
-            while ((slash = scope.indexOf('/', slash + 1)) > 0) {
-                next.add(scope.substring(0, slash));
-            }
+            next.addAll(enclosingScopes(scope));
             next.add(scope);
         }
         return next;
@@ -191,11 +187,18 @@ public final class CollapsedGraph {
     /** Expanded scopes with every scope around the op expanded, so that the op has its own box. */
     public Set<String> revealing(String opName) {
         Set<String> next = new HashSet<>(expanded);
-        int slash = -1;
-        while ((slash = opName.indexOf('/', slash + 1)) > 0) {
-            next.add(opName.substring(0, slash));
-        }
+        next.addAll(enclosingScopes(opName));
         next.add(opName);
         return next;
+    }
+
+    /** "a/b/c" is inside "a" and "a/b"; "/a/b" (as ONNX exporters name ops) is inside "" and "/a". */
+    private static List<String> enclosingScopes(String path) {
+        List<String> scopes = new ArrayList<>();
+        int slash = -1;
+        while ((slash = path.indexOf('/', slash + 1)) >= 0) {
+            scopes.add(path.substring(0, slash));
+        }
+        return scopes;
     }
 }

@@ -2,6 +2,8 @@ package org.tensorscope.ui.charts.internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 
 import org.eclipse.jface.action.Action;
 import org.eclipse.jface.dialogs.MessageDialog;
@@ -99,7 +101,9 @@ public class HistogramView extends FocusedTensorView {
     @Override
     protected void showValues(TensorData data) {
         shown = data;
-        history.record(DebugSession.get().outcome().orElse(null), data, TensorscopePreferences.tensorMemoryBytes());
+        DebugSession session = DebugSession.get();
+        history.record(session.graph().map(g -> g.source()).orElse(null), session.outcome().orElse(null), data,
+                TensorscopePreferences.tensorMemoryBytes());
         rebin();
     }
 
@@ -126,8 +130,11 @@ public class HistogramView extends FocusedTensorView {
         DefaultCategoryDataset dataset = new DefaultCategoryDataset();
         double[] edges = histogram.edges();
         long[] binCounts = histogram.counts();
+        Set<String> labels = new HashSet<>();
         for (int i = 0; i < binCounts.length; i++) {
-            String bin = String.format("%.3g", edges[i]);
+            String label = String.format("%.3g", edges[i]);
+            // narrow ranges round several edges to one label; a category per bin keeps them apart
+            String bin = labels.add(label) ? label : label + " (" + i + ")";
             dataset.addValue(binCounts[i], FINITE, bin);
             if (previous != null) {
                 dataset.addValue(previous.counts()[i], PREVIOUS, bin);

@@ -2,6 +2,7 @@ package org.tensorscope.ui.charts.internal;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 import org.tensorscope.core.tensor.TensorData;
@@ -12,12 +13,22 @@ import org.tensorscope.core.tensor.TensorData;
  */
 final class RunHistory {
 
+    private Object model;
     private Object currentRun;
     private Map<String, TensorData> current = new LinkedHashMap<>();
     private Map<String, TensorData> previous = new LinkedHashMap<>();
 
-    /** Records a tensor of a run; a new run turns the current one into the previous. */
-    void record(Object run, TensorData tensor, long budgetBytes) {
+    /**
+     * Records a tensor of a run of a model; a new run turns the current one into the previous,
+     * another model forgets both.
+     */
+    void record(Object runModel, Object run, TensorData tensor, long budgetBytes) {
+        if (!Objects.equals(runModel, model)) {
+            model = runModel;
+            currentRun = null;
+            current = new LinkedHashMap<>();
+            previous = new LinkedHashMap<>();
+        }
         if (run != currentRun) {
             if (currentRun != null) {
                 previous = current;

@@ -89,6 +89,9 @@ public final class GraphCanvas {
 
     /** Outlines the box of the op under the stepping cursor or selected elsewhere. */
     public void setCurrent(String nodeId) {
+        if (canvas.isDisposed()) {
+            return;
+        }
         this.current = nodeId;
         this.selected = nodeId;
         canvas.redraw();

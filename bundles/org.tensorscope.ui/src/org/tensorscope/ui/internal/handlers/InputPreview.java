@@ -2,6 +2,7 @@ package org.tensorscope.ui.internal.handlers;
 
 import org.eclipse.core.runtime.Status;
 import org.eclipse.core.runtime.jobs.Job;
+import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Label;
 import org.tensorscope.core.analysis.TensorStats;
 import org.tensorscope.core.input.InputSources;
@@ -18,32 +19,44 @@ final class InputPreview {
 
     private final Label label;
     private final TensorSpec input;
+    private final Display display;
     private Job job;
 
     InputPreview(Label label, TensorSpec input) {
         this.label = label;
         this.input = input;
+        this.display = label.getDisplay();
+        label.addDisposeListener(e -> cancel());
     }
 
-    void update(String sourceText) {
+    void cancel() {
         if (job != null) {
             job.cancel();
         }
+    }
+
+    /** 255 for whole numbers, four significant digits otherwise (9.961e+37). */
+    static String compact(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format("%.4g", v);
+    }
+
+    void update(String sourceText) {
+        cancel();
         label.setText("…");
         job = Job.create("Previewing input " + input.name(), monitor -> {
             String text;
             try {
                 TensorData data = InputSources.parse(sourceText).create(input);
                 TensorStats s = TensorStats.of(data);
-                text = String.format("→ %s %s   range [%.4g, %.4g]   mean %.4g%s", data.dtype().displayName(),
-                        data.shape(), s.min(), s.max(), s.mean(), s.nonFiniteCount() == 0 ? ""
+                text = String.format("→ %s %s   range [%s, %s]   mean %s%s", data.dtype().displayName(),
+                        data.shape(), compact(s.min()), compact(s.max()), compact(s.mean()), s.nonFiniteCount() == 0 ? ""
                                 : String.format("   NaN %d, Inf %d", s.nan(), s.posInf() + s.negInf()));
             } catch (Exception e) {
                 text = "→ " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
             }
             if (!monitor.isCanceled()) {
                 String shown = text;
-                label.getDisplay().asyncExec(() -> {
+                display.asyncExec(() -> {
                     if (!label.isDisposed()) {
                         label.setText(shown);
                         label.getParent().layout(true);

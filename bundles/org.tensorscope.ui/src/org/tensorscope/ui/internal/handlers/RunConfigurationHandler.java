@@ -20,10 +20,11 @@ public class RunConfigurationHandler extends AbstractHandler {
         }
         RunConfigurationDialog dialog = new RunConfigurationDialog(HandlerUtil.getActiveShellChecked(event),
                 session.graph().get(), session.configuration());
-        if (dialog.open() == Window.OK
-                && SideEffectConsent.allowed(HandlerUtil.getActiveShellChecked(event), session.graph().get())) {
+        if (dialog.open() == Window.OK) {
             session.configure(dialog.result());
-            session.run();
+            if (SideEffectConsent.allowed(HandlerUtil.getActiveShellChecked(event), session.graph().get())) {
+                session.run();
+            }
         }
         return null;
     }

@@ -73,12 +73,30 @@ public final class Breakpoints {
         }
     }
 
-    /** Shows the breakpoints remembered with a model. */
+    /**
+     * Shows the breakpoints remembered with a model, plus those added while no model was open
+     * (they are then remembered with this one).
+     */
     void load(Path modelFile) {
+        List<Breakpoint> unsaved = model == null ? List.copyOf(all) : List.of();
         model = modelFile;
         all.clear();
         all.addAll(ModelMemory.breakpoints(modelFile));
-        listeners.forEach(Runnable::run);
+        unsaved.stream().filter(b -> !all.contains(b)).forEach(all::add);
+        if (unsaved.isEmpty()) {
+            listeners.forEach(Runnable::run);
+        } else {
+            changed();
+        }
+    }
+
+    /** The model closed: its breakpoints stay remembered with it, none is shown. */
+    void release() {
+        if (model != null) {
+            model = null;
+            all.clear();
+            listeners.forEach(Runnable::run);
+        }
     }
 
     public void addListener(Runnable listener) {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -107,6 +108,11 @@ public final class DebugSession {
 
     /** Sets how the open model runs, and remembers it for the next time this model opens. */
     public void configure(RunConfiguration configuration) {
+        if (!Objects.equals(configuration.signature(), this.configuration.signature())
+                || !configuration.inputSources().equals(this.configuration.inputSources())) {
+            // edits were made on other inputs: they would silently replace the new ones
+            overrides.clear();
+        }
         this.configuration = configuration;
         if (model != null) {
             ModelMemory.remember(model.graph().source(), configuration);
@@ -131,7 +137,9 @@ public final class DebugSession {
 
     /** Runs again with the same configuration and edits, staying on the op the cursor is on. */
     public Job rerun() {
-        return run(focusOp().orElse(null));
+        String at = selectedOp != null ? selectedOp
+                : cursor().flatMap(TraceCursor::current).map(TensorHealth::tensor).orElse(null);
+        return run(at);
     }
 
     /**
@@ -193,6 +201,7 @@ public final class DebugSession {
         selectedOp = null;
         inputs = null;
         overrides.clear();
+        Breakpoints.get().release();
         closeLater(oldModel, oldSession);
     }
 

@@ -61,8 +61,12 @@ public final class SliceControls {
             Combo rows = axisCombo(slice.rowAxis());
             new Label(area, SWT.NONE).setText("Columns:");
             Combo columns = axisCombo(slice.columnAxis());
-            rows.addListener(SWT.Selection, e -> changeAxes(rows.getSelectionIndex(), columns.getSelectionIndex()));
-            columns.addListener(SWT.Selection, e -> changeAxes(rows.getSelectionIndex(), columns.getSelectionIndex()));
+            // picking the other's axis swaps the two
+            rows.addListener(SWT.Selection, e -> changeAxes(rows.getSelectionIndex(),
+                    rows.getSelectionIndex() == slice.columnAxis() ? slice.rowAxis() : slice.columnAxis()));
+            columns.addListener(SWT.Selection, e -> changeAxes(
+                    columns.getSelectionIndex() == slice.rowAxis() ? slice.columnAxis() : slice.rowAxis(),
+                    columns.getSelectionIndex()));
         }
         for (int axis = 0; axis < rank; axis++) {
             if (axis == slice.rowAxis() || axis == slice.columnAxis()) {

@@ -37,12 +37,13 @@ public abstract class FocusedTensorView extends EmptyStateView {
             return;
         }
         TensorSpec output = node.outputs().get(0);
-        if (output.shape().isFullyDefined()
-                && output.shape().numElements() * output.dtype().byteSize() > TensorscopePreferences.tensorMemoryBytes()) {
+        long elements = output.shape().isFullyDefined() ? output.shape().numElements()
+                : session.outcome().flatMap(o -> o.trace().row(output.name())).map(r -> r.elements()).orElse(0L);
+        long bytes = elements * output.dtype().byteSize();
+        if (bytes > TensorscopePreferences.tensorMemoryBytes()) {
             shownTensor = null;
             showNothing(String.format("%s holds %,d MB, more than the %,d MB the views may use"
-                    + " (Window > Preferences > Tensorscope)", output.name(),
-                    output.shape().numElements() * output.dtype().byteSize() / (1024 * 1024),
+                    + " (Window > Preferences > Tensorscope)", output.name(), bytes / (1024 * 1024),
                     TensorscopePreferences.tensorMemoryBytes() / (1024 * 1024)));
             return;
         }

@@ -1,5 +1,6 @@
 package org.tensorscope.ui.internal.views;
 
+import java.util.Map;
 import java.util.Set;
 
 import org.eclipse.core.runtime.IProgressMonitor;
@@ -13,6 +14,7 @@ import org.eclipse.swt.SWT;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Label;
 import org.tensorscope.core.model.CollapsedGraph;
 import org.tensorscope.core.model.ModelGraph;
@@ -39,7 +41,9 @@ public class GraphView extends EmptyStateView {
     private Object shownOutcome;
     private String shownFocus;
     private Job layoutJob;
+    private ModelGraph drawnGraph;
     private String pendingReveal;
+    private boolean pendingOutline;
 
     @Override
     protected String emptyStateMessage() {
@@ -95,8 +99,13 @@ public class GraphView extends EmptyStateView {
         ModelGraph graph = session.graph().orElseThrow();
         if (graph != shownGraph) {
             shownGraph = graph;
+            drawnGraph = null;
             shownOutcome = null;
             shownFocus = null;
+            pendingReveal = null;
+            canvas.setDrawing(null, true);
+            canvas.setHealth(Map.of());
+            canvas.setCurrent(null);
             layOut(CollapsedGraph.readable(graph, READABLE_BOXES), true);
             return;
         }
@@ -106,11 +115,11 @@ public class GraphView extends EmptyStateView {
     /** Colours and outline from the session; the drawing itself is left as it is. */
     private void showSession(DebugSession session) {
         GraphDrawing drawing = canvas.drawing();
-        if (drawing == null) {
+        if (drawing == null || drawnGraph != shownGraph) {
             return;
         }
         Object outcome = session.outcome().orElse(null);
-        if (outcome != shownOutcome) {
+        if (outcome != shownOutcome || outcome == null) {
             shownOutcome = outcome;
             canvas.setHealth(NodeHealth.of(drawing.graph(), session.outcome()));
         }
@@ -124,7 +133,8 @@ public class GraphView extends EmptyStateView {
 
     /** Opens the scopes around an op so that it has its own box, and centres on it. */
     public void reveal(String opName) {
-        if (shownGraph == null || canvas.drawing() == null) {
+        pendingOutline = true;
+        if (shownGraph == null || canvas.drawing() == null || drawnGraph != shownGraph) {
             pendingReveal = opName;
             return;
         }
@@ -147,12 +157,17 @@ public class GraphView extends EmptyStateView {
 
     private void opened(Box box) {
         CollapsedGraph graph = canvas.drawing().graph();
-        String scope = box.node().isScope() ? box.node().scope() : box.node().op().scope();
-        if (scope.isEmpty()) {
+        String scope;
+        if (box.node().isScope()) {
+            scope = box.node().scope();
+        } else if (box.node().op().name().indexOf('/') >= 0) {
+            scope = box.node().op().scope();
+        } else {
             return;
         }
         Set<String> expanded = graph.toggled(scope);
         pendingReveal = box.node().isScope() ? graph.opsOf(box.node().id()).iterator().next() : null;
+        pendingOutline = false;
         layOut(CollapsedGraph.of(shownGraph, expanded), false);
     }
 
@@ -168,6 +183,7 @@ public class GraphView extends EmptyStateView {
             layoutJob.cancel();
         }
         ModelGraph forModel = shownGraph;
+        Display display = canvas.control().getDisplay();
         status.setText("Laying out " + graph.nodes().size() + " boxes…");
         Job job = new Job("Laying out the graph") {
             @Override
@@ -175,12 +191,12 @@ public class GraphView extends EmptyStateView {
                 monitor.beginTask("Laying out " + graph.nodes().size() + " boxes", IProgressMonitor.UNKNOWN);
                 try {
                     GraphDrawing drawing = GraphLayout.layout(graph, monitor);
-                    canvas.control().getDisplay().asyncExec(() -> show(forModel, drawing, fit));
+                    display.asyncExec(() -> show(forModel, drawing, fit));
                     return Status.OK_STATUS;
                 } catch (OperationCanceledException e) {
                     return Status.CANCEL_STATUS;
                 } catch (RuntimeException e) {
-                    canvas.control().getDisplay().asyncExec(() -> {
+                    display.asyncExec(() -> {
                         if (!isDisposed()) {
                             status.setText("The graph could not be laid out: " + e.getMessage());
                         }
@@ -201,6 +217,7 @@ public class GraphView extends EmptyStateView {
             return;
         }
         canvas.setDrawing(drawing, fit);
+        drawnGraph = forModel;
         shownOutcome = null;
         shownFocus = null;
         status.setText(drawing.boxes().size() + " boxes for " + shownGraph.ops().size()
@@ -209,8 +226,11 @@ public class GraphView extends EmptyStateView {
         if (pendingReveal != null) {
             String op = pendingReveal;
             pendingReveal = null;
+            boolean outline = pendingOutline;
             drawing.graph().nodeOf(op).ifPresent(id -> {
-                canvas.setCurrent(id);
+                if (outline) {
+                    canvas.setCurrent(id);
+                }
                 canvas.reveal(id);
             });
         }
@@ -231,6 +251,14 @@ public class GraphView extends EmptyStateView {
     /** The drawing shown, null while the first layout runs (for tests). */
     public GraphDrawing getDrawing() {
         return canvas.drawing();
+    }
+
+    @Override
+    public void dispose() {
+        if (layoutJob != null) {
+            layoutJob.cancel();
+        }
+        super.dispose();
     }
 
     @Override

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
 
 import org.eclipse.jface.action.Action;
 import org.eclipse.jface.action.IToolBarManager;
@@ -153,7 +155,10 @@ public class TensorInspectorView extends FocusedTensorView {
     }
 
     private void showSlice(TensorSlice slice) {
-        if (shown != null) {
+        if (shown != null && shown.size() == 0) {
+            grid.clear();
+            heatmap.clear();
+        } else if (shown != null) {
             grid.show(shown, slice);
             heatmap.show(shown, slice);
         }
@@ -217,8 +222,9 @@ public class TensorInspectorView extends FocusedTensorView {
                 "New value of " + tensor.name() + " at " + Arrays.toString(tensor.position(index))
                         + "; the run goes on from the edited tensor:",
                 Double.toString(current), text -> parses(text) ? null : "Type a number, e.g. 0.5, 1e-3, nan or inf");
+        Object run = DebugSession.get().outcome().orElse(null);
         if (dialog.open() == Window.OK) {
-            continueWith(() -> TensorEdits.withValue(tensor, index, parse(dialog.getValue())));
+            continueWith(run, () -> TensorEdits.withValue(tensor, index, parse(dialog.getValue())));
         }
     }
 
@@ -231,13 +237,19 @@ public class TensorInspectorView extends FocusedTensorView {
                 "Clip every value of " + tensor.name() + " to LO:HI (e.g. 0:255 for pixels, 0:1 after scaling);"
                         + " the run goes on from the clipped tensor:",
                 "0:255", text -> range(text) != null ? null : "Type the range as LO:HI with LO <= HI, e.g. 0:255");
+        Object run = DebugSession.get().outcome().orElse(null);
         if (dialog.open() == Window.OK) {
             double[] range = range(dialog.getValue());
-            continueWith(() -> TensorEdits.clipped(tensor, range[0], range[1]));
+            continueWith(run, () -> TensorEdits.clipped(tensor, range[0], range[1]));
         }
     }
 
-    private void continueWith(java.util.function.Supplier<TensorData> edit) {
+    private void continueWith(Object run, Supplier<TensorData> edit) {
+        if (DebugSession.get().outcome().orElse(null) != run) {
+            MessageDialog.openInformation(getSite().getShell(), "Edit Tensor",
+                    "The model ran again or another model opened while you typed; nothing was changed.");
+            return;
+        }
         try {
             DebugSession.get().continueWith(edit.get());
         } catch (IllegalArgumentException e) {
@@ -255,7 +267,7 @@ public class TensorInspectorView extends FocusedTensorView {
     }
 
     private static double parse(String text) {
-        return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
             case "nan" -> Double.NaN;
             case "inf", "+inf" -> Double.POSITIVE_INFINITY;
             case "-inf" -> Double.NEGATIVE_INFINITY;
