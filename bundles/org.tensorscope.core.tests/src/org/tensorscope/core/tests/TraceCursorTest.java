@@ -17,7 +17,7 @@ import org.tensorscope.core.trace.TraceCursor;
 class TraceCursorTest {
 
     private static TensorHealth row(String op, double max, long nan, long zeros) {
-        return new TensorHealth(op + ":0", "Op", "CPU:0", 10, nan, 0, 0, -max, max, 0, 5, zeros);
+        return new TensorHealth(op + ":0", "Op", "CPU:0", 10, nan, 0, 0, -max, max, 0, max / 2, 5, zeros);
     }
 
     private static final Trace TRACE = new Trace(new ModelGraph(Path.of("m.pb"), "test", List.of(), List.of(), List.of()),

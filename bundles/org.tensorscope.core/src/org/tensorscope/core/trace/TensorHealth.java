@@ -14,11 +14,12 @@ package org.tensorscope.core.trace;
  * @param min      smallest finite value (NaN when there is none or the mode does not compute it)
  * @param max      largest finite value (NaN when there is none or the mode does not compute it)
  * @param mean     mean of the finite values (NaN when there is none or the mode does not compute it)
+ * @param std      standard deviation of the finite values (NaN when there is none or the mode does not compute it)
  * @param micros   time the op took in microseconds, -1 when not measured
  * @param zeroCount elements equal to zero, -1 when the mode does not count them
  */
 public record TensorHealth(String tensor, String opType, String device, long elements, long nanCount,
-        long negInfCount, long posInfCount, double min, double max, double mean, long micros, long zeroCount) {
+        long negInfCount, long posInfCount, double min, double max, double mean, double std, long micros, long zeroCount) {
 
     public String opName() {
         int colon = tensor.lastIndexOf(':');

@@ -86,6 +86,7 @@ class TfSessionTest {
             assertEquals(-1.0, x.min());
             assertEquals(8.0, x.max());
             assertEquals(2.0, x.mean(), 1e-9);
+            assertEquals(Math.sqrt(12.5), x.std(), 1e-9, "population std of 1, -1, 0, 8");
             TensorHealth log = trace.row("log:0").orElseThrow();
             assertEquals(4, log.elements());
             assertEquals(1, log.nanCount(), "log(-1)");
@@ -93,6 +94,7 @@ class TfSessionTest {
             assertEquals(0, log.posInfCount());
             assertEquals(0.0, log.min(), 1e-6);
             assertEquals(Math.log(8), log.max(), 1e-6);
+            assertEquals(Math.log(8) / 2, log.std(), 1e-6, "over the finite values 0 and log 8 only");
             assertEquals("Log", log.opType());
             assertEquals("CPU:0", log.device());
             assertTrue(log.micros() >= 0, "op time from RunMetadata");

@@ -16,6 +16,6 @@ final class HealthRows {
     static TensorHealth of(String tensor, String opType, String device, TensorData data) {
         TensorStats s = TensorStats.of(data);
         return new TensorHealth(tensor, opType, device, s.count(), s.nan(), s.negInf(), s.posInf(), s.min(), s.max(),
-                s.mean(), -1, s.zeros());
+                s.mean(), s.std(), -1, s.zeros());
     }
 }

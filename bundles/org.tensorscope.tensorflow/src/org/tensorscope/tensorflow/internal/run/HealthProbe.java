@@ -19,7 +19,7 @@ import org.tensorscope.core.trace.HealthMode;
  * one [n, width] float64 tensor so that a run fetches a single small result.
  * <p>
  * Row layouts: CURT {@code [id, non-finite?]}; CONCISE {@code [id, count, -inf, +inf, nan]};
- * FULL is CONCISE followed by the finite {@code min, max, mean} and the zero count, which TensorFlow's
+ * FULL is CONCISE followed by the finite {@code min, max, mean, std} and the zero count, which TensorFlow's
  * DebugNumericSummaryV2 does not compute.
  */
 final class HealthProbe {
@@ -72,8 +72,11 @@ final class HealthProbe {
         Operand<TFloat64> finiteCount = tf.sum(tf.dtypes.cast(finite, TFloat64.class), allAxes);
         Operand<TFloat64> sum = tf.sum(tf.select(finite, x, zeros), allAxes);
         Operand<TFloat64> mean = tf.math.divNoNan(sum, finiteCount);
+        Operand<TFloat64> deviation = tf.select(finite, tf.math.sub(x, mean), zeros);
+        Operand<TFloat64> variance = tf.math.divNoNan(tf.sum(tf.math.square(deviation), allAxes), finiteCount);
+        Operand<TFloat64> std = tf.math.sqrt(variance);
         Operand<TFloat64> zeroCount = tf.sum(tf.dtypes.cast(tf.math.equal(x, zeros), TFloat64.class), allAxes);
-        return tf.stack(List.of(min, max, mean, zeroCount));
+        return tf.stack(List.of(min, max, mean, std, zeroCount));
     }
 
     String fetchName() {

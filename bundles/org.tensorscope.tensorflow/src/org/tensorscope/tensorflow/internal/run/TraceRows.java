@@ -34,15 +34,17 @@ final class TraceRows {
             double min = Double.NaN;
             double max = Double.NaN;
             double mean = Double.NaN;
+            double std = Double.NaN;
             if (mode == HealthMode.FULL && anyFinite) {
                 min = row[5];
                 max = row[6];
                 mean = row[7];
+                std = row[8];
             }
             String type = model.op(op).map(o -> o.type()).orElse("");
-            long zeros = mode == HealthMode.FULL ? (long) row[8] : -1;
+            long zeros = mode == HealthMode.FULL ? (long) row[9] : -1;
             health.add(new TensorHealth(tensor, type, timings.device(op), count, nan, negInf, posInf, min, max, mean,
-                    timings.micros(op), zeros));
+                    std, timings.micros(op), zeros));
         }
         return health;
     }

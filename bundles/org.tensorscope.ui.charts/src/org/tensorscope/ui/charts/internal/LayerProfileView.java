@@ -20,7 +20,7 @@ import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.views.EmptyStateView;
 
 /**
- * Per op along the execution order: the largest finite magnitude, the finite min, max and mean, and the NaN/Inf
+ * Per op along the execution order: the largest finite magnitude, the finite min, max, mean and std, and the NaN/Inf
  * count, so growing activations and where they turn non-finite stand out. Click a point to select
  * that op.
  */
@@ -69,6 +69,7 @@ public class LayerProfileView extends EmptyStateView {
         XYSeries mean = new XYSeries("mean");
         XYSeries min = new XYSeries("min (finite)");
         XYSeries max = new XYSeries("max (finite)");
+        XYSeries std = new XYSeries("std (finite)");
         XYSeries nonFinite = new XYSeries("NaN + Inf count");
         List<TensorHealth> rows = shown.rows();
         boolean log = logScale.getSelection();
@@ -86,6 +87,9 @@ public class LayerProfileView extends EmptyStateView {
             if (Double.isFinite(row.max()) && (!log || row.max() > 0)) {
                 max.add(i, row.max());
             }
+            if (Double.isFinite(row.std()) && (!log || row.std() > 0)) {
+                std.add(i, row.std());
+            }
             if (row.nonFiniteCount() > 0) {
                 nonFinite.add(i, row.nonFiniteCount());
             }
@@ -95,6 +99,7 @@ public class LayerProfileView extends EmptyStateView {
         data.addSeries(mean);
         data.addSeries(min);
         data.addSeries(max);
+        data.addSeries(std);
         data.addSeries(nonFinite);
         JFreeChart chart = ChartFactory.createXYLineChart(null, "op (execution order)", "value", data,
                 PlotOrientation.VERTICAL, true, true, false);
