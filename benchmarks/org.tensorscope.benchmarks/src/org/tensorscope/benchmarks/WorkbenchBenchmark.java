@@ -6,14 +6,21 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
+import org.eclipse.core.runtime.NullProgressMonitor;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.PlatformUI;
 import org.junit.jupiter.api.Test;
+import org.tensorscope.core.model.CollapsedGraph;
+import org.tensorscope.core.model.ModelGraph;
+import org.tensorscope.core.model.OpNode;
 import org.tensorscope.core.run.TraceOutcome;
 import org.tensorscope.ui.TensorscopeViews;
+import org.tensorscope.ui.internal.graph.GraphDrawing;
+import org.tensorscope.ui.internal.graph.GraphLayout;
 import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.session.Demo;
 import org.tensorscope.ui.internal.views.GraphView;
@@ -32,14 +39,27 @@ class WorkbenchBenchmark {
         GraphView graph = (GraphView) page.showView(TensorscopeViews.GRAPH);
         List<String> report = new ArrayList<>();
 
-        for (String model : List.of("tfjs/mobilenet_v2_mid/model.json", "tfjs/handlandmark-lite/model.json")) {
+        for (String model : List.of("tfjs/mobilenet_v2_mid/model.json", "tfjs/handlandmark-lite/handlandmark-lite.json")) {
             Path path = Path.of(System.getProperty("tensorscope.testdata"), model);
-            session.open(path, null, false).join();
+            session.open(path, null, false);
+            pump(display, () -> session.graph().isPresent() && session.graph().get().source().equals(path));
             long start = System.nanoTime();
-            pump(display, () -> graph.getDrawing() != null
-                    && graph.getDrawing().graph().nodeOf(session.graph().get().ops().get(0).name()).isPresent());
+            pump(display, () -> graph.isShowing(session.graph().get()));
             report.add(String.format("graph view, %s (%d ops, %d boxes): %.0f ms from loaded to drawn", model,
                     session.graph().get().ops().size(), graph.getDrawing().boxes().size(), millis(start)));
+        }
+
+        for (int blocks : new int[] {50, 200}) {
+            ModelGraph synthetic = inceptionLike(blocks);
+            long start = System.nanoTime();
+            GraphDrawing folded = GraphLayout.layout(CollapsedGraph.readable(synthetic, 120), new NullProgressMonitor());
+            double foldedMillis = millis(start);
+            start = System.nanoTime();
+            GraphDrawing open = GraphLayout.layout(CollapsedGraph.of(synthetic, CollapsedGraph.everyScope(synthetic)),
+                    new NullProgressMonitor());
+            report.add(String.format("layout of a %d-op generated model: %.0f ms folded (%d boxes), %.0f ms with every"
+                    + " scope open (%d boxes)", synthetic.ops().size(), foldedMillis, folded.boxes().size(), millis(start),
+                    open.boxes().size()));
         }
 
         TraceOutcome before = session.outcome().orElse(null);
@@ -72,13 +92,36 @@ class WorkbenchBenchmark {
         }
     }
 
+    /** Blocks of four parallel branches (1x1, 3x3, 5x5, pool) joined by a concat: 6 ops a block. */
+    private static ModelGraph inceptionLike(int blocks) {
+        List<OpNode> ops = new ArrayList<>();
+        ops.add(new OpNode("input", "Placeholder", "", Map.of(), List.of(), List.of()));
+        String in = "input:0";
+        for (int b = 0; b < blocks; b++) {
+            String scope = "mixed_" + b + "/";
+            List<String> branches = new ArrayList<>();
+            for (String branch : List.of("conv1x1", "conv3x3", "conv5x5", "pool")) {
+                ops.add(new OpNode(scope + branch, branch.startsWith("conv") ? "Conv2D" : "MaxPool", "", Map.of(),
+                        List.of(in), List.of()));
+                branches.add(scope + branch + ":0");
+            }
+            ops.add(new OpNode(scope + "concat", "ConcatV2", "", Map.of(), branches, List.of()));
+            ops.add(new OpNode(scope + "relu", "Relu", "", Map.of(), List.of(scope + "concat:0"), List.of()));
+            in = scope + "relu:0";
+        }
+        return new ModelGraph(Path.of("generated"), "generated", ops, List.of(), List.of());
+    }
+
     private static double millis(long start) {
         return (System.nanoTime() - start) / 1e6;
     }
 
     private static void pump(Display display, BooleanSupplier done) {
         long end = System.currentTimeMillis() + 180_000;
-        while (!done.getAsBoolean() && System.currentTimeMillis() < end) {
+        while (!done.getAsBoolean()) {
+            if (System.currentTimeMillis() > end) {
+                throw new IllegalStateException("gave up waiting after 180 s");
+            }
             if (!display.readAndDispatch()) {
                 display.timerExec(5, () -> { });
                 display.sleep();

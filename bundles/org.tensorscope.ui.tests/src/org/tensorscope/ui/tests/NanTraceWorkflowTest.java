@@ -69,7 +69,7 @@ class NanTraceWorkflowTest {
 
         // the graph colours the origin red and, asked to show it, gives it its own outlined box
         GraphView graph = (GraphView) page.showView(TensorscopeViews.GRAPH);
-        assertTrue(UiWait.until(display, () -> graph.getDrawing() != null, 30_000), "graph not laid out");
+        assertTrue(UiWait.until(display, () -> graph.isShowing(session.graph().get()), 30_000), "graph not laid out");
         assertEquals(NodeHealth.ORIGIN, graph.getHealthOf(origin));
         CollapsedGraph drawn = graph.getDrawing().graph();
         String originBox = drawn.nodeOf(origin).orElseThrow();

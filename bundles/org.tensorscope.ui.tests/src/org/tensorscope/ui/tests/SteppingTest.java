@@ -50,9 +50,7 @@ class SteppingTest {
         ModelExplorerView explorer = (ModelExplorerView) page.showView(TensorscopeViews.MODEL_EXPLORER);
         GraphView graph = (GraphView) page.showView(TensorscopeViews.GRAPH);
         TensorInspectorView inspector = (TensorInspectorView) page.showView(TensorscopeViews.TENSOR_INSPECTOR);
-        assertTrue(UiWait.until(display, () -> graph.getDrawing() != null
-                && graph.getDrawing().graph().nodeOf(session.graph().get().ops().get(0).name()).isPresent(), 30_000),
-                "graph laid out");
+        assertTrue(UiWait.until(display, () -> graph.isShowing(session.graph().get()), 30_000), "graph laid out");
         for (int step = 0; step < 20; step++) {
             handlers.executeCommand("org.tensorscope.ui.commands.stepNext", null);
             String op = session.cursor().orElseThrow().current().orElseThrow().opName();

@@ -18,9 +18,12 @@ import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Spinner;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.CategoryLabelPositions;
 import org.jfree.chart.axis.LogarithmicAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.tensorscope.core.analysis.Histogram;
 import org.tensorscope.core.model.OpNode;
@@ -144,12 +147,22 @@ public class HistogramView extends FocusedTensorView {
         addSpecial(dataset, "-Inf", histogram.negInf(), previous == null ? -1 : previous.negInf());
         addSpecial(dataset, "+Inf", histogram.posInf(), previous == null ? -1 : previous.posInf());
         String axis = histogram.binning() == Histogram.Binning.SYMLOG ? "value (symmetric-log bins)" : "value";
-        JFreeChart chart = ChartFactory.createBarChart(null, axis, "count", dataset, PlotOrientation.VERTICAL, true,
-                true, false);
+        // finite and NaN/Inf bars never share a category, so stacking them draws each at full width
+        JFreeChart chart = previous == null
+                ? ChartFactory.createStackedBarChart(null, axis, "count", dataset, PlotOrientation.VERTICAL, true, true,
+                        false)
+                : ChartFactory.createBarChart(null, axis, "count", dataset, PlotOrientation.VERTICAL, true, true, false);
+        CategoryPlot plot = (CategoryPlot) chart.getPlot();
+        plot.getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.UP_90);
+        plot.getDomainAxis().setTickLabelFont(plot.getDomainAxis().getTickLabelFont().deriveFont(9f));
+        BarRenderer renderer = (BarRenderer) plot.getRenderer();
+        renderer.setBarPainter(new StandardBarPainter());
+        renderer.setShadowVisible(false);
+        renderer.setItemMargin(0);
         if (logCounts.getSelection()) {
             LogarithmicAxis log = new LogarithmicAxis("count (log)");
             log.setAllowNegativesFlag(true);
-            ((CategoryPlot) chart.getPlot()).setRangeAxis(log);
+            plot.setRangeAxis(log);
         }
         canvas.setChart(chart);
     }

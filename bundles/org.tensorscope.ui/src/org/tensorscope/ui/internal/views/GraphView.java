@@ -248,6 +248,11 @@ public class GraphView extends EmptyStateView {
         return canvas.current();
     }
 
+    /** Whether the drawing shown is of this model (for tests and benchmarks). */
+    public boolean isShowing(ModelGraph model) {
+        return model != null && drawnGraph == model && canvas.drawing() != null;
+    }
+
     /** The drawing shown, null while the first layout runs (for tests). */
     public GraphDrawing getDrawing() {
         return canvas.drawing();
