@@ -97,4 +97,20 @@ class CollapsedGraphTest {
         assertEquals("/features/relu/Relu", revealed.nodeOf("/features/relu/Relu").orElseThrow());
         assertEquals(Set.of("", "/features"), folded.toggled("/features"));
     }
+
+    @Test
+    void aModelWrappedInOneScopeIsOpenedEvenPastTheLimit() {
+        List<OpNode> ops = new ArrayList<>();
+        ops.add(op("input", "Placeholder"));
+        String previous = "input:0";
+        for (int layer = 0; layer < 200; layer++) {
+            String name = "StatefulPartitionedCall/model/layer" + layer;
+            ops.add(op(name, "Relu", previous));
+            previous = name + ":0";
+        }
+        ops.add(op("Identity", "Identity", previous));
+        ModelGraph wrapped = new ModelGraph(Path.of("wrapped"), "test", ops, List.of(), List.of());
+        CollapsedGraph drawn = CollapsedGraph.readable(wrapped, 120);
+        assertEquals(202, drawn.nodes().size(), "one box per layer rather than one box for the whole model");
+    }
 }

@@ -72,7 +72,8 @@ public final class CollapsedGraph {
 
     /**
      * Expands scopes, outermost first, while the drawing stays within {@code maxNodes} boxes;
-     * a scope holding a single op is always expanded.
+     * a scope holding a single op is always expanded, and so is any scope while the drawing has
+     * fewer than an eighth of {@code maxNodes} boxes (a model wrapped in one or two scopes).
      */
     public static CollapsedGraph readable(ModelGraph graph, int maxNodes) {
         ScopeTree tree = ScopeTree.of(graph, op -> true);
@@ -83,7 +84,9 @@ public final class CollapsedGraph {
         while (!candidates.isEmpty()) {
             ScopeTree scope = candidates.poll();
             int grows = scope.children().size() + (scope.op() == null ? 0 : 1) - 1;
-            if (scope.opCount() > 1 && shown + grows > maxNodes) {
+            // a drawing of a handful of boxes says nothing: open the scope even past the limit
+            boolean nearlyEmpty = shown < maxNodes / 8;
+            if (scope.opCount() > 1 && shown + grows > maxNodes && !nearlyEmpty) {
                 continue;
             }
             expandedScopes.add(scope.path());

@@ -23,6 +23,8 @@ public final class GraphCanvas {
     private static final double MIN_ZOOM = 0.05;
     private static final double MAX_ZOOM = 4;
     private static final int MARGIN = 16;
+    /** Labels are drawn at the font's size, so below this zoom they no longer fit their boxes. */
+    private static final double READABLE_ZOOM = 0.9;
     private static final Color ORIGIN_FILL = new Color(255, 170, 165);
     private static final Color ORIGIN_BORDER = new Color(200, 30, 30);
     private static final Color PROPAGATED_FILL = new Color(255, 214, 160);
@@ -72,12 +74,22 @@ public final class GraphCanvas {
         return drawing;
     }
 
-    /** Shows a new drawing; keeps the view when it is the same graph relaid, else fits. */
+    /**
+     * Shows a new drawing; keeps the view when it is the same graph relaid, else fits it, or when
+     * fitting would make the labels unreadable, shows its top at a readable size.
+     */
     public void setDrawing(GraphDrawing drawing, boolean fit) {
         this.drawing = drawing;
-        if (fit) {
-            fit();
-        } else {
+        if (!fit) {
+            canvas.redraw();
+            return;
+        }
+        fit();
+        Rectangle area = canvas.getClientArea();
+        if (drawing != null && zoom < READABLE_ZOOM) {
+            zoom = READABLE_ZOOM;
+            offsetX = drawing.width() * zoom < area.width ? (area.width - drawing.width() * zoom) / 2 : MARGIN;
+            offsetY = MARGIN;
             canvas.redraw();
         }
     }
@@ -137,8 +149,8 @@ public final class GraphCanvas {
             Rectangle area = canvas.getClientArea();
             double sx = box.centerX() * zoom + offsetX;
             double sy = box.centerY() * zoom + offsetY;
-            if (zoom < 0.5) {
-                zoom = 0.8;
+            if (zoom < READABLE_ZOOM) {
+                zoom = 1;
             } else if (sx >= 0 && sx <= area.width && sy >= 0 && sy <= area.height) {
                 return;
             }
@@ -238,7 +250,7 @@ public final class GraphCanvas {
         for (Route route : drawing.routes()) {
             drawRoute(gc, route);
         }
-        boolean labels = zoom >= 0.45;
+        boolean labels = zoom >= READABLE_ZOOM * 0.75;
         for (Box box : drawing.boxes()) {
             int x = (int) Math.round(box.x() * zoom + offsetX);
             int y = (int) Math.round(box.y() * zoom + offsetY);
