@@ -4,9 +4,9 @@ import java.nio.file.Path;
 
 import org.eclipse.core.commands.AbstractHandler;
 import org.eclipse.core.commands.ExecutionEvent;
+import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.swt.SWT;
-import org.eclipse.swt.custom.BusyIndicator;
 import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.ui.handlers.HandlerUtil;
@@ -35,23 +35,21 @@ public class InstallExtensionHandler extends AbstractHandler {
         ExtensionInstaller installer = new ExtensionInstaller(
                 FrameworkUtil.getBundle(InstallExtensionHandler.class).getBundleContext());
         Path jar = Path.of(chosen);
-        Bundle[] installed = new Bundle[1];
-        ExtensionInstallException[] failure = new ExtensionInstallException[1];
-        BusyIndicator.showWhile(shell.getDisplay(), () -> {
+        // installing resolves and starts the bundle, and a rollback waits for the framework: not on the UI thread
+        Job job = Job.create("Installing " + jar.getFileName(), monitor -> {
             try {
-                installed[0] = installer.install(jar);
+                Bundle installed = installer.install(jar);
+                shell.getDisplay().asyncExec(() -> MessageDialog.openInformation(shell, "Extension Installed",
+                        installed.getSymbolicName() + " " + installed.getVersion() + " is installed and running."
+                                + " It stays until Tensorscope restarts; install it from an update site"
+                                + " (Help > Install New Software…) to keep it."));
             } catch (ExtensionInstallException e) {
-                failure[0] = e;
+                shell.getDisplay().asyncExec(() -> MessageDialog.openError(shell, "Extension Not Installed",
+                        jar.getFileName() + " was not installed, and nothing was changed.\n\n" + e.problem()));
             }
         });
-        if (failure[0] != null) {
-            MessageDialog.openError(shell, "Extension Not Installed",
-                    jar.getFileName() + " was not installed, and nothing was changed.\n\n" + failure[0].problem());
-        } else {
-            MessageDialog.openInformation(shell, "Extension Installed", installed[0].getSymbolicName() + " "
-                    + installed[0].getVersion() + " is installed and running. It stays until Tensorscope restarts; "
-                    + "install it from an update site (Help > Install New Software…) to keep it.");
-        }
+        job.setUser(true);
+        job.schedule();
         return null;
     }
 }
