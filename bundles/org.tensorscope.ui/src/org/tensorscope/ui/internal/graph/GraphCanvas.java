@@ -1,5 +1,6 @@
 package org.tensorscope.ui.internal.graph;
 
+import java.util.Comparator;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -86,10 +87,13 @@ public final class GraphCanvas {
         }
         fit();
         Rectangle area = canvas.getClientArea();
-        if (drawing != null && zoom < READABLE_ZOOM) {
+        if (drawing != null && zoom < READABLE_ZOOM && !drawing.boxes().isEmpty()) {
+            // where the data comes in: the topmost box, centred
+            Box top = drawing.boxes().stream()
+                    .min(Comparator.comparingDouble(Box::y).thenComparingDouble(Box::x)).orElseThrow();
             zoom = READABLE_ZOOM;
-            offsetX = drawing.width() * zoom < area.width ? (area.width - drawing.width() * zoom) / 2 : MARGIN;
-            offsetY = MARGIN;
+            offsetX = area.width / 2.0 - top.centerX() * zoom;
+            offsetY = MARGIN - top.y() * zoom;
             canvas.redraw();
         }
     }
