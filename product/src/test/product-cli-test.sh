@@ -26,6 +26,13 @@ code=$?
 grep -q -- "--no-such-option" "$err" || fail "the unknown option is not named on stderr: $(cat "$err")"
 grep -q "at org\.\|Exception" "$err" && fail "stack trace on stderr for a usage error: $(cat "$err")"
 
+# Help > Install New Software installs through p2's framework manipulator, which needs the
+# PlatformAdmin of the compatibility.state framework extension (the director test runs p2 outside
+# the product and cannot see this)
+grep -q '^osgi.framework.extensions=.*org.eclipse.osgi.compatibility.state_' "$product/configuration/config.ini" \
+  || fail "the product cannot install software: no org.eclipse.osgi.compatibility.state framework extension in config.ini"
+grep -q '^eclipse.p2.profile=' "$product/configuration/config.ini" || fail "the product has no p2 profile to install into"
+
 # --- info, run and trace on real models ---
 models="$(cd "$(dirname "$0")/../../../testdata" && pwd)"
 work=$(mktemp -d)
