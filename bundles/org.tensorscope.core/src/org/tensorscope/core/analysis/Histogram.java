@@ -55,32 +55,18 @@ public record Histogram(Binning binning, double[] edges, long[] counts, long nan
         if (bins < 1) {
             throw new IllegalArgumentException("A histogram needs at least 1 bin, not " + bins);
         }
-        long nan = 0;
-        long negInf = 0;
-        long posInf = 0;
-        long zeros = 0;
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
-        long size = tensor.size();
-        for (long i = 0; i < size; i++) {
+        for (long i = 0; i < tensor.size(); i++) {
             double v = tensor.getDouble(i);
-            if (Double.isNaN(v)) {
-                nan++;
-            } else if (v == Double.POSITIVE_INFINITY) {
-                posInf++;
-            } else if (v == Double.NEGATIVE_INFINITY) {
-                negInf++;
-            } else {
+            if (Double.isFinite(v)) {
                 double t = transform(v, binning);
                 lo = Math.min(lo, t);
                 hi = Math.max(hi, t);
-                if (v == 0) {
-                    zeros++;
-                }
             }
         }
         if (lo > hi) {
-            return new Histogram(binning, new double[0], new long[0], nan, negInf, posInf, zeros);
+            return count(tensor, binning, new double[0], 0, 1);
         }
         if (lo == hi) {
             // all equal: one bin around the value
@@ -89,20 +75,12 @@ public record Histogram(Binning binning, double[] edges, long[] counts, long nan
             hi += half;
             bins = 1;
         }
-        long[] counts = new long[bins];
         double width = (hi - lo) / bins;
-        for (long i = 0; i < size; i++) {
-            double v = tensor.getDouble(i);
-            if (Double.isFinite(v)) {
-                int bin = (int) ((transform(v, binning) - lo) / width);
-                counts[Math.min(bins - 1, Math.max(0, bin))]++;
-            }
-        }
         double[] edges = new double[bins + 1];
         for (int b = 0; b <= bins; b++) {
             edges[b] = inverse(lo + b * width, binning);
         }
-        return new Histogram(binning, edges, counts, nan, negInf, posInf, zeros);
+        return count(tensor, binning, edges, lo, width);
     }
 
     /**
@@ -110,13 +88,18 @@ public record Histogram(Binning binning, double[] edges, long[] counts, long nan
      * values outside the bins count in the first or last bin.
      */
     public Histogram sameBins(TensorData tensor) {
+        double lo = edges.length == 0 ? 0 : transform(edges[0], binning);
+        double width = edges.length == 0 ? 1 : (transform(edges[edges.length - 1], binning) - lo) / counts.length;
+        return count(tensor, binning, edges, lo, width);
+    }
+
+    /** Counts NaN, ±Inf and zeros apart, and finite values into the bins starting at lo (transformed). */
+    private static Histogram count(TensorData tensor, Binning binning, double[] edges, double lo, double width) {
         long nan = 0;
         long negInf = 0;
         long posInf = 0;
         long zeros = 0;
-        long[] binned = new long[counts.length];
-        double lo = edges.length == 0 ? 0 : transform(edges[0], binning);
-        double width = edges.length == 0 ? 1 : (transform(edges[edges.length - 1], binning) - lo) / counts.length;
+        long[] binned = new long[Math.max(0, edges.length - 1)];
         for (long i = 0; i < tensor.size(); i++) {
             double v = tensor.getDouble(i);
             if (Double.isNaN(v)) {
