@@ -10,6 +10,7 @@ import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.SubMonitor;
 import org.osgi.service.component.annotations.Component;
 import org.tensorscope.core.Tensorscope;
+import org.tensorscope.core.service.ModelFiles;
 import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.core.service.ModelLoader;
 import org.tensorscope.onnx.internal.OnnxModel;
@@ -59,15 +60,7 @@ public class OnnxModelLoader implements ModelLoader {
     @Override
     public OnnxModel load(Path path, IProgressMonitor monitor) throws ModelLoadException {
         SubMonitor progress = SubMonitor.convert(monitor, "Reading " + path.getFileName(), 3);
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(path);
-        } catch (IOException e) {
-            throw new ModelLoadException(path, "cannot be read: " + e.getMessage(), e);
-        }
-        if (bytes.length == 0) {
-            throw new ModelLoadException(path, "the file is empty");
-        }
+        byte[] bytes = ModelFiles.readNonEmpty(path);
         progress.split(1);
         OnnxModelFile file;
         try {

@@ -1,6 +1,5 @@
 package org.tensorscope.tensorflow.internal.load;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +10,7 @@ import org.eclipse.core.runtime.SubMonitor;
 import org.osgi.service.component.annotations.Component;
 import org.tensorflow.proto.GraphDef;
 import org.tensorscope.core.Tensorscope;
+import org.tensorscope.core.service.ModelFiles;
 import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.core.service.ModelLoader;
 import org.tensorscope.tensorflow.internal.TensorFlowRuntime;
@@ -44,15 +44,7 @@ public class FrozenGraphLoader implements ModelLoader {
     public TfModel load(Path path, IProgressMonitor monitor) throws ModelLoadException {
         SubMonitor progress = SubMonitor.convert(monitor, "Reading " + path.getFileName(), 3);
         TensorFlowRuntime.prepareNatives();
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(path);
-        } catch (IOException e) {
-            throw new ModelLoadException(path, "cannot be read: " + e.getMessage(), e);
-        }
-        if (bytes.length == 0) {
-            throw new ModelLoadException(path, "the file is empty");
-        }
+        byte[] bytes = ModelFiles.readNonEmpty(path);
         progress.split(1);
         GraphDef graphDef;
         if (path.getFileName().toString().endsWith(".pbtxt")) {

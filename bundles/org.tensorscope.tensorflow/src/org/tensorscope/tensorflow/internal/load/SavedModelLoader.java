@@ -1,6 +1,5 @@
 package org.tensorscope.tensorflow.internal.load;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -32,6 +31,7 @@ import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.TensorShapeProto;
 import org.tensorscope.core.Tensorscope;
 import org.tensorscope.core.model.ModelGraph;
+import org.tensorscope.core.service.ModelFiles;
 import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.core.service.ModelLoader;
 import org.tensorscope.tensorflow.internal.TensorFlowRuntime;
@@ -118,11 +118,9 @@ public class SavedModelLoader implements ModelLoader {
     private static MetaGraphDef metaGraph(Path pb, List<String> tags) throws ModelLoadException {
         SavedModel saved;
         try {
-            saved = SavedModel.parseFrom(Files.readAllBytes(pb));
+            saved = SavedModel.parseFrom(ModelFiles.readNonEmpty(pb));
         } catch (InvalidProtocolBufferException e) {
             throw new ModelLoadException(pb, "not a valid SavedModel (the protobuf is truncated or corrupt)", e);
-        } catch (IOException e) {
-            throw new ModelLoadException(pb, "cannot be read: " + e.getMessage(), e);
         }
         return saved.getMetaGraphsList().stream().filter(m -> m.getMetaInfoDef().getTagsList().containsAll(tags))
                 .findFirst().orElseThrow(() -> new ModelLoadException(pb, "no meta graph with the tags " + tags + "; it has "
