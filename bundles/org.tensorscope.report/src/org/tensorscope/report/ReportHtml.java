@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
+import org.tensorscope.core.report.CoverageText;
 import org.tensorscope.core.report.NanReport;
 import org.tensorscope.core.report.NanReport.Histogram;
 import org.tensorscope.core.report.NanReport.OpHealth;
@@ -35,10 +36,16 @@ public final class ReportHtml {
             html.append(" ").append(esc(report.deviceNote()));
         }
         html.append("</p>\n");
-        if (report.finite()) {
+        if (report.allClear()) {
             html.append("<p class=\"ok\">Every tensor is finite.</p>\n");
         } else if (report.origin() != null) {
             origin(html, report.origin());
+        }
+        html.append("<p").append(report.complete() ? "" : " class=\"bad\"").append(">")
+                .append(esc(CoverageText.verdict(report))).append("</p>\n");
+        if (report.fidelity() != null && !report.fidelity().agree()) {
+            html.append("<h2>Your runtime</h2><p class=\"bad\">").append(esc(report.fidelity().explanation()))
+                    .append("</p>\n");
         }
         if (!report.propagation().isEmpty()) {
             html.append("<h2>Propagation</h2><p>").append(report.propagation().size())
@@ -82,7 +89,8 @@ public final class ReportHtml {
 
     private static void origin(StringBuilder html, Origin origin) {
         html.append("<h2 class=\"bad\">NaN/Inf starts at <code>").append(esc(origin.op())).append("</code> (")
-                .append(esc(origin.type())).append(")</h2>\n<p>Origin: ").append(esc(kindInWords(origin.kind())))
+                .append(esc(origin.type())).append(")").append(esc(CoverageText.loopText(origin)))
+                .append("</h2>\n<p>Origin: ").append(esc(kindInWords(origin.kind())))
                 .append(".</p>\n");
         if (origin.cause() != null) {
             html.append("<p><b>Cause:</b> ").append(esc(origin.cause().description())).append(" <small>(rule ")

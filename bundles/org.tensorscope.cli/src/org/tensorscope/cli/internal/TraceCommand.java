@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 import org.eclipse.core.runtime.SubMonitor;
+import org.tensorscope.core.report.CoverageText;
 import org.tensorscope.core.report.NanReport;
 import org.tensorscope.core.run.NanTracer;
 import org.tensorscope.core.run.TraceOutcome;
@@ -86,14 +87,15 @@ public class TraceCommand implements Callable<Integer> {
             out.println("Weights:     " + r.weights().size() + " hold NaN/Inf: " + r.weights().stream()
                     .map(w -> w.op() + " (" + w.nonFinite() + ")").collect(Collectors.joining(", ")));
         }
-        long bad = r.ops().stream().filter(o -> o.nan() + o.negInf() + o.posInf() > 0).count();
-        out.println("Checked:     " + r.ops().size() + " tensors, " + bad + " non-finite");
+        out.println("Checked:     " + CoverageText.verdict(r));
         if (r.finite()) {
-            out.println("Result:      every tensor is finite");
+            out.println("Result:      " + (r.complete() ? "every tensor is finite"
+                    : "every checked tensor is finite; " + r.unchecked().size() + " could not be checked"));
+            printFidelity(out, r);
             return;
         }
         NanReport.Origin o = r.origin();
-        out.println("Origin:      " + o.op() + " (" + o.type() + "), " + switch (o.kind()) {
+        out.println("Origin:      " + o.op() + " (" + o.type() + ")" + CoverageText.loopText(o) + ", " + switch (o.kind()) {
             case "input" -> "the input already holds NaN/Inf";
             case "weights" -> "the weights already hold NaN/Inf";
             default -> "computed from finite inputs";
@@ -119,6 +121,13 @@ public class TraceCommand implements Callable<Integer> {
         if (!r.propagation().isEmpty()) {
             out.println("Propagates:  " + r.propagation().size() + " later ops, e.g. "
                     + String.join(" -> ", r.propagation().subList(0, Math.min(5, r.propagation().size()))));
+        }
+        printFidelity(out, r);
+    }
+
+    private static void printFidelity(PrintWriter out, NanReport r) {
+        if (r.fidelity() != null && !r.fidelity().agree()) {
+            out.println("Runtime:     " + r.fidelity().explanation());
         }
     }
 }

@@ -1,6 +1,11 @@
 package org.tensorscope.core.model;
 
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +67,32 @@ public final class ModelGraph {
     /** The signature used when none is named: "serving_default", else the first. */
     public Optional<Signature> defaultSignature() {
         return signature(Signature.DEFAULT_KEY).or(() -> signatures.stream().findFirst());
+    }
+
+    /**
+     * The ops that computing the given tensors needs, in topological order: everything they read
+     * from, transitively, stopping at fed tensors: a fed tensor's producer is listed (its output is the fed
+     * value) but not what it reads.
+     *
+     * @param outputs tensors or op names to compute
+     * @param fed     tensors ("op:k") given a value by the caller
+     */
+    public List<OpNode> opsNeededFor(Collection<String> outputs, Collection<String> fed) {
+        Set<String> fedTensors = new HashSet<>();
+        fed.forEach(t -> fedTensors.add(TensorSpec.tensorName(t)));
+        Set<String> needed = new HashSet<>();
+        Deque<String> pending = new ArrayDeque<>();
+        outputs.forEach(t -> pending.push(TensorSpec.tensorName(t)));
+        while (!pending.isEmpty()) {
+            String tensor = pending.pop();
+            String opName = TensorSpec.opNameOf(tensor);
+            OpNode op = opsByName.get(opName);
+            if (op == null || !needed.add(opName) || fedTensors.contains(tensor)) {
+                continue;
+            }
+            op.inputs().forEach(input -> pending.push(TensorSpec.tensorName(input)));
+        }
+        return ops.stream().filter(op -> needed.contains(op.name())).toList();
     }
 
     public List<WeightInfo> weights() {

@@ -19,17 +19,71 @@ import java.util.List;
  * @param inputs      health of each fed input
  * @param weights     weights already holding NaN/Inf (empty when all are finite)
  * @param weightCount number of weights checked
- * @param ops         per-op health, in execution order
+ * @param ops         per-op health of every checked tensor, in execution order
+ * @param checked     number of tensors checked
+ * @param unchecked   tensors that could not be checked, with the reason; "every tensor is finite" may only be
+ *                    said when this is empty
+ * @param fidelity    how the traced run compares with the plain, optimised run the user's runtime does; null
+ *                    when not compared
  */
 public record NanReport(String model, String format, String signature, String device, String deviceNote,
         String healthMode, boolean finite, Origin origin, List<String> propagation, List<InputHealth> inputs,
-        List<WeightHealth> weights, int weightCount, List<OpHealth> ops) {
+        List<WeightHealth> weights, int weightCount, List<OpHealth> ops, int checked, List<Unchecked> unchecked,
+        Fidelity fidelity) {
 
     public NanReport {
         propagation = List.copyOf(propagation);
         inputs = List.copyOf(inputs);
         weights = List.copyOf(weights);
         ops = List.copyOf(ops);
+        unchecked = unchecked == null ? List.of() : List.copyOf(unchecked);
+    }
+
+    /** Whether every float tensor was checked. */
+    public boolean complete() {
+        return unchecked.isEmpty();
+    }
+
+    /** Whether the report may say "every tensor is finite": nothing non-finite and nothing unchecked. */
+    public boolean allClear() {
+        return finite && complete();
+    }
+
+    /** A tensor (or a whole subgraph) the trace could not check, and why. */
+    public record Unchecked(String tensor, String reason) {
+    }
+
+    /**
+     * The traced (unfused) run against the plain, optimised run.
+     *
+     * @param agree        whether the outputs agree (same NaN/±Inf counts, values within tolerance)
+     * @param tolerance    the relative tolerance used on finite values
+     * @param outputs      per output, both runs' counts and the largest difference
+     * @param rewrites     the optimised runtime's rewrites that the traced run does not make ("_FusedConv2D at
+     *                     conv/Relu fuses Conv2D+BiasAdd+Relu")
+     * @param explanation  what the user should know, in words; empty when the runs agree
+     */
+    public record Fidelity(boolean agree, double tolerance, List<OutputComparison> outputs, List<String> rewrites,
+            String explanation) {
+
+        public Fidelity {
+            outputs = List.copyOf(outputs);
+            rewrites = List.copyOf(rewrites);
+        }
+    }
+
+    /**
+     * One output in both runs.
+     *
+     * @param tensor       output tensor
+     * @param tracedNonFinite NaN/±Inf elements in the traced run
+     * @param plainNonFinite  NaN/±Inf elements in the plain run
+     * @param tracedNan    NaN elements in the traced run
+     * @param plainNan     NaN elements in the plain run
+     * @param maxDifference largest |traced - plain| where both are finite
+     */
+    public record OutputComparison(String tensor, long tracedNonFinite, long plainNonFinite, long tracedNan,
+            long plainNan, double maxDifference) {
     }
 
     /**
@@ -43,9 +97,11 @@ public record NanReport(String model, String format, String signature, String de
      *                   overflow); null otherwise
      * @param opInputs   statistics of the origin op's inputs
      * @param histogram  histogram of the input that the cause blames (or the first input)
+     * @param loop       the loop the origin op is in (its values aggregate every iteration), null when in none
+     * @param iteration  0-based iteration of that loop where NaN/Inf first appeared, -1 when not in a loop or unknown
      */
     public record Origin(String op, String type, String kind, String firstInfOp, String firstNanOp, Cause cause,
-            Cause firstNanCause, List<TensorSummary> opInputs, Histogram histogram) {
+            Cause firstNanCause, List<TensorSummary> opInputs, Histogram histogram, String loop, long iteration) {
 
         public Origin {
             opInputs = List.copyOf(opInputs);

@@ -25,6 +25,7 @@ import org.tensorscope.core.service.OffendingValue;
 import org.tensorscope.core.service.OriginContext;
 import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.core.trace.HealthMode;
+import org.tensorscope.core.trace.LoopHealth;
 import org.tensorscope.core.trace.TensorHealth;
 import org.tensorscope.core.trace.Trace;
 
@@ -48,8 +49,9 @@ public final class NanTracer {
     public TraceOutcome trace(ModelGraph graph, Signature signature, InferenceSession session, PreparedInputs inputs,
             Map<String, TensorData> overrides, HealthMode mode, String device, IProgressMonitor monitor)
             throws BackendException {
-        SubMonitor progress = SubMonitor.convert(monitor, "Tracing NaN and Inf in " + graph.source().getFileName(), 10);
-        Trace trace = session.healthPass(inputs.feeds(), mode, overrides, progress.split(6));
+        SubMonitor progress = SubMonitor.convert(monitor, "Tracing NaN and Inf in " + graph.source().getFileName(), 12);
+        List<String> outputs = signature.outputs().stream().map(o -> o.tensor().name()).toList();
+        Trace trace = session.healthPass(inputs.feeds(), outputs, mode, overrides, progress.split(6));
         Optional<NanOrigin> origin = new NanOriginFinder().find(trace);
         NanReport.Origin reportOrigin = null;
         Optional<CauseFinding> cause = Optional.empty();
@@ -65,16 +67,36 @@ public final class NanTracer {
                             progress.split(1)).finding);
                 }
             }
+            Optional<LoopHealth> loop = trace.loop(o.row().tensor());
             reportOrigin = new NanReport.Origin(o.op().name(), o.op().type(), o.kind().displayName(),
                     o.firstInf() == null ? null : o.firstInf().opName(),
                     o.firstNan() == null ? null : o.firstNan().opName(), Summaries.of(explained.finding), firstNanCause,
-                    explained.inputSummaries, explained.histogram);
+                    explained.inputSummaries, explained.histogram, loop.map(LoopHealth::loop).orElse(null),
+                    loop.map(LoopHealth::firstNonFiniteIteration).orElse(-1L));
         }
+        NanReport.Fidelity fidelity = compareWithPlainRun(session, inputs, outputs, overrides, trace, progress.split(2));
         NanReport report = new NanReport(graph.source().toString(), graph.format(), signature.key(), device,
                 session.deviceNote(), mode.name(), origin.isEmpty(), reportOrigin,
                 origin.map(o -> o.propagation().stream().map(TensorHealth::opName).distinct().toList()).orElse(List.of()),
-                inputs.health(), unhealthyWeights(graph), graph.weights().size(), opHealth(trace));
+                inputs.health(), unhealthyWeights(graph), graph.weights().size(), opHealth(trace), trace.rows().size(),
+                trace.unchecked().stream().map(u -> new NanReport.Unchecked(u.tensor(), u.reason())).toList(), fidelity);
         return new TraceOutcome(trace, origin, cause, report);
+    }
+
+    /**
+     * Runs the outputs the way plain inference does (optimised, fused) and compares them with the traced
+     * run's; null when the backend did not return the traced outputs or edits make the runs incomparable.
+     */
+    private static NanReport.Fidelity compareWithPlainRun(InferenceSession session, PreparedInputs inputs,
+            List<String> outputs, Map<String, TensorData> overrides, Trace trace, IProgressMonitor monitor)
+            throws BackendException {
+        if (trace.outputs().isEmpty() || !overrides.isEmpty()) {
+            return null;
+        }
+        SubMonitor progress = SubMonitor.convert(monitor, 2);
+        List<String> compared = List.copyOf(trace.outputs().keySet());
+        Map<String, TensorData> plain = session.fetch(inputs.feeds(), compared, Map.of(), progress.split(1));
+        return FidelityCheck.compare(trace, plain, session.runtimeRewrites(inputs.feeds(), outputs, progress.split(1)));
     }
 
     private record Explained(CauseFinding finding, List<NanReport.TensorSummary> inputSummaries,

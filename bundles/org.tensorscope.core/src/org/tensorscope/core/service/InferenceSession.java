@@ -21,9 +21,26 @@ public interface InferenceSession extends AutoCloseable {
     Map<String, TensorData> fetch(Map<String, TensorData> feeds, List<String> tensors,
             Map<String, TensorData> overrides, IProgressMonitor monitor) throws BackendException;
 
-    /** Runs the model computing only the health of every float op output. */
-    Trace healthPass(Map<String, TensorData> feeds, HealthMode mode, Map<String, TensorData> overrides,
-            IProgressMonitor monitor) throws BackendException;
+    /**
+     * Runs the model computing only the health of the float op outputs that the given outputs
+     * need (ops that only other signatures reach are neither run nor watched). The trace lists
+     * what could not be checked and, where the backend can, the outputs as the traced run computed
+     * them.
+     *
+     * @param outputs the tensors the run is for ("op:k"), usually the signature's outputs
+     */
+    Trace healthPass(Map<String, TensorData> feeds, List<String> outputs, HealthMode mode,
+            Map<String, TensorData> overrides, IProgressMonitor monitor) throws BackendException;
+
+    /**
+     * The rewrites the backend's optimised runtime makes for a plain run of these outputs (fused
+     * kernels and the like), which a traced run does not make; empty when there are none or the
+     * backend cannot tell.
+     */
+    default List<RuntimeRewrite> runtimeRewrites(Map<String, TensorData> feeds, List<String> outputs,
+            IProgressMonitor monitor) throws BackendException {
+        return List.of();
+    }
 
     @Override
     void close();

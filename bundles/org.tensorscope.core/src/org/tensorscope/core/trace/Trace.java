@@ -7,19 +7,38 @@ import java.util.Optional;
 
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.TensorSpec;
+import org.tensorscope.core.tensor.TensorData;
 
 /**
- * The recorded health of one run: one row per float op output, in execution (topological) order.
+ * The recorded health of one run: one row per checked float op output, in execution
+ * (topological) order, plus the tensors that could not be checked and why.
  */
 public final class Trace {
 
     private final ModelGraph graph;
     private final List<TensorHealth> rows;
+    private final List<UncheckedTensor> unchecked;
+    private final Map<String, LoopHealth> loops;
+    private final Map<String, TensorData> outputs;
     private final Map<String, TensorHealth> byTensor = new LinkedHashMap<>();
 
     public Trace(ModelGraph graph, List<TensorHealth> rows) {
+        this(graph, rows, List.of(), Map.of(), Map.of());
+    }
+
+    /**
+     * @param unchecked tensors the pass could not check, with the reason
+     * @param loops     for rows computed inside a loop body, by tensor name: the loop and iterations
+     * @param outputs   the signature outputs as the traced run computed them, by tensor name; empty when
+     *                  the backend does not return them
+     */
+    public Trace(ModelGraph graph, List<TensorHealth> rows, List<UncheckedTensor> unchecked,
+            Map<String, LoopHealth> loops, Map<String, TensorData> outputs) {
         this.graph = graph;
         this.rows = List.copyOf(rows);
+        this.unchecked = List.copyOf(unchecked);
+        this.loops = Map.copyOf(loops);
+        this.outputs = Map.copyOf(outputs);
         for (TensorHealth row : this.rows) {
             byTensor.put(row.tensor(), row);
         }
@@ -38,7 +57,28 @@ public final class Trace {
         return Optional.ofNullable(byTensor.get(TensorSpec.tensorName(tensorOrOp)));
     }
 
+    /** Tensors the pass could not check; empty when every float tensor was checked. */
+    public List<UncheckedTensor> unchecked() {
+        return unchecked;
+    }
+
+    /** The loop a checked tensor was computed in, when it was computed in one. */
+    public Optional<LoopHealth> loop(String tensorOrOp) {
+        return Optional.ofNullable(loops.get(TensorSpec.tensorName(tensorOrOp)));
+    }
+
+    /** The signature outputs computed by the traced run, by tensor name ("op:k"). */
+    public Map<String, TensorData> outputs() {
+        return outputs;
+    }
+
+    /** Whether every checked tensor is finite; says nothing about unchecked ones. */
     public boolean isAllFinite() {
         return rows.stream().allMatch(TensorHealth::isFinite);
+    }
+
+    /** Whether every float tensor of the run was checked. */
+    public boolean isComplete() {
+        return unchecked.isEmpty();
     }
 }

@@ -53,7 +53,7 @@ class OnnxBackendTest {
             assertEquals(Shape.of(1, 2), probabilities.shape());
             assertEquals(1.0, probabilities.getDouble(0) + probabilities.getDouble(1), 1e-5);
 
-            Trace trace = session.healthPass(feeds, HealthMode.FULL, Map.of(), new NullProgressMonitor());
+            Trace trace = session.healthPass(feeds, List.of(output), HealthMode.FULL, Map.of(), new NullProgressMonitor());
             assertTrue(trace.isAllFinite());
             // every float tensor: the input, the 249 float weights (the 250th holds the int64 shape
             // of the final Reshape) and the float outputs of the other nodes

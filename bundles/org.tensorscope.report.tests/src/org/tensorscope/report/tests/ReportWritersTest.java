@@ -21,10 +21,10 @@ class ReportWritersTest {
                 List.of(new NanReport.Value(0, List.of(1L), -1)), "Clip the input to (0, inf) or add an epsilon");
         NanReport.Histogram histogram = new NanReport.Histogram("x:0", List.of(-1.0, 3.5, 8.0), List.of(1L, 3L), 0, 0, 0);
         NanReport.Origin origin = new NanReport.Origin("log", "Log", "computation", null, "log", cause, null, List.of(X),
-                histogram);
+                histogram, null, -1);
         return new NanReport("model.pb", "Frozen GraphDef", "serving_default", "cpu", "", "FULL", false, origin,
                 List.of("out"), List.of(new NanReport.InputHealth("x", "const:1", X, List.of())), List.of(), 1,
-                List.of(new NanReport.OpHealth("log:0", "Log", "CPU:0", 4, 1, 0, 0, 0, 2.07, Double.NaN, 12)));
+                List.of(new NanReport.OpHealth("log:0", "Log", "CPU:0", 4, 1, 0, 0, 0, 2.07, Double.NaN, 12)), 1, List.of(), null);
     }
 
     @Test
@@ -56,7 +56,7 @@ class ReportWritersTest {
     void htmlEscapesNamesFromTheModel() {
         NanReport report = logOfNegative();
         NanReport nasty = new NanReport("<img src=x>.pb", report.format(), report.signature(), report.device(), "",
-                report.healthMode(), true, null, List.of(), List.of(), List.of(), 0, List.of());
+                report.healthMode(), true, null, List.of(), List.of(), List.of(), 0, List.of(), 0, List.of(), null);
         String html = ReportHtml.toHtml(nasty);
         assertFalse(html.contains("<img"), html);
         assertTrue(html.contains("Every tensor is finite."));

@@ -79,7 +79,7 @@ class TfSessionTest {
     @Test
     void fullHealthPassCountsNanAndInfAndFiniteRanges() throws Exception {
         try (TfSession session = new TfSession(model, graphDef, Device.CPU, false)) {
-            Trace trace = session.healthPass(feed(1f, -1f, 0f, 8f), HealthMode.FULL, Map.of(), new NullProgressMonitor());
+            Trace trace = session.healthPass(feed(1f, -1f, 0f, 8f), List.of("y:0"), HealthMode.FULL, Map.of(), new NullProgressMonitor());
             assertEquals(List.of("x:0", "two:0", "log:0", "y:0"), trace.rows().stream().map(TensorHealth::tensor).toList());
             TensorHealth x = trace.row("x").orElseThrow();
             assertTrue(x.isFinite());
@@ -104,7 +104,7 @@ class TfSessionTest {
     @Test
     void curtPassFlagsNonFiniteTensorsAndCountsOnlyThose() throws Exception {
         try (TfSession session = new TfSession(model, graphDef, Device.CPU, false)) {
-            Trace trace = session.healthPass(feed(1f, -1f, -2f, 8f), HealthMode.CURT, Map.of(), new NullProgressMonitor());
+            Trace trace = session.healthPass(feed(1f, -1f, -2f, 8f), List.of("y:0"), HealthMode.CURT, Map.of(), new NullProgressMonitor());
             assertTrue(trace.row("x:0").orElseThrow().isFinite());
             assertEquals(2, trace.row("log:0").orElseThrow().nanCount());
             assertEquals(2, trace.row("y:0").orElseThrow().nanCount());
@@ -116,7 +116,7 @@ class TfSessionTest {
     void overrideOfAnIntermediateTensorContinuesTheRunFromThere() throws Exception {
         try (TfSession session = new TfSession(model, graphDef, Device.CPU, false)) {
             Map<String, TensorData> fixedLog = Map.of("log:0", TensorData.ofFloats("log:0", Shape.of(4), 0f, 1f, 2f, 3f));
-            Trace trace = session.healthPass(feed(1f, -1f, 0f, 8f), HealthMode.CONCISE, fixedLog, new NullProgressMonitor());
+            Trace trace = session.healthPass(feed(1f, -1f, 0f, 8f), List.of("y:0"), HealthMode.CONCISE, fixedLog, new NullProgressMonitor());
             assertTrue(trace.row("y:0").orElseThrow().isFinite(), "y computed from the overridden log");
             TensorData y = session.fetch(feed(1f, -1f, 0f, 8f), List.of("y:0"), fixedLog, new NullProgressMonitor()).get("y:0");
             assertEquals(6.0, y.getDouble(3), 1e-6);
@@ -127,7 +127,7 @@ class TfSessionTest {
     void gpuRequestWithoutGpuRunsOnCpuAndSaysSo() throws Exception {
         try (TfSession session = new TfSession(model, graphDef, Device.GPU, false)) {
             assertEquals("No GPU is visible to TensorFlow: running on the CPU.", session.deviceNote());
-            Trace trace = session.healthPass(feed(1f, 2f, 3f, 4f), HealthMode.CONCISE, Map.of(), new NullProgressMonitor());
+            Trace trace = session.healthPass(feed(1f, 2f, 3f, 4f), List.of("y:0"), HealthMode.CONCISE, Map.of(), new NullProgressMonitor());
             assertEquals("CPU:0", trace.row("y:0").orElseThrow().device());
         }
     }

@@ -137,8 +137,8 @@ public final class OnnxSession implements InferenceSession {
     }
 
     @Override
-    public Trace healthPass(Map<String, TensorData> feeds, HealthMode mode, Map<String, TensorData> overrides,
-            IProgressMonitor monitor) throws BackendException {
+    public Trace healthPass(Map<String, TensorData> feeds, List<String> outputs, HealthMode mode,
+            Map<String, TensorData> overrides, IProgressMonitor monitor) throws BackendException {
         SubMonitor progress = SubMonitor.convert(monitor, "Checking every tensor of " + graph.source().getFileName(),
                 1 + graph.ops().size());
         Map<String, TensorData> fed = fedByOnnxName(feeds, overrides);

@@ -1,10 +1,13 @@
 package org.tensorscope.tensorflow.internal.run;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.OperationCanceledException;
@@ -42,7 +45,6 @@ public final class TfSession implements InferenceSession {
     private final Session session;
     private final String deviceNote;
     private final Map<String, HealthProbe> probes = new HashMap<>();
-    private final List<String> floatTensors;
 
     /**
      * @param gpuVisible whether TensorFlow sees a GPU; when a GPU is asked for and none is
@@ -69,7 +71,11 @@ public final class TfSession implements InferenceSession {
             throw new BackendException("TensorFlow cannot start a session for " + model.source() + ": "
                     + firstLine(e.getMessage()), e);
         }
-        this.floatTensors = model.ops().stream()
+    }
+
+    /** The float tensors a run of these outputs computes, fed tensors included. */
+    private List<String> floatTensorsFor(List<String> outputs, Collection<String> fed) {
+        return model.opsNeededFor(outputs, fed).stream()
                 .flatMap(op -> op.outputs().stream())
                 .filter(t -> t.dtype().isFloating())
                 .map(TensorSpec::name)
@@ -138,9 +144,15 @@ public final class TfSession implements InferenceSession {
     }
 
     @Override
-    public Trace healthPass(Map<String, TensorData> feeds, HealthMode mode, Map<String, TensorData> overrides,
-            IProgressMonitor monitor) throws BackendException {
+    public Trace healthPass(Map<String, TensorData> feeds, List<String> outputs, HealthMode mode,
+            Map<String, TensorData> overrides, IProgressMonitor monitor) throws BackendException {
         SubMonitor progress = SubMonitor.convert(monitor, "Checking every tensor of " + model.source().getFileName(), 3);
+        Set<String> fed = new HashSet<>();
+        feeds.keySet().forEach(name -> fed.add(TensorSpec.tensorName(name)));
+        overrides.keySet().forEach(name -> fed.add(TensorSpec.tensorName(name)));
+        List<String> floatTensors = floatTensorsFor(outputs, fed);
+        List<String> computedOutputs = outputs.stream().map(TensorSpec::tensorName)
+                .filter(name -> !fed.contains(name)).distinct().toList();
         if (floatTensors.isEmpty()) {
             return new Trace(model, List.of());
         }
@@ -148,12 +160,17 @@ public final class TfSession implements InferenceSession {
         progress.split(1);
         double[][] rows;
         RunMetadata metadata;
+        Map<String, TensorData> tracedOutputs = new LinkedHashMap<>();
         try (Run run = new Run(feeds, overrides)) {
             Session.Runner runner = run.runner()
                     .fetch(probe.fetchName())
                     .setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
+            computedOutputs.forEach(runner::fetch);
             try (Result result = runner.runAndFetchMetadata()) {
                 rows = matrix((TFloat64) result.get(0));
+                for (int i = 0; i < computedOutputs.size(); i++) {
+                    tracedOutputs.put(computedOutputs.get(i), TfTensors.toData(computedOutputs.get(i), result.get(i + 1)));
+                }
                 metadata = result.getMetadata().orElse(RunMetadata.getDefaultInstance());
             }
         } catch (TensorFlowException | IllegalArgumentException | IllegalStateException e) {
@@ -161,10 +178,11 @@ public final class TfSession implements InferenceSession {
         }
         progress.split(1);
         if (mode == HealthMode.CURT) {
-            rows = countsOfFlagged(feeds, overrides, rows);
+            rows = countsOfFlagged(feeds, overrides, floatTensors, rows);
         }
         progress.split(1);
-        return new Trace(model, TraceRows.build(model, floatTensors, rows, mode, new OpTimings(metadata)));
+        return new Trace(model, TraceRows.build(model, floatTensors, rows, mode, new OpTimings(metadata)), List.of(),
+                Map.of(), tracedOutputs);
     }
 
     /**
@@ -172,7 +190,7 @@ public final class TfSession implements InferenceSession {
      * tensors come from a second, smaller run, which a healthy model never pays for.
      */
     private double[][] countsOfFlagged(Map<String, TensorData> feeds, Map<String, TensorData> overrides,
-            double[][] curtRows) throws BackendException {
+            List<String> floatTensors, double[][] curtRows) throws BackendException {
         List<String> flagged = new ArrayList<>();
         for (int i = 0; i < curtRows.length; i++) {
             if (curtRows[i][1] != 0) {

@@ -14,6 +14,7 @@ import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Text;
 import org.eclipse.ui.PartInitException;
+import org.tensorscope.core.report.CoverageText;
 import org.tensorscope.core.report.NanReport;
 import org.tensorscope.report.ReportHtml;
 import org.tensorscope.report.ReportJson;
@@ -84,10 +85,11 @@ public class NanTraceView extends EmptyStateView {
         String nl = System.lineSeparator();
         StringBuilder text = new StringBuilder();
         if (r.finite()) {
-            text.append("Every tensor is finite (").append(r.ops().size()).append(" checked).").append(nl);
+            text.append(CoverageText.verdict(r)).append(nl);
         } else {
             NanReport.Origin o = r.origin();
-            text.append("NaN/Inf starts at ").append(o.op()).append(" (").append(o.type()).append(")").append(nl);
+            text.append("NaN/Inf starts at ").append(o.op()).append(" (").append(o.type()).append(")")
+                    .append(CoverageText.loopText(o)).append(nl);
             text.append(switch (o.kind()) {
                 case "input" -> "The input already holds NaN or infinity.";
                 case "weights" -> "The weights already hold NaN or infinity.";
@@ -114,6 +116,12 @@ public class NanTraceView extends EmptyStateView {
                         .append(s.negInf() + s.posInf()).append(nl);
             }
             text.append(nl).append("Propagates to ").append(r.propagation().size()).append(" later ops").append(nl);
+            if (!r.complete()) {
+                text.append(CoverageText.uncheckedText(r.unchecked())).append(nl);
+            }
+        }
+        if (r.fidelity() != null && !r.fidelity().agree()) {
+            text.append(nl).append("Your runtime: ").append(r.fidelity().explanation()).append(nl);
         }
         text.append(nl).append("Model inputs:").append(nl);
         for (NanReport.InputHealth input : r.inputs()) {
