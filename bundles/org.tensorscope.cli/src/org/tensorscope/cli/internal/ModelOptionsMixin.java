@@ -2,6 +2,8 @@ package org.tensorscope.cli.internal;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -28,8 +30,12 @@ public class ModelOptionsMixin {
     @Option(names = "--input", paramLabel = "[NAME=]SOURCE", description = {
             "A source for an input: ramp, zeros, const:V, uniform:LO:HI[:SEED], normal:MEAN:STD[:SEED], a .npy file,",
             "or an image with a preprocessing chain, e.g. photo.png?scale=1/255&clip=0:1&mean=0.5&std=0.5&order=bgr.",
-            "Append *K to scale any source, e.g. ramp*1e38. Inputs not given get ramp." })
+            "Append *K to scale any source, e.g. ramp*1e38, and @DIMS to give a shape the model leaves unknown,",
+            "e.g. ramp@1x512. NAME may carry a name scope (input/x-input). Inputs not given get ramp." })
     List<String> inputs = new ArrayList<>();
+
+    @Option(names = "--shape", paramLabel = "NAME=DIMS", description = "The shape to feed an input whose dimensions the model leaves unknown, e.g. --shape r1i=1x1x1x1 (repeatable).")
+    Map<String, String> shapes = new LinkedHashMap<>();
 
     @Option(names = "--device", paramLabel = "cpu|gpu", description = "Where to run (default: cpu). Without a GPU, gpu runs on the CPU and says so.")
     String device = "cpu";

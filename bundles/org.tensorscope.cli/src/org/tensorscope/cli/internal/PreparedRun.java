@@ -39,7 +39,7 @@ final class PreparedRun implements AutoCloseable {
             Signature signature = options.signature(model.graph());
             PreparedInputs inputs;
             try {
-                inputs = PreparedInputs.prepare(signature, options.inputs);
+                inputs = PreparedInputs.prepare(signature, options.inputs, options.shapes);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(model.graph().source() + ": " + e.getMessage(), e);
             }
@@ -53,6 +53,14 @@ final class PreparedRun implements AutoCloseable {
             model.close();
             throw e;
         }
+    }
+
+    /** A failed run's error with the inputs whose shapes were guessed, since a guess is a likely cause. */
+    BackendException withShapeNotes(BackendException e) {
+        if (inputs.shapeNotes().isEmpty()) {
+            return e;
+        }
+        return new BackendException(e.getMessage() + " (" + String.join("; ", inputs.shapeNotes()) + ")", e);
     }
 
     ModelGraph graph() {

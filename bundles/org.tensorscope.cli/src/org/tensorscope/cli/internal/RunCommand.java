@@ -58,7 +58,12 @@ public class RunCommand implements Callable<Integer> {
         try (PreparedRun run = PreparedRun.prepare(contributions, options, err, progress.split(4))) {
             List<String> wanted = new ArrayList<>(run.signature.outputs().stream().map(o -> o.tensor().name()).toList());
             wanted.addAll(fetch);
-            Map<String, TensorData> results = run.session.fetch(run.inputs.feeds(), wanted, Map.of(), progress.split(6));
+            Map<String, TensorData> results;
+            try {
+                results = run.session.fetch(run.inputs.feeds(), wanted, Map.of(), progress.split(6));
+            } catch (BackendException e) {
+                throw run.withShapeNotes(e);
+            }
             JsonObject root = new JsonObject();
             root.addProperty("model", run.graph().source().toString());
             root.addProperty("signature", run.signature.key());

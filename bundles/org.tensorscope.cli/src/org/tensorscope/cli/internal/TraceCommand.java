@@ -64,8 +64,13 @@ public class TraceCommand implements Callable<Integer> {
         }
         SubMonitor progress = SubMonitor.convert(new ConsoleProgressMonitor(err), 10);
         try (PreparedRun run = PreparedRun.prepare(contributions, options, err, progress.split(3))) {
-            TraceOutcome outcome = new NanTracer(contributions.causeRules()).trace(run.graph(), run.signature,
-                    run.session, run.inputs, Map.of(), healthMode, options.device, progress.split(7));
+            TraceOutcome outcome;
+            try {
+                outcome = new NanTracer(contributions.causeRules()).trace(run.graph(), run.signature, run.session,
+                        run.inputs, Map.of(), healthMode, options.device, progress.split(7));
+            } catch (BackendException e) {
+                throw run.withShapeNotes(e);
+            }
             print(out, outcome.report());
             if (report != null) {
                 Files.writeString(report, report.toString().endsWith(".html") ? ReportHtml.toHtml(outcome.report())

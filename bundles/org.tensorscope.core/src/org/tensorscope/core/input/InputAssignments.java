@@ -21,11 +21,23 @@ public final class InputAssignments {
     }
 
     public static Map<SignatureTensor, InputSource> bind(Signature signature, List<String> texts) {
+        return bind(signature, texts, Map.of());
+    }
+
+    /**
+     * @param shapes explicit shapes by input name ({@code --shape NAME=1x512}), for inputs whose dimensions
+     *               the model leaves unknown
+     */
+    public static Map<SignatureTensor, InputSource> bind(Signature signature, List<String> texts,
+            Map<String, String> shapes) {
         Map<SignatureTensor, InputSource> bound = new LinkedHashMap<>();
         for (String text : texts) {
             int eq = text.indexOf('=');
             String name = eq > 0 ? text.substring(0, eq) : null;
-            if (name != null && (name.contains("/") || name.contains("?") || name.contains("&"))) {
+            // a name in a scope ("input/x-input") is a name when the signature has it; otherwise text with
+            // '/', '?' or '&' before '=' is a path or an image's preprocessing chain
+            if (name != null && signature.input(name).isEmpty()
+                    && (name.contains("/") || name.contains("?") || name.contains("&") || name.contains("."))) {
                 name = null;
             }
             String sourceText = name == null ? text : text.substring(eq + 1);
@@ -45,6 +57,13 @@ public final class InputAssignments {
         }
         for (SignatureTensor input : signature.inputs()) {
             bound.computeIfAbsent(input, i -> InputSources.parse(DEFAULT_SOURCE));
+        }
+        for (Map.Entry<String, String> shape : shapes.entrySet()) {
+            SignatureTensor input = signature.input(shape.getKey()).orElseThrow(() -> new IllegalArgumentException(
+                    "--shape " + shape.getKey() + ": the signature '" + signature.key() + "' has no input named '"
+                            + shape.getKey() + "'; its inputs are " + names(signature)));
+            String context = "--shape " + shape.getKey() + "=" + shape.getValue();
+            bound.put(input, new ShapedSource(bound.get(input), ShapedSource.parseShape(shape.getValue(), context)));
         }
         return bound;
     }

@@ -14,7 +14,9 @@ import java.util.Locale;
  * {@code photo.png?scale=1/255&clip=0:1&mean=0.485,0.456,0.406&std=0.229,0.224,0.225&order=bgr}. The image
  * is resized to the input's height and width; steps run in the order scale, clip, mean/std.</li>
  * </ul>
- * Any source can be scaled by a factor with {@code *K}, e.g. {@code ramp*1e38} (pixels never clipped).
+ * Any source can be scaled by a factor with {@code *K}, e.g. {@code ramp*1e38} (pixels never clipped),
+ * and given an explicit shape with {@code @DIMS} at the end, e.g. {@code ramp@1x512}, for inputs whose
+ * dimensions the model leaves unknown.
  */
 public final class InputSources {
 
@@ -23,6 +25,10 @@ public final class InputSources {
 
     public static InputSource parse(String text) {
         String spec = text.trim();
+        int at = spec.lastIndexOf('@');
+        if (at > 0 && spec.substring(at + 1).matches("[0-9x, ]*|scalar")) {
+            return new ShapedSource(parse(spec.substring(0, at)), ShapedSource.parseShape(spec.substring(at + 1), text));
+        }
         int star = spec.lastIndexOf('*');
         if (star > 0 && !spec.substring(star + 1).contains("/") && !spec.substring(star + 1).contains(".npy")) {
             double factor = number(spec.substring(star + 1), text, "scale factor");

@@ -11,7 +11,9 @@ final class Shapes {
 
     static Shape concrete(TensorSpec input) {
         if (!input.shape().hasKnownRank()) {
-            throw new IllegalArgumentException("Input " + input.name() + " has an unknown rank: feed a .npy file");
+            throw new IllegalArgumentException("input " + input.name() + " has an unknown rank: give its shape, e.g. "
+                    + "--input " + input.opName() + "=ramp@1x1x1x1 or --shape " + input.opName()
+                    + "=1x1x1x1, or feed a .npy file");
         }
         long[] dims = input.shape().dims();
         for (int i = 0; i < dims.length; i++) {

@@ -23,6 +23,7 @@ public final class PreparedInputs {
 
     private final Map<String, TensorData> feeds = new LinkedHashMap<>();
     private final List<NanReport.InputHealth> health = new ArrayList<>();
+    private final List<String> shapeNotes = new ArrayList<>();
 
     private PreparedInputs() {
     }
@@ -32,17 +33,45 @@ public final class PreparedInputs {
      * @throws IOException              when a source file cannot be read
      */
     public static PreparedInputs prepare(Signature signature, List<String> sourceTexts) throws IOException {
+        return prepare(signature, sourceTexts, Map.of());
+    }
+
+    /**
+     * @param shapes explicit shapes by input name ({@code --shape NAME=1x512})
+     * @throws IllegalArgumentException for a wrong input name, type or shape, naming the input
+     * @throws IOException              when a source file cannot be read
+     */
+    public static PreparedInputs prepare(Signature signature, List<String> sourceTexts, Map<String, String> shapes)
+            throws IOException {
         PreparedInputs prepared = new PreparedInputs();
         List<String> mismatches = new ArrayList<>();
-        for (Map.Entry<SignatureTensor, InputSource> binding : InputAssignments.bind(signature, sourceTexts).entrySet()) {
+        for (Map.Entry<SignatureTensor, InputSource> binding : InputAssignments.bind(signature, sourceTexts, shapes)
+                .entrySet()) {
             SignatureTensor input = binding.getKey();
             InputSource source = binding.getValue();
-            TensorData data = source.create(input.tensor());
+            TensorData data;
+            try {
+                data = source.create(input.tensor());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage().startsWith("input ") ? e.getMessage()
+                        : "input " + input.key() + ": " + e.getMessage(), e);
+            }
             mismatches.addAll(InputCheck.mismatches(input.key(), input.tensor(), data));
             TensorStats stats = TensorStats.of(data);
             prepared.feeds.put(input.tensor().name(), data);
+            List<String> problems = new ArrayList<>(InputCheck.health(input.key(), source, stats));
+            if (!input.tensor().shape().isFullyDefined() && !source.describe().contains("@")
+                    && !source.describe().toLowerCase(java.util.Locale.ROOT).endsWith(".npy")) {
+                String note = "input " + input.key() + " has shape " + input.tensor().shape() + " in the model and was fed as "
+                        + data.shape() + "; give another with --input " + input.key() + "=" + source.describe() + "@"
+                        + dimsText(data.shape()) + " or --shape " + input.key() + "=" + dimsText(data.shape());
+                prepared.shapeNotes.add(note);
+                if (!onlyBatchUnknown(input.tensor().shape())) {
+                    problems.add(note);
+                }
+            }
             prepared.health.add(new NanReport.InputHealth(input.key(), source.describe(),
-                    Summaries.of(input.tensor().name(), data, stats), InputCheck.health(input.key(), source, stats)));
+                    Summaries.of(input.tensor().name(), data, stats), problems));
         }
         if (!mismatches.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", mismatches));
@@ -57,5 +86,34 @@ public final class PreparedInputs {
 
     public List<NanReport.InputHealth> health() {
         return health;
+    }
+
+    /**
+     * Inputs whose unknown dimensions were filled in (as 1) rather than given: what a failed run's message
+     * should mention, since the guess is a likely cause.
+     */
+    public List<String> shapeNotes() {
+        return shapeNotes;
+    }
+
+    /** A leading unknown batch dimension is the common case and fed as 1 without a warning. */
+    private static boolean onlyBatchUnknown(org.tensorscope.core.model.Shape shape) {
+        if (!shape.hasKnownRank() || shape.rank() == 0 || shape.dim(0) >= 0) {
+            return false;
+        }
+        for (int i = 1; i < shape.rank(); i++) {
+            if (shape.dim(i) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String dimsText(org.tensorscope.core.model.Shape shape) {
+        StringBuilder text = new StringBuilder();
+        for (long d : shape.dims()) {
+            text.append(text.length() == 0 ? "" : "x").append(d);
+        }
+        return text.length() == 0 ? "scalar" : text.toString();
     }
 }

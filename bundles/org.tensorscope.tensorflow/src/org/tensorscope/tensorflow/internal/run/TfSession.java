@@ -30,6 +30,7 @@ import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.service.BackendException;
 import org.tensorscope.core.service.Device;
 import org.tensorscope.core.service.InferenceSession;
+import org.tensorscope.core.service.RuntimeRewrite;
 import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.core.trace.HealthMode;
 import org.tensorscope.core.trace.Trace;
@@ -183,6 +184,29 @@ public final class TfSession implements InferenceSession {
         progress.split(1);
         return new Trace(model, TraceRows.build(model, floatTensors, rows, mode, new OpTimings(metadata)), List.of(),
                 Map.of(), tracedOutputs);
+    }
+
+    @Override
+    public List<RuntimeRewrite> runtimeRewrites(Map<String, TensorData> feeds, List<String> outputs,
+            IProgressMonitor monitor) throws BackendException {
+        Set<String> fed = new HashSet<>();
+        feeds.keySet().forEach(name -> fed.add(TensorSpec.tensorName(name)));
+        List<String> computed = outputs.stream().map(TensorSpec::tensorName).filter(n -> !fed.contains(n)).distinct()
+                .toList();
+        if (computed.isEmpty()) {
+            return List.of();
+        }
+        try (Run run = new Run(feeds, Map.of())) {
+            Session.Runner runner = run.runner()
+                    .setOptions(RunOptions.newBuilder().setOutputPartitionGraphs(true).build());
+            computed.forEach(runner::fetch);
+            try (Result result = runner.runAndFetchMetadata()) {
+                RunMetadata metadata = result.getMetadata().orElse(RunMetadata.getDefaultInstance());
+                return RuntimeRewrites.of(model, metadata.getPartitionGraphsList());
+            }
+        } catch (TensorFlowException | IllegalArgumentException | IllegalStateException e) {
+            throw new BackendException("TensorFlow could not run " + model.source() + ": " + firstLine(e.getMessage()), e);
+        }
     }
 
     /**
