@@ -39,7 +39,7 @@ class FidelityCheckTest {
         assertEquals(1, fidelity.outputs().get(0).plainNan());
         assertEquals("_FusedConv2D at conv/Relu fuses Conv2D+BiasAdd+Relu", fidelity.rewrites().get(0),
                 "the rewrite that met NaN in the traced run comes first");
-        assertEquals("The optimised runtime fuses Conv2D+BiasAdd+Relu at conv/Relu and 1 other place(s); a fused "
+        assertEquals("The optimised runtime fuses Conv2D+BiasAdd+Relu at conv/Relu (_FusedConv2D) and 1 other place(s); a fused "
                 + "kernel's activation maps NaN to a number (Relu gives 0), so output out:0 holds 1 NaN/Inf (1 NaN) in "
                 + "the optimised run instead of 2 (2 NaN) in the traced run. The trace explains the traced (unfused) "
                 + "values; the application sees the optimised ones.", fidelity.explanation());

@@ -67,14 +67,23 @@ final class FidelityCheck {
                 differing.add(describe(comparison));
             }
         }
-        // the rewrites that met non-finite values in the traced run are the ones that can explain a difference
-        List<RuntimeRewrite> ordered = new ArrayList<>(rewrites.stream()
-                .filter(r -> trace.row(r.op()).map(row -> !row.isFinite()).orElse(false)).toList());
-        rewrites.stream().filter(r -> !ordered.contains(r)).forEach(ordered::add);
-        List<String> rewriteTexts = ordered.stream()
-                .map(r -> r.kernel() + " at " + r.op() + " fuses " + r.replacedText()).toList();
+        // fused kernels that met non-finite values in the traced run are the likeliest to explain a difference
+        List<RuntimeRewrite> ordered = new ArrayList<>(rewrites);
+        ordered.sort(java.util.Comparator.comparingInt(r -> likelihood(trace, r)));
+        List<String> rewriteTexts = ordered.stream().map(FidelityCheck::describe).toList();
         return new NanReport.Fidelity(agree, TOLERANCE, outputs, rewriteTexts,
                 agree ? "" : explanation(differing, ordered));
+    }
+
+    private static int likelihood(Trace trace, RuntimeRewrite rewrite) {
+        boolean metNonFinite = trace.row(rewrite.op()).map(row -> !row.isFinite()).orElse(false);
+        boolean fused = rewrite.replaced().size() > 1;
+        return (metNonFinite ? 0 : 2) + (fused ? 0 : 1);
+    }
+
+    private static String describe(RuntimeRewrite r) {
+        return r.replaced().size() > 1 ? r.kernel() + " at " + r.op() + " fuses " + r.replacedText()
+                : r.kernel() + " at " + r.op() + " replaces " + r.replacedText();
     }
 
     private static String describe(NanReport.OutputComparison c) {
@@ -93,7 +102,9 @@ final class FidelityCheck {
             text.append("The plain (optimised) run and the traced run disagree: ");
         } else {
             RuntimeRewrite first = rewrites.get(0);
-            text.append("The optimised runtime fuses ").append(first.replacedText()).append(" at ").append(first.op());
+            text.append("The optimised runtime ").append(first.replaced().size() > 1 ? "fuses " : "replaces ")
+                    .append(first.replacedText()).append(" at ").append(first.op()).append(" (").append(first.kernel())
+                    .append(")");
             if (rewrites.size() > 1) {
                 text.append(" and ").append(rewrites.size() - 1).append(" other place(s)");
             }

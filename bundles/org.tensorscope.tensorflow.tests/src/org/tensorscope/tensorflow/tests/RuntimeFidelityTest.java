@@ -1,0 +1,88 @@
+package org.tensorscope.tensorflow.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.core.runtime.NullProgressMonitor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorscope.core.input.Npy;
+import org.tensorscope.core.model.Shape;
+import org.tensorscope.core.report.NanReport;
+import org.tensorscope.core.run.NanTracer;
+import org.tensorscope.core.run.PreparedInputs;
+import org.tensorscope.core.service.Device;
+import org.tensorscope.core.service.InferenceSession;
+import org.tensorscope.core.service.LoadedModel;
+import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.core.trace.HealthMode;
+import org.tensorscope.tensorflow.internal.TensorFlowBackend;
+import org.tensorscope.tensorflow.internal.load.FrozenGraphLoader;
+
+/**
+ * The trace runs the model unfused; plain inference lets grappler fuse Conv2D+BiasAdd+Relu. The
+ * trace must compare both and say what the optimised runtime did.
+ */
+class RuntimeFidelityTest {
+
+    @TempDir
+    static Path folder;
+
+    /** out = relu(conv2d(x, 1x1 filter of 2) + 1) * 1 */
+    private static void convBiasRelu(Ops tf) {
+        Operand<TFloat32> x = PlantedModels.x(tf);
+        Operand<TFloat32> filter = tf.constant(new float[][][][] { { { { 2f } } } });
+        Operand<TFloat32> conv = tf.withName("conv").nn.conv2d(x, filter, List.of(1L, 1L, 1L, 1L), "VALID");
+        Operand<TFloat32> biased = tf.withName("bias").nn.biasAdd(conv, tf.constant(new float[] { 1f }));
+        Operand<TFloat32> relu = tf.withName("relu").nn.relu(biased);
+        tf.withName("out").math.mul(relu, tf.constant(1f));
+    }
+
+    private static NanReport trace(float... x) throws Exception {
+        Path model = PlantedModels.write(folder, "conv_bias_relu", RuntimeFidelityTest::convBiasRelu);
+        Path input = folder.resolve("x-" + System.nanoTime() + ".npy");
+        Npy.write(TensorData.ofFloats("x", Shape.of(1, 2, 2, 1), x), input);
+        try (LoadedModel loaded = new FrozenGraphLoader().load(model, new NullProgressMonitor());
+                InferenceSession session = new TensorFlowBackend().open(loaded, Device.CPU)) {
+            var signature = loaded.graph().defaultSignature().orElseThrow();
+            PreparedInputs prepared = PreparedInputs.prepare(signature, List.of("x=" + input));
+            return new NanTracer(List.of()).trace(loaded.graph(), signature, session, prepared, Map.of(),
+                    HealthMode.FULL, "cpu", new NullProgressMonitor()).report();
+        }
+    }
+
+    @Test
+    void theFusedKernelOfPlainInferenceIsNamed() throws Exception {
+        NanReport r = trace(1f, -3f, 0.5f, 2f);
+        assertTrue(r.finite());
+        assertTrue(r.fidelity().agree(), r.fidelity().explanation());
+        // TensorFlow's CPU build names its kernel _FusedConv2D or, with oneDNN, _MklNativeFusedConv2D
+        assertTrue(r.fidelity().rewrites().stream().anyMatch(
+                t -> t.matches("_(MklNative)?FusedConv2D at relu fuses Conv2D\\+BiasAdd\\+Relu")), r.fidelity().rewrites().toString());
+        assertEquals(0.0, r.fidelity().outputs().get(0).maxDifference(), 1e-6);
+    }
+
+    @Test
+    void nanThroughTheFusedReluIsComparedWithTheTracedRun() throws Exception {
+        NanReport r = trace(Float.NaN, -3f, 0.5f, 2f);
+        assertFalse(r.finite());
+        assertEquals("x", r.origin().op());
+        NanReport.OutputComparison out = r.fidelity().outputs().get(0);
+        assertEquals("out:0", out.tensor());
+        assertEquals(1, out.tracedNan(), "the unfused Relu keeps the NaN");
+        assertEquals(0, out.plainNan(), "the fused kernel's Relu maps NaN to 0");
+        assertFalse(r.fidelity().agree());
+        assertTrue(r.fidelity().explanation().matches("The optimised runtime fuses Conv2D\\+BiasAdd\\+Relu at relu "
+                + "\\(_(MklNative)?FusedConv2D\\)[^;]*; a fused kernel's activation maps NaN to a number \\(Relu gives 0\\), so "
+                + "output out:0 holds 0 NaN/Inf \\(0 NaN\\) in the optimised run instead of 1 \\(1 NaN\\) in the traced run\\..*"),
+                r.fidelity().explanation());
+    }
+}
