@@ -75,6 +75,8 @@ grep -q "<svg" "$work/trace.html" || fail "HTML report has no histogram image"
 
 expect 0 "trace of a healthy run" "$product/tensorscope" trace "$models/tfjs/emotion/emotion.json"
 grep -q "every tensor is finite" "$out" || fail "healthy trace: $(cat "$out")"
+grep -q "^Checked: *Every tensor is finite (57 checked)" "$out" || fail "healthy trace: no coverage line: $(cat "$out")"
+grep -qE '^[IWE][0-9]{4} |absl::InitializeLog' "$err" && fail "native log lines on stderr: $(head -n 3 "$err")"
 
 # --- bad input: one line naming the file and the problem, exit code 2 ---
 head -c 3000 "$models/savedmodel/tf1_half_plus_two/saved_model.pb" > "$work/truncated.pb"
