@@ -27,6 +27,14 @@ public class CliApplication implements IApplication {
             // e.g. TensorFlow's natives missing for this platform: picocli only handles exceptions
             System.err.println("tensorscope: cannot load a library it needs: " + e.getMessage());
             return TensorscopeCommand.EXIT_USAGE;
+        } catch (OutOfMemoryError e) {
+            // never exit 0 without a word: for trace, 0 would read as "all finite"
+            System.err.println("tensorscope: out of memory (the Java heap is " + Runtime.getRuntime().maxMemory() / (1 << 20)
+                    + " MB): the model or its input is too large; set TENSORSCOPE_MAX_HEAP (e.g. 8g) to allow more");
+            return TensorscopeCommand.EXIT_USAGE;
+        } catch (StackOverflowError e) {
+            System.err.println("tensorscope: the model's graph is nested too deeply to process");
+            return TensorscopeCommand.EXIT_USAGE;
         }
     }
 
