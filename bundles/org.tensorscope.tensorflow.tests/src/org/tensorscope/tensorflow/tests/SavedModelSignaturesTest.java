@@ -199,7 +199,7 @@ class SavedModelSignaturesTest {
     }
 
     @Test
-    void aStatefulOpRunsOncePerRunStartingFromTheCheckpoint() throws Exception {
+    void aStatefulOpRunsOncePerRunStartingFromTheCheckpointAndGathersReadLiveVariables() throws Exception {
         Path dir = StatefulSavedModels.counter(folder.resolve("counter"), false);
         try (LoadedModel model = loader.load(dir, new NullProgressMonitor())) {
             ModelGraph graph = model.graph();
@@ -220,6 +220,10 @@ class SavedModelSignaturesTest {
             assertArrayEquals(new double[] { 7, 14, 35 }, scaled.run(), 1e-6,
                     "v saved as 5, plus 2 before it is read: z = 7x");
             assertTracedFully(scaled, "scale", "v/checkpoint_value:0", "v_read:0", "z:0");
+            Ran gathered = runAndTrace(model, "gather", List.of("x=" + x125(3)));
+            assertArrayEquals(new double[] { 3, 6, 15 }, gathered.run(), 1e-6,
+                    "e saved as [1, 2, 3], its element 2 gathered from the live variable: g = 3x");
+            assertTracedFully(gathered, "gather", "e/checkpoint_value:0", "e_gather:0", "g:0");
         }
     }
 

@@ -37,7 +37,9 @@ import org.tensorflow.types.TString;
  * <li>signature "count": {@code y = x + AssignAdd(counter, 1)} with {@code counter} a reference
  * variable (VariableV2) saved as 10: every run gives x + 11;</li>
  * <li>signature "scale": {@code z = x * read(v)} where {@code v} is a resource variable saved as
- * 5 and the read waits for {@code AssignAddVariableOp(v, 2)}: every run gives 7x.</li>
+ * 5 and the read waits for {@code AssignAddVariableOp(v, 2)}: every run gives 7x;</li>
+ * <li>signature "gather": {@code g = x * ResourceGather(e, [2])} where {@code e} is a resource
+ * variable saved as [1, 2, 3], read by a gather rather than a ReadVariableOp: g = 3x.</li>
  * </ul>
  */
 final class StatefulSavedModels {
@@ -65,35 +67,41 @@ final class StatefulSavedModels {
             ReadVariableOp<TFloat32> vRead = tf.withControlDependencies(List.of(vAdd)).withName("v_read")
                     .readVariableOp(v, TFloat32.class);
             tf.withName("z").math.mul(x, vRead);
+            VarHandleOp e = tf.withName("e").varHandleOp(TFloat32.class, Shape.of(3), VarHandleOp.sharedName("e"));
+            AssignVariableOp eInit = tf.withName("e_init").assignVariableOp(e, tf.constant(new float[] { 1f, 2f, 3f }));
+            tf.withName("g").math.mul(x,
+                    tf.withName("e_gather").resourceGather(e, tf.constant(new int[] { 2 }), TFloat32.class));
 
             Ops save = tf.withSubScope("save");
             Placeholder<TString> file = save.withName("filename").placeholder(TString.class,
                     Placeholder.shape(Shape.scalar()));
             Operand<TString> names = save.withName("names").constant(StandardCharsets.UTF_8,
-                    new String[] { "counter", "v" });
-            Operand<TString> slices = save.withName("slices").constant(StandardCharsets.UTF_8, new String[] { "", "" });
+                    new String[] { "counter", "v", "e" });
+            Operand<TString> slices = save.withName("slices").constant(StandardCharsets.UTF_8, new String[] { "", "", "" });
             Operand<TFloat32> vValue = save.withName("read_v").readVariableOp(v, TFloat32.class);
+            Operand<TFloat32> eValue = save.withName("read_e").readVariableOp(e, TFloat32.class);
             GraphOperation saveOp = graph.opBuilder("SaveV2", "save/save", graph.baseScope()).addInput(file.asOutput())
                     .addInput(names.asOutput()).addInput(slices.asOutput())
-                    .addInputList(new Output<?>[] { counter.asOutput(), vValue.asOutput() }).build();
+                    .addInputList(new Output<?>[] { counter.asOutput(), vValue.asOutput(), eValue.asOutput() }).build();
             GraphOperation restore = graph.opBuilder("RestoreV2", "save/restore", graph.baseScope())
                     .addInput(file.asOutput()).addInput(names.asOutput()).addInput(slices.asOutput())
-                    .setAttr("dtypes", new DataType[] { DataType.DT_FLOAT, DataType.DT_FLOAT }).build();
+                    .setAttr("dtypes", new DataType[] { DataType.DT_FLOAT, DataType.DT_FLOAT, DataType.DT_FLOAT }).build();
             Assign<TFloat32> restoreCounter = save.withName("assign_counter").assign(counter,
                     restore.<TFloat32>output(0));
             AssignVariableOp restoreV = save.withName("assign_v").assignVariableOp(v, restore.<TFloat32>output(1));
-            List<org.tensorflow.Operation> restoreDeps = List.of(restoreCounter.op(), restoreV.op());
+            AssignVariableOp restoreE = save.withName("assign_e").assignVariableOp(e, restore.<TFloat32>output(2));
+            List<org.tensorflow.Operation> restoreDeps = List.of(restoreCounter.op(), restoreV.op(), restoreE.op());
             if (restoreSideEffect) {
                 GraphOperation leak = graph.opBuilder("WriteFile", "save/leak", graph.baseScope())
                         .addInput(save.constant(dir.resolve("leaked.txt").toString()).asOutput())
                         .addInput(save.constant("written at load").asOutput()).build();
-                restoreDeps = List.of(restoreCounter.op(), restoreV.op(), leak);
+                restoreDeps = List.of(restoreCounter.op(), restoreV.op(), restoreE.op(), leak);
             }
             save.withControlDependencyOps(restoreDeps).withName("restore_all").noOp();
 
             try (Session session = new Session(graph);
                     TString prefix = TString.scalarOf(dir.resolve("variables").resolve("variables").toString())) {
-                session.runner().addTarget(counterInit).addTarget(vInit).run();
+                session.runner().addTarget(counterInit).addTarget(vInit).addTarget(eInit).run();
                 session.runner().feed(file, prefix).addTarget(saveOp).run();
             }
             MetaGraphDef meta = MetaGraphDef.newBuilder()
@@ -101,7 +109,8 @@ final class StatefulSavedModels {
                     .setGraphDef(graph.toGraphDef())
                     .setSaverDef(SaverDef.newBuilder().setFilenameTensorName("save/filename:0")
                             .setRestoreOpName("save/restore_all"))
-                    .putSignatureDef("count", signature("y:0")).putSignatureDef("scale", signature("z:0")).build();
+                    .putSignatureDef("count", signature("y:0")).putSignatureDef("scale", signature("z:0"))
+                    .putSignatureDef("gather", signature("g:0")).build();
             Files.write(dir.resolve("saved_model.pb"),
                     SavedModel.newBuilder().setSavedModelSchemaVersion(1).addMetaGraphs(meta).build().toByteArray());
         }

@@ -35,7 +35,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 /**
  * Reads a TensorFlow SavedModel folder (TF1 or TF2) into a frozen graph: called functions are
  * inlined, variables become constants holding their values from the checkpoint (those the model
- * changes stay variables, see {@link VariableFreezer}), and the graph is pruned to what the
+ * changes stay live variables, see {@link VariableFreezer}), and the graph is pruned to what the
  * signatures compute.
  */
 @Component(service = ModelLoader.class, property = { Tensorscope.PROP_FORMAT + "=" + SavedModelLoader.FORMAT,
@@ -80,7 +80,7 @@ public class SavedModelLoader implements ModelLoader {
                     : "the variables/ folder is missing: the model's weights cannot be read");
         }
         GraphDef frozen;
-        Set<String> changed;
+        Set<String> live;
         try {
             GraphDef inlined = FunctionInliner.hasCalls(meta.getGraphDef())
                     ? new FunctionInliner(meta.getGraphDef()).inline(meta.getGraphDef())
@@ -90,16 +90,16 @@ public class SavedModelLoader implements ModelLoader {
             List<NodeDef> neededNodes = inlined.getNodeList().stream().filter(n -> needed.contains(n.getName())).toList();
             List<NodeDef> variables = neededNodes.stream().filter(n -> VariableFreezer.VARIABLES.contains(n.getOp()))
                     .toList();
-            changed = VariableFreezer.changedVariables(neededNodes);
+            live = VariableFreezer.liveVariables(neededNodes);
             Map<String, TensorProto> values = variables.isEmpty() ? Map.of()
                     : CheckpointValues.read(dir, meta, variables);
-            frozen = prune(VariableFreezer.freeze(inlined, values, changed), meta);
+            frozen = prune(VariableFreezer.freeze(inlined, values, live), meta);
         } catch (TensorFlowException | IllegalArgumentException | IllegalStateException e) {
             throw new ModelLoadException(dir, "TensorFlow cannot load the SavedModel"
                     + (hasVariables ? " (are variables/ complete?)" : "") + ": " + GraphDefConverter.firstLine(e.getMessage()), e);
         }
         progress.split(1);
-        ModelGraph graph = VariableFreezer.presented(GraphDefConverter.convert(dir, FORMAT, frozen, List.of()), changed);
+        ModelGraph graph = VariableFreezer.presented(GraphDefConverter.convert(dir, FORMAT, frozen, List.of()), live);
         Map<String, Map<String, String>> inputs = new LinkedHashMap<>();
         Map<String, Map<String, String>> outputs = new LinkedHashMap<>();
         meta.getSignatureDefMap().forEach((key, signature) -> {

@@ -21,10 +21,11 @@ import org.tensorscope.core.model.TensorSpec;
 /**
  * Turns a SavedModel's variables into constants holding their checkpoint values, so the graph
  * runs in a session of its own with nothing to restore. A variable that the model changes (a
- * counter's {@code AssignAdd}, an optimizer step) stays a variable: an assign added here sets it to
- * its checkpoint value at the start of every run, and every op using the variable waits for that
- * assign. Each run then applies the change once, from the saved value, so runs stay repeatable
- * (a trace and a plain run of the same input see the same state).
+ * counter's {@code AssignAdd}, an optimizer step), or a resource variable read by an op other than
+ * {@code ReadVariableOp} (an embedding's {@code ResourceGather}), stays a live variable: an assign
+ * added here sets it to its checkpoint value at the start of every run, and every op using the
+ * variable waits for that assign. Each run then applies a change once, from the saved value, so
+ * runs stay repeatable (a trace and a plain run of the same input see the same state).
  */
 final class VariableFreezer {
 
@@ -36,59 +37,70 @@ final class VariableFreezer {
     private VariableFreezer() {
     }
 
-    /** The variables that a state-changing op among the given nodes writes. */
-    static Set<String> changedVariables(Collection<NodeDef> nodes) {
+    /**
+     * The variables among the given nodes that must stay live: those a state-changing op writes,
+     * and resource variables whose handle an op other than ReadVariableOp uses.
+     */
+    static Set<String> liveVariables(Collection<NodeDef> nodes) {
         Set<String> variables = new HashSet<>();
-        nodes.stream().filter(n -> VARIABLES.contains(n.getOp())).forEach(n -> variables.add(n.getName()));
-        Set<String> changed = new LinkedHashSet<>();
+        Set<String> handles = new HashSet<>();
         for (NodeDef node : nodes) {
-            if (StateChangeOps.isStateChange(node.getOp())) {
-                node.getInputList().stream().filter(i -> !i.startsWith("^")).map(VariableFreezer::opName)
-                        .filter(variables::contains).forEach(changed::add);
+            if (VARIABLES.contains(node.getOp())) {
+                variables.add(node.getName());
+                if (node.getOp().equals("VarHandleOp")) {
+                    handles.add(node.getName());
+                }
             }
         }
-        return changed;
+        Set<String> live = new LinkedHashSet<>();
+        for (NodeDef node : nodes) {
+            Set<String> used = StateChangeOps.isStateChange(node.getOp()) ? variables
+                    : node.getOp().equals("ReadVariableOp") ? Set.of() : handles;
+            node.getInputList().stream().filter(i -> !i.startsWith("^")).map(VariableFreezer::opName)
+                    .filter(used::contains).forEach(live::add);
+        }
+        return live;
     }
 
     /**
      * @param values  checkpoint values by variable name; variables without one are left as they are
      *                (they are pruned: nothing a signature computes reads them)
-     * @param changed the variables to keep as variables, set from the checkpoint at every run
+     * @param live the variables to keep as variables, set from the checkpoint at every run
      */
-    static GraphDef freeze(GraphDef graph, Map<String, TensorProto> values, Set<String> changed) {
+    static GraphDef freeze(GraphDef graph, Map<String, TensorProto> values, Set<String> live) {
         Map<String, NodeDef> byName = new HashMap<>();
         graph.getNodeList().forEach(n -> byName.put(n.getName(), n));
         GraphDef.Builder out = graph.toBuilder().clearNode();
         for (NodeDef node : graph.getNodeList()) {
             String name = node.getName();
             TensorProto value = values.get(name);
-            if (VARIABLES.contains(node.getOp()) && value != null && changed.contains(name)) {
+            if (VARIABLES.contains(node.getOp()) && value != null && live.contains(name)) {
                 out.addNode(constant(name + VALUE, value));
                 out.addNode(node);
                 out.addNode(restore(node));
             } else if (VARIABLES.contains(node.getOp()) && !node.getOp().equals("VarHandleOp") && value != null) {
                 out.addNode(constant(name, value));
             } else if (node.getOp().equals("ReadVariableOp") && node.getInputCount() > 0
-                    && isFrozenHandle(byName.get(opName(node.getInput(0))), values, changed)) {
+                    && isFrozenHandle(byName.get(opName(node.getInput(0))), values, live)) {
                 out.addNode(constant(name, values.get(opName(node.getInput(0)))));
             } else {
-                out.addNode(waitingForRestores(node, values, changed));
+                out.addNode(waitingForRestores(node, values, live));
             }
         }
         return out.build();
     }
 
-    private static boolean isFrozenHandle(NodeDef handle, Map<String, TensorProto> values, Set<String> changed) {
+    private static boolean isFrozenHandle(NodeDef handle, Map<String, TensorProto> values, Set<String> live) {
         return handle != null && handle.getOp().equals("VarHandleOp") && values.containsKey(handle.getName())
-                && !changed.contains(handle.getName());
+                && !live.contains(handle.getName());
     }
 
-    /** A node using a changed variable gets a control input on the variable's restore. */
-    private static NodeDef waitingForRestores(NodeDef node, Map<String, TensorProto> values, Set<String> changed) {
+    /** A node using a live variable gets a control input on the variable's restore. */
+    private static NodeDef waitingForRestores(NodeDef node, Map<String, TensorProto> values, Set<String> live) {
         Set<String> restores = new LinkedHashSet<>();
         for (String input : node.getInputList()) {
             String producer = opName(input);
-            if (!input.startsWith("^") && changed.contains(producer) && values.containsKey(producer)) {
+            if (!input.startsWith("^") && live.contains(producer) && values.containsKey(producer)) {
                 restores.add("^" + producer + RESTORE);
             }
         }
@@ -116,18 +128,18 @@ final class VariableFreezer {
 
     /**
      * The graph as users see it: the restoring assigns are the loader's plumbing and are left
-     * out; a changed variable shows its checkpoint value as its input instead. The variable's own
+     * out; a live variable shows its checkpoint value as its input instead. The variable's own
      * output is typed {@link DType#OTHER} so that nothing watches it apart from its assigns: a probe
      * could read it before the restore has run; the checkpoint value it starts from is checked.
      */
-    static ModelGraph presented(ModelGraph graph, Set<String> changed) {
-        if (changed.isEmpty()) {
+    static ModelGraph presented(ModelGraph graph, Set<String> live) {
+        if (live.isEmpty()) {
             return graph;
         }
         Set<String> hidden = new HashSet<>();
-        changed.forEach(v -> hidden.add(v + RESTORE));
+        live.forEach(v -> hidden.add(v + RESTORE));
         List<OpNode> ops = graph.ops().stream().filter(op -> !hidden.contains(op.name()))
-                .map(op -> changed.contains(op.name()) && graph.op(op.name() + VALUE).isPresent()
+                .map(op -> live.contains(op.name()) && graph.op(op.name() + VALUE).isPresent()
                         ? new OpNode(op.name(), op.type(), op.device(), op.attributes(), List.of(op.name() + VALUE + ":0"),
                                 op.outputs().stream().map(t -> new TensorSpec(t.name(), DType.OTHER, t.shape())).toList())
                         : op)
