@@ -78,6 +78,19 @@ grep -q "every tensor is finite" "$out" || fail "healthy trace: $(cat "$out")"
 grep -q "^Checked: *Every tensor is finite (57 checked)" "$out" || fail "healthy trace: no coverage line: $(cat "$out")"
 grep -qE '^[IWE][0-9]{4} |absl::InitializeLog' "$err" && fail "native log lines on stderr: $(head -n 3 "$err")"
 
+# TF Serving's SavedModels: every signature traces, classify/regress fed serialized tf.Example
+for signature in serving_default classify_x_to_y regress_x_to_y regress_x_to_y2 regress_x2_to_y3; do
+  case $signature in
+    serving_default|regress_x2_to_y3) input='const:2' ;;
+    *) input='inputs=example:{"x":[2.0]}' ;;
+  esac
+  expect 0 "trace --signature $signature" "$product/tensorscope" trace "$models/savedmodel/tf1_half_plus_two_cpu" \
+    --signature "$signature" --input "$input"
+  grep -q "every tensor is finite" "$out" || fail "trace --signature $signature: $(cat "$out")"
+done
+expect 0 "run tf1_half_plus_three" "$product/tensorscope" run "$models/savedmodel/tf1_half_plus_three" --input 'x=const:4'
+grep -q "values 5.000000" "$out" || fail "tf1_half_plus_three: 0.5*4+3 is not 5: $(cat "$out")"
+
 # --- bad input: one line naming the file and the problem, exit code 2 ---
 head -c 3000 "$models/savedmodel/tf1_half_plus_two/saved_model.pb" > "$work/truncated.pb"
 expect 2 "truncated .pb" "$product/tensorscope" info "$work/truncated.pb"

@@ -14,6 +14,7 @@ import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.OpNode;
 import org.tensorscope.core.model.SideEffectOps;
 import org.tensorscope.core.model.Signature;
+import org.tensorscope.core.model.StateChangeOps;
 import org.tensorscope.core.model.SignatureTensor;
 import org.tensorscope.core.model.WeightInfo;
 import org.tensorscope.core.service.Contributions;
@@ -104,6 +105,17 @@ public class InfoCommand implements Callable<Integer> {
             out.println("Warning:    ops that reach outside the model: " + sideEffects.stream()
                     .map(op -> op.name() + " (" + op.type() + ")").collect(Collectors.joining(", ")));
         }
+        List<OpNode> stateChanges = StateChangeOps.in(graph);
+        if (!stateChanges.isEmpty()) {
+            out.println("State:      ops that change the model's variables, once per run, each run starting from the "
+                    + "saved values: " + stateChanges.stream().map(InfoCommand::describeStateChange)
+                            .collect(Collectors.joining(", ")));
+        }
+    }
+
+    private static String describeStateChange(OpNode op) {
+        String target = StateChangeOps.target(op);
+        return op.name() + " (" + op.type() + (target.isEmpty() ? "" : " on " + target) + ")";
     }
 
     private static String describe(SignatureTensor t) {
@@ -152,6 +164,15 @@ public class InfoCommand implements Callable<Integer> {
         JsonArray sideEffects = new JsonArray();
         SideEffectOps.in(graph).forEach(op -> sideEffects.add(op.name()));
         root.add("sideEffectOps", sideEffects);
+        JsonArray stateChanges = new JsonArray();
+        for (OpNode op : StateChangeOps.in(graph)) {
+            JsonObject o = new JsonObject();
+            o.addProperty("op", op.name());
+            o.addProperty("type", op.type());
+            o.addProperty("target", StateChangeOps.target(op));
+            stateChanges.add(o);
+        }
+        root.add("stateChangeOps", stateChanges);
         return root;
     }
 

@@ -1,9 +1,13 @@
 package org.tensorscope.cli.internal;
 
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 
 import org.tensorscope.core.analysis.TensorStats;
+import org.tensorscope.core.model.DType;
+import org.tensorscope.core.tensor.StringTensors;
 import org.tensorscope.core.tensor.TensorData;
 
 import com.google.gson.JsonArray;
@@ -22,6 +26,16 @@ final class TensorPrinter {
     static void print(PrintWriter out, TensorData t) {
         TensorStats s = TensorStats.of(t);
         out.printf(Locale.ROOT, "%s  %s %s%n", t.name(), t.dtype().displayName(), t.shape());
+        if (t.dtype() == DType.STRING) {
+            List<byte[]> strings = StringTensors.values(t);
+            StringBuilder values = new StringBuilder("  values");
+            strings.stream().limit(FIRST_VALUES).forEach(v -> values.append(' ').append(quoted(v)));
+            if (strings.size() > FIRST_VALUES) {
+                values.append(" ... (").append(strings.size()).append(" in all)");
+            }
+            out.println(values);
+            return;
+        }
         out.printf(Locale.ROOT, "  min %s  max %s  mean %s  std %s  NaN %d  +Inf %d  -Inf %d  zeros %d%n", num(s.min()),
                 num(s.max()), num(s.mean()), num(s.std()), s.nan(), s.posInf(), s.negInf(), s.zeros());
         StringBuilder values = new StringBuilder("  values");
@@ -56,7 +70,10 @@ final class TensorPrinter {
         addNumber(stats, "std", s.std());
         o.add("stats", stats);
         JsonArray values = new JsonArray();
-        for (long i = 0; i < Math.min(1000, t.size()); i++) {
+        if (t.dtype() == DType.STRING) {
+            StringTensors.values(t).stream().limit(1000).forEach(v -> values.add(new String(v, StandardCharsets.UTF_8)));
+        }
+        for (long i = 0; t.dtype() != DType.STRING && i < Math.min(1000, t.size()); i++) {
             double v = t.getDouble(i);
             if (Double.isFinite(v)) {
                 values.add(v);
@@ -75,6 +92,20 @@ final class TensorPrinter {
         } else {
             o.add(key, com.google.gson.JsonNull.INSTANCE);
         }
+    }
+
+    /** A byte string as text in quotes, bytes outside printable ASCII as \xNN (serialized protos are binary). */
+    static String quoted(byte[] value) {
+        StringBuilder text = new StringBuilder("\"");
+        for (byte b : value) {
+            int c = b & 0xff;
+            if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+                text.append((char) c);
+            } else {
+                text.append(String.format(Locale.ROOT, "\\x%02x", c));
+            }
+        }
+        return text.append('"').toString();
     }
 
     static String num(double v) {

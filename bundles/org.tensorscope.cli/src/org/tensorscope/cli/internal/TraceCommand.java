@@ -84,8 +84,10 @@ public class TraceCommand implements Callable<Integer> {
     private static void print(PrintWriter out, NanReport r) {
         out.println("Model:       " + r.model() + " (" + r.format() + ", signature " + r.signature() + ")");
         for (NanReport.InputHealth input : r.inputs()) {
-            out.println("Input:       " + input.name() + " = " + input.source() + "  range ["
-                    + TensorPrinter.num(input.summary().min()) + ", " + TensorPrinter.num(input.summary().max()) + "]");
+            NanReport.TensorSummary values = input.summary();
+            out.println("Input:       " + input.name() + " = " + input.source() + (values.dtype().equals("string")
+                    ? "  " + values.count() + " string(s) " + values.shape()
+                    : "  range [" + TensorPrinter.num(values.min()) + ", " + TensorPrinter.num(values.max()) + "]"));
             input.problems().forEach(p -> out.println("  warning:   " + p));
         }
         if (!r.weights().isEmpty()) {

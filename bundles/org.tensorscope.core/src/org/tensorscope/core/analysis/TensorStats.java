@@ -49,9 +49,12 @@ public record TensorStats(long count, long nan, long posInf, long negInf, long z
         return percentiles[i];
     }
 
-    /** Computes the statistics of any numeric tensor; float32 takes a fast path over the raw buffer. */
+    /** Computes the statistics of any tensor (strings only count); float32 takes a fast path over the raw buffer. */
     public static TensorStats of(TensorData tensor) {
         Accumulator acc = new Accumulator(tensor.size());
+        if (tensor.dtype().byteSize() < 0) {
+            return acc.finish(tensor); // strings: counted, never NaN or infinite, no numeric statistics
+        }
         switch (tensor.dtype()) {
             case FLOAT32 -> {
                 FloatBuffer floats = tensor.bytes().asFloatBuffer();

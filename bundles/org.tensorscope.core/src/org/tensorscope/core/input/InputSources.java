@@ -13,6 +13,7 @@ import java.util.Locale;
  * <li>a PNG or JPEG image with an optional preprocessing chain after {@code ?}:
  * {@code photo.png?scale=1/255&clip=0:1&mean=0.485,0.456,0.406&std=0.229,0.224,0.225&order=bgr}. The image
  * is resized to the input's height and width; steps run in the order scale, clip, mean/std.</li>
+ * <li>{@code example:{"x":[1.5]}}: serialized {@code tf.Example}s for a string input (see {@link ExampleSource})</li>
  * </ul>
  * Any source can be scaled by a factor with {@code *K}, e.g. {@code ramp*1e38} (pixels never clipped),
  * and given an explicit shape with {@code @DIMS} at the end, e.g. {@code ramp@1x512}, for inputs whose
@@ -25,6 +26,9 @@ public final class InputSources {
 
     public static InputSource parse(String text) {
         String spec = text.trim();
+        if (spec.startsWith(ExampleSource.PREFIX)) {
+            return ExampleSource.parse(spec); // before the other forms: its JSON may hold '*', ':' or '@'
+        }
         int at = spec.lastIndexOf('@');
         if (at > 0 && spec.substring(at + 1).matches("[0-9x, ]*|scalar")) {
             return new ShapedSource(parse(spec.substring(0, at)), ShapedSource.parseShape(spec.substring(at + 1), text));
@@ -64,7 +68,7 @@ public final class InputSources {
                     spec);
         }
         throw new IllegalArgumentException("Unknown input source '" + text + "': use ramp, zeros, const:V, "
-                + "uniform:LO:HI[:SEED], normal:MEAN:STD[:SEED], a .npy file or a .png/.jpg image");
+                + "uniform:LO:HI[:SEED], normal:MEAN:STD[:SEED], example:{JSON}, a .npy file or a .png/.jpg image");
     }
 
     private static void expect(String[] parts, int min, int max, String text, String form) {

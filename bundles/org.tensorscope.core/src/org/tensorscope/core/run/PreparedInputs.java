@@ -61,7 +61,8 @@ public final class PreparedInputs {
             prepared.feeds.put(input.tensor().name(), data);
             List<String> problems = new ArrayList<>(InputCheck.health(input.key(), source, stats));
             if (!input.tensor().shape().isFullyDefined() && !source.describe().contains("@")
-                    && !source.describe().toLowerCase(java.util.Locale.ROOT).endsWith(".npy")) {
+                    && !source.describe().toLowerCase(java.util.Locale.ROOT).endsWith(".npy")
+                    && !source.describe().startsWith("example:")) { // its batch size is its list's length
                 String note = "input " + input.key() + " has shape " + input.tensor().shape() + " in the model and was fed as "
                         + data.shape() + "; give another with --input " + input.key() + "=" + source.describe() + "@"
                         + dimsText(data.shape()) + " or --shape " + input.key() + "=" + dimsText(data.shape());

@@ -92,6 +92,8 @@ final class FunctionInliner {
             outputs.addInput(resolve(function.getRetOrThrow(arg.getName()), prefix, args, inner));
             types.addType(i < tout.size() ? tout.get(i) : arg.getType());
         }
+        // a call runs its function's stateful ops even when no output depends on them (control_ret)
+        function.getControlRetMap().values().forEach(node -> outputs.addInput("^" + prefix + node));
         if (outputArgs.isEmpty()) {
             // a call with no outputs (an initialiser): keep an empty group so control edges still resolve
             outputs.setOp("NoOp");

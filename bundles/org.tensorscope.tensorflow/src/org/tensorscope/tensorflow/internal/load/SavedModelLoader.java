@@ -14,13 +14,7 @@ import java.util.Set;
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.SubMonitor;
 import org.osgi.service.component.annotations.Component;
-import org.tensorflow.Graph;
-import org.tensorflow.GraphOperation;
-import org.tensorflow.Result;
-import org.tensorflow.SavedModelBundle;
-import org.tensorflow.Tensor;
 import org.tensorflow.exceptions.TensorFlowException;
-import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.NodeDef;
@@ -28,7 +22,6 @@ import org.tensorflow.proto.SavedModel;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
 import org.tensorflow.proto.TensorProto;
-import org.tensorflow.proto.TensorShapeProto;
 import org.tensorscope.core.Tensorscope;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.service.ModelFiles;
@@ -37,13 +30,13 @@ import org.tensorscope.core.service.ModelLoader;
 import org.tensorscope.tensorflow.internal.TensorFlowRuntime;
 import org.tensorscope.tensorflow.internal.TfModel;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 
 /**
  * Reads a TensorFlow SavedModel folder (TF1 or TF2) into a frozen graph: called functions are
- * inlined, variables become constants holding their restored values, and the graph is pruned to
- * what the signatures compute.
+ * inlined, variables become constants holding their values from the checkpoint (those the model
+ * changes stay live variables, see {@link VariableFreezer}), and the graph is pruned to what the
+ * signatures compute.
  */
 @Component(service = ModelLoader.class, property = { Tensorscope.PROP_FORMAT + "=" + SavedModelLoader.FORMAT,
         Tensorscope.PROP_FILE_PATTERNS + "=saved_model.pb" })
@@ -51,8 +44,6 @@ public class SavedModelLoader implements ModelLoader {
 
     public static final String FORMAT = "TensorFlow SavedModel";
     public static final String DEFAULT_TAG = "serve";
-
-    private static final Set<String> VARIABLES = Set.of("VarHandleOp", "VariableV2", "Variable");
 
     @Override
     public String format() {
@@ -89,19 +80,26 @@ public class SavedModelLoader implements ModelLoader {
                     : "the variables/ folder is missing: the model's weights cannot be read");
         }
         GraphDef frozen;
-        try (SavedModelBundle bundle = SavedModelBundle.loader(dir.toString()).withTags(tags.toArray(new String[0])).load()) {
-            progress.split(1);
+        Set<String> live;
+        try {
             GraphDef inlined = FunctionInliner.hasCalls(meta.getGraphDef())
                     ? new FunctionInliner(meta.getGraphDef()).inline(meta.getGraphDef())
                     : meta.getGraphDef().toBuilder().clearLibrary().build();
             progress.split(1);
-            frozen = prune(freeze(inlined, bundle, dir), meta);
+            Set<String> needed = needed(inlined, meta);
+            List<NodeDef> neededNodes = inlined.getNodeList().stream().filter(n -> needed.contains(n.getName())).toList();
+            List<NodeDef> variables = neededNodes.stream().filter(n -> VariableFreezer.VARIABLES.contains(n.getOp()))
+                    .toList();
+            live = VariableFreezer.liveVariables(neededNodes);
+            Map<String, TensorProto> values = variables.isEmpty() ? Map.of()
+                    : CheckpointValues.read(dir, meta, variables);
+            frozen = prune(VariableFreezer.freeze(inlined, values, live), meta);
         } catch (TensorFlowException | IllegalArgumentException | IllegalStateException e) {
             throw new ModelLoadException(dir, "TensorFlow cannot load the SavedModel"
                     + (hasVariables ? " (are variables/ complete?)" : "") + ": " + GraphDefConverter.firstLine(e.getMessage()), e);
         }
         progress.split(1);
-        ModelGraph graph = GraphDefConverter.convert(dir, FORMAT, frozen, List.of());
+        ModelGraph graph = VariableFreezer.presented(GraphDefConverter.convert(dir, FORMAT, frozen, List.of()), live);
         Map<String, Map<String, String>> inputs = new LinkedHashMap<>();
         Map<String, Map<String, String>> outputs = new LinkedHashMap<>();
         meta.getSignatureDefMap().forEach((key, signature) -> {
@@ -128,9 +126,9 @@ public class SavedModelLoader implements ModelLoader {
     }
 
     private static boolean hasVariables(GraphDef graph) {
-        return graph.getNodeList().stream().anyMatch(n -> VARIABLES.contains(n.getOp()))
+        return graph.getNodeList().stream().anyMatch(n -> VariableFreezer.VARIABLES.contains(n.getOp()))
                 || graph.getLibrary().getFunctionList().stream()
-                        .anyMatch(f -> f.getNodeDefList().stream().anyMatch(n -> VARIABLES.contains(n.getOp())));
+                        .anyMatch(f -> f.getNodeDefList().stream().anyMatch(n -> VariableFreezer.VARIABLES.contains(n.getOp())));
     }
 
     private static Map<String, String> names(Map<String, TensorInfo> infos) {
@@ -139,71 +137,19 @@ public class SavedModelLoader implements ModelLoader {
         return names;
     }
 
-    /** Variables become constants with their restored values; their reads become those constants. */
-    private static GraphDef freeze(GraphDef graph, SavedModelBundle bundle, Path dir) throws ModelLoadException {
-        Map<String, NodeDef> byName = new HashMap<>();
-        graph.getNodeList().forEach(n -> byName.put(n.getName(), n));
-        Map<String, TensorProto> values = new HashMap<>();
-        GraphDef.Builder out = graph.toBuilder().clearNode();
-        for (NodeDef node : graph.getNodeList()) {
-            if (node.getOp().equals("VariableV2") || node.getOp().equals("Variable")) {
-                out.addNode(constant(node.getName(), valueOf(bundle, node.getName(), null, values, dir)));
-            } else if (node.getOp().equals("ReadVariableOp") && node.getInputCount() > 0) {
-                String handle = node.getInput(0).split(":")[0];
-                NodeDef variable = byName.get(handle);
-                if (variable != null && variable.getOp().equals("VarHandleOp")) {
-                    AttrValue dtype = variable.getAttrOrThrow("dtype");
-                    out.addNode(constant(node.getName(), valueOf(bundle, handle, dtype, values, dir)));
-                } else {
-                    out.addNode(node);
-                }
-            } else {
-                out.addNode(node);
-            }
-        }
-        return out.build();
-    }
-
-    private static TensorProto valueOf(SavedModelBundle bundle, String variable, AttrValue dtype,
-            Map<String, TensorProto> cache, Path dir) throws ModelLoadException {
-        TensorProto cached = cache.get(variable);
-        if (cached != null) {
-            return cached;
-        }
-        Graph graph = bundle.graph();
-        GraphOperation op = graph.operation(variable);
-        if (op == null) {
-            throw new ModelLoadException(dir, "variable " + variable + " is not in the loaded graph");
-        }
-        String fetch = variable;
-        if (dtype != null) {
-            fetch = graph.opBuilder("ReadVariableOp", "tensorscope_freeze/" + variable.replace(':', '_'), graph.baseScope())
-                    .addInput(op.output(0)).setAttr("dtype", dtype.getType()).build().name();
-        }
-        try (Result result = bundle.session().runner().fetch(fetch).run()) {
-            Tensor tensor = result.get(0);
-            org.tensorflow.RawTensor raw = tensor.asRawTensor();
-            byte[] bytes = new byte[(int) raw.numBytes()];
-            raw.data().read(bytes);
-            TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-            for (long d : raw.shape().asArray()) {
-                shape.addDim(TensorShapeProto.Dim.newBuilder().setSize(d));
-            }
-            TensorProto value = TensorProto.newBuilder().setDtype(raw.dataType()).setTensorShape(shape)
-                    .setTensorContent(ByteString.copyFrom(bytes)).build();
-            cache.put(variable, value);
-            return value;
-        }
-    }
-
-    private static NodeDef constant(String name, TensorProto value) {
-        return NodeDef.newBuilder().setName(name).setOp("Const")
-                .putAttr("dtype", AttrValue.newBuilder().setType(value.getDtype()).build())
-                .putAttr("value", AttrValue.newBuilder().setTensor(value).build()).build();
-    }
-
     /** Keeps only what the signatures' outputs depend on (drops savers, initialisers, unused handles). */
     private static GraphDef prune(GraphDef graph, MetaGraphDef meta) {
+        Set<String> keep = needed(graph, meta);
+        if (keep.isEmpty()) {
+            return graph;
+        }
+        GraphDef.Builder pruned = graph.toBuilder().clearNode();
+        graph.getNodeList().stream().filter(n -> keep.contains(n.getName())).forEach(pruned::addNode);
+        return pruned.build();
+    }
+
+    /** The nodes that the signatures' inputs and outputs depend on, through data and control inputs. */
+    private static Set<String> needed(GraphDef graph, MetaGraphDef meta) {
         Map<String, NodeDef> byName = new HashMap<>();
         graph.getNodeList().forEach(n -> byName.put(n.getName(), n));
         Set<String> keep = new HashSet<>();
@@ -220,11 +166,7 @@ public class SavedModelLoader implements ModelLoader {
                 }
             }
         }
-        if (keep.isEmpty()) {
-            return graph;
-        }
-        GraphDef.Builder pruned = graph.toBuilder().clearNode();
-        graph.getNodeList().stream().filter(n -> keep.contains(n.getName())).forEach(pruned::addNode);
-        return pruned.build();
+        keep.retainAll(byName.keySet());
+        return keep;
     }
 }

@@ -2,6 +2,8 @@ package org.tensorscope.tensorflow.internal.run;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.tensorflow.RawTensor;
 import org.tensorflow.Tensor;
@@ -14,11 +16,13 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TString;
 import org.tensorflow.types.TUint16;
 import org.tensorflow.types.TUint8;
 import org.tensorflow.types.family.TType;
 import org.tensorscope.core.model.DType;
 import org.tensorscope.core.model.Shape;
+import org.tensorscope.core.tensor.StringTensors;
 import org.tensorscope.core.tensor.TensorData;
 
 /**
@@ -29,8 +33,12 @@ public final class TfTensors {
     private TfTensors() {
     }
 
+    /** The element type; a reference type (a TF1 variable's or its assign's output, DT_FLOAT_REF) gives its values' type. */
     public static DType dtype(DataType type) {
-        return switch (type) {
+        DataType valueType = type.getNumber() > 100 && DataType.forNumber(type.getNumber() - 100) != null
+                ? DataType.forNumber(type.getNumber() - 100)
+                : type;
+        return switch (valueType) {
             case DT_FLOAT -> DType.FLOAT32;
             case DT_DOUBLE -> DType.FLOAT64;
             case DT_HALF -> DType.FLOAT16;
@@ -66,6 +74,10 @@ public final class TfTensors {
 
     /** A new TensorFlow tensor holding a copy of the data; the caller closes it. */
     public static Tensor toTensor(TensorData data) {
+        if (data.dtype() == DType.STRING) {
+            return TString.tensorOfBytes(org.tensorflow.ndarray.Shape.of(data.shape().dims()),
+                    DataBuffers.ofObjects(StringTensors.values(data).toArray(new byte[0][])));
+        }
         ByteBuffer bytes = data.bytes();
         byte[] copy = new byte[bytes.remaining()];
         bytes.get(copy);
@@ -77,6 +89,11 @@ public final class TfTensors {
     public static TensorData toData(String name, Tensor tensor) {
         RawTensor raw = tensor.asRawTensor();
         DType dtype = dtype(raw.dataType());
+        if (tensor instanceof TString strings) {
+            List<byte[]> values = new ArrayList<>();
+            strings.asBytes().scalars().forEach(s -> values.add(s.getObject()));
+            return StringTensors.of(name, Shape.of(raw.shape().asArray()), values);
+        }
         if (dtype.byteSize() < 0) {
             throw new IllegalArgumentException("Tensor " + name + " holds " + raw.dataType()
                     + " values, which Tensorscope cannot show");
