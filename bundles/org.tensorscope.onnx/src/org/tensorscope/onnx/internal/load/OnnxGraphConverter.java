@@ -32,10 +32,11 @@ import org.tensorscope.onnx.internal.TensorNames;
  * <p>
  * The nodes of subgraphs (If branches, Loop and Scan bodies) are listed too, named under their
  * parent ("If_0/then_branch/Mul") and placed just before it: the parent's outputs are computed from
- * them, so the first non-finite op in this order is still where a NaN or infinity starts. The parent
- * reads its subgraphs' outputs; a subgraph's inputs (a Loop's iteration number and carried values)
- * become ops of type {@value #SUBGRAPH_INPUT_TYPE}; values of enclosing graphs that subgraph nodes
- * read are their inputs like any other.
+ * them, so the first non-finite op in this order is still where a NaN or infinity starts. A
+ * subgraph's inputs (a Loop's iteration number and carried values) become ops of type
+ * {@value #SUBGRAPH_INPUT_TYPE}; values of enclosing graphs that subgraph nodes read are their
+ * inputs like any other. The parent's inputs are its own only, not its subgraphs' outputs: a branch
+ * not taken has no values, and the NaN trace fetches an op's inputs to explain it.
  */
 public final class OnnxGraphConverter {
 
@@ -188,8 +189,6 @@ public final class OnnxGraphConverter {
             inputs.add(spec.name());
             inputTypes.add(spec.dtype());
         }
-        // the parent's outputs come from its subgraphs' outputs
-        subgraphs.values().forEach(g -> inputs.addAll(g.outputs()));
         Map<String, String> attributes = new LinkedHashMap<>();
         if (!node.domain().isEmpty() && !node.domain().equals("ai.onnx")) {
             attributes.put("domain", node.domain());

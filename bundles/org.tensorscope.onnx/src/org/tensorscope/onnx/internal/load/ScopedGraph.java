@@ -23,7 +23,7 @@ public record ScopedGraph(String parentOp, String attribute, OnnxGraph graph, Li
 
     public ScopedGraph {
         opNames = List.copyOf(opNames);
-        tensors = Map.copyOf(tensors);
+        tensors = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tensors));
         outputs = List.copyOf(outputs);
         subgraphs = List.copyOf(subgraphs);
     }

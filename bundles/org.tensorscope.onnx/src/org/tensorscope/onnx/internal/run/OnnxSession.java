@@ -511,8 +511,8 @@ public final class OnnxSession implements InferenceSession {
 
         LoopsFailed(OrtException cause) {
             super(cause);
-            this.reason = "ONNX Runtime could not return its values of every iteration ("
-                    + OnnxRuntimeEnvironment.firstLine(cause) + ")";
+            this.reason = OnnxRuntimeEnvironment.FRAMEWORK + " could not return its values of every iteration ("
+                    + RunFailure.problem(cause) + ")";
         }
     }
 

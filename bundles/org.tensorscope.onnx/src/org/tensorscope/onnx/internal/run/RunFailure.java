@@ -33,6 +33,17 @@ final class RunFailure {
      * @param fed        the tensors fed, by ONNX name
      * @param opsByOnnxNode the op name of each named ONNX node
      */
+    /** What went wrong, without the error code and the ops enclosing the one that failed. */
+    static String problem(OrtException e) {
+        String message = ERROR_CODE.matcher(OnnxRuntimeEnvironment.firstLine(e)).replaceFirst("");
+        Matcher node = NODE.matcher(message);
+        int end = 0;
+        while (node.find()) {
+            end = node.end();
+        }
+        return message.substring(end).replaceAll("\\s+", " ").trim();
+    }
+
     static String describe(ModelGraph graph, OrtException e, Map<String, TensorData> fed,
             Map<String, String> opsByOnnxNode) {
         String message = ERROR_CODE.matcher(OnnxRuntimeEnvironment.firstLine(e)).replaceFirst("");
