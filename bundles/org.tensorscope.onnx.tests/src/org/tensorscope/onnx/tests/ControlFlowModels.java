@@ -68,4 +68,45 @@ final class ControlFlowModels {
                 .node("loop", "Loop", List.of("trips", "", "x"), List.of("acc_final"), Attribute.graph("body", body))
                 .outputOfUnknownShape("acc_final", TinyOnnxModels.FLOAT).write(folder, "concatenating_loop_" + trips);
     }
+
+    /**
+     * A Scan over four steps of a factor 1e10 that multiplies the state x: from x = 1 the state
+     * overflows at iteration 3; each step's state is also a scan output (axis given explicitly).
+     */
+    static Path growingScan(Path folder) throws IOException {
+        TinyOnnxModels body = new TinyOnnxModels().input("s", 2).input("step", 2)
+                .node("grow", "Mul", List.of("s", "step"), "s_next")
+                .node("copy", "Identity", List.of("s_next"), "each")
+                .output("s_next", 2).output("each", 2);
+        float[] steps = new float[8];
+        java.util.Arrays.fill(steps, 1e10f);
+        return new TinyOnnxModels().input("x", 2).initializer("steps", new long[] { 4, 2 }, steps)
+                .node("scan", "Scan", List.of("x", "steps"), List.of("s_final", "all"),
+                        Attribute.graph("body", body), Attribute.integer("num_scan_inputs", 1),
+                        Attribute.ints("scan_output_axes", 0))
+                .output("s_final", 2).typedOutput("all", TinyOnnxModels.FLOAT, 4, 2).write(folder, "growing_scan");
+    }
+
+    /**
+     * A Loop whose body chooses, by the parity of the iteration, between two branches of an If:
+     * values inside those branches change branch from one iteration to the next and cannot be
+     * returned; the If's output, a value of the body, can.
+     */
+    static Path loopWithAnIf(Path folder) throws IOException {
+        TinyOnnxModels even = new TinyOnnxModels().node("twice", "Add", List.of("v", "v"), "v_even").output("v_even", 2);
+        TinyOnnxModels odd = new TinyOnnxModels().node("thrice", "Mul", List.of("v", "three"), "v_odd")
+                .output("v_odd", 2);
+        TinyOnnxModels body = new TinyOnnxModels().typedInput("i", TinyOnnxModels.INT64)
+                .typedInput("cond_in", TinyOnnxModels.BOOL).input("v", 2)
+                .node("parity", "Mod", List.of("i", "two"), "rest")
+                .node("is_even", "Equal", List.of("rest", "zero"), "even")
+                .node("pick", "If", List.of("even"), List.of("v_next"), Attribute.graph("then_branch", even),
+                        Attribute.graph("else_branch", odd))
+                .node("keep_going", "Identity", List.of("cond_in"), "cond_out")
+                .typedOutput("cond_out", TinyOnnxModels.BOOL).output("v_next", 2);
+        return new TinyOnnxModels().input("x", 2).scalarInitializer("three", 3f).int64Initializer("trips", 4)
+                .int64Initializer("two", 2).int64Initializer("zero", 0)
+                .node("loop", "Loop", List.of("trips", "", "x"), List.of("v_final"), Attribute.graph("body", body))
+                .output("v_final", 2).write(folder, "loop_with_an_if");
+    }
 }

@@ -233,4 +233,34 @@ class OnnxSubgraphTest {
         assertEquals("loop", overflowing.origin().op(), "the body is not seen: the Loop is where it shows");
         assertFalse(overflowing.complete());
     }
+
+    @Test
+    void overflowInAScanBodyIsTracedToItsOpAndIteration() throws Exception {
+        TraceOutcome outcome = trace(ControlFlowModels.growingScan(folder), input("x", 1f, 1f));
+        NanReport r = outcome.report();
+        assertEquals("scan/body/grow", r.origin().op());
+        assertEquals("scan", r.origin().loop());
+        assertEquals(3, r.origin().iteration());
+        assertTrue(r.complete(), r.unchecked().toString());
+        assertEquals(new LoopHealth("scan", 4, 3), outcome.trace().loop("scan/body/copy").orElseThrow());
+        // the Scan's own outputs are still what the model computes: the state and the four steps
+        assertEquals(8, outcome.trace().row("scan:1").orElseThrow().elements());
+    }
+
+    @Test
+    void branchesInsideALoopBodyAreListedUncheckedAndTheIfOutputIsChecked() throws Exception {
+        NanReport r = trace(ControlFlowModels.loopWithAnIf(folder), input("x", 1f, 1f)).report();
+        assertTrue(r.finite());
+        assertFalse(r.allClear());
+        assertEquals(List.of(
+                new NanReport.Unchecked("loop/body/pick/then_branch/twice:0", "inside the then_branch of If "
+                        + "'loop/body/pick' in the body of Loop 'loop': ONNX Runtime cannot return the values of a "
+                        + "subgraph inside a loop body"),
+                new NanReport.Unchecked("loop/body/pick/else_branch/thrice:0", "inside the else_branch of If "
+                        + "'loop/body/pick' in the body of Loop 'loop': ONNX Runtime cannot return the values of a "
+                        + "subgraph inside a loop body")), r.unchecked());
+        // 1 -> 2 (i=0, even) -> 6 -> 12 -> 36
+        assertTrue(r.ops().stream().anyMatch(o -> o.tensor().equals("loop/body/pick:0") && o.max() == 36),
+                r.ops().toString());
+    }
 }

@@ -20,6 +20,7 @@ final class TinyOnnxModels {
     static final int BOOL = 9;
     private static final int ATTRIBUTE_INT = 2;
     private static final int ATTRIBUTE_GRAPH = 5;
+    private static final int ATTRIBUTE_INTS = 7;
 
     private final List<ProtoWriter> nodes = new ArrayList<>();
     private final List<ProtoWriter> initializers = new ArrayList<>();
@@ -31,6 +32,14 @@ final class TinyOnnxModels {
 
         static Attribute integer(String name, long value) {
             return new Attribute(new ProtoWriter().string(1, name).varint(3, value).varint(20, ATTRIBUTE_INT));
+        }
+
+        static Attribute ints(String name, long... values) {
+            ProtoWriter attribute = new ProtoWriter().string(1, name);
+            for (long v : values) {
+                attribute.varint(8, v);
+            }
+            return new Attribute(attribute.varint(20, ATTRIBUTE_INTS));
         }
 
         static Attribute graph(String name, TinyOnnxModels graph) {
@@ -113,6 +122,18 @@ final class TinyOnnxModels {
     TinyOnnxModels int64Initializer(String name, long value) {
         ByteBuffer raw = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, value);
         initializers.add(new ProtoWriter().varint(2, INT64).string(8, name).bytes(9, raw.array()));
+        return this;
+    }
+
+    /** A float initializer of any shape. */
+    TinyOnnxModels initializer(String name, long[] dims, float... values) {
+        ByteBuffer raw = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        raw.asFloatBuffer().put(values);
+        ProtoWriter tensor = new ProtoWriter();
+        for (long d : dims) {
+            tensor.varint(1, d);
+        }
+        initializers.add(tensor.varint(2, FLOAT).string(8, name).bytes(9, raw.array()));
         return this;
     }
 
