@@ -40,6 +40,11 @@ record InlinedModel(byte[] bytes, Map<String, String> computed, List<PendingIf> 
     record ExposedLoop(String op, String type, Map<String, String> stacked) {
     }
 
+    /** The same without the model's bytes, which ONNX Runtime has copied once its session is open. */
+    InlinedModel withoutBytes() {
+        return new InlinedModel(new byte[0], computed, pendingIfs, loops, notComputed, unchecked);
+    }
+
     /** The loop a body tensor's values come from, if it is one whose values are returned. */
     java.util.Optional<ExposedLoop> loopOf(String tensor) {
         return loops.values().stream().filter(l -> l.stacked().containsKey(tensor)).findFirst();

@@ -56,7 +56,8 @@ import ai.onnxruntime.OrtSession;
  */
 public final class OnnxSession implements InferenceSession {
 
-    private static final int MAX_SESSIONS = 8;
+    /** Rewritten models kept open besides the model as written: each holds the weights once more. */
+    private static final int MAX_SESSIONS = 3;
     private static final int MAX_NESTING = 64;
     private static final String LOOPS_NOT_EXPOSED = "ONNX Runtime returns only a loop's final values";
 
@@ -130,7 +131,7 @@ public final class OnnxSession implements InferenceSession {
     }
 
     @Override
-    public Map<String, TensorData> fetch(Map<String, TensorData> feeds, List<String> tensors,
+    public synchronized Map<String, TensorData> fetch(Map<String, TensorData> feeds, List<String> tensors,
             Map<String, TensorData> overrides, IProgressMonitor monitor) throws BackendException {
         SubMonitor progress = SubMonitor.convert(monitor, "Running " + graph.source().getFileName(), 2);
         Map<String, TensorData> fed = fedByOnnxName(feeds, overrides);
@@ -202,7 +203,7 @@ public final class OnnxSession implements InferenceSession {
     }
 
     @Override
-    public Trace healthPass(Map<String, TensorData> feeds, List<String> outputs, HealthMode mode,
+    public synchronized Trace healthPass(Map<String, TensorData> feeds, List<String> outputs, HealthMode mode,
             Map<String, TensorData> overrides, IProgressMonitor monitor) throws BackendException {
         SubMonitor progress = SubMonitor.convert(monitor, "Checking every tensor of " + graph.source().getFileName(),
                 2 + graph.ops().size());
@@ -460,7 +461,7 @@ public final class OnnxSession implements InferenceSession {
                     + (choices.isEmpty() ? "" : " with the If branches taken for this input inlined") + ": "
                     + OnnxRuntimeEnvironment.firstLine(e), e);
         }
-        plan = new Plan(inlined, session);
+        plan = new Plan(inlined.withoutBytes(), session);
         if (!key.equals("{}")) {
             plans.put(key, plan);
             if (plans.size() > MAX_SESSIONS) {
@@ -541,7 +542,7 @@ public final class OnnxSession implements InferenceSession {
             } catch (IllegalArgumentException e) {
                 close();
                 throw new BackendException(OnnxRuntimeEnvironment.FRAMEWORK + " could not run "
-                        + graph.source().getFileName() + ": " + e.getMessage(), e);
+                        + graph.source() + ": " + e.getMessage(), e);
             }
         }
 
@@ -575,7 +576,7 @@ public final class OnnxSession implements InferenceSession {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         plans.values().forEach(p -> closeQuietly(p.session()));
         plans.clear();
         try {

@@ -58,7 +58,7 @@ final class RunFailure {
         }
         String problem = message.substring(end);
         StringBuilder text = new StringBuilder(OnnxRuntimeEnvironment.FRAMEWORK + " could not run "
-                + graph.source().getFileName() + ": ");
+                + graph.source() + ": ");
         if (failedOp != null) {
             text.append(failedType).append(" op ").append(failedOp).append(" failed: ");
         }
