@@ -7,7 +7,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.tensorscope.core.model.ModelGraph;
-import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.model.SignatureTensor;
 import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.onnx.internal.OnnxRuntimeEnvironment;
@@ -17,8 +16,8 @@ import ai.onnxruntime.OrtException;
 /**
  * Says in one line why ONNX Runtime could not run a model: the op that failed (ONNX Runtime nests
  * "Non-zero status code returned while running If node ... Status Message: ..." once per
- * enclosing subgraph; only the innermost op matters) and the shapes of the inputs fed, with the
- * shape the model declares where it leaves dimensions unknown, since a guessed size is a common cause.
+ * enclosing subgraph; only the innermost op matters) and the shapes of the inputs fed, since a
+ * size guessed for a dimension the model leaves unknown is a common cause.
  */
 final class RunFailure {
 
@@ -69,9 +68,7 @@ final class RunFailure {
             if (data == null) {
                 continue;
             }
-            Shape declared = input.tensor().shape();
-            inputs.add(input.key() + " " + data.shape()
-                    + (declared.isFullyDefined() ? "" : " (the model declares " + declared + ")"));
+            inputs.add(input.key() + " " + data.shape());
         }
         if (!inputs.isEmpty()) {
             text.append("; inputs fed: ").append(String.join(", ", inputs));
