@@ -43,6 +43,30 @@ grep -q "^First NaN: *p2o.Mul.0" "$out" || fail "trace: first NaN: $(cat "$out")
 grep -q "^Cause: .*\[accumulation-overflow\]" "$out" || fail "trace: no overflow cause: $(cat "$out")"
 grep -q '"format": "ONNX"' "$work/trace.json" || fail "trace report: $(head -c 600 "$work/trace.json")"
 
+# silero VAD computes everything inside the branch of an If that the sample rate picks
+silero="$models/onnx/silero_vad_v5.onnx"
+expect 0 "info on silero" "$product/tensorscope" info "$silero"
+grep -q "^Ops: *692 (" "$out" || fail "info on silero: the nodes inside its If branches are not listed: $(cat "$out")"
+grep -q "input *input *float32 *\[?,?\]" "$out" || fail "info on silero: unknown dimensions not shown as ?: $(cat "$out")"
+
+expect 0 "healthy trace of silero" "$product/tensorscope" trace "$silero" --input 'input=ramp@1x512' \
+  --input state=zeros --input sr=const:16000
+grep -q "^Checked: *Every tensor is finite (103 checked)" "$out" || fail "healthy silero trace: $(cat "$out")"
+
+expect 3 "trace of silero fed huge samples" "$product/tensorscope" trace "$silero" --input 'input=ramp*1e38@1x512' \
+  --input state=zeros --input sr=const:16000
+grep -q "^Origin: *If_0/then_branch/If_0_then_branch__Inline_0__/stft/Conv (Conv), computed from finite inputs" "$out" \
+  || fail "silero trace: the origin inside the If branch is not named: $(cat "$out")"
+grep -qi "onnxruntime:" "$err" && fail "ONNX Runtime's own log lines reach the user: $(grep -i onnxruntime: "$err" | head -3)"
+
+# an unknown dimension fed as 1 is too short for the model's reflect padding: the message says where and with what
+expect 2 "silero with a guessed input size" "$product/tensorscope" trace "$silero" --input input=ramp \
+  --input state=zeros --input sr=const:16000
+grep -q "^tensorscope: .*Pad op If_0/then_branch/.*/stft/padding/Pad failed: Pad reflect requires axis length >= 2.*inputs fed: input \[1,1\]" "$err" \
+  || fail "silero with a guessed input size: $(cat "$err")"
+{ [ "$(grep -c "^tensorscope: " "$err")" -eq 1 ] && ! grep -q "^[[:space:]]*at " "$err"; } \
+  || fail "silero with a guessed input size: expected one error line and no stack trace: $(cat "$err")"
+
 head -c 20000 "$classifier" > "$work/truncated.onnx"
 expect 2 "truncated .onnx" "$product/tensorscope" info "$work/truncated.onnx"
 [ "$(grep -c . "$err")" -eq 1 ] || fail "truncated .onnx: expected one line on stderr: $(cat "$err")"

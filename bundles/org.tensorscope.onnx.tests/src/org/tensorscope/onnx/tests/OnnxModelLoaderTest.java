@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.junit.jupiter.api.Test;
@@ -107,5 +108,36 @@ class OnnxModelLoaderTest {
         ModelLoadException e = assertThrows(ModelLoadException.class, () -> loader.load(file, new NullProgressMonitor()));
         assertEquals(file + ": not a valid ONNX model: node 'log' (Log) reads 'nowhere', which no earlier node, input "
                 + "or initializer produces", e.getMessage());
+    }
+
+    @Test
+    void sileroListsTheNodesOfItsBranchesUnderTheirIf() throws Exception {
+        try (OnnxModel model = loader.load(OnnxSubgraphTest.SILERO, new NullProgressMonitor())) {
+            ModelGraph graph = model.graph();
+            // 5 nodes and 3 inputs in the main graph; the rest inside the branches of If_0 and the Ifs nested in them
+            assertEquals(692, graph.ops().size());
+            assertEquals(342, graph.ops().stream().filter(op -> op.name().startsWith("If_0/then_branch/")).count());
+            assertEquals(342, graph.ops().stream().filter(op -> op.name().startsWith("If_0/else_branch/")).count());
+            assertEquals(25, graph.ops().stream().filter(op -> op.type().equals("If")).count());
+            assertEquals(4, graph.ops().stream().filter(op -> op.type().equals("LSTM")).count());
+            OpNode pad = graph.op("If_0/then_branch/If_0_then_branch__Inline_0__/stft/padding/Pad").orElseThrow();
+            assertEquals("input:0", pad.inputs().get(0), "a branch reads the main graph's input");
+            OpNode parent = graph.op("If_0").orElseThrow();
+            assertEquals(List.of("Equal_0:0"), parent.inputs());
+            assertEquals(DType.FLOAT32, parent.outputs().get(0).dtype(), "an If output has its branches' type");
+            assertTrue(graph.ops().indexOf(pad) < graph.ops().indexOf(parent), "a branch's nodes come before its If");
+            Signature signature = graph.defaultSignature().orElseThrow();
+            assertEquals("[?,?]", signature.inputs().get(0).tensor().shape().toString());
+            assertEquals("[2,?,128]", signature.inputs().get(1).tensor().shape().toString());
+            assertEquals(DType.INT64, signature.inputs().get(2).tensor().dtype());
+            assertEquals(341, graph.weights().size(), "the Constant nodes of both branches");
+            var produced = new java.util.HashSet<String>();
+            for (OpNode op : graph.ops()) {
+                for (String input : op.inputs()) {
+                    assertTrue(produced.contains(input), op.name() + " reads " + input + " before it is produced");
+                }
+                op.outputs().forEach(t -> produced.add(t.name()));
+            }
+        }
     }
 }

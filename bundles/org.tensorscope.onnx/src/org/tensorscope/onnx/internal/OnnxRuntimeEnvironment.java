@@ -9,11 +9,14 @@ import org.tensorscope.core.service.DeviceInfo;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtProvider;
 
 /**
  * The process-wide ONNX Runtime environment. Its first use unpacks and loads the natives that
- * the ONNX Runtime jar carries for the running platform.
+ * the ONNX Runtime jar carries for the running platform. ONNX Runtime's own log lines (coloured
+ * warnings and errors on stderr) are turned off but for fatal ones: every error that matters
+ * reaches Tensorscope as an exception and is reported in its words.
  */
 public final class OnnxRuntimeEnvironment {
 
@@ -24,7 +27,7 @@ public final class OnnxRuntimeEnvironment {
 
     public static OrtEnvironment get() throws BackendException {
         try {
-            return OrtEnvironment.getEnvironment();
+            return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "tensorscope");
         } catch (LinkageError | IllegalStateException e) {
             throw new BackendException(FRAMEWORK + " cannot start on this platform: " + e.getMessage(), e);
         }

@@ -80,7 +80,8 @@ public class OnnxModelLoader implements ModelLoader {
             throw new ModelLoadException(path, "not a valid ONNX model: " + e.getMessage(), e);
         }
         progress.split(1);
-        return new OnnxModel(bytes, file, converted.graph(), converted.names(), converted.storedTensors());
+        return new OnnxModel(bytes, file, converted.graph(), converted.names(), converted.storedTensors(),
+                converted.main());
     }
 
     /** protobuf's own messages run to several sentences about its API; say what they mean instead. */

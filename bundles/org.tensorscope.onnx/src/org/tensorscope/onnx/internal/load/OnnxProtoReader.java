@@ -131,7 +131,7 @@ public final class OnnxProtoReader {
                 default -> in.skipField(tag);
             }
         }
-        return new OnnxGraph(name, nodes, initializers, inputs, outputs, valueInfos);
+        return new OnnxGraph(name, nodes, initializers, inputs, outputs, valueInfos, slice.offset(), slice.length());
     }
 
     private OnnxNode readNode(Slice slice) throws IOException {
@@ -157,7 +157,7 @@ public final class OnnxProtoReader {
         if (opType.isEmpty()) {
             throw new IOException("node '" + name + "' has no op type");
         }
-        return new OnnxNode(name, opType, domain, inputs, outputs, attributes);
+        return new OnnxNode(name, opType, domain, inputs, outputs, attributes, slice.offset(), slice.length());
     }
 
     private OnnxAttribute readAttribute(Slice slice) throws IOException {

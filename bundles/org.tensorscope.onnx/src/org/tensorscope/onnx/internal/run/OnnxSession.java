@@ -1,7 +1,9 @@
 package org.tensorscope.onnx.internal.run;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -10,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.SubMonitor;
@@ -22,13 +25,15 @@ import org.tensorscope.core.service.Device;
 import org.tensorscope.core.service.InferenceSession;
 import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.core.trace.HealthMode;
+import org.tensorscope.core.trace.LoopHealth;
 import org.tensorscope.core.trace.TensorHealth;
 import org.tensorscope.core.trace.Trace;
+import org.tensorscope.core.trace.UncheckedTensor;
 import org.tensorscope.onnx.internal.OnnxModel;
 import org.tensorscope.onnx.internal.OnnxRuntimeEnvironment;
 import org.tensorscope.onnx.internal.load.OnnxGraphConverter;
 import org.tensorscope.onnx.internal.load.OnnxNode;
-import org.tensorscope.onnx.internal.load.OnnxValueInfo;
+import org.tensorscope.onnx.internal.load.ScopedGraph;
 import org.tensorscope.onnx.internal.load.StoredTensor;
 import org.tensorscope.onnx.internal.load.TensorProtoDecoder;
 
@@ -36,24 +41,49 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 
 /**
- * One ONNX model opened in an ONNX Runtime session on one device. The session is created from the
- * model rewritten so that every node output is a graph output: one run yields every intermediate
- * tensor, whose health core then computes. Weights and fed inputs are answered without running.
+ * One ONNX model opened in ONNX Runtime on one device. ONNX Runtime returns only graph outputs, so
+ * the model it is given has every value as an output: one run yields every intermediate tensor,
+ * whose health core then computes. Weights and fed inputs are answered without running.
+ * <p>
+ * Values inside subgraphs need more: for an input, the condition of each If is computed first (one
+ * run per level of nesting), then the model is rewritten with the branches taken inlined and loop
+ * bodies returning their values of every iteration ({@link SubgraphInliner}), and that model is run.
+ * The sessions of these rewritten models are kept for the next runs.
  */
 public final class OnnxSession implements InferenceSession {
+
+    /** Rewritten models kept open besides the model as written: each holds the weights once more. */
+    private static final int MAX_SESSIONS = 3;
+    private static final int MAX_NESTING = 64;
+    private static final String LOOPS_NOT_EXPOSED = "ONNX Runtime returns only a loop's final values";
 
     private final OnnxModel model;
     private final ModelGraph graph;
     private final OrtEnvironment env;
-    private final OrtSession session;
+    private final boolean cuda;
     private final String deviceNote;
     private final String deviceName;
-    /** ONNX names of the tensors ONNX Runtime computes, in graph order. */
-    private final Set<String> computed = new LinkedHashSet<>();
+    /** The main graph's tensors: those ONNX Runtime computes without any rewriting. */
+    private final Set<String> mainTensors = new HashSet<>();
+    /** For each op holding subgraphs, every tensor inside them: what running the op computes. */
+    private final Map<String, List<String>> inside = new HashMap<>();
+    private final Map<String, String> opsByOnnxNode = new HashMap<>();
+    private final boolean hasLoops;
+    private final Plan base;
+    /** Rewritten models and their sessions, least recently used first. */
+    private final Map<String, Plan> plans = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<String, TensorHealth> weightRows = new HashMap<>();
+    private String loopsNotExposed;
+    private Map<String, TensorData> lastFed;
+    private Map<String, Boolean> lastChoices;
+
+    /** A rewritten model and the session running it. */
+    private record Plan(InlinedModel model, OrtSession session) {
+    }
 
     /**
      * @param cuda whether to use the CUDA execution provider; when a GPU is asked for and CUDA is
@@ -63,41 +93,36 @@ public final class OnnxSession implements InferenceSession {
         this.model = model;
         this.graph = model.graph();
         this.env = OnnxRuntimeEnvironment.get();
+        this.cuda = cuda;
         this.deviceNote = device == Device.GPU && !cuda
                 ? "No GPU is visible to " + OnnxRuntimeEnvironment.FRAMEWORK + ": running on the CPU."
                 : "";
         this.deviceName = cuda ? "GPU:0" : "CPU:0";
-        Set<String> declaredOutputs = new HashSet<>();
-        model.file().graph().outputs().stream().map(OnnxValueInfo::name).forEach(declaredOutputs::add);
-        List<String> extraOutputs = new ArrayList<>();
-        for (OnnxNode node : model.file().graph().nodes()) {
-            for (String output : node.outputs()) {
-                if (!output.isEmpty() && model.storedTensor(output).isEmpty()) {
-                    computed.add(output);
-                    if (!declaredOutputs.contains(output)) {
-                        extraOutputs.add(output);
-                    }
-                }
+        mainTensors.addAll(model.mainGraph().tensors().values());
+        this.hasLoops = index(model.mainGraph());
+        this.base = open(Map.of());
+    }
+
+    /** Fills the lookups of one graph and those nested in it; whether any of them holds a Loop or Scan. */
+    private boolean index(ScopedGraph scoped) {
+        boolean loops = false;
+        for (int i = 0; i < scoped.graph().nodes().size(); i++) {
+            OnnxNode node = scoped.graph().nodes().get(i);
+            String op = scoped.opNames().get(i);
+            if (!node.name().isEmpty()) {
+                opsByOnnxNode.putIfAbsent(node.name(), op);
+            }
+            loops |= node.is("Loop") || node.is("Scan");
+            List<String> tensors = new ArrayList<>();
+            for (ScopedGraph subgraph : scoped.subgraphs().get(i).values()) {
+                tensors.addAll(subgraph.allTensors());
+                loops |= index(subgraph);
+            }
+            if (!tensors.isEmpty()) {
+                inside.put(op, tensors);
             }
         }
-        byte[] rewritten;
-        try {
-            rewritten = GraphOutputsRewriter.withOutputs(model.bytes(), extraOutputs);
-        } catch (IOException e) {
-            throw new BackendException("Cannot prepare " + graph.source() + " for " + OnnxRuntimeEnvironment.FRAMEWORK
-                    + ": " + e.getMessage(), e);
-        }
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            // every op runs as written, so each tensor Tensorscope shows is the one the file names
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-            if (cuda) {
-                options.addCUDA(0);
-            }
-            this.session = env.createSession(rewritten, options);
-        } catch (OrtException e) {
-            throw new BackendException(OnnxRuntimeEnvironment.FRAMEWORK + " cannot open " + graph.source() + ": "
-                    + OnnxRuntimeEnvironment.firstLine(e), e);
-        }
+        return loops;
     }
 
     @Override
@@ -106,93 +131,222 @@ public final class OnnxSession implements InferenceSession {
     }
 
     @Override
-    public Map<String, TensorData> fetch(Map<String, TensorData> feeds, List<String> tensors,
+    public synchronized Map<String, TensorData> fetch(Map<String, TensorData> feeds, List<String> tensors,
             Map<String, TensorData> overrides, IProgressMonitor monitor) throws BackendException {
         SubMonitor progress = SubMonitor.convert(monitor, "Running " + graph.source().getFileName(), 2);
         Map<String, TensorData> fed = fedByOnnxName(feeds, overrides);
-        Map<String, String> onnxNames = new LinkedHashMap<>();
-        for (String tensor : tensors) {
-            onnxNames.put(TensorSpec.tensorName(tensor), onnxName(tensor));
-        }
-        Set<String> toRun = new LinkedHashSet<>();
-        onnxNames.values().stream().filter(computed::contains).forEach(toRun::add);
-        progress.split(1);
-        Map<String, TensorData> fetched = new LinkedHashMap<>();
-        try (Run run = new Run(fed, toRun)) {
-            for (Map.Entry<String, String> entry : onnxNames.entrySet()) {
-                String name = entry.getKey();
-                String onnxName = entry.getValue();
-                if (fed.containsKey(onnxName)) {
-                    fetched.put(name, renamed(fed.get(onnxName), name));
-                } else if (computed.contains(onnxName)) {
-                    fetched.put(name, run.get(onnxName, name).orElseThrow(() -> new BackendException(
-                            OnnxRuntimeEnvironment.FRAMEWORK + " returned no tensor for " + name)));
-                } else {
-                    fetched.put(name, stored(onnxName, name));
-                }
+        List<String> names = tensors.stream().map(TensorSpec::tensorName).distinct().toList();
+        boolean inner = names.stream().anyMatch(t -> !mainTensors.contains(t));
+        while (true) {
+            Plan plan = inner ? finalPlan(choicesFor(fed)) : base;
+            progress.setWorkRemaining(2).split(1);
+            try {
+                Map<String, TensorData> fetched = fetch(plan, fed, names);
+                progress.split(1);
+                return fetched;
+            } catch (LoopsFailed e) {
+                loopsNotExposed = e.reason;
             }
         }
-        progress.split(1);
+    }
+
+    private Map<String, TensorData> fetch(Plan plan, Map<String, TensorData> fed, List<String> names)
+            throws BackendException, LoopsFailed {
+        Set<String> toRun = new LinkedHashSet<>();
+        for (String name : names) {
+            String onnxName = onnxName(name);
+            if (fed.containsKey(onnxName) && mainTensors.contains(name) || model.storedTensor(name).isPresent()) {
+                continue;
+            }
+            String computed = plan.model().computed().get(name);
+            Optional<InlinedModel.ExposedLoop> loop = plan.model().loopOf(name);
+            if (computed != null) {
+                toRun.add(computed);
+            } else if (loop.isPresent()) {
+                toRun.add(loop.get().stacked().get(name));
+            } else {
+                throw new BackendException(TensorSpec.opNameOf(name) + " has no value for this input: "
+                        + whyNot(plan, name));
+            }
+        }
+        Map<String, TensorData> fetched = new LinkedHashMap<>();
+        try (Run run = new Run(plan, fed, toRun)) {
+            Map<String, TensorData> stacked = new LinkedHashMap<>();
+            for (String name : names) {
+                String onnxName = onnxName(name);
+                if (fed.containsKey(onnxName) && mainTensors.contains(name)) {
+                    fetched.put(name, renamed(fed.get(onnxName), name));
+                } else if (model.storedTensor(name).isPresent()) {
+                    fetched.put(name, stored(name));
+                } else if (plan.model().computed().containsKey(name)) {
+                    fetched.put(name, run.get(plan.model().computed().get(name), name).orElseThrow(
+                            () -> new BackendException(OnnxRuntimeEnvironment.FRAMEWORK + " returned no tensor for " + name)));
+                } else {
+                    InlinedModel.ExposedLoop loop = plan.model().loopOf(name).orElseThrow();
+                    stacked.put(name, run.get(loop.stacked().get(name), name).orElseThrow(
+                            () -> new BackendException(OnnxRuntimeEnvironment.FRAMEWORK + " returned no tensor for " + name)));
+                    fetched.put(name, null);
+                }
+            }
+            fetched.putAll(Iterations.atIterationOfInterest(stacked, name -> plan.model().loopOf(name).orElseThrow().op()));
+        }
         return fetched;
     }
 
+    private String whyNot(Plan plan, String name) {
+        String reason = plan.model().notComputed().get(name);
+        if (reason != null) {
+            return reason;
+        }
+        return plan.model().unchecked().stream().filter(u -> u.tensor().equals(name)).map(UncheckedTensor::reason)
+                .findFirst().orElse(OnnxRuntimeEnvironment.FRAMEWORK + " does not return it");
+    }
+
     @Override
-    public Trace healthPass(Map<String, TensorData> feeds, List<String> outputs, HealthMode mode,
+    public synchronized Trace healthPass(Map<String, TensorData> feeds, List<String> outputs, HealthMode mode,
             Map<String, TensorData> overrides, IProgressMonitor monitor) throws BackendException {
         SubMonitor progress = SubMonitor.convert(monitor, "Checking every tensor of " + graph.source().getFileName(),
-                1 + graph.ops().size());
+                2 + graph.ops().size());
         Map<String, TensorData> fed = fedByOnnxName(feeds, overrides);
+        Set<String> fedTensors = new HashSet<>(feeds.keySet().stream().map(TensorSpec::tensorName).toList());
+        overrides.keySet().forEach(t -> fedTensors.add(TensorSpec.tensorName(t)));
+        Set<String> needed = neededOps(outputs, fedTensors);
+        Map<String, Boolean> choices = choicesFor(fed);
+        progress.split(1);
+        while (true) {
+            Plan plan = finalPlan(choices);
+            try {
+                return healthPass(plan, fed, outputs, needed, progress);
+            } catch (LoopsFailed e) {
+                loopsNotExposed = e.reason;
+            }
+        }
+    }
+
+    private Trace healthPass(Plan plan, Map<String, TensorData> fed, List<String> outputs, Set<String> needed,
+            SubMonitor progress) throws BackendException, LoopsFailed {
+        Set<String> wanted = new HashSet<>(outputs.stream().map(TensorSpec::tensorName).toList());
         Set<String> toRun = new LinkedHashSet<>();
         for (OpNode op : graph.ops()) {
+            if (!needed.contains(op.name())) {
+                continue;
+            }
             for (TensorSpec output : op.outputs()) {
-                String onnxName = onnxName(output.name());
                 // an unknown type may still turn out to be float once computed
                 boolean maybeFloat = output.dtype().isFloating() || output.dtype() == DType.OTHER;
-                if (maybeFloat && computed.contains(onnxName)) {
-                    toRun.add(onnxName);
+                if (!maybeFloat && !wanted.contains(output.name())) {
+                    continue;
+                }
+                String computed = plan.model().computed().get(output.name());
+                Optional<InlinedModel.ExposedLoop> loop = plan.model().loopOf(output.name());
+                if (computed != null) {
+                    toRun.add(computed);
+                } else if (loop.isPresent() && !isSubgraphInput(op)) {
+                    toRun.add(loop.get().stacked().get(output.name()));
                 }
             }
         }
         List<TensorHealth> rows = new ArrayList<>();
-        try (Run run = new Run(fed, toRun)) {
+        Map<String, LoopHealth> loops = new HashMap<>();
+        Map<String, TensorData> outputValues = new LinkedHashMap<>();
+        try (Run run = new Run(plan, fed, toRun)) {
             progress.split(1);
             for (OpNode op : graph.ops()) {
+                if (!needed.contains(op.name())) {
+                    progress.split(1);
+                    continue;
+                }
                 for (TensorSpec output : op.outputs()) {
-                    String onnxName = onnxName(output.name());
-                    Optional<TensorHealth> row;
-                    if (fed.containsKey(onnxName)) {
-                        row = healthOf(op, fed.get(onnxName), output.name());
-                    } else if (toRun.contains(onnxName)) {
-                        row = run.get(onnxName, output.name()).flatMap(data -> healthOf(op, data, output.name()));
-                    } else if (model.storedTensor(onnxName).isPresent() && output.dtype().isFloating()) {
-                        row = Optional.of(weightRow(op, onnxName, output.name()));
-                    } else {
-                        row = Optional.empty();
+                    String name = output.name();
+                    String onnxName = onnxName(name);
+                    Optional<TensorData> value = Optional.empty();
+                    Optional<InlinedModel.ExposedLoop> loop = plan.model().loopOf(name);
+                    if (fed.containsKey(onnxName) && mainTensors.contains(name)) {
+                        value = Optional.of(renamed(fed.get(onnxName), name));
+                    } else if (plan.model().notComputed().containsKey(name)) {
+                        continue;
+                    } else if (model.storedTensor(name).isPresent()) {
+                        if (output.dtype().isFloating()) {
+                            rows.add(weightRow(op, name));
+                        }
+                        if (wanted.contains(name)) {
+                            outputValues.put(name, stored(name));
+                        }
+                        continue;
+                    } else if (toRun.contains(plan.model().computed().get(name))) {
+                        value = run.get(plan.model().computed().get(name), name);
+                    } else if (loop.isPresent() && toRun.contains(loop.get().stacked().get(name))) {
+                        Optional<TensorData> stacked = run.get(loop.get().stacked().get(name), name);
+                        stacked.filter(s -> s.dtype().isFloating()).ifPresent(s -> loops.put(name,
+                                new LoopHealth(loop.get().op(), Iterations.count(s), Iterations.firstNonFinite(s))));
+                        stacked.flatMap(s -> healthOf(op, s)).ifPresent(rows::add);
+                        continue;
                     }
-                    row.ifPresent(rows::add);
+                    value.flatMap(v -> healthOf(op, v)).ifPresent(rows::add);
+                    if (wanted.contains(name)) {
+                        value.ifPresent(v -> outputValues.put(name, v));
+                    }
                 }
                 progress.split(1);
             }
         }
-        return new Trace(graph, rows);
+        List<UncheckedTensor> unchecked = plan.model().unchecked().stream()
+                .filter(u -> needed.contains(TensorSpec.opNameOf(u.tensor())) && maybeFloat(u.tensor())).toList();
+        return new Trace(graph, rows, unchecked, loops, outputValues);
     }
 
-    private Optional<TensorHealth> healthOf(OpNode op, TensorData data, String name) {
-        return data.dtype().isFloating() ? Optional.of(HealthRows.of(name, op.type(), deviceName, data)) : Optional.empty();
+    private boolean maybeFloat(String tensor) {
+        return graph.op(TensorSpec.opNameOf(tensor)).flatMap(op -> op.outputs().stream()
+                .filter(t -> t.name().equals(tensor)).findFirst())
+                .map(t -> t.dtype().isFloating() || t.dtype() == DType.OTHER).orElse(true);
+    }
+
+    private static boolean isSubgraphInput(OpNode op) {
+        return op.type().equals(OnnxGraphConverter.SUBGRAPH_INPUT_TYPE);
+    }
+
+    /**
+     * The ops the outputs need, as core's {@link ModelGraph#opsNeededFor} finds them, where an op
+     * holding subgraphs also needs what runs inside them and what that reads.
+     */
+    private Set<String> neededOps(List<String> outputs, Set<String> fed) {
+        Set<String> needed = new HashSet<>();
+        if (outputs.isEmpty()) {
+            graph.ops().forEach(op -> needed.add(op.name()));
+            return needed;
+        }
+        Deque<String> pending = new ArrayDeque<>();
+        outputs.forEach(t -> pending.push(TensorSpec.tensorName(t)));
+        while (!pending.isEmpty()) {
+            String tensor = pending.pop();
+            String opName = TensorSpec.opNameOf(tensor);
+            Optional<OpNode> op = graph.op(opName);
+            if (op.isEmpty() || !needed.add(opName) || fed.contains(tensor)) {
+                continue;
+            }
+            op.get().inputs().forEach(input -> pending.push(TensorSpec.tensorName(input)));
+            inside.getOrDefault(opName, List.of()).forEach(pending::push);
+        }
+        return needed;
+    }
+
+    private Optional<TensorHealth> healthOf(OpNode op, TensorData data) {
+        return data.dtype().isFloating() ? Optional.of(HealthRows.of(data.name(), op.type(), deviceName, data))
+                : Optional.empty();
     }
 
     /** Weights do not change between runs: their rows are computed once. */
-    private TensorHealth weightRow(OpNode op, String onnxName, String name) throws BackendException {
+    private TensorHealth weightRow(OpNode op, String name) throws BackendException {
         TensorHealth row = weightRows.get(name);
         if (row == null) {
-            row = HealthRows.of(name, op.type(), deviceName, stored(onnxName, name));
+            row = HealthRows.of(name, op.type(), deviceName, stored(name));
             weightRows.put(name, row);
         }
         return row;
     }
 
-    private TensorData stored(String onnxName, String name) throws BackendException {
-        StoredTensor tensor = model.storedTensor(onnxName)
+    private TensorData stored(String name) throws BackendException {
+        StoredTensor tensor = model.storedTensor(name)
                 .orElseThrow(() -> new BackendException("Input " + name + " of " + graph.source().getFileName()
                         + " is not fed: give it a value"));
         try {
@@ -200,6 +354,123 @@ public final class OnnxSession implements InferenceSession {
         } catch (IOException e) {
             throw new BackendException("Cannot read " + name + " from " + graph.source() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The branch each If takes for these inputs, by If op: the conditions of the Ifs in the main
+     * graph are computed first, then those of the Ifs inside the branches taken, and so on.
+     */
+    private Map<String, Boolean> choicesFor(Map<String, TensorData> fed) throws BackendException {
+        if (lastChoices != null && sameTensors(fed, lastFed)) {
+            return lastChoices;
+        }
+        Map<String, Boolean> choices = new TreeMap<>();
+        for (int level = 0;; level++) {
+            Plan plan = open(choices);
+            List<InlinedModel.PendingIf> pending = plan.model().pendingIfs();
+            if (pending.isEmpty()) {
+                break;
+            }
+            if (level > MAX_NESTING) {
+                throw new BackendException(graph.source().getFileName() + " nests If ops deeper than "
+                        + MAX_NESTING + " levels");
+            }
+            Set<String> toRun = new LinkedHashSet<>();
+            for (InlinedModel.PendingIf p : pending) {
+                if (!fed.containsKey(p.condOnnx()) && model.storedTensor(p.cond()).isEmpty()) {
+                    toRun.add(p.condOnnx());
+                }
+            }
+            try (Run run = new Run(plan, fed, toRun)) {
+                for (InlinedModel.PendingIf p : pending) {
+                    TensorData cond = fed.containsKey(p.condOnnx()) ? fed.get(p.condOnnx())
+                            : model.storedTensor(p.cond()).isPresent() ? stored(p.cond())
+                                    : run.get(p.condOnnx(), p.cond()).orElseThrow(() -> new BackendException(
+                                            OnnxRuntimeEnvironment.FRAMEWORK + " returned no condition for If " + p.op()));
+                    if (cond.size() != 1) {
+                        throw new BackendException("The condition of If " + p.op() + " holds " + cond.size()
+                                + " values instead of one (shape " + cond.shape() + ")");
+                    }
+                    choices.put(p.op(), cond.getDouble(0) != 0);
+                }
+            } catch (LoopsFailed e) {
+                throw new IllegalStateException("loop bodies are not exposed while choosing branches", e);
+            }
+        }
+        lastFed = fed;
+        lastChoices = choices;
+        return choices;
+    }
+
+    private static boolean sameTensors(Map<String, TensorData> a, Map<String, TensorData> b) {
+        if (b == null || !a.keySet().equals(b.keySet())) {
+            return false;
+        }
+        return a.entrySet().stream().allMatch(e -> e.getValue() == b.get(e.getKey()));
+    }
+
+    /** The model with these branches inlined and, unless that failed before, its loop bodies exposed. */
+    private Plan finalPlan(Map<String, Boolean> choices) throws BackendException {
+        if (hasLoops && loopsNotExposed == null) {
+            try {
+                return openPlan(choices, true);
+            } catch (LoopsFailed e) {
+                loopsNotExposed = e.reason;
+            }
+        }
+        return open(choices);
+    }
+
+    /** The model with these branches inlined, its loop bodies as written. */
+    private Plan open(Map<String, Boolean> choices) throws BackendException {
+        try {
+            return openPlan(choices, false);
+        } catch (LoopsFailed e) {
+            throw new IllegalStateException("a model whose loop bodies are as written failed as if they were not", e);
+        }
+    }
+
+    private Plan openPlan(Map<String, Boolean> choices, boolean exposeLoops) throws BackendException, LoopsFailed {
+        String key = (exposeLoops ? "loops;" : loopsNotExposed == null ? "" : "noloops;") + choices;
+        Plan plan = key.equals("{}") && base != null ? base : plans.get(key);
+        if (plan != null) {
+            return plan;
+        }
+        InlinedModel inlined;
+        try {
+            inlined = SubgraphInliner.inline(model, choices, exposeLoops,
+                    loopsNotExposed == null ? LOOPS_NOT_EXPOSED : loopsNotExposed);
+        } catch (IOException e) {
+            throw new BackendException("Cannot prepare " + graph.source() + " for " + OnnxRuntimeEnvironment.FRAMEWORK
+                    + ": " + e.getMessage(), e);
+        }
+        OrtSession session;
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            // every op runs as written, so each tensor Tensorscope shows is the one the file names
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+            options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
+            if (cuda) {
+                options.addCUDA(0);
+            }
+            session = env.createSession(inlined.bytes(), options);
+        } catch (OrtException e) {
+            if (exposeLoops) {
+                throw new LoopsFailed(e);
+            }
+            throw new BackendException(OnnxRuntimeEnvironment.FRAMEWORK + " cannot open " + graph.source()
+                    + (choices.isEmpty() ? "" : " with the If branches taken for this input inlined") + ": "
+                    + OnnxRuntimeEnvironment.firstLine(e), e);
+        }
+        plan = new Plan(inlined.withoutBytes(), session);
+        if (!key.equals("{}")) {
+            plans.put(key, plan);
+            if (plans.size() > MAX_SESSIONS) {
+                var eldest = plans.entrySet().iterator().next();
+                plans.remove(eldest.getKey());
+                closeQuietly(eldest.getValue().session());
+            }
+        }
+        return plan;
     }
 
     private String onnxName(String tensor) throws BackendException {
@@ -234,13 +505,25 @@ public final class OnnxSession implements InferenceSession {
         return new TensorData(name, data.dtype(), data.shape(), data.bytes());
     }
 
+    /** A run of a model whose loop bodies were exposed failed: run it without. */
+    private static final class LoopsFailed extends Exception {
+        private static final long serialVersionUID = 1L;
+        final String reason;
+
+        LoopsFailed(OrtException cause) {
+            super(cause);
+            this.reason = OnnxRuntimeEnvironment.FRAMEWORK + " could not return its values of every iteration ("
+                    + RunFailure.problem(cause) + ")";
+        }
+    }
+
     /** One ONNX Runtime run: its fed tensors and results, closed together. */
     private final class Run implements AutoCloseable {
 
         private final Map<String, OnnxTensor> inputs = new HashMap<>();
         private OrtSession.Result result;
 
-        Run(Map<String, TensorData> fed, Set<String> outputs) throws BackendException {
+        Run(Plan plan, Map<String, TensorData> fed, Set<String> outputs) throws BackendException, LoopsFailed {
             if (outputs.isEmpty()) {
                 return;
             }
@@ -248,11 +531,18 @@ public final class OnnxSession implements InferenceSession {
                 for (Map.Entry<String, TensorData> feed : fed.entrySet()) {
                     inputs.put(feed.getKey(), OrtTensors.toTensor(env, feed.getValue()));
                 }
-                result = session.run(inputs, outputs);
-            } catch (OrtException | IllegalArgumentException e) {
+                result = plan.session().run(inputs, outputs);
+            } catch (OrtException e) {
                 close();
-                throw new BackendException(OnnxRuntimeEnvironment.FRAMEWORK + " could not run " + graph.source() + ": "
-                        + (e instanceof OrtException ort ? OnnxRuntimeEnvironment.firstLine(ort) : e.getMessage()), e);
+                if (!plan.model().loops().isEmpty()) {
+                    // it may have failed only because a body returns more; without, either it runs or its own error shows
+                    throw new LoopsFailed(e);
+                }
+                throw new BackendException(RunFailure.describe(graph, e, fed, opsByOnnxNode), e);
+            } catch (IllegalArgumentException e) {
+                close();
+                throw new BackendException(OnnxRuntimeEnvironment.FRAMEWORK + " could not run "
+                        + graph.source() + ": " + e.getMessage(), e);
             }
         }
 
@@ -277,10 +567,20 @@ public final class OnnxSession implements InferenceSession {
         }
     }
 
-    @Override
-    public void close() {
+    private static void closeQuietly(OrtSession session) {
         try {
             session.close();
+        } catch (OrtException e) {
+            // closing frees native memory; a failure leaves nothing to do
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        plans.values().forEach(p -> closeQuietly(p.session()));
+        plans.clear();
+        try {
+            base.session().close();
         } catch (OrtException e) {
             throw new IllegalStateException(OnnxRuntimeEnvironment.FRAMEWORK + " could not close the session of "
                     + graph.source() + ": " + OnnxRuntimeEnvironment.firstLine(e), e);
