@@ -36,8 +36,8 @@ public final class InputAssignments {
             String name = eq > 0 ? text.substring(0, eq) : null;
             // a name in a scope ("input/x-input") is a name when the signature has it; otherwise text with
             // '/', '?' or '&' before '=' is a path or an image's preprocessing chain
-            if (name != null && signature.input(name).isEmpty()
-                    && (name.contains("/") || name.contains("?") || name.contains("&") || name.contains("."))) {
+            if (name != null && signature.input(name).isEmpty() && (name.contains("/") || name.contains("?")
+                    || name.contains("&") || name.contains(".") || name.startsWith("example:"))) {
                 name = null;
             }
             String sourceText = name == null ? text : text.substring(eq + 1);
