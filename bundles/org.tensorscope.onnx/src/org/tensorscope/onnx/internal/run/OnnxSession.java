@@ -41,7 +41,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 
 /**
@@ -56,15 +55,12 @@ import ai.onnxruntime.OrtSession;
  */
 public final class OnnxSession implements InferenceSession {
 
-    /** Rewritten models kept open besides the model as written: each holds the weights once more. */
-    private static final int MAX_SESSIONS = 3;
+
     private static final int MAX_NESTING = 64;
-    private static final String LOOPS_NOT_EXPOSED = "ONNX Runtime returns only a loop's final values";
 
     private final OnnxModel model;
     private final ModelGraph graph;
     private final OrtEnvironment env;
-    private final boolean cuda;
     private final String deviceNote;
     private final String deviceName;
     /** The main graph's tensors: those ONNX Runtime computes without any rewriting. */
@@ -72,18 +68,10 @@ public final class OnnxSession implements InferenceSession {
     /** For each op holding subgraphs, every tensor inside them: what running the op computes. */
     private final Map<String, List<String>> inside = new HashMap<>();
     private final Map<String, String> opsByOnnxNode = new HashMap<>();
-    private final boolean hasLoops;
-    private final Plan base;
-    /** Rewritten models and their sessions, least recently used first. */
-    private final Map<String, Plan> plans = new LinkedHashMap<>(16, 0.75f, true);
+    private final InlinedSessions sessions;
     private final Map<String, TensorHealth> weightRows = new HashMap<>();
-    private String loopsNotExposed;
     private Map<String, TensorData> lastFed;
     private Map<String, Boolean> lastChoices;
-
-    /** A rewritten model and the session running it. */
-    private record Plan(InlinedModel model, OrtSession session) {
-    }
 
     /**
      * @param cuda whether to use the CUDA execution provider; when a GPU is asked for and CUDA is
@@ -93,14 +81,13 @@ public final class OnnxSession implements InferenceSession {
         this.model = model;
         this.graph = model.graph();
         this.env = OnnxRuntimeEnvironment.get();
-        this.cuda = cuda;
         this.deviceNote = device == Device.GPU && !cuda
                 ? "No GPU is visible to " + OnnxRuntimeEnvironment.FRAMEWORK + ": running on the CPU."
                 : "";
         this.deviceName = cuda ? "GPU:0" : "CPU:0";
         mainTensors.addAll(model.mainGraph().tensors().values());
-        this.hasLoops = index(model.mainGraph());
-        this.base = open(Map.of());
+        boolean hasLoops = index(model.mainGraph());
+        this.sessions = new InlinedSessions(model, env, cuda, hasLoops);
     }
 
     /** Fills the lookups of one graph and those nested in it; whether any of them holds a Loop or Scan. */
@@ -138,20 +125,20 @@ public final class OnnxSession implements InferenceSession {
         List<String> names = tensors.stream().map(TensorSpec::tensorName).distinct().toList();
         boolean inner = names.stream().anyMatch(t -> !mainTensors.contains(t));
         while (true) {
-            Plan plan = inner ? finalPlan(choicesFor(fed)) : base;
+            InlinedSessions.Session plan = inner ? sessions.checking(choicesFor(fed)) : sessions.asWritten();
             progress.setWorkRemaining(2).split(1);
             try {
                 Map<String, TensorData> fetched = fetch(plan, fed, names);
                 progress.split(1);
                 return fetched;
-            } catch (LoopsFailed e) {
-                loopsNotExposed = e.reason;
+            } catch (LoopsNotReturned e) {
+                sessions.loopsNotReturned(e);
             }
         }
     }
 
-    private Map<String, TensorData> fetch(Plan plan, Map<String, TensorData> fed, List<String> names)
-            throws BackendException, LoopsFailed {
+    private Map<String, TensorData> fetch(InlinedSessions.Session plan, Map<String, TensorData> fed, List<String> names)
+            throws BackendException, LoopsNotReturned {
         Set<String> toRun = new LinkedHashSet<>();
         for (String name : names) {
             String onnxName = onnxName(name);
@@ -193,7 +180,7 @@ public final class OnnxSession implements InferenceSession {
         return fetched;
     }
 
-    private String whyNot(Plan plan, String name) {
+    private String whyNot(InlinedSessions.Session plan, String name) {
         String reason = plan.model().notComputed().get(name);
         if (reason != null) {
             return reason;
@@ -214,17 +201,17 @@ public final class OnnxSession implements InferenceSession {
         Map<String, Boolean> choices = choicesFor(fed);
         progress.split(1);
         while (true) {
-            Plan plan = finalPlan(choices);
+            InlinedSessions.Session plan = sessions.checking(choices);
             try {
                 return healthPass(plan, fed, outputs, needed, progress);
-            } catch (LoopsFailed e) {
-                loopsNotExposed = e.reason;
+            } catch (LoopsNotReturned e) {
+                sessions.loopsNotReturned(e);
             }
         }
     }
 
-    private Trace healthPass(Plan plan, Map<String, TensorData> fed, List<String> outputs, Set<String> needed,
-            SubMonitor progress) throws BackendException, LoopsFailed {
+    private Trace healthPass(InlinedSessions.Session plan, Map<String, TensorData> fed, List<String> outputs, Set<String> needed,
+            SubMonitor progress) throws BackendException, LoopsNotReturned {
         Set<String> wanted = new HashSet<>(outputs.stream().map(TensorSpec::tensorName).toList());
         Set<String> toRun = new LinkedHashSet<>();
         for (OpNode op : graph.ops()) {
@@ -366,7 +353,7 @@ public final class OnnxSession implements InferenceSession {
         }
         Map<String, Boolean> choices = new TreeMap<>();
         for (int level = 0;; level++) {
-            Plan plan = open(choices);
+            InlinedSessions.Session plan = sessions.open(choices);
             List<InlinedModel.PendingIf> pending = plan.model().pendingIfs();
             if (pending.isEmpty()) {
                 break;
@@ -393,8 +380,8 @@ public final class OnnxSession implements InferenceSession {
                     }
                     choices.put(p.op(), cond.getDouble(0) != 0);
                 }
-            } catch (LoopsFailed e) {
-                throw new IllegalStateException("loop bodies are not exposed while choosing branches", e);
+            } catch (LoopsNotReturned e) {
+                throw new IllegalStateException("loops are run as written while choosing branches", e);
             }
         }
         lastFed = fed;
@@ -407,70 +394,6 @@ public final class OnnxSession implements InferenceSession {
             return false;
         }
         return a.entrySet().stream().allMatch(e -> e.getValue() == b.get(e.getKey()));
-    }
-
-    /** The model with these branches inlined and, unless that failed before, its loop bodies exposed. */
-    private Plan finalPlan(Map<String, Boolean> choices) throws BackendException {
-        if (hasLoops && loopsNotExposed == null) {
-            try {
-                return openPlan(choices, true);
-            } catch (LoopsFailed e) {
-                loopsNotExposed = e.reason;
-            }
-        }
-        return open(choices);
-    }
-
-    /** The model with these branches inlined, its loop bodies as written. */
-    private Plan open(Map<String, Boolean> choices) throws BackendException {
-        try {
-            return openPlan(choices, false);
-        } catch (LoopsFailed e) {
-            throw new IllegalStateException("a model whose loop bodies are as written failed as if they were not", e);
-        }
-    }
-
-    private Plan openPlan(Map<String, Boolean> choices, boolean exposeLoops) throws BackendException, LoopsFailed {
-        String key = (exposeLoops ? "loops;" : loopsNotExposed == null ? "" : "noloops;") + choices;
-        Plan plan = key.equals("{}") && base != null ? base : plans.get(key);
-        if (plan != null) {
-            return plan;
-        }
-        InlinedModel inlined;
-        try {
-            inlined = SubgraphInliner.inline(model, choices, exposeLoops,
-                    loopsNotExposed == null ? LOOPS_NOT_EXPOSED : loopsNotExposed);
-        } catch (IOException e) {
-            throw new BackendException("Cannot prepare " + graph.source() + " for " + OnnxRuntimeEnvironment.FRAMEWORK
-                    + ": " + e.getMessage(), e);
-        }
-        OrtSession session;
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            // every op runs as written, so each tensor Tensorscope shows is the one the file names
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-            options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
-            if (cuda) {
-                options.addCUDA(0);
-            }
-            session = env.createSession(inlined.bytes(), options);
-        } catch (OrtException e) {
-            if (exposeLoops) {
-                throw new LoopsFailed(e);
-            }
-            throw new BackendException(OnnxRuntimeEnvironment.FRAMEWORK + " cannot open " + graph.source()
-                    + (choices.isEmpty() ? "" : " with the If branches taken for this input inlined") + ": "
-                    + OnnxRuntimeEnvironment.firstLine(e), e);
-        }
-        plan = new Plan(inlined.withoutBytes(), session);
-        if (!key.equals("{}")) {
-            plans.put(key, plan);
-            if (plans.size() > MAX_SESSIONS) {
-                var eldest = plans.entrySet().iterator().next();
-                plans.remove(eldest.getKey());
-                closeQuietly(eldest.getValue().session());
-            }
-        }
-        return plan;
     }
 
     private String onnxName(String tensor) throws BackendException {
@@ -505,25 +428,13 @@ public final class OnnxSession implements InferenceSession {
         return new TensorData(name, data.dtype(), data.shape(), data.bytes());
     }
 
-    /** A run of a model whose loop bodies were exposed failed: run it without. */
-    private static final class LoopsFailed extends Exception {
-        private static final long serialVersionUID = 1L;
-        final String reason;
-
-        LoopsFailed(OrtException cause) {
-            super(cause);
-            this.reason = OnnxRuntimeEnvironment.FRAMEWORK + " could not return its values of every iteration ("
-                    + RunFailure.problem(cause) + ")";
-        }
-    }
-
     /** One ONNX Runtime run: its fed tensors and results, closed together. */
     private final class Run implements AutoCloseable {
 
         private final Map<String, OnnxTensor> inputs = new HashMap<>();
         private OrtSession.Result result;
 
-        Run(Plan plan, Map<String, TensorData> fed, Set<String> outputs) throws BackendException, LoopsFailed {
+        Run(InlinedSessions.Session plan, Map<String, TensorData> fed, Set<String> outputs) throws BackendException, LoopsNotReturned {
             if (outputs.isEmpty()) {
                 return;
             }
@@ -536,7 +447,7 @@ public final class OnnxSession implements InferenceSession {
                 close();
                 if (!plan.model().loops().isEmpty()) {
                     // it may have failed only because a body returns more; without, either it runs or its own error shows
-                    throw new LoopsFailed(e);
+                    throw new LoopsNotReturned(e);
                 }
                 throw new BackendException(RunFailure.describe(graph, e, fed, opsByOnnxNode), e);
             } catch (IllegalArgumentException e) {
@@ -567,23 +478,8 @@ public final class OnnxSession implements InferenceSession {
         }
     }
 
-    private static void closeQuietly(OrtSession session) {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            // closing frees native memory; a failure leaves nothing to do
-        }
-    }
-
     @Override
     public synchronized void close() {
-        plans.values().forEach(p -> closeQuietly(p.session()));
-        plans.clear();
-        try {
-            base.session().close();
-        } catch (OrtException e) {
-            throw new IllegalStateException(OnnxRuntimeEnvironment.FRAMEWORK + " could not close the session of "
-                    + graph.source() + ": " + OnnxRuntimeEnvironment.firstLine(e), e);
-        }
+        sessions.close();
     }
 }
