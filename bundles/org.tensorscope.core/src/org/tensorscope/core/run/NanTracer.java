@@ -149,6 +149,10 @@ public final class NanTracer {
         }
         int blamed = finding != null && !finding.offending().isEmpty() ? finding.offending().get(0).input() : 0;
         TensorData histogramOf = opInputs.isEmpty() ? output : opInputs.get(Math.min(blamed, opInputs.size() - 1));
+        if (histogramOf != null && histogramOf.dtype().byteSize() <= 0) {
+            // strings (ParseExample's serialized tf.Example) have no histogram: show the non-finite output's
+            histogramOf = output;
+        }
         NanReport.Histogram histogram = histogramOf == null ? null
                 : Summaries.of(histogramOf.name(), Histogram.of(histogramOf, HISTOGRAM_BINS, Histogram.Binning.SYMLOG));
         return new Explained(finding, summaries, histogram);
