@@ -97,9 +97,9 @@ class CorpusTest {
             return new Verdict(true, op, "input", null);
         }
 
-        /** An origin, any op of the graph: there is no independent answer to compare with, for the reason given. */
-        static Verdict someOrigin(String why) {
-            return new Verdict(true, null, null, why);
+        /** An origin at this op, whatever is blamed, for the reason given. */
+        static Verdict originAt(String op, String why) {
+            return new Verdict(true, op, null, why);
         }
 
         /** Nothing non-finite, for the reason given. */
@@ -155,6 +155,10 @@ class CorpusTest {
     private static final String EXAMPLE = "inputs=example:{\"x\":[1.5]}";
     /** 1e39 is past float's range: the parsed feature is already infinite. */
     private static final String EXAMPLE_PAST_FLOAT_RANGE = "inputs=example:{\"x\":[1e39]}";
+
+    /** ParseExample turns the example's 1e39 into float Inf: the first tensor holding it is its output. */
+    private static final Verdict PARSED_INF = Verdict.originAt("ParseExample/ParseExample",
+            "the example's 1e39 is parsed to float Inf");
 
     static Stream<Case> corpus() {
         List<Case> cases = new ArrayList<>(List.of(
@@ -239,11 +243,11 @@ class CorpusTest {
             cases.add(savedModel(model, "serving_default", List.of("x=ramp@4x1"), List.of(linear("y:0", 0.5, 2, 4)),
                     List.of("x=" + X_PAST_FLOAT_RANGE), Verdict.inputAt("x")));
             cases.add(savedModel(model, "classify_x_to_y", List.of(EXAMPLE), List.of(ref("y:0", 2.75, 2.75)),
-                    List.of(EXAMPLE_PAST_FLOAT_RANGE), Verdict.someOrigin("the parsed feature is infinite")));
+                    List.of(EXAMPLE_PAST_FLOAT_RANGE), PARSED_INF));
             cases.add(savedModel(model, "regress_x_to_y", List.of(EXAMPLE), List.of(ref("y:0", 2.75, 2.75)),
-                    List.of(EXAMPLE_PAST_FLOAT_RANGE), Verdict.someOrigin("the parsed feature is infinite")));
+                    List.of(EXAMPLE_PAST_FLOAT_RANGE), PARSED_INF));
             cases.add(savedModel(model, "regress_x_to_y2", List.of(EXAMPLE), List.of(ref("y2:0", 3.75, 3.75)),
-                    List.of(EXAMPLE_PAST_FLOAT_RANGE), Verdict.someOrigin("the parsed feature is infinite")));
+                    List.of(EXAMPLE_PAST_FLOAT_RANGE), PARSED_INF));
             cases.add(savedModel(model, "regress_x2_to_y3", List.of("inputs=ramp@4x1"),
                     List.of(linear("y3:0", 0.5, 3, 4)), List.of("inputs=" + X_PAST_FLOAT_RANGE),
                     Verdict.inputAt("x2")));
@@ -251,11 +255,11 @@ class CorpusTest {
         cases.add(savedModel("tf1_half_plus_two", "classify_x2_to_y3", List.of("inputs=ramp@4x1"),
                 List.of(linear("y3:0", 0.5, 3, 4)), List.of("inputs=" + X_PAST_FLOAT_RANGE), Verdict.inputAt("x2")));
 
-        cases.add(savedModel("tf1_half_plus_three", "serving_default", List.of("x=ramp@4"),
-                List.of(linear("y:0", 0.5, 3, 4)), List.of("x=ramp*1e40@4"), Verdict.inputAt("x")));
+        cases.add(savedModel("tf1_half_plus_three", "serving_default", List.of("x=ramp@4x1"),
+                List.of(linear("y:0", 0.5, 3, 4)), List.of("x=" + X_PAST_FLOAT_RANGE), Verdict.inputAt("x")));
         cases.add(savedModel("tf1_half_plus_three", "tensorflow/serving/regress", List.of(EXAMPLE),
                 List.of(ref("Identity:0", 3.75, 3.75)), List.of(EXAMPLE_PAST_FLOAT_RANGE),
-                Verdict.someOrigin("the parsed feature is infinite")));
+                PARSED_INF));
 
         String constant = "the output does not read the input: nothing can make it non-finite";
         cases.add(savedModel("tf2_python_functions", "add", List.of("a=ramp@3", "b=ramp@3"),
