@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,6 +92,19 @@ class AnalysisTest {
         InputSource scaled = InputSources.parse("ramp*1e38");
         assertEquals((37 * 7 % 255) / 255.0 * 1e38, scaled.create(input).getDouble(37), 1e32);
         assertArrayEquals(new double[] { 0, 1e38 }, scaled.promisedRange(), 1);
+    }
+
+    @Test
+    void aScaledRampOnAnIntegerInputIsRoundedOnceAfterScaling() throws IOException {
+        TensorSpec pixels = new TensorSpec("x:0", DType.INT32, Shape.of(1, 4));
+        TensorData ramp = InputSources.parse("ramp*255").create(pixels);
+        assertEquals(DType.INT32, ramp.dtype());
+        assertEquals(List.of(0.0, 7.0, 14.0, 21.0), List.of(ramp.getDouble(0), ramp.getDouble(1), ramp.getDouble(2),
+                ramp.getDouble(3)), "not the ramp rounded to 0/1, then scaled");
+        TensorData bytes = InputSources.parse("ramp*255@1x2x2x3")
+                .create(new TensorSpec("x:0", DType.UINT8, Shape.of(-1, -1, -1, 3)));
+        assertEquals(DType.UINT8, bytes.dtype());
+        assertEquals(77.0, bytes.getDouble(11));
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.tensorscope.core.input;
 
 import java.io.IOException;
 
+import org.tensorscope.core.model.DType;
 import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.tensor.TensorData;
 
@@ -18,14 +19,20 @@ final class ScaledSource implements InputSource {
         this.text = text;
     }
 
+    /**
+     * An integer input is scaled from the source's exact values and rounded once: {@code ramp*255} on an int32
+     * image gives 0, 7, 14..., not the ramp rounded to 0 and 1 and then scaled.
+     */
     @Override
     public TensorData create(TensorSpec input) throws IOException {
-        TensorData base = inner.create(input);
+        boolean exact = input.dtype().isFloating() || input.dtype().byteSize() < 0;
+        TensorData base = inner.create(exact ? input : new TensorSpec(input.name(), DType.FLOAT64, input.shape()));
         double[] values = new double[Math.toIntExact(base.size())];
         for (int i = 0; i < values.length; i++) {
             values[i] = base.getDouble(i) * factor;
         }
-        return Tensors.of(input.name(), base.dtype(), base.shape(), values);
+        DType dtype = !exact && base.dtype() == DType.FLOAT64 ? input.dtype() : base.dtype();
+        return Tensors.of(input.name(), dtype, base.shape(), values);
     }
 
     @Override

@@ -52,19 +52,20 @@ public final class NanTracer {
         SubMonitor progress = SubMonitor.convert(monitor, "Tracing NaN and Inf in " + graph.source().getFileName(), 12);
         List<String> outputs = signature.outputs().stream().map(o -> o.tensor().name()).toList();
         Trace trace = session.healthPass(inputs.feeds(), outputs, mode, overrides, progress.split(6));
-        Optional<NanOrigin> origin = new NanOriginFinder().find(trace);
+        Optional<NanOrigin> origin = new NanOriginFinder().find(trace).map(o -> asFed(o, inputs));
         NanReport.Origin reportOrigin = null;
         Optional<CauseFinding> cause = Optional.empty();
         if (origin.isPresent()) {
             NanOrigin o = origin.get();
-            Explained explained = explain(graph, o.op(), o.row(), session, inputs, overrides, progress.split(3));
+            Explained explained = explain(graph, o.op(), o.kind(), o.row(), session, inputs, overrides,
+                    progress.split(3));
             cause = Optional.ofNullable(explained.finding);
             NanReport.Cause firstNanCause = null;
             if (o.firstNan() != null && !o.firstNan().opName().equals(o.op().name())) {
                 OpNode nanOp = graph.op(o.firstNan().opName()).orElse(null);
                 if (nanOp != null) {
-                    firstNanCause = Summaries.of(explain(graph, nanOp, o.firstNan(), session, inputs, overrides,
-                            progress.split(1)).finding);
+                    firstNanCause = Summaries.of(explain(graph, nanOp, kindOf(nanOp, o.firstNan(), inputs),
+                            o.firstNan(), session, inputs, overrides, progress.split(1)).finding);
                 }
             }
             Optional<LoopHealth> loop = trace.loop(o.row().tensor());
@@ -99,19 +100,35 @@ public final class NanTracer {
         return FidelityCheck.compare(trace, plain, session.runtimeRewrites(inputs.feeds(), outputs, progress.split(1)));
     }
 
+    /**
+     * A fed tensor is an input whatever op makes it in the graph (TF Serving's models feed x = Identity(ParseExample)):
+     * blame the input, and never compute its producer's own inputs, which nothing fed.
+     */
+    private static NanOrigin asFed(NanOrigin o, PreparedInputs inputs) {
+        NanOrigin.Kind kind = kindOf(o.op(), o.row(), inputs);
+        return kind == o.kind() ? o
+                : new NanOrigin(o.op(), o.row(), kind, o.firstInf(), o.firstNan(), o.propagation());
+    }
+
+    private static NanOrigin.Kind kindOf(OpNode op, TensorHealth row, PreparedInputs inputs) {
+        return inputs.feeds().containsKey(row.tensor()) ? NanOrigin.Kind.INPUT : NanOriginFinder.kindOf(op.type());
+    }
+
     private record Explained(CauseFinding finding, List<NanReport.TensorSummary> inputSummaries,
             NanReport.Histogram histogram) {
     }
 
     /** Fetches an op's inputs and output and asks the rules why the output is not finite. */
-    private Explained explain(ModelGraph graph, OpNode op, TensorHealth row, InferenceSession session,
-            PreparedInputs inputs, Map<String, TensorData> overrides, IProgressMonitor monitor) throws BackendException {
-        List<String> wanted = new ArrayList<>(op.inputs());
+    private Explained explain(ModelGraph graph, OpNode op, NanOrigin.Kind kind, TensorHealth row,
+            InferenceSession session, PreparedInputs inputs, Map<String, TensorData> overrides, IProgressMonitor monitor)
+            throws BackendException {
+        List<String> inputNames = kind == NanOrigin.Kind.INPUT ? List.of() : op.inputs();
+        List<String> wanted = new ArrayList<>(inputNames);
         wanted.add(row.tensor());
         Map<String, TensorData> fetched = session.fetch(inputs.feeds(), wanted, overrides, monitor);
-        List<TensorData> opInputs = op.inputs().stream().map(name -> fetched.get(TensorSpec.tensorName(name))).toList();
+        List<TensorData> opInputs = inputNames.stream().map(name -> fetched.get(TensorSpec.tensorName(name))).toList();
         TensorData output = fetched.get(row.tensor());
-        CauseFinding finding = switch (NanOriginFinder.kindOf(op.type())) {
+        CauseFinding finding = switch (kind) {
             case INPUT -> alreadyNonFinite("input-not-finite", op, output,
                     "The input already holds NaN or infinity before the model runs",
                     "Fix the preprocessing that produced it: standardising a blank frame by its zero standard deviation "
@@ -127,11 +144,15 @@ public final class NanTracer {
         for (int i = 0; i < opInputs.size(); i++) {
             TensorData t = opInputs.get(i);
             if (t != null && t.dtype().byteSize() > 0) {
-                summaries.add(Summaries.of(op.inputs().get(i), t, TensorStats.of(t)));
+                summaries.add(Summaries.of(inputNames.get(i), t, TensorStats.of(t)));
             }
         }
         int blamed = finding != null && !finding.offending().isEmpty() ? finding.offending().get(0).input() : 0;
         TensorData histogramOf = opInputs.isEmpty() ? output : opInputs.get(Math.min(blamed, opInputs.size() - 1));
+        if (histogramOf != null && histogramOf.dtype().byteSize() <= 0) {
+            // strings (ParseExample's serialized tf.Example) have no histogram: show the non-finite output's
+            histogramOf = output;
+        }
         NanReport.Histogram histogram = histogramOf == null ? null
                 : Summaries.of(histogramOf.name(), Histogram.of(histogramOf, HISTOGRAM_BINS, Histogram.Binning.SYMLOG));
         return new Explained(finding, summaries, histogram);

@@ -140,7 +140,9 @@ public final class Contributions implements AutoCloseable {
         }
         String formats = installed.isEmpty() ? "none is installed"
                 : installed.stream().map(ModelLoader::format).collect(Collectors.joining(", "));
-        throw new ModelLoadException(path, "not a model format Tensorscope can read (formats: " + formats + ")");
+        throw new ModelLoadException(path, ModelFiles.unsupportedFormat(path)
+                .map(format -> format + ", which Tensorscope cannot read yet")
+                .orElse("not a model format Tensorscope can read") + " (formats: " + formats + ")");
     }
 
     /** The installed backend that runs models of this loader. */

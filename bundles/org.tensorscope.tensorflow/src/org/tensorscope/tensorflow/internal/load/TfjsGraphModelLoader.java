@@ -69,7 +69,10 @@ public class TfjsGraphModelLoader implements ModelLoader {
         }
         JsonObject topology = json.getAsJsonObject("modelTopology");
         if (!topology.has("node")) {
-            throw new ModelLoadException(path, json.has("format") && "layers-model".equals(json.get("format").getAsString())
+            // older converters write no "format"; their layers models hold a Keras model_config instead of nodes
+            boolean layers = json.has("format") ? "layers-model".equals(json.get("format").getAsString())
+                    : topology.has("model_config") || topology.has("class_name");
+            throw new ModelLoadException(path, layers
                     ? "a TF.js layers model (Keras layers), not a graph model: Tensorscope reads graph models"
                     : "not a TF.js graph model: modelTopology has no nodes");
         }
