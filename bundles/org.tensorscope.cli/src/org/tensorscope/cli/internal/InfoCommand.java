@@ -103,7 +103,7 @@ public class InfoCommand implements Callable<Integer> {
         List<OpNode> sideEffects = SideEffectOps.in(graph);
         if (!sideEffects.isEmpty()) {
             out.println("Warning:    ops that reach outside the model: " + sideEffects.stream()
-                    .map(op -> op.name() + " (" + op.type() + ")").collect(Collectors.joining(", ")));
+                    .map(SideEffectOps::describe).collect(Collectors.joining(", ")));
         }
         List<OpNode> stateChanges = StateChangeOps.in(graph);
         if (!stateChanges.isEmpty()) {
@@ -162,8 +162,17 @@ public class InfoCommand implements Callable<Integer> {
         }
         root.add("weights", weights);
         JsonArray sideEffects = new JsonArray();
-        SideEffectOps.in(graph).forEach(op -> sideEffects.add(op.name()));
+        JsonArray sideEffectReasons = new JsonArray();
+        for (OpNode op : SideEffectOps.in(graph)) {
+            sideEffects.add(op.name());
+            JsonObject o = new JsonObject();
+            o.addProperty("op", op.name());
+            o.addProperty("type", op.type());
+            o.addProperty("reason", SideEffectOps.reason(op).orElse(""));
+            sideEffectReasons.add(o);
+        }
         root.add("sideEffectOps", sideEffects);
+        root.add("sideEffects", sideEffectReasons);
         JsonArray stateChanges = new JsonArray();
         for (OpNode op : StateChangeOps.in(graph)) {
             JsonObject o = new JsonObject();

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import org.tensorscope.core.model.ModelGraph;
-import org.tensorscope.core.model.OpNode;
 import org.tensorscope.core.model.SideEffectOps;
 import org.tensorscope.core.model.Signature;
 import org.tensorscope.core.service.Device;
@@ -62,11 +61,10 @@ public class ModelOptionsMixin {
 
     /** Refuses, in headless mode, models that reach outside themselves unless allowed. */
     void checkSideEffects(ModelGraph graph) {
-        List<OpNode> risky = SideEffectOps.in(graph);
-        if (!risky.isEmpty() && !allowSideEffects) {
-            throw new IllegalArgumentException(graph.source() + ": the model holds ops that reach outside it ("
-                    + risky.stream().map(op -> op.name() + " " + op.type()).limit(5).collect(Collectors.joining(", "))
-                    + "); pass --allow-side-effects to run it anyway");
+        if (!allowSideEffects) {
+            SideEffectOps.refusal(graph).ifPresent(message -> {
+                throw new IllegalArgumentException(message);
+            });
         }
     }
 }

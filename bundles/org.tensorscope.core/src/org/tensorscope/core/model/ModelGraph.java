@@ -23,10 +23,20 @@ public final class ModelGraph {
     private final Map<String, OpNode> opsByName;
     private final List<Signature> signatures;
     private final List<WeightInfo> weights;
+    private final List<OpNode> libraryOps;
 
     public ModelGraph(Path source, String format, List<OpNode> topologicalOps, List<Signature> signatures,
             List<WeightInfo> weights) {
+        this(source, format, topologicalOps, signatures, weights, List.of());
+    }
+
+    /**
+     * @param libraryOps see {@link #libraryOps()}
+     */
+    public ModelGraph(Path source, String format, List<OpNode> topologicalOps, List<Signature> signatures,
+            List<WeightInfo> weights, List<OpNode> libraryOps) {
         this.source = source;
+        this.libraryOps = List.copyOf(libraryOps);
         this.format = format;
         this.ops = List.copyOf(topologicalOps);
         this.signatures = List.copyOf(signatures);
@@ -97,5 +107,19 @@ public final class ModelGraph {
 
     public List<WeightInfo> weights() {
         return weights;
+    }
+
+    /**
+     * Ops that are not in {@link #ops()} but may run with the model: the bodies of the functions
+     * in its library, named "function/node", and what a SavedModel's init op would run. Only the
+     * side-effect guard reads them; they have no inputs or outputs here.
+     */
+    public List<OpNode> libraryOps() {
+        return libraryOps;
+    }
+
+    /** This graph with the given {@link #libraryOps()}. */
+    public ModelGraph withLibraryOps(List<OpNode> library) {
+        return new ModelGraph(source, format, ops, signatures, weights, library);
     }
 }

@@ -13,8 +13,9 @@ import org.tensorscope.core.model.OpNode;
 import org.tensorscope.core.model.SideEffectOps;
 
 /**
- * Before the first run of a model holding ops that read or write files or call Python, lists
- * them and asks; the answer holds for that model until the workbench closes.
+ * Before the first run of a model holding ops that reach outside it (see {@link SideEffectOps}),
+ * function bodies and init ops included, lists them and asks; the answer holds for that model
+ * until the workbench closes.
  */
 final class SideEffectConsent {
 
@@ -29,11 +30,12 @@ final class SideEffectConsent {
         if (risky.isEmpty() || ALLOWED.contains(graph.source())) {
             return true;
         }
-        String listed = risky.stream().limit(LISTED).map(op -> "  " + op.name() + " (" + op.type() + ")")
+        String listed = risky.stream().limit(LISTED).map(op -> "  " + SideEffectOps.describe(op))
                 .collect(Collectors.joining("\n"));
         boolean run = MessageDialog.openConfirm(shell, "Run " + graph.source().getFileName(),
                 graph.source().getFileName() + " holds " + risky.size()
-                        + " ops that read or write files or call Python when the model runs:\n\n" + listed
+                        + " ops that reach outside the model (files, processes, the network, debug sinks or code "
+                        + "Tensorscope cannot inspect) when it runs:\n\n" + listed
                         + (risky.size() > LISTED ? "\n  …" : "") + "\n\nRun it anyway?");
         if (run) {
             ALLOWED.add(graph.source());
