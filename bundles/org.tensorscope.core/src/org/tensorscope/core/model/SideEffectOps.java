@@ -127,8 +127,8 @@ public final class SideEffectOps {
      */
     public static List<OpNode> in(ModelGraph graph) {
         List<OpNode> found = new ArrayList<>();
-        Stream.concat(graph.ops().stream(), graph.libraryOps().stream()).filter(op -> reason(op).isPresent())
-                .forEach(found::add);
+        Stream.concat(graph.ops().stream(), graph.libraryOps().stream().filter(op -> graph.op(op.name()).isEmpty()))
+                .filter(op -> reason(op).isPresent()).forEach(found::add);
         return found;
     }
 

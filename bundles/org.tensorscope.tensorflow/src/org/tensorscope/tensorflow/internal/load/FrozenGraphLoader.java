@@ -63,7 +63,8 @@ public class FrozenGraphLoader implements ModelLoader {
             }
         }
         progress.split(1);
-        TfModel model = new TfModel(graphDef, GraphDefConverter.convert(path, FORMAT, graphDef, List.of()));
+        TfModel model = new TfModel(graphDef, GraphDefConverter.convert(path, FORMAT, graphDef, List.of())
+                .withLibraryOps(FunctionBodies.of(graphDef)));
         progress.split(1);
         return model;
     }

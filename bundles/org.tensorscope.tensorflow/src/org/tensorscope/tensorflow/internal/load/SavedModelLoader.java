@@ -110,7 +110,9 @@ public class SavedModelLoader implements ModelLoader {
             outputs.put(key, names(signature.getOutputsMap()));
         });
         progress.split(1);
-        return new TfModel(frozen, SignatureResolver.withSignatures(graph, inputs, outputs));
+        List<org.tensorscope.core.model.OpNode> library = new java.util.ArrayList<>(FunctionBodies.of(frozen));
+        library.addAll(SavedModelInitOps.of(meta)); // never run, but refused as if they were
+        return new TfModel(frozen, SignatureResolver.withSignatures(graph, inputs, outputs).withLibraryOps(library));
     }
 
     private static MetaGraphDef metaGraph(Path pb, List<String> tags) throws ModelLoadException {
@@ -148,13 +150,20 @@ public class SavedModelLoader implements ModelLoader {
         return pruned.build();
     }
 
-    /** The nodes that the signatures' inputs and outputs depend on, through data and control inputs. */
+    /**
+     * The nodes that the signatures' inputs and outputs depend on, through data and control inputs;
+     * not the init op's, which is never run.
+     */
     private static Set<String> needed(GraphDef graph, MetaGraphDef meta) {
         Map<String, NodeDef> byName = new HashMap<>();
         graph.getNodeList().forEach(n -> byName.put(n.getName(), n));
         Set<String> keep = new HashSet<>();
         Deque<String> todo = new ArrayDeque<>();
-        for (SignatureDef signature : meta.getSignatureDefMap().values()) {
+        for (Map.Entry<String, SignatureDef> entry : meta.getSignatureDefMap().entrySet()) {
+            if (entry.getKey().startsWith("__")) {
+                continue; // the init op is never run: the op guard reads it apart (SavedModelInitOps)
+            }
+            SignatureDef signature = entry.getValue();
             signature.getOutputsMap().values().forEach(info -> todo.add(info.getName().split(":")[0]));
             signature.getInputsMap().values().forEach(info -> todo.add(info.getName().split(":")[0]));
         }
