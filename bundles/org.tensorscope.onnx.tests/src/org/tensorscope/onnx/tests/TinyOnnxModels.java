@@ -98,6 +98,15 @@ final class TinyOnnxModels {
         return this;
     }
 
+    /** A node of an operator set other than the default one ("com.example.io"). */
+    TinyOnnxModels customNode(String name, String domain, String opType, List<String> in, String out) {
+        ProtoWriter node = new ProtoWriter();
+        in.forEach(i -> node.string(1, i));
+        node.string(2, out).string(3, name).string(4, opType).string(7, domain);
+        nodes.add(node);
+        return this;
+    }
+
     /** A Constant node whose value attribute holds the given floats. */
     TinyOnnxModels constant(String name, String out, float... values) {
         ProtoWriter attribute = new ProtoWriter().string(1, "value").message(5, tensor("", values))
