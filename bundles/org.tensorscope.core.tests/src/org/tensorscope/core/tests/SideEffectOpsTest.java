@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -111,6 +112,15 @@ class SideEffectOpsTest {
             }));
         }
         return tests.stream();
+    }
+
+    @Test
+    void theCommandLineDocsListEveryType() throws Exception {
+        String docs = Files.readString(Path.of("../../docs/cli.md"));
+        for (SideEffectOps.Entry entry : SideEffectOps.entries()) {
+            entry.types().stream().filter(t -> !t.equals("*"))
+                    .forEach(t -> assertTrue(docs.contains("`" + t + "`"), t + " is missing from docs/cli.md"));
+        }
     }
 
     @Test
