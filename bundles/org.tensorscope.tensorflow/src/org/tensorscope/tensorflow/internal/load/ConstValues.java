@@ -23,14 +23,19 @@ final class ConstValues {
         return n;
     }
 
-    static long bytes(TensorProto tensor) {
-        int size = switch (tensor.getDtype()) {
+    /** Bytes per element of a fixed-size dtype, 0 for others (strings, resources). */
+    static int byteSize(DataType type) {
+        return switch (type) {
             case DT_FLOAT, DT_INT32, DT_UINT32 -> 4;
             case DT_DOUBLE, DT_INT64, DT_UINT64 -> 8;
             case DT_HALF, DT_BFLOAT16, DT_INT16, DT_UINT16 -> 2;
             case DT_INT8, DT_UINT8, DT_BOOL -> 1;
             default -> 0;
         };
+    }
+
+    static long bytes(TensorProto tensor) {
+        int size = byteSize(tensor.getDtype());
         return size == 0 ? tensor.getSerializedSize() : elements(tensor.getTensorShape()) * size;
     }
 

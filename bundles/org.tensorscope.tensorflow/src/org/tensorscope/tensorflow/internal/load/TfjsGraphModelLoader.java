@@ -101,7 +101,7 @@ public class TfjsGraphModelLoader implements ModelLoader {
         } catch (IllegalArgumentException | IllegalStateException | NullPointerException e) {
             throw new ModelLoadException(path, "the model topology cannot be read: " + e.getMessage(), e);
         }
-        GraphDef graphDef = withoutDanglingControlInputs(graph.build());
+        GraphDef graphDef = ConstantRetyper.retype(withoutDanglingControlInputs(graph.build())).graph();
         progress.split(1);
         ModelGraph converted = GraphDefConverter.convert(path, FORMAT, graphDef, List.of());
         List<Signature> signatures = signatures(json, converted);

@@ -1,7 +1,11 @@
 package org.tensorscope.tensorflow.internal.run;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
@@ -12,15 +16,28 @@ import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TNumber;
+import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.trace.HealthMode;
+import org.tensorscope.core.trace.LoopHealth;
+import org.tensorscope.core.trace.UncheckedTensor;
+import org.tensorscope.tensorflow.internal.run.ControlFlow.Branch;
+import org.tensorscope.tensorflow.internal.run.ControlFlow.Frame;
+import org.tensorscope.tensorflow.internal.run.ControlFlow.Phase;
+import org.tensorscope.tensorflow.internal.run.ControlFlow.Place;
+import org.tensorscope.tensorflow.internal.run.FrameProbe.Block;
+import org.tensorscope.tensorflow.internal.run.FrameProbe.Row;
+import org.tensorscope.tensorflow.internal.run.FrameProbe.Watch;
 
 /**
- * Adds to a graph the ops that summarise the health of a list of float tensors, packed into
- * one [n, width] float64 tensor so that a run fetches a single small result.
+ * Adds to a graph the ops that summarise the health of a list of float tensors, so that a run
+ * fetches one small [n, width] float64 matrix for the tensors outside loops and, when there are
+ * loops, one [m, {@link LoopStats#WIDTH}] matrix for the tensors inside them.
  * <p>
- * Row layouts: CURT {@code [id, non-finite?]}; CONCISE {@code [id, count, -inf, +inf, nan]};
+ * Root-frame row layouts: CURT {@code [id, non-finite?]}; CONCISE {@code [id, count, -inf, +inf, nan]};
  * FULL is CONCISE followed by the finite {@code min, max, mean, std} and the zero count, which TensorFlow's
- * DebugNumericSummaryV2 does not compute.
+ * DebugNumericSummaryV2 does not compute. A count of {@link #NOT_COMPUTED} marks a tensor of an untaken
+ * cond branch. Tensors inside loop frames are watched per iteration by a {@link FrameProbe}; tensors
+ * that cannot be watched are listed with the reason.
  */
 final class HealthProbe {
 
@@ -28,36 +45,202 @@ final class HealthProbe {
     private static final int CURT_HEALTH = 2;
     private static final int CONCISE_HEALTH = 3;
 
-    private final String fetchName;
+    /** The count a row holds for a tensor that was not computed (an untaken branch). */
+    static final double NOT_COMPUTED = -2;
+
     private final List<String> tensors;
     private final HealthMode mode;
+    private final String rowsFetch;
+    private final String loopRowsFetch;
+    private final List<Row> loopRows;
+    private final List<UncheckedTensor> unchecked;
 
-    private HealthProbe(String fetchName, List<String> tensors, HealthMode mode) {
-        this.fetchName = fetchName;
+    private HealthProbe(List<String> tensors, HealthMode mode, String rowsFetch, String loopRowsFetch, List<Row> loopRows,
+            List<UncheckedTensor> unchecked) {
         this.tensors = List.copyOf(tensors);
         this.mode = mode;
+        this.rowsFetch = rowsFetch;
+        this.loopRowsFetch = loopRowsFetch;
+        this.loopRows = List.copyOf(loopRows);
+        this.unchecked = List.copyOf(unchecked);
     }
 
     /** Adds the probe ops for the given tensors ("op:k") under a fresh name scope. */
-    static HealthProbe attach(Graph graph, List<String> tensors, HealthMode mode, String scope) {
+    static HealthProbe attach(Graph graph, ControlFlow flow, List<String> tensors, HealthMode mode, String scope) {
         Ops tf = Ops.create(graph).withSubScope(scope);
-        List<Operand<TFloat64>> rows = new ArrayList<>();
+        List<UncheckedTensor> unchecked = new ArrayList<>();
+        Map<List<Branch>, List<Integer>> rootGroups = new LinkedHashMap<>();
+        Map<Frame, List<Watch>> frameWatches = new LinkedHashMap<>();
+        Map<Integer, Output<?>> sources = new HashMap<>();
         for (int i = 0; i < tensors.size(); i++) {
-            Output<?> tensor = graph.outputOrThrow(tensors.get(i));
-            GraphOperation summary = graph.opBuilder("DebugNumericSummaryV2", scope + "/summary_" + i, graph.baseScope())
-                    .addInput(tensor)
-                    .setAttr("tensor_debug_mode", mode == HealthMode.CURT ? CURT_HEALTH : CONCISE_HEALTH)
-                    .setAttr("tensor_id", i)
-                    .setAttr("output_dtype", DataType.DT_DOUBLE)
-                    .build();
-            Operand<TFloat64> row = summary.output(0);
-            if (mode == HealthMode.FULL) {
-                row = tf.concat(List.of(row, finiteMinMaxMean(tf, tensor)), tf.constant(0));
+            String tensor = tensors.get(i);
+            String source = sourceOf(flow, tensor);
+            Place place = flow.place(source);
+            String problem = problem(flow, place);
+            List<Branch> branches = problem == null ? DeadBranchGuard.ordered(place.branches(), flow) : null;
+            if (problem == null && branches == null) {
+                problem = "it lies inside cond " + place.branches().get(place.branches().size() - 1).condName()
+                        + ", whose branches Tensorscope cannot follow";
             }
-            rows.add(tf.expandDims(row, tf.constant(0)));
+            if (problem != null) {
+                unchecked.add(new UncheckedTensor(tensor, problem));
+                continue;
+            }
+            Place ordered = new Place(place.frame(), place.phase(), branches);
+            Output<?> output = graph.outputOrThrow(source);
+            if (place.isRoot()) {
+                rootGroups.computeIfAbsent(branches, k -> new ArrayList<>()).add(i);
+                sources.put(i, output);
+            } else {
+                frameWatches.computeIfAbsent(place.frame(), k -> new ArrayList<>()).add(new Watch(tensor, output, ordered));
+            }
         }
-        Output<TFloat64> packed = tf.withName("rows").concat(rows, tf.constant(0)).output();
-        return new HealthProbe(packed.op().name(), tensors, mode);
+        List<Block> rootBlocks = loopBlocks(graph, tf, flow, frameWatches, unchecked);
+
+        List<Operand<TFloat64>> groups = new ArrayList<>();
+        for (Map.Entry<List<Branch>, List<Integer>> group : rootGroups.entrySet()) {
+            List<Operand<TFloat64>> rows = new ArrayList<>();
+            double[][] marker = new double[group.getValue().size()][];
+            for (int j = 0; j < group.getValue().size(); j++) {
+                int i = group.getValue().get(j);
+                rows.add(tf.expandDims(row(graph, tf, sources.get(i), i, mode, scope), tf.constant(0)));
+                marker[j] = notComputed(i, mode);
+            }
+            Output<TFloat64> block = concatRows(tf, rows).asOutput();
+            groups.add(DeadBranchGuard.live(graph, tf, block, group.getKey(), marker));
+        }
+        String rowsFetch = null;
+        if (!groups.isEmpty()) {
+            rowsFetch = tf.withName("rows").identity(concatRows(tf, groups)).op().name();
+        }
+        String loopRowsFetch = null;
+        List<Row> loopRows = new ArrayList<>();
+        if (!rootBlocks.isEmpty()) {
+            List<Operand<TFloat64>> blocks = new ArrayList<>();
+            for (Block block : rootBlocks) {
+                List<Branch> branches = DeadBranchGuard.ordered(block.place().branches(), flow);
+                blocks.add(DeadBranchGuard.live(graph, tf, block.rows(), branches,
+                        LoopStats.neutral(block.labels().size())));
+                loopRows.addAll(block.labels());
+            }
+            loopRowsFetch = tf.withName("loop_rows").identity(concatRows(tf, blocks)).op().name();
+        }
+        return new HealthProbe(tensors, mode, rowsFetch, loopRowsFetch, loopRows, unchecked);
+    }
+
+    /** The blocks one under the other; ConcatV2 wants at least two. */
+    static Operand<TFloat64> concatRows(Ops tf, List<Operand<TFloat64>> blocks) {
+        return blocks.size() == 1 ? blocks.get(0) : tf.concat(blocks, tf.constant(0));
+    }
+
+    /**
+     * An Enter's output is its input's value carried into a loop, a NextIteration's its input's carried
+     * into the next iteration: watch them where that input is computed.
+     */
+    private static String sourceOf(ControlFlow flow, String tensor) {
+        String source = tensor;
+        for (int depth = 0; depth < 64; depth++) {
+            String op = source.substring(0, source.lastIndexOf(':'));
+            if (!flow.isForwarding(op)) {
+                break;
+            }
+            source = TensorSpec.tensorName(flow.node(op).orElseThrow().getInput(0));
+        }
+        return source;
+    }
+
+    /** Why a tensor computed there cannot be watched; null when it can. */
+    private static String problem(ControlFlow flow, Place place) {
+        if (place.phase() == Phase.NEVER) {
+            return "it reads both the body and the exit of loop " + place.frame().displayName()
+                    + ", so TensorFlow never computes it";
+        }
+        if (place.phase() == Phase.ENTRY) {
+            return "it is computed only as loop " + place.frame().displayName()
+                    + " starts, where Tensorscope cannot watch it";
+        }
+        for (Frame f = place.frame(); !f.isRoot(); f = f.parent()) {
+            if (f.loopCond() == null || f.enters().isEmpty()) {
+                return "it lies inside loop " + f.displayName() + ", whose condition (LoopCond) Tensorscope cannot find";
+            }
+            Place entered = f.placeInParent();
+            if (entered == null || entered.phase() == Phase.ENTRY || entered.phase() == Phase.NEVER
+                    || DeadBranchGuard.ordered(entered.branches(), flow) == null) {
+                return "it lies inside loop " + f.displayName() + ", which starts where Tensorscope cannot watch it";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Builds the frame probes from the innermost frames out; each frame's block joins its parent's
+     * watches. A frame that cannot be instrumented has its tensors listed as unchecked.
+     */
+    private static List<Block> loopBlocks(Graph graph, Ops tf, ControlFlow flow, Map<Frame, List<Watch>> frameWatches,
+            List<UncheckedTensor> unchecked) {
+        Map<Frame, List<Block>> children = new LinkedHashMap<>();
+        List<Frame> frames = new ArrayList<>(frameWatches.keySet());
+        // frames with no watched tensor of their own still carry their nested loops' blocks
+        for (Frame f : List.copyOf(frames)) {
+            for (Frame p = f.parent(); p != null && !p.isRoot(); p = p.parent()) {
+                if (!frames.contains(p)) {
+                    frames.add(p);
+                }
+            }
+        }
+        frames.sort(Comparator.comparingInt(Frame::depth).reversed());
+        List<Block> rootBlocks = new ArrayList<>();
+        int index = 0;
+        for (Frame frame : frames) {
+            List<Watch> watches = frameWatches.getOrDefault(frame, List.of());
+            List<Block> nested = children.getOrDefault(frame, List.of());
+            Block block;
+            try {
+                block = FrameProbe.build(graph, tf.withSubScope("loop_" + index++), frame, watches, nested);
+            } catch (RuntimeException e) {
+                String reason = "it lies inside loop " + frame.displayName() + ", which Tensorscope could not instrument: "
+                        + firstLine(e.getMessage());
+                watches.forEach(w -> unchecked.add(new UncheckedTensor(w.tensor(), reason)));
+                nested.forEach(b -> b.labels().stream().filter(r -> r.tensor() != null)
+                        .forEach(r -> unchecked.add(new UncheckedTensor(r.tensor(), reason))));
+                continue;
+            }
+            if (frame.parent().isRoot()) {
+                rootBlocks.add(block);
+            } else {
+                children.computeIfAbsent(frame.parent(), k -> new ArrayList<>()).add(block);
+            }
+        }
+        return rootBlocks;
+    }
+
+    private static Operand<TFloat64> row(Graph graph, Ops tf, Output<?> tensor, int id, HealthMode mode, String scope) {
+        GraphOperation summary = graph.opBuilder("DebugNumericSummaryV2", tf.scope().makeOpName("summary_" + id), tf.scope())
+                .addInput(tensor)
+                .setAttr("tensor_debug_mode", mode == HealthMode.CURT ? CURT_HEALTH : CONCISE_HEALTH)
+                .setAttr("tensor_id", id)
+                .setAttr("output_dtype", DataType.DT_DOUBLE)
+                .build();
+        Operand<TFloat64> row = summary.output(0);
+        if (mode == HealthMode.FULL) {
+            row = tf.concat(List.of(row, finiteMinMaxMean(tf, tensor)), tf.constant(0));
+        }
+        return row;
+    }
+
+    private static double[] notComputed(int id, HealthMode mode) {
+        double[] row = new double[width(mode)];
+        row[0] = id;
+        row[1] = NOT_COMPUTED;
+        return row;
+    }
+
+    private static int width(HealthMode mode) {
+        return switch (mode) {
+            case CURT -> 2;
+            case CONCISE -> 5;
+            case FULL -> 10;
+        };
     }
 
     @SuppressWarnings("unchecked")
@@ -79,8 +262,110 @@ final class HealthProbe {
         return tf.stack(List.of(min, max, mean, std, zeroCount));
     }
 
-    String fetchName() {
-        return fetchName;
+    /** The tensors to fetch in the run: the root rows (when any), then the loop rows (when any). */
+    List<String> fetches() {
+        List<String> fetches = new ArrayList<>();
+        if (rowsFetch != null) {
+            fetches.add(rowsFetch);
+        }
+        if (loopRowsFetch != null) {
+            fetches.add(loopRowsFetch);
+        }
+        return fetches;
     }
 
+    List<UncheckedTensor> unchecked() {
+        return unchecked;
+    }
+
+    HealthMode mode() {
+        return mode;
+    }
+
+    List<String> tensors() {
+        return tensors;
+    }
+
+    /** What the fetched matrices say, per tensor of the probe's list. */
+    record Readings(double[][] rows, Map<String, LoopHealth> loops) {
+    }
+
+    /**
+     * Turns the fetched matrices (in {@link #fetches()} order) into one row per tensor in the full
+     * layout {@code [id, count, -inf, +inf, nan, min, max, mean, std, zeros]} (count -1 when not
+     * counted, NaN/-1 for what the mode does not compute), null for tensors without a reading:
+     * unchecked, or not computed in this run.
+     */
+    Readings read(List<double[][]> fetched) {
+        double[][] rows = new double[tensors.size()][];
+        int next = 0;
+        if (rowsFetch != null) {
+            for (double[] row : fetched.get(next++)) {
+                if (row[1] == NOT_COMPUTED) {
+                    continue;
+                }
+                int id = (int) row[0];
+                double[] full = { id, -1, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, -1 };
+                if (mode == HealthMode.CURT) {
+                    full[1] = row[1] > 0 ? CURT_FLAGGED : -1;
+                } else {
+                    System.arraycopy(row, 0, full, 0, Math.min(row.length, full.length));
+                }
+                rows[id] = full;
+            }
+        }
+        Map<String, LoopHealth> loops = new LinkedHashMap<>();
+        if (loopRowsFetch != null) {
+            double[][] loopMatrix = fetched.get(next);
+            Map<Frame, Double> iterations = new HashMap<>();
+            for (int r = 0; r < loopRows.size(); r++) {
+                if (loopRows.get(r).tensor() == null) {
+                    iterations.put(loopRows.get(r).frame(), loopMatrix[r][LoopStats.EVALS]);
+                }
+            }
+            Map<String, Integer> index = new HashMap<>();
+            for (int i = 0; i < tensors.size(); i++) {
+                index.put(tensors.get(i), i);
+            }
+            for (int r = 0; r < loopRows.size(); r++) {
+                Row label = loopRows.get(r);
+                double[] stats = loopMatrix[r];
+                if (label.tensor() == null || stats[LoopStats.EVALS] == 0) {
+                    continue;
+                }
+                int id = index.get(label.tensor());
+                rows[id] = fullRow(id, stats);
+                loops.put(label.tensor(), new LoopHealth(label.frame().displayName(),
+                        iterations.getOrDefault(label.frame(), -1.0).longValue(), (long) stats[LoopStats.FIRST]));
+            }
+        }
+        return new Readings(rows, loops);
+    }
+
+    /** Whether a root row (CURT layout) flags its tensor as holding NaN or infinity. */
+    static boolean flagged(double[] curtRow) {
+        return curtRow != null && curtRow[1] == CURT_FLAGGED;
+    }
+
+    /** How {@link #read} marks a CURT row whose tensor is not finite, before its counts are known. */
+    private static final double CURT_FLAGGED = -3;
+
+    private static double[] fullRow(int id, double[] s) {
+        double count = s[LoopStats.COUNT];
+        double nonFinite = s[LoopStats.NEG_INF] + s[LoopStats.POS_INF] + s[LoopStats.NAN];
+        double finite = count - nonFinite;
+        double mean = finite > 0 ? s[LoopStats.SUM] / finite : Double.NaN;
+        double std = finite > 0 ? Math.sqrt(Math.max(0, s[LoopStats.SUM_SQ] / finite - mean * mean)) : Double.NaN;
+        return new double[] { id, count, s[LoopStats.NEG_INF], s[LoopStats.POS_INF], s[LoopStats.NAN],
+                finite > 0 ? s[LoopStats.MIN] : Double.NaN, finite > 0 ? s[LoopStats.MAX] : Double.NaN, mean, std,
+                s[LoopStats.ZEROS] };
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
 }

@@ -34,6 +34,7 @@ import org.tensorscope.core.service.RuntimeRewrite;
 import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.core.trace.HealthMode;
 import org.tensorscope.core.trace.Trace;
+import org.tensorscope.core.trace.UncheckedTensor;
 
 /**
  * One model imported into a TensorFlow graph and session on one device. Health probes are added
@@ -46,6 +47,7 @@ public final class TfSession implements InferenceSession {
     private final Session session;
     private final String deviceNote;
     private final Map<String, HealthProbe> probes = new HashMap<>();
+    private final ControlFlow controlFlow;
 
     /**
      * @param gpuVisible whether TensorFlow sees a GPU; when a GPU is asked for and none is
@@ -57,6 +59,7 @@ public final class TfSession implements InferenceSession {
         this.deviceNote = device == Device.GPU && !gpuVisible
                 ? "No GPU is visible to TensorFlow: running on the CPU."
                 : "";
+        this.controlFlow = ControlFlow.of(frozenGraph);
         this.graph = new Graph();
         try {
             graph.importGraphDef(onGpu ? placedOn(frozenGraph, "/device:GPU:0") : frozenGraph);
@@ -140,7 +143,7 @@ public final class TfSession implements InferenceSession {
             }
             return fetched;
         } catch (TensorFlowException | IllegalArgumentException | IllegalStateException e) {
-            throw new BackendException("TensorFlow could not run " + model.source() + ": " + firstLine(e.getMessage()), e);
+            throw new BackendException("TensorFlow could not run " + model.source() + ": " + problem(e), e);
         }
     }
 
@@ -154,36 +157,47 @@ public final class TfSession implements InferenceSession {
         List<String> floatTensors = floatTensorsFor(outputs, fed);
         List<String> computedOutputs = outputs.stream().map(TensorSpec::tensorName)
                 .filter(name -> !fed.contains(name)).distinct().toList();
+        List<UncheckedTensor> opaque = FunctionCalls.unchecked(model.opsNeededFor(outputs, fed));
         if (floatTensors.isEmpty()) {
-            return new Trace(model, List.of());
+            return new Trace(model, List.of(), opaque, Map.of(), Map.of());
         }
         HealthProbe probe = probe(floatTensors, mode);
         progress.split(1);
-        double[][] rows;
-        RunMetadata metadata;
+        List<double[][]> fetched = new ArrayList<>();
+        RunMetadata metadata = RunMetadata.getDefaultInstance();
         Map<String, TensorData> tracedOutputs = new LinkedHashMap<>();
-        try (Run run = new Run(feeds, overrides)) {
-            Session.Runner runner = run.runner()
-                    .fetch(probe.fetchName())
-                    .setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
-            computedOutputs.forEach(runner::fetch);
-            try (Result result = runner.runAndFetchMetadata()) {
-                rows = matrix((TFloat64) result.get(0));
-                for (int i = 0; i < computedOutputs.size(); i++) {
-                    tracedOutputs.put(computedOutputs.get(i), TfTensors.toData(computedOutputs.get(i), result.get(i + 1)));
+        List<String> probeFetches = probe.fetches();
+        if (!probeFetches.isEmpty() || !computedOutputs.isEmpty()) {
+            try (Run run = new Run(feeds, overrides)) {
+                Session.Runner runner = run.runner()
+                        .setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
+                probeFetches.forEach(runner::fetch);
+                computedOutputs.forEach(runner::fetch);
+                try (Result result = runner.runAndFetchMetadata()) {
+                    for (int i = 0; i < probeFetches.size(); i++) {
+                        fetched.add(matrix((TFloat64) result.get(i)));
+                    }
+                    for (int i = 0; i < computedOutputs.size(); i++) {
+                        tracedOutputs.put(computedOutputs.get(i),
+                                TfTensors.toData(computedOutputs.get(i), result.get(probeFetches.size() + i)));
+                    }
+                    metadata = result.getMetadata().orElse(RunMetadata.getDefaultInstance());
                 }
-                metadata = result.getMetadata().orElse(RunMetadata.getDefaultInstance());
+            } catch (TensorFlowException | IllegalArgumentException | IllegalStateException e) {
+                throw new BackendException("TensorFlow could not run " + model.source() + ": " + problem(e), e);
             }
-        } catch (TensorFlowException | IllegalArgumentException | IllegalStateException e) {
-            throw new BackendException("TensorFlow could not run " + model.source() + ": " + firstLine(e.getMessage()), e);
         }
         progress.split(1);
+        HealthProbe.Readings readings = probe.read(fetched);
+        double[][] rows = readings.rows();
         if (mode == HealthMode.CURT) {
             rows = countsOfFlagged(feeds, overrides, floatTensors, rows);
         }
         progress.split(1);
-        return new Trace(model, TraceRows.build(model, floatTensors, rows, mode, new OpTimings(metadata)), List.of(),
-                Map.of(), tracedOutputs);
+        List<UncheckedTensor> unchecked = new ArrayList<>(probe.unchecked());
+        unchecked.addAll(opaque);
+        return new Trace(model, TraceRows.build(model, floatTensors, rows, new OpTimings(metadata)), unchecked,
+                readings.loops(), tracedOutputs);
     }
 
     @Override
@@ -214,30 +228,37 @@ public final class TfSession implements InferenceSession {
      * tensors come from a second, smaller run, which a healthy model never pays for.
      */
     private double[][] countsOfFlagged(Map<String, TensorData> feeds, Map<String, TensorData> overrides,
-            List<String> floatTensors, double[][] curtRows) throws BackendException {
+            List<String> floatTensors, double[][] rows) throws BackendException {
         List<String> flagged = new ArrayList<>();
-        for (int i = 0; i < curtRows.length; i++) {
-            if (curtRows[i][1] != 0) {
+        for (int i = 0; i < rows.length; i++) {
+            if (HealthProbe.flagged(rows[i])) {
                 flagged.add(floatTensors.get(i));
             }
         }
-        double[][] expanded = new double[curtRows.length][];
-        for (int i = 0; i < curtRows.length; i++) {
-            expanded[i] = new double[] { i, -1, 0, 0, 0 };
-        }
         if (flagged.isEmpty()) {
-            return expanded;
+            return rows;
         }
         HealthProbe counts = probe(flagged, HealthMode.CONCISE);
-        try (Run run = new Run(feeds, overrides); Result result = run.runner().fetch(counts.fetchName()).run()) {
-            double[][] countRows = matrix((TFloat64) result.get(0));
-            for (int j = 0; j < flagged.size(); j++) {
-                int i = floatTensors.indexOf(flagged.get(j));
+        List<double[][]> fetched = new ArrayList<>();
+        try (Run run = new Run(feeds, overrides)) {
+            Session.Runner runner = run.runner();
+            counts.fetches().forEach(runner::fetch);
+            try (Result result = runner.run()) {
+                for (int i = 0; i < counts.fetches().size(); i++) {
+                    fetched.add(matrix((TFloat64) result.get(i)));
+                }
+            }
+        } catch (TensorFlowException | IllegalArgumentException | IllegalStateException e) {
+            throw new BackendException("TensorFlow could not run " + model.source() + ": " + problem(e), e);
+        }
+        double[][] countRows = counts.read(fetched).rows();
+        double[][] expanded = rows.clone();
+        for (int j = 0; j < flagged.size(); j++) {
+            int i = floatTensors.indexOf(flagged.get(j));
+            if (countRows[j] != null) {
                 expanded[i] = countRows[j].clone();
                 expanded[i][0] = i;
             }
-        } catch (TensorFlowException | IllegalArgumentException | IllegalStateException e) {
-            throw new BackendException("TensorFlow could not run " + model.source() + ": " + firstLine(e.getMessage()), e);
         }
         return expanded;
     }
@@ -245,7 +266,7 @@ public final class TfSession implements InferenceSession {
     private HealthProbe probe(List<String> tensors, HealthMode mode) {
         String key = mode + "|" + String.join(",", tensors);
         return probes.computeIfAbsent(key,
-                k -> HealthProbe.attach(graph, tensors, mode, "tensorscope_health_" + probes.size()));
+                k -> HealthProbe.attach(graph, controlFlow, tensors, mode, "tensorscope_health_" + probes.size()));
     }
 
     private static double[][] matrix(TFloat64 packed) {
@@ -272,6 +293,14 @@ public final class TfSession implements InferenceSession {
         }
     }
 
+
+    /** TensorFlow's message for a user: its first line, with our probe ops not named. */
+    static String problem(Exception e) {
+        return PROBE_NODE.matcher(firstLine(e.getMessage())).replaceAll("a Tensorscope probe");
+    }
+
+    private static final java.util.regex.Pattern PROBE_NODE = java.util.regex.Pattern
+            .compile("\\{\\{node tensorscope_[^}]*\\}\\}|tensorscope_health_[\\w/]*");
 
     private static String firstLine(String message) {
         if (message == null) {

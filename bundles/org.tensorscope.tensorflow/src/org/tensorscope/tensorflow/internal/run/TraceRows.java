@@ -4,11 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.tensorscope.core.model.ModelGraph;
-import org.tensorscope.core.trace.HealthMode;
 import org.tensorscope.core.trace.TensorHealth;
 
 /**
- * Turns the packed probe rows into trace rows, in the model's topological order.
+ * Turns the probe readings into trace rows, in the model's topological order.
  */
 final class TraceRows {
 
@@ -16,35 +15,31 @@ final class TraceRows {
     }
 
     /**
-     * @param rows per tensor {@code [id, count, -inf, +inf, nan]} plus {@code min, max, mean, zeros} in
-     *             FULL mode; a count of -1 means "not counted" (CURT rows of healthy tensors)
+     * @param rows per tensor {@code [id, count, -inf, +inf, nan, min, max, mean, std, zeros]}; a count of -1
+     *             means "not counted" (CURT rows of healthy tensors), NaN and -1 what the mode does not
+     *             compute; null for a tensor without a reading (not checked, or not computed in this run)
      */
-    static List<TensorHealth> build(ModelGraph model, List<String> tensors, double[][] rows, HealthMode mode,
-            OpTimings timings) {
+    static List<TensorHealth> build(ModelGraph model, List<String> tensors, double[][] rows, OpTimings timings) {
         List<TensorHealth> health = new ArrayList<>(tensors.size());
         for (int i = 0; i < tensors.size(); i++) {
+            double[] row = rows[i];
+            if (row == null) {
+                continue;
+            }
             String tensor = tensors.get(i);
             String op = tensor.substring(0, tensor.lastIndexOf(':'));
-            double[] row = rows[i];
             long count = (long) row[1];
             long negInf = (long) row[2];
             long posInf = (long) row[3];
             long nan = (long) row[4];
             boolean anyFinite = count < 0 || count - negInf - posInf - nan > 0;
-            double min = Double.NaN;
-            double max = Double.NaN;
-            double mean = Double.NaN;
-            double std = Double.NaN;
-            if (mode == HealthMode.FULL && anyFinite) {
-                min = row[5];
-                max = row[6];
-                mean = row[7];
-                std = row[8];
-            }
+            double min = anyFinite ? row[5] : Double.NaN;
+            double max = anyFinite ? row[6] : Double.NaN;
+            double mean = anyFinite ? row[7] : Double.NaN;
+            double std = anyFinite ? row[8] : Double.NaN;
             String type = model.op(op).map(o -> o.type()).orElse("");
-            long zeros = mode == HealthMode.FULL ? (long) row[9] : -1;
             health.add(new TensorHealth(tensor, type, timings.device(op), count, nan, negInf, posInf, min, max, mean,
-                    std, timings.micros(op), zeros));
+                    std, timings.micros(op), (long) row[9]));
         }
         return health;
     }
