@@ -7,6 +7,7 @@ import java.util.Set;
 
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.OpNode;
+import org.tensorscope.core.trace.LoopHealth;
 import org.tensorscope.core.trace.TensorHealth;
 import org.tensorscope.core.trace.Trace;
 
@@ -47,7 +48,7 @@ public final class NanOriginFinder {
             }
             Optional<OpNode> op = graph.op(row.opName());
             boolean inputsFinite = op.map(o -> o.inputs().stream()
-                    .allMatch(input -> trace.row(input).map(TensorHealth::isFinite).orElse(true))).orElse(true);
+                    .allMatch(input -> finiteWhen(trace, input, row))).orElse(true);
             if (inputsFinite) {
                 originRow = row;
                 originOp = op.orElse(null);
@@ -62,6 +63,22 @@ public final class NanOriginFinder {
                     List.of(), List.of());
         }
         return Optional.of(new NanOrigin(originOp, originRow, kind, firstInf, firstNan, propagation));
+    }
+
+    /**
+     * Whether an input was finite when the row's op turned non-finite. Inside a loop body both rows
+     * sum every iteration: the input counts as finite if it turned non-finite only in a later iteration.
+     */
+    private static boolean finiteWhen(Trace trace, String input, TensorHealth row) {
+        Optional<TensorHealth> inputRow = trace.row(input);
+        if (inputRow.isEmpty() || inputRow.get().isFinite()) {
+            return true;
+        }
+        Optional<LoopHealth> inputLoop = trace.loop(input);
+        Optional<LoopHealth> rowLoop = trace.loop(row.tensor());
+        return inputLoop.isPresent() && rowLoop.isPresent() && inputLoop.get().loop().equals(rowLoop.get().loop())
+                && rowLoop.get().firstNonFiniteIteration() >= 0
+                && inputLoop.get().firstNonFiniteIteration() > rowLoop.get().firstNonFiniteIteration();
     }
 
     /** Whether an op of this type is a fed input, a weight, or a computation. */

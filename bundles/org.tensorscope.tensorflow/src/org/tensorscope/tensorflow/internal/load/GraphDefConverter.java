@@ -37,6 +37,9 @@ public final class GraphDefConverter {
     private static final Set<String> NOT_OUTPUTS = Set.of("Const", "NoOp", "Assert", "Placeholder", "VarHandleOp",
             "VariableV2", "SaveV2", "RestoreV2");
 
+    private static final Set<String> LOOP_MERGES = Set.of("Merge", "RefMerge");
+    private static final Set<String> LOOP_BACK_EDGES = Set.of("NextIteration", "RefNextIteration");
+
     private GraphDefConverter() {
     }
 
@@ -95,7 +98,11 @@ public final class GraphDefConverter {
         return inputs;
     }
 
-    /** Kahn's algorithm, keeping the file's order among ops that are ready together. */
+    /**
+     * Kahn's algorithm, keeping the file's order among ops that are ready together. A loop's back
+     * edges (NextIteration into Merge) are left out, so a loop's ops come in the order one iteration
+     * runs them.
+     */
     static List<OpNode> topologicalOrder(Map<String, OpNode> ops) {
         Map<String, Integer> pending = new HashMap<>();
         Map<String, List<String>> consumers = new HashMap<>();
@@ -103,7 +110,9 @@ public final class GraphDefConverter {
             Set<String> producers = new HashSet<>();
             for (String input : op.inputs()) {
                 String producer = input.substring(0, input.lastIndexOf(':'));
-                if (ops.containsKey(producer)) {
+                boolean backEdge = LOOP_MERGES.contains(op.type()) && ops.containsKey(producer)
+                        && LOOP_BACK_EDGES.contains(ops.get(producer).type());
+                if (ops.containsKey(producer) && !backEdge) {
                     producers.add(producer);
                 }
             }
