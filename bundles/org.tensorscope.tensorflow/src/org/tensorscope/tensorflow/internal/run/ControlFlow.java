@@ -204,6 +204,22 @@ public final class ControlFlow {
         return node != null && (ENTERS.contains(node.getOp()) || NEXT_ITERATIONS.contains(node.getOp()));
     }
 
+    /**
+     * The tensor holding a tensor's value where it is computed: an Enter's output is its input's value
+     * carried into a loop, a NextIteration's its input's carried into the next iteration.
+     */
+    public String source(String tensor) {
+        String source = tensor;
+        for (int depth = 0; depth < 64 && hasControlFlow; depth++) {
+            String op = source.substring(0, source.lastIndexOf(':'));
+            if (!isForwarding(op)) {
+                break;
+            }
+            source = TensorSpec.tensorName(nodes.get(op).getInput(0));
+        }
+        return source;
+    }
+
     private void analyse() {
         for (NodeDef node : topologicalOrder()) {
             String type = node.getOp();

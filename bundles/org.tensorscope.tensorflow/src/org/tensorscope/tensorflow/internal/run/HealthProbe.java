@@ -74,7 +74,7 @@ final class HealthProbe {
         Map<Integer, Output<?>> sources = new HashMap<>();
         for (int i = 0; i < tensors.size(); i++) {
             String tensor = tensors.get(i);
-            String source = sourceOf(flow, tensor);
+            String source = flow.source(tensor);
             Place place = flow.place(source);
             String problem = problem(flow, place);
             List<Branch> branches = problem == null ? DeadBranchGuard.ordered(place.branches(), flow) : null;
@@ -131,22 +131,6 @@ final class HealthProbe {
     /** The blocks one under the other; ConcatV2 wants at least two. */
     static Operand<TFloat64> concatRows(Ops tf, List<Operand<TFloat64>> blocks) {
         return blocks.size() == 1 ? blocks.get(0) : tf.concat(blocks, tf.constant(0));
-    }
-
-    /**
-     * An Enter's output is its input's value carried into a loop, a NextIteration's its input's carried
-     * into the next iteration: watch them where that input is computed.
-     */
-    private static String sourceOf(ControlFlow flow, String tensor) {
-        String source = tensor;
-        for (int depth = 0; depth < 64; depth++) {
-            String op = source.substring(0, source.lastIndexOf(':'));
-            if (!flow.isForwarding(op)) {
-                break;
-            }
-            source = TensorSpec.tensorName(flow.node(op).orElseThrow().getInput(0));
-        }
-        return source;
     }
 
     /** Why a tensor computed there cannot be watched; null when it can. */

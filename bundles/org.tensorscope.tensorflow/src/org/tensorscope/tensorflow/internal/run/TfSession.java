@@ -18,6 +18,7 @@ import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.exceptions.TensorFlowException;
+import org.tensorflow.op.Ops;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GPUOptions;
 import org.tensorflow.proto.GraphDef;
@@ -48,6 +49,7 @@ public final class TfSession implements InferenceSession {
     private final String deviceNote;
     private final Map<String, HealthProbe> probes = new HashMap<>();
     private final ControlFlow controlFlow;
+    private final Map<String, Map<String, String>> captures = new HashMap<>();
 
     /**
      * @param gpuVisible whether TensorFlow sees a GPU; when a GPU is asked for and none is
@@ -128,12 +130,15 @@ public final class TfSession implements InferenceSession {
             progress.split(1);
             Map<String, TensorData> computed = new HashMap<>();
             if (!toRun.isEmpty()) {
+                Map<String, String> fetchAs = fetchable(toRun);
                 Session.Runner runner = run.runner();
-                toRun.forEach(runner::fetch);
+                toRun.forEach(name -> runner.fetch(fetchAs.get(name)));
                 try (Result result = runner.run()) {
                     for (int i = 0; i < toRun.size(); i++) {
                         computed.put(toRun.get(i), TfTensors.toData(toRun.get(i), result.get(i)));
                     }
+                } catch (TensorFlowException e) {
+                    throw notComputed(toRun, e);
                 }
             }
             progress.split(1);
@@ -145,6 +150,53 @@ public final class TfSession implements InferenceSession {
         } catch (TensorFlowException | IllegalArgumentException | IllegalStateException e) {
             throw new BackendException("TensorFlow could not run " + model.source() + ": " + problem(e), e);
         }
+    }
+
+    /**
+     * The root-frame tensor to fetch for each tensor: itself, or for a tensor computed inside a loop,
+     * its value carried out of the loop (at the first iteration where one of those fetched with it
+     * turned non-finite, else the last).
+     */
+    private Map<String, String> fetchable(List<String> tensors) throws BackendException {
+        Map<String, String> fetchAs = new LinkedHashMap<>();
+        Map<String, String> inLoops = new LinkedHashMap<>();
+        for (String tensor : tensors) {
+            String source = controlFlow.source(tensor);
+            if (controlFlow.place(source).isRoot()) {
+                fetchAs.put(tensor, source);
+            } else {
+                inLoops.put(tensor, source);
+            }
+        }
+        if (!inLoops.isEmpty()) {
+            String key = String.join(",", inLoops.keySet());
+            Map<String, String> carried = captures.get(key);
+            if (carried == null) {
+                try {
+                    carried = LoopValueCapture.attach(graph, Ops.create(graph).withSubScope("tensorscope_fetch_" + captures.size()),
+                            controlFlow, inLoops);
+                } catch (IllegalArgumentException | IllegalStateException e) {
+                    throw new BackendException("Cannot fetch from " + model.source().getFileName() + ": " + e.getMessage(), e);
+                }
+                captures.put(key, carried);
+            }
+            fetchAs.putAll(carried);
+        }
+        return fetchAs;
+    }
+
+    /** TensorFlow's error, or when a fetched tensor lies in a cond branch, that the input did not take it. */
+    private RuntimeException notComputed(List<String> fetched, TensorFlowException e) {
+        List<String> inBranches = fetched.stream()
+                .filter(t -> !controlFlow.place(controlFlow.source(t)).branches().isEmpty()).toList();
+        if (inBranches.isEmpty() || e.getMessage() == null || !e.getMessage().contains("does not have value")) {
+            return e;
+        }
+        List<String> conds = inBranches.stream()
+                .map(t -> controlFlow.place(controlFlow.source(t)).branches().get(0).condName()).distinct().toList();
+        return new IllegalStateException("not computed for this input: " + String.join(", ", inBranches)
+                + (inBranches.size() == 1 ? " lies" : " lie") + " in a branch of cond " + String.join(", ", conds)
+                + " that this input did not take", e);
     }
 
     @Override
