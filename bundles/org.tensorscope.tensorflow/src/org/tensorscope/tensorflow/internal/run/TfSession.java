@@ -49,6 +49,7 @@ public final class TfSession implements InferenceSession {
     private final String deviceNote;
     private final Map<String, HealthProbe> probes = new HashMap<>();
     private final ControlFlow controlFlow;
+    private final Map<String, String> designedInfinities;
     private final Map<String, Map<String, String>> captures = new HashMap<>();
 
     /**
@@ -62,6 +63,7 @@ public final class TfSession implements InferenceSession {
                 ? "No GPU is visible to TensorFlow: running on the CPU."
                 : "";
         this.controlFlow = ControlFlow.of(frozenGraph);
+        this.designedInfinities = DesignedInfinities.of(frozenGraph);
         this.graph = new Graph();
         try {
             graph.importGraphDef(onGpu ? placedOn(frozenGraph, "/device:GPU:0") : frozenGraph);
@@ -206,10 +208,17 @@ public final class TfSession implements InferenceSession {
         Set<String> fed = new HashSet<>();
         feeds.keySet().forEach(name -> fed.add(TensorSpec.tensorName(name)));
         overrides.keySet().forEach(name -> fed.add(TensorSpec.tensorName(name)));
-        List<String> floatTensors = floatTensorsFor(outputs, fed);
+        List<String> floatTensors = new ArrayList<>(floatTensorsFor(outputs, fed));
         List<String> computedOutputs = outputs.stream().map(TensorSpec::tensorName)
                 .filter(name -> !fed.contains(name)).distinct().toList();
-        List<UncheckedTensor> opaque = FunctionCalls.unchecked(model.opsNeededFor(outputs, fed));
+        List<UncheckedTensor> opaque = new ArrayList<>(FunctionCalls.unchecked(model.opsNeededFor(outputs, fed)));
+        floatTensors.removeIf(t -> {
+            String reason = designedInfinities.get(t);
+            if (reason != null) {
+                opaque.add(new UncheckedTensor(t, reason));
+            }
+            return reason != null;
+        });
         if (floatTensors.isEmpty()) {
             return new Trace(model, List.of(), opaque, Map.of(), Map.of());
         }
