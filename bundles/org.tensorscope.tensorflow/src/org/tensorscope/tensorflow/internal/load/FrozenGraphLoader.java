@@ -21,6 +21,7 @@ import com.google.protobuf.TextFormat;
 
 /**
  * Reads a frozen TensorFlow graph: a binary GraphDef ({@code .pb}) or its text form ({@code .pbtxt}).
+ * Functions of its library that the graph calls are inlined, as for a SavedModel.
  */
 @Component(service = ModelLoader.class, property = { Tensorscope.PROP_FORMAT + "=" + FrozenGraphLoader.FORMAT,
         Tensorscope.PROP_FILE_PATTERNS + "=*.pb", Tensorscope.PROP_FILE_PATTERNS + "=*.pbtxt" })
@@ -61,6 +62,9 @@ public class FrozenGraphLoader implements ModelLoader {
             } catch (InvalidProtocolBufferException e) {
                 throw new ModelLoadException(path, "not a valid GraphDef (the protobuf is truncated or corrupt)", e);
             }
+        }
+        if (FunctionInliner.hasCalls(graphDef)) {
+            graphDef = new FunctionInliner(graphDef).inline(graphDef);
         }
         progress.split(1);
         TfModel model = new TfModel(graphDef, GraphDefConverter.convert(path, FORMAT, graphDef, List.of())

@@ -77,7 +77,8 @@ public final class GraphDefConverter {
                 }
             }
             List<OpNode> ordered = topologicalOrder(ops);
-            List<Signature> sigs = signatures.isEmpty() ? List.of(inferSignature(ordered)) : signatures;
+            List<Signature> sigs = signatures.isEmpty() ? List.of(inferSignature(ordered, controlConsumed(graphDef)))
+                    : signatures;
             return new ModelGraph(source, format, ordered, sigs, weights);
         }
     }
@@ -138,8 +139,16 @@ public final class GraphDefConverter {
         return order;
     }
 
-    private static Signature inferSignature(List<OpNode> ops) {
+    /** Ops some other op waits for through a control edge ("^op"), such as a lowered cond's branch_executed. */
+    private static Set<String> controlConsumed(GraphDef graphDef) {
         Set<String> consumed = new HashSet<>();
+        graphDef.getNodeList().forEach(n -> n.getInputList().stream().filter(i -> i.startsWith("^"))
+                .forEach(i -> consumed.add(i.substring(1))));
+        return consumed;
+    }
+
+    private static Signature inferSignature(List<OpNode> ops, Set<String> controlConsumed) {
+        Set<String> consumed = new HashSet<>(controlConsumed);
         ops.forEach(op -> op.inputs().forEach(i -> consumed.add(i.substring(0, i.lastIndexOf(':')))));
         List<SignatureTensor> inputs = ops.stream().filter(op -> op.type().equals("Placeholder"))
                 .map(op -> new SignatureTensor(op.name(), op.outputs().get(0))).toList();
