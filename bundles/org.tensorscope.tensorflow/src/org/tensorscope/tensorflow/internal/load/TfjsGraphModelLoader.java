@@ -168,8 +168,18 @@ public class TfjsGraphModelLoader implements ModelLoader {
         }
         List<SignatureTensor> inputs = tensors(signature.getAsJsonObject("inputs"), graph);
         List<SignatureTensor> outputs = tensors(signature.getAsJsonObject("outputs"), graph);
-        return inputs.isEmpty() && outputs.isEmpty() ? List.of()
-                : List.of(new Signature(Signature.DEFAULT_KEY, inputs, outputs));
+        if (inputs.isEmpty() && outputs.isEmpty()) {
+            return List.of();
+        }
+        // some converters write only the outputs (faceboxes): TF.js then takes the placeholders as inputs
+        Signature inferred = graph.defaultSignature().orElse(null);
+        if (inferred != null && inputs.isEmpty()) {
+            inputs = inferred.inputs();
+        }
+        if (inferred != null && outputs.isEmpty()) {
+            outputs = inferred.outputs();
+        }
+        return List.of(new Signature(Signature.DEFAULT_KEY, inputs, outputs));
     }
 
     private static List<SignatureTensor> tensors(JsonObject entries, ModelGraph graph) {

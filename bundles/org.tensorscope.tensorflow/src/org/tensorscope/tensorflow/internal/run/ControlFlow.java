@@ -53,8 +53,22 @@ public final class ControlFlow {
         }
     }
 
-    /** One side of a cond: live when {@code predicate} (a boolean tensor, or an int index for _SwitchN) selects {@code branch}. */
+    /**
+     * One side of a cond: live when {@code predicate} (a boolean tensor, or an int index for _SwitchN)
+     * selects {@code branch}. Switches on the same predicate open the same branch: equality leaves the
+     * Switch out.
+     */
     public record Branch(String predicate, int branch, String switchOp) {
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Branch b && b.predicate.equals(predicate) && b.branch == branch;
+        }
+
+        @Override
+        public int hashCode() {
+            return predicate.hashCode() * 31 + branch;
+        }
 
         /** The cond, as a user reads it: the Switch's name scope. */
         public String condName() {

@@ -1,5 +1,6 @@
 package org.tensorscope.tensorflow.internal.run;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.tensorflow.Graph;
@@ -12,10 +13,10 @@ import org.tensorscope.tensorflow.internal.run.ControlFlow.Branch;
 
 /**
  * Keeps probe rows of tensors inside cond branches alive. A tensor of an untaken branch is dead: its
- * probe is dead, and so is anything joined with it. Each branch a value depends on, innermost first,
- * is closed with a Merge of the value and a marker let through the same Switch predicate's other
- * side, the way a cond's own Merge joins its branches: exactly one of the two is live whenever the
- * enclosing branches are.
+ * probe is dead, and so is anything joined with it. A marker standing for "not computed" is let
+ * through the Switch predicates of the value's branches, outermost first: its side of the first
+ * branch not taken is live exactly when the value is dead, and one Merge of the value with those
+ * sides gives whichever is live, the way a cond's own Merge joins its branches.
  */
 final class DeadBranchGuard {
 
@@ -24,7 +25,7 @@ final class DeadBranchGuard {
 
     /**
      * @param tf       ops bound to the value's frame (the marker constant needs a control input there)
-     * @param branches outermost first; each predicate must be live whenever the branches before it are
+     * @param branches outermost first; each predicate must be live whenever the branches before it are taken
      * @param marker   the rows standing for "not computed", of the value's shape
      */
     @SuppressWarnings("unchecked")
@@ -32,15 +33,17 @@ final class DeadBranchGuard {
         if (branches.isEmpty()) {
             return value;
         }
-        Operand<TFloat64> markerRows = tf.constant(marker);
-        Output<TFloat64> live = value;
-        for (int i = branches.size() - 1; i >= 0; i--) {
-            Branch branch = branches.get(i);
+        List<Operand<TFloat64>> inputs = new ArrayList<>();
+        inputs.add(value);
+        // live while every branch so far is taken
+        Operand<TFloat64> passed = tf.constant(marker);
+        for (Branch branch : branches) {
             Output<TBool> predicate = (Output<TBool>) graph.outputOrThrow(branch.predicate());
-            var other = tf.switchCond(markerRows, predicate);
-            live = tf.merge(List.of(live, branch.branch() == 1 ? other.outputFalse() : other.outputTrue())).output();
+            var split = tf.switchCond(passed, predicate);
+            inputs.add(branch.branch() == 1 ? split.outputFalse() : split.outputTrue());
+            passed = branch.branch() == 1 ? split.outputTrue() : split.outputFalse();
         }
-        return live;
+        return tf.merge(inputs).output();
     }
 
     /**

@@ -118,8 +118,7 @@ final class HealthProbe {
         if (!rootBlocks.isEmpty()) {
             List<Operand<TFloat64>> blocks = new ArrayList<>();
             for (Block block : rootBlocks) {
-                List<Branch> branches = DeadBranchGuard.ordered(block.place().branches(), flow);
-                blocks.add(DeadBranchGuard.live(graph, tf, block.rows(), branches,
+                blocks.add(DeadBranchGuard.live(graph, tf, block.rows(), block.place().branches(),
                         LoopStats.neutral(block.labels().size())));
                 loopRows.addAll(block.labels());
             }
@@ -189,6 +188,9 @@ final class HealthProbe {
                         .forEach(r -> unchecked.add(new UncheckedTensor(r.tensor(), reason))));
                 continue;
             }
+            Place entered = block.place();
+            block = new Block(block.rows(), block.labels(),
+                    new Place(entered.frame(), entered.phase(), DeadBranchGuard.ordered(entered.branches(), flow)));
             if (frame.parent().isRoot()) {
                 rootBlocks.add(block);
             } else {

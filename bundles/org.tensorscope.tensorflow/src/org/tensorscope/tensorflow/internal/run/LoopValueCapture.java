@@ -18,6 +18,7 @@ import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.family.TNumber;
+import org.tensorflow.types.family.TType;
 import org.tensorscope.tensorflow.internal.run.ControlFlow.Frame;
 import org.tensorscope.tensorflow.internal.run.ControlFlow.Phase;
 import org.tensorscope.tensorflow.internal.run.ControlFlow.Place;
@@ -112,16 +113,17 @@ final class LoopValueCapture {
             List<Carried> result = new ArrayList<>();
 
             Variable frozen = new Variable(outside.constant(0.0));
-            Ops inHeader = ops.withControlDependencies(List.of((Op) frozen.merge::op));
-            Operand<TBool> takeInHeader = inHeader.math.equal(frozen.merge, inHeader.constant(0.0));
+            Output<TFloat64> flag = float64(frozen.merge);
+            Ops inHeader = ops.withControlDependencies(List.of((Op) flag::op));
+            Operand<TBool> takeInHeader = inHeader.math.equal(flag, inHeader.constant(0.0));
             List<Variable> headerValues = new ArrayList<>();
             for (Carried c : header) {
                 Variable v = new Variable(emptyLike(outside, c.value()));
                 v.beforeSwitch = chosen(c.value(), v.merge, takeInHeader);
                 headerValues.add(v);
             }
-            Operand<TFloat64> frozenAfterHeader = inHeader.math.maximum(frozen.merge, anyBad(inHeader, header));
-            var frozenSwitch = ops.switchCond(frozen.merge, loopCond);
+            Operand<TFloat64> frozenAfterHeader = inHeader.math.maximum(flag, anyBad(inHeader, header));
+            var frozenSwitch = ops.switchCond(flag, loopCond);
             var afterHeaderSwitch = ops.switchCond(frozenAfterHeader, loopCond);
             var pivot = ops.identity(frozenSwitch.outputTrue());
             Ops inBody = ops.withControlDependencies(List.of(pivot));
@@ -140,17 +142,16 @@ final class LoopValueCapture {
             }
             frozen.next(inBody.math.maximum(afterHeaderSwitch.outputTrue(), anyBad(inBody, body)));
             for (Carried c : exitSide) {
-                result.add(new Carried(c.tensor(), ops.exit(c.value()).output(), leaving));
+                result.add(new Carried(c.tensor(), ops.exit(typeless(c.value())).output(), leaving));
             }
             return result;
         }
 
         /** The new value while nothing was found yet, else the kept one: a cond, as values change shape. */
-        @SuppressWarnings({ "unchecked", "rawtypes" })
-        private Output chosen(Output<?> value, Output<?> kept, Operand<TBool> take) {
-            var fresh = ops.switchCond((Operand) value, take);
-            var old = ops.switchCond((Operand) kept, take);
-            return ops.merge(List.of(fresh.outputTrue(), old.outputFalse())).output();
+        private Output<TType> chosen(Output<?> value, Output<TType> kept, Operand<TBool> take) {
+            var fresh = ops.switchCond(typeless(value), take);
+            var old = ops.switchCond(kept, take);
+            return ops.merge(List.<Operand<TType>>of(fresh.outputTrue(), old.outputFalse())).output();
         }
 
         /** 1 when any of the float tensors holds a NaN or infinity, else 0. */
@@ -183,19 +184,18 @@ final class LoopValueCapture {
         }
 
         /** A loop-carried value of this frame, as TF1's while_loop builds its own. */
-        @SuppressWarnings({ "rawtypes", "unchecked" })
         private final class Variable {
 
-            private final Output merge;
+            private final Output<TType> merge;
             private final GraphOperation mergeOp;
-            private Output beforeSwitch;
-            private Output whileTrue;
-            private Output whenDone;
+            private Output<TType> beforeSwitch;
+            private Output<TType> whileTrue;
+            private Output<TType> whenDone;
 
             Variable(Operand<?> initial) {
-                Output in = ops.enter((Operand) initial, frame.name(),
+                Output<TType> in = ops.enter(typeless(initial.asOutput()), frame.name(),
                         Enter.parallelIterations(frame.parallelIterations())).output();
-                Merge m = ops.merge(List.of(in, in));
+                Merge<TType> m = ops.merge(List.<Operand<TType>>of(in, in));
                 merge = m.output();
                 mergeOp = (GraphOperation) m.op();
                 beforeSwitch = merge;
@@ -207,10 +207,21 @@ final class LoopValueCapture {
                 whenDone = sw.outputFalse();
             }
 
-            void next(Operand value) {
-                LoopBackEdge.connect(graph, ops.nextIteration(value).output(), mergeOp, 1);
+            void next(Operand<?> value) {
+                LoopBackEdge.connect(graph, ops.nextIteration(typeless(value.asOutput())).output(), mergeOp, 1);
             }
         }
+    }
+
+    /** The Ops API types its operands; these ops work on any type. */
+    @SuppressWarnings("unchecked")
+    private static Output<TType> typeless(Output<?> output) {
+        return (Output<TType>) output;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Output<TFloat64> float64(Output<TType> output) {
+        return (Output<TFloat64>) (Output<?>) output;
     }
 
     private static boolean isFloat(DataType type) {

@@ -1,0 +1,137 @@
+package org.tensorscope.tensorflow.tests;
+
+import java.util.List;
+
+import org.tensorflow.proto.AttrValue;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.FunctionDef;
+import org.tensorflow.proto.FunctionDefLibrary;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.NameAttrList;
+import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.OpDef;
+import org.tensorflow.proto.TensorProto;
+import org.tensorflow.proto.TensorShapeProto;
+
+/**
+ * TF2-style graphs written by hand as protobufs, as Python's tf.function saves them: the graph calls
+ * a library function through StatefulPartitionedCall, and the function holds functional control flow
+ * (StatelessIf, StatelessWhile) whose branches and bodies are functions of the library too.
+ */
+final class FunctionalModels {
+
+    private FunctionalModels() {
+    }
+
+    /**
+     * out = f(x, flag) + 0 where f(x, flag) = (flag ? x * 1e30 : -x) + 1: the overflow is in the then
+     * branch, op "call/cond/then/scale".
+     */
+    static GraphDef statelessIfInFunction() {
+        FunctionDef then = function("then_fn", List.of(arg("a", DataType.DT_FLOAT)), List.of(arg("r", DataType.DT_FLOAT)),
+                List.of(constant("big", 1e30f), op("scale", "Mul", "a", "big")), "scale:z:0");
+        FunctionDef otherwise = function("else_fn", List.of(arg("a", DataType.DT_FLOAT)),
+                List.of(arg("r", DataType.DT_FLOAT)), List.of(op("negate", "Neg", "a")), "negate:y:0");
+        NodeDef cond = NodeDef.newBuilder().setName("cond").setOp("StatelessIf").addInput("flag").addInput("x")
+                .putAttr("Tcond", type(DataType.DT_BOOL)).putAttr("Tin", types(DataType.DT_FLOAT))
+                .putAttr("Tout", types(DataType.DT_FLOAT)).putAttr("then_branch", func("then_fn"))
+                .putAttr("else_branch", func("else_fn")).build();
+        FunctionDef outer = function("outer_fn", List.of(arg("x", DataType.DT_FLOAT), arg("flag", DataType.DT_BOOL)),
+                List.of(arg("y", DataType.DT_FLOAT)), List.of(cond, constant("one", 1f), op("plus_one", "AddV2", "cond:output:0", "one")),
+                "plus_one:z:0");
+        return graph(List.of(then, otherwise, outer), "outer_fn", List.of(DataType.DT_FLOAT, DataType.DT_BOOL),
+                List.of("x", "flag"));
+    }
+
+    /**
+     * out = f(x): a StatelessWhile that multiplies x by 1e10 five times (i from 0 to 4); with x = 1 the
+     * product overflows at iteration 3, in op "call/loop/body/scale".
+     */
+    static GraphDef statelessWhileInFunction() {
+        FunctionDef cond = function("cond_fn", List.of(arg("i", DataType.DT_INT32), arg("v", DataType.DT_FLOAT)),
+                List.of(arg("go", DataType.DT_BOOL)), List.of(intConstant("five", 5), op("less", "Less", "i", "five", DataType.DT_INT32)),
+                "less:z:0");
+        FunctionDef body = function("body_fn", List.of(arg("i", DataType.DT_INT32), arg("v", DataType.DT_FLOAT)),
+                List.of(arg("i_next", DataType.DT_INT32), arg("v_next", DataType.DT_FLOAT)),
+                List.of(intConstant("step", 1), op("count", "AddV2", "i", "step", DataType.DT_INT32), constant("factor", 1e10f),
+                        op("scale", "Mul", "v", "factor")),
+                "count:z:0", "scale:z:0");
+        NodeDef loop = NodeDef.newBuilder().setName("loop").setOp("StatelessWhile").addInput("zero").addInput("x")
+                .putAttr("T", types(DataType.DT_INT32, DataType.DT_FLOAT)).putAttr("cond", func("cond_fn"))
+                .putAttr("body", func("body_fn")).putAttr("parallel_iterations", AttrValue.newBuilder().setI(10).build())
+                .build();
+        FunctionDef outer = function("outer_fn", List.of(arg("x", DataType.DT_FLOAT)), List.of(arg("y", DataType.DT_FLOAT)),
+                List.of(intConstant("zero", 0), loop, op("result", "Identity", "loop:output:1")), "result:output:0");
+        return graph(List.of(cond, body, outer), "outer_fn", List.of(DataType.DT_FLOAT), List.of("x"));
+    }
+
+    private static GraphDef graph(List<FunctionDef> functions, String called, List<DataType> inputTypes,
+            List<String> inputs) {
+        GraphDef.Builder graph = GraphDef.newBuilder()
+                .setLibrary(FunctionDefLibrary.newBuilder().addAllFunction(functions));
+        NodeDef.Builder call = NodeDef.newBuilder().setName("call").setOp("StatefulPartitionedCall")
+                .putAttr("f", func(called)).putAttr("Tin", types(inputTypes.toArray(DataType[]::new)))
+                .putAttr("Tout", types(DataType.DT_FLOAT));
+        for (int i = 0; i < inputs.size(); i++) {
+            graph.addNode(NodeDef.newBuilder().setName(inputs.get(i)).setOp("Placeholder")
+                    .putAttr("dtype", type(inputTypes.get(i))));
+            call.addInput(inputs.get(i));
+        }
+        graph.addNode(call);
+        graph.addNode(NodeDef.newBuilder().setName("out").setOp("Identity").addInput("call")
+                .putAttr("T", type(DataType.DT_FLOAT)));
+        return graph.build();
+    }
+
+    private static FunctionDef function(String name, List<OpDef.ArgDef> inputs, List<OpDef.ArgDef> outputs,
+            List<NodeDef> nodes, String... results) {
+        FunctionDef.Builder f = FunctionDef.newBuilder().setSignature(OpDef.newBuilder().setName(name)
+                .addAllInputArg(inputs).addAllOutputArg(outputs)).addAllNodeDef(nodes);
+        for (int i = 0; i < outputs.size(); i++) {
+            f.putRet(outputs.get(i).getName(), results[i]);
+        }
+        return f.build();
+    }
+
+    private static OpDef.ArgDef arg(String name, DataType type) {
+        return OpDef.ArgDef.newBuilder().setName(name).setType(type).build();
+    }
+
+    private static NodeDef op(String name, String type, String... inputs) {
+        return op(name, type, inputs.length == 1 ? List.of(inputs) : List.of(inputs), DataType.DT_FLOAT);
+    }
+
+    private static NodeDef op(String name, String type, String a, String b, DataType t) {
+        return op(name, type, List.of(a, b), t);
+    }
+
+    private static NodeDef op(String name, String type, List<String> inputs, DataType t) {
+        return NodeDef.newBuilder().setName(name).setOp(type).addAllInput(inputs).putAttr("T", type(t)).build();
+    }
+
+    private static NodeDef constant(String name, float value) {
+        return NodeDef.newBuilder().setName(name).setOp("Const").putAttr("dtype", type(DataType.DT_FLOAT))
+                .putAttr("value", AttrValue.newBuilder().setTensor(TensorProto.newBuilder().setDtype(DataType.DT_FLOAT)
+                        .setTensorShape(TensorShapeProto.getDefaultInstance()).addFloatVal(value)).build())
+                .build();
+    }
+
+    private static NodeDef intConstant(String name, int value) {
+        return NodeDef.newBuilder().setName(name).setOp("Const").putAttr("dtype", type(DataType.DT_INT32))
+                .putAttr("value", AttrValue.newBuilder().setTensor(TensorProto.newBuilder().setDtype(DataType.DT_INT32)
+                        .setTensorShape(TensorShapeProto.getDefaultInstance()).addIntVal(value)).build())
+                .build();
+    }
+
+    private static AttrValue type(DataType t) {
+        return AttrValue.newBuilder().setType(t).build();
+    }
+
+    private static AttrValue types(DataType... t) {
+        return AttrValue.newBuilder().setList(AttrValue.ListValue.newBuilder().addAllType(List.of(t))).build();
+    }
+
+    private static AttrValue func(String name) {
+        return AttrValue.newBuilder().setFunc(NameAttrList.newBuilder().setName(name)).build();
+    }
+}
