@@ -194,4 +194,24 @@ class ControlFlowTraceTest {
             assertTrue(t.report().unchecked().isEmpty(), t.report().unchecked().toString());
         }
     }
+
+    @Test
+    void overflowInANestedLoopCountsTheInnerIterationsAcrossOuterOnes() throws Exception {
+        Path file = write("nested_while", FunctionalModels.nestedWhileInFunction());
+        try (Traced t = trace(file, HealthMode.FULL, "x=const:1@2")) {
+            NanReport.Origin origin = t.report().origin();
+            assertEquals("call/outer/body/inner/body/scale", origin.op(), origin.toString());
+            assertEquals("call/outer > call/outer/body/inner", origin.loop());
+            // the inner loop ran twice per outer iteration: 1e10, 1e20, then 1e30 and +Inf in the second run
+            assertEquals(3, origin.iteration());
+            LoopHealth inner = t.outcome().trace().loop("call/outer/body/inner/body/scale:0").orElseThrow();
+            assertEquals(6, inner.iterations(), "2 inner iterations in each of 3 outer ones");
+            assertEquals(3, t.outcome().trace().loop("call/outer/body_input_1:0").orElseThrow().iterations());
+            assertEquals(6, t.row("call/outer/body/inner/body/scale:0").posInfCount());
+            assertEquals("overflow", origin.cause().rule());
+            assertTrue(origin.cause().offendingValues().stream().anyMatch(v -> v.value() == 1e30f),
+                    "the explanation reads the values of that iteration: " + origin.cause().offendingValues());
+            assertTrue(t.report().unchecked().isEmpty(), t.report().unchecked().toString());
+        }
+    }
 }

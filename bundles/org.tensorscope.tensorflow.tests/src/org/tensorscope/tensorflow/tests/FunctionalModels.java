@@ -65,6 +65,39 @@ final class FunctionalModels {
         return graph(List.of(cond, body, outer), "outer_fn", List.of(DataType.DT_FLOAT), List.of("x"));
     }
 
+    /**
+     * out = f(x): an outer StatelessWhile of 3 iterations whose body runs an inner StatelessWhile of 2
+     * iterations multiplying by 1e10 (op "call/outer/body/inner/body/scale"). With x = 1 the products
+     * are 1e10, 1e20 (outer iteration 0), 1e30 and then +Inf at inner iteration 1 of outer iteration 1.
+     */
+    static GraphDef nestedWhileInFunction() {
+        FunctionDef innerCond = function("inner_cond", List.of(arg("j", DataType.DT_INT32), arg("w", DataType.DT_FLOAT)),
+                List.of(arg("go", DataType.DT_BOOL)), List.of(intConstant("two", 2), op("less", "Less", "j", "two", DataType.DT_INT32)),
+                "less:z:0");
+        FunctionDef innerBody = function("inner_body", List.of(arg("j", DataType.DT_INT32), arg("w", DataType.DT_FLOAT)),
+                List.of(arg("j_next", DataType.DT_INT32), arg("w_next", DataType.DT_FLOAT)),
+                List.of(intConstant("step", 1), op("count", "AddV2", "j", "step", DataType.DT_INT32), constant("factor", 1e10f),
+                        op("scale", "Mul", "w", "factor")),
+                "count:z:0", "scale:z:0");
+        FunctionDef outerCond = function("outer_cond", List.of(arg("i", DataType.DT_INT32), arg("v", DataType.DT_FLOAT)),
+                List.of(arg("go", DataType.DT_BOOL)), List.of(intConstant("three", 3), op("less", "Less", "i", "three", DataType.DT_INT32)),
+                "less:z:0");
+        NodeDef inner = NodeDef.newBuilder().setName("inner").setOp("StatelessWhile").addInput("zero").addInput("v")
+                .putAttr("T", types(DataType.DT_INT32, DataType.DT_FLOAT)).putAttr("cond", func("inner_cond"))
+                .putAttr("body", func("inner_body")).build();
+        FunctionDef outerBody = function("outer_body", List.of(arg("i", DataType.DT_INT32), arg("v", DataType.DT_FLOAT)),
+                List.of(arg("i_next", DataType.DT_INT32), arg("v_next", DataType.DT_FLOAT)),
+                List.of(intConstant("step", 1), op("count", "AddV2", "i", "step", DataType.DT_INT32), intConstant("zero", 0), inner),
+                "count:z:0", "inner:output:1");
+        NodeDef outer = NodeDef.newBuilder().setName("outer").setOp("StatelessWhile").addInput("zero").addInput("x")
+                .putAttr("T", types(DataType.DT_INT32, DataType.DT_FLOAT)).putAttr("cond", func("outer_cond"))
+                .putAttr("body", func("outer_body")).build();
+        FunctionDef main = function("outer_fn", List.of(arg("x", DataType.DT_FLOAT)), List.of(arg("y", DataType.DT_FLOAT)),
+                List.of(intConstant("zero", 0), outer, op("result", "Identity", "outer:output:1")), "result:output:0");
+        return graph(List.of(innerCond, innerBody, outerCond, outerBody, main), "outer_fn", List.of(DataType.DT_FLOAT),
+                List.of("x"));
+    }
+
     private static GraphDef graph(List<FunctionDef> functions, String called, List<DataType> inputTypes,
             List<String> inputs) {
         GraphDef.Builder graph = GraphDef.newBuilder()

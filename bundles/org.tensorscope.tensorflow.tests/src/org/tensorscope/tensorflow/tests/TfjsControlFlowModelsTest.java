@@ -111,7 +111,7 @@ class TfjsControlFlowModelsTest {
             assertTrue(boxes.elements() > 0 && boxes.isFinite(), boxes.toString());
             assertTrue(t.trace().row("nms/map/while/Merge_2:0").isPresent(), "the loop's header is checked");
             assertTrue(r.checked() > 550, "checked " + r.checked());
-            assertEquals(0.1348019689, t.trace().outputs().get("scores:0").getDouble(0), 1e-5);
+            assertTrue(r.fidelity() != null && r.fidelity().agree(), "traced and plain runs agree: " + r.fidelity());
         }
     }
 

@@ -83,6 +83,7 @@ final class FrameProbe {
         Ops inHeader = tf.withControlDependencies(List.of((Op) iteration::op));
         if (header != null) {
             Operand<TFloat64> block = rows(inHeader, iteration, watched.get(Phase.HEADER), nested.get(Phase.HEADER));
+            block = LoopStats.countingOn(inHeader, header.merge, block, iterationRows(headerRows));
             header.beforeSwitch = LoopStats.combine(inHeader, header.merge, block);
         }
         LoopVariable body = bodyRows.isEmpty() ? null
@@ -102,6 +103,7 @@ final class FrameProbe {
         }
         if (body != null) {
             Operand<TFloat64> block = rows(inBody, pivot, watched.get(Phase.BODY), nested.get(Phase.BODY));
+            block = LoopStats.countingOn(inBody, body.whileTrue, block, iterationRows(bodyRows));
             body.next(LoopStats.combine(inBody, body.whileTrue, block));
         }
 
@@ -128,6 +130,24 @@ final class FrameProbe {
         labels.addAll(exitRows);
         labels.add(new Row(null, frame));
         return new Block(leaving, labels, frame.placeInParent());
+    }
+
+    /**
+     * Per row, the row counting the iterations of the row's own frame when that is a nested loop,
+     * else -1: a nested loop's first non-finite iteration counts on from its earlier runs.
+     */
+    private int[] iterationRows(List<Row> rows) {
+        int[] index = new int[rows.size()];
+        for (int r = 0; r < rows.size(); r++) {
+            Frame own = rows.get(r).frame();
+            index[r] = -1;
+            for (int i = 0; own != frame && i < rows.size(); i++) {
+                if (rows.get(i).tensor() == null && rows.get(i).frame() == own) {
+                    index[r] = i;
+                }
+            }
+        }
+        return index;
     }
 
     /** Phases that watch alike: loop invariants are read in every iteration, as the header. */

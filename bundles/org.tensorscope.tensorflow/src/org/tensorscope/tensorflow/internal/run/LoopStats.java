@@ -85,6 +85,33 @@ final class LoopStats {
         return tf.sum(tf.dtypes.cast(which, TFloat64.class), axis);
     }
 
+    /**
+     * A block of rows whose first non-finite iterations count on from the iterations already run:
+     * rows of a nested loop restart at 0 each time the loop starts, so their first iteration gets the
+     * loop's iterations so far (in the accumulator's iteration row of that loop) added.
+     *
+     * @param iterationRows per row, the row holding its loop's iteration count, -1 for rows to keep
+     */
+    static Operand<TFloat64> countingOn(Ops tf, Operand<TFloat64> acc, Operand<TFloat64> block, int[] iterationRows) {
+        if (java.util.Arrays.stream(iterationRows).allMatch(i -> i < 0)) {
+            return block;
+        }
+        int[] from = new int[iterationRows.length];
+        double[] counted = new double[iterationRows.length];
+        for (int r = 0; r < from.length; r++) {
+            from[r] = Math.max(0, iterationRows[r]);
+            counted[r] = iterationRows[r] < 0 ? 0 : 1;
+        }
+        Operand<TFloat64> runs = tf.gather(acc, tf.constant(EVALS), tf.constant(1));
+        Operand<TFloat64> offsets = tf.math.mul(tf.gather(runs, tf.constant(from), tf.constant(0)), tf.constant(counted));
+        Operand<TFloat64> first = tf.gather(block, tf.constant(FIRST), tf.constant(1));
+        Operand<TFloat64> shifted = tf.select(tf.math.greaterEqual(first, tf.constant(0.0)), tf.math.add(first, offsets),
+                first);
+        boolean[] isFirst = new boolean[WIDTH];
+        isFirst[FIRST] = true;
+        return tf.select(tf.constant(isFirst), tf.expandDims(shifted, tf.constant(1)), block);
+    }
+
     /** Adds a block of rows [k, WIDTH] to an accumulator of the same shape. */
     static Operand<TFloat64> combine(Ops tf, Operand<TFloat64> acc, Operand<TFloat64> block) {
         boolean[] add = new boolean[WIDTH];

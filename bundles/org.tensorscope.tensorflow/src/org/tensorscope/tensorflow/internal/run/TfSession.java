@@ -139,8 +139,8 @@ public final class TfSession implements InferenceSession {
                     for (int i = 0; i < toRun.size(); i++) {
                         computed.put(toRun.get(i), TfTensors.toData(toRun.get(i), result.get(i)));
                     }
-                } catch (TensorFlowException e) {
-                    throw notComputed(toRun, e);
+                } catch (TensorFlowException | IllegalArgumentException e) {
+                    throw notComputed(toRun, e).orElseThrow(() -> e);
                 }
             }
             progress.split(1);
@@ -187,18 +187,19 @@ public final class TfSession implements InferenceSession {
         return fetchAs;
     }
 
-    /** TensorFlow's error, or when a fetched tensor lies in a cond branch, that the input did not take it. */
-    private RuntimeException notComputed(List<String> fetched, TensorFlowException e) {
+    /** When fetched tensors lie in cond branches the input did not take, that they were not computed. */
+    private java.util.Optional<BackendException> notComputed(List<String> fetched, RuntimeException e) {
         List<String> inBranches = fetched.stream()
                 .filter(t -> !controlFlow.place(controlFlow.source(t)).branches().isEmpty()).toList();
         if (inBranches.isEmpty() || e.getMessage() == null || !e.getMessage().contains("does not have value")) {
-            return e;
+            return java.util.Optional.empty();
         }
         List<String> conds = inBranches.stream()
                 .map(t -> controlFlow.place(controlFlow.source(t)).branches().get(0).condName()).distinct().toList();
-        return new IllegalStateException("not computed for this input: " + String.join(", ", inBranches)
-                + (inBranches.size() == 1 ? " lies" : " lie") + " in a branch of cond " + String.join(", ", conds)
-                + " that this input did not take", e);
+        return java.util.Optional.of(new BackendException(String.join(", ", inBranches) + " of "
+                + model.source().getFileName() + (inBranches.size() == 1 ? " was" : " were")
+                + " not computed for this input: " + (inBranches.size() == 1 ? "it lies" : "they lie")
+                + " in a branch of cond " + String.join(", ", conds) + " that this input did not take", e));
     }
 
     @Override
