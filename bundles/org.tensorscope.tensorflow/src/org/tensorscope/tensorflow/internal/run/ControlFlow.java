@@ -246,7 +246,7 @@ public final class ControlFlow {
             } else if (SWITCHES.contains(type)) {
                 switchOp(node);
             } else {
-                Place place = combine(node, inputPlaces(node, true));
+                Place place = combine(inputPlaces(node));
                 nodePlaces.put(node.getName(), place);
                 if (type.equals("LoopCond") && !place.isRoot() && place.frame().loopCond == null) {
                     place.frame().loopCond = node.getName();
@@ -256,8 +256,8 @@ public final class ControlFlow {
     }
 
     private void enter(NodeDef node) {
-        List<Place> inputs = inputPlaces(node, true);
-        Place outer = combine(node, inputs);
+        List<Place> inputs = inputPlaces(node);
+        Place outer = combine(inputs);
         String frameName = node.getAttrOrDefault("frame_name", AttrValue.getDefaultInstance()).getS()
                 .toString(StandardCharsets.UTF_8);
         String key = outer.frame().name() + "\u0000" + frameName;
@@ -274,7 +274,7 @@ public final class ControlFlow {
     }
 
     private void exit(NodeDef node) {
-        Place inside = combine(node, inputPlaces(node, true));
+        Place inside = combine(inputPlaces(node));
         nodePlaces.put(node.getName(), inside);
         Frame frame = inside.frame();
         if (frame.isRoot()) {
@@ -315,7 +315,7 @@ public final class ControlFlow {
 
     private void switchOp(NodeDef node) {
         List<String> data = dataInputs(node);
-        Place place = combine(node, inputPlaces(node, true));
+        Place place = combine(inputPlaces(node));
         nodePlaces.put(node.getName(), place);
         if (data.size() < 2) {
             return;
@@ -345,14 +345,12 @@ public final class ControlFlow {
         }
     }
 
-    private List<Place> inputPlaces(NodeDef node, boolean withControl) {
+    private List<Place> inputPlaces(NodeDef node) {
         List<Place> places = new ArrayList<>();
         for (String input : node.getInputList()) {
             if (input.startsWith("^")) {
-                if (withControl) {
-                    // a control edge carries its producer's liveness, not one of its outputs'
-                    places.add(nodePlaces.getOrDefault(input.substring(1), new Place(root, Phase.ROOT, List.of())));
-                }
+                // a control edge carries its producer's liveness, not one of its outputs'
+                places.add(nodePlaces.getOrDefault(input.substring(1), new Place(root, Phase.ROOT, List.of())));
             } else {
                 places.add(tensorPlace(input));
             }
@@ -367,7 +365,7 @@ public final class ControlFlow {
                 : nodePlaces.getOrDefault(opOf(tensor), new Place(root, Phase.ROOT, List.of()));
     }
 
-    private Place combine(NodeDef node, List<Place> inputs) {
+    private Place combine(List<Place> inputs) {
         if (inputs.isEmpty()) {
             return new Place(root, Phase.ROOT, List.of());
         }

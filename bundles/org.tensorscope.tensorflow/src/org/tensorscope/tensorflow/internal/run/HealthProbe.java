@@ -16,7 +16,6 @@ import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TNumber;
-import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.trace.HealthMode;
 import org.tensorscope.core.trace.LoopHealth;
 import org.tensorscope.core.trace.UncheckedTensor;
@@ -103,7 +102,7 @@ final class HealthProbe {
             double[][] marker = new double[group.getValue().size()][];
             for (int j = 0; j < group.getValue().size(); j++) {
                 int i = group.getValue().get(j);
-                rows.add(tf.expandDims(row(graph, tf, sources.get(i), i, mode, scope), tf.constant(0)));
+                rows.add(tf.expandDims(row(graph, tf, sources.get(i), i, mode), tf.constant(0)));
                 marker[j] = notComputed(i, mode);
             }
             Output<TFloat64> block = concatRows(tf, rows).asOutput();
@@ -200,7 +199,7 @@ final class HealthProbe {
         return rootBlocks;
     }
 
-    private static Operand<TFloat64> row(Graph graph, Ops tf, Output<?> tensor, int id, HealthMode mode, String scope) {
+    private static Operand<TFloat64> row(Graph graph, Ops tf, Output<?> tensor, int id, HealthMode mode) {
         GraphOperation summary = graph.opBuilder("DebugNumericSummaryV2", tf.scope().makeOpName("summary_" + id), tf.scope())
                 .addInput(tensor)
                 .setAttr("tensor_debug_mode", mode == HealthMode.CURT ? CURT_HEALTH : CONCISE_HEALTH)
