@@ -139,17 +139,29 @@ class ControlFlowTraceTest {
                 assertEquals(3, t.row("then/log:0").nanCount());
                 assertEquals(3, t.row("join:0").nanCount());
                 assertTrue(t.outcome().trace().row("else/double:0").isEmpty(), "the untaken branch is not computed");
-                assertTrue(t.report().unchecked().isEmpty(), "not computed is not unchecked: " + t.report().unchecked());
+                assertEquals(List.of("else/double:0", "switch:0"), notComputed(t.report()), "and the trace says so");
             }
         }
     }
 
+    /** The tensors the report lists as not computed for this input, each with its cond named. */
+    private static List<String> notComputed(NanReport report) {
+        return report.unchecked().stream().filter(u -> u.reason().startsWith("not computed for this input")).map(u -> {
+            assertTrue(u.reason().contains("cond "), u.reason());
+            return u.tensor();
+        }).sorted().toList();
+    }
+
     @Test
-    void untakenBranchIsNotComputedAndTheTraceIsComplete() throws Exception {
+    void untakenBranchIsListedAsNotComputed() throws Exception {
         Path file = PlantedModels.write(folder, "cond_else", ControlFlowModels::condNan);
         try (Traced t = trace(file, HealthMode.FULL, "x=const:-2@3")) {
             assertTrue(t.report().finite());
-            assertTrue(t.outcome().trace().isComplete(), t.report().unchecked().toString());
+            assertEquals(List.of("switch:1", "then/log:0", "then/shift:0"), notComputed(t.report()));
+            assertEquals(3, t.report().unchecked().size(), t.report().unchecked().toString());
+            assertFalse(t.outcome().trace().isComplete(), "no claim over tensors this input did not compute");
+            assertTrue(t.report().unchecked().get(0).reason().endsWith("cond switch that this input did not take"),
+                    t.report().unchecked().toString());
             assertTrue(t.outcome().trace().row("then/log:0").isEmpty());
             assertEquals(-4, t.row("else/double:0").min());
             assertEquals(-3, t.row("out:0").max());
@@ -171,13 +183,15 @@ class ControlFlowTraceTest {
             assertEquals("overflow", origin.cause().rule());
             assertEquals(2, t.row("call/cond/then/scale:0").posInfCount());
             assertTrue(t.outcome().trace().row("call/cond/else/negate:0").isEmpty(), "the else branch did not run");
-            assertTrue(t.report().unchecked().isEmpty(), t.report().unchecked().toString());
+            assertEquals(List.of("call/cond/else/negate:0", "call/cond/input_0:0"), notComputed(t.report()));
+            assertEquals(2, t.report().unchecked().size(), t.report().unchecked().toString());
         }
         try (Traced t = trace(file, HealthMode.FULL, "x=const:1e10@2", "flag=const:0@scalar")) {
             assertTrue(t.report().finite());
             assertEquals(-1e10, t.row("call/cond/else/negate:0").max(), 1e4);
             assertEquals(-1e10 + 1, t.row("out:0").max(), 1e4);
-            assertTrue(t.outcome().trace().isComplete());
+            assertEquals(List.of("call/cond/input_0:1", "call/cond/then/big:0", "call/cond/then/scale:0"),
+                    notComputed(t.report()));
         }
     }
 

@@ -70,8 +70,20 @@ public final class ControlFlow {
             return predicate.hashCode() * 31 + branch;
         }
 
-        /** The cond, as a user reads it: the Switch's name scope. */
+        /**
+         * The cond, as a user reads it: the name scope its Switch and predicate share ("cond" for
+         * cond/Switch_1 on cond/pred_id), else the Switch's own scope.
+         */
         public String condName() {
+            String[] a = switchOp.split("/");
+            String[] b = predicate.substring(0, predicate.lastIndexOf(':')).split("/");
+            int common = 0;
+            while (common < a.length - 1 && common < b.length - 1 && a[common].equals(b[common])) {
+                common++;
+            }
+            if (common > 0) {
+                return String.join("/", java.util.Arrays.asList(a).subList(0, common));
+            }
             int slash = switchOp.lastIndexOf('/');
             return slash < 0 ? switchOp : switchOp.substring(0, slash);
         }

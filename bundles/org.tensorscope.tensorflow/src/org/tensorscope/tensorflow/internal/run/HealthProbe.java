@@ -53,21 +53,25 @@ final class HealthProbe {
     private final String loopRowsFetch;
     private final List<Row> loopRows;
     private final List<UncheckedTensor> unchecked;
+    /** The innermost cond of each tensor inside one. */
+    private final Map<String, String> conds;
 
     private HealthProbe(List<String> tensors, HealthMode mode, String rowsFetch, String loopRowsFetch, List<Row> loopRows,
-            List<UncheckedTensor> unchecked) {
+            List<UncheckedTensor> unchecked, Map<String, String> conds) {
         this.tensors = List.copyOf(tensors);
         this.mode = mode;
         this.rowsFetch = rowsFetch;
         this.loopRowsFetch = loopRowsFetch;
         this.loopRows = List.copyOf(loopRows);
         this.unchecked = List.copyOf(unchecked);
+        this.conds = Map.copyOf(conds);
     }
 
     /** Adds the probe ops for the given tensors ("op:k") under a fresh name scope. */
     static HealthProbe attach(Graph graph, ControlFlow flow, List<String> tensors, HealthMode mode, String scope) {
         Ops tf = Ops.create(graph).withSubScope(scope);
         List<UncheckedTensor> unchecked = new ArrayList<>();
+        Map<String, String> conds = new HashMap<>();
         Map<List<Branch>, List<Integer>> rootGroups = new LinkedHashMap<>();
         Map<Frame, List<Watch>> frameWatches = new LinkedHashMap<>();
         Map<Integer, Output<?>> sources = new HashMap<>();
@@ -86,6 +90,9 @@ final class HealthProbe {
                 continue;
             }
             Place ordered = new Place(place.frame(), place.phase(), branches);
+            if (!branches.isEmpty()) {
+                conds.put(tensor, branches.get(branches.size() - 1).condName());
+            }
             Output<?> output = graph.outputOrThrow(source);
             if (place.isRoot()) {
                 rootGroups.computeIfAbsent(branches, k -> new ArrayList<>()).add(i);
@@ -123,7 +130,7 @@ final class HealthProbe {
             }
             loopRowsFetch = tf.withName("loop_rows").identity(concatRows(tf, blocks)).op().name();
         }
-        return new HealthProbe(tensors, mode, rowsFetch, loopRowsFetch, loopRows, unchecked);
+        return new HealthProbe(tensors, mode, rowsFetch, loopRowsFetch, loopRows, unchecked, conds);
     }
 
     /** The blocks one under the other; ConcatV2 wants at least two. */
@@ -272,21 +279,23 @@ final class HealthProbe {
     }
 
     /** What the fetched matrices say, per tensor of the probe's list. */
-    record Readings(double[][] rows, Map<String, LoopHealth> loops) {
+    record Readings(double[][] rows, Map<String, LoopHealth> loops, List<UncheckedTensor> notComputed) {
     }
 
     /**
      * Turns the fetched matrices (in {@link #fetches()} order) into one row per tensor in the full
      * layout {@code [id, count, -inf, +inf, nan, min, max, mean, std, zeros]} (count -1 when not
      * counted, NaN/-1 for what the mode does not compute), null for tensors without a reading:
-     * unchecked, or not computed in this run.
+     * unchecked, or not computed in this run, which the readings list with the reason.
      */
     Readings read(List<double[][]> fetched) {
         double[][] rows = new double[tensors.size()][];
+        List<UncheckedTensor> notComputed = new ArrayList<>();
         int next = 0;
         if (rowsFetch != null) {
             for (double[] row : fetched.get(next++)) {
                 if (row[1] == NOT_COMPUTED) {
+                    notComputed.add(notComputed(tensors.get((int) row[0]), null, -1));
                     continue;
                 }
                 int id = (int) row[0];
@@ -315,7 +324,12 @@ final class HealthProbe {
             for (int r = 0; r < loopRows.size(); r++) {
                 Row label = loopRows.get(r);
                 double[] stats = loopMatrix[r];
-                if (label.tensor() == null || stats[LoopStats.EVALS] == 0) {
+                if (label.tensor() == null) {
+                    continue;
+                }
+                if (stats[LoopStats.EVALS] == 0) {
+                    notComputed.add(notComputed(label.tensor(), label.frame(),
+                            iterations.getOrDefault(label.frame(), -1.0).longValue()));
                     continue;
                 }
                 int id = index.get(label.tensor());
@@ -324,7 +338,25 @@ final class HealthProbe {
                         iterations.getOrDefault(label.frame(), -1.0).longValue(), (long) stats[LoopStats.FIRST]));
             }
         }
-        return new Readings(rows, loops);
+        return new Readings(rows, loops, notComputed);
+    }
+
+    /**
+     * Why a tensor has no reading although it could be watched: the input took the other side of its
+     * cond, or its loop ran no iteration. Such a tensor is not checked, and the trace says so.
+     */
+    private UncheckedTensor notComputed(String tensor, Frame loop, long iterations) {
+        String cond = conds.get(tensor);
+        if (loop != null && iterations == 0) {
+            return new UncheckedTensor(tensor, "not computed for this input: loop " + loop.displayName()
+                    + " ran no iteration");
+        }
+        if (cond == null) {
+            return new UncheckedTensor(tensor, "not computed for this input");
+        }
+        return new UncheckedTensor(tensor, "not computed for this input: it lies in a branch of cond " + cond
+                + (loop == null ? " that this input did not take" : " that no iteration of loop " + loop.displayName()
+                        + " took"));
     }
 
     /** Whether a root row (CURT layout) flags its tensor as holding NaN or infinity. */

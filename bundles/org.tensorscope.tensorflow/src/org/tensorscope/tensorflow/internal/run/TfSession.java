@@ -257,6 +257,7 @@ public final class TfSession implements InferenceSession {
         }
         progress.split(1);
         List<UncheckedTensor> unchecked = new ArrayList<>(probe.unchecked());
+        unchecked.addAll(readings.notComputed());
         unchecked.addAll(opaque);
         return new Trace(model, TraceRows.build(model, floatTensors, rows, new OpTimings(metadata)), unchecked,
                 readings.loops(), tracedOutputs);
