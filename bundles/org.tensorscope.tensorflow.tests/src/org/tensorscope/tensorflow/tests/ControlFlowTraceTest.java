@@ -228,4 +228,21 @@ class ControlFlowTraceTest {
             assertTrue(t.report().unchecked().isEmpty(), t.report().unchecked().toString());
         }
     }
+
+    @Test
+    void caseRunsTheChosenBranchAndTheLastForAnIndexOutOfRange() throws Exception {
+        Path file = write("case", FunctionalModels.caseInFunction());
+        String huge = "call/case/case_0/else/rest/case_1/then/scale";
+        try (Traced t = trace(file, HealthMode.CURT, "x=const:1e10@2", "k=const:1@scalar")) {
+            assertEquals(huge, t.report().origin().op(), t.report().origin().toString());
+            assertEquals(2, t.row(huge + ":0").posInfCount());
+            assertTrue(notComputed(t.report()).contains("call/case/case_0/then/double:0"));
+        }
+        try (Traced t = trace(file, HealthMode.CURT, "x=const:1e10@2", "k=const:7@scalar")) {
+            assertTrue(t.report().finite());
+            assertEquals(-1e10, t.outcome().trace().outputs().get("out:0").getDouble(0), 1e4, "the last branch: -x");
+            assertTrue(t.outcome().trace().row(huge + ":0").isEmpty());
+            assertTrue(notComputed(t.report()).contains(huge + ":0"));
+        }
+    }
 }

@@ -44,6 +44,32 @@ final class FunctionalModels {
     }
 
     /**
+     * out = f(x, k) where f runs branch k of a Case: x * 2, x * 1e30 (op "scale", overflowing for x = 1e10)
+     * or -x; an index out of range runs the last branch, as Case does.
+     */
+    static GraphDef caseInFunction() {
+        List<OpDef.ArgDef> in = List.of(arg("a", DataType.DT_FLOAT));
+        List<OpDef.ArgDef> out = List.of(arg("r", DataType.DT_FLOAT));
+        FunctionDef twice = function("twice_fn", in, out, List.of(constant("two", 2f), op("double", "Mul", "a", "two")),
+                "double:z:0");
+        FunctionDef huge = function("huge_fn", in, out, List.of(constant("big", 1e30f), op("scale", "Mul", "a", "big")),
+                "scale:z:0");
+        FunctionDef negate = function("negate_fn", in, out, List.of(op("negate", "Neg", "a")), "negate:y:0");
+        NodeDef cases = NodeDef.newBuilder().setName("case").setOp("Case").addInput("k").addInput("x")
+                .putAttr("Tin", types(DataType.DT_FLOAT)).putAttr("Tout", types(DataType.DT_FLOAT))
+                .putAttr("branches", AttrValue.newBuilder().setList(AttrValue.ListValue.newBuilder()
+                        .addFunc(NameAttrList.newBuilder().setName("twice_fn"))
+                        .addFunc(NameAttrList.newBuilder().setName("huge_fn"))
+                        .addFunc(NameAttrList.newBuilder().setName("negate_fn"))).build())
+                .build();
+        FunctionDef outer = function("outer_fn", List.of(arg("x", DataType.DT_FLOAT), arg("k", DataType.DT_INT32)),
+                List.of(arg("y", DataType.DT_FLOAT)), List.of(cases, op("result", "Identity", "case:output:0")),
+                "result:output:0");
+        return graph(List.of(twice, huge, negate, outer), "outer_fn", List.of(DataType.DT_FLOAT, DataType.DT_INT32),
+                List.of("x", "k"));
+    }
+
+    /**
      * out = f(x): a StatelessWhile that multiplies x by 1e10 five times (i from 0 to 4); with x = 1 the
      * product overflows at iteration 3, in op "call/loop/body/scale".
      */
