@@ -45,6 +45,7 @@ final class GeneratedSource implements InputSource {
     @Override
     public TensorData create(TensorSpec input) {
         Shape shape = Shapes.concrete(input);
+        TensorBudget.check("input " + input.name(), shape, input.dtype());
         long n = shape.numElements();
         LongToDoubleFunction values = valuesForSize.apply(n);
         double[] data = new double[Math.toIntExact(n)];
