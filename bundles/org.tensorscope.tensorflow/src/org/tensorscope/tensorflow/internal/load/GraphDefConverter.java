@@ -52,6 +52,7 @@ public final class GraphDefConverter {
         if (graphDef.getNodeCount() == 0) {
             throw new ModelLoadException(source, "the graph has no ops");
         }
+        GraphLimits.check(source, graphDef);
         try (Graph graph = new Graph()) {
             try {
                 graph.importGraphDef(graphDef);
@@ -134,7 +135,8 @@ public final class GraphDefConverter {
         }
         if (order.size() < ops.size()) {
             // a cycle (control flow loops): keep the rest in file order
-            ops.values().stream().filter(op -> !order.contains(op)).forEach(order::add);
+            Set<OpNode> placed = new HashSet<>(order);
+            ops.values().stream().filter(op -> !placed.contains(op)).forEach(order::add);
         }
         return order;
     }

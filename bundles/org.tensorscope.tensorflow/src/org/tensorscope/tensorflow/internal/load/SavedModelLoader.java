@@ -71,6 +71,7 @@ public class SavedModelLoader implements ModelLoader {
         Path dir = folder(path);
         Path pb = dir.resolve("saved_model.pb");
         MetaGraphDef meta = metaGraph(pb, tags);
+        GraphLimits.check(pb, meta.getGraphDef());
         progress.split(1);
         boolean hasVariables = hasVariables(meta.getGraphDef());
         Path index = dir.resolve("variables").resolve("variables.index");
@@ -79,6 +80,7 @@ public class SavedModelLoader implements ModelLoader {
                     ? "variables/variables.index is missing: the model's weights cannot be read"
                     : "the variables/ folder is missing: the model's weights cannot be read");
         }
+        checkFilesStayInside(dir);
         GraphDef frozen;
         Set<String> live;
         try {
@@ -113,6 +115,34 @@ public class SavedModelLoader implements ModelLoader {
         List<org.tensorscope.core.model.OpNode> library = new java.util.ArrayList<>(FunctionBodies.of(frozen));
         library.addAll(SavedModelInitOps.of(meta)); // never run, but refused as if they were
         return new TfModel(frozen, SignatureResolver.withSignatures(graph, inputs, outputs).withLibraryOps(library));
+    }
+
+    /**
+     * TensorFlow reads variables/ and assets/ itself: before it does, each file there must be a
+     * regular file whose real path stays inside the model's folder (no link out, no FIFO that would hang).
+     */
+    private static void checkFilesStayInside(Path dir) throws ModelLoadException {
+        for (String sub : List.of("variables", "assets")) {
+            Path folder = dir.resolve(sub);
+            if (!Files.exists(folder, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            ModelFiles.confined(dir, sub);
+            try (java.util.stream.Stream<Path> files = Files.walk(folder, 4)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    if (file.equals(folder) || Files.isDirectory(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        continue;
+                    }
+                    Path real = ModelFiles.confined(dir, dir.relativize(file).toString());
+                    String problem = ModelFiles.irregularKind(real);
+                    if (problem != null) {
+                        throw new ModelLoadException(file, problem);
+                    }
+                }
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                throw new ModelLoadException(folder, "cannot be read: " + e.getMessage(), e);
+            }
+        }
     }
 
     private static MetaGraphDef metaGraph(Path pb, List<String> tags) throws ModelLoadException {

@@ -21,6 +21,7 @@ import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.Signature;
 import org.tensorscope.core.model.SignatureTensor;
 import org.tensorscope.core.model.TensorSpec;
+import org.tensorscope.core.service.ModelFiles;
 import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.core.service.ModelLoader;
 import org.tensorscope.tensorflow.internal.TensorFlowRuntime;
@@ -70,11 +71,17 @@ public class TfjsGraphModelLoader implements ModelLoader {
         JsonObject topology = json.getAsJsonObject("modelTopology");
         if (!topology.has("node")) {
             // older converters write no "format"; their layers models hold a Keras model_config instead of nodes
-            boolean layers = json.has("format") ? "layers-model".equals(json.get("format").getAsString())
+            boolean layers = json.has("format") ? "\"layers-model\"".equals(json.get("format").toString())
                     : topology.has("model_config") || topology.has("class_name");
             throw new ModelLoadException(path, layers
                     ? "a TF.js layers model (Keras layers), not a graph model: Tensorscope reads graph models"
                     : "not a TF.js graph model: modelTopology has no nodes");
+        }
+        if (!topology.get("node").isJsonArray()) {
+            throw new ModelLoadException(path, "modelTopology.node should be a list, not " + TfjsJson.kind(topology.get("node")));
+        }
+        if (json.has("weightsManifest") && !json.get("weightsManifest").isJsonArray()) {
+            throw new ModelLoadException(path, "weightsManifest should be a list, not " + TfjsJson.kind(json.get("weightsManifest")));
         }
         progress.split(1);
         Map<String, TensorProto> weights;
@@ -82,12 +89,14 @@ public class TfjsGraphModelLoader implements ModelLoader {
             weights = TfjsWeights.read(path,
                     json.has("weightsManifest") ? json.getAsJsonArray("weightsManifest") : new com.google.gson.JsonArray());
         } catch (RuntimeException e) {
-            throw new ModelLoadException(path, "the weights manifest cannot be read: " + e, e);
+            throw new ModelLoadException(path, "the weights manifest cannot be read: " + TfjsJson.wrongShape(e), e);
         }
         progress.split(1);
         GraphDef.Builder graph = GraphDef.newBuilder();
+        int index = 0;
         try {
             for (JsonElement element : topology.getAsJsonArray("node")) {
+                index++;
                 NodeDef node = TfjsJson.node(element.getAsJsonObject()).toBuilder().clearDevice().build();
                 if (node.getOp().equals("Const")) {
                     node = withValue(node, weights, path);
@@ -98,13 +107,20 @@ public class TfjsGraphModelLoader implements ModelLoader {
                     graph.addNode(node);
                 }
             }
-        } catch (IllegalArgumentException | IllegalStateException | NullPointerException e) {
-            throw new ModelLoadException(path, "the model topology cannot be read: " + e.getMessage(), e);
+        } catch (IllegalArgumentException | IllegalStateException | NullPointerException | ClassCastException
+                | UnsupportedOperationException e) {
+            throw new ModelLoadException(path, "the model topology cannot be read: modelTopology.node[" + (index - 1) + "]: "
+                    + TfjsJson.wrongShape(e), e);
         }
         GraphDef graphDef = ConstantRetyper.retype(withoutDanglingControlInputs(graph.build())).graph();
         progress.split(1);
         ModelGraph converted = GraphDefConverter.convert(path, FORMAT, graphDef, List.of());
-        List<Signature> signatures = signatures(json, converted);
+        List<Signature> signatures;
+        try {
+            signatures = signatures(json, converted);
+        } catch (IllegalStateException | NullPointerException | ClassCastException | UnsupportedOperationException e) {
+            throw new ModelLoadException(path, "the signature cannot be read: " + TfjsJson.wrongShape(e), e);
+        }
         ModelGraph model = signatures.isEmpty() ? converted
                 : new ModelGraph(path, FORMAT, converted.ops(), signatures, converted.weights());
         progress.split(1);
@@ -127,7 +143,7 @@ public class TfjsGraphModelLoader implements ModelLoader {
 
     private static JsonObject parse(Path path) throws ModelLoadException {
         try {
-            JsonElement root = JsonParser.parseString(Files.readString(path));
+            JsonElement root = JsonParser.parseString(new String(ModelFiles.readNonEmpty(path), StandardCharsets.UTF_8));
             if (!root.isJsonObject()) {
                 throw new ModelLoadException(path, "not a TF.js model: the JSON is not an object");
             }
@@ -135,8 +151,6 @@ public class TfjsGraphModelLoader implements ModelLoader {
         } catch (JsonParseException e) {
             throw new ModelLoadException(path, "not valid JSON (truncated or corrupt): "
                     + GraphDefConverter.firstLine(e.getMessage()), e);
-        } catch (IOException e) {
-            throw new ModelLoadException(path, "cannot be read: " + e.getMessage(), e);
         }
     }
 

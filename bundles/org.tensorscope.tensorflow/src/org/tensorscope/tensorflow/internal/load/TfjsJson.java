@@ -93,6 +93,34 @@ final class TfjsJson {
         };
     }
 
+    /** A JSON value's kind in words, for messages about JSON of the wrong shape. */
+    static String kind(JsonElement e) {
+        if (e == null || e.isJsonNull()) {
+            return "missing";
+        }
+        if (e.isJsonObject()) {
+            return "an object";
+        }
+        if (e.isJsonArray()) {
+            return "a list";
+        }
+        String text = e.toString();
+        return (e.getAsJsonPrimitive().isString() ? "the string " : e.getAsJsonPrimitive().isNumber() ? "the number "
+                : "the value ") + (text.length() > 40 ? text.substring(0, 40) + "..." : text);
+    }
+
+    /** Gson's complaint about JSON of the wrong shape, in words without Java class names. */
+    static String wrongShape(RuntimeException e) {
+        if (e instanceof ClassCastException) {
+            return "a value has the wrong JSON type (an object, list, string or number where another was expected)";
+        }
+        if (e instanceof NullPointerException) {
+            return "a required field is missing";
+        }
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        return message.length() > 120 ? message.substring(0, 120) + "..." : message;
+    }
+
     static DataType type(String name) {
         try {
             return DataType.valueOf(name);

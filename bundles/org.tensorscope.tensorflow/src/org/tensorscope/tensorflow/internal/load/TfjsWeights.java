@@ -1,17 +1,17 @@
 package org.tensorscope.tensorflow.internal.load;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.TensorShapeProto;
+import org.tensorscope.core.service.ModelFiles;
 import org.tensorscope.core.service.ModelLoadException;
 
 import com.google.gson.JsonArray;
@@ -31,63 +31,157 @@ final class TfjsWeights {
     static Map<String, TensorProto> read(Path modelJson, JsonArray manifest) throws ModelLoadException {
         Map<String, TensorProto> weights = new HashMap<>();
         Path folder = modelJson.toAbsolutePath().getParent();
-        for (JsonElement groupElement : manifest) {
-            JsonObject group = groupElement.getAsJsonObject();
-            ByteBuffer data = concatenate(folder, group.getAsJsonArray("paths"), modelJson);
-            for (JsonElement w : group.getAsJsonArray("weights")) {
-                JsonObject weight = w.getAsJsonObject();
-                String name = weight.get("name").getAsString();
-                TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-                long elements = 1;
-                for (JsonElement d : weight.getAsJsonArray("shape")) {
-                    if (d.getAsLong() < 0) {
-                        throw new ModelLoadException(modelJson, "weight " + name + " has a negative dimension " + d);
-                    }
-                    shape.addDim(TensorShapeProto.Dim.newBuilder().setSize(d.getAsLong()));
-                    elements *= d.getAsLong();
-                }
-                String dtype = weight.get("dtype").getAsString();
-                JsonObject quantization = weight.has("quantization") ? weight.getAsJsonObject("quantization") : null;
-                String stored = quantization != null ? quantization.get("dtype").getAsString() : dtype;
-                int storedSize = switch (stored) {
-                    case "float32", "int32" -> 4;
-                    case "uint16", "float16" -> 2;
-                    case "uint8", "bool" -> 1;
-                    default -> throw new ModelLoadException(modelJson, "weight " + name + " has unsupported type " + stored);
-                };
-                long bytes = elements * storedSize;
-                if (data.remaining() < bytes) {
-                    throw new ModelLoadException(modelJson, "the weight files are too short: weight " + name + " needs "
-                            + bytes + " more bytes, " + data.remaining() + " are left (missing or truncated shard?)");
-                }
-                ByteBuffer raw = data.slice(data.position(), (int) bytes).order(ByteOrder.LITTLE_ENDIAN);
-                data.position(data.position() + (int) bytes);
-                weights.put(name, tensor(dtype, stored, quantization, raw, (int) elements, shape.build(), modelJson, name));
+        for (int g = 0; g < manifest.size(); g++) {
+            String where = "weightsManifest[" + g + "]";
+            JsonObject group = object(manifest.get(g), where, modelJson);
+            List<Weight> declared = new ArrayList<>();
+            long needed = 0;
+            JsonArray list = array(group, "weights", where, modelJson);
+            for (int w = 0; w < list.size(); w++) {
+                Weight weight = weight(object(list.get(w), where + ".weights[" + w + "]", modelJson),
+                        where + ".weights[" + w + "]", modelJson);
+                declared.add(weight);
+                needed = addExact(needed, weight.bytes, modelJson, weight.name);
+            }
+            ByteBuffer data = concatenate(folder, array(group, "paths", where, modelJson), where, needed, modelJson);
+            for (Weight weight : declared) {
+                ByteBuffer raw = data.slice(data.position(), (int) weight.bytes).order(ByteOrder.LITTLE_ENDIAN);
+                data.position(data.position() + (int) weight.bytes);
+                weights.put(weight.name, tensor(weight.dtype, weight.stored, weight.quantization, raw,
+                        (int) weight.elements, weight.shape, modelJson, weight.name));
             }
         }
         return weights;
     }
 
-    private static ByteBuffer concatenate(Path folder, JsonArray paths, Path modelJson) throws ModelLoadException {
-        byte[][] parts = new byte[paths.size()][];
-        int total = 0;
-        for (int i = 0; i < parts.length; i++) {
-            Path shard = folder.resolve(paths.get(i).getAsString());
-            try {
-                parts[i] = Files.readAllBytes(shard);
-            } catch (NoSuchFileException e) {
-                throw new ModelLoadException(modelJson, "weight shard " + paths.get(i).getAsString() + " is missing");
-            } catch (IOException e) {
-                throw new ModelLoadException(modelJson, "weight shard " + shard.getFileName() + " cannot be read: "
-                        + e.getMessage(), e);
+    private record Weight(String name, TensorShapeProto shape, long elements, String dtype, String stored,
+            JsonObject quantization, long bytes) {
+    }
+
+    private static Weight weight(JsonObject weight, String where, Path modelJson) throws ModelLoadException {
+        String name = string(weight, "name", where, modelJson);
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        long elements = 1;
+        for (JsonElement d : array(weight, "shape", where + " (" + name + ")", modelJson)) {
+            long size = integer(d, where + " (" + name + ").shape", modelJson);
+            if (size < 0) {
+                throw new ModelLoadException(modelJson, "weight " + name + " has a negative dimension " + d);
             }
-            total += parts[i].length;
+            shape.addDim(TensorShapeProto.Dim.newBuilder().setSize(size));
+            try {
+                elements = Math.multiplyExact(elements, size);
+            } catch (ArithmeticException e) {
+                throw new ModelLoadException(modelJson, "weight " + name + " has a shape whose size overflows: "
+                        + weight.get("shape"));
+            }
         }
-        ByteBuffer all = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
-        for (byte[] part : parts) {
-            all.put(part);
+        String dtype = string(weight, "dtype", where + " (" + name + ")", modelJson);
+        JsonObject quantization = weight.has("quantization")
+                ? object(weight.get("quantization"), where + " (" + name + ").quantization", modelJson)
+                : null;
+        String stored = quantization != null ? string(quantization, "dtype", where + " (" + name + ").quantization",
+                modelJson) : dtype;
+        int storedSize = switch (stored) {
+            case "float32", "int32" -> 4;
+            case "uint16", "float16" -> 2;
+            case "uint8", "bool" -> 1;
+            default -> throw new ModelLoadException(modelJson, "weight " + name + " has unsupported type " + stored);
+        };
+        if (quantization != null && (stored.equals("uint8") || stored.equals("uint16"))) {
+            number(quantization, "scale", where + " (" + name + ").quantization", modelJson);
+            number(quantization, "min", where + " (" + name + ").quantization", modelJson);
+        }
+        if (elements > ModelFiles.MODEL_FILE_LIMIT / 4) {
+            throw new ModelLoadException(modelJson, "weight " + name + " declares " + elements
+                    + " elements, more than can be loaded (" + ModelFiles.sizeText(ModelFiles.MODEL_FILE_LIMIT) + ")");
+        }
+        return new Weight(name, shape.build(), elements, dtype, stored, quantization, elements * storedSize);
+    }
+
+    private static long addExact(long total, long bytes, Path modelJson, String name) throws ModelLoadException {
+        long sum = total + bytes;
+        if (sum > ModelFiles.MODEL_FILE_LIMIT) {
+            throw new ModelLoadException(modelJson, "the weights up to " + name + " need " + ModelFiles.sizeText(sum)
+                    + ", more than can be loaded (" + ModelFiles.sizeText(ModelFiles.MODEL_FILE_LIMIT) + ")");
+        }
+        return sum;
+    }
+
+    /**
+     * The group's shards, each confined to the model's folder and a regular file; together they must
+     * hold exactly the bytes the manifest declares, checked before any is read.
+     */
+    private static ByteBuffer concatenate(Path folder, JsonArray paths, String where, long needed, Path modelJson)
+            throws ModelLoadException {
+        Path[] shards = new Path[paths.size()];
+        long total = 0;
+        for (int i = 0; i < shards.length; i++) {
+            JsonElement path = paths.get(i);
+            if (!path.isJsonPrimitive() || !path.getAsJsonPrimitive().isString()) {
+                throw new ModelLoadException(modelJson, where + ".paths[" + i + "] is not a file name: " + path);
+            }
+            shards[i] = ModelFiles.confined(folder, path.getAsString());
+            total += ModelFiles.checkedSize(shards[i], -1, ModelFiles.MODEL_FILE_LIMIT);
+            if (total > ModelFiles.MODEL_FILE_LIMIT) {
+                throw new ModelLoadException(shards[i], "the weight files of " + where + " exceed "
+                        + ModelFiles.sizeText(ModelFiles.MODEL_FILE_LIMIT));
+            }
+        }
+        if (total != needed) {
+            String files = shards.length == 1 ? "weight file " + paths.get(0).getAsString()
+                    : "weight files " + paths.get(0).getAsString() + " ... " + paths.get(shards.length - 1).getAsString();
+            throw new ModelLoadException(modelJson, "the " + files + " " + (shards.length == 1 ? "has " : "have ") + total
+                    + " bytes, the weights manifest declares " + needed
+                    + (total < needed ? " (missing or truncated shard?)" : " (wrong or corrupt shard?)"));
+        }
+        ByteBuffer all = ByteBuffer.allocate((int) total).order(ByteOrder.LITTLE_ENDIAN);
+        for (Path shard : shards) {
+            long size = ModelFiles.checkedSize(shard, -1, ModelFiles.MODEL_FILE_LIMIT);
+            all.put(ModelFiles.readRegularFile(shard, size, all.remaining()));
         }
         return all.flip();
+    }
+
+    private static JsonObject object(JsonElement e, String where, Path modelJson) throws ModelLoadException {
+        if (e == null || !e.isJsonObject()) {
+            throw new ModelLoadException(modelJson, where + " should be an object, not " + TfjsJson.kind(e));
+        }
+        return e.getAsJsonObject();
+    }
+
+    private static JsonArray array(JsonObject o, String key, String where, Path modelJson) throws ModelLoadException {
+        JsonElement e = o.get(key);
+        if (e == null || !e.isJsonArray()) {
+            throw new ModelLoadException(modelJson, where + "." + key + " should be a list, not " + TfjsJson.kind(e));
+        }
+        return e.getAsJsonArray();
+    }
+
+    private static String string(JsonObject o, String key, String where, Path modelJson) throws ModelLoadException {
+        JsonElement e = o.get(key);
+        if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+            throw new ModelLoadException(modelJson, where + "." + key + " should be a string, not " + TfjsJson.kind(e));
+        }
+        return e.getAsString();
+    }
+
+    private static double number(JsonObject o, String key, String where, Path modelJson) throws ModelLoadException {
+        JsonElement e = o.get(key);
+        if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+            throw new ModelLoadException(modelJson, where + "." + key + " should be a number, not " + TfjsJson.kind(e));
+        }
+        return e.getAsDouble();
+    }
+
+    private static long integer(JsonElement e, String where, Path modelJson) throws ModelLoadException {
+        try {
+            if (e.isJsonPrimitive()) {
+                return e.getAsJsonPrimitive().getAsBigDecimal().longValueExact();
+            }
+        } catch (NumberFormatException | ArithmeticException ex) {
+            // refused below
+        }
+        throw new ModelLoadException(modelJson, where + " should hold whole numbers, not " + e);
     }
 
     private static TensorProto tensor(String dtype, String stored, JsonObject quantization, ByteBuffer raw, int n,
