@@ -235,6 +235,47 @@ class HostileFilesTest {
         }
     }
 
+    // images
+
+    private static final Signature IMAGE = new Signature("serving_default",
+            List.of(new SignatureTensor("img", new TensorSpec("img:0", DType.FLOAT32, Shape.of(1, 8, 8, 3)))), List.of());
+
+    private IOException imageRefused(Path file) {
+        IOException e = assertThrows(IOException.class, () -> PreparedInputs.prepare(IMAGE, List.of("img=" + file)));
+        assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
+        return e;
+    }
+
+    @Test
+    void aCorruptPngIsNamed() throws Exception {
+        java.awt.image.BufferedImage picture = new java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int i = 0; i < 64; i++) {
+            picture.setRGB(i, i, 0xff8040 + i);
+        }
+        Path good = dir.resolve("good.png");
+        javax.imageio.ImageIO.write(picture, "png", good.toFile());
+        assertEquals(Shape.of(1, 8, 8, 3),
+                PreparedInputs.prepare(IMAGE, List.of("img=" + good)).feeds().get("img:0").shape());
+        byte[] bytes = Files.readAllBytes(good);
+        for (int i = 60; i < bytes.length - 20; i++) {
+            bytes[i] = (byte) (bytes[i] ^ 0x5a); // corrupt the pixel data, keep the header
+        }
+        Path bad = Files.write(dir.resolve("bad.png"), bytes);
+        IOException e = imageRefused(bad);
+        assertTrue(e.getMessage().startsWith(bad + ": not a readable PNG image ("), e.getMessage());
+        Path text = Files.writeString(dir.resolve("text.png"), "hello");
+        assertEquals(text + ": not a PNG or JPEG image ImageIO can read", imageRefused(text).getMessage());
+    }
+
+    @Test
+    void aDirectoryOrFifoGivenAsAnImageSaysSo() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("folder.png"));
+        assertEquals(folder + ": a directory, not a file", imageRefused(folder).getMessage());
+        assertEquals(dir.resolve("none.png") + ": no such image file", imageRefused(dir.resolve("none.png")).getMessage());
+        Path fifo = mkfifo(dir.resolve("pipe.png"));
+        assertTrue(imageRefused(fifo).getMessage().contains("not a regular file"));
+    }
+
     static Path mkfifo(Path path) throws Exception {
         Process p;
         try {

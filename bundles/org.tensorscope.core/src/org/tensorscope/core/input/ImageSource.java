@@ -6,10 +6,14 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 import org.tensorscope.core.model.TensorSpec;
+import org.tensorscope.core.service.ModelFiles;
 import org.tensorscope.core.tensor.TensorData;
 
 /**
@@ -74,6 +78,48 @@ final class ImageSource implements InputSource {
         return result;
     }
 
+    /**
+     * The decoded image; only a regular file is read, and its declared size is checked against
+     * the {@link TensorBudget} before its pixels are decoded.
+     */
+    static BufferedImage read(Path file) throws IOException {
+        String irregular = ModelFiles.irregularKind(file);
+        if (irregular != null) {
+            throw new IOException(file + ": " + (irregular.equals("no such file") ? "no such image file" : irregular));
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? java.util.Collections.emptyIterator() : ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new IOException(file + ": not a PNG or JPEG image ImageIO can read");
+            }
+            ImageReader reader = readers.next();
+            String format = reader.getFormatName().toUpperCase(java.util.Locale.ROOT);
+            try {
+                reader.setInput(in, true, true);
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                long budget = TensorBudget.bytes();
+                if (pixels * 4 > budget) {
+                    throw new IOException(file + ": the image is " + reader.getWidth(0) + "x" + reader.getHeight(0)
+                            + " pixels, more than the " + ModelFiles.sizeText(budget) + " allowed for one tensor");
+                }
+                BufferedImage image = reader.read(0);
+                if (image == null) {
+                    throw new IOException(file + ": not a readable " + format + " image");
+                }
+                return image;
+            } catch (IOException e) {
+                if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) {
+                    throw e;
+                }
+                throw new IOException(file + ": not a readable " + format + " image (" + e.getMessage() + ")", e);
+            } catch (RuntimeException e) {
+                throw new IOException(file + ": not a readable " + format + " image (" + e.getMessage() + ")", e);
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+
     @Override
     public TensorData create(TensorSpec input) throws IOException {
         long[] dims = Shapes.concrete(input).dims();
@@ -84,13 +130,8 @@ final class ImageSource implements InputSource {
         int height = (int) dims[1];
         int width = (int) dims[2];
         int channels = (int) dims[3];
-        if (!Files.isRegularFile(file)) {
-            throw new IOException(file + ": no such image file");
-        }
-        BufferedImage image = ImageIO.read(file.toFile());
-        if (image == null) {
-            throw new IOException(file + ": not a PNG or JPEG image ImageIO can read");
-        }
+        TensorBudget.check("input " + input.name(), Shapes.concrete(input), input.dtype());
+        BufferedImage image = read(file);
         BufferedImage resized = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = resized.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
