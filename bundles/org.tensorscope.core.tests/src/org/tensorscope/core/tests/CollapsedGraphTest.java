@@ -113,4 +113,19 @@ class CollapsedGraphTest {
         CollapsedGraph drawn = CollapsedGraph.readable(wrapped, 120);
         assertEquals(202, drawn.nodes().size(), "one box per layer rather than one box for the whole model");
     }
+
+    @Test
+    void scopesNestedTwentyThousandDeepAreFoldedWithoutOverflowingTheStack() {
+        String deep = "s/".repeat(20_000) + "leaf";
+        ModelGraph graph = new ModelGraph(Path.of("m"), "test",
+                List.of(op("input", "Placeholder"), op(deep, "Identity", "input:0"), op("out", "Identity", deep + ":0")),
+                List.of(), List.of());
+        CollapsedGraph folded = CollapsedGraph.of(graph, Set.of());
+        assertEquals(List.of("input", "scope:s", "out"), folded.nodes().stream().map(Node::id).toList());
+        assertEquals(1, folded.node("scope:s").orElseThrow().opCount());
+        Set<String> every = CollapsedGraph.everyScope(graph);
+        assertEquals(20_000, every.size());
+        CollapsedGraph open = CollapsedGraph.of(graph, every);
+        assertEquals(List.of("input", deep, "out"), open.nodes().stream().map(Node::id).toList());
+    }
 }

@@ -115,30 +115,40 @@ public final class CollapsedGraph {
                 .sorted(Comparator.comparingInt(ScopeTree::opCount)).toList();
     }
 
-    private static void fold(ScopeTree node, Set<String> expandedScopes, Map<String, Node> nodes,
+    /** Pre-order, iterative: a name may nest scopes thousands deep. */
+    private static void fold(ScopeTree top, Set<String> expandedScopes, Map<String, Node> nodes,
             Map<String, String> nodeOfOp) {
-        if (node.hasChildren() && !expandedScopes.contains(node.path())) {
-            String id = SCOPE_PREFIX + node.path();
-            nodes.put(id, new Node(id, node.name(), node.opCount() + " ops", null, node.path(), node.opCount()));
-            foldInto(node, id, nodeOfOp);
-            return;
-        }
-        if (node.op() != null) {
-            OpNode op = node.op();
-            nodes.put(op.name(), new Node(op.name(), node.name(), op.type(), op, null, 1));
-            nodeOfOp.put(op.name(), op.name());
-        }
-        for (ScopeTree child : node.children()) {
-            fold(child, expandedScopes, nodes, nodeOfOp);
+        Deque<ScopeTree> pending = new ArrayDeque<>();
+        pending.push(top);
+        while (!pending.isEmpty()) {
+            ScopeTree node = pending.pop();
+            if (node.hasChildren() && !expandedScopes.contains(node.path())) {
+                String id = SCOPE_PREFIX + node.path();
+                nodes.put(id, new Node(id, node.name(), node.opCount() + " ops", null, node.path(), node.opCount()));
+                foldInto(node, id, nodeOfOp);
+                continue;
+            }
+            if (node.op() != null) {
+                OpNode op = node.op();
+                nodes.put(op.name(), new Node(op.name(), node.name(), op.type(), op, null, 1));
+                nodeOfOp.put(op.name(), op.name());
+            }
+            List<ScopeTree> children = node.children();
+            for (int i = children.size() - 1; i >= 0; i--) {
+                pending.push(children.get(i));
+            }
         }
     }
 
-    private static void foldInto(ScopeTree node, String id, Map<String, String> nodeOfOp) {
-        if (node.op() != null) {
-            nodeOfOp.put(node.op().name(), id);
-        }
-        for (ScopeTree child : node.children()) {
-            foldInto(child, id, nodeOfOp);
+    private static void foldInto(ScopeTree top, String id, Map<String, String> nodeOfOp) {
+        Deque<ScopeTree> pending = new ArrayDeque<>();
+        pending.push(top);
+        while (!pending.isEmpty()) {
+            ScopeTree node = pending.pop();
+            if (node.op() != null) {
+                nodeOfOp.put(node.op().name(), id);
+            }
+            node.children().forEach(pending::push);
         }
     }
 

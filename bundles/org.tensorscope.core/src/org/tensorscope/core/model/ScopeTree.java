@@ -80,9 +80,13 @@ public final class ScopeTree {
 
     /** Number of ops at or under this node. */
     public int opCount() {
-        int n = op == null ? 0 : 1;
-        for (ScopeTree child : children.values()) {
-            n += child.opCount();
+        int n = 0;
+        java.util.Deque<ScopeTree> pending = new java.util.ArrayDeque<>();
+        pending.push(this);
+        while (!pending.isEmpty()) { // iterative: a name may nest scopes thousands deep
+            ScopeTree node = pending.pop();
+            n += node.op == null ? 0 : 1;
+            node.children.values().forEach(pending::push);
         }
         return n;
     }
