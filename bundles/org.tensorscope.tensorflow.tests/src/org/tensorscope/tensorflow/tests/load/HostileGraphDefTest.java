@@ -162,4 +162,13 @@ class HostileGraphDefTest {
         assertTrue(e.getMessage().contains("the graph has a cycle that is not a control-flow loop (3000 ops, e.g. c0, c1, c2)"),
                 e.getMessage());
     }
+
+    @Test
+    void anAttributeNestedTwentyThousandLevelsIsRefused() throws Exception {
+        String open = "attr { key: \"f\" value { func { name: \"g\" ";
+        Path file = Files.writeString(dir.resolve("nested.pbtxt"), "node { name: \"n\" op: \"NoOp\" "
+                + open.repeat(20_000) + "} } }".repeat(20_000) + " }");
+        ModelLoadException e = refused(file);
+        assertTrue(e.getMessage().contains("not a valid text GraphDef"), e.getMessage());
+    }
 }

@@ -55,6 +55,8 @@ public class FrozenGraphLoader implements ModelLoader {
                 graphDef = builder.build();
             } catch (TextFormat.ParseException e) {
                 throw new ModelLoadException(path, "not a valid text GraphDef: " + e.getMessage(), e);
+            } catch (StackOverflowError e) {
+                throw new ModelLoadException(path, "not a valid text GraphDef: its messages are nested too deeply to read");
             }
         } else {
             try {
