@@ -111,6 +111,17 @@ class OnnxModelLoaderTest {
     }
 
     @Test
+    void externalDataIsRefusedWithoutReadingIt() throws Exception {
+        Path secret = java.nio.file.Files.writeString(folder.resolve("secret.bin"), "TOP-SECRET-BYTES");
+        Path file = new TinyOnnxModels().input("x", 4).externalInitializer("w", 4, secret.toString())
+                .node("add", "Add", java.util.List.of("x", "w"), "y").output("y", 4).write(folder, "external");
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> loader.load(file, new NullProgressMonitor()));
+        assertEquals(file + ": initializer w keeps its values in a separate file (ONNX external data), which Tensorscope "
+                + "does not read; save the model with its data inside (onnx.save_model(model, path, "
+                + "save_as_external_data=False))", e.getMessage());
+    }
+
+    @Test
     void sileroListsTheNodesOfItsBranchesUnderTheirIf() throws Exception {
         try (OnnxModel model = loader.load(OnnxSubgraphTest.SILERO, new NullProgressMonitor())) {
             ModelGraph graph = model.graph();

@@ -146,6 +146,15 @@ final class TinyOnnxModels {
         return this;
     }
 
+    /** A float initializer whose values an ONNX external data entry says are in another file. */
+    TinyOnnxModels externalInitializer(String name, long size, String location) {
+        initializers.add(new ProtoWriter().varint(1, size).varint(2, FLOAT).string(8, name)
+                .message(13, new ProtoWriter().string(1, "location").string(2, location))
+                .message(13, new ProtoWriter().string(1, "length").string(2, Long.toString(size * 4)))
+                .varint(14, 1 /* EXTERNAL */));
+        return this;
+    }
+
     /** An int64 initializer of rank 1. */
     TinyOnnxModels int64Vector(String name, long... values) {
         ByteBuffer raw = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);

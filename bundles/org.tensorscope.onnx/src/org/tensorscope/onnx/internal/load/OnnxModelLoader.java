@@ -70,6 +70,7 @@ public class OnnxModelLoader implements ModelLoader {
         } catch (IOException e) {
             throw new ModelLoadException(path, "not a valid ONNX model: " + e.getMessage(), e);
         }
+        refuseExternalData(path, file.graph());
         progress.split(1);
         OnnxGraphConverter.Converted converted;
         try {
@@ -82,6 +83,25 @@ public class OnnxModelLoader implements ModelLoader {
         progress.split(1);
         return new OnnxModel(bytes, file, converted.graph(), converted.names(), converted.storedTensors(),
                 converted.main());
+    }
+
+    /**
+     * Values in a separate file (ONNX external data) would be read by ONNX Runtime from wherever
+     * the file names, outside Tensorscope's checks; such models are refused, in every subgraph too.
+     */
+    private static void refuseExternalData(Path path, OnnxGraph main) throws ModelLoadException {
+        java.util.Deque<OnnxGraph> pending = new java.util.ArrayDeque<>(java.util.List.of(main));
+        while (!pending.isEmpty()) {
+            OnnxGraph graph = pending.pop();
+            for (StoredTensor tensor : graph.initializers()) {
+                if (tensor.external()) {
+                    throw new ModelLoadException(path, "initializer " + tensor.name() + " keeps its values in a separate "
+                            + "file (ONNX external data), which Tensorscope does not read; save the model with its data "
+                            + "inside (onnx.save_model(model, path, save_as_external_data=False))");
+                }
+            }
+            graph.nodes().forEach(node -> pending.addAll(node.subgraphs().values()));
+        }
     }
 
     /** protobuf's own messages run to several sentences about its API; say what they mean instead. */
