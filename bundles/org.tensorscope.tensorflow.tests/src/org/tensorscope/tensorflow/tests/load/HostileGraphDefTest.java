@@ -134,8 +134,10 @@ class HostileGraphDefTest {
                 e.getMessage());
     }
 
+    /** The trace of a chain this deep is slow (about 50 s): it must finish, not overflow TensorFlow's stack. */
     @Test
-    void aChainWithinTheLimitLoadsAndRuns() throws Exception {
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void aChainWithinTheLimitLoadsRunsAndTraces() throws Exception {
         int length = GraphLimits.MAX_DEPTH - 10;
         GraphDef.Builder graph = GraphDef.newBuilder().addNode(placeholder("x"));
         for (int i = 0; i < length; i++) {
@@ -149,6 +151,10 @@ class HostileGraphDefTest {
             TensorData out = session.fetch(Map.of("x:0", TensorData.ofFloats("x:0", Shape.of(2), 3f, -4f)), List.of(last),
                     Map.of(), new NullProgressMonitor()).get(last);
             assertEquals(-4.0, out.getDouble(1));
+            org.tensorscope.core.trace.Trace trace = session.healthPass(
+                    Map.of("x:0", TensorData.ofFloats("x:0", Shape.of(2), 3f, Float.NaN)), List.of(last),
+                    org.tensorscope.core.trace.HealthMode.FULL, Map.of(), new NullProgressMonitor());
+            assertTrue(trace.rows().size() >= length, "rows: " + trace.rows().size());
         }
     }
 
