@@ -29,8 +29,11 @@ final class RuntimeRewrites {
                 List<String> fused = fusedOps(node);
                 if (!fused.isEmpty()) {
                     List<String> replaced = new ArrayList<>();
+                    if (node.getOp().contains("PadWith")) {
+                        replaced.add("Pad");
+                    }
                     replaced.add(baseOp(node.getOp()));
-                    replaced.addAll(fused);
+                    fused.forEach(op -> replaced.add(op.replaceFirst("^_Fused", "")));
                     if (original.map(o -> !o.type().equals(node.getOp())).orElse(true)) {
                         rewrites.add(new RuntimeRewrite(node.getName(), node.getOp(), replaced));
                     }
@@ -51,9 +54,12 @@ final class RuntimeRewrites {
         return fused.getList().getSList().stream().map(s -> s.toStringUtf8()).toList();
     }
 
-    /** "_FusedConv2D" runs a Conv2D, "_MklFusedMatMul" a MatMul, "_FusedBatchNormEx" a FusedBatchNorm. */
+    /**
+     * "_FusedConv2D" runs a Conv2D, "_MklFusedMatMul" a MatMul, "_MklNativePadWithFusedConv2D" a Pad and a
+     * Conv2D, "_FusedBatchNormEx" a FusedBatchNorm.
+     */
     private static String baseOp(String kernel) {
-        String base = kernel.replaceFirst("^_(Mkl)?(Native)?Fused", "");
+        String base = kernel.replaceFirst("^_(Mkl)?(Native)?(PadWith)?Fused", "");
         return base.endsWith("Ex") ? base.substring(0, base.length() - 2) : base;
     }
 }
