@@ -14,7 +14,6 @@ import org.tensorflow.GraphOperation;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
-import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.FunctionDef;
@@ -129,7 +128,7 @@ final class CheckpointValues {
                 throw new ModelLoadException(dir, "the saver's restore op would run " + node.getName() + " ("
                         + node.getOp() + "), which reaches outside the model; it is not run at load");
             }
-            for (String called : calledFunctions(node)) {
+            for (String called : FunctionBodies.called(node)) {
                 if (seenFunctions.add(called) && functions.containsKey(called)) {
                     todo.addAll(functions.get(called).getNodeDefList());
                 }
@@ -143,19 +142,6 @@ final class CheckpointValues {
                 }
             }
         }
-    }
-
-    /** Functions a node calls: as its op type, or in attributes (a call's f, a While's body, an If's branches). */
-    private static Set<String> calledFunctions(NodeDef node) {
-        Set<String> called = new HashSet<>();
-        called.add(node.getOp());
-        for (AttrValue value : node.getAttrMap().values()) {
-            if (value.hasFunc()) {
-                called.add(value.getFunc().getName());
-            }
-            value.getList().getFuncList().forEach(f -> called.add(f.getName()));
-        }
-        return called;
     }
 
     private static String opName(String tensorOrOp) {
