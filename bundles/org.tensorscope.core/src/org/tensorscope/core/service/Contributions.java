@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -15,9 +16,12 @@ import java.util.stream.Collectors;
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceReference;
 import org.osgi.util.tracker.ServiceTracker;
 import org.tensorscope.core.Tensorscope;
+import org.tensorscope.core.internal.worker.Worker;
+import org.tensorscope.core.internal.worker.WorkerMode;
 
 /**
  * The installed loaders, backends, inspectors and cause rules, tracked while open so that a bundle installed
@@ -35,12 +39,42 @@ public final class Contributions implements AutoCloseable {
     private final ServiceTracker<NanCauseRule, NanCauseRule> rules;
     private final ServiceTracker<TensorInspector, TensorInspector> inspectors;
     private final Set<ServiceTracker<?, ?>> waited = ConcurrentHashMap.newKeySet();
+    /** Where models load and run when they run in a worker process; null when they run in this JVM. */
+    private final Worker worker;
+    private List<InferenceBackend> workerBackends;
 
+    /** Contributions that load and run models where {@code -Dtensorscope.worker} says (in this JVM by default). */
     public Contributions(BundleContext context) {
+        this(context, !WorkerMode.inProcess(context));
+    }
+
+    /**
+     * @param inWorker whether models load and run in a worker process, so that a native crash or
+     *                 an exhausted heap there ends only the worker
+     */
+    public Contributions(BundleContext context, boolean inWorker) {
         backends = open(context, InferenceBackend.class);
         loaders = open(context, ModelLoader.class);
         rules = open(context, NanCauseRule.class);
         inspectors = open(context, TensorInspector.class);
+        worker = inWorker ? new Worker(context, this::workerBundles) : null;
+    }
+
+    /** The bundles the worker starts: those of the loaders and backends, and what serves them. */
+    private Set<String> workerBundles() {
+        Set<String> names = new java.util.HashSet<>(Set.of("org.apache.felix.scr", "org.eclipse.equinox.common",
+                FrameworkUtil.getBundle(Contributions.class).getSymbolicName()));
+        for (ServiceTracker<?, ?> tracker : List.of(loaders, backends)) {
+            waitFor(tracker);
+            ServiceReference<?>[] references = tracker.getServiceReferences();
+            for (ServiceReference<?> reference : references == null ? new ServiceReference<?>[0] : references) {
+                Bundle bundle = reference.getBundle();
+                if (bundle != null) {
+                    names.add(bundle.getSymbolicName());
+                }
+            }
+        }
+        return names;
     }
 
     private static <S> ServiceTracker<S, S> open(BundleContext context, Class<S> type) {
@@ -51,6 +85,9 @@ public final class Contributions implements AutoCloseable {
 
     /** Every backend installed, sorted by id. */
     public List<InferenceBackend> backends() {
+        if (worker != null) {
+            return workerBackends();
+        }
         return all(backends, new InferenceBackend[0], Comparator.comparing(InferenceBackend::id));
     }
 
@@ -117,6 +154,11 @@ public final class Contributions implements AutoCloseable {
 
     /** Waits for Declarative Services only the first time a kind is asked for; later calls answer at once. */
     private <S> List<S> all(ServiceTracker<S, S> tracker, S[] type, Comparator<S> order) {
+        waitFor(tracker);
+        return Arrays.stream(tracker.getServices(type)).sorted(order).toList();
+    }
+
+    private void waitFor(ServiceTracker<?, ?> tracker) {
         if (waited.add(tracker)) {
             try {
                 tracker.waitForService(START_UP_WAIT_MILLIS);
@@ -124,13 +166,15 @@ public final class Contributions implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        return Arrays.stream(tracker.getServices(type)).sorted(order).toList();
     }
 
     /** Opens a model with the first installed loader that recognises it. */
     public LoadedModel open(Path path, IProgressMonitor monitor) throws ModelLoadException {
         if (!Files.exists(path)) {
             throw new ModelLoadException(path, "no such file or folder");
+        }
+        if (worker != null) {
+            return worker.load(path, monitor);
         }
         List<ModelLoader> installed = loaders();
         for (ModelLoader loader : installed) {
@@ -147,13 +191,29 @@ public final class Contributions implements AutoCloseable {
 
     /** The installed backend that runs models of this loader. */
     public InferenceBackend backendFor(LoadedModel model) throws ModelLoadException {
+        if (worker != null) {
+            Optional<InferenceBackend> remote = worker.backendFor(model);
+            if (remote.isPresent()) {
+                return remote.get();
+            }
+        }
         return backends().stream().filter(b -> b.canRun(model)).findFirst()
                 .orElseThrow(() -> new ModelLoadException(model.graph().source(),
                         "no installed backend can run a model of format " + model.graph().format()));
     }
 
+    private synchronized List<InferenceBackend> workerBackends() {
+        if (workerBackends == null || workerBackends.isEmpty()) {
+            workerBackends = worker.backends();
+        }
+        return workerBackends;
+    }
+
     @Override
     public void close() {
+        if (worker != null) {
+            worker.close();
+        }
         backends.close();
         loaders.close();
         rules.close();

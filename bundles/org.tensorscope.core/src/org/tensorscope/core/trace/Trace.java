@@ -63,6 +63,11 @@ public final class Trace {
     }
 
     /** The loop a checked tensor was computed in, when it was computed in one. */
+    /** Every loop-aggregated row's loop, by tensor name. */
+    public Map<String, LoopHealth> loops() {
+        return loops;
+    }
+
     public Optional<LoopHealth> loop(String tensorOrOp) {
         return Optional.ofNullable(loops.get(TensorSpec.tensorName(tensorOrOp)));
     }

@@ -1,0 +1,214 @@
+package org.tensorscope.core.internal.worker;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.eclipse.core.runtime.OperationCanceledException;
+import org.tensorscope.core.service.BackendException;
+import org.tensorscope.core.service.Contributions;
+import org.tensorscope.core.service.Device;
+import org.tensorscope.core.service.InferenceBackend;
+import org.tensorscope.core.service.InferenceSession;
+import org.tensorscope.core.service.LoadedModel;
+import org.tensorscope.core.service.ModelLoadException;
+import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.core.trace.HealthMode;
+
+/**
+ * The worker side: serves one Tensorscope process over a socket with the installed loaders and
+ * backends, one request at a time, and exits when the connection ends.
+ */
+final class WorkerServer {
+
+    /** Exit code after running out of memory or stack, so the next request gets a fresh JVM. */
+    static final int EXIT_EXHAUSTED = 3;
+
+    private final Contributions contributions;
+    private final Map<Long, LoadedModel> models = new ConcurrentHashMap<>();
+    private final Map<Long, InferenceSession> sessions = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "Tensorscope worker request"));
+    private final AtomicReference<WorkerMonitor> current = new AtomicReference<>();
+    private DataOutputStream out;
+
+    WorkerServer(Contributions contributions) {
+        this.contributions = contributions;
+    }
+
+    void serve(Socket socket, String token) throws IOException {
+        out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
+        DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
+        out.write(token.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        try {
+            while (true) {
+                Frame frame = Frame.read(in);
+                if (frame.type() == Frame.CANCEL) {
+                    WorkerMonitor monitor = current.get();
+                    if (monitor != null) {
+                        monitor.setCanceled(true);
+                    }
+                } else {
+                    WorkerMonitor monitor = new WorkerMonitor(this::send);
+                    current.set(monitor);
+                    executor.execute(() -> answer(frame, monitor));
+                }
+            }
+        } catch (EOFException e) {
+            // Tensorscope closed the connection or ended
+        }
+    }
+
+    private void answer(Frame request, WorkerMonitor monitor) {
+        try {
+            Frame reply = handle(request, monitor);
+            current.compareAndSet(monitor, null);
+            send(reply);
+        } catch (ModelLoadException e) {
+            sendError(WorkerError.LOAD, e.problem(), e.file());
+        } catch (BackendException e) {
+            sendError(WorkerError.BACKEND, e.getMessage(), null);
+        } catch (OperationCanceledException e) {
+            sendError(WorkerError.CANCELED, "cancelled", null);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            sendError(WorkerError.ARGUMENT, e.getMessage(), null);
+        } catch (OutOfMemoryError e) {
+            sendError(WorkerError.RESOURCES, "out of memory (the worker's Java heap is "
+                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB)", null);
+            Runtime.getRuntime().halt(EXIT_EXHAUSTED);
+        } catch (StackOverflowError e) {
+            sendError(WorkerError.RESOURCES, "the model's graph is nested too deeply to process", null);
+            Runtime.getRuntime().halt(EXIT_EXHAUSTED);
+        } catch (IOException | RuntimeException e) {
+            sendError(WorkerError.BACKEND, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), null);
+        }
+    }
+
+    private Frame handle(Frame request, WorkerMonitor monitor)
+            throws IOException, ModelLoadException, BackendException {
+        DataInputStream in = request.reader();
+        switch (request.type()) {
+            case Frame.LOAD -> {
+                LoadedModel model = contributions.open(Path.of(Wire.readString(in)), monitor);
+                long id = ids.incrementAndGet();
+                models.put(id, model);
+                return Frame.of(Frame.OK, out -> {
+                    out.writeLong(id);
+                    Wire.writeString(out, model.backendId());
+                    Wire.writeGraph(out, model.graph());
+                });
+            }
+            case Frame.BACKENDS -> {
+                List<String> backendIds = contributions.backends().stream().map(InferenceBackend::id).toList();
+                return Frame.of(Frame.OK, out -> Wire.writeStrings(out, backendIds));
+            }
+            case Frame.DESCRIBE -> {
+                String id = Wire.readString(in);
+                InferenceBackend backend = contributions.backends().stream().filter(b -> b.id().equals(id)).findFirst()
+                        .orElseThrow(() -> new BackendException("no backend " + id + " in the worker"));
+                var info = backend.describe();
+                return Frame.of(Frame.OK, out -> Wire.writeBackendInfo(out, info));
+            }
+            case Frame.OPEN -> {
+                LoadedModel model = model(in.readLong());
+                Device device = Device.values()[in.readInt()];
+                InferenceSession session = contributions.backendFor(model).open(model, device);
+                long id = ids.incrementAndGet();
+                sessions.put(id, session);
+                return Frame.of(Frame.OK, out -> {
+                    out.writeLong(id);
+                    Wire.writeString(out, session.deviceNote());
+                });
+            }
+            case Frame.FETCH -> {
+                InferenceSession session = session(in.readLong());
+                Map<String, TensorData> feeds = Wire.readTensors(in);
+                List<String> tensors = Wire.readStrings(in);
+                Map<String, TensorData> overrides = Wire.readTensors(in);
+                Map<String, TensorData> fetched = session.fetch(feeds, tensors, overrides, monitor);
+                return Frame.of(Frame.OK, out -> Wire.writeTensors(out, fetched));
+            }
+            case Frame.HEALTH -> {
+                InferenceSession session = session(in.readLong());
+                Map<String, TensorData> feeds = Wire.readTensors(in);
+                List<String> outputs = Wire.readStrings(in);
+                HealthMode mode = HealthMode.values()[in.readInt()];
+                Map<String, TensorData> overrides = Wire.readTensors(in);
+                var trace = session.healthPass(feeds, outputs, mode, overrides, monitor);
+                return Frame.of(Frame.OK, out -> Wire.writeTrace(out, trace));
+            }
+            case Frame.REWRITES -> {
+                InferenceSession session = session(in.readLong());
+                Map<String, TensorData> feeds = Wire.readTensors(in);
+                List<String> outputs = Wire.readStrings(in);
+                var rewrites = session.runtimeRewrites(feeds, outputs, monitor);
+                return Frame.of(Frame.OK, out -> Wire.writeRewrites(out, rewrites));
+            }
+            case Frame.CLOSE_SESSION -> {
+                InferenceSession session = sessions.remove(in.readLong());
+                if (session != null) {
+                    session.close();
+                }
+                return Frame.of(Frame.OK, out -> { });
+            }
+            case Frame.CLOSE_MODEL -> {
+                LoadedModel model = models.remove(in.readLong());
+                if (model != null) {
+                    model.close();
+                }
+                return Frame.of(Frame.OK, out -> { });
+            }
+            default -> throw new IllegalArgumentException("unknown worker request " + request.type());
+        }
+    }
+
+    private LoadedModel model(long id) {
+        LoadedModel model = models.get(id);
+        if (model == null) {
+            throw new IllegalStateException("the model is no longer open in the worker");
+        }
+        return model;
+    }
+
+    private InferenceSession session(long id) {
+        InferenceSession session = sessions.get(id);
+        if (session == null) {
+            throw new IllegalStateException("the session is no longer open in the worker");
+        }
+        return session;
+    }
+
+    private void sendError(WorkerError kind, String message, Path file) {
+        try {
+            send(Frame.of(Frame.ERROR, out -> {
+                out.writeInt(kind.ordinal());
+                Wire.writeString(out, message == null ? "" : message);
+                Wire.writeString(out, file == null ? "" : file.toString());
+            }));
+        } catch (IOException e) {
+            // the connection is gone: nobody is left to tell
+        }
+    }
+
+    private synchronized void send(Frame frame) {
+        try {
+            frame.write(out);
+        } catch (IOException e) {
+            // Tensorscope went away; the reading loop ends with it
+        }
+    }
+}

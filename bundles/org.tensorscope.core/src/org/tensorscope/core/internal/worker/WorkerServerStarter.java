@@ -1,0 +1,43 @@
+package org.tensorscope.core.internal.worker;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.tensorscope.core.service.Contributions;
+
+/**
+ * Serves Tensorscope when this framework was started as its inference worker (the configuration
+ * names a port to connect back to); does nothing otherwise. The worker exits when Tensorscope
+ * closes the connection or goes away.
+ */
+@Component(immediate = true)
+public final class WorkerServerStarter {
+
+    @Activate
+    void activate(BundleContext context) {
+        String port = context.getProperty(WorkerLaunch.PROP_PORT);
+        String token = context.getProperty(WorkerLaunch.PROP_TOKEN);
+        if (port == null || token == null) {
+            return;
+        }
+        Thread server = new Thread(() -> serve(context, Integer.parseInt(port), token), "Tensorscope worker");
+        server.start();
+    }
+
+    private static void serve(BundleContext context, int port, String token) {
+        int code = 0;
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+                Contributions contributions = new Contributions(context)) {
+            socket.setTcpNoDelay(true);
+            new WorkerServer(contributions).serve(socket, token);
+        } catch (IOException e) {
+            System.err.println("tensorscope worker: " + e.getMessage());
+            code = 1;
+        }
+        Runtime.getRuntime().halt(code);
+    }
+}

@@ -1,0 +1,261 @@
+package org.tensorscope.tensorflow.tests;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.core.runtime.NullProgressMonitor;
+import org.eclipse.core.runtime.OperationCanceledException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorscope.core.model.DType;
+import org.tensorscope.core.model.Shape;
+import org.tensorscope.core.service.BackendException;
+import org.tensorscope.core.service.Contributions;
+import org.tensorscope.core.service.InferenceSession;
+import org.tensorscope.core.service.LoadedModel;
+import org.tensorscope.core.service.ModelLoadException;
+import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.core.trace.HealthMode;
+import org.tensorscope.core.trace.TensorHealth;
+import org.tensorscope.core.trace.Trace;
+
+/**
+ * Models loaded and run in the inference worker process: the same answers as in this JVM, and a
+ * worker that crashes, is killed or does not stop on cancel ends alone, with a message naming
+ * what it was doing, and is started again for the next run.
+ */
+class WorkerTest {
+
+    private static final int SIDE = 1024;
+    private static final int SLOW_STEPS = 400;
+
+    @TempDir
+    static Path folder;
+
+    private static Contributions inWorker;
+    private static Contributions inProcess;
+
+    @BeforeAll
+    static void open() {
+        BundleContext context = FrameworkUtil.getBundle(WorkerTest.class).getBundleContext();
+        inWorker = new Contributions(context, true);
+        inProcess = new Contributions(context, false);
+    }
+
+    @AfterAll
+    static void close() {
+        inWorker.close();
+        inProcess.close();
+    }
+
+    @Test
+    void theWorkerComputesAndTracesWhatThisJvmDoes() throws Exception {
+        Path model = PlantedModels.write(folder, "division", PlantedModels::division);
+        Map<String, TensorData> feeds = Map.of("x", TensorData.ofFloats("x", Shape.of(3), 1, 0, 4),
+                "y", TensorData.ofFloats("y", Shape.of(3), 2, 0, 0));
+        Trace remote = trace(inWorker, model, feeds);
+        Trace local = trace(inProcess, model, feeds);
+
+        assertEquals(local.rows().stream().map(TensorHealth::tensor).toList(),
+                remote.rows().stream().map(TensorHealth::tensor).toList());
+        TensorHealth division = remote.row("div").orElseThrow();
+        assertEquals(1, division.nanCount(), "0/0");
+        assertEquals(1, division.posInfCount(), "4/0");
+        assertEquals(withoutTime(local.row("div").orElseThrow()), withoutTime(division));
+        assertEquals(local.isComplete(), remote.isComplete());
+        assertArrayEquals(values(local.outputs().get("out:0")), values(remote.outputs().get("out:0")));
+    }
+
+    @Test
+    void aRealModelGivesTheSameOutputsInTheWorker() throws Exception {
+        Path model = TestModels.get("tfjs/handskeleton/handskeleton.json");
+        try (LoadedModel remote = inWorker.open(model, new NullProgressMonitor());
+                LoadedModel local = inProcess.open(model, new NullProgressMonitor())) {
+            assertEquals(local.graph().ops().size(), remote.graph().ops().size());
+            assertEquals(local.graph().signatures(), remote.graph().signatures());
+            String output = remote.graph().defaultSignature().orElseThrow().outputs().get(0).tensor().name();
+            var input = remote.graph().defaultSignature().orElseThrow().inputs().get(0).tensor();
+            TensorData ramp = ramp(input.name(), new Shape(java.util.Arrays.stream(input.shape().dims()).map(d -> d < 0 ? 1 : d).toArray()));
+            try (InferenceSession remoteSession = inWorker.backendFor(remote).open(remote, org.tensorscope.core.service.Device.CPU);
+                    InferenceSession localSession = inProcess.backendFor(local).open(local, org.tensorscope.core.service.Device.CPU)) {
+                Map<String, TensorData> feeds = Map.of(input.name(), ramp);
+                assertArrayEquals(values(localSession.fetch(feeds, List.of(output), Map.of(), null).get(output)),
+                        values(remoteSession.fetch(feeds, List.of(output), Map.of(), null).get(output)));
+            }
+        }
+    }
+
+    @Test
+    void aLoadErrorNamesTheFileAsInThisJvm() throws IOException {
+        Path truncated = folder.resolve("truncated.pb");
+        byte[] whole = Files.readAllBytes(PlantedModels.write(folder, "whole", PlantedModels::division));
+        Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length / 2));
+        ModelLoadException remote = assertThrows(ModelLoadException.class,
+                () -> inWorker.open(truncated, new NullProgressMonitor()));
+        ModelLoadException local = assertThrows(ModelLoadException.class,
+                () -> inProcess.open(truncated, new NullProgressMonitor()));
+        assertEquals(local.getMessage(), remote.getMessage());
+    }
+
+    @Test
+    void aKilledWorkerIsNamedAndTheNextRunStartsANewOne() throws Exception {
+        assertWorkerEndIsReported("KILL", "it was killed (SIGKILL)");
+    }
+
+    @Test
+    void anAbortedWorkerIsNamedAndTheNextRunStartsANewOne() throws Exception {
+        assertWorkerEndIsReported("ABRT", "it aborted (SIGABRT)");
+    }
+
+    private void assertWorkerEndIsReported(String signal, String expected) throws Exception {
+        Path model = slowModel();
+        try (LoadedModel loaded = inWorker.open(model, new NullProgressMonitor());
+                InferenceSession session = inWorker.backendFor(loaded).open(loaded, org.tensorscope.core.service.Device.CPU)) {
+            Map<String, TensorData> feeds = Map.of("x", identityScaled());
+            CompletableFuture<Trace> tracing = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return session.healthPass(feeds, List.of("out:0"), HealthMode.CONCISE, Map.of(), null);
+                } catch (BackendException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            });
+            ProcessHandle worker = awaitWorker();
+            Thread.sleep(1_000);
+            new ProcessBuilder("kill", "-" + signal, Long.toString(worker.pid())).start().waitFor();
+
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> tracing.get(60, TimeUnit.SECONDS));
+            String message = failed.getCause().getMessage();
+            assertTrue(message.startsWith("the inference worker stopped while tracing slow.pb: " + expected), message);
+            assertFalse(worker.isAlive());
+
+            // the same session runs again: a new worker loads the model again
+            TensorData first = session.fetch(feeds, List.of("step0:0"), Map.of(), null).get("step0:0");
+            assertEquals(Math.tanh(0.25), first.getDouble(0), 1e-6);
+            assertEquals(0, first.getDouble(1), 0);
+        }
+    }
+
+    @Test
+    void cancelStopsARunningInferenceEvenWhenTensorFlowCannotBeInterrupted() throws Exception {
+        Path model = slowModel();
+        try (LoadedModel loaded = inWorker.open(model, new NullProgressMonitor());
+                InferenceSession session = inWorker.backendFor(loaded).open(loaded, org.tensorscope.core.service.Device.CPU)) {
+            Map<String, TensorData> feeds = Map.of("x", identityScaled());
+            NullProgressMonitor monitor = new NullProgressMonitor();
+            CompletableFuture<Long> cancelled = CompletableFuture.supplyAsync(() -> {
+                try {
+                    session.fetch(feeds, List.of("out:0"), Map.of(), monitor);
+                    return -1L;
+                } catch (OperationCanceledException e) {
+                    return System.nanoTime();
+                } catch (BackendException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            });
+            ProcessHandle worker = awaitWorker();
+            Thread.sleep(1_000);
+            long cancelAt = System.nanoTime();
+            monitor.setCanceled(true);
+            long returnedAt = cancelled.get(60, TimeUnit.SECONDS);
+            assertTrue(returnedAt > 0, "the run was not cancelled");
+            // the run alone takes far longer (see slowModel); the bound is the promise to the user
+            assertTrue(TimeUnit.NANOSECONDS.toMillis(returnedAt - cancelAt) < 5_000,
+                    "cancel took " + TimeUnit.NANOSECONDS.toMillis(returnedAt - cancelAt) + " ms");
+            assertTrue(worker.onExit().get(10, TimeUnit.SECONDS) != null && !worker.isAlive());
+
+            TensorData first = session.fetch(feeds, List.of("step0:0"), Map.of(), null).get("step0:0");
+            assertEquals(Math.tanh(0.25), first.getDouble(0), 1e-6);
+        }
+    }
+
+    private static TensorHealth withoutTime(TensorHealth row) {
+        return new TensorHealth(row.tensor(), row.opType(), row.device(), row.elements(), row.nanCount(),
+                row.negInfCount(), row.posInfCount(), row.min(), row.max(), row.mean(), row.std(), 0, row.zeroCount());
+    }
+
+    private static Trace trace(Contributions contributions, Path model, Map<String, TensorData> feeds) throws Exception {
+        try (LoadedModel loaded = contributions.open(model, new NullProgressMonitor());
+                InferenceSession session = contributions.backendFor(loaded).open(loaded, org.tensorscope.core.service.Device.CPU)) {
+            return session.healthPass(feeds, List.of("out:0"), HealthMode.FULL, Map.of(), new NullProgressMonitor());
+        }
+    }
+
+    /**
+     * out = tanh(...tanh(tanh(x·x)·x)...·x): {@value #SLOW_STEPS} products of {@value #SIDE}² matrices,
+     * tens of seconds on two cores, as one TensorFlow run that nothing in it can interrupt.
+     */
+    private static Path slowModel() throws IOException {
+        Path file = folder.resolve("slow.pb");
+        if (Files.exists(file)) {
+            return file;
+        }
+        return PlantedModels.write(folder, "slow", tf -> {
+            Operand<TFloat32> x = PlantedModels.x(tf);
+            Operand<TFloat32> value = x;
+            for (int i = 0; i < SLOW_STEPS; i++) {
+                value = tf.withName("step" + i).math.tanh(tf.linalg.matMul(value, x));
+            }
+            tf.withName("out").identity(value);
+        });
+    }
+
+    /** 0.5 times the identity matrix, so every step stays finite and step0 is tanh(0.25) on the diagonal, 0 elsewhere. */
+    private static TensorData identityScaled() {
+        ByteBuffer bytes = ByteBuffer.allocate(SIDE * SIDE * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < SIDE; i++) {
+            bytes.putFloat((i * SIDE + i) * Float.BYTES, 0.5f);
+        }
+        return new TensorData("x", DType.FLOAT32, Shape.of(SIDE, SIDE), bytes);
+    }
+
+    private static TensorData ramp(String name, Shape shape) {
+        int n = (int) shape.numElements();
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = (float) (i % 256);
+        }
+        return TensorData.ofFloats(name, shape, values);
+    }
+
+    private static ProcessHandle awaitWorker() throws InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            Optional<ProcessHandle> worker = ProcessHandle.current().children()
+                    .filter(p -> p.info().commandLine().orElse("").contains("EclipseStarter")).findFirst();
+            if (worker.isPresent()) {
+                return worker.get();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no worker process");
+    }
+
+    private static double[] values(TensorData tensor) {
+        double[] values = new double[(int) tensor.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = tensor.getDouble(i);
+        }
+        return values;
+    }
+}
