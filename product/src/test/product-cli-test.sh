@@ -38,6 +38,10 @@ models="$(cd "$(dirname "$0")/../../../testdata" && pwd)"
 work=$(mktemp -d)
 trap 'rm -f "$out" "$err"; rm -rf "$work"' EXIT
 
+final_error() { # description pattern: long runs print progress lines first; the error is the last line
+  tail -n 1 "$err" | grep -q -- "$2" || fail "$1: the last line on stderr does not say '$2': $(cat "$err")"
+  grep -qE "Exception|^\s+at |internal error" "$err" && fail "$1: stack trace on stderr: $(cat "$err")"
+}
 expect() { # expected-exit-code description command...
   local want=$1 what=$2; shift 2
   "$@" >"$out" 2>"$err"
@@ -112,6 +116,48 @@ one_line_error "wrong input shape" "emotion.json: input input_1 must have shape 
 mkdir -p "$work/novars" && cp "$models/savedmodel/tf1_half_plus_two/saved_model.pb" "$work/novars/"
 expect 2 "SavedModel without variables" "$product/tensorscope" info "$work/novars"
 one_line_error "SavedModel without variables" "novars: the variables/ folder is missing"
+
+# --- the inference worker: a time limit, and a worker killed mid-run ---
+# 300 products of 1024x1024 matrices: one TensorFlow run of many seconds that nothing inside can interrupt
+{
+  echo 'node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } }'
+  echo '  attr { key: "shape" value { shape { dim { size: 1024 } dim { size: 1024 } } } } }'
+  previous=x
+  for i in $(seq 0 299); do
+    echo "node { name: \"m$i\" op: \"MatMul\" input: \"$previous\" input: \"x\" attr { key: \"T\" value { type: DT_FLOAT } } }"
+    echo "node { name: \"step$i\" op: \"Tanh\" input: \"m$i\" attr { key: \"T\" value { type: DT_FLOAT } } }"
+    previous=step$i
+  done
+} > "$work/slow.pbtxt"
+started=$(date +%s)
+expect 2 "trace with --timeout" "$product/tensorscope" trace "$work/slow.pbtxt" --input 'x=const:0.001' --timeout 3
+final_error "trace with --timeout" "slow.pbtxt: stopped after the --timeout of 3 s"
+[ $(($(date +%s) - started)) -le 30 ] || fail "--timeout 3 took $(($(date +%s) - started)) s"
+
+"$product/tensorscope" run "$work/slow.pbtxt" --input 'x=const:0.001' >"$out" 2>"$err" &
+cli=$!
+worker=""
+for _ in $(seq 1 300); do
+  worker=$(pgrep -f 'EclipseStarter.*tensorscope-worker' | head -n 1)
+  [ -n "$worker" ] && break
+  sleep 0.1
+done
+if [ -z "$worker" ]; then
+  fail "no inference worker process while running a model"
+  kill "$cli"
+else
+  # the worker has loaded the model and runs it once its framework is up and TensorFlow is loaded
+  for _ in $(seq 1 600); do
+    grep -q tensorflow /proc/"$worker"/maps 2>/dev/null && break
+    sleep 0.1
+  done
+  sleep 2
+  kill -9 "$worker"
+  wait "$cli"
+  code=$?
+  [ "$code" -eq 2 ] || fail "a killed worker: exit $code, expected 2; stderr: $(cat "$err")"
+  final_error "a killed worker" "the inference worker stopped while running slow.pbtxt: it was killed (SIGKILL)"
+fi
 
 if [ "$failures" -eq 0 ]; then
   echo "product CLI test: passed ($version_line)"

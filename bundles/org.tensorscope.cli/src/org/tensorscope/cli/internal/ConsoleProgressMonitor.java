@@ -6,11 +6,20 @@ import org.eclipse.core.runtime.NullProgressMonitor;
 
 /**
  * Shows progress on stderr for work that takes longer than a second: a line per task or
- * subtask, with a percentage, and nothing at all for quick commands.
+ * subtask, with a percentage, and nothing at all for quick commands or when stderr is not a
+ * terminal.
  */
 final class ConsoleProgressMonitor extends NullProgressMonitor {
 
     private static final long QUIET_MILLIS = 1_000;
+
+    /**
+     * Whether progress is printed: the launchers set it when standard error is a terminal, so that
+     * scripts and logs get only results and errors.
+     */
+    static final String PROP_SHOW = "tensorscope.progress";
+
+    private final boolean shown;
 
     private final PrintWriter err;
     private final long start = System.currentTimeMillis();
@@ -20,8 +29,36 @@ final class ConsoleProgressMonitor extends NullProgressMonitor {
     private String lastTask = "";
     private long lastPrint;
 
+    /** When {@link #isCanceled()} starts to say yes, in {@link System#currentTimeMillis()}; 0 for never. */
+    private final long deadline;
+
     ConsoleProgressMonitor(PrintWriter err) {
+        this(err, 0);
+    }
+
+    ConsoleProgressMonitor(PrintWriter err, long deadline) {
+        this(err, deadline, Boolean.getBoolean(PROP_SHOW));
+    }
+
+    ConsoleProgressMonitor(PrintWriter err, long deadline, boolean shown) {
         this.err = err;
+        this.deadline = deadline;
+        this.shown = shown;
+    }
+
+    @Override
+    public boolean isCanceled() {
+        return super.isCanceled() || timedOut();
+    }
+
+    /** Whether the deadline has passed. */
+    boolean timedOut() {
+        return deadline != 0 && System.currentTimeMillis() >= deadline;
+    }
+
+    /** The task in progress, "" before the first. */
+    String task() {
+        return task;
     }
 
     @Override
@@ -62,7 +99,7 @@ final class ConsoleProgressMonitor extends NullProgressMonitor {
     /** Prints when the task changes, and otherwise at most once a second. */
     private void show() {
         long now = System.currentTimeMillis();
-        if (now - start < QUIET_MILLIS || task.isEmpty()
+        if (!shown || now - start < QUIET_MILLIS || task.isEmpty()
                 || (task.equals(lastTask) && now - lastPrint < QUIET_MILLIS)) {
             return;
         }

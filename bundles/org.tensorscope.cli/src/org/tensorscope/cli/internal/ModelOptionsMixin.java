@@ -1,12 +1,14 @@
 package org.tensorscope.cli.internal;
 
 import java.nio.file.Path;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import org.eclipse.core.runtime.OperationCanceledException;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.SideEffectOps;
 import org.tensorscope.core.model.Signature;
@@ -42,8 +44,35 @@ public class ModelOptionsMixin {
     @Option(names = "--allow-side-effects", description = "Run models holding ops that read or write files or call Python.")
     boolean allowSideEffects;
 
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Stop after this many seconds, loading included (default: no limit).")
+    Double timeout;
+
     @Option(names = "--verbose", description = "Show stack traces of errors.")
     boolean verbose;
+
+    /** The progress monitor of a run, cancelled when the --timeout passes. */
+    ConsoleProgressMonitor monitor(PrintWriter err) {
+        if (timeout == null) {
+            return new ConsoleProgressMonitor(err);
+        }
+        if (!(timeout > 0)) {
+            throw new IllegalArgumentException("--timeout " + timeout + ": give a number of seconds above 0");
+        }
+        return new ConsoleProgressMonitor(err, System.currentTimeMillis() + Math.round(timeout * 1000));
+    }
+
+    /** What to report for a run that stopped: a timeout in words, otherwise the cancellation itself. */
+    RuntimeException stopped(ConsoleProgressMonitor monitor, OperationCanceledException e) {
+        if (!monitor.timedOut()) {
+            return e;
+        }
+        String task = monitor.task().isEmpty() ? "" : " while " + monitor.task().toLowerCase(java.util.Locale.ROOT);
+        return new IllegalArgumentException(model + ": stopped after the --timeout of " + seconds(timeout) + " s" + task);
+    }
+
+    private static String seconds(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+    }
 
     Device device() {
         return Device.parse(device);

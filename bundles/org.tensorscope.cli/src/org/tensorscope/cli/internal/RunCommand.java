@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import org.eclipse.core.runtime.OperationCanceledException;
 import org.eclipse.core.runtime.SubMonitor;
 import org.tensorscope.core.model.SignatureTensor;
 import org.tensorscope.core.service.BackendException;
@@ -54,7 +55,17 @@ public class RunCommand implements Callable<Integer> {
     public Integer call() throws ModelLoadException, BackendException, IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        SubMonitor progress = SubMonitor.convert(new ConsoleProgressMonitor(err), 10);
+        ConsoleProgressMonitor monitor = options.monitor(err);
+        try {
+            return execute(out, err, monitor);
+        } catch (OperationCanceledException e) {
+            throw options.stopped(monitor, e);
+        }
+    }
+
+    private int execute(PrintWriter out, PrintWriter err, ConsoleProgressMonitor monitor)
+            throws ModelLoadException, BackendException, IOException {
+        SubMonitor progress = SubMonitor.convert(monitor, 10);
         try (PreparedRun run = PreparedRun.prepare(contributions, options, err, progress.split(4))) {
             List<String> wanted = new ArrayList<>(run.signature.outputs().stream().map(o -> o.tensor().name()).toList());
             wanted.addAll(fetch);

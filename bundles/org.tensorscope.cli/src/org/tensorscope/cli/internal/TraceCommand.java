@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
+import org.eclipse.core.runtime.OperationCanceledException;
 import org.eclipse.core.runtime.SubMonitor;
 import org.tensorscope.core.report.CoverageText;
 import org.tensorscope.core.report.NanReport;
@@ -62,7 +63,17 @@ public class TraceCommand implements Callable<Integer> {
         if (report != null && !report.toString().endsWith(".json") && !report.toString().endsWith(".html")) {
             throw new IllegalArgumentException("--report " + report + ": the file name must end in .json or .html");
         }
-        SubMonitor progress = SubMonitor.convert(new ConsoleProgressMonitor(err), 10);
+        ConsoleProgressMonitor monitor = options.monitor(err);
+        try {
+            return execute(out, err, monitor, healthMode);
+        } catch (OperationCanceledException e) {
+            throw options.stopped(monitor, e);
+        }
+    }
+
+    private int execute(PrintWriter out, PrintWriter err, ConsoleProgressMonitor monitor, HealthMode healthMode)
+            throws ModelLoadException, BackendException, IOException {
+        SubMonitor progress = SubMonitor.convert(monitor, 10);
         try (PreparedRun run = PreparedRun.prepare(contributions, options, err, progress.split(3))) {
             TraceOutcome outcome;
             try {

@@ -165,12 +165,14 @@ public final class Worker implements AutoCloseable {
                     }
                     case Frame.ERROR -> throw failure(frame);
                     default -> throw new WorkerFailure(WorkerError.ENDED,
-                            "the inference worker stopped while " + action + ": " + worker.endText(), null);
+                            "the inference worker stopped while " + action + ": " + worker.endText()
+                            + "; the next run starts a new worker", null);
                 }
             }
         } catch (IOException e) {
             throw new WorkerFailure(WorkerError.ENDED,
-                    "the inference worker stopped while " + action + ": " + worker.endText(), null);
+                    "the inference worker stopped while " + action + ": " + worker.endText()
+                            + "; the next run starts a new worker", null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             worker.kill();

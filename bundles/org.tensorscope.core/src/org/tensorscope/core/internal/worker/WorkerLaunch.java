@@ -58,6 +58,8 @@ final class WorkerLaunch {
         command.add(javaExecutable());
         command.addAll(inheritedOptions());
         command.add("-Djava.awt.headless=true");
+        // the Equinox launcher jar grants this to the main JVM in its manifest; JavaCPP needs it for TensorFlow
+        command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-cp");
         command.add(frameworkJar().toString());
         command.add("org.eclipse.core.runtime.adaptor.EclipseStarter");
