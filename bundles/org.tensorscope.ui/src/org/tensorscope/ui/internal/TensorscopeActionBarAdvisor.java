@@ -2,6 +2,7 @@ package org.tensorscope.ui.internal;
 
 import org.eclipse.jface.action.GroupMarker;
 import org.eclipse.jface.action.IMenuManager;
+import org.eclipse.jface.action.IStatusLineManager;
 import org.eclipse.jface.action.MenuManager;
 import org.eclipse.jface.action.Separator;
 import org.eclipse.ui.IWorkbenchActionConstants;
@@ -10,9 +11,11 @@ import org.eclipse.ui.actions.ActionFactory;
 import org.eclipse.ui.actions.ActionFactory.IWorkbenchAction;
 import org.eclipse.ui.application.ActionBarAdvisor;
 import org.eclipse.ui.application.IActionBarConfigurer;
+import org.tensorscope.ui.internal.session.StateNotices;
 
 /**
- * The File, Window and Help menus. Commands of other bundles (p2's Install New Software,
+ * The File, Window and Help menus, and the status line, which also carries notices about
+ * remembered state that could not be used. Commands of other bundles (p2's Install New Software,
  * About Tensorscope) join them through menu contributions at the standard group markers.
  */
 public class TensorscopeActionBarAdvisor extends ActionBarAdvisor {
@@ -65,5 +68,10 @@ public class TensorscopeActionBarAdvisor extends ActionBarAdvisor {
         menuBar.add(new GroupMarker(IWorkbenchActionConstants.MB_ADDITIONS));
         menuBar.add(window);
         menuBar.add(help);
+    }
+
+    @Override
+    protected void fillStatusLine(IStatusLineManager statusLine) {
+        StateNotices.showOn(statusLine);
     }
 }

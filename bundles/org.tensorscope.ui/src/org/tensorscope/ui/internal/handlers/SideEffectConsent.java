@@ -34,7 +34,8 @@ final class SideEffectConsent {
                 .collect(Collectors.joining("\n"));
         boolean run = MessageDialog.openConfirm(shell, "Run " + graph.source().getFileName(),
                 graph.source().getFileName() + " holds " + risky.size()
-                        + " ops that reach outside the model (files, processes, the network, debug sinks or code "
+                        + (risky.size() == 1 ? " op that reaches" : " ops that reach")
+                        + " outside the model (files, processes, the network, debug sinks or code "
                         + "Tensorscope cannot inspect) when it runs:\n\n" + listed
                         + (risky.size() > LISTED ? "\n  …" : "") + "\n\nRun it anyway?");
         if (run) {

@@ -1,10 +1,14 @@
 package org.tensorscope.ui.internal.preferences;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
 import org.eclipse.core.runtime.preferences.InstanceScope;
 import org.eclipse.jface.preference.IPreferenceStore;
 import org.eclipse.ui.preferences.ScopedPreferenceStore;
 import org.tensorscope.core.service.Device;
 import org.tensorscope.core.trace.HealthMode;
+import org.tensorscope.ui.internal.session.StateNotices;
 
 /**
  * The workbench's preferences (Window > Preferences > Tensorscope) and their defaults.
@@ -18,6 +22,7 @@ public final class TensorscopePreferences {
     public static final String TENSOR_MEMORY_MB = "tensorMemoryMegabytes";
 
     private static ScopedPreferenceStore store;
+    private static final Set<String> NOTICED = ConcurrentHashMap.newKeySet();
 
     private TensorscopePreferences() {
     }
@@ -34,21 +39,52 @@ public final class TensorscopePreferences {
         return store;
     }
 
+    /**
+     * A stored value the preference page would not have written (a .prefs file edited or damaged)
+     * falls back to the default, with one notice: it must not fail a model's open.
+     */
     public static Device device() {
-        return Device.parse(store().getString(DEVICE));
+        try {
+            return Device.parse(store().getString(DEVICE));
+        } catch (IllegalArgumentException e) {
+            notUnderstood(DEVICE, e.getMessage());
+            return Device.parse(store().getDefaultString(DEVICE));
+        }
     }
 
     public static HealthMode healthMode() {
-        return HealthMode.parse(store().getString(HEALTH_MODE));
+        try {
+            return HealthMode.parse(store().getString(HEALTH_MODE));
+        } catch (IllegalArgumentException e) {
+            notUnderstood(HEALTH_MODE, e.getMessage());
+            return HealthMode.parse(store().getDefaultString(HEALTH_MODE));
+        }
     }
 
     public static int histogramBins() {
-        return Math.max(1, store().getInt(HISTOGRAM_BINS));
+        return positive(HISTOGRAM_BINS);
     }
 
     /** How many bytes of tensor values the views may hold: one fetched tensor, plus the previous run's kept for comparison. */
     public static long tensorMemoryBytes() {
-        return Math.max(1, store().getInt(TENSOR_MEMORY_MB)) * 1024L * 1024L;
+        return positive(TENSOR_MEMORY_MB) * 1024L * 1024L;
+    }
+
+    /** A whole number the store cannot parse reads as 0: then the default holds. */
+    private static int positive(String key) {
+        int value = store().getInt(key);
+        if (value > 0) {
+            return value;
+        }
+        notUnderstood(key, "'" + store().getString(key) + "' is not a positive whole number");
+        return store().getDefaultInt(key);
+    }
+
+    private static void notUnderstood(String key, String problem) {
+        if (NOTICED.add(key + "=" + store().getString(key))) {
+            StateNotices.report("Tensorscope preference " + key + ": " + problem + "; using the default "
+                    + store().getDefaultString(key));
+        }
     }
 
     /**

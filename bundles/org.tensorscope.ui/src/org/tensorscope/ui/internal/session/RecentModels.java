@@ -1,19 +1,21 @@
 package org.tensorscope.ui.internal.session;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
-import org.eclipse.core.runtime.preferences.InstanceScope;
-import org.osgi.service.prefs.BackingStoreException;
-import org.osgi.service.prefs.Preferences;
+import org.tensorscope.core.state.CorruptStateException;
+import org.tensorscope.core.state.StateJson;
 
 /**
- * File > Recent Models: the last models opened, newest first, kept in the workspace preferences.
+ * File > Recent Models: the last models opened, newest first, kept in {@value #FILE} in the
+ * workbench's state folder.
  */
 public final class RecentModels {
 
+    static final String FILE = "recent-models.json";
     private static final String KEY = "recentModels";
     private static final int MAX = 8;
 
@@ -21,8 +23,7 @@ public final class RecentModels {
     }
 
     public static List<Path> list() {
-        String stored = preferences().get(KEY, "");
-        return stored.isEmpty() ? List.of() : Arrays.stream(stored.split("\n")).map(Path::of).toList();
+        return WorkbenchState.file(FILE).map(file -> file.read(RecentModels::decode, List::<Path>of)).orElse(List.of());
     }
 
     static void add(Path model) {
@@ -30,17 +31,20 @@ public final class RecentModels {
         Path absolute = model.toAbsolutePath().normalize();
         recent.remove(absolute);
         recent.add(0, absolute);
-        Preferences preferences = preferences();
-        preferences.put(KEY, String.join("\n", recent.subList(0, Math.min(MAX, recent.size())).stream()
-                .map(Path::toString).toList()));
-        try {
-            preferences.flush();
-        } catch (BackingStoreException e) {
-            // the list is a convenience: losing it must not disturb opening a model
-        }
+        List<String> kept = recent.subList(0, Math.min(MAX, recent.size())).stream().map(Path::toString).toList();
+        WorkbenchState.file(FILE).ifPresent(file -> WorkbenchState.write(file, StateJson.toJson(Map.of(KEY, kept)),
+                "the recent models"));
     }
 
-    private static Preferences preferences() {
-        return InstanceScope.INSTANCE.getNode("org.tensorscope.ui");
+    private static List<Path> decode(String text) throws CorruptStateException {
+        List<Path> paths = new ArrayList<>();
+        for (String path : StateJson.strings(StateJson.object(text), KEY)) {
+            try {
+                paths.add(Path.of(path));
+            } catch (InvalidPathException e) {
+                throw new CorruptStateException("holds \"" + path + "\", which is not a path");
+            }
+        }
+        return paths;
     }
 }
