@@ -16,12 +16,18 @@ import picocli.CommandLine;
  */
 public class CliApplication implements IApplication {
 
+    /** The commands that open a model, for which the inference worker is started right away. */
+    private static final java.util.Set<String> MODEL_COMMANDS = java.util.Set.of("info", "run", "trace");
+
     @Override
     public Object start(IApplicationContext context) {
         String[] args = (String[]) context.getArguments().getOrDefault(IApplicationContext.APPLICATION_ARGS,
                 new String[0]);
         BundleContext bundleContext = FrameworkUtil.getBundle(CliApplication.class).getBundleContext();
         try (Contributions contributions = new Contributions(bundleContext)) {
+            if (args.length > 0 && MODEL_COMMANDS.contains(args[0])) {
+                contributions.startWorker();
+            }
             return run(contributions, args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
         } catch (LinkageError e) {
             // e.g. TensorFlow's natives missing for this platform: picocli only handles exceptions

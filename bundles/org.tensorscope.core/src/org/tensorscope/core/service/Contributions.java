@@ -60,6 +60,16 @@ public final class Contributions implements AutoCloseable {
         worker = inWorker ? new Worker(context, this::workerBundles) : null;
     }
 
+    /**
+     * Starts the inference worker in the background when models run in one, so that it is ready by
+     * the time the first model is opened; does nothing when they run in this JVM.
+     */
+    public void startWorker() {
+        if (worker != null) {
+            worker.prestart();
+        }
+    }
+
     /** The bundles the worker starts: those of the loaders and backends, and what serves them. */
     private Set<String> workerBundles() {
         Set<String> names = new java.util.HashSet<>(Set.of("org.apache.felix.scr", "org.eclipse.equinox.common",

@@ -39,6 +39,22 @@ public final class Worker implements AutoCloseable {
         this.startedBundles = startedBundles;
     }
 
+    /**
+     * Starts the worker in the background, so that its start-up overlaps with what the caller does
+     * before its first request.
+     */
+    public void prestart() {
+        Thread starter = new Thread(() -> {
+            try {
+                ensureStarted(null);
+            } catch (WorkerFailure | RuntimeException e) {
+                // the first request starts it again and reports why it cannot
+            }
+        }, "Tensorscope worker start");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
     /** Loads a model in the worker. */
     public LoadedModel load(Path path, IProgressMonitor monitor) throws ModelLoadException {
         return RemoteModel.load(this, path, monitor);

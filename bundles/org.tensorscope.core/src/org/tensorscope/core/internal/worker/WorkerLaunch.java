@@ -6,7 +6,10 @@ import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
@@ -16,11 +19,14 @@ import org.eclipse.core.runtime.FileLocator;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
+import org.osgi.framework.namespace.HostNamespace;
+import org.osgi.framework.wiring.BundleWire;
+import org.osgi.framework.wiring.BundleWiring;
 
 /**
- * The command that starts an inference worker: a second OSGi framework with the bundles of this
- * one (so installed extensions come along), starting only the loaders' and backends' bundles, in a
- * JVM of the same Java with the same memory settings.
+ * The command that starts an inference worker: a second OSGi framework with the loaders' and
+ * backends' bundles of this one and what they are wired to (so installed extensions come along,
+ * the workbench's UI does not), in a JVM of the same Java with the same memory settings.
  */
 final class WorkerLaunch {
 
@@ -68,12 +74,11 @@ final class WorkerLaunch {
         return command;
     }
 
-    private static String bundles(BundleContext context, Set<String> started) throws IOException {
+    private static String bundles(BundleContext context, Set<String> started) {
         StringJoiner list = new StringJoiner(",");
-        for (Bundle bundle : context.getBundles()) {
+        for (Bundle bundle : needed(context, started)) {
             String host = bundle.getHeaders("").get(Constants.FRAGMENT_HOST);
-            if (bundle.getBundleId() == 0 || host != null && (host.startsWith(Constants.SYSTEM_BUNDLE_SYMBOLICNAME)
-                    || host.startsWith("org.eclipse.osgi"))) {
+            if (host != null && (host.startsWith(Constants.SYSTEM_BUNDLE_SYMBOLICNAME) || host.startsWith("org.eclipse.osgi"))) {
                 continue; // the framework and its extensions come with the framework jar
             }
             File file;
@@ -89,6 +94,37 @@ final class WorkerLaunch {
             list.add(entry);
         }
         return list.toString();
+    }
+
+    /**
+     * The started bundles and everything they are wired to here, with their fragments: what the
+     * worker needs, and not the workbench's UI.
+     */
+    private static Set<Bundle> needed(BundleContext context, Set<String> started) {
+        Set<Bundle> needed = new LinkedHashSet<>();
+        Deque<Bundle> pending = new ArrayDeque<>();
+        for (Bundle bundle : context.getBundles()) {
+            if (started.contains(bundle.getSymbolicName())) {
+                pending.add(bundle);
+            }
+        }
+        while (!pending.isEmpty()) {
+            Bundle bundle = pending.removeFirst();
+            if (bundle.getBundleId() == 0 || !needed.add(bundle)) {
+                continue;
+            }
+            BundleWiring wiring = bundle.adapt(BundleWiring.class);
+            if (wiring == null) {
+                continue;
+            }
+            for (BundleWire wire : wiring.getRequiredWires(null)) {
+                pending.add(wire.getProviderWiring().getBundle());
+            }
+            for (BundleWire wire : wiring.getProvidedWires(HostNamespace.HOST_NAMESPACE)) {
+                pending.add(wire.getRequirerWiring().getBundle());
+            }
+        }
+        return needed;
     }
 
     private static Path frameworkJar() throws IOException {

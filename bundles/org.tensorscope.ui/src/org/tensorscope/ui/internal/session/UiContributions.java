@@ -16,6 +16,7 @@ public final class UiContributions {
     public static synchronized Contributions get() {
         if (instance == null) {
             instance = new Contributions(FrameworkUtil.getBundle(UiContributions.class).getBundleContext());
+            instance.startWorker();
         }
         return instance;
     }
