@@ -138,7 +138,9 @@ TENSORSCOPE_VMARGS=-Dtensorscope.progress=true "$product/tensorscope" run "$work
 cli=$!
 worker=""
 for _ in $(seq 1 600); do # until the run has started in the worker
-  grep -q "^Running slow.pbtxt" "$err" && worker=$(pgrep -f 'EclipseStarter.*tensorscope-worker' | head -n 1)
+  if grep -q "^Running slow.pbtxt" "$err"; then # this command's worker: a child of its Java, not another's
+    for java in $(pgrep -P "$cli"); do worker=$(pgrep -P "$java" -f 'EclipseStarter.*tensorscope-worker' | head -n 1); done
+  fi
   [ -n "$worker" ] && break
   sleep 0.1
 done

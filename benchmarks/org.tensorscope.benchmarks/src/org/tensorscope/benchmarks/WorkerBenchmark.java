@@ -1,0 +1,104 @@
+package org.tensorscope.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.core.runtime.NullProgressMonitor;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.FrameworkUtil;
+import org.tensorscope.core.model.Signature;
+import org.tensorscope.core.run.PreparedInputs;
+import org.tensorscope.core.service.Contributions;
+import org.tensorscope.core.service.Device;
+import org.tensorscope.core.service.InferenceSession;
+import org.tensorscope.core.service.LoadedModel;
+import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.core.trace.HealthMode;
+
+/**
+ * What running models in the inference worker costs against running them in this JVM: plain
+ * inference and health passes on real models, interleaved, medians after warm-up; and the
+ * worker's start. Reports numbers; asserts nothing about them.
+ */
+class WorkerBenchmark {
+
+    private static final int WARM_UP = 5;
+    private static final int RUNS = 20;
+
+    @Test
+    void workerOverheadOnRealModels() throws Exception {
+        var context = FrameworkUtil.getBundle(WorkerBenchmark.class).getBundleContext();
+        List<String> report = new ArrayList<>();
+        long start = System.nanoTime();
+        try (Contributions inWorker = new Contributions(context, true);
+                Contributions inProcess = new Contributions(context, false)) {
+            inWorker.backends().get(0).describe();
+            report.add(String.format("worker start (framework, bundles, TensorFlow): %.0f ms", millis(start)));
+            report.add("model | what | in this JVM | in the worker | ratio");
+            for (String model : List.of("tfjs/handskeleton/handskeleton.json", "tfjs/mobilenet_v2_mid/model.json",
+                    "tfjs/handlandmark-lite/handlandmark-lite.json")) {
+                Path path = Path.of(System.getProperty("tensorscope.testdata"), model);
+                try (LoadedModel remote = inWorker.open(path, new NullProgressMonitor());
+                        LoadedModel local = inProcess.open(path, new NullProgressMonitor());
+                        InferenceSession remoteSession = inWorker.backendFor(remote).open(remote, Device.CPU);
+                        InferenceSession localSession = inProcess.backendFor(local).open(local, Device.CPU)) {
+                    Signature signature = local.graph().defaultSignature().orElseThrow();
+                    Map<String, TensorData> feeds = PreparedInputs.prepare(signature, List.of(), Map.of()).feeds();
+                    List<String> outputs = signature.outputs().stream().map(o -> o.tensor().name()).toList();
+                    for (HealthMode mode : new HealthMode[] {null, HealthMode.CURT, HealthMode.FULL}) {
+                        double[] times = compare(localSession, remoteSession, feeds, outputs, mode);
+                        report.add(String.format("%s | %s | %.1f ms | %.1f ms | %.2fx", path.getFileName(),
+                                mode == null ? "plain inference" : "health pass, " + mode.name().toLowerCase(),
+                                times[0], times[1], times[1] / times[0]));
+                    }
+                }
+            }
+        }
+        report.forEach(System.out::println);
+        Path file = Path.of("target", "worker-benchmark.txt");
+        Files.createDirectories(file.getParent());
+        Files.write(file, report, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    /** Medians in ms of the same call in this JVM and in the worker, interleaved. */
+    private static double[] compare(InferenceSession local, InferenceSession remote, Map<String, TensorData> feeds,
+            List<String> outputs, HealthMode mode) throws Exception {
+        double[] localTimes = new double[RUNS];
+        double[] remoteTimes = new double[RUNS];
+        for (int i = -WARM_UP; i < RUNS; i++) {
+            double l = time(local, feeds, outputs, mode);
+            double r = time(remote, feeds, outputs, mode);
+            if (i >= 0) {
+                localTimes[i] = l;
+                remoteTimes[i] = r;
+            }
+        }
+        return new double[] {median(localTimes), median(remoteTimes)};
+    }
+
+    private static double time(InferenceSession session, Map<String, TensorData> feeds, List<String> outputs,
+            HealthMode mode) throws Exception {
+        long start = System.nanoTime();
+        if (mode == null) {
+            session.fetch(feeds, outputs, Map.of(), new NullProgressMonitor());
+        } else {
+            session.healthPass(feeds, outputs, mode, Map.of(), new NullProgressMonitor());
+        }
+        return millis(start);
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private static double millis(long start) {
+        return (System.nanoTime() - start) / 1e6;
+    }
+}
