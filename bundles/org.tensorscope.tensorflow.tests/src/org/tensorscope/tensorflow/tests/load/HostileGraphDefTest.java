@@ -134,7 +134,7 @@ class HostileGraphDefTest {
                 e.getMessage());
     }
 
-    /** The trace of a chain this deep is slow (about 50 s): it must finish, not overflow TensorFlow's stack. */
+    /** The trace of a chain this deep takes tens of seconds: it must finish, not overflow TensorFlow's stack. */
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void aChainWithinTheLimitLoadsRunsAndTraces() throws Exception {
