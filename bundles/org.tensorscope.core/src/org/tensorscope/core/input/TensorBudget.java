@@ -22,9 +22,16 @@ public final class TensorBudget {
 
     /** The budget in bytes, never more than a Java buffer can hold. */
     public static long bytes() {
+        return Math.min(computedBytes(), ModelFiles.MODEL_FILE_LIMIT);
+    }
+
+    /**
+     * The budget for a tensor a backend computes in its own memory, which a Java buffer need not
+     * hold: the configured value as it is.
+     */
+    public static long computedBytes() {
         String text = System.getProperty(PROPERTY, System.getenv(ENVIRONMENT));
-        long budget = text == null || text.isBlank() ? DEFAULT_BYTES : parse(text.trim());
-        return Math.min(budget, ModelFiles.MODEL_FILE_LIMIT);
+        return text == null || text.isBlank() ? DEFAULT_BYTES : parse(text.trim());
     }
 
     static long parse(String text) {

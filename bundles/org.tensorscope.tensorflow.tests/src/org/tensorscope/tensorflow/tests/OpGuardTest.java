@@ -40,6 +40,7 @@ import org.tensorscope.core.model.Shape;
 import org.tensorscope.tensorflow.internal.TensorFlowBackend;
 import org.tensorscope.tensorflow.internal.load.FrozenGraphLoader;
 import org.tensorscope.tensorflow.internal.load.SavedModelLoader;
+import org.tensorscope.tensorflow.internal.load.TfjsGraphModelLoader;
 
 import com.google.protobuf.ByteString;
 
@@ -139,6 +140,56 @@ class OpGuardTest {
             }
             assertEquals("pwned", Files.readString(target));
         }
+    }
+
+    /** The same model as a TF.js graph model: the function lives in {@code modelTopology.library}. */
+    @Test
+    void aTfjsModelWhoseLibraryFunctionWritesAFileIsFlaggedAndRefusedAndWritesOnlyWhenRun() throws Exception {
+        Path target = folder.resolve("written-by-the-tfjs-model.txt");
+        String json = """
+                {"format": "graph-model", "weightsManifest": [],
+                 "modelTopology": {
+                  "node": [
+                   {"name": "x", "op": "Placeholder", "attr": {"dtype": {"type": "DT_FLOAT"},
+                     "shape": {"shape": {"dim": [{"size": "1"}]}}}},
+                   {"name": "path", "op": "Const", "attr": {"dtype": {"type": "DT_STRING"},
+                     "value": {"tensor": {"dtype": "DT_STRING", "tensorShape": {}, "stringVal": ["%s"]}}}},
+                   {"name": "contents", "op": "Const", "attr": {"dtype": {"type": "DT_STRING"},
+                     "value": {"tensor": {"dtype": "DT_STRING", "tensorShape": {}, "stringVal": ["%s"]}}}},
+                   {"name": "call", "op": "StatefulPartitionedCall", "input": ["path", "contents"],
+                    "attr": {"f": {"func": {"name": "leak"}}, "Tin": {"list": {"type": ["DT_STRING", "DT_STRING"]}},
+                      "Tout": {"list": {}}, "config": {"s": ""}, "config_proto": {"s": ""}, "executor_type": {"s": ""}}},
+                   {"name": "y", "op": "Identity", "input": ["x", "^call"], "attr": {"T": {"type": "DT_FLOAT"}}}
+                  ],
+                  "library": {"function": [
+                   {"signature": {"name": "leak", "isStateful": true, "controlOutput": ["write"],
+                      "inputArg": [{"name": "filename", "type": "DT_STRING"}, {"name": "contents", "type": "DT_STRING"}]},
+                    "nodeDef": [{"name": "write", "op": "WriteFile", "input": ["filename", "contents"]}],
+                    "controlRet": {"write": "write"}}
+                  ]}
+                 }}
+                """.formatted(base64(target.toString()), base64("pwned"));
+        Path modelJson = Files.writeString(folder.resolve("model.json"), json);
+        try (LoadedModel model = new TfjsGraphModelLoader().load(modelJson, new NullProgressMonitor())) {
+            assertEquals(List.of("call/write (WriteFile: writes a file)"),
+                    SideEffectOps.in(model.graph()).stream().map(SideEffectOps::describe).toList(),
+                    "what info lists: the library function's body, not only the call");
+            assertEquals(Optional.of(modelJson + ": the model holds 1 op that reaches outside it (call/write (WriteFile: "
+                    + "writes a file)); pass --allow-side-effects to run it anyway"), SideEffectOps.refusal(model.graph()),
+                    "what run and trace say without --allow-side-effects");
+            assertFalse(Files.exists(target), "loading (info) writes nothing");
+            try (InferenceSession session = new TensorFlowBackend().open(model, Device.CPU)) {
+                Map<String, TensorData> out = session.fetch(
+                        Map.of("x:0", TensorData.ofFloats("x:0", Shape.of(1), 3f)), List.of("y:0"), Map.of(),
+                        new NullProgressMonitor());
+                assertEquals(3.0, out.get("y:0").getDouble(0), 1e-6);
+            }
+            assertEquals("pwned", Files.readString(target), "with consent the function really runs");
+        }
+    }
+
+    private static String base64(String text) {
+        return java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test

@@ -134,7 +134,7 @@ class HostileGraphDefTest {
                 e.getMessage());
     }
 
-    /** The trace of a chain this deep is slow (about 50 s): it must finish, not overflow TensorFlow's stack. */
+    /** The trace of a chain this deep takes tens of seconds: it must finish, not overflow TensorFlow's stack. */
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void aChainWithinTheLimitLoadsRunsAndTraces() throws Exception {
@@ -155,6 +155,36 @@ class HostileGraphDefTest {
                     Map.of("x:0", TensorData.ofFloats("x:0", Shape.of(2), 3f, Float.NaN)), List.of(last),
                     org.tensorscope.core.trace.HealthMode.FULL, Map.of(), new NullProgressMonitor());
             assertTrue(trace.rows().size() >= length, "rows: " + trace.rows().size());
+        }
+    }
+
+    @Test
+    void aFiftyMegabyteNodeNameIsRefusedQuicklyNamingItsFirstCharacters() throws Exception {
+        String name = "n".repeat(50 << 20);
+        GraphDef graph = GraphDef.newBuilder().addNode(placeholder("x")).addNode(identity(name, "x")).build();
+        ModelLoadException e = refused(write("long-name.pb", graph));
+        assertTrue(e.getMessage().endsWith(": op '" + "n".repeat(40) + "...' has a name of 52428800 characters, more than"
+                + " the " + GraphLimits.MAX_NAME + " allowed"), e.getMessage());
+    }
+
+    /** TensorFlow Java would take minutes over a 1 MiB name outside any scope, and views walk every scope. */
+    @Test
+    void aLongNameOutsideAnyScopeAndANameNestingTooManyScopesAreRefused() throws Exception {
+        GraphDef unscoped = GraphDef.newBuilder().addNode(placeholder("x")).addNode(identity("u".repeat(300), "x")).build();
+        assertTrue(refused(write("unscoped.pb", unscoped)).getMessage().endsWith(": op '" + "u".repeat(40)
+                + "...' has a name of 300 characters outside any scope, more than the 256 allowed"));
+        GraphDef nested = GraphDef.newBuilder().addNode(placeholder("x")).addNode(identity("s/".repeat(65) + "id", "x"))
+                .build();
+        assertTrue(refused(write("nested.pb", nested)).getMessage().endsWith(": op '" + "s/".repeat(20)
+                + "...' has a name nesting more than 64 scopes"));
+        // just within the limits: loads, and TensorFlow knows the op by its name
+        String scoped = "s/".repeat(64) + "x".repeat(GraphLimits.MAX_NAME - 128);
+        GraphDef fits = GraphDef.newBuilder().addNode(placeholder("x")).addNode(identity("u".repeat(256), "x"))
+                .addNode(identity(scoped, "x")).build();
+        try (LoadedModel loaded = loader.load(write("fits.pb", fits), new NullProgressMonitor())) {
+            assertEquals(List.of(org.tensorscope.core.model.DType.FLOAT32, org.tensorscope.core.model.DType.FLOAT32),
+                    List.of(loaded.graph().op("u".repeat(256)).orElseThrow().outputs().get(0).dtype(),
+                            loaded.graph().op(scoped).orElseThrow().outputs().get(0).dtype()));
         }
     }
 

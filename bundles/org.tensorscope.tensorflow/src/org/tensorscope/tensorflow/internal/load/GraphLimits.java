@@ -23,15 +23,36 @@ import org.tensorscope.core.service.ModelFiles;
 import org.tensorscope.core.service.ModelLoadException;
 
 /**
- * What a GraphDef from a stranger must pass before TensorFlow sees it: no constant (or Fill of a
- * constant shape) larger than the {@link TensorBudget}, constants holding the bytes their shape
+ * What a GraphDef from a stranger must pass before TensorFlow sees it: names of a sane length, no
+ * constant (or Fill of a constant shape) larger than the {@link TensorBudget}, constants holding the bytes their shape
  * declares, no cycle other than a control-flow loop, and no chain of ops deeper than TensorFlow's
  * native code can walk without overflowing its stack. Every walk here is iterative.
  */
 public final class GraphLimits {
 
-    /** Ops in a chain: TensorFlow's graph passes recurse along chains far longer than any real model's. */
-    public static final int MAX_DEPTH = 4_000;
+    /**
+     * Ops in a chain. TensorFlow's session recurses along chains on the calling thread's stack.
+     * Measured with TensorFlow 2.18 on Linux x86-64 and Java's default 1 MiB thread stack: a chain
+     * of Identity ops overflows it (the process dies) at 4,188 to 4,218 ops in a run and in a
+     * trace, a chain of AddV2 at 20,000 in a run; importing 100,000 Identity ops is fine. 3,000
+     * leaves a quarter of margin below the cheapest chain. A 64 MiB stack would run 20,000, but
+     * tracing a chain takes time growing faster than its length (4,000 Identity ops: 15 s; 20,000:
+     * more than 8 minutes), so a deeper limit would trade the crash for a hang.
+     */
+    public static final int MAX_DEPTH = 3_000;
+
+    /** Characters in an op's name: the longest in the real models we test is 237. */
+    public static final int MAX_NAME = 1_024;
+
+    /**
+     * Characters in a name outside any scope (no '/'): TensorFlow Java matches such names against
+     * a regular expression whose time grows with the square of their length (a 16 KiB name takes
+     * seconds, 1 MiB minutes); the longest in the real models we test is 16.
+     */
+    public static final int MAX_NAME_WITHOUT_SCOPE = 256;
+
+    /** Scopes an op's name may nest ("a/b/c" nests 2): the deepest in the real models we test is 18. */
+    public static final int MAX_SCOPES = 64;
 
     private static final Set<String> SHAPE_FROM_INPUT = Set.of("Fill", "BroadcastTo", "Zeros", "Ones", "Empty",
             "RandomUniform", "RandomStandardNormal", "TruncatedNormal");
@@ -40,11 +61,42 @@ public final class GraphLimits {
     }
 
     public static void check(Path source, GraphDef graph) throws ModelLoadException {
+        checkNames(source, graph.getNodeList(), "");
+        for (FunctionDef function : graph.getLibrary().getFunctionList()) {
+            checkName(source, "function", function.getSignature().getName(), "");
+            checkNames(source, function.getNodeDefList(), " in function " + function.getSignature().getName());
+        }
         checkTensors(source, graph.getNodeList(), "");
         for (FunctionDef function : graph.getLibrary().getFunctionList()) {
             checkTensors(source, function.getNodeDefList(), " in function " + function.getSignature().getName());
         }
         checkCyclesAndDepth(source, graph.getNodeList());
+    }
+
+    private static void checkNames(Path source, List<NodeDef> nodes, String where) throws ModelLoadException {
+        for (NodeDef node : nodes) {
+            checkName(source, "op", node.getName(), where);
+        }
+    }
+
+    private static void checkName(Path source, String what, String name, String where) throws ModelLoadException {
+        int scopes = 0;
+        for (int i = name.indexOf('/'); i >= 0 && scopes <= MAX_SCOPES; i = name.indexOf('/', i + 1)) {
+            scopes++;
+        }
+        String problem = name.length() > MAX_NAME ? "a name of " + name.length() + " characters, more than the " + MAX_NAME
+                + " allowed"
+                : scopes == 0 && name.length() > MAX_NAME_WITHOUT_SCOPE ? "a name of " + name.length()
+                        + " characters outside any scope, more than the " + MAX_NAME_WITHOUT_SCOPE + " allowed"
+                : scopes > MAX_SCOPES ? "a name nesting more than " + MAX_SCOPES + " scopes" : null;
+        if (problem != null) {
+            throw new ModelLoadException(source, what + " '" + shortened(name) + "'" + where + " has " + problem);
+        }
+    }
+
+    /** The first characters of a name too long to print. */
+    static String shortened(String name) {
+        return name.length() <= 40 ? name : name.substring(0, 40) + "...";
     }
 
     private static void checkTensors(Path source, List<NodeDef> nodes, String where) throws ModelLoadException {

@@ -13,6 +13,8 @@ import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.SubMonitor;
 import org.osgi.service.component.annotations.Component;
 import org.tensorflow.proto.AttrValue;
+import org.tensorflow.proto.FunctionDef;
+import org.tensorflow.proto.FunctionDefLibrary;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.NodeDef;
 import org.tensorflow.proto.TensorProto;
@@ -112,7 +114,13 @@ public class TfjsGraphModelLoader implements ModelLoader {
             throw new ModelLoadException(path, "the model topology cannot be read: modelTopology.node[" + (index - 1) + "]: "
                     + TfjsJson.wrongShape(e), e);
         }
+        if (topology.has("library")) {
+            graph.setLibrary(library(path, topology.get("library"), weights));
+        }
         GraphDef graphDef = ConstantRetyper.retype(withoutDanglingControlInputs(graph.build())).graph();
+        if (FunctionInliner.hasCalls(graphDef)) {
+            graphDef = new FunctionInliner(graphDef).inline(graphDef);
+        }
         progress.split(1);
         ModelGraph converted = GraphDefConverter.convert(path, FORMAT, graphDef, List.of());
         List<Signature> signatures;
@@ -121,10 +129,40 @@ public class TfjsGraphModelLoader implements ModelLoader {
         } catch (IllegalStateException | NullPointerException | ClassCastException | UnsupportedOperationException e) {
             throw new ModelLoadException(path, "the signature cannot be read: " + TfjsJson.wrongShape(e), e);
         }
-        ModelGraph model = signatures.isEmpty() ? converted
-                : new ModelGraph(path, FORMAT, converted.ops(), signatures, converted.weights());
+        // the guard sees what the library's functions would run, as for a frozen GraphDef
+        ModelGraph model = (signatures.isEmpty() ? converted
+                : new ModelGraph(path, FORMAT, converted.ops(), signatures, converted.weights()))
+                .withLibraryOps(FunctionBodies.of(graphDef));
         progress.split(1);
         return new TfModel(graphDef, model);
+    }
+
+    /** The functions of {@code modelTopology.library}, their constants' values taken from the weights. */
+    private static FunctionDefLibrary library(Path path, JsonElement json, Map<String, TensorProto> weights)
+            throws ModelLoadException {
+        FunctionDefLibrary library;
+        try {
+            if (!json.isJsonObject()) {
+                throw new IllegalStateException("it should be an object, not " + TfjsJson.kind(json));
+            }
+            library = TfjsJson.library(json.getAsJsonObject());
+        } catch (IllegalArgumentException | IllegalStateException | NullPointerException | ClassCastException
+                | UnsupportedOperationException e) {
+            throw new ModelLoadException(path, "the model topology cannot be read: modelTopology.library: "
+                    + TfjsJson.wrongShape(e), e);
+        }
+        FunctionDefLibrary.Builder withValues = library.toBuilder();
+        for (FunctionDef.Builder function : withValues.getFunctionBuilderList()) {
+            for (NodeDef.Builder node : function.getNodeDefBuilderList()) {
+                TensorProto value = weights.get(node.getName());
+                boolean hasValue = node.containsAttr("value") && hasContent(node.getAttrOrThrow("value").getTensor());
+                if (node.getOp().equals("Const") && value != null && !hasValue) {
+                    node.putAttr("value", AttrValue.newBuilder().setTensor(value).build())
+                            .putAttr("dtype", AttrValue.newBuilder().setType(value.getDtype()).build());
+                }
+            }
+        }
+        return withValues.build();
     }
 
     /** The TF.js converter drops nodes but may leave control inputs ("^name") pointing at them. */

@@ -5,7 +5,10 @@ import java.util.Map;
 
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.FunctionDef;
+import org.tensorflow.proto.FunctionDefLibrary;
 import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.OpDef;
 import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.TensorShapeProto;
 
@@ -14,7 +17,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
 /**
- * Reads the proto3 JSON of a TF.js {@code modelTopology} node into a NodeDef: names, inputs and
+ * Reads the proto3 JSON of a TF.js {@code modelTopology} node into a NodeDef, and its function library: names, inputs and
  * attributes (bytes are base64, 64-bit integers are strings, as proto3 JSON writes them).
  */
 final class TfjsJson {
@@ -34,6 +37,63 @@ final class TfjsJson {
             }
         }
         return node.build();
+    }
+
+    /**
+     * The function library ({@code modelTopology.library}): each function's signature, nodes,
+     * returned tensors and control outputs, as the TF.js converter writes them.
+     */
+    static FunctionDefLibrary library(JsonObject json) {
+        FunctionDefLibrary.Builder library = FunctionDefLibrary.newBuilder();
+        for (JsonElement element : array(json, "function")) {
+            JsonObject function = element.getAsJsonObject();
+            FunctionDef.Builder def = FunctionDef.newBuilder().setSignature(signature(function.getAsJsonObject("signature")));
+            array(function, "nodeDef").forEach(n -> def.addNodeDef(node(n.getAsJsonObject())));
+            strings(function, "ret").forEach(def::putRet);
+            strings(function, "controlRet").forEach(def::putControlRet);
+            if (function.has("attr")) {
+                function.getAsJsonObject("attr").entrySet()
+                        .forEach(a -> def.putAttr(a.getKey(), attr(a.getValue().getAsJsonObject())));
+            }
+            library.addFunction(def);
+        }
+        return library.build();
+    }
+
+    private static OpDef signature(JsonObject json) {
+        OpDef.Builder signature = OpDef.newBuilder().setName(json.get("name").getAsString());
+        array(json, "inputArg").forEach(a -> signature.addInputArg(arg(a.getAsJsonObject())));
+        array(json, "outputArg").forEach(a -> signature.addOutputArg(arg(a.getAsJsonObject())));
+        array(json, "controlOutput").forEach(c -> signature.addControlOutput(c.getAsString()));
+        if (json.has("isStateful")) {
+            signature.setIsStateful(json.get("isStateful").getAsBoolean());
+        }
+        return signature.build();
+    }
+
+    private static OpDef.ArgDef arg(JsonObject json) {
+        OpDef.ArgDef.Builder arg = OpDef.ArgDef.newBuilder().setName(json.get("name").getAsString());
+        if (json.has("type")) {
+            arg.setType(type(json.get("type").getAsString()));
+        }
+        if (json.has("typeAttr")) {
+            arg.setTypeAttr(json.get("typeAttr").getAsString());
+        }
+        if (json.has("numberAttr")) {
+            arg.setNumberAttr(json.get("numberAttr").getAsString());
+        }
+        if (json.has("typeListAttr")) {
+            arg.setTypeListAttr(json.get("typeListAttr").getAsString());
+        }
+        return arg.build();
+    }
+
+    private static Map<String, String> strings(JsonObject json, String key) {
+        Map<String, String> strings = new java.util.LinkedHashMap<>();
+        if (json.has(key)) {
+            json.getAsJsonObject(key).entrySet().forEach(e -> strings.put(e.getKey(), e.getValue().getAsString()));
+        }
+        return strings;
     }
 
     static AttrValue attr(JsonObject json) {
@@ -56,6 +116,9 @@ final class TfjsJson {
             if (tensor.has("tensorShape")) {
                 proto.setTensorShape(shape(tensor.getAsJsonObject("tensorShape")));
             }
+            // the converter moves values to the weights; strings written inline are kept (file names, formats)
+            array(tensor, "stringVal").forEach(e -> proto.addStringVal(com.google.protobuf.ByteString.copyFrom(
+                    Base64.getDecoder().decode(e.getAsString()))));
             value.setTensor(proto);
         } else if (json.has("func")) {
             value.setFunc(org.tensorflow.proto.NameAttrList.newBuilder()

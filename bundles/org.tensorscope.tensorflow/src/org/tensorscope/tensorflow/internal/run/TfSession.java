@@ -26,7 +26,9 @@ import org.tensorflow.proto.NodeDef;
 import org.tensorflow.proto.RunMetadata;
 import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TFloat64;
+import org.tensorscope.core.input.RunMemory;
 import org.tensorscope.core.model.ModelGraph;
+import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.service.BackendException;
 import org.tensorscope.core.service.Device;
@@ -51,6 +53,9 @@ public final class TfSession implements InferenceSession {
     private final ControlFlow controlFlow;
     private final Map<String, String> designedInfinities;
     private final Map<String, Map<String, String>> captures = new HashMap<>();
+    private final GraphDef frozenGraph;
+    /** The memory check's refusal (empty when the run fits) by fetched tensors and fed shapes. */
+    private final Map<String, java.util.Optional<String>> memoryVerdicts = new HashMap<>();
 
     /**
      * @param gpuVisible whether TensorFlow sees a GPU; when a GPU is asked for and none is
@@ -58,6 +63,7 @@ public final class TfSession implements InferenceSession {
      */
     public TfSession(ModelGraph model, GraphDef frozenGraph, Device device, boolean gpuVisible) throws BackendException {
         this.model = model;
+        this.frozenGraph = frozenGraph;
         boolean onGpu = device == Device.GPU && gpuVisible;
         this.deviceNote = device == Device.GPU && !gpuVisible
                 ? "No GPU is visible to TensorFlow: running on the CPU."
@@ -128,6 +134,7 @@ public final class TfSession implements InferenceSession {
         feeds.forEach((name, data) -> fed.put(TensorSpec.tensorName(name), data));
         overrides.forEach((name, data) -> fed.put(TensorSpec.tensorName(name), data));
         List<String> toRun = names.stream().filter(n -> !fed.containsKey(n)).distinct().toList();
+        checkMemory(feeds, overrides, toRun);
         try (Run run = new Run(feeds, overrides)) {
             progress.split(1);
             Map<String, TensorData> computed = new HashMap<>();
@@ -223,6 +230,7 @@ public final class TfSession implements InferenceSession {
         if (floatTensors.isEmpty()) {
             return new Trace(model, List.of(), opaque, Map.of(), Map.of());
         }
+        checkMemory(feeds, overrides, outputs.stream().map(TensorSpec::tensorName).distinct().toList());
         HealthProbe probe = probe(floatTensors, mode);
         progress.split(1);
         List<double[][]> fetched = new ArrayList<>();
@@ -273,6 +281,7 @@ public final class TfSession implements InferenceSession {
         if (computed.isEmpty()) {
             return List.of();
         }
+        checkMemory(feeds, Map.of(), computed);
         try (Run run = new Run(feeds, Map.of())) {
             Session.Runner runner = run.runner()
                     .setOptions(RunOptions.newBuilder().setOutputPartitionGraphs(true).build());
@@ -284,6 +293,44 @@ public final class TfSession implements InferenceSession {
         } catch (TensorFlowException | IllegalArgumentException | IllegalStateException e) {
             throw new BackendException("TensorFlow could not run " + model.source() + ": " + firstLine(e.getMessage()), e);
         }
+    }
+
+    /**
+     * Refuses, before TensorFlow runs anything, a run whose intermediate tensors would not fit the
+     * memory budgets: shapes are TensorFlow's static ones, with the placeholders' shapes pinned to
+     * the fed tensors' when those differ (a placeholder [?, 1] fed [1048576, 1]).
+     */
+    private void checkMemory(Map<String, TensorData> feeds, Map<String, TensorData> overrides, List<String> outputs)
+            throws BackendException {
+        Map<String, Shape> fedShapes = new java.util.TreeMap<>();
+        feeds.forEach((name, data) -> fedShapes.put(TensorSpec.tensorName(name), data.shape()));
+        overrides.forEach((name, data) -> fedShapes.put(TensorSpec.tensorName(name), data.shape()));
+        String key = outputs + "|" + fedShapes;
+        java.util.Optional<String> verdict = memoryVerdicts.get(key);
+        if (verdict == null) {
+            Map<String, Shape> pinned = pinnedShapes(fedShapes);
+            try {
+                RunMemory.check(model, outputs, fedShapes.keySet(), t -> pinned == null ? t.shape()
+                        : pinned.getOrDefault(t.name(), t.shape()));
+                verdict = java.util.Optional.empty();
+            } catch (IllegalArgumentException e) {
+                verdict = java.util.Optional.of(model.source() + ": " + e.getMessage());
+            }
+            memoryVerdicts.put(key, verdict);
+        }
+        if (verdict.isPresent()) {
+            throw new BackendException(verdict.get());
+        }
+    }
+
+    /** Shapes with the fed placeholders' pinned, or null when every fed placeholder already has its fed shape. */
+    private Map<String, Shape> pinnedShapes(Map<String, Shape> fedShapes) {
+        Map<String, Shape> placeholders = new HashMap<>();
+        fedShapes.forEach((tensor, shape) -> model.op(TensorSpec.opNameOf(tensor))
+                .filter(op -> op.type().equals("Placeholder") && !op.outputs().isEmpty()
+                        && !op.outputs().get(0).shape().equals(shape))
+                .ifPresent(op -> placeholders.put(op.name(), shape)));
+        return placeholders.isEmpty() ? null : PinnedShapes.of(frozenGraph, placeholders);
     }
 
     /**
