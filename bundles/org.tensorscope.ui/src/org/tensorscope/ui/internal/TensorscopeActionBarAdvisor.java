@@ -11,6 +11,7 @@ import org.eclipse.ui.actions.ActionFactory;
 import org.eclipse.ui.actions.ActionFactory.IWorkbenchAction;
 import org.eclipse.ui.application.ActionBarAdvisor;
 import org.eclipse.ui.application.IActionBarConfigurer;
+import org.tensorscope.ui.internal.session.RunNotices;
 import org.tensorscope.ui.internal.session.StateNotices;
 
 /**
@@ -73,5 +74,6 @@ public class TensorscopeActionBarAdvisor extends ActionBarAdvisor {
     @Override
     protected void fillStatusLine(IStatusLineManager statusLine) {
         StateNotices.showOn(statusLine);
+        RunNotices.showOn(statusLine);
     }
 }

@@ -1,7 +1,6 @@
 package org.tensorscope.ui.internal;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Optional;
 
 import org.eclipse.core.runtime.Platform;
@@ -39,8 +38,7 @@ public class TensorscopeWorkbenchAdvisor extends WorkbenchAdvisor {
     @Override
     public void postStartup() {
         ViewScreenshots.scheduleIfAsked(getWorkbenchConfigurer().getWorkbench());
-        Optional<String> model = Arrays.stream(Platform.getApplicationArgs())
-                .filter(arg -> !arg.startsWith("-")).findFirst();
+        Optional<String> model = modelArgument(Platform.getApplicationArgs());
         if (model.isPresent()) {
             DebugSession.get().open(Path.of(model.get()), null, false);
             return;
@@ -57,6 +55,16 @@ public class TensorscopeWorkbenchAdvisor extends WorkbenchAdvisor {
             // at worst the demo opens once more next time
         }
         Demo.open();
+    }
+
+    /** The first argument that is neither an option nor an option's value (e.g. of a test harness's -testproperties). */
+    static Optional<String> modelArgument(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("-") && (i == 0 || !args[i - 1].startsWith("-"))) {
+                return Optional.of(args[i]);
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

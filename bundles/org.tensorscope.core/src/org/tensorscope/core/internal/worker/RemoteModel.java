@@ -91,7 +91,7 @@ final class RemoteModel implements LoadedModel {
 
     @Override
     public synchronized void close() {
-        if (generation == worker.generation()) {
+        if (worker.isRunning(generation)) {
             try {
                 long closing = id;
                 worker.call(generation, Frame.of(Frame.CLOSE_MODEL, out -> out.writeLong(closing)), in -> null, null,

@@ -122,7 +122,7 @@ final class RemoteSession implements InferenceSession {
 
     @Override
     public synchronized void close() {
-        if (generation == model.worker().generation()) {
+        if (model.worker().isRunning(generation)) {
             try {
                 long closing = id;
                 model.worker().call(generation, Frame.of(Frame.CLOSE_SESSION, out -> out.writeLong(closing)), in -> null,

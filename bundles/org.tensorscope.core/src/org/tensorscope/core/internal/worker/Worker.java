@@ -30,8 +30,8 @@ public final class Worker implements AutoCloseable {
     private final BundleContext context;
     private final Supplier<Set<String>> startedBundles;
     private final ReentrantLock lock = new ReentrantLock();
-    private WorkerProcess process;
-    private int generation;
+    private volatile WorkerProcess process;
+    private volatile int generation;
     private boolean closed;
 
     public Worker(BundleContext context, Supplier<Set<String>> startedBundles) {
@@ -109,6 +109,16 @@ public final class Worker implements AutoCloseable {
 
     int generation() {
         return generation;
+    }
+
+    /**
+     * Whether the worker of that generation still runs. Handles of a worker that ended need no
+     * closing, and closing them must not start a new worker (which would delay a cancel or a
+     * failed run by a worker's start).
+     */
+    boolean isRunning(int generation) {
+        WorkerProcess current = process;
+        return generation == this.generation && current != null && current.isAlive();
     }
 
     /**

@@ -19,6 +19,7 @@ import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.e4.core.services.events.IEventBroker;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.ui.PlatformUI;
+import org.eclipse.ui.progress.IProgressConstants;
 import org.tensorscope.core.DebugTopics;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.Signature;
@@ -147,6 +148,7 @@ public final class DebugSession {
      * A null configuration means the one remembered for this model, else the defaults.
      */
     public Job open(Path path, RunConfiguration runConfiguration, boolean runWhenLoaded) {
+        RunNotices.clear();
         Job job = sessionJob("Opening " + path.getFileName(), monitor -> {
             SubMonitor progress = SubMonitor.convert(monitor, "Opening " + path.getFileName(), 10);
             try {
@@ -159,11 +161,12 @@ public final class DebugSession {
                 });
                 return Status.OK_STATUS;
             } catch (ModelLoadException e) {
-                return Status.error(e.getMessage(), e);
+                return failed("Open " + path.getFileName(), e.getMessage(), e);
             } catch (OperationCanceledException e) {
+                RunNotices.report("Opening " + path.getFileName() + " cancelled");
                 return Status.CANCEL_STATUS;
             } catch (RuntimeException e) {
-                return Status.error(path + ": cannot be read: " + e, e);
+                return failed("Open " + path.getFileName(), path + ": cannot be read: " + e, e);
             }
         });
         job.setUser(true);
@@ -223,9 +226,21 @@ public final class DebugSession {
         close.schedule();
     }
 
-    /** A job of {@link #JOB_FAMILY}, so that Run > Cancel finds it. */
+    /**
+     * A failed job's message, shown by {@link RunNotices} as one sentence; the returned status keeps
+     * the exception for the log.
+     */
+    private static IStatus failed(String title, String message, Throwable cause) {
+        RunNotices.failed(title, message);
+        return Status.error(message, cause);
+    }
+
+    /**
+     * A job of {@link #JOB_FAMILY}, so that Run > Cancel finds it. Its failure is shown by
+     * {@link RunNotices}, not by the platform's generic "Problem Occurred" dialog.
+     */
     private static Job sessionJob(String name, IJobFunction body) {
-        return new Job(name) {
+        Job job = new Job(name) {
             @Override
             protected IStatus run(IProgressMonitor monitor) {
                 return body.run(monitor);
@@ -236,6 +251,8 @@ public final class DebugSession {
                 return family == JOB_FAMILY;
             }
         };
+        job.setProperty(IProgressConstants.NO_IMMEDIATE_ERROR_PROMPT_PROPERTY, Boolean.TRUE);
+        return job;
     }
 
     /** Runs the open model with the NaN trace in a job; the result replaces the previous trace. */
@@ -248,6 +265,7 @@ public final class DebugSession {
         if (model == null) {
             return null;
         }
+        RunNotices.clear();
         LoadedModel runModel = model;
         RunConfiguration config = configuration;
         Map<String, TensorData> runOverrides = Map.copyOf(overrides);
@@ -301,9 +319,11 @@ public final class DebugSession {
                 });
                 return Status.OK_STATUS;
             } catch (OperationCanceledException e) {
+                RunNotices.report("Run of " + runModel.graph().source().getFileName() + " cancelled");
                 return Status.CANCEL_STATUS;
             } catch (Exception e) {
-                return Status.error(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
+                return failed("Run " + runModel.graph().source().getFileName(),
+                        e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
             }
         });
         job.setUser(true);
