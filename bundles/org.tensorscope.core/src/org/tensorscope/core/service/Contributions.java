@@ -22,6 +22,7 @@ import org.osgi.util.tracker.ServiceTracker;
 import org.tensorscope.core.Tensorscope;
 import org.tensorscope.core.internal.worker.Worker;
 import org.tensorscope.core.internal.worker.WorkerMode;
+import org.tensorscope.core.internal.worker.WorkerPlan;
 
 /**
  * The installed loaders, backends, inspectors and cause rules, tracked while open so that a bundle installed
@@ -57,7 +58,7 @@ public final class Contributions implements AutoCloseable {
         loaders = open(context, ModelLoader.class);
         rules = open(context, NanCauseRule.class);
         inspectors = open(context, TensorInspector.class);
-        worker = inWorker ? new Worker(context, this::workerBundles) : null;
+        worker = inWorker ? new Worker(context, this::workerPlan) : null;
     }
 
     /**
@@ -70,21 +71,29 @@ public final class Contributions implements AutoCloseable {
         }
     }
 
-    /** The bundles the worker starts: those of the loaders and backends, and what serves them. */
-    private Set<String> workerBundles() {
+    /** What the worker starts: the loaders' and backends' bundles and what serves them. */
+    private WorkerPlan workerPlan() {
         Set<String> names = new java.util.HashSet<>(Set.of("org.apache.felix.scr", "org.eclipse.equinox.common",
                 FrameworkUtil.getBundle(Contributions.class).getSymbolicName()));
-        for (ServiceTracker<?, ?> tracker : List.of(loaders, backends)) {
-            waitFor(tracker);
-            ServiceReference<?>[] references = tracker.getServiceReferences();
-            for (ServiceReference<?> reference : references == null ? new ServiceReference<?>[0] : references) {
-                Bundle bundle = reference.getBundle();
-                if (bundle != null) {
-                    names.add(bundle.getSymbolicName());
-                }
+        int loaderCount = addBundles(loaders, names);
+        int backendCount = addBundles(backends, names);
+        return new WorkerPlan(names, loaderCount, backendCount);
+    }
+
+    /** Adds the bundles of a tracker's services to the names; returns how many services it has. */
+    private int addBundles(ServiceTracker<?, ?> tracker, Set<String> names) {
+        waitFor(tracker);
+        ServiceReference<?>[] references = tracker.getServiceReferences();
+        if (references == null) {
+            return 0;
+        }
+        for (ServiceReference<?> reference : references) {
+            Bundle bundle = reference.getBundle();
+            if (bundle != null) {
+                names.add(bundle.getSymbolicName());
             }
         }
-        return names;
+        return references.length;
     }
 
     private static <S> ServiceTracker<S, S> open(BundleContext context, Class<S> type) {

@@ -28,15 +28,15 @@ public final class Worker implements AutoCloseable {
     private static final long POLL_MILLIS = 50;
 
     private final BundleContext context;
-    private final Supplier<Set<String>> startedBundles;
+    private final Supplier<WorkerPlan> plan;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile WorkerProcess process;
     private volatile int generation;
     private boolean closed;
 
-    public Worker(BundleContext context, Supplier<Set<String>> startedBundles) {
+    public Worker(BundleContext context, Supplier<WorkerPlan> plan) {
         this.context = context;
-        this.startedBundles = startedBundles;
+        this.plan = plan;
     }
 
     /**
@@ -98,7 +98,7 @@ public final class Worker implements AutoCloseable {
                 process = null;
             }
             try {
-                process = WorkerProcess.start(context, startedBundles.get());
+                process = WorkerProcess.start(context, plan.get());
                 generation++;
             } catch (IOException e) {
                 throw new WorkerFailure(WorkerError.ENDED, e.getMessage(), null);

@@ -32,6 +32,8 @@ final class WorkerLaunch {
 
     static final String PROP_PORT = "tensorscope.worker.port";
     static final String PROP_TOKEN = "tensorscope.worker.token";
+    static final String PROP_LOADERS = "tensorscope.worker.loaders";
+    static final String PROP_BACKENDS = "tensorscope.worker.backends";
 
     /** JVM options of this process that the worker takes over. */
     private static final List<String> INHERITED_OPTIONS = List.of("-Xmx", "-Xms", "-Xss", "--sun-misc-unsafe-memory-access",
@@ -44,10 +46,10 @@ final class WorkerLaunch {
      * Writes the worker framework's configuration into {@code area} and returns the command that
      * starts it.
      */
-    static List<String> prepare(BundleContext context, Set<String> started, Path area, int port, String token)
+    static List<String> prepare(BundleContext context, WorkerPlan plan, Path area, int port, String token)
             throws IOException {
         Properties config = new Properties();
-        config.setProperty("osgi.bundles", bundles(context, started));
+        config.setProperty("osgi.bundles", bundles(context, plan.bundles()));
         config.setProperty("osgi.bundles.defaultStartLevel", "4");
         config.setProperty("eclipse.ignoreApp", "true");
         config.setProperty("osgi.noShutdown", "true");
@@ -56,6 +58,8 @@ final class WorkerLaunch {
         config.setProperty("osgi.compatibility.bootdelegation", "true");
         config.setProperty(PROP_PORT, Integer.toString(port));
         config.setProperty(PROP_TOKEN, token);
+        config.setProperty(PROP_LOADERS, Integer.toString(plan.loaders()));
+        config.setProperty(PROP_BACKENDS, Integer.toString(plan.backends()));
         Path configuration = Files.createDirectories(area.resolve("configuration"));
         try (OutputStream out = Files.newOutputStream(configuration.resolve("config.ini"))) {
             config.store(out, "Tensorscope inference worker");

@@ -59,11 +59,11 @@ final class WorkerProcess implements AutoCloseable {
         reader.start();
     }
 
-    static WorkerProcess start(BundleContext context, Set<String> started) throws IOException {
+    static WorkerProcess start(BundleContext context, WorkerPlan plan) throws IOException {
         Path area = Files.createTempDirectory("tensorscope-worker");
         String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            List<String> command = WorkerLaunch.prepare(context, started, area, server.getLocalPort(), token);
+            List<String> command = WorkerLaunch.prepare(context, plan, area, server.getLocalPort(), token);
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             Deque<String> lines = new ArrayDeque<>();
             Thread console = new Thread(() -> passOn(process, lines), "Tensorscope worker console");

@@ -7,7 +7,10 @@ import java.net.Socket;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.util.tracker.ServiceTracker;
 import org.tensorscope.core.service.Contributions;
+import org.tensorscope.core.service.InferenceBackend;
+import org.tensorscope.core.service.ModelLoader;
 
 /**
  * Serves Tensorscope when this framework was started as its inference worker (the configuration
@@ -16,6 +19,8 @@ import org.tensorscope.core.service.Contributions;
  */
 @Component(immediate = true)
 public final class WorkerServerStarter {
+
+    private static final long SERVICES_WAIT_MILLIS = 30_000;
 
     @Activate
     void activate(BundleContext context) {
@@ -30,6 +35,8 @@ public final class WorkerServerStarter {
 
     private static void serve(BundleContext context, int port, String token) {
         int code = 0;
+        awaitServices(context, ModelLoader.class, context.getProperty(WorkerLaunch.PROP_LOADERS));
+        awaitServices(context, InferenceBackend.class, context.getProperty(WorkerLaunch.PROP_BACKENDS));
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
                 Contributions contributions = new Contributions(context)) {
             socket.setTcpNoDelay(true);
@@ -39,5 +46,22 @@ public final class WorkerServerStarter {
             code = 1;
         }
         Runtime.getRuntime().halt(code);
+    }
+
+    /** Waits until as many services of a kind are registered as Tensorscope has, for at most 30 s. */
+    private static void awaitServices(BundleContext context, Class<?> type, String expected) {
+        int count = expected == null ? 0 : Integer.parseInt(expected);
+        ServiceTracker<?, ?> tracker = new ServiceTracker<>(context, type, null);
+        tracker.open();
+        try {
+            long deadline = System.currentTimeMillis() + SERVICES_WAIT_MILLIS;
+            while (tracker.size() < count && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            tracker.close();
+        }
     }
 }
