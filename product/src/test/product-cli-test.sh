@@ -139,14 +139,17 @@ cli=$!
 worker=""
 for _ in $(seq 1 600); do # until the run has started in the worker
   if grep -q "^Running slow.pbtxt" "$err"; then # this command's worker: a child of its Java, not another's
-    for java in $(pgrep -P "$cli"); do worker=$(pgrep -P "$java" -f 'EclipseStarter.*tensorscope-worker' | head -n 1); done
+    for child in $(pgrep -P "$cli"); do
+      found=$(pgrep -P "$child" -f 'EclipseStarter.*tensorscope-worker' | head -n 1)
+      [ -n "$found" ] && worker=$found
+    done
   fi
   [ -n "$worker" ] && break
   sleep 0.1
 done
 if [ -z "$worker" ]; then
   fail "no inference worker process running the model; stderr: $(cat "$err")"
-  kill "$cli"
+  kill "$cli" 2>/dev/null
 else
   sleep 1
   kill -9 "$worker"

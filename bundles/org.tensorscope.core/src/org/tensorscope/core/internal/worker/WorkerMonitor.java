@@ -27,7 +27,10 @@ final class WorkerMonitor extends NullProgressMonitor {
     public void beginTask(String name, int totalWork) {
         if (total == 0) {
             total = totalWork;
-            task = name == null ? "" : name;
+        }
+        if (name != null && !name.isEmpty()) {
+            task = name;
+            report(true);
         }
     }
 
