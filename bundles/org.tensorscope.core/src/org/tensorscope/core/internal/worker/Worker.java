@@ -82,13 +82,13 @@ public final class Worker implements AutoCloseable {
     int ensureStarted(IProgressMonitor monitor) throws WorkerFailure {
         acquire(monitor);
         try {
-            return running().generation;
+            return running(monitor).generation;
         } finally {
             lock.unlock();
         }
     }
 
-    private Worker running() throws WorkerFailure {
+    private Worker running(IProgressMonitor monitor) throws WorkerFailure {
         if (closed) {
             throw new WorkerFailure(WorkerError.ENDED, "Tensorscope is shutting down", null);
         }
@@ -98,7 +98,7 @@ public final class Worker implements AutoCloseable {
                 process = null;
             }
             try {
-                process = WorkerProcess.start(context, plan.get());
+                process = WorkerProcess.start(context, plan.get(), monitor);
                 generation++;
             } catch (IOException e) {
                 throw new WorkerFailure(WorkerError.ENDED, e.getMessage(), null);
@@ -131,7 +131,7 @@ public final class Worker implements AutoCloseable {
             throws WorkerFailure {
         acquire(monitor);
         try {
-            running();
+            running(monitor);
             if (generation != this.generation) {
                 throw new WorkerFailure(WorkerError.ENDED, "the worker restarted", null);
             }

@@ -27,6 +27,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.OperationCanceledException;
 import org.osgi.framework.BundleContext;
 
 /**
@@ -59,7 +61,7 @@ final class WorkerProcess implements AutoCloseable {
         reader.start();
     }
 
-    static WorkerProcess start(BundleContext context, WorkerPlan plan) throws IOException {
+    static WorkerProcess start(BundleContext context, WorkerPlan plan, IProgressMonitor monitor) throws IOException {
         Path area = Files.createTempDirectory("tensorscope-worker");
         String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -69,7 +71,7 @@ final class WorkerProcess implements AutoCloseable {
             Thread console = new Thread(() -> passOn(process, lines), "Tensorscope worker console");
             console.setDaemon(true);
             console.start();
-            Socket socket = accept(server, process, token, lines);
+            Socket socket = accept(server, process, token, lines, monitor);
             return new WorkerProcess(process, area, socket, lines);
         } catch (IOException | RuntimeException e) {
             deleteArea(area);
@@ -77,12 +79,16 @@ final class WorkerProcess implements AutoCloseable {
         }
     }
 
-    private static Socket accept(ServerSocket server, Process process, String token, Deque<String> lines)
-            throws IOException {
+    private static Socket accept(ServerSocket server, Process process, String token, Deque<String> lines,
+            IProgressMonitor monitor) throws IOException {
         server.setSoTimeout(500);
         long deadline = System.currentTimeMillis() + START_TIMEOUT_MILLIS;
         byte[] expected = token.getBytes(StandardCharsets.US_ASCII);
         while (System.currentTimeMillis() < deadline) {
+            if (monitor != null && monitor.isCanceled()) {
+                process.destroyForcibly();
+                throw new OperationCanceledException();
+            }
             if (!process.isAlive()) {
                 throw new IOException("the inference worker did not start (" + ExitText.describe(process.exitValue())
                         + ")" + ExitText.reason(snapshot(lines)));
