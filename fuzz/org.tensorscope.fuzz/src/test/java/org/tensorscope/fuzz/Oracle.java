@@ -1,0 +1,113 @@
+package org.tensorscope.fuzz;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * What every fuzz target and the mutation harness hold a parser to: it returns a result, or it
+ * refuses the input with one of the exceptions it documents, whose message names the file and says
+ * the problem in words. Anything else is a finding, thrown as a {@link Finding} so that Jazzer keeps
+ * the input: another exception or an {@link Error} (out of memory, stack overflow), a message naming
+ * a Java class or saying "internal error", a message that does not name the file, or a parse that
+ * takes more than {@link #SLOW_MILLIS} of processor time (wall time would blame a busy machine).
+ */
+public final class Oracle {
+
+    /** Longer than this for one input of a few kilobytes is a hang in the making. */
+    public static final long SLOW_MILLIS = 5_000;
+
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory
+            .getThreadMXBean();
+
+    /** A qualified Java class name ("java.lang.NullPointerException", "com.google.gson.JsonPrimitive"). */
+    private static final Pattern CLASS_NAME = Pattern.compile(
+            "\\b(java|javax|jdk|sun|com\\.google|org\\.tensorflow|org\\.tensorscope|org\\.eclipse)\\.[a-z_]+\\.[\\w.$]*");
+    /** An exception's simple name, which users should never read either. */
+    private static final Pattern EXCEPTION_NAME = Pattern.compile("\\b[A-Z]\\w+(Exception|Error)\\b");
+
+    /** A parse of one input. */
+    @FunctionalInterface
+    public interface Parse<T> {
+        T run() throws Exception;
+    }
+
+    /** A parser broke the contract; the message says how. */
+    public static final class Finding extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public Finding(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private Oracle() {
+    }
+
+    /**
+     * Runs the parse and checks how it ended.
+     *
+     * @param where   paths one of which a refusal's message must name (the file, its folder)
+     * @param allowed the exceptions the parser documents for bad input
+     * @return the parser's result, or null when it refused the input cleanly
+     */
+    @SafeVarargs
+    public static <T> T check(List<Path> where, Parse<T> parse, Class<? extends Exception>... allowed) {
+        return check(SLOW_MILLIS, where, parse, allowed);
+    }
+
+    /** As {@link #check(List, Parse, Class...)} with another time limit, for real models of megabytes. */
+    @SafeVarargs
+    public static <T> T check(long slowMillis, List<Path> where, Parse<T> parse, Class<? extends Exception>... allowed) {
+        long start = THREADS.getCurrentThreadCpuTime();
+        T result = null;
+        Throwable thrown = null;
+        try {
+            result = parse.run();
+        } catch (Throwable t) { // NOPMD: sorting every outcome is the point
+            thrown = t;
+        }
+        long millis = (THREADS.getCurrentThreadCpuTime() - start) / 1_000_000;
+        if (millis > slowMillis) {
+            throw new Finding("took " + millis + " ms of processor time (more than " + slowMillis + " ms)", thrown);
+        }
+        if (thrown == null) {
+            return result;
+        }
+        if (thrown instanceof Finding finding) {
+            throw finding;
+        }
+        boolean documented = false;
+        for (Class<? extends Exception> type : allowed) {
+            documented |= type.isInstance(thrown);
+        }
+        if (!documented) {
+            throw new Finding("undocumented " + thrown.getClass().getName() + ": " + thrown.getMessage(), thrown);
+        }
+        String problem = messageProblem(thrown.getMessage(), where);
+        if (problem != null) {
+            throw new Finding(problem + ": " + thrown.getMessage(), thrown);
+        }
+        return null;
+    }
+
+    /** Why a refusal's message is not one a user should read, or null when it is fine. */
+    static String messageProblem(String message, List<Path> where) {
+        if (message == null || message.isBlank()) {
+            return "a refusal without a message";
+        }
+        if (message.toLowerCase(java.util.Locale.ROOT).contains("internal error")) {
+            return "a message saying internal error";
+        }
+        if (CLASS_NAME.matcher(message).find() || EXCEPTION_NAME.matcher(message).find()) {
+            return "a message naming a Java class";
+        }
+        if (message.contains("\n")) {
+            return "a message of several lines";
+        }
+        if (!where.isEmpty() && where.stream().noneMatch(p -> message.contains(p.toString()))) {
+            return "a message that names none of " + where;
+        }
+        return null;
+    }
+}
