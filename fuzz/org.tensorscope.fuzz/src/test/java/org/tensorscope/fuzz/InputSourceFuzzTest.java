@@ -34,7 +34,7 @@ class InputSourceFuzzTest {
             return;
         }
         for (TensorSpec spec : List.of(FLOATS, STRINGS)) {
-            Oracle.check(List.of(), () -> InputSources.parse(text).create(spec), IllegalArgumentException.class,
+            Oracle.checkQuoting(text, () -> InputSources.parse(text).create(spec), IllegalArgumentException.class,
                     IOException.class);
         }
     }

@@ -91,6 +91,26 @@ public final class Oracle {
         return null;
     }
 
+    /**
+     * As {@link #check(List, Parse, Class...)} for a parser of text the user typed, which its messages
+     * quote: the quoted text itself may hold anything.
+     */
+    @SafeVarargs
+    public static <T> T checkQuoting(String typed, Parse<T> parse, Class<? extends Exception>... allowed) {
+        try {
+            return check(List.of(), parse, allowed);
+        } catch (Finding f) {
+            Throwable cause = f.getCause();
+            if (cause != null && cause.getMessage() != null && f.getMessage().startsWith("a message")) {
+                String unquoted = cause.getMessage().replace(typed, "").replace(typed.trim(), "");
+                if (messageProblem(unquoted, List.of()) == null) {
+                    return null;
+                }
+            }
+            throw f;
+        }
+    }
+
     /** Why a refusal's message is not one a user should read, or null when it is fine. */
     static String messageProblem(String message, List<Path> where) {
         if (message == null || message.isBlank()) {
