@@ -66,7 +66,12 @@ public class FrozenGraphLoader implements ModelLoader {
             }
         }
         if (FunctionInliner.hasCalls(graphDef)) {
-            graphDef = new FunctionInliner(graphDef).inline(graphDef);
+            try {
+                graphDef = new FunctionInliner(graphDef).inline(graphDef);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw new ModelLoadException(path, "the graph's functions cannot be inlined: "
+                        + (e.getMessage() == null ? "a call or a function body is malformed" : oneLine(e.getMessage())), e);
+            }
         }
         progress.split(1);
         TfModel model = new TfModel(graphDef, GraphDefConverter.convert(path, FORMAT, graphDef, List.of())

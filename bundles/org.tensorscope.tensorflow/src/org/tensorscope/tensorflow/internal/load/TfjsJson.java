@@ -197,6 +197,9 @@ final class TfjsJson {
         if (e instanceof NullPointerException) {
             return "a required field is missing";
         }
+        if (e instanceof NumberFormatException) {
+            return "a value that should be a number is not one, or is out of range";
+        }
         String message = e.getMessage() == null ? "" : e.getMessage();
         return message.length() > 120 ? message.substring(0, 120) + "..." : message;
     }

@@ -23,6 +23,7 @@ class GraphDefFuzzTest {
     @MethodSource("seeds")
     @FuzzTest(maxDuration = "30s")
     void frozenGraph(byte[] bytes) {
+        Oracle.input(bytes);
         Path file = Scratch.write(FOLDER.resolve("model.pb"), bytes);
         TfModel model = Oracle.check(List.of(file), () -> new FrozenGraphLoader().load(file, null), ModelLoadException.class);
         if (model != null) {

@@ -25,6 +25,7 @@ class GraphDefTextFuzzTest {
     @MethodSource("seeds")
     @FuzzTest(maxDuration = "30s")
     void frozenGraphText(byte[] text) {
+        Oracle.input(text);
         Path file = Scratch.write(FOLDER.resolve("model.pbtxt"), text);
         TfModel model = Oracle.check(List.of(file), () -> new FrozenGraphLoader().load(file, null), ModelLoadException.class);
         if (model != null) {

@@ -55,6 +55,7 @@ class ImageFuzzTest {
     @MethodSource("seeds")
     @FuzzTest(maxDuration = "30s")
     void image(byte[] bytes) {
+        Oracle.input(bytes);
         Path file = Scratch.write(FOLDER.resolve("input.png"), bytes);
         TensorData data = Oracle.check(List.of(file),
                 () -> InputSources.parse(file + "?scale=1/255&mean=0.5&std=0.25").create(INPUT), IOException.class);

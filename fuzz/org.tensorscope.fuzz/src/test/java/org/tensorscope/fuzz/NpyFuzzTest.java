@@ -47,6 +47,7 @@ class NpyFuzzTest {
     @MethodSource("seeds")
     @FuzzTest(maxDuration = "30s")
     void npy(byte[] bytes) {
+        Oracle.input(bytes);
         Path file = Scratch.write(FOLDER.resolve("input.npy"), bytes);
         TensorData data = Oracle.check(List.of(file), () -> Npy.read(file, "x"), IOException.class);
         if (data != null && data.bytes().remaining() != data.shape().numElements() * data.dtype().byteSize()) {

@@ -23,6 +23,7 @@ class OnnxFuzzTest {
     @MethodSource("seeds")
     @FuzzTest(maxDuration = "30s")
     void onnx(byte[] bytes) {
+        Oracle.input(bytes);
         Path file = Scratch.write(FOLDER.resolve("model.onnx"), bytes);
         OnnxModel model = Oracle.check(List.of(file), () -> new OnnxModelLoader().load(file, null), ModelLoadException.class);
         if (model != null) {

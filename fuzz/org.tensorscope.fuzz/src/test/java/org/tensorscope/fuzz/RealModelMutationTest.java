@@ -76,6 +76,7 @@ class RealModelMutationTest {
                 byte[] bytes = Scratch.read(original);
                 ModelMutator.Mutant mutant = mutator.mutate(bytes, original.toString().endsWith(".json"));
                 Scratch.write(target, mutant.bytes());
+                Oracle.input(mutant.bytes());
                 long start = System.nanoTime();
                 try {
                     tryModel(model, folder.resolve(model.folder().relativize(model.entry()).toString()), folder, c);

@@ -44,6 +44,7 @@ class SavedModelFuzzTest {
     @MethodSource("seeds")
     @FuzzTest(maxDuration = "30s")
     void savedModel(byte[] input) {
+        Oracle.input(input);
         if (input.length < 1) {
             return;
         }

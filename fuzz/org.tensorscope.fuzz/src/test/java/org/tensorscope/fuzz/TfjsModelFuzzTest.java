@@ -51,6 +51,7 @@ class TfjsModelFuzzTest {
     @MethodSource("seeds")
     @FuzzTest(maxDuration = "30s")
     void modelJson(byte[] json) {
+        Oracle.input(json);
         Path file = Scratch.write(FOLDER.resolve("model.json"), json);
         TfModel model = Oracle.check(List.of(FOLDER), () -> new TfjsGraphModelLoader().load(file, null),
                 ModelLoadException.class);
