@@ -40,7 +40,7 @@ class ReliabilityDocTest {
     /** The limits as docs/reliability.md shows them. */
     static String limitsTable() {
         return "| limit | value | checked by | raised with |\n|---|---|---|---|\n"
-                + "| memory of one tensor: an input (generated, `.npy`, image), a graph constant, a `Fill`/`Zeros`/random op of constant shape, a TF.js weight | "
+                + "| memory of one tensor: an input (generated, `.npy`, image), a graph constant, a `Fill`/`Zeros`/random op of constant shape, a TF.js weight, an ONNX initializer | "
                 + ModelFiles.sizeText(TensorBudget.DEFAULT_BYTES) + " | `TensorBudget`, `GraphLimits` | `"
                 + TensorBudget.ENVIRONMENT + "` or `-D" + TensorBudget.PROPERTY + "` (at most the file limit) |\n"
                 + "| size of a model file read into memory (`.pb`, `.pbtxt`, `model.json`, `saved_model.pb`, `.onnx`), and of all shards of a TF.js weight group together | "
