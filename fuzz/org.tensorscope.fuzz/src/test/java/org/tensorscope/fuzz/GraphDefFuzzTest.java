@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.tensorflow.internal.TfModel;
@@ -12,6 +13,7 @@ import org.tensorscope.tensorflow.internal.load.FrozenGraphLoader;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /** Frozen graphs in binary form ({@code .pb}): protobuf decoding, {@code GraphLimits}, function inlining, TF import. */
+@EnabledIf("org.tensorscope.fuzz.FuzzSelection#chosen")
 class GraphDefFuzzTest {
 
     private static final Path FOLDER = Scratch.folder("graphdef");

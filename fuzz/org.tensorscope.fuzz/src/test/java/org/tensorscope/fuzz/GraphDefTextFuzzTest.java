@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.tensorflow.internal.TfModel;
@@ -13,6 +14,7 @@ import org.tensorscope.tensorflow.internal.load.FrozenGraphLoader;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /** Frozen graphs in text form ({@code .pbtxt}): protobuf's text parser, then as {@link GraphDefFuzzTest}. */
+@EnabledIf("org.tensorscope.fuzz.FuzzSelection#chosen")
 class GraphDefTextFuzzTest {
 
     private static final Path FOLDER = Scratch.folder("graphdef-text");

@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
 
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tensorscope.core.input.InputSources;
 import org.tensorscope.core.model.DType;
@@ -23,6 +24,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * Image inputs: ImageIO's readers behind Tensorscope's size check, then the resize and
  * preprocessing chain into a [1,8,8,3] float input.
  */
+@EnabledIf("org.tensorscope.fuzz.FuzzSelection#chosen")
 class ImageFuzzTest {
 
     private static final Path FOLDER = Scratch.folder("image");

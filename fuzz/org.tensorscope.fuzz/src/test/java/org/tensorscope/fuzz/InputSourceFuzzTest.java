@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tensorscope.core.input.InputSources;
 import org.tensorscope.core.model.DType;
@@ -17,6 +18,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * JSON for tf.Example inputs): a user's typo is an {@link IllegalArgumentException} that quotes the
  * text, documented as such; the tensor made must fit the shape asked for.
  */
+@EnabledIf("org.tensorscope.fuzz.FuzzSelection#chosen")
 class InputSourceFuzzTest {
 
     private static final TensorSpec FLOATS = new TensorSpec("x:0", DType.FLOAT32, Shape.of(2, 3));

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tensorscope.core.input.Npy;
 import org.tensorscope.core.model.DType;
@@ -18,6 +19,7 @@ import org.tensorscope.core.tensor.TensorData;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /** NumPy {@code .npy} input files: magic, header versions 1 to 3, the header dictionary, the data's size. */
+@EnabledIf("org.tensorscope.fuzz.FuzzSelection#chosen")
 class NpyFuzzTest {
 
     private static final Path FOLDER = Scratch.folder("npy");

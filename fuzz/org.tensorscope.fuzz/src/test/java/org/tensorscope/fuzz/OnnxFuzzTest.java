@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.onnx.internal.OnnxModel;
@@ -12,6 +13,7 @@ import org.tensorscope.onnx.internal.load.OnnxModelLoader;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /** ONNX models: the wire-level ModelProto reader, subgraphs, tensor decoding and the graph conversion. */
+@EnabledIf("org.tensorscope.fuzz.FuzzSelection#chosen")
 class OnnxFuzzTest {
 
     private static final Path FOLDER = Scratch.folder("onnx");

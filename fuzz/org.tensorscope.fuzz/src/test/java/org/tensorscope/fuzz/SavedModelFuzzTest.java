@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.tensorflow.internal.TfModel;
@@ -18,6 +19,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * {@code variables/} and {@code assets/} stay as they are; the rest is its {@code saved_model.pb}. The
  * loader checks the meta graph and the files, restores the checkpoint and freezes the variables.
  */
+@EnabledIf("org.tensorscope.fuzz.FuzzSelection#chosen")
 class SavedModelFuzzTest {
 
     static final List<String> MODELS = List.of("tf1_half_plus_two", "tf1_half_plus_three", "tf1_half_plus_two_cpu",

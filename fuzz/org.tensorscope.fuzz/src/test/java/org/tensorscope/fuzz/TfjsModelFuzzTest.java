@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.tensorflow.internal.TfModel;
@@ -19,6 +20,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * folder holding a real model's shard and small shards of each stored type, so a mutated manifest
  * reads real bytes with the wrong shapes, types, quantization or paths.
  */
+@EnabledIf("org.tensorscope.fuzz.FuzzSelection#chosen")
 class TfjsModelFuzzTest {
 
     private static final Path FOLDER = folder();
