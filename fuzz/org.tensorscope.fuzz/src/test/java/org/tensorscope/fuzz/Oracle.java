@@ -121,6 +121,10 @@ public final class Oracle {
                 if (first >= 0 && last > first) {
                     unquoted = unquoted.substring(0, first) + unquoted.substring(last + 1); // parts of the text, quoted
                 }
+                unquoted = unechoed(unquoted, List.of(typed)); // a file name taken from the text, named as is
+                if (typed.contains("\n") || typed.contains("\r")) {
+                    unquoted = unquoted.replace('\n', ' ').replace('\r', ' ');
+                }
                 if (messageProblem(unquoted, List.of()) == null) {
                     return null;
                 }
