@@ -39,7 +39,7 @@ public final class InputSources {
             return new ScaledSource(parse(spec.substring(0, star)), factor, spec);
         }
         String[] parts = spec.split(":");
-        switch (parts[0]) {
+        switch (parts.length == 0 ? "" : parts[0]) {
             case "ramp":
                 return GeneratedSource.ramp();
             case "zeros":
@@ -61,14 +61,22 @@ public final class InputSources {
         String path = spec.contains("?") ? spec.substring(0, spec.indexOf('?')) : spec;
         String lowerPath = path.toLowerCase(Locale.ROOT);
         if (lowerPath.endsWith(".npy")) {
-            return new NpySource(Path.of(path));
+            return new NpySource(file(path, text));
         }
         if (lowerPath.endsWith(".png") || lowerPath.endsWith(".jpg") || lowerPath.endsWith(".jpeg")) {
-            return ImageSource.parse(Path.of(path), spec.contains("?") ? spec.substring(spec.indexOf('?') + 1) : "",
+            return ImageSource.parse(file(path, text), spec.contains("?") ? spec.substring(spec.indexOf('?') + 1) : "",
                     spec);
         }
         throw new IllegalArgumentException("Unknown input source '" + text + "': use ramp, zeros, const:V, "
                 + "uniform:LO:HI[:SEED], normal:MEAN:STD[:SEED], example:{JSON}, a .npy file or a .png/.jpg image");
+    }
+
+    private static Path file(String path, String text) {
+        try {
+            return Path.of(path);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("Input source '" + text + "': not a valid file name");
+        }
     }
 
     private static void expect(String[] parts, int min, int max, String text, String form) {

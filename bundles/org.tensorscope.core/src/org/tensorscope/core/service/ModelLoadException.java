@@ -17,9 +17,20 @@ public class ModelLoadException extends Exception {
     }
 
     public ModelLoadException(Path file, String problem, Throwable cause) {
-        super(file + ": " + problem, cause);
+        super(file + ": " + oneLine(problem), cause);
         this.file = file;
-        this.problem = problem;
+        this.problem = oneLine(problem);
+    }
+
+    /** A model's names may hold line breaks and other control characters: shown escaped, the message stays one line. */
+    private static String oneLine(String problem) {
+        if (problem == null || problem.chars().noneMatch(Character::isISOControl)) {
+            return problem;
+        }
+        StringBuilder line = new StringBuilder(problem.length() + 8);
+        problem.chars().forEach(c -> line.append(c == '\n' ? "\\n" : c == '\t' ? "\\t"
+                : Character.isISOControl(c) ? String.format("\\u%04x", c) : String.valueOf((char) c)));
+        return line.toString();
     }
 
     public Path file() {

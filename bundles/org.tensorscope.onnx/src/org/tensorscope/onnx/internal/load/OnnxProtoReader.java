@@ -235,16 +235,24 @@ public final class OnnxProtoReader {
         return f == Math.rint(f) && Math.abs(f) < 1e7 ? Long.toString((long) f) : Float.toString(f);
     }
 
+    /** The values are read as they come, never allocated from the declared length, which may lie. */
     private static float[] packedFloats(CodedInputStream in) throws IOException {
         int length = in.readRawVarint32();
         if (length % 4 != 0) {
             throw new IOException("a packed float list has a length that is not a multiple of 4");
         }
-        float[] values = new float[length / 4];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = in.readFloat();
+        int limit = in.pushLimit(length);
+        java.nio.FloatBuffer values = java.nio.FloatBuffer.allocate(Math.min(length / 4, 1024));
+        while (in.getBytesUntilLimit() > 0) {
+            if (!values.hasRemaining()) {
+                values = java.nio.FloatBuffer.allocate(values.capacity() * 2).put(values.flip());
+            }
+            values.put(in.readFloat());
         }
-        return values;
+        in.popLimit(limit);
+        float[] result = new float[values.position()];
+        values.flip().get(result);
+        return result;
     }
 
     private static List<Long> packedVarints(CodedInputStream in) throws IOException {

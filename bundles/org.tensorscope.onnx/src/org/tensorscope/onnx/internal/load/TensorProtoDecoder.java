@@ -32,8 +32,14 @@ public final class TensorProtoDecoder {
         }
         Shape shape = Shape.of(tensor.dims());
         long count = shape.numElements();
-        if (count < 0 || count * dtype.byteSize() > Integer.MAX_VALUE) {
-            throw new IOException(tensor.name() + " has an invalid or too large shape " + shape);
+        if (count < 0) {
+            throw new IOException(tensor.name() + " has an invalid shape " + shape);
+        }
+        try {
+            // element counts multiplied with overflow checks, against the budget for one tensor
+            org.tensorscope.core.input.TensorBudget.check(tensor.name(), shape, dtype);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
         }
         ByteBuffer out = ByteBuffer.allocateDirect((int) count * dtype.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
         CodedInputStream in = CodedInputStream.newInstance(file, 0, tensor.offset() + tensor.length());

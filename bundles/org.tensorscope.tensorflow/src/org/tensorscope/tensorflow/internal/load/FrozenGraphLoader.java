@@ -54,7 +54,7 @@ public class FrozenGraphLoader implements ModelLoader {
                 TextFormat.getParser().merge(new String(bytes, StandardCharsets.UTF_8), builder);
                 graphDef = builder.build();
             } catch (TextFormat.ParseException e) {
-                throw new ModelLoadException(path, "not a valid text GraphDef: " + e.getMessage(), e);
+                throw new ModelLoadException(path, "not a valid text GraphDef: " + oneLine(e.getMessage()), e);
             } catch (StackOverflowError e) {
                 throw new ModelLoadException(path, "not a valid text GraphDef: its messages are nested too deeply to read");
             }
@@ -66,12 +66,23 @@ public class FrozenGraphLoader implements ModelLoader {
             }
         }
         if (FunctionInliner.hasCalls(graphDef)) {
-            graphDef = new FunctionInliner(graphDef).inline(graphDef);
+            try {
+                graphDef = new FunctionInliner(graphDef).inline(graphDef);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw new ModelLoadException(path, "the graph's functions cannot be inlined: "
+                        + (e.getMessage() == null ? "a call or a function body is malformed" : oneLine(e.getMessage())), e);
+            }
         }
         progress.split(1);
         TfModel model = new TfModel(graphDef, GraphDefConverter.convert(path, FORMAT, graphDef, List.of())
                 .withLibraryOps(FunctionBodies.of(graphDef)));
         progress.split(1);
         return model;
+    }
+
+    /** protobuf lists unknown fields on lines of their own: one line, of a readable length, for the user. */
+    static String oneLine(String message) {
+        String line = message == null ? "unknown error" : message.replaceAll("\\s+", " ").trim();
+        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
     }
 }

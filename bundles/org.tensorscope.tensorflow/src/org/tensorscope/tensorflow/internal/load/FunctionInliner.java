@@ -155,6 +155,10 @@ final class FunctionInliner {
         }
         List<String> results = new ArrayList<>();
         for (OpDef.ArgDef arg : function.getSignature().getOutputArgList()) {
+            if (!function.containsRet(arg.getName())) {
+                throw new IllegalArgumentException("function " + function.getSignature().getName() + " declares output "
+                        + arg.getName() + " but returns no value for it");
+            }
             results.add(resolve(function.getRetOrThrow(arg.getName()), prefix, args, inner));
         }
         List<String> controlResults = function.getControlRetMap().values().stream().map(n -> "^" + prefix + n).toList();
@@ -405,7 +409,13 @@ final class FunctionInliner {
             return args.containsKey(parts[0]) ? args.get(parts[0]) : prefix + parts[0] + ":" + parts[1];
         }
         NodeDef producer = inner.get(parts[0]);
-        int index = Integer.parseInt(parts[2]);
+        int index;
+        try {
+            index = Integer.parseInt(parts[2]);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("a function body refers to '" + input
+                    + "', which is not of the form node:output:index", e);
+        }
         return prefix + parts[0] + ":" + (outputOffset(producer, parts[1]) + index);
     }
 

@@ -31,8 +31,25 @@ final class FusedOpRewriter {
         return FUSED.contains(node.getOp());
     }
 
-    /** The plain nodes replacing a fused one, in dependency order. */
+    /**
+     * The plain nodes replacing a fused one, in dependency order.
+     *
+     * @throws IllegalArgumentException when the node lacks the inputs or attributes its fused ops need
+     */
     static List<NodeDef> rewrite(NodeDef fused) {
+        if (!fused.containsAttr("T")) {
+            throw new IllegalArgumentException("fused op " + fused.getName() + " (" + fused.getOp() + ") has no T attribute");
+        }
+        try {
+            return expand(fused);
+        } catch (IndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("fused op " + fused.getName() + " (" + fused.getOp() + ") has "
+                    + fused.getInputList().stream().filter(i -> !i.startsWith("^")).count()
+                    + " data inputs, fewer than its fused_ops need", e);
+        }
+    }
+
+    private static List<NodeDef> expand(NodeDef fused) {
         String name = fused.getName();
         List<String> fusedOps = fused.getAttrOrDefault("fused_ops", AttrValue.getDefaultInstance()).getList()
                 .getSList().stream().map(b -> b.toStringUtf8()).toList();

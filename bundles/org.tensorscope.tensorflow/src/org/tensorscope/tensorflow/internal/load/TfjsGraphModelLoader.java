@@ -187,8 +187,7 @@ public class TfjsGraphModelLoader implements ModelLoader {
             }
             return root.getAsJsonObject();
         } catch (JsonParseException e) {
-            throw new ModelLoadException(path, "not valid JSON (truncated or corrupt): "
-                    + GraphDefConverter.firstLine(e.getMessage()), e);
+            throw new ModelLoadException(path, "not valid JSON (truncated or corrupt): " + TfjsJson.syntaxProblem(e), e);
         }
     }
 

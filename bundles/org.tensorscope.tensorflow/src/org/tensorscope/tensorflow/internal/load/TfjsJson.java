@@ -156,6 +156,23 @@ final class TfjsJson {
         };
     }
 
+    private static final java.util.regex.Pattern QUALIFIED_EXCEPTION = java.util.regex.Pattern
+            .compile("(?:[a-z_][\\w]*\\.)+[A-Z][\\w$]*(?:Exception|Error):\\s*");
+
+    /**
+     * Gson's words for a syntax error ("Expected ':' at line 1 column 101 path $.weights"), without
+     * the exception class names it prefixes them with or its pointer to its troubleshooting page.
+     */
+    static String syntaxProblem(com.google.gson.JsonParseException e) {
+        Throwable deepest = e;
+        while (deepest.getCause() != null && deepest.getCause() != deepest) {
+            deepest = deepest.getCause();
+        }
+        String message = deepest.getMessage() == null ? e.getMessage() : deepest.getMessage();
+        String line = QUALIFIED_EXCEPTION.matcher(GraphDefConverter.firstLine(message)).replaceAll("");
+        return line.isBlank() ? "the JSON is malformed" : line;
+    }
+
     /** A JSON value's kind in words, for messages about JSON of the wrong shape. */
     static String kind(JsonElement e) {
         if (e == null || e.isJsonNull()) {
@@ -179,6 +196,9 @@ final class TfjsJson {
         }
         if (e instanceof NullPointerException) {
             return "a required field is missing";
+        }
+        if (e instanceof NumberFormatException) {
+            return "a value that should be a number is not one, or is out of range";
         }
         String message = e.getMessage() == null ? "" : e.getMessage();
         return message.length() > 120 ? message.substring(0, 120) + "..." : message;

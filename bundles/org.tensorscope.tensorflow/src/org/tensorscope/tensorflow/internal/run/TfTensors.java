@@ -35,6 +35,9 @@ public final class TfTensors {
 
     /** The element type; a reference type (a TF1 variable's or its assign's output, DT_FLOAT_REF) gives its values' type. */
     public static DType dtype(DataType type) {
+        if (type == DataType.UNRECOGNIZED) {
+            return DType.OTHER; // a type number this TensorFlow does not know, from a corrupt or newer file
+        }
         DataType valueType = type.getNumber() > 100 && DataType.forNumber(type.getNumber() - 100) != null
                 ? DataType.forNumber(type.getNumber() - 100)
                 : type;
