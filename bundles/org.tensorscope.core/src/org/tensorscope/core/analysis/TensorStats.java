@@ -256,7 +256,9 @@ public record TensorStats(long count, long nan, long posInf, long negInf, long z
                 buckets[Float.floatToRawIntBits((float) c[i]) >>> 16]++;
             }
             zeros += zero;
-            subnormals += below - zero;
+            if (minNormal > 0) { // below counts the zeros too; integers have neither subnormals nor a minNormal
+                subnormals += below - zero;
+            }
             min = Math.min(min, lo);
             max = Math.max(max, hi);
             merge(n, chunkMean, q);
