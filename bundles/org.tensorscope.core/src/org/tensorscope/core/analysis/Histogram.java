@@ -55,19 +55,33 @@ public record Histogram(Binning binning, double[] edges, long[] counts, long nan
         if (bins < 1) {
             throw new IllegalArgumentException("A histogram needs at least 1 bin, not " + bins);
         }
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
-        for (long i = 0; i < tensor.size(); i++) {
-            double v = tensor.getDouble(i);
-            if (Double.isFinite(v)) {
-                double t = transform(v, binning);
-                lo = Math.min(lo, t);
-                hi = Math.max(hi, t);
-            }
+        double[] range = finiteRange(tensor);
+        return of(tensor, bins, binning, range[0], range[1]);
+    }
+
+    /**
+     * The histogram of a tensor whose statistics are already known: their min and max save the
+     * pass that finds the range, so statistics and histogram together read the buffer twice at most.
+     */
+    public static Histogram of(TensorData tensor, int bins, Binning binning, TensorStats stats) {
+        if (bins < 1) {
+            throw new IllegalArgumentException("A histogram needs at least 1 bin, not " + bins);
         }
-        if (lo > hi) {
+        if (stats.count() != tensor.size()) {
+            throw new IllegalArgumentException("Statistics of " + stats.count() + " values do not describe tensor "
+                    + tensor.name() + " of " + tensor.size());
+        }
+        return stats.finiteCount() == 0 ? of(tensor, bins, binning, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY)
+                : of(tensor, bins, binning, stats.min(), stats.max());
+    }
+
+    private static Histogram of(TensorData tensor, int bins, Binning binning, double min, double max) {
+        if (min > max) {
             return count(tensor, binning, new double[0], 0, 1);
         }
+        // the transforms are monotonic, so the range of transformed values is that of the values transformed
+        double lo = transform(min, binning);
+        double hi = transform(max, binning);
         if (lo == hi) {
             // all equal: one bin around the value
             double half = lo == 0 ? 0.5 : Math.abs(lo) * 0.5;
@@ -93,33 +107,76 @@ public record Histogram(Binning binning, double[] edges, long[] counts, long nan
         return count(tensor, binning, edges, lo, width);
     }
 
+    /** The finite min and max ({+Inf, -Inf} when there is none). */
+    private static double[] finiteRange(TensorData tensor) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        if (tensor.dtype().byteSize() < 0) {
+            return new double[] { min, max };
+        }
+        ValueChunks chunks = new ValueChunks(tensor);
+        for (int n = chunks.next(); n > 0; n = chunks.next()) {
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            if (chunks.floatFamily) {
+                float[] c = chunks.floats;
+                float l = Float.POSITIVE_INFINITY;
+                float h = Float.NEGATIVE_INFINITY;
+                for (int i = 0; i < n; i++) { // NaN never compares less or greater
+                    float v = c[i];
+                    l = v < l ? v : l;
+                    h = v > h ? v : h;
+                }
+                lo = l;
+                hi = h;
+            } else {
+                double[] c = chunks.doubles;
+                for (int i = 0; i < n; i++) {
+                    double v = c[i];
+                    lo = v < lo ? v : lo;
+                    hi = v > hi ? v : hi;
+                }
+            }
+            if (Double.isInfinite(lo) || Double.isInfinite(hi)) { // an infinity, or nothing but NaN
+                lo = Double.POSITIVE_INFINITY;
+                hi = Double.NEGATIVE_INFINITY;
+                for (int i = 0; i < n; i++) {
+                    double v = chunks.floatFamily ? chunks.floats[i] : chunks.doubles[i];
+                    if (Double.isFinite(v)) {
+                        lo = Math.min(lo, v);
+                        hi = Math.max(hi, v);
+                    }
+                }
+            }
+            min = Math.min(min, lo);
+            max = Math.max(max, hi);
+        }
+        return new double[] { min, max };
+    }
+
     /** Counts NaN, ±Inf and zeros apart, and finite values into the bins starting at lo (transformed). */
     private static Histogram count(TensorData tensor, Binning binning, double[] edges, double lo, double width) {
-        long nan = 0;
-        long negInf = 0;
-        long posInf = 0;
-        long zeros = 0;
-        long[] binned = new long[Math.max(0, edges.length - 1)];
-        for (long i = 0; i < tensor.size(); i++) {
-            double v = tensor.getDouble(i);
-            if (Double.isNaN(v)) {
-                nan++;
-            } else if (v == Double.POSITIVE_INFINITY) {
-                posInf++;
-            } else if (v == Double.NEGATIVE_INFINITY) {
-                negInf++;
-            } else {
-                zeros += v == 0 ? 1 : 0;
-                if (binned.length > 0) {
-                    int bin = (int) ((transform(v, binning) - lo) / width);
-                    binned[Math.min(binned.length - 1, Math.max(0, bin))]++;
+        Bins bins = new Bins(binning, lo, width, Math.max(0, edges.length - 1));
+        if (tensor.dtype().byteSize() >= 0) {
+            ValueChunks chunks = new ValueChunks(tensor);
+            for (int n = chunks.next(); n > 0; n = chunks.next()) {
+                if (chunks.floatFamily) {
+                    bins.floats(chunks.floats, n);
+                } else {
+                    bins.doubles(chunks.doubles, n);
                 }
             }
         }
-        return new Histogram(binning, edges, binned, nan, negInf, posInf, zeros);
+        return new Histogram(binning, edges, bins.counts(), bins.nan, bins.negInf, bins.posInf, bins.zeros);
     }
 
-    private static double transform(double v, Binning binning) {
+    /** The bin of a finite value: the definition that the lookup in {@link Bins} reproduces. */
+    static int binOf(double v, Binning binning, double lo, double width, int bins) {
+        int bin = (int) ((transform(v, binning) - lo) / width);
+        return Math.min(bins - 1, Math.max(0, bin));
+    }
+
+    static double transform(double v, Binning binning) {
         return binning == Binning.SYMLOG ? Math.signum(v) * Math.log10(1 + Math.abs(v)) : v;
     }
 

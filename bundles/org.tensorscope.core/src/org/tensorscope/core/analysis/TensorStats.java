@@ -1,7 +1,5 @@
 package org.tensorscope.core.analysis;
 
-import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 import org.tensorscope.core.tensor.TensorData;
@@ -17,11 +15,6 @@ public record TensorStats(long count, long nan, long posInf, long negInf, long z
 
     /** Which percentiles {@link #percentiles()} holds. */
     public static final double[] PERCENTILE_RANKS = { 1, 5, 25, 50, 75, 95, 99 };
-
-    /** Above this many finite values, percentiles come from an evenly strided sample of this size. */
-    private static final int PERCENTILE_SAMPLE = 1 << 20;
-
-    private static final int CHUNK = 8192;
 
     public TensorStats {
         percentiles = percentiles.clone();
@@ -49,43 +42,47 @@ public record TensorStats(long count, long nan, long posInf, long negInf, long z
         return percentiles[i];
     }
 
-    /** Computes the statistics of any tensor (strings only count); float32 takes a fast path over the raw buffer. */
+    /**
+     * Computes the statistics of any tensor (strings only count) in one pass over its buffer.
+     * Percentiles are exact up to {@value #EXACT_PERCENTILES} values; above, they come from a
+     * count of every finite value by its top 16 bits as float32 (sign, exponent and 7 mantissa
+     * bits), interpolated within the bucket: within 1/128 of the value, and rounded for integer types.
+     */
     public static TensorStats of(TensorData tensor) {
-        Accumulator acc = new Accumulator(tensor.size());
-        if (tensor.dtype().byteSize() < 0) {
-            return acc.finish(tensor); // strings: counted, never NaN or infinite, no numeric statistics
+        long count = tensor.size();
+        if (tensor.dtype().byteSize() < 0) { // strings: counted, never NaN or infinite, no numeric statistics
+            return new Scan(count, 0, false).finish(tensor);
         }
-        switch (tensor.dtype()) {
-            case FLOAT32 -> {
-                FloatBuffer floats = tensor.bytes().asFloatBuffer();
-                float[] chunk = new float[CHUNK];
-                while (floats.hasRemaining()) {
-                    int n = Math.min(CHUNK, floats.remaining());
-                    floats.get(chunk, 0, n);
-                    for (int i = 0; i < n; i++) {
-                        acc.add(chunk[i], Math.abs(chunk[i]) < Float.MIN_NORMAL && chunk[i] != 0);
-                    }
-                }
-            }
-            case FLOAT64 -> {
-                ByteBuffer bytes = tensor.bytes();
-                for (long i = 0; i < tensor.size(); i++) {
-                    double v = bytes.getDouble((int) (bytes.position() + i * 8));
-                    acc.add(v, Math.abs(v) < Double.MIN_NORMAL && v != 0);
-                }
-            }
-            default -> {
-                for (long i = 0; i < tensor.size(); i++) {
-                    double v = tensor.getDouble(i);
-                    acc.add(v, tensor.dtype().isFloating() && Math.abs(v) < Float.MIN_NORMAL && v != 0);
-                }
+        ValueChunks chunks = new ValueChunks(tensor);
+        Scan scan = new Scan(count, switch (tensor.dtype()) {
+            case FLOAT16 -> 0x1p-14f;
+            case FLOAT32, BFLOAT16 -> Float.MIN_NORMAL;
+            case FLOAT64 -> Double.MIN_NORMAL;
+            default -> 0;
+        }, chunks.floatFamily);
+        for (int n = chunks.next(); n > 0; n = chunks.next()) {
+            if (chunks.floatFamily) {
+                scan.floats(chunks.floats, n);
+            } else {
+                scan.doubles(chunks.doubles, n);
             }
         }
-        return acc.finish(tensor);
+        return scan.finish(tensor);
     }
 
-    private static final class Accumulator {
+    private static final int EXACT_PERCENTILES = ValueChunks.SIZE;
+
+    /**
+     * One pass over the values, a cached chunk at a time: a fast loop for chunks of finite values
+     * (no branch, no division per element; the chunk's mean and squared deviations merged into the
+     * running ones, Chan et al.), and per-element Welford for chunks holding NaN, infinities or
+     * an overflowing sum.
+     */
+    private static final class Scan {
         private final long count;
+        private final double minNormal;
+        private final boolean floatFamily;
+        private final int[] buckets = new int[1 << 16];
         private long nan;
         private long posInf;
         private long negInf;
@@ -97,11 +94,178 @@ public record TensorStats(long count, long nan, long posInf, long negInf, long z
         private double mean;
         private double m2;
 
-        Accumulator(long count) {
+        Scan(long count, double minNormal, boolean floatFamily) {
             this.count = count;
+            this.minNormal = minNormal;
+            this.floatFamily = floatFamily;
         }
 
-        void add(double v, boolean subnormal) {
+        /**
+         * For float32, bfloat16 and float16 values, whose smallest normal is a power of two:
+         * the buckets below its exponent hold the zeros and the subnormals.
+         */
+        private void subnormalsFromBuckets() {
+            int exponent = Math.getExponent((float) minNormal) + 127;
+            long below = 0;
+            for (int e = 0; e < exponent; e++) {
+                for (int m = 0; m < 0x80; m++) {
+                    below += buckets[e << 7 | m] + buckets[0x8000 | e << 7 | m];
+                }
+            }
+            subnormals = below - zeros;
+        }
+
+        /**
+         * Sums of (v - shift) and its square, four independent chains each, with the running
+         * mean as the shift; a chunk whose mean lies so far from it that the squares would lose
+         * precision is summed again around its own mean.
+         */
+        void floats(float[] c, int n) {
+            float lo = Float.POSITIVE_INFINITY;
+            float hi = Float.NEGATIVE_INFINITY;
+            double shift = mean;
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            double q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+            int aroundZero = buckets[0] + buckets[0x8000];
+            int[] buckets = this.buckets;
+            int i = 0;
+            for (; i + 3 < n; i += 4) {
+                float a = c[i];
+                float b = c[i + 1];
+                float d = c[i + 2];
+                float e = c[i + 3];
+                double da = a - shift;
+                double db = b - shift;
+                double dd = d - shift;
+                double de = e - shift;
+                s0 += da;
+                s1 += db;
+                s2 += dd;
+                s3 += de;
+                q0 += da * da;
+                q1 += db * db;
+                q2 += dd * dd;
+                q3 += de * de;
+                // rarely true, so well predicted; NaN never compares, and a chunk holding one has a
+                // NaN sum and is redone below
+                lo = a < lo ? a : lo;
+                lo = b < lo ? b : lo;
+                lo = d < lo ? d : lo;
+                lo = e < lo ? e : lo;
+                hi = a > hi ? a : hi;
+                hi = b > hi ? b : hi;
+                hi = d > hi ? d : hi;
+                hi = e > hi ? e : hi;
+                buckets[Float.floatToRawIntBits(a) >>> 16]++;
+                buckets[Float.floatToRawIntBits(b) >>> 16]++;
+                buckets[Float.floatToRawIntBits(d) >>> 16]++;
+                buckets[Float.floatToRawIntBits(e) >>> 16]++;
+            }
+            for (; i < n; i++) {
+                float a = c[i];
+                double da = a - shift;
+                s0 += da;
+                q0 += da * da;
+                lo = a < lo ? a : lo;
+                hi = a > hi ? a : hi;
+                buckets[Float.floatToRawIntBits(a) >>> 16]++;
+            }
+            double sum = (s0 + s1) + (s2 + s3);
+            double squares = (q0 + q1) + (q2 + q3);
+            if (!Double.isFinite(sum + squares)) { // a NaN or an infinity in this chunk
+                unbucket(c, n);
+                for (int k = 0; k < n; k++) {
+                    add(c[k]);
+                }
+                return;
+            }
+            double offset = sum / n;
+            double chunkM2 = squares - offset * sum;
+            if (!(chunkM2 > squares * 0x1p-20)) { // the chunk's mean far from the shift: cancellation
+                double chunkMean = shift + offset;
+                double r0 = 0, r1 = 0;
+                for (i = 0; i + 1 < n; i += 2) {
+                    double a = c[i] - chunkMean;
+                    double b = c[i + 1] - chunkMean;
+                    r0 += a * a;
+                    r1 += b * b;
+                }
+                if (i < n) {
+                    double a = c[i] - chunkMean;
+                    r0 += a * a;
+                }
+                chunkM2 = r0 + r1;
+            }
+            if (buckets[0] + buckets[0x8000] != aroundZero) { // zeros, or subnormals below 1e-40, in this chunk
+                int zero = 0;
+                for (int k = 0; k < n; k++) {
+                    zero += c[k] == 0 ? 1 : 0;
+                }
+                zeros += zero;
+            }
+            min = Math.min(min, lo);
+            max = Math.max(max, hi);
+            merge(n, shift + offset, chunkM2);
+        }
+
+        /** Takes back a chunk's bucket counts, before the chunk is counted value by value. */
+        private void unbucket(float[] c, int n) {
+            for (int k = 0; k < n; k++) {
+                buckets[Float.floatToRawIntBits(c[k]) >>> 16]--;
+            }
+        }
+
+        void doubles(double[] c, int n) {
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            double s0 = 0;
+            double s1 = 0;
+            int zero = 0;
+            int below = 0;
+            int i = 0;
+            for (; i + 1 < n; i += 2) {
+                double a = c[i];
+                double b = c[i + 1];
+                s0 += a;
+                s1 += b;
+                lo = Math.min(lo, Math.min(a, b));
+                hi = Math.max(hi, Math.max(a, b));
+                zero += (a == 0 ? 1 : 0) + (b == 0 ? 1 : 0);
+                below += (Math.abs(a) < minNormal ? 1 : 0) + (Math.abs(b) < minNormal ? 1 : 0);
+            }
+            for (; i < n; i++) {
+                double a = c[i];
+                s0 += a;
+                lo = Math.min(lo, a);
+                hi = Math.max(hi, a);
+                zero += a == 0 ? 1 : 0;
+                below += Math.abs(a) < minNormal ? 1 : 0;
+            }
+            double sum = s0 + s1;
+            if (!Double.isFinite(sum)) { // a NaN, an infinity, or values so large that their sum overflows
+                for (int k = 0; k < n; k++) {
+                    add(c[k]);
+                }
+                return;
+            }
+            double chunkMean = sum / n;
+            double q = 0;
+            for (i = 0; i < n; i++) {
+                double a = c[i] - chunkMean;
+                q += a * a;
+                buckets[Float.floatToRawIntBits((float) c[i]) >>> 16]++;
+            }
+            zeros += zero;
+            if (minNormal > 0) { // below counts the zeros too; integers have neither subnormals nor a minNormal
+                subnormals += below - zero;
+            }
+            min = Math.min(min, lo);
+            max = Math.max(max, hi);
+            merge(n, chunkMean, q);
+        }
+
+        /** One value, for chunks the fast loop cannot take. */
+        private void add(double v) {
             if (v != v) {
                 nan++;
             } else if (v == Double.POSITIVE_INFINITY) {
@@ -111,16 +275,12 @@ public record TensorStats(long count, long nan, long posInf, long negInf, long z
             } else {
                 if (v == 0) {
                     zeros++;
-                } else if (subnormal) {
+                } else if (!floatFamily && Math.abs(v) < minNormal) {
                     subnormals++;
                 }
-                if (v < min) {
-                    min = v;
-                }
-                if (v > max) {
-                    max = v;
-                }
-                // Welford: stable for the huge values a diverging model produces
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+                buckets[Float.floatToRawIntBits((float) v) >>> 16]++;
                 finite++;
                 double delta = v - mean;
                 mean += delta / finite;
@@ -128,34 +288,95 @@ public record TensorStats(long count, long nan, long posInf, long negInf, long z
             }
         }
 
+        private void merge(long n, double chunkMean, double chunkM2) {
+            long total = finite + n;
+            double delta = chunkMean - mean;
+            mean += delta * n / total;
+            m2 += chunkM2 + delta * delta * ((double) finite * n / total);
+            finite = total;
+        }
+
         TensorStats finish(TensorData tensor) {
+            if (floatFamily) {
+                subnormalsFromBuckets();
+            }
             if (finite == 0) {
                 double[] none = new double[PERCENTILE_RANKS.length];
                 Arrays.fill(none, Double.NaN);
                 return new TensorStats(count, nan, posInf, negInf, zeros, subnormals, Double.NaN, Double.NaN, Double.NaN,
                         Double.NaN, none);
             }
+            double[] percentiles = finite <= EXACT_PERCENTILES ? exactPercentiles(tensor) : fromBuckets();
+            if (!tensor.dtype().isFloating()) {
+                for (int r = 0; r < percentiles.length; r++) {
+                    percentiles[r] = Math.rint(percentiles[r]);
+                }
+            }
             return new TensorStats(count, nan, posInf, negInf, zeros, subnormals, min, max, mean, Math.sqrt(m2 / finite),
-                    percentiles(tensor, finite));
+                    percentiles);
+        }
+
+        private double[] exactPercentiles(TensorData tensor) {
+            double[] sorted = new double[(int) finite];
+            int n = 0;
+            ValueChunks chunks = new ValueChunks(tensor);
+            for (int k = chunks.next(); k > 0; k = chunks.next()) {
+                for (int i = 0; i < k; i++) {
+                    double v = chunks.floatFamily ? chunks.floats[i] : chunks.doubles[i];
+                    if (Double.isFinite(v)) {
+                        sorted[n++] = v;
+                    }
+                }
+            }
+            Arrays.sort(sorted);
+            double[] result = new double[PERCENTILE_RANKS.length];
+            for (int r = 0; r < result.length; r++) {
+                result[r] = sorted[rankIndex(r, n)];
+            }
+            return result;
+        }
+
+        /** Buckets in value order: below -Float.MAX_VALUE, negative, positive, above Float.MAX_VALUE. */
+        private double[] fromBuckets() {
+            double[] result = new double[PERCENTILE_RANKS.length];
+            int r = 0;
+            long below = 0;
+            long target = rankIndex(0, finite);
+            int[] order = new int[(0xff80 - 0x8000 + 1) + (0x7f80 + 1)];
+            int o = 0;
+            for (int key = 0xff80; key >= 0x8000; key--) {
+                order[o++] = key;
+            }
+            for (int key = 0; key <= 0x7f80; key++) {
+                order[o++] = key;
+            }
+            for (int key : order) {
+                int c = buckets[key];
+                while (c > 0 && r < result.length && below + c > target) {
+                    double a = Float.intBitsToFloat(key << 16);
+                    double b = Float.intBitsToFloat(key << 16 | 0xffff);
+                    if (key == 0xff80) {
+                        a = min;
+                        b = -Float.MAX_VALUE;
+                    } else if (key == 0x7f80) {
+                        a = Float.MAX_VALUE;
+                        b = max;
+                    }
+                    double from = Math.min(a, b);
+                    double to = Math.max(a, b);
+                    double v = from + (to - from) * ((target - below + 0.5) / c);
+                    result[r++] = Math.max(min, Math.min(max, v));
+                    if (r < result.length) {
+                        target = rankIndex(r, finite);
+                    }
+                }
+                below += c;
+            }
+            return result;
         }
     }
 
-    private static double[] percentiles(TensorData tensor, long finite) {
-        long stride = Math.max(1, tensor.size() / PERCENTILE_SAMPLE);
-        double[] sample = new double[(int) Math.min(finite, (tensor.size() + stride - 1) / stride)];
-        int n = 0;
-        for (long i = 0; i < tensor.size() && n < sample.length; i += stride) {
-            double v = tensor.getDouble(i);
-            if (Double.isFinite(v)) {
-                sample[n++] = v;
-            }
-        }
-        double[] sorted = Arrays.copyOf(sample, n);
-        Arrays.sort(sorted);
-        double[] result = new double[PERCENTILE_RANKS.length];
-        for (int r = 0; r < result.length; r++) {
-            result[r] = n == 0 ? Double.NaN : sorted[(int) Math.min(n - 1, Math.round(PERCENTILE_RANKS[r] / 100 * (n - 1)))];
-        }
-        return result;
+    private static int rankIndex(int r, long n) {
+        return (int) Math.min(n - 1, Math.round(PERCENTILE_RANKS[r] / 100 * (n - 1)));
     }
 }

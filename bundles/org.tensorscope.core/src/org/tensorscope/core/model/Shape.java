@@ -44,7 +44,15 @@ public record Shape(long[] dims) {
 
     /** Whether every dimension is known. */
     public boolean isFullyDefined() {
-        return dims != null && Arrays.stream(dims).allMatch(d -> d >= 0);
+        if (dims == null) {
+            return false;
+        }
+        for (long d : dims) {
+            if (d < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The number of elements, or -1 when some dimension is unknown. */

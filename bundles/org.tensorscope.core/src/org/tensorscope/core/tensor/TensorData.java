@@ -17,6 +17,7 @@ public final class TensorData {
     private final DType dtype;
     private final Shape shape;
     private final ByteBuffer data;
+    private final long size;
 
     public TensorData(String name, DType dtype, Shape shape, ByteBuffer data) {
         this.name = Objects.requireNonNull(name);
@@ -26,7 +27,8 @@ public final class TensorData {
             throw new IllegalArgumentException("Tensor " + name + " needs a concrete shape, not " + shape);
         }
         this.data = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        long expected = shape.numElements() * dtype.byteSize();
+        this.size = shape.numElements();
+        long expected = size * dtype.byteSize();
         if (dtype.byteSize() > 0 && this.data.remaining() != expected) {
             throw new IllegalArgumentException("Tensor " + name + " of shape " + shape + " and type "
                     + dtype.displayName() + " needs " + expected + " bytes, got " + this.data.remaining());
@@ -53,7 +55,7 @@ public final class TensorData {
     }
 
     public long size() {
-        return shape.numElements();
+        return size;
     }
 
     /** A read-only little-endian view of the bytes. */

@@ -1,0 +1,137 @@
+package org.tensorscope.core.analysis;
+
+import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
+
+import org.tensorscope.core.tensor.TensorData;
+
+/**
+ * A numeric tensor's values, read in bulk a chunk at a time into a primitive array that stays in
+ * cache: float32, float16 and bfloat16 into {@link #floats} (exactly), every other numeric type
+ * into {@link #doubles} (as {@link TensorData#getDouble} widens them).
+ */
+final class ValueChunks {
+
+    static final int SIZE = 4096;
+
+    final boolean floatFamily;
+    final float[] floats;
+    final double[] doubles;
+    private final TensorData tensor;
+    private final ByteBuffer bytes;
+    private final Object view;
+    private final short[] shorts;
+    private final byte[] raw;
+    private final int[] ints;
+    private final long[] longs;
+
+    ValueChunks(TensorData tensor) {
+        this.tensor = tensor;
+        this.bytes = tensor.bytes();
+        this.floatFamily = switch (tensor.dtype()) {
+            case FLOAT32, FLOAT16, BFLOAT16 -> true;
+            default -> false;
+        };
+        floats = floatFamily ? new float[SIZE] : null;
+        doubles = floatFamily ? null : new double[SIZE];
+        view = switch (tensor.dtype()) {
+            case FLOAT32 -> bytes.asFloatBuffer();
+            case FLOAT64 -> bytes.asDoubleBuffer();
+            case FLOAT16, BFLOAT16, INT16, UINT16 -> bytes.asShortBuffer();
+            case INT32, UINT32 -> bytes.asIntBuffer();
+            case INT64, UINT64 -> bytes.asLongBuffer();
+            case INT8, UINT8, BOOL -> bytes;
+            default -> throw new UnsupportedOperationException("Tensor " + tensor.name() + " holds "
+                    + tensor.dtype().displayName() + " values, which have no numeric view");
+        };
+        shorts = view instanceof ShortBuffer ? new short[SIZE] : null;
+        raw = view == bytes ? new byte[SIZE] : null;
+        ints = view instanceof IntBuffer ? new int[SIZE] : null;
+        longs = view instanceof LongBuffer ? new long[SIZE] : null;
+    }
+
+    /** Reads the next chunk into {@link #floats} or {@link #doubles}; its length, 0 at the end. */
+    int next() {
+        switch (tensor.dtype()) {
+            case FLOAT32 -> {
+                FloatBuffer b = (FloatBuffer) view;
+                int n = Math.min(SIZE, b.remaining());
+                b.get(floats, 0, n);
+                return n;
+            }
+            case FLOAT64 -> {
+                DoubleBuffer b = (DoubleBuffer) view;
+                int n = Math.min(SIZE, b.remaining());
+                b.get(doubles, 0, n);
+                return n;
+            }
+            case FLOAT16 -> {
+                int n = shorts();
+                for (int i = 0; i < n; i++) {
+                    floats[i] = Float.float16ToFloat(shorts[i]);
+                }
+                return n;
+            }
+            case BFLOAT16 -> {
+                int n = shorts();
+                for (int i = 0; i < n; i++) {
+                    floats[i] = Float.intBitsToFloat((shorts[i] & 0xffff) << 16);
+                }
+                return n;
+            }
+            case INT16 -> {
+                int n = shorts();
+                for (int i = 0; i < n; i++) {
+                    doubles[i] = shorts[i];
+                }
+                return n;
+            }
+            case UINT16 -> {
+                int n = shorts();
+                for (int i = 0; i < n; i++) {
+                    doubles[i] = shorts[i] & 0xffff;
+                }
+                return n;
+            }
+            case INT32, UINT32 -> {
+                IntBuffer b = (IntBuffer) view;
+                int n = Math.min(SIZE, b.remaining());
+                b.get(ints, 0, n);
+                boolean unsigned = tensor.dtype() == org.tensorscope.core.model.DType.UINT32;
+                for (int i = 0; i < n; i++) {
+                    doubles[i] = unsigned ? ints[i] & 0xffffffffL : ints[i];
+                }
+                return n;
+            }
+            case INT64, UINT64 -> {
+                LongBuffer b = (LongBuffer) view;
+                int n = Math.min(SIZE, b.remaining());
+                b.get(longs, 0, n);
+                for (int i = 0; i < n; i++) {
+                    doubles[i] = longs[i];
+                }
+                return n;
+            }
+            default -> {
+                int n = Math.min(SIZE, bytes.remaining());
+                bytes.get(raw, 0, n);
+                boolean signed = tensor.dtype() == org.tensorscope.core.model.DType.INT8;
+                for (int i = 0; i < n; i++) {
+                    doubles[i] = signed ? raw[i] : raw[i] & 0xff;
+                }
+                return n;
+            }
+        }
+    }
+
+    private int shorts() {
+        ShortBuffer b = (ShortBuffer) view;
+        int n = Math.min(SIZE, b.remaining());
+        b.get(shorts, 0, n);
+        return n;
+    }
+}
