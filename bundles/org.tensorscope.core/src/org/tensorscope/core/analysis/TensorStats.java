@@ -77,7 +77,7 @@ public record TensorStats(long count, long nan, long posInf, long negInf, long z
             default -> {
                 for (long i = 0; i < tensor.size(); i++) {
                     double v = tensor.getDouble(i);
-                    acc.add(v, tensor.dtype().isFloating() && Math.abs(v) < Float.MIN_NORMAL && v != 0);
+                    acc.add(v, tensor.dtype().isFloating() && Math.abs(v) < tensor.dtype().minNormal() && v != 0);
                 }
             }
         }

@@ -65,7 +65,7 @@ class PlantedOriginTest {
 
     private static NanReport trace(String model, Consumer<Ops> body, String... inputs) throws Exception {
         Path file = PlantedModels.write(folder, model, body);
-        List<NanCauseRule> all = new ArrayList<>(List.of(rules.getServices(new NanCauseRule[0])));
+        List<NanCauseRule> all = new ArrayList<>(org.tensorscope.core.service.Contributions.ranked(rules));
         assertTrue(all.size() >= 10, "cause rules registered as services: " + all.size());
         try (LoadedModel loaded = new FrozenGraphLoader().load(file, new NullProgressMonitor());
                 InferenceSession session = new TensorFlowBackend().open(loaded, Device.CPU)) {
