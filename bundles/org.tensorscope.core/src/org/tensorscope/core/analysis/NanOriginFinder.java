@@ -13,7 +13,9 @@ import org.tensorscope.core.trace.Trace;
 
 /**
  * Finds the op where NaN/Inf first appears: the first in topological order whose output is
- * non-finite while all its float inputs are finite. Inputs without a health row (integer
+ * non-finite while all its float inputs are finite. Every later op of that kind is an independent
+ * origin too (two unguarded divisions by zero each need their own fix); only ops whose non-finite
+ * inputs explain them propagate. Inputs without a health row (integer
  * tensors) count as finite. TensorFlow's CheckNumerics cannot do this: ops run in parallel and it
  * reports whichever check fails first, often a later op.
  */
@@ -32,6 +34,7 @@ public final class NanOriginFinder {
         TensorHealth firstInf = null;
         TensorHealth firstNan = null;
         List<TensorHealth> propagation = new ArrayList<>();
+        List<TensorHealth> others = new ArrayList<>();
         for (TensorHealth row : trace.rows()) {
             if (row.isFinite()) {
                 continue;
@@ -42,13 +45,13 @@ public final class NanOriginFinder {
             if (firstNan == null && row.hasNan()) {
                 firstNan = row;
             }
-            if (originRow != null) {
-                propagation.add(row);
-                continue;
-            }
             Optional<OpNode> op = graph.op(row.opName());
             boolean inputsFinite = op.map(o -> o.inputs().stream()
                     .allMatch(input -> finiteWhen(trace, input, row))).orElse(true);
+            if (originRow != null) {
+                (inputsFinite ? others : propagation).add(row);
+                continue;
+            }
             if (inputsFinite) {
                 originRow = row;
                 originOp = op.orElse(null);
@@ -62,7 +65,7 @@ public final class NanOriginFinder {
             originOp = new OpNode(originRow.opName(), originRow.opType(), originRow.device(), java.util.Map.of(),
                     List.of(), List.of());
         }
-        return Optional.of(new NanOrigin(originOp, originRow, kind, firstInf, firstNan, propagation));
+        return Optional.of(new NanOrigin(originOp, originRow, kind, firstInf, firstNan, propagation, others));
     }
 
     /**

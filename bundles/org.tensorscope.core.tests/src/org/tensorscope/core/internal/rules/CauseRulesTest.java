@@ -255,4 +255,40 @@ class CauseRulesTest {
         assertNull(explain("RealDiv", f32(Shape.of(2, 3), Float.POSITIVE_INFINITY, 1, 1, 1, 1, 1),
                 f32(Shape.of(2, 3), 1, 1, 1, 1, 1, 1), f32(Shape.of(2), 0, 1)));
     }
+
+    @Test
+    void twoIndependentDivisionsByZeroAreTwoOriginsEachWithItsCauseAndFix() throws Exception {
+        float inf = Float.POSITIVE_INFINITY;
+        SyntheticModel model = new SyntheticModel().constant("a", f32(Shape.of(2), 1, 2))
+                .constant("za", f32(Shape.of(2), 0, 1))
+                .op("qa", "RealDiv", f32(Shape.of(2), inf, 2), "a", "za")
+                .op("ya", "Mul", f32(Shape.of(2), inf, 4), "qa", "a")
+                .constant("b", f32(Shape.of(3), 0, 5, 6))
+                .constant("zb", f32(Shape.of(3), 0, 0, 1))
+                .op("qb", "RealDiv", f32(Shape.of(3), Float.NaN, inf, 6), "b", "zb")
+                .op("out", "AddN", f32(Shape.of(2), inf, 6), "ya", "qa");
+        NanReport report = model.trace().report();
+        assertEquals("qa", report.origin().op(), "the first origin leads");
+        assertEquals(List.of("qa", "qb"), report.origins().stream().map(NanReport.Origin::op).toList());
+        assertEquals(report.origin(), report.origins().get(0));
+        NanReport.Origin second = report.otherOrigins().get(0);
+        assertEquals("RealDiv", second.type());
+        assertEquals("computation", second.kind());
+        assertEquals("zero-by-zero", second.cause().rule());
+        assertTrue(second.cause().description().startsWith("0/0: 1 element(s) divide zero by zero, giving NaN; "
+                + "1 more divide by zero"), second.cause().description());
+        assertValue(second.cause().offendingValues().get(0), 1, List.of(0L), 0);
+        assertTrue(second.cause().suggestion().contains("epsilon"));
+        assertEquals(List.of("ya", "out"), report.propagation(), "only ops explained by non-finite inputs propagate");
+    }
+
+    @Test
+    void aReportWithoutTheOriginsFieldListsItsOneOrigin() {
+        NanReport.Origin origin = new NanReport.Origin("d", "RealDiv", "computation", "d", null, null, null,
+                List.of(), null, null, -1);
+        NanReport old = new NanReport("m.pb", "test", "serving_default", "cpu", "", "FULL", false, origin, List.of(),
+                List.of(), List.of(), 0, List.of(), 1, List.of(), null, null);
+        assertEquals(List.of(origin), old.origins());
+        assertEquals(List.of(), old.otherOrigins());
+    }
 }
