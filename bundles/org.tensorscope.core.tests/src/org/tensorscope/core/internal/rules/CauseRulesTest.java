@@ -291,4 +291,40 @@ class CauseRulesTest {
         assertEquals(List.of(origin), old.origins());
         assertEquals(List.of(), old.otherOrigins());
     }
+
+    @Test
+    void aNegativeBaseToAFractionalBroadcastExponentIsPowOfNegative() {
+        CauseFinding finding = explain("Pow", f32(Shape.of(3), 2, Float.NaN, 4), f32(Shape.of(3), 4, -8, 16),
+                f32(Shape.of(), 0.5f));
+        assertEquals("pow-of-negative", finding.ruleId());
+        assertTrue(finding.cause().startsWith("Pow of negative bases: 1 element(s)"), finding.cause());
+        assertOffending(finding.offending().get(0), 0, new long[] { 1 }, -8);
+        assertOffending(finding.offending().get(1), 1, new long[] {}, 0.5);
+        assertNull(explain("Pow", f32(Shape.of(1), Float.NaN), f32(Shape.of(1), -8), f32(Shape.of(1), 2)),
+                "an integer power of a negative base is finite: something else made this NaN");
+    }
+
+    @Test
+    void aTinyDenominatorOverflowsTheQuotientsOwnDtype() {
+        CauseFinding f32 = explain("RealDiv", f32(Shape.of(2), Float.POSITIVE_INFINITY, 1), f32(Shape.of(2), 1e30f, 1),
+                f32(Shape.of(2), 1e-10f, 1));
+        assertEquals("tiny-denominator", f32.ruleId());
+        assertTrue(f32.cause().equals("Tiny denominator: 1 quotient(s) exceed the float32 range (3.403e+38)"),
+                f32.cause());
+        assertOffending(f32.offending().get(0), 1, new long[] { 0 }, 1e-10f);
+        CauseFinding f16 = explain("RealDiv", f16(Shape.of(1), Float.POSITIVE_INFINITY), f16(Shape.of(1), 100),
+                f16(Shape.of(1), 1e-3f));
+        assertTrue(f16.cause().endsWith("exceed the float16 range (6.550e+04)"), f16.cause());
+    }
+
+    @Test
+    void acosOutsideItsDomainAndLog1pBelowMinusOne() {
+        CauseFinding acos = explain("Acos", f32(Shape.of(3), 0, Float.NaN, 1), f32(Shape.of(3), 1, 1.0000001f, -1));
+        assertEquals("acos-asin-out-of-domain", acos.ruleId());
+        assertOffending(acos.offending().get(0), 0, new long[] { 1 }, 1.0000001f);
+        assertTrue(acos.suggestion().contains("Clip the input to [-1, 1]"));
+        CauseFinding log1p = explain("Log1p", f32(Shape.of(2), Float.NaN, 0), f32(Shape.of(2), -2, 0));
+        assertEquals("log1p-below-minus-one", log1p.ruleId());
+        assertOffending(log1p.offending().get(0), 0, new long[] { 0 }, -2);
+    }
 }
