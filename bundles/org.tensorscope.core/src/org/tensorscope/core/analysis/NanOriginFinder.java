@@ -23,6 +23,9 @@ public final class NanOriginFinder {
 
     /** TensorFlow's op types, plus the ops the ONNX loader makes of graph inputs and initializers. */
     private static final Set<String> INPUT_TYPES = Set.of("Placeholder", "PlaceholderWithDefault", "Input");
+    /** Ops whose outputs a body computes (ONNX If/Loop/Scan, TF functional control flow and function calls). */
+    private static final Set<String> CONTAINER_TYPES = Set.of("If", "Loop", "Scan", "While", "StatelessWhile",
+            "StatelessIf", "Case", "StatelessCase", "PartitionedCall", "StatefulPartitionedCall");
     private static final Set<String> WEIGHT_TYPES = Set.of("Const", "VariableV2", "Variable", "VarHandleOp",
             "ReadVariableOp", "HostConst", "Initializer", "Constant");
 
@@ -49,7 +52,8 @@ public final class NanOriginFinder {
             boolean inputsFinite = op.map(o -> o.inputs().stream()
                     .allMatch(input -> finiteWhen(trace, input, row))).orElse(true);
             if (originRow != null) {
-                (inputsFinite ? others : propagation).add(row);
+                (inputsFinite && !explainedByItsBody(row, originRow, others, propagation) ? others : propagation)
+                        .add(row);
                 continue;
             }
             if (inputsFinite) {
@@ -66,6 +70,20 @@ public final class NanOriginFinder {
                     List.of(), List.of());
         }
         return Optional.of(new NanOrigin(originOp, originRow, kind, firstInf, firstNan, propagation, others));
+    }
+
+    /**
+     * Whether a later row is a control-flow op (If, Loop, a function call) whose output comes from a body
+     * already traced: its declared inputs are finite, yet the non-finite values it returns were made inside.
+     */
+    private static boolean explainedByItsBody(TensorHealth row, TensorHealth origin, List<TensorHealth> others,
+            List<TensorHealth> propagation) {
+        if (CONTAINER_TYPES.contains(row.opType())) {
+            return true;
+        }
+        String scope = row.opName() + "/";
+        return origin.opName().startsWith(scope) || others.stream().anyMatch(r -> r.opName().startsWith(scope))
+                || propagation.stream().anyMatch(r -> r.opName().startsWith(scope));
     }
 
     /**
