@@ -47,6 +47,15 @@ public final class ReportHtml {
             html.append("<h2>Your runtime</h2><p class=\"bad\">").append(esc(report.fidelity().explanation()))
                     .append("</p>\n");
         }
+        if (!report.otherOrigins().isEmpty()) {
+            html.append("<h2 class=\"bad\">").append(report.otherOrigins().size())
+                    .append(" more independent origin(s), each needing its own fix</h2>\n");
+            for (Origin other : report.otherOrigins()) {
+                html.append("<h3><code>").append(esc(other.op())).append("</code> (").append(esc(other.type()))
+                        .append(")").append(esc(CoverageText.loopText(other))).append("</h3>\n");
+                cause(html, other);
+            }
+        }
         if (!report.propagation().isEmpty()) {
             html.append("<h2>Propagation</h2><p>").append(report.propagation().size())
                     .append(" later ops became non-finite: ")
@@ -87,11 +96,7 @@ public final class ReportHtml {
         return html.append("</table>\n</body></html>\n").toString();
     }
 
-    private static void origin(StringBuilder html, Origin origin) {
-        html.append("<h2 class=\"bad\">NaN/Inf starts at <code>").append(esc(origin.op())).append("</code> (")
-                .append(esc(origin.type())).append(")").append(esc(CoverageText.loopText(origin)))
-                .append("</h2>\n<p>Origin: ").append(esc(kindInWords(origin.kind())))
-                .append(".</p>\n");
+    private static void cause(StringBuilder html, Origin origin) {
         if (origin.cause() != null) {
             html.append("<p><b>Cause:</b> ").append(esc(origin.cause().description())).append(" <small>(rule ")
                     .append(esc(origin.cause().rule())).append(")</small></p>\n<p><b>Fix:</b> ")
@@ -104,7 +109,17 @@ public final class ReportHtml {
                 }
                 html.append("</table>\n");
             }
+        } else {
+            html.append("<p><b>Cause:</b> no rule recognised this case; see the inputs of the op.</p>\n");
         }
+    }
+
+    private static void origin(StringBuilder html, Origin origin) {
+        html.append("<h2 class=\"bad\">NaN/Inf starts at <code>").append(esc(origin.op())).append("</code> (")
+                .append(esc(origin.type())).append(")").append(esc(CoverageText.loopText(origin)))
+                .append("</h2>\n<p>Origin: ").append(esc(kindInWords(origin.kind())))
+                .append(".</p>\n");
+        cause(html, origin);
         if (origin.firstNanCause() != null) {
             html.append("<p><b>Then NaN at <code>").append(esc(origin.firstNanOp())).append("</code>:</b> ")
                     .append(esc(origin.firstNanCause().description())).append("</p>\n");

@@ -136,6 +136,19 @@ public class TraceCommand implements Callable<Integer> {
         if (o.firstNanCause() != null) {
             out.println("  then:      " + o.firstNanCause().description() + " [" + o.firstNanCause().rule() + "]");
         }
+        for (NanReport.Origin other : r.otherOrigins()) {
+            out.println("Also origin: " + other.op() + " (" + other.type() + ")" + CoverageText.loopText(other)
+                    + ", independent of the first: it needs its own fix");
+            if (other.cause() != null) {
+                out.println("  Cause:     " + other.cause().description() + " [" + other.cause().rule() + "]");
+                for (NanReport.Value v : other.cause().offendingValues()) {
+                    out.println("    input " + v.input() + " at " + v.position() + " = " + TensorPrinter.num(v.value()));
+                }
+                out.println("  Fix:       " + other.cause().suggestion());
+            } else {
+                out.println("  Cause:     no rule recognised this case");
+            }
+        }
         if (!r.propagation().isEmpty()) {
             out.println("Propagates:  " + r.propagation().size() + " later ops, e.g. "
                     + String.join(" -> ", r.propagation().subList(0, Math.min(5, r.propagation().size()))));

@@ -59,4 +59,18 @@ class LoopOriginTest {
                 new LoopHealth("loop", 5, 3), "next:0", new LoopHealth("loop", 5, 3)), Map.of());
         assertEquals(true, new NanOriginFinder().find(trace).isEmpty());
     }
+
+    @Test
+    void aControlFlowOpReturningWhatItsBodyMadeIsNotAnIndependentOrigin() {
+        // choose = If(c) returns then_branch/square, whose x * x overflowed; then a second op overflows on its own
+        ModelGraph graph = new ModelGraph(Path.of("if.onnx"), "test", List.of(op("x", "Input"), op("c", "Input"),
+                op("choose/then_branch/square", "Mul", "x:0"), op("choose", "If", "c:0"), op("scaled", "Mul", "x:0")),
+                List.of(), List.of());
+        Trace trace = new Trace(graph, List.of(row("x", "Input", 0), row("c", "Input", 0),
+                row("choose/then_branch/square", "Mul", 1), row("choose", "If", 1), row("scaled", "Mul", 1)));
+        var origin = new NanOriginFinder().find(trace).orElseThrow();
+        assertEquals("choose/then_branch/square", origin.op().name());
+        assertEquals(List.of("scaled"), origin.others().stream().map(TensorHealth::opName).toList());
+        assertEquals(List.of("choose"), origin.propagation().stream().map(TensorHealth::opName).toList());
+    }
 }

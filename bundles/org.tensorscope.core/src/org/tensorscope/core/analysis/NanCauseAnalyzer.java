@@ -1,6 +1,5 @@
 package org.tensorscope.core.analysis;
 
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -9,15 +8,16 @@ import org.tensorscope.core.service.NanCauseRule;
 import org.tensorscope.core.service.OriginContext;
 
 /**
- * Asks the installed cause rules, in id order, why an op produced NaN or infinity; the first
- * that recognises the case answers.
+ * Asks the installed cause rules, in the order given (highest {@code service.ranking} first, as
+ * {@code Contributions.causeRules()} lists them), why an op produced NaN or infinity; the first that
+ * recognises the case answers.
  */
 public final class NanCauseAnalyzer {
 
     private final List<NanCauseRule> rules;
 
     public NanCauseAnalyzer(List<NanCauseRule> rules) {
-        this.rules = rules.stream().sorted(Comparator.comparing(NanCauseRule::id)).toList();
+        this.rules = List.copyOf(rules);
     }
 
     public Optional<CauseFinding> explain(OriginContext context) {

@@ -13,13 +13,22 @@ import org.tensorscope.core.trace.TensorHealth;
  * @param kind        whether the input, the weights or the computation is to blame
  * @param firstInf    the first row holding ±Inf, null when none
  * @param firstNan    the first row holding NaN, null when none
- * @param propagation later rows whose outputs are non-finite, in execution order
+ * @param propagation later rows whose non-finite outputs their non-finite inputs explain, in execution order
+ * @param others      later rows that are origins of their own (non-finite output, finite inputs), in execution
+ *                    order: each needs its own fix
  */
 public record NanOrigin(OpNode op, TensorHealth row, Kind kind, TensorHealth firstInf, TensorHealth firstNan,
-        List<TensorHealth> propagation) {
+        List<TensorHealth> propagation, List<TensorHealth> others) {
 
     public NanOrigin {
         propagation = List.copyOf(propagation);
+        others = others == null ? List.of() : List.copyOf(others);
+    }
+
+    /** An origin with no other independent origin. */
+    public NanOrigin(OpNode op, TensorHealth row, Kind kind, TensorHealth firstInf, TensorHealth firstNan,
+            List<TensorHealth> propagation) {
+        this(op, row, kind, firstInf, firstNan, propagation, List.of());
     }
 
     /** Where the non-finite values come from. */

@@ -13,7 +13,9 @@ import org.tensorscope.core.trace.Trace;
 
 /**
  * Finds the op where NaN/Inf first appears: the first in topological order whose output is
- * non-finite while all its float inputs are finite. Inputs without a health row (integer
+ * non-finite while all its float inputs are finite. Every later op of that kind is an independent
+ * origin too (two unguarded divisions by zero each need their own fix); only ops whose non-finite
+ * inputs explain them propagate. Inputs without a health row (integer
  * tensors) count as finite. TensorFlow's CheckNumerics cannot do this: ops run in parallel and it
  * reports whichever check fails first, often a later op.
  */
@@ -21,6 +23,9 @@ public final class NanOriginFinder {
 
     /** TensorFlow's op types, plus the ops the ONNX loader makes of graph inputs and initializers. */
     private static final Set<String> INPUT_TYPES = Set.of("Placeholder", "PlaceholderWithDefault", "Input");
+    /** Ops whose outputs a body computes (ONNX If/Loop/Scan, TF functional control flow and function calls). */
+    private static final Set<String> CONTAINER_TYPES = Set.of("If", "Loop", "Scan", "While", "StatelessWhile",
+            "StatelessIf", "Case", "StatelessCase", "PartitionedCall", "StatefulPartitionedCall");
     private static final Set<String> WEIGHT_TYPES = Set.of("Const", "VariableV2", "Variable", "VarHandleOp",
             "ReadVariableOp", "HostConst", "Initializer", "Constant");
 
@@ -32,6 +37,7 @@ public final class NanOriginFinder {
         TensorHealth firstInf = null;
         TensorHealth firstNan = null;
         List<TensorHealth> propagation = new ArrayList<>();
+        List<TensorHealth> others = new ArrayList<>();
         for (TensorHealth row : trace.rows()) {
             if (row.isFinite()) {
                 continue;
@@ -42,13 +48,14 @@ public final class NanOriginFinder {
             if (firstNan == null && row.hasNan()) {
                 firstNan = row;
             }
-            if (originRow != null) {
-                propagation.add(row);
-                continue;
-            }
             Optional<OpNode> op = graph.op(row.opName());
             boolean inputsFinite = op.map(o -> o.inputs().stream()
                     .allMatch(input -> finiteWhen(trace, input, row))).orElse(true);
+            if (originRow != null) {
+                (inputsFinite && !explainedByItsBody(row, originRow, others, propagation) ? others : propagation)
+                        .add(row);
+                continue;
+            }
             if (inputsFinite) {
                 originRow = row;
                 originOp = op.orElse(null);
@@ -62,7 +69,21 @@ public final class NanOriginFinder {
             originOp = new OpNode(originRow.opName(), originRow.opType(), originRow.device(), java.util.Map.of(),
                     List.of(), List.of());
         }
-        return Optional.of(new NanOrigin(originOp, originRow, kind, firstInf, firstNan, propagation));
+        return Optional.of(new NanOrigin(originOp, originRow, kind, firstInf, firstNan, propagation, others));
+    }
+
+    /**
+     * Whether a later row is a control-flow op (If, Loop, a function call) whose output comes from a body
+     * already traced: its declared inputs are finite, yet the non-finite values it returns were made inside.
+     */
+    private static boolean explainedByItsBody(TensorHealth row, TensorHealth origin, List<TensorHealth> others,
+            List<TensorHealth> propagation) {
+        if (CONTAINER_TYPES.contains(row.opType())) {
+            return true;
+        }
+        String scope = row.opName() + "/";
+        return origin.opName().startsWith(scope) || others.stream().anyMatch(r -> r.opName().startsWith(scope))
+                || propagation.stream().anyMatch(r -> r.opName().startsWith(scope));
     }
 
     /**

@@ -27,6 +27,27 @@ public enum DType {
         return floating;
     }
 
+    /** The largest finite value of a floating type (65504 for float16), NaN for other types. */
+    public double maxFinite() {
+        return switch (this) {
+            case FLOAT16 -> 65504;
+            case BFLOAT16 -> 3.3895313892515355e38;
+            case FLOAT32 -> Float.MAX_VALUE;
+            case FLOAT64 -> Double.MAX_VALUE;
+            default -> Double.NaN;
+        };
+    }
+
+    /** The smallest positive normal value of a floating type; non-zero values below it are subnormal. */
+    public double minNormal() {
+        return switch (this) {
+            case FLOAT16 -> 6.103515625e-5;
+            case BFLOAT16, FLOAT32 -> Float.MIN_NORMAL;
+            case FLOAT64 -> Double.MIN_NORMAL;
+            default -> Double.NaN;
+        };
+    }
+
     /** Lower-case name as users and JSON reports write it, e.g. "float32". */
     public String displayName() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -14,8 +14,9 @@ import java.util.List;
  * @param deviceNote  what the backend chose instead, empty when as asked
  * @param healthMode  health pass mode
  * @param finite      whether every tensor was finite
- * @param origin      where NaN/Inf started; null when everything is finite
- * @param propagation ops whose outputs became non-finite after the origin, in execution order
+ * @param origin      where NaN/Inf started first; null when everything is finite
+ * @param propagation ops after the origin whose non-finite inputs explain their non-finite outputs, in execution
+ *                    order (independent origins are not here but in {@code origins})
  * @param inputs      health of each fed input
  * @param weights     weights already holding NaN/Inf (empty when all are finite)
  * @param weightCount number of weights checked
@@ -25,18 +26,36 @@ import java.util.List;
  *                    said when this is empty
  * @param fidelity    how the traced run compares with the plain, optimised run the user's runtime does; null
  *                    when not compared
+ * @param origins     every independent origin (an op that turned finite inputs non-finite), in execution order,
+ *                    each with its cause; the first is {@code origin}
  */
 public record NanReport(String model, String format, String signature, String device, String deviceNote,
         String healthMode, boolean finite, Origin origin, List<String> propagation, List<InputHealth> inputs,
         List<WeightHealth> weights, int weightCount, List<OpHealth> ops, int checked, List<Unchecked> unchecked,
-        Fidelity fidelity) {
+        Fidelity fidelity, List<Origin> origins) {
 
     public NanReport {
+        // reports written before origins existed: the one origin they name
+        origins = origins == null ? (origin == null ? List.of() : List.of(origin)) : List.copyOf(origins);
         propagation = List.copyOf(propagation);
         inputs = List.copyOf(inputs);
         weights = List.copyOf(weights);
         ops = List.copyOf(ops);
         unchecked = unchecked == null ? List.of() : List.copyOf(unchecked);
+    }
+
+    /** A report with one origin at most (no independent origins besides it). */
+    public NanReport(String model, String format, String signature, String device, String deviceNote,
+            String healthMode, boolean finite, Origin origin, List<String> propagation, List<InputHealth> inputs,
+            List<WeightHealth> weights, int weightCount, List<OpHealth> ops, int checked, List<Unchecked> unchecked,
+            Fidelity fidelity) {
+        this(model, format, signature, device, deviceNote, healthMode, finite, origin, propagation, inputs, weights,
+                weightCount, ops, checked, unchecked, fidelity, null);
+    }
+
+    /** The origins after the first: ops that turned finite inputs non-finite independently of it. */
+    public List<Origin> otherOrigins() {
+        return origins.size() <= 1 ? List.of() : origins.subList(1, origins.size());
     }
 
     /** Whether every float tensor was checked. */

@@ -36,6 +36,8 @@ import org.tensorscope.core.trace.Trace;
 public final class NanTracer {
 
     private static final int HISTOGRAM_BINS = 40;
+    /** Independent origins after the first that are explained; later ones are listed without a cause. */
+    static final int EXPLAINED_ORIGINS = 8;
 
     private final List<NanCauseRule> rules;
 
@@ -54,6 +56,7 @@ public final class NanTracer {
         Trace trace = session.healthPass(inputs.feeds(), outputs, mode, overrides, progress.split(6));
         Optional<NanOrigin> origin = new NanOriginFinder().find(trace).map(o -> asFed(o, inputs));
         NanReport.Origin reportOrigin = null;
+        List<NanReport.Origin> reportOrigins = new ArrayList<>();
         Optional<CauseFinding> cause = Optional.empty();
         if (origin.isPresent()) {
             NanOrigin o = origin.get();
@@ -74,14 +77,42 @@ public final class NanTracer {
                     o.firstNan() == null ? null : o.firstNan().opName(), Summaries.of(explained.finding), firstNanCause,
                     explained.inputSummaries, explained.histogram, loop.map(LoopHealth::loop).orElse(null),
                     loop.map(LoopHealth::firstNonFiniteIteration).orElse(-1L));
+            reportOrigins.add(reportOrigin);
+            reportOrigins.addAll(others(graph, trace, o.others(), session, inputs, overrides, progress.split(1)));
         }
         NanReport.Fidelity fidelity = compareWithPlainRun(session, inputs, outputs, overrides, trace, progress.split(2));
         NanReport report = new NanReport(graph.source().toString(), graph.format(), signature.key(), device,
                 session.deviceNote(), mode.name(), origin.isEmpty(), reportOrigin,
                 origin.map(o -> o.propagation().stream().map(TensorHealth::opName).distinct().toList()).orElse(List.of()),
                 inputs.health(), unhealthyWeights(graph), graph.weights().size(), opHealth(trace), trace.rows().size(),
-                trace.unchecked().stream().map(u -> new NanReport.Unchecked(u.tensor(), u.reason())).toList(), fidelity);
+                trace.unchecked().stream().map(u -> new NanReport.Unchecked(u.tensor(), u.reason())).toList(), fidelity,
+                reportOrigins);
         return new TraceOutcome(trace, origin, cause, report);
+    }
+
+    /**
+     * The independent origins after the first, each explained on its own; past {@link #EXPLAINED_ORIGINS}
+     * they are listed without a cause (each explanation fetches the op's inputs).
+     */
+    private List<NanReport.Origin> others(ModelGraph graph, Trace trace, List<TensorHealth> rows,
+            InferenceSession session, PreparedInputs inputs, Map<String, TensorData> overrides, IProgressMonitor monitor)
+            throws BackendException {
+        SubMonitor progress = SubMonitor.convert(monitor, Math.min(rows.size(), EXPLAINED_ORIGINS));
+        List<NanReport.Origin> others = new ArrayList<>();
+        for (TensorHealth row : rows) {
+            OpNode op = graph.op(row.opName()).orElse(new OpNode(row.opName(), row.opType(), row.device(), Map.of(),
+                    List.of(), List.of()));
+            NanOrigin.Kind kind = kindOf(op, row, inputs);
+            Optional<LoopHealth> loop = trace.loop(row.tensor());
+            Explained explained = others.size() < EXPLAINED_ORIGINS
+                    ? explain(graph, op, kind, row, session, inputs, overrides, progress.split(1))
+                    : new Explained(null, List.of(), null);
+            others.add(new NanReport.Origin(op.name(), op.type(), kind.displayName(), row.hasInf() ? op.name() : null,
+                    row.hasNan() ? op.name() : null, Summaries.of(explained.finding), null, explained.inputSummaries,
+                    explained.histogram, loop.map(LoopHealth::loop).orElse(null),
+                    loop.map(LoopHealth::firstNonFiniteIteration).orElse(-1L)));
+        }
+        return others;
     }
 
     /**
@@ -112,7 +143,7 @@ public final class NanTracer {
     private static NanOrigin asFed(NanOrigin o, PreparedInputs inputs) {
         NanOrigin.Kind kind = kindOf(o.op(), o.row(), inputs);
         return kind == o.kind() ? o
-                : new NanOrigin(o.op(), o.row(), kind, o.firstInf(), o.firstNan(), o.propagation());
+                : new NanOrigin(o.op(), o.row(), kind, o.firstInf(), o.firstNan(), o.propagation(), o.others());
     }
 
     private static NanOrigin.Kind kindOf(OpNode op, TensorHealth row, PreparedInputs inputs) {

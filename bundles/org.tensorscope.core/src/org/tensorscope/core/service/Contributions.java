@@ -135,9 +135,26 @@ public final class Contributions implements AutoCloseable {
         return property instanceof String value ? java.util.stream.Stream.of(value) : java.util.stream.Stream.empty();
     }
 
-    /** Every NaN cause rule installed, sorted by id. */
+    /** Every NaN cause rule installed, in precedence order (see {@link #ranked(ServiceTracker)}). */
     public List<NanCauseRule> causeRules() {
-        return all(rules, new NanCauseRule[0], Comparator.comparing(NanCauseRule::id));
+        waitFor(rules);
+        return ranked(rules);
+    }
+
+    /**
+     * The cause rules a tracker holds, highest {@code service.ranking} first (a specific rule such as
+     * zero-variance normalisation before the general overflow rule), equal rankings by id.
+     */
+    public static List<NanCauseRule> ranked(ServiceTracker<NanCauseRule, NanCauseRule> tracker) {
+        return tracker.getTracked().entrySet().stream()
+                .sorted(Comparator.comparingInt((Map.Entry<ServiceReference<NanCauseRule>, NanCauseRule> e) ->
+                        -ranking(e.getKey())).thenComparing(e -> e.getValue().id()))
+                .map(Map.Entry::getValue).toList();
+    }
+
+    private static int ranking(ServiceReference<?> reference) {
+        return reference.getProperty(org.osgi.framework.Constants.SERVICE_RANKING) instanceof Integer ranking
+                ? ranking : 0;
     }
 
     /**

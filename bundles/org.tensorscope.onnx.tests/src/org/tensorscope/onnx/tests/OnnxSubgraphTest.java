@@ -68,7 +68,7 @@ class OnnxSubgraphTest {
     }
 
     private static TraceOutcome trace(Path model, String... inputs) throws Exception {
-        List<NanCauseRule> all = new ArrayList<>(List.of(rules.getServices(new NanCauseRule[0])));
+        List<NanCauseRule> all = new ArrayList<>(org.tensorscope.core.service.Contributions.ranked(rules));
         try (OnnxModel loaded = new OnnxModelLoader().load(model, new NullProgressMonitor());
                 InferenceSession session = new OnnxBackend().open(loaded, Device.CPU)) {
             var signature = loaded.graph().defaultSignature().orElseThrow();

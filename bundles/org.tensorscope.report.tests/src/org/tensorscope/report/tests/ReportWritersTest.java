@@ -52,6 +52,35 @@ class ReportWritersTest {
                 "no external resources");
     }
 
+    /** Two independent divisions by zero: the second is an origin of its own, with its own cause and fix. */
+    private static NanReport twoOrigins() {
+        NanReport one = logOfNegative();
+        NanReport.Cause cause = new NanReport.Cause("division-by-zero", "Division by zero: 1 element(s) divide a "
+                + "non-zero value by 0, giving infinity", List.of(new NanReport.Value(1, List.of(0L), 0)),
+                "Add an epsilon to the denominator");
+        NanReport.Origin second = new NanReport.Origin("div_b", "RealDiv", "computation", "div_b", null, cause, null,
+                List.of(), null, null, -1);
+        return new NanReport(one.model(), one.format(), one.signature(), one.device(), "", one.healthMode(), false,
+                one.origin(), one.propagation(), one.inputs(), one.weights(), 1, one.ops(), 1, List.of(), null,
+                List.of(one.origin(), second));
+    }
+
+    @Test
+    void everyOriginIsWrittenWithItsCauseAndTheFirstStaysOrigin() {
+        String json = ReportJson.toJson(twoOrigins());
+        NanReport back = ReportJson.fromJson(json);
+        assertEquals("log", back.origin().op());
+        assertEquals(List.of("log", "div_b"), back.origins().stream().map(NanReport.Origin::op).toList());
+        assertEquals("division-by-zero", back.otherOrigins().get(0).cause().rule());
+        NanReport old = ReportJson.fromJson(json.replaceFirst("(?s),\\s*\"origins\": \\[.*\\]\\s*}\\s*$", "}"));
+        assertEquals(List.of("log"), old.origins().stream().map(NanReport.Origin::op).toList(),
+                "a report written before origins existed lists its one origin");
+        String html = ReportHtml.toHtml(twoOrigins());
+        assertTrue(html.contains("1 more independent origin(s), each needing its own fix"), html);
+        assertTrue(html.contains("<code>div_b</code> (RealDiv)"), html);
+        assertTrue(html.contains("Add an epsilon to the denominator"), html);
+    }
+
     @Test
     void htmlEscapesNamesFromTheModel() {
         NanReport report = logOfNegative();

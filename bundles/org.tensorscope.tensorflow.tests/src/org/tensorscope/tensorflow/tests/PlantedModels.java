@@ -36,6 +36,21 @@ final class PlantedModels {
         return tf.withName("y").placeholder(TFloat32.class);
     }
 
+    /** out = exp(x) / sum(exp(x), axis=1, keepdims=True): the hand-written softmax, with a [N,1] denominator */
+    static void keepDimsSoftmax(Ops tf) {
+        Operand<TFloat32> e = tf.withName("exp").math.exp(x(tf));
+        Operand<TFloat32> sum = tf.withName("sum").sum(e, tf.constant(new int[] { 1 }),
+                org.tensorflow.op.core.Sum.keepDims(true));
+        tf.withName("out").math.div(e, sum);
+    }
+
+    /** out = x / y + y / x: two divisions, each of which can divide by zero on its own */
+    static void twoDivisions(Ops tf) {
+        Operand<TFloat32> x = x(tf);
+        Operand<TFloat32> y = y(tf);
+        tf.withName("out").math.add(tf.withName("div_a").math.div(x, y), tf.withName("div_b").math.div(y, x));
+    }
+
     /** out = log(x) * 2 */
     static void logOfNegative(Ops tf) {
         tf.withName("out").math.mul(tf.withName("log").math.log(x(tf)), tf.constant(2f));

@@ -65,7 +65,7 @@ class PlantedOriginTest {
 
     private static NanReport trace(String model, Consumer<Ops> body, String... inputs) throws Exception {
         Path file = PlantedModels.write(folder, model, body);
-        List<NanCauseRule> all = new ArrayList<>(List.of(rules.getServices(new NanCauseRule[0])));
+        List<NanCauseRule> all = new ArrayList<>(org.tensorscope.core.service.Contributions.ranked(rules));
         assertTrue(all.size() >= 10, "cause rules registered as services: " + all.size());
         try (LoadedModel loaded = new FrozenGraphLoader().load(file, new NullProgressMonitor());
                 InferenceSession session = new TensorFlowBackend().open(loaded, Device.CPU)) {
@@ -196,5 +196,33 @@ class PlantedOriginTest {
         assertTrue(r.finite());
         assertEquals(null, r.origin());
         assertEquals(4, r.ops().size());
+    }
+
+    @Test
+    void handWrittenSoftmaxWhoseKeepDimsSumUnderflowsToZero() throws Exception {
+        // exp(-1000) underflows to 0 in the first row: its sum is 0 and every element is 0/0
+        NanReport r = trace("softmax_keepdims", PlantedModels::keepDimsSoftmax,
+                input("x", new long[] { 2, 3 }, -1000f, -1000f, -1000f, 0f, 1f, 2f));
+        assertEquals("out", r.origin().op());
+        assertEquals("zero-by-zero", r.origin().cause().rule(), "not 'no rule recognised'");
+        assertTrue(r.origin().cause().description().startsWith("0/0: 3 element(s)"), r.origin().cause().description());
+        assertTrue(r.origin().cause().description().contains("numerator [2,3] broadcast against denominator [2,1]"),
+                r.origin().cause().description());
+        assertOffending(r.origin().cause(), 1, List.of(0L, 0L), 0);
+        assertOffending(r.origin().cause(), 0, List.of(0L, 2L), 0);
+        assertTrue(r.origin().cause().suggestion().contains("divide_no_nan"));
+    }
+
+    @Test
+    void twoIndependentDivisionsByZeroAreBothOrigins() throws Exception {
+        NanReport r = trace("two_divisions", PlantedModels::twoDivisions, input("x", new long[] { 2 }, 0f, 1f),
+                input("y", new long[] { 2 }, 1f, 0f));
+        assertEquals(List.of("div_a", "div_b"), r.origins().stream().map(NanReport.Origin::op).sorted().toList());
+        for (NanReport.Origin origin : r.origins()) {
+            assertEquals("division-by-zero", origin.cause().rule(), origin.op());
+            // each divides by its own zero: y[1] for x / y, x[0] for y / x
+            assertOffending(origin.cause(), 1, List.of(origin.op().equals("div_a") ? 1L : 0L), 0);
+        }
+        assertEquals(List.of("out"), r.propagation(), "the second division does not merely propagate the first");
     }
 }

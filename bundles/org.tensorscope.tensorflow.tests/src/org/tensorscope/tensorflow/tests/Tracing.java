@@ -43,7 +43,7 @@ final class Tracing {
         tracker.open();
         try {
             tracker.waitForService(20_000);
-            List<NanCauseRule> all = new ArrayList<>(List.of(tracker.getServices(new NanCauseRule[0])));
+            List<NanCauseRule> all = new ArrayList<>(org.tensorscope.core.service.Contributions.ranked(tracker));
             assertTrue(all.size() >= 10, "cause rules registered as services: " + all.size());
             return all;
         } finally {

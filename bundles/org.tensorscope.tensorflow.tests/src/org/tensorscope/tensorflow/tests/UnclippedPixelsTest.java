@@ -51,7 +51,7 @@ class UnclippedPixelsTest {
                     FrameworkUtil.getBundle(NanCauseRule.class).getBundleContext(), NanCauseRule.class, null);
             rules.open();
             rules.waitForService(20_000);
-            NanReport report = new NanTracer(List.of(rules.getServices(new NanCauseRule[0]))).trace(graph, signature,
+            NanReport report = new NanTracer(org.tensorscope.core.service.Contributions.ranked(rules)).trace(graph, signature,
                     session, inputs, Map.of(), HealthMode.FULL, "cpu", new NullProgressMonitor()).report();
             rules.close();
 

@@ -1,20 +1,29 @@
 package org.tensorscope.core.internal.rules;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
 import org.tensorscope.core.service.CauseFinding;
 import org.tensorscope.core.service.NanCauseRule;
+import org.tensorscope.core.service.OffendingValue;
 import org.tensorscope.core.service.OriginContext;
+import org.tensorscope.core.tensor.TensorData;
 
 /**
- * inf - inf (or inf + -inf) gives NaN: typically two overflowed values meeting in an Add or Sub.
+ * inf - inf (or inf + -inf) gives NaN: two overflowed values meeting in an Add or Sub (inputs
+ * broadcast as NumPy does), or +Inf and -Inf folded into one element of a Sum or Mean.
  */
 @Component(service = NanCauseRule.class)
 public class InfMinusInfRule implements NanCauseRule {
 
-    private static final Set<String> TYPES = Set.of("Add", "AddV2", "Sub", "BiasAdd", "AddN");
+    private static final Set<String> BINARY = Set.of("Add", "AddV2", "Sub", "BiasAdd");
+
+    private static final String SUGGESTION = "The infinities come from an earlier overflow (see the first ±Inf op): "
+            + "fix that one, e.g. clip the input to its expected range or compute in a stable form "
+            + "(log-sum-exp, softmax with the maximum subtracted).";
 
     @Override
     public String id() {
@@ -23,30 +32,127 @@ public class InfMinusInfRule implements NanCauseRule {
 
     @Override
     public Optional<CauseFinding> examine(OriginContext context) {
-        if (!TYPES.contains(context.op().type()) || context.inputs().size() < 2 || !hasNan(context)) {
+        String type = context.op().type();
+        if (context.inputs().stream().anyMatch(t -> t == null)) {
             return Optional.empty();
         }
-        Offenders a = Offenders.find(context.inputs().get(0), 0, context.output(), Double::isInfinite);
-        Offenders b = Offenders.find(context.inputs().get(1), 1, context.output(), Double::isInfinite);
-        if (a.isEmpty() || b.isEmpty()) {
-            return Optional.empty();
+        if (BINARY.contains(type) && context.inputs().size() == 2) {
+            return binary(context);
         }
-        var shown = new java.util.ArrayList<>(a.first());
-        shown.addAll(b.first());
-        return Optional.of(new CauseFinding(id(),
-                String.format("inf - inf: both inputs of this %s hold infinity (%d and %d elements), and their "
-                        + "difference is NaN", context.op().type(), a.count(), b.count()),
-                shown.subList(0, Math.min(shown.size(), Offenders.SHOWN)),
-                "The infinities come from an earlier overflow (see the first ±Inf op): fix that one, e.g. clip the "
-                        + "input to its expected range or compute in a stable form."));
+        if ("AddN".equals(type)) {
+            return addN(context);
+        }
+        if (Reduction.SUMS.contains(type)) {
+            return reduction(context);
+        }
+        return Optional.empty();
     }
 
-    private static boolean hasNan(OriginContext context) {
-        for (long i = 0; i < context.output().size(); i++) {
-            if (Double.isNaN(context.output().getDouble(i))) {
-                return true;
+    private Optional<CauseFinding> binary(OriginContext context) {
+        TensorData a = context.inputs().get(0);
+        TensorData b = context.inputs().get(1);
+        TensorData output = context.output();
+        Broadcast broadcast = Broadcast.of(output, context.inputs());
+        if (broadcast == null) {
+            return Optional.empty();
+        }
+        boolean subtract = "Sub".equals(context.op().type());
+        long count = 0;
+        List<OffendingValue> shown = new ArrayList<>();
+        for (long i = 0; i < output.size(); i++) {
+            if (!Double.isNaN(output.getDouble(i))) {
+                continue;
+            }
+            long ai = broadcast.index(0, i);
+            long bi = broadcast.index(1, i);
+            double x = a.getDouble(ai);
+            double y = b.getDouble(bi);
+            if (Double.isInfinite(x) && Double.isInfinite(y) && (subtract ? x == y : x != y)) {
+                count++;
+                if (shown.size() < Offenders.SHOWN * 2) {
+                    shown.add(new OffendingValue(0, a.position(ai), x));
+                    shown.add(new OffendingValue(1, b.position(bi), y));
+                }
             }
         }
-        return false;
+        if (count == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new CauseFinding(id(), String.format("inf - inf: %d element(s) of this %s %s infinities "
+                + "of opposite sign, and the result is NaN", count, context.op().type(),
+                subtract ? "subtract equal" : "add"), shown, SUGGESTION));
+    }
+
+    private Optional<CauseFinding> addN(OriginContext context) {
+        TensorData output = context.output();
+        if (context.inputs().stream().anyMatch(t -> t.size() != output.size())) {
+            return Optional.empty();
+        }
+        long count = 0;
+        List<OffendingValue> shown = new ArrayList<>();
+        for (long i = 0; i < output.size(); i++) {
+            if (!Double.isNaN(output.getDouble(i))) {
+                continue;
+            }
+            int plus = -1;
+            int minus = -1;
+            for (int k = 0; k < context.inputs().size(); k++) {
+                double v = context.inputs().get(k).getDouble(i);
+                if (v == Double.POSITIVE_INFINITY && plus < 0) {
+                    plus = k;
+                } else if (v == Double.NEGATIVE_INFINITY && minus < 0) {
+                    minus = k;
+                }
+            }
+            if (plus >= 0 && minus >= 0) {
+                count++;
+                if (shown.size() < Offenders.SHOWN * 2) {
+                    shown.add(new OffendingValue(plus, output.position(i), Double.POSITIVE_INFINITY));
+                    shown.add(new OffendingValue(minus, output.position(i), Double.NEGATIVE_INFINITY));
+                }
+            }
+        }
+        return count == 0 ? Optional.empty()
+                : Optional.of(new CauseFinding(id(), String.format("inf - inf: %d element(s) of this %s add +Inf "
+                        + "and -Inf, and the result is NaN", count, context.op().type()), shown, SUGGESTION));
+    }
+
+    private Optional<CauseFinding> reduction(OriginContext context) {
+        TensorData input = context.inputs().get(0);
+        TensorData output = context.output();
+        Reduction reduction = Reduction.of(context.inputs(), output);
+        if (reduction == null || !input.dtype().isFloating()) {
+            return Optional.empty();
+        }
+        long[] plus = new long[Math.toIntExact(reduction.outputSize())];
+        long[] minus = new long[plus.length];
+        java.util.Arrays.fill(plus, -1);
+        java.util.Arrays.fill(minus, -1);
+        for (long i = 0; i < input.size(); i++) {
+            double v = input.getDouble(i);
+            if (Double.isInfinite(v)) {
+                int o = (int) reduction.outputIndex(i);
+                if (v > 0 && plus[o] < 0) {
+                    plus[o] = i;
+                } else if (v < 0 && minus[o] < 0) {
+                    minus[o] = i;
+                }
+            }
+        }
+        long count = 0;
+        List<OffendingValue> shown = new ArrayList<>();
+        for (int o = 0; o < plus.length; o++) {
+            if (plus[o] >= 0 && minus[o] >= 0 && Double.isNaN(output.getDouble(o))) {
+                count++;
+                if (shown.size() < Offenders.SHOWN * 2) {
+                    shown.add(new OffendingValue(0, input.position(plus[o]), Double.POSITIVE_INFINITY));
+                    shown.add(new OffendingValue(0, input.position(minus[o]), Double.NEGATIVE_INFINITY));
+                }
+            }
+        }
+        return count == 0 ? Optional.empty()
+                : Optional.of(new CauseFinding(id(), String.format("inf - inf inside a reduction: %d output "
+                        + "element(s) of this %s sum +Inf and -Inf together, and the result is NaN", count,
+                        context.op().type()), shown, SUGGESTION));
     }
 }

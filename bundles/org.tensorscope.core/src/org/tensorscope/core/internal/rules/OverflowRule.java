@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
+import org.tensorscope.core.model.DType;
 import org.tensorscope.core.service.CauseFinding;
 import org.tensorscope.core.service.NanCauseRule;
 import org.tensorscope.core.service.OffendingValue;
@@ -13,11 +14,12 @@ import org.tensorscope.core.service.OriginContext;
 import org.tensorscope.core.tensor.TensorData;
 
 /**
- * Finite inputs whose products or sums exceed float32's range (3.4e38): accumulation in
+ * Finite inputs whose products or sums exceed their dtype's range (3.4e38 in float32, 65504 in float16): accumulation in
  * convolutions, matrix products and reductions, or a plain product or sum of huge values.
- * Reports the largest input magnitudes, which is what grew too big.
+ * Reports the largest input magnitudes, which is what grew too big. Ranked below the specific rules: a
+ * zero variance in a batch normalisation overflows too, and that rule names the fix.
  */
-@Component(service = NanCauseRule.class)
+@Component(service = NanCauseRule.class, property = "service.ranking:Integer=-100")
 public class OverflowRule implements NanCauseRule {
 
     private static final Set<String> ACCUMULATING = Set.of("Conv2D", "Conv3D", "DepthwiseConv2dNative", "MatMul",
@@ -40,7 +42,8 @@ public class OverflowRule implements NanCauseRule {
         if (!accumulating && !ELEMENTWISE.contains(type)) {
             return Optional.empty();
         }
-        if (!hasInf(context.output()) || !context.inputs().stream().allMatch(OverflowRule::allFinite)) {
+        if (context.inputs().stream().anyMatch(t -> t == null) || !hasInf(context.output())
+                || !context.inputs().stream().allMatch(OverflowRule::allFinite)) {
             return Optional.empty();
         }
         List<OffendingValue> largest = new ArrayList<>();
@@ -51,14 +54,20 @@ public class OverflowRule implements NanCauseRule {
             top.first().forEach(v -> magnitudes.append(magnitudes.length() == 0 ? "" : ", ")
                     .append(String.format("%.3g", Math.abs(v.value()))));
         }
+        String limit = limit(context.output().dtype());
         String cause = (accumulating
-                ? "Accumulation overflow: " + type + " sums finite products past float32's maximum (3.4e38)"
-                : "Overflow: " + type + " of finite values exceeds float32's maximum (3.4e38)")
+                ? "Accumulation overflow: " + type + " sums finite values past " + limit
+                : "Overflow: " + type + " of finite values exceeds " + limit)
                 + "; largest input magnitudes " + magnitudes;
         String suggestion = "The values grew too large before this op: clip or normalise the input to the range the "
                 + "model expects (e.g. pixels to 0..1 or 0..255), and check earlier layers for growing activations.";
         return Optional.of(new CauseFinding(accumulating ? "accumulation-overflow" : "overflow", cause, largest,
                 suggestion));
+    }
+
+    private static String limit(DType dtype) {
+        return dtype.isFloating() ? String.format("%s's maximum (%.4g)", dtype.displayName(), dtype.maxFinite())
+                : "the type's maximum";
     }
 
     private static boolean hasInf(TensorData t) {

@@ -26,21 +26,34 @@ public class ZeroVarianceBatchNormRule implements NanCauseRule {
         if (!TYPES.contains(context.op().type()) || context.inputs().size() < 5) {
             return Optional.empty();
         }
-        String epsilon = context.op().attributes().getOrDefault("epsilon", "0");
-        double eps;
-        try {
-            eps = Double.parseDouble(epsilon);
-        } catch (NumberFormatException e) {
-            eps = 0;
+        if (context.inputs().get(4) == null) {
+            return Optional.empty();
         }
-        double minVariance = eps;
+        String epsilon = context.op().attributes().get("epsilon");
+        double eps = parse(epsilon);
+        // an epsilon the graph does not state is unknown, not 0: then only the variance is reported
+        double minVariance = Double.isNaN(eps) ? 0 : eps;
         Offenders zeroVariance = Offenders.find(context.inputs().get(4), 4, null, v -> v + minVariance <= 0);
         if (zeroVariance.isEmpty()) {
             return Optional.empty();
         }
+        String epsilonText = Double.isNaN(eps)
+                ? (epsilon == null ? "the epsilon is not in the graph" : "the epsilon '" + epsilon + "' could not be read")
+                : "epsilon is " + epsilon;
         return Optional.of(new CauseFinding(id(), String.format(
-                "Normalisation by a zero variance: %d channel(s) have variance 0 and epsilon is %s",
-                zeroVariance.count(), epsilon), zeroVariance.first(),
+                "Normalisation by a zero variance: %d channel(s) have variance 0 and %s",
+                zeroVariance.count(), epsilonText), zeroVariance.first(),
                 "Set a positive epsilon (e.g. 1e-3) on the normalisation, or check the statistics frozen into the model."));
+    }
+
+    private static double parse(String epsilon) {
+        if (epsilon == null) {
+            return Double.NaN;
+        }
+        try {
+            return Double.parseDouble(epsilon.trim());
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 }

@@ -19,9 +19,14 @@ public enum NodeHealth {
         if (outcome.isEmpty()) {
             return health;
         }
-        String origin = outcome.get().origin().map(o -> o.op().name()).orElse(null);
+        // every independent origin is coloured as one: each needs its own fix
+        java.util.Set<String> origins = new java.util.HashSet<>();
+        outcome.get().origin().ifPresent(o -> {
+            origins.add(o.op().name());
+            o.others().forEach(row -> origins.add(row.opName()));
+        });
         for (TensorHealth row : outcome.get().trace().rows()) {
-            NodeHealth h = row.opName().equals(origin) ? ORIGIN : row.isFinite() ? FINITE : PROPAGATED;
+            NodeHealth h = origins.contains(row.opName()) ? ORIGIN : row.isFinite() ? FINITE : PROPAGATED;
             graph.nodeOf(row.opName()).ifPresent(id -> health.merge(id, h, NodeHealth::worse));
         }
         return health;

@@ -115,6 +115,20 @@ public class NanTraceView extends EmptyStateView {
                         .append(number(s.min())).append(", max ").append(number(s.max())).append(", NaN ").append(s.nan()).append(", Inf ")
                         .append(s.negInf() + s.posInf()).append(nl);
             }
+            for (NanReport.Origin other : r.otherOrigins()) {
+                text.append(nl).append("Also starts at ").append(other.op()).append(" (").append(other.type()).append(")")
+                        .append(CoverageText.loopText(other)).append(", independently: it needs its own fix").append(nl);
+                if (other.cause() != null) {
+                    text.append("Cause: ").append(other.cause().description()).append(nl);
+                    for (NanReport.Value v : other.cause().offendingValues()) {
+                        text.append("    input ").append(v.input()).append(" at ").append(v.position()).append(" = ")
+                                .append(number(v.value())).append(nl);
+                    }
+                    text.append("Fix: ").append(other.cause().suggestion()).append(nl);
+                } else {
+                    text.append("No rule recognised the cause.").append(nl);
+                }
+            }
             text.append(nl).append("Propagates to ").append(r.propagation().size()).append(" later ops").append(nl);
             if (!r.complete()) {
                 text.append(CoverageText.uncheckedText(r.unchecked())).append(nl);

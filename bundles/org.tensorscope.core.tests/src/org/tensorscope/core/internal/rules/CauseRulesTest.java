@@ -1,0 +1,330 @@
+package org.tensorscope.core.internal.rules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tensorscope.core.internal.rules.SyntheticModel.f16;
+import static org.tensorscope.core.internal.rules.SyntheticModel.f32;
+import static org.tensorscope.core.internal.rules.SyntheticModel.f64;
+import static org.tensorscope.core.internal.rules.SyntheticModel.i32;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.tensorscope.core.analysis.NanCauseAnalyzer;
+import org.tensorscope.core.analysis.TensorStats;
+import org.tensorscope.core.model.DType;
+import org.tensorscope.core.model.OpNode;
+import org.tensorscope.core.model.Shape;
+import org.tensorscope.core.report.NanReport;
+import org.tensorscope.core.service.CauseFinding;
+import org.tensorscope.core.service.OffendingValue;
+import org.tensorscope.core.service.OriginContext;
+import org.tensorscope.core.tensor.TensorData;
+
+/**
+ * The cause rules as NanTracer runs them, over synthetic tensors (no native runtime): the origin op,
+ * the cause id, the offending values with their positions, and the fix.
+ */
+class CauseRulesTest {
+
+    private static final Map<String, String> KEEP_DIMS = Map.of("keep_dims", "true");
+
+    private static NanReport.Origin origin(SyntheticModel model) throws Exception {
+        NanReport report = model.trace().report();
+        assertTrue(report.origin() != null, "an origin is found");
+        return report.origin();
+    }
+
+    private static void assertValue(NanReport.Value value, int input, List<Long> position, double v) {
+        assertEquals(input, value.input(), "input of " + value);
+        assertEquals(position, value.position(), "position of " + value);
+        assertEquals(v, value.value(), Math.abs(v) * 1e-6, "value of " + value);
+    }
+
+    /** x / sum(z, axis=1, keepdims=True) where the first row's sum is 0: the hand-written softmax's denominator. */
+    private static SyntheticModel keepDimsDivision(float... x) {
+        return new SyntheticModel().constant("x", f32(Shape.of(2, 3), x))
+                .constant("z", f32(Shape.of(2, 3), 0, 0, 0, 1, 1, 1))
+                .constant("axes", i32(1))
+                .op("s", "Sum", KEEP_DIMS, f32(Shape.of(2, 1), 0, 3), "z", "axes")
+                .op("d", "RealDiv", f32(Shape.of(2, 3), x[0] / 0f, x[1] / 0f, x[2] / 0f, x[3] / 3f, x[4] / 3f,
+                        x[5] / 3f), "x", "s");
+    }
+
+    @Test
+    void divisionByABroadcastZeroIsDivisionByZeroWithTheDenominatorFirst() throws Exception {
+        NanReport.Origin origin = origin(keepDimsDivision(1, 2, 3, 4, 5, 6));
+        assertEquals("d", origin.op());
+        assertEquals("division-by-zero", origin.cause().rule());
+        assertTrue(origin.cause().description().contains("3 element(s)"), origin.cause().description());
+        assertTrue(origin.cause().description().contains("numerator [2,3] broadcast against denominator [2,1]"),
+                origin.cause().description());
+        List<NanReport.Value> values = origin.cause().offendingValues();
+        assertValue(values.get(0), 1, List.of(0L, 0L), 0);
+        assertValue(values.get(1), 0, List.of(0L, 0L), 1);
+        assertValue(values.get(2), 1, List.of(0L, 0L), 0);
+        assertValue(values.get(3), 0, List.of(0L, 1L), 2);
+        assertTrue(origin.cause().suggestion().contains("divide_no_nan"), origin.cause().suggestion());
+        assertEquals("s:0", origin.histogram().tensor(), "the histogram shows the zero denominator at fault");
+    }
+
+    @Test
+    void zeroByABroadcastZeroIsZeroByZero() throws Exception {
+        NanReport.Origin origin = origin(keepDimsDivision(0, 2, 0, 4, 5, 6));
+        assertEquals("zero-by-zero", origin.cause().rule());
+        assertTrue(origin.cause().description().startsWith("0/0: 2 element(s) divide zero by zero, giving NaN; "
+                + "1 more divide by zero"), origin.cause().description());
+        assertValue(origin.cause().offendingValues().get(1), 0, List.of(0L, 0L), 0);
+        assertValue(origin.cause().offendingValues().get(3), 0, List.of(0L, 2L), 0);
+    }
+
+    @Test
+    void softmaxAfterExpOverflowIsExpOverflowThenInfByInf() throws Exception {
+        SyntheticModel model = new SyntheticModel().constant("x", f32(Shape.of(1, 2), 100, 1))
+                .op("e", "Exp", f32(Shape.of(1, 2), Float.POSITIVE_INFINITY, (float) Math.E), "x")
+                .constant("axes", i32(1))
+                .op("s", "Sum", KEEP_DIMS, f32(Shape.of(1, 1), Float.POSITIVE_INFINITY), "e", "axes")
+                .op("d", "RealDiv", f32(Shape.of(1, 2), Float.NaN, 0), "e", "s");
+        NanReport report = model.trace().report();
+        NanReport.Origin origin = report.origin();
+        assertEquals("e", origin.op());
+        assertEquals("exp-overflow", origin.cause().rule());
+        assertTrue(origin.cause().description().contains("> 88.72 (exp overflows float32"),
+                origin.cause().description());
+        assertValue(origin.cause().offendingValues().get(0), 0, List.of(0L, 0L), 100);
+        assertEquals("d", origin.firstNanOp());
+        assertEquals("inf-by-inf", origin.firstNanCause().rule(), "the denominator is +Inf, not tiny");
+        assertTrue(origin.firstNanCause().description().startsWith("inf/inf: 1 element(s)"),
+                origin.firstNanCause().description());
+        assertValue(origin.firstNanCause().offendingValues().get(0), 1, List.of(0L, 0L), Double.POSITIVE_INFINITY);
+        assertValue(origin.firstNanCause().offendingValues().get(1), 0, List.of(0L, 0L), Double.POSITIVE_INFINITY);
+        assertTrue(origin.firstNanCause().suggestion().contains("subtract the maximum"));
+        assertEquals(List.of("s", "d"), report.propagation());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "Sum", "Mean" })
+    void plusAndMinusInfinityMeetingInsideAReductionIsInfMinusInf(String type) throws Exception {
+        SyntheticModel model = new SyntheticModel().constant("x", f32(Shape.of(2, 2), 1e30f, -1e30f, 1, 2))
+                .constant("k", f32(Shape.of(), 1e10f))
+                .op("m", "Mul", f32(Shape.of(2, 2), Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1e10f, 2e10f),
+                        "x", "k")
+                .constant("axes", i32(1))
+                .op("r", type, f32(Shape.of(2), Float.NaN, 3e10f), "m", "axes");
+        NanReport.Origin origin = origin(model);
+        assertEquals("m", origin.op());
+        assertEquals("overflow", origin.cause().rule());
+        assertTrue(origin.cause().description().contains("float32's maximum (3.403e+38)"),
+                origin.cause().description());
+        assertEquals("r", origin.firstNanOp());
+        assertEquals("inf-minus-inf", origin.firstNanCause().rule());
+        assertTrue(origin.firstNanCause().description().startsWith("inf - inf inside a reduction: 1 output element(s)"
+                + " of this " + type), origin.firstNanCause().description());
+        assertValue(origin.firstNanCause().offendingValues().get(0), 0, List.of(0L, 0L), Double.POSITIVE_INFINITY);
+        assertValue(origin.firstNanCause().offendingValues().get(1), 0, List.of(0L, 1L), Double.NEGATIVE_INFINITY);
+    }
+
+    @Test
+    void aSumOfFiniteValuesThatOverflowsIsAccumulationOverflow() throws Exception {
+        SyntheticModel model = new SyntheticModel().constant("x", f32(Shape.of(3), 3e38f, 3e38f, 1))
+                .constant("axes", i32(0))
+                .op("s", "Sum", f32(Shape.of(), Float.POSITIVE_INFINITY), "x", "axes");
+        NanReport.Origin origin = origin(model);
+        assertEquals("s", origin.op());
+        assertEquals("accumulation-overflow", origin.cause().rule());
+        assertTrue(origin.cause().description().startsWith("Accumulation overflow: Sum sums finite values past "
+                + "float32's maximum (3.403e+38)"), origin.cause().description());
+        assertValue(origin.cause().offendingValues().get(0), 0, List.of(0L), 3e38);
+    }
+
+    @Test
+    void float16ExpOverflowsAbove11() throws Exception {
+        SyntheticModel model = new SyntheticModel().constant("x", f16(Shape.of(2), 12, 1))
+                .op("e", "Exp", f16(Shape.of(2), Float.POSITIVE_INFINITY, (float) Math.E), "x");
+        NanReport.Origin origin = origin(model);
+        assertEquals("exp-overflow", origin.cause().rule());
+        assertTrue(origin.cause().description().contains("> 11.09 (exp overflows float16, whose largest value is 6.550e+04)"),
+                origin.cause().description());
+        assertTrue(origin.cause().description().contains("1 of 2 input values"), origin.cause().description());
+        assertValue(origin.cause().offendingValues().get(0), 0, List.of(0L), 12);
+    }
+
+    @Test
+    void float64ExpOverflowsOnlyAbove709() throws Exception {
+        SyntheticModel model = new SyntheticModel().constant("x", f64(Shape.of(3), 700, 710, 100))
+                .op("e", "Exp", f64(Shape.of(3), Math.exp(700), Double.POSITIVE_INFINITY, Math.exp(100)), "x");
+        NanReport.Origin origin = origin(model);
+        assertEquals("exp-overflow", origin.cause().rule());
+        assertTrue(origin.cause().description().contains("> 709.78"), origin.cause().description());
+        assertEquals(1, origin.cause().offendingValues().size());
+        assertValue(origin.cause().offendingValues().get(0), 0, List.of(1L), 710);
+    }
+
+    @Test
+    void softplusIsNotBlamedOnExp() throws Exception {
+        SyntheticModel model = new SyntheticModel().constant("x", f32(Shape.of(1), 100))
+                .op("sp", "Softplus", f32(Shape.of(1), Float.POSITIVE_INFINITY), "x");
+        assertNull(origin(model).cause(), "TensorFlow's Softplus returns x for large x: no exp overflow to blame");
+    }
+
+    private static SyntheticModel batchNorm(Map<String, String> attributes) {
+        return new SyntheticModel().constant("x", f32(Shape.of(1, 1, 1, 2), 1, 1))
+                .constant("scale", f32(Shape.of(2), 1, 1)).constant("offset", f32(Shape.of(2), 0, 0))
+                .constant("mean", f32(Shape.of(2), 0, 0)).constant("variance", f32(Shape.of(2), 0, 1))
+                .op("bn", "FusedBatchNormV3", attributes, f32(Shape.of(1, 1, 1, 2), Float.POSITIVE_INFINITY, 1), "x",
+                        "scale", "offset", "mean", "variance");
+    }
+
+    @Test
+    void theSpecificZeroVarianceRuleRanksAboveTheGeneralOverflowRule() throws Exception {
+        assertEquals(-100, SyntheticModel.ranking(new OverflowRule()));
+        NanReport.Origin origin = origin(batchNorm(Map.of("epsilon", "0")));
+        assertEquals("zero-variance-normalisation", origin.cause().rule(),
+                "accumulation-overflow would come first by id");
+        assertTrue(origin.cause().description().endsWith("1 channel(s) have variance 0 and epsilon is 0"),
+                origin.cause().description());
+        assertValue(origin.cause().offendingValues().get(0), 4, List.of(0L), 0);
+    }
+
+    @Test
+    void anUnreadableEpsilonIsUnknownNotZero() throws Exception {
+        NanReport.Origin origin = origin(batchNorm(Map.of("epsilon", "1e-3f?")));
+        assertEquals("zero-variance-normalisation", origin.cause().rule());
+        assertTrue(origin.cause().description().endsWith("the epsilon '1e-3f?' could not be read"),
+                origin.cause().description());
+    }
+
+    @Test
+    void subnormalsAreCountedByTheTensorsOwnDtype() {
+        assertEquals(1, TensorStats.of(f16(Shape.of(3), 1e-5f, 1e-3f, 0)).subnormals(),
+                "1e-5 is below float16's smallest normal 6.1e-5");
+        assertEquals(6.103515625e-5, DType.FLOAT16.minNormal());
+        assertEquals(65504, DType.FLOAT16.maxFinite());
+    }
+
+    private static CauseFinding explain(String type, TensorData output, TensorData... inputs) {
+        OpNode op = new OpNode("op", type, "", Map.of(), List.of(), List.of());
+        return new NanCauseAnalyzer(SyntheticModel.rules()).explain(new OriginContext(op, List.of(inputs), output))
+                .orElse(null);
+    }
+
+    private static void assertOffending(OffendingValue value, int input, long[] position, double v) {
+        assertEquals(input, value.input());
+        assertEquals(java.util.Arrays.toString(position), java.util.Arrays.toString(value.position()));
+        assertEquals(v, value.value());
+    }
+
+    @Test
+    void zeroTimesInfinityPairsAreFoundAcrossBroadcastShapes() {
+        float inf = Float.POSITIVE_INFINITY;
+        CauseFinding finding = explain("Mul", f32(Shape.of(2, 2), Float.NaN, 0, inf, 2),
+                f32(Shape.of(2, 1), 0, 1), f32(Shape.of(1, 2), inf, 2));
+        assertEquals("zero-times-inf", finding.ruleId());
+        assertTrue(finding.cause().startsWith("0 · inf: 1 element(s)"), finding.cause());
+        assertOffending(finding.offending().get(0), 0, new long[] { 0, 0 }, 0);
+        assertOffending(finding.offending().get(1), 1, new long[] { 0, 0 }, inf);
+        assertTrue(finding.suggestion().contains("softmax_cross_entropy_with_logits"));
+    }
+
+    @Test
+    void infMinusInfPairsAreFoundAcrossBroadcastShapes() {
+        float inf = Float.POSITIVE_INFINITY;
+        CauseFinding finding = explain("AddV2", f32(Shape.of(2, 2), inf, Float.NaN, -inf, 3),
+                f32(Shape.of(2, 1), inf, 1), f32(Shape.of(1, 2), 2, -inf));
+        assertEquals("inf-minus-inf", finding.ruleId());
+        assertTrue(finding.cause().startsWith("inf - inf: 1 element(s)"), finding.cause());
+        assertOffending(finding.offending().get(0), 0, new long[] { 0, 0 }, inf);
+        assertOffending(finding.offending().get(1), 1, new long[] { 0, 1 }, -inf);
+    }
+
+    @Test
+    void aZeroAndAnInfinityInOneSliceOfAProductIsZeroTimesInf() {
+        CauseFinding finding = explain("Prod", f32(Shape.of(2), Float.NaN, 2),
+                f32(Shape.of(2, 2), 0, Float.POSITIVE_INFINITY, 1, 2), i32(1));
+        assertEquals("zero-times-inf", finding.ruleId());
+        assertTrue(finding.cause().startsWith("0 · inf inside a reduction: 1 output element(s) of this Prod"));
+        assertOffending(finding.offending().get(1), 0, new long[] { 0, 1 }, Double.POSITIVE_INFINITY);
+    }
+
+    @Test
+    void aDivisionWhoseShapesDoNotBroadcastIsNotGuessed() {
+        assertNull(explain("RealDiv", f32(Shape.of(2, 3), Float.POSITIVE_INFINITY, 1, 1, 1, 1, 1),
+                f32(Shape.of(2, 3), 1, 1, 1, 1, 1, 1), f32(Shape.of(2), 0, 1)));
+    }
+
+    @Test
+    void twoIndependentDivisionsByZeroAreTwoOriginsEachWithItsCauseAndFix() throws Exception {
+        float inf = Float.POSITIVE_INFINITY;
+        SyntheticModel model = new SyntheticModel().constant("a", f32(Shape.of(2), 1, 2))
+                .constant("za", f32(Shape.of(2), 0, 1))
+                .op("qa", "RealDiv", f32(Shape.of(2), inf, 2), "a", "za")
+                .op("ya", "Mul", f32(Shape.of(2), inf, 4), "qa", "a")
+                .constant("b", f32(Shape.of(3), 0, 5, 6))
+                .constant("zb", f32(Shape.of(3), 0, 0, 1))
+                .op("qb", "RealDiv", f32(Shape.of(3), Float.NaN, inf, 6), "b", "zb")
+                .op("out", "AddN", f32(Shape.of(2), inf, 6), "ya", "qa");
+        NanReport report = model.trace().report();
+        assertEquals("qa", report.origin().op(), "the first origin leads");
+        assertEquals(List.of("qa", "qb"), report.origins().stream().map(NanReport.Origin::op).toList());
+        assertEquals(report.origin(), report.origins().get(0));
+        NanReport.Origin second = report.otherOrigins().get(0);
+        assertEquals("RealDiv", second.type());
+        assertEquals("computation", second.kind());
+        assertEquals("zero-by-zero", second.cause().rule());
+        assertTrue(second.cause().description().startsWith("0/0: 1 element(s) divide zero by zero, giving NaN; "
+                + "1 more divide by zero"), second.cause().description());
+        assertValue(second.cause().offendingValues().get(0), 1, List.of(0L), 0);
+        assertTrue(second.cause().suggestion().contains("epsilon"));
+        assertEquals(List.of("ya", "out"), report.propagation(), "only ops explained by non-finite inputs propagate");
+    }
+
+    @Test
+    void aReportWithoutTheOriginsFieldListsItsOneOrigin() {
+        NanReport.Origin origin = new NanReport.Origin("d", "RealDiv", "computation", "d", null, null, null,
+                List.of(), null, null, -1);
+        NanReport old = new NanReport("m.pb", "test", "serving_default", "cpu", "", "FULL", false, origin, List.of(),
+                List.of(), List.of(), 0, List.of(), 1, List.of(), null, null);
+        assertEquals(List.of(origin), old.origins());
+        assertEquals(List.of(), old.otherOrigins());
+    }
+
+    @Test
+    void aNegativeBaseToAFractionalBroadcastExponentIsPowOfNegative() {
+        CauseFinding finding = explain("Pow", f32(Shape.of(3), 2, Float.NaN, 4), f32(Shape.of(3), 4, -8, 16),
+                f32(Shape.of(), 0.5f));
+        assertEquals("pow-of-negative", finding.ruleId());
+        assertTrue(finding.cause().startsWith("Pow of negative bases: 1 element(s)"), finding.cause());
+        assertOffending(finding.offending().get(0), 0, new long[] { 1 }, -8);
+        assertOffending(finding.offending().get(1), 1, new long[] {}, 0.5);
+        assertNull(explain("Pow", f32(Shape.of(1), Float.NaN), f32(Shape.of(1), -8), f32(Shape.of(1), 2)),
+                "an integer power of a negative base is finite: something else made this NaN");
+    }
+
+    @Test
+    void aTinyDenominatorOverflowsTheQuotientsOwnDtype() {
+        CauseFinding f32 = explain("RealDiv", f32(Shape.of(2), Float.POSITIVE_INFINITY, 1), f32(Shape.of(2), 1e30f, 1),
+                f32(Shape.of(2), 1e-10f, 1));
+        assertEquals("tiny-denominator", f32.ruleId());
+        assertTrue(f32.cause().equals("Tiny denominator: 1 quotient(s) exceed the float32 range (3.403e+38)"),
+                f32.cause());
+        assertOffending(f32.offending().get(0), 1, new long[] { 0 }, 1e-10f);
+        CauseFinding f16 = explain("RealDiv", f16(Shape.of(1), Float.POSITIVE_INFINITY), f16(Shape.of(1), 100),
+                f16(Shape.of(1), 1e-3f));
+        assertTrue(f16.cause().endsWith("exceed the float16 range (6.550e+04)"), f16.cause());
+    }
+
+    @Test
+    void acosOutsideItsDomainAndLog1pBelowMinusOne() {
+        CauseFinding acos = explain("Acos", f32(Shape.of(3), 0, Float.NaN, 1), f32(Shape.of(3), 1, 1.0000001f, -1));
+        assertEquals("acos-asin-out-of-domain", acos.ruleId());
+        assertOffending(acos.offending().get(0), 0, new long[] { 1 }, 1.0000001f);
+        assertTrue(acos.suggestion().contains("Clip the input to [-1, 1]"));
+        CauseFinding log1p = explain("Log1p", f32(Shape.of(2), Float.NaN, 0), f32(Shape.of(2), -2, 0));
+        assertEquals("log1p-below-minus-one", log1p.ruleId());
+        assertOffending(log1p.offending().get(0), 0, new long[] { 0 }, -2);
+    }
+}
