@@ -27,7 +27,7 @@ import org.tensorscope.core.trace.HealthMode;
  */
 class WorkerBenchmark {
 
-    private static final int WARM_UP = 5;
+    private static final int BLOCK = 5;
     private static final int RUNS = 20;
 
     @Test
@@ -65,17 +65,27 @@ class WorkerBenchmark {
         Files.write(file, report, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
     }
 
-    /** Medians in ms of the same call in this JVM and in the worker, interleaved. */
+    /**
+     * Medians in ms of the same call in this JVM and in the worker, interleaved in blocks: TensorFlow's
+     * threads keep spinning for a moment after a run, so alternating single calls would charge one
+     * side with the other's spinning on a 2-core machine.
+     */
     private static double[] compare(InferenceSession local, InferenceSession remote, Map<String, TensorData> feeds,
             List<String> outputs, HealthMode mode) throws Exception {
         double[] localTimes = new double[RUNS];
         double[] remoteTimes = new double[RUNS];
-        for (int i = -WARM_UP; i < RUNS; i++) {
-            double l = time(local, feeds, outputs, mode);
-            double r = time(remote, feeds, outputs, mode);
-            if (i >= 0) {
-                localTimes[i] = l;
-                remoteTimes[i] = r;
+        for (int block = -1; block < RUNS / BLOCK; block++) {
+            for (int i = 0; i < BLOCK; i++) {
+                double l = time(local, feeds, outputs, mode);
+                if (block >= 0) {
+                    localTimes[block * BLOCK + i] = l;
+                }
+            }
+            for (int i = 0; i < BLOCK; i++) {
+                double r = time(remote, feeds, outputs, mode);
+                if (block >= 0) {
+                    remoteTimes[block * BLOCK + i] = r;
+                }
             }
         }
         return new double[] {median(localTimes), median(remoteTimes)};
