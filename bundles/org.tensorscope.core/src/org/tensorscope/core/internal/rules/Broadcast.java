@@ -1,7 +1,11 @@
 package org.tensorscope.core.internal.rules;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
+import org.tensorscope.core.service.OffendingValue;
+import org.tensorscope.core.service.OriginContext;
 import org.tensorscope.core.tensor.TensorData;
 
 /**
@@ -58,5 +62,48 @@ final class Broadcast {
             outIndex /= dim;
         }
         return index;
+    }
+
+    /** A test of one pair of input values. */
+    @FunctionalInterface
+    interface PairTest {
+        boolean test(double x, double y);
+    }
+
+    /** The NaN elements of a binary op whose two input values pass a test: how many, and the first pairs. */
+    record Pairs(long count, List<OffendingValue> shown) {
+    }
+
+    /**
+     * Reads the two inputs of each NaN element of a binary op's output, with broadcasting, and
+     * counts those the test matches; empty when the inputs do not broadcast to the output.
+     */
+    static Optional<Pairs> nanPairs(OriginContext context, PairTest offending) {
+        TensorData a = context.inputs().get(0);
+        TensorData b = context.inputs().get(1);
+        TensorData output = context.output();
+        Broadcast broadcast = of(output, context.inputs());
+        if (broadcast == null) {
+            return Optional.empty();
+        }
+        long count = 0;
+        List<OffendingValue> shown = new ArrayList<>();
+        for (long i = 0; i < output.size(); i++) {
+            if (!Double.isNaN(output.getDouble(i))) {
+                continue;
+            }
+            long ai = broadcast.index(0, i);
+            long bi = broadcast.index(1, i);
+            double x = a.getDouble(ai);
+            double y = b.getDouble(bi);
+            if (offending.test(x, y)) {
+                count++;
+                if (shown.size() < Offenders.SHOWN * 2) {
+                    shown.add(new OffendingValue(0, a.position(ai), x));
+                    shown.add(new OffendingValue(1, b.position(bi), y));
+                }
+            }
+        }
+        return Optional.of(new Pairs(count, shown));
     }
 }

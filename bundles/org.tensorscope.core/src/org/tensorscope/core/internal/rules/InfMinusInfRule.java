@@ -49,38 +49,12 @@ public class InfMinusInfRule implements NanCauseRule {
     }
 
     private Optional<CauseFinding> binary(OriginContext context) {
-        TensorData a = context.inputs().get(0);
-        TensorData b = context.inputs().get(1);
-        TensorData output = context.output();
-        Broadcast broadcast = Broadcast.of(output, context.inputs());
-        if (broadcast == null) {
-            return Optional.empty();
-        }
         boolean subtract = "Sub".equals(context.op().type());
-        long count = 0;
-        List<OffendingValue> shown = new ArrayList<>();
-        for (long i = 0; i < output.size(); i++) {
-            if (!Double.isNaN(output.getDouble(i))) {
-                continue;
-            }
-            long ai = broadcast.index(0, i);
-            long bi = broadcast.index(1, i);
-            double x = a.getDouble(ai);
-            double y = b.getDouble(bi);
-            if (Double.isInfinite(x) && Double.isInfinite(y) && (subtract ? x == y : x != y)) {
-                count++;
-                if (shown.size() < Offenders.SHOWN * 2) {
-                    shown.add(new OffendingValue(0, a.position(ai), x));
-                    shown.add(new OffendingValue(1, b.position(bi), y));
-                }
-            }
-        }
-        if (count == 0) {
-            return Optional.empty();
-        }
-        return Optional.of(new CauseFinding(id(), String.format("inf - inf: %d element(s) of this %s %s infinities "
-                + "of opposite sign, and the result is NaN", count, context.op().type(),
-                subtract ? "subtract equal" : "add"), shown, SUGGESTION));
+        return Broadcast.nanPairs(context, (x, y) -> Double.isInfinite(x) && Double.isInfinite(y)
+                && (subtract ? x == y : x != y)).filter(pairs -> pairs.count() > 0)
+                .map(pairs -> new CauseFinding(id(), String.format("inf - inf: %d element(s) of this %s %s "
+                        + "infinities of opposite sign, and the result is NaN", pairs.count(), context.op().type(),
+                        subtract ? "subtract equal" : "add"), pairs.shown(), SUGGESTION));
     }
 
     private Optional<CauseFinding> addN(OriginContext context) {
@@ -118,41 +92,10 @@ public class InfMinusInfRule implements NanCauseRule {
     }
 
     private Optional<CauseFinding> reduction(OriginContext context) {
-        TensorData input = context.inputs().get(0);
-        TensorData output = context.output();
-        Reduction reduction = Reduction.of(context.inputs(), output);
-        if (reduction == null || !input.dtype().isFloating()) {
-            return Optional.empty();
-        }
-        long[] plus = new long[Math.toIntExact(reduction.outputSize())];
-        long[] minus = new long[plus.length];
-        java.util.Arrays.fill(plus, -1);
-        java.util.Arrays.fill(minus, -1);
-        for (long i = 0; i < input.size(); i++) {
-            double v = input.getDouble(i);
-            if (Double.isInfinite(v)) {
-                int o = (int) reduction.outputIndex(i);
-                if (v > 0 && plus[o] < 0) {
-                    plus[o] = i;
-                } else if (v < 0 && minus[o] < 0) {
-                    minus[o] = i;
-                }
-            }
-        }
-        long count = 0;
-        List<OffendingValue> shown = new ArrayList<>();
-        for (int o = 0; o < plus.length; o++) {
-            if (plus[o] >= 0 && minus[o] >= 0 && Double.isNaN(output.getDouble(o))) {
-                count++;
-                if (shown.size() < Offenders.SHOWN * 2) {
-                    shown.add(new OffendingValue(0, input.position(plus[o]), Double.POSITIVE_INFINITY));
-                    shown.add(new OffendingValue(0, input.position(minus[o]), Double.NEGATIVE_INFINITY));
-                }
-            }
-        }
-        return count == 0 ? Optional.empty()
-                : Optional.of(new CauseFinding(id(), String.format("inf - inf inside a reduction: %d output "
-                        + "element(s) of this %s sum +Inf and -Inf together, and the result is NaN", count,
-                        context.op().type()), shown, SUGGESTION));
+        return Reduction.meetings(context, v -> v == Double.POSITIVE_INFINITY, v -> v == Double.NEGATIVE_INFINITY)
+                .filter(pairs -> pairs.count() > 0)
+                .map(pairs -> new CauseFinding(id(), String.format("inf - inf inside a reduction: %d output "
+                        + "element(s) of this %s sum +Inf and -Inf together, and the result is NaN", pairs.count(),
+                        context.op().type()), pairs.shown(), SUGGESTION));
     }
 }

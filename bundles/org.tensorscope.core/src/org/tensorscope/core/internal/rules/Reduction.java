@@ -1,8 +1,13 @@
 package org.tensorscope.core.internal.rules;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
+import org.tensorscope.core.service.OffendingValue;
+import org.tensorscope.core.service.OriginContext;
 import org.tensorscope.core.tensor.TensorData;
 
 /**
@@ -82,5 +87,50 @@ final class Reduction {
             }
         }
         return out;
+    }
+
+    /** A kind of value a rule looks for. */
+    @FunctionalInterface
+    interface ValueTest {
+        boolean test(double value);
+    }
+
+    /**
+     * The NaN elements of a reduction's output whose slice holds a value of each of two kinds
+     * (e.g. +Inf and -Inf in one Sum): how many, and the first such two values of each; empty when
+     * the op is not a reduction this class can read or its input is not floating point.
+     */
+    static Optional<Broadcast.Pairs> meetings(OriginContext context, ValueTest first, ValueTest second) {
+        TensorData input = context.inputs().get(0);
+        TensorData output = context.output();
+        Reduction reduction = of(context.inputs(), output);
+        if (reduction == null || !input.dtype().isFloating()) {
+            return Optional.empty();
+        }
+        long[] firsts = new long[Math.toIntExact(reduction.outputSize())];
+        long[] seconds = new long[firsts.length];
+        Arrays.fill(firsts, -1);
+        Arrays.fill(seconds, -1);
+        for (long i = 0; i < input.size(); i++) {
+            double v = input.getDouble(i);
+            int o = (int) reduction.outputIndex(i);
+            if (firsts[o] < 0 && first.test(v)) {
+                firsts[o] = i;
+            } else if (seconds[o] < 0 && second.test(v)) {
+                seconds[o] = i;
+            }
+        }
+        long count = 0;
+        List<OffendingValue> shown = new ArrayList<>();
+        for (int o = 0; o < firsts.length; o++) {
+            if (firsts[o] >= 0 && seconds[o] >= 0 && Double.isNaN(output.getDouble(o))) {
+                count++;
+                if (shown.size() < Offenders.SHOWN * 2) {
+                    shown.add(new OffendingValue(0, input.position(firsts[o]), input.getDouble(firsts[o])));
+                    shown.add(new OffendingValue(0, input.position(seconds[o]), input.getDouble(seconds[o])));
+                }
+            }
+        }
+        return Optional.of(new Broadcast.Pairs(count, shown));
     }
 }

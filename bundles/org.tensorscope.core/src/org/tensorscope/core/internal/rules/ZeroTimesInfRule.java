@@ -10,7 +10,6 @@ import org.tensorscope.core.service.CauseFinding;
 import org.tensorscope.core.service.NanCauseRule;
 import org.tensorscope.core.service.OffendingValue;
 import org.tensorscope.core.service.OriginContext;
-import org.tensorscope.core.tensor.TensorData;
 
 /**
  * 0 · inf gives NaN: element pairs of a Mul (broadcast as NumPy does), a zero and an infinity in
@@ -50,71 +49,18 @@ public class ZeroTimesInfRule implements NanCauseRule {
     }
 
     private Optional<CauseFinding> pairs(OriginContext context) {
-        TensorData a = context.inputs().get(0);
-        TensorData b = context.inputs().get(1);
-        TensorData output = context.output();
-        Broadcast broadcast = Broadcast.of(output, context.inputs());
-        if (broadcast == null) {
-            return Optional.empty();
-        }
-        long count = 0;
-        List<OffendingValue> shown = new ArrayList<>();
-        for (long i = 0; i < output.size(); i++) {
-            if (!Double.isNaN(output.getDouble(i))) {
-                continue;
-            }
-            long ai = broadcast.index(0, i);
-            long bi = broadcast.index(1, i);
-            double x = a.getDouble(ai);
-            double y = b.getDouble(bi);
-            if (x == 0 && Double.isInfinite(y) || Double.isInfinite(x) && y == 0) {
-                count++;
-                if (shown.size() < Offenders.SHOWN * 2) {
-                    shown.add(new OffendingValue(0, a.position(ai), x));
-                    shown.add(new OffendingValue(1, b.position(bi), y));
-                }
-            }
-        }
-        return count == 0 ? Optional.empty()
-                : Optional.of(new CauseFinding(id(), String.format("0 · inf: %d element(s) of this Mul multiply "
-                        + "zero by infinity, and the product is NaN", count), shown, SUGGESTION));
+        return Broadcast.nanPairs(context, (x, y) -> x == 0 && Double.isInfinite(y) || Double.isInfinite(x) && y == 0)
+                .filter(pairs -> pairs.count() > 0)
+                .map(pairs -> new CauseFinding(id(), String.format("0 · inf: %d element(s) of this Mul multiply "
+                        + "zero by infinity, and the product is NaN", pairs.count()), pairs.shown(), SUGGESTION));
     }
 
     private Optional<CauseFinding> product(OriginContext context) {
-        TensorData input = context.inputs().get(0);
-        TensorData output = context.output();
-        Reduction reduction = Reduction.of(context.inputs(), output);
-        if (reduction == null || !input.dtype().isFloating()) {
-            return Optional.empty();
-        }
-        long[] zero = new long[Math.toIntExact(reduction.outputSize())];
-        long[] inf = new long[zero.length];
-        java.util.Arrays.fill(zero, -1);
-        java.util.Arrays.fill(inf, -1);
-        for (long i = 0; i < input.size(); i++) {
-            double v = input.getDouble(i);
-            int o = (int) reduction.outputIndex(i);
-            if (v == 0 && zero[o] < 0) {
-                zero[o] = i;
-            } else if (Double.isInfinite(v) && inf[o] < 0) {
-                inf[o] = i;
-            }
-        }
-        long count = 0;
-        List<OffendingValue> shown = new ArrayList<>();
-        for (int o = 0; o < zero.length; o++) {
-            if (zero[o] >= 0 && inf[o] >= 0 && Double.isNaN(output.getDouble(o))) {
-                count++;
-                if (shown.size() < Offenders.SHOWN * 2) {
-                    shown.add(new OffendingValue(0, input.position(zero[o]), 0));
-                    shown.add(new OffendingValue(0, input.position(inf[o]), input.getDouble(inf[o])));
-                }
-            }
-        }
-        return count == 0 ? Optional.empty()
-                : Optional.of(new CauseFinding(id(), String.format("0 · inf inside a reduction: %d output "
+        return Reduction.meetings(context, v -> v == 0, Double::isInfinite)
+                .filter(pairs -> pairs.count() > 0)
+                .map(pairs -> new CauseFinding(id(), String.format("0 · inf inside a reduction: %d output "
                         + "element(s) of this %s multiply a zero and an infinity together, and the product is NaN",
-                        count, context.op().type()), shown, SUGGESTION));
+                        pairs.count(), context.op().type()), pairs.shown(), SUGGESTION));
     }
 
     private Optional<CauseFinding> accumulating(OriginContext context) {

@@ -190,20 +190,21 @@ public final class Worker implements AutoCloseable {
                         return reply.read(frame.reader());
                     }
                     case Frame.ERROR -> throw failure(frame);
-                    default -> throw new WorkerFailure(WorkerError.ENDED,
-                            "the inference worker stopped while " + action + ": " + worker.endText()
-                            + "; the next run starts a new worker", null);
+                    default -> throw ended(worker, action);
                 }
             }
         } catch (IOException e) {
-            throw new WorkerFailure(WorkerError.ENDED,
-                    "the inference worker stopped while " + action + ": " + worker.endText()
-                            + "; the next run starts a new worker", null);
+            throw ended(worker, action);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             worker.kill();
             throw new OperationCanceledException();
         }
+    }
+
+    private static WorkerFailure ended(WorkerProcess worker, String action) {
+        return new WorkerFailure(WorkerError.ENDED, "the inference worker stopped while " + action + ": "
+                + worker.endText() + "; the next run starts a new worker", null);
     }
 
     private static WorkerFailure failure(Frame frame) throws IOException {
