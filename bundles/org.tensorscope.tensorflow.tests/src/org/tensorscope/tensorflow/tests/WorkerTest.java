@@ -103,6 +103,19 @@ class WorkerTest {
                 Map<String, TensorData> feeds = Map.of(input.name(), ramp);
                 assertArrayEquals(values(localSession.fetch(feeds, List.of(output), Map.of(), null).get(output)),
                         values(remoteSession.fetch(feeds, List.of(output), Map.of(), null).get(output)));
+                // a large activation comes back whole (through the replies' shared area where there is one)
+                String conv = remote.graph().ops().stream().filter(op -> op.type().contains("Conv2D")).findFirst()
+                        .orElseThrow().outputs().get(0).name();
+                TensorData remoteConv = remoteSession.fetch(feeds, List.of(conv), Map.of(), null).get(conv);
+                assertTrue(remoteConv.size() > 100_000, conv + " has " + remoteConv.size() + " elements");
+                assertArrayEquals(values(localSession.fetch(feeds, List.of(conv), Map.of(), null).get(conv)),
+                        values(remoteConv));
+                if (Files.isDirectory(Path.of("/dev/shm")) && Files.isDirectory(Path.of("/proc/self"))) {
+                    String maps = Files.readString(Path.of("/proc", Long.toString(awaitWorker().pid()), "maps"));
+                    assertTrue(maps.contains("/dev/shm/tensorscope-worker") && maps.contains("/requests (deleted)")
+                            && maps.contains("/replies (deleted)"),
+                            "the worker maps both shared areas, whose files are already deleted");
+                }
             }
         }
     }

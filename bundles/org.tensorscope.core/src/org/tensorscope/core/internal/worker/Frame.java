@@ -5,12 +5,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 
 /**
  * One message between Tensorscope and its inference worker: a type, then a length-prefixed body,
- * so either side can read a whole message without understanding it.
+ * so either side can read a whole message without understanding it. A frame's large tensors may
+ * travel beside it in a {@link SharedArea}; its body then holds where they are.
+ *
+ * @param tensors the area the body's shared tensors are in, or null if it has none
  */
-record Frame(int type, byte[] body) {
+record Frame(int type, byte[] body, SharedArea tensors) {
 
     // requests, Tensorscope to worker
     static final int LOAD = 1;
@@ -32,11 +37,16 @@ record Frame(int type, byte[] body) {
     /** Not sent: what the reading side queues when the stream ends. */
     static final int END = -1;
 
-    DataInputStream reader() {
-        return new DataInputStream(new ByteArrayInputStream(body));
+    Frame(int type, byte[] body) {
+        this(type, body, null);
     }
 
-    static Frame read(DataInputStream in) throws IOException {
+    Input reader() {
+        return new Input(new ByteArrayInputStream(body), tensors);
+    }
+
+    /** Reads a frame whose shared tensors, if any, are in the given area. */
+    static Frame read(DataInputStream in, SharedArea tensors) throws IOException {
         int type = in.readInt();
         int length = in.readInt();
         if (length < 0) {
@@ -44,7 +54,7 @@ record Frame(int type, byte[] body) {
         }
         byte[] body = new byte[length];
         in.readFully(body);
-        return new Frame(type, body);
+        return new Frame(type, body, tensors);
     }
 
     void write(DataOutputStream out) throws IOException {
@@ -54,13 +64,54 @@ record Frame(int type, byte[] body) {
         out.flush();
     }
 
-    /** Writes a body with the given writer. */
+    /** Writes a body with the given writer; all its tensors go into the body. */
     static Frame of(int type, Body body) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
+        return of(type, null, body);
+    }
+
+    /**
+     * Writes a body with the given writer, putting large tensors into the area (when not null): the
+     * tensors of the frame before are overwritten, so it must have been read.
+     */
+    static Frame of(int type, SharedArea tensors, Body body) throws IOException {
+        if (tensors != null) {
+            tensors.reset();
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        Output out = new Output(bytes, tensors);
         body.write(out);
         out.flush();
         return new Frame(type, bytes.toByteArray());
+    }
+
+    /** A body being written, and where its large tensors may go. */
+    static final class Output extends DataOutputStream {
+
+        private final SharedArea tensors;
+
+        Output(OutputStream out, SharedArea tensors) {
+            super(out);
+            this.tensors = tensors;
+        }
+
+        SharedArea tensors() {
+            return tensors;
+        }
+    }
+
+    /** A body being read, and where its shared tensors are. */
+    static final class Input extends DataInputStream {
+
+        private final SharedArea tensors;
+
+        Input(InputStream in, SharedArea tensors) {
+            super(in);
+            this.tensors = tensors;
+        }
+
+        SharedArea tensors() {
+            return tensors;
+        }
     }
 
     @FunctionalInterface

@@ -1,6 +1,5 @@
 package org.tensorscope.core.internal.worker;
 
-import java.io.IOException;
 
 import org.tensorscope.core.service.BackendException;
 import org.tensorscope.core.service.BackendInfo;
@@ -28,9 +27,9 @@ public final class RemoteBackend implements InferenceBackend {
     @Override
     public BackendInfo describe() throws BackendException {
         try {
-            return worker.call(worker.ensureStarted(null), Frame.of(Frame.DESCRIBE, out -> Wire.writeString(out, id)),
+            return worker.call(worker.ensureStarted(null), Frame.DESCRIBE, out -> Wire.writeString(out, id),
                     Wire::readBackendInfo, null, "describing " + id);
-        } catch (WorkerFailure | IOException e) {
+        } catch (WorkerFailure e) {
             throw new BackendException(e.getMessage());
         }
     }

@@ -45,12 +45,9 @@ final class RemoteModel implements LoadedModel {
         for (int attempt = 0; attempt < 2; attempt++) {
             int generation = worker.ensureStarted(monitor);
             try {
-                return worker.call(generation,
-                        Frame.of(Frame.LOAD, out -> Wire.writeString(out, path.toString())),
+                return worker.call(generation, Frame.LOAD, out -> Wire.writeString(out, path.toString()),
                         in -> new Loaded(in.readLong(), Wire.readString(in), Wire.readGraph(in), generation),
                         monitor, "loading " + path.getFileName());
-            } catch (java.io.IOException e) {
-                throw new WorkerFailure(WorkerError.ENDED, e.getMessage(), path);
             } catch (WorkerFailure e) {
                 if (e.kind() != WorkerError.ENDED || worker.generation() == generation) {
                     throw e;
@@ -94,9 +91,9 @@ final class RemoteModel implements LoadedModel {
         if (worker.isRunning(generation)) {
             try {
                 long closing = id;
-                worker.call(generation, Frame.of(Frame.CLOSE_MODEL, out -> out.writeLong(closing)), in -> null, null,
+                worker.call(generation, Frame.CLOSE_MODEL, out -> out.writeLong(closing), in -> null, null,
                         "closing " + path.getFileName());
-            } catch (WorkerFailure | java.io.IOException | RuntimeException e) {
+            } catch (WorkerFailure | RuntimeException e) {
                 // the worker is gone or going: nothing is left to free
             }
         }

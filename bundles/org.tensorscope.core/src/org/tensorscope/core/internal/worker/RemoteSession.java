@@ -1,6 +1,5 @@
 package org.tensorscope.core.internal.worker;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
@@ -46,15 +45,11 @@ final class RemoteSession implements InferenceSession {
     private static Opened send(RemoteModel model, Device device, IProgressMonitor monitor) throws WorkerFailure {
         long modelId = model.id(monitor);
         int generation = model.generation();
-        try {
-            return model.worker().call(generation, Frame.of(Frame.OPEN, out -> {
-                out.writeLong(modelId);
-                out.writeInt(device.ordinal());
-            }), in -> new Opened(in.readLong(), Wire.readString(in), generation), monitor,
-                    "opening " + model.graph().source().getFileName());
-        } catch (IOException e) {
-            throw new WorkerFailure(WorkerError.ENDED, e.getMessage(), null);
-        }
+        return model.worker().call(generation, Frame.OPEN, out -> {
+            out.writeLong(modelId);
+            out.writeInt(device.ordinal());
+        }, in -> new Opened(in.readLong(), Wire.readString(in), generation), monitor,
+                "opening " + model.graph().source().getFileName());
     }
 
     private synchronized long id(IProgressMonitor monitor) throws WorkerFailure {
@@ -105,17 +100,14 @@ final class RemoteSession implements InferenceSession {
             throws BackendException {
         try {
             long session = id(monitor);
-            Frame request = Frame.of(type, out -> {
+            return model.worker().call(generation, type, out -> {
                 out.writeLong(session);
                 body.write(out);
-            });
-            return model.worker().call(generation, request, reply, monitor, action);
+            }, reply, monitor, action);
         } catch (WorkerFailure e) {
             if (e.kind() == WorkerError.ARGUMENT) {
                 throw new IllegalArgumentException(e.getMessage());
             }
-            throw new BackendException(e.getMessage());
-        } catch (IOException e) {
             throw new BackendException(e.getMessage());
         }
     }
@@ -125,9 +117,9 @@ final class RemoteSession implements InferenceSession {
         if (model.worker().isRunning(generation)) {
             try {
                 long closing = id;
-                model.worker().call(generation, Frame.of(Frame.CLOSE_SESSION, out -> out.writeLong(closing)), in -> null,
+                model.worker().call(generation, Frame.CLOSE_SESSION, out -> out.writeLong(closing), in -> null,
                         null, "closing a session");
-            } catch (WorkerFailure | IOException | RuntimeException e) {
+            } catch (WorkerFailure | RuntimeException e) {
                 // the worker is gone or going: nothing is left to free
             }
         }

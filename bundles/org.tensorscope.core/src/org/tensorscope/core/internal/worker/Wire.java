@@ -37,6 +37,10 @@ final class Wire {
     /** Longest string or tensor the other side may announce, so a broken stream cannot allocate without limit. */
     private static final int MAX_BYTES = Integer.MAX_VALUE - 16;
 
+    /** How a tensor's bytes travel: in the frame, or in the frame's shared area. */
+    private static final byte INLINE = 0;
+    private static final byte SHARED = 1;
+
     private Wire() {
     }
 
@@ -130,11 +134,20 @@ final class Wire {
         out.writeInt(tensor.dtype().ordinal());
         writeShape(out, tensor.shape());
         ByteBuffer bytes = tensor.bytes();
-        out.writeInt(bytes.remaining());
+        int length = bytes.remaining();
+        out.writeInt(length);
+        SharedArea area = out instanceof Frame.Output frame ? frame.tensors() : null;
+        long offset = area != null && length >= SharedArea.INLINE_BELOW ? area.put(bytes) : -1;
+        if (offset >= 0) {
+            out.writeByte(SHARED);
+            out.writeLong(offset);
+            return;
+        }
+        out.writeByte(INLINE);
         if (bytes.hasArray()) {
-            out.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+            out.write(bytes.array(), bytes.arrayOffset() + bytes.position(), length);
         } else {
-            byte[] chunk = new byte[Math.min(bytes.remaining(), 1 << 20)];
+            byte[] chunk = new byte[Math.min(length, 1 << 20)];
             while (bytes.hasRemaining()) {
                 int n = Math.min(chunk.length, bytes.remaining());
                 bytes.get(chunk, 0, n);
@@ -147,8 +160,23 @@ final class Wire {
         String name = readString(in);
         DType dtype = DType.values()[in.readInt()];
         Shape shape = readShape(in);
-        byte[] bytes = readBytes(in);
-        return new TensorData(name, dtype, shape, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN));
+        int length = in.readInt();
+        if (length < 0 || length > MAX_BYTES) {
+            throw new IOException("broken worker stream (length " + length + ")");
+        }
+        ByteBuffer bytes;
+        if (in.readByte() == SHARED) {
+            SharedArea area = in instanceof Frame.Input frame ? frame.tensors() : null;
+            if (area == null) {
+                throw new IOException("broken worker stream (a shared tensor without a shared area)");
+            }
+            bytes = area.take(in.readLong(), length);
+        } else {
+            byte[] array = new byte[length];
+            in.readFully(array);
+            bytes = ByteBuffer.wrap(array).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        return new TensorData(name, dtype, shape, bytes);
     }
 
     static void writeTensors(DataOutputStream out, Map<String, TensorData> tensors) throws IOException {

@@ -63,7 +63,7 @@ public final class Worker implements AutoCloseable {
     /** The backends installed in the worker; empty when it cannot start (the reason is then logged). */
     public List<InferenceBackend> backends() {
         try {
-            List<String> ids = call(ensureStarted(null), new Frame(Frame.BACKENDS, new byte[0]), Wire::readStrings, null,
+            List<String> ids = call(ensureStarted(null), Frame.BACKENDS, out -> { }, Wire::readStrings, null,
                     "listing backends");
             return ids.stream().<InferenceBackend>map(id -> new RemoteBackend(this, id)).toList();
         } catch (WorkerFailure e) {
@@ -122,20 +122,21 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * Sends a request and waits for its reply.
+     * Sends a request and waits for its reply. The request is written only once this caller has
+     * the worker to itself, as its tensors go into the area the previous reply was read from.
      *
      * @param generation the generation the request's handles belong to
      * @param action     what the request does, for messages ("tracing model.json")
      */
-    <T> T call(int generation, Frame request, Frame.Reply<T> reply, IProgressMonitor monitor, String action)
-            throws WorkerFailure {
+    <T> T call(int generation, int type, Frame.Body request, Frame.Reply<T> reply, IProgressMonitor monitor,
+            String action) throws WorkerFailure {
         acquire(monitor);
         try {
             running(monitor);
             if (generation != this.generation) {
                 throw new WorkerFailure(WorkerError.ENDED, "the worker restarted", null);
             }
-            return exchange(request, reply, SubMonitor.convert(monitor, 1000), action);
+            return exchange(type, request, reply, SubMonitor.convert(monitor, 1000), action);
         } finally {
             lock.unlock();
         }
@@ -154,15 +155,19 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private <T> T exchange(Frame request, Frame.Reply<T> reply, SubMonitor monitor, String action)
+    private <T> T exchange(int type, Frame.Body request, Frame.Reply<T> reply, SubMonitor monitor, String action)
             throws WorkerFailure {
         WorkerProcess worker = process;
         try {
-            worker.send(request);
+            worker.send(Frame.of(type, worker.requestArea(), request));
             long cancelledAt = 0;
             int reported = 0;
             while (true) {
-                Frame frame = worker.poll(POLL_MILLIS);
+                if (Thread.currentThread().isInterrupted()) {
+                    worker.kill();
+                    throw new OperationCanceledException();
+                }
+                Frame frame = worker.next(POLL_MILLIS);
                 if (frame == null) {
                     if (monitor.isCanceled() && cancelledAt == 0) {
                         cancelledAt = System.currentTimeMillis();
@@ -195,10 +200,6 @@ public final class Worker implements AutoCloseable {
             }
         } catch (IOException e) {
             throw ended(worker, action);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            worker.kill();
-            throw new OperationCanceledException();
         }
     }
 

@@ -34,6 +34,10 @@ final class WorkerLaunch {
     static final String PROP_TOKEN = "tensorscope.worker.token";
     static final String PROP_LOADERS = "tensorscope.worker.loaders";
     static final String PROP_BACKENDS = "tensorscope.worker.backends";
+    /** The shared-memory folder holding the two {@link SharedArea}s, when there is one. */
+    static final String PROP_SHARED = "tensorscope.worker.shared";
+    static final String REQUESTS_AREA = "requests";
+    static final String REPLIES_AREA = "replies";
 
     /** JVM options of this process that the worker takes over. */
     private static final List<String> INHERITED_OPTIONS = List.of("-Xmx", "-Xms", "-Xss", "--sun-misc-unsafe-memory-access",
@@ -45,8 +49,10 @@ final class WorkerLaunch {
     /**
      * Writes the worker framework's configuration into {@code area} and returns the command that
      * starts it.
+     *
+     * @param shared the folder of the shared areas, or null to send tensors through the socket
      */
-    static List<String> prepare(BundleContext context, WorkerPlan plan, Path area, int port, String token)
+    static List<String> prepare(BundleContext context, WorkerPlan plan, Path area, Path shared, int port, String token)
             throws IOException {
         Properties config = new Properties();
         config.setProperty("osgi.bundles", bundles(context, plan.bundles()));
@@ -60,6 +66,9 @@ final class WorkerLaunch {
         config.setProperty(PROP_TOKEN, token);
         config.setProperty(PROP_LOADERS, Integer.toString(plan.loaders()));
         config.setProperty(PROP_BACKENDS, Integer.toString(plan.backends()));
+        if (shared != null) {
+            config.setProperty(PROP_SHARED, shared.toString());
+        }
         Path configuration = Files.createDirectories(area.resolve("configuration"));
         try (OutputStream out = Files.newOutputStream(configuration.resolve("config.ini"))) {
             config.store(out, "Tensorscope inference worker");

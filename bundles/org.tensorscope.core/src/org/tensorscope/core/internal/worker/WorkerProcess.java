@@ -22,8 +22,6 @@ import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -32,9 +30,10 @@ import org.eclipse.core.runtime.OperationCanceledException;
 import org.osgi.framework.BundleContext;
 
 /**
- * One running worker JVM and its connection: frames go out on the socket, replies come back
- * through a queue filled by a reading thread, and the worker's console output is passed on to
- * ours while its last lines are kept to explain a crash.
+ * One running worker JVM and its connection: frames go out on the socket and replies are read
+ * from it by the thread that waits for them (no hand-over between threads), large tensors travel
+ * in two shared areas beside the socket, and the worker's console output is passed on to ours
+ * while its last lines are kept to explain a crash.
  */
 final class WorkerProcess implements AutoCloseable {
 
@@ -46,37 +45,84 @@ final class WorkerProcess implements AutoCloseable {
     private final Path area;
     private final Socket socket;
     private final DataOutputStream out;
-    private final BlockingQueue<Frame> replies = new LinkedBlockingQueue<>();
+    private final BufferedInputStream in;
+    private final SharedAreas shared;
     private final Deque<String> lastLines;
 
-    private WorkerProcess(Process process, Path area, Socket socket, Deque<String> lastLines) throws IOException {
+    private WorkerProcess(Process process, Path area, Socket socket, SharedAreas shared, Deque<String> lastLines)
+            throws IOException {
         this.lastLines = lastLines;
         this.process = process;
         this.area = area;
         this.socket = socket;
+        this.shared = shared;
         this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
-        DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
-        Thread reader = new Thread(() -> readReplies(in), "Tensorscope worker replies");
-        reader.setDaemon(true);
-        reader.start();
+        this.in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
+    }
+
+    /** The requests' and the replies' areas, or none when tensors go through the socket. */
+    private record SharedAreas(SharedArea requests, SharedArea replies) {
+
+        static SharedAreas create(Path folder) throws IOException {
+            SharedArea requests = SharedArea.create(folder.resolve(WorkerLaunch.REQUESTS_AREA));
+            try {
+                return new SharedAreas(requests, SharedArea.create(folder.resolve(WorkerLaunch.REPLIES_AREA)));
+            } catch (IOException e) {
+                requests.close();
+                throw e;
+            }
+        }
+
+        void close() {
+            requests.close();
+            replies.close();
+        }
     }
 
     static WorkerProcess start(BundleContext context, WorkerPlan plan, IProgressMonitor monitor) throws IOException {
         Path area = Files.createTempDirectory("tensorscope-worker");
+        Path sharedFolder = SharedArea.createFolder().orElse(null);
+        SharedAreas shared = null;
         String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            List<String> command = WorkerLaunch.prepare(context, plan, area, server.getLocalPort(), token);
+            if (sharedFolder != null) {
+                try {
+                    shared = SharedAreas.create(sharedFolder);
+                } catch (IOException e) {
+                    sharedFolder = null; // tensors go through the socket
+                }
+            }
+            List<String> command = WorkerLaunch.prepare(context, plan, area, sharedFolder, server.getLocalPort(), token);
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             Deque<String> lines = new ArrayDeque<>();
             Thread console = new Thread(() -> passOn(process, lines), "Tensorscope worker console");
             console.setDaemon(true);
             console.start();
             Socket socket = accept(server, process, token, lines, monitor);
-            return new WorkerProcess(process, area, socket, lines);
+            socket.setSoTimeout(10_000);
+            boolean mapped = socket.getInputStream().read() == 1; // the worker says whether it mapped the areas
+            socket.setSoTimeout(0);
+            if (!mapped && shared != null) {
+                shared.close();
+                shared = null;
+            }
+            return new WorkerProcess(process, area, socket, shared, lines);
         } catch (IOException | RuntimeException e) {
             deleteArea(area);
+            if (shared != null) {
+                shared.close();
+            }
             throw e;
+        } finally {
+            if (sharedFolder != null) {
+                deleteArea(sharedFolder); // both sides have mapped the areas, or never will
+            }
         }
+    }
+
+    /** Where this side writes the tensors of its requests, or null. */
+    SharedArea requestArea() {
+        return shared == null ? null : shared.requests();
     }
 
     private static Socket accept(ServerSocket server, Process process, String token, Deque<String> lines,
@@ -136,23 +182,28 @@ final class WorkerProcess implements AutoCloseable {
         }
     }
 
-    private void readReplies(DataInputStream in) {
-        try {
-            while (true) {
-                replies.add(Frame.read(in));
-            }
-        } catch (IOException e) {
-            replies.add(new Frame(Frame.END, new byte[0]));
-        }
-    }
-
     synchronized void send(Frame frame) throws IOException {
         frame.write(out);
     }
 
-    /** The next reply, or null after the timeout. */
-    Frame poll(long millis) throws InterruptedException {
-        return replies.poll(millis, TimeUnit.MILLISECONDS);
+    /**
+     * The next reply, or null if none came within the time given. Only the start of a frame is
+     * waited for with a time limit, so a timeout never leaves half a frame read.
+     */
+    Frame next(long millis) throws IOException {
+        socket.setSoTimeout((int) millis);
+        try {
+            in.mark(1);
+            if (in.read() < 0) {
+                return new Frame(Frame.END, new byte[0]);
+            }
+            in.reset();
+        } catch (SocketTimeoutException e) {
+            return null;
+        } finally {
+            socket.setSoTimeout(0);
+        }
+        return Frame.read(new DataInputStream(in), shared == null ? null : shared.replies());
     }
 
     boolean isAlive() {
@@ -197,6 +248,9 @@ final class WorkerProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         deleteArea(area);
+        if (shared != null) {
+            shared.close();
+        }
     }
 
     private static void deleteArea(Path area) {

@@ -43,20 +43,29 @@ final class WorkerServer {
     private final AtomicLong ids = new AtomicLong();
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "Tensorscope worker request"));
     private final AtomicReference<WorkerMonitor> current = new AtomicReference<>();
+    private final SharedArea requests;
+    private final SharedArea replies;
     private DataOutputStream out;
 
-    WorkerServer(Contributions contributions) {
+    /**
+     * @param requests the area requests' large tensors come in, or null
+     * @param replies  the area replies' large tensors go into, or null (both or neither)
+     */
+    WorkerServer(Contributions contributions, SharedArea requests, SharedArea replies) {
         this.contributions = contributions;
+        this.requests = requests;
+        this.replies = replies;
     }
 
     void serve(Socket socket, String token) throws IOException {
         out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
         DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
         out.write(token.getBytes(StandardCharsets.US_ASCII));
+        out.write(replies != null ? 1 : 0);
         out.flush();
         try {
             while (true) {
-                Frame frame = Frame.read(in);
+                Frame frame = Frame.read(in, requests);
                 if (frame.type() == Frame.CANCEL) {
                     WorkerMonitor monitor = current.get();
                     if (monitor != null) {
@@ -106,7 +115,7 @@ final class WorkerServer {
                 LoadedModel model = contributions.open(Path.of(Wire.readString(in)), monitor);
                 long id = ids.incrementAndGet();
                 models.put(id, model);
-                return Frame.of(Frame.OK, out -> {
+                return reply(out -> {
                     out.writeLong(id);
                     Wire.writeString(out, model.backendId());
                     Wire.writeGraph(out, model.graph());
@@ -114,14 +123,14 @@ final class WorkerServer {
             }
             case Frame.BACKENDS -> {
                 List<String> backendIds = contributions.backends().stream().map(InferenceBackend::id).toList();
-                return Frame.of(Frame.OK, out -> Wire.writeStrings(out, backendIds));
+                return reply(out -> Wire.writeStrings(out, backendIds));
             }
             case Frame.DESCRIBE -> {
                 String id = Wire.readString(in);
                 InferenceBackend backend = contributions.backends().stream().filter(b -> b.id().equals(id)).findFirst()
                         .orElseThrow(() -> new BackendException("no backend " + id + " in the worker"));
                 var info = backend.describe();
-                return Frame.of(Frame.OK, out -> Wire.writeBackendInfo(out, info));
+                return reply(out -> Wire.writeBackendInfo(out, info));
             }
             case Frame.OPEN -> {
                 LoadedModel model = model(in.readLong());
@@ -129,7 +138,7 @@ final class WorkerServer {
                 InferenceSession session = contributions.backendFor(model).open(model, device);
                 long id = ids.incrementAndGet();
                 sessions.put(id, session);
-                return Frame.of(Frame.OK, out -> {
+                return reply(out -> {
                     out.writeLong(id);
                     Wire.writeString(out, session.deviceNote());
                 });
@@ -140,7 +149,7 @@ final class WorkerServer {
                 List<String> tensors = Wire.readStrings(in);
                 Map<String, TensorData> overrides = Wire.readTensors(in);
                 Map<String, TensorData> fetched = session.fetch(feeds, tensors, overrides, monitor);
-                return Frame.of(Frame.OK, out -> Wire.writeTensors(out, fetched));
+                return reply(out -> Wire.writeTensors(out, fetched));
             }
             case Frame.HEALTH -> {
                 InferenceSession session = session(in.readLong());
@@ -149,31 +158,36 @@ final class WorkerServer {
                 HealthMode mode = HealthMode.values()[in.readInt()];
                 Map<String, TensorData> overrides = Wire.readTensors(in);
                 var trace = session.healthPass(feeds, outputs, mode, overrides, monitor);
-                return Frame.of(Frame.OK, out -> Wire.writeTrace(out, trace));
+                return reply(out -> Wire.writeTrace(out, trace));
             }
             case Frame.REWRITES -> {
                 InferenceSession session = session(in.readLong());
                 Map<String, TensorData> feeds = Wire.readTensors(in);
                 List<String> outputs = Wire.readStrings(in);
                 var rewrites = session.runtimeRewrites(feeds, outputs, monitor);
-                return Frame.of(Frame.OK, out -> Wire.writeRewrites(out, rewrites));
+                return reply(out -> Wire.writeRewrites(out, rewrites));
             }
             case Frame.CLOSE_SESSION -> {
                 InferenceSession session = sessions.remove(in.readLong());
                 if (session != null) {
                     session.close();
                 }
-                return Frame.of(Frame.OK, out -> { });
+                return reply(out -> { });
             }
             case Frame.CLOSE_MODEL -> {
                 LoadedModel model = models.remove(in.readLong());
                 if (model != null) {
                     model.close();
                 }
-                return Frame.of(Frame.OK, out -> { });
+                return reply(out -> { });
             }
             default -> throw new IllegalArgumentException("unknown worker request " + request.type());
         }
+    }
+
+    /** A successful reply; its large tensors go into the replies' area. */
+    private Frame reply(Frame.Body body) throws IOException {
+        return Frame.of(Frame.OK, replies, body);
     }
 
     private LoadedModel model(long id) {

@@ -3,6 +3,7 @@ package org.tensorscope.core.internal.worker;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.nio.file.Path;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -37,10 +38,22 @@ public final class WorkerServerStarter {
         int code = 0;
         awaitServices(context, ModelLoader.class, context.getProperty(WorkerLaunch.PROP_LOADERS));
         awaitServices(context, InferenceBackend.class, context.getProperty(WorkerLaunch.PROP_BACKENDS));
+        SharedArea requests = null;
+        SharedArea replies = null;
+        String shared = context.getProperty(WorkerLaunch.PROP_SHARED);
+        if (shared != null) {
+            try {
+                requests = SharedArea.open(Path.of(shared, WorkerLaunch.REQUESTS_AREA));
+                replies = SharedArea.open(Path.of(shared, WorkerLaunch.REPLIES_AREA));
+            } catch (IOException | RuntimeException e) {
+                requests = null; // tensors go through the socket
+                replies = null;
+            }
+        }
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
                 Contributions contributions = new Contributions(context)) {
             socket.setTcpNoDelay(true);
-            new WorkerServer(contributions).serve(socket, token);
+            new WorkerServer(contributions, requests, replies).serve(socket, token);
         } catch (IOException e) {
             System.err.println("tensorscope worker: " + e.getMessage());
             code = 1;
