@@ -28,7 +28,7 @@ import org.tensorscope.core.trace.HealthMode;
 class WorkerBenchmark {
 
     private static final int BLOCK = 5;
-    private static final int RUNS = 20;
+    private static final int RUNS = Integer.getInteger("tensorscope.benchmark.runs", 20);
 
     @Test
     void workerOverheadOnRealModels() throws Exception {
@@ -50,7 +50,15 @@ class WorkerBenchmark {
                     Signature signature = local.graph().defaultSignature().orElseThrow();
                     Map<String, TensorData> feeds = PreparedInputs.prepare(signature, List.of(), Map.of()).feeds();
                     List<String> outputs = signature.outputs().stream().map(o -> o.tensor().name()).toList();
-                    for (HealthMode mode : new HealthMode[] {null, HealthMode.CURT, HealthMode.FULL}) {
+                    // a fed tensor is answered with its fed value: the input's round trip without running the model
+                    List<String> echo = List.copyOf(feeds.keySet());
+                    double[] transport = compare(localSession, remoteSession, feeds, echo, null);
+                    long inputBytes = feeds.values().stream().mapToLong(t -> t.bytes().remaining()).sum();
+                    report.add(String.format("%s | input there and back (%d KB), no inference | %.2f ms | %.2f ms | +%.2f ms",
+                            path.getFileName(), inputBytes >> 10, transport[0], transport[1], transport[1] - transport[0]));
+                    HealthMode[] modes = Boolean.getBoolean("tensorscope.benchmark.plainOnly") ? new HealthMode[] {null}
+                            : new HealthMode[] {null, HealthMode.CURT, HealthMode.FULL};
+                    for (HealthMode mode : modes) {
                         double[] times = compare(localSession, remoteSession, feeds, outputs, mode);
                         report.add(String.format("%s | %s | %.1f ms | %.1f ms | %.2fx", path.getFileName(),
                                 mode == null ? "plain inference" : "health pass, " + mode.name().toLowerCase(),

@@ -7,20 +7,29 @@ import org.eclipse.core.runtime.NullProgressMonitor;
 
 /**
  * The progress monitor a request runs with in the worker: cancelled by Tensorscope's cancel
- * message, and reporting the task and the fraction done back at most every 100 ms.
+ * message, and reporting the task and the fraction done back at most every 100 ms. A request that
+ * ends within its first 100 ms reports nothing: its reply follows at once, and a progress message
+ * would only wake Tensorscope once more.
  */
 final class WorkerMonitor extends NullProgressMonitor {
 
-    private static final long REPORT_NANOS = 100_000_000L;
+    static final long REPORT_MILLIS = 100;
+    private static final long REPORT_NANOS = REPORT_MILLIS * 1_000_000L;
 
     private final Consumer<Frame> sender;
-    private double total;
-    private double worked;
-    private String task = "";
-    private long lastReport;
+    private volatile double total;
+    private volatile double worked;
+    private volatile String task = "";
+    private long lastReport = System.nanoTime();
+    private boolean pending;
 
     WorkerMonitor(Consumer<Frame> sender) {
         this.sender = sender;
+    }
+
+    /** Sends what changed since the last report, if it is due; called every 100 ms while the request runs. */
+    void reportPending() {
+        report(false);
     }
 
     @Override
@@ -49,7 +58,7 @@ final class WorkerMonitor extends NullProgressMonitor {
     @Override
     public void internalWorked(double work) {
         worked += work;
-        report(false);
+        report(true);
     }
 
     @Override
@@ -57,12 +66,14 @@ final class WorkerMonitor extends NullProgressMonitor {
         internalWorked(work);
     }
 
-    private void report(boolean textChanged) {
+    private synchronized void report(boolean changed) {
+        pending |= changed;
         long now = System.nanoTime();
-        if (!textChanged && now - lastReport < REPORT_NANOS) {
+        if (!pending || now - lastReport < REPORT_NANOS) {
             return;
         }
         lastReport = now;
+        pending = false;
         double fraction = total > 0 ? Math.min(1, worked / total) : 0;
         String text = task;
         try {

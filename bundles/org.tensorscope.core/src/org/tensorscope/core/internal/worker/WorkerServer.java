@@ -4,7 +4,6 @@ import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +11,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -41,7 +42,8 @@ final class WorkerServer {
     private final Map<Long, LoadedModel> models = new ConcurrentHashMap<>();
     private final Map<Long, InferenceSession> sessions = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "Tensorscope worker request"));
+    private final Semaphore reading = new Semaphore(1);
+    private volatile boolean ended;
     private final AtomicReference<WorkerMonitor> current = new AtomicReference<>();
     private final SharedArea requests;
     private final SharedArea replies;
@@ -63,22 +65,59 @@ final class WorkerServer {
         out.write(token.getBytes(StandardCharsets.US_ASCII));
         out.write(replies != null ? 1 : 0);
         out.flush();
-        try {
-            while (true) {
-                Frame frame = Frame.read(in, requests);
+        ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "Tensorscope worker progress");
+            thread.setDaemon(true);
+            return thread;
+        });
+        progress.scheduleWithFixedDelay(() -> {
+            WorkerMonitor monitor = current.get();
+            if (monitor != null) {
+                monitor.reportPending();
+            }
+        }, WorkerMonitor.REPORT_MILLIS, WorkerMonitor.REPORT_MILLIS, TimeUnit.MILLISECONDS);
+        Thread second = new Thread(() -> takeTurns(in), "Tensorscope worker requests");
+        second.setDaemon(true);
+        second.start();
+        takeTurns(in);
+        progress.shutdownNow();
+    }
+
+    /**
+     * Run by two threads: one reads the socket while the other answers the request it read, so a
+     * request is answered by the thread that read it (nothing is handed over on its way) and a
+     * cancel is still read while a request runs. Requests come one at a time; a cancel and the
+     * next request's monitor are dealt with before the other thread may read on, so a cancel never
+     * reaches the request after the one it was meant for.
+     */
+    private void takeTurns(DataInputStream in) {
+        while (true) {
+            Frame frame;
+            WorkerMonitor monitor = null;
+            reading.acquireUninterruptibly();
+            try {
+                if (ended) {
+                    return;
+                }
+                frame = Frame.read(in, requests);
                 if (frame.type() == Frame.CANCEL) {
-                    WorkerMonitor monitor = current.get();
-                    if (monitor != null) {
-                        monitor.setCanceled(true);
+                    WorkerMonitor running = current.get();
+                    if (running != null) {
+                        running.setCanceled(true);
                     }
                 } else {
-                    WorkerMonitor monitor = new WorkerMonitor(this::send);
+                    monitor = new WorkerMonitor(this::send);
                     current.set(monitor);
-                    executor.execute(() -> answer(frame, monitor));
                 }
+            } catch (IOException e) {
+                ended = true; // Tensorscope closed the connection or ended
+                return;
+            } finally {
+                reading.release();
             }
-        } catch (EOFException e) {
-            // Tensorscope closed the connection or ended
+            if (monitor != null) {
+                answer(frame, monitor);
+            }
         }
     }
 
