@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.eclipse.core.runtime.jobs.IJobChangeEvent;
+import org.eclipse.core.runtime.jobs.IJobChangeListener;
+import org.eclipse.core.runtime.jobs.Job;
+import org.eclipse.core.runtime.jobs.JobChangeAdapter;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.PlatformUI;
@@ -61,6 +66,47 @@ class SteppingTest {
                     "step " + step + " to " + op + ": explorer " + explorer.getSelectedOpName() + ", graph "
                             + graph.getCurrentBoxId() + ", inspector " + inspector.getHeaderText());
         }
+    }
+
+    @Test
+    void stepsShowTensorsFetchedAheadWithoutRunningTheModel() throws Exception {
+        Display display = Display.getCurrent();
+        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+        IHandlerService handlers = PlatformUI.getWorkbench().getService(IHandlerService.class);
+        DebugSession session = DebugSession.get();
+        TraceOutcome before = session.outcome().orElse(null);
+        session.open(mobilenet(), null, true);
+        assertTrue(UiWait.until(display, () -> session.outcome().isPresent() && session.outcome().get() != before,
+                120_000), "mobilenet did not run");
+        TensorInspectorView inspector = (TensorInspectorView) page.showView(TensorscopeViews.TENSOR_INSPECTOR);
+        session.stepTo(session.outcome().get().trace().rows().get(0).opName());
+        assertTrue(UiWait.until(display, () -> inspector.getShownValues() != null
+                && Job.getJobManager().find(DebugSession.JOB_FAMILY).length == 0, 60_000),
+                "the first op's values and the tensors ahead were fetched");
+
+        List<String> fetches = new CopyOnWriteArrayList<>();
+        IJobChangeListener listener = new JobChangeAdapter() {
+            @Override
+            public void scheduled(IJobChangeEvent event) {
+                fetches.add(event.getJob().getName());
+            }
+        };
+        Job.getJobManager().addJobChangeListener(listener);
+        try {
+            for (int step = 0; step < 20; step++) {
+                handlers.executeCommand("org.tensorscope.ui.commands.stepNext", null);
+                TensorHealth row = session.cursor().orElseThrow().current().orElseThrow();
+                // shown at once: no job ran between the step and this check
+                assertTrue(inspector.getShownValues() != null && inspector.getShownValues().name().equals(row.tensor()),
+                        "step " + step + " to " + row.tensor() + " shows " + (inspector.getShownValues() == null ? "nothing"
+                                : inspector.getShownValues().name()));
+                assertEquals(row.elements(), inspector.getShownValues().size());
+            }
+        } finally {
+            Job.getJobManager().removeJobChangeListener(listener);
+        }
+        assertTrue(fetches.stream().noneMatch(name -> name.startsWith("Fetching ") && !name.contains("ahead")),
+                "no step ran the model for its tensor: " + fetches);
     }
 
     @Test

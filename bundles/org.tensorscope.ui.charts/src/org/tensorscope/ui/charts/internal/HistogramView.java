@@ -28,6 +28,7 @@ import org.jfree.data.category.DefaultCategoryDataset;
 import org.tensorscope.core.analysis.Histogram;
 import org.tensorscope.core.model.OpNode;
 import org.tensorscope.core.model.TensorSpec;
+import org.tensorscope.core.run.AnalysedTensor;
 import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.ui.internal.preferences.TensorscopePreferences;
 import org.tensorscope.ui.internal.session.DebugSession;
@@ -49,7 +50,7 @@ public class HistogramView extends FocusedTensorView {
     private Button logCounts;
     private Combo binning;
     private Spinner bins;
-    private TensorData shown;
+    private AnalysedTensor shown;
     private Histogram histogram;
     private Histogram previous;
     private final RunHistory history = new RunHistory();
@@ -102,8 +103,9 @@ public class HistogramView extends FocusedTensorView {
     }
 
     @Override
-    protected void showValues(TensorData data) {
-        shown = data;
+    protected void showValues(AnalysedTensor analysed) {
+        TensorData data = analysed.data();
+        shown = analysed;
         DebugSession session = DebugSession.get();
         history.record(session.graph().map(g -> g.source()).orElse(null), session.outcome().orElse(null), data,
                 TensorscopePreferences.tensorMemoryBytes());
@@ -114,10 +116,10 @@ public class HistogramView extends FocusedTensorView {
         if (shown == null) {
             return;
         }
-        histogram = Histogram.of(shown, bins.getSelection(),
+        histogram = shown.histogram(bins.getSelection(),
                 binning.getSelectionIndex() == 0 ? Histogram.Binning.SYMLOG : Histogram.Binning.LINEAR);
-        previous = history.previous(shown.name()).map(histogram::sameBins).orElse(null);
-        counts.setText(String.format("%s   NaN %d   -Inf %d   +Inf %d   zeros %d%s", shown.name(), histogram.nan(),
+        previous = history.previous(shown.data().name()).map(histogram::sameBins).orElse(null);
+        counts.setText(String.format("%s   NaN %d   -Inf %d   +Inf %d   zeros %d%s", shown.data().name(), histogram.nan(),
                 histogram.negInf(), histogram.posInf(), histogram.zeros(),
                 previous == null ? "" : String.format("   (previous run: NaN %d, Inf %d)", previous.nan(),
                         previous.negInf() + previous.posInf())));
@@ -181,7 +183,7 @@ public class HistogramView extends FocusedTensorView {
         FileDialog dialog = new FileDialog(getSite().getShell(), SWT.SAVE);
         dialog.setFilterExtensions(new String[] {"*.png", "*.svg"});
         dialog.setFilterNames(new String[] {"PNG image", "SVG drawing"});
-        dialog.setFileName(shown.name().replaceAll("[/:]", "_") + "-histogram.png");
+        dialog.setFileName(shown.data().name().replaceAll("[/:]", "_") + "-histogram.png");
         dialog.setOverwrite(true);
         String chosen = dialog.open();
         if (chosen != null) {

@@ -1,6 +1,7 @@
 package org.tensorscope.ui.internal.session;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,19 +22,24 @@ import org.eclipse.swt.widgets.Display;
 import org.eclipse.ui.PlatformUI;
 import org.eclipse.ui.progress.IProgressConstants;
 import org.tensorscope.core.DebugTopics;
+import org.tensorscope.core.analysis.Histogram;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.Signature;
 import org.tensorscope.core.model.TensorSpec;
+import org.tensorscope.core.run.AnalysedTensor;
 import org.tensorscope.core.run.NanTracer;
 import org.tensorscope.core.run.PreparedInputs;
+import org.tensorscope.core.run.TensorCache;
 import org.tensorscope.core.run.TraceOutcome;
 import org.tensorscope.core.service.Device;
 import org.tensorscope.core.service.InferenceSession;
 import org.tensorscope.core.service.LoadedModel;
 import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.core.trace.PrefetchWindow;
 import org.tensorscope.core.trace.TensorHealth;
 import org.tensorscope.core.trace.TraceCursor;
+import org.tensorscope.ui.internal.preferences.TensorscopePreferences;
 
 /**
  * The workbench's debugging session: the open model, its last trace, the stepping cursor and the
@@ -72,6 +78,9 @@ public final class DebugSession {
     private RunConfiguration configuration = RunConfiguration.defaults();
     private final Map<String, TensorData> overrides = new LinkedHashMap<>();
     private Map<String, TensorData> outcomeOverrides = Map.of();
+    /** The last run's tensors that views asked for or that were fetched ahead of the cursor. */
+    private TensorCache cache;
+    private Job ahead;
 
     private DebugSession() {
     }
@@ -200,6 +209,7 @@ public final class DebugSession {
         session = null;
         sessionDevice = null;
         outcome = null;
+        cache = null;
         cursor = null;
         selectedOp = null;
         inputs = null;
@@ -308,6 +318,7 @@ public final class DebugSession {
                     inputs = prepared;
                     outcomeOverrides = runOverrides;
                     outcome = result;
+                    cache = new TensorCache(TensorscopePreferences.tensorMemoryBytes());
                     cursor = new TraceCursor(result.trace());
                     selectedOp = null;
                     // like a debugger stopping at an exception: land on the origin
@@ -316,6 +327,7 @@ public final class DebugSession {
                         cursor.seek(landOn);
                     }
                     post(DebugTopics.TRACE);
+                    fetchAhead();
                 });
                 return Status.OK_STATUS;
             } catch (OperationCanceledException e) {
@@ -332,27 +344,123 @@ public final class DebugSession {
         return job;
     }
 
-    /** Fetches full tensors of the last run in a job and hands them to the consumer on the UI thread. */
-    public Job fetch(List<String> tensors, Consumer<Map<String, TensorData>> onUiThread, Consumer<String> onFailure) {
-        if (session == null || inputs == null) {
-            return null;
+    /**
+     * Hands full tensors of the last run, analysed, to the consumer on the UI thread: at once when
+     * the run's cache has them all, else from a job that fetches them together with the rows ahead
+     * of the cursor (one model run for both).
+     *
+     * @return false when there is no run to take tensors from
+     */
+    public boolean fetch(List<String> tensors, Consumer<Map<String, AnalysedTensor>> onUiThread,
+            Consumer<String> onFailure) {
+        if (session == null || inputs == null || cache == null) {
+            return false;
         }
+        Optional<Map<String, AnalysedTensor>> atHand = cache.getAll(tensors);
+        if (atHand.isPresent()) {
+            onUiThread.accept(atHand.get());
+            fetchAhead();
+            return true;
+        }
+        List<String> wanted = new ArrayList<>(cache.missing(tensors));
+        aheadOfCursor(wanted).forEach(t -> {
+            if (!wanted.contains(t)) {
+                wanted.add(t);
+            }
+        });
+        TensorCache runCache = cache;
+        Job job = fetchJob("Fetching " + String.join(", ", tensors), wanted, tensors, runCache, () -> {
+            Optional<Map<String, AnalysedTensor>> values = runCache.getAll(tensors);
+            Display.getDefault().asyncExec(() -> {
+                if (values.isPresent()) {
+                    onUiThread.accept(values.get());
+                } else {
+                    onFailure.accept(String.join(", ", tensors) + " is larger than the memory the views may use");
+                }
+            });
+        }, onFailure);
+        job.setSystem(true);
+        job.schedule();
+        return true;
+    }
+
+    /**
+     * Fetches the rows ahead of the cursor in the background when the next steps would otherwise
+     * run the model, so that stepping shows each tensor at once.
+     */
+    private void fetchAhead() {
+        if (cache == null || cursor == null || (ahead != null && ahead.getState() != Job.NONE)) {
+            return;
+        }
+        List<TensorHealth> rows = cursor.trace().rows();
+        if (PrefetchWindow.aheadIsPresent(rows, cursor.index(), t -> cache.get(t).isPresent(), PrefetchWindow.AHEAD / 3)) {
+            return;
+        }
+        List<String> wanted = aheadOfCursor(List.of());
+        if (!wanted.isEmpty()) {
+            ahead = fetchJob("Fetching the tensors ahead", wanted, List.of(), cache, () -> { }, problem -> { });
+            ahead.setSystem(true);
+            ahead.setPriority(Job.DECORATE);
+            ahead.schedule();
+        }
+    }
+
+    private List<String> aheadOfCursor(List<String> alsoWanted) {
+        if (cursor == null || model == null) {
+            return List.of();
+        }
+        ModelGraph graph = model.graph();
+        long budget = cache.budget() / 4;
+        return PrefetchWindow.around(cursor.trace().rows(), cursor.index(),
+                t -> cache.get(t).isPresent() || alsoWanted.contains(t), row -> byteSize(graph, row), budget);
+    }
+
+    private static long byteSize(ModelGraph graph, TensorHealth row) {
+        return graph.op(row.opName()).flatMap(op -> op.outputs().stream()
+                .filter(output -> output.name().equals(row.tensor())).findFirst())
+                .map(output -> output.dtype().byteSize() < 0 ? -1 : row.elements() * output.dtype().byteSize())
+                .orElse(-1L);
+    }
+
+    /**
+     * A job fetching tensors of the last run in one model run, analysing them and keeping them in
+     * the run's cache; {@code done} runs as soon as the requested ones are there.
+     */
+    private Job fetchJob(String name, List<String> tensors, List<String> requested, TensorCache runCache,
+            Runnable done, Consumer<String> onFailure) {
         InferenceSession fetchSession = session;
         PreparedInputs fetchInputs = inputs;
         Map<String, TensorData> fetchOverrides = outcomeOverrides;
-        Job job = sessionJob("Fetching " + String.join(", ", tensors), monitor -> {
+        int bins = TensorscopePreferences.histogramBins();
+        Job job = sessionJob(name, monitor -> {
             try {
-                Map<String, TensorData> values = fetchSession.fetch(fetchInputs.feeds(), tensors, fetchOverrides, monitor);
-                Display.getDefault().asyncExec(() -> onUiThread.accept(values));
+                List<String> missing = runCache.missing(tensors);
+                Map<String, TensorData> values = missing.isEmpty() ? Map.of()
+                        : fetchSession.fetch(fetchInputs.feeds(), missing, fetchOverrides, monitor);
+                List<String> analysing = new ArrayList<>(requested);
+                values.keySet().stream().filter(t -> !requested.contains(t)).forEach(analysing::add);
+                boolean told = false;
+                for (String tensor : analysing) {
+                    if (values.containsKey(tensor)) {
+                        runCache.put(tensor, AnalysedTensor.of(values.get(tensor), bins, Histogram.Binning.SYMLOG));
+                    }
+                    if (!told && requested.indexOf(tensor) >= requested.size() - 1) {
+                        done.run(); // the views need not wait for the tensors fetched ahead
+                        told = true;
+                    }
+                }
+                if (!told) {
+                    done.run();
+                }
                 return Status.OK_STATUS;
+            } catch (OperationCanceledException e) {
+                return Status.CANCEL_STATUS;
             } catch (Exception e) {
                 Display.getDefault().asyncExec(() -> onFailure.accept(e.getMessage()));
                 return new Status(IStatus.ERROR, PLUGIN_ID, e.getMessage(), e);
             }
         });
-        job.setSystem(true);
         job.setRule(modelRule);
-        job.schedule();
         return job;
     }
 
@@ -404,6 +512,7 @@ public final class DebugSession {
     private void moved() {
         selectedOp = null;
         post(DebugTopics.CURSOR);
+        fetchAhead();
     }
 
     /** The user selected an op in a view. */

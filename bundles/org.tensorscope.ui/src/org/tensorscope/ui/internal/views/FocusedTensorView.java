@@ -4,7 +4,7 @@ import java.util.List;
 
 import org.tensorscope.core.model.OpNode;
 import org.tensorscope.core.model.TensorSpec;
-import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.core.run.AnalysedTensor;
 import org.tensorscope.ui.internal.preferences.TensorscopePreferences;
 import org.tensorscope.ui.internal.session.DebugSession;
 
@@ -53,7 +53,10 @@ public abstract class FocusedTensorView extends EmptyStateView {
         }
         showOp(session, node, output);
         String tensor = output.name();
-        if (session.fetch(List.of(tensor), values -> {
+        shownTensor = tensor;
+        shownRun = run;
+        // the values come at once when the run's cache has them, else from a job
+        if (!session.fetch(List.of(tensor), values -> {
             if (!isDisposed() && tensor.equals(shownTensor)) {
                 showValues(values.get(tensor));
             }
@@ -61,17 +64,17 @@ public abstract class FocusedTensorView extends EmptyStateView {
             if (!isDisposed() && tensor.equals(shownTensor)) {
                 showNothing(tensor + ": " + problem);
             }
-        }) != null) {
-            shownTensor = tensor;
-            shownRun = run;
+        })) {
+            shownTensor = null;
+            shownRun = null;
         }
     }
 
     /** The focus moved to this op: show what is known before its values arrive. */
     protected abstract void showOp(DebugSession session, OpNode op, TensorSpec output);
 
-    /** The focused output's values arrived. */
-    protected abstract void showValues(TensorData values);
+    /** The focused output's values arrived, with their statistics and histogram. */
+    protected abstract void showValues(AnalysedTensor values);
 
     /** The focused op has nothing to show. */
     protected abstract void showNothing(String why);

@@ -34,6 +34,7 @@ import org.tensorscope.core.input.Npy;
 import org.tensorscope.core.model.OpNode;
 import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.tensor.TensorCsv;
+import org.tensorscope.core.run.AnalysedTensor;
 import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.core.tensor.TensorEdits;
 import org.tensorscope.core.tensor.TensorSlice;
@@ -144,9 +145,10 @@ public class TensorInspectorView extends FocusedTensorView {
     }
 
     @Override
-    protected void showValues(TensorData data) {
+    protected void showValues(AnalysedTensor analysed) {
+        TensorData data = analysed.data();
         shown = data;
-        TensorStats s = TensorStats.of(data);
+        TensorStats s = analysed.stats();
         stats.setText(String.format("count %d   NaN %d   -Inf %d   +Inf %d   zeros %d   min %s   max %s   mean %s   std %s",
                 s.count(), s.nan(), s.negInf(), s.posInf(), s.zeros(), s.min(), s.max(), s.mean(), s.std()));
         showSlice(sliceControls.show(data.shape()));
