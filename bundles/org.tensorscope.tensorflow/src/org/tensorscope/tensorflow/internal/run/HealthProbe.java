@@ -13,6 +13,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.op.Ops;
 import org.tensorflow.proto.DataType;
+import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TNumber;
@@ -33,8 +34,8 @@ import org.tensorscope.tensorflow.internal.run.FrameProbe.Watch;
  * loops, one [m, {@link LoopStats#WIDTH}] matrix for the tensors inside them.
  * <p>
  * Root-frame row layouts: CURT {@code [id, non-finite?]}; CONCISE {@code [id, count, -inf, +inf, nan]};
- * FULL is CONCISE followed by the finite {@code min, max, mean, std} and the zero count, which TensorFlow's
- * DebugNumericSummaryV2 does not compute. A count of {@link #NOT_COMPUTED} marks a tensor of an untaken
+ * FULL is CONCISE followed by the finite {@code min, max, mean, variance} and the zero count, which TensorFlow's
+ * DebugNumericSummaryV2 does not compute (the first DebugNumericSummary does). A count of {@link #NOT_COMPUTED} marks a tensor of an untaken
  * cond branch. Tensors inside loop frames are watched per iteration by a {@link FrameProbe}; tensors
  * that cannot be watched are listed with the reason.
  */
@@ -104,16 +105,23 @@ final class HealthProbe {
         List<Block> rootBlocks = loopBlocks(graph, tf, flow, frameWatches, unchecked);
 
         List<Operand<TFloat64>> groups = new ArrayList<>();
+        Operand<TInt32> fullColumns = mode == HealthMode.FULL ? tf.constant(FULL_COLUMNS) : null;
         for (Map.Entry<List<Branch>, List<Integer>> group : rootGroups.entrySet()) {
             List<Operand<TFloat64>> rows = new ArrayList<>();
             double[][] marker = new double[group.getValue().size()][];
+            double[][] ids = new double[group.getValue().size()][1];
             for (int j = 0; j < group.getValue().size(); j++) {
                 int i = group.getValue().get(j);
-                rows.add(tf.expandDims(row(graph, tf, sources.get(i), i, mode), tf.constant(0)));
+                rows.add(row(graph, tf, sources.get(i), i, mode, fullColumns));
                 marker[j] = notComputed(i, mode);
+                ids[j][0] = i;
             }
-            Output<TFloat64> block = concatRows(tf, rows).asOutput();
-            groups.add(DeadBranchGuard.live(graph, tf, block, group.getKey(), marker));
+            Operand<TFloat64> stacked = tf.stack(rows);
+            if (mode == HealthMode.FULL) {
+                // DebugNumericSummary has no tensor id: one constant column for the group
+                stacked = tf.concat(List.of(tf.constant(ids), stacked), tf.constant(1));
+            }
+            groups.add(DeadBranchGuard.live(graph, tf, stacked.asOutput(), group.getKey(), marker));
         }
         String rowsFetch = null;
         if (!groups.isEmpty()) {
@@ -206,19 +214,43 @@ final class HealthProbe {
         return rootBlocks;
     }
 
-    private static Operand<TFloat64> row(Graph graph, Ops tf, Output<?> tensor, int id, HealthMode mode) {
+    /**
+     * One tensor's row. CURT and CONCISE: DebugNumericSummaryV2, which carries the id. FULL: the first
+     * DebugNumericSummary's {@code [count, -inf, +inf, nan, min, max, mean, variance, zeros]}, all in one
+     * op that reads the tensor twice (the variance around the mean, over the finite values, in float64)
+     * instead of a float64 copy of the tensor and some twenty reductions; its CPU kernel takes float32
+     * and float64 only, so half-precision tensors are widened to float32 first (exactly).
+     */
+    @SuppressWarnings("unchecked")
+    private static Operand<TFloat64> row(Graph graph, Ops tf, Output<?> tensor, int id, HealthMode mode,
+            Operand<TInt32> fullColumns) {
+        if (mode == HealthMode.FULL) {
+            Output<?> input = tensor;
+            DataType dtype = tensor.dataType();
+            if (dtype != DataType.DT_FLOAT && dtype != DataType.DT_DOUBLE) {
+                input = tf.dtypes.cast((Operand<? extends TNumber>) tensor, TFloat32.class).asOutput();
+            }
+            // the kernel insists on a well-formed tensor name, which it uses only for debug URLs (none here)
+            GraphOperation summary = graph.opBuilder("DebugNumericSummary", tf.scope().makeOpName("full_" + id), tf.scope())
+                    .addInput(input)
+                    .setAttr("tensor_name", tensor.op().name() + ":" + tensor.index())
+                    .build();
+            return tf.gather(summary.<TFloat64>output(0), fullColumns, tf.constant(0));
+        }
         GraphOperation summary = graph.opBuilder("DebugNumericSummaryV2", tf.scope().makeOpName("summary_" + id), tf.scope())
                 .addInput(tensor)
                 .setAttr("tensor_debug_mode", mode == HealthMode.CURT ? CURT_HEALTH : CONCISE_HEALTH)
                 .setAttr("tensor_id", id)
                 .setAttr("output_dtype", DataType.DT_DOUBLE)
                 .build();
-        Operand<TFloat64> row = summary.output(0);
-        if (mode == HealthMode.FULL) {
-            row = tf.concat(List.of(row, finiteMinMaxMean(tf, tensor)), tf.constant(0));
-        }
-        return row;
+        return summary.output(0);
     }
+
+    /**
+     * Where DebugNumericSummary puts, in its output {@code [initialized, count, nan, -inf, negative, zero,
+     * positive, +inf, min, max, mean, variance, dtype, rank, shape...]}, the columns of a FULL row after its id.
+     */
+    private static final int[] FULL_COLUMNS = { 1, 3, 7, 2, 8, 9, 10, 11, 5 };
 
     private static double[] notComputed(int id, HealthMode mode) {
         double[] row = new double[width(mode)];
@@ -233,25 +265,6 @@ final class HealthProbe {
             case CONCISE -> 5;
             case FULL -> 10;
         };
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Operand<TFloat64> finiteMinMaxMean(Ops tf, Output<?> tensor) {
-        Operand<TFloat64> x = tf.dtypes.cast((Operand<? extends TNumber>) tensor, TFloat64.class);
-        Operand<TInt32> allAxes = tf.range(tf.constant(0), tf.rank(x), tf.constant(1));
-        var finite = tf.math.isFinite(x);
-        Operand<TFloat64> inf = tf.fill(tf.shape(x), tf.constant(Double.POSITIVE_INFINITY));
-        Operand<TFloat64> min = tf.min(tf.select(finite, x, inf), allAxes);
-        Operand<TFloat64> max = tf.max(tf.select(finite, x, tf.math.neg(inf)), allAxes);
-        Operand<TFloat64> zeros = tf.zerosLike(x);
-        Operand<TFloat64> finiteCount = tf.sum(tf.dtypes.cast(finite, TFloat64.class), allAxes);
-        Operand<TFloat64> sum = tf.sum(tf.select(finite, x, zeros), allAxes);
-        Operand<TFloat64> mean = tf.math.divNoNan(sum, finiteCount);
-        Operand<TFloat64> deviation = tf.select(finite, tf.math.sub(x, mean), zeros);
-        Operand<TFloat64> variance = tf.math.divNoNan(tf.sum(tf.math.square(deviation), allAxes), finiteCount);
-        Operand<TFloat64> std = tf.math.sqrt(variance);
-        Operand<TFloat64> zeroCount = tf.sum(tf.dtypes.cast(tf.math.equal(x, zeros), TFloat64.class), allAxes);
-        return tf.stack(List.of(min, max, mean, std, zeroCount));
     }
 
     /** The tensors to fetch in the run: the root rows (when any), then the loop rows (when any). */
@@ -304,6 +317,9 @@ final class HealthProbe {
                     full[1] = row[1] > 0 ? CURT_FLAGGED : -1;
                 } else {
                     System.arraycopy(row, 0, full, 0, Math.min(row.length, full.length));
+                    if (mode == HealthMode.FULL) {
+                        full[8] = Math.sqrt(row[8]);
+                    }
                 }
                 rows[id] = full;
             }
@@ -362,6 +378,11 @@ final class HealthProbe {
     /** Whether a root row (CURT layout) flags its tensor as holding NaN or infinity. */
     static boolean flagged(double[] curtRow) {
         return curtRow != null && curtRow[1] == CURT_FLAGGED;
+    }
+
+    /** A row in the layout of {@link #read} for a tensor known to be finite, not counted. */
+    static double[] finiteCurtRow(int id) {
+        return new double[] { id, -1, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, -1 };
     }
 
     /** How {@link #read} marks a CURT row whose tensor is not finite, before its counts are known. */
