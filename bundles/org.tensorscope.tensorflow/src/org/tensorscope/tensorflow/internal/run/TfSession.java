@@ -307,7 +307,9 @@ public final class TfSession implements InferenceSession {
         if (!chains.isEmpty()) {
             List<String> risky = new ArrayList<>();
             for (FusibleChains.Chain chain : chains) {
-                if (chain.provablyFinite(inputMax[chainInputs.indexOf(chain.input())])) {
+                Integer input = index.get(chain.input());
+                boolean inputFinite = input != null && rows[input] != null && !HealthProbe.flagged(rows[input]);
+                if (inputFinite && chain.provablyFinite(inputMax[chainInputs.indexOf(chain.input())])) {
                     chain.inside().forEach(t -> rows[index.get(t)] = HealthProbe.finiteCurtRow(index.get(t)));
                 } else {
                     risky.addAll(chain.inside());
@@ -371,15 +373,21 @@ public final class TfSession implements InferenceSession {
         return fusibleChains;
     }
 
-    /** Adds (once per list) the ops that compute the largest magnitude of each tensor, as one float32 vector. */
+    /**
+     * Adds (once per list) the ops that compute the largest magnitude of each tensor, as one float32 vector:
+     * max(max x, -min x), two reductions that write no copy of the tensor. They may overlook a NaN, which
+     * the tensor's own row reports.
+     */
     private String magnitudes(List<String> tensors) {
         return magnitudeFetches.computeIfAbsent(String.join(",", tensors), key -> {
             Ops tf = Ops.create(graph).withSubScope("tensorscope_bounds_" + magnitudeFetches.size());
+            Operand<org.tensorflow.types.TInt64> flatShape = tf.constant(new long[] { -1 });
+            Operand<org.tensorflow.types.TInt32> axis = tf.constant(0);
             List<Operand<TFloat32>> maxima = new ArrayList<>();
             for (String tensor : tensors) {
                 @SuppressWarnings("unchecked")
-                Operand<TFloat32> x = (Operand<TFloat32>) graph.outputOrThrow(tensor);
-                maxima.add(tf.max(tf.math.abs(tf.reshape(x, tf.constant(new long[] { -1 }))), tf.constant(0)));
+                Operand<TFloat32> x = tf.reshape((Operand<TFloat32>) graph.outputOrThrow(tensor), flatShape);
+                maxima.add(tf.math.maximum(tf.max(x, axis), tf.math.neg(tf.min(x, axis))));
             }
             return tf.withName("maxima").stack(maxima).op().name();
         });
