@@ -71,7 +71,8 @@ class HealthPassBenchmarkTest {
             new Bench("movenet-lightning/movenet-lightning.json", "input=ramp*255", "input=ramp*2e9"));
 
     private static final List<String> KINDS = List.of("plain inference", "health pass, curt", "health pass, full",
-            "NaN origin (trace), curt", "NaN origin (trace), full", "DebugNumericSummaryV2 curt, same graph");
+            "NaN origin (trace), curt", "NaN origin (trace), full", "DebugNumericSummaryV2 curt, same graph",
+            "health pass alone on the NaN input, curt", "health pass alone on the NaN input, full");
 
     @Test
     void healthPassCostAgainstPlainInference() throws Exception {
@@ -118,7 +119,9 @@ class HealthPassBenchmarkTest {
                     () -> tracer.trace(graph, signature, session, sick, Map.of(), HealthMode.CURT, "cpu", monitor),
                     () -> checkOrigin(tracer.trace(graph, signature, session, sick, Map.of(), HealthMode.FULL, "cpu",
                             monitor), bench),
-                    () -> anchor.run(healthy.feeds()));
+                    () -> anchor.run(healthy.feeds()),
+                    () -> session.healthPass(sick.feeds(), outputs, HealthMode.CURT, Map.of(), monitor),
+                    () -> session.healthPass(sick.feeds(), outputs, HealthMode.FULL, Map.of(), monitor));
             double[] first = new double[calls.size()];
             for (int k = 0; k < calls.size(); k++) {
                 first[k] = time(calls.get(k));

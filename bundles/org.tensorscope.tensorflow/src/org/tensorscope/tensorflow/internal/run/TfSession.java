@@ -325,6 +325,8 @@ public final class TfSession implements InferenceSession {
         double[][] counted = rows;
         if (mode == HealthMode.CURT) {
             counted = countsOfFlagged(feeds, overrides, floatTensors, rows);
+        } else if (mode == HealthMode.FULL) {
+            finiteStatsOfFlagged(feeds, overrides, floatTensors, rows, readings.loops().keySet());
         }
         progress.split(1);
         unchecked.addAll(opaque);
@@ -493,6 +495,46 @@ public final class TfSession implements InferenceSession {
             }
         }
         return expanded;
+    }
+
+    /**
+     * The FULL pass's minimum, maximum, mean and deviation are over all values: for the tensors holding NaN or
+     * infinities, a second, smaller run computes them over the finite values (a healthy model never pays for it).
+     * Rows of tensors inside loops have them already.
+     */
+    private void finiteStatsOfFlagged(Map<String, TensorData> feeds, Map<String, TensorData> overrides,
+            List<String> floatTensors, double[][] rows, Set<String> inLoops) throws BackendException {
+        List<String> flagged = new ArrayList<>();
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i] != null && rows[i][2] + rows[i][3] + rows[i][4] > 0 && !inLoops.contains(floatTensors.get(i))) {
+                flagged.add(floatTensors.get(i));
+            }
+        }
+        if (flagged.isEmpty()) {
+            return;
+        }
+        String key = "finite|" + String.join(",", flagged);
+        HealthProbe finite = probes.computeIfAbsent(key,
+                k -> HealthProbe.attachFinite(graph, controlFlow, flagged, "tensorscope_health_" + probes.size()));
+        List<double[][]> fetched = new ArrayList<>();
+        try (Run run = new Run(feeds, overrides)) {
+            Session.Runner runner = run.runner();
+            finite.fetches().forEach(runner::fetch);
+            try (Result result = runner.run()) {
+                for (int i = 0; i < finite.fetches().size(); i++) {
+                    fetched.add(matrix((TFloat64) result.get(i)));
+                }
+            }
+        } catch (TensorFlowException | IllegalArgumentException | IllegalStateException e) {
+            throw new BackendException("TensorFlow could not run " + model.source() + ": " + problem(e), e);
+        }
+        double[][] finiteRows = finite.read(fetched).rows();
+        for (int j = 0; j < flagged.size(); j++) {
+            int i = floatTensors.indexOf(flagged.get(j));
+            if (finiteRows[j] != null) {
+                System.arraycopy(finiteRows[j], 5, rows[i], 5, 4);
+            }
+        }
     }
 
     private HealthProbe probe(List<String> tensors, HealthMode mode) {
