@@ -72,7 +72,8 @@ class HealthPassBenchmarkTest {
 
     private static final List<String> KINDS = List.of("plain inference", "health pass, curt", "health pass, full",
             "NaN origin (trace), curt", "NaN origin (trace), full", "DebugNumericSummaryV2 curt, same graph",
-            "health pass alone on the NaN input, curt", "health pass alone on the NaN input, full");
+            "health pass alone on the NaN input, curt", "health pass alone on the NaN input, full",
+            "plain inference on the NaN input");
 
     @Test
     void healthPassCostAgainstPlainInference() throws Exception {
@@ -121,7 +122,8 @@ class HealthPassBenchmarkTest {
                             monitor), bench),
                     () -> anchor.run(healthy.feeds()),
                     () -> session.healthPass(sick.feeds(), outputs, HealthMode.CURT, Map.of(), monitor),
-                    () -> session.healthPass(sick.feeds(), outputs, HealthMode.FULL, Map.of(), monitor));
+                    () -> session.healthPass(sick.feeds(), outputs, HealthMode.FULL, Map.of(), monitor),
+                    () -> session.fetch(sick.feeds(), outputs, Map.of(), monitor));
             double[] first = new double[calls.size()];
             for (int k = 0; k < calls.size(); k++) {
                 first[k] = time(calls.get(k));
