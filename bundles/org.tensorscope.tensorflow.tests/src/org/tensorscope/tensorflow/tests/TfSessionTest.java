@@ -79,6 +79,7 @@ class TfSessionTest {
     @Test
     void fullHealthPassCountsNanAndInfAndFiniteRanges() throws Exception {
         try (TfSession session = new TfSession(model, graphDef, Device.CPU, false)) {
+            session.measureOpTimings(true);
             Trace trace = session.healthPass(feed(1f, -1f, 0f, 8f), List.of("y:0"), HealthMode.FULL, Map.of(), new NullProgressMonitor());
             assertEquals(List.of("x:0", "two:0", "log:0", "y:0"), trace.rows().stream().map(TensorHealth::tensor).toList());
             TensorHealth x = trace.row("x").orElseThrow();
@@ -109,6 +110,8 @@ class TfSessionTest {
             assertEquals(2, trace.row("log:0").orElseThrow().nanCount());
             assertEquals(2, trace.row("y:0").orElseThrow().nanCount());
             assertTrue(Double.isNaN(trace.row("x:0").orElseThrow().max()), "CURT computes no ranges");
+            assertEquals(-1, trace.row("log:0").orElseThrow().micros(), "no op times unless asked for");
+            assertEquals("CPU:0", trace.row("log:0").orElseThrow().device());
         }
     }
 

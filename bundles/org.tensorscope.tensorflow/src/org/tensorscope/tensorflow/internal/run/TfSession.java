@@ -25,6 +25,8 @@ import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.NodeDef;
 import org.tensorflow.proto.RunMetadata;
 import org.tensorflow.proto.RunOptions;
+import org.tensorflow.Operand;
+import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
 import org.tensorscope.core.input.RunMemory;
 import org.tensorscope.core.model.ModelGraph;
@@ -49,6 +51,9 @@ public final class TfSession implements InferenceSession {
     private final Graph graph;
     private final Session session;
     private final String deviceNote;
+    private final boolean onGpu;
+    /** Whether health passes ask TensorFlow for each op's time (FULL_TRACE run metadata, which costs about 0.3x a run). */
+    private boolean opTimings = OpTimings.requested();
     private final Map<String, HealthProbe> probes = new HashMap<>();
     private final ControlFlow controlFlow;
     private final Map<String, String> designedInfinities;
@@ -56,6 +61,9 @@ public final class TfSession implements InferenceSession {
     private final GraphDef frozenGraph;
     /** The memory check's refusal (empty when the run fits) by fetched tensors and fed shapes. */
     private final Map<String, java.util.Optional<String>> memoryVerdicts = new HashMap<>();
+    /** The fetch computing the largest magnitudes of a list of tensors, by the list. */
+    private final Map<String, String> magnitudeFetches = new HashMap<>();
+    private FusibleChains fusibleChains;
 
     /**
      * @param gpuVisible whether TensorFlow sees a GPU; when a GPU is asked for and none is
@@ -64,7 +72,7 @@ public final class TfSession implements InferenceSession {
     public TfSession(ModelGraph model, GraphDef frozenGraph, Device device, boolean gpuVisible) throws BackendException {
         this.model = model;
         this.frozenGraph = frozenGraph;
-        boolean onGpu = device == Device.GPU && gpuVisible;
+        this.onGpu = device == Device.GPU && gpuVisible;
         this.deviceNote = device == Device.GPU && !gpuVisible
                 ? "No GPU is visible to TensorFlow: running on the CPU."
                 : "";
@@ -114,6 +122,11 @@ public final class TfSession implements InferenceSession {
             }
         }
         return placed.build();
+    }
+
+    /** Whether health passes measure each op's time (off unless {@link OpTimings#requested()}). */
+    public void measureOpTimings(boolean measure) {
+        this.opTimings = measure;
     }
 
     @Override
@@ -231,21 +244,45 @@ public final class TfSession implements InferenceSession {
             return new Trace(model, List.of(), opaque, Map.of(), Map.of());
         }
         checkMemory(feeds, overrides, outputs.stream().map(TensorSpec::tensorName).distinct().toList());
-        HealthProbe probe = probe(floatTensors, mode);
+        // CURT watches fusible chains at their ends, so that grappler still fuses them (see FusibleChains)
+        Set<String> fedOrFetched = new HashSet<>(fed);
+        fedOrFetched.addAll(computedOutputs);
+        List<FusibleChains.Chain> chains = mode == HealthMode.CURT
+                ? chains().usable(floatTensors, fedOrFetched)
+                : List.of();
+        Set<String> inside = new HashSet<>();
+        chains.forEach(c -> inside.addAll(c.inside()));
+        List<String> watched = floatTensors.stream().filter(t -> !inside.contains(t)).toList();
+        List<String> chainInputs = chains.stream().map(FusibleChains.Chain::input).distinct().toList();
+        HealthProbe probe = probe(watched, mode);
+        String magnitudesFetch = chainInputs.isEmpty() ? null : magnitudes(chainInputs);
         progress.split(1);
         List<double[][]> fetched = new ArrayList<>();
+        float[] inputMax = new float[chainInputs.size()];
         RunMetadata metadata = RunMetadata.getDefaultInstance();
         Map<String, TensorData> tracedOutputs = new LinkedHashMap<>();
-        List<String> probeFetches = probe.fetches();
+        List<String> probeFetches = new ArrayList<>(probe.fetches());
+        int probeCount = probeFetches.size();
+        if (magnitudesFetch != null) {
+            probeFetches.add(magnitudesFetch);
+        }
         if (!probeFetches.isEmpty() || !computedOutputs.isEmpty()) {
             try (Run run = new Run(feeds, overrides)) {
-                Session.Runner runner = run.runner()
-                        .setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
+                Session.Runner runner = run.runner();
+                if (opTimings) {
+                    runner.setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
+                }
                 probeFetches.forEach(runner::fetch);
                 computedOutputs.forEach(runner::fetch);
-                try (Result result = runner.runAndFetchMetadata()) {
-                    for (int i = 0; i < probeFetches.size(); i++) {
+                try (Result result = opTimings ? runner.runAndFetchMetadata() : runner.run()) {
+                    for (int i = 0; i < probeCount; i++) {
                         fetched.add(matrix((TFloat64) result.get(i)));
+                    }
+                    if (magnitudesFetch != null) {
+                        TFloat32 maxima = (TFloat32) result.get(probeCount);
+                        for (int i = 0; i < inputMax.length; i++) {
+                            inputMax[i] = maxima.getFloat(i);
+                        }
                     }
                     for (int i = 0; i < computedOutputs.size(); i++) {
                         tracedOutputs.put(computedOutputs.get(i),
@@ -259,16 +296,103 @@ public final class TfSession implements InferenceSession {
         }
         progress.split(1);
         HealthProbe.Readings readings = probe.read(fetched);
-        double[][] rows = readings.rows();
-        if (mode == HealthMode.CURT) {
-            rows = countsOfFlagged(feeds, overrides, floatTensors, rows);
-        }
-        progress.split(1);
         List<UncheckedTensor> unchecked = new ArrayList<>(probe.unchecked());
         unchecked.addAll(readings.notComputed());
+        double[][] rows = new double[floatTensors.size()][];
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < floatTensors.size(); i++) {
+            index.put(floatTensors.get(i), i);
+        }
+        place(readings.rows(), watched, rows, index);
+        if (!chains.isEmpty()) {
+            List<String> risky = new ArrayList<>();
+            for (FusibleChains.Chain chain : chains) {
+                Integer input = index.get(chain.input());
+                boolean inputFinite = input != null && rows[input] != null && !HealthProbe.flagged(rows[input]);
+                if (inputFinite && chain.provablyFinite(inputMax[chainInputs.indexOf(chain.input())])) {
+                    chain.inside().forEach(t -> rows[index.get(t)] = HealthProbe.finiteCurtRow(index.get(t)));
+                } else {
+                    risky.addAll(chain.inside());
+                }
+            }
+            if (!risky.isEmpty()) {
+                HealthProbe.Readings insideReadings = insidePass(feeds, overrides, risky);
+                unchecked.addAll(probe(risky, HealthMode.CURT).unchecked());
+                unchecked.addAll(insideReadings.notComputed());
+                place(insideReadings.rows(), risky, rows, index);
+            }
+        }
+        double[][] counted = rows;
+        if (mode == HealthMode.CURT) {
+            counted = countsOfFlagged(feeds, overrides, floatTensors, rows);
+        } else if (mode == HealthMode.FULL) {
+            finiteStatsOfFlagged(feeds, overrides, floatTensors, rows, readings.loops().keySet());
+        }
+        progress.split(1);
         unchecked.addAll(opaque);
-        return new Trace(model, TraceRows.build(model, floatTensors, rows, new OpTimings(metadata)), unchecked,
+        OpTimings timings = opTimings ? new OpTimings(metadata) : OpTimings.notMeasured(onGpu ? "" : "CPU:0");
+        return new Trace(model, TraceRows.build(model, floatTensors, counted, timings), unchecked,
                 readings.loops(), tracedOutputs);
+    }
+
+    /** Copies a probe's rows (in the order of its tensors) to their places in the rows of all tensors. */
+    private static void place(double[][] probeRows, List<String> probeTensors, double[][] rows,
+            Map<String, Integer> index) {
+        for (int j = 0; j < probeRows.length; j++) {
+            if (probeRows[j] != null) {
+                int i = index.get(probeTensors.get(j));
+                rows[i] = probeRows[j].clone();
+                rows[i][0] = i;
+            }
+        }
+    }
+
+    /** The targeted pass: CURT on the inside of the chains whose bound failed (grappler cannot fuse those). */
+    private HealthProbe.Readings insidePass(Map<String, TensorData> feeds, Map<String, TensorData> overrides,
+            List<String> inside) throws BackendException {
+        HealthProbe insideProbe = probe(inside, HealthMode.CURT);
+        List<double[][]> fetched = new ArrayList<>();
+        if (!insideProbe.fetches().isEmpty()) {
+            try (Run run = new Run(feeds, overrides)) {
+                Session.Runner runner = run.runner();
+                insideProbe.fetches().forEach(runner::fetch);
+                try (Result result = runner.run()) {
+                    for (int i = 0; i < insideProbe.fetches().size(); i++) {
+                        fetched.add(matrix((TFloat64) result.get(i)));
+                    }
+                }
+            } catch (TensorFlowException | IllegalArgumentException | IllegalStateException e) {
+                throw new BackendException("TensorFlow could not run " + model.source() + ": " + problem(e), e);
+            }
+        }
+        return insideProbe.read(fetched);
+    }
+
+    private FusibleChains chains() {
+        if (fusibleChains == null) {
+            fusibleChains = FusibleChains.of(frozenGraph, controlFlow);
+        }
+        return fusibleChains;
+    }
+
+    /**
+     * Adds (once per list) the ops that compute the largest magnitude of each tensor, as one float32 vector:
+     * max(max x, -min x), two reductions that write no copy of the tensor. They may overlook a NaN, which
+     * the tensor's own row reports.
+     */
+    private String magnitudes(List<String> tensors) {
+        return magnitudeFetches.computeIfAbsent(String.join(",", tensors), key -> {
+            Ops tf = Ops.create(graph).withSubScope("tensorscope_bounds_" + magnitudeFetches.size());
+            Operand<org.tensorflow.types.TInt64> flatShape = tf.constant(new long[] { -1 });
+            Operand<org.tensorflow.types.TInt32> axis = tf.constant(0);
+            List<Operand<TFloat32>> maxima = new ArrayList<>();
+            for (String tensor : tensors) {
+                @SuppressWarnings("unchecked")
+                Operand<TFloat32> x = tf.reshape((Operand<TFloat32>) graph.outputOrThrow(tensor), flatShape);
+                maxima.add(tf.math.maximum(tf.max(x, axis), tf.math.neg(tf.min(x, axis))));
+            }
+            return tf.withName("maxima").stack(maxima).op().name();
+        });
     }
 
     @Override
@@ -371,6 +495,46 @@ public final class TfSession implements InferenceSession {
             }
         }
         return expanded;
+    }
+
+    /**
+     * The FULL pass's minimum, maximum, mean and deviation are over all values: for the tensors holding NaN or
+     * infinities, a second, smaller run computes them over the finite values (a healthy model never pays for it).
+     * Rows of tensors inside loops have them already.
+     */
+    private void finiteStatsOfFlagged(Map<String, TensorData> feeds, Map<String, TensorData> overrides,
+            List<String> floatTensors, double[][] rows, Set<String> inLoops) throws BackendException {
+        List<String> flagged = new ArrayList<>();
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i] != null && rows[i][2] + rows[i][3] + rows[i][4] > 0 && !inLoops.contains(floatTensors.get(i))) {
+                flagged.add(floatTensors.get(i));
+            }
+        }
+        if (flagged.isEmpty()) {
+            return;
+        }
+        String key = "finite|" + String.join(",", flagged);
+        HealthProbe finite = probes.computeIfAbsent(key,
+                k -> HealthProbe.attachFinite(graph, controlFlow, flagged, "tensorscope_health_" + probes.size()));
+        List<double[][]> fetched = new ArrayList<>();
+        try (Run run = new Run(feeds, overrides)) {
+            Session.Runner runner = run.runner();
+            finite.fetches().forEach(runner::fetch);
+            try (Result result = runner.run()) {
+                for (int i = 0; i < finite.fetches().size(); i++) {
+                    fetched.add(matrix((TFloat64) result.get(i)));
+                }
+            }
+        } catch (TensorFlowException | IllegalArgumentException | IllegalStateException e) {
+            throw new BackendException("TensorFlow could not run " + model.source() + ": " + problem(e), e);
+        }
+        double[][] finiteRows = finite.read(fetched).rows();
+        for (int j = 0; j < flagged.size(); j++) {
+            int i = floatTensors.indexOf(flagged.get(j));
+            if (finiteRows[j] != null) {
+                System.arraycopy(finiteRows[j], 5, rows[i], 5, 4);
+            }
+        }
     }
 
     private HealthProbe probe(List<String> tensors, HealthMode mode) {
