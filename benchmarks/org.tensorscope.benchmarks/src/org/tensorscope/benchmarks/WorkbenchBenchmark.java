@@ -10,9 +10,11 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 import org.eclipse.core.runtime.NullProgressMonitor;
+import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.PlatformUI;
+import org.eclipse.ui.handlers.IHandlerService;
 import org.junit.jupiter.api.Test;
 import org.tensorscope.core.model.CollapsedGraph;
 import org.tensorscope.core.model.ModelGraph;
@@ -24,6 +26,7 @@ import org.tensorscope.ui.internal.graph.GraphLayout;
 import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.session.Demo;
 import org.tensorscope.ui.internal.views.GraphView;
+import org.tensorscope.ui.internal.views.TensorInspectorView;
 
 /**
  * How long the Graph view takes to show a model, and the longest the UI thread goes without
@@ -84,12 +87,59 @@ class WorkbenchBenchmark {
         running[0] = false;
         report.add(String.format("demo open + run + trace: %.0f ms; longest UI thread stall: %.0f ms", millis(start),
                 longestGap[0] / 1e6));
+        report.add(stepping(display, page, session, 50));
 
         report.forEach(System.out::println);
         String file = System.getProperty("tensorscope.benchmarkReport");
         if (file != null) {
             write(Path.of(file), report);
         }
+    }
+
+    /**
+     * F6 through the demo's ops with the Inspector, the Histogram and the Graph open: how long
+     * each step takes until the views show the new op's tensor, and the
+     * longest the UI thread went without handling events meanwhile.
+     */
+    private static String stepping(Display display, IWorkbenchPage page, DebugSession session, int steps)
+            throws Exception {
+        TensorInspectorView inspector = (TensorInspectorView) page.showView(TensorscopeViews.TENSOR_INSPECTOR);
+        page.showView(TensorscopeViews.HISTOGRAM);
+        page.showView(TensorscopeViews.GRAPH);
+        IHandlerService handlers = PlatformUI.getWorkbench().getService(IHandlerService.class);
+        session.stepTo(session.outcome().orElseThrow().trace().rows().get(0).opName());
+        pump(display, () -> inspector.getShownValues() != null && Job.getJobManager().find(DebugSession.JOB_FAMILY).length == 0);
+        long[] longestGap = {0};
+        long[] last = {System.nanoTime()};
+        boolean[] running = {true};
+        Runnable heartbeat = new Runnable() {
+            @Override
+            public void run() {
+                long now = System.nanoTime();
+                longestGap[0] = Math.max(longestGap[0], now - last[0]);
+                last[0] = now;
+                if (running[0]) {
+                    display.timerExec(5, this);
+                }
+            }
+        };
+        display.timerExec(5, heartbeat);
+        double[] latencies = new double[steps];
+        for (int step = 0; step < steps; step++) {
+            long start = System.nanoTime();
+            handlers.executeCommand("org.tensorscope.ui.commands.stepNext", null);
+            String tensor = session.cursor().orElseThrow().current().orElseThrow().tensor();
+            // the views are told of the step together, so the Histogram has drawn when the Inspector shows it
+            pump(display, () -> inspector.getShownValues() != null && inspector.getShownValues().name().equals(tensor));
+            latencies[step] = millis(start);
+            last[0] = System.nanoTime();
+        }
+        running[0] = false;
+        double[] sorted = latencies.clone();
+        java.util.Arrays.sort(sorted);
+        return String.format("F6 through %d ops of the demo (Inspector, Histogram, Graph open): median %.1f ms, slowest"
+                + " %.1f ms until the views show the new tensor; longest UI thread stall while stepping: %.0f ms", steps,
+                sorted[steps / 2], sorted[steps - 1], longestGap[0] / 1e6);
     }
 
     /** Blocks of four parallel branches (1x1, 3x3, 5x5, pool) joined by a concat: 6 ops a block. */
