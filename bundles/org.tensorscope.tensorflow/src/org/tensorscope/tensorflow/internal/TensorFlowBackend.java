@@ -33,6 +33,9 @@ public class TensorFlowBackend implements InferenceBackend {
         if (!(model instanceof TfModel tfModel)) {
             throw new BackendException("TensorFlow cannot run " + model.graph().source() + ": it was not read by a TensorFlow loader");
         }
+        if (tfModel.cannotRun().isPresent()) {
+            throw new BackendException(model.graph().source() + ": " + tfModel.cannotRun().get());
+        }
         boolean gpuVisible = describe().hasGpu();
         return new TfSession(tfModel.graph(), tfModel.frozenGraph(), device, gpuVisible);
     }

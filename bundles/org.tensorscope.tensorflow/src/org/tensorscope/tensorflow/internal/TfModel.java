@@ -13,10 +13,24 @@ public final class TfModel implements LoadedModel {
 
     private final GraphDef frozenGraph;
     private final ModelGraph graph;
+    private final String cannotRun;
 
     public TfModel(GraphDef frozenGraph, ModelGraph graph) {
+        this(frozenGraph, graph, null);
+    }
+
+    /**
+     * @param cannotRun why the model opens (info, graph) but cannot run, e.g. a Keras Lambda layer; null when it can
+     */
+    public TfModel(GraphDef frozenGraph, ModelGraph graph, String cannotRun) {
         this.frozenGraph = frozenGraph;
         this.graph = graph;
+        this.cannotRun = cannotRun;
+    }
+
+    /** Why this model cannot run, when it opens only for info and its graph; empty when it runs. */
+    public java.util.Optional<String> cannotRun() {
+        return java.util.Optional.ofNullable(cannotRun);
     }
 
     public GraphDef frozenGraph() {

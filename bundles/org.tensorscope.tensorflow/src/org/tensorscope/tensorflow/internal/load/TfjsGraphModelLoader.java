@@ -56,7 +56,8 @@ public class TfjsGraphModelLoader implements ModelLoader {
         }
         try (InputStream in = Files.newInputStream(path)) {
             String head = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
-            return head.contains("\"modelTopology\"") || head.contains("\"format\"") || head.contains("\"weightsManifest\"");
+            return (head.contains("\"modelTopology\"") || head.contains("\"format\"") || head.contains("\"weightsManifest\""))
+                    && !org.tensorscope.tensorflow.internal.keras.TfjsLayersModelLoader.isLayersModel(head);
         } catch (IOException e) {
             return false;
         }

@@ -23,12 +23,12 @@ import com.google.gson.JsonObject;
  * {@code paths} order, its weights follow one another without padding, little-endian. Quantized
  * weights are restored: uint8/uint16 {@code v = q*scale + min} (int32 weights rounded), float16 to float32.
  */
-final class TfjsWeights {
+public final class TfjsWeights {
 
     private TfjsWeights() {
     }
 
-    static Map<String, TensorProto> read(Path modelJson, JsonArray manifest) throws ModelLoadException {
+    public static Map<String, TensorProto> read(Path modelJson, JsonArray manifest) throws ModelLoadException {
         Map<String, TensorProto> weights = new HashMap<>();
         Path folder = modelJson.toAbsolutePath().getParent();
         for (int g = 0; g < manifest.size(); g++) {
