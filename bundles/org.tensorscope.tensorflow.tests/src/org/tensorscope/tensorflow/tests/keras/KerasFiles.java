@@ -20,22 +20,22 @@ import org.tensorflow.types.TFloat32;
 import org.tensorscope.tensorflow.internal.TfModel;
 
 /** Keras test models: the real ones under testdata/ and small ones written by a test, and running them. */
-final class KerasFiles {
+public final class KerasFiles {
 
     /** tycho-surefire runs in the test bundle's folder. */
-    static final Path ROOT = Path.of("../../testdata").toAbsolutePath().normalize();
+    public static final Path ROOT = Path.of("../../testdata").toAbsolutePath().normalize();
 
     private KerasFiles() {
     }
 
-    static Path model(String relative) {
+    public static Path model(String relative) {
         Path path = ROOT.resolve(relative);
         assertTrue(Files.exists(path), "test model missing: " + path);
         return path;
     }
 
     /** x[i] = ((i*7) mod 255)/255 times {@code scale}, the oracle's input. */
-    static TFloat32 ramp(float scale, long... shape) {
+    public static TFloat32 ramp(float scale, long... shape) {
         TFloat32 x = TFloat32.tensorOf(Shape.of(shape));
         long n = x.shape().size();
         for (long i = 0; i < n; i++) {
@@ -44,7 +44,7 @@ final class KerasFiles {
         return x;
     }
 
-    static TFloat32 values(long[] shape, float... values) {
+    public static TFloat32 values(long[] shape, float... values) {
         TFloat32 x = TFloat32.tensorOf(Shape.of(shape));
         for (int i = 0; i < values.length; i++) {
             x.asRawTensor().data().asFloats().setFloat(values[i], i);
@@ -53,7 +53,7 @@ final class KerasFiles {
     }
 
     /** Runs the model's graph: feeds tensors by name, returns each fetched tensor's float values. */
-    static List<float[]> run(TfModel model, Map<String, Tensor> feeds, String... fetches) {
+    public static List<float[]> run(TfModel model, Map<String, Tensor> feeds, String... fetches) {
         try (Graph graph = new Graph()) {
             graph.importGraphDef(model.frozenGraph());
             try (Session session = new Session(graph)) {
@@ -79,7 +79,7 @@ final class KerasFiles {
     }
 
     /** A TF.js layers model in a folder: model.json with this topology, one shard with these float32 weights. */
-    static Path tfjsLayers(Path folder, String modelConfig, Map<String, float[]> weights, Map<String, long[]> shapes)
+    public static Path tfjsLayers(Path folder, String modelConfig, Map<String, float[]> weights, Map<String, long[]> shapes)
             throws IOException {
         StringBuilder manifest = new StringBuilder();
         ByteBuffer data = ByteBuffer.allocate(weights.values().stream().mapToInt(w -> w.length * 4).sum())
