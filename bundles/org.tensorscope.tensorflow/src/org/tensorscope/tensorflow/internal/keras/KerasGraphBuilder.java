@@ -187,12 +187,17 @@ public final class KerasGraphBuilder {
         return json;
     }
 
+    private static final java.util.regex.Pattern QUALIFIED_EXCEPTION = java.util.regex.Pattern
+            .compile("(?:[a-z_][\\w]*\\.)+[A-Z][\\w$]*(?:Exception|Error):\\s*");
+
+    /** An exception's message for a user: its first line, without Java class names. */
     static String message(RuntimeException e) {
         String m = e.getMessage();
         if (m == null) {
             return e instanceof NullPointerException ? "a required config value is missing"
                     : e.getClass().getSimpleName().replace("Exception", "").toLowerCase();
         }
+        m = QUALIFIED_EXCEPTION.matcher(m).replaceAll("");
         int newline = m.indexOf('\n');
         m = newline < 0 ? m : m.substring(0, newline);
         return m.length() > 240 ? m.substring(0, 240) + "..." : m;

@@ -1,0 +1,106 @@
+package org.tensorscope.tensorflow.internal.keras;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.SubMonitor;
+import org.osgi.service.component.annotations.Component;
+import org.tensorscope.core.Tensorscope;
+import org.tensorscope.core.service.ModelFiles;
+import org.tensorscope.core.service.ModelLoadException;
+import org.tensorscope.core.service.ModelLoader;
+import org.tensorscope.tensorflow.internal.TensorFlowRuntime;
+import org.tensorscope.tensorflow.internal.TfModel;
+import org.tensorscope.tensorflow.internal.keras.KerasGraphBuilder.Dialect;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+
+import io.jhdf.HdfFile;
+
+/** Reads a Keras 3 model ({@code model.save("x.keras")}): a zip of {@code config.json} and {@code model.weights.h5}. */
+@Component(service = ModelLoader.class, property = { Tensorscope.PROP_FORMAT + "=" + KerasV3Loader.FORMAT,
+        Tensorscope.PROP_FILE_PATTERNS + "=*.keras" })
+public class KerasV3Loader implements ModelLoader {
+
+    public static final String FORMAT = "Keras model (.keras)";
+
+    @Override
+    public String format() {
+        return FORMAT;
+    }
+
+    @Override
+    public boolean canLoad(Path path) {
+        if (!Files.isRegularFile(path) || !path.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".keras")) {
+            return false;
+        }
+        try (InputStream in = Files.newInputStream(path)) {
+            byte[] head = in.readNBytes(4);
+            return head.length == 4 && head[0] == 'P' && head[1] == 'K';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public TfModel load(Path path, IProgressMonitor monitor) throws ModelLoadException {
+        SubMonitor progress = SubMonitor.convert(monitor, "Reading " + path.getFileName(), 3);
+        TensorFlowRuntime.prepareNatives();
+        ModelFiles.checkedSize(path, -1, ModelFiles.MODEL_FILE_LIMIT);
+        byte[] config;
+        byte[] weights;
+        try (ZipFile zip = new ZipFile(path.toFile())) {
+            config = entry(zip, "config.json", path);
+            weights = entry(zip, "model.weights.h5", path);
+        } catch (ZipException e) {
+            throw new ModelLoadException(path, "not a valid .keras file: the zip is truncated or corrupt", e);
+        } catch (IOException e) {
+            throw new ModelLoadException(path, "cannot be read: " + KerasGraphBuilder.message(new IllegalStateException(e.getMessage())), e);
+        }
+        progress.split(1);
+        JsonElement json;
+        try {
+            json = JsonParser.parseString(new String(config, StandardCharsets.UTF_8));
+        } catch (JsonParseException e) {
+            throw new ModelLoadException(path, "config.json is not valid JSON: " + KerasGraphBuilder.message(e), e);
+        }
+        if (!json.isJsonObject() || !json.getAsJsonObject().has("class_name")) {
+            throw new ModelLoadException(path, "config.json is not a Keras model config");
+        }
+        progress.split(1);
+        try (HdfFile hdf = HdfFile.fromBytes(weights)) {
+            TfModel model = KerasModels.build(path, FORMAT, "Keras model", json.getAsJsonObject(), Dialect.KERAS3,
+                    new H5Weights(hdf, true));
+            progress.split(1);
+            return model;
+        } catch (org.eclipse.core.runtime.OperationCanceledException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // jHDF's own exceptions (HdfException) are runtime exceptions of a package it does not export
+            throw new ModelLoadException(path, "model.weights.h5 is not a valid HDF5 file (truncated or corrupt): "
+                    + KerasGraphBuilder.message(e), e);
+        }
+    }
+
+    private static byte[] entry(ZipFile zip, String name, Path path) throws IOException, ModelLoadException {
+        ZipEntry entry = zip.getEntry(name);
+        if (entry == null) {
+            throw new ModelLoadException(path, "a zip without " + name + ": not a Keras 3 model file");
+        }
+        if (entry.getSize() > ModelFiles.MODEL_FILE_LIMIT) {
+            throw new ModelLoadException(path, name + " is larger than can be loaded (" + ModelFiles.sizeText(ModelFiles.MODEL_FILE_LIMIT) + ")");
+        }
+        try (InputStream in = zip.getInputStream(entry)) {
+            return in.readNBytes((int) ModelFiles.MODEL_FILE_LIMIT);
+        }
+    }
+}
