@@ -77,7 +77,8 @@ public class KerasH5Loader implements ModelLoader {
             progress.split(1);
             Node weights = hdf.getChildren().get("model_weights");
             Group root = weights instanceof Group g ? g : hdf;
-            TfModel model = KerasModels.build(path, FORMAT, FORMAT, json.getAsJsonObject(), Dialect.KERAS2,
+            TfModel model = KerasModels.build(path, FORMAT, FORMAT, KerasModels.topology(path, FORMAT, json.getAsJsonObject()),
+                    Dialect.KERAS2,
                     new H5Weights(root, false));
             progress.split(1);
             return model;

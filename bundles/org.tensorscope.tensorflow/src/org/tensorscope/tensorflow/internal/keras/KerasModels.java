@@ -27,8 +27,8 @@ final class KerasModels {
      * @param what how the file is named in messages ("TF.js layers model", "Keras HDF5 model")
      * @param modelConfig {@code {"class_name": ..., "config": ...}}
      */
-    static TfModel build(Path path, String format, String what, JsonObject modelConfig, Dialect dialect, LayerWeights weights)
-            throws ModelLoadException {
+    /** The model a Keras config describes, refused when it has nothing to run. */
+    static KerasTopology.Model topology(Path path, String what, JsonObject modelConfig) throws ModelLoadException {
         KerasTopology.Model model;
         try {
             model = KerasTopology.model(modelConfig);
@@ -39,6 +39,14 @@ final class KerasModels {
         if (model.layers().isEmpty() || model.inputs().isEmpty() || model.outputs().isEmpty()) {
             throw new ModelLoadException(path, what + " with no layers, inputs or outputs: nothing to run");
         }
+        return model;
+    }
+
+    /**
+     * @param what how the file is named in messages ("TF.js layers model", "Keras HDF5 model")
+     */
+    static TfModel build(Path path, String format, String what, KerasTopology.Model model, Dialect dialect,
+            LayerWeights weights) throws ModelLoadException {
         KerasGraphBuilder.Result built;
         try {
             built = new KerasGraphBuilder(dialect, weights).build(model);
@@ -53,7 +61,7 @@ final class KerasModels {
         ModelGraph graph = new ModelGraph(path, format, converted.ops(), List.of(signature), converted.weights());
         String cannotRun = built.unsupported().isEmpty() ? null
                 : what + " with " + String.join("; ", built.unsupported())
-                        + (built.unsupported().size() > 1 ? "" : "") + " (the rest of the model opens for info and its graph)";
+                        + " (the rest of the model opens for info and its graph)";
         return new TfModel(graphDef, graph, cannotRun);
     }
 

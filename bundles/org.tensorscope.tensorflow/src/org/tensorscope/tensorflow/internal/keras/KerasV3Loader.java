@@ -76,12 +76,12 @@ public class KerasV3Loader implements ModelLoader {
         if (!json.isJsonObject() || !json.getAsJsonObject().has("class_name")) {
             throw new ModelLoadException(path, "config.json is not a Keras model config");
         }
+        KerasTopology.Model model = KerasModels.topology(path, "Keras model", json.getAsJsonObject());
         progress.split(1);
         try (HdfFile hdf = HdfFile.fromBytes(weights)) {
-            TfModel model = KerasModels.build(path, FORMAT, "Keras model", json.getAsJsonObject(), Dialect.KERAS3,
-                    new H5Weights(hdf, true));
+            TfModel loaded = KerasModels.build(path, FORMAT, "Keras model", model, Dialect.KERAS3, new H5Weights(hdf, true));
             progress.split(1);
-            return model;
+            return loaded;
         } catch (org.eclipse.core.runtime.OperationCanceledException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -77,6 +77,7 @@ public class TfjsLayersModelLoader implements ModelLoader {
         if (!modelConfig.has("class_name")) {
             throw new ModelLoadException(path, "not a TF.js layers model: modelTopology holds no Keras model (class_name)");
         }
+        KerasTopology.Model topologyModel = KerasModels.topology(path, FORMAT, modelConfig);
         JsonElement manifest = json.get("weightsManifest");
         if (manifest != null && !manifest.isJsonArray()) {
             throw new ModelLoadException(path, "weightsManifest should be a list");
@@ -95,7 +96,7 @@ public class TfjsLayersModelLoader implements ModelLoader {
                     .forEach(w -> order.add(w.getAsJsonObject().get("name").getAsString()));
         }
         progress.split(1);
-        TfModel model = KerasModels.build(path, FORMAT, FORMAT, modelConfig, Dialect.TFJS, new NamedWeights(order, values));
+        TfModel model = KerasModels.build(path, FORMAT, FORMAT, topologyModel, Dialect.TFJS, new NamedWeights(order, values));
         progress.split(1);
         return model;
     }
