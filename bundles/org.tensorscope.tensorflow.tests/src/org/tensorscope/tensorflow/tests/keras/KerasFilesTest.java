@@ -101,6 +101,14 @@ class KerasFilesTest {
         }
         e = assertThrows(ModelLoadException.class, () -> new KerasV3Loader().load(noWeights, null));
         assertEquals(noWeights + ": a zip without model.weights.h5: not a Keras 3 model file", e.getMessage());
+
+        Path notZip = Files.writeString(dir.resolve("text.keras"), "x");
+        assertTrue(new KerasV3Loader().canLoad(notZip), "claimed by name, so the message names the format");
+        e = assertThrows(ModelLoadException.class, () -> new KerasV3Loader().load(notZip, null));
+        assertEquals(notZip + ": not a valid .keras file: the zip is truncated or corrupt", e.getMessage());
+        Path notHdf5 = Files.writeString(dir.resolve("text.h5"), "x");
+        e = assertThrows(ModelLoadException.class, () -> new KerasH5Loader().load(notHdf5, null));
+        assertEquals(notHdf5 + ": not an HDF5 file (no HDF5 signature at its start), so not a Keras .h5 model", e.getMessage());
     }
 
     @Test

@@ -43,14 +43,8 @@ public class KerasH5Loader implements ModelLoader {
     @Override
     public boolean canLoad(Path path) {
         String name = path.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-        if (!Files.isRegularFile(path) || !(name.endsWith(".h5") || name.endsWith(".hdf5"))) {
-            return false;
-        }
-        try (InputStream in = Files.newInputStream(path)) {
-            return Arrays.equals(in.readNBytes(8), HDF5_SIGNATURE);
-        } catch (IOException e) {
-            return false;
-        }
+        // claimed by name, so that a damaged file gets this format's message rather than "not a model format"
+        return Files.isRegularFile(path) && (name.endsWith(".h5") || name.endsWith(".hdf5"));
     }
 
     @Override
@@ -58,6 +52,9 @@ public class KerasH5Loader implements ModelLoader {
         SubMonitor progress = SubMonitor.convert(monitor, "Reading " + path.getFileName(), 2);
         TensorFlowRuntime.prepareNatives();
         ModelFiles.checkedSize(path, -1, ModelFiles.MODEL_FILE_LIMIT);
+        if (!hasSignature(path)) {
+            throw new ModelLoadException(path, "not an HDF5 file (no HDF5 signature at its start), so not a Keras .h5 model");
+        }
         try (HdfFile hdf = open(path)) {
             Attribute config = hdf.getAttribute("model_config");
             if (config == null) {
@@ -87,6 +84,14 @@ public class KerasH5Loader implements ModelLoader {
         } catch (RuntimeException e) {
             // jHDF's own exceptions (HdfException) are runtime exceptions of a package it does not export
             throw new ModelLoadException(path, "the HDF5 file is truncated or corrupt: " + KerasGraphBuilder.message(e), e);
+        }
+    }
+
+    private static boolean hasSignature(Path path) {
+        try (InputStream in = Files.newInputStream(path)) {
+            return Arrays.equals(in.readNBytes(8), HDF5_SIGNATURE);
+        } catch (IOException e) {
+            return false;
         }
     }
 
