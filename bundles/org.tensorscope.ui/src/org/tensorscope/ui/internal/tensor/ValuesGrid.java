@@ -57,19 +57,21 @@ public final class ValuesGrid {
         this.slice = shown;
         table.setRedraw(false);
         try {
-            table.removeAll();
-            for (TableColumn column : table.getColumns()) {
-                column.dispose();
+            // columns are kept from one tensor to the next: GTK lays the table out again for each one made
+            int columns = 1 + (int) Math.min(MAX_COLUMNS, shown.columns());
+            if (table.getColumnCount() == 0) {
+                new TableColumn(table, SWT.RIGHT).setWidth(50);
             }
-            TableColumn index = new TableColumn(table, SWT.RIGHT);
-            index.setWidth(50);
-            int columns = (int) Math.min(MAX_COLUMNS, shown.columns());
-            for (int c = 0; c < columns; c++) {
+            while (table.getColumnCount() > columns) {
+                table.getColumn(table.getColumnCount() - 1).dispose();
+            }
+            while (table.getColumnCount() < columns) {
                 TableColumn column = new TableColumn(table, SWT.RIGHT);
-                column.setText(Integer.toString(c));
+                column.setText(Integer.toString(table.getColumnCount() - 2));
                 column.setWidth(90);
             }
             table.setItemCount((int) Math.min(Integer.MAX_VALUE, shown.rows()));
+            table.clearAll();
         } finally {
             table.setRedraw(true);
         }
