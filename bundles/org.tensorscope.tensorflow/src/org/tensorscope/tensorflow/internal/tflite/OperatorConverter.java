@@ -354,7 +354,9 @@ final class OperatorConverter {
         String reason = code == BuiltinOperators.CUSTOM ? "it has no TensorFlow equivalent"
                 : "Tensorscope does not convert it to TensorFlow yet";
         g.markNotRunnable(what + " (" + name + ")");
-        String message = g.string(name + "/not_runnable/message", what + " (" + name + ") cannot run here: " + reason);
+        // TensorFlow escapes quotes in an assertion's message: name the operator without them there
+        String message = g.string(name + "/not_runnable/message", (code == BuiltinOperators.CUSTOM ? "custom op "
+                + customCode : what) + " (" + name + ") cannot run here: " + reason);
         String never = g.add(g.unique(name + "/not_runnable/false"), "Const", List.of(), attrs("dtype",
                 type(DataType.DT_BOOL), "value", AttrValue.newBuilder().setTensor(org.tensorflow.proto.TensorProto
                         .newBuilder().setDtype(DataType.DT_BOOL).setTensorShape(ConstTensors.shape(new int[0]))
