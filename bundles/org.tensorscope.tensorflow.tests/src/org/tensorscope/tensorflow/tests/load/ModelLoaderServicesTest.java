@@ -36,11 +36,13 @@ class ModelLoaderServicesTest {
                 byFormat.put(format, tracker.getService(ref));
             }
             assertEquals(Map.of("TF.js graph model", List.of("*.json"), "TensorFlow SavedModel",
-                    List.of("saved_model.pb"), "TensorFlow frozen graph", List.of("*.pb", "*.pbtxt")), patterns);
+                    List.of("saved_model.pb"), "TensorFlow frozen graph", List.of("*.pb", "*.pbtxt"), "TFLite flatbuffer",
+                    List.of("*.tflite")), patterns);
 
             Map<String, String> claims = Map.of("tfjs/handskeleton/handskeleton.json", "TF.js graph model",
                     "tfjs/mobilenet_v2_mid/model.json", "TF.js graph model", "savedmodel/tf1_half_plus_two",
-                    "TensorFlow SavedModel", "savedmodel/tf2_python_functions/saved_model.pb", "TensorFlow SavedModel");
+                    "TensorFlow SavedModel", "savedmodel/tf2_python_functions/saved_model.pb", "TensorFlow SavedModel",
+                    "tflite/pose_landmark_lite.tflite", "TFLite flatbuffer");
             for (Map.Entry<String, String> claim : claims.entrySet()) {
                 Path path = TestModels.model(claim.getKey());
                 List<String> claimedBy = byFormat.entrySet().stream().filter(e -> e.getValue().canLoad(path))
