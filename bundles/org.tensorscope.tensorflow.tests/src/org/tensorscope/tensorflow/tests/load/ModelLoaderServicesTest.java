@@ -38,13 +38,13 @@ class ModelLoaderServicesTest {
             assertEquals(Map.of("TF.js graph model", List.of("*.json"), "TensorFlow SavedModel",
                     List.of("saved_model.pb"), "TensorFlow frozen graph", List.of("*.pb", "*.pbtxt"),
                     "TF.js layers model", List.of("*.json"), "Keras HDF5 model", List.of("*.h5", "*.hdf5"),
-                    "Keras model (.keras)", List.of("*.keras")), patterns);
+                    "Keras model (.keras)", List.of("*.keras"), "TFLite flatbuffer", List.of("*.tflite")), patterns);
 
             Map<String, String> claims = Map.of("tfjs/handskeleton/handskeleton.json", "TF.js graph model",
                     "tfjs/mobilenet_v2_mid/model.json", "TF.js graph model", "savedmodel/tf1_half_plus_two",
                     "TensorFlow SavedModel", "savedmodel/tf2_python_functions/saved_model.pb", "TensorFlow SavedModel",
                     "tfjs-layers/mobilenet_v2/model.json", "TF.js layers model", "keras/mobilenet_v2.h5", "Keras HDF5 model",
-                    "keras/mobilenet_v2.keras", "Keras model (.keras)");
+                    "keras/mobilenet_v2.keras", "Keras model (.keras)", "tflite/pose_landmark_lite.tflite", "TFLite flatbuffer");
             for (Map.Entry<String, String> claim : claims.entrySet()) {
                 Path path = TestModels.model(claim.getKey());
                 List<String> claimedBy = byFormat.entrySet().stream().filter(e -> e.getValue().canLoad(path))

@@ -1,0 +1,468 @@
+package org.tensorscope.tensorflow.internal.tflite;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.tensorflow.proto.AttrValue;
+import org.tensorflow.proto.DataType;
+
+/**
+ * Turns one TFLite builtin operator into plain TensorFlow ops. A fused activation becomes an op of
+ * its own after the main one (a NaN or infinity it produces or hides is seen there), a bias its own
+ * BiasAdd; the last op keeps the name of the TFLite tensor computed, the steps before it are named
+ * under it ({@code name/Conv2D}, {@code name/BiasAdd}, then {@code name} for the Relu). Weights keep
+ * TFLite's layout as Const ops and are rearranged by a Transpose or Reshape in the graph, so their
+ * health is reported on the values the file holds.
+ */
+final class OperatorConverter {
+
+    static final int ADD = 0, AVERAGE_POOL_2D = 1, CONCATENATION = 2, CONV_2D = 3, DEPTHWISE_CONV_2D = 4,
+            DEPTH_TO_SPACE = 5, DEQUANTIZE = 6, FLOOR = 8, FULLY_CONNECTED = 9, LOGISTIC = 14, MAX_POOL_2D = 17,
+            MUL = 18, RELU = 19, RELU_N1_TO_1 = 20, RELU6 = 21, RESHAPE = 22, RESIZE_BILINEAR = 23, SOFTMAX = 25,
+            SPACE_TO_DEPTH = 26, TANH = 28, PAD = 34, GATHER = 36, TRANSPOSE = 39, MEAN = 40, SUB = 41, DIV = 42,
+            SQUEEZE = 43, STRIDED_SLICE = 45, EXP = 47, SPLIT = 49, LOG_SOFTMAX = 50, CAST = 53, PRELU = 54,
+            MAXIMUM = 55, ARG_MAX = 56, MINIMUM = 57, LESS = 58, NEG = 59, PADV2 = 60, GREATER = 61,
+            GREATER_EQUAL = 62, LESS_EQUAL = 63, SELECT = 64, SLICE = 65, SIN = 66, TRANSPOSE_CONV = 67, TILE = 69,
+            EXPAND_DIMS = 70, EQUAL = 71, NOT_EQUAL = 72, LOG = 73, SUM = 74, SQRT = 75, RSQRT = 76, SHAPE = 77,
+            POW = 78, ARG_MIN = 79, REDUCE_PROD = 81, REDUCE_MAX = 82, PACK = 83, UNPACK = 88, REDUCE_MIN = 89,
+            FLOOR_DIV = 90, SQUARE = 92, ZEROS_LIKE = 93, FILL = 94, FLOOR_MOD = 95, RESIZE_NEAREST_NEIGHBOR = 97,
+            LEAKY_RELU = 98, SQUARED_DIFFERENCE = 99, MIRROR_PAD = 100, ABS = 101, SPLIT_V = 102, CEIL = 104,
+            ADD_N = 106, GATHER_ND = 107, COS = 108, ELU = 111, QUANTIZE = 114, ROUND = 116, HARD_SWISH = 117,
+            SELECT_V2 = 123, BATCH_MATMUL = 126, BROADCAST_TO = 130;
+
+    /** ActivationFunctionType of the schema. */
+    private static final int ACT_NONE = 0, ACT_RELU = 1, ACT_RELU_N1_TO_1 = 2, ACT_RELU6 = 3, ACT_TANH = 4;
+
+    private static final Map<Integer, String> UNARY = new HashMap<>(Map.ofEntries(Map.entry(EXP, "Exp"),
+            Map.entry(LOG, "Log"), Map.entry(SQRT, "Sqrt"), Map.entry(RSQRT, "Rsqrt"), Map.entry(SQUARE, "Square"),
+            Map.entry(ABS, "Abs"), Map.entry(NEG, "Neg"), Map.entry(FLOOR, "Floor"), Map.entry(CEIL, "Ceil"),
+            Map.entry(ROUND, "Round"), Map.entry(SIN, "Sin"), Map.entry(COS, "Cos"), Map.entry(LOGISTIC, "Sigmoid"),
+            Map.entry(TANH, "Tanh"), Map.entry(RELU, "Relu"), Map.entry(RELU6, "Relu6"), Map.entry(ELU, "Elu"),
+            Map.entry(LOG_SOFTMAX, "LogSoftmax"), Map.entry(ZEROS_LIKE, "ZerosLike")));
+
+    private static final Map<Integer, String> BINARY = Map.ofEntries(Map.entry(MAXIMUM, "Maximum"),
+            Map.entry(MINIMUM, "Minimum"), Map.entry(POW, "Pow"), Map.entry(SQUARED_DIFFERENCE, "SquaredDifference"),
+            Map.entry(FLOOR_DIV, "FloorDiv"), Map.entry(FLOOR_MOD, "FloorMod"), Map.entry(LESS, "Less"),
+            Map.entry(GREATER, "Greater"), Map.entry(GREATER_EQUAL, "GreaterEqual"), Map.entry(LESS_EQUAL, "LessEqual"),
+            Map.entry(EQUAL, "Equal"), Map.entry(NOT_EQUAL, "NotEqual"));
+
+    private static final Map<Integer, String> REDUCTIONS = Map.of(MEAN, "Mean", SUM, "Sum", REDUCE_MAX, "Max",
+            REDUCE_MIN, "Min", REDUCE_PROD, "Prod");
+
+    private final TfliteGraphBuilder g;
+
+    OperatorConverter(TfliteGraphBuilder graph) {
+        this.g = graph;
+    }
+
+    void convert(TfliteOperator op, int code, String customCode) {
+        int[] in = op.inputs();
+        int[] out = op.outputs();
+        if (out.length == 0) {
+            return;
+        }
+        for (int o : out) {
+            g.tflite(o);
+        }
+        TfliteOptions options = op.options();
+        String name = g.nameFor(out[0]);
+        try {
+            if (!convertBuiltin(code, name, in, out, options)) {
+                notRunnable(op, code, customCode, name, out);
+            }
+        } catch (IndexOutOfBoundsException e) {
+            throw new IllegalArgumentException(BuiltinOperators.name(code) + " " + name + " has " + in.length
+                    + " inputs, fewer than it needs", e);
+        }
+    }
+
+    private boolean convertBuiltin(int code, String name, int[] in, int[] out, TfliteOptions o) {
+        int y = out[0];
+        switch (code) {
+            case CONV_2D -> {
+                // filter [out, h, w, in] -> TensorFlow's [h, w, in, out]
+                String filter = transpose(name + "/filter", in[1], 1, 2, 3, 0);
+                String conv = g.add(step(name, "Conv2D", in, 2, o.enumByte(3)), "Conv2D", List.of(g.tensor(in[0]), filter),
+                        attrs("T", t(in[0]), "strides", ints(1, o.integer(2, 0), o.integer(1, 0), 1), "padding",
+                                padding(o.enumByte(0)), "dilations", ints(1, o.integer(5, 1), o.integer(4, 1), 1)));
+                finish(name, y, bias(name, conv, in, 2, o.enumByte(3)), o.enumByte(3));
+            }
+            case DEPTHWISE_CONV_2D -> {
+                // filter [1, h, w, in*multiplier] -> TensorFlow's [h, w, in, multiplier], same order in memory
+                int[] fs = g.shape(in[1]);
+                int channels = g.shape(in[0])[3];
+                int multiplier = channels > 0 ? fs[3] / channels : Math.max(1, o.integer(3, 1));
+                channels = fs[3] / multiplier;
+                String filter = g.add(g.unique(name + "/filter"), "Reshape", List.of(g.tensor(in[1]),
+                        g.ints(name + "/filter/shape", fs[1], fs[2], channels, multiplier)),
+                        attrs("T", t(in[1]), "Tshape", type(DataType.DT_INT32)));
+                String conv = g.add(step(name, "DepthwiseConv2dNative", in, 2, o.enumByte(4)), "DepthwiseConv2dNative",
+                        List.of(g.tensor(in[0]), filter), attrs("T", t(in[0]), "strides",
+                                ints(1, o.integer(2, 0), o.integer(1, 0), 1), "padding", padding(o.enumByte(0)),
+                                "dilations", ints(1, o.integer(6, 1), o.integer(5, 1), 1)));
+                finish(name, y, bias(name, conv, in, 2, o.enumByte(4)), o.enumByte(4));
+            }
+            case TRANSPOSE_CONV -> {
+                // inputs: output shape, filter [out, h, w, in], x, optional bias; TensorFlow's filter is [h, w, out, in]
+                String filter = transpose(name + "/filter", in[1], 1, 2, 0, 3);
+                int act = o.enumByte(3);
+                String conv = g.add(step(name, "Conv2DBackpropInput", in, 3, act), "Conv2DBackpropInput",
+                        List.of(g.tensor(in[0]), filter, g.tensor(in[2])), attrs("T", t(in[2]), "strides",
+                                ints(1, o.integer(2, 0), o.integer(1, 0), 1), "padding", padding(o.enumByte(0))));
+                finish(name, y, bias(name, conv, in, 3, act), act);
+            }
+            case FULLY_CONNECTED -> {
+                int[] ws = g.shape(in[1]);
+                String x = g.tensor(in[0]);
+                if (g.shape(in[0]).length != 2) {
+                    x = g.add(g.unique(name + "/Reshape"), "Reshape", List.of(x, g.ints(name + "/Reshape/shape", -1,
+                            ws[1])), attrs("T", t(in[0]), "Tshape", type(DataType.DT_INT32)));
+                }
+                int act = o.enumByte(0);
+                boolean reshapeBack = g.shape(y).length != 2;
+                String matmul = g.add(reshapeBack ? g.unique(name + "/MatMul") : step(name, "MatMul", in, 2, act),
+                        "MatMul", List.of(x, g.tensor(in[1])), attrs("T", t(in[0]), "transpose_a", bool(false),
+                                "transpose_b", bool(true)));
+                String value = in.length > 2 && in[2] >= 0 ? g.add(reshapeBack || act != ACT_NONE
+                        ? g.unique(name + "/BiasAdd") : name, "BiasAdd", List.of(matmul, g.tensor(in[2])),
+                        attrs("T", t(in[0]))) : matmul;
+                if (reshapeBack) {
+                    int[] ys = g.shape(y);
+                    value = g.add(act == ACT_NONE ? name : g.unique(name + "/Reshape_1"), "Reshape",
+                            List.of(value, g.ints(name + "/Reshape_1/shape", ys)),
+                            attrs("T", t(in[0]), "Tshape", type(DataType.DT_INT32)));
+                }
+                finish(name, y, value, act);
+            }
+            case ADD, SUB, MUL, DIV -> {
+                String tfOp = switch (code) {
+                    case ADD -> "AddV2";
+                    case SUB -> "Sub";
+                    case MUL -> "Mul";
+                    default -> g.dtype(in[0]) == DataType.DT_FLOAT || g.dtype(in[0]) == DataType.DT_DOUBLE ? "RealDiv"
+                            : "FloorDiv";
+                };
+                int act = o.enumByte(0);
+                String value = g.add(act == ACT_NONE ? name : g.unique(name + "/" + tfOp), tfOp,
+                        List.of(g.tensor(in[0]), g.tensor(in[1])), attrs("T", t(in[0])));
+                finish(name, y, value, act);
+            }
+            case CONCATENATION -> {
+                int act = o.enumByte(1);
+                List<String> inputs = new ArrayList<>();
+                for (int i : in) {
+                    inputs.add(g.tensor(i));
+                }
+                inputs.add(g.intScalar(name + "/axis", o.integer(0, 0)));
+                String value = g.add(act == ACT_NONE ? name : g.unique(name + "/ConcatV2"), "ConcatV2", inputs,
+                        attrs("T", t(in[0]), "N", AttrValue.newBuilder().setI(in.length).build(), "Tidx",
+                                type(DataType.DT_INT32)));
+                finish(name, y, value, act);
+            }
+            case RESHAPE -> {
+                String shape;
+                DataType shapeType = DataType.DT_INT32;
+                if (in.length > 1 && in[1] >= 0) {
+                    shape = g.tensor(in[1]);
+                    shapeType = g.dtype(in[1]);
+                } else {
+                    int[] newShape = o.integers(0);
+                    shape = g.ints(name + "/shape", newShape.length > 0 ? newShape : g.shape(y));
+                }
+                g.produce(y, g.add(name, "Reshape", List.of(g.tensor(in[0]), shape),
+                        attrs("T", t(in[0]), "Tshape", type(shapeType))));
+            }
+            case AVERAGE_POOL_2D, MAX_POOL_2D -> {
+                String tfOp = code == MAX_POOL_2D ? "MaxPool" : "AvgPool";
+                int act = o.enumByte(5);
+                String value = g.add(act == ACT_NONE ? name : g.unique(name + "/" + tfOp), tfOp, List.of(g.tensor(in[0])),
+                        attrs("T", t(in[0]), "ksize", ints(1, o.integer(4, 0), o.integer(3, 0), 1), "strides",
+                                ints(1, o.integer(2, 0), o.integer(1, 0), 1), "padding", padding(o.enumByte(0))));
+                finish(name, y, value, act);
+            }
+            case MEAN, SUM, REDUCE_MAX, REDUCE_MIN, REDUCE_PROD -> g.produce(y, g.add(name, REDUCTIONS.get(code),
+                    List.of(g.tensor(in[0]), g.tensor(in[1])), attrs("T", t(in[0]), "Tidx", t(in[1]), "keep_dims",
+                            bool(o.flag(0, false)))));
+            case PAD -> g.produce(y, g.add(name, "Pad", List.of(g.tensor(in[0]), g.tensor(in[1])),
+                    attrs("T", t(in[0]), "Tpaddings", t(in[1]))));
+            case PADV2 -> g.produce(y, g.add(name, "PadV2", List.of(g.tensor(in[0]), g.tensor(in[1]), g.tensor(in[2])),
+                    attrs("T", t(in[0]), "Tpaddings", t(in[1]))));
+            case MIRROR_PAD -> g.produce(y, g.add(name, "MirrorPad", List.of(g.tensor(in[0]), g.tensor(in[1])),
+                    attrs("T", t(in[0]), "Tpaddings", t(in[1]), "mode", string(o.enumByte(0) == 0 ? "REFLECT"
+                            : "SYMMETRIC"))));
+            case SOFTMAX -> {
+                // TFLite computes softmax(beta * x); the schema's default beta is 0
+                float beta = o.real(0, 0f);
+                String x = g.tensor(in[0]);
+                if (beta != 1f) {
+                    x = g.add(g.unique(name + "/beta"), "Mul", List.of(x, g.scalar(name + "/beta/value", beta)),
+                            attrs("T", t(in[0])));
+                }
+                g.produce(y, g.add(name, "Softmax", List.of(x), attrs("T", t(in[0]))));
+            }
+            case RELU_N1_TO_1 -> g.produce(y, clip(name, g.tensor(in[0]), -1, 1));
+            case LEAKY_RELU -> g.produce(y, g.add(name, "LeakyRelu", List.of(g.tensor(in[0])),
+                    attrs("T", t(in[0]), "alpha", AttrValue.newBuilder().setF(o.real(0, 0f)).build())));
+            case HARD_SWISH -> {
+                // x * relu6(x + 3) / 6
+                String x = g.tensor(in[0]);
+                String plus = g.add(g.unique(name + "/add"), "AddV2", List.of(x, g.scalar(name + "/three", 3f)),
+                        attrs("T", t(in[0])));
+                String relu6 = g.add(g.unique(name + "/Relu6"), "Relu6", List.of(plus), attrs("T", t(in[0])));
+                String times = g.add(g.unique(name + "/mul"), "Mul", List.of(x, relu6), attrs("T", t(in[0])));
+                g.produce(y, g.add(name, "RealDiv", List.of(times, g.scalar(name + "/six", 6f)), attrs("T", t(in[0]))));
+            }
+            case PRELU -> {
+                // x >= 0 ? x : alpha * x  ==  relu(x) + alpha * min(x, 0), as for TF.js's Prelu
+                String x = g.tensor(in[0]);
+                String relu = g.add(g.unique(name + "/Relu"), "Relu", List.of(x), attrs("T", t(in[0])));
+                String min = g.add(g.unique(name + "/Minimum"), "Minimum", List.of(x, g.scalar(name + "/zero", 0f)),
+                        attrs("T", t(in[0])));
+                String scaled = g.add(g.unique(name + "/Mul"), "Mul", List.of(g.tensor(in[1]), min), attrs("T", t(in[0])));
+                g.produce(y, g.add(name, "AddV2", List.of(relu, scaled), attrs("T", t(in[0]))));
+            }
+            case RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR -> {
+                boolean bilinear = code == RESIZE_BILINEAR;
+                int alignField = bilinear ? 2 : 0;
+                g.produce(y, g.add(name, bilinear ? "ResizeBilinear" : "ResizeNearestNeighbor",
+                        List.of(g.tensor(in[0]), g.tensor(in[1])), attrs("T", t(in[0]), "align_corners",
+                                bool(o.flag(alignField, false)), "half_pixel_centers", bool(o.flag(alignField + 1, false)))));
+            }
+            case STRIDED_SLICE -> {
+                String end = g.tensor(in[2]);
+                if (o.flag(5, false)) {
+                    end = g.add(g.unique(name + "/end"), "AddV2", List.of(g.tensor(in[1]), end), attrs("T", t(in[1])));
+                }
+                g.produce(y, g.add(name, "StridedSlice", List.of(g.tensor(in[0]), g.tensor(in[1]), end, g.tensor(in[3])),
+                        attrs("T", t(in[0]), "Index", t(in[1]), "begin_mask", integer(o.integer(0, 0)), "end_mask",
+                                integer(o.integer(1, 0)), "ellipsis_mask", integer(o.integer(2, 0)), "new_axis_mask",
+                                integer(o.integer(3, 0)), "shrink_axis_mask", integer(o.integer(4, 0)))));
+            }
+            case SLICE -> g.produce(y, g.add(name, "Slice", List.of(g.tensor(in[0]), g.tensor(in[1]), g.tensor(in[2])),
+                    attrs("T", t(in[0]), "Index", t(in[1]))));
+            case SPLIT -> produceAll(out, g.add(name, "Split", List.of(g.tensor(in[0]), g.tensor(in[1])),
+                    attrs("T", t(in[1]), "num_split", integer(out.length))));
+            case SPLIT_V -> produceAll(out, g.add(name, "SplitV", List.of(g.tensor(in[0]), g.tensor(in[1]),
+                    g.tensor(in[2])), attrs("T", t(in[0]), "Tlen", t(in[1]), "num_split", integer(out.length))));
+            case UNPACK -> produceAll(out, g.add(name, "Unpack", List.of(g.tensor(in[0])), attrs("T", t(in[0]), "num",
+                    integer(out.length), "axis", integer(o.integer(1, 0)))));
+            case PACK -> {
+                List<String> inputs = new ArrayList<>();
+                for (int i : in) {
+                    inputs.add(g.tensor(i));
+                }
+                g.produce(y, g.add(name, "Pack", inputs, attrs("T", t(in[0]), "N", integer(in.length), "axis",
+                        integer(o.integer(1, 0)))));
+            }
+            case ADD_N -> {
+                List<String> inputs = new ArrayList<>();
+                for (int i : in) {
+                    inputs.add(g.tensor(i));
+                }
+                g.produce(y, g.add(name, "AddN", inputs, attrs("T", t(in[0]), "N", integer(in.length))));
+            }
+            case GATHER -> {
+                String axis = g.intScalar(name + "/axis", o.integer(0, 0));
+                g.produce(y, g.add(name, "GatherV2", List.of(g.tensor(in[0]), g.tensor(in[1]), axis),
+                        attrs("Tparams", t(in[0]), "Tindices", t(in[1]), "Taxis", type(DataType.DT_INT32), "batch_dims",
+                                integer(o.integer(1, 0)))));
+            }
+            case GATHER_ND -> g.produce(y, g.add(name, "GatherNd", List.of(g.tensor(in[0]), g.tensor(in[1])),
+                    attrs("Tparams", t(in[0]), "Tindices", t(in[1]))));
+            case TRANSPOSE -> g.produce(y, g.add(name, "Transpose", List.of(g.tensor(in[0]), g.tensor(in[1])),
+                    attrs("T", t(in[0]), "Tperm", t(in[1]))));
+            case SQUEEZE -> {
+                AttrValue.ListValue.Builder dims = AttrValue.ListValue.newBuilder();
+                Arrays.stream(o.integers(0)).forEach(d -> dims.addI(d));
+                g.produce(y, g.add(name, "Squeeze", List.of(g.tensor(in[0])), attrs("T", t(in[0]), "squeeze_dims",
+                        AttrValue.newBuilder().setList(dims).build())));
+            }
+            case EXPAND_DIMS -> g.produce(y, g.add(name, "ExpandDims", List.of(g.tensor(in[0]), g.tensor(in[1])),
+                    attrs("T", t(in[0]), "Tdim", t(in[1]))));
+            case TILE -> g.produce(y, g.add(name, "Tile", List.of(g.tensor(in[0]), g.tensor(in[1])),
+                    attrs("T", t(in[0]), "Tmultiples", t(in[1]))));
+            case BROADCAST_TO -> g.produce(y, g.add(name, "BroadcastTo", List.of(g.tensor(in[0]), g.tensor(in[1])),
+                    attrs("T", t(in[0]), "Tidx", t(in[1]))));
+            case FILL -> g.produce(y, g.add(name, "Fill", List.of(g.tensor(in[0]), g.tensor(in[1])),
+                    attrs("T", t(in[1]), "index_type", t(in[0]))));
+            case SHAPE -> g.produce(y, g.add(name, "Shape", List.of(g.tensor(in[0])),
+                    attrs("T", t(in[0]), "out_type", t(y))));
+            case CAST -> g.produce(y, g.add(name, "Cast", List.of(g.tensor(in[0])),
+                    attrs("SrcT", t(in[0]), "DstT", t(y), "Truncate", bool(false))));
+            case ARG_MAX, ARG_MIN -> g.produce(y, g.add(name, code == ARG_MAX ? "ArgMax" : "ArgMin",
+                    List.of(g.tensor(in[0]), g.tensor(in[1])), attrs("T", t(in[0]), "Tidx", t(in[1]), "output_type", t(y))));
+            case BATCH_MATMUL -> g.produce(y, g.add(name, "BatchMatMulV2", List.of(g.tensor(in[0]), g.tensor(in[1])),
+                    attrs("T", t(in[0]), "adj_x", bool(o.flag(0, false)), "adj_y", bool(o.flag(1, false)))));
+            case SPACE_TO_DEPTH, DEPTH_TO_SPACE -> g.produce(y, g.add(name, code == SPACE_TO_DEPTH ? "SpaceToDepth"
+                    : "DepthToSpace", List.of(g.tensor(in[0])), attrs("T", t(in[0]), "block_size",
+                            integer(o.integer(0, 0)))));
+            case SELECT, SELECT_V2 -> g.produce(y, g.add(name, "SelectV2", List.of(g.tensor(in[0]), g.tensor(in[1]),
+                    g.tensor(in[2])), attrs("T", t(in[1]))));
+            case DEQUANTIZE -> g.produce(y, dequantize(name, in[0]));
+            case QUANTIZE -> {
+                if (!g.dequantizes()) {
+                    return false;
+                }
+                // the model runs dequantized: the quantized tensor is represented by its real value
+                g.produce(y, g.add(name, "Identity", List.of(g.tensor(in[0])), attrs("T", t(in[0]))));
+            }
+            default -> {
+                String unary = UNARY.get(code);
+                String binary = BINARY.get(code);
+                if (unary != null) {
+                    g.produce(y, g.add(name, unary, List.of(g.tensor(in[0])), attrs("T", t(in[0]))));
+                } else if (binary != null) {
+                    g.produce(y, g.add(name, binary, List.of(g.tensor(in[0]), g.tensor(in[1])), attrs("T", t(in[0]))));
+                } else {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** DEQUANTIZE of a tensor computed at run time (one of a constant is folded into a float constant). */
+    private String dequantize(String name, int x) {
+        TfliteTensor t = g.tflite(x);
+        if (t.type() == TfliteTensor.FLOAT16) {
+            return g.add(name, "Cast", List.of(g.tensor(x)), attrs("SrcT", type(DataType.DT_HALF), "DstT",
+                    type(DataType.DT_FLOAT), "Truncate", bool(false)));
+        }
+        if (g.dequantizes() || g.dtype(x) == DataType.DT_FLOAT) {
+            // already represented by its real value
+            return g.add(name, "Identity", List.of(g.tensor(x)), attrs("T", t(x)));
+        }
+        TfliteQuantization q = t.quantization();
+        String cast = g.add(g.unique(name + "/Cast"), "Cast", List.of(g.tensor(x)), attrs("SrcT", t(x), "DstT",
+                type(DataType.DT_FLOAT)));
+        String zero = g.scalar(name + "/zero_point", q == null || q.zeroPoint().length == 0 ? 0f : q.zeroPoint()[0]);
+        String sub = g.add(g.unique(name + "/Sub"), "Sub", List.of(cast, zero), attrs("T", type(DataType.DT_FLOAT)));
+        return g.add(name, "Mul", List.of(sub, g.scalar(name + "/scale", q == null || q.scale().length == 0 ? 1f
+                : q.scale()[0])), attrs("T", type(DataType.DT_FLOAT)));
+    }
+
+    /**
+     * An operator TensorFlow cannot compute: the graph still opens (its outputs are zeros of their
+     * declared shape), but running anything that reads them fails with an assertion naming the operator.
+     */
+    private void notRunnable(TfliteOperator op, int code, String customCode, String name, int[] out) {
+        String what = code == BuiltinOperators.CUSTOM ? "custom op '" + customCode + "'"
+                : "TFLite op " + BuiltinOperators.name(code);
+        String reason = code == BuiltinOperators.CUSTOM ? "it has no TensorFlow equivalent"
+                : "Tensorscope does not convert it to TensorFlow yet";
+        g.markNotRunnable(what + " (" + name + ")");
+        // TensorFlow escapes quotes in an assertion's message: name the operator without them there
+        String message = g.string(name + "/not_runnable/message", (code == BuiltinOperators.CUSTOM ? "custom op "
+                + customCode : what) + " (" + name + ") cannot run here: " + reason);
+        String never = g.add(g.unique(name + "/not_runnable/false"), "Const", List.of(), attrs("dtype",
+                type(DataType.DT_BOOL), "value", AttrValue.newBuilder().setTensor(org.tensorflow.proto.TensorProto
+                        .newBuilder().setDtype(DataType.DT_BOOL).setTensorShape(ConstTensors.shape(new int[0]))
+                        .addBoolVal(false)).build()));
+        String assertion = g.unique(name + "/not_runnable");
+        g.add(assertion, "Assert", List.of(never, message), attrs("T", AttrValue.newBuilder()
+                .setList(AttrValue.ListValue.newBuilder().addType(DataType.DT_STRING)).build(), "summarize",
+                integer(3)));
+        for (int k = 0; k < out.length; k++) {
+            int[] shape = g.shape(out[k]).clone();
+            for (int d = 0; d < shape.length; d++) {
+                shape[d] = Math.max(shape[d], 1);
+            }
+            DataType type = g.dtype(out[k]);
+            String outName = k == 0 ? name : g.nameFor(out[k]);
+            String dims = g.ints(outName + "/not_runnable/shape", shape);
+            String zero = g.add(g.unique(outName + "/not_runnable/zero"), "Cast", List.of(g.scalar(outName
+                    + "/not_runnable/zero_value", 0f)), attrs("SrcT", type(DataType.DT_FLOAT), "DstT", type(type)));
+            g.addControlled(outName, "Fill", List.of(dims, zero), assertion, attrs("T", type(type), "index_type",
+                    type(DataType.DT_INT32)));
+            g.produce(out[k], outName + ":0");
+        }
+    }
+
+    /** The name of the main op of an operator followed by optional bias and activation steps. */
+    private String step(String name, String tfOp, int[] in, int biasInput, int activation) {
+        boolean hasBias = in.length > biasInput && in[biasInput] >= 0;
+        return hasBias || activation != ACT_NONE ? g.unique(name + "/" + tfOp) : name;
+    }
+
+    private String bias(String name, String value, int[] in, int biasInput, int activation) {
+        if (in.length <= biasInput || in[biasInput] < 0) {
+            return value;
+        }
+        return g.add(activation == ACT_NONE ? name : g.unique(name + "/BiasAdd"), "BiasAdd",
+                List.of(value, g.tensor(in[biasInput])), attrs("T", type(DataType.DT_FLOAT)));
+    }
+
+    /** The fused activation as an op of its own named {@code name}, or {@code value} when there is none. */
+    private void finish(String name, int y, String value, int activation) {
+        String result = switch (activation) {
+            case ACT_NONE -> value;
+            case ACT_RELU -> g.add(name, "Relu", List.of(value), attrs("T", type(g.dtype(y))));
+            case ACT_RELU6 -> g.add(name, "Relu6", List.of(value), attrs("T", type(g.dtype(y))));
+            case ACT_TANH -> g.add(name, "Tanh", List.of(value), attrs("T", type(g.dtype(y))));
+            case ACT_RELU_N1_TO_1 -> clip(name, value, -1, 1);
+            default -> throw new IllegalArgumentException("operator " + name + " has fused activation " + activation
+                    + ", which Tensorscope cannot convert");
+        };
+        g.produce(y, result);
+    }
+
+    private String clip(String name, String value, float low, float high) {
+        return g.add(name, "ClipByValue", List.of(value, g.scalar(name + "/low", low), g.scalar(name + "/high", high)),
+                attrs("T", type(DataType.DT_FLOAT)));
+    }
+
+    private String transpose(String name, int tensor, int... perm) {
+        return g.add(g.unique(name), "Transpose", List.of(g.tensor(tensor), g.ints(name + "/perm", perm)),
+                attrs("T", t(tensor), "Tperm", type(DataType.DT_INT32)));
+    }
+
+    private void produceAll(int[] out, String first) {
+        String node = first.substring(0, first.lastIndexOf(':'));
+        for (int k = 0; k < out.length; k++) {
+            g.produce(out[k], node + ":" + k);
+        }
+    }
+
+    private AttrValue t(int tensor) {
+        return type(g.dtype(tensor));
+    }
+
+    private static AttrValue type(DataType type) {
+        return TfliteGraphBuilder.type(type);
+    }
+
+    private static AttrValue padding(int padding) {
+        return string(padding == 1 ? "VALID" : "SAME");
+    }
+
+    private static AttrValue string(String s) {
+        return AttrValue.newBuilder().setS(com.google.protobuf.ByteString.copyFromUtf8(s)).build();
+    }
+
+    private static AttrValue bool(boolean b) {
+        return AttrValue.newBuilder().setB(b).build();
+    }
+
+    private static AttrValue integer(long i) {
+        return AttrValue.newBuilder().setI(i).build();
+    }
+
+    private static AttrValue ints(int... values) {
+        AttrValue.ListValue.Builder list = AttrValue.ListValue.newBuilder();
+        for (int v : values) {
+            list.addI(v);
+        }
+        return AttrValue.newBuilder().setList(list).build();
+    }
+
+    private static Map<String, AttrValue> attrs(Object... keysAndValues) {
+        Map<String, AttrValue> map = new HashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], (AttrValue) keysAndValues[i + 1]);
+        }
+        return map;
+    }
+}
