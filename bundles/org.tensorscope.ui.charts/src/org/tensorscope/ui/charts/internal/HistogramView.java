@@ -68,6 +68,8 @@ public class HistogramView extends FocusedTensorView {
             }
         };
         export.setToolTipText("Save the chart as PNG or SVG");
+        export.setImageDescriptor(org.eclipse.jface.resource.ResourceLocator
+                .imageDescriptorFromBundle("org.tensorscope.ui.charts", "icons/export.png").orElse(null));
         export.setEnabled(false);
         getViewSite().getActionBars().getToolBarManager().add(export);
     }
@@ -104,9 +106,9 @@ public class HistogramView extends FocusedTensorView {
         histogram = shown.histogram(bins.getSelection(),
                 binning.getSelectionIndex() == 0 ? Histogram.Binning.SYMLOG : Histogram.Binning.LINEAR);
         previous = history.previous(shown.data().name()).map(histogram::sameBins).orElse(null);
-        counts.setText(String.format("%s   NaN %d   -Inf %d   +Inf %d   zeros %d%s", shown.data().name(), histogram.nan(),
+        counts.setText(String.format(java.util.Locale.ROOT, "%s   NaN %d   -Inf %d   +Inf %d   zeros %d%s", shown.data().name(), histogram.nan(),
                 histogram.negInf(), histogram.posInf(), histogram.zeros(),
-                previous == null ? "" : String.format("   (previous run: NaN %d, Inf %d)", previous.nan(),
+                previous == null ? "" : String.format(java.util.Locale.ROOT, "   (previous run: NaN %d, Inf %d)", previous.nan(),
                         previous.negInf() + previous.posInf())));
         counts.getParent().layout();
         export.setEnabled(true);

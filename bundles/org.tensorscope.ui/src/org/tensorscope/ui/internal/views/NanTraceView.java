@@ -7,12 +7,12 @@ import java.util.stream.Collectors;
 
 import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.custom.StyledText;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.FileDialog;
-import org.eclipse.swt.widgets.Text;
 import org.eclipse.ui.PartInitException;
 import org.tensorscope.core.report.CoverageText;
 import org.tensorscope.core.report.NanReport;
@@ -20,6 +20,7 @@ import org.tensorscope.report.ReportHtml;
 import org.tensorscope.report.ReportJson;
 import org.tensorscope.ui.TensorscopeViews;
 import org.tensorscope.ui.internal.session.DebugSession;
+import org.tensorscope.ui.internal.tensor.Numbers;
 
 /**
  * Where NaN or infinity starts, why, the offending values and the fix, with the first-Inf /
@@ -27,7 +28,7 @@ import org.tensorscope.ui.internal.session.DebugSession;
  */
 public class NanTraceView extends EmptyStateView {
 
-    private Text summary;
+    StyledText summary; // package-private: the test fragment checks the wrapping
     private Button stepToOrigin;
     private Button showInGraph;
     private NanReport shown;
@@ -47,7 +48,10 @@ public class NanTraceView extends EmptyStateView {
     protected void createContent(Composite parent) {
         Composite area = new Composite(parent, SWT.NONE);
         area.setLayout(new GridLayout(4, false));
-        summary = new Text(area, SWT.MULTI | SWT.READ_ONLY | SWT.WRAP | SWT.V_SCROLL);
+        // StyledText wraps inside a word too: op names are long and have no spaces
+        summary = new StyledText(area, SWT.MULTI | SWT.READ_ONLY | SWT.WRAP | SWT.V_SCROLL);
+        summary.setAlwaysShowScrollBars(false);
+        summary.setMargins(4, 4, 4, 4);
         summary.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true, 4, 1));
         stepToOrigin = new Button(area, SWT.PUSH);
         stepToOrigin.setText("&Step to Origin");
@@ -154,7 +158,7 @@ public class NanTraceView extends EmptyStateView {
     }
 
     private static String number(double v) {
-        return Double.isFinite(v) ? String.format("%.6g", v) : Double.isNaN(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf";
+        return Numbers.format(v);
     }
 
     private void showInGraph(String op) {
