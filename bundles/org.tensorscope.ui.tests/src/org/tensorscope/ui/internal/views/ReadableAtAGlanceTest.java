@@ -76,13 +76,9 @@ class ReadableAtAGlanceTest {
         var row = DebugSession.get().outcome().get().trace().row(origin).orElseThrow();
         assertTrue(tooltip.contains("+Inf " + row.posInfCount() + " of " + row.elements() + " values"), tooltip);
 
-        // the scopes above the origin are marked too, so a folded tree still points at it
-        TreeItem top = item;
-        while (top.getParentItem() != null) {
-            top = top.getParentItem();
-        }
-        if (top != item) {
-            assertEquals(ExplorerHealth.ORIGIN_RGB, top.getForeground(0).getRGB(), top.getText());
+        // the scopes (and fused ops) above the origin are marked too, so a folded tree still points at it
+        for (TreeItem above = item.getParentItem(); above != null; above = above.getParentItem()) {
+            assertEquals(ExplorerHealth.ORIGIN_RGB, above.getForeground(0).getRGB(), above.getText());
         }
     }
 

@@ -64,21 +64,28 @@ final class ExplorerHealth {
         }
     }
 
+    /** An op's own health, or for a scope the worst of what it holds (an op can hold ops too: a fused op's parts). */
     NodeHealth of(ScopeTree node) {
-        if (node.op() != null) {
-            return ops.getOrDefault(node.op().name(), NodeHealth.NOT_RUN);
+        NodeHealth own = own(node);
+        if (!node.hasChildren()) {
+            return own;
         }
         NodeHealth known = scopes.get(node);
         if (known != null) {
             return known;
         }
-        NodeHealth worst = NodeHealth.NOT_RUN;
+        NodeHealth worst = own;
         for (ScopeTree child : node.children()) {
             NodeHealth h = of(child);
             worst = h.compareTo(worst) > 0 ? h : worst;
         }
         scopes.put(node, worst);
         return worst;
+    }
+
+    /** The health of the node's own op (NOT_RUN for a scope). */
+    NodeHealth own(ScopeTree node) {
+        return node.op() == null ? NodeHealth.NOT_RUN : ops.getOrDefault(node.op().name(), NodeHealth.NOT_RUN);
     }
 
     Image image(ScopeTree node) {
@@ -104,7 +111,7 @@ final class ExplorerHealth {
 
     /** "Where NaN/Inf starts: NaN 0, -Inf 0, +Inf 12 of 4096" and the like; null before a run. */
     String tooltip(ScopeTree node) {
-        NodeHealth health = of(node);
+        NodeHealth health = node.op() == null ? of(node) : own(node);
         if (health == NodeHealth.NOT_RUN) {
             return null;
         }
@@ -116,8 +123,10 @@ final class ExplorerHealth {
         if (node.op() == null || shown == null) {
             return node.path() + ": " + what;
         }
+        String inside = of(node) == NodeHealth.ORIGIN && health != NodeHealth.ORIGIN
+                ? "\nNaN/Inf starts in an op it holds" : "";
         return shown.trace().row(node.op().name()).map(row -> node.op().name() + ": " + what + "\nNaN " + row.nanCount()
-                + ", -Inf " + row.negInfCount() + ", +Inf " + row.posInfCount() + " of " + row.elements() + " values")
-                .orElse(node.op().name() + ": " + what);
+                + ", -Inf " + row.negInfCount() + ", +Inf " + row.posInfCount() + " of " + row.elements() + " values" + inside)
+                .orElse(node.op().name() + ": " + what + inside);
     }
 }
