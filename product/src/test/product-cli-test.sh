@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the materialized product's command line and checks what a user sees.
 set -u
-product="$1"
+product=$(cd "$1" && pwd)
 failures=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 
