@@ -103,10 +103,13 @@ class ReadableAtAGlanceTest {
         assertTrue(summary.getWordWrap(), "the summary wraps");
         String text = summary.getText();
         assertTrue(text.contains(report.origin().op()), "the origin's whole name is in the text");
-        int width = summary.getClientArea().width;
+        // what the user sees is the view: the text must wrap inside it, not inside a wider widget it clips
+        int width = Math.min(summary.getClientArea().width,
+                trace.getControl().getClientArea().width - summary.getLocation().x);
         int longest = 0;
         for (int offset = 0; offset < text.length(); offset++) {
-            longest = Math.max(longest, summary.getTextBounds(offset, offset).x + summary.getTextBounds(offset, offset).width);
+            Rectangle glyph = summary.getTextBounds(offset, offset);
+            longest = Math.max(longest, glyph.x + glyph.width);
         }
         assertTrue(longest <= width, "text reaches x=" + longest + " in a view " + width + " wide");
         assertTrue(summary.getLineCount() < summary.getTextBounds(0, text.length() - 1).height

@@ -10,6 +10,7 @@ import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.StyledText;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
+import org.eclipse.swt.layout.RowLayout;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.FileDialog;
@@ -47,27 +48,39 @@ public class NanTraceView extends EmptyStateView {
     @Override
     protected void createContent(Composite parent) {
         Composite area = new Composite(parent, SWT.NONE);
-        area.setLayout(new GridLayout(4, false));
-        // StyledText wraps inside a word too: op names are long and have no spaces
+        area.setLayout(new GridLayout(1, false));
+        // StyledText wraps inside a word too: op names are long and have no spaces. Neither it nor the
+        // buttons may ask for more width than the view has, or the text wraps beyond its edge.
         summary = new StyledText(area, SWT.MULTI | SWT.READ_ONLY | SWT.WRAP | SWT.V_SCROLL);
         summary.setAlwaysShowScrollBars(false);
         summary.setMargins(4, 4, 4, 4);
-        summary.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true, 4, 1));
-        stepToOrigin = new Button(area, SWT.PUSH);
+        GridData text = new GridData(SWT.FILL, SWT.FILL, true, true);
+        text.widthHint = 1;
+        summary.setLayoutData(text);
+        Composite buttons = new Composite(area, SWT.NONE);
+        RowLayout row = new RowLayout(SWT.HORIZONTAL);
+        row.wrap = true;
+        row.marginLeft = 0;
+        row.marginRight = 0;
+        buttons.setLayout(row);
+        GridData buttonsData = new GridData(SWT.FILL, SWT.CENTER, true, false);
+        buttonsData.widthHint = 1;
+        buttons.setLayoutData(buttonsData);
+        stepToOrigin = new Button(buttons, SWT.PUSH);
         stepToOrigin.setText("&Step to Origin");
         stepToOrigin.addListener(SWT.Selection, e -> {
             if (shown != null && shown.origin() != null) {
                 DebugSession.get().stepTo(shown.origin().op());
             }
         });
-        showInGraph = new Button(area, SWT.PUSH);
+        showInGraph = new Button(buttons, SWT.PUSH);
         showInGraph.setText("Show in &Graph");
         showInGraph.addListener(SWT.Selection, e -> {
             if (shown != null && shown.origin() != null) {
                 showInGraph(shown.origin().op());
             }
         });
-        Button export = new Button(area, SWT.PUSH);
+        Button export = new Button(buttons, SWT.PUSH);
         export.setText("&Export Report…");
         export.addListener(SWT.Selection, e -> export());
     }
