@@ -105,7 +105,7 @@ class ReadableAtAGlanceTest {
         assertTrue(text.contains(report.origin().op()), "the origin's whole name is in the text");
         // what the user sees is the view: the text must wrap inside it, not inside a wider widget it clips
         int width = Math.min(summary.getClientArea().width,
-                trace.getControl().getClientArea().width - summary.getLocation().x);
+                trace.getControl().getSize().x - summary.getLocation().x);
         int longest = 0;
         for (int offset = 0; offset < text.length(); offset++) {
             Rectangle glyph = summary.getTextBounds(offset, offset);
