@@ -1,11 +1,14 @@
 package org.tensorscope.cli.internal;
 
+import java.lang.reflect.Constructor;
+
 import org.tensorscope.core.service.Contributions;
 
 import picocli.CommandLine;
 
 /**
- * Creates commands with the contributions they need.
+ * Creates commands with the contributions they need: a command that takes {@link Contributions}
+ * in its constructor gets them, so the list of commands lives only in {@link TensorscopeCommand}.
  */
 final class CommandFactory implements CommandLine.IFactory {
 
@@ -17,17 +20,10 @@ final class CommandFactory implements CommandLine.IFactory {
 
     @Override
     public <K> K create(Class<K> type) throws Exception {
-        if (type == VersionCommand.class) {
-            return type.cast(new VersionCommand(contributions));
-        }
-        if (type == InfoCommand.class) {
-            return type.cast(new InfoCommand(contributions));
-        }
-        if (type == RunCommand.class) {
-            return type.cast(new RunCommand(contributions));
-        }
-        if (type == TraceCommand.class) {
-            return type.cast(new TraceCommand(contributions));
+        for (Constructor<?> constructor : type.getConstructors()) {
+            if (constructor.getParameterCount() == 1 && constructor.getParameterTypes()[0] == Contributions.class) {
+                return type.cast(constructor.newInstance(contributions));
+            }
         }
         return CommandLine.defaultFactory().create(type);
     }

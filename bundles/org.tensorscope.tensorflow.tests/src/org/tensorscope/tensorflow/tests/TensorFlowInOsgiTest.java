@@ -11,6 +11,7 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.util.tracker.ServiceTracker;
@@ -58,7 +59,8 @@ class TensorFlowInOsgiTest {
             assertNotNull(backend, "no InferenceBackend service registered within 20 s");
             assertEquals("tensorflow", backend.id());
             BackendInfo info = backend.describe();
-            assertEquals("TensorFlow 2.18.0", info.displayName());
+            assertEquals("TensorFlow " + org.tensorflow.TensorFlow.version(), info.displayName(), "the runtime's version");
+            assertTrue(info.displayName().matches("TensorFlow \\d+\\.\\d+\\.\\d+"), info.displayName());
             assertTrue(info.devices().stream().anyMatch(d -> d.name().equals("CPU:0")),
                     "devices: " + info.devices());
         } finally {
@@ -74,10 +76,20 @@ class TensorFlowInOsgiTest {
 
     @Test
     void nativeCacheFolderIsPerTensorFlowVersionUnderTheUsersCache() {
-        assertEquals(Path.of("/home/ada/.cache/tensorscope/javacpp/tensorflow-2.18.0"),
-                JavaCppCache.defaultFolder(null, null, "/home/ada"));
-        assertEquals(Path.of("/xdg/tensorscope/javacpp/tensorflow-2.18.0"),
-                JavaCppCache.defaultFolder("", "/xdg", "/home/ada"));
-        assertEquals(Path.of("/opt/cache"), JavaCppCache.defaultFolder("/opt/cache", "/xdg", "/home/ada"));
+        assertEquals(Path.of("/home/ada/.cache/tensorscope/javacpp/tensorflow-java-1.1.0"),
+                JavaCppCache.defaultFolder(null, null, "/home/ada", "1.1.0"));
+        assertEquals(Path.of("/xdg/tensorscope/javacpp/tensorflow-java-1.1.0"),
+                JavaCppCache.defaultFolder("", "/xdg", "/home/ada", "1.1.0"));
+        assertEquals(Path.of("/opt/cache"), JavaCppCache.defaultFolder("/opt/cache", "/xdg", "/home/ada", "1.1.0"));
+    }
+
+    @Test
+    void theCacheFolderIsNamedForTheTensorFlowBundleInUse() {
+        Bundle tensorFlow = FrameworkUtil.getBundle(org.tensorflow.TensorFlow.class);
+        assertNotNull(tensorFlow, "TensorFlow comes from a bundle");
+        assertEquals("org.tensorflow.core", tensorFlow.getSymbolicName());
+        String version = tensorFlow.getVersion().getMajor() + "." + tensorFlow.getVersion().getMinor() + "."
+                + tensorFlow.getVersion().getMicro();
+        assertEquals(version, JavaCppCache.tensorFlowJavaVersion());
     }
 }

@@ -17,7 +17,7 @@ import org.tensorscope.core.service.Contributions;
 import org.tensorscope.core.service.ModelLoadException;
 
 /**
- * Model formats of the corpus that Tensorscope does not read yet (TFLite, TF.js layers models) are refused by name,
+ * Files of the formats Tensorscope reads that hold nothing to run, or hold it in an unexpected place, are named as such,
  * with the file, not as "not a model".
  */
 class UnreadableFormatsTest {

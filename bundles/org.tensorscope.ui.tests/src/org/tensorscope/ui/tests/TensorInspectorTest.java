@@ -58,7 +58,7 @@ class TensorInspectorTest {
         int column = (int) at[rank - 2];
         assertTrue(inspector.getValuesGrid().isHighlighted(row, column), "the infinite cell is highlighted");
         double value = values.getDouble(bad);
-        assertEquals(Double.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity",
+        assertEquals(Double.isNaN(value) ? "NaN" : value > 0 ? "+Inf" : "-Inf",
                 inspector.getValuesGrid().cellText(row, column));
         RGB expected = Double.isNaN(value) ? new RGB(255, 0, 255) : value > 0 ? new RGB(255, 255, 255) : new RGB(0, 0, 0);
         assertEquals(expected, inspector.getHeatmap().colorAt(row, column));

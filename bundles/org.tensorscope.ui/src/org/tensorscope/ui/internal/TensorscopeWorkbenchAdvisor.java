@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.eclipse.core.runtime.Platform;
 import org.eclipse.core.runtime.preferences.InstanceScope;
 import org.eclipse.swt.graphics.Point;
+import org.eclipse.swt.widgets.Shell;
 import org.eclipse.ui.application.ActionBarAdvisor;
 import org.eclipse.ui.application.IActionBarConfigurer;
 import org.eclipse.ui.application.IWorkbenchConfigurer;
@@ -67,6 +68,22 @@ public class TensorscopeWorkbenchAdvisor extends WorkbenchAdvisor {
         return Optional.empty();
     }
 
+    /** File > Exit closes the window without asking it: keep its place here too. */
+    @Override
+    public boolean preShutdown() {
+        for (var window : getWorkbenchConfigurer().getWorkbench().getWorkbenchWindows()) {
+            if (window.getShell() != null && !window.getShell().isDisposed()) {
+                WindowPlacement.save(window.getShell(), windowPreferences());
+            }
+        }
+        return true;
+    }
+
+    /** Where the window's size, position and maximized state are kept. */
+    static Preferences windowPreferences() {
+        return InstanceScope.INSTANCE.getNode("org.tensorscope.ui");
+    }
+
     @Override
     public String getInitialWindowPerspectiveId() {
         return ModelDebuggingPerspective.ID;
@@ -88,6 +105,19 @@ public class TensorscopeWorkbenchAdvisor extends WorkbenchAdvisor {
                 window.setShowStatusLine(true);
                 window.setShowProgressIndicator(true);
                 window.setTitle("Tensorscope");
+            }
+
+            @Override
+            public void postWindowOpen() {
+                Shell shell = getWindowConfigurer().getWindow().getShell();
+                WindowPlacement.restore(shell, windowPreferences());
+                WindowPlacement.track(shell);
+            }
+
+            @Override
+            public boolean preWindowShellClose() {
+                WindowPlacement.save(getWindowConfigurer().getWindow().getShell(), windowPreferences());
+                return true;
             }
         };
     }

@@ -14,6 +14,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceReference;
 import org.osgi.util.tracker.ServiceTracker;
+import org.tensorscope.tensorflow.tests.TestModels;
 import org.tensorscope.core.Tensorscope;
 import org.tensorscope.core.service.ModelLoader;
 
@@ -46,13 +47,13 @@ class ModelLoaderServicesTest {
                     "tfjs-layers/mobilenet_v2/model.json", "TF.js layers model", "keras/mobilenet_v2.h5", "Keras HDF5 model",
                     "keras/mobilenet_v2.keras", "Keras model (.keras)", "tflite/pose_landmark_lite.tflite", "TFLite flatbuffer");
             for (Map.Entry<String, String> claim : claims.entrySet()) {
-                Path path = TestModels.model(claim.getKey());
+                Path path = TestModels.get(claim.getKey());
                 List<String> claimedBy = byFormat.entrySet().stream().filter(e -> e.getValue().canLoad(path))
                         .map(Map.Entry::getKey).toList();
                 assertEquals(List.of(claim.getValue()), claimedBy, claim.getKey());
                 assertEquals(claim.getValue(), byFormat.get(claim.getValue()).format());
             }
-            assertTrue(byFormat.values().stream().noneMatch(l -> l.canLoad(TestModels.model("NOTICE.md"))));
+            assertTrue(byFormat.values().stream().noneMatch(l -> l.canLoad(TestModels.get("NOTICE.md"))));
         } finally {
             tracker.close();
         }

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import org.eclipse.core.runtime.NullProgressMonitor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,10 +26,17 @@ import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.model.Signature;
 import org.tensorscope.core.model.SignatureTensor;
 import org.tensorscope.core.model.WeightInfo;
+import org.tensorscope.core.run.PreparedInputs;
+import org.tensorscope.core.service.Device;
+import org.tensorscope.core.service.InferenceSession;
+import org.tensorscope.core.service.LoadedModel;
 import org.tensorscope.core.service.ModelLoadException;
+import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.tensorflow.internal.JavaCppCache;
+import org.tensorscope.tensorflow.internal.TensorFlowBackend;
 import org.tensorscope.tensorflow.internal.TfModel;
 import org.tensorscope.tensorflow.internal.load.TfjsGraphModelLoader;
+import org.tensorscope.tensorflow.tests.TestModels;
 
 class TfjsGraphModelLoaderTest {
 
@@ -54,7 +62,7 @@ class TfjsGraphModelLoaderTest {
             "tfjs/mobilenet_v2_mid/model.json, 266, 108, 17203100" })
     void everyTestModelLoadsWithPlainTensorFlowOps(String file, int ops, int manifestWeights, long weightBytes)
             throws Exception {
-        Path path = TestModels.model(file);
+        Path path = TestModels.get(file);
         assertTrue(loader.canLoad(path));
         TfModel model = loader.load(path, null);
         ModelGraph graph = model.graph();
@@ -72,7 +80,7 @@ class TfjsGraphModelLoaderTest {
 
     @Test
     void handskeletonSignatureComesFromUserDefinedMetadata() throws Exception {
-        ModelGraph graph = loader.load(TestModels.model("tfjs/handskeleton/handskeleton.json"), null).graph();
+        ModelGraph graph = loader.load(TestModels.get("tfjs/handskeleton/handskeleton.json"), null).graph();
         Signature signature = graph.defaultSignature().orElseThrow();
         assertEquals(Signature.DEFAULT_KEY, signature.key());
         SignatureTensor input = signature.input("input_1").orElseThrow();
@@ -93,7 +101,7 @@ class TfjsGraphModelLoaderTest {
 
     @Test
     void mobilenetSignatureHasAnUnknownBatch() throws Exception {
-        Signature signature = loader.load(TestModels.model("tfjs/mobilenet_v2_mid/model.json"), null).graph()
+        Signature signature = loader.load(TestModels.get("tfjs/mobilenet_v2_mid/model.json"), null).graph()
                 .defaultSignature().orElseThrow();
         assertEquals(Shape.of(Shape.UNKNOWN, 224, 224, 3), signature.input("input").orElseThrow().tensor().shape());
         assertEquals(Shape.of(Shape.UNKNOWN, 5), signature.outputs().get(0).tensor().shape());
@@ -101,7 +109,7 @@ class TfjsGraphModelLoaderTest {
 
     @Test
     void fusedConvWithPreluBecomesAChainWhoseLastNodeKeepsTheName() throws Exception {
-        ModelGraph graph = loader.load(TestModels.model("tfjs/handskeleton/handskeleton.json"), null).graph();
+        ModelGraph graph = loader.load(TestModels.get("tfjs/handskeleton/handskeleton.json"), null).graph();
         OpNode conv = graph.op(HAND_FIRST_CONV + "/Conv2D").orElseThrow();
         assertEquals("Conv2D", conv.type());
         assertEquals(List.of("input_1:0", "StatefulPartitionedCall/model/conv2d/Conv2D_weights:0"), conv.inputs());
@@ -125,7 +133,7 @@ class TfjsGraphModelLoaderTest {
 
     @Test
     void fusedDepthwiseAndMatMulBecomeChains() throws Exception {
-        ModelGraph graph = loader.load(TestModels.model("tfjs/mobilenet_v2_mid/model.json"), null).graph();
+        ModelGraph graph = loader.load(TestModels.get("tfjs/mobilenet_v2_mid/model.json"), null).graph();
         String depthwise = MOBILENET + "expanded_conv/depthwise/depthwise";
         assertEquals("Relu6", graph.op(depthwise).orElseThrow().type());
         assertEquals(List.of(depthwise + "/BiasAdd:0"), graph.op(depthwise).orElseThrow().inputs());
@@ -141,7 +149,7 @@ class TfjsGraphModelLoaderTest {
 
     @Test
     void handskeletonGivesTheReferenceValues() throws Exception {
-        TfModel model = loader.load(TestModels.model("tfjs/handskeleton/handskeleton.json"), null);
+        TfModel model = loader.load(TestModels.get("tfjs/handskeleton/handskeleton.json"), null);
         try (TFloat32 x = TestModels.ramp(1, 256, 256, 3)) {
             float[] out = TestModels.run(model, Map.of("input_1:0", x), "Identity:0").get(0);
             assertEquals(63, out.length);
@@ -153,7 +161,7 @@ class TfjsGraphModelLoaderTest {
     /** Expected values from TF.js's own CPU backend (tools/tfjs-oracle.js, input ramp). */
     @Test
     void uint8QuantizedMobilenetMatchesTfjs() throws Exception {
-        TfModel model = loader.load(TestModels.model("tfjs/mobilenet_v2_mid/model.json"), null);
+        TfModel model = loader.load(TestModels.get("tfjs/mobilenet_v2_mid/model.json"), null);
         try (TFloat32 x = TestModels.ramp(1, 224, 224, 3)) {
             float[] out = TestModels.run(model, Map.of("input:0", x), "Identity:0").get(0);
             assertArrayEquals(new float[] { 0.36632067f, 0.19517571f, 0.40770993f, 0.0065499549f, 0.024243729f }, out,
@@ -164,7 +172,7 @@ class TfjsGraphModelLoaderTest {
     /** Expected values from TF.js's own CPU backend (tools/tfjs-oracle.js, input ramp). */
     @Test
     void float16HandLandmarkMatchesTfjs() throws Exception {
-        TfModel model = loader.load(TestModels.model("tfjs/handlandmark-lite/handlandmark-lite.json"), null);
+        TfModel model = loader.load(TestModels.get("tfjs/handlandmark-lite/handlandmark-lite.json"), null);
         try (TFloat32 x = TestModels.ramp(1, 224, 224, 3)) {
             List<float[]> out = TestModels.run(model, Map.of("input_1:0", x), "Identity:0", "Identity_1:0",
                     "Identity_2:0");
@@ -178,7 +186,7 @@ class TfjsGraphModelLoaderTest {
     /** Expected values from TF.js's own CPU backend (tools/tfjs-oracle.js, input ramp). */
     @Test
     void emotionMatchesTfjs() throws Exception {
-        TfModel model = loader.load(TestModels.model("tfjs/emotion/emotion.json"), null);
+        TfModel model = loader.load(TestModels.get("tfjs/emotion/emotion.json"), null);
         try (TFloat32 x = TestModels.ramp(1, 64, 64, 1)) {
             float[] out = TestModels.run(model, Map.of("input_1:0", x), "Identity:0").get(0);
             assertArrayEquals(new float[] { 3.628788e-4f, 0.15216067f, 1.1653090e-4f, 0.031247644f, 6.109085e-6f,
@@ -191,14 +199,113 @@ class TfjsGraphModelLoaderTest {
         org.eclipse.core.runtime.NullProgressMonitor cancelled = new org.eclipse.core.runtime.NullProgressMonitor();
         cancelled.setCanceled(true);
         assertThrows(org.eclipse.core.runtime.OperationCanceledException.class,
-                () -> loader.load(TestModels.model("tfjs/handskeleton/handskeleton.json"), cancelled));
+                () -> loader.load(TestModels.get("tfjs/handskeleton/handskeleton.json"), cancelled));
     }
 
     @Test
     void refusesOtherJsonFiles(@TempDir Path dir) throws Exception {
         Path other = Files.writeString(dir.resolve("package.json"), "{\"name\": \"x\"}");
         assertFalse(loader.canLoad(other));
-        assertFalse(loader.canLoad(TestModels.model("tfjs/handskeleton/handskeleton.bin")));
+        assertFalse(loader.canLoad(TestModels.get("tfjs/handskeleton/handskeleton.bin")));
+    }
+
+    // through the TensorFlow backend, as the workbench and the command line run a loaded model
+
+    private static Map<String, TensorData> runRamp(LoadedModel model) throws Exception {
+        var signature = model.graph().defaultSignature().orElseThrow();
+        PreparedInputs inputs = PreparedInputs.prepare(signature, List.of("ramp"));
+        try (InferenceSession session = new TensorFlowBackend().open(model, Device.CPU)) {
+            return session.fetch(inputs.feeds(), signature.outputs().stream().map(o -> o.tensor().name()).toList(),
+                    Map.of(), new NullProgressMonitor());
+        }
+    }
+
+    @Test
+    void handskeletonMatchesTheReferenceValues() throws Exception {
+        try (LoadedModel model = loader.load(TestModels.get("tfjs/handskeleton/handskeleton.json"), new NullProgressMonitor())) {
+            ModelGraph graph = model.graph();
+            SignatureTensor input = graph.defaultSignature().orElseThrow().inputs().get(0);
+            assertEquals("input_1", input.key());
+            assertEquals(DType.FLOAT32, input.tensor().dtype());
+            assertEquals(Shape.of(1, 256, 256, 3), input.tensor().shape());
+            TensorData identity = runRamp(model).get("Identity:0");
+            assertEquals(95.85501, identity.getDouble(0), 1e-4);
+            assertEquals(204.48889, identity.getDouble(1), 1e-4);
+        }
+    }
+
+    @Test
+    void fusedOpsBecomePlainOpsAndTheLastKeepsTheName() throws Exception {
+        try (LoadedModel model = loader.load(TestModels.get("tfjs/handskeleton/handskeleton.json"), new NullProgressMonitor())) {
+            ModelGraph graph = model.graph();
+            assertTrue(graph.ops().stream().noneMatch(op -> op.type().startsWith("_Fused")), "fused ops left");
+            String fused = "StatefulPartitionedCall/model/batch_normalization/FusedBatchNormV3";
+            OpNode last = graph.op(fused).orElseThrow();
+            assertEquals("AddV2", last.type(), "[BiasAdd, Prelu] ends in the PReLU sum");
+            assertEquals("Conv2D", graph.op(fused + "/Conv2D").orElseThrow().type());
+            assertEquals("BiasAdd", graph.op(fused + "/BiasAdd").orElseThrow().type());
+            assertEquals("2", String.valueOf(graph.op(fused + "/Conv2D").orElseThrow().attributes().get("strides").chars()
+                    .filter(c -> c == '2').count()), "strides [1, 2, 2, 1] kept");
+            assertEquals(145, graph.weights().stream().filter(w -> !w.opName().contains("/Prelu/")).count(),
+                    "the manifest's weights");
+            assertTrue(graph.weights().stream().allMatch(w -> w.nonFiniteCount() == 0));
+        }
+    }
+
+    @Test
+    void everyTfjsModelLoadsAndRuns() throws Exception {
+        for (String name : List.of("tfjs/emotion/emotion.json", "tfjs/handlandmark-lite/handlandmark-lite.json",
+                "tfjs/mobilenet_v2_mid/model.json")) {
+            Path file = TestModels.get(name);
+            assertTrue(loader.canLoad(file), name);
+            try (LoadedModel model = loader.load(file, new NullProgressMonitor())) {
+                Map<String, TensorData> outputs = runRamp(model);
+                assertFalse(outputs.isEmpty(), name);
+                for (TensorData t : outputs.values()) {
+                    for (long i = 0; i < t.size(); i++) {
+                        assertTrue(Double.isFinite(t.getDouble(i)), name + " " + t.name() + "[" + i + "]");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void quantizedMobilenetGivesProbabilities() throws Exception {
+        try (LoadedModel model = loader.load(TestModels.get("tfjs/mobilenet_v2_mid/model.json"), new NullProgressMonitor())) {
+            assertEquals(Shape.of(-1, 224, 224, 3), model.graph().defaultSignature().orElseThrow().inputs().get(0).tensor().shape());
+            TensorData out = runRamp(model).get("Identity:0");
+            assertEquals(5, out.size());
+            double sum = 0;
+            for (int i = 0; i < 5; i++) {
+                sum += out.getDouble(i);
+            }
+            assertEquals(1.0, sum, 1e-4, "softmax over 5 classes");
+        }
+    }
+
+    @Test
+    void corruptModelJsonNamesTheFileAndTheProblem(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("model.json");
+        String full = Files.readString(TestModels.get("tfjs/emotion/emotion.json"));
+        Files.writeString(json, full.substring(0, full.length() / 2));
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> loader.load(json, new NullProgressMonitor()));
+        assertTrue(e.getMessage().startsWith(json + ": not valid JSON (truncated or corrupt)"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+    }
+
+    @Test
+    void shortOrMissingShardNamesTheProblem(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("emotion.json");
+        Files.copy(TestModels.get("tfjs/emotion/emotion.json"), json);
+        ModelLoadException missing = assertThrows(ModelLoadException.class, () -> loader.load(json, new NullProgressMonitor()));
+        assertEquals(dir.resolve("emotion.bin") + ": missing (the model refers to it)", missing.getMessage());
+        byte[] bin = Files.readAllBytes(TestModels.get("tfjs/emotion/emotion.bin"));
+        Files.write(dir.resolve("emotion.bin"), java.util.Arrays.copyOf(bin, bin.length - 100));
+        ModelLoadException shortShard = assertThrows(ModelLoadException.class, () -> loader.load(json, new NullProgressMonitor()));
+        assertTrue(shortShard.getMessage().startsWith(json + ": the weight file emotion.bin has " + (bin.length - 100)
+                + " bytes, the weights manifest declares " + bin.length + " (missing or truncated shard?)"),
+                shortShard.getMessage());
     }
 
     static void assertOneLine(ModelLoadException e) {

@@ -22,6 +22,7 @@ import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorscope.tensorflow.tests.TestModels;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.model.Signature;

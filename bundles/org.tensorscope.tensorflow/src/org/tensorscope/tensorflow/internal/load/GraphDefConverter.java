@@ -167,7 +167,9 @@ public final class GraphDefConverter {
     static String problem(String message) {
         java.util.regex.Matcher unknown = UNKNOWN_OP.matcher(message == null ? "" : message);
         if (unknown.find()) {
-            return "unknown op type '" + unknown.group(1) + "' (this TensorFlow, 2.18.0, has no such op)";
+            // the natives are loaded by now: the message names the TensorFlow that refused the op
+            return "unknown op type '" + unknown.group(1) + "' (this TensorFlow, " + org.tensorflow.TensorFlow.version()
+                    + ", has no such op)";
         }
         return firstLine(message);
     }

@@ -2,8 +2,6 @@ package org.tensorscope.ui.charts.internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.Set;
 
 import org.eclipse.jface.action.Action;
 import org.eclipse.jface.dialogs.MessageDialog;
@@ -16,15 +14,6 @@ import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Spinner;
-import org.jfree.chart.ChartFactory;
-import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.CategoryLabelPositions;
-import org.jfree.chart.axis.LogarithmicAxis;
-import org.jfree.chart.plot.CategoryPlot;
-import org.jfree.chart.plot.PlotOrientation;
-import org.jfree.chart.renderer.category.BarRenderer;
-import org.jfree.chart.renderer.category.StandardBarPainter;
-import org.jfree.data.category.DefaultCategoryDataset;
 import org.tensorscope.core.analysis.Histogram;
 import org.tensorscope.core.model.OpNode;
 import org.tensorscope.core.model.TensorSpec;
@@ -40,10 +29,6 @@ import org.tensorscope.ui.internal.views.FocusedTensorView;
  * the previous run laid over it when it was looked at then. Exports PNG and SVG.
  */
 public class HistogramView extends FocusedTensorView {
-
-    static final String FINITE = "finite";
-    static final String NON_FINITE = "NaN / Inf";
-    static final String PREVIOUS = "previous run";
 
     private ChartCanvas canvas;
     private Label counts;
@@ -83,6 +68,8 @@ public class HistogramView extends FocusedTensorView {
             }
         };
         export.setToolTipText("Save the chart as PNG or SVG");
+        export.setImageDescriptor(org.eclipse.jface.resource.ResourceLocator
+                .imageDescriptorFromBundle("org.tensorscope.ui.charts", "icons/export.png").orElse(null));
         export.setEnabled(false);
         getViewSite().getActionBars().getToolBarManager().add(export);
     }
@@ -119,9 +106,9 @@ public class HistogramView extends FocusedTensorView {
         histogram = shown.histogram(bins.getSelection(),
                 binning.getSelectionIndex() == 0 ? Histogram.Binning.SYMLOG : Histogram.Binning.LINEAR);
         previous = history.previous(shown.data().name()).map(histogram::sameBins).orElse(null);
-        counts.setText(String.format("%s   NaN %d   -Inf %d   +Inf %d   zeros %d%s", shown.data().name(), histogram.nan(),
+        counts.setText(String.format(java.util.Locale.ROOT, "%s   NaN %d   -Inf %d   +Inf %d   zeros %d%s", shown.data().name(), histogram.nan(),
                 histogram.negInf(), histogram.posInf(), histogram.zeros(),
-                previous == null ? "" : String.format("   (previous run: NaN %d, Inf %d)", previous.nan(),
+                previous == null ? "" : String.format(java.util.Locale.ROOT, "   (previous run: NaN %d, Inf %d)", previous.nan(),
                         previous.negInf() + previous.posInf())));
         counts.getParent().layout();
         export.setEnabled(true);
@@ -132,48 +119,7 @@ public class HistogramView extends FocusedTensorView {
         if (histogram == null) {
             return;
         }
-        DefaultCategoryDataset dataset = new DefaultCategoryDataset();
-        double[] edges = histogram.edges();
-        long[] binCounts = histogram.counts();
-        Set<String> labels = new HashSet<>();
-        for (int i = 0; i < binCounts.length; i++) {
-            String label = String.format("%.3g", edges[i]);
-            // narrow ranges round several edges to one label; a category per bin keeps them apart
-            String bin = labels.add(label) ? label : label + " (" + i + ")";
-            dataset.addValue(binCounts[i], FINITE, bin);
-            if (previous != null) {
-                dataset.addValue(previous.counts()[i], PREVIOUS, bin);
-            }
-        }
-        addSpecial(dataset, "NaN", histogram.nan(), previous == null ? -1 : previous.nan());
-        addSpecial(dataset, "-Inf", histogram.negInf(), previous == null ? -1 : previous.negInf());
-        addSpecial(dataset, "+Inf", histogram.posInf(), previous == null ? -1 : previous.posInf());
-        String axis = histogram.binning() == Histogram.Binning.SYMLOG ? "value (symmetric-log bins)" : "value";
-        // finite and NaN/Inf bars never share a category, so stacking them draws each at full width
-        JFreeChart chart = previous == null
-                ? ChartFactory.createStackedBarChart(null, axis, "count", dataset, PlotOrientation.VERTICAL, true, true,
-                        false)
-                : ChartFactory.createBarChart(null, axis, "count", dataset, PlotOrientation.VERTICAL, true, true, false);
-        CategoryPlot plot = (CategoryPlot) chart.getPlot();
-        plot.getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.UP_90);
-        plot.getDomainAxis().setTickLabelFont(plot.getDomainAxis().getTickLabelFont().deriveFont(9f));
-        BarRenderer renderer = (BarRenderer) plot.getRenderer();
-        renderer.setBarPainter(new StandardBarPainter());
-        renderer.setShadowVisible(false);
-        renderer.setItemMargin(0);
-        if (logCounts.getSelection()) {
-            LogarithmicAxis log = new LogarithmicAxis("count (log)");
-            log.setAllowNegativesFlag(true);
-            plot.setRangeAxis(log);
-        }
-        canvas.setChart(chart);
-    }
-
-    private static void addSpecial(DefaultCategoryDataset dataset, String category, long count, long previousCount) {
-        dataset.addValue(count, NON_FINITE, category);
-        if (previousCount >= 0) {
-            dataset.addValue(previousCount, PREVIOUS, category);
-        }
+        canvas.setChart(HistogramChart.of(histogram, previous, logCounts.getSelection()));
     }
 
     private void exportChart() {

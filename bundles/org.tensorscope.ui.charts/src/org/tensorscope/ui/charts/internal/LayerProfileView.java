@@ -1,20 +1,11 @@
 package org.tensorscope.ui.charts.internal;
 
-import java.util.List;
-
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
-import org.jfree.chart.ChartFactory;
-import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogarithmicAxis;
-import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
-import org.jfree.data.xy.XYSeries;
-import org.jfree.data.xy.XYSeriesCollection;
-import org.tensorscope.core.trace.TensorHealth;
 import org.tensorscope.core.trace.Trace;
 import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.views.EmptyStateView;
@@ -65,50 +56,7 @@ public class LayerProfileView extends EmptyStateView {
         if (shown == null) {
             return;
         }
-        XYSeries maxAbs = new XYSeries("max |x| (finite)");
-        XYSeries mean = new XYSeries("mean");
-        XYSeries min = new XYSeries("min (finite)");
-        XYSeries max = new XYSeries("max (finite)");
-        XYSeries std = new XYSeries("std (finite)");
-        XYSeries nonFinite = new XYSeries("NaN + Inf count");
-        List<TensorHealth> rows = shown.rows();
-        boolean log = logScale.getSelection();
-        for (int i = 0; i < rows.size(); i++) {
-            TensorHealth row = rows.get(i);
-            if (Double.isFinite(row.maxAbs()) && (!log || row.maxAbs() > 0)) {
-                maxAbs.add(i, row.maxAbs());
-            }
-            if (Double.isFinite(row.mean()) && (!log || row.mean() > 0)) {
-                mean.add(i, row.mean());
-            }
-            if (Double.isFinite(row.min()) && (!log || row.min() > 0)) {
-                min.add(i, row.min());
-            }
-            if (Double.isFinite(row.max()) && (!log || row.max() > 0)) {
-                max.add(i, row.max());
-            }
-            if (Double.isFinite(row.std()) && (!log || row.std() > 0)) {
-                std.add(i, row.std());
-            }
-            if (row.nonFiniteCount() > 0) {
-                nonFinite.add(i, row.nonFiniteCount());
-            }
-        }
-        XYSeriesCollection data = new XYSeriesCollection();
-        data.addSeries(maxAbs);
-        data.addSeries(mean);
-        data.addSeries(min);
-        data.addSeries(max);
-        data.addSeries(std);
-        data.addSeries(nonFinite);
-        JFreeChart chart = ChartFactory.createXYLineChart(null, "op (execution order)", "value", data,
-                PlotOrientation.VERTICAL, true, true, false);
-        if (log) {
-            LogarithmicAxis axis = new LogarithmicAxis("value (log)");
-            axis.setAllowNegativesFlag(true);
-            ((XYPlot) chart.getPlot()).setRangeAxis(axis);
-        }
-        canvas.setChart(chart);
+        canvas.setChart(LayerProfileChart.of(shown.rows(), logScale.getSelection()));
     }
 
     /** Selects the op whose execution index is under the click, through the plot's domain axis. */

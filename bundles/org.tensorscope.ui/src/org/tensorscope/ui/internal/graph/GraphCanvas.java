@@ -60,6 +60,7 @@ public final class GraphCanvas {
             dragged = false;
         });
         canvas.addListener(SWT.MouseMove, this::drag);
+        canvas.addListener(SWT.MouseMove, e -> hover(e.x, e.y));
         canvas.addListener(SWT.MouseUp, this::click);
         canvas.addListener(SWT.MouseDoubleClick, e -> boxAt(e.x, e.y).ifPresent(onOpen));
         canvas.addListener(SWT.KeyDown, this::key);
@@ -162,6 +163,22 @@ public final class GraphCanvas {
             offsetY = area.height / 2.0 - box.centerY() * zoom;
             canvas.redraw();
         });
+    }
+
+    /** The full name of the box under the pointer as the canvas's tooltip: labels may be elided. */
+    private void hover(int x, int y) {
+        String tip = boxAt(x, y).map(GraphCanvas::tooltip).orElse(null);
+        if (!java.util.Objects.equals(tip, canvas.getToolTipText())) {
+            canvas.setToolTipText(tip);
+        }
+    }
+
+    static String tooltip(Box box) {
+        var node = box.node();
+        if (node.isScope()) {
+            return node.scope() + " (" + node.opCount() + " ops; double-click to open)";
+        }
+        return node.op().name() + "\n" + node.type();
     }
 
     private java.util.Optional<Box> boxAt(int x, int y) {
@@ -319,9 +336,12 @@ public final class GraphCanvas {
             int line = gc.getFontMetrics().getHeight();
             gc.setClipping(r.x + 2, r.y, Math.max(0, r.width - 4), r.height);
             String title = (box.node().isScope() ? "▸ " : "") + box.node().label();
-            gc.drawText(title, r.x + 6, r.y + Math.max(1, r.height / 2 - line), true);
+            int room = r.width - 10;
+            gc.drawText(LabelElision.middle(title, room, text -> gc.textExtent(text).x), r.x + 6,
+                    r.y + Math.max(1, r.height / 2 - line), true);
             gc.setForeground(display.getSystemColor(SWT.COLOR_DARK_GRAY));
-            gc.drawText(box.node().type(), r.x + 6, r.y + r.height / 2, true);
+            gc.drawText(LabelElision.middle(box.node().type(), room, text -> gc.textExtent(text).x), r.x + 6,
+                    r.y + r.height / 2, true);
             gc.setClipping((Rectangle) null);
         }
         gc.setForeground(display.getSystemColor(SWT.COLOR_DARK_GRAY));

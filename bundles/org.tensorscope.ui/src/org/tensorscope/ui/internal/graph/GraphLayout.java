@@ -32,7 +32,7 @@ import org.tensorscope.ui.internal.graph.GraphDrawing.Route;
  */
 public final class GraphLayout {
 
-    static final double CHAR_WIDTH = 7;
+    static final double CHAR_WIDTH = 8;
     static final double BOX_HEIGHT = 36;
     private static final double MIN_WIDTH = 70;
     private static final double MAX_WIDTH = 240;
@@ -99,7 +99,8 @@ public final class GraphLayout {
     }
 
     private static double width(Node node) {
-        int chars = Math.max(node.label().length(), node.type().length());
+        // a scope box starts its label with "▸ "
+        int chars = Math.max(node.label().length() + (node.isScope() ? 2 : 0), node.type().length());
         return Math.max(MIN_WIDTH, Math.min(MAX_WIDTH, chars * CHAR_WIDTH + 16));
     }
 }

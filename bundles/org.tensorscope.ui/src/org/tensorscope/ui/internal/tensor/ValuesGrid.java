@@ -89,7 +89,7 @@ public final class ValuesGrid {
         item.setText(0, Integer.toString(row));
         for (int c = 1; c < table.getColumnCount(); c++) {
             double value = data.getDouble(slice.flatIndex(row, c - 1));
-            item.setText(c, String.format("%.5g", value));
+            item.setText(c, Numbers.format(value));
             if (!Double.isFinite(value)) {
                 item.setForeground(c, table.getDisplay().getSystemColor(SWT.COLOR_RED));
                 item.setBackground(c, BAD_BACKGROUND);

@@ -15,6 +15,7 @@ import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.ui.part.ViewPart;
 import org.tensorscope.core.trace.Breakpoint;
+import org.tensorscope.ui.internal.TensorscopeImages;
 import org.tensorscope.ui.internal.session.Breakpoints;
 import org.tensorscope.ui.internal.session.DebugSession;
 
@@ -70,9 +71,9 @@ public class BreakpointsView extends ViewPart {
                 removeSelected();
             }
         });
-        Action add = action("Add Conditional Breakpoint…", this::addConditional);
-        Action remove = action("Remove", this::removeSelected);
-        Action removeAll = action("Remove All", () -> Breakpoints.get().removeAll());
+        Action add = TensorscopeImages.action("Add Conditional Breakpoint…", null, "add_breakpoint", this::addConditional);
+        Action remove = TensorscopeImages.action("Remove", "Delete", "remove", this::removeSelected);
+        Action removeAll = TensorscopeImages.action("Remove All", null, "remove_all", () -> Breakpoints.get().removeAll());
         IToolBarManager toolBar = getViewSite().getActionBars().getToolBarManager();
         toolBar.add(add);
         toolBar.add(remove);
@@ -86,14 +87,6 @@ public class BreakpointsView extends ViewPart {
         refresh();
     }
 
-    private static Action action(String text, Runnable run) {
-        return new Action(text) {
-            @Override
-            public void run() {
-                run.run();
-            }
-        };
-    }
 
     private void refresh() {
         if (!viewer.getControl().isDisposed()) {

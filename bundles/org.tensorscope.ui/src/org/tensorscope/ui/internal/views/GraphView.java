@@ -8,7 +8,6 @@ import org.eclipse.core.runtime.IStatus;
 import org.eclipse.core.runtime.OperationCanceledException;
 import org.eclipse.core.runtime.Status;
 import org.eclipse.core.runtime.jobs.Job;
-import org.eclipse.jface.action.Action;
 import org.eclipse.jface.action.IToolBarManager;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.layout.GridData;
@@ -18,6 +17,7 @@ import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Label;
 import org.tensorscope.core.model.CollapsedGraph;
 import org.tensorscope.core.model.ModelGraph;
+import org.tensorscope.ui.internal.TensorscopeImages;
 import org.tensorscope.ui.internal.graph.GraphCanvas;
 import org.tensorscope.ui.internal.graph.GraphDrawing;
 import org.tensorscope.ui.internal.graph.GraphDrawing.Box;
@@ -68,31 +68,21 @@ public class GraphView extends EmptyStateView {
         status = new Label(area, SWT.NONE);
         status.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
         IToolBarManager toolBar = getViewSite().getActionBars().getToolBarManager();
-        toolBar.add(action("Zoom In (+)", () -> canvas.zoomBy(1.25)));
-        toolBar.add(action("Zoom Out (-)", () -> canvas.zoomBy(1 / 1.25)));
-        toolBar.add(action("Fit (0)", () -> canvas.fit()));
-        toolBar.add(action("Fold Scopes", () -> {
+        toolBar.add(TensorscopeImages.action("Zoom In", "+", "zoom_in", () -> canvas.zoomBy(1.25)));
+        toolBar.add(TensorscopeImages.action("Zoom Out", "-", "zoom_out", () -> canvas.zoomBy(1 / 1.25)));
+        toolBar.add(TensorscopeImages.action("Fit", "0", "zoom_fit", () -> canvas.fit()));
+        toolBar.add(TensorscopeImages.action("Fold Scopes", null, "fold_scopes", () -> {
             if (shownGraph != null) {
                 layOut(CollapsedGraph.readable(shownGraph, READABLE_BOXES), true);
             }
         }));
-        toolBar.add(action("Open All Scopes", () -> {
+        toolBar.add(TensorscopeImages.action("Open All Scopes", null, "expand_scopes", () -> {
             if (shownGraph != null) {
                 layOut(CollapsedGraph.of(shownGraph, CollapsedGraph.everyScope(shownGraph)), true);
             }
         }));
     }
 
-    private static Action action(String text, Runnable run) {
-        Action action = new Action(text) {
-            @Override
-            public void run() {
-                run.run();
-            }
-        };
-        action.setToolTipText(text);
-        return action;
-    }
 
     @Override
     protected void refresh(DebugSession session) {

@@ -7,12 +7,15 @@ import java.util.List;
 import org.eclipse.jface.action.GroupMarker;
 import org.eclipse.jface.action.MenuManager;
 import org.eclipse.jface.viewers.ColumnLabelProvider;
+import org.eclipse.jface.viewers.ColumnViewerToolTipSupport;
 import org.eclipse.jface.viewers.ITreeContentProvider;
 import org.eclipse.jface.viewers.TreePath;
 import org.eclipse.jface.viewers.TreeSelection;
 import org.eclipse.jface.viewers.TreeViewer;
 import org.eclipse.jface.viewers.TreeViewerColumn;
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.graphics.Color;
+import org.eclipse.swt.graphics.Image;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.widgets.Composite;
@@ -28,10 +31,11 @@ import org.tensorscope.ui.internal.session.DebugSession;
  */
 public class ModelExplorerView extends EmptyStateView {
 
-    private TreeViewer viewer;
+    TreeViewer viewer; // package-private: the test fragment looks at what the tree shows
     private Text filter;
     private ModelGraph shownGraph;
     private boolean updatingSelection;
+    ExplorerHealth health;
 
     @Override
     protected String emptyStateMessage() {
@@ -56,11 +60,13 @@ public class ModelExplorerView extends EmptyStateView {
         viewer.getTree().setHeaderVisible(true);
         viewer.setUseHashlookup(true);
         viewer.setContentProvider(new ScopeContentProvider());
-        column("Op", 260, node -> node.name() + (node.op() == null ? "  (" + node.opCount() + ")" : ""));
+        health = new ExplorerHealth(viewer.getControl());
+        opColumn();
+        column("Health", 110, ModelExplorerView::badge);
         column("Type", 110, node -> node.op() == null ? "" : node.op().type());
         column("Output", 150, node -> node.op() == null || node.op().outputs().isEmpty() ? ""
                 : node.op().outputs().get(0).dtype().displayName() + " " + node.op().outputs().get(0).shape());
-        column("Health", 120, ModelExplorerView::badge);
+        ColumnViewerToolTipSupport.enableFor(viewer);
         viewer.addSelectionChangedListener(event -> {
             if (!updatingSelection && event.getStructuredSelection().getFirstElement() instanceof ScopeTree node
                     && node.op() != null) {
@@ -72,6 +78,35 @@ public class ModelExplorerView extends EmptyStateView {
         menu.add(new GroupMarker(IWorkbenchActionConstants.MB_ADDITIONS));
         viewer.getControl().setMenu(menu.createContextMenu(viewer.getControl()));
         getSite().registerContextMenu(menu, viewer);
+    }
+
+    /** The op's name with its health: icon overlay, colour and counts in the tooltip. */
+    private void opColumn() {
+        TreeViewerColumn column = new TreeViewerColumn(viewer, SWT.NONE);
+        column.getColumn().setText("Op");
+        column.getColumn().setWidth(230);
+        column.setLabelProvider(new ColumnLabelProvider() {
+            @Override
+            public String getText(Object element) {
+                ScopeTree node = (ScopeTree) element;
+                return node.name() + (node.op() == null ? "  (" + node.opCount() + ")" : "");
+            }
+
+            @Override
+            public Image getImage(Object element) {
+                return health.image((ScopeTree) element);
+            }
+
+            @Override
+            public Color getForeground(Object element) {
+                return health.foreground((ScopeTree) element);
+            }
+
+            @Override
+            public String getToolTipText(Object element) {
+                return health.tooltip((ScopeTree) element);
+            }
+        });
     }
 
     private void column(String title, int width, java.util.function.Function<ScopeTree, String> text) {
@@ -111,6 +146,7 @@ public class ModelExplorerView extends EmptyStateView {
 
     @Override
     protected void refresh(DebugSession session) {
+        health.update(session.outcome());
         if (session.graph().orElse(null) != shownGraph) {
             rebuild(session);
         } else {

@@ -7,12 +7,13 @@ import java.util.stream.Collectors;
 
 import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.custom.StyledText;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
+import org.eclipse.swt.layout.RowLayout;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.FileDialog;
-import org.eclipse.swt.widgets.Text;
 import org.eclipse.ui.PartInitException;
 import org.tensorscope.core.report.CoverageText;
 import org.tensorscope.core.report.NanReport;
@@ -20,6 +21,7 @@ import org.tensorscope.report.ReportHtml;
 import org.tensorscope.report.ReportJson;
 import org.tensorscope.ui.TensorscopeViews;
 import org.tensorscope.ui.internal.session.DebugSession;
+import org.tensorscope.ui.internal.tensor.Numbers;
 
 /**
  * Where NaN or infinity starts, why, the offending values and the fix, with the first-Inf /
@@ -27,7 +29,7 @@ import org.tensorscope.ui.internal.session.DebugSession;
  */
 public class NanTraceView extends EmptyStateView {
 
-    private Text summary;
+    StyledText summary; // package-private: the test fragment checks the wrapping
     private Button stepToOrigin;
     private Button showInGraph;
     private NanReport shown;
@@ -46,24 +48,39 @@ public class NanTraceView extends EmptyStateView {
     @Override
     protected void createContent(Composite parent) {
         Composite area = new Composite(parent, SWT.NONE);
-        area.setLayout(new GridLayout(4, false));
-        summary = new Text(area, SWT.MULTI | SWT.READ_ONLY | SWT.WRAP | SWT.V_SCROLL);
-        summary.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true, 4, 1));
-        stepToOrigin = new Button(area, SWT.PUSH);
+        area.setLayout(new GridLayout(1, false));
+        // StyledText wraps inside a word too: op names are long and have no spaces. Neither it nor the
+        // buttons may ask for more width than the view has, or the text wraps beyond its edge.
+        summary = new StyledText(area, SWT.MULTI | SWT.READ_ONLY | SWT.WRAP | SWT.V_SCROLL);
+        summary.setAlwaysShowScrollBars(false);
+        summary.setMargins(4, 4, 4, 4);
+        GridData text = new GridData(SWT.FILL, SWT.FILL, true, true);
+        text.widthHint = 1;
+        summary.setLayoutData(text);
+        Composite buttons = new Composite(area, SWT.NONE);
+        RowLayout row = new RowLayout(SWT.HORIZONTAL);
+        row.wrap = true;
+        row.marginLeft = 0;
+        row.marginRight = 0;
+        buttons.setLayout(row);
+        GridData buttonsData = new GridData(SWT.FILL, SWT.CENTER, true, false);
+        buttonsData.widthHint = 1;
+        buttons.setLayoutData(buttonsData);
+        stepToOrigin = new Button(buttons, SWT.PUSH);
         stepToOrigin.setText("&Step to Origin");
         stepToOrigin.addListener(SWT.Selection, e -> {
             if (shown != null && shown.origin() != null) {
                 DebugSession.get().stepTo(shown.origin().op());
             }
         });
-        showInGraph = new Button(area, SWT.PUSH);
+        showInGraph = new Button(buttons, SWT.PUSH);
         showInGraph.setText("Show in &Graph");
         showInGraph.addListener(SWT.Selection, e -> {
             if (shown != null && shown.origin() != null) {
                 showInGraph(shown.origin().op());
             }
         });
-        Button export = new Button(area, SWT.PUSH);
+        Button export = new Button(buttons, SWT.PUSH);
         export.setText("&Export Report…");
         export.addListener(SWT.Selection, e -> export());
     }
@@ -154,7 +171,7 @@ public class NanTraceView extends EmptyStateView {
     }
 
     private static String number(double v) {
-        return Double.isFinite(v) ? String.format("%.6g", v) : Double.isNaN(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf";
+        return Numbers.format(v);
     }
 
     private void showInGraph(String op) {

@@ -38,8 +38,10 @@ import org.tensorscope.core.run.AnalysedTensor;
 import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.core.tensor.TensorEdits;
 import org.tensorscope.core.tensor.TensorSlice;
+import org.tensorscope.ui.internal.TensorscopeImages;
 import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.tensor.Heatmap;
+import org.tensorscope.ui.internal.tensor.Numbers;
 import org.tensorscope.ui.internal.tensor.SliceControls;
 import org.tensorscope.ui.internal.tensor.ValuesGrid;
 
@@ -52,7 +54,7 @@ import org.tensorscope.ui.internal.tensor.ValuesGrid;
 public class TensorInspectorView extends FocusedTensorView {
 
     private Label header;
-    private Label stats;
+    Label stats; // package-private: the test fragment reads it
     private SliceControls sliceControls;
     private ValuesGrid grid;
     private Heatmap heatmap;
@@ -91,18 +93,18 @@ public class TensorInspectorView extends FocusedTensorView {
                 FrameworkUtil.getBundle(TensorInspectorView.class).getBundleContext(), tabs);
         contributed.open();
         IToolBarManager toolBar = getViewSite().getActionBars().getToolBarManager();
-        toolBar.add(valueAction("Copy", "Copy the slice shown, tab-separated (Ctrl+C)", this::copy));
-        toolBar.add(valueAction("Export .npy…", "Save the whole tensor as a NumPy file", this::exportNpy));
-        toolBar.add(valueAction("Export .csv…", "Save the slice shown as CSV", this::exportCsv));
-        toolBar.add(valueAction("Clip to Range…", "Clip every value of this tensor and run on from it", this::clip));
-        toolBar.add(valueAction("Clear Edits", "Forget edited and clipped tensors and run again", () -> {
+        toolBar.add(valueAction("Copy", "Copy the slice shown, tab-separated (Ctrl+C)", "copy", this::copy));
+        toolBar.add(valueAction("Export .npy…", "Save the whole tensor as a NumPy file", "export", this::exportNpy));
+        toolBar.add(valueAction("Export .csv…", "Save the slice shown as CSV", "export", this::exportCsv));
+        toolBar.add(valueAction("Clip to Range…", "Clip every value of this tensor and run on from it", "clip", this::clip));
+        toolBar.add(valueAction("Clear Edits", "Forget edited and clipped tensors and run again", "clear_edits", () -> {
             DebugSession.get().clearOverrides();
             DebugSession.get().rerun();
         }));
         valueActions.forEach(a -> a.setEnabled(false));
     }
 
-    private Action valueAction(String text, String tip, Runnable run) {
+    private Action valueAction(String text, String tip, String icon, Runnable run) {
         Action action = new Action(text) {
             @Override
             public void run() {
@@ -110,6 +112,7 @@ public class TensorInspectorView extends FocusedTensorView {
             }
         };
         action.setToolTipText(tip);
+        action.setImageDescriptor(TensorscopeImages.descriptor(icon));
         valueActions.add(action);
         return action;
     }
@@ -129,7 +132,8 @@ public class TensorInspectorView extends FocusedTensorView {
                 + (edited ? "  (edited: the run used your values)" : ""));
         session.outcome().flatMap(o -> o.trace().row(output.name())).ifPresent(row -> stats.setText(String.format(
                 "NaN %d   -Inf %d   +Inf %d   min %s   max %s   mean %s   on %s", row.nanCount(), row.negInfCount(),
-                row.posInfCount(), row.min(), row.max(), row.mean(), row.device())));
+                row.posInfCount(), Numbers.format(row.min()), Numbers.format(row.max()), Numbers.format(row.mean()),
+                row.device())));
         contributed.showOp(output);
     }
 
@@ -150,7 +154,8 @@ public class TensorInspectorView extends FocusedTensorView {
         shown = data;
         TensorStats s = analysed.stats();
         stats.setText(String.format("count %d   NaN %d   -Inf %d   +Inf %d   zeros %d   min %s   max %s   mean %s   std %s",
-                s.count(), s.nan(), s.negInf(), s.posInf(), s.zeros(), s.min(), s.max(), s.mean(), s.std()));
+                s.count(), s.nan(), s.negInf(), s.posInf(), s.zeros(), Numbers.format(s.min()), Numbers.format(s.max()),
+                Numbers.format(s.mean()), Numbers.format(s.std())));
         showSlice(sliceControls.show(data.shape()));
         valueActions.forEach(a -> a.setEnabled(true));
         contributed.showValues(data);

@@ -1,0 +1,105 @@
+package org.tensorscope.ui.charts.internal;
+
+import java.awt.Color;
+import java.util.HashSet;
+import java.util.Set;
+
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.CategoryLabelPositions;
+import org.jfree.chart.axis.LogarithmicAxis;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.tensorscope.core.analysis.Histogram;
+
+/**
+ * The Histogram view's chart: finite bins in a neutral colour, then NaN, -Inf and +Inf as bars of
+ * their own, each in a distinct colour named in the legend; optionally the previous run's counts
+ * beside them.
+ */
+final class HistogramChart {
+
+    static final String FINITE = "finite values";
+    static final String NAN = "NaN";
+    static final String NEG_INF = "-Inf";
+    static final String POS_INF = "+Inf";
+    static final String PREVIOUS = "previous run";
+
+    /** Neutral for ordinary values: colour is kept for what is wrong. */
+    static final Color FINITE_COLOR = new Color(0x6E, 0x86, 0xA0);
+    static final Color NAN_COLOR = new Color(0xC6, 0x28, 0x28);
+    static final Color NEG_INF_COLOR = new Color(0x6A, 0x1B, 0x9A);
+    static final Color POS_INF_COLOR = new Color(0xEF, 0x6C, 0x00);
+    static final Color PREVIOUS_COLOR = new Color(0xB0, 0xB0, 0xB0);
+
+    private HistogramChart() {
+    }
+
+    static JFreeChart of(Histogram histogram, Histogram previous, boolean logCounts) {
+        DefaultCategoryDataset dataset = new DefaultCategoryDataset();
+        double[] edges = histogram.edges();
+        long[] binCounts = histogram.counts();
+        Set<String> labels = new HashSet<>();
+        for (int i = 0; i < binCounts.length; i++) {
+            String label = binLabel(edges[i]);
+            // narrow ranges round several edges to one label; a category per bin keeps them apart
+            String bin = labels.add(label) ? label : label + " (" + i + ")";
+            dataset.addValue(binCounts[i], FINITE, bin);
+            if (previous != null) {
+                dataset.addValue(previous.counts()[i], PREVIOUS, bin);
+            }
+        }
+        addSpecial(dataset, NAN, histogram.nan(), previous == null ? -1 : previous.nan());
+        addSpecial(dataset, NEG_INF, histogram.negInf(), previous == null ? -1 : previous.negInf());
+        addSpecial(dataset, POS_INF, histogram.posInf(), previous == null ? -1 : previous.posInf());
+        String axis = histogram.binning() == Histogram.Binning.SYMLOG ? "value (symmetric-log bins)" : "value";
+        // every series has its own categories, so stacking draws each bar at full width
+        JFreeChart chart = previous == null
+                ? ChartFactory.createStackedBarChart(null, axis, "count", dataset, PlotOrientation.VERTICAL, true, true,
+                        false)
+                : ChartFactory.createBarChart(null, axis, "count", dataset, PlotOrientation.VERTICAL, true, true, false);
+        CategoryPlot plot = (CategoryPlot) chart.getPlot();
+        plot.getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.UP_90);
+        plot.getDomainAxis().setTickLabelFont(plot.getDomainAxis().getTickLabelFont().deriveFont(9f));
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setRangeGridlinePaint(new Color(0xDD, 0xDD, 0xDD));
+        BarRenderer renderer = (BarRenderer) plot.getRenderer();
+        renderer.setBarPainter(new StandardBarPainter());
+        renderer.setShadowVisible(false);
+        renderer.setItemMargin(0);
+        for (int series = 0; series < dataset.getRowCount(); series++) {
+            renderer.setSeriesPaint(series, colorOf((String) dataset.getRowKey(series)));
+        }
+        if (logCounts) {
+            LogarithmicAxis log = new LogarithmicAxis("count (log)");
+            log.setAllowNegativesFlag(true);
+            plot.setRangeAxis(log);
+        }
+        return chart;
+    }
+
+    /** A bin's lower edge as the axis shows it, e.g. -3.40e+38 or 0.125. */
+    static String binLabel(double edge) {
+        return String.format(java.util.Locale.ROOT, "%.3g", edge);
+    }
+
+    static Color colorOf(String series) {
+        return switch (series) {
+            case NAN -> NAN_COLOR;
+            case NEG_INF -> NEG_INF_COLOR;
+            case POS_INF -> POS_INF_COLOR;
+            case PREVIOUS -> PREVIOUS_COLOR;
+            default -> FINITE_COLOR;
+        };
+    }
+
+    private static void addSpecial(DefaultCategoryDataset dataset, String kind, long count, long previousCount) {
+        dataset.addValue(count, kind, kind);
+        if (previousCount >= 0) {
+            dataset.addValue(previousCount, PREVIOUS, kind);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package org.tensorscope.ui.internal.views;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+
+import org.eclipse.swt.custom.StyledText;
+import org.eclipse.swt.graphics.Rectangle;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Tree;
+import org.eclipse.swt.widgets.TreeItem;
+import org.eclipse.ui.IWorkbenchPage;
+import org.eclipse.ui.PlatformUI;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tensorscope.core.model.ScopeTree;
+import org.tensorscope.core.report.NanReport;
+import org.tensorscope.ui.TensorscopeViews;
+import org.tensorscope.ui.internal.session.DebugSession;
+import org.tensorscope.ui.internal.session.Demo;
+
+/**
+ * What a new user sees after the demo's run, in the default layout: the bad op marked in the Model
+ * Explorer without scrolling, numbers written to five significant digits, and the NaN Trace view's
+ * long op names wrapped inside the view.
+ */
+class ReadableAtAGlanceTest {
+
+    private static final Pattern RAW_DOUBLE = Pattern.compile("\\d\\.\\d{6,}");
+
+    private static NanReport report;
+
+    @BeforeAll
+    static void runTheDemo() {
+        Display display = Display.getCurrent();
+        PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage().resetPerspective();
+        DebugSession session = DebugSession.get();
+        if (session.outcome().isEmpty() || session.outcome().get().report().finite()) {
+            Object before = session.outcome().orElse(null);
+            Demo.open();
+            assertTrue(until(display, () -> session.outcome().isPresent() && session.outcome().get() != before, 180_000),
+                    "the demo's trace did not finish");
+        }
+        report = session.outcome().get().report();
+        assertFalse(report.finite());
+        session.stepTo(report.origin().op());
+    }
+
+    @Test
+    void theExplorerMarksTheOriginWithoutScrolling() throws Exception {
+        Display display = Display.getCurrent();
+        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+        ModelExplorerView explorer = (ModelExplorerView) page.showView(TensorscopeViews.MODEL_EXPLORER);
+        String origin = report.origin().op();
+        assertTrue(until(display, () -> origin.equals(explorer.getSelectedOpName()), 10_000),
+                "the explorer selects the origin: " + explorer.getSelectedOpName());
+        Tree tree = explorer.viewer.getTree();
+        TreeItem item = tree.getSelection()[0];
+        tree.showItem(item);
+
+        assertEquals("Op", tree.getColumn(0).getText());
+        assertEquals("Health", tree.getColumn(1).getText(), "health comes right after the name");
+        assertNotNull(item.getImage(0), "the origin has an icon with its health overlay");
+        assertEquals(ExplorerHealth.ORIGIN_RGB, item.getForeground(0).getRGB(), "the origin's name is red");
+        Rectangle icon = item.getImageBounds(0);
+        assertTrue(icon.x >= 0 && icon.x + icon.width <= tree.getClientArea().width,
+                "the health icon is inside the visible width " + tree.getClientArea().width + ": " + icon);
+
+        ScopeTree node = (ScopeTree) item.getData();
+        String tooltip = explorer.health.tooltip(node);
+        assertTrue(tooltip.startsWith(origin + ": NaN/Inf starts here"), tooltip);
+        var row = DebugSession.get().outcome().get().trace().row(origin).orElseThrow();
+        assertTrue(tooltip.contains("+Inf " + row.posInfCount() + " of " + row.elements() + " values"), tooltip);
+
+        // the scopes (and fused ops) above the origin are marked too, so a folded tree still points at it
+        for (TreeItem above = item.getParentItem(); above != null; above = above.getParentItem()) {
+            assertEquals(ExplorerHealth.ORIGIN_RGB, above.getForeground(0).getRGB(), above.getText());
+        }
+    }
+
+    @Test
+    void theInspectorWritesFiveSignificantDigits() throws Exception {
+        Display display = Display.getCurrent();
+        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+        TensorInspectorView inspector = (TensorInspectorView) page.showView(TensorscopeViews.TENSOR_INSPECTOR);
+        assertTrue(until(display, () -> inspector.stats.getText().contains("min "), 30_000), inspector.stats.getText());
+        String stats = inspector.stats.getText();
+        assertFalse(RAW_DOUBLE.matcher(stats).find(), "no raw doubles: " + stats);
+        assertTrue(Pattern.compile("max -?\\d(\\.\\d{1,4})?(e[+-]\\d+)?\\s").matcher(stats + " ").find()
+                || stats.contains("max +Inf") || stats.contains("max NaN"), stats);
+    }
+
+    @Test
+    void theNanTraceWrapsLongOpNamesInsideTheView() throws Exception {
+        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+        NanTraceView trace = (NanTraceView) page.showView(TensorscopeViews.NAN_TRACE);
+        StyledText summary = trace.summary;
+        Display.getCurrent().readAndDispatch();
+        assertTrue(summary.getWordWrap(), "the summary wraps");
+        String text = summary.getText();
+        assertTrue(text.contains(report.origin().op()), "the origin's whole name is in the text");
+        // what the user sees is the view: the text must wrap inside it, not inside a wider widget it clips
+        int width = Math.min(summary.getClientArea().width,
+                trace.getControl().getSize().x - summary.getLocation().x);
+        int longest = 0;
+        for (int offset = 0; offset < text.length(); offset++) {
+            Rectangle glyph = summary.getTextBounds(offset, offset);
+            longest = Math.max(longest, glyph.x + glyph.width);
+        }
+        assertTrue(longest <= width, "text reaches x=" + longest + " in a view " + width + " wide");
+        assertTrue(summary.getLineCount() < summary.getTextBounds(0, text.length() - 1).height
+                / summary.getLineHeight(), "some long line wraps onto a second row");
+    }
+
+    static boolean until(Display display, BooleanSupplier condition, long timeoutMillis) {
+        long end = System.currentTimeMillis() + timeoutMillis;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > end) {
+                return false;
+            }
+            if (!display.readAndDispatch()) {
+                display.timerExec(50, () -> { });
+                display.sleep();
+            }
+        }
+        return true;
+    }
+}

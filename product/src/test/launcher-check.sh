@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Checks the launch scripts without a real Java or build: the product's tensorscope script and the
+# repository's ./tensorscope run against stub java, uname and mvnw; the Windows script, which
+# cannot run here, is checked for what it must contain. Usage: launcher-check.sh [REPOSITORY]
+set -u
+repo=$(cd "${1:-$(dirname "$0")/../../..}" && pwd)
+rootfiles="$repo/features/org.tensorscope.feature/rootfiles"
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# --- stubs: a Java runtime without javac that logs its arguments, uname, and a Java 17 ---
+stub_java() { # home major: java that answers the version probe and logs every start
+  mkdir -p "$1/bin"
+  cat > "$1/bin/java" <<STUB
+#!/bin/sh
+case "\$*" in *-XshowSettings:properties*) echo "    java.specification.version = $2" >&2; exit 0 ;; esac
+echo "\$*" >> "$work/java.log"
+starts=\$(wc -l < "$work/java.log")
+# the first start of a workbench asks to be restarted, as after installing software
+case "\$*" in *-consoleLog*) [ "\$starts" -eq 1 ] && exit 23 ;; esac
+exit 0
+STUB
+  chmod +x "$1/bin/java"
+}
+stub_java "$work/jre21" 21
+stub_java "$work/jre17" 17
+mkdir -p "$work/bin"
+printf '#!/bin/sh\ncase "$1" in -m) echo "${STUB_ARCH:-x86_64}" ;; *) echo "${STUB_OS:-Linux}" ;; esac\n' > "$work/bin/uname"
+chmod +x "$work/bin/uname"
+export PATH="$work/bin:$PATH"
+
+# --- the product's script ---
+product="$work/product"
+mkdir -p "$product/plugins"
+cp "$rootfiles/tensorscope" "$rootfiles/cli-commands" "$repo/.mvn/select-jdk.sh" "$product/"
+for version in 1.6.900.v20240613-2009 1.10.0.v20250101-0000 1.6.1000.v20241201-0000; do
+  touch "$product/plugins/org.eclipse.equinox.launcher_$version.jar"
+done
+run_product() { # runs the product script with the stub Java, resetting its log
+  rm -f "$work/java.log"; touch "$work/java.log"
+  JAVA_HOME="$work/jre21" STUB_OS="${STUB_OS:-Linux}" "$product/tensorscope" "$@" >"$work/out" 2>"$work/err"
+}
+
+run_product version
+code=$?
+[ "$code" -eq 0 ] || fail "product script with a Java 21 runtime without javac: exit $code: $(cat "$work/err")"
+grep -q -- "-application org.tensorscope.cli.app .*version" "$work/java.log" 2>/dev/null \
+  || fail "'tensorscope version' did not start the command line: $(cat "$work/java.log" 2>/dev/null)"
+grep -q "launcher_1.10.0.v20250101-0000.jar" "$work/java.log" 2>/dev/null \
+  || fail "the newest launcher jar (1.10.0) was not used: $(cat "$work/java.log" 2>/dev/null)"
+
+while read -r word; do
+  case "$word" in ''|'#'*) continue ;; esac
+  run_product "$word"
+  grep -q -- "-application org.tensorscope.cli.app" "$work/java.log" || fail "'$word' (in cli-commands) did not start the command line"
+done < "$rootfiles/cli-commands"
+
+run_product model.pb
+code=$?
+[ "$code" -eq 0 ] || fail "workbench restarted after exit 23 should end with 0, got $code"
+starts=$(grep -c -- -consoleLog "$work/java.log" 2>/dev/null)
+[ "${starts:-0}" -eq 2 ] || fail "exit 23 did not restart the workbench once: $(cat "$work/java.log")"
+grep -q -- "-application" "$work/java.log" && fail "a model argument started the command line"
+
+STUB_OS=Darwin run_product model.pb
+grep -q -- "-XstartOnFirstThread" "$work/java.log" || fail "no -XstartOnFirstThread on macOS: $(cat "$work/java.log")"
+
+rm -f "$work/java.log"
+JAVA_HOME="$work/jre17" PATH="$work/bin:/usr/bin:/bin" "$product/tensorscope" version >"$work/out" 2>"$work/err"
+code=$?
+if [ -x /usr/lib/jvm ] || [ -d /Library/Java ]; then
+  : # a real Java 21 may be found on this machine: only check that Java 17 was not used
+  grep -q "launcher" "$work/java.log" 2>/dev/null && fail "the product started with Java 17"
+else
+  [ "$code" -eq 2 ] || fail "with only Java 17, exit $code, expected 2"
+fi
+
+# --- the repository's ./tensorscope from another folder, with a stub build ---
+fake="$work/repo"
+mkdir -p "$fake/.mvn" "$work/elsewhere"
+cp "$repo/tensorscope" "$fake/"
+cp "$repo/.mvn/select-jdk.sh" "$fake/.mvn/"
+echo '<project/>' > "$fake/pom.xml"
+cat > "$fake/mvnw" <<'STUB'
+#!/bin/sh
+pwd > target/mvnw-ran-in
+[ -f pom.xml ] || { echo "no POM in this directory" >&2; exit 1; }
+case "$(uname -s)" in
+  Darwin) dir=product/target/products/org.tensorscope.product/macosx/cocoa/aarch64/Eclipse.app/Contents/Eclipse ;;
+  *) dir=product/target/products/org.tensorscope.product/linux/gtk/x86_64 ;;
+esac
+mkdir -p "$dir"
+printf '#!/bin/sh\necho "product $*"\n' > "$dir/tensorscope"
+chmod +x "$dir/tensorscope"
+STUB
+chmod +x "$fake/mvnw"
+for os in Linux Darwin; do
+  arch=x86_64; [ "$os" = Darwin ] && arch=arm64
+  rm -rf "$fake/target" "$fake/product"
+  (cd "$work/elsewhere" && JAVA_HOME="$work/jre21" STUB_OS=$os STUB_ARCH=$arch "$fake/tensorscope" info m.json) >"$work/out" 2>"$work/err"
+  code=$?
+  [ "$code" -eq 0 ] || fail "./tensorscope on $os from another folder: exit $code: $(cat "$work/err")"
+  [ "$(cat "$fake/target/mvnw-ran-in" 2>/dev/null)" = "$fake" ] || fail "./tensorscope on $os ran mvnw in $(cat "$fake/target/mvnw-ran-in" 2>/dev/null), not in the repository"
+  grep -qx "product info m.json" "$work/out" || fail "./tensorscope on $os did not start the product with its arguments: $(cat "$work/out")"
+done
+grep -q 'Eclipse.app/Contents/Eclipse' "$repo/README.md" || fail "README no longer says where the macOS script is; check ./tensorscope"
+
+# --- the Windows script: it cannot run here, so check what it must do ---
+cmd="$rootfiles/tensorscope.cmd"
+grep -q 'if "%CODE%"=="23" goto workbench' "$cmd" || fail "tensorscope.cmd does not restart the workbench on exit 23"
+grep -q 'LSS 21' "$cmd" || fail "tensorscope.cmd does not check for Java 21+"
+grep -q 'JAVA_HOME' "$cmd" || fail "tensorscope.cmd ignores JAVA_HOME"
+grep -q 'cli-commands' "$cmd" || fail "tensorscope.cmd does not read cli-commands"
+grep -q 'Sort-Object' "$cmd" || fail "tensorscope.cmd does not pick the newest launcher jar"
+grep -q $'\r$' "$cmd" || fail "tensorscope.cmd has no CRLF line ends"
+
+# --- one command list: no launcher spells the commands itself ---
+for script in "$rootfiles/tensorscope" "$cmd" "$repo/tensorscope"; do
+  grep -nE '(version|info|run|trace)[ |]+(info|run|trace|help)' "$script" | grep -v '^[0-9]*:\s*\(#\|rem \)' \
+    && fail "$(basename "$script") lists the CLI commands itself instead of reading cli-commands"
+done
+
+if [ "$failures" -eq 0 ]; then
+  echo "launcher check: passed"
+else
+  exit 1
+fi
