@@ -112,6 +112,18 @@ public final class DebugSession {
         return cursor().flatMap(TraceCursor::current).map(TensorHealth::opName);
     }
 
+    /**
+     * The output the views show: the cursor's when it is on the op in focus (an op's second or
+     * third output is a step of its own), else the focused op's first.
+     */
+    public Optional<String> focusTensor() {
+        Optional<String> cursorTensor = cursor().flatMap(TraceCursor::current).map(TensorHealth::tensor);
+        if (selectedOp == null || cursorTensor.map(TensorSpec::opNameOf).filter(selectedOp::equals).isPresent()) {
+            return cursorTensor;
+        }
+        return Optional.empty();
+    }
+
     public RunConfiguration configuration() {
         return configuration;
     }

@@ -36,7 +36,9 @@ public abstract class FocusedTensorView extends EmptyStateView {
             showNothing(op + ": no numeric output to show");
             return;
         }
-        TensorSpec output = node.outputs().get(0);
+        String wanted = session.focusTensor().orElse(null);
+        TensorSpec output = node.outputs().stream().filter(o -> o.name().equals(wanted) && o.dtype().byteSize() >= 0)
+                .findFirst().orElse(node.outputs().get(0));
         long elements = output.shape().isFullyDefined() ? output.shape().numElements()
                 : session.outcome().flatMap(o -> o.trace().row(output.name())).map(r -> r.elements()).orElse(0L);
         long bytes = elements * output.dtype().byteSize();
