@@ -208,7 +208,7 @@ public final class FixPatterns {
         OpNode numerator = producer(div, 0);
         if (SUMS.contains(denominator.type())) {
             OpNode summed = producer(denominator, 0);
-            boolean softmax = summed != null && "Exp".equals(summed.type()) && numerator == summed;
+            boolean softmax = summed != null && "Exp".equals(summed.type()) && summed.equals(numerator);
             if (softmax && "inf-by-inf".equals(rule)) {
                 return Optional.of(String.format("Hand-written softmax exp(x) / sum(exp(x)) (%s / %s): exp(x) "
                         + "overflows to +Inf for x above %s in %s, and Inf / Inf is NaN. Use tf.nn.softmax, which "
@@ -314,7 +314,7 @@ public final class FixPatterns {
         OpNode numerator = producer(op, 0);
         OpNode denominator = producer(op, 1);
         return numerator != null && "Exp".equals(numerator.type()) && denominator != null
-                && SUMS.contains(denominator.type()) && producer(denominator, 0) == numerator;
+                && SUMS.contains(denominator.type()) && numerator.equals(producer(denominator, 0));
     }
 
     private boolean isConstant(OpNode op, double value) {

@@ -406,6 +406,18 @@ class CauseRulesTest {
     }
 
     @Test
+    void rsqrtOfAZeroVarianceOfCentredValuesIsNoNorm() throws Exception {
+        SyntheticModel model = new SyntheticModel().constant("x", f32(Shape.of(2), 5, 5))
+                .constant("axes", i32(0))
+                .op("mean", "Mean", f32(Shape.of(), 5), "x", "axes")
+                .op("centred", "Sub", f32(Shape.of(2), 0, 0), "x", "mean")
+                .op("sq", "Square", f32(Shape.of(2), 0, 0), "centred")
+                .op("variance", "Mean", f32(Shape.of(), 0), "sq", "axes")
+                .op("inv", "Rsqrt", f32(Shape.of(), Float.POSITIVE_INFINITY), "variance");
+        assertEquals("rsqrt-of-zero", origin(model).cause().rule(), "a variance, not a norm");
+    }
+
+    @Test
     void reciprocalAndRsqrtOfZeroInEachDtype() {
         CauseFinding reciprocal = explain("Reciprocal", f16(Shape.of(2), Float.POSITIVE_INFINITY, 0.5f),
                 f16(Shape.of(2), 0, 2));

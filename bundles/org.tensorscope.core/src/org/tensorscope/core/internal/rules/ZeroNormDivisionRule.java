@@ -11,7 +11,8 @@ import org.tensorscope.core.service.OriginContext;
 
 /**
  * Division by a norm that is 0: x / sqrt(sum(x²)) (l2_normalize written by hand, without its epsilon)
- * of an all-zero vector, or x * rsqrt(sum(x²)). Ranked above the general division rule, whose fix does
+ * of an all-zero vector, or x * rsqrt(sum(x²)). Squares of centred values (x - mean) are a variance,
+ * not a norm: those stay with the variance rules. Ranked above the general division rule, whose fix does
  * not name the norm.
  */
 @Component(service = NanCauseRule.class, property = "service.ranking:Integer=10")
@@ -74,10 +75,13 @@ public class ZeroNormDivisionRule implements NanCauseRule {
             return false;
         }
         OpNode squared = through(context, producerOf(context, op, 0));
-        return squared != null && ("Square".equals(squared.type())
+        boolean squares = squared != null && ("Square".equals(squared.type())
                 || "Mul".equals(squared.type()) && squared.inputs().size() == 2
                         && squared.inputs().get(0).equals(squared.inputs().get(1))
                 || "Pow".equals(squared.type()));
+        // squares of centred values (x - mean) make a variance, whose rules name the epsilon of a normalisation
+        OpNode base = squares ? through(context, producerOf(context, squared, 0)) : null;
+        return squares && (base == null || !"Sub".equals(base.type()));
     }
 
     private static OpNode through(OriginContext context, OpNode op) {
