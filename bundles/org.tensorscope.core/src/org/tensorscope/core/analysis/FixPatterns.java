@@ -85,13 +85,24 @@ public final class FixPatterns {
                         }
                     }
                 }
+                for (int k = 0; k < op.inputs().size(); k++) {
+                    OpNode division = producer(op, k);
+                    if (division != null && DIVISIONS.contains(division.type())) {
+                        return Optional.of(String.format("The infinity comes from the division %s: guard it (an "
+                                + "epsilon in its denominator, or tf.math.divide_no_nan), and this product is finite "
+                                + "again.", division.name()));
+                    }
+                }
                 return Optional.empty();
             }
             case "zero-by-zero", "division-by-zero", "tiny-denominator", "inf-by-inf" -> {
                 return divisionPattern(op, rule);
             }
             case "exp-overflow" -> {
-                return expPattern(op).or(() -> inputRange(op));
+                Optional<String> exp = expPattern(op);
+                Optional<String> range = inputRange(op);
+                return exp.isPresent() && range.isPresent() ? Optional.of(range.get() + " " + exp.get())
+                        : exp.or(() -> range);
             }
             case "sqrt-of-negative" -> {
                 return sqrtPattern(op, finding);

@@ -178,6 +178,7 @@ class DiagnosisTest {
         }
         assertEquals("out", r.origin().firstNanOp());
         assertEquals("zero-times-inf", r.origin().firstNanCause().rule());
+        assertContains(r.origin().firstNanCause().suggestion(), "The infinity comes from the division div_");
         assertEquals(List.of("out"), r.propagation());
     }
 
