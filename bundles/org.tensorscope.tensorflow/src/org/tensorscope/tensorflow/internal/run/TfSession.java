@@ -53,7 +53,6 @@ public final class TfSession implements InferenceSession {
     private final ModelGraph model;
     private final Graph graph;
     private final Session session;
-    private final boolean onGpu;
     /** The graph as written, with no optimiser: what explanations read (see {@link #fetchAsTraced}). */
     private Session unoptimised;
     private final String deviceNote;
