@@ -123,6 +123,9 @@ public final class ReportHtml {
         if (origin.firstNanCause() != null) {
             html.append("<p><b>Then NaN at <code>").append(esc(origin.firstNanOp())).append("</code>:</b> ")
                     .append(esc(origin.firstNanCause().description())).append("</p>\n");
+            if (origin.cause() == null || !origin.firstNanCause().suggestion().equals(origin.cause().suggestion())) {
+                html.append("<p><b>Fix:</b> ").append(esc(origin.firstNanCause().suggestion())).append("</p>\n");
+            }
         }
         html.append("<p>First ±Inf: <code>").append(esc(String.valueOf(origin.firstInfOp())))
                 .append("</code>; first NaN: <code>").append(esc(String.valueOf(origin.firstNanOp()))).append("</code></p>\n");

@@ -135,6 +135,9 @@ public class TraceCommand implements Callable<Integer> {
         out.println("First NaN:   " + (o.firstNanOp() == null ? "none" : o.firstNanOp()));
         if (o.firstNanCause() != null) {
             out.println("  then:      " + o.firstNanCause().description() + " [" + o.firstNanCause().rule() + "]");
+            if (o.cause() == null || !o.firstNanCause().suggestion().equals(o.cause().suggestion())) {
+                out.println("  then fix:  " + o.firstNanCause().suggestion());
+            }
         }
         for (NanReport.Origin other : r.otherOrigins()) {
             out.println("Also origin: " + other.op() + " (" + other.type() + ")" + CoverageText.loopText(other)

@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.SubMonitor;
+import org.tensorscope.core.analysis.FixPatterns;
 import org.tensorscope.core.analysis.Histogram;
 import org.tensorscope.core.analysis.NanCauseAnalyzer;
 import org.tensorscope.core.analysis.NanOrigin;
@@ -161,7 +162,7 @@ public final class NanTracer {
         List<String> inputNames = kind == NanOrigin.Kind.INPUT ? List.of() : op.inputs();
         List<String> wanted = new ArrayList<>(inputNames);
         wanted.add(row.tensor());
-        Map<String, TensorData> fetched = session.fetch(inputs.feeds(), wanted, overrides, monitor);
+        Map<String, TensorData> fetched = session.fetchAsTraced(inputs.feeds(), wanted, overrides, monitor);
         List<TensorData> opInputs = inputNames.stream().map(name -> fetched.get(TensorSpec.tensorName(name))).toList();
         TensorData output = fetched.get(row.tensor());
         CauseFinding finding = switch (kind) {
@@ -174,8 +175,12 @@ public final class NanTracer {
                     "The weights diverged in training (exploding gradients, a too high learning rate): retrain with "
                             + "gradient clipping or a lower learning rate, or restore an earlier checkpoint.");
             case COMPUTATION -> new NanCauseAnalyzer(rules)
-                    .explain(new OriginContext(op, opInputs, output)).orElse(null);
+                    .explain(new OriginContext(op, opInputs, output, graph)).orElse(null);
         };
+        if (kind == NanOrigin.Kind.COMPUTATION && finding != null) {
+            finding = new FixPatterns(graph, inputs.feeds(), tensor -> constant(session, inputs, overrides, tensor))
+                    .refine(op, finding);
+        }
         List<NanReport.TensorSummary> summaries = new ArrayList<>();
         for (int i = 0; i < opInputs.size(); i++) {
             TensorData t = opInputs.get(i);
@@ -192,6 +197,16 @@ public final class NanTracer {
         NanReport.Histogram histogram = histogramOf == null ? null
                 : Summaries.of(histogramOf.name(), Histogram.of(histogramOf, HISTOGRAM_BINS, Histogram.Binning.SYMLOG));
         return new Explained(finding, summaries, histogram);
+    }
+
+    /** A constant's value for a fix's pattern (an epsilon), null when it cannot be fetched. */
+    private static TensorData constant(InferenceSession session, PreparedInputs inputs,
+            Map<String, TensorData> overrides, String tensor) {
+        try {
+            return session.fetchAsTraced(inputs.feeds(), List.of(tensor), overrides, null).get(tensor);
+        } catch (BackendException | RuntimeException e) {
+            return null; // the fix is then given without the pattern that needs this value
+        }
     }
 
     private static CauseFinding alreadyNonFinite(String rule, OpNode op, TensorData values, String cause,

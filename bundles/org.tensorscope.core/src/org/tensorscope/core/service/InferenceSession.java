@@ -22,6 +22,17 @@ public interface InferenceSession extends AutoCloseable {
             Map<String, TensorData> overrides, IProgressMonitor monitor) throws BackendException;
 
     /**
+     * Like {@link #fetch}, but computes the tensors the way the health pass watched them: the graph as
+     * written, with no optimiser rewrite in between (an optimiser that turns Log(Softmax) into LogSoftmax
+     * hides the -Inf the trace found). Explanations of a trace fetch through this; the default is
+     * {@code fetch} for backends that do not rewrite.
+     */
+    default Map<String, TensorData> fetchAsTraced(Map<String, TensorData> feeds, List<String> tensors,
+            Map<String, TensorData> overrides, IProgressMonitor monitor) throws BackendException {
+        return fetch(feeds, tensors, overrides, monitor);
+    }
+
+    /**
      * Runs the model computing only the health of the float op outputs that the given outputs
      * need (ops that only other signatures reach are neither run nor watched). The trace lists
      * what could not be checked and, where the backend can, the outputs as the traced run computed

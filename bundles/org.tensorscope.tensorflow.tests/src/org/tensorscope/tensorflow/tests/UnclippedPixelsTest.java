@@ -3,6 +3,7 @@ package org.tensorscope.tensorflow.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,13 @@ class UnclippedPixelsTest {
             assertEquals("computation", report.origin().kind());
             assertNotNull(report.origin().cause(), "a rule explains the origin " + report.origin().op() + " ("
                     + report.origin().type() + ")");
+            String fix = report.origin().cause().suggestion();
+            assertTrue(fix.startsWith("The input input_1 ranges over [0, "), fix);
+            assertTrue(fix.contains("outside what the first layers were trained on (usually 0..1, -1..1 or 0..255): "
+                    + "clip or normalise it before feeding the model."), fix);
+            assertTrue(fix.endsWith("This model is converted code (TF.js graph model): its graph cannot be edited here; "
+                    + "make the change in the source model and convert it again, or clip or normalise the input you "
+                    + "feed it."), fix);
         }
     }
 

@@ -327,4 +327,184 @@ class CauseRulesTest {
         assertEquals("log1p-below-minus-one", log1p.ruleId());
         assertOffending(log1p.offending().get(0), 0, new long[] { 0 }, -2);
     }
+
+    @Test
+    void aCastToANarrowerFloatOverflowsPerTargetDtype() {
+        float inf = Float.POSITIVE_INFINITY;
+        CauseFinding toHalf = explain("Cast", f16(Shape.of(3), inf, 1, Float.NEGATIVE_INFINITY),
+                f32(Shape.of(3), 70000, 1, -1e5f));
+        assertEquals("cast-overflow", toHalf.ruleId());
+        assertTrue(toHalf.cause().startsWith("Cast from float32 to float16: 2 finite value(s) beyond float16's "
+                + "largest value (6.550e+04) become infinity"), toHalf.cause());
+        assertOffending(toHalf.offending().get(0), 0, new long[] { 0 }, 70000);
+        assertOffending(toHalf.offending().get(1), 0, new long[] { 2 }, -1e5f);
+        assertTrue(toHalf.suggestion().contains("Keep this tensor in float32"), toHalf.suggestion());
+        CauseFinding toSingle = explain("Cast", f32(Shape.of(2), 1, inf), f64(Shape.of(2), 1, 1e39));
+        assertEquals("cast-overflow", toSingle.ruleId());
+        assertTrue(toSingle.cause().contains("float64 to float32: 1 finite value(s) beyond float32's"), toSingle.cause());
+        assertOffending(toSingle.offending().get(0), 0, new long[] { 1 }, 1e39);
+        assertNull(explain("Cast", f32(Shape.of(1), inf), f64(Shape.of(1), inf)), "an infinity cast stays one");
+    }
+
+    @Test
+    void aCastOfNanToAnIntegerHidesTheNan() {
+        CauseFinding finding = explain("Cast", i32(Shape.of(3), Integer.MIN_VALUE, 2, Integer.MIN_VALUE),
+                f32(Shape.of(3), Float.NaN, 2, Float.POSITIVE_INFINITY));
+        assertEquals("cast-non-finite-to-integer", finding.ruleId());
+        assertTrue(finding.cause().startsWith("Cast of NaN/Inf to int32: 2 value(s) have no int32 value"),
+                finding.cause());
+        assertOffending(finding.offending().get(0), 0, new long[] { 0 }, Double.NaN);
+        assertOffending(finding.offending().get(1), 0, new long[] { 2 }, Double.POSITIVE_INFINITY);
+        assertTrue(finding.suggestion().contains("tf.where(tf.math.is_finite(x), x, 0)"));
+    }
+
+    /** x / sqrt(sum(x², axis=1, keepdims)): l2_normalize by hand, with an all-zero first row. */
+    private static SyntheticModel handWrittenL2Normalize(boolean float64) {
+        Shape shape = Shape.of(2, 2);
+        Shape norms = Shape.of(2, 1);
+        return new SyntheticModel()
+                .constant("x", float64 ? f64(shape, 0, 0, 3, 4) : f32(shape, 0, 0, 3, 4))
+                .op("sq", "Square", float64 ? f64(shape, 0, 0, 9, 16) : f32(shape, 0, 0, 9, 16), "x")
+                .constant("axes", i32(1))
+                .op("ss", "Sum", KEEP_DIMS, float64 ? f64(norms, 0, 25) : f32(norms, 0, 25), "sq", "axes")
+                .op("norm", "Sqrt", float64 ? f64(norms, 0, 5) : f32(norms, 0, 5), "ss")
+                .op("unit", "RealDiv", float64 ? f64(shape, Double.NaN, Double.NaN, 0.6, 0.8)
+                        : f32(shape, Float.NaN, Float.NaN, 0.6f, 0.8f), "x", "norm");
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = { false, true })
+    void dividingByANormThatIsZeroIsZeroNormDivision(boolean float64) throws Exception {
+        NanReport.Origin origin = origin(handWrittenL2Normalize(float64));
+        assertEquals("unit", origin.op());
+        assertEquals("zero-norm-division", origin.cause().rule(), "not the general zero-by-zero");
+        assertTrue(origin.cause().description().startsWith("Division by a zero norm: 2 element(s)"),
+                origin.cause().description());
+        assertValue(origin.cause().offendingValues().get(0), 1, List.of(0L, 0L), 0);
+        assertValue(origin.cause().offendingValues().get(1), 0, List.of(0L, 0L), 0);
+        assertTrue(origin.cause().suggestion().startsWith("This is an L2 normalisation without an epsilon: use "
+                + "tf.math.l2_normalize"), origin.cause().suggestion());
+    }
+
+    @Test
+    void aDivisionByAZeroThatIsNoNormStaysZeroByZero() {
+        CauseFinding finding = explain("RealDiv", f32(Shape.of(1), Float.NaN), f32(Shape.of(1), 0), f32(Shape.of(1), 0));
+        assertEquals("zero-by-zero", finding.ruleId(), "without the graph nothing says the denominator is a norm");
+    }
+
+    @Test
+    void rsqrtOfAZeroSumOfSquaresIsZeroNormDivision() throws Exception {
+        SyntheticModel model = new SyntheticModel().constant("x", f32(Shape.of(2), 0, 0))
+                .op("sq", "Square", f32(Shape.of(2), 0, 0), "x")
+                .constant("axes", i32(0))
+                .op("ss", "Sum", f32(Shape.of(), 0), "sq", "axes")
+                .op("inv", "Rsqrt", f32(Shape.of(), Float.POSITIVE_INFINITY), "ss");
+        NanReport.Origin origin = origin(model);
+        assertEquals("zero-norm-division", origin.cause().rule());
+        assertTrue(origin.cause().description().startsWith("Reciprocal of a zero norm: 1 sum(s) of squares are 0"),
+                origin.cause().description());
+    }
+
+    @Test
+    void rsqrtOfAZeroVarianceOfCentredValuesIsNoNorm() throws Exception {
+        SyntheticModel model = new SyntheticModel().constant("x", f32(Shape.of(2), 5, 5))
+                .constant("axes", i32(0))
+                .op("mean", "Mean", f32(Shape.of(), 5), "x", "axes")
+                .op("centred", "Sub", f32(Shape.of(2), 0, 0), "x", "mean")
+                .op("sq", "Square", f32(Shape.of(2), 0, 0), "centred")
+                .op("variance", "Mean", f32(Shape.of(), 0), "sq", "axes")
+                .op("inv", "Rsqrt", f32(Shape.of(), Float.POSITIVE_INFINITY), "variance");
+        assertEquals("rsqrt-of-zero", origin(model).cause().rule(), "a variance, not a norm");
+    }
+
+    @Test
+    void reciprocalAndRsqrtOfZeroInEachDtype() {
+        CauseFinding reciprocal = explain("Reciprocal", f16(Shape.of(2), Float.POSITIVE_INFINITY, 0.5f),
+                f16(Shape.of(2), 0, 2));
+        assertEquals("division-by-zero", reciprocal.ruleId());
+        assertEquals("Reciprocal of zero: 1 element(s) are 1/0, giving infinity", reciprocal.cause());
+        assertOffending(reciprocal.offending().get(0), 0, new long[] { 0 }, 0);
+        CauseFinding rsqrt = explain("Rsqrt", f64(Shape.of(2), 1, Double.POSITIVE_INFINITY), f64(Shape.of(2), 1, 0));
+        assertEquals("rsqrt-of-zero", rsqrt.ruleId());
+        assertOffending(rsqrt.offending().get(0), 0, new long[] { 1 }, 0);
+    }
+
+    @Test
+    void aQuantizationRangeWithAnInfiniteBoundIsQuantizationRange() {
+        CauseFinding finding = explain("FakeQuantWithMinMaxVars", f32(Shape.of(3), Float.NaN, Float.NaN, Float.NaN),
+                f32(Shape.of(3), -2, 0.5f, 3), f32(Shape.of(), -1), f32(Shape.of(), Float.POSITIVE_INFINITY));
+        assertEquals("quantization-range", finding.ruleId());
+        assertEquals("Quantization range [-1, +Inf] of this FakeQuantWithMinMaxVars has an infinite or NaN bound",
+                finding.cause());
+        assertOffending(finding.offending().get(1), 2, new long[] {}, Double.POSITIVE_INFINITY);
+        assertTrue(finding.suggestion().startsWith("Recalibrate the quantization range"));
+    }
+
+    @Test
+    void aQuantizationRangeWhoseStepOverflowsSaysHowManyInputsSaturate() {
+        OpNode op = new OpNode("fq", "FakeQuantWithMinMaxArgs", "", Map.of("min", "-3e38", "max", "3e38"), List.of(),
+                List.of());
+        CauseFinding finding = new NanCauseAnalyzer(SyntheticModel.rules()).explain(new OriginContext(op,
+                List.of(f32(Shape.of(2), 1, Float.MAX_VALUE)), f32(Shape.of(2), Float.NaN, Float.NaN))).orElseThrow();
+        assertEquals("quantization-range", finding.ruleId());
+        assertEquals("Quantization range [-3e+38, 3e+38] of this FakeQuantWithMinMaxArgs has a step (max - min) "
+                + "beyond the float range; 1 of 2 input values lie outside it and saturate", finding.cause());
+        OpNode unknown = new OpNode("fq", "FakeQuantWithMinMaxArgs", "", Map.of(), List.of(), List.of());
+        assertTrue(new NanCauseAnalyzer(SyntheticModel.rules()).explain(new OriginContext(unknown,
+                List.of(f32(Shape.of(1), 1)), f32(Shape.of(1), Float.NaN))).isEmpty(), "no range stated: no guess");
+    }
+
+    @Test
+    void aFullyMaskedAttentionRowMakesTheSoftmaxNaN() throws Exception {
+        float minus = Float.NEGATIVE_INFINITY;
+        SyntheticModel model = new SyntheticModel().constant("logits", f32(Shape.of(2, 3), 1, 2, 3, 1, 2, 3))
+                .constant("mask", f32(Shape.of(2, 3), minus, minus, minus, 0, 0, minus))
+                .op("masked", "AddV2", f32(Shape.of(2, 3), minus, minus, minus, 1, 2, minus), "logits", "mask")
+                .op("attention", "Softmax", f32(Shape.of(2, 3), Float.NaN, Float.NaN, Float.NaN, 0.2689f, 0.7311f, 0),
+                        "masked");
+        NanReport.Origin origin = origin(model);
+        assertEquals("mask", origin.op());
+        assertEquals("weights", origin.kind());
+        assertEquals("attention", origin.firstNanOp());
+        assertEquals("softmax-of-infinite-row", origin.firstNanCause().rule());
+        assertTrue(origin.firstNanCause().description().startsWith("Softmax of rows that are all -Inf: 1 row(s) of 3 "
+                + "logits are -Inf in every position"), origin.firstNanCause().description());
+        assertValue(origin.firstNanCause().offendingValues().get(0), 0, List.of(0L, 0L), Double.NEGATIVE_INFINITY);
+        assertTrue(origin.firstNanCause().suggestion().contains("-1e9"));
+    }
+
+    @Test
+    void aLogSoftmaxRowHoldingPlusInfinityInFloat16() {
+        CauseFinding finding = explain("LogSoftmax", f16(Shape.of(1, 2), Float.NaN, Float.NaN),
+                f16(Shape.of(1, 2), Float.POSITIVE_INFINITY, 1));
+        assertEquals("softmax-of-infinite-row", finding.ruleId());
+        assertTrue(finding.cause().startsWith("LogSoftmax of rows holding +Inf: 1 row(s)"), finding.cause());
+    }
+
+    @Test
+    void atanhOnOrBeyondOneIsOutOfDomain() {
+        CauseFinding finding = explain("Atanh", f32(Shape.of(3), Float.POSITIVE_INFINITY, Float.NaN, 0.5493f),
+                f32(Shape.of(3), 1, -1.5f, 0.5f));
+        assertEquals("atanh-out-of-domain", finding.ruleId());
+        assertTrue(finding.cause().startsWith("Atanh of values outside (-1, 1): 2 of 3 input values"), finding.cause());
+        assertOffending(finding.offending().get(0), 0, new long[] { 0 }, 1);
+        assertOffending(finding.offending().get(1), 0, new long[] { 1 }, -1.5f);
+    }
+
+    @Test
+    void aCumulativeProductOfFiniteFactorsOverflows() throws Exception {
+        float inf = Float.POSITIVE_INFINITY;
+        SyntheticModel model = new SyntheticModel().constant("x", f32(Shape.of(4), 1e20f, 1e20f, 1, 0.5f))
+                .constant("axis", i32(Shape.of(), 0))
+                .op("cp", "Cumprod", f32(Shape.of(4), 1e20f, inf, inf, inf), "x", "axis");
+        NanReport.Origin origin = origin(model);
+        assertEquals("cumulative-product-overflow", origin.cause().rule());
+        assertTrue(origin.cause().description().startsWith("Cumulative product overflow: 3 running product(s) of finite "
+                + "factors (the largest 1.000e+20) exceed float32's largest value (3.403e+38)"),
+                origin.cause().description());
+        assertValue(origin.cause().offendingValues().get(0), 0, List.of(1L), 1e20);
+        CauseFinding half = explain("Cumprod", f16(Shape.of(2), 300, Float.POSITIVE_INFINITY), f16(Shape.of(2), 300, 300),
+                i32(Shape.of(), 0));
+        assertTrue(half.cause().endsWith("exceed float16's largest value (6.550e+04)"), half.cause());
+    }
 }

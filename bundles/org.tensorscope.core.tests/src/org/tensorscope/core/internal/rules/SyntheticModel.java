@@ -45,6 +45,13 @@ final class SyntheticModel implements InferenceSession {
 
     private final List<OpNode> ops = new ArrayList<>();
     private final Map<String, TensorData> values = new LinkedHashMap<>();
+    private String format = "test";
+
+    /** The model's format as a loader names it, e.g. "TF.js graph model". */
+    SyntheticModel format(String name) {
+        this.format = name;
+        return this;
+    }
 
     /** A constant (a weight): its value is its own. */
     SyntheticModel constant(String name, TensorData value) {
@@ -69,7 +76,7 @@ final class SyntheticModel implements InferenceSession {
         OpNode last = ops.get(ops.size() - 1);
         Signature signature = new Signature(Signature.DEFAULT_KEY, List.of(),
                 List.of(new SignatureTensor("out", last.outputs().get(0))));
-        ModelGraph graph = new ModelGraph(Path.of("synthetic.pb"), "test", ops, List.of(signature), List.of());
+        ModelGraph graph = new ModelGraph(Path.of("synthetic.pb"), format, ops, List.of(signature), List.of());
         PreparedInputs inputs = PreparedInputs.prepare(signature, List.of());
         return new NanTracer(rules()).trace(graph, signature, this, inputs, Map.of(), HealthMode.FULL, "cpu",
                 new NullProgressMonitor());
@@ -113,9 +120,11 @@ final class SyntheticModel implements InferenceSession {
 
     /** Every rule in core, highest service.ranking (as declared in its component description) first. */
     static List<NanCauseRule> rules() {
-        List<NanCauseRule> all = List.of(new AcosAsinOutOfDomainRule(), new DivisionRule(), new ExpOverflowRule(),
-                new InfMinusInfRule(), new Log1pBelowMinusOneRule(), new LogOfNonPositiveRule(), new OverflowRule(),
-                new PowOfNegativeRule(), new RsqrtOfZeroRule(), new SqrtOfNegativeRule(), new ZeroTimesInfRule(),
+        List<NanCauseRule> all = List.of(new AcosAsinOutOfDomainRule(), new AtanhOutOfDomainRule(), new CastRule(),
+                new CumulativeProductOverflowRule(), new DivisionRule(), new ExpOverflowRule(), new InfMinusInfRule(),
+                new Log1pBelowMinusOneRule(), new LogOfNonPositiveRule(), new OverflowRule(), new PowOfNegativeRule(),
+                new QuantizationRangeRule(), new RsqrtOfZeroRule(), new SoftmaxOfMaskedRowRule(),
+                new SqrtOfNegativeRule(), new ZeroNormDivisionRule(), new ZeroTimesInfRule(),
                 new ZeroVarianceBatchNormRule());
         return all.stream().sorted(Comparator.comparingInt((NanCauseRule r) -> -ranking(r))
                 .thenComparing(NanCauseRule::id)).toList();
@@ -157,6 +166,14 @@ final class SyntheticModel implements InferenceSession {
             b.putDouble(x);
         }
         return new TensorData("t", DType.FLOAT64, shape, b.flip());
+    }
+
+    static TensorData i32(Shape shape, int... v) {
+        ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int x : v) {
+            b.putInt(x);
+        }
+        return new TensorData("t", DType.INT32, shape, b.flip());
     }
 
     static TensorData i32(int... v) {

@@ -79,6 +79,19 @@ final class Broadcast {
      * counts those the test matches; empty when the inputs do not broadcast to the output.
      */
     static Optional<Pairs> nanPairs(OriginContext context, PairTest offending) {
+        return pairs(context, true, 0, offending);
+    }
+
+    /**
+     * As {@link #nanPairs}, over the output's NaN and ±Inf elements, each pair shown with input
+     * {@code shownFirst} first (a division shows its denominator first).
+     */
+    static Optional<Pairs> nonFinitePairs(OriginContext context, int shownFirst, PairTest offending) {
+        return pairs(context, false, shownFirst, offending);
+    }
+
+    private static Optional<Pairs> pairs(OriginContext context, boolean nanOnly, int shownFirst,
+            PairTest offending) {
         TensorData a = context.inputs().get(0);
         TensorData b = context.inputs().get(1);
         TensorData output = context.output();
@@ -89,7 +102,8 @@ final class Broadcast {
         long count = 0;
         List<OffendingValue> shown = new ArrayList<>();
         for (long i = 0; i < output.size(); i++) {
-            if (!Double.isNaN(output.getDouble(i))) {
+            double out = output.getDouble(i);
+            if (nanOnly ? !Double.isNaN(out) : Double.isFinite(out)) {
                 continue;
             }
             long ai = broadcast.index(0, i);
@@ -99,8 +113,10 @@ final class Broadcast {
             if (offending.test(x, y)) {
                 count++;
                 if (shown.size() < Offenders.SHOWN * 2) {
-                    shown.add(new OffendingValue(0, a.position(ai), x));
-                    shown.add(new OffendingValue(1, b.position(bi), y));
+                    OffendingValue first = new OffendingValue(0, a.position(ai), x);
+                    OffendingValue second = new OffendingValue(1, b.position(bi), y);
+                    shown.add(shownFirst == 0 ? first : second);
+                    shown.add(shownFirst == 0 ? second : first);
                 }
             }
         }

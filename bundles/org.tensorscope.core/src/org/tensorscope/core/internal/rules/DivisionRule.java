@@ -101,7 +101,9 @@ public class DivisionRule implements NanCauseRule {
                             + "subtract the maximum before the exp, or use tf.nn.softmax / tf.nn.log_softmax.");
         }
         if (byZero > 0) {
-            String cause = String.format("Division by zero: %d element(s) divide a non-zero value by 0, giving "
+            String cause = reciprocal
+                    ? String.format("Reciprocal of zero: %d element(s) are 1/0, giving infinity", byZero)
+                    : String.format("Division by zero: %d element(s) divide a non-zero value by 0, giving "
                     + "infinity%s", byZero, where);
             return finding("division-by-zero", cause, byZeroShown,
                     "Add an epsilon to the denominator or skip the cases where it is zero "

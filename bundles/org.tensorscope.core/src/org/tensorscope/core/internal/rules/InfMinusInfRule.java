@@ -52,9 +52,10 @@ public class InfMinusInfRule implements NanCauseRule {
         boolean subtract = "Sub".equals(context.op().type());
         return Broadcast.nanPairs(context, (x, y) -> Double.isInfinite(x) && Double.isInfinite(y)
                 && (subtract ? x == y : x != y)).filter(pairs -> pairs.count() > 0)
-                .map(pairs -> new CauseFinding(id(), String.format("inf - inf: %d element(s) of this %s %s "
-                        + "infinities of opposite sign, and the result is NaN", pairs.count(), context.op().type(),
-                        subtract ? "subtract equal" : "add"), pairs.shown(), SUGGESTION));
+                .map(pairs -> new CauseFinding(id(), String.format("inf - inf: %d element(s) of this %s %s, and "
+                        + "the result is NaN", pairs.count(), context.op().type(),
+                        subtract ? "subtract an infinity from an equal one" : "add infinities of opposite sign"),
+                        pairs.shown(), SUGGESTION));
     }
 
     private Optional<CauseFinding> addN(OriginContext context) {

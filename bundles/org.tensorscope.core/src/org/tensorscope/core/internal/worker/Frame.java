@@ -28,6 +28,7 @@ record Frame(int type, byte[] body, SharedArea tensors) {
     static final int CLOSE_SESSION = 8;
     static final int CLOSE_MODEL = 9;
     static final int CANCEL = 10;
+    static final int FETCH_TRACED = 11;
 
     // replies, worker to Tensorscope
     static final int OK = 100;

@@ -77,6 +77,16 @@ final class RemoteSession implements InferenceSession {
     }
 
     @Override
+    public Map<String, TensorData> fetchAsTraced(Map<String, TensorData> feeds, List<String> tensors,
+            Map<String, TensorData> overrides, IProgressMonitor monitor) throws BackendException {
+        return call(Frame.FETCH_TRACED, out -> {
+            Wire.writeTensors(out, feeds);
+            Wire.writeStrings(out, tensors);
+            Wire.writeTensors(out, overrides);
+        }, Wire::readTensors, monitor, "running " + modelName);
+    }
+
+    @Override
     public Trace healthPass(Map<String, TensorData> feeds, List<String> outputs, HealthMode mode,
             Map<String, TensorData> overrides, IProgressMonitor monitor) throws BackendException {
         return call(Frame.HEALTH, out -> {

@@ -182,12 +182,14 @@ final class WorkerServer {
                     Wire.writeString(out, session.deviceNote());
                 });
             }
-            case Frame.FETCH -> {
+            case Frame.FETCH, Frame.FETCH_TRACED -> {
                 InferenceSession session = session(in.readLong());
                 Map<String, TensorData> feeds = Wire.readTensors(in);
                 List<String> tensors = Wire.readStrings(in);
                 Map<String, TensorData> overrides = Wire.readTensors(in);
-                Map<String, TensorData> fetched = session.fetch(feeds, tensors, overrides, monitor);
+                Map<String, TensorData> fetched = request.type() == Frame.FETCH
+                        ? session.fetch(feeds, tensors, overrides, monitor)
+                        : session.fetchAsTraced(feeds, tensors, overrides, monitor);
                 return reply(out -> Wire.writeTensors(out, fetched));
             }
             case Frame.HEALTH -> {

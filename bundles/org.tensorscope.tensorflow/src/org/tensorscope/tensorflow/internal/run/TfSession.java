@@ -21,6 +21,9 @@ import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.op.Ops;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GPUOptions;
+import org.tensorflow.proto.GraphOptions;
+import org.tensorflow.proto.OptimizerOptions;
+import org.tensorflow.proto.RewriterConfig;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.NodeDef;
 import org.tensorflow.proto.RunMetadata;
@@ -50,6 +53,8 @@ public final class TfSession implements InferenceSession {
     private final ModelGraph model;
     private final Graph graph;
     private final Session session;
+    /** The graph as written, with no optimiser: what explanations read (see {@link #fetchAsTraced}). */
+    private Session unoptimised;
     private final String deviceNote;
     private final boolean onGpu;
     /** Whether health passes ask TensorFlow for each op's time (FULL_TRACE run metadata, which costs about 0.3x a run). */
@@ -114,6 +119,20 @@ public final class TfSession implements InferenceSession {
         return config.build();
     }
 
+    /**
+     * Grappler rewrites a plain fetch of an op's neighbours (Log(Softmax) into LogSoftmax once the
+     * Softmax has no probe attached), so the values fetched to explain a trace could differ from the ones
+     * it watched: explanations run on a second session over the same graph with the optimisers off.
+     */
+    private static ConfigProto unoptimisedConfig(boolean onGpu) {
+        return config(onGpu).toBuilder().setGraphOptions(GraphOptions.newBuilder()
+                .setRewriteOptions(RewriterConfig.newBuilder().setDisableMetaOptimizer(true))
+                .setOptimizerOptions(OptimizerOptions.newBuilder().setOptLevel(OptimizerOptions.Level.L0)
+                        .setDoConstantFolding(false).setDoCommonSubexpressionElimination(false)
+                        .setDoFunctionInlining(false)))
+                .build();
+    }
+
     private static GraphDef placedOn(GraphDef graphDef, String device) {
         GraphDef.Builder placed = graphDef.toBuilder();
         for (NodeDef.Builder node : placed.getNodeBuilderList()) {
@@ -137,6 +156,25 @@ public final class TfSession implements InferenceSession {
     @Override
     public Map<String, TensorData> fetch(Map<String, TensorData> feeds, List<String> tensors,
             Map<String, TensorData> overrides, IProgressMonitor monitor) throws BackendException {
+        return fetch(session, feeds, tensors, overrides, monitor);
+    }
+
+    @Override
+    public Map<String, TensorData> fetchAsTraced(Map<String, TensorData> feeds, List<String> tensors,
+            Map<String, TensorData> overrides, IProgressMonitor monitor) throws BackendException {
+        if (unoptimised == null) {
+            try {
+                unoptimised = new Session(graph, unoptimisedConfig(onGpu));
+            } catch (RuntimeException e) {
+                throw new BackendException("TensorFlow cannot start a session for " + model.source() + ": "
+                        + firstLine(e.getMessage()), e);
+            }
+        }
+        return fetch(unoptimised, feeds, tensors, overrides, monitor);
+    }
+
+    private Map<String, TensorData> fetch(Session on, Map<String, TensorData> feeds, List<String> tensors,
+            Map<String, TensorData> overrides, IProgressMonitor monitor) throws BackendException {
         SubMonitor progress = SubMonitor.convert(monitor, "Running " + model.source().getFileName(), 2);
         List<String> names = tensors.stream().map(TensorSpec::tensorName).toList();
         for (String name : names) {
@@ -148,7 +186,7 @@ public final class TfSession implements InferenceSession {
         overrides.forEach((name, data) -> fed.put(TensorSpec.tensorName(name), data));
         List<String> toRun = names.stream().filter(n -> !fed.containsKey(n)).distinct().toList();
         checkMemory(feeds, overrides, toRun);
-        try (Run run = new Run(feeds, overrides)) {
+        try (Run run = new Run(on, feeds, overrides)) {
             progress.split(1);
             Map<String, TensorData> computed = new HashMap<>();
             if (!toRun.isEmpty()) {
@@ -588,9 +626,14 @@ public final class TfSession implements InferenceSession {
     private final class Run implements AutoCloseable {
 
         private final List<Tensor> fed = new ArrayList<>();
-        private final Session.Runner runner = session.runner();
+        private final Session.Runner runner;
 
         Run(Map<String, TensorData> feeds, Map<String, TensorData> overrides) throws BackendException {
+            this(session, feeds, overrides);
+        }
+
+        Run(Session on, Map<String, TensorData> feeds, Map<String, TensorData> overrides) throws BackendException {
+            runner = on.runner();
             Map<String, TensorData> all = new LinkedHashMap<>(feeds);
             all.putAll(overrides);
             try {
@@ -622,6 +665,9 @@ public final class TfSession implements InferenceSession {
 
     @Override
     public void close() {
+        if (unoptimised != null) {
+            unoptimised.close();
+        }
         session.close();
         graph.close();
     }

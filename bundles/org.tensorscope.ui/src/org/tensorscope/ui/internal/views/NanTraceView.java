@@ -126,6 +126,9 @@ public class NanTraceView extends EmptyStateView {
             text.append("First NaN: ").append(o.firstNanOp() == null ? "none" : o.firstNanOp()).append(nl);
             if (o.firstNanCause() != null) {
                 text.append("    then ").append(o.firstNanCause().description()).append(nl);
+                if (o.cause() == null || !o.firstNanCause().suggestion().equals(o.cause().suggestion())) {
+                    text.append("    fix: ").append(o.firstNanCause().suggestion()).append(nl);
+                }
             }
             for (NanReport.TensorSummary s : o.opInputs()) {
                 text.append("Input ").append(s.tensor()).append(" ").append(s.dtype()).append(s.shape()).append(": min ")
