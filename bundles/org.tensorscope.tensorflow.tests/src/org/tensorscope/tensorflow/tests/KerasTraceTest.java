@@ -90,6 +90,8 @@ class KerasTraceTest {
         assertEquals("MatMul", model.graph().op("dense/MatMul").orElseThrow().type());
         assertEquals("Placeholder", model.graph().op("lambda_2").orElseThrow().type(), "the Lambda's stand-in");
         assertTrue(model.graph().op("scale/mul").isPresent(), "layers after the Lambda are built too");
+        assertEquals("TF.js layers model; cannot run: a Lambda layer `lambda_2`: custom Python code cannot run here",
+                model.graph().format(), "info names the layer that cannot run");
         assertEquals(List.of("x"), model.graph().defaultSignature().orElseThrow().inputs().stream().map(i -> i.key()).toList());
         BackendException e = assertThrows(BackendException.class, () -> new TensorFlowBackend().open(model, Device.CPU));
         assertEquals(json + ": TF.js layers model with a Lambda layer `lambda_2`: custom Python code cannot run here"

@@ -7,17 +7,14 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.tensorflow.Graph;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TFloat32;
 import org.tensorscope.tensorflow.internal.TfModel;
+import org.tensorscope.tensorflow.tests.TestModels;
 
 /** Keras test models: the real ones under testdata/ and small ones written by a test, and running them. */
 public final class KerasFiles {
@@ -45,37 +42,12 @@ public final class KerasFiles {
     }
 
     public static TFloat32 values(long[] shape, float... values) {
-        TFloat32 x = TFloat32.tensorOf(Shape.of(shape));
-        for (int i = 0; i < values.length; i++) {
-            x.asRawTensor().data().asFloats().setFloat(values[i], i);
-        }
-        return x;
+        return TestModels.vector(shape, values);
     }
 
     /** Runs the model's graph: feeds tensors by name, returns each fetched tensor's float values. */
     public static List<float[]> run(TfModel model, Map<String, Tensor> feeds, String... fetches) {
-        try (Graph graph = new Graph()) {
-            graph.importGraphDef(model.frozenGraph());
-            try (Session session = new Session(graph)) {
-                Session.Runner runner = session.runner();
-                feeds.forEach(runner::feed);
-                for (String fetch : fetches) {
-                    runner.fetch(fetch);
-                }
-                try (Result result = runner.run()) {
-                    List<float[]> values = new ArrayList<>();
-                    for (int k = 0; k < fetches.length; k++) {
-                        TFloat32 t = (TFloat32) result.get(k);
-                        float[] v = new float[(int) t.shape().size()];
-                        for (int i = 0; i < v.length; i++) {
-                            v[i] = t.asRawTensor().data().asFloats().getFloat(i);
-                        }
-                        values.add(v);
-                    }
-                    return values;
-                }
-            }
-        }
+        return TestModels.run(model, feeds, fetches);
     }
 
     /** A TF.js layers model in a folder: model.json with this topology, one shard with these float32 weights. */

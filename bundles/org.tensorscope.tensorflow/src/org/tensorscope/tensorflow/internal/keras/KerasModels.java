@@ -58,7 +58,10 @@ final class KerasModels {
         ModelGraph converted = GraphDefConverter.convert(path, format, graphDef, List.of());
         Signature signature = new Signature(Signature.DEFAULT_KEY, tensors(built.inputs(), converted),
                 tensors(built.outputs(), converted));
-        ModelGraph graph = new ModelGraph(path, format, converted.ops(), List.of(signature), converted.weights());
+        // the format line is what `info` and the workbench show first: a layer that cannot run is named there
+        String shownFormat = built.unsupported().isEmpty() ? format
+                : format + "; cannot run: " + String.join("; ", built.unsupported());
+        ModelGraph graph = new ModelGraph(path, shownFormat, converted.ops(), List.of(signature), converted.weights());
         String cannotRun = built.unsupported().isEmpty() ? null
                 : what + " with " + String.join("; ", built.unsupported())
                         + " (the rest of the model opens for info and its graph)";

@@ -24,6 +24,7 @@ import org.eclipse.ui.progress.IProgressConstants;
 import org.tensorscope.core.DebugTopics;
 import org.tensorscope.core.analysis.Histogram;
 import org.tensorscope.core.model.ModelGraph;
+import org.tensorscope.core.model.SideEffectOps;
 import org.tensorscope.core.model.Signature;
 import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.run.AnalysedTensor;
@@ -31,6 +32,7 @@ import org.tensorscope.core.run.NanTracer;
 import org.tensorscope.core.run.PreparedInputs;
 import org.tensorscope.core.run.TensorCache;
 import org.tensorscope.core.run.TraceOutcome;
+import org.tensorscope.core.service.BackendException;
 import org.tensorscope.core.service.Device;
 import org.tensorscope.core.service.InferenceSession;
 import org.tensorscope.core.service.LoadedModel;
@@ -81,6 +83,8 @@ public final class DebugSession {
     /** The last run's tensors that views asked for or that were fetched ahead of the cursor. */
     private TensorCache cache;
     private Job ahead;
+    /** Whether the open model holds ops that reach outside it: then nothing is fetched ahead. */
+    private boolean reachesOutside;
 
     private DebugSession() {
     }
@@ -199,6 +203,7 @@ public final class DebugSession {
     private void replaceModel(LoadedModel loaded, RunConfiguration runConfiguration) {
         closeModel();
         model = loaded;
+        reachesOutside = !SideEffectOps.in(loaded.graph()).isEmpty();
         Path source = loaded.graph().source();
         if (runConfiguration != null) {
             configure(runConfiguration);
@@ -418,7 +423,8 @@ public final class DebugSession {
     }
 
     private List<String> aheadOfCursor(List<String> alsoWanted) {
-        if (cursor == null || model == null) {
+        if (cursor == null || model == null || reachesOutside) {
+            // a model that writes files or reaches the network runs only when the user asks
             return List.of();
         }
         ModelGraph graph = model.graph();
@@ -447,8 +453,19 @@ public final class DebugSession {
         Job job = sessionJob(name, monitor -> {
             try {
                 List<String> missing = runCache.missing(tensors);
-                Map<String, TensorData> values = missing.isEmpty() ? Map.of()
-                        : fetchSession.fetch(fetchInputs.feeds(), missing, fetchOverrides, monitor);
+                Map<String, TensorData> values;
+                try {
+                    values = missing.isEmpty() ? Map.of()
+                            : fetchSession.fetch(fetchInputs.feeds(), missing, fetchOverrides, monitor);
+                } catch (BackendException | IllegalArgumentException e) {
+                    List<String> asked = runCache.missing(requested);
+                    if (asked.size() == missing.size()) {
+                        throw e;
+                    }
+                    // a tensor fetched ahead cannot be fetched (e.g. not computed in this run): the asked ones alone
+                    values = asked.isEmpty() ? Map.of()
+                            : fetchSession.fetch(fetchInputs.feeds(), asked, fetchOverrides, monitor);
+                }
                 List<String> analysing = new ArrayList<>(requested);
                 values.keySet().stream().filter(t -> !requested.contains(t)).forEach(analysing::add);
                 boolean told = false;
