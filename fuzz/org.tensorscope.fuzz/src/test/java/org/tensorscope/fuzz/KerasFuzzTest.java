@@ -1,5 +1,8 @@
 package org.tensorscope.fuzz;
 
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tensorscope.core.service.LoadedModel;
@@ -85,20 +89,35 @@ class KerasFuzzTest {
                 seed(Format.H5, Scratch.read(Scratch.testdata("keras/mobilenet_v2.h5"))));
     }
 
+    /** The seeds are models, not refusals: otherwise the fuzzer would start from the loaders' first check. */
+    @Test
+    void theSeedsLoad() {
+        List<byte[]> seeds = seeds().toList();
+        for (byte[] seed : seeds) {
+            LoadedModel model = load(seed);
+            assertNotNull(model, "seed of format " + seed[0] + " was refused");
+            assertTrue(model.graph().ops().size() >= (seed == seeds.get(0) ? 2 : 100),
+                    "seed of format " + seed[0] + " has " + model.graph().ops().size() + " ops");
+        }
+    }
+
     @MethodSource("seeds")
     @FuzzTest(maxDuration = "30s")
     void kerasFile(byte[] input) {
+        LoadedModel model = load(input);
+        if (model != null) {
+            ModelInfo.describe(model.graph());
+        }
+    }
+
+    private static LoadedModel load(byte[] input) {
         if (input.length == 0) {
-            return;
+            return null;
         }
         Format format = Format.values()[Byte.toUnsignedInt(input[0]) % Format.values().length];
         byte[] bytes = Arrays.copyOfRange(input, 1, input.length);
         Oracle.input(bytes);
         Path file = Scratch.write(FOLDER.resolve(format.file), bytes);
-        LoadedModel model = Oracle.check(SLOW_MILLIS, List.of(file), () -> format.loader.load(file, null),
-                ModelLoadException.class);
-        if (model != null) {
-            ModelInfo.describe(model.graph());
-        }
+        return Oracle.check(SLOW_MILLIS, List.of(file), () -> format.loader.load(file, null), ModelLoadException.class);
     }
 }

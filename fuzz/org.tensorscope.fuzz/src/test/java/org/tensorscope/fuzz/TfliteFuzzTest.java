@@ -1,9 +1,13 @@
 package org.tensorscope.fuzz;
 
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tensorscope.core.service.ModelLoadException;
@@ -31,15 +35,28 @@ class TfliteFuzzTest {
                 .map(f -> Scratch.read(Scratch.testdata(f)));
     }
 
+    /** The seeds are models, not refusals: otherwise the fuzzer would start from the loader's first check. */
+    @Test
+    void theSeedsLoad() {
+        for (byte[] seed : seeds().toList()) {
+            TfModel model = load(seed);
+            assertNotNull(model, "a seed of " + seed.length + " bytes was refused");
+            assertTrue(model.graph().ops().size() >= 100, "a seed has only " + model.graph().ops().size() + " ops");
+        }
+    }
+
     @MethodSource("seeds")
     @FuzzTest(maxDuration = "30s")
     void tflite(byte[] bytes) {
-        Oracle.input(bytes);
-        Path file = Scratch.write(FOLDER.resolve("model.tflite"), bytes);
-        TfModel model = Oracle.check(SLOW_MILLIS, List.of(file), () -> new TfliteLoader().load(file, null),
-                ModelLoadException.class);
+        TfModel model = load(bytes);
         if (model != null) {
             ModelInfo.describe(model.graph());
         }
+    }
+
+    private static TfModel load(byte[] bytes) {
+        Oracle.input(bytes);
+        Path file = Scratch.write(FOLDER.resolve("model.tflite"), bytes);
+        return Oracle.check(SLOW_MILLIS, List.of(file), () -> new TfliteLoader().load(file, null), ModelLoadException.class);
     }
 }
