@@ -193,9 +193,15 @@ public final class KerasGraphBuilder {
     /** An exception's message for a user: its first line, without Java class names. */
     static String message(RuntimeException e) {
         String m = e.getMessage();
+        // the JVM's helpful messages of these two speak of Java classes and variables, not of the config
+        if (e instanceof NullPointerException) {
+            return "a required config value is missing";
+        }
+        if (e instanceof ClassCastException) {
+            return "a config value has the wrong type";
+        }
         if (m == null) {
-            return e instanceof NullPointerException ? "a required config value is missing"
-                    : e.getClass().getSimpleName().replace("Exception", "").toLowerCase();
+            return e.getClass().getSimpleName().replace("Exception", "").toLowerCase();
         }
         m = QUALIFIED_EXCEPTION.matcher(m).replaceAll("");
         int newline = m.indexOf('\n');
