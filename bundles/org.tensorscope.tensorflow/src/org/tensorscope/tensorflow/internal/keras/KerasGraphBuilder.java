@@ -77,6 +77,8 @@ public final class KerasGraphBuilder {
         private final List<String> path;
         private final List<Output<?>> given;
         private final Map<String, List<Output<?>>> built = new HashMap<>();
+        /** The calls being built, to refuse inbound nodes that lead back to themselves. */
+        private final java.util.Set<String> building = new java.util.HashSet<>();
 
         ModelScope(NamedGraph g, Model model, String prefix, List<String> path, List<Output<?>> given) {
             this.g = g;
@@ -107,10 +109,14 @@ public final class KerasGraphBuilder {
                 if (node >= layer.calls().size()) {
                     throw new IllegalStateException("layer " + layer.name() + " has no call " + node);
                 }
+                if (!building.add(key)) {
+                    throw new IllegalStateException("layer " + layer.name() + " takes its own output as input (its inbound nodes form a cycle)");
+                }
                 List<Output<?>> inputs = new ArrayList<>();
                 for (TensorRef in : layer.calls().get(node)) {
                     inputs.add(resolve(in));
                 }
+                building.remove(key);
                 String base = prefix + layer.name() + (node > 0 ? "_" + node : "");
                 outputs = layerOutputs(layer, base, inputs);
             }
@@ -193,9 +199,15 @@ public final class KerasGraphBuilder {
     /** An exception's message for a user: its first line, without Java class names. */
     static String message(RuntimeException e) {
         String m = e.getMessage();
+        // the JVM's helpful messages of these two speak of Java classes and variables, not of the config
+        if (e instanceof NullPointerException) {
+            return "a required config value is missing";
+        }
+        if (e instanceof ClassCastException) {
+            return "a config value has the wrong type";
+        }
         if (m == null) {
-            return e instanceof NullPointerException ? "a required config value is missing"
-                    : e.getClass().getSimpleName().replace("Exception", "").toLowerCase();
+            return e.getClass().getSimpleName().replace("Exception", "").toLowerCase();
         }
         m = QUALIFIED_EXCEPTION.matcher(m).replaceAll("");
         int newline = m.indexOf('\n');

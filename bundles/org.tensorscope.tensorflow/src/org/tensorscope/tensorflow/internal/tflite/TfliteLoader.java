@@ -71,6 +71,7 @@ public class TfliteLoader implements ModelLoader {
         TfliteSubGraph main;
         TfliteGraphBuilder builder;
         GraphDef graphDef;
+        String format;
         try {
             model = TfliteModel.of(file);
             if (model.subgraphCount() == 0) {
@@ -79,12 +80,14 @@ public class TfliteLoader implements ModelLoader {
             main = model.subgraph(0);
             builder = new TfliteGraphBuilder(model, main, true);
             graphDef = builder.build();
+            // describe reads tensors the build did not (a tensor no operator uses), whose tables may be broken too
+            format = describe(model, main, builder);
         } catch (IllegalArgumentException | IndexOutOfBoundsException | BufferUnderflowException | ArithmeticException
                 | NegativeArraySizeException e) {
             throw new ModelLoadException(path, problem(e), e);
         }
         progress.split(1);
-        ModelGraph converted = GraphDefConverter.convert(path, describe(model, main, builder), graphDef, List.of());
+        ModelGraph converted = GraphDefConverter.convert(path, format, graphDef, List.of());
         List<Signature> signatures;
         try {
             signatures = signatures(model, main, builder, converted);

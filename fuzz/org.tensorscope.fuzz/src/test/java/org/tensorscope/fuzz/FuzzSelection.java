@@ -16,7 +16,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class FuzzSelection {
 
     static final List<String> TARGETS = List.of("TfjsModelFuzzTest", "GraphDefFuzzTest", "GraphDefTextFuzzTest",
-            "SavedModelFuzzTest", "NpyFuzzTest", "ImageFuzzTest", "OnnxFuzzTest", "InputSourceFuzzTest");
+            "SavedModelFuzzTest", "NpyFuzzTest", "ImageFuzzTest", "OnnxFuzzTest", "InputSourceFuzzTest",
+            "TfliteFuzzTest", "KerasFuzzTest");
 
     private FuzzSelection() {
     }

@@ -28,7 +28,11 @@ import org.tensorscope.core.service.ModelLoader;
 import org.tensorscope.onnx.internal.load.OnnxModelLoader;
 import org.tensorscope.tensorflow.internal.TensorFlowBackend;
 import org.tensorscope.tensorflow.internal.load.SavedModelLoader;
+import org.tensorscope.tensorflow.internal.keras.KerasH5Loader;
+import org.tensorscope.tensorflow.internal.keras.KerasV3Loader;
+import org.tensorscope.tensorflow.internal.keras.TfjsLayersModelLoader;
 import org.tensorscope.tensorflow.internal.load.TfjsGraphModelLoader;
+import org.tensorscope.tensorflow.internal.tflite.TfliteLoader;
 
 /**
  * The mutation harness: every real model of testdata/ (and of the folder in the system property
@@ -177,6 +181,18 @@ class RealModelMutationTest {
         }
         if (name.endsWith(".onnx")) {
             return new Model(key, folder, file, new OnnxModelLoader(), List.of(file), Files.size(file));
+        }
+        if (name.endsWith(".tflite")) {
+            return new Model(key, folder, file, new TfliteLoader(), List.of(file), Files.size(file));
+        }
+        if (name.endsWith(".keras")) {
+            return new Model(key, folder, file, new KerasV3Loader(), List.of(file), Files.size(file));
+        }
+        if (name.endsWith(".h5")) {
+            return new Model(key, folder, file, new KerasH5Loader(), List.of(file), Files.size(file));
+        }
+        if (name.endsWith(".json") && new TfjsLayersModelLoader().canLoad(file)) {
+            return model(key, folder, file, new TfjsLayersModelLoader());
         }
         if (name.endsWith(".json") && new TfjsGraphModelLoader().canLoad(file)) {
             return model(key, folder, file, new TfjsGraphModelLoader());
