@@ -64,7 +64,8 @@ class ModelFormatsTest {
         handlers.executeCommand("org.tensorscope.ui.commands.stepNext", null);
         String tensor = session.cursor().orElseThrow().current().orElseThrow().tensor();
         assertTrue(UiWait.until(display, () -> inspector.getShownValues() != null
-                && inspector.getShownValues().name().equals(tensor), 60_000), file + ": F6 shows " + tensor);
+                && inspector.getShownValues().name().equals(tensor), 60_000), () -> file + ": F6 shows " + tensor
+                        + "; the Inspector says: " + inspector.getHeaderText());
         session.configure(new RunConfiguration(null, List.of(), "", session.configuration().device(),
                 session.configuration().mode()));
     }

@@ -453,10 +453,12 @@ public final class DebugSession {
         Job job = sessionJob(name, monitor -> {
             try {
                 List<String> missing = runCache.missing(tensors);
+                // as the trace watched them: an optimised run may have fused the op away (an op's second
+                // output, a Conv2D folded into its batch normalisation)
                 Map<String, TensorData> values;
                 try {
                     values = missing.isEmpty() ? Map.of()
-                            : fetchSession.fetch(fetchInputs.feeds(), missing, fetchOverrides, monitor);
+                            : fetchSession.fetchAsTraced(fetchInputs.feeds(), missing, fetchOverrides, monitor);
                 } catch (BackendException | IllegalArgumentException e) {
                     List<String> asked = runCache.missing(requested);
                     if (asked.size() == missing.size()) {
@@ -464,7 +466,7 @@ public final class DebugSession {
                     }
                     // a tensor fetched ahead cannot be fetched (e.g. not computed in this run): the asked ones alone
                     values = asked.isEmpty() ? Map.of()
-                            : fetchSession.fetch(fetchInputs.feeds(), asked, fetchOverrides, monitor);
+                            : fetchSession.fetchAsTraced(fetchInputs.feeds(), asked, fetchOverrides, monitor);
                 }
                 List<String> analysing = new ArrayList<>(requested);
                 values.keySet().stream().filter(t -> !requested.contains(t)).forEach(analysing::add);
