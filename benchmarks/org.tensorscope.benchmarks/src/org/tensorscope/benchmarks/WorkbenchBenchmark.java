@@ -66,27 +66,13 @@ class WorkbenchBenchmark {
         }
 
         TraceOutcome before = session.outcome().orElse(null);
-        long[] longestGap = {0};
-        long[] last = {System.nanoTime()};
-        boolean[] running = {true};
-        Runnable heartbeat = new Runnable() {
-            @Override
-            public void run() {
-                long now = System.nanoTime();
-                longestGap[0] = Math.max(longestGap[0], now - last[0]);
-                last[0] = now;
-                if (running[0]) {
-                    display.timerExec(10, this);
-                }
-            }
-        };
         long start = System.nanoTime();
-        display.timerExec(10, heartbeat);
+        UiHeartbeat heartbeat = UiHeartbeat.start(display, 10);
         Demo.open();
         pump(display, () -> session.outcome().isPresent() && session.outcome().get() != before);
-        running[0] = false;
+        double stall = heartbeat.stop();
         report.add(String.format("demo open + run + trace: %.0f ms; longest UI thread stall: %.0f ms", millis(start),
-                longestGap[0] / 1e6));
+                stall));
         report.add(stepping(display, page, session, 50));
 
         report.forEach(System.out::println);
@@ -109,21 +95,7 @@ class WorkbenchBenchmark {
         IHandlerService handlers = PlatformUI.getWorkbench().getService(IHandlerService.class);
         session.stepTo(session.outcome().orElseThrow().trace().rows().get(0).opName());
         pump(display, () -> inspector.getShownValues() != null && Job.getJobManager().find(DebugSession.JOB_FAMILY).length == 0);
-        long[] longestGap = {0};
-        long[] last = {System.nanoTime()};
-        boolean[] running = {true};
-        Runnable heartbeat = new Runnable() {
-            @Override
-            public void run() {
-                long now = System.nanoTime();
-                longestGap[0] = Math.max(longestGap[0], now - last[0]);
-                last[0] = now;
-                if (running[0]) {
-                    display.timerExec(5, this);
-                }
-            }
-        };
-        display.timerExec(5, heartbeat);
+        UiHeartbeat heartbeat = UiHeartbeat.start(display, 5);
         double[] latencies = new double[steps];
         long longestCommand = 0;
         for (int step = 0; step < steps; step++) {
@@ -135,14 +107,14 @@ class WorkbenchBenchmark {
             // the views are told of the step together, so the Histogram has drawn when the Inspector shows it
             pump(display, () -> inspector.getShownValues() != null && inspector.getShownValues().name().equals(tensor));
             latencies[step] = millis(start);
-            last[0] = System.nanoTime();
+            heartbeat.restart();
         }
-        running[0] = false;
+        double stall = heartbeat.stop();
         double[] sorted = latencies.clone();
         java.util.Arrays.sort(sorted);
         return String.format("F6 through %d ops of the demo (Inspector, Histogram, Graph open): median %.1f ms, slowest"
                 + " %.1f ms until the views show the new tensor; longest UI thread stall while stepping: %.0f ms", steps,
-                sorted[steps / 2], sorted[steps - 1], Math.max(longestGap[0], longestCommand) / 1e6);
+                sorted[steps / 2], sorted[steps - 1], Math.max(stall, longestCommand / 1e6));
     }
 
     /** Blocks of four parallel branches (1x1, 3x3, 5x5, pool) joined by a concat: 6 ops a block. */
