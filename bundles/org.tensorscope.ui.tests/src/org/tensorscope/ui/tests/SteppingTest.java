@@ -40,16 +40,22 @@ class SteppingTest {
         return Path.of(System.getProperty("tensorscope.testdata"), "tfjs", "mobilenet_v2_mid", "model.json");
     }
 
-    @Test
-    void twentyStepsKeepEveryViewOnTheCursor() throws Exception {
-        Display display = Display.getCurrent();
-        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
-        IHandlerService handlers = PlatformUI.getWorkbench().getService(IHandlerService.class);
+    /** Opens MobileNet V2 as File > Open does, with a run, and waits for its trace. */
+    private static DebugSession openAndRunMobilenet(Display display) {
         DebugSession session = DebugSession.get();
         TraceOutcome before = session.outcome().orElse(null);
         session.open(mobilenet(), null, true);
         assertTrue(UiWait.until(display, () -> session.outcome().isPresent() && session.outcome().get() != before,
                 120_000), "mobilenet did not run");
+        return session;
+    }
+
+    @Test
+    void twentyStepsKeepEveryViewOnTheCursor() throws Exception {
+        Display display = Display.getCurrent();
+        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+        IHandlerService handlers = PlatformUI.getWorkbench().getService(IHandlerService.class);
+        DebugSession session = openAndRunMobilenet(display);
         assertTrue(session.outcome().get().allFinite(), "mobilenet on a ramp is finite");
 
         ModelExplorerView explorer = (ModelExplorerView) page.showView(TensorscopeViews.MODEL_EXPLORER);
@@ -73,11 +79,7 @@ class SteppingTest {
         Display display = Display.getCurrent();
         IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
         IHandlerService handlers = PlatformUI.getWorkbench().getService(IHandlerService.class);
-        DebugSession session = DebugSession.get();
-        TraceOutcome before = session.outcome().orElse(null);
-        session.open(mobilenet(), null, true);
-        assertTrue(UiWait.until(display, () -> session.outcome().isPresent() && session.outcome().get() != before,
-                120_000), "mobilenet did not run");
+        DebugSession session = openAndRunMobilenet(display);
         TensorInspectorView inspector = (TensorInspectorView) page.showView(TensorscopeViews.TENSOR_INSPECTOR);
         session.stepTo(session.outcome().get().trace().rows().get(0).opName());
         assertTrue(UiWait.until(display, () -> inspector.getShownValues() != null

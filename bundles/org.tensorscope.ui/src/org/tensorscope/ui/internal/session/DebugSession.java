@@ -380,11 +380,7 @@ public final class DebugSession {
             return true;
         }
         List<String> wanted = new ArrayList<>(cache.missing(tensors));
-        aheadOfCursor(wanted).forEach(t -> {
-            if (!wanted.contains(t)) {
-                wanted.add(t);
-            }
-        });
+        wanted.addAll(aheadOfCursor(wanted)); // those not already wanted
         TensorCache runCache = cache;
         Job job = fetchJob("Fetching " + String.join(", ", tensors), wanted, tensors, runCache, () -> {
             Optional<Map<String, AnalysedTensor>> values = runCache.getAll(tensors);
@@ -433,6 +429,10 @@ public final class DebugSession {
                 t -> cache.get(t).isPresent() || alsoWanted.contains(t), row -> byteSize(graph, row), budget);
     }
 
+    private static AnalysedTensor analyse(TensorData data, int bins) {
+        return AnalysedTensor.of(data, bins, Histogram.Binning.SYMLOG);
+    }
+
     private static long byteSize(ModelGraph graph, TensorHealth row) {
         return graph.op(row.opName()).flatMap(op -> op.outputs().stream()
                 .filter(output -> output.name().equals(row.tensor())).findFirst())
@@ -468,21 +468,11 @@ public final class DebugSession {
                     values = asked.isEmpty() ? Map.of()
                             : fetchSession.fetchAsTraced(fetchInputs.feeds(), asked, fetchOverrides, monitor);
                 }
-                List<String> analysing = new ArrayList<>(requested);
-                values.keySet().stream().filter(t -> !requested.contains(t)).forEach(analysing::add);
-                boolean told = false;
-                for (String tensor : analysing) {
-                    if (values.containsKey(tensor)) {
-                        runCache.put(tensor, AnalysedTensor.of(values.get(tensor), bins, Histogram.Binning.SYMLOG));
-                    }
-                    if (!told && requested.indexOf(tensor) >= requested.size() - 1) {
-                        done.run(); // the views need not wait for the tensors fetched ahead
-                        told = true;
-                    }
-                }
-                if (!told) {
-                    done.run();
-                }
+                Map<String, TensorData> fetched = values;
+                requested.stream().filter(fetched::containsKey).forEach(t -> runCache.put(t, analyse(fetched.get(t), bins)));
+                done.run(); // the views need not wait for the tensors fetched ahead
+                fetched.keySet().stream().filter(t -> !requested.contains(t))
+                        .forEach(t -> runCache.put(t, analyse(fetched.get(t), bins)));
                 return Status.OK_STATUS;
             } catch (OperationCanceledException e) {
                 return Status.CANCEL_STATUS;
