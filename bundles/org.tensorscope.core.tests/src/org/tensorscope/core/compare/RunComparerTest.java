@@ -43,6 +43,7 @@ class RunComparerTest {
         assertTrue(c.pairs().stream().allMatch(p -> p.status() == PairStatus.MATCH && p.metrics().identical()));
         assertEquals(1.0, c.pairs().get(1).metrics().cosine(), 1e-12);
         assertEquals(List.of(), c.unmatchedA());
+        assertEquals(List.of("out:0"), c.outputs().stream().map(TensorPair::tensorA).toList());
         assertEquals(2, c.weights().pairs().size());
         assertTrue(c.weights().diverged().isEmpty());
     }

@@ -60,6 +60,11 @@ public record Comparison(ComparedSide a, ComparedSide b, double tolerance, Tenso
         return pairs.stream().filter(p -> p.tensorB().equals(name)).findFirst();
     }
 
+    /** The pairs of A's signature outputs, in execution order. */
+    public List<TensorPair> outputs() {
+        return pairs.stream().filter(TensorPair::output).toList();
+    }
+
     /** Pairs whose values were compared (MATCH or DIVERGED). */
     public long comparedCount() {
         return pairs.stream().filter(p -> p.metrics() != null).count();

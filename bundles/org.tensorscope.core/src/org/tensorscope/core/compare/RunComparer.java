@@ -78,6 +78,7 @@ public final class RunComparer {
             order.put(opsA.get(i).name(), i);
             opOfA.put(opsA.get(i).name(), opsA.get(i));
         }
+        java.util.Set<String> outputsA = java.util.Set.copyOf(outputs(a.signature()));
         List<List<TensorMatcher.Match>> batches = batches(a.graph(), b.graph(), matches.pairs());
         SubMonitor fetching = progress.split(70).setWorkRemaining(Math.max(1, batches.size()));
         List<TensorPair> pairs = new ArrayList<>();
@@ -96,7 +97,7 @@ public final class RunComparer {
                 pairs.add(new TensorPair(order.getOrDefault(opName, Integer.MAX_VALUE), m.a().tensor(), m.b().tensor(),
                         opOfA.containsKey(opName) ? opOfA.get(opName).type() : "",
                         a.feeds().containsKey(m.a().tensor()), specA.dtype().displayName(), c.shapeA(), c.shapeB(),
-                        c.status(), c.metrics(), c.note()));
+                        c.status(), c.metrics(), c.note(), outputsA.contains(m.a().tensor())));
             }
         }
         pairs.sort(java.util.Comparator.comparingInt(TensorPair::order).thenComparing(TensorPair::tensorA));

@@ -16,9 +16,16 @@ import org.tensorscope.core.model.Shape;
  * @param status   the outcome
  * @param metrics  the errors; null unless status is MATCH or DIVERGED
  * @param note     why a pair was not compared, or a remark (shapes differing in size-1 dimensions only); empty otherwise
+ * @param output   whether the tensor is an output of A's signature
  */
 public record TensorPair(int order, String tensorA, String tensorB, String opType, boolean input, String dtype,
-        Shape shapeA, Shape shapeB, PairStatus status, ErrorMetrics metrics, String note) {
+        Shape shapeA, Shape shapeB, PairStatus status, ErrorMetrics metrics, String note, boolean output) {
+
+    /** A pair that is not a signature output. */
+    public TensorPair(int order, String tensorA, String tensorB, String opType, boolean input, String dtype,
+            Shape shapeA, Shape shapeB, PairStatus status, ErrorMetrics metrics, String note) {
+        this(order, tensorA, tensorB, opType, input, dtype, shapeA, shapeB, status, metrics, note, false);
+    }
 
     /** A's op name. */
     public String opA() {
