@@ -1,0 +1,198 @@
+package org.tensorscope.tensorflow.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.eclipse.core.runtime.NullProgressMonitor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorscope.core.compare.CompareOptions;
+import org.tensorscope.core.compare.ComparedRun;
+import org.tensorscope.core.compare.Comparison;
+import org.tensorscope.core.compare.NameMap;
+import org.tensorscope.core.compare.PairStatus;
+import org.tensorscope.core.compare.RunComparer;
+import org.tensorscope.core.compare.TensorMatching;
+import org.tensorscope.core.compare.TensorPair;
+import org.tensorscope.core.compare.WeightPair;
+import org.tensorscope.core.input.Npy;
+import org.tensorscope.core.model.ModelGraph;
+import org.tensorscope.core.model.Shape;
+import org.tensorscope.core.run.PreparedInputs;
+import org.tensorscope.core.service.Device;
+import org.tensorscope.core.service.InferenceSession;
+import org.tensorscope.core.service.LoadedModel;
+import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.tensorflow.internal.TensorFlowBackend;
+import org.tensorscope.tensorflow.internal.load.FrozenGraphLoader;
+import org.tensorscope.tensorflow.internal.load.SavedModelLoader;
+import org.tensorscope.tensorflow.internal.load.TfjsGraphModelLoader;
+
+/**
+ * Comparisons run in TensorFlow with a known answer: a generated two-layer model against itself and
+ * against a copy with one weight perturbed; the hand-landmark model against a run on its input rounded
+ * to float16; two checkpoints of one architecture, one holding NaN; two real SavedModels whose bias differs.
+ */
+class CompareRunsTest {
+
+    @TempDir
+    static Path folder;
+
+    private static final float[] X = { 0.5f, -1, 2, 0.25f, 1.5f, -0.75f, 3, -2 };
+
+    /**
+     * out = softmax(relu(x @ w1 + b1) @ w2 + b2), x [1,8], w1 [8,6], w2 [6,3]; {@code w2[row][col]} gets
+     * {@code delta} added and {@code w1[0][0]} becomes {@code w1First}.
+     */
+    private static Consumer<Ops> twoLayers(int row, int col, float delta, float w1First) {
+        return tf -> {
+            float[][] w1 = new float[8][6];
+            for (int i = 0; i < 8; i++) {
+                for (int j = 0; j < 6; j++) {
+                    w1[i][j] = ((i * 6 + j) % 7 - 3) / 4f;
+                }
+            }
+            w1[0][0] = w1First;
+            float[][] w2 = new float[6][3];
+            for (int i = 0; i < 6; i++) {
+                for (int j = 0; j < 3; j++) {
+                    w2[i][j] = ((i * 3 + j) % 5 - 2) / 3f;
+                }
+            }
+            w2[row][col] += delta;
+            Operand<TFloat32> x = tf.withName("x").placeholder(TFloat32.class);
+            Ops d1 = tf.withSubScope("dense1");
+            Operand<TFloat32> h = d1.withName("MatMul").linalg.matMul(x, d1.withName("kernel").constant(w1));
+            h = d1.withName("BiasAdd").nn.biasAdd(h, d1.withName("bias").constant(new float[] { 0.1f, -0.2f, 0.3f, 0,
+                    0.05f, -0.1f }));
+            h = d1.withName("Relu").nn.relu(h);
+            Ops d2 = tf.withSubScope("dense2");
+            Operand<TFloat32> y = d2.withName("MatMul").linalg.matMul(h, d2.withName("kernel").constant(w2));
+            y = d2.withName("add").math.add(y, d2.withName("bias").constant(new float[] { 0.5f, 0, -0.5f }));
+            tf.withName("out").nn.softmax(y);
+        };
+    }
+
+    private record Side(LoadedModel model, InferenceSession session, ComparedRun run) implements AutoCloseable {
+        @Override
+        public void close() {
+            session.close();
+            model.close();
+        }
+    }
+
+    /** @param inputs null for a weights-only comparison */
+    private static Side open(LoadedModel model, List<String> inputs) throws Exception {
+        InferenceSession session = new TensorFlowBackend().open(model, Device.CPU);
+        ModelGraph graph = model.graph();
+        if (inputs == null) { // weights only: nothing runs
+            return new Side(model, session, new ComparedRun(graph, null, session, Map.of(), List.of()));
+        }
+        var signature = graph.defaultSignature().orElseThrow();
+        PreparedInputs prepared = PreparedInputs.prepare(signature, inputs);
+        return new Side(model, session, new ComparedRun(graph, signature, session, prepared.feeds(), inputs));
+    }
+
+    private static Side frozen(Path file, List<String> inputs) throws Exception {
+        return open(new FrozenGraphLoader().load(file, new NullProgressMonitor()), inputs);
+    }
+
+    private static String input(String name, long[] shape, float... values) throws Exception {
+        Path file = folder.resolve(name + "-" + System.nanoTime() + ".npy");
+        Npy.write(TensorData.ofFloats(name, Shape.of(shape), values), file);
+        return name + "=" + file;
+    }
+
+    private static Comparison compare(Side a, Side b, CompareOptions options) throws Exception {
+        return new RunComparer().compare(a.run(), b.run(), options, new NullProgressMonitor());
+    }
+
+    @Test
+    void aModelComparedWithItselfDoesNotDiverge() throws Exception {
+        Path model = PlantedModels.write(folder, "two_layers", twoLayers(0, 0, 0, -0.75f));
+        String x = input("x", new long[] { 1, 8 }, X);
+        try (Side a = frozen(model, List.of(x)); Side b = frozen(model, List.of(x))) {
+            Comparison c = compare(a, b, CompareOptions.defaults());
+
+            assertFalse(c.diverged());
+            assertTrue(c.firstDivergence().isEmpty());
+            assertEquals(TensorMatching.NAME, c.matching());
+            assertEquals(List.of("x:0", "dense1/MatMul:0", "dense1/BiasAdd:0", "dense1/Relu:0", "dense2/MatMul:0",
+                    "dense2/add:0", "out:0"), c.pairs().stream().map(TensorPair::tensorA).toList());
+            for (TensorPair p : c.pairs()) {
+                assertEquals(PairStatus.MATCH, p.status(), p.tensorA());
+                assertEquals(0.0, p.metrics().maxAbsError(), p.tensorA() + " is computed the same way on both sides");
+            }
+            assertEquals(List.of("out:0"), c.outputs().stream().map(TensorPair::tensorA).toList());
+            assertEquals(4, c.weights().pairs().size());
+            assertTrue(c.weights().diverged().isEmpty());
+        }
+    }
+
+    @Test
+    void aPerturbedWeightMakesTheOpReadingItTheFirstDivergence() throws Exception {
+        Path model = PlantedModels.write(folder, "two_layers_a", twoLayers(0, 0, 0, -0.75f));
+        Path perturbed = PlantedModels.write(folder, "two_layers_b", twoLayers(2, 1, 0.05f, -0.75f));
+        String x = input("x", new long[] { 1, 8 }, X);
+        try (Side a = frozen(model, List.of(x)); Side b = frozen(perturbed, List.of(x))) {
+            Comparison c = compare(a, b, CompareOptions.defaults());
+
+            assertTrue(c.diverged());
+            var first = c.firstDivergence().orElseThrow();
+            assertEquals("dense2/MatMul", first.pair().opA());
+            assertEquals("MatMul", first.pair().opType());
+            assertEquals(List.of("dense2/kernel:0"), first.differingInputs());
+            float h2 = relu(2);
+            assertTrue(h2 > 0, "the perturbed row of w2 meets a non-zero activation");
+            assertEquals(0.05 * h2, first.pair().metrics().maxAbsError(), 1e-5, "0.05 times the activation it multiplies");
+            assertEquals(List.of(0L, 1L), first.pair().metrics().worstPosition(), "only output column 1 changes");
+            for (String before : List.of("x", "dense1/MatMul", "dense1/BiasAdd", "dense1/Relu")) {
+                assertEquals(0.0, c.pairOfA(before).orElseThrow().metrics().maxAbsError(), before + " matches exactly");
+            }
+            assertEquals(PairStatus.DIVERGED, c.pairOfA("out").orElseThrow().status());
+            assertEquals(List.of("dense2/kernel"), c.weights().diverged().stream().map(WeightPair::weightA).toList());
+        }
+    }
+
+    /** Row 2 of the first layer's output for X, computed in Java. */
+    private static float relu(int column) {
+        float sum = 0;
+        for (int i = 0; i < 8; i++) {
+            float w = i == 0 && column == 0 ? -0.75f : ((i * 6 + column) % 7 - 3) / 4f;
+            sum += X[i] * w;
+        }
+        float[] bias = { 0.1f, -0.2f, 0.3f, 0, 0.05f, -0.1f };
+        return Math.max(0, sum + bias[column]);
+    }
+
+    @Test
+    void twoCheckpointsWhereOneWeightHoldsNanNameThatWeightFirst() throws Exception {
+        Path before = PlantedModels.write(folder, "checkpoint_1", twoLayers(4, 2, 0.5f, -0.75f));
+        Path after = PlantedModels.write(folder, "checkpoint_2", twoLayers(4, 2, 3f, Float.NaN));
+        try (Side a = frozen(before, null); Side b = frozen(after, null)) {
+            Comparison c = compare(a, b, new CompareOptions(1e-4, NameMap.EMPTY, true));
+
+            assertTrue(c.weightsOnly());
+            assertTrue(c.diverged());
+            List<WeightPair> ranked = c.weights().ranked();
+            assertEquals("dense1/kernel", ranked.get(0).weightA(), "the weight holding NaN comes first");
+            assertEquals(1, ranked.get(0).nonFiniteB());
+            assertEquals(0, ranked.get(0).nonFiniteA());
+            assertEquals(PairStatus.DIVERGED, ranked.get(0).status());
+            assertEquals("dense1/kernel", c.weights().firstNonFinite().orElseThrow().weightA());
+            assertEquals("dense2/kernel", c.weights().mostChanged().orElseThrow().weightA(), "the finite change: 2.5");
+            assertEquals("dense2/kernel", ranked.get(1).weightA());
+            assertEquals(PairStatus.MATCH, c.weights().pairs().stream().filter(p -> p.weightA().equals("dense1/bias"))
+                    .findFirst().orElseThrow().status());
+        }
+    }
+}
