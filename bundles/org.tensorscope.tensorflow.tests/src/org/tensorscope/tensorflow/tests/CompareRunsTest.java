@@ -195,4 +195,53 @@ class CompareRunsTest {
                     .findFirst().orElseThrow().status());
         }
     }
+
+    @Test
+    void handLandmarksAgainstARunOnItsInputRoundedToFloat16() throws Exception {
+        Path model = TestModels.get("tfjs/handlandmark-lite/handlandmark-lite.json");
+        int n = 224 * 224 * 3;
+        float[] ramp = new float[n];
+        float[] rounded = new float[n];
+        for (int i = 0; i < n; i++) {
+            ramp[i] = ((i * 7L) % 255) / 255f;
+            rounded[i] = Float.float16ToFloat(Float.floatToFloat16(ramp[i]));
+        }
+        long[] shape = { 1, 224, 224, 3 };
+        try (Side a = open(new TfjsGraphModelLoader().load(model, new NullProgressMonitor()), List.of(input("input_1", shape, ramp)));
+                Side b = open(new TfjsGraphModelLoader().load(model, new NullProgressMonitor()),
+                        List.of(input("input_1", shape, rounded)))) {
+            Comparison c = compare(a, b, CompareOptions.defaults());
+
+            assertEquals(TensorMatching.NAME, c.matching());
+            assertEquals(List.of(), c.unmatchedA());
+            assertEquals(c.pairs().size(), c.comparedCount(), "every float tensor of the run was fetched and compared");
+            assertTrue(c.pairs().size() > 100, "pairs: " + c.pairs().size());
+            TensorPair in = c.pairOfA("input_1").orElseThrow();
+            assertTrue(in.input());
+            assertTrue(in.metrics().maxAbsError() > 0 && in.metrics().maxAbsError() <= 0x1p-12,
+                    "rounding [0,1] to float16 moves a value by at most 2^-12: " + in.metrics().maxAbsError());
+            var first = c.firstDivergence().orElseThrow();
+            assertEquals("Conv2D", first.pair().opA(), "the first convolution reads the rounded input");
+            assertEquals(List.of("input_1:0"), first.differingInputs());
+
+            for (TensorPair p : c.pairs()) {
+                assertTrue(p.metrics().error() < 1e-2 && p.metrics().nonFiniteMismatches() == 0,
+                        p.tensorA() + ": float16 rounding of the input stays small everywhere: " + p.metrics());
+                assertTrue(p.metrics().cosine() > 0.99999, p.tensorA() + " cosine " + p.metrics().cosine());
+            }
+            for (TensorPair out : c.outputs()) {
+                assertTrue(out.metrics().maxAbsError() > 0, out.tensorA() + " differs, if only a little");
+            }
+            // the largest absolute error is in the 63 landmark coordinates, the largest values the model computes
+            TensorPair landmarks = c.pairOfA("Identity").orElseThrow();
+            double largestAbs = c.pairs().stream().mapToDouble(p -> p.metrics().maxAbsError()).max().orElseThrow();
+            assertEquals(largestAbs, landmarks.metrics().maxAbsError());
+            assertTrue(largestAbs > 1e-3 && largestAbs < 0.1, "landmarks move by " + largestAbs);
+            assertTrue(landmarks.metrics().maxRelError() < 1e-2, "relative to the coordinates it stays small");
+            // relative to the magnitudes, the error is largest in the first blocks, right after the input
+            TensorPair worst = c.topByError(1).get(0);
+            assertEquals("Add_2:0", worst.tensorA());
+            assertTrue(worst.order() < first.pair().order() + 20, "within the first blocks: #" + worst.order());
+        }
+    }
 }
