@@ -68,6 +68,7 @@ public final class CompareReportJson {
                 out.name("tensorB").value(p.tensorB());
                 out.name("opType").value(p.opType());
                 out.name("input").value(p.input());
+                out.name("output").value(p.output());
                 out.name("dtype").value(p.dtype());
                 shape(out, "shapeA", p.shapeA());
                 shape(out, "shapeB", p.shapeB());

@@ -40,7 +40,8 @@ import org.tensorscope.tensorflow.internal.load.TfjsGraphModelLoader;
 /**
  * Comparisons run in TensorFlow with a known answer: a generated two-layer model against itself and
  * against a copy with one weight perturbed; the hand-landmark model against a run on its input rounded
- * to float16; two checkpoints of one architecture, one holding NaN; two real SavedModels whose bias differs.
+ * to float16; two checkpoints of one architecture, one holding NaN; two real SavedModels whose bias differs
+ * (testdata's half_plus_two and half_plus_three).
  */
 class CompareRunsTest {
 
@@ -242,6 +243,24 @@ class CompareRunsTest {
             TensorPair worst = c.topByError(1).get(0);
             assertEquals("Add_2:0", worst.tensorA());
             assertTrue(worst.order() < first.pair().order() + 20, "within the first blocks: #" + worst.order());
+        }
+    }
+
+    @Test
+    void twoRealSavedModelsOfOneArchitectureDifferInTheirBias() throws Exception {
+        try (Side a = open(new SavedModelLoader().load(TestModels.get("savedmodel/tf1_half_plus_two"), new NullProgressMonitor()), null);
+                Side b = open(new SavedModelLoader().load(TestModels.get("savedmodel/tf1_half_plus_three"),
+                        new NullProgressMonitor()), null)) {
+            Comparison c = compare(a, b, new CompareOptions(1e-4, NameMap.EMPTY, true));
+            assertTrue(c.diverged());
+            WeightPair bias = c.weights().mostChanged().orElseThrow();
+            assertEquals("b", bias.weightA(), "y = a*x + b: b is 2 in one, 3 in the other");
+            assertEquals(0.5, bias.relativeChange(), 1e-7);
+            assertEquals(2.0, bias.metrics().worstA());
+            assertEquals(3.0, bias.metrics().worstB());
+            assertEquals(List.of("b"), c.weights().diverged().stream().map(WeightPair::weightA).toList(), "a is 0.5 in both");
+            assertTrue(c.weights().unmatchedA().contains("c"), "only half_plus_two has c: " + c.weights().unmatchedA());
+            assertTrue(c.weights().firstNonFinite().isEmpty());
         }
     }
 }
