@@ -93,7 +93,7 @@ public final class CompareReportHtml {
                         p.diverged())).toList(), c.tolerance(), "error |a − b| / (1 + |a|)"))
                 .append('\n');
         html.append("<h2>Largest errors</h2>\n");
-        table(html, c.topByError(20));
+        table(html, c.topByError(c.pairs().size()).stream().filter(p -> !p.input() && p.error() > 0).limit(20).toList());
         if (!c.unmatchedA().isEmpty() || !c.unmatchedB().isEmpty()) {
             html.append("<h2>Unmatched</h2><p>A: ").append(esc(String.join(", ", c.unmatchedA()))).append("</p><p>B: ")
                     .append(esc(String.join(", ", c.unmatchedB()))).append("</p>\n");

@@ -71,12 +71,15 @@ public final class CompareReportText {
             line(t, "Output", p.tensorA() + (p.tensorB().equals(p.tensorA()) ? "" : " / B " + p.tensorB()) + "  "
                     + errors(p));
         }
-        List<TensorPair> worst = c.topByError(top).stream().filter(p -> !p.input()).toList();
-        if (!worst.isEmpty()) {
-            t.append("Largest errors:\n");
+        List<TensorPair> worst = c.topByError(c.pairs().size()).stream().filter(p -> !p.input() && p.error() > 0).limit(top)
+                .toList();
+        if (worst.isEmpty()) {
+            line(t, "Largest errors", "none: every compared tensor is identical on both sides");
+        } else {
+            t.append("Largest errors (by |a - b| / (1 + |a|)):\n");
             for (TensorPair p : worst) {
-                t.append(String.format(java.util.Locale.ROOT, "  #%-5d %s (%s)  %s%n", p.order(), p.tensorA(), p.opType(),
-                        errors(p)));
+                t.append(String.format(java.util.Locale.ROOT, "  #%-5d %s (%s)  error %s  %s%n", p.order(), p.tensorA(),
+                        p.opType(), CompareNumbers.text(p.error()), errors(p)));
             }
         }
         if (c.weights() != null) {

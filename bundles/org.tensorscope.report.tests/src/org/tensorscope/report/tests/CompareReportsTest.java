@@ -63,6 +63,8 @@ class CompareReportsTest {
                 text);
         assertTrue(text.contains("Output:           out:0  max abs 0.03"), text);
         assertTrue(text.contains("NaN A/B 0/1"), text);
+        assertTrue(text.contains("#5     out:0 (Relu)  error +Inf"), "a NaN mismatch tops the largest errors: " + text);
+        assertFalse(text.contains("#0     x:0"), "an input is not among the largest errors: " + text);
         assertTrue(text.contains("not compared: add:0 (B: add:0 was not computed for this input)"), text);
         assertTrue(text.contains("1 of B unmatched (extra:0)"), text);
         assertTrue(text.contains("Weights:          2 paired by name, 1 differ: w"), text);
