@@ -55,6 +55,11 @@ class CompareRunsTest {
      * {@code delta} added and {@code w1[0][0]} becomes {@code w1First}.
      */
     private static Consumer<Ops> twoLayers(int row, int col, float delta, float w1First) {
+        return twoLayers(row, col, delta, w1First, "dense1", "dense2");
+    }
+
+    /** The same model with its layers named otherwise, as a converter might name them. */
+    private static Consumer<Ops> twoLayers(int row, int col, float delta, float w1First, String first, String second) {
         return tf -> {
             float[][] w1 = new float[8][6];
             for (int i = 0; i < 8; i++) {
@@ -71,12 +76,12 @@ class CompareRunsTest {
             }
             w2[row][col] += delta;
             Operand<TFloat32> x = tf.withName("x").placeholder(TFloat32.class);
-            Ops d1 = tf.withSubScope("dense1");
+            Ops d1 = tf.withSubScope(first);
             Operand<TFloat32> h = d1.withName("MatMul").linalg.matMul(x, d1.withName("kernel").constant(w1));
             h = d1.withName("BiasAdd").nn.biasAdd(h, d1.withName("bias").constant(new float[] { 0.1f, -0.2f, 0.3f, 0,
                     0.05f, -0.1f }));
             h = d1.withName("Relu").nn.relu(h);
-            Ops d2 = tf.withSubScope("dense2");
+            Ops d2 = tf.withSubScope(second);
             Operand<TFloat32> y = d2.withName("MatMul").linalg.matMul(h, d2.withName("kernel").constant(w2));
             y = d2.withName("add").math.add(y, d2.withName("bias").constant(new float[] { 0.5f, 0, -0.5f }));
             tf.withName("out").nn.softmax(y);
@@ -261,6 +266,26 @@ class CompareRunsTest {
             assertEquals(List.of("b"), c.weights().diverged().stream().map(WeightPair::weightA).toList(), "a is 0.5 in both");
             assertTrue(c.weights().unmatchedA().contains("c"), "only half_plus_two has c: " + c.weights().unmatchedA());
             assertTrue(c.weights().firstNonFinite().isEmpty());
+        }
+    }
+
+    @Test
+    void aRenamedCopyIsMatchedByPositionAndItsPerturbedOpFound() throws Exception {
+        Path model = PlantedModels.write(folder, "named", twoLayers(0, 0, 0, -0.75f));
+        Path renamed = PlantedModels.write(folder, "renamed", twoLayers(2, 1, 0.05f, -0.75f, "fc_a", "fc_b"));
+        String x = input("x", new long[] { 1, 8 }, X);
+        try (Side a = frozen(model, List.of(x)); Side b = frozen(renamed, List.of(x))) {
+            Comparison c = compare(a, b, CompareOptions.defaults());
+
+            assertEquals(TensorMatching.POSITION, c.matching());
+            assertEquals(List.of("x:0", "fc_a/MatMul:0", "fc_a/BiasAdd:0", "fc_a/Relu:0",
+                    "fc_b/MatMul:0", "fc_b/add:0", "out:0"),
+                    c.pairs().stream().map(TensorPair::tensorB).toList());
+            assertEquals(List.of(), c.unmatchedA());
+            var first = c.firstDivergence().orElseThrow();
+            assertEquals("dense2/MatMul", first.pair().opA());
+            assertEquals("fc_b/MatMul", first.pair().opB());
+            assertEquals(List.of("dense2/kernel:0"), first.differingInputs(), "weights paired by shape, in order");
         }
     }
 }
