@@ -127,7 +127,7 @@ public final class CompareReportHtml {
                 .append("</td><td>").append(m.nanA()).append('/').append(m.nanB()).append("</td><td>").append(m.infA())
                 .append('/').append(m.infB()).append("</td><td>").append(m.beyondTolerance() + m.nonFiniteMismatches())
                 .append(" of ").append(m.elements()).append("</td><td>")
-                .append(m.worstPosition().isEmpty() ? "" : esc(m.worstPosition().toString()) + ": A "
+                .append(m.maxAbsError() == 0 && m.nonFiniteMismatches() == 0 ? "" : esc(m.worstPosition().toString()) + ": A "
                         + CompareNumbers.text(m.worstA()) + ", B " + CompareNumbers.text(m.worstB()))
                 .append("</td>");
     }

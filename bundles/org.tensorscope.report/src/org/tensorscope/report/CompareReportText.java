@@ -136,10 +136,8 @@ public final class CompareReportText {
         if (m.beyondTolerance() + m.nonFiniteMismatches() > 0) {
             s.append("  ").append(m.beyondTolerance() + m.nonFiniteMismatches()).append(" of ").append(m.elements())
                     .append(" beyond");
-            if (!m.worstPosition().isEmpty()) {
-                s.append(", worst at ").append(m.worstPosition()).append(": A ").append(CompareNumbers.text(m.worstA()))
-                        .append(", B ").append(CompareNumbers.text(m.worstB()));
-            }
+            s.append(", worst at ").append(m.worstPosition()).append(": A ").append(CompareNumbers.text(m.worstA()))
+                    .append(", B ").append(CompareNumbers.text(m.worstB()));
         }
         return s.toString();
     }
