@@ -17,12 +17,13 @@ import java.util.Optional;
  * @param framesInput the input the frames were fed to (signature key), null when no input takes frames
  * @param feedback    the feedback rules as given, e.g. "r1o=r1i"
  * @param stepsAsked  the steps asked for
+ * @param driftFactor growth over the starting norm that counts as drift
  * @param steps       the steps that ran, in order
  * @param stopped     why the run stopped before {@code stepsAsked} steps, empty when all ran
  * @param findings    NaN/Inf, drift and jitter
  */
 public record SequenceResult(String model, String format, String signature, String device, String deviceNote,
-        String healthMode, String frames, String framesInput, List<String> feedback, int stepsAsked,
+        String healthMode, String frames, String framesInput, List<String> feedback, int stepsAsked, double driftFactor,
         List<SequenceStep> steps, String stopped, SequenceFindings findings) {
 
     public SequenceResult {

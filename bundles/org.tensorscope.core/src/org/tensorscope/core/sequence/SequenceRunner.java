@@ -95,7 +95,7 @@ public final class SequenceRunner {
         return new SequenceResult(graph.source().toString(), graph.format(), signature.key(), plan.device(),
                 session.deviceNote(), plan.mode().name(), plan.frames() == null ? null : plan.frames().describe(),
                 plan.framesInput() == null ? null : plan.framesInput().key(),
-                plan.feedback().stream().map(Feedback::text).toList(), plan.steps(), done, stopped, findings);
+                plan.feedback().stream().map(Feedback::text).toList(), plan.steps(), plan.driftFactor(), done, stopped, findings);
     }
 
     /**
