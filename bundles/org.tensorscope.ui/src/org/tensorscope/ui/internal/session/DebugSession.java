@@ -113,6 +113,11 @@ public final class DebugSession {
         return instance;
     }
 
+    /** The rule of every job on the open model and its sessions: they run one after another. */
+    public ISchedulingRule modelRule() {
+        return modelRule;
+    }
+
     public Optional<ModelGraph> graph() {
         return Optional.ofNullable(model).map(LoadedModel::graph);
     }
@@ -360,7 +365,8 @@ public final class DebugSession {
                 InferenceSession opened = jobSession == reusable ? null : jobSession;
                 if (opened != null) {
                     Display.getDefault().asyncExec(() -> {
-                        if (model == jobModel && session == null) {
+                        if (model == jobModel && (session == null || sessionDevice != config.device())) {
+                            closeLater(null, session);
                             session = opened;
                             sessionDevice = config.device();
                         } else {
