@@ -191,7 +191,9 @@ public class RunSequenceDialog extends TitleAreaDialog {
         if (ok == null) {
             return;
         }
-        String problem = settings().frames().isEmpty() ? "Choose where the frames come from" : problemOf.apply(settings());
+        SequenceSettings settings = settings();
+        String problem = settings.frames().isEmpty() && settings.feedback().isEmpty()
+                ? "Choose where the frames come from, or feed outputs back" : problemOf.apply(settings);
         setErrorMessage(problem);
         ok.setEnabled(problem == null);
     }

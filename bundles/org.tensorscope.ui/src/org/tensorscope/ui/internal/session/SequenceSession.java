@@ -72,9 +72,13 @@ public final class SequenceSession {
     public static String problemOf(Signature signature, SequenceSettings settings) {
         try {
             for (String text : settings.feedback()) {
-                Feedback.parse(text, signature);
+                Feedback rule = Feedback.parse(text, signature);
+                if (!settings.frames().isBlank() && rule.input().key().equals(settings.input())) {
+                    return "Input " + settings.input() + " takes the frames and is fed back by '" + text
+                            + "': let the frames feed another input";
+                }
             }
-            if (settings.kind() != 2 || !settings.frames().isBlank()) {
+            if (!settings.frames().isBlank()) {
                 FrameSources.parse(settings.frames());
             }
             return null;
