@@ -83,7 +83,8 @@ class CompareViewTest {
             ComparisonSession.get().compareWithModel(perturbed, 1e-4);
             assertTrue(UiWait.until(display, () -> ComparisonSession.get().comparison().filter(c -> c != withItself)
                     .isPresent(), 60_000));
-            assertTrue(UiWait.until(display, () -> view.getHighlightedRow() != null, 5_000));
+            assertTrue(UiWait.until(display, () -> view.getHighlightedRow() != null, 5_000),
+                    "no row highlighted; " + view.getFirstDivergenceText());
             TensorPair first = view.getHighlightedRow();
             assertEquals("scale", first.opA());
             assertEquals("scale", view.getRows().get(0).opA(), "listed by error, largest first");

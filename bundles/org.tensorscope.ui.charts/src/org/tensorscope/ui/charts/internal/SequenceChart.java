@@ -4,7 +4,6 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
@@ -20,6 +19,7 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.tensorscope.core.sequence.DriftFinding;
 import org.tensorscope.core.sequence.SequenceResult;
+import org.tensorscope.ui.internal.tensor.Numbers;
 
 /**
  * The Sequence view's chart: over the steps, the norm of every output and fed-back state, or the
@@ -98,8 +98,8 @@ final class SequenceChart {
     static List<Marker> markers(SequenceResult result, int shownStep) {
         List<Marker> markers = new ArrayList<>();
         for (DriftFinding drift : result.findings().drift()) {
-            markers.add(new Marker(drift.step(), String.format(Locale.ROOT, "drift: %s x%.3g/step", drift.name(),
-                    drift.growthPerStep()), DRIFT_COLOR, 2f));
+            markers.add(new Marker(drift.step(), "drift: " + drift.name() + " x" + Numbers.format(drift.growthPerStep())
+                    + "/step", DRIFT_COLOR, 2f));
         }
         if (result.findings().nan() != null) {
             markers.add(new Marker(result.findings().nan().step(), "NaN/Inf: " + result.findings().nan().op(),

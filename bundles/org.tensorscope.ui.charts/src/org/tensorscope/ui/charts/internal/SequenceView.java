@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.OptionalInt;
 
 import org.eclipse.jface.action.Action;
@@ -27,6 +26,7 @@ import org.tensorscope.core.sequence.SequenceResult;
 import org.tensorscope.core.sequence.SequenceStep;
 import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.session.SequenceSession;
+import org.tensorscope.ui.internal.tensor.Numbers;
 import org.tensorscope.ui.internal.views.EmptyStateView;
 
 /**
@@ -154,24 +154,24 @@ public class SequenceView extends EmptyStateView {
         List<String> lines = new ArrayList<>();
         NanFinding nan = result.findings().nan();
         if (nan != null) {
-            lines.add(String.format(Locale.ROOT, "NaN/Inf first at step %d, in %s (%s)%s", nan.step(), nan.op(),
-                    nan.opType(), nan.kind() == null ? "" : ", caused by the " + nan.kind()));
+            lines.add("NaN/Inf first at step " + nan.step() + ", in " + nan.op() + " (" + nan.opType() + ")"
+                    + (nan.kind() == null ? "" : ", from the " + nan.kind()));
         }
         for (DriftFinding drift : result.findings().drift()) {
-            lines.add(String.format(Locale.ROOT, "Drift: %s %s passes %.3gx its starting norm at step %d"
-                    + " (x%.4g per step)%s", drift.kind(), drift.name(), drift.factor(), drift.step(),
-                    drift.growthPerStep(), drift.op() == null ? ""
-                            : "; first op to grow: " + drift.op() + " (" + drift.opType() + ") at step " + drift.opStep()));
+            lines.add("Drift: " + drift.kind() + " " + drift.name() + " passes " + Numbers.format(drift.factor())
+                    + "x its starting norm at step " + drift.step() + " (x" + Numbers.format(drift.growthPerStep())
+                    + " per step)" + (drift.op() == null ? "" : "; first op to grow: " + drift.op() + " ("
+                            + drift.opType() + ") at step " + drift.opStep()));
         }
         if (nan == null && result.findings().drift().isEmpty()) {
             lines.add("No NaN/Inf and no drift over " + result.steps().size() + " steps.");
         }
         for (JitterStats jitter : result.findings().jitter()) {
             if (jitter.changes() > 0) {
-                lines.add(String.format(Locale.ROOT, "Jitter of %s: mean change %.4g per step, largest %.4g at step %d;"
-                        + " %s would remove %.0f%% of it (mean lag %.4g)", jitter.output(), jitter.meanChange(),
-                        jitter.maxChange(), jitter.maxChangeStep(), jitter.filter(), 100 * jitter.reduction(),
-                        jitter.meanLag()));
+                lines.add("Jitter of " + jitter.output() + ": mean change " + Numbers.format(jitter.meanChange())
+                        + " per step, largest " + Numbers.format(jitter.maxChange()) + " at step " + jitter.maxChangeStep()
+                        + "; " + jitter.filter() + " would remove " + Math.round(100 * jitter.reduction())
+                        + "% of it (mean lag " + Numbers.format(jitter.meanLag()) + ")");
             }
         }
         return lines;

@@ -41,6 +41,8 @@ public final class SequenceSession {
     /** The step last asked for, and the run showing it while it runs: stepping on counts from there. */
     private int requested = -1;
     private Job pending;
+    /** The current run when that step was asked for: the step has landed once the run differs. */
+    private Object runBefore;
 
     private SequenceSession() {
     }
@@ -142,6 +144,7 @@ public final class SequenceSession {
         Job job = DebugSession.get().runStep(step, s -> SequenceRunner.inputsOf(signature, shownPlan, shown));
         requested = step;
         pending = job;
+        runBefore = DebugSession.get().outcome().orElse(null);
         post();
         return job;
     }
@@ -162,7 +165,10 @@ public final class SequenceSession {
 
     /** The step shown, or the one on its way when its run has not finished yet. */
     private OptionalInt current() {
-        if (pending != null && pending.getState() != Job.NONE && result().isPresent()) {
+        // the job may be done while its result still waits for the UI thread
+        boolean landing = pending != null && (pending.getState() != Job.NONE || pending.getResult() != null
+                && pending.getResult().isOK() && DebugSession.get().outcome().orElse(null) == runBefore);
+        if (landing && result().isPresent()) {
             return OptionalInt.of(requested);
         }
         return shownStep();

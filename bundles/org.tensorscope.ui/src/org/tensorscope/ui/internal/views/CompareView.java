@@ -214,7 +214,7 @@ public class CompareView extends EmptyStateView {
     /** The row highlighted as the first divergence, null when none is; for tests. */
     public TensorPair getHighlightedRow() {
         for (var item : viewer.getTable().getItems()) {
-            if (FIRST_DIVERGENCE.equals(item.getBackground())) {
+            if (FIRST_DIVERGENCE.equals(item.getBackground(0))) {
                 return (TensorPair) item.getData();
             }
         }
