@@ -1,6 +1,8 @@
 package org.tensorscope.ui.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -19,10 +21,12 @@ import org.eclipse.jface.bindings.keys.KeySequence;
 import org.eclipse.ui.keys.IBindingService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tensorscope.core.model.Signature;
 import org.tensorscope.core.service.Device;
 import org.tensorscope.core.trace.HealthMode;
 import org.tensorscope.ui.TensorscopeViews;
 import org.tensorscope.ui.charts.internal.SequenceView;
+import org.tensorscope.ui.internal.handlers.RunSequenceDialog;
 import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.session.RunConfiguration;
 import org.tensorscope.ui.internal.session.SequenceSession;
@@ -33,6 +37,7 @@ import org.tensorscope.ui.internal.views.TensorInspectorView;
  * A recurrent state grown 1.1x per step, run as a sequence in the workbench: the Sequence view
  * charts its 30 steps and marks step 25, where it passes ten times its start; clicking a step and
  * Alt+F6 / Alt+Shift+F6 make that step the current run, and the Tensor Inspector shows its values.
+ * Run Sequence… names a rule that cannot run before anything runs.
  */
 class SequenceViewTest {
 
@@ -134,5 +139,37 @@ class SequenceViewTest {
             }
         }
         return tips;
+    }
+
+    @Test
+    void theDialogNamesWhatCannotRunBeforeAnythingRuns() throws Exception {
+        Display display = Display.getCurrent();
+        DebugSession session = DebugSession.get();
+        Path model = growingState();
+        RunConfiguration configuration = new RunConfiguration(null, List.of("state=const:1"), "", Device.CPU,
+                HealthMode.FULL);
+        session.open(model, configuration, false);
+        assertTrue(UiWait.until(display, () -> session.graph().filter(g -> g.source().equals(model)).isPresent(),
+                60_000), "the model opened");
+        Signature signature = DebugSession.signatureOf(session.graph().get(), configuration);
+        RunSequenceDialog dialog = new RunSequenceDialog(PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell(), "grow.pbtxt", signature,
+                SequenceSettings.defaults(), settings -> SequenceSession.problemOf(signature, settings));
+        dialog.setBlockOnOpen(false);
+        dialog.open();
+        try {
+            // the generated frames go to the first input, state, which the rule also feeds
+            dialog.feedbackField().setText("state_out=state");
+            assertEquals("Input state takes the frames and is fed back by 'state_out=state': let the frames feed "
+                    + "another input", dialog.getErrorMessage());
+            assertFalse(dialog.canRun());
+            dialog.framesField().setText("");
+            assertNull(dialog.getErrorMessage());
+            assertTrue(dialog.canRun(), "a recurrent model runs on feedback alone");
+            dialog.feedbackField().setText("nothing=state");
+            assertTrue(dialog.getErrorMessage().contains("'nothing' is not an output"), dialog.getErrorMessage());
+            assertFalse(dialog.canRun());
+        } finally {
+            dialog.close();
+        }
     }
 }

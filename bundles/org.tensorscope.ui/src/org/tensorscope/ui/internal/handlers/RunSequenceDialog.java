@@ -221,6 +221,11 @@ public class RunSequenceDialog extends TitleAreaDialog {
         return frames;
     }
 
+    /** Whether Run can be pressed, for tests. */
+    public boolean canRun() {
+        return getButton(IDialogConstants.OK_ID).isEnabled();
+    }
+
     /** The feedback field, for tests. */
     public Text feedbackField() {
         return feedback;
