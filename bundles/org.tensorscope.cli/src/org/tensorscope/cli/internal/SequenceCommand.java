@@ -142,6 +142,9 @@ public class SequenceCommand implements Callable<Integer> {
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(model.graph().source() + ": " + e.getMessage(), e);
                 }
+                if (result.cancelled()) {
+                    throw new OperationCanceledException(result.stopped());
+                }
                 if (json) {
                     out.println(SequenceReportJson.toJson(result));
                 } else {
@@ -235,7 +238,7 @@ public class SequenceCommand implements Callable<Integer> {
                         case "weights" -> "the weights already hold NaN/Inf";
                         default -> "computed from finite inputs";
                     }));
-            NanReport.Origin origin = nan.report().origin();
+            NanReport.Origin origin = nan.report() == null ? null : nan.report().origin();
             if (origin != null && origin.cause() != null) {
                 out.println("  Cause:     " + origin.cause().description() + " [" + origin.cause().rule() + "]");
                 out.println("  Fix:       " + origin.cause().suggestion());
