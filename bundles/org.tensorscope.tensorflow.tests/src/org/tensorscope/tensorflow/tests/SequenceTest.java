@@ -156,6 +156,32 @@ class SequenceTest {
     }
 
     @Test
+    void aCancelledRunKeepsTheStepsItRan() throws Exception {
+        Path file = PlantedModels.write(folder, "cancelled", recurrent(1.1f));
+        try (LoadedModel model = new FrozenGraphLoader().load(file, new NullProgressMonitor());
+                InferenceSession session = new TensorFlowBackend().open(model, Device.CPU)) {
+            Signature signature = model.graph().defaultSignature().orElseThrow();
+            SequencePlan plan = SequenceSetup.plan(signature, null, List.of("state_out=state"), List.of("state=const:1"),
+                    Map.of(), 30, HealthMode.FULL, SequencePlan.DEFAULT_DRIFT_FACTOR, "cpu");
+            // the user presses Cancel while step 4 (index 3) is about to run
+            NullProgressMonitor monitor = new NullProgressMonitor() {
+                @Override
+                public void subTask(String name) {
+                    if (name.startsWith("step 4 ")) {
+                        setCanceled(true);
+                    }
+                }
+            };
+            SequenceResult r = new SequenceRunner(new NanTracer(Tracing.rules())).run(model.graph(), signature, session,
+                    plan, monitor);
+            assertTrue(r.cancelled(), r.stopped());
+            assertEquals("cancelled after 3 of 30 steps", r.stopped());
+            assertEquals(3, r.steps().size());
+            assertEquals(2 * 1.1 * 1.1, r.stateNorms("state")[2], 1e-5);
+        }
+    }
+
+    @Test
     void aFeedbackExpressionClipsTheFedBackValue() throws Exception {
         SequenceResult r = runGenerated("clipped", recurrent(3f), null, List.of("state=clip(state_out, 0, 5)"),
                 List.of("state=const:1"), 5);
