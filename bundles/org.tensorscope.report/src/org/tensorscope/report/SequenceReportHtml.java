@@ -65,7 +65,7 @@ public final class SequenceReportHtml {
             html.append("<p class=\"bad\">NaN/Inf first at step ").append(nan.step()).append(": <code>")
                     .append(esc(nan.op())).append("</code> (").append(esc(nan.opType())).append(")")
                     .append(nan.kind() == null ? "" : ", " + esc(kindText(nan.kind()))).append(".</p>\n");
-            NanReport.Origin origin = nan.report().origin();
+            NanReport.Origin origin = nan.report() == null ? null : nan.report().origin();
             if (origin != null && origin.cause() != null) {
                 html.append("<p>Cause: ").append(esc(origin.cause().description())).append(" [")
                         .append(esc(origin.cause().rule())).append("]<br>Fix: ").append(esc(origin.cause().suggestion()))

@@ -151,7 +151,11 @@ public final class SequenceReportJson {
         }
         json.beginObject().name("step").value(nan.step()).name("op").value(nan.op()).name("opType").value(nan.opType())
                 .name("kind").value(nan.kind()).name("trace");
-        NESTED.toJson(JsonParser.parseString(ReportJson.toJson(nan.report())), json);
+        if (nan.report() == null) {
+            json.nullValue();
+        } else {
+            NESTED.toJson(JsonParser.parseString(ReportJson.toJson(nan.report())), json);
+        }
         json.endObject();
     }
 

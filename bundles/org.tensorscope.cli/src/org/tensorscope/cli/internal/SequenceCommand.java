@@ -142,6 +142,9 @@ public class SequenceCommand implements Callable<Integer> {
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(model.graph().source() + ": " + e.getMessage(), e);
                 }
+                if (result.cancelled()) {
+                    throw new OperationCanceledException(result.stopped());
+                }
                 if (json) {
                     out.println(SequenceReportJson.toJson(result));
                 } else {
@@ -203,7 +206,21 @@ public class SequenceCommand implements Callable<Integer> {
         if (v.nonFinite() > 0) {
             return v.nan() > 0 ? "NaN" : "Inf";
         }
-        return String.format(Locale.ROOT, "%.4g", v.norm());
+        return brief(v.norm());
+    }
+
+    /** Four significant digits without trailing zeros: 100, 10.83, 2.5e+38. */
+    static String brief(double v) {
+        if (!Double.isFinite(v)) {
+            return TensorPrinter.num(v);
+        }
+        String text = String.format(Locale.ROOT, "%.4g", v);
+        int exponent = text.indexOf('e');
+        String mantissa = exponent < 0 ? text : text.substring(0, exponent);
+        if (mantissa.contains(".")) {
+            mantissa = mantissa.replaceAll("0+$", "").replaceAll("\\.$", "");
+        }
+        return exponent < 0 ? mantissa : mantissa + text.substring(exponent);
     }
 
     private static String pad(String text) {
@@ -221,7 +238,7 @@ public class SequenceCommand implements Callable<Integer> {
                         case "weights" -> "the weights already hold NaN/Inf";
                         default -> "computed from finite inputs";
                     }));
-            NanReport.Origin origin = nan.report().origin();
+            NanReport.Origin origin = nan.report() == null ? null : nan.report().origin();
             if (origin != null && origin.cause() != null) {
                 out.println("  Cause:     " + origin.cause().description() + " [" + origin.cause().rule() + "]");
                 out.println("  Fix:       " + origin.cause().suggestion());
@@ -229,24 +246,24 @@ public class SequenceCommand implements Callable<Integer> {
             out.println("  Trace:     the NaN trace of step " + nan.step() + " is in the --report");
         }
         if (r.findings().drift().isEmpty()) {
-            out.println("Drift:       no output or state grew beyond " + TensorPrinter.num(r.driftFactor()) + "x its starting norm");
+            out.println("Drift:       no output or state grew beyond " + brief(r.driftFactor()) + "x its starting norm");
         }
         for (DriftFinding d : r.findings().drift()) {
-            out.println("Drift:       " + d.kind() + " " + d.name() + " passed " + TensorPrinter.num(d.factor())
-                    + "x its step-" + d.baseStep() + " norm at step " + d.step() + " (" + TensorPrinter.num(d.baseNorm())
-                    + " -> " + TensorPrinter.num(d.norm()) + String.format(Locale.ROOT, ", x%.4g per step)", d.growthPerStep())
-                    + (d.op() == null ? "" : "; first op past " + TensorPrinter.num(d.factor()) + "x: " + d.op() + " ("
-                            + d.opType() + ") at step " + d.opStep()));
+            out.println("Drift:       " + d.name() + " (" + d.kind() + ") passed " + brief(d.factor()) + "x its step-"
+                    + d.baseStep() + " norm at step " + d.step() + " (" + brief(d.baseNorm()) + " -> " + brief(d.norm())
+                    + ", x" + brief(d.growthPerStep()) + " per step)" + (d.op() == null ? ""
+                            : "; first op past " + brief(d.factor()) + "x: " + d.op() + " (" + d.opType() + ") at step "
+                                    + d.opStep()));
         }
         for (JitterStats j : r.findings().jitter()) {
             if (j.changes() == 0) {
                 continue;
             }
-            out.println("Jitter:      " + j.output() + String.format(Locale.ROOT,
-                    ": mean change %.4g per step (max %.4g at step %d); %s leaves %.4g (%s), mean lag %.4g",
-                    j.meanChange(), j.maxChange(), j.maxChangeStep(), j.filter(), j.filteredMeanChange(),
-                    Double.isNaN(j.reduction()) ? "no change to reduce"
-                            : String.format(Locale.ROOT, "%+.0f%%", -100 * j.reduction()), j.meanLag()));
+            out.println("Jitter:      " + j.output() + ": mean change " + brief(j.meanChange()) + " per step (max "
+                    + brief(j.maxChange()) + " at step " + j.maxChangeStep() + "); " + j.filter() + " leaves "
+                    + brief(j.filteredMeanChange()) + " (" + (Double.isNaN(j.reduction()) ? "no change to reduce"
+                            : String.format(Locale.ROOT, "%+.0f%%", -100 * j.reduction()))
+                    + "), mean lag " + brief(j.meanLag()));
         }
     }
 }

@@ -9,7 +9,8 @@ import org.tensorscope.core.report.NanReport;
  * @param op     the origin op the step's NaN trace names
  * @param opType its type
  * @param kind   "input", "weights" or "computation", as in the NaN report
- * @param report the NaN trace of that step, as {@code tensorscope trace} gives it
+ * @param report the NaN trace of that step, as {@code tensorscope trace} gives it; null only when the run was
+ *               cancelled while tracing it
  */
 public record NanFinding(int step, String op, String opType, String kind, NanReport report) {
 }

@@ -26,6 +26,9 @@ public record SequenceResult(String model, String format, String signature, Stri
         String healthMode, String frames, String framesInput, List<String> feedback, int stepsAsked, double driftFactor,
         List<SequenceStep> steps, String stopped, SequenceFindings findings) {
 
+    /** How {@link #stopped()} begins for a run that was cancelled. */
+    public static final String CANCELLED = "cancelled";
+
     public SequenceResult {
         feedback = List.copyOf(feedback);
         steps = List.copyOf(steps);
@@ -35,6 +38,11 @@ public record SequenceResult(String model, String format, String signature, Stri
     /** Whether every asked step ran. */
     public boolean complete() {
         return stopped.isEmpty();
+    }
+
+    /** Whether the run was cancelled (through its progress monitor) before every step ran. */
+    public boolean cancelled() {
+        return stopped.startsWith(CANCELLED);
     }
 
     public Optional<SequenceStep> step(int index) {

@@ -18,7 +18,6 @@ import org.tensorscope.core.report.NanReport;
 import org.tensorscope.core.run.NanTracer;
 import org.tensorscope.core.run.PreparedInputs;
 import org.tensorscope.core.run.Summaries;
-import org.tensorscope.core.run.TraceOutcome;
 import org.tensorscope.core.service.BackendException;
 import org.tensorscope.core.service.InferenceSession;
 import org.tensorscope.core.tensor.TensorData;
@@ -43,8 +42,8 @@ public final class SequenceRunner {
      * @throws BackendException         when a step fails to run
      * @throws IOException              when a frame cannot be read
      * @throws IllegalArgumentException when a frame or a fed-back value does not fit its input, naming the step
-     * @throws OperationCanceledException when cancelled: the steps run so far are lost; use the monitor's
-     *                                  cancellation only to give up
+     * @return the steps run and what they show; when the monitor is cancelled, the steps run until then, with
+     *         {@link SequenceResult#cancelled()} true
      */
     public SequenceResult run(ModelGraph graph, Signature signature, InferenceSession session, SequencePlan plan,
             IProgressMonitor monitor) throws BackendException, IOException {
@@ -63,12 +62,19 @@ public final class SequenceRunner {
         Map<String, TensorData> previous = null;
         NanFinding nan = null;
         for (int t = 0; t < steps; t++) {
-            if (progress.isCanceled()) {
-                throw new OperationCanceledException();
-            }
             progress.subTask("step " + (t + 1) + " of " + steps);
             Map<String, TensorData> feeds = feeds(signature, plan, fixed, previous, t);
-            Trace trace = session.healthPass(feeds, outputs, plan.mode(), Map.of(), progress.split(1));
+            Trace trace;
+            try {
+                if (progress.isCanceled()) {
+                    throw new OperationCanceledException();
+                }
+                trace = session.healthPass(feeds, outputs, plan.mode(), Map.of(), progress.split(1));
+            } catch (OperationCanceledException e) {
+                // the steps run so far are worth keeping
+                stopped = SequenceResult.CANCELLED + " after " + t + " of " + steps + " steps";
+                break;
+            }
             Map<String, TensorData> values = outputValues(session, feeds, outputs, trace);
             SequenceStep step = record(signature, plan, t, feeds, values, trace);
             done.add(step);
@@ -79,10 +85,15 @@ public final class SequenceRunner {
                 }
             }
             if (step.hasNonFinite()) {
-                TraceOutcome outcome = tracer.trace(graph, signature, session, inputsOf(signature, plan, step),
-                        Map.of(), plan.mode(), plan.device(), progress.split(1));
-                nan = nanFinding(t, outcome.report(), step);
-                if (t < steps - 1) {
+                NanReport report = null;
+                try {
+                    report = tracer.trace(graph, signature, session, inputsOf(signature, plan, step), Map.of(),
+                            plan.mode(), plan.device(), progress.split(1)).report();
+                } catch (OperationCanceledException e) {
+                    stopped = SequenceResult.CANCELLED + " while tracing step " + t;
+                }
+                nan = nanFinding(t, report, step);
+                if (t < steps - 1 && report != null) {
                     stopped = "stopped at step " + t + ", where NaN or infinity appeared: later steps would carry it";
                 }
                 break;
@@ -233,7 +244,7 @@ public final class SequenceRunner {
     }
 
     private static NanFinding nanFinding(int t, NanReport report, SequenceStep step) {
-        if (report.origin() != null) {
+        if (report != null && report.origin() != null) {
             return new NanFinding(t, report.origin().op(), report.origin().type(), report.origin().kind(), report);
         }
         // the traced re-run found nothing (a transient Inf the health pass saw): name the step's first bad op

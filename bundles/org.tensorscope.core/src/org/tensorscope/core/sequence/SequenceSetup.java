@@ -28,7 +28,7 @@ public final class SequenceSetup {
     /**
      * @param framesText   {@code [NAME=]SOURCE} (see {@link FrameSources}); null for a run fed only by feedback
      * @param inputTexts   sources of the other inputs, as {@code --input} takes them; an input that feedback feeds
-     *                     and that is not given here starts from zeros
+     *                     and that is not given here starts from zeros (a zero scalar when its rank is unknown)
      * @param steps        steps to run; 0 for every frame of a folder or stack, or
      *                     {@value #DEFAULT_GENERATED_STEPS} for generated frames
      * @throws IllegalArgumentException for a wrong name, rule, source or shape, naming it
@@ -72,7 +72,9 @@ public final class SequenceSetup {
             boolean given = inputTexts.stream().anyMatch(t -> t.indexOf('=') > 0
                     && rest.input(t.substring(0, t.indexOf('='))).map(i -> i.key().equals(f.input().key())).orElse(false));
             if (!given) {
-                texts.add(f.input().key() + "=zeros");
+                // a state of unknown rank (rvm's r1i..r4i) starts as a zero scalar, as the model's own examples start it
+                boolean unknownRank = !f.input().tensor().shape().hasKnownRank() && !shapes.containsKey(f.input().key());
+                texts.add(f.input().key() + (unknownRank ? "=zeros@scalar" : "=zeros"));
             }
         }
         if (framesTarget != null && shapes.containsKey(framesTarget.key())) {
