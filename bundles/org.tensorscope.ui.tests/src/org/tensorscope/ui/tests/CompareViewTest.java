@@ -31,7 +31,8 @@ import org.tensorscope.ui.internal.views.GraphView;
  * A small model compared in the workbench with itself (no divergence) and with a copy whose
  * weight w1 was perturbed: the Compare view lists the op reading w1 first and highlights it as the
  * first divergence; selecting it focuses that op in the Graph, which is coloured by divergence,
- * and the Histogram lays the copy's values over the model's.
+ * and the Histogram lays the copy's values over the model's. The same model on another input
+ * diverges first at scale too, because of that input.
  */
 class CompareViewTest {
 
@@ -108,6 +109,17 @@ class CompareViewTest {
             assertTrue(UiWait.until(display, () -> "B: perturbed.pbtxt".equals(histogram.getOverlayLabel()), 30_000),
                     "overlay: " + histogram.getOverlayLabel());
             assertEquals(4, histogram.getOverlayCount());
+
+            // the same model on another input: scale diverges first, because of x
+            Comparison withPerturbed = ComparisonSession.get().comparison().get();
+            ComparisonSession.get().compareWithInputs(List.of("x=const:3"), 1e-4);
+            assertTrue(UiWait.until(display, () -> ComparisonSession.get().comparison()
+                    .filter(c -> c != withPerturbed).isPresent(), 60_000));
+            assertTrue(UiWait.until(display, () -> view.getHighlightedRow() != null
+                    && view.getFirstDivergenceText().startsWith("First divergence: scale:0"), 5_000),
+                    view.getFirstDivergenceText());
+            assertTrue(view.getFirstDivergenceText().endsWith("its inputs that already differ: x:0"),
+                    view.getFirstDivergenceText());
         } finally {
             ComparisonSession.get().clear();
         }

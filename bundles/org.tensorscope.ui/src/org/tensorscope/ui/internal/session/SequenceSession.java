@@ -90,9 +90,9 @@ public final class SequenceSession {
     }
 
     /**
-     * Runs the open model over the sequence in a job (Run > Cancel stops it); the result replaces the
-     * last one, and the first step where NaN/Inf appeared, else where drift showed, becomes the
-     * current run.
+     * Runs the open model over the sequence in a job (Run > Cancel stops it, keeping the steps run);
+     * the result replaces the last one, and the first step where NaN/Inf appeared, else where drift
+     * showed, becomes the current run.
      */
     public Job run(SequenceSettings asked) {
         this.settings = asked;
@@ -115,6 +115,13 @@ public final class SequenceSession {
                     asked.steps(), HealthMode.FULL, SequencePlan.DEFAULT_DRIFT_FACTOR, device);
             SequenceResult ran = new SequenceRunner(new NanTracer(UiContributions.get().causeRules())).run(runGraph,
                     runSignature, session, runPlan, monitor);
+            if (ran.cancelled()) {
+                RunNotices.report("Sequence of " + runGraph.source().getFileName() + " " + ran.stopped()
+                        + (ran.steps().isEmpty() ? "" : "; the steps run are shown"));
+                if (ran.steps().isEmpty()) {
+                    return Status.CANCEL_STATUS;
+                }
+            }
             Display.getDefault().asyncExec(() -> {
                 if (DebugSession.get().graph().filter(g -> g == runGraph).isEmpty()) {
                     return;
@@ -126,11 +133,11 @@ public final class SequenceSession {
                 post();
                 int land = ran.findings().nan() != null ? ran.findings().nan().step()
                         : ran.findings().drift().isEmpty() ? -1 : ran.findings().drift().get(0).step();
-                if (land >= 0) {
+                if (land >= 0 && !ran.cancelled()) {
                     show(land);
                 }
             });
-            return Status.OK_STATUS;
+            return ran.cancelled() ? Status.CANCEL_STATUS : Status.OK_STATUS;
         });
     }
 
