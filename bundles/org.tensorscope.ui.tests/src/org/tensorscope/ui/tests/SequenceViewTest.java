@@ -37,6 +37,7 @@ import org.tensorscope.ui.internal.views.TensorInspectorView;
  * A recurrent state grown 1.1x per step, run as a sequence in the workbench: the Sequence view
  * charts its 30 steps and marks step 25, where it passes ten times its start; clicking a step and
  * Alt+F6 / Alt+Shift+F6 make that step the current run, and the Tensor Inspector shows its values.
+ * A state that overflows at step 7 has that step marked, and its NaN trace becomes the current run.
  * Run Sequence… names a rule that cannot run before anything runs.
  */
 class SequenceViewTest {
@@ -49,14 +50,18 @@ class SequenceViewTest {
 
     /** state_out = state * 1.1: fed back, the state is 1.1^t at step t, and grow's output 1.1^(t+1). */
     private static Path growingState() throws Exception {
-        return Files.writeString(folder.resolve("grow.pbtxt"), """
+        return growingState("grow.pbtxt", "1.1");
+    }
+
+    private static Path growingState(String name, String factor) throws Exception {
+        return Files.writeString(folder.resolve(name), """
                 node { name: "state" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } }
                   attr { key: "shape" value { shape { dim { size: 1 } dim { size: 4 } } } } }
                 node { name: "factor" op: "Const" attr { key: "dtype" value { type: DT_FLOAT } }
-                  attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { } float_val: 1.1 } } } }
+                  attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { } float_val: %s } } } }
                 node { name: "grow" op: "Mul" input: "state" input: "factor" attr { key: "T" value { type: DT_FLOAT } } }
                 node { name: "state_out" op: "Identity" input: "grow" attr { key: "T" value { type: DT_FLOAT } } }
-                """);
+                """.formatted(factor));
     }
 
     @Test
@@ -139,6 +144,30 @@ class SequenceViewTest {
             }
         }
         return tips;
+    }
+
+    @Test
+    void theFirstNanStepIsMarkedAndBecomesTheCurrentRunWithItsTrace() throws Exception {
+        Display display = Display.getCurrent();
+        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+        DebugSession session = DebugSession.get();
+        // 1e5^(t+1) passes float32's 3.4e38 at step 7
+        Path model = growingState("overflow.pbtxt", "1e5");
+        session.open(model, new RunConfiguration(null, List.of("state=const:1"), "", Device.CPU, HealthMode.FULL),
+                false);
+        assertTrue(UiWait.until(display, () -> session.graph().filter(g -> g.source().equals(model)).isPresent(),
+                60_000), "the model opened");
+        SequenceView view = (SequenceView) page.showView(TensorscopeViews.SEQUENCE);
+        SequenceSession.get().run(new SequenceSettings(2, "", "", List.of("state_out=state"), 20));
+        assertTrue(UiWait.until(display, () -> SequenceSession.get().result().filter(r -> r.model().endsWith(
+                "overflow.pbtxt")).isPresent() && session.step().orElse(-1) == 7, 120_000),
+                "the sequence ran and its NaN step became the current run");
+        assertEquals("grow", session.outcome().orElseThrow().origin().orElseThrow().op().name(),
+                "the NaN trace of step 7 names the multiplication");
+        assertTrue(UiWait.until(display, () -> view.getPlottedStepCount() == 8, 10_000), "steps 0 to 7 ran");
+        assertTrue(view.getMarkers().contains("7 NaN/Inf: grow"), view.getMarkers().toString());
+        assertTrue(view.getFindingsText().startsWith("NaN/Inf first at step 7, in grow (Mul), from the computation"),
+                view.getFindingsText());
     }
 
     @Test
