@@ -311,7 +311,8 @@ public final class DebugSession {
 
     /** Runs and lands on {@code landOn} when the run has it, else on the NaN origin. */
     private Job run(String landOn) {
-        return run(landOn, signature -> PreparedInputs.prepare(signature, configuration.inputSources()), -1);
+        List<String> sources = configuration.inputSources();
+        return run(landOn, signature -> PreparedInputs.prepare(signature, sources), -1);
     }
 
     /**
