@@ -183,8 +183,7 @@ public final class FrameSources {
             if (images.isEmpty()) {
                 throw new IOException(folder + ": no PNG or JPEG images in the folder of frames");
             }
-            String chain = suffix.startsWith("?") ? suffix : suffix.isEmpty() ? "" : suffix;
-            return new ImageFolder(folder, images, chain, text);
+            return new ImageFolder(folder, images, suffix, text);
         }
 
         @Override
