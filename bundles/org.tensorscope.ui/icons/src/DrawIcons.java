@@ -57,6 +57,10 @@ public final class DrawIcons {
         icons.put("about", DrawIcons::about);
         icons.put("install_extension", DrawIcons::plug);
         icons.put("open_folder", g -> { folder(g); });
+        icons.put("run_sequence", g -> { filmStrip(g); play(g, GREEN, 5); });
+        icons.put("step_next_frame", g -> { filmStrip(g); arrow(g, true, BLUE); });
+        icons.put("step_back_frame", g -> { filmStrip(g); arrow(g, false, BLUE); });
+        icons.put("compare_with", DrawIcons::compare);
         // views
         icons.put("view_explorer", DrawIcons::tree);
         icons.put("view_graph", g -> network(g, BLUE));
@@ -65,6 +69,8 @@ public final class DrawIcons {
         icons.put("view_breakpoints", g -> { dot(g, 5.5, 5.5, 3.5, BLUE); dot(g, 10.5, 10.5, 3.5, BLUE); });
         icons.put("view_histogram", DrawIcons::bars);
         icons.put("view_profile", DrawIcons::profile);
+        icons.put("view_sequence", DrawIcons::sequence);
+        icons.put("view_compare", DrawIcons::compare);
         // view toolbars
         icons.put("zoom_in", g -> magnifier(g, true, true));
         icons.put("zoom_out", g -> magnifier(g, true, false));
@@ -73,6 +79,7 @@ public final class DrawIcons {
         icons.put("export", DrawIcons::save);
         icons.put("clip", DrawIcons::clip);
         icons.put("clear_edits", DrawIcons::eraser);
+        icons.put("clear_comparison", g -> { compare(g); cross(g, 4); });
         icons.put("step_to_origin", g -> { arrow(g, true, RED); dot(g, 13, 8, 2.5, RED); });
         icons.put("remove", DrawIcons::cross);
         icons.put("remove_all", g -> { cross(g); cross(g, 3); });
@@ -362,5 +369,58 @@ public final class DrawIcons {
         g.setStroke(stroke(2.2));
         g.draw(new Line2D.Double(3 + offset, 3, 10 + offset, 10));
         g.draw(new Line2D.Double(10 + offset, 3, 3 + offset, 10));
+    }
+
+    /** Frames of a film: a grey strip with sprocket holes along its top and bottom. */
+    static void filmStrip(Graphics2D g) {
+        outlined(g, new Rectangle2D.Double(0.5, 1.5, 15, 13), LIGHT, GREY);
+        g.setColor(GREY);
+        for (double x = 2; x < 15; x += 3) {
+            g.fill(new Rectangle2D.Double(x, 2.3, 1.6, 1.4));
+            g.fill(new Rectangle2D.Double(x, 12.3, 1.6, 1.4));
+        }
+    }
+
+    /** A value over steps that drifts upwards, the step where it went wrong marked red. */
+    static void sequence(Graphics2D g) {
+        g.setColor(GREY);
+        g.setStroke(stroke(1));
+        g.draw(new Line2D.Double(1.5, 14.5, 14.5, 14.5));
+        double[] ys = { 12, 11.5, 10.5, 9, 6.5, 3 };
+        Path2D p = new Path2D.Double();
+        for (int i = 0; i < ys.length; i++) {
+            double x = 2 + i * 2.4;
+            if (i == 0) {
+                p.moveTo(x, ys[i]);
+            } else {
+                p.lineTo(x, ys[i]);
+            }
+        }
+        g.setColor(BLUE);
+        g.setStroke(stroke(1.5));
+        g.draw(p);
+        g.setColor(RED);
+        g.setStroke(stroke(1.2));
+        g.draw(new Line2D.Double(11.6, 1.5, 11.6, 14));
+        for (int i = 0; i < ys.length; i++) {
+            dot(g, 2 + i * 2.4, ys[i], 1, i == 4 ? RED : BLUE);
+        }
+    }
+
+    /** Two runs side by side, the one on the right differing in one box. */
+    static void compare(Graphics2D g) {
+        for (int side = 0; side < 2; side++) {
+            double x = 1 + side * 8;
+            g.setColor(GREY);
+            g.setStroke(stroke(1));
+            g.draw(new Line2D.Double(x + 3, 4, x + 3, 12));
+            box(g, x, 1.5, 6, 3.5, BLUE);
+            if (side == 0) {
+                box(g, x, 6.5, 6, 3.5, BLUE);
+            } else {
+                outlined(g, new RoundRectangle2D.Double(x, 6.5, 6, 3.5, 2, 2), new Color(0xFF, 0xAA, 0xA5), RED);
+            }
+            box(g, x, 11.5, 6, 3.5, BLUE);
+        }
     }
 }

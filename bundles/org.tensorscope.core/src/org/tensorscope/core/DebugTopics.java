@@ -17,6 +17,12 @@ public final class DebugTopics {
     /** The stepping cursor or the selected op changed. */
     public static final String CURSOR = BASE + "cursor";
 
+    /** A sequence run moved on (a step was added, the run finished or another replaced it). */
+    public static final String SEQUENCE = BASE + "sequence";
+
+    /** A comparison of two runs was shown, or taken away. */
+    public static final String COMPARISON = BASE + "comparison";
+
     /** Every topic above. */
     public static final String ALL = BASE + "*";
 

@@ -143,7 +143,7 @@ class CommandLineTest {
     void helpListsEveryCommandAndExitsZero() {
         assertEquals(0, run("--help"));
         String help = out.toString();
-        for (String command : new String[] { "version", "info", "run", "trace", "compare", "help" }) {
+        for (String command : new String[] { "version", "info", "run", "trace", "compare", "sequence", "help" }) {
             assertTrue(help.lines().anyMatch(l -> l.strip().startsWith(command + " ")), command + " missing from:\n" + help);
         }
         assertEquals("", err.toString());

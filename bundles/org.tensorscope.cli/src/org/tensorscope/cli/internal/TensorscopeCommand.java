@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "tensorscope", mixinStandardHelpOptions = true,
         description = "Open trained neural networks, run them and find where NaN and infinity start.",
-        subcommands = { VersionCommand.class, InfoCommand.class, RunCommand.class, TraceCommand.class, CompareCommand.class, picocli.CommandLine.HelpCommand.class })
+        subcommands = { VersionCommand.class, InfoCommand.class, RunCommand.class, TraceCommand.class, CompareCommand.class, SequenceCommand.class, picocli.CommandLine.HelpCommand.class })
 public class TensorscopeCommand implements Runnable {
 
     /** Exit code of a wrong command line or an unreadable model. */

@@ -53,7 +53,7 @@ class InputNamesAndShapesTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> PreparedInputs.prepare(UNKNOWN, List.of("audio=ramp")));
         assertEquals("input state:0 has an unknown rank: give its shape, e.g. --input state=ramp@1x1x1x1 or "
-                + "--shape state=1x1x1x1, or feed a .npy file", e.getMessage());
+                + "--shape state=1x1x1x1 (@scalar for a single value), or feed a .npy file", e.getMessage());
     }
 
     @Test

@@ -13,7 +13,7 @@ final class Shapes {
         if (!input.shape().hasKnownRank()) {
             throw new IllegalArgumentException("input " + input.name() + " has an unknown rank: give its shape, e.g. "
                     + "--input " + input.opName() + "=ramp@1x1x1x1 or --shape " + input.opName()
-                    + "=1x1x1x1, or feed a .npy file");
+                    + "=1x1x1x1 (@scalar for a single value), or feed a .npy file");
         }
         long[] dims = input.shape().dims();
         for (int i = 0; i < dims.length; i++) {

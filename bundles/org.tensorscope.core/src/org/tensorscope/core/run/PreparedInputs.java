@@ -80,6 +80,17 @@ public final class PreparedInputs {
         return prepared;
     }
 
+    /**
+     * Inputs already made elsewhere (a step of a sequence, fed in part from the previous step's outputs), with
+     * their health as the report shows it.
+     */
+    public static PreparedInputs of(Map<String, TensorData> feeds, List<NanReport.InputHealth> health) {
+        PreparedInputs prepared = new PreparedInputs();
+        prepared.feeds.putAll(feeds);
+        prepared.health.addAll(health);
+        return prepared;
+    }
+
     /** The tensors to feed, by graph tensor name. */
     public Map<String, TensorData> feeds() {
         return feeds;

@@ -32,7 +32,7 @@ import org.tensorscope.ui.internal.views.EmptyStateView;
 class WorkbenchTest {
 
     @Test
-    void modelDebuggingPerspectiveShowsAllSevenViewsWithWhatToDo() {
+    void modelDebuggingPerspectiveShowsAllNineViewsWithWhatToDo() {
         IWorkbenchWindow window = PlatformUI.getWorkbench().getActiveWorkbenchWindow();
         IWorkbenchPage page = window.getActivePage();
         assertEquals(ModelDebuggingPerspective.ID, page.getPerspective().getId());
@@ -43,7 +43,7 @@ class WorkbenchTest {
         }
         assertEquals(
                 Arrays.asList("Model Explorer", "Graph", "Tensor Inspector", "Histogram", "Layer Profile", "NaN Trace",
-                        "Breakpoints"),
+                        "Breakpoints", "Sequence", "Compare"),
                 TensorscopeViews.ALL.stream().map(id -> page.findView(id).getTitle()).toList());
         EmptyStateView explorer = (EmptyStateView) page.findView(TensorscopeViews.MODEL_EXPLORER);
         assertTrue(explorer.getEmptyStateText().contains("File > Open Model"), explorer.getEmptyStateText());

@@ -7,7 +7,7 @@ import org.tensorscope.ui.TensorscopeViews;
 
 /**
  * Model Explorer on the left, the Graph in the middle, NaN Trace and Breakpoints on the right, and the tensor
- * views (Inspector, Histogram, Layer Profile) below.
+ * views (Inspector, Histogram, Layer Profile, Sequence, Compare) below.
  */
 public class ModelDebuggingPerspective implements IPerspectiveFactory {
 
@@ -25,6 +25,8 @@ public class ModelDebuggingPerspective implements IPerspectiveFactory {
         bottom.addView(TensorscopeViews.TENSOR_INSPECTOR);
         bottom.addView(TensorscopeViews.HISTOGRAM);
         bottom.addView(TensorscopeViews.LAYER_PROFILE);
+        bottom.addView(TensorscopeViews.SEQUENCE);
+        bottom.addView(TensorscopeViews.COMPARE);
         layout.addView(TensorscopeViews.GRAPH, IPageLayout.TOP, 0.45f, editorArea);
         for (String id : TensorscopeViews.ALL) {
             layout.addShowViewShortcut(id);

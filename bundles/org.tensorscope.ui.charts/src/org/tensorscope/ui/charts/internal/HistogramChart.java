@@ -17,8 +17,8 @@ import org.tensorscope.core.analysis.Histogram;
 
 /**
  * The Histogram view's chart: finite bins in a neutral colour, then NaN, -Inf and +Inf as bars of
- * their own, each in a distinct colour named in the legend; optionally the previous run's counts
- * beside them.
+ * their own, each in a distinct colour named in the legend; optionally the previous run's counts,
+ * or the other side's of a comparison, beside them.
  */
 final class HistogramChart {
 
@@ -39,6 +39,14 @@ final class HistogramChart {
     }
 
     static JFreeChart of(Histogram histogram, Histogram previous, boolean logCounts) {
+        return of(histogram, previous, PREVIOUS, logCounts);
+    }
+
+    /**
+     * @param overlay      counts of another tensor in the same bins, drawn beside the current ones; null for none
+     * @param overlayLabel what the overlay is, as the legend names it ("previous run", "B: model.tflite")
+     */
+    static JFreeChart of(Histogram histogram, Histogram previous, String overlayLabel, boolean logCounts) {
         DefaultCategoryDataset dataset = new DefaultCategoryDataset();
         double[] edges = histogram.edges();
         long[] binCounts = histogram.counts();
@@ -49,12 +57,12 @@ final class HistogramChart {
             String bin = labels.add(label) ? label : label + " (" + i + ")";
             dataset.addValue(binCounts[i], FINITE, bin);
             if (previous != null) {
-                dataset.addValue(previous.counts()[i], PREVIOUS, bin);
+                dataset.addValue(previous.counts()[i], overlayLabel, bin);
             }
         }
-        addSpecial(dataset, NAN, histogram.nan(), previous == null ? -1 : previous.nan());
-        addSpecial(dataset, NEG_INF, histogram.negInf(), previous == null ? -1 : previous.negInf());
-        addSpecial(dataset, POS_INF, histogram.posInf(), previous == null ? -1 : previous.posInf());
+        addSpecial(dataset, NAN, histogram.nan(), previous == null ? -1 : previous.nan(), overlayLabel);
+        addSpecial(dataset, NEG_INF, histogram.negInf(), previous == null ? -1 : previous.negInf(), overlayLabel);
+        addSpecial(dataset, POS_INF, histogram.posInf(), previous == null ? -1 : previous.posInf(), overlayLabel);
         String axis = histogram.binning() == Histogram.Binning.SYMLOG ? "value (symmetric-log bins)" : "value";
         // every series has its own categories, so stacking draws each bar at full width
         JFreeChart chart = previous == null
@@ -71,7 +79,8 @@ final class HistogramChart {
         renderer.setShadowVisible(false);
         renderer.setItemMargin(0);
         for (int series = 0; series < dataset.getRowCount(); series++) {
-            renderer.setSeriesPaint(series, colorOf((String) dataset.getRowKey(series)));
+            String key = (String) dataset.getRowKey(series);
+            renderer.setSeriesPaint(series, key.equals(overlayLabel) ? PREVIOUS_COLOR : colorOf(key));
         }
         if (logCounts) {
             LogarithmicAxis log = new LogarithmicAxis("count (log)");
@@ -96,10 +105,11 @@ final class HistogramChart {
         };
     }
 
-    private static void addSpecial(DefaultCategoryDataset dataset, String kind, long count, long previousCount) {
+    private static void addSpecial(DefaultCategoryDataset dataset, String kind, long count, long previousCount,
+            String overlayLabel) {
         dataset.addValue(count, kind, kind);
         if (previousCount >= 0) {
-            dataset.addValue(previousCount, PREVIOUS, kind);
+            dataset.addValue(previousCount, overlayLabel, kind);
         }
     }
 }

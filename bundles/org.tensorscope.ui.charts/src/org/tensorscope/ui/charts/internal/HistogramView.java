@@ -20,13 +20,15 @@ import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.run.AnalysedTensor;
 import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.ui.internal.preferences.TensorscopePreferences;
+import org.tensorscope.ui.internal.session.ComparisonSession;
 import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.views.FocusedTensorView;
 
 /**
  * The NaN-aware histogram of the focused op's output: finite bins, then NaN, -Inf and +Inf
  * apart; symmetric-log or linear binning, bin count, linear or log count axis; the same op of
- * the previous run laid over it when it was looked at then. Exports PNG and SVG.
+ * the previous run laid over it when it was looked at then, or side B's values of it while a
+ * comparison is shown. Exports PNG and SVG.
  */
 public class HistogramView extends FocusedTensorView {
 
@@ -38,7 +40,11 @@ public class HistogramView extends FocusedTensorView {
     private AnalysedTensor shown;
     private Histogram histogram;
     private Histogram previous;
+    private String overlayLabel = HistogramChart.PREVIOUS;
     private final RunHistory history = new RunHistory();
+    /** Side B's values of the tensor shown, while a comparison is shown; laid over instead of the previous run. */
+    private TensorData otherSide;
+    private Object otherOf;
     private Action export;
 
     @Override
@@ -96,7 +102,37 @@ public class HistogramView extends FocusedTensorView {
         DebugSession session = DebugSession.get();
         history.record(session.graph().map(g -> g.source()).orElse(null), session.outcome().orElse(null), data,
                 TensorscopePreferences.tensorMemoryBytes());
+        otherSide = null;
+        otherOf = null;
+        fetchOtherSide();
         rebin();
+    }
+
+    @Override
+    protected void sameTensor(DebugSession session) {
+        if (ComparisonSession.get().comparison().orElse(null) != otherOf) {
+            otherSide = null;
+            otherOf = null;
+            fetchOtherSide();
+            rebin();
+        }
+    }
+
+    /** While a comparison is shown, fetches side B's values of the tensor shown to lay them over side A's. */
+    private void fetchOtherSide() {
+        Object comparison = ComparisonSession.get().comparison().orElse(null);
+        if (shown == null || comparison == null) {
+            return;
+        }
+        String tensor = shown.data().name();
+        otherOf = comparison;
+        ComparisonSession.get().fetchB(tensor, values -> {
+            if (!isDisposed() && shown != null && shown.data().name().equals(tensor)
+                    && ComparisonSession.get().comparison().orElse(null) == comparison) {
+                otherSide = values;
+                rebin();
+            }
+        });
     }
 
     private void rebin() {
@@ -105,11 +141,13 @@ public class HistogramView extends FocusedTensorView {
         }
         histogram = shown.histogram(bins.getSelection(),
                 binning.getSelectionIndex() == 0 ? Histogram.Binning.SYMLOG : Histogram.Binning.LINEAR);
-        previous = history.previous(shown.data().name()).map(histogram::sameBins).orElse(null);
+        overlayLabel = otherSide != null ? "B: " + ComparisonSession.get().nameOfB() : HistogramChart.PREVIOUS;
+        previous = otherSide != null ? histogram.sameBins(otherSide)
+                : history.previous(shown.data().name()).map(histogram::sameBins).orElse(null);
         counts.setText(String.format(java.util.Locale.ROOT, "%s   NaN %d   -Inf %d   +Inf %d   zeros %d%s", shown.data().name(), histogram.nan(),
                 histogram.negInf(), histogram.posInf(), histogram.zeros(),
-                previous == null ? "" : String.format(java.util.Locale.ROOT, "   (previous run: NaN %d, Inf %d)", previous.nan(),
-                        previous.negInf() + previous.posInf())));
+                previous == null ? "" : String.format(java.util.Locale.ROOT, "   (%s: NaN %d, Inf %d)", overlayLabel,
+                        previous.nan(), previous.negInf() + previous.posInf())));
         counts.getParent().layout();
         export.setEnabled(true);
         draw();
@@ -119,7 +157,7 @@ public class HistogramView extends FocusedTensorView {
         if (histogram == null) {
             return;
         }
-        canvas.setChart(HistogramChart.of(histogram, previous, logCounts.getSelection()));
+        canvas.setChart(HistogramChart.of(histogram, previous, overlayLabel, logCounts.getSelection()));
     }
 
     private void exportChart() {
@@ -154,6 +192,17 @@ public class HistogramView extends FocusedTensorView {
     /** The +Inf and -Inf counts shown, for tests; -1 before a tensor is shown. */
     public long getShownInfCount() {
         return histogram == null ? -1 : histogram.posInf() + histogram.negInf();
+    }
+
+    /** What is laid over the chart ("previous run", "B: model.json"), null when nothing is; for tests. */
+    public String getOverlayLabel() {
+        return previous == null ? null : overlayLabel;
+    }
+
+    /** The number of values laid over the chart, -1 when there is no overlay; for tests. */
+    public long getOverlayCount() {
+        return previous == null ? -1 : java.util.Arrays.stream(previous.counts()).sum() + previous.nan()
+                + previous.negInf() + previous.posInf();
     }
 
     /** The previous run's NaN count laid over the chart, -1 when there is no overlay; for tests. */

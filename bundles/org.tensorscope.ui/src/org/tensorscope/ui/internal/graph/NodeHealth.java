@@ -4,6 +4,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import org.tensorscope.core.compare.Comparison;
+import org.tensorscope.core.compare.PairStatus;
+import org.tensorscope.core.compare.TensorPair;
 import org.tensorscope.core.model.CollapsedGraph;
 import org.tensorscope.core.model.CollapsedGraph.Node;
 import org.tensorscope.core.run.TraceOutcome;
@@ -28,6 +31,22 @@ public enum NodeHealth {
         for (TensorHealth row : outcome.get().trace().rows()) {
             NodeHealth h = origins.contains(row.opName()) ? ORIGIN : row.isFinite() ? FINITE : PROPAGATED;
             graph.nodeOf(row.opName()).ifPresent(id -> health.merge(id, h, NodeHealth::worse));
+        }
+        return health;
+    }
+
+    /**
+     * The colours of a comparison instead of a run's health: the first divergence as the origin,
+     * tensors that diverged after it as propagated, tensors within the tolerance as finite; ops not
+     * compared keep no colour.
+     */
+    public static Map<String, NodeHealth> ofDivergence(CollapsedGraph graph, Comparison comparison) {
+        Map<String, NodeHealth> health = new HashMap<>();
+        String first = comparison.firstDivergence().map(d -> d.pair().opA()).orElse(null);
+        for (TensorPair pair : comparison.pairs()) {
+            NodeHealth h = pair.opA().equals(first) ? ORIGIN : pair.diverged() ? PROPAGATED
+                    : pair.status() == PairStatus.MATCH ? FINITE : NOT_RUN;
+            graph.nodeOf(pair.opA()).ifPresent(id -> health.merge(id, h, NodeHealth::worse));
         }
         return health;
     }

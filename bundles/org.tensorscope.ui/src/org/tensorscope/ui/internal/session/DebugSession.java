@@ -1,5 +1,6 @@
 package org.tensorscope.ui.internal.session;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Consumer;
 
 import org.eclipse.core.runtime.IProgressMonitor;
@@ -85,6 +87,21 @@ public final class DebugSession {
     private Job ahead;
     /** Whether the open model holds ops that reach outside it: then nothing is fetched ahead. */
     private boolean reachesOutside;
+    /** The step of a sequence whose inputs the last run took, -1 for a run of the configured inputs. */
+    private int step = -1;
+
+    /** How a run makes its inputs for the signature it runs. */
+    @FunctionalInterface
+    public interface InputMaker {
+        PreparedInputs prepare(Signature signature) throws IOException;
+    }
+
+    /** Work on the open model and its inference session, in a job after any other job on the model. */
+    @FunctionalInterface
+    public interface ModelWork {
+        IStatus run(LoadedModel model, InferenceSession session, RunConfiguration configuration, IProgressMonitor monitor)
+                throws Exception;
+    }
 
     private DebugSession() {
     }
@@ -94,6 +111,11 @@ public final class DebugSession {
             instance = new DebugSession();
         }
         return instance;
+    }
+
+    /** The rule of every job on the open model and its sessions: they run one after another. */
+    public ISchedulingRule modelRule() {
+        return modelRule;
     }
 
     public Optional<ModelGraph> graph() {
@@ -289,6 +311,79 @@ public final class DebugSession {
 
     /** Runs and lands on {@code landOn} when the run has it, else on the NaN origin. */
     private Job run(String landOn) {
+        List<String> sources = configuration.inputSources();
+        return run(landOn, signature -> PreparedInputs.prepare(signature, sources), -1);
+    }
+
+    /**
+     * Runs the model again on the inputs a sequence kept for one of its steps and makes that the
+     * current run, so that every view shows this step; the cursor stays on the op in focus.
+     */
+    public Job runStep(int sequenceStep, InputMaker stepInputs) {
+        String at = selectedOp != null ? selectedOp
+                : cursor().flatMap(TraceCursor::current).map(TensorHealth::tensor).orElse(null);
+        return run(at, stepInputs, sequenceStep);
+    }
+
+    /** The sequence step whose inputs the current run took; empty for a run of the configured inputs. */
+    public OptionalInt step() {
+        return outcome == null || step < 0 ? OptionalInt.empty() : OptionalInt.of(step);
+    }
+
+    /** The signature a run of the open model uses: the configured one, else the model's default. */
+    public static Signature signatureOf(ModelGraph graph, RunConfiguration config) {
+        return config.signature() == null ? graph.defaultSignature().orElseThrow(
+                () -> new IllegalArgumentException(graph.source() + ": the model has no signature to run"))
+                : graph.signature(config.signature()).orElseThrow(() -> new IllegalArgumentException(
+                        graph.source() + ": no signature '" + config.signature() + "'"));
+    }
+
+    /**
+     * Runs work on the open model in a job of {@link #JOB_FAMILY} (Run > Cancel stops it) after any
+     * other job on the model, with the session of the last run when it runs on the configured
+     * device, else a new one that later runs reuse. A failure is shown as one sentence.
+     */
+    public Job modelJob(String name, ModelWork work) {
+        if (model == null) {
+            return null;
+        }
+        RunNotices.clear();
+        LoadedModel jobModel = model;
+        RunConfiguration config = configuration;
+        InferenceSession reusable = config.device() == sessionDevice ? session : null;
+        Job job = sessionJob(name, monitor -> {
+            InferenceSession jobSession = null;
+            try {
+                jobSession = reusable != null ? reusable
+                        : UiContributions.get().backendFor(jobModel).open(jobModel, config.device());
+                return work.run(jobModel, jobSession, config, monitor);
+            } catch (OperationCanceledException e) {
+                RunNotices.report(name + " cancelled");
+                return Status.CANCEL_STATUS;
+            } catch (Exception e) {
+                return failed(name, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
+            } finally {
+                InferenceSession opened = jobSession == reusable ? null : jobSession;
+                if (opened != null) {
+                    Display.getDefault().asyncExec(() -> {
+                        if (model == jobModel && (session == null || sessionDevice != config.device())) {
+                            closeLater(null, session);
+                            session = opened;
+                            sessionDevice = config.device();
+                        } else {
+                            closeLater(null, opened);
+                        }
+                    });
+                }
+            }
+        });
+        job.setUser(true);
+        job.setRule(modelRule);
+        job.schedule();
+        return job;
+    }
+
+    private Job run(String landOn, InputMaker inputMaker, int sequenceStep) {
         if (model == null) {
             return null;
         }
@@ -297,15 +392,14 @@ public final class DebugSession {
         RunConfiguration config = configuration;
         Map<String, TensorData> runOverrides = Map.copyOf(overrides);
         InferenceSession reusable = config.device() == sessionDevice ? session : null;
-        Job job = sessionJob("Running " + runModel.graph().source().getFileName(), monitor -> {
-            SubMonitor progress = SubMonitor.convert(monitor, "Running " + runModel.graph().source().getFileName(), 10);
+        String runName = "Running " + runModel.graph().source().getFileName()
+                + (sequenceStep < 0 ? "" : " on step " + sequenceStep);
+        Job job = sessionJob(runName, monitor -> {
+            SubMonitor progress = SubMonitor.convert(monitor, runName, 10);
             try {
                 ModelGraph graph = runModel.graph();
-                Signature signature = config.signature() == null ? graph.defaultSignature().orElseThrow(
-                        () -> new IllegalArgumentException(graph.source() + ": the model has no signature to run"))
-                        : graph.signature(config.signature()).orElseThrow(() -> new IllegalArgumentException(
-                                graph.source() + ": no signature '" + config.signature() + "'"));
-                PreparedInputs prepared = PreparedInputs.prepare(signature, config.inputSources());
+                Signature signature = signatureOf(graph, config);
+                PreparedInputs prepared = inputMaker.prepare(signature);
                 InferenceSession runSession = reusable != null ? reusable
                         : UiContributions.get().backendFor(runModel).open(runModel, config.device());
                 progress.split(1);
@@ -335,6 +429,7 @@ public final class DebugSession {
                     inputs = prepared;
                     outcomeOverrides = runOverrides;
                     outcome = result;
+                    step = sequenceStep;
                     cache = new TensorCache(TensorscopePreferences.tensorMemoryBytes());
                     cursor = new TraceCursor(result.trace());
                     selectedOp = null;

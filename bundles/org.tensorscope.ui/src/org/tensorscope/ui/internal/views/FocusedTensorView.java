@@ -51,6 +51,7 @@ public abstract class FocusedTensorView extends EmptyStateView {
         }
         Object run = session.outcome().orElse(null);
         if (output.name().equals(shownTensor) && run == shownRun) {
+            sameTensor(session);
             return;
         }
         showOp(session, node, output);
@@ -70,6 +71,10 @@ public abstract class FocusedTensorView extends EmptyStateView {
             shownTensor = null;
             shownRun = null;
         }
+    }
+
+    /** The session moved on but the tensor shown is the same (e.g. a comparison was made). */
+    protected void sameTensor(DebugSession session) {
     }
 
     /** The focus moved to this op: show what is known before its values arrive. */

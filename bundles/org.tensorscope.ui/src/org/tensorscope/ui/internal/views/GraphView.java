@@ -1,6 +1,7 @@
 package org.tensorscope.ui.internal.views;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.eclipse.core.runtime.IProgressMonitor;
@@ -15,6 +16,7 @@ import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Label;
+import org.tensorscope.core.compare.Comparison;
 import org.tensorscope.core.model.CollapsedGraph;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.ui.internal.TensorscopeImages;
@@ -23,12 +25,13 @@ import org.tensorscope.ui.internal.graph.GraphDrawing;
 import org.tensorscope.ui.internal.graph.GraphDrawing.Box;
 import org.tensorscope.ui.internal.graph.GraphLayout;
 import org.tensorscope.ui.internal.graph.NodeHealth;
+import org.tensorscope.ui.internal.session.ComparisonSession;
 import org.tensorscope.ui.internal.session.DebugSession;
 
 /**
  * The model's ops and the tensors between them, laid out by ELK. Name scopes start folded so
  * that a large model stays readable; double-click a scope to open or fold it. Boxes are coloured
- * by the last run's health and the op in focus is outlined.
+ * by the last run's health, or by divergence while a comparison is shown, and the op in focus is outlined.
  */
 public class GraphView extends EmptyStateView {
 
@@ -108,10 +111,19 @@ public class GraphView extends EmptyStateView {
         if (drawing == null || drawnGraph != shownGraph) {
             return;
         }
-        Object outcome = session.outcome().orElse(null);
+        // while a comparison is shown the boxes are coloured by divergence instead of the run's health
+        Optional<Comparison> comparison = ComparisonSession.get().comparison();
+        Object outcome = comparison.isPresent() ? comparison.get() : session.outcome().orElse(null);
         if (outcome != shownOutcome || outcome == null) {
             shownOutcome = outcome;
-            canvas.setHealth(NodeHealth.of(drawing.graph(), session.outcome()));
+            canvas.setHealth(comparison.isPresent() ? NodeHealth.ofDivergence(drawing.graph(), comparison.get())
+                    : NodeHealth.of(drawing.graph(), session.outcome()));
+            if (comparison.isPresent()) {
+                status.setText("Coloured by divergence from " + ComparisonSession.get().nameOfB()
+                        + ": red the first divergence, orange tensors that diverged after it, green within the tolerance.");
+            } else if (status.getText().startsWith("Coloured by divergence")) {
+                status.setText("Coloured by the run's health.");
+            }
         }
         String focus = session.focusOp().flatMap(op -> drawing.graph().nodeOf(op)).orElse(null);
         if (focus != null && !focus.equals(shownFocus)) {

@@ -1,0 +1,242 @@
+package org.tensorscope.cli.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceRegistration;
+import org.tensorscope.core.model.DType;
+import org.tensorscope.core.model.ModelGraph;
+import org.tensorscope.core.model.Shape;
+import org.tensorscope.core.model.Signature;
+import org.tensorscope.core.model.SignatureTensor;
+import org.tensorscope.core.model.TensorSpec;
+import org.tensorscope.core.report.NanReport;
+import org.tensorscope.core.sequence.DriftFinding;
+import org.tensorscope.core.sequence.JitterStats;
+import org.tensorscope.core.sequence.NanFinding;
+import org.tensorscope.core.sequence.OpStat;
+import org.tensorscope.core.sequence.SequenceFindings;
+import org.tensorscope.core.sequence.SequenceResult;
+import org.tensorscope.core.sequence.SequenceStep;
+import org.tensorscope.core.sequence.ValueSummary;
+import org.tensorscope.core.service.Contributions;
+import org.tensorscope.core.service.LoadedModel;
+import org.tensorscope.core.service.ModelLoader;
+
+/**
+ * {@code tensorscope sequence} as a script sees it: the arguments it refuses, each in one line naming the model and
+ * the problem, and the table and findings it prints. A stub loader gives a model with a signature (frames input
+ * "image", state input "state", outputs "Identity" and "state_out") that no backend runs: every check here happens
+ * before a step would.
+ */
+class SequenceCommandTest {
+
+    private static ServiceRegistration<ModelLoader> stub;
+    private static Contributions contributions;
+
+    @TempDir
+    Path folder;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeAll
+    static void registerStubLoader() {
+        BundleContext context = FrameworkUtil.getBundle(SequenceCommandTest.class).getBundleContext();
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put("tensorscope.format", "Sequence stub");
+        stub = context.registerService(ModelLoader.class, new SignatureOnlyLoader(), properties);
+        contributions = new Contributions(context, false);
+    }
+
+    @AfterAll
+    static void unregister() {
+        contributions.close();
+        stub.unregister();
+    }
+
+    private Path model() throws IOException {
+        return Files.writeString(folder.resolve("model.seqstub"), "stub");
+    }
+
+    private int run(String... args) {
+        return CliApplication.run(contributions, args, new PrintWriter(out, true), new PrintWriter(err, true));
+    }
+
+    private String oneLine() {
+        String text = err.toString().strip();
+        assertEquals(1, text.lines().count(), "one line on stderr, got: " + text);
+        assertFalse(text.contains("Exception") || text.contains("\tat "), "no stack trace: " + text);
+        return text;
+    }
+
+    @Test
+    void withoutFramesOrFeedbackItSaysWhatToGive() throws IOException {
+        assertEquals(TensorscopeCommand.EXIT_USAGE, run("sequence", model().toString()));
+        assertEquals("tensorscope: sequence: give the frames with --frames, or --feedback for a run driven by its own "
+                + "outputs", oneLine());
+    }
+
+    @Test
+    void aReportThatIsNeitherJsonNorHtmlIsRefused() throws IOException {
+        assertEquals(TensorscopeCommand.EXIT_USAGE,
+                run("sequence", model().toString(), "--frames", "ramp", "--report", "out.txt"));
+        assertEquals("tensorscope: --report out.txt: the file name must end in .json or .html", oneLine());
+    }
+
+    @Test
+    void stepsThatAreNotANumberAreNamed() throws IOException {
+        assertEquals(TensorscopeCommand.EXIT_USAGE, run("sequence", model().toString(), "--frames", "ramp", "--steps", "many"));
+        assertTrue(err.toString().contains("many"), err.toString());
+    }
+
+    @Test
+    void aFeedbackRuleWithUnknownNamesListsTheSignaturesInputs() throws IOException {
+        Path model = model();
+        assertEquals(TensorscopeCommand.EXIT_USAGE, run("sequence", model.toString(), "--frames", "ramp",
+                "--feedback", "r1o=r1i"));
+        assertEquals("tensorscope: " + model + ": --feedback 'r1o=r1i': neither 'r1o' nor 'r1i' is an input of signature "
+                + "'serving_default'; its inputs are image, state", oneLine());
+    }
+
+    @Test
+    void anExpressionReadingAnUnknownOutputNamesIt() throws IOException {
+        Path model = model();
+        assertEquals(TensorscopeCommand.EXIT_USAGE, run("sequence", model.toString(), "--feedback",
+                "state=clip(Identity_9, 0, 1)"));
+        assertEquals("tensorscope: " + model + ": --feedback 'state=clip(Identity_9, 0, 1)': unknown name 'Identity_9'; "
+                + "an expression reads outputs of signature 'serving_default': Identity, state_out", oneLine());
+    }
+
+    @Test
+    void framesThatAreNoSourceAreNamed() throws IOException {
+        Path model = model();
+        assertEquals(TensorscopeCommand.EXIT_USAGE, run("sequence", model.toString(), "--frames", "rampp"));
+        assertTrue(oneLine().startsWith("tensorscope: " + model + ": --frames 'rampp': not a folder of images, a .npy "
+                + "file or a generated source"), err.toString());
+        err.getBuffer().setLength(0);
+        Path missing = folder.resolve("no-frames.npy");
+        assertEquals(TensorscopeCommand.EXIT_USAGE, run("sequence", model.toString(), "--frames", missing.toString()));
+        assertEquals("tensorscope: " + missing + ": no such file", oneLine());
+    }
+
+    @Test
+    void twoRulesFeedingOneInputAreRefused() throws IOException {
+        Path model = model();
+        assertEquals(TensorscopeCommand.EXIT_USAGE, run("sequence", model.toString(), "--frames", "ramp",
+                "--feedback", "state_out=state", "--feedback", "state=Identity * 2"));
+        assertEquals("tensorscope: " + model + ": --feedback 'state=Identity * 2': input state is already fed by "
+                + "another --feedback", oneLine());
+    }
+
+    @Test
+    void numbersAreBrief() {
+        assertEquals("100", SequenceCommand.brief(100));
+        assertEquals("10.83", SequenceCommand.brief(10.834705));
+        assertEquals("1.1", SequenceCommand.brief(1.1000001));
+        assertEquals("2.5e+38", SequenceCommand.brief(2.5e38));
+        assertEquals("0.0001234", SequenceCommand.brief(1.234e-4));
+        assertEquals("+Inf", SequenceCommand.brief(Double.POSITIVE_INFINITY));
+    }
+
+    private static ValueSummary value(String name, double norm, long posInf) {
+        return new ValueSummary(name, name + ":0", "[1,4]", 4, norm, norm / 2, 0, 0, posInf);
+    }
+
+    @Test
+    void theTableShowsStateAndOutputNormsPerStepAndTheFindings() {
+        List<SequenceStep> steps = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            double norm = Math.pow(10, t);
+            steps.add(new SequenceStep(t, "ramp*10^t", Map.of(), List.of(value("state_out", norm * 10, t == 3 ? 4 : 0)),
+                    List.of(value("state", norm, 0)), List.of(new OpStat("grow:0", "Mul", 0, 0, t == 3 ? 4 : 0, norm)),
+                    List.of()));
+        }
+        NanReport.Origin origin = new NanReport.Origin("grow", "Mul", "computation", "grow", null,
+                new NanReport.Cause("overflow", "The product overflows float32", List.of(), "Clip the state"), null,
+                List.of(), null, null, -1);
+        NanReport trace = new NanReport("m.pb", "frozen GraphDef", "serving_default", "cpu", "", "FULL", false, origin,
+                List.of(), List.of(), List.of(), 0, List.of(), 3, List.of(), null);
+        SequenceFindings findings = new SequenceFindings(new NanFinding(3, "grow", "Mul", "computation", trace),
+                List.of(new DriftFinding("state", "state", 2, 0, 1, 100, 10, 10, "grow", "Mul", 2)),
+                List.of(new JitterStats("state_out", 3, 0.5, 0.9, 2, "Kalman (constant velocity, q/r=0.01)", 0.1, 0.8,
+                        0.05)));
+        SequenceResult result = new SequenceResult("m.pb", "frozen GraphDef", "serving_default", "cpu", "", "FULL",
+                "ramp*10^t", "image", List.of("state_out=state"), 10, 10, steps, "stopped at step 3, where NaN or "
+                        + "infinity appeared: later steps would carry it", findings);
+        StringWriter text = new StringWriter();
+        SequenceCommand.print(new PrintWriter(text, true), result);
+        String printed = text.toString();
+
+        assertTrue(printed.contains("Steps:       4 of 10 ran (stopped at step 3"), printed);
+        assertTrue(printed.contains(" step      state*   state_out   (* state)"), printed);
+        assertTrue(printed.contains("    2         100        1000\n"), printed);
+        assertTrue(printed.contains("    3        1000         Inf  <- NaN/Inf"), printed);
+        assertTrue(printed.contains("NaN/Inf:     first at step 3: grow (Mul), computed from finite inputs"), printed);
+        assertTrue(printed.contains("  Cause:     The product overflows float32 [overflow]\n  Fix:       Clip the state"),
+                printed);
+        assertTrue(printed.contains("Drift:       state (state) passed 10x its step-0 norm at step 2 (1 -> 100, x10 per "
+                + "step); first op past 10x: grow (Mul) at step 2"), printed);
+        assertTrue(printed.contains("Jitter:      state_out: mean change 0.5 per step (max 0.9 at step 2); "
+                + "Kalman (constant velocity, q/r=0.01) leaves 0.1 (-80%), mean lag 0.05"), printed);
+    }
+
+    /** Loads *.seqstub files as a graph with a signature and no ops, which no backend claims. */
+    private static final class SignatureOnlyLoader implements ModelLoader {
+
+        @Override
+        public String format() {
+            return "Sequence stub";
+        }
+
+        @Override
+        public boolean canLoad(Path path) {
+            return path.getFileName().toString().endsWith(".seqstub");
+        }
+
+        @Override
+        public LoadedModel load(Path path, IProgressMonitor monitor) {
+            Signature signature = new Signature(Signature.DEFAULT_KEY,
+                    List.of(new SignatureTensor("image", new TensorSpec("image:0", DType.FLOAT32, Shape.of(1, 2, 2, 1))),
+                            new SignatureTensor("state", new TensorSpec("state:0", DType.FLOAT32, Shape.of(1, 4)))),
+                    List.of(new SignatureTensor("Identity", new TensorSpec("Identity:0", DType.FLOAT32, Shape.of(1, 4))),
+                            new SignatureTensor("state_out", new TensorSpec("state_out:0", DType.FLOAT32, Shape.of(1, 4)))));
+            ModelGraph graph = new ModelGraph(path, "Sequence stub", List.of(), List.of(signature), List.of());
+            return new LoadedModel() {
+                @Override
+                public ModelGraph graph() {
+                    return graph;
+                }
+
+                @Override
+                public String backendId() {
+                    return "none";
+                }
+
+                @Override
+                public void close() {
+                    // nothing held
+                }
+            };
+        }
+    }
+}

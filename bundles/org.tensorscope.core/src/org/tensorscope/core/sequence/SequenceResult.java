@@ -1,0 +1,91 @@
+package org.tensorscope.core.sequence;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything a sequence run recorded and found; the CLI, the reports and the Sequence view read it. Steps are
+ * kept compactly (see {@link SequenceStep}); a step's tensors come from running it again from its feeds.
+ *
+ * @param model       model path
+ * @param format      model format
+ * @param signature   signature run
+ * @param device      device asked for ("cpu"/"gpu")
+ * @param deviceNote  what the backend chose instead, empty when as asked
+ * @param healthMode  the health mode of every step's pass
+ * @param frames      the frame source as given, e.g. "frames/" or "ramp*1.5^t"
+ * @param framesInput the input the frames were fed to (signature key), null when no input takes frames
+ * @param feedback    the feedback rules as given, e.g. "r1o=r1i"
+ * @param stepsAsked  the steps asked for
+ * @param driftFactor growth over the starting norm that counts as drift
+ * @param steps       the steps that ran, in order
+ * @param stopped     why the run stopped before {@code stepsAsked} steps, empty when all ran
+ * @param findings    NaN/Inf, drift and jitter
+ */
+public record SequenceResult(String model, String format, String signature, String device, String deviceNote,
+        String healthMode, String frames, String framesInput, List<String> feedback, int stepsAsked, double driftFactor,
+        List<SequenceStep> steps, String stopped, SequenceFindings findings) {
+
+    /** How {@link #stopped()} begins for a run that was cancelled. */
+    public static final String CANCELLED = "cancelled";
+
+    public SequenceResult {
+        feedback = List.copyOf(feedback);
+        steps = List.copyOf(steps);
+        stopped = stopped == null ? "" : stopped;
+    }
+
+    /** Whether every asked step ran. */
+    public boolean complete() {
+        return stopped.isEmpty();
+    }
+
+    /** Whether the run was cancelled (through its progress monitor) before every step ran. */
+    public boolean cancelled() {
+        return stopped.startsWith(CANCELLED);
+    }
+
+    public Optional<SequenceStep> step(int index) {
+        return index >= 0 && index < steps.size() ? Optional.of(steps.get(index)) : Optional.empty();
+    }
+
+    /** The names of the outputs, in signature order. */
+    public List<String> outputNames() {
+        return steps.isEmpty() ? List.of() : steps.get(0).outputs().stream().map(ValueSummary::name).toList();
+    }
+
+    /** The names of the fed-back states (the inputs feedback feeds). */
+    public List<String> stateNames() {
+        return steps.isEmpty() ? List.of() : steps.get(0).states().stream().map(ValueSummary::name).toList();
+    }
+
+    /** Every op output some step checked, in the first step's execution order, later ones appended. */
+    public List<String> opTensors() {
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+        steps.forEach(s -> s.ops().forEach(o -> names.add(o.tensor())));
+        return List.copyOf(names);
+    }
+
+    /** An output's norm per step (NaN where a step does not have it). */
+    public double[] outputNorms(String name) {
+        return series(s -> s.output(name).map(ValueSummary::norm));
+    }
+
+    /** A fed-back state's norm per step, as fed to that step (NaN where a step does not have it). */
+    public double[] stateNorms(String name) {
+        return series(s -> s.state(name).map(ValueSummary::norm));
+    }
+
+    /** An op output's finite max|x| per step (NaN where a step did not check it). */
+    public double[] opMaxAbs(String tensorOrOp) {
+        return series(s -> s.op(tensorOrOp).map(OpStat::maxAbs));
+    }
+
+    private double[] series(java.util.function.Function<SequenceStep, Optional<Double>> value) {
+        double[] values = new double[steps.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = value.apply(steps.get(i)).orElse(Double.NaN);
+        }
+        return values;
+    }
+}

@@ -1,0 +1,130 @@
+package org.tensorscope.ui.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.ui.IWorkbenchPage;
+import org.eclipse.ui.PlatformUI;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorscope.core.compare.Comparison;
+import org.tensorscope.core.compare.TensorPair;
+import org.tensorscope.core.service.Device;
+import org.tensorscope.core.trace.HealthMode;
+import org.tensorscope.ui.TensorscopeViews;
+import org.tensorscope.ui.charts.internal.HistogramView;
+import org.tensorscope.ui.internal.graph.NodeHealth;
+import org.tensorscope.ui.internal.session.ComparisonSession;
+import org.tensorscope.ui.internal.session.DebugSession;
+import org.tensorscope.ui.internal.session.RunConfiguration;
+import org.tensorscope.ui.internal.views.CompareView;
+import org.tensorscope.ui.internal.views.GraphView;
+
+/**
+ * A small model compared in the workbench with itself (no divergence) and with a copy whose
+ * weight w1 was perturbed: the Compare view lists the op reading w1 first and highlights it as the
+ * first divergence; selecting it focuses that op in the Graph, which is coloured by divergence,
+ * and the Histogram lays the copy's values over the model's. The same model on another input
+ * diverges first at scale too, because of that input.
+ */
+class CompareViewTest {
+
+    @TempDir
+    static Path folder;
+
+    /**
+     * scale = x * w1, shift = scale + 100, out = tanh(shift / 100): a change of w1 shows most in
+     * scale (shift's larger magnitude makes its relative error smaller, tanh flattens it further).
+     */
+    private static Path model(String name, String w1) throws Exception {
+        return Files.writeString(folder.resolve(name), """
+                node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } }
+                  attr { key: "shape" value { shape { dim { size: 1 } dim { size: 4 } } } } }
+                node { name: "w1" op: "Const" attr { key: "dtype" value { type: DT_FLOAT } }
+                  attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { dim { size: 4 } } %s } } } }
+                node { name: "scale" op: "Mul" input: "x" input: "w1" attr { key: "T" value { type: DT_FLOAT } } }
+                node { name: "b" op: "Const" attr { key: "dtype" value { type: DT_FLOAT } }
+                  attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { } float_val: 100 } } } }
+                node { name: "shift" op: "AddV2" input: "scale" input: "b" attr { key: "T" value { type: DT_FLOAT } } }
+                node { name: "norm" op: "RealDiv" input: "shift" input: "b" attr { key: "T" value { type: DT_FLOAT } } }
+                node { name: "out" op: "Tanh" input: "norm" attr { key: "T" value { type: DT_FLOAT } } }
+                """.formatted(w1));
+    }
+
+    @Test
+    void thePerturbedOpIsTheFirstDivergenceAndFocusesTheGraph() throws Exception {
+        Display display = Display.getCurrent();
+        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+        DebugSession session = DebugSession.get();
+        Path original = model("original.pbtxt", "float_val: 1 float_val: 2 float_val: 3 float_val: 4");
+        Path same = Files.copy(original, folder.resolve("same.pbtxt"));
+        Path perturbed = model("perturbed.pbtxt", "float_val: 1 float_val: 2 float_val: 3.5 float_val: 4");
+        session.open(original, new RunConfiguration(null, List.of("x=const:2"), "", Device.CPU, HealthMode.FULL), true);
+        assertTrue(UiWait.until(display, () -> session.outcome().isPresent()
+                && session.graph().get().source().equals(original), 60_000), "the model opened and ran");
+        GraphView graph = (GraphView) page.showView(TensorscopeViews.GRAPH);
+        CompareView view = (CompareView) page.showView(TensorscopeViews.COMPARE);
+        try {
+            // with itself: nothing diverges
+            ComparisonSession.get().compareWithModel(same, 1e-4);
+            assertTrue(UiWait.until(display, () -> ComparisonSession.get().comparison().isPresent(), 60_000));
+            assertTrue(UiWait.until(display, () -> !view.isShowingEmptyState() && !view.getRows().isEmpty(), 5_000));
+            assertEquals("No divergence: every compared tensor is within the tolerance.", view.getFirstDivergenceText());
+            assertNull(view.getHighlightedRow());
+
+            // with the perturbed copy: scale reads w1, so it diverges first, with the largest error
+            Comparison withItself = ComparisonSession.get().comparison().get();
+            ComparisonSession.get().compareWithModel(perturbed, 1e-4);
+            assertTrue(UiWait.until(display, () -> ComparisonSession.get().comparison().filter(c -> c != withItself)
+                    .isPresent(), 60_000));
+            assertTrue(UiWait.until(display, () -> view.getHighlightedRow() != null, 5_000),
+                    "no row highlighted; " + view.getFirstDivergenceText());
+            TensorPair first = view.getHighlightedRow();
+            assertEquals("scale", first.opA());
+            assertEquals("scale", view.getRows().get(0).opA(), "listed by error, largest first");
+            assertTrue(view.getFirstDivergenceText().startsWith("First divergence: scale:0 (Mul), max abs error 1"),
+                    view.getFirstDivergenceText());
+            assertTrue(view.getFirstDivergenceText().contains("w1"), "names the weight that differs: "
+                    + view.getFirstDivergenceText());
+
+            // selecting the row focuses scale in the Graph, which is coloured by divergence
+            assertTrue(UiWait.until(display, () -> graph.isShowing(session.graph().get()), 30_000), "graph laid out");
+            view.select(first);
+            assertEquals("scale", session.focusOp().orElse(null));
+            String box = graph.getDrawing().graph().nodeOf("scale").orElseThrow();
+            assertTrue(UiWait.until(display, () -> box.equals(graph.getCurrentBoxId()), 5_000),
+                    "the graph outlines " + graph.getCurrentBoxId());
+            assertEquals(NodeHealth.ORIGIN, graph.getHealthOf("scale"));
+            assertEquals(NodeHealth.PROPAGATED, graph.getHealthOf("shift"));
+
+            // the Histogram lays the perturbed copy's scale over the model's
+            HistogramView histogram = (HistogramView) page.showView(TensorscopeViews.HISTOGRAM);
+            assertTrue(UiWait.until(display, () -> "B: perturbed.pbtxt".equals(histogram.getOverlayLabel()), 30_000),
+                    "overlay: " + histogram.getOverlayLabel());
+            assertEquals(4, histogram.getOverlayCount());
+
+            // the same model on another input: scale diverges first, because of x
+            Comparison withPerturbed = ComparisonSession.get().comparison().get();
+            ComparisonSession.get().compareWithInputs(List.of("x=const:3"), 1e-4);
+            assertTrue(UiWait.until(display, () -> ComparisonSession.get().comparison()
+                    .filter(c -> c != withPerturbed).isPresent(), 60_000));
+            assertTrue(UiWait.until(display, () -> view.getHighlightedRow() != null
+                    && view.getFirstDivergenceText().startsWith("First divergence: scale:0"), 5_000),
+                    view.getFirstDivergenceText());
+            assertTrue(view.getFirstDivergenceText().endsWith("its inputs that already differ: x:0"),
+                    view.getFirstDivergenceText());
+        } finally {
+            ComparisonSession.get().clear();
+        }
+        // without the comparison the Graph shows the run's health again
+        assertTrue(UiWait.until(display, () -> graph.getHealthOf("shift") == NodeHealth.FINITE, 5_000));
+        assertNotNull(view);
+    }
+}

@@ -1,0 +1,204 @@
+package org.tensorscope.ui.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Shell;
+import org.eclipse.swt.widgets.ToolBar;
+import org.eclipse.swt.widgets.ToolItem;
+import org.eclipse.ui.IWorkbenchPage;
+import org.eclipse.ui.PlatformUI;
+import org.eclipse.ui.handlers.IHandlerService;
+import org.eclipse.jface.bindings.keys.KeySequence;
+import org.eclipse.ui.keys.IBindingService;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorscope.core.model.Signature;
+import org.tensorscope.core.service.Device;
+import org.tensorscope.core.trace.HealthMode;
+import org.tensorscope.ui.TensorscopeViews;
+import org.tensorscope.ui.charts.internal.SequenceView;
+import org.tensorscope.ui.internal.handlers.RunSequenceDialog;
+import org.tensorscope.ui.internal.session.DebugSession;
+import org.tensorscope.ui.internal.session.RunConfiguration;
+import org.tensorscope.ui.internal.session.SequenceSession;
+import org.tensorscope.ui.internal.session.SequenceSettings;
+import org.tensorscope.ui.internal.views.TensorInspectorView;
+
+/**
+ * A recurrent state grown 1.1x per step, run as a sequence in the workbench: the Sequence view
+ * charts its 30 steps and marks step 25, where it passes ten times its start; clicking a step and
+ * Alt+F6 / Alt+Shift+F6 make that step the current run, and the Tensor Inspector shows its values.
+ * A state that overflows at step 7 has that step marked, and its NaN trace becomes the current run.
+ * Run Sequence… names a rule that cannot run before anything runs.
+ */
+class SequenceViewTest {
+
+    private static final String NEXT = "org.tensorscope.ui.commands.nextSequenceStep";
+    private static final String PREVIOUS = "org.tensorscope.ui.commands.previousSequenceStep";
+
+    @TempDir
+    static Path folder;
+
+    /** state_out = state * 1.1: fed back, the state is 1.1^t at step t, and grow's output 1.1^(t+1). */
+    private static Path growingState() throws Exception {
+        return growingState("grow.pbtxt", "1.1");
+    }
+
+    private static Path growingState(String name, String factor) throws Exception {
+        return Files.writeString(folder.resolve(name), """
+                node { name: "state" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } }
+                  attr { key: "shape" value { shape { dim { size: 1 } dim { size: 4 } } } } }
+                node { name: "factor" op: "Const" attr { key: "dtype" value { type: DT_FLOAT } }
+                  attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { } float_val: %s } } } }
+                node { name: "grow" op: "Mul" input: "state" input: "factor" attr { key: "T" value { type: DT_FLOAT } } }
+                node { name: "state_out" op: "Identity" input: "grow" attr { key: "T" value { type: DT_FLOAT } } }
+                """.formatted(factor));
+    }
+
+    @Test
+    void theDriftStepIsMarkedAndSteppingShowsEachStepsValues() throws Exception {
+        Display display = Display.getCurrent();
+        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+        IHandlerService handlers = PlatformUI.getWorkbench().getService(IHandlerService.class);
+        DebugSession session = DebugSession.get();
+        Path model = growingState();
+        session.open(model, new RunConfiguration(null, List.of("state=const:1"), "", Device.CPU, HealthMode.FULL),
+                false);
+        assertTrue(UiWait.until(display, () -> session.graph().filter(g -> g.source().equals(model)).isPresent(),
+                60_000), "the model opened");
+
+        SequenceView view = (SequenceView) page.showView(TensorscopeViews.SEQUENCE);
+        assertTrue(view.isShowingEmptyState(), "no sequence yet: " + view.getEmptyStateText());
+        SequenceSession.get().run(new SequenceSettings(2, "", "", List.of("state_out=state"), 30));
+        // the run lands on the first finding: the drift at step 25
+        assertTrue(UiWait.until(display, () -> SequenceSession.get().result().isPresent()
+                && session.step().orElse(-1) == 25, 120_000), "the sequence ran and step 25 became the current run");
+        assertTrue(UiWait.until(display, () -> !view.isShowingEmptyState() && view.isDrawn(), 10_000));
+
+        assertEquals(30, view.getPlottedStepCount());
+        assertEquals(List.of("output state_out", "state state"), view.getSeriesNames());
+        // 1.1^25 = 10.8: step 25 is the first past ten times the start, for the output and the fed-back state
+        assertTrue(view.getMarkers().containsAll(List.of("25 drift: state_out x1.1/step", "25 drift: state x1.1/step",
+                "25 shown")), view.getMarkers().toString());
+        assertEquals(3, view.getMarkers().size(), "no NaN step: " + view.getMarkers());
+        assertTrue(view.getFindingsText().contains("Drift: output state_out passes 10x its starting norm at step 25"),
+                view.getFindingsText());
+        assertTrue(view.getFindingsText().contains("first op to grow: grow (Mul)"), view.getFindingsText());
+
+        // a click on step 3 shows step 3 everywhere: grow's output there is 1.1^4
+        TensorInspectorView inspector = (TensorInspectorView) page.showView(TensorscopeViews.TENSOR_INSPECTOR);
+        session.select("grow");
+        page.showView(TensorscopeViews.SEQUENCE);
+        view.clickStep(3);
+        assertShowsStep(display, session, inspector, 3, Math.pow(1.1, 4));
+        assertTrue(view.getMarkers().contains("3 shown"), view.getMarkers().toString());
+
+        // Alt+F6 and Alt+Shift+F6 step across the sequence
+        IBindingService bindings = PlatformUI.getWorkbench().getService(IBindingService.class);
+        // as the platform spells them (GTK writes Shift+Alt+F6)
+        String altF6 = KeySequence.getInstance("Alt+F6").format();
+        String altShiftF6 = KeySequence.getInstance("Alt+Shift+F6").format();
+        assertEquals(altF6, bindings.getBestActiveBindingFormattedFor(NEXT));
+        assertEquals(altShiftF6, bindings.getBestActiveBindingFormattedFor(PREVIOUS));
+        handlers.executeCommand(NEXT, null);
+        handlers.executeCommand(NEXT, null);
+        assertShowsStep(display, session, inspector, 5, Math.pow(1.1, 6));
+        handlers.executeCommand(PREVIOUS, null);
+        assertShowsStep(display, session, inspector, 4, Math.pow(1.1, 5));
+
+        // the main toolbar's buttons say their keys
+        List<String> tips = toolTips(PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell());
+        assertTrue(tips.contains("Next Sequence Step (" + altF6 + ")"), tips.toString());
+        assertTrue(tips.contains("Previous Sequence Step (" + altShiftF6 + ")"), tips.toString());
+    }
+
+    private static void assertShowsStep(Display display, DebugSession session, TensorInspectorView inspector, int step,
+            double expected) {
+        assertTrue(UiWait.until(display, () -> session.step().orElse(-1) == step && inspector.getShownValues() != null
+                && inspector.getHeaderText().startsWith("grow:")
+                && Math.abs(inspector.getShownValues().getDouble(0) - expected) < 1e-4, 60_000),
+                "step " + step + ": the inspector shows " + inspector.getHeaderText() + " "
+                        + (inspector.getShownValues() == null ? "nothing" : inspector.getShownValues().getDouble(0))
+                        + " at step " + session.step());
+    }
+
+    private static List<String> toolTips(org.eclipse.swt.widgets.Composite parent) {
+        List<String> tips = new ArrayList<>();
+        for (var child : parent.getChildren()) {
+            if (child instanceof ToolBar bar) {
+                for (ToolItem item : bar.getItems()) {
+                    tips.add(item.getToolTipText());
+                }
+            }
+            if (child instanceof org.eclipse.swt.widgets.Composite composite && !(child instanceof Shell)) {
+                tips.addAll(toolTips(composite));
+            }
+        }
+        return tips;
+    }
+
+    @Test
+    void theFirstNanStepIsMarkedAndBecomesTheCurrentRunWithItsTrace() throws Exception {
+        Display display = Display.getCurrent();
+        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+        DebugSession session = DebugSession.get();
+        // 1e5^(t+1) passes float32's 3.4e38 at step 7
+        Path model = growingState("overflow.pbtxt", "1e5");
+        session.open(model, new RunConfiguration(null, List.of("state=const:1"), "", Device.CPU, HealthMode.FULL),
+                false);
+        assertTrue(UiWait.until(display, () -> session.graph().filter(g -> g.source().equals(model)).isPresent(),
+                60_000), "the model opened");
+        SequenceView view = (SequenceView) page.showView(TensorscopeViews.SEQUENCE);
+        SequenceSession.get().run(new SequenceSettings(2, "", "", List.of("state_out=state"), 20));
+        assertTrue(UiWait.until(display, () -> SequenceSession.get().result().filter(r -> r.model().endsWith(
+                "overflow.pbtxt")).isPresent() && session.step().orElse(-1) == 7, 120_000),
+                "the sequence ran and its NaN step became the current run");
+        assertEquals("grow", session.outcome().orElseThrow().origin().orElseThrow().op().name(),
+                "the NaN trace of step 7 names the multiplication");
+        assertTrue(UiWait.until(display, () -> view.getPlottedStepCount() == 8, 10_000), "steps 0 to 7 ran");
+        assertTrue(view.getMarkers().contains("7 NaN/Inf: grow"), view.getMarkers().toString());
+        assertTrue(view.getFindingsText().startsWith("NaN/Inf first at step 7, in grow (Mul), from the computation"),
+                view.getFindingsText());
+    }
+
+    @Test
+    void theDialogNamesWhatCannotRunBeforeAnythingRuns() throws Exception {
+        Display display = Display.getCurrent();
+        DebugSession session = DebugSession.get();
+        Path model = growingState();
+        RunConfiguration configuration = new RunConfiguration(null, List.of("state=const:1"), "", Device.CPU,
+                HealthMode.FULL);
+        session.open(model, configuration, false);
+        assertTrue(UiWait.until(display, () -> session.graph().filter(g -> g.source().equals(model)).isPresent(),
+                60_000), "the model opened");
+        Signature signature = DebugSession.signatureOf(session.graph().get(), configuration);
+        RunSequenceDialog dialog = new RunSequenceDialog(PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell(), "grow.pbtxt", signature,
+                SequenceSettings.defaults(), settings -> SequenceSession.problemOf(signature, settings));
+        dialog.setBlockOnOpen(false);
+        dialog.open();
+        try {
+            // the generated frames go to the first input, state, which the rule also feeds
+            dialog.feedbackField().setText("state_out=state");
+            assertEquals("Input state takes the frames and is fed back by 'state_out=state': let the frames feed "
+                    + "another input", dialog.getErrorMessage());
+            assertFalse(dialog.canRun());
+            dialog.framesField().setText("");
+            assertNull(dialog.getErrorMessage());
+            assertTrue(dialog.canRun(), "a recurrent model runs on feedback alone");
+            dialog.feedbackField().setText("nothing=state");
+            assertTrue(dialog.getErrorMessage().contains("'nothing' is not an output"), dialog.getErrorMessage());
+            assertFalse(dialog.canRun());
+        } finally {
+            dialog.close();
+        }
+    }
+}
