@@ -11,6 +11,7 @@ import org.tensorscope.core.analysis.NanOriginFinder;
 import org.tensorscope.core.model.DType;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.OpNode;
+import org.tensorscope.core.model.OpRole;
 import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.trace.LoopHealth;
@@ -24,8 +25,12 @@ import org.tensorscope.core.trace.Trace;
 class LoopOriginTest {
 
     private static OpNode op(String name, String type, String... inputs) {
+        return op(name, type, OpRole.COMPUTATION, inputs);
+    }
+
+    private static OpNode op(String name, String type, OpRole role, String... inputs) {
         return new OpNode(name, type, "", Map.of(), List.of(inputs),
-                List.of(new TensorSpec(name + ":0", DType.FLOAT32, Shape.of(2))));
+                List.of(new TensorSpec(name + ":0", DType.FLOAT32, Shape.of(2))), role, "");
     }
 
     private static TensorHealth row(String op, String type, long posInf) {
@@ -33,7 +38,7 @@ class LoopOriginTest {
     }
 
     private static final ModelGraph GRAPH = new ModelGraph(Path.of("loop.pb"), "test",
-            List.of(op("x", "Placeholder"), op("merge", "Merge", "x:0", "next:0"), op("y", "Mul", "merge:0"),
+            List.of(op("x", "Placeholder", OpRole.INPUT), op("merge", "Merge", "x:0", "next:0"), op("y", "Mul", "merge:0"),
                     op("next", "NextIteration", "y:0")),
             List.of(), List.of());
 
@@ -62,12 +67,14 @@ class LoopOriginTest {
 
     @Test
     void aControlFlowOpReturningWhatItsBodyMadeIsNotAnIndependentOrigin() {
-        // choose = If(c) returns then_branch/square, whose x * x overflowed; then a second op overflows on its own
-        ModelGraph graph = new ModelGraph(Path.of("if.onnx"), "test", List.of(op("x", "Input"), op("c", "Input"),
-                op("choose/then_branch/square", "Mul", "x:0"), op("choose", "If", "c:0"), op("scaled", "Mul", "x:0")),
+        // choose = If(c) returns then_branch/square, whose x * x overflowed; then a second op overflows on its own.
+        // The op types are made up: the loader's roles, not the names, say what is fed and what returns a body's values
+        ModelGraph graph = new ModelGraph(Path.of("if.model"), "test", List.of(op("x", "Arg", OpRole.INPUT),
+                op("c", "Arg", OpRole.INPUT), op("choose/then_branch/square", "Times", "x:0"),
+                op("choose", "Choose", OpRole.CONTROL_FLOW, "c:0"), op("scaled", "Times", "x:0")),
                 List.of(), List.of());
-        Trace trace = new Trace(graph, List.of(row("x", "Input", 0), row("c", "Input", 0),
-                row("choose/then_branch/square", "Mul", 1), row("choose", "If", 1), row("scaled", "Mul", 1)));
+        Trace trace = new Trace(graph, List.of(row("x", "Arg", 0), row("c", "Arg", 0),
+                row("choose/then_branch/square", "Times", 1), row("choose", "Choose", 1), row("scaled", "Times", 1)));
         var origin = new NanOriginFinder().find(trace).orElseThrow();
         assertEquals("choose/then_branch/square", origin.op().name());
         assertEquals(List.of("scaled"), origin.others().stream().map(TensorHealth::opName).toList());

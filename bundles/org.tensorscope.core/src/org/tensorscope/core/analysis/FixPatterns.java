@@ -12,6 +12,7 @@ import java.util.function.Function;
 import org.tensorscope.core.model.DType;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.OpNode;
+import org.tensorscope.core.model.OpRole;
 import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.service.CauseFinding;
 import org.tensorscope.core.tensor.TensorData;
@@ -22,14 +23,16 @@ import org.tensorscope.core.tensor.TensorData;
  * softmax, a Sum as a denominator, exp without the maximum subtracted, an epsilon lost in 1 + 1e-10,
  * an input far outside what the first layers expect) and the change that fixes it. The pattern's fix
  * leads the suggestion, the rule's general advice follows; a model converted to another format (TF.js,
- * TFLite) is said to be so, since its graph cannot be edited.
+ * TFLite) is said to be so, since its graph cannot be edited. Ops are matched by what they compute
+ * ({@link OpNode#canonicalType()}, TensorFlow's op names), so a pattern is seen in any format whose loader maps
+ * its ops onto them.
  */
 public final class FixPatterns {
 
     /** Ops that pass values through unchanged, looked through when following a pattern. */
     private static final Set<String> PASS_THROUGH = Set.of("Identity", "Reshape", "ExpandDims", "Squeeze",
             "StopGradient", "Snapshot");
-    private static final Set<String> SUMS = Set.of("Sum", "Mean", "AddN", "ReduceSum", "ReduceMean");
+    private static final Set<String> SUMS = Set.of("Sum", "Mean", "AddN");
     private static final Set<String> DIVISIONS = Set.of("Div", "RealDiv", "DivNoNan");
     private static final Set<String> SUBTRACTIONS = Set.of("Sub");
     private static final Set<String> ADDITIONS = Set.of("Add", "AddV2");
@@ -78,7 +81,7 @@ public final class FixPatterns {
             case "zero-times-inf" -> {
                 for (int k = 0; k < op.inputs().size(); k++) {
                     OpNode log = producer(op, k);
-                    if (log != null && "Log".equals(log.type())) {
+                    if (log != null && log.computes("Log")) {
                         Optional<String> p = logPattern(log);
                         if (p.isPresent()) {
                             return p;
@@ -87,7 +90,7 @@ public final class FixPatterns {
                 }
                 for (int k = 0; k < op.inputs().size(); k++) {
                     OpNode division = producer(op, k);
-                    if (division != null && DIVISIONS.contains(division.type())) {
+                    if (division != null && division.computes(DIVISIONS)) {
                         return Optional.of(String.format("The infinity comes from the division %s: guard it (an "
                                 + "epsilon in its denominator, or tf.math.divide_no_nan), and this product is finite "
                                 + "again.", division.name()));
@@ -122,7 +125,7 @@ public final class FixPatterns {
         if (p == null) {
             return Optional.empty();
         }
-        if ("Softmax".equals(p.type())) {
+        if (p.computes("Softmax")) {
             return Optional.of(String.format("`Log` of a `Softmax` output (%s): the softmax underflows to 0 for "
                     + "logits far below their row's maximum, and log(0) = -Inf. Compute the log-probabilities with "
                     + "tf.nn.log_softmax, or the loss with tf.nn.softmax_cross_entropy_with_logits (or "
@@ -134,19 +137,19 @@ public final class FixPatterns {
                     + "log-probabilities with tf.nn.log_softmax, or the loss with "
                     + "tf.nn.softmax_cross_entropy_with_logits on the logits.", p.name()));
         }
-        if ("Sigmoid".equals(p.type())) {
+        if (p.computes("Sigmoid")) {
             return Optional.of(String.format("`Log` of a `Sigmoid` output (%s): sigmoid(x) rounds to 0 for very "
                     + "negative x, and log(0) = -Inf. Use tf.math.log_sigmoid(x), or the loss "
                     + "tf.nn.sigmoid_cross_entropy_with_logits on the logits.", p.name()));
         }
-        if (SUBTRACTIONS.contains(p.type()) && p.inputs().size() == 2) {
+        if (p.computes(SUBTRACTIONS) && p.inputs().size() == 2) {
             OpNode minuend = producer(p, 0);
             OpNode subtrahend = producer(p, 1);
             Optional<String> lost = lostEpsilon(minuend);
             if (lost.isPresent()) {
                 return lost;
             }
-            if (subtrahend != null && "Sigmoid".equals(subtrahend.type())) {
+            if (subtrahend != null && subtrahend.computes("Sigmoid")) {
                 return Optional.of(String.format("`Log(1 - sigmoid(x))` saturates (%s): sigmoid(x) rounds to 1 "
                         + "in %s once x exceeds about %s, so 1 - sigmoid(x) = 0 and the log is -Inf. Use "
                         + "tf.math.log_sigmoid(-x), which equals log(1 - sigmoid(x)), or the loss "
@@ -162,10 +165,10 @@ public final class FixPatterns {
                         log.name()));
             }
         }
-        if (ADDITIONS.contains(p.type()) && p.inputs().size() == 2) {
+        if (p.computes(ADDITIONS) && p.inputs().size() == 2) {
             for (int k = 0; k < 2; k++) {
                 OpNode side = producer(p, k);
-                if (side != null && SUBTRACTIONS.contains(side.type())) {
+                if (side != null && side.computes(SUBTRACTIONS)) {
                     Optional<String> lost = lostEpsilon(producer(side, 0));
                     if (lost.isPresent()) {
                         return lost;
@@ -182,7 +185,7 @@ public final class FixPatterns {
 
     /** An Add of 1 and an epsilon below half float32's spacing at 1, which rounds the epsilon away. */
     private Optional<String> lostEpsilon(OpNode add) {
-        if (add == null || !ADDITIONS.contains(add.type()) || add.inputs().size() != 2) {
+        if (add == null || !add.computes(ADDITIONS) || add.inputs().size() != 2) {
             return Optional.empty();
         }
         Double a = scalar(producer(add, 0));
@@ -209,7 +212,7 @@ public final class FixPatterns {
     }
 
     private Optional<String> divisionPattern(OpNode div, String rule) {
-        if (!DIVISIONS.contains(div.type()) || div.inputs().size() != 2) {
+        if (!div.computes(DIVISIONS) || div.inputs().size() != 2) {
             return Optional.empty();
         }
         OpNode denominator = producer(div, 1);
@@ -217,9 +220,9 @@ public final class FixPatterns {
             return Optional.empty();
         }
         OpNode numerator = producer(div, 0);
-        if (SUMS.contains(denominator.type())) {
+        if (denominator.computes(SUMS)) {
             OpNode summed = producer(denominator, 0);
-            boolean softmax = summed != null && "Exp".equals(summed.type()) && summed.equals(numerator);
+            boolean softmax = summed != null && summed.computes("Exp") && summed.equals(numerator);
             if (softmax && "inf-by-inf".equals(rule)) {
                 return Optional.of(String.format("Hand-written softmax exp(x) / sum(exp(x)) (%s / %s): exp(x) "
                         + "overflows to +Inf for x above %s in %s, and Inf / Inf is NaN. Use tf.nn.softmax, which "
@@ -241,7 +244,7 @@ public final class FixPatterns {
                         denominator.name()));
             }
         }
-        if ("Sqrt".equals(denominator.type()) && !"inf-by-inf".equals(rule)) {
+        if (denominator.computes("Sqrt") && !"inf-by-inf".equals(rule)) {
             return Optional.of(String.format("The denominator is a `Sqrt` (%s) of a value that is 0 here (a zero "
                     + "variance or distance): add the epsilon inside the square root, sqrt(v + 1e-6), or divide by "
                     + "tf.maximum(sqrt(v), 1e-6).", denominator.name()));
@@ -251,9 +254,9 @@ public final class FixPatterns {
 
     private Optional<String> expPattern(OpNode exp) {
         OpNode p = producer(exp, 0);
-        if (p != null && SUBTRACTIONS.contains(p.type())) {
+        if (p != null && p.computes(SUBTRACTIONS)) {
             OpNode max = producer(p, 1);
-            if (max != null && ("Max".equals(max.type()) || "ReduceMax".equals(max.type()))) {
+            if (max != null && max.computes("Max")) {
                 return Optional.empty(); // already stable: the overflow is elsewhere
             }
         }
@@ -268,7 +271,7 @@ public final class FixPatterns {
     private Optional<String> sqrtPattern(OpNode sqrt, CauseFinding finding) {
         OpNode p = producer(sqrt, 0);
         boolean tiny = finding.offending().stream().allMatch(v -> Math.abs(v.value()) < 1e-3);
-        if (p != null && SUBTRACTIONS.contains(p.type()) && tiny) {
+        if (p != null && p.computes(SUBTRACTIONS) && tiny) {
             return Optional.of(String.format("`Sqrt` of a difference (%s) that rounding makes slightly negative "
                     + "(a variance computed as E[x²] - E[x]², a distance near 0): clip it at 0, "
                     + "sqrt(tf.maximum(v, 0) + 1e-6).", p.name()));
@@ -319,13 +322,13 @@ public final class FixPatterns {
     }
 
     private boolean isHandWrittenSoftmax(OpNode op) {
-        if (!DIVISIONS.contains(op.type()) || op.inputs().size() != 2) {
+        if (!op.computes(DIVISIONS) || op.inputs().size() != 2) {
             return false;
         }
         OpNode numerator = producer(op, 0);
         OpNode denominator = producer(op, 1);
-        return numerator != null && "Exp".equals(numerator.type()) && denominator != null
-                && SUMS.contains(denominator.type()) && numerator.equals(producer(denominator, 0));
+        return numerator != null && numerator.computes("Exp") && denominator != null
+                && denominator.computes(SUMS) && numerator.equals(producer(denominator, 0));
     }
 
     private boolean isConstant(OpNode op, double value) {
@@ -335,7 +338,7 @@ public final class FixPatterns {
 
     /** The single value of a Const op (or of a same-valued constant tensor), null when not a readable constant. */
     private Double scalar(OpNode op) {
-        if (op == null || !"Const".equals(op.type()) || op.outputs().isEmpty()) {
+        if (op == null || op.role() != OpRole.CONSTANT || op.outputs().isEmpty()) {
             return null;
         }
         TensorData value = constants.apply(op.outputs().get(0).name());
@@ -357,7 +360,7 @@ public final class FixPatterns {
             return null;
         }
         OpNode p = graph.op(TensorSpec.opNameOf(op.inputs().get(k))).orElse(null);
-        for (int hops = 0; p != null && PASS_THROUGH.contains(p.type()) && hops < 4 && !p.inputs().isEmpty(); hops++) {
+        for (int hops = 0; p != null && p.computes(PASS_THROUGH) && hops < 4 && !p.inputs().isEmpty(); hops++) {
             p = graph.op(TensorSpec.opNameOf(p.inputs().get(0))).orElse(null);
         }
         return p;

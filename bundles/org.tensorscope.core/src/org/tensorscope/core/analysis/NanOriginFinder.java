@@ -3,10 +3,10 @@ package org.tensorscope.core.analysis;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.OpNode;
+import org.tensorscope.core.model.OpRole;
 import org.tensorscope.core.trace.LoopHealth;
 import org.tensorscope.core.trace.TensorHealth;
 import org.tensorscope.core.trace.Trace;
@@ -20,14 +20,6 @@ import org.tensorscope.core.trace.Trace;
  * reports whichever check fails first, often a later op.
  */
 public final class NanOriginFinder {
-
-    /** TensorFlow's op types, plus the ops the ONNX loader makes of graph inputs and initializers. */
-    private static final Set<String> INPUT_TYPES = Set.of("Placeholder", "PlaceholderWithDefault", "Input");
-    /** Ops whose outputs a body computes (ONNX If/Loop/Scan, TF functional control flow and function calls). */
-    private static final Set<String> CONTAINER_TYPES = Set.of("If", "Loop", "Scan", "While", "StatelessWhile",
-            "StatelessIf", "Case", "StatelessCase", "PartitionedCall", "StatefulPartitionedCall");
-    private static final Set<String> WEIGHT_TYPES = Set.of("Const", "VariableV2", "Variable", "VarHandleOp",
-            "ReadVariableOp", "HostConst", "Initializer", "Constant");
 
     public Optional<NanOrigin> find(Trace trace) {
         ModelGraph graph = trace.graph();
@@ -52,14 +44,14 @@ public final class NanOriginFinder {
             boolean inputsFinite = op.map(o -> o.inputs().stream()
                     .allMatch(input -> finiteWhen(trace, input, row))).orElse(true);
             if (originRow != null) {
-                (inputsFinite && !explainedByItsBody(row, originRow, others, propagation) ? others : propagation)
+                (inputsFinite && !explainedByItsBody(op, row, originRow, others, propagation) ? others : propagation)
                         .add(row);
                 continue;
             }
             if (inputsFinite) {
                 originRow = row;
                 originOp = op.orElse(null);
-                kind = kindOf(row.opType());
+                kind = op.map(NanOriginFinder::kindOf).orElse(NanOrigin.Kind.COMPUTATION);
             }
         }
         if (originRow == null) {
@@ -76,9 +68,9 @@ public final class NanOriginFinder {
      * Whether a later row is a control-flow op (If, Loop, a function call) whose output comes from a body
      * already traced: its declared inputs are finite, yet the non-finite values it returns were made inside.
      */
-    private static boolean explainedByItsBody(TensorHealth row, TensorHealth origin, List<TensorHealth> others,
-            List<TensorHealth> propagation) {
-        if (CONTAINER_TYPES.contains(row.opType())) {
+    private static boolean explainedByItsBody(Optional<OpNode> op, TensorHealth row, TensorHealth origin,
+            List<TensorHealth> others, List<TensorHealth> propagation) {
+        if (op.isPresent() && op.get().role() == OpRole.CONTROL_FLOW) {
             return true;
         }
         String scope = row.opName() + "/";
@@ -102,14 +94,12 @@ public final class NanOriginFinder {
                 && inputLoop.get().firstNonFiniteIteration() > rowLoop.get().firstNonFiniteIteration();
     }
 
-    /** Whether an op of this type is a fed input, a weight, or a computation. */
-    public static NanOrigin.Kind kindOf(String opType) {
-        if (INPUT_TYPES.contains(opType)) {
-            return NanOrigin.Kind.INPUT;
-        }
-        if (WEIGHT_TYPES.contains(opType)) {
-            return NanOrigin.Kind.WEIGHTS;
-        }
-        return NanOrigin.Kind.COMPUTATION;
+    /** Whether the op is a fed input, a weight (or constant), or a computation, by the role its loader gave it. */
+    public static NanOrigin.Kind kindOf(OpNode op) {
+        return switch (op.role()) {
+            case INPUT -> NanOrigin.Kind.INPUT;
+            case WEIGHT, CONSTANT -> NanOrigin.Kind.WEIGHTS;
+            case CONTROL_FLOW, COMPUTATION -> NanOrigin.Kind.COMPUTATION;
+        };
     }
 }

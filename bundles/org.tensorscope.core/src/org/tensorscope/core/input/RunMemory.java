@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.tensorscope.core.model.DType;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.OpNode;
+import org.tensorscope.core.model.OpRole;
 import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.service.ModelFiles;
@@ -25,10 +26,12 @@ import org.tensorscope.core.service.ModelFiles;
  */
 public final class RunMemory {
 
-    private static final Set<String> RESIDENT = Set.of("Const", "Placeholder", "PlaceholderWithDefault", "VarHandleOp",
-            "VariableV2", "Variable", "ReadVariableOp");
-
     private RunMemory() {
+    }
+
+    /** Inputs, weights and constants are in memory before the run. */
+    private static boolean isResident(OpNode op) {
+        return op.role() == OpRole.INPUT || op.role().isStored();
     }
 
     /**
@@ -64,7 +67,7 @@ public final class RunMemory {
         Map<String, Long> live = new HashMap<>();
         long liveBytes = 0;
         for (OpNode op : ops) {
-            if (!RESIDENT.contains(op.type())) {
+            if (!isResident(op)) {
                 for (TensorSpec out : op.outputs()) {
                     if (fedTensors.contains(out.name())) {
                         continue;

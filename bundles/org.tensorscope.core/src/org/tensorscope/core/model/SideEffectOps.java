@@ -34,7 +34,7 @@ public final class SideEffectOps {
         }
 
         boolean matches(OpNode op) {
-            return pattern(types).matcher(op.type()).matches() && applies.test(op.attributes());
+            return pattern(types).matcher(op.canonicalType()).matches() && applies.test(op.attributes());
         }
 
         private static Pattern pattern(List<String> types) {

@@ -34,7 +34,7 @@ public final class StateChangeOps {
 
     /** The model's ops that change its state, in topological order. */
     public static List<OpNode> in(ModelGraph graph) {
-        return graph.ops().stream().filter(op -> isStateChange(op.type())).toList();
+        return graph.ops().stream().filter(op -> isStateChange(op.canonicalType())).toList();
     }
 
     /** The op whose state an op changes (its first input: the variable or table), or "" if unknown. */

@@ -148,7 +148,7 @@ public final class NanTracer {
     }
 
     private static NanOrigin.Kind kindOf(OpNode op, TensorHealth row, PreparedInputs inputs) {
-        return inputs.feeds().containsKey(row.tensor()) ? NanOrigin.Kind.INPUT : NanOriginFinder.kindOf(op.type());
+        return inputs.feeds().containsKey(row.tensor()) ? NanOrigin.Kind.INPUT : NanOriginFinder.kindOf(op);
     }
 
     private record Explained(CauseFinding finding, List<NanReport.TensorSummary> inputSummaries,

@@ -23,6 +23,7 @@ import org.tensorscope.core.analysis.TensorStats;
 import org.tensorscope.core.model.DType;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.OpNode;
+import org.tensorscope.core.model.OpRole;
 import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.model.Signature;
 import org.tensorscope.core.model.SignatureTensor;
@@ -55,14 +56,23 @@ final class SyntheticModel implements InferenceSession {
 
     /** A constant (a weight): its value is its own. */
     SyntheticModel constant(String name, TensorData value) {
-        return op(name, "Const", Map.of(), value);
+        return op(name, "Const", OpRole.CONSTANT, "Const", Map.of(), value);
     }
 
     /** An op with the value it computes from its inputs (named by op). */
     SyntheticModel op(String name, String type, Map<String, String> attributes, TensorData value, String... inputs) {
+        return op(name, type, OpRole.COMPUTATION, type, attributes, value, inputs);
+    }
+
+    /**
+     * An op of a format core does not know: its type is shown, its role and canonical type are what its loader
+     * would tell core.
+     */
+    SyntheticModel op(String name, String type, OpRole role, String canonicalType, Map<String, String> attributes,
+            TensorData value, String... inputs) {
         List<String> inputTensors = java.util.Arrays.stream(inputs).map(i -> i + ":0").toList();
         ops.add(new OpNode(name, type, "", attributes, inputTensors,
-                List.of(new TensorSpec(name + ":0", value.dtype(), value.shape()))));
+                List.of(new TensorSpec(name + ":0", value.dtype(), value.shape())), role, canonicalType));
         values.put(name + ":0", new TensorData(name + ":0", value.dtype(), value.shape(), value.bytes()));
         return this;
     }

@@ -25,7 +25,7 @@ public class CastRule implements NanCauseRule {
 
     @Override
     public Optional<CauseFinding> examine(OriginContext context) {
-        if (!"Cast".equals(context.op().type()) || context.inputs().size() != 1 || context.inputs().get(0) == null
+        if (!context.op().computes("Cast") || context.inputs().size() != 1 || context.inputs().get(0) == null
                 || context.output() == null) {
             return Optional.empty();
         }

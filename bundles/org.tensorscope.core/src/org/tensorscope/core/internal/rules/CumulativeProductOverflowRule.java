@@ -22,7 +22,7 @@ public class CumulativeProductOverflowRule implements NanCauseRule {
 
     @Override
     public Optional<CauseFinding> examine(OriginContext context) {
-        if (!"Cumprod".equals(context.op().type()) || context.inputs().isEmpty() || context.inputs().get(0) == null) {
+        if (!context.op().computes("Cumprod") || context.inputs().isEmpty() || context.inputs().get(0) == null) {
             return Optional.empty();
         }
         TensorData factors = context.inputs().get(0);

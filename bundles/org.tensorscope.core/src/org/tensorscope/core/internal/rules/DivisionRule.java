@@ -30,7 +30,7 @@ public class DivisionRule implements NanCauseRule {
 
     @Override
     public Optional<CauseFinding> examine(OriginContext context) {
-        if (!TYPES.contains(context.op().type()) || context.inputs().isEmpty()
+        if (!context.op().computes(TYPES) || context.inputs().isEmpty()
                 || context.inputs().stream().anyMatch(t -> t == null)) {
             return Optional.empty();
         }

@@ -50,7 +50,7 @@ abstract class ElementwiseRule implements NanCauseRule {
 
     @Override
     public Optional<CauseFinding> examine(OriginContext context) {
-        if (!opTypes.contains(context.op().type()) || context.inputs().size() <= input) {
+        if (!context.op().computes(opTypes) || context.inputs().size() <= input) {
             return Optional.empty();
         }
         TensorData values = context.inputs().get(input);

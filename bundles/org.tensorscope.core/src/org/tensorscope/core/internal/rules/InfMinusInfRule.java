@@ -32,7 +32,7 @@ public class InfMinusInfRule implements NanCauseRule {
 
     @Override
     public Optional<CauseFinding> examine(OriginContext context) {
-        String type = context.op().type();
+        String type = context.op().canonicalType();
         if (context.inputs().stream().anyMatch(t -> t == null)) {
             return Optional.empty();
         }
@@ -49,7 +49,7 @@ public class InfMinusInfRule implements NanCauseRule {
     }
 
     private Optional<CauseFinding> binary(OriginContext context) {
-        boolean subtract = "Sub".equals(context.op().type());
+        boolean subtract = context.op().computes("Sub");
         return Broadcast.nanPairs(context, (x, y) -> Double.isInfinite(x) && Double.isInfinite(y)
                 && (subtract ? x == y : x != y)).filter(pairs -> pairs.count() > 0)
                 .map(pairs -> new CauseFinding(id(), String.format("inf - inf: %d element(s) of this %s %s, and "

@@ -24,9 +24,7 @@ public class OverflowRule implements NanCauseRule {
 
     private static final Set<String> ACCUMULATING = Set.of("Conv2D", "Conv3D", "DepthwiseConv2dNative", "MatMul",
             "BatchMatMul", "BatchMatMulV2", "BatchMatMulV3", "Sum", "Mean", "Prod", "Conv2DBackpropInput",
-            "FusedBatchNorm", "FusedBatchNormV3",
-            // ONNX
-            "Conv", "ConvTranspose", "Gemm", "ReduceSum", "ReduceMean", "ReduceProd", "BatchNormalization");
+            "FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3");
     private static final Set<String> ELEMENTWISE = Set.of("Mul", "Add", "AddV2", "Sub", "BiasAdd", "AddN", "Square",
             "Pow", "Cumsum", "Einsum");
 
@@ -37,7 +35,7 @@ public class OverflowRule implements NanCauseRule {
 
     @Override
     public Optional<CauseFinding> examine(OriginContext context) {
-        String type = context.op().type();
+        String type = context.op().canonicalType();
         boolean accumulating = ACCUMULATING.contains(type);
         if (!accumulating && !ELEMENTWISE.contains(type)) {
             return Optional.empty();
@@ -56,8 +54,8 @@ public class OverflowRule implements NanCauseRule {
         }
         String limit = limit(context.output().dtype());
         String cause = (accumulating
-                ? "Accumulation overflow: " + type + " sums finite values past " + limit
-                : "Overflow: " + type + " of finite values exceeds " + limit)
+                ? "Accumulation overflow: " + context.op().type() + " sums finite values past " + limit
+                : "Overflow: " + context.op().type() + " of finite values exceeds " + limit)
                 + "; largest input magnitudes " + magnitudes;
         String suggestion = "The values grew too large before this op: clip or normalise the input to the range the "
                 + "model expects (e.g. pixels to 0..1 or 0..255), and check earlier layers for growing activations.";

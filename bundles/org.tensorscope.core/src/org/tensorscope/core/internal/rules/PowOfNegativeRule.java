@@ -21,7 +21,7 @@ public class PowOfNegativeRule implements NanCauseRule {
 
     @Override
     public Optional<CauseFinding> examine(OriginContext context) {
-        if (!"Pow".equals(context.op().type()) || context.inputs().size() != 2
+        if (!context.op().computes("Pow") || context.inputs().size() != 2
                 || context.inputs().stream().anyMatch(t -> t == null)) {
             return Optional.empty();
         }

@@ -33,7 +33,7 @@ public class QuantizationRangeRule implements NanCauseRule {
 
     @Override
     public Optional<CauseFinding> examine(OriginContext context) {
-        String type = context.op().type();
+        String type = context.op().canonicalType();
         double limit = context.output() != null && context.output().dtype().isFloating()
                 ? context.output().dtype().maxFinite() : Float.MAX_VALUE;
         List<OffendingValue> shown = new ArrayList<>();
@@ -80,7 +80,7 @@ public class QuantizationRangeRule implements NanCauseRule {
         String why = !Double.isFinite(min) || !Double.isFinite(max) ? "an infinite or NaN bound"
                 : "a step (max - min) beyond the float range";
         return Optional.of(new CauseFinding(id(), String.format("Quantization range [%s, %s] of this %s has %s%s",
-                text(min), text(max), type, why, saturated), shown,
+                text(min), text(max), context.op().type(), why, saturated), shown,
                 "Recalibrate the quantization range on representative data (finite bounds spanning the values "
                         + "seen), or for a converted model quantize it again with a representative dataset."));
     }

@@ -16,9 +16,9 @@ import org.tensorscope.core.tensor.TensorData;
  */
 final class Reduction {
 
-    /** TensorFlow's reductions, whose second input lists the axes, and ONNX's, whose axes may be an input too. */
-    static final Set<String> SUMS = Set.of("Sum", "Mean", "ReduceSum", "ReduceMean", "EuclideanNorm");
-    static final Set<String> PRODUCTS = Set.of("Prod", "ReduceProd");
+    /** TensorFlow's reductions, whose second input lists the axes (all axes when there is none). */
+    static final Set<String> SUMS = Set.of("Sum", "Mean", "EuclideanNorm");
+    static final Set<String> PRODUCTS = Set.of("Prod");
 
     private final long[] inDims;
     private final boolean[] reduced;

@@ -28,7 +28,7 @@ public class SoftmaxOfMaskedRowRule implements NanCauseRule {
 
     @Override
     public Optional<CauseFinding> examine(OriginContext context) {
-        if (!TYPES.contains(context.op().type()) || context.inputs().size() != 1 || context.inputs().get(0) == null) {
+        if (!context.op().computes(TYPES) || context.inputs().size() != 1 || context.inputs().get(0) == null) {
             return Optional.empty();
         }
         TensorData logits = context.inputs().get(0);

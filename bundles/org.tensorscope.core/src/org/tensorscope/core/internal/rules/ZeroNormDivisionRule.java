@@ -28,7 +28,7 @@ public class ZeroNormDivisionRule implements NanCauseRule {
 
     @Override
     public Optional<CauseFinding> examine(OriginContext context) {
-        String type = context.op().type();
+        String type = context.op().canonicalType();
         if (context.inputs().stream().anyMatch(t -> t == null)) {
             return Optional.empty();
         }
@@ -62,30 +62,30 @@ public class ZeroNormDivisionRule implements NanCauseRule {
         if (producer == null) {
             return false;
         }
-        if ("EuclideanNorm".equals(producer.type())) {
+        if (producer.computes("EuclideanNorm")) {
             return true;
         }
-        return "Sqrt".equals(producer.type()) && sumOfSquares(through(context, producerOf(context, producer, 0)),
+        return producer.computes("Sqrt") && sumOfSquares(through(context, producerOf(context, producer, 0)),
                 context);
     }
 
     private static boolean sumOfSquares(OpNode op, OriginContext context) {
         op = through(context, op);
-        if (op == null || !Reduction.SUMS.contains(op.type())) {
+        if (op == null || !op.computes(Reduction.SUMS)) {
             return false;
         }
         OpNode squared = through(context, producerOf(context, op, 0));
-        boolean squares = squared != null && ("Square".equals(squared.type())
-                || "Mul".equals(squared.type()) && squared.inputs().size() == 2
+        boolean squares = squared != null && (squared.computes("Square")
+                || squared.computes("Mul") && squared.inputs().size() == 2
                         && squared.inputs().get(0).equals(squared.inputs().get(1))
-                || "Pow".equals(squared.type()));
+                || squared.computes("Pow"));
         // squares of centred values (x - mean) make a variance, whose rules name the epsilon of a normalisation
         OpNode base = squares ? through(context, producerOf(context, squared, 0)) : null;
-        return squares && (base == null || !"Sub".equals(base.type()));
+        return squares && (base == null || !base.computes("Sub"));
     }
 
     private static OpNode through(OriginContext context, OpNode op) {
-        for (int hops = 0; op != null && PASS_THROUGH.contains(op.type()) && hops < 4; hops++) {
+        for (int hops = 0; op != null && op.computes(PASS_THROUGH) && hops < 4; hops++) {
             op = producerOf(context, op, 0);
         }
         return op;

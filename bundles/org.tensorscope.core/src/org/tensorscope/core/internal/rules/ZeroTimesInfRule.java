@@ -19,7 +19,7 @@ import org.tensorscope.core.service.OriginContext;
 public class ZeroTimesInfRule implements NanCauseRule {
 
     private static final Set<String> ACCUMULATING = Set.of("MatMul", "BatchMatMul", "BatchMatMulV2",
-            "BatchMatMulV3", "Conv2D", "Conv3D", "DepthwiseConv2dNative", "Einsum", "Conv", "Gemm");
+            "BatchMatMulV3", "Conv2D", "Conv3D", "DepthwiseConv2dNative", "Einsum");
 
     private static final String SUGGESTION = "The infinity comes from an earlier overflow, log of zero or division "
             + "by zero: fix it there (clip, add an epsilon). For label * log(p), compute the loss with "
@@ -32,7 +32,7 @@ public class ZeroTimesInfRule implements NanCauseRule {
 
     @Override
     public Optional<CauseFinding> examine(OriginContext context) {
-        String type = context.op().type();
+        String type = context.op().canonicalType();
         if (context.inputs().stream().anyMatch(t -> t == null)) {
             return Optional.empty();
         }

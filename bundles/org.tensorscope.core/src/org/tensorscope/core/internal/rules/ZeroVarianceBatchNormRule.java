@@ -23,7 +23,7 @@ public class ZeroVarianceBatchNormRule implements NanCauseRule {
 
     @Override
     public Optional<CauseFinding> examine(OriginContext context) {
-        if (!TYPES.contains(context.op().type()) || context.inputs().size() < 5) {
+        if (!context.op().computes(TYPES) || context.inputs().size() < 5) {
             return Optional.empty();
         }
         if (context.inputs().get(4) == null) {

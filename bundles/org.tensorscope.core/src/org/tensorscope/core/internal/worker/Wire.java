@@ -14,6 +14,7 @@ import java.util.Map;
 import org.tensorscope.core.model.DType;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.OpNode;
+import org.tensorscope.core.model.OpRole;
 import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.model.Signature;
 import org.tensorscope.core.model.SignatureTensor;
@@ -218,6 +219,8 @@ final class Wire {
             for (TensorSpec spec : op.outputs()) {
                 writeSpec(out, spec);
             }
+            out.writeInt(op.role().ordinal());
+            writeString(out, op.canonicalType());
         }
     }
 
@@ -235,7 +238,8 @@ final class Wire {
             for (int k = 0; k < outputCount; k++) {
                 outputs.add(readSpec(in));
             }
-            ops.add(new OpNode(name, type, device, attributes, inputs, outputs));
+            OpRole role = OpRole.values()[in.readInt()];
+            ops.add(new OpNode(name, type, device, attributes, inputs, outputs, role, readString(in)));
         }
         return ops;
     }

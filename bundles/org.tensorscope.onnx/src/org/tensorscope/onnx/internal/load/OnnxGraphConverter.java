@@ -16,6 +16,7 @@ import java.util.Set;
 import org.tensorscope.core.model.DType;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.OpNode;
+import org.tensorscope.core.model.OpRole;
 import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.model.Signature;
 import org.tensorscope.core.model.SignatureTensor;
@@ -122,15 +123,16 @@ public final class OnnxGraphConverter {
                 continue; // an initializer listed as input (IR < 4): a weight with a default, not a feed
             }
             TensorSpec spec = define(uniqueOpName(prefix + input.name()), 0, input.name(), DType.OTHER);
-            ops.add(new OpNode(spec.opName(), main ? INPUT_TYPE : SUBGRAPH_INPUT_TYPE, "", Map.of(), List.of(),
-                    List.of(spec)));
+            ops.add(main ? new OpNode(spec.opName(), INPUT_TYPE, "", Map.of(), List.of(), List.of(spec), OpRole.INPUT, "")
+                    : new OpNode(spec.opName(), SUBGRAPH_INPUT_TYPE, "", Map.of(), List.of(), List.of(spec),
+                            OpRole.COMPUTATION, ""));
             if (main) {
                 signatureInputs.add(new SignatureTensor(input.name(), spec));
             }
         }
         for (StoredTensor initializer : graph.initializers()) {
             TensorSpec spec = defineStored(uniqueOpName(prefix + initializer.name()), initializer);
-            ops.add(new OpNode(spec.opName(), INITIALIZER_TYPE, "", Map.of(), List.of(), List.of(spec)));
+            ops.add(new OpNode(spec.opName(), INITIALIZER_TYPE, "", Map.of(), List.of(), List.of(spec), OpRole.WEIGHT, ""));
             weights.add(weight(spec, initializer));
         }
         List<String> nodeOpNames = new ArrayList<>();
@@ -216,7 +218,9 @@ public final class OnnxGraphConverter {
                 outputs.add(define(opName, k, output, inferred));
             }
         }
-        return new OpNode(opName, node.opType(), "", attributes, List.copyOf(inputs), outputs);
+        return new OpNode(opName, node.opType(), "", attributes, List.copyOf(inputs), outputs,
+                OnnxOpVocabulary.role(node.domain(), node.opType()),
+                OnnxOpVocabulary.canonicalType(node.domain(), node.opType(), inputTypes.size()));
     }
 
     /** An If output has its branches' type; a Loop's or Scan's, the type of the body output it collects. */

@@ -69,7 +69,7 @@ public final class GraphDefConverter {
                     outputs.add(new TensorSpec(node.getName() + ":" + i, TfTensors.dtype(out.dataType()), shape(out)));
                 }
                 ops.put(node.getName(), new OpNode(node.getName(), node.getOp(), node.getDevice(),
-                        AttributeSummary.of(node.getAttrMap()), dataInputs(node), outputs));
+                        AttributeSummary.of(node.getAttrMap()), dataInputs(node), outputs, TfOpRoles.of(node.getOp())));
                 if (node.getOp().equals("Const") && node.containsAttr("value")) {
                     var value = node.getAttrOrThrow("value").getTensor();
                     weights.add(new WeightInfo(node.getName(), TfTensors.dtype(value.getDtype()),

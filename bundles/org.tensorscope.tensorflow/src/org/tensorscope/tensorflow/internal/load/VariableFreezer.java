@@ -141,7 +141,8 @@ final class VariableFreezer {
         List<OpNode> ops = graph.ops().stream().filter(op -> !hidden.contains(op.name()))
                 .map(op -> live.contains(op.name()) && graph.op(op.name() + VALUE).isPresent()
                         ? new OpNode(op.name(), op.type(), op.device(), op.attributes(), List.of(op.name() + VALUE + ":0"),
-                                op.outputs().stream().map(t -> new TensorSpec(t.name(), DType.OTHER, t.shape())).toList())
+                                op.outputs().stream().map(t -> new TensorSpec(t.name(), DType.OTHER, t.shape())).toList(),
+                                op.role(), op.canonicalType())
                         : op)
                 .toList();
         return new ModelGraph(graph.source(), graph.format(), ops, graph.signatures(), graph.weights());

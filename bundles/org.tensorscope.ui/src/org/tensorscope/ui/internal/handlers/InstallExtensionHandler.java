@@ -12,8 +12,8 @@ import org.eclipse.swt.widgets.Shell;
 import org.eclipse.ui.handlers.HandlerUtil;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.FrameworkUtil;
-import org.tensorscope.core.extension.ExtensionInstallException;
-import org.tensorscope.core.extension.ExtensionInstaller;
+import org.tensorscope.ui.internal.extension.ExtensionInstallException;
+import org.tensorscope.ui.internal.extension.ExtensionInstaller;
 
 /**
  * Help > Install Extension from File…: installs one bundle jar into the running workbench, so its

@@ -1,4 +1,4 @@
-package org.tensorscope.core.extension;
+package org.tensorscope.ui.internal.extension;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package org.tensorscope.core.extension;
+package org.tensorscope.ui.internal.extension;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
