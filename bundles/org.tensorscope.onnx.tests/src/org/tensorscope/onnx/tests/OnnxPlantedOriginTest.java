@@ -17,6 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.util.tracker.ServiceTracker;
 import org.tensorscope.core.input.Npy;
+import org.tensorscope.core.model.OpNode;
+import org.tensorscope.core.model.OpRole;
 import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.report.NanReport;
 import org.tensorscope.core.run.NanTracer;
@@ -123,6 +125,38 @@ class OnnxPlantedOriginTest {
         assertEquals("weights-not-finite", r.origin().cause().rule());
         assertOffending(r.origin().cause(), 0, List.of(1L), Double.NaN);
         assertEquals(List.of("w"), r.weights().stream().map(NanReport.WeightHealth::op).toList());
+    }
+
+    @Test
+    void infinitiesOfOppositeSignAddedBySumAreInfMinusInf() throws Exception {
+        // ONNX's Sum adds its inputs element by element (TensorFlow's AddN): the loader says so, and core's rules,
+        // which know TensorFlow's Sum as a reduction, explain it
+        Path model = new TinyOnnxModels().input("x", 2).scalarInitializer("big", 1e10f)
+                .node("grow", "Mul", List.of("x", "big"), "up").node("flip", "Neg", List.of("up"), "down")
+                .node("total", "Sum", List.of("up", "down"), "y").output("y", 2).write(folder, "sum_of_infinities");
+        NanReport r = trace(model, input("x", 1e30f, 1f));
+        assertEquals("grow", r.origin().op());
+        assertEquals("overflow", r.origin().cause().rule());
+        assertEquals("total", r.origin().firstNanOp());
+        assertEquals("inf-minus-inf", r.origin().firstNanCause().rule());
+        assertTrue(r.origin().firstNanCause().description().startsWith("inf - inf: 1 element(s) of this Sum add"),
+                r.origin().firstNanCause().description());
+    }
+
+    @Test
+    void theLoaderTellsCoreWhichOpsAreInputsWeightsAndConstants() throws Exception {
+        Path model = new TinyOnnxModels().input("x", 2).initializer("w", 1f, 2f).constant("c", "c_out", 3f, 4f)
+                .node("gemm", "Gemm", List.of("x", "w", "c_out"), "y").output("y", 2).write(folder, "roles");
+        try (OnnxModel loaded = new OnnxModelLoader().load(model, new NullProgressMonitor())) {
+            var graph = loaded.graph();
+            assertEquals(OpRole.INPUT, graph.op("x").orElseThrow().role());
+            assertEquals(OpRole.WEIGHT, graph.op("w").orElseThrow().role());
+            assertEquals(OpRole.CONSTANT, graph.op("c").orElseThrow().role());
+            OpNode gemm = graph.op("gemm").orElseThrow();
+            assertEquals(OpRole.COMPUTATION, gemm.role());
+            assertEquals("Gemm", gemm.type());
+            assertEquals("MatMul", gemm.canonicalType());
+        }
     }
 
     @Test
