@@ -20,11 +20,12 @@ expect() { # expected-exit-code description command...
 }
 
 ls "$plain_product/plugins" | grep -q onnxruntime && fail "the default product holds ONNX Runtime"
-ls "$product/plugins" | grep -q '^com\.microsoft\.onnxruntime_1\.29\.0' || fail "ONNX Runtime was not installed: $(ls "$product/plugins" | grep -i onnx)"
+ort=$(ls "$product/plugins" | sed -n 's/^com\.microsoft\.onnxruntime_\([0-9]*\.[0-9]*\.[0-9]*\).*/\1/p' | head -n 1)
+[ -n "$ort" ] || fail "ONNX Runtime was not installed: $(ls "$product/plugins" | grep -i onnx)"
 
 expect 0 "version" "$product/tensorscope" version
-grep -qx 'ONNX Runtime 1.29.0' "$out" || fail "no 'ONNX Runtime 1.29.0' line in: $(cat "$out")"
-grep -qx 'TensorFlow 2.18.0' "$out" || fail "TensorFlow is gone after installing ONNX: $(cat "$out")"
+grep -qx "ONNX Runtime $ort" "$out" || fail "no 'ONNX Runtime $ort' line (the version of the installed bundle) in: $(cat "$out")"
+grep -qxE 'TensorFlow [0-9]+\.[0-9]+\.[0-9]+' "$out" || fail "TensorFlow is gone after installing ONNX: $(cat "$out")"
 
 expect 0 "info on the ONNX classifier" "$product/tensorscope" info "$classifier"
 grep -q "^Format: *ONNX$" "$out" || fail "info: no ONNX format line: $(cat "$out")"

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import org.eclipse.core.commands.Command;
 import org.eclipse.swt.SWT;
@@ -95,7 +96,7 @@ class WorkbenchTest {
     }
 
     @Test
-    void aboutDialogNamesTensorscopeAndTensorFlow2180() {
+    void aboutDialogNamesTensorscopeAndTheTensorFlowRuntime() {
         Display display = Display.getCurrent();
         AboutTensorscopeDialog dialog = new AboutTensorscopeDialog(
                 PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell());
@@ -106,7 +107,8 @@ class WorkbenchTest {
             String text = dialog.getDetailsText();
             assertTrue(loaded, text);
             assertTrue(text.startsWith("Tensorscope 0.1.0"), text);
-            assertTrue(text.contains("TensorFlow 2.18.0 (devices: CPU:0"), text);
+            // the version the runtime reports, whichever TensorFlow the build bundles
+            assertTrue(Pattern.compile("TensorFlow \\d+\\.\\d+\\.\\d+ \\(devices: CPU:0").matcher(text).find(), text);
         } finally {
             dialog.close();
         }
