@@ -38,10 +38,10 @@ import org.tensorscope.core.run.AnalysedTensor;
 import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.core.tensor.TensorEdits;
 import org.tensorscope.core.tensor.TensorSlice;
+import org.tensorscope.report.Numbers;
 import org.tensorscope.ui.internal.TensorscopeImages;
 import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.tensor.Heatmap;
-import org.tensorscope.ui.internal.tensor.Numbers;
 import org.tensorscope.ui.internal.tensor.SliceControls;
 import org.tensorscope.ui.internal.tensor.ValuesGrid;
 
@@ -130,7 +130,7 @@ public class TensorInspectorView extends FocusedTensorView {
         boolean edited = session.overrides().containsKey(output.name());
         header.setText(output.name() + "  " + node.type() + "  " + output.dtype().displayName() + " " + output.shape()
                 + (edited ? "  (edited: the run used your values)" : ""));
-        session.outcome().flatMap(o -> o.trace().row(output.name())).ifPresent(row -> stats.setText(String.format(
+        session.outcome().flatMap(o -> o.trace().row(output.name())).ifPresent(row -> stats.setText(String.format(Locale.ROOT,
                 "NaN %d   -Inf %d   +Inf %d   min %s   max %s   mean %s   on %s", row.nanCount(), row.negInfCount(),
                 row.posInfCount(), Numbers.format(row.min()), Numbers.format(row.max()), Numbers.format(row.mean()),
                 row.device())));
@@ -153,7 +153,7 @@ public class TensorInspectorView extends FocusedTensorView {
         TensorData data = analysed.data();
         shown = data;
         TensorStats s = analysed.stats();
-        stats.setText(String.format("count %d   NaN %d   -Inf %d   +Inf %d   zeros %d   min %s   max %s   mean %s   std %s",
+        stats.setText(String.format(Locale.ROOT, "count %d   NaN %d   -Inf %d   +Inf %d   zeros %d   min %s   max %s   mean %s   std %s",
                 s.count(), s.nan(), s.negInf(), s.posInf(), s.zeros(), Numbers.format(s.min()), Numbers.format(s.max()),
                 Numbers.format(s.mean()), Numbers.format(s.std())));
         showSlice(sliceControls.show(data.shape()));

@@ -1,12 +1,13 @@
-package org.tensorscope.ui.internal.tensor;
+package org.tensorscope.report.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Locale;
 
 import org.junit.jupiter.api.Test;
+import org.tensorscope.report.Numbers;
 
-/** Numbers as the Inspector, the values grid and the NaN Trace view write them. */
+/** Numbers as the command line, the HTML report, the Inspector, the values grid and the NaN Trace view write them. */
 class NumbersTest {
 
     @Test
@@ -33,6 +34,10 @@ class NumbersTest {
         try {
             Locale.setDefault(Locale.GERMANY);
             assertEquals("0.5", Numbers.format(0.5));
+            assertEquals("1.5 KB", Numbers.bytes(1536));
+            Locale.setDefault(Locale.FRANCE);
+            assertEquals("-1.2346e+06", Numbers.format(-1234567.5));
+            assertEquals("2.5 MB", Numbers.bytes(5 << 19));
         } finally {
             Locale.setDefault(before);
         }
