@@ -147,6 +147,7 @@ public class NanTraceView extends EmptyStateView {
             } else {
                 text.line("").append("Also starts at ").op(origin.op()).line(" (" + origin.type() + ")" + origin.where()
                         + ", independently: it needs its own fix");
+                text.line(sentence(origin.blame()));
                 cause(text, origin.cause());
             }
         }
