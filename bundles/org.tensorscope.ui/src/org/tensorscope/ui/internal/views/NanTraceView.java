@@ -67,7 +67,7 @@ public class NanTraceView extends EmptyStateView {
         text.widthHint = 1;
         summary.setLayoutData(text);
         summary.addListener(SWT.MouseUp, e -> {
-            if (e.button == 1) {
+            if (e.button == 1 && summary.getSelectionCount() == 0) { // not the end of selecting text
                 linkAt(summary.getOffsetAtPoint(new Point(e.x, e.y))).ifPresent(op -> DebugSession.get().select(op));
             }
         });
