@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 import org.tensorscope.core.analysis.NanOrigin;
 import org.tensorscope.core.report.CoverageText;
 import org.tensorscope.core.report.NanReport;
+import org.tensorscope.core.report.Numbers;
 
 /**
  * A {@link NanReport} as the sections every rendering of it shows, built once: the command line

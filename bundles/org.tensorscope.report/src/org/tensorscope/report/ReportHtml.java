@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.tensorscope.core.report.NanReport;
+import org.tensorscope.core.report.Numbers;
 import org.tensorscope.core.report.NanReport.Histogram;
 import org.tensorscope.core.report.NanReport.OpHealth;
 import org.tensorscope.core.report.NanReport.TensorSummary;

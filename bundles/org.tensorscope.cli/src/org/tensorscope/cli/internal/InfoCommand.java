@@ -15,14 +15,14 @@ import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.OpNode;
 import org.tensorscope.core.model.SideEffectOps;
 import org.tensorscope.core.model.Signature;
-import org.tensorscope.core.model.StateChangeOps;
 import org.tensorscope.core.model.SignatureTensor;
+import org.tensorscope.core.model.StateChangeOps;
 import org.tensorscope.core.model.WeightInfo;
+import org.tensorscope.core.report.Numbers;
 import org.tensorscope.core.service.Contributions;
 import org.tensorscope.core.service.LoadedModel;
 import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.report.JsonNumbers;
-import org.tensorscope.report.Numbers;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;

@@ -7,10 +7,10 @@ import java.util.Locale;
 
 import org.tensorscope.core.analysis.TensorStats;
 import org.tensorscope.core.model.DType;
+import org.tensorscope.core.report.Numbers;
 import org.tensorscope.core.tensor.StringTensors;
 import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.report.JsonNumbers;
-import org.tensorscope.report.Numbers;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;

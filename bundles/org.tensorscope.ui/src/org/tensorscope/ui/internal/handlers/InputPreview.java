@@ -9,8 +9,8 @@ import org.eclipse.swt.widgets.Label;
 import org.tensorscope.core.analysis.TensorStats;
 import org.tensorscope.core.input.InputSources;
 import org.tensorscope.core.model.TensorSpec;
+import org.tensorscope.core.report.Numbers;
 import org.tensorscope.core.tensor.TensorData;
-import org.tensorscope.report.Numbers;
 
 /**
  * Under an input's source, the tensor it makes: shape and range, NaN and Inf counts. Images are

@@ -9,9 +9,9 @@ import org.eclipse.swt.graphics.RGB;
 import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.widgets.Canvas;
 import org.eclipse.swt.widgets.Composite;
+import org.tensorscope.core.report.Numbers;
 import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.core.tensor.TensorSlice;
-import org.tensorscope.report.Numbers;
 
 /**
  * The slice as an image: finite values from dark blue (min) to yellow (max), NaN magenta, +Inf

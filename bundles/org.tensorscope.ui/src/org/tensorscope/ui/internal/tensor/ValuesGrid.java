@@ -7,9 +7,9 @@ import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableColumn;
 import org.eclipse.swt.widgets.TableItem;
+import org.tensorscope.core.report.Numbers;
 import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.core.tensor.TensorSlice;
-import org.tensorscope.report.Numbers;
 
 /**
  * The values of a 2-D slice in a virtual table, NaN and infinite cells in red. Double-clicking a

@@ -1,15 +1,16 @@
-package org.tensorscope.report;
+package org.tensorscope.core.report;
 
 import java.util.Locale;
 
 /**
- * How Tensorscope writes a number for people to read, on the command line, in the HTML report and
- * in the workbench: five significant digits with trailing zeros dropped ({@code -3.3965e+38},
- * {@code 0.125}, {@code 255}), a point as the decimal mark whatever the default locale, and
- * {@code NaN}, {@code +Inf} and {@code -Inf} for the values that are not finite.
+ * How Tensorscope writes a number for people to read, on the command line, in the HTML report,
+ * in the workbench and in the sentences core writes for them: five significant digits with
+ * trailing zeros dropped ({@code -3.3965e+38}, {@code 0.125}, {@code 255}), a point as the decimal
+ * mark whatever the default locale, and {@code NaN}, {@code +Inf} and {@code -Inf} for the values
+ * that are not finite.
  * <p>
- * JSON does not use this: it keeps full precision and writes non-finite numbers as
- * {@link JsonNumbers} says.
+ * JSON does not use this: it keeps full precision and writes non-finite numbers as the report
+ * bundle's {@code JsonNumbers} says.
  */
 public final class Numbers {
 
