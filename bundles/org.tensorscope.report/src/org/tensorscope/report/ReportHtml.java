@@ -2,14 +2,16 @@ package org.tensorscope.report;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
-import org.tensorscope.core.report.CoverageText;
 import org.tensorscope.core.report.NanReport;
+import org.tensorscope.core.report.Numbers;
 import org.tensorscope.core.report.NanReport.Histogram;
 import org.tensorscope.core.report.NanReport.OpHealth;
-import org.tensorscope.core.report.NanReport.Origin;
 import org.tensorscope.core.report.NanReport.TensorSummary;
+import org.tensorscope.report.NanReportSections.CauseSection;
+import org.tensorscope.report.NanReportSections.InputSection;
+import org.tensorscope.report.NanReportSections.Offending;
+import org.tensorscope.report.NanReportSections.OriginSection;
 
 /**
  * Writes a {@link NanReport} as one self-contained HTML page: no scripts, no external files;
@@ -21,114 +23,124 @@ public final class ReportHtml {
     }
 
     public static String toHtml(NanReport report) {
+        return toHtml(NanReportSections.of(report));
+    }
+
+    public static String toHtml(NanReportSections r) {
         StringBuilder html = new StringBuilder(16_384);
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-                .append("<title>Tensorscope NaN trace: ").append(esc(report.model())).append("</title>")
+                .append("<title>Tensorscope NaN trace: ").append(esc(r.run().model())).append("</title>")
                 .append("<style>body{font-family:sans-serif;margin:2em;max-width:72em;color:#222}")
                 .append("table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:2px 8px;")
                 .append("text-align:left;font-size:90%}th{background:#f0f0f0}.bad{color:#b00020;font-weight:bold}")
                 .append(".ok{color:#1b5e20;font-weight:bold}code{background:#f4f4f4;padding:0 3px}</style></head><body>\n");
-        html.append("<h1>NaN trace of ").append(esc(report.model())).append("</h1>\n");
-        html.append("<p>").append(esc(report.format())).append(", signature <code>").append(esc(report.signature()))
-                .append("</code>, device ").append(esc(report.device())).append(", health mode ")
-                .append(esc(report.healthMode())).append(".");
-        if (!report.deviceNote().isEmpty()) {
-            html.append(" ").append(esc(report.deviceNote()));
+        html.append("<h1>NaN trace of ").append(esc(r.run().model())).append("</h1>\n");
+        html.append("<p>").append(esc(r.run().format())).append(", signature <code>").append(esc(r.run().signature()))
+                .append("</code>, device ").append(esc(r.run().device())).append(", health mode ")
+                .append(esc(r.run().healthMode())).append(".");
+        if (!r.run().deviceNote().isEmpty()) {
+            html.append(" ").append(esc(r.run().deviceNote()));
         }
         html.append("</p>\n");
-        if (report.allClear()) {
-            html.append("<p class=\"ok\">Every tensor is finite.</p>\n");
-        } else if (report.origin() != null) {
-            origin(html, report.origin());
+        if (r.origin() != null) {
+            origin(html, r.origin());
         }
-        html.append("<p").append(report.complete() ? "" : " class=\"bad\"").append(">")
-                .append(esc(CoverageText.verdict(report))).append("</p>\n");
-        if (report.fidelity() != null && !report.fidelity().agree()) {
-            html.append("<h2>Your runtime</h2><p class=\"bad\">").append(esc(report.fidelity().explanation()))
-                    .append("</p>\n");
+        html.append("<p class=\"").append(r.coverage().finite() && r.coverage().complete() ? "ok" : "bad").append("\">")
+                .append(esc(r.coverage().verdict())).append("</p>\n");
+        if (!r.coverage().unchecked().isEmpty()) {
+            html.append("<h2>Not checked</h2><table><tr><th>tensor</th><th>why</th></tr>\n");
+            for (NanReport.Unchecked u : r.coverage().unchecked()) {
+                html.append("<tr><td>").append(esc(u.tensor())).append("</td><td>").append(esc(u.reason()))
+                        .append("</td></tr>\n");
+            }
+            html.append("</table>\n");
         }
-        if (!report.otherOrigins().isEmpty()) {
-            html.append("<h2 class=\"bad\">").append(report.otherOrigins().size())
+        if (r.runtime() != null) {
+            html.append("<h2>Your runtime</h2><p class=\"bad\">").append(esc(r.runtime())).append("</p>\n");
+        }
+        if (!r.otherOrigins().isEmpty()) {
+            html.append("<h2 class=\"bad\">").append(r.otherOrigins().size())
                     .append(" more independent origin(s), each needing its own fix</h2>\n");
-            for (Origin other : report.otherOrigins()) {
+            for (OriginSection other : r.otherOrigins()) {
                 html.append("<h3><code>").append(esc(other.op())).append("</code> (").append(esc(other.type()))
-                        .append(")").append(esc(CoverageText.loopText(other))).append("</h3>\n");
-                cause(html, other);
+                        .append(")").append(esc(other.where())).append("</h3>\n<p>Origin: ")
+                        .append(esc(other.blame())).append(".</p>\n");
+                cause(html, other.cause());
             }
         }
-        if (!report.propagation().isEmpty()) {
-            html.append("<h2>Propagation</h2><p>").append(report.propagation().size())
-                    .append(" later ops became non-finite: ")
-                    .append(esc(String.join(" → ", report.propagation().subList(0, Math.min(30, report.propagation().size())))))
-                    .append(report.propagation().size() > 30 ? " …" : "").append("</p>\n");
+        if (!r.propagation().isEmpty()) {
+            html.append("<h2>Propagation</h2><p>").append(esc(r.propagationText(30, " → "))).append("</p>\n");
         }
-        html.append("<h2>Inputs</h2><table><tr><th>input</th><th>source</th><th>shape</th><th>NaN</th><th>±Inf</th>")
-                .append("<th>min</th><th>max</th><th>problems</th></tr>\n");
-        for (NanReport.InputHealth input : report.inputs()) {
+        html.append("<h2>Inputs</h2><table><tr><th>input</th><th>source</th><th>shape</th><th>NaN</th><th>-Inf</th>")
+                .append("<th>+Inf</th><th>min</th><th>max</th><th>problems</th></tr>\n");
+        for (InputSection input : r.inputs()) {
             TensorSummary s = input.summary();
             html.append("<tr><td>").append(esc(input.name())).append("</td><td>").append(esc(input.source()))
                     .append("</td><td>").append(esc(s.shape())).append("</td><td>").append(s.nan()).append("</td><td>")
-                    .append(s.negInf() + s.posInf()).append("</td><td>").append(num(s.min())).append("</td><td>")
-                    .append(num(s.max())).append("</td><td>").append(esc(String.join("; ", input.problems())))
-                    .append("</td></tr>\n");
+                    .append(s.negInf()).append("</td><td>").append(s.posInf()).append("</td><td>").append(num(s.min()))
+                    .append("</td><td>").append(num(s.max())).append("</td><td>")
+                    .append(esc(String.join("; ", input.problems()))).append("</td></tr>\n");
         }
-        html.append("</table>\n<h2>Weights</h2><p>");
-        if (report.weights().isEmpty()) {
-            html.append("All ").append(report.weightCount()).append(" weights are finite.");
-        } else {
-            html.append("<span class=\"bad\">").append(report.weights().size()).append(" of ").append(report.weightCount())
-                    .append(" weights already hold NaN or infinity:</span> ")
-                    .append(esc(report.weights().stream().map(w -> w.op() + " (" + w.nonFinite() + ")")
-                            .collect(Collectors.joining(", "))));
-        }
-        html.append("</p>\n<h2>Every op</h2><table><tr><th>#</th><th>tensor</th><th>type</th><th>device</th>")
-                .append("<th>NaN</th><th>-Inf</th><th>+Inf</th><th>min</th><th>max</th><th>mean</th><th>µs</th></tr>\n");
+        html.append("</table>\n<h2>Weights</h2><p").append(r.weights().nonFinite().isEmpty() ? "" : " class=\"bad\"")
+                .append(">").append(esc(capitalised(r.weights().text()))).append(".</p>\n");
+        html.append("<h2>Every op</h2><table><tr><th>#</th><th>tensor</th><th>type</th><th>device</th>")
+                .append("<th>NaN</th><th>-Inf</th><th>+Inf</th>")
+                .append(r.statistics() ? "<th>min</th><th>max</th><th>mean</th>" : "").append("<th>µs</th></tr>\n");
         int i = 0;
-        for (OpHealth op : report.ops()) {
+        for (OpHealth op : r.ops()) {
             boolean bad = op.nan() + op.negInf() + op.posInf() > 0;
             html.append(bad ? "<tr class=\"bad\">" : "<tr>").append("<td>").append(i++).append("</td><td>")
                     .append(esc(op.tensor())).append("</td><td>").append(esc(op.type())).append("</td><td>")
                     .append(esc(op.device())).append("</td><td>").append(op.nan()).append("</td><td>").append(op.negInf())
-                    .append("</td><td>").append(op.posInf()).append("</td><td>").append(num(op.min())).append("</td><td>")
-                    .append(num(op.max())).append("</td><td>").append(num(op.mean())).append("</td><td>")
-                    .append(op.micros() < 0 ? "" : Long.toString(op.micros())).append("</td></tr>\n");
+                    .append("</td><td>").append(op.posInf()).append("</td><td>");
+            if (r.statistics()) {
+                html.append(num(op.min())).append("</td><td>").append(num(op.max())).append("</td><td>")
+                        .append(num(op.mean())).append("</td><td>");
+            }
+            html.append(op.micros() < 0 ? "" : Long.toString(op.micros())).append("</td></tr>\n");
         }
         return html.append("</table>\n</body></html>\n").toString();
     }
 
-    private static void cause(StringBuilder html, Origin origin) {
-        if (origin.cause() != null) {
-            html.append("<p><b>Cause:</b> ").append(esc(origin.cause().description())).append(" <small>(rule ")
-                    .append(esc(origin.cause().rule())).append(")</small></p>\n<p><b>Fix:</b> ")
-                    .append(esc(origin.cause().suggestion())).append("</p>\n");
-            if (!origin.cause().offendingValues().isEmpty()) {
-                html.append("<table><tr><th>input</th><th>position</th><th>value</th></tr>\n");
-                for (NanReport.Value v : origin.cause().offendingValues()) {
-                    html.append("<tr><td>").append(v.input()).append("</td><td>").append(esc(v.position().toString()))
-                            .append("</td><td>").append(num(v.value())).append("</td></tr>\n");
-                }
-                html.append("</table>\n");
+    private static void cause(StringBuilder html, CauseSection cause) {
+        if (cause == null) {
+            html.append("<p><b>Cause:</b> ").append(esc(capitalised(NanReportSections.NO_CAUSE))).append(".</p>\n");
+            return;
+        }
+        html.append("<p><b>Cause:</b> ").append(esc(cause.description())).append(" <small>(rule ")
+                .append(esc(cause.rule())).append(")</small></p>\n<p><b>Fix:</b> ").append(esc(cause.fix()))
+                .append("</p>\n");
+        values(html, cause.values());
+    }
+
+    private static void values(StringBuilder html, List<Offending> values) {
+        if (!values.isEmpty()) {
+            html.append("<table><tr><th>input</th><th>position</th><th>value</th></tr>\n");
+            for (Offending v : values) {
+                html.append("<tr><td>").append(v.input()).append("</td><td>").append(esc(v.position().toString()))
+                        .append("</td><td>").append(num(v.value())).append("</td></tr>\n");
             }
-        } else {
-            html.append("<p><b>Cause:</b> no rule recognised this case; see the inputs of the op.</p>\n");
+            html.append("</table>\n");
         }
     }
 
-    private static void origin(StringBuilder html, Origin origin) {
+    private static void origin(StringBuilder html, OriginSection origin) {
         html.append("<h2 class=\"bad\">NaN/Inf starts at <code>").append(esc(origin.op())).append("</code> (")
-                .append(esc(origin.type())).append(")").append(esc(CoverageText.loopText(origin)))
-                .append("</h2>\n<p>Origin: ").append(esc(kindInWords(origin.kind())))
-                .append(".</p>\n");
-        cause(html, origin);
-        if (origin.firstNanCause() != null) {
+                .append(esc(origin.type())).append(")").append(esc(origin.where()))
+                .append("</h2>\n<p>Origin: ").append(esc(origin.blame())).append(".</p>\n");
+        cause(html, origin.cause());
+        if (origin.then() != null) {
             html.append("<p><b>Then NaN at <code>").append(esc(origin.firstNanOp())).append("</code>:</b> ")
-                    .append(esc(origin.firstNanCause().description())).append("</p>\n");
-            if (origin.cause() == null || !origin.firstNanCause().suggestion().equals(origin.cause().suggestion())) {
-                html.append("<p><b>Fix:</b> ").append(esc(origin.firstNanCause().suggestion())).append("</p>\n");
+                    .append(esc(origin.then().description())).append(" <small>(rule ").append(esc(origin.then().rule()))
+                    .append(")</small></p>\n");
+            values(html, origin.then().values());
+            if (origin.then().fix() != null) {
+                html.append("<p><b>Fix:</b> ").append(esc(origin.then().fix())).append("</p>\n");
             }
         }
-        html.append("<p>First ±Inf: <code>").append(esc(String.valueOf(origin.firstInfOp())))
-                .append("</code>; first NaN: <code>").append(esc(String.valueOf(origin.firstNanOp()))).append("</code></p>\n");
+        html.append("<p>First ±Inf: <code>").append(esc(origin.firstInfOp() == null ? "none" : origin.firstInfOp()))
+                .append("</code>; first NaN: <code>").append(esc(origin.firstNanOp() == null ? "none" : origin.firstNanOp()))
+                .append("</code></p>\n");
         if (!origin.opInputs().isEmpty()) {
             html.append("<h3>Inputs of the origin op</h3><table><tr><th>tensor</th><th>dtype</th><th>shape</th>")
                     .append("<th>NaN</th><th>-Inf</th><th>+Inf</th><th>zeros</th><th>min</th><th>max</th><th>mean</th>")
@@ -149,12 +161,8 @@ public final class ReportHtml {
         }
     }
 
-    static String kindInWords(String kind) {
-        return switch (kind) {
-            case "input" -> "the input already holds NaN or infinity";
-            case "weights" -> "the weights already hold NaN or infinity";
-            default -> "computed from finite inputs";
-        };
+    private static String capitalised(String text) {
+        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
     /** Bars for the finite bins, then NaN, -Inf and +Inf apart, on a linear count axis. */
@@ -206,14 +214,8 @@ public final class ReportHtml {
         return i + 1 < edges.size() ? "[" + num(edges.get(i)) + ", " + num(edges.get(i + 1)) + ")" : "bin " + i;
     }
 
-    static String num(double v) {
-        if (Double.isNaN(v)) {
-            return "";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        return String.format(Locale.ROOT, "%.6g", v);
+    private static String num(double v) {
+        return esc(Numbers.format(v));
     }
 
     static String esc(String text) {

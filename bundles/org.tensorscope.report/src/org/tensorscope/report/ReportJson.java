@@ -1,27 +1,26 @@
 package org.tensorscope.report;
 
 import java.io.IOException;
+import java.util.Locale;
 
+import org.tensorscope.core.analysis.NanOrigin;
 import org.tensorscope.core.report.NanReport;
 
 import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonWriter;
 
 /**
- * Writes a {@link NanReport} as JSON (schema: docs/trace-report.md). Values that are not
- * finite (an unknown minimum, say) become {@code null}, since JSON has no NaN.
+ * Writes a {@link NanReport} as JSON (schema: docs/trace-report.md). Numbers follow
+ * {@link JsonNumbers}: NaN and ±Inf are the strings "NaN", "Infinity" and "-Infinity"; an origin's
+ * kind is "input", "weights" or "computation".
  */
 public final class ReportJson {
 
-    private static final Gson GSON = new GsonBuilder()
-            .setPrettyPrinting()
-            .disableHtmlEscaping()
+    private static final Gson GSON = JsonNumbers.gson()
             .serializeNulls()
-            .registerTypeAdapter(Double.class, new FiniteOrNull())
-            .registerTypeAdapter(double.class, new FiniteOrNull())
+            .registerTypeAdapter(NanOrigin.Kind.class, new KindInWords())
             .create();
 
     private ReportJson() {
@@ -35,24 +34,30 @@ public final class ReportJson {
         return GSON.fromJson(json, NanReport.class);
     }
 
-    private static final class FiniteOrNull extends TypeAdapter<Double> {
+    /** The kind as the lower-case word the schema documents. */
+    private static final class KindInWords extends TypeAdapter<NanOrigin.Kind> {
 
         @Override
-        public void write(JsonWriter out, Double value) throws IOException {
-            if (value == null || !Double.isFinite(value)) {
+        public void write(JsonWriter out, NanOrigin.Kind kind) throws IOException {
+            if (kind == null) {
                 out.nullValue();
             } else {
-                out.value(value);
+                out.value(kind.displayName());
             }
         }
 
         @Override
-        public Double read(JsonReader in) throws IOException {
+        public NanOrigin.Kind read(JsonReader in) throws IOException {
             if (in.peek() == com.google.gson.stream.JsonToken.NULL) {
                 in.nextNull();
-                return Double.NaN;
+                return null;
             }
-            return in.nextDouble();
+            String word = in.nextString();
+            try {
+                return NanOrigin.Kind.valueOf(word.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IOException("an origin's kind must be input, weights or computation, not \"" + word + "\"", e);
+            }
         }
     }
 }

@@ -64,7 +64,7 @@ public final class SequenceReportHtml {
         } else {
             html.append("<p class=\"bad\">NaN/Inf first at step ").append(nan.step()).append(": <code>")
                     .append(esc(nan.op())).append("</code> (").append(esc(nan.opType())).append(")")
-                    .append(nan.kind() == null ? "" : ", " + esc(kindText(nan.kind()))).append(".</p>\n");
+                    .append(nan.kind() == null ? "" : ", " + esc(NanReportSections.OriginSection.blame(nan.kind()))).append(".</p>\n");
             NanReport.Origin origin = nan.report() == null ? null : nan.report().origin();
             if (origin != null && origin.cause() != null) {
                 html.append("<p>Cause: ").append(esc(origin.cause().description())).append(" [")
@@ -103,14 +103,6 @@ public final class SequenceReportHtml {
             }
             html.append("</table>\n");
         }
-    }
-
-    private static String kindText(String kind) {
-        return switch (kind) {
-            case "input" -> "the input already holds NaN or infinity";
-            case "weights" -> "the weights already hold NaN or infinity";
-            default -> "computed from finite inputs";
-        };
     }
 
     private record Series(String label, double[] values) {

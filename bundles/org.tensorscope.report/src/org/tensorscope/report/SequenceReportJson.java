@@ -150,7 +150,7 @@ public final class SequenceReportJson {
             return;
         }
         json.beginObject().name("step").value(nan.step()).name("op").value(nan.op()).name("opType").value(nan.opType())
-                .name("kind").value(nan.kind()).name("trace");
+                .name("kind").value(nan.kind() == null ? null : nan.kind().displayName()).name("trace");
         if (nan.report() == null) {
             json.nullValue();
         } else {

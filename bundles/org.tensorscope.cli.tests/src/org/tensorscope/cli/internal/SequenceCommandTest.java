@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceRegistration;
+import org.tensorscope.core.analysis.NanOrigin;
 import org.tensorscope.core.model.DType;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.Shape;
@@ -171,12 +172,12 @@ class SequenceCommandTest {
                     List.of(value("state", norm, 0)), List.of(new OpStat("grow:0", "Mul", 0, 0, t == 3 ? 4 : 0, norm)),
                     List.of()));
         }
-        NanReport.Origin origin = new NanReport.Origin("grow", "Mul", "computation", "grow", null,
+        NanReport.Origin origin = new NanReport.Origin("grow", "Mul", NanOrigin.Kind.COMPUTATION, "grow", null,
                 new NanReport.Cause("overflow", "The product overflows float32", List.of(), "Clip the state"), null,
                 List.of(), null, null, -1);
         NanReport trace = new NanReport("m.pb", "frozen GraphDef", "serving_default", "cpu", "", "FULL", false, origin,
                 List.of(), List.of(), List.of(), 0, List.of(), 3, List.of(), null);
-        SequenceFindings findings = new SequenceFindings(new NanFinding(3, "grow", "Mul", "computation", trace),
+        SequenceFindings findings = new SequenceFindings(new NanFinding(3, "grow", "Mul", NanOrigin.Kind.COMPUTATION, trace),
                 List.of(new DriftFinding("state", "state", 2, 0, 1, 100, 10, 10, "grow", "Mul", 2)),
                 List.of(new JitterStats("state_out", 3, 0.5, 0.9, 2, "Kalman (constant velocity, q/r=0.01)", 0.1, 0.8,
                         0.05)));

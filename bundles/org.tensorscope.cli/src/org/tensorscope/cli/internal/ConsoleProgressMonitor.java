@@ -104,7 +104,7 @@ final class ConsoleProgressMonitor extends NullProgressMonitor {
             return;
         }
         err.println(totalWork > 0
-                ? String.format("%s... %d%%", task, Math.min(100, Math.round(100 * worked / totalWork)))
+                ? String.format(java.util.Locale.ROOT, "%s... %d%%", task, Math.min(100, Math.round(100 * worked / totalWork)))
                 : task + "...");
         lastTask = task;
         lastPrint = now;

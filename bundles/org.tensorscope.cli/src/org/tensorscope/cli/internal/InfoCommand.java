@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -14,14 +15,15 @@ import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.OpNode;
 import org.tensorscope.core.model.SideEffectOps;
 import org.tensorscope.core.model.Signature;
-import org.tensorscope.core.model.StateChangeOps;
 import org.tensorscope.core.model.SignatureTensor;
+import org.tensorscope.core.model.StateChangeOps;
 import org.tensorscope.core.model.WeightInfo;
+import org.tensorscope.core.report.Numbers;
 import org.tensorscope.core.service.Contributions;
 import org.tensorscope.core.service.LoadedModel;
 import org.tensorscope.core.service.ModelLoadException;
+import org.tensorscope.report.JsonNumbers;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
@@ -62,8 +64,7 @@ public class InfoCommand implements Callable<Integer> {
                 new ConsoleProgressMonitor(spec.commandLine().getErr()))) {
             ModelGraph graph = loaded.graph();
             if (json) {
-                out.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
-                        .toJson(toJson(graph)));
+                out.println(JsonNumbers.gson().create().toJson(toJson(graph)));
             } else {
                 printText(out, graph);
             }
@@ -95,7 +96,7 @@ public class InfoCommand implements Callable<Integer> {
         long bytes = weights.stream().mapToLong(WeightInfo::bytes).sum();
         List<WeightInfo> unhealthy = weights.stream().filter(w -> w.nonFiniteCount() > 0)
                 .sorted(Comparator.comparing(WeightInfo::opName)).toList();
-        out.println("Weights:    " + weights.size() + " tensors, " + humanBytes(bytes) + "; "
+        out.println("Weights:    " + weights.size() + " tensors, " + Numbers.bytes(bytes) + "; "
                 + (unhealthy.isEmpty() ? "all finite"
                         : unhealthy.size() + " hold NaN or infinity: " + unhealthy.stream()
                                 .map(w -> w.opName() + " (" + w.nonFiniteCount() + " of " + w.shape().numElements() + ")")
@@ -119,18 +120,8 @@ public class InfoCommand implements Callable<Integer> {
     }
 
     private static String describe(SignatureTensor t) {
-        return String.format("%-20s %-8s %-18s (tensor %s)", t.key(), t.tensor().dtype().displayName(),
+        return String.format(Locale.ROOT, "%-20s %-8s %-18s (tensor %s)", t.key(), t.tensor().dtype().displayName(),
                 t.tensor().shape(), t.tensor().name());
-    }
-
-    static String humanBytes(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        if (bytes < 1024 * 1024) {
-            return String.format("%.1f KB", bytes / 1024.0);
-        }
-        return String.format("%.1f MB", bytes / (1024.0 * 1024));
     }
 
     private static JsonObject toJson(ModelGraph graph) {

@@ -16,8 +16,8 @@ import org.tensorscope.core.service.BackendException;
 import org.tensorscope.core.service.Contributions;
 import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.report.JsonNumbers;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
@@ -90,7 +90,7 @@ public class RunCommand implements Callable<Integer> {
             }
             root.add("outputs", outputs);
             if (json != null) {
-                Files.writeString(json, new GsonBuilder().setPrettyPrinting().create().toJson(root));
+                Files.writeString(json, JsonNumbers.gson().create().toJson(root));
             }
         }
         return 0;

@@ -14,6 +14,7 @@ import org.eclipse.core.runtime.OperationCanceledException;
 import org.eclipse.core.runtime.SubMonitor;
 import org.tensorscope.core.model.Signature;
 import org.tensorscope.core.report.NanReport;
+import org.tensorscope.core.report.Numbers;
 import org.tensorscope.core.run.NanTracer;
 import org.tensorscope.core.sequence.DriftFinding;
 import org.tensorscope.core.sequence.JitterStats;
@@ -30,6 +31,7 @@ import org.tensorscope.core.service.InferenceSession;
 import org.tensorscope.core.service.LoadedModel;
 import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.core.trace.HealthMode;
+import org.tensorscope.report.NanReportSections;
 import org.tensorscope.report.SequenceReportHtml;
 import org.tensorscope.report.SequenceReportJson;
 
@@ -212,7 +214,7 @@ public class SequenceCommand implements Callable<Integer> {
     /** Four significant digits without trailing zeros: 100, 10.83, 2.5e+38. */
     static String brief(double v) {
         if (!Double.isFinite(v)) {
-            return TensorPrinter.num(v);
+            return Numbers.format(v);
         }
         String text = String.format(Locale.ROOT, "%.4g", v);
         int exponent = text.indexOf('e');
@@ -233,11 +235,7 @@ public class SequenceCommand implements Callable<Integer> {
             out.println("NaN/Inf:     none in the checked tensors of " + r.steps().size() + " steps");
         } else {
             out.println("NaN/Inf:     first at step " + nan.step() + ": " + nan.op() + " (" + nan.opType() + ")"
-                    + (nan.kind() == null ? "" : ", " + switch (nan.kind()) {
-                        case "input" -> "the input already holds NaN/Inf";
-                        case "weights" -> "the weights already hold NaN/Inf";
-                        default -> "computed from finite inputs";
-                    }));
+                    + (nan.kind() == null ? "" : ", " + NanReportSections.OriginSection.blame(nan.kind())));
             NanReport.Origin origin = nan.report() == null ? null : nan.report().origin();
             if (origin != null && origin.cause() != null) {
                 out.println("  Cause:     " + origin.cause().description() + " [" + origin.cause().rule() + "]");

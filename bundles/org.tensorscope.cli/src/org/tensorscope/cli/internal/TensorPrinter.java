@@ -7,8 +7,10 @@ import java.util.Locale;
 
 import org.tensorscope.core.analysis.TensorStats;
 import org.tensorscope.core.model.DType;
+import org.tensorscope.core.report.Numbers;
 import org.tensorscope.core.tensor.StringTensors;
 import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.report.JsonNumbers;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -36,11 +38,12 @@ final class TensorPrinter {
             out.println(values);
             return;
         }
-        out.printf(Locale.ROOT, "  min %s  max %s  mean %s  std %s  NaN %d  +Inf %d  -Inf %d  zeros %d%n", num(s.min()),
-                num(s.max()), num(s.mean()), num(s.std()), s.nan(), s.posInf(), s.negInf(), s.zeros());
+        out.printf(Locale.ROOT, "  min %s  max %s  mean %s  std %s  NaN %d  +Inf %d  -Inf %d  zeros %d%n",
+                Numbers.format(s.min()), Numbers.format(s.max()), Numbers.format(s.mean()), Numbers.format(s.std()),
+                s.nan(), s.posInf(), s.negInf(), s.zeros());
         StringBuilder values = new StringBuilder("  values");
         for (long i = 0; i < Math.min(FIRST_VALUES, t.size()); i++) {
-            values.append(' ').append(num(t.getDouble(i)));
+            values.append(' ').append(Numbers.format(t.getDouble(i)));
         }
         if (t.size() > FIRST_VALUES) {
             values.append(" ... (").append(t.size()).append(" in all)");
@@ -74,12 +77,7 @@ final class TensorPrinter {
             StringTensors.values(t).stream().limit(1000).forEach(v -> values.add(new String(v, StandardCharsets.UTF_8)));
         }
         for (long i = 0; t.dtype() != DType.STRING && i < Math.min(1000, t.size()); i++) {
-            double v = t.getDouble(i);
-            if (Double.isFinite(v)) {
-                values.add(v);
-            } else {
-                values.add(Double.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
-            }
+            values.add(JsonNumbers.of(t.getDouble(i)));
         }
         o.add("values", values);
         o.addProperty("valuesTruncated", t.size() > 1000);
@@ -87,11 +85,7 @@ final class TensorPrinter {
     }
 
     private static void addNumber(JsonObject o, String key, double v) {
-        if (Double.isFinite(v)) {
-            o.addProperty(key, v);
-        } else {
-            o.add(key, com.google.gson.JsonNull.INSTANCE);
-        }
+        o.add(key, JsonNumbers.of(v));
     }
 
     /** A byte string as text in quotes, bytes outside printable ASCII as \xNN (serialized protos are binary). */
@@ -106,15 +100,5 @@ final class TensorPrinter {
             }
         }
         return text.append('"').toString();
-    }
-
-    static String num(double v) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        return String.format(Locale.ROOT, "%.7g", v);
     }
 }

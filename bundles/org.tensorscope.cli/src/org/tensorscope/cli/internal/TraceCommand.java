@@ -6,12 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 
 import org.eclipse.core.runtime.OperationCanceledException;
 import org.eclipse.core.runtime.SubMonitor;
-import org.tensorscope.core.report.CoverageText;
-import org.tensorscope.core.report.NanReport;
 import org.tensorscope.core.run.NanTracer;
 import org.tensorscope.core.run.TraceOutcome;
 import org.tensorscope.core.service.BackendException;
@@ -20,6 +17,7 @@ import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.core.trace.HealthMode;
 import org.tensorscope.report.ReportHtml;
 import org.tensorscope.report.ReportJson;
+import org.tensorscope.report.ReportText;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -82,86 +80,14 @@ public class TraceCommand implements Callable<Integer> {
             } catch (BackendException e) {
                 throw run.withShapeNotes(e);
             }
-            print(out, outcome.report());
+            out.print(ReportText.toText(outcome.report()));
+            out.flush();
             if (report != null) {
                 Files.writeString(report, report.toString().endsWith(".html") ? ReportHtml.toHtml(outcome.report())
                         : ReportJson.toJson(outcome.report()));
                 out.println("Report:      " + report);
             }
             return outcome.report().finite() ? 0 : EXIT_ANOMALY;
-        }
-    }
-
-    private static void print(PrintWriter out, NanReport r) {
-        out.println("Model:       " + r.model() + " (" + r.format() + ", signature " + r.signature() + ")");
-        for (NanReport.InputHealth input : r.inputs()) {
-            NanReport.TensorSummary values = input.summary();
-            out.println("Input:       " + input.name() + " = " + input.source() + (values.dtype().equals("string")
-                    ? "  " + values.count() + " string(s) " + values.shape()
-                    : "  range [" + TensorPrinter.num(values.min()) + ", " + TensorPrinter.num(values.max()) + "]"));
-            input.problems().forEach(p -> out.println("  warning:   " + p));
-        }
-        if (!r.weights().isEmpty()) {
-            out.println("Weights:     " + r.weights().size() + " hold NaN/Inf: " + r.weights().stream()
-                    .map(w -> w.op() + " (" + w.nonFinite() + ")").collect(Collectors.joining(", ")));
-        }
-        out.println("Checked:     " + CoverageText.verdict(r));
-        if (r.finite()) {
-            out.println("Result:      " + (r.complete() ? "every tensor is finite"
-                    : "every checked tensor is finite; " + r.unchecked().size() + " could not be checked"));
-            printFidelity(out, r);
-            return;
-        }
-        NanReport.Origin o = r.origin();
-        out.println("Origin:      " + o.op() + " (" + o.type() + ")" + CoverageText.loopText(o) + ", " + switch (o.kind()) {
-            case "input" -> "the input already holds NaN/Inf";
-            case "weights" -> "the weights already hold NaN/Inf";
-            default -> "computed from finite inputs";
-        });
-        if (o.cause() != null) {
-            out.println("Cause:       " + o.cause().description() + " [" + o.cause().rule() + "]");
-            for (NanReport.Value v : o.cause().offendingValues()) {
-                out.println("  input " + v.input() + " at " + v.position() + " = " + TensorPrinter.num(v.value()));
-            }
-            out.println("Fix:         " + o.cause().suggestion());
-        } else {
-            out.println("Cause:       no rule recognised this case; see the inputs below");
-        }
-        for (NanReport.TensorSummary s : o.opInputs()) {
-            out.println("  " + s.tensor() + " " + s.dtype() + s.shape() + " min " + TensorPrinter.num(s.min()) + " max "
-                    + TensorPrinter.num(s.max()) + " NaN " + s.nan() + " Inf " + (s.negInf() + s.posInf()));
-        }
-        out.println("First ±Inf:  " + (o.firstInfOp() == null ? "none" : o.firstInfOp()));
-        out.println("First NaN:   " + (o.firstNanOp() == null ? "none" : o.firstNanOp()));
-        if (o.firstNanCause() != null) {
-            out.println("  then:      " + o.firstNanCause().description() + " [" + o.firstNanCause().rule() + "]");
-            if (o.cause() == null || !o.firstNanCause().suggestion().equals(o.cause().suggestion())) {
-                out.println("  then fix:  " + o.firstNanCause().suggestion());
-            }
-        }
-        for (NanReport.Origin other : r.otherOrigins()) {
-            out.println("Also origin: " + other.op() + " (" + other.type() + ")" + CoverageText.loopText(other)
-                    + ", independent of the first: it needs its own fix");
-            if (other.cause() != null) {
-                out.println("  Cause:     " + other.cause().description() + " [" + other.cause().rule() + "]");
-                for (NanReport.Value v : other.cause().offendingValues()) {
-                    out.println("    input " + v.input() + " at " + v.position() + " = " + TensorPrinter.num(v.value()));
-                }
-                out.println("  Fix:       " + other.cause().suggestion());
-            } else {
-                out.println("  Cause:     no rule recognised this case");
-            }
-        }
-        if (!r.propagation().isEmpty()) {
-            out.println("Propagates:  " + r.propagation().size() + " later ops, e.g. "
-                    + String.join(" -> ", r.propagation().subList(0, Math.min(5, r.propagation().size()))));
-        }
-        printFidelity(out, r);
-    }
-
-    private static void printFidelity(PrintWriter out, NanReport r) {
-        if (r.fidelity() != null && !r.fidelity().agree()) {
-            out.println("Runtime:     " + r.fidelity().explanation());
         }
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.tensorscope.core.analysis.NanOrigin;
 import org.tensorscope.core.model.DType;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.OpNode;
@@ -49,7 +50,7 @@ class CoverageTest {
 
     @Test
     void loopOriginsNameTheIteration() {
-        NanReport.Origin origin = new NanReport.Origin("while/mul", "Mul", "computation", "while/mul", null, null, null,
+        NanReport.Origin origin = new NanReport.Origin("while/mul", "Mul", NanOrigin.Kind.COMPUTATION, "while/mul", null, null, null,
                 List.of(), null, "while/while_context", 3);
         assertEquals(" at iteration 3 of loop while/while_context", CoverageText.loopText(origin));
     }

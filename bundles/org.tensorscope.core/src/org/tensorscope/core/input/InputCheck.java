@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.tensorscope.core.analysis.TensorStats;
 import org.tensorscope.core.model.TensorSpec;
+import org.tensorscope.core.report.Numbers;
 import org.tensorscope.core.tensor.TensorData;
 
 /**
@@ -34,14 +35,15 @@ public final class InputCheck {
     public static List<String> health(String name, InputSource source, TensorStats stats) {
         List<String> problems = new ArrayList<>();
         if (stats.nan() > 0 || stats.posInf() + stats.negInf() > 0) {
-            problems.add(String.format("input %s already holds %d NaN and %d infinite values", name, stats.nan(),
-                    stats.posInf() + stats.negInf()));
+            problems.add("input " + name + " already holds " + stats.nan() + " NaN and "
+                    + (stats.posInf() + stats.negInf()) + " infinite values");
         }
         double[] range = source.promisedRange();
         double tolerance = 1e-6 * Math.max(1, Math.max(Math.abs(range[0]), Math.abs(range[1])));
         if (stats.finiteCount() > 0 && (stats.min() < range[0] - tolerance || stats.max() > range[1] + tolerance)) {
-            problems.add(String.format("input %s has values in [%.6g, %.6g], outside the range [%.6g, %.6g] its source "
-                    + "promises", name, stats.min(), stats.max(), range[0], range[1]));
+            problems.add("input " + name + " has values in [" + Numbers.format(stats.min()) + ", "
+                    + Numbers.format(stats.max()) + "], outside the range [" + Numbers.format(range[0]) + ", "
+                    + Numbers.format(range[1]) + "] its source promises");
         }
         return problems;
     }

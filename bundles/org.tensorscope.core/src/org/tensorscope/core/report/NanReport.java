@@ -2,6 +2,8 @@ package org.tensorscope.core.report;
 
 import java.util.List;
 
+import org.tensorscope.core.analysis.NanOrigin;
+
 /**
  * Everything a NaN trace found, in the shape the CLI, the NaN Trace view and the JSON/HTML
  * reports share. Plain values only: no framework types, no references to tensors.
@@ -108,7 +110,8 @@ public record NanReport(String model, String format, String signature, String de
     /**
      * @param op         the origin op
      * @param type       its type
-     * @param kind       "input", "weights" or "computation"
+     * @param kind       whether the input, the weights or the computation is to blame (in JSON: "input",
+     *                   "weights" or "computation")
      * @param firstInfOp first op whose output holds ±Inf, null when none
      * @param firstNanOp first op whose output holds NaN, null when none
      * @param cause      the cause a rule recognised, null when none did
@@ -119,7 +122,7 @@ public record NanReport(String model, String format, String signature, String de
      * @param loop       the loop the origin op is in (its values aggregate every iteration), null when in none
      * @param iteration  0-based iteration of that loop where NaN/Inf first appeared, -1 when not in a loop or unknown
      */
-    public record Origin(String op, String type, String kind, String firstInfOp, String firstNanOp, Cause cause,
+    public record Origin(String op, String type, NanOrigin.Kind kind, String firstInfOp, String firstNanOp, Cause cause,
             Cause firstNanCause, List<TensorSummary> opInputs, Histogram histogram, String loop, long iteration) {
 
         public Origin {

@@ -73,7 +73,7 @@ public final class NanTracer {
                 }
             }
             Optional<LoopHealth> loop = trace.loop(o.row().tensor());
-            reportOrigin = new NanReport.Origin(o.op().name(), o.op().type(), o.kind().displayName(),
+            reportOrigin = new NanReport.Origin(o.op().name(), o.op().type(), o.kind(),
                     o.firstInf() == null ? null : o.firstInf().opName(),
                     o.firstNan() == null ? null : o.firstNan().opName(), Summaries.of(explained.finding), firstNanCause,
                     explained.inputSummaries, explained.histogram, loop.map(LoopHealth::loop).orElse(null),
@@ -108,7 +108,7 @@ public final class NanTracer {
             Explained explained = others.size() < EXPLAINED_ORIGINS
                     ? explain(graph, op, kind, row, session, inputs, overrides, progress.split(1))
                     : new Explained(null, List.of(), null);
-            others.add(new NanReport.Origin(op.name(), op.type(), kind.displayName(), row.hasInf() ? op.name() : null,
+            others.add(new NanReport.Origin(op.name(), op.type(), kind, row.hasInf() ? op.name() : null,
                     row.hasNan() ? op.name() : null, Summaries.of(explained.finding), null, explained.inputSummaries,
                     explained.histogram, loop.map(LoopHealth::loop).orElse(null),
                     loop.map(LoopHealth::firstNonFiniteIteration).orElse(-1L)));

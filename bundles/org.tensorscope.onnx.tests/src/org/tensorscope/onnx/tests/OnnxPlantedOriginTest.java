@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.util.tracker.ServiceTracker;
+import org.tensorscope.core.analysis.NanOrigin;
 import org.tensorscope.core.input.Npy;
 import org.tensorscope.core.model.OpNode;
 import org.tensorscope.core.model.OpRole;
@@ -87,7 +88,7 @@ class OnnxPlantedOriginTest {
         assertFalse(r.finite());
         assertEquals("log", r.origin().op());
         assertEquals("Log", r.origin().type());
-        assertEquals("computation", r.origin().kind());
+        assertEquals(NanOrigin.Kind.COMPUTATION, r.origin().kind());
         assertEquals("log-of-non-positive", r.origin().cause().rule());
         assertOffending(r.origin().cause(), 0, List.of(1L), -2);
         assertOffending(r.origin().cause(), 0, List.of(3L), 0);
@@ -121,7 +122,7 @@ class OnnxPlantedOriginTest {
                 .node("out", "Mul", List.of("x", "w"), "y").output("y", 3).write(folder, "nan_weight");
         NanReport r = trace(model, input("x", 1f, 1f, 1f));
         assertEquals("w", r.origin().op());
-        assertEquals("weights", r.origin().kind());
+        assertEquals(NanOrigin.Kind.WEIGHTS, r.origin().kind());
         assertEquals("weights-not-finite", r.origin().cause().rule());
         assertOffending(r.origin().cause(), 0, List.of(1L), Double.NaN);
         assertEquals(List.of("w"), r.weights().stream().map(NanReport.WeightHealth::op).toList());

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.tensorscope.core.analysis.NanOrigin;
 import org.tensorscope.core.report.NanReport;
 import org.tensorscope.core.sequence.DriftFinding;
 import org.tensorscope.core.sequence.JitterStats;
@@ -43,12 +44,12 @@ class SequenceReportTest {
             steps.add(new SequenceStep(t, "ramp*10^t", Map.of(), List.of(value("state_out", t == 3 ? 0 : norm * 10, t == 3 ? 4 : 0)),
                     List.of(value("state", norm, 0)), ops, List.of()));
         }
-        NanReport.Origin origin = new NanReport.Origin("grow", "Mul", "computation", "grow", null,
+        NanReport.Origin origin = new NanReport.Origin("grow", "Mul", NanOrigin.Kind.COMPUTATION, "grow", null,
                 new NanReport.Cause("overflow", "The product overflows float32", List.of(), "Clip the state"), null,
                 List.of(), null, null, -1);
         NanReport trace = new NanReport("m.pb", "frozen GraphDef", "serving_default", "cpu", "", "FULL", false, origin,
                 List.of(), List.of(), List.of(), 0, List.of(), 3, List.of(), null);
-        SequenceFindings findings = new SequenceFindings(new NanFinding(3, "grow", "Mul", "computation", trace),
+        SequenceFindings findings = new SequenceFindings(new NanFinding(3, "grow", "Mul", NanOrigin.Kind.COMPUTATION, trace),
                 List.of(new DriftFinding("state", "state", 2, 0, 1, 100, 10, 10, "grow", "Mul", 1)),
                 List.of(new JitterStats("state_out", 2, 45, 90, 2, "Kalman (constant velocity, q/r=0.01)", 9, 0.8, 3)));
         return new SequenceResult("m.pb", "frozen GraphDef", "serving_default", "cpu", "", "FULL", "ramp*10^t", "image",

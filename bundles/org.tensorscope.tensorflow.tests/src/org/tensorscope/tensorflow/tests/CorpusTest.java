@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.osgi.framework.FrameworkUtil;
+import org.tensorscope.core.analysis.NanOrigin;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.Signature;
 import org.tensorscope.core.model.TensorSpec;
@@ -85,16 +86,16 @@ class CorpusTest {
     }
 
     /** What the trace on the unhealthy input must find. */
-    record Verdict(boolean origin, String op, String kind, String why) {
+    record Verdict(boolean origin, String op, NanOrigin.Kind kind, String why) {
 
         /** An origin computed from finite inputs, at this op. */
         static Verdict originAt(String op) {
-            return new Verdict(true, op, "computation", null);
+            return new Verdict(true, op, NanOrigin.Kind.COMPUTATION, null);
         }
 
         /** The input already holds NaN/Inf: the origin is the fed tensor's op. */
         static Verdict inputAt(String op) {
-            return new Verdict(true, op, "input", null);
+            return new Verdict(true, op, NanOrigin.Kind.INPUT, null);
         }
 
         /** An origin at this op, whatever is blamed, for the reason given. */

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tensorscope.core.analysis.NanOrigin;
 import org.tensorscope.core.report.NanReport;
 import org.tensorscope.core.service.BackendException;
 import org.tensorscope.core.service.Device;
@@ -36,7 +37,7 @@ class KerasTraceTest {
             assertFalse(report.finite());
             // Conv1 stays finite (at most 27 products of 1e38 with small weights); its batch norm scales past float range
             assertEquals("bn_Conv1/FusedBatchNormV3", report.origin().op());
-            assertEquals("computation", report.origin().kind());
+            assertEquals(NanOrigin.Kind.COMPUTATION, report.origin().kind());
             assertNotNull(report.origin().cause());
         }
     }

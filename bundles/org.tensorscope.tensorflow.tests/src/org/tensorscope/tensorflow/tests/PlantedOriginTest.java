@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.util.tracker.ServiceTracker;
 import org.tensorflow.op.Ops;
+import org.tensorscope.core.analysis.NanOrigin;
 import org.tensorscope.core.input.Npy;
 import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.report.NanReport;
@@ -88,7 +89,7 @@ class PlantedOriginTest {
         assertFalse(r.finite());
         assertEquals("log", r.origin().op());
         assertEquals("Log", r.origin().type());
-        assertEquals("computation", r.origin().kind());
+        assertEquals(NanOrigin.Kind.COMPUTATION, r.origin().kind());
         assertEquals("log-of-non-positive", r.origin().cause().rule());
         assertOffending(r.origin().cause(), 0, List.of(1L), -2);
         assertOffending(r.origin().cause(), 0, List.of(3L), 0);
@@ -151,7 +152,7 @@ class PlantedOriginTest {
     void nanAlreadyInTheWeightsBlamesTheWeights() throws Exception {
         NanReport r = trace("nan_weight", PlantedModels::nanInWeights, input("x", new long[] { 3 }, 1f, 1f, 1f));
         assertEquals("w", r.origin().op());
-        assertEquals("weights", r.origin().kind());
+        assertEquals(NanOrigin.Kind.WEIGHTS, r.origin().kind());
         assertEquals("weights-not-finite", r.origin().cause().rule());
         assertOffending(r.origin().cause(), 0, List.of(1L), Double.NaN);
         assertEquals(List.of("w"), r.weights().stream().map(NanReport.WeightHealth::op).toList());
@@ -162,7 +163,7 @@ class PlantedOriginTest {
     void nanInTheInputBlamesTheInput() throws Exception {
         NanReport r = trace("nan_input", PlantedModels::passThrough, input("x", new long[] { 3 }, 1f, Float.NaN, 3f));
         assertEquals("x", r.origin().op());
-        assertEquals("input", r.origin().kind());
+        assertEquals(NanOrigin.Kind.INPUT, r.origin().kind());
         assertEquals("input-not-finite", r.origin().cause().rule());
         assertOffending(r.origin().cause(), 0, List.of(1L), Double.NaN);
         assertTrue(r.inputs().get(0).problems().get(0).contains("already holds 1 NaN"), r.inputs().toString());

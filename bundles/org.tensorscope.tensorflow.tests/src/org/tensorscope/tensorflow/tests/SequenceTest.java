@@ -20,6 +20,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
+import org.tensorscope.core.analysis.NanOrigin;
 import org.tensorscope.core.model.Signature;
 import org.tensorscope.core.run.NanTracer;
 import org.tensorscope.core.run.TraceOutcome;
@@ -117,7 +118,7 @@ class SequenceTest {
         assertEquals(7, nan.step());
         assertEquals("grow", nan.op());
         assertEquals("Mul", nan.opType());
-        assertEquals("computation", nan.kind());
+        assertEquals(NanOrigin.Kind.COMPUTATION, nan.kind());
         assertEquals("grow", nan.report().origin().op(), "the NaN trace of step 7 names the same origin");
         assertFalse(nan.report().finite());
         assertEquals(8, r.steps().size(), "the run stops at the step where Inf appears");

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.junit.jupiter.api.Test;
+import org.tensorscope.core.analysis.NanOrigin;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.OpNode;
 import org.tensorscope.core.model.Signature;
@@ -75,7 +76,7 @@ class TfliteModelsTest {
 
             NanReport report = Tracing.trace(model, session, List.of("ramp*1e38"), HealthMode.FULL).report();
             assertFalse(report.finite());
-            assertEquals("computation", report.origin().kind());
+            assertEquals(NanOrigin.Kind.COMPUTATION, report.origin().kind());
             assertTrue(model.graph().op(report.origin().op()).isPresent(), report.origin().op());
             assertNotNull(report.origin().cause(), "a rule explains " + report.origin().op());
             assertTrue(report.unchecked().isEmpty(), "every tensor is watched: " + report.unchecked());
@@ -98,7 +99,7 @@ class TfliteModelsTest {
             assertTrue(clean.finite(), "a ramp frame stays finite");
             NanReport report = Tracing.trace(model, session, List.of("ramp*1e38"), HealthMode.FULL).report();
             assertFalse(report.finite());
-            assertEquals("computation", report.origin().kind());
+            assertEquals(NanOrigin.Kind.COMPUTATION, report.origin().kind());
         }
     }
 

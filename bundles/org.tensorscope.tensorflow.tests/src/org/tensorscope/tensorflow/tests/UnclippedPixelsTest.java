@@ -12,6 +12,7 @@ import org.eclipse.core.runtime.NullProgressMonitor;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.util.tracker.ServiceTracker;
+import org.tensorscope.core.analysis.NanOrigin;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.OpNode;
 import org.tensorscope.core.model.TensorSpec;
@@ -59,7 +60,7 @@ class UnclippedPixelsTest {
             assertFalse(report.finite());
             assertEquals(oracle[0], report.origin().op(), "first op whose output is non-finite");
             assertEquals(oracle[1], report.origin().firstNanOp(), "first op whose output holds NaN");
-            assertEquals("computation", report.origin().kind());
+            assertEquals(NanOrigin.Kind.COMPUTATION, report.origin().kind());
             assertNotNull(report.origin().cause(), "a rule explains the origin " + report.origin().op() + " ("
                     + report.origin().type() + ")");
             String fix = report.origin().cause().suggestion();

@@ -119,7 +119,7 @@ class NanTraceWorkflowTest {
         dialog.open();
         try {
             assertEquals("ramp*1e38", dialog.sourceField("input_1").getText());
-            assertTrue(UiWait.until(display, () -> dialog.previewText("input_1").contains("range [0, 9.961e+37]"), 10_000),
+            assertTrue(UiWait.until(display, () -> dialog.previewText("input_1").contains("range [0, 9.9608e+37]"), 10_000),
                     "the frame's range is previewed: " + dialog.previewText("input_1"));
             dialog.sourceField("input_1").setText("const:255");
             assertTrue(UiWait.until(display, () -> dialog.previewText("input_1").contains("range [255, 255]"), 10_000),

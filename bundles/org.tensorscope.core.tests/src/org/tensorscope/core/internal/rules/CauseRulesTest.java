@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tensorscope.core.analysis.NanCauseAnalyzer;
+import org.tensorscope.core.analysis.NanOrigin;
 import org.tensorscope.core.analysis.TensorStats;
 import org.tensorscope.core.model.DType;
 import org.tensorscope.core.model.OpNode;
@@ -273,7 +274,7 @@ class CauseRulesTest {
         assertEquals(report.origin(), report.origins().get(0));
         NanReport.Origin second = report.otherOrigins().get(0);
         assertEquals("RealDiv", second.type());
-        assertEquals("computation", second.kind());
+        assertEquals(NanOrigin.Kind.COMPUTATION, second.kind());
         assertEquals("zero-by-zero", second.cause().rule());
         assertTrue(second.cause().description().startsWith("0/0: 1 element(s) divide zero by zero, giving NaN; "
                 + "1 more divide by zero"), second.cause().description());
@@ -284,7 +285,7 @@ class CauseRulesTest {
 
     @Test
     void aReportWithoutTheOriginsFieldListsItsOneOrigin() {
-        NanReport.Origin origin = new NanReport.Origin("d", "RealDiv", "computation", "d", null, null, null,
+        NanReport.Origin origin = new NanReport.Origin("d", "RealDiv", NanOrigin.Kind.COMPUTATION, "d", null, null, null,
                 List.of(), null, null, -1);
         NanReport old = new NanReport("m.pb", "test", "serving_default", "cpu", "", "FULL", false, origin, List.of(),
                 List.of(), List.of(), 0, List.of(), 1, List.of(), null, null);
@@ -464,7 +465,7 @@ class CauseRulesTest {
                         "masked");
         NanReport.Origin origin = origin(model);
         assertEquals("mask", origin.op());
-        assertEquals("weights", origin.kind());
+        assertEquals(NanOrigin.Kind.WEIGHTS, origin.kind());
         assertEquals("attention", origin.firstNanOp());
         assertEquals("softmax-of-infinite-row", origin.firstNanCause().rule());
         assertTrue(origin.firstNanCause().description().startsWith("Softmax of rows that are all -Inf: 1 row(s) of 3 "

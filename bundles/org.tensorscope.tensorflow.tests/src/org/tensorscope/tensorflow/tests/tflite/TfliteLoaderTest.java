@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.util.tracker.ServiceTracker;
+import org.tensorscope.core.analysis.NanOrigin;
 import org.tensorscope.core.model.DType;
 import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.model.Signature;
@@ -76,7 +77,7 @@ class TfliteLoaderTest {
             NanReport report = trace(model, session, "ramp*1e38");
             assertFalse(report.finite(), "the output is clipped to 6, the convolution is not");
             assertEquals("model/conv/Relu6/Conv2D", report.origin().op());
-            assertEquals("computation", report.origin().kind());
+            assertEquals(NanOrigin.Kind.COMPUTATION, report.origin().kind());
         }
     }
 

@@ -17,9 +17,9 @@ import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.tensorscope.core.report.Numbers;
 import org.tensorscope.core.sequence.DriftFinding;
 import org.tensorscope.core.sequence.SequenceResult;
-import org.tensorscope.ui.internal.tensor.Numbers;
 
 /**
  * The Sequence view's chart: over the steps, the norm of every output and fed-back state, or the

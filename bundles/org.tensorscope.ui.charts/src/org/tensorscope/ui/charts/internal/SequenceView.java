@@ -19,6 +19,7 @@ import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Spinner;
 import org.jfree.chart.plot.XYPlot;
+import org.tensorscope.core.report.Numbers;
 import org.tensorscope.core.sequence.DriftFinding;
 import org.tensorscope.core.sequence.JitterStats;
 import org.tensorscope.core.sequence.NanFinding;
@@ -26,7 +27,6 @@ import org.tensorscope.core.sequence.SequenceResult;
 import org.tensorscope.core.sequence.SequenceStep;
 import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.session.SequenceSession;
-import org.tensorscope.ui.internal.tensor.Numbers;
 import org.tensorscope.ui.internal.views.EmptyStateView;
 
 /**
@@ -155,7 +155,7 @@ public class SequenceView extends EmptyStateView {
         NanFinding nan = result.findings().nan();
         if (nan != null) {
             lines.add("NaN/Inf first at step " + nan.step() + ", in " + nan.op() + " (" + nan.opType() + ")"
-                    + (nan.kind() == null ? "" : ", from the " + nan.kind()));
+                    + (nan.kind() == null ? "" : ", from the " + nan.kind().displayName()));
         }
         for (DriftFinding drift : result.findings().drift()) {
             lines.add("Drift: " + drift.kind() + " " + drift.name() + " passes " + Numbers.format(drift.factor())

@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
+import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.StyledText;
+import org.eclipse.swt.graphics.Point;
 import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Tree;
 import org.eclipse.swt.widgets.TreeItem;
 import org.eclipse.ui.IWorkbenchPage;
@@ -114,6 +117,34 @@ class ReadableAtAGlanceTest {
         assertTrue(longest <= width, "text reaches x=" + longest + " in a view " + width + " wide");
         assertTrue(summary.getLineCount() < summary.getTextBounds(0, text.length() - 1).height
                 / summary.getLineHeight(), "some long line wraps onto a second row");
+    }
+
+    @Test
+    void opNamesInTheNanTraceAreLinksThatSelectTheOp() throws Exception {
+        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+        NanTraceView trace = (NanTraceView) page.showView(TensorscopeViews.NAN_TRACE);
+        StyledText summary = trace.summary;
+        String origin = report.origin().op();
+        String firstNan = report.origin().firstNanOp();
+        assertNotNull(firstNan);
+        String text = summary.getText();
+        int offset = text.indexOf(firstNan, text.indexOf("First NaN: "));
+        assertTrue(offset > 0, text);
+        assertEquals(firstNan, trace.linkAt(offset).orElse(null));
+        assertTrue(summary.getStyleRangeAtOffset(offset).underline, "the op's name is underlined as a link");
+        assertTrue(trace.linkAt(text.indexOf("First NaN: ")).isEmpty(), "words are not links");
+        DebugSession session = DebugSession.get();
+        try {
+            Point at = summary.getLocationAtOffset(offset + 1);
+            Event click = new Event();
+            click.button = 1;
+            click.x = at.x + 1;
+            click.y = at.y + 1;
+            summary.notifyListeners(SWT.MouseUp, click);
+            assertEquals(firstNan, session.focusOp().orElse(null), "clicking the name selects the op");
+        } finally {
+            session.stepTo(origin);
+        }
     }
 
     static boolean until(Display display, BooleanSupplier condition, long timeoutMillis) {

@@ -1,5 +1,7 @@
 package org.tensorscope.ui.internal.handlers;
 
+import java.util.Locale;
+
 import org.eclipse.core.runtime.Status;
 import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.swt.widgets.Display;
@@ -7,6 +9,7 @@ import org.eclipse.swt.widgets.Label;
 import org.tensorscope.core.analysis.TensorStats;
 import org.tensorscope.core.input.InputSources;
 import org.tensorscope.core.model.TensorSpec;
+import org.tensorscope.core.report.Numbers;
 import org.tensorscope.core.tensor.TensorData;
 
 /**
@@ -35,11 +38,6 @@ final class InputPreview {
         }
     }
 
-    /** 255 for whole numbers, four significant digits otherwise (9.961e+37). */
-    static String compact(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format("%.4g", v);
-    }
-
     void update(String sourceText) {
         cancel();
         label.setText("…");
@@ -48,9 +46,10 @@ final class InputPreview {
             try {
                 TensorData data = InputSources.parse(sourceText).create(input);
                 TensorStats s = TensorStats.of(data);
-                text = String.format("→ %s %s   range [%s, %s]   mean %s%s", data.dtype().displayName(),
-                        data.shape(), compact(s.min()), compact(s.max()), compact(s.mean()), s.nonFiniteCount() == 0 ? ""
-                                : String.format("   NaN %d, Inf %d", s.nan(), s.posInf() + s.negInf()));
+                text = String.format(Locale.ROOT, "→ %s %s   range [%s, %s]   mean %s%s", data.dtype().displayName(),
+                        data.shape(), Numbers.format(s.min()), Numbers.format(s.max()), Numbers.format(s.mean()),
+                        s.nonFiniteCount() == 0 ? ""
+                                : String.format(Locale.ROOT, "   NaN %d, Inf %d", s.nan(), s.posInf() + s.negInf()));
             } catch (Exception e) {
                 text = "→ " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
             }

@@ -9,6 +9,7 @@ import org.eclipse.swt.graphics.RGB;
 import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.widgets.Canvas;
 import org.eclipse.swt.widgets.Composite;
+import org.tensorscope.core.report.Numbers;
 import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.core.tensor.TensorSlice;
 
@@ -57,8 +58,8 @@ public final class Heatmap {
             }
         }
         picture = image;
-        legend = Double.isInfinite(min) ? "no finite values" : String.format("%s  min %.4g (blue) .. max %.4g (yellow);"
-                + " NaN magenta, +Inf white, -Inf black", slice.describe(), min, max);
+        legend = Double.isInfinite(min) ? "no finite values" : slice.describe() + "  min "
+                + Numbers.format(min) + " (blue) .. max " + Numbers.format(max) + " (yellow); NaN magenta, +Inf white, -Inf black";
         canvas.redraw();
     }
 

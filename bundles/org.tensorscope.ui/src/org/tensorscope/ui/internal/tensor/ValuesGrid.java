@@ -7,6 +7,7 @@ import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableColumn;
 import org.eclipse.swt.widgets.TableItem;
+import org.tensorscope.core.report.Numbers;
 import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.core.tensor.TensorSlice;
 

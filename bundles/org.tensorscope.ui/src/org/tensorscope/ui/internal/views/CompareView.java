@@ -29,10 +29,10 @@ import org.tensorscope.core.compare.Comparison;
 import org.tensorscope.core.compare.Divergence;
 import org.tensorscope.core.compare.ErrorMetrics;
 import org.tensorscope.core.compare.TensorPair;
+import org.tensorscope.core.report.Numbers;
 import org.tensorscope.ui.internal.TensorscopeImages;
 import org.tensorscope.ui.internal.session.ComparisonSession;
 import org.tensorscope.ui.internal.session.DebugSession;
-import org.tensorscope.ui.internal.tensor.Numbers;
 
 /**
  * Two runs compared tensor by tensor: every matched tensor with its errors, largest error first

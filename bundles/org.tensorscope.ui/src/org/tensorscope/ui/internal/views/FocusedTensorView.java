@@ -1,6 +1,7 @@
 package org.tensorscope.ui.internal.views;
 
 import java.util.List;
+import java.util.Locale;
 
 import org.tensorscope.core.model.OpNode;
 import org.tensorscope.core.model.TensorSpec;
@@ -44,7 +45,7 @@ public abstract class FocusedTensorView extends EmptyStateView {
         long bytes = elements * output.dtype().byteSize();
         if (bytes > TensorscopePreferences.tensorMemoryBytes()) {
             shownTensor = null;
-            showNothing(String.format("%s holds %,d MB, more than the %,d MB the views may use"
+            showNothing(String.format(Locale.ROOT, "%s holds %,d MB, more than the %,d MB the views may use"
                     + " (Window > Preferences > Tensorscope)", output.name(), bytes / (1024 * 1024),
                     TensorscopePreferences.tensorMemoryBytes() / (1024 * 1024)));
             return;

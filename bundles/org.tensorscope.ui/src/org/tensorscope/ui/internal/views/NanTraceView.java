@@ -3,11 +3,16 @@ package org.tensorscope.ui.internal.views;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Collectors;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.custom.StyleRange;
 import org.eclipse.swt.custom.StyledText;
+import org.eclipse.swt.graphics.Color;
+import org.eclipse.swt.graphics.Point;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.layout.RowLayout;
@@ -15,17 +20,20 @@ import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.ui.PartInitException;
-import org.tensorscope.core.report.CoverageText;
 import org.tensorscope.core.report.NanReport;
+import org.tensorscope.report.NanReportSections;
+import org.tensorscope.report.NanReportSections.CauseSection;
+import org.tensorscope.report.NanReportSections.InputSection;
+import org.tensorscope.report.NanReportSections.OriginSection;
 import org.tensorscope.report.ReportHtml;
 import org.tensorscope.report.ReportJson;
 import org.tensorscope.ui.TensorscopeViews;
 import org.tensorscope.ui.internal.session.DebugSession;
-import org.tensorscope.ui.internal.tensor.Numbers;
 
 /**
  * Where NaN or infinity starts, why, the offending values and the fix, with the first-Inf /
- * first-NaN chain, the propagation, and the health of inputs and weights.
+ * first-NaN chain, the propagation, and the health of inputs and weights: the report's sections
+ * ({@link NanReportSections}) in words, with every op name a link that selects the op.
  */
 public class NanTraceView extends EmptyStateView {
 
@@ -33,6 +41,7 @@ public class NanTraceView extends EmptyStateView {
     private Button stepToOrigin;
     private Button showInGraph;
     private NanReport shown;
+    private List<OpLink> links = List.of();
 
     @Override
     protected String emptyStateMessage() {
@@ -57,6 +66,13 @@ public class NanTraceView extends EmptyStateView {
         GridData text = new GridData(SWT.FILL, SWT.FILL, true, true);
         text.widthHint = 1;
         summary.setLayoutData(text);
+        summary.addListener(SWT.MouseUp, e -> {
+            if (e.button == 1 && summary.getSelectionCount() == 0) { // not the end of selecting text
+                linkAt(summary.getOffsetAtPoint(new Point(e.x, e.y))).ifPresent(op -> DebugSession.get().select(op));
+            }
+        });
+        summary.addListener(SWT.MouseMove, e -> summary.setCursor(linkAt(summary.getOffsetAtPoint(new Point(e.x, e.y)))
+                .isPresent() ? summary.getDisplay().getSystemCursor(SWT.CURSOR_HAND) : null));
         Composite buttons = new Composite(area, SWT.NONE);
         RowLayout row = new RowLayout(SWT.HORIZONTAL);
         row.wrap = true;
@@ -92,89 +108,124 @@ public class NanTraceView extends EmptyStateView {
             return;
         }
         shown = report;
-        summary.setText(describe(report));
+        Described described = describe(report);
+        links = described.links();
+        summary.setText(described.text());
+        Color link = summary.getDisplay().getSystemColor(SWT.COLOR_LINK_FOREGROUND);
+        for (OpLink l : links) {
+            StyleRange style = new StyleRange(l.start(), l.length(), link, null);
+            style.underline = true;
+            style.underlineStyle = SWT.UNDERLINE_LINK;
+            summary.setStyleRange(style);
+        }
         stepToOrigin.setEnabled(report.origin() != null);
         showInGraph.setEnabled(report.origin() != null);
     }
 
-    /** The report in words, as the view shows it. */
-    static String describe(NanReport r) {
-        String nl = System.lineSeparator();
-        StringBuilder text = new StringBuilder();
-        if (r.finite()) {
-            text.append(CoverageText.verdict(r)).append(nl);
-        } else {
-            NanReport.Origin o = r.origin();
-            text.append("NaN/Inf starts at ").append(o.op()).append(" (").append(o.type()).append(")")
-                    .append(CoverageText.loopText(o)).append(nl);
-            text.append(switch (o.kind()) {
-                case "input" -> "The input already holds NaN or infinity.";
-                case "weights" -> "The weights already hold NaN or infinity.";
-                default -> "Computed from finite inputs.";
-            }).append(nl).append(nl);
-            if (o.cause() != null) {
-                text.append("Cause: ").append(o.cause().description()).append(nl);
-                for (NanReport.Value v : o.cause().offendingValues()) {
-                    text.append("    input ").append(v.input()).append(" at ").append(v.position()).append(" = ")
-                            .append(number(v.value())).append(nl);
-                }
-                text.append("Fix: ").append(o.cause().suggestion()).append(nl);
-            } else {
-                text.append("No rule recognised the cause; see the inputs of the op below.").append(nl);
-            }
-            text.append(nl).append("First ±Inf: ").append(o.firstInfOp() == null ? "none" : o.firstInfOp()).append(nl);
-            text.append("First NaN: ").append(o.firstNanOp() == null ? "none" : o.firstNanOp()).append(nl);
-            if (o.firstNanCause() != null) {
-                text.append("    then ").append(o.firstNanCause().description()).append(nl);
-                if (o.cause() == null || !o.firstNanCause().suggestion().equals(o.cause().suggestion())) {
-                    text.append("    fix: ").append(o.firstNanCause().suggestion()).append(nl);
-                }
-            }
-            for (NanReport.TensorSummary s : o.opInputs()) {
-                text.append("Input ").append(s.tensor()).append(" ").append(s.dtype()).append(s.shape()).append(": min ")
-                        .append(number(s.min())).append(", max ").append(number(s.max())).append(", NaN ").append(s.nan()).append(", Inf ")
-                        .append(s.negInf() + s.posInf()).append(nl);
-            }
-            for (NanReport.Origin other : r.otherOrigins()) {
-                text.append(nl).append("Also starts at ").append(other.op()).append(" (").append(other.type()).append(")")
-                        .append(CoverageText.loopText(other)).append(", independently: it needs its own fix").append(nl);
-                if (other.cause() != null) {
-                    text.append("Cause: ").append(other.cause().description()).append(nl);
-                    for (NanReport.Value v : other.cause().offendingValues()) {
-                        text.append("    input ").append(v.input()).append(" at ").append(v.position()).append(" = ")
-                                .append(number(v.value())).append(nl);
+    /** The report in words, as the view shows it, with the op names that are links. */
+    static Described describe(NanReport report) {
+        NanReportSections r = NanReportSections.of(report);
+        Described text = new Described();
+        if (r.origin() == null) {
+            text.line(r.coverage().verdict());
+        }
+        for (OriginSection origin : r.origins()) {
+            if (origin.first()) {
+                text.append("NaN/Inf starts at ").op(origin.op()).line(" (" + origin.type() + ")" + origin.where());
+                text.line(sentence(origin.blame())).line("");
+                cause(text, origin.cause());
+                text.line("").append("First ±Inf: ").op(origin.firstInfOp()).line("");
+                text.append("First NaN: ").op(origin.firstNanOp()).line("");
+                if (origin.then() != null) {
+                    text.line("    then " + origin.then().description());
+                    origin.then().values().forEach(v -> text.line("        " + v.text()));
+                    if (origin.then().fix() != null) {
+                        text.line("    fix: " + origin.then().fix());
                     }
-                    text.append("Fix: ").append(other.cause().suggestion()).append(nl);
-                } else {
-                    text.append("No rule recognised the cause.").append(nl);
                 }
+                origin.opInputs().forEach(s -> text.line("Input " + NanReportSections.describe(s)));
+            } else {
+                text.line("").append("Also starts at ").op(origin.op()).line(" (" + origin.type() + ")" + origin.where()
+                        + ", independently: it needs its own fix");
+                text.line(sentence(origin.blame()));
+                cause(text, origin.cause());
             }
-            text.append(nl).append("Propagates to ").append(r.propagation().size()).append(" later ops").append(nl);
-            if (!r.complete()) {
-                text.append(CoverageText.uncheckedText(r.unchecked())).append(nl);
-            }
         }
-        if (r.fidelity() != null && !r.fidelity().agree()) {
-            text.append(nl).append("Your runtime: ").append(r.fidelity().explanation()).append(nl);
+        if (r.origin() != null) {
+            text.line("").line("Propagates to " + r.propagation().size() + " later ops");
+            text.line("Checked: " + r.coverage().verdict());
         }
-        text.append(nl).append("Model inputs:").append(nl);
-        for (NanReport.InputHealth input : r.inputs()) {
-            text.append("    ").append(input.name()).append(" = ").append(input.source()).append(": [")
-                    .append(number(input.summary().min())).append(", ").append(number(input.summary().max())).append("]")
-                    .append(nl);
-            input.problems().forEach(p -> text.append("    warning: ").append(p).append(nl));
+        if (r.runtime() != null) {
+            text.line("").line("Your runtime: " + r.runtime());
         }
-        text.append("Weights: ").append(r.weights().isEmpty() ? "all " + r.weightCount() + " finite"
-                : r.weights().stream().map(w -> w.op() + " (" + w.nonFinite() + " NaN/Inf)").collect(Collectors.joining(", ")))
-                .append(nl);
-        if (!r.deviceNote().isEmpty()) {
-            text.append(r.deviceNote()).append(nl);
+        text.line("").line("Model inputs:");
+        for (InputSection input : r.inputs()) {
+            text.line("    " + input.name() + " = " + input.source() + ": " + input.values());
+            input.problems().forEach(p -> text.line("    warning: " + p));
         }
-        return text.toString();
+        text.line("Weights: " + r.weights().text());
+        if (!r.run().deviceNote().isEmpty()) {
+            text.line(r.run().deviceNote());
+        }
+        return text;
     }
 
-    private static String number(double v) {
-        return Numbers.format(v);
+    private static void cause(Described text, CauseSection cause) {
+        if (cause == null) {
+            text.line(sentence(NanReportSections.NO_CAUSE));
+            return;
+        }
+        text.line("Cause: " + cause.description());
+        cause.values().forEach(v -> text.line("    " + v.text()));
+        text.line("Fix: " + cause.fix());
+    }
+
+    private static String sentence(String words) {
+        return Character.toUpperCase(words.charAt(0)) + words.substring(1) + ".";
+    }
+
+    /** The view's text and where in it the op names are, each a link that selects its op. */
+    static final class Described {
+
+        private final StringBuilder text = new StringBuilder();
+        private final List<OpLink> links = new ArrayList<>();
+
+        Described append(String words) {
+            text.append(words);
+            return this;
+        }
+
+        Described line(String words) {
+            text.append(words).append(System.lineSeparator());
+            return this;
+        }
+
+        /** An op's name as a link; "none" when there is no op. */
+        Described op(String op) {
+            if (op == null) {
+                return append("none");
+            }
+            links.add(new OpLink(text.length(), op.length(), op));
+            return append(op);
+        }
+
+        String text() {
+            return text.toString();
+        }
+
+        List<OpLink> links() {
+            return List.copyOf(links);
+        }
+    }
+
+    /** An op name in the text: where it starts, how long it is, and the op. */
+    record OpLink(int start, int length, String op) {
+    }
+
+    /** The op whose name is at this offset of the text, if it is a link. */
+    Optional<String> linkAt(int offset) {
+        return links.stream().filter(l -> offset >= l.start() && offset < l.start() + l.length()).map(OpLink::op)
+                .findFirst();
     }
 
     private void showInGraph(String op) {

@@ -33,6 +33,7 @@ import org.tensorscope.core.analysis.TensorStats;
 import org.tensorscope.core.input.Npy;
 import org.tensorscope.core.model.OpNode;
 import org.tensorscope.core.model.TensorSpec;
+import org.tensorscope.core.report.Numbers;
 import org.tensorscope.core.tensor.TensorCsv;
 import org.tensorscope.core.run.AnalysedTensor;
 import org.tensorscope.core.tensor.TensorData;
@@ -41,7 +42,6 @@ import org.tensorscope.core.tensor.TensorSlice;
 import org.tensorscope.ui.internal.TensorscopeImages;
 import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.tensor.Heatmap;
-import org.tensorscope.ui.internal.tensor.Numbers;
 import org.tensorscope.ui.internal.tensor.SliceControls;
 import org.tensorscope.ui.internal.tensor.ValuesGrid;
 
@@ -130,7 +130,7 @@ public class TensorInspectorView extends FocusedTensorView {
         boolean edited = session.overrides().containsKey(output.name());
         header.setText(output.name() + "  " + node.type() + "  " + output.dtype().displayName() + " " + output.shape()
                 + (edited ? "  (edited: the run used your values)" : ""));
-        session.outcome().flatMap(o -> o.trace().row(output.name())).ifPresent(row -> stats.setText(String.format(
+        session.outcome().flatMap(o -> o.trace().row(output.name())).ifPresent(row -> stats.setText(String.format(Locale.ROOT,
                 "NaN %d   -Inf %d   +Inf %d   min %s   max %s   mean %s   on %s", row.nanCount(), row.negInfCount(),
                 row.posInfCount(), Numbers.format(row.min()), Numbers.format(row.max()), Numbers.format(row.mean()),
                 row.device())));
@@ -153,7 +153,7 @@ public class TensorInspectorView extends FocusedTensorView {
         TensorData data = analysed.data();
         shown = data;
         TensorStats s = analysed.stats();
-        stats.setText(String.format("count %d   NaN %d   -Inf %d   +Inf %d   zeros %d   min %s   max %s   mean %s   std %s",
+        stats.setText(String.format(Locale.ROOT, "count %d   NaN %d   -Inf %d   +Inf %d   zeros %d   min %s   max %s   mean %s   std %s",
                 s.count(), s.nan(), s.negInf(), s.posInf(), s.zeros(), Numbers.format(s.min()), Numbers.format(s.max()),
                 Numbers.format(s.mean()), Numbers.format(s.std())));
         showSlice(sliceControls.show(data.shape()));

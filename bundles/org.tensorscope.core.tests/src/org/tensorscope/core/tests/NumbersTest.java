@@ -1,12 +1,19 @@
-package org.tensorscope.ui.internal.tensor;
+package org.tensorscope.core.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.List;
 import java.util.Locale;
 
 import org.junit.jupiter.api.Test;
+import org.tensorscope.core.analysis.TensorStats;
+import org.tensorscope.core.input.InputCheck;
+import org.tensorscope.core.input.InputSources;
+import org.tensorscope.core.model.Shape;
+import org.tensorscope.core.report.Numbers;
+import org.tensorscope.core.tensor.TensorData;
 
-/** Numbers as the Inspector, the values grid and the NaN Trace view write them. */
+/** Numbers as the command line, the HTML report, the Inspector, the values grid and the NaN Trace view write them. */
 class NumbersTest {
 
     @Test
@@ -33,6 +40,15 @@ class NumbersTest {
         try {
             Locale.setDefault(Locale.GERMANY);
             assertEquals("0.5", Numbers.format(0.5));
+            assertEquals("1.5 KB", Numbers.bytes(1536));
+            Locale.setDefault(Locale.FRANCE);
+            assertEquals("-1.2346e+06", Numbers.format(-1234567.5));
+            assertEquals("2.5 MB", Numbers.bytes(5 << 19));
+            TensorData fed = TensorData.ofFloats("x", Shape.of(3), 0.5f, 1.25f, Float.NaN);
+            assertEquals(List.of("input x already holds 1 NaN and 0 infinite values",
+                    "input x has values in [0.5, 1.25], outside the range [0, 1] its source promises"),
+                    InputCheck.health("x", InputSources.parse("ramp"), TensorStats.of(fed)),
+                    "core's sentences write numbers the same way");
         } finally {
             Locale.setDefault(before);
         }

@@ -1,0 +1,243 @@
+package org.tensorscope.cli.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceRegistration;
+import org.tensorscope.core.model.DType;
+import org.tensorscope.core.model.ModelGraph;
+import org.tensorscope.core.model.OpNode;
+import org.tensorscope.core.model.Shape;
+import org.tensorscope.core.model.Signature;
+import org.tensorscope.core.model.SignatureTensor;
+import org.tensorscope.core.model.TensorSpec;
+import org.tensorscope.core.service.BackendInfo;
+import org.tensorscope.core.service.Contributions;
+import org.tensorscope.core.service.Device;
+import org.tensorscope.core.service.InferenceBackend;
+import org.tensorscope.core.service.InferenceSession;
+import org.tensorscope.core.service.LoadedModel;
+import org.tensorscope.core.service.ModelLoader;
+import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.core.trace.HealthMode;
+import org.tensorscope.core.trace.Trace;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+
+/**
+ * {@code run --json} and {@code info --json} write numbers as the trace report does: a finite
+ * value as a JSON number, NaN, +Inf and -Inf as the strings "NaN", "Infinity" and "-Infinity",
+ * in JSON that a strict parser reads; the text output spells them NaN, +Inf and -Inf, in any
+ * locale. A stub model whose one output is {@code [1.5, NaN, +Inf, -Inf, -1234567.5]} stands in
+ * for a real one.
+ */
+class RunJsonTest {
+
+    private static final float[] OUTPUT = { 1.5f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+            -1234567.5f };
+
+    private static ServiceRegistration<ModelLoader> loader;
+    private static ServiceRegistration<InferenceBackend> backend;
+    private static Contributions contributions;
+
+    @TempDir
+    Path folder;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeAll
+    static void registerStubModel() {
+        BundleContext context = FrameworkUtil.getBundle(RunJsonTest.class).getBundleContext();
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put("tensorscope.format", "Non-finite stub");
+        loader = context.registerService(ModelLoader.class, new NonFiniteLoader(), properties);
+        backend = context.registerService(InferenceBackend.class, new NonFiniteBackend(), new Hashtable<>());
+        contributions = new Contributions(context, false);
+    }
+
+    @AfterAll
+    static void unregister() {
+        contributions.close();
+        backend.unregister();
+        loader.unregister();
+    }
+
+    private int run(String... args) {
+        return CliApplication.run(contributions, args, new PrintWriter(out, true), new PrintWriter(err, true));
+    }
+
+    private static JsonObject parseStrictly(String json) {
+        JsonReader reader = new JsonReader(new StringReader(json));
+        reader.setStrictness(Strictness.STRICT); // a bare NaN or Infinity is not JSON
+        return JsonParser.parseReader(reader).getAsJsonObject();
+    }
+
+    @Test
+    void runJsonWritesNonFiniteValuesAsStringsAParserReadsAndTellsApart() throws IOException {
+        Path model = Files.writeString(folder.resolve("m.nonfinite"), "stub");
+        Path json = folder.resolve("run.json");
+        assertEquals(0, run("run", model.toString(), "--fetch", "z:0", "--json", json.toString()), err.toString());
+        JsonArray outputs = parseStrictly(Files.readString(json)).getAsJsonArray("outputs");
+        JsonObject output = outputs.get(0).getAsJsonObject();
+        assertEquals("y", output.get("key").getAsString());
+        JsonArray values = output.getAsJsonArray("values");
+        assertEquals(1.5, values.get(0).getAsDouble());
+        assertEquals("NaN", values.get(1).getAsString());
+        assertEquals("Infinity", values.get(2).getAsString());
+        assertEquals("-Infinity", values.get(3).getAsString());
+        assertEquals(-1234567.5, values.get(4).getAsDouble(), "JSON keeps full precision");
+        for (int i = 1; i <= 3; i++) {
+            assertTrue(values.get(i).getAsJsonPrimitive().isString(), "a string, not a bare token: " + values.get(i));
+            assertEquals(OUTPUT[i], Double.parseDouble(values.get(i).getAsString()), "reads back as the value");
+        }
+        JsonObject stats = output.getAsJsonObject("stats");
+        assertEquals(1, stats.get("nan").getAsLong());
+        assertEquals(1, stats.get("posInf").getAsLong());
+        assertEquals(1, stats.get("negInf").getAsLong());
+        assertEquals(-1234567.5, stats.get("min").getAsDouble(), "statistics of the finite values");
+        assertEquals(1.5, stats.get("max").getAsDouble());
+        JsonObject allNan = outputs.get(1).getAsJsonObject().getAsJsonObject("stats");
+        assertEquals(2, allNan.get("nan").getAsLong());
+        assertEquals("NaN", allNan.get("min").getAsString(), "no finite value: NaN, as the trace report writes it");
+        assertEquals("NaN", allNan.get("mean").getAsString());
+    }
+
+    @Test
+    void runTextSpellsNonFiniteValuesAsTheReportsDoInAnyLocale() throws IOException {
+        Path model = Files.writeString(folder.resolve("m.nonfinite"), "stub");
+        Locale before = Locale.getDefault();
+        try {
+            Locale.setDefault(Locale.GERMANY);
+            assertEquals(0, run("run", model.toString()), err.toString());
+        } finally {
+            Locale.setDefault(before);
+        }
+        String text = out.toString();
+        assertTrue(text.contains("  values 1.5 NaN +Inf -Inf -1.2346e+06\n"), text);
+        assertTrue(text.contains("  min -1.2346e+06  max 1.5  mean -6.1728e+05"), text);
+        assertTrue(text.contains("NaN 1  +Inf 1  -Inf 1"), text);
+        assertFalse(text.contains("1,5"), "a decimal point whatever the locale: " + text);
+    }
+
+    @Test
+    void infoJsonIsStrictJson() throws IOException {
+        Path model = Files.writeString(folder.resolve("m.nonfinite"), "stub");
+        assertEquals(0, run("info", model.toString(), "--json"), err.toString());
+        JsonObject info = parseStrictly(out.toString());
+        assertEquals("Non-finite stub", info.get("format").getAsString());
+        assertEquals("y", info.getAsJsonArray("signatures").get(0).getAsJsonObject().getAsJsonArray("outputs").get(0)
+                .getAsJsonObject().get("key").getAsString());
+    }
+
+    private static final TensorSpec Y = new TensorSpec("y:0", DType.FLOAT32, Shape.of(OUTPUT.length));
+
+    /** Claims *.nonfinite files: one Const op whose output is {@link #OUTPUT}. */
+    private static final class NonFiniteLoader implements ModelLoader {
+
+        @Override
+        public String format() {
+            return "Non-finite stub";
+        }
+
+        @Override
+        public boolean canLoad(Path path) {
+            return path.getFileName().toString().endsWith(".nonfinite");
+        }
+
+        @Override
+        public LoadedModel load(Path path, IProgressMonitor monitor) {
+            OpNode y = new OpNode("y", "Const", "", Map.of(), List.of(), List.of(Y));
+            ModelGraph graph = new ModelGraph(path, format(), List.of(y),
+                    List.of(new Signature(Signature.DEFAULT_KEY, List.of(), List.of(new SignatureTensor("y", Y)))),
+                    List.of());
+            return new LoadedModel() {
+
+                @Override
+                public ModelGraph graph() {
+                    return graph;
+                }
+
+                @Override
+                public String backendId() {
+                    return "non-finite-stub";
+                }
+
+                @Override
+                public void close() {
+                    // nothing held
+                }
+            };
+        }
+    }
+
+    /** Runs the stub model: y:0 is {@link #OUTPUT}, z:0 (asked for with --fetch) two NaN. */
+    private static final class NonFiniteBackend implements InferenceBackend {
+
+        @Override
+        public String id() {
+            return "non-finite-stub";
+        }
+
+        @Override
+        public BackendInfo describe() {
+            throw new UnsupportedOperationException("not needed by run");
+        }
+
+        @Override
+        public InferenceSession open(LoadedModel model, Device device) {
+            return new InferenceSession() {
+
+                @Override
+                public String deviceNote() {
+                    return "";
+                }
+
+                @Override
+                public Map<String, TensorData> fetch(Map<String, TensorData> feeds, List<String> tensors,
+                        Map<String, TensorData> overrides, IProgressMonitor monitor) {
+                    Map<String, TensorData> results = new LinkedHashMap<>();
+                    tensors.forEach(t -> results.put(t, t.equals("z:0") ? TensorData.ofFloats(t, Shape.of(2), Float.NaN,
+                            Float.NaN) : TensorData.ofFloats(t, Y.shape(), OUTPUT)));
+                    return results;
+                }
+
+                @Override
+                public Trace healthPass(Map<String, TensorData> feeds, List<String> outputs, HealthMode mode,
+                        Map<String, TensorData> overrides, IProgressMonitor monitor) {
+                    throw new UnsupportedOperationException("not needed by run");
+                }
+
+                @Override
+                public void close() {
+                    // nothing held
+                }
+            };
+        }
+    }
+}
