@@ -59,8 +59,9 @@ public final class SequenceReportHtml {
         html.append("<h2>Findings</h2>\n");
         NanFinding nan = r.findings().nan();
         if (nan == null) {
+            String unchecked = r.uncheckedText();
             html.append("<p class=\"ok\">No NaN or infinity in the checked tensors of ").append(r.steps().size())
-                    .append(" steps.</p>\n");
+                    .append(" steps").append(unchecked.isEmpty() ? "" : "; " + esc(unchecked)).append(".</p>\n");
         } else {
             html.append("<p class=\"bad\">NaN/Inf first at step ").append(nan.step()).append(": <code>")
                     .append(esc(nan.op())).append("</code> (").append(esc(nan.opType())).append(")")
@@ -77,7 +78,8 @@ public final class SequenceReportHtml {
                     .append("x its starting norm.</p>\n");
         } else {
             html.append("<table><tr><th>drift</th><th>kind</th><th>step</th><th>from (step)</th><th>to</th>")
-                    .append("<th>growth per step</th><th>first op past the factor</th></tr>\n");
+                    .append("<th>growth per step</th><th>first ").append(r.unchecked().isEmpty() ? "" : "checked ")
+                    .append("op past the factor</th></tr>\n");
             for (DriftFinding d : r.findings().drift()) {
                 html.append("<tr class=\"bad\"><td><code>").append(esc(d.name())).append("</code></td><td>")
                         .append(esc(d.kind())).append("</td><td>").append(d.step()).append("</td><td>")

@@ -201,6 +201,24 @@ class SequenceCommandTest {
                 + "Kalman (constant velocity, q/r=0.01) leaves 0.1 (-80%), mean lag 0.05"), printed);
     }
 
+    @Test
+    void findingsOverCheckedTensorsNameTheTensorsAStepCouldNotCheck() {
+        List<SequenceStep> steps = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            steps.add(new SequenceStep(t, "ramp", Map.of(), List.of(value("out", 1, 0)), List.of(),
+                    List.of(new OpStat("out:0", "Relu", 0, 0, 0, 1)),
+                    List.of(new SequenceStep.Unchecked("while/body/mul:0", "inside the body of Loop 'while'"))));
+        }
+        SequenceResult result = new SequenceResult("m.pb", "frozen GraphDef", "serving_default", "cpu", "", "FULL",
+                "ramp", "image", List.of(), 2, 10, steps, "", new SequenceFindings(null,
+                        List.of(new DriftFinding("out", "output", 1, 0, 1, 20, 10, 20, "out", "Relu", 1)), List.of()));
+        StringWriter text = new StringWriter();
+        SequenceCommand.print(new PrintWriter(text, true), result);
+        assertTrue(text.toString().contains("NaN/Inf:     none in the checked tensors of 2 steps; 1 not checked: "
+                + "while/body/mul:0 (inside the body of Loop 'while')\n"), text.toString());
+        assertTrue(text.toString().contains("; first checked op past 10x: out (Relu) at step 1"), text.toString());
+    }
+
     /** Loads *.seqstub files as a graph with a signature and no ops, which no backend claims. */
     private static final class SignatureOnlyLoader implements ModelLoader {
 

@@ -232,7 +232,9 @@ public class SequenceCommand implements Callable<Integer> {
     private static void findings(PrintWriter out, SequenceResult r) {
         NanFinding nan = r.findings().nan();
         if (nan == null) {
-            out.println("NaN/Inf:     none in the checked tensors of " + r.steps().size() + " steps");
+            String unchecked = r.uncheckedText();
+            out.println("NaN/Inf:     none in the checked tensors of " + r.steps().size() + " steps"
+                    + (unchecked.isEmpty() ? "" : "; " + unchecked));
         } else {
             out.println("NaN/Inf:     first at step " + nan.step() + ": " + nan.op() + " (" + nan.opType() + ")"
                     + (nan.kind() == null ? "" : ", " + NanReportSections.OriginSection.blame(nan.kind())));
@@ -250,7 +252,7 @@ public class SequenceCommand implements Callable<Integer> {
             out.println("Drift:       " + d.name() + " (" + d.kind() + ") passed " + brief(d.factor()) + "x its step-"
                     + d.baseStep() + " norm at step " + d.step() + " (" + brief(d.baseNorm()) + " -> " + brief(d.norm())
                     + ", x" + brief(d.growthPerStep()) + " per step)" + (d.op() == null ? ""
-                            : "; first op past " + brief(d.factor()) + "x: " + d.op() + " (" + d.opType() + ") at step "
+                            : "; first " + (r.unchecked().isEmpty() ? "" : "checked ") + "op past " + brief(d.factor()) + "x: " + d.op() + " (" + d.opType() + ") at step "
                                     + d.opStep()));
         }
         for (JitterStats j : r.findings().jitter()) {

@@ -187,4 +187,49 @@ class SequenceInputsTest {
         assertEquals("--feedback 'box=Identity * 1': input box must have shape [1,4], the source gives [1,2]",
                 shape.getMessage());
     }
+
+    @Test
+    void expressionsTooDeepTooLongOrWithNumbersBeyondDoubleAreRefusedInOneShortLine() {
+        String deep = "(".repeat(100_000) + "a" + ")".repeat(100_000);
+        String message = assertThrows(IllegalArgumentException.class, () -> FeedbackExpression.parse(deep)).getMessage();
+        assertTrue(message.endsWith("(200001 characters)': nested more than 100 deep"), message);
+        assertTrue(message.length() < 200, message);
+        String negated = "-".repeat(100_000) + "a";
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> FeedbackExpression.parse(negated)).getMessage()
+                .endsWith("nested more than 100 deep"));
+        String chain = "a" + "+a".repeat(50_000);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> FeedbackExpression.parse(chain)).getMessage()
+                .endsWith("more than 1000 operations; a feedback expression is meant to be small"));
+        assertEquals("feedback expression 'clip(a, 0, 1e999)': '1e999' is beyond the largest number (about 1.8e308)",
+                assertThrows(IllegalArgumentException.class, () -> FeedbackExpression.parse("clip(a, 0, 1e999)"))
+                        .getMessage());
+        assertEquals(3.0, FeedbackExpression.parse("(".repeat(50) + "a" + ")".repeat(50) + " + 1")
+                .eval(Map.of("a", FeedbackExpression.Value.number(2))).values()[0]);
+        IllegalArgumentException growth = assertThrows(IllegalArgumentException.class,
+                () -> FrameSources.parse("ramp*1e999^t"));
+        assertEquals("--frames 'ramp*1e999^t': growth factor K of *K^t '1e999' is not a finite number",
+                growth.getMessage());
+    }
+
+    @Test
+    void integerInputsRefuseValuesTheyCannotHoldInsteadOfWrappingThem() throws IOException {
+        TensorSpec bytes = new TensorSpec("pixels:0", DType.UINT8, Shape.of(1, 2));
+        FrameSource brighter = FrameSources.parse("const:200*1.5^t");
+        assertEquals(200, brighter.frame(0, bytes).getDouble(0));
+        IllegalArgumentException frame = assertThrows(IllegalArgumentException.class, () -> brighter.frame(1, bytes));
+        assertEquals("input pixels:0 is of type uint8, which cannot hold 300.0 (element 0)", frame.getMessage());
+
+        Signature counter = new Signature("serving_default",
+                List.of(new SignatureTensor("count", new TensorSpec("count:0", DType.INT32, Shape.of(1)))),
+                List.of(new SignatureTensor("next", new TensorSpec("next:0", DType.FLOAT32, Shape.of(1)))));
+        Feedback rule = Feedback.parse("next=count", counter);
+        assertEquals(7, rule.next(counter, Map.of("next:0", TensorData.ofFloats("next:0", Shape.of(1), 7.4f)))
+                .getDouble(0));
+        assertEquals("--feedback 'next=count': input count:0 is of type int32, which cannot hold 4.294967296E9 (element 0)",
+                assertThrows(IllegalArgumentException.class, () -> rule.next(counter,
+                        Map.of("next:0", TensorData.ofFloats("next:0", Shape.of(1), 0x1p32f)))).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> rule.next(counter,
+                Map.of("next:0", TensorData.ofFloats("next:0", Shape.of(1), Float.NaN)))).getMessage()
+                .endsWith("cannot hold NaN (element 0)"));
+    }
 }

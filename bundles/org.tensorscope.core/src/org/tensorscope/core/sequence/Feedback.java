@@ -28,7 +28,7 @@ public record Feedback(String text, SignatureTensor input, FeedbackExpression ex
     public static Feedback parse(String text, Signature signature) {
         int eq = text.indexOf('=');
         if (eq <= 0 || eq == text.length() - 1) {
-            throw new IllegalArgumentException("--feedback '" + text + "': write OUTPUT=INPUT (r1o=r1i) or "
+            throw new IllegalArgumentException(rule(text) + ": write OUTPUT=INPUT (r1o=r1i) or "
                     + "INPUT=EXPRESSION (box=clip(Identity_1, 0, 1))");
         }
         String left = text.substring(0, eq).trim();
@@ -41,7 +41,7 @@ public record Feedback(String text, SignatureTensor input, FeedbackExpression ex
         if (leftInput.isPresent()) {
             return checked(text, leftInput.get(), parseExpression(text, right), signature);
         }
-        throw new IllegalArgumentException("--feedback '" + text + "': " + (rightInput.isPresent()
+        throw new IllegalArgumentException(rule(text) + ": " + (rightInput.isPresent()
                 ? "'" + left + "' is not an output of signature '" + signature.key() + "'; its outputs are "
                         + keys(signature.outputs())
                 : "neither '" + left + "' nor '" + right + "' is an input of signature '" + signature.key()
@@ -52,7 +52,7 @@ public record Feedback(String text, SignatureTensor input, FeedbackExpression ex
         try {
             return FeedbackExpression.parse(expression);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--feedback '" + text + "': " + e.getMessage(), e);
+            throw new IllegalArgumentException(rule(text) + ": " + e.getMessage(), e);
         }
     }
 
@@ -60,7 +60,7 @@ public record Feedback(String text, SignatureTensor input, FeedbackExpression ex
             Signature signature) {
         for (String name : expression.names()) {
             if (output(signature, name).isEmpty()) {
-                throw new IllegalArgumentException("--feedback '" + text + "': unknown name '" + name
+                throw new IllegalArgumentException(rule(text) + ": unknown name '" + name
                         + "'; an expression reads outputs of signature '" + signature.key() + "': "
                         + keys(signature.outputs()));
             }
@@ -71,6 +71,11 @@ public record Feedback(String text, SignatureTensor input, FeedbackExpression ex
     static Optional<SignatureTensor> output(Signature signature, String name) {
         return signature.outputs().stream().filter(o -> o.key().equals(name) || o.tensor().name().equals(name)
                 || o.tensor().opName().equals(name)).findFirst();
+    }
+
+    /** The rule as messages name it, e.g. "--feedback 'r1o=r1i'". */
+    private static String rule(String text) {
+        return "--feedback '" + FeedbackExpression.shown(text) + "'";
     }
 
     private static String keys(List<SignatureTensor> tensors) {
@@ -89,7 +94,7 @@ public record Feedback(String text, SignatureTensor input, FeedbackExpression ex
             SignatureTensor out = output(signature, name).orElseThrow();
             TensorData data = outputs.get(out.tensor().name());
             if (data == null) {
-                throw new IllegalArgumentException("--feedback '" + text + "': the run did not return output " + name);
+                throw new IllegalArgumentException(rule(text) + ": the run did not return output " + name);
             }
             values.put(name, new FeedbackExpression.Value(FrameValues.of(data), data.shape()));
         }
@@ -97,17 +102,22 @@ public record Feedback(String text, SignatureTensor input, FeedbackExpression ex
         try {
             value = expression.eval(values);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--feedback '" + text + "': " + e.getMessage(), e);
+            throw new IllegalArgumentException(rule(text) + ": " + e.getMessage(), e);
         }
         TensorSpec spec = input.tensor();
         if (value.isNumber()) {
-            throw new IllegalArgumentException("--feedback '" + text + "': the expression reads no output, so it "
+            throw new IllegalArgumentException(rule(text) + ": the expression reads no output, so it "
                     + "gives one number, not a tensor for input " + input.key());
         }
-        TensorData data = FrameValues.tensor(spec.name(), spec.dtype(), value.shape(), value.values());
+        TensorData data;
+        try {
+            data = FrameValues.tensor(spec.name(), spec.dtype(), value.shape(), value.values());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(rule(text) + ": " + e.getMessage(), e);
+        }
         List<String> problems = InputCheck.mismatches(input.key(), spec, data);
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("--feedback '" + text + "': " + String.join("; ", problems));
+            throw new IllegalArgumentException(rule(text) + ": " + String.join("; ", problems));
         }
         return data;
     }

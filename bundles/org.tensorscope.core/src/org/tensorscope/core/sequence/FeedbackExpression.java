@@ -32,10 +32,16 @@ public final class FeedbackExpression {
         Value eval(Map<String, Value> names);
     }
 
+    /** Bounds that keep parsing and evaluating a stranger's expression from exhausting the stack. */
+    static final int MAX_NESTING = 100;
+    static final int MAX_TERMS = 1000;
+
     private final String text;
     private final Node root;
     private final Set<String> names = new LinkedHashSet<>();
     private int pos;
+    private int nesting;
+    private int terms;
 
     private FeedbackExpression(String text) {
         this.text = text;
@@ -74,6 +80,9 @@ public final class FeedbackExpression {
     }
 
     private Node parseSum() {
+        if (++nesting > MAX_NESTING) {
+            throw error("nested more than " + MAX_NESTING + " deep");
+        }
         Node left = parseProduct();
         while (true) {
             skipSpaces();
@@ -82,6 +91,7 @@ public final class FeedbackExpression {
             } else if (accept('-')) {
                 left = binary(left, parseProduct(), (a, b) -> a - b);
             } else {
+                nesting--;
                 return left;
             }
         }
@@ -104,7 +114,11 @@ public final class FeedbackExpression {
     private Node parseUnary() {
         skipSpaces();
         if (accept('-')) {
+            if (++nesting > MAX_NESTING) {
+                throw error("nested more than " + MAX_NESTING + " deep");
+            }
             Node inner = parseUnary();
+            nesting--;
             return binary(v -> Value.number(0), inner, (a, b) -> -b);
         }
         return parsePrimary();
@@ -132,6 +146,9 @@ public final class FeedbackExpression {
             String number = text.substring(start, pos);
             try {
                 double v = Double.parseDouble(number);
+                if (Double.isInfinite(v)) {
+                    throw error("'" + number + "' is beyond the largest number (about 1.8e308)");
+                }
                 return values -> Value.number(v);
             } catch (NumberFormatException e) {
                 throw error("'" + number + "' is not a number");
@@ -182,11 +199,14 @@ public final class FeedbackExpression {
     }
 
     private Node binary(Node left, Node right, DoubleBinaryOperator op) {
+        if (++terms > MAX_TERMS) {
+            throw error("more than " + MAX_TERMS + " operations; a feedback expression is meant to be small");
+        }
         return values -> {
             Value a = left.eval(values);
             Value b = right.eval(values);
             if (!a.isNumber() && !b.isNumber() && a.values().length != b.values().length) {
-                throw new IllegalArgumentException("feedback '" + text + "': a tensor of shape " + a.shape()
+                throw new IllegalArgumentException("feedback '" + shown(text) + "': a tensor of shape " + a.shape()
                         + " cannot combine with one of shape " + b.shape() + " element by element");
             }
             int n = Math.max(a.values().length, b.values().length);
@@ -233,6 +253,11 @@ public final class FeedbackExpression {
     }
 
     private IllegalArgumentException error(String problem) {
-        return new IllegalArgumentException("feedback expression '" + text + "': " + problem);
+        return new IllegalArgumentException("feedback expression '" + shown(text) + "': " + problem);
+    }
+
+    /** A text as messages quote it: a long one cut short, so that the message stays one readable line. */
+    static String shown(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 60) + "... (" + text.length() + " characters)";
     }
 }

@@ -139,8 +139,12 @@ public final class FrameSources {
         String t = s.trim();
         try {
             int slash = t.indexOf('/');
-            return slash > 0 ? Double.parseDouble(t.substring(0, slash)) / Double.parseDouble(t.substring(slash + 1))
+            double v = slash > 0 ? Double.parseDouble(t.substring(0, slash)) / Double.parseDouble(t.substring(slash + 1))
                     : Double.parseDouble(t);
+            if (!Double.isFinite(v)) {
+                throw new IllegalArgumentException("--frames '" + text + "': " + what + " '" + s + "' is not a finite number");
+            }
+            return v;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--frames '" + text + "': " + what + " '" + s + "' is not a number");
         }

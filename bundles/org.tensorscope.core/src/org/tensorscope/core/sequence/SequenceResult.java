@@ -3,6 +3,9 @@ package org.tensorscope.core.sequence;
 import java.util.List;
 import java.util.Optional;
 
+import org.tensorscope.core.report.CoverageText;
+import org.tensorscope.core.report.NanReport;
+
 /**
  * Everything a sequence run recorded and found; the CLI, the reports and the Sequence view read it. Steps are
  * kept compactly (see {@link SequenceStep}); a step's tensors come from running it again from its feeds.
@@ -47,6 +50,22 @@ public record SequenceResult(String model, String format, String signature, Stri
 
     public Optional<SequenceStep> step(int index) {
         return index >= 0 && index < steps.size() ? Optional.of(steps.get(index)) : Optional.empty();
+    }
+
+    /** The tensors some step could not check, each once with the reason first given, in the order met. */
+    public List<NanReport.Unchecked> unchecked() {
+        java.util.Map<String, String> reasons = new java.util.LinkedHashMap<>();
+        steps.forEach(s -> s.unchecked().forEach(u -> reasons.putIfAbsent(u.tensor(), u.reason())));
+        return reasons.entrySet().stream().map(e -> new NanReport.Unchecked(e.getKey(), e.getValue())).toList();
+    }
+
+    /**
+     * What the findings could not see, for every rendering to append to "no NaN/Inf" (e.g. "3 not checked: a, b
+     * (inside the body of Loop 'x')"); empty when every step checked everything its outputs needed.
+     */
+    public String uncheckedText() {
+        List<NanReport.Unchecked> unchecked = unchecked();
+        return unchecked.isEmpty() ? "" : CoverageText.uncheckedText(unchecked);
     }
 
     /** The names of the outputs, in signature order. */

@@ -107,4 +107,16 @@ class SequenceReportTest {
         assertTrue(html.contains("4 of 10 steps ran: stopped at step 3."));
         assertFalse(html.contains("<script"), "self-contained, no scripts");
     }
+
+    @Test
+    void htmlWithoutFindingsNamesTheTensorsAStepCouldNotCheck() {
+        List<SequenceStep> steps = List.of(new SequenceStep(0, "ramp", Map.of(), List.of(value("out", 1, 0)), List.of(),
+                List.of(new OpStat("out:0", "Relu", 0, 0, 0, 1)),
+                List.of(new SequenceStep.Unchecked("while/body/mul:0", "inside the body of Loop 'while'"))));
+        String html = SequenceReportHtml.toHtml(new SequenceResult("m.pb", "frozen GraphDef", "serving_default", "cpu",
+                "", "FULL", "ramp", "image", List.of(), 1, 10, steps, "", new SequenceFindings(null, List.of(),
+                        List.of())));
+        assertTrue(html.contains("No NaN or infinity in the checked tensors of 1 steps; 1 not checked: "
+                + "while/body/mul:0 (inside the body of Loop 'while')."), html);
+    }
 }

@@ -20,6 +20,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 import org.tensorscope.core.analysis.NanOrigin;
 import org.tensorscope.core.model.Signature;
 import org.tensorscope.core.run.NanTracer;
@@ -128,6 +129,34 @@ class SequenceTest {
         assertTrue(r.steps().get(7).hasNonFinite());
         assertEquals(1e35, r.steps().get(7).state("state").orElseThrow().maxAbs(), 1e30, "the state fed to step 7");
         assertEquals(4, r.steps().get(7).output("state_out").orElseThrow().posInf());
+    }
+
+    /** a batch of two states grown 1.1x per step, and each one's class (ArgMax, int32) */
+    private static void batchWithClasses(Ops tf) {
+        Operand<TFloat32> grown = tf.withName("grow").math.mul(state(tf, 2, 3), tf.constant(1.1f));
+        tf.withName("state_out").identity(grown);
+        tf.withName("cls").math.argMax(grown, tf.constant(1), TInt32.class);
+    }
+
+    @Test
+    void aBatchOfTwoStatesWithAnInt32OutputBesideItRunsWithTheClassesSteady() throws Exception {
+        SequenceResult r = runGenerated("batch", SequenceTest::batchWithClasses, null, List.of("state_out=state"),
+                List.of("state=const:1"), 30);
+
+        assertTrue(r.complete(), r.stopped());
+        assertEquals(30, r.steps().size());
+        ValueSummary classes = r.steps().get(29).output("cls").orElseThrow();
+        assertEquals("[2]", classes.shape());
+        assertEquals(0, classes.norm(), "equal values: ArgMax takes the first of each row");
+        assertEquals(Math.sqrt(6) * Math.pow(1.1, 30), r.steps().get(29).output("state_out").orElseThrow().norm(),
+                1e-2);
+        assertEquals(List.of("state_out", "state"), r.findings().drift().stream().map(DriftFinding::name).toList());
+        assertEquals(25, r.findings().drift().get(0).step());
+        JitterStats classJitter = r.findings().jitter().stream().filter(j -> j.output().equals("cls")).findFirst()
+                .orElseThrow();
+        assertEquals(0, classJitter.changes(), "an int32 output is not filtered: " + classJitter);
+        assertEquals(29, r.findings().jitter().stream().filter(j -> j.output().equals("state_out")).findFirst()
+                .orElseThrow().changes());
     }
 
     /** out = x * 2 */

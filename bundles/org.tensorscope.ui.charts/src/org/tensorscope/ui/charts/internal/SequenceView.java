@@ -160,11 +160,14 @@ public class SequenceView extends EmptyStateView {
         for (DriftFinding drift : result.findings().drift()) {
             lines.add("Drift: " + drift.kind() + " " + drift.name() + " passes " + Numbers.format(drift.factor())
                     + "x its starting norm at step " + drift.step() + " (x" + Numbers.format(drift.growthPerStep())
-                    + " per step)" + (drift.op() == null ? "" : "; first op to grow: " + drift.op() + " ("
+                    + " per step)" + (drift.op() == null ? ""
+                            : "; first " + (result.unchecked().isEmpty() ? "" : "checked ") + "op to grow: " + drift.op() + " ("
                             + drift.opType() + ") at step " + drift.opStep()));
         }
         if (nan == null && result.findings().drift().isEmpty()) {
-            lines.add("No NaN/Inf and no drift over " + result.steps().size() + " steps.");
+            String unchecked = result.uncheckedText();
+            lines.add("No NaN/Inf in the checked tensors and no drift over " + result.steps().size() + " steps"
+                    + (unchecked.isEmpty() ? "." : "; " + unchecked + "."));
         }
         for (JitterStats jitter : result.findings().jitter()) {
             if (jitter.changes() > 0) {
