@@ -1,14 +1,14 @@
 package org.tensorscope.report;
 
 import java.io.IOException;
-import java.util.Locale;
+
+import org.tensorscope.core.report.Numbers;
 
 import com.google.gson.stream.JsonWriter;
 
 /**
- * How the comparison renderers write numbers: for people, five significant digits with trailing
- * zeros dropped and NaN, +Inf, -Inf; in JSON, a finite number at full precision and the strings
- * "NaN", "Infinity", "-Infinity" for the others (JSON has no such numbers).
+ * How the comparison renderers write numbers: for people as every report does ({@link Numbers});
+ * in JSON by the reports' policy ({@link JsonNumbers}).
  */
 final class CompareNumbers {
 
@@ -16,29 +16,14 @@ final class CompareNumbers {
     }
 
     static String text(double value) {
-        if (Double.isNaN(value)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(value)) {
-            return value > 0 ? "+Inf" : "-Inf";
-        }
-        if (value == 0) {
-            return "0";
-        }
-        String text = String.format(Locale.ROOT, "%.5g", value);
-        int exponent = text.indexOf('e');
-        String mantissa = exponent < 0 ? text : text.substring(0, exponent);
-        if (mantissa.indexOf('.') >= 0) {
-            mantissa = mantissa.replaceAll("0+$", "").replaceAll("\\.$", "");
-        }
-        return exponent < 0 ? mantissa : mantissa + text.substring(exponent);
+        return Numbers.format(value);
     }
 
     static void json(JsonWriter out, double value) throws IOException {
         if (Double.isFinite(value)) {
             out.value(value);
         } else {
-            out.value(Double.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+            out.value(JsonNumbers.spelled(value));
         }
     }
 }

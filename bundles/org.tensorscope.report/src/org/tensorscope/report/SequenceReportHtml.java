@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.tensorscope.core.report.NanReport;
+import org.tensorscope.core.report.Numbers;
 import org.tensorscope.core.sequence.DriftFinding;
 import org.tensorscope.core.sequence.JitterStats;
 import org.tensorscope.core.sequence.NanFinding;
@@ -231,13 +232,7 @@ public final class SequenceReportHtml {
     }
 
     private static String num(double v) {
-        if (Double.isNaN(v)) {
-            return "";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        return String.format(Locale.ROOT, "%.6g", v);
+        return Double.isNaN(v) ? "" : Numbers.format(v);
     }
 
     private static String esc(String text) {

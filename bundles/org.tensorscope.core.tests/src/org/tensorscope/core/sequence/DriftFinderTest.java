@@ -18,12 +18,16 @@ class DriftFinderTest {
         return new ValueSummary(name, name + ":0", "[1]", 1, norm, norm, 0, 0, 0);
     }
 
+    private static TensorData state(double value) {
+        return TensorData.ofFloats("h:0", Shape.of(1), (float) value);
+    }
+
     /** A state starting at zero, then 1, growing 2x per step; an op growing 3x per step from step 0. */
     private static List<SequenceStep> steps(int n) {
         List<SequenceStep> steps = new ArrayList<>();
         for (int t = 0; t < n; t++) {
             double state = t == 0 ? 0 : Math.pow(2, t - 1);
-            steps.add(new SequenceStep(t, "", Map.of(), List.of(value("out", 5)), List.of(value("h", state)),
+            steps.add(new SequenceStep(t, "", Map.of("h:0", state(state)), List.of(value("out", 5)), List.of(value("h", state)),
                     List.of(new OpStat("h:0", "Placeholder", 0, 0, 0, state),
                             new OpStat("steady:0", "Relu", 0, 0, 0, 1),
                             new OpStat("cell/mul:0", "Mul", 0, 0, 0, Math.pow(3, t))),

@@ -115,7 +115,7 @@ public final class RunComparer {
     private static List<TensorMatcher.Candidate> candidates(ComparedRun run) {
         List<TensorMatcher.Candidate> candidates = new ArrayList<>();
         for (OpNode op : run.graph().opsNeededFor(outputs(run.signature()), run.feeds().keySet())) {
-            if (op.type().equals("Const")) {
+            if (op.role().isStored()) {
                 continue;
             }
             for (TensorSpec out : op.outputs()) {

@@ -100,7 +100,7 @@ final class DriftFinder {
         LinkedHashMap<String, List<Double>> series = new LinkedHashMap<>();
         for (int t = 0; t < steps.size(); t++) {
             for (OpStat op : steps.get(t).ops()) {
-                if (fed.contains(op.tensor()) || op.opType().equals("Placeholder")) {
+                if (fed.contains(op.tensor())) {
                     continue;
                 }
                 List<Double> values = series.computeIfAbsent(op.tensor(), k -> new ArrayList<>());

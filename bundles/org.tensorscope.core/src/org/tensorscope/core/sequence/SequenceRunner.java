@@ -12,8 +12,10 @@ import org.eclipse.core.runtime.SubMonitor;
 import org.tensorscope.core.analysis.TensorStats;
 import org.tensorscope.core.input.InputCheck;
 import org.tensorscope.core.model.ModelGraph;
+import org.tensorscope.core.model.OpRole;
 import org.tensorscope.core.model.Signature;
 import org.tensorscope.core.model.SignatureTensor;
+import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.report.NanReport;
 import org.tensorscope.core.run.NanTracer;
 import org.tensorscope.core.run.PreparedInputs;
@@ -210,6 +212,11 @@ public final class SequenceRunner {
         }
         List<OpStat> ops = new ArrayList<>(trace.rows().size());
         for (TensorHealth row : trace.rows()) {
+            boolean fed = trace.graph().op(TensorSpec.opNameOf(row.tensor())).map(op -> op.role() == OpRole.INPUT)
+                    .orElse(false);
+            if (fed) {
+                continue; // an input's values are the frame's or the fed-back state's, summarised above
+            }
             ops.add(new OpStat(row.tensor(), row.opType(), row.nanCount(), row.negInfCount(), row.posInfCount(),
                     row.maxAbs()));
         }
