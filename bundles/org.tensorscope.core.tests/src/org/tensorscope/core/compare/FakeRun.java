@@ -11,6 +11,7 @@ import org.eclipse.core.runtime.IProgressMonitor;
 import org.tensorscope.core.model.DType;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.OpNode;
+import org.tensorscope.core.model.OpRole;
 import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.model.Signature;
 import org.tensorscope.core.model.SignatureTensor;
@@ -51,12 +52,12 @@ final class FakeRun {
     ModelGraph graph() {
         Shape shape = Shape.of(x.length);
         List<OpNode> ops = new ArrayList<>();
-        ops.add(op("x", "Placeholder", List.of(), shape));
-        ops.add(op("w", "Const", List.of(), Shape.of(w.length)));
-        ops.add(op("b", "Const", List.of(), Shape.of(b.length)));
-        ops.add(op("mul", "Mul", List.of(name("x") + ":0", name("w") + ":0"), shape));
-        ops.add(op("add", "Add", List.of(name("mul") + ":0", name("b") + ":0"), shape));
-        ops.add(op("out", "Relu", List.of(name("add") + ":0"), shape));
+        ops.add(op("x", "Placeholder", OpRole.INPUT, List.of(), shape));
+        ops.add(op("w", "Const", OpRole.CONSTANT, List.of(), Shape.of(w.length)));
+        ops.add(op("b", "Const", OpRole.CONSTANT, List.of(), Shape.of(b.length)));
+        ops.add(op("mul", "Mul", OpRole.COMPUTATION, List.of(name("x") + ":0", name("w") + ":0"), shape));
+        ops.add(op("add", "Add", OpRole.COMPUTATION, List.of(name("mul") + ":0", name("b") + ":0"), shape));
+        ops.add(op("out", "Relu", OpRole.COMPUTATION, List.of(name("add") + ":0"), shape));
         Signature signature = new Signature("serving_default",
                 List.of(new SignatureTensor("x", new TensorSpec(name("x") + ":0", DType.FLOAT32, shape))),
                 List.of(new SignatureTensor("out", new TensorSpec(name("out") + ":0", DType.FLOAT32, shape))));
@@ -66,9 +67,10 @@ final class FakeRun {
                 List.of(signature), weights);
     }
 
-    private OpNode op(String name, String type, List<String> inputs, Shape shape) {
+    /** An op with the role a loader would give it. */
+    private OpNode op(String name, String type, OpRole role, List<String> inputs, Shape shape) {
         return new OpNode(name(name), type, "", Map.of(), inputs,
-                List.of(new TensorSpec(name(name) + ":0", DType.FLOAT32, shape)));
+                List.of(new TensorSpec(name(name) + ":0", DType.FLOAT32, shape)), role);
     }
 
     Map<String, TensorData> feeds() {

@@ -8,6 +8,7 @@ import static org.tensorscope.core.internal.rules.SyntheticModel.f32;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.tensorscope.core.analysis.NanOrigin;
 import org.tensorscope.core.model.OpRole;
 import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.report.NanReport;
@@ -40,7 +41,7 @@ class FormatNeutralOriginTest {
         NanReport.Origin origin = origin(nanIn("Feed", OpRole.INPUT));
         assertEquals("source", origin.op());
         assertEquals("Feed", origin.type());
-        assertEquals("input", origin.kind());
+        assertEquals(NanOrigin.Kind.INPUT, origin.kind());
         assertEquals("input-not-finite", origin.cause().rule());
     }
 
@@ -49,7 +50,7 @@ class FormatNeutralOriginTest {
         for (OpRole stored : new OpRole[] { OpRole.WEIGHT, OpRole.CONSTANT }) {
             NanReport.Origin origin = origin(nanIn("Param", stored));
             assertEquals("source", origin.op(), stored.toString());
-            assertEquals("weights", origin.kind(), stored.toString());
+            assertEquals(NanOrigin.Kind.WEIGHTS, origin.kind(), stored.toString());
             assertEquals("weights-not-finite", origin.cause().rule(), stored.toString());
             assertTrue(origin.cause().description().startsWith("The weight source already holds NaN"),
                     origin.cause().description());
@@ -60,7 +61,7 @@ class FormatNeutralOriginTest {
     void anOpNamedLikeATensorFlowInputButComputingIsBlamedOnTheComputation() throws Exception {
         NanReport.Origin origin = origin(nanIn("Placeholder", OpRole.COMPUTATION));
         assertEquals("source", origin.op());
-        assertEquals("computation", origin.kind());
+        assertEquals(NanOrigin.Kind.COMPUTATION, origin.kind());
     }
 
     @Test
@@ -72,7 +73,7 @@ class FormatNeutralOriginTest {
         NanReport.Origin origin = origin(model);
         assertEquals("ln", origin.op());
         assertEquals("NaturalLog", origin.type());
-        assertEquals("computation", origin.kind());
+        assertEquals(NanOrigin.Kind.COMPUTATION, origin.kind());
         assertEquals("log-of-non-positive", origin.cause().rule());
         assertTrue(origin.cause().description().startsWith("NaturalLog of values <= 0: 2 of 3"),
                 origin.cause().description());
