@@ -5,22 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Dictionary;
-import java.util.Hashtable;
 
 import org.eclipse.core.runtime.IProgressMonitor;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.FrameworkUtil;
-import org.osgi.framework.ServiceRegistration;
-import org.tensorscope.core.service.Contributions;
 import org.tensorscope.core.service.LoadedModel;
 import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.core.service.ModelLoader;
@@ -32,128 +23,100 @@ import org.tensorscope.core.service.ModelLoader;
  */
 class CommandLineTest {
 
-    private static ServiceRegistration<ModelLoader> stub;
-    private static Contributions contributions;
+    @RegisterExtension
+    static final StubCli cli = new StubCli(new StubLoader());
 
     @TempDir
     Path folder;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    @BeforeAll
-    static void registerStubLoader() {
-        BundleContext context = FrameworkUtil.getBundle(CommandLineTest.class).getBundleContext();
-        Dictionary<String, Object> properties = new Hashtable<>();
-        properties.put("tensorscope.format", "Stub format");
-        stub = context.registerService(ModelLoader.class, new StubLoader(), properties);
-        contributions = new Contributions(context, false);
-    }
-
-    @AfterAll
-    static void unregister() {
-        contributions.close();
-        stub.unregister();
-    }
-
-    private int run(String... args) {
-        return CliApplication.run(contributions, args, new PrintWriter(out, true), new PrintWriter(err, true));
-    }
-
-    private void assertOneLineWithoutStackTrace() {
-        String text = err.toString().strip();
-        assertEquals(1, text.lines().count(), "one line on stderr, got: " + text);
-        assertFalse(text.contains("Exception") || text.contains("\tat "), "no stack trace: " + text);
-    }
-
     @Test
     void noCommandSaysWhatIsMissing() {
-        assertEquals(TensorscopeCommand.EXIT_USAGE, run());
-        assertTrue(err.toString().contains("Missing a command, e.g. 'version'"), err.toString());
+        assertEquals(TensorscopeCommand.EXIT_USAGE, cli.run());
+        assertTrue(cli.err().contains("Missing a command, e.g. 'version'"), cli.err());
     }
 
     @Test
     void anUnknownCommandIsNamed() {
-        assertEquals(TensorscopeCommand.EXIT_USAGE, run("frobnicate", "model.pb"));
-        assertTrue(err.toString().contains("frobnicate"), err.toString());
-        assertFalse(err.toString().contains("Exception"), err.toString());
+        assertEquals(TensorscopeCommand.EXIT_USAGE, cli.run("frobnicate", "model.pb"));
+        assertTrue(cli.err().contains("frobnicate"), cli.err());
+        assertFalse(cli.err().contains("Exception"), cli.err());
     }
 
     @Test
     void anUnknownOptionIsNamed() {
-        assertEquals(TensorscopeCommand.EXIT_USAGE, run("trace", "model.pb", "--no-such-option"));
-        assertTrue(err.toString().contains("--no-such-option"), err.toString());
+        assertEquals(TensorscopeCommand.EXIT_USAGE, cli.run("trace", "model.pb", "--no-such-option"));
+        assertTrue(cli.err().contains("--no-such-option"), cli.err());
     }
 
     @Test
     void anOptionWithoutItsValueIsNamed() {
-        assertEquals(TensorscopeCommand.EXIT_USAGE, run("run", "model.pb", "--input"));
-        assertTrue(err.toString().contains("--input"), err.toString());
+        assertEquals(TensorscopeCommand.EXIT_USAGE, cli.run("run", "model.pb", "--input"));
+        assertTrue(cli.err().contains("--input"), cli.err());
     }
 
     @Test
     void aTimeoutThatIsNotANumberIsRefused() {
-        assertEquals(TensorscopeCommand.EXIT_USAGE, run("trace", "model.pb", "--timeout", "soon"));
-        assertTrue(err.toString().contains("soon"), err.toString());
+        assertEquals(TensorscopeCommand.EXIT_USAGE, cli.run("trace", "model.pb", "--timeout", "soon"));
+        assertTrue(cli.err().contains("soon"), cli.err());
     }
 
     @Test
     void aMissingModelIsOneLineNamingIt() {
         Path missing = folder.resolve("no-such-model");
-        assertEquals(TensorscopeCommand.EXIT_USAGE, run("info", missing.toString()));
-        assertOneLineWithoutStackTrace();
-        assertEquals("tensorscope: " + missing + ": no such file or folder", err.toString().strip());
+        assertEquals(TensorscopeCommand.EXIT_USAGE, cli.run("info", missing.toString()));
+        cli.oneLine();
+        assertEquals("tensorscope: " + missing + ": no such file or folder", cli.err().strip());
     }
 
     @Test
     void aModelTheLoaderRefusesIsOneLineWithTheLoadersWords() throws IOException {
         Path bad = Files.writeString(folder.resolve("bad.stub"), "garbage");
-        assertEquals(TensorscopeCommand.EXIT_USAGE, run("info", bad.toString()));
-        assertOneLineWithoutStackTrace();
-        assertEquals("tensorscope: " + bad + ": not a stub model (it says garbage)", err.toString().strip());
+        assertEquals(TensorscopeCommand.EXIT_USAGE, cli.run("info", bad.toString()));
+        cli.oneLine();
+        assertEquals("tensorscope: " + bad + ": not a stub model (it says garbage)", cli.err().strip());
     }
 
     @Test
     void verboseAddsTheStackTrace() throws IOException {
         Path bad = Files.writeString(folder.resolve("bad.stub"), "garbage");
-        assertEquals(TensorscopeCommand.EXIT_USAGE, run("info", bad.toString(), "--verbose"));
-        assertTrue(err.toString().lines().findFirst().orElseThrow().endsWith("not a stub model (it says garbage)"));
-        assertTrue(err.toString().contains("ModelLoadException"), err.toString());
+        assertEquals(TensorscopeCommand.EXIT_USAGE, cli.run("info", bad.toString(), "--verbose"));
+        assertTrue(cli.err().lines().findFirst().orElseThrow().endsWith("not a stub model (it says garbage)"));
+        assertTrue(cli.err().contains("ModelLoadException"), cli.err());
     }
 
     @Test
     void aFileNoLoaderReadsNamesTheInstalledFormats() throws IOException {
         Path text = Files.writeString(folder.resolve("notes.txt"), "hello");
-        assertEquals(TensorscopeCommand.EXIT_USAGE, run("info", text.toString()));
-        assertOneLineWithoutStackTrace();
-        assertTrue(err.toString().contains("notes.txt: not a model format Tensorscope can read (formats: Stub format)"),
-                err.toString());
+        assertEquals(TensorscopeCommand.EXIT_USAGE, cli.run("info", text.toString()));
+        cli.oneLine();
+        assertTrue(cli.err().contains("notes.txt: not a model format Tensorscope can read (formats: Stub format)"),
+                cli.err());
     }
 
     @Test
     void aBugIsAnInternalErrorPointingAtVerbose() throws IOException {
         Path crash = Files.writeString(folder.resolve("crash.stub"), "crash");
-        assertEquals(TensorscopeCommand.EXIT_USAGE, run("info", crash.toString()));
-        assertOneLineWithoutStackTrace();
+        assertEquals(TensorscopeCommand.EXIT_USAGE, cli.run("info", crash.toString()));
+        cli.oneLine();
         assertEquals("tensorscope: internal error: the stub loader broke (run again with --verbose for the details)",
-                err.toString().strip());
+                cli.err().strip());
     }
 
     @Test
     void helpListsEveryCommandAndExitsZero() {
-        assertEquals(0, run("--help"));
-        String help = out.toString();
+        assertEquals(0, cli.run("--help"));
+        String help = cli.out();
         for (String command : new String[] { "version", "info", "run", "trace", "compare", "sequence", "help" }) {
             assertTrue(help.lines().anyMatch(l -> l.strip().startsWith(command + " ")), command + " missing from:\n" + help);
         }
-        assertEquals("", err.toString());
+        assertEquals("", cli.err());
     }
 
     @Test
     void helpOfACommandShowsItsOptions() {
-        assertEquals(0, run("help", "trace"));
-        assertTrue(out.toString().contains("--timeout=SECONDS"), out.toString());
-        assertTrue(out.toString().contains("--input=[NAME=]SOURCE"), out.toString());
+        assertEquals(0, cli.run("help", "trace"));
+        assertTrue(cli.out().contains("--timeout=SECONDS"), cli.out());
+        assertTrue(cli.out().contains("--input=[NAME=]SOURCE"), cli.out());
     }
 
     /** Claims *.stub files; refuses them with the file's text, or breaks on "crash". */

@@ -1,34 +1,24 @@
 package org.tensorscope.cli.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 
 import org.eclipse.core.runtime.IProgressMonitor;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.FrameworkUtil;
-import org.osgi.framework.ServiceRegistration;
 import org.tensorscope.core.model.DType;
 import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.model.Signature;
 import org.tensorscope.core.model.SignatureTensor;
 import org.tensorscope.core.model.TensorSpec;
-import org.tensorscope.core.service.Contributions;
 import org.tensorscope.core.service.LoadedModel;
 import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.core.service.ModelLoader;
@@ -40,116 +30,87 @@ import org.tensorscope.core.tensor.TensorData;
  */
 class CompareCommandTest {
 
-    private static ServiceRegistration<ModelLoader> stub;
-    private static Contributions contributions;
+    @RegisterExtension
+    static final StubCli cli = new StubCli(new ModelLoader() {
+        @Override
+        public String format() {
+            return "Refusing format";
+        }
+
+        @Override
+        public boolean canLoad(Path path) {
+            return path.getFileName().toString().endsWith(".refused");
+        }
+
+        @Override
+        public LoadedModel load(Path path, IProgressMonitor monitor) throws ModelLoadException {
+            throw new ModelLoadException(path, "not a model this test can open");
+        }
+    });
 
     @TempDir
     Path folder;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    @BeforeAll
-    static void registerStubLoader() {
-        BundleContext context = FrameworkUtil.getBundle(CompareCommandTest.class).getBundleContext();
-        Dictionary<String, Object> properties = new Hashtable<>();
-        properties.put("tensorscope.format", "Refusing format");
-        stub = context.registerService(ModelLoader.class, new ModelLoader() {
-            @Override
-            public String format() {
-                return "Refusing format";
-            }
-
-            @Override
-            public boolean canLoad(Path path) {
-                return path.getFileName().toString().endsWith(".refused");
-            }
-
-            @Override
-            public LoadedModel load(Path path, IProgressMonitor monitor) throws ModelLoadException {
-                throw new ModelLoadException(path, "not a model this test can open");
-            }
-        }, properties);
-        contributions = new Contributions(context, false);
-    }
-
-    @AfterAll
-    static void unregister() {
-        contributions.close();
-        stub.unregister();
-    }
-
-    private int run(String... args) {
-        return CliApplication.run(contributions, args, new PrintWriter(out, true), new PrintWriter(err, true));
-    }
-
-    private String oneLine() {
-        String text = err.toString().strip();
-        assertEquals(1, text.lines().count(), "one line on stderr, got: " + text);
-        assertFalse(text.contains("Exception") || text.contains("\tat "), "no stack trace: " + text);
-        return text;
-    }
-
     @Test
     void bothModelsAreNeeded() {
-        assertEquals(TensorscopeCommand.EXIT_USAGE, run("compare", "a.pb"));
-        assertTrue(err.toString().contains("Missing required parameter: 'B'"), err.toString());
+        assertEquals(TensorscopeCommand.EXIT_USAGE, cli.run("compare", "a.pb"));
+        assertTrue(cli.err().contains("Missing required parameter: 'B'"), cli.err());
     }
 
     @Test
     void aNegativeOrNanToleranceIsRefused() {
-        assertEquals(TensorscopeCommand.EXIT_USAGE, run("compare", "a.pb", "b.pb", "--tolerance", "-1"));
-        assertEquals("tensorscope: --tolerance -1.0: give a number of 0 or more", oneLine());
-        err.getBuffer().setLength(0);
-        assertEquals(TensorscopeCommand.EXIT_USAGE, run("compare", "a.pb", "b.pb", "--tolerance", "NaN"));
-        assertEquals("tensorscope: --tolerance NaN: give a number of 0 or more", oneLine());
+        assertEquals(TensorscopeCommand.EXIT_USAGE, cli.run("compare", "a.pb", "b.pb", "--tolerance", "-1"));
+        assertEquals("tensorscope: --tolerance -1.0: give a number of 0 or more", cli.oneLine());
+        cli.forgetErr();
+        assertEquals(TensorscopeCommand.EXIT_USAGE, cli.run("compare", "a.pb", "b.pb", "--tolerance", "NaN"));
+        assertEquals("tensorscope: --tolerance NaN: give a number of 0 or more", cli.oneLine());
     }
 
     @Test
     void aBadMapLineNamesTheFileAndLine() throws IOException {
         Path map = Files.writeString(folder.resolve("names.txt"), "conv=model/conv\nconv2\n");
-        assertEquals(TensorscopeCommand.EXIT_USAGE, run("compare", "a.pb", "b.pb", "--map", map.toString()));
-        assertEquals("tensorscope: " + map + " line 2: expected a=b (a name of A, a name of B), got 'conv2'", oneLine());
+        assertEquals(TensorscopeCommand.EXIT_USAGE, cli.run("compare", "a.pb", "b.pb", "--map", map.toString()));
+        assertEquals("tensorscope: " + map + " line 2: expected a=b (a name of A, a name of B), got 'conv2'", cli.oneLine());
     }
 
     @Test
     void aMapThatIsNeitherFileNorPairIsNamed() {
-        assertEquals(TensorscopeCommand.EXIT_USAGE, run("compare", "a.pb", "b.pb", "--map", "names.txt"));
-        assertEquals("tensorscope: --map names.txt: neither a file nor a mapping a=b", oneLine());
+        assertEquals(TensorscopeCommand.EXIT_USAGE, cli.run("compare", "a.pb", "b.pb", "--map", "names.txt"));
+        assertEquals("tensorscope: --map names.txt: neither a file nor a mapping a=b", cli.oneLine());
     }
 
     @Test
     void aReportMustBeJsonOrHtml() {
-        assertEquals(TensorscopeCommand.EXIT_USAGE, run("compare", "a.pb", "b.pb", "--report", "out.txt"));
-        assertEquals("tensorscope: --report out.txt: the file name must end in .json or .html", oneLine());
+        assertEquals(TensorscopeCommand.EXIT_USAGE, cli.run("compare", "a.pb", "b.pb", "--report", "out.txt"));
+        assertEquals("tensorscope: --report out.txt: the file name must end in .json or .html", cli.oneLine());
     }
 
     @Test
     void weightsOnlyTakesNoInputs() {
-        assertEquals(TensorscopeCommand.EXIT_USAGE, run("compare", "a.pb", "b.pb", "--weights-only", "--input", "ramp"));
-        assertEquals("tensorscope: --weights-only runs neither model: leave out --input and --input-b", oneLine());
+        assertEquals(TensorscopeCommand.EXIT_USAGE, cli.run("compare", "a.pb", "b.pb", "--weights-only", "--input", "ramp"));
+        assertEquals("tensorscope: --weights-only runs neither model: leave out --input and --input-b", cli.oneLine());
     }
 
     @Test
     void aMissingModelIsNamed() {
         Path missing = folder.resolve("no-such-model.pb");
-        assertEquals(TensorscopeCommand.EXIT_USAGE, run("compare", missing.toString(), missing.toString()));
-        assertEquals("tensorscope: " + missing + ": no such file or folder", oneLine());
+        assertEquals(TensorscopeCommand.EXIT_USAGE, cli.run("compare", missing.toString(), missing.toString()));
+        assertEquals("tensorscope: " + missing + ": no such file or folder", cli.oneLine());
     }
 
     @Test
     void aModelTheLoaderRefusesIsNamedInWeightsOnlyMode() throws IOException {
         Path bad = Files.writeString(folder.resolve("b.refused"), "x");
-        assertEquals(TensorscopeCommand.EXIT_USAGE, run("compare", bad.toString(), bad.toString(), "--weights-only"));
-        assertEquals("tensorscope: " + bad + ": not a model this test can open", oneLine());
+        assertEquals(TensorscopeCommand.EXIT_USAGE, cli.run("compare", bad.toString(), bad.toString(), "--weights-only"));
+        assertEquals("tensorscope: " + bad + ": not a model this test can open", cli.oneLine());
     }
 
     @Test
     void helpShowsTheCompareOptions() {
-        assertEquals(0, run("help", "compare"));
+        assertEquals(0, cli.run("help", "compare"));
         for (String option : List.of("--tolerance=T", "--map=FILE|A=B", "--weights-only", "--input-b", "--report=FILE",
                 "--json", "--input=[NAME=]SOURCE", "Exit code: 0 no divergence, 3 diverged")) {
-            assertTrue(out.toString().contains(option), option + " missing from:\n" + out);
+            assertTrue(cli.out().contains(option), option + " missing from:\n" + cli.out());
         }
     }
 

@@ -5,26 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 import org.eclipse.core.runtime.IProgressMonitor;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.FrameworkUtil;
-import org.osgi.framework.ServiceRegistration;
 import org.tensorscope.core.model.DType;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.OpNode;
@@ -33,7 +25,6 @@ import org.tensorscope.core.model.Signature;
 import org.tensorscope.core.model.SignatureTensor;
 import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.service.BackendInfo;
-import org.tensorscope.core.service.Contributions;
 import org.tensorscope.core.service.Device;
 import org.tensorscope.core.service.InferenceBackend;
 import org.tensorscope.core.service.InferenceSession;
@@ -61,36 +52,11 @@ class RunJsonTest {
     private static final float[] OUTPUT = { 1.5f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
             -1234567.5f };
 
-    private static ServiceRegistration<ModelLoader> loader;
-    private static ServiceRegistration<InferenceBackend> backend;
-    private static Contributions contributions;
+    @RegisterExtension
+    static final StubCli cli = new StubCli(new NonFiniteLoader(), new NonFiniteBackend());
 
     @TempDir
     Path folder;
-
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    @BeforeAll
-    static void registerStubModel() {
-        BundleContext context = FrameworkUtil.getBundle(RunJsonTest.class).getBundleContext();
-        Dictionary<String, Object> properties = new Hashtable<>();
-        properties.put("tensorscope.format", "Non-finite stub");
-        loader = context.registerService(ModelLoader.class, new NonFiniteLoader(), properties);
-        backend = context.registerService(InferenceBackend.class, new NonFiniteBackend(), new Hashtable<>());
-        contributions = new Contributions(context, false);
-    }
-
-    @AfterAll
-    static void unregister() {
-        contributions.close();
-        backend.unregister();
-        loader.unregister();
-    }
-
-    private int run(String... args) {
-        return CliApplication.run(contributions, args, new PrintWriter(out, true), new PrintWriter(err, true));
-    }
 
     private static JsonObject parseStrictly(String json) {
         JsonReader reader = new JsonReader(new StringReader(json));
@@ -102,7 +68,7 @@ class RunJsonTest {
     void runJsonWritesNonFiniteValuesAsStringsAParserReadsAndTellsApart() throws IOException {
         Path model = Files.writeString(folder.resolve("m.nonfinite"), "stub");
         Path json = folder.resolve("run.json");
-        assertEquals(0, run("run", model.toString(), "--fetch", "z:0", "--json", json.toString()), err.toString());
+        assertEquals(0, cli.run("run", model.toString(), "--fetch", "z:0", "--json", json.toString()), cli.err());
         JsonArray outputs = parseStrictly(Files.readString(json)).getAsJsonArray("outputs");
         JsonObject output = outputs.get(0).getAsJsonObject();
         assertEquals("y", output.get("key").getAsString());
@@ -134,11 +100,11 @@ class RunJsonTest {
         Locale before = Locale.getDefault();
         try {
             Locale.setDefault(Locale.GERMANY);
-            assertEquals(0, run("run", model.toString()), err.toString());
+            assertEquals(0, cli.run("run", model.toString()), cli.err());
         } finally {
             Locale.setDefault(before);
         }
-        String text = out.toString();
+        String text = cli.out();
         assertTrue(text.contains("  values 1.5 NaN +Inf -Inf -1.2346e+06\n"), text);
         assertTrue(text.contains("  min -1.2346e+06  max 1.5  mean -6.1728e+05"), text);
         assertTrue(text.contains("NaN 1  +Inf 1  -Inf 1"), text);
@@ -148,8 +114,8 @@ class RunJsonTest {
     @Test
     void infoJsonIsStrictJson() throws IOException {
         Path model = Files.writeString(folder.resolve("m.nonfinite"), "stub");
-        assertEquals(0, run("info", model.toString(), "--json"), err.toString());
-        JsonObject info = parseStrictly(out.toString());
+        assertEquals(0, cli.run("info", model.toString(), "--json"), cli.err());
+        JsonObject info = parseStrictly(cli.out());
         assertEquals("Non-finite stub", info.get("format").getAsString());
         assertEquals("y", info.getAsJsonArray("signatures").get(0).getAsJsonObject().getAsJsonArray("outputs").get(0)
                 .getAsJsonObject().get("key").getAsString());

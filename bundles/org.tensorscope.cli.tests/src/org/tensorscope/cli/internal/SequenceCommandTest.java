@@ -1,7 +1,6 @@
 package org.tensorscope.cli.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -10,19 +9,13 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 
 import org.eclipse.core.runtime.IProgressMonitor;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.FrameworkUtil;
-import org.osgi.framework.ServiceRegistration;
 import org.tensorscope.core.analysis.NanOrigin;
 import org.tensorscope.core.model.DType;
 import org.tensorscope.core.model.ModelGraph;
@@ -39,7 +32,6 @@ import org.tensorscope.core.sequence.SequenceFindings;
 import org.tensorscope.core.sequence.SequenceResult;
 import org.tensorscope.core.sequence.SequenceStep;
 import org.tensorscope.core.sequence.ValueSummary;
-import org.tensorscope.core.service.Contributions;
 import org.tensorscope.core.service.LoadedModel;
 import org.tensorscope.core.service.ModelLoader;
 
@@ -51,102 +43,73 @@ import org.tensorscope.core.service.ModelLoader;
  */
 class SequenceCommandTest {
 
-    private static ServiceRegistration<ModelLoader> stub;
-    private static Contributions contributions;
+    @RegisterExtension
+    static final StubCli cli = new StubCli(new SignatureOnlyLoader());
 
     @TempDir
     Path folder;
-
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    @BeforeAll
-    static void registerStubLoader() {
-        BundleContext context = FrameworkUtil.getBundle(SequenceCommandTest.class).getBundleContext();
-        Dictionary<String, Object> properties = new Hashtable<>();
-        properties.put("tensorscope.format", "Sequence stub");
-        stub = context.registerService(ModelLoader.class, new SignatureOnlyLoader(), properties);
-        contributions = new Contributions(context, false);
-    }
-
-    @AfterAll
-    static void unregister() {
-        contributions.close();
-        stub.unregister();
-    }
 
     private Path model() throws IOException {
         return Files.writeString(folder.resolve("model.seqstub"), "stub");
     }
 
-    private int run(String... args) {
-        return CliApplication.run(contributions, args, new PrintWriter(out, true), new PrintWriter(err, true));
-    }
-
-    private String oneLine() {
-        String text = err.toString().strip();
-        assertEquals(1, text.lines().count(), "one line on stderr, got: " + text);
-        assertFalse(text.contains("Exception") || text.contains("\tat "), "no stack trace: " + text);
-        return text;
-    }
-
     @Test
     void withoutFramesOrFeedbackItSaysWhatToGive() throws IOException {
-        assertEquals(TensorscopeCommand.EXIT_USAGE, run("sequence", model().toString()));
+        assertEquals(TensorscopeCommand.EXIT_USAGE, cli.run("sequence", model().toString()));
         assertEquals("tensorscope: sequence: give the frames with --frames, or --feedback for a run driven by its own "
-                + "outputs", oneLine());
+                + "outputs", cli.oneLine());
     }
 
     @Test
     void aReportThatIsNeitherJsonNorHtmlIsRefused() throws IOException {
         assertEquals(TensorscopeCommand.EXIT_USAGE,
-                run("sequence", model().toString(), "--frames", "ramp", "--report", "out.txt"));
-        assertEquals("tensorscope: --report out.txt: the file name must end in .json or .html", oneLine());
+                cli.run("sequence", model().toString(), "--frames", "ramp", "--report", "out.txt"));
+        assertEquals("tensorscope: --report out.txt: the file name must end in .json or .html", cli.oneLine());
     }
 
     @Test
     void stepsThatAreNotANumberAreNamed() throws IOException {
-        assertEquals(TensorscopeCommand.EXIT_USAGE, run("sequence", model().toString(), "--frames", "ramp", "--steps", "many"));
-        assertTrue(err.toString().contains("many"), err.toString());
+        assertEquals(TensorscopeCommand.EXIT_USAGE, cli.run("sequence", model().toString(), "--frames", "ramp", "--steps", "many"));
+        assertTrue(cli.err().contains("many"), cli.err());
     }
 
     @Test
     void aFeedbackRuleWithUnknownNamesListsTheSignaturesInputs() throws IOException {
         Path model = model();
-        assertEquals(TensorscopeCommand.EXIT_USAGE, run("sequence", model.toString(), "--frames", "ramp",
+        assertEquals(TensorscopeCommand.EXIT_USAGE, cli.run("sequence", model.toString(), "--frames", "ramp",
                 "--feedback", "r1o=r1i"));
         assertEquals("tensorscope: " + model + ": --feedback 'r1o=r1i': neither 'r1o' nor 'r1i' is an input of signature "
-                + "'serving_default'; its inputs are image, state", oneLine());
+                + "'serving_default'; its inputs are image, state", cli.oneLine());
     }
 
     @Test
     void anExpressionReadingAnUnknownOutputNamesIt() throws IOException {
         Path model = model();
-        assertEquals(TensorscopeCommand.EXIT_USAGE, run("sequence", model.toString(), "--feedback",
+        assertEquals(TensorscopeCommand.EXIT_USAGE, cli.run("sequence", model.toString(), "--feedback",
                 "state=clip(Identity_9, 0, 1)"));
         assertEquals("tensorscope: " + model + ": --feedback 'state=clip(Identity_9, 0, 1)': unknown name 'Identity_9'; "
-                + "an expression reads outputs of signature 'serving_default': Identity, state_out", oneLine());
+                + "an expression reads outputs of signature 'serving_default': Identity, state_out", cli.oneLine());
     }
 
     @Test
     void framesThatAreNoSourceAreNamed() throws IOException {
         Path model = model();
-        assertEquals(TensorscopeCommand.EXIT_USAGE, run("sequence", model.toString(), "--frames", "rampp"));
-        assertTrue(oneLine().startsWith("tensorscope: " + model + ": --frames 'rampp': not a folder of images, a .npy "
-                + "file or a generated source"), err.toString());
-        err.getBuffer().setLength(0);
+        assertEquals(TensorscopeCommand.EXIT_USAGE, cli.run("sequence", model.toString(), "--frames", "rampp"));
+        assertTrue(cli.oneLine().startsWith("tensorscope: " + model + ": --frames 'rampp': not a folder of images, a .npy "
+                + "file or a generated source"), cli.err());
+        cli.forgetErr();
         Path missing = folder.resolve("no-frames.npy");
-        assertEquals(TensorscopeCommand.EXIT_USAGE, run("sequence", model.toString(), "--frames", missing.toString()));
-        assertEquals("tensorscope: " + missing + ": no such file", oneLine());
+        assertEquals(TensorscopeCommand.EXIT_USAGE, cli.run("sequence", model.toString(), "--frames", missing.toString()));
+        assertEquals("tensorscope: " + missing + ": no such file", cli.oneLine());
     }
 
     @Test
     void twoRulesFeedingOneInputAreRefused() throws IOException {
         Path model = model();
-        assertEquals(TensorscopeCommand.EXIT_USAGE, run("sequence", model.toString(), "--frames", "ramp",
+        assertEquals(TensorscopeCommand.EXIT_USAGE, cli.run("sequence", model.toString(), "--frames", "ramp",
                 "--feedback", "state_out=state", "--feedback", "state=Identity * 2"));
         assertEquals("tensorscope: " + model + ": --feedback 'state=Identity * 2': input state is already fed by "
-                + "another --feedback", oneLine());
+                + "another --feedback", cli.oneLine());
     }
 
     @Test
