@@ -2,7 +2,6 @@ package org.tensorscope.cli.internal;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -90,9 +89,7 @@ public class CompareCommand implements Callable<Integer> {
     public Integer call() throws ModelLoadException, BackendException, IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (report != null && !report.toString().endsWith(".json") && !report.toString().endsWith(".html")) {
-            throw new IllegalArgumentException("--report " + report + ": the file name must end in .json or .html");
-        }
+        ReportFile.check(report);
         if (top < 1) {
             throw new IllegalArgumentException("--top " + top + ": give a number of 1 or more");
         }
@@ -112,8 +109,7 @@ public class CompareCommand implements Callable<Integer> {
                     : compareRuns(err, monitor, compareOptions);
             out.print(json ? CompareReportJson.toJson(comparison) : CompareReportText.toText(comparison, top));
             if (report != null) {
-                Files.writeString(report, report.toString().endsWith(".html") ? CompareReportHtml.toHtml(comparison)
-                        : CompareReportJson.toJson(comparison));
+                ReportFile.write(report, comparison, CompareReportHtml::toHtml, CompareReportJson::toJson);
                 if (!json) {
                     out.println("Report:           " + report);
                 }

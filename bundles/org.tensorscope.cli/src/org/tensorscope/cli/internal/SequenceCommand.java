@@ -2,7 +2,6 @@ package org.tensorscope.cli.internal;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,9 +100,7 @@ public class SequenceCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         HealthMode healthMode = HealthMode.parse(mode);
-        if (report != null && !report.toString().endsWith(".json") && !report.toString().endsWith(".html")) {
-            throw new IllegalArgumentException("--report " + report + ": the file name must end in .json or .html");
-        }
+        ReportFile.check(report);
         if (steps < 0) {
             throw new IllegalArgumentException("--steps " + steps + ": give a number of steps above 0");
         }
@@ -153,8 +150,7 @@ public class SequenceCommand implements Callable<Integer> {
                     print(out, result);
                 }
                 if (report != null) {
-                    Files.writeString(report, report.toString().endsWith(".html") ? SequenceReportHtml.toHtml(result)
-                            : SequenceReportJson.toJson(result));
+                    ReportFile.write(report, result, SequenceReportHtml::toHtml, SequenceReportJson::toJson);
                     (json ? err : out).println("Report:      " + report);
                 }
                 return result.findings().any() ? TraceCommand.EXIT_ANOMALY : 0;

@@ -2,7 +2,6 @@ package org.tensorscope.cli.internal;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -58,9 +57,7 @@ public class TraceCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         HealthMode healthMode = HealthMode.parse(mode);
-        if (report != null && !report.toString().endsWith(".json") && !report.toString().endsWith(".html")) {
-            throw new IllegalArgumentException("--report " + report + ": the file name must end in .json or .html");
-        }
+        ReportFile.check(report);
         ConsoleProgressMonitor monitor = options.monitor(err);
         try {
             return execute(out, err, monitor, healthMode);
@@ -83,8 +80,7 @@ public class TraceCommand implements Callable<Integer> {
             out.print(ReportText.toText(outcome.report()));
             out.flush();
             if (report != null) {
-                Files.writeString(report, report.toString().endsWith(".html") ? ReportHtml.toHtml(outcome.report())
-                        : ReportJson.toJson(outcome.report()));
+                ReportFile.write(report, outcome.report(), ReportHtml::toHtml, ReportJson::toJson);
                 out.println("Report:      " + report);
             }
             return outcome.report().finite() ? 0 : EXIT_ANOMALY;
