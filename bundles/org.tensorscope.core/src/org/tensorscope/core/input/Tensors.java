@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 
 import org.tensorscope.core.model.DType;
 import org.tensorscope.core.model.Shape;
+import org.tensorscope.core.report.Numbers;
 import org.tensorscope.core.tensor.TensorData;
 
 /** Builds a tensor of any numeric type from double values. */
@@ -19,20 +20,45 @@ final class Tensors {
                     + ", which Tensorscope cannot generate");
         }
         ByteBuffer buffer = ByteBuffer.allocateDirect(values.length * dtype.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
-        for (double v : values) {
+        for (int i = 0; i < values.length; i++) {
+            double v = values[i];
             switch (dtype) {
                 case FLOAT32 -> buffer.putFloat((float) v);
                 case FLOAT64 -> buffer.putDouble(v);
                 case FLOAT16 -> buffer.putShort(Float.floatToFloat16((float) v));
                 case BFLOAT16 -> buffer.putShort((short) (Float.floatToRawIntBits((float) v) >>> 16));
-                case INT8, UINT8, BOOL -> buffer.put((byte) Math.round(v));
-                case INT16, UINT16 -> buffer.putShort((short) Math.round(v));
-                case INT32, UINT32 -> buffer.putInt((int) Math.round(v));
-                case INT64, UINT64 -> buffer.putLong(Math.round(v));
+                case BOOL -> buffer.put((byte) (integral(name, dtype, v, i, Double.NEGATIVE_INFINITY,
+                        Double.POSITIVE_INFINITY) != 0 ? 1 : 0));
+                case INT8 -> buffer.put((byte) integral(name, dtype, v, i, Byte.MIN_VALUE, Byte.MAX_VALUE));
+                case UINT8 -> buffer.put((byte) integral(name, dtype, v, i, 0, 255));
+                case INT16 -> buffer.putShort((short) integral(name, dtype, v, i, Short.MIN_VALUE, Short.MAX_VALUE));
+                case UINT16 -> buffer.putShort((short) integral(name, dtype, v, i, 0, 65535));
+                case INT32 -> buffer.putInt((int) integral(name, dtype, v, i, Integer.MIN_VALUE, Integer.MAX_VALUE));
+                case UINT32 -> buffer.putInt((int) integral(name, dtype, v, i, 0, 4294967295.0));
+                // the largest double below 2^63, which a long cannot hold
+                case INT64 -> buffer.putLong(integral(name, dtype, v, i, -0x1p63, 0x1p63 - 1024));
+                case UINT64 -> buffer.putLong(integral(name, dtype, v, i, 0, 0x1p63 - 1024));
                 default -> throw new IllegalArgumentException("Cannot generate " + dtype.displayName() + " values");
             }
         }
         buffer.flip();
         return new TensorData(name, dtype, shape, buffer);
+    }
+
+    /**
+     * A value rounded for an integer input; one the type cannot hold is refused rather than wrapped around
+     * ({@code const:300} for a uint8 input would silently become 44).
+     */
+    private static long integral(String name, DType dtype, double v, int index, double min, double max) {
+        if (Double.isNaN(v) || v < min - 0.5 || v >= max + 0.5) {
+            throw new IllegalArgumentException("Input " + name + " is of type " + dtype.displayName()
+                    + ", which cannot hold " + Numbers.format(v) + " (element " + index + "); its values must lie in "
+                    + bound(min) + " .. " + bound(max));
+        }
+        return Math.round(v);
+    }
+
+    private static String bound(double b) {
+        return Math.abs(b) < 0x1p53 ? Long.toString((long) b) : Numbers.format(b);
     }
 }
