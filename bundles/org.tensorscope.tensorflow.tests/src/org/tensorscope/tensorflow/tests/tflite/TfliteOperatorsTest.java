@@ -37,11 +37,18 @@ class TfliteOperatorsTest {
             FULLY_CONNECTED = 9, LOGISTIC = 14, MAX_POOL_2D = 17, MUL = 18, RESHAPE = 22, SOFTMAX = 25, TANH = 28,
             PAD = 34, GATHER = 36, TRANSPOSE = 39, MEAN = 40, SUB = 41, DIV = 42, SQUEEZE = 43, STRIDED_SLICE = 45,
             SPLIT = 49, PRELU = 54, SLICE = 65, TRANSPOSE_CONV = 67, EXPAND_DIMS = 70, LOG = 73,
-            RESIZE_NEAREST_NEIGHBOR = 97, HARD_SWISH = 117;
+            RESIZE_NEAREST_NEIGHBOR = 97, HARD_SWISH = 117, EMBEDDING_LOOKUP = 7, L2_NORMALIZATION = 11,
+            LOCAL_RESPONSE_NORMALIZATION = 13, BATCH_TO_SPACE_ND = 37, SPACE_TO_BATCH_ND = 38, TOPK_V2 = 48, CAST = 53,
+            LESS = 58, GREATER = 61, LOGICAL_OR = 84, ONE_HOT = 85, LOGICAL_AND = 86, LOGICAL_NOT = 87,
+            REDUCE_ANY = 91, RANGE = 96, REVERSE_V2 = 105, CUMSUM = 128, GELU = 150, RELU_0_TO_1 = 152, ATAN2 = 156,
+            SIGN = 158;
     static final int CONV_OPTIONS = 1, DEPTHWISE_OPTIONS = 2, POOL_OPTIONS = 5, FC_OPTIONS = 8, SOFTMAX_OPTIONS = 9,
             CONCAT_OPTIONS = 10, ADD_OPTIONS = 11, RESHAPE_OPTIONS = 17, MUL_OPTIONS = 21, GATHER_OPTIONS = 23,
             REDUCER_OPTIONS = 27, SUB_OPTIONS = 28, DIV_OPTIONS = 29, SQUEEZE_OPTIONS = 30, STRIDED_SLICE_OPTIONS = 32,
-            SPLIT_OPTIONS = 35, TRANSPOSE_CONV_OPTIONS = 49, RESIZE_NEAREST_OPTIONS = 74;
+            SPLIT_OPTIONS = 35, TRANSPOSE_CONV_OPTIONS = 49, RESIZE_NEAREST_OPTIONS = 74, L2_NORM_OPTIONS = 12,
+            LRN_OPTIONS = 13, ONE_HOT_OPTIONS = 61, CUMSUM_OPTIONS = 99, GELU_OPTIONS = 114;
+    /** TensorType BOOL of the schema. */
+    static final int BOOL = 6;
     static final int RELU = 1, RELU6 = 3, VALID = 1;
 
     @TempDir
@@ -166,6 +173,7 @@ class TfliteOperatorsTest {
             w.op(SPLIT, new int[] { axis, x }, new int[] { y, y2 }, SPLIT_OPTIONS, Field.i32(0, 2));
             w.io(new int[] { x }, new int[] { y, y2 });
         }, new int[] { 1, 4 }, floats(1, 2, 3, 4), floats(1, 2), floats(3, 4)));
+        cases.addAll(laterOperators());
         return cases.stream().map(Arguments::of);
     }
 
@@ -188,6 +196,87 @@ class TfliteOperatorsTest {
                 assertArrayEquals(c.expected2(), values(out.get("y:1")), 1e-5f, c.name() + ", second output");
             }
         }
+    }
+
+    /** Operators that newer converters write: transformers' GELU, embeddings, normalisations, logic. */
+    static List<Case> laterOperators() {
+        List<Case> cases = new ArrayList<>();
+        cases.add(unary("GELU", new int[] { 1, 4 }, floats(-1, 0, 1, 2), new int[] { 1, 4 },
+                floats(-0.158655f, 0, 0.841345f, 1.954500f), (w, x, y) -> w.op(GELU, new int[] { x }, new int[] { y },
+                        GELU_OPTIONS, Field.flag(0, false))));
+        cases.add(unary("GELU, tanh approximation", new int[] { 1, 4 }, floats(-1, 0, 1, 2), new int[] { 1, 4 },
+                floats(-0.158808f, 0, 0.841192f, 1.954598f), (w, x, y) -> w.op(GELU, new int[] { x }, new int[] { y },
+                        GELU_OPTIONS, Field.flag(0, true))));
+        cases.add(unary("L2_NORMALIZATION, a zero row stays zero", new int[] { 2, 2 }, floats(3, 4, 0, 0),
+                new int[] { 2, 2 }, floats(0.6f, 0.8f, 0, 0), (w, x, y) -> w.op(L2_NORMALIZATION, new int[] { x },
+                        new int[] { y }, L2_NORM_OPTIONS, Field.i8(0, 0))));
+        cases.add(unary("LOCAL_RESPONSE_NORMALIZATION", new int[] { 1, 1, 1, 3 }, floats(1, 2, 3),
+                new int[] { 1, 1, 1, 3 }, floats(1 / 6f, 2 / 15f, 3 / 14f), (w, x, y) -> w.op(
+                        LOCAL_RESPONSE_NORMALIZATION, new int[] { x }, new int[] { y }, LRN_OPTIONS, Field.i32(0, 1),
+                        Field.f32(1, 1), Field.f32(2, 1), Field.f32(3, 1))));
+        cases.add(unary("RELU_0_TO_1", new int[] { 1, 3 }, floats(-1, 0.5f, 2), new int[] { 1, 3 }, floats(0, 0.5f, 1),
+                (w, x, y) -> w.op(RELU_0_TO_1, new int[] { x }, new int[] { y }, 0)));
+        cases.add(unary("SIGN", new int[] { 1, 3 }, floats(-2, 0, 3), new int[] { 1, 3 }, floats(-1, 0, 1),
+                (w, x, y) -> w.op(SIGN, new int[] { x }, new int[] { y }, 0)));
+        cases.add(binary("ATAN2", ATAN2, 0, 0, floats(1.570796f, 0.380506f, 2.850136f, 1.325818f)));
+        cases.add(unary("REVERSE_V2", new int[] { 1, 3 }, floats(1, 2, 3), new int[] { 1, 3 }, floats(3, 2, 1),
+                (w, x, y) -> w.op(REVERSE_V2, new int[] { x, w.constantInts("axis", new int[] { 1 }, 1) },
+                        new int[] { y }, 0)));
+        cases.add(unary("CUMSUM, reverse", new int[] { 1, 3 }, floats(1, 2, 3), new int[] { 1, 3 }, floats(6, 5, 3),
+                (w, x, y) -> w.op(CUMSUM, new int[] { x, w.constantInts("axis", new int[0], 1) }, new int[] { y },
+                        CUMSUM_OPTIONS, Field.flag(0, false), Field.flag(1, true))));
+        cases.add(unary("SPACE_TO_BATCH_ND", new int[] { 1, 2, 2, 1 }, floats(1, 2, 3, 4), new int[] { 4, 1, 1, 1 },
+                floats(1, 2, 3, 4), (w, x, y) -> w.op(SPACE_TO_BATCH_ND, new int[] { x,
+                        w.constantInts("block", new int[] { 2 }, 2, 2),
+                        w.constantInts("paddings", new int[] { 2, 2 }, 0, 0, 0, 0) }, new int[] { y }, 0)));
+        cases.add(unary("BATCH_TO_SPACE_ND", new int[] { 4, 1, 1, 1 }, floats(1, 2, 3, 4), new int[] { 1, 2, 2, 1 },
+                floats(1, 2, 3, 4), (w, x, y) -> w.op(BATCH_TO_SPACE_ND, new int[] { x,
+                        w.constantInts("block", new int[] { 2 }, 2, 2),
+                        w.constantInts("crops", new int[] { 2, 2 }, 0, 0, 0, 0) }, new int[] { y }, 0)));
+        cases.add(unary("EMBEDDING_LOOKUP", new int[] { 3, 2 }, range(1, 6), new int[] { 2, 2 }, floats(5, 6, 1, 2),
+                (w, x, y) -> w.op(EMBEDDING_LOOKUP, new int[] { w.constantInts("ids", new int[] { 2 }, 2, 0), x },
+                        new int[] { y }, 0)));
+        cases.add(new Case("TOPK_V2 values and indices", w -> {
+            int x = w.tensor("x", FLOAT32, 1, 4);
+            int y = w.tensor("y", FLOAT32, 1, 2);
+            int y2 = w.tensor("y2", TfliteWriter.INT32, 1, 2);
+            w.op(TOPK_V2, new int[] { x, w.constantInts("k", new int[0], 2) }, new int[] { y, y2 }, 0);
+            w.io(new int[] { x }, new int[] { y, y2 });
+        }, new int[] { 1, 4 }, floats(1, 5, 3, 2), floats(5, 3), floats(1, 2)));
+        cases.add(unary("ONE_HOT on the last axis", new int[0], floats(5), new int[] { 2, 3 }, floats(5, 0, 0, 0, 0, 5),
+                (w, x, y) -> w.op(ONE_HOT, new int[] { w.constantInts("indices", new int[] { 2 }, 0, 2),
+                        w.constantInts("depth", new int[0], 3), x, w.constant("off", new int[0], 0) }, new int[] { y },
+                        ONE_HOT_OPTIONS, Field.i32(0, -1))));
+        cases.add(unary("RANGE up to the input", new int[0], floats(3), new int[] { 3 }, floats(0, 1, 2),
+                (w, x, y) -> w.op(RANGE, new int[] { w.constant("start", new int[0], 0), x,
+                        w.constant("delta", new int[0], 1) }, new int[] { y }, 0)));
+        cases.add(logic("LOGICAL_AND of two comparisons", LOGICAL_AND, floats(0, 1, 1, 0)));
+        cases.add(logic("LOGICAL_OR of two comparisons", LOGICAL_OR, floats(1, 1, 1, 1)));
+        cases.add(unary("LOGICAL_NOT and REDUCE_ANY", new int[] { 2, 2 }, floats(1, 2, -1, -2), new int[] { 2 },
+                floats(0, 1), (w, x, y) -> {
+                    int positive = w.tensor("positive", BOOL, 2, 2);
+                    int negative = w.tensor("negative", BOOL, 2, 2);
+                    int any = w.tensor("any", BOOL, 2);
+                    w.op(GREATER, new int[] { x, w.constant("zero", new int[0], 0) }, new int[] { positive }, 0);
+                    w.op(LOGICAL_NOT, new int[] { positive }, new int[] { negative }, 0);
+                    w.op(REDUCE_ANY, new int[] { negative, w.constantInts("axis", new int[] { 1 }, 1) },
+                            new int[] { any }, REDUCER_OPTIONS, Field.flag(0, false));
+                    w.op(CAST, new int[] { any }, new int[] { y }, 0);
+                }));
+        return cases;
+    }
+
+    /** x = {-1, 1, 2, 5}: (x > 0) OP (x < 3), as floats. */
+    static Case logic(String name, int code, float[] expected) {
+        return unary(name, new int[] { 1, 4 }, floats(-1, 1, 2, 5), new int[] { 1, 4 }, expected, (w, x, y) -> {
+            int positive = w.tensor("positive", BOOL, 1, 4);
+            int small = w.tensor("small", BOOL, 1, 4);
+            int both = w.tensor("both", BOOL, 1, 4);
+            w.op(GREATER, new int[] { x, w.constant("zero", new int[0], 0) }, new int[] { positive }, 0);
+            w.op(LESS, new int[] { x, w.constant("three", new int[0], 3) }, new int[] { small }, 0);
+            w.op(code, new int[] { positive, small }, new int[] { both }, 0);
+            w.op(CAST, new int[] { both }, new int[] { y }, 0);
+        });
     }
 
     interface OneOp {

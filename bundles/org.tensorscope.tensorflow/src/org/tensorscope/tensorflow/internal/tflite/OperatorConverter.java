@@ -31,7 +31,10 @@ final class OperatorConverter {
             FLOOR_DIV = 90, SQUARE = 92, ZEROS_LIKE = 93, FILL = 94, FLOOR_MOD = 95, RESIZE_NEAREST_NEIGHBOR = 97,
             LEAKY_RELU = 98, SQUARED_DIFFERENCE = 99, MIRROR_PAD = 100, ABS = 101, SPLIT_V = 102, CEIL = 104,
             ADD_N = 106, GATHER_ND = 107, COS = 108, ELU = 111, QUANTIZE = 114, ROUND = 116, HARD_SWISH = 117,
-            SELECT_V2 = 123, BATCH_MATMUL = 126, BROADCAST_TO = 130;
+            SELECT_V2 = 123, BATCH_MATMUL = 126, BROADCAST_TO = 130, EMBEDDING_LOOKUP = 7, L2_NORMALIZATION = 11,
+            LOCAL_RESPONSE_NORMALIZATION = 13, BATCH_TO_SPACE_ND = 37, SPACE_TO_BATCH_ND = 38, TOPK_V2 = 48,
+            LOGICAL_OR = 84, ONE_HOT = 85, LOGICAL_AND = 86, LOGICAL_NOT = 87, REDUCE_ANY = 91, RANGE = 96,
+            REVERSE_V2 = 105, CUMSUM = 128, GELU = 150, RELU_0_TO_1 = 152, ATAN2 = 156, SIGN = 158;
 
     /** ActivationFunctionType of the schema. */
     private static final int ACT_NONE = 0, ACT_RELU = 1, ACT_RELU_N1_TO_1 = 2, ACT_RELU6 = 3, ACT_TANH = 4;
@@ -41,13 +44,13 @@ final class OperatorConverter {
             Map.entry(ABS, "Abs"), Map.entry(NEG, "Neg"), Map.entry(FLOOR, "Floor"), Map.entry(CEIL, "Ceil"),
             Map.entry(ROUND, "Round"), Map.entry(SIN, "Sin"), Map.entry(COS, "Cos"), Map.entry(LOGISTIC, "Sigmoid"),
             Map.entry(TANH, "Tanh"), Map.entry(RELU, "Relu"), Map.entry(RELU6, "Relu6"), Map.entry(ELU, "Elu"),
-            Map.entry(LOG_SOFTMAX, "LogSoftmax"), Map.entry(ZEROS_LIKE, "ZerosLike")));
+            Map.entry(LOG_SOFTMAX, "LogSoftmax"), Map.entry(ZEROS_LIKE, "ZerosLike"), Map.entry(SIGN, "Sign")));
 
     private static final Map<Integer, String> BINARY = Map.ofEntries(Map.entry(MAXIMUM, "Maximum"),
             Map.entry(MINIMUM, "Minimum"), Map.entry(POW, "Pow"), Map.entry(SQUARED_DIFFERENCE, "SquaredDifference"),
             Map.entry(FLOOR_DIV, "FloorDiv"), Map.entry(FLOOR_MOD, "FloorMod"), Map.entry(LESS, "Less"),
             Map.entry(GREATER, "Greater"), Map.entry(GREATER_EQUAL, "GreaterEqual"), Map.entry(LESS_EQUAL, "LessEqual"),
-            Map.entry(EQUAL, "Equal"), Map.entry(NOT_EQUAL, "NotEqual"));
+            Map.entry(EQUAL, "Equal"), Map.entry(NOT_EQUAL, "NotEqual"), Map.entry(ATAN2, "Atan2"));
 
     private static final Map<Integer, String> REDUCTIONS = Map.of(MEAN, "Mean", SUM, "Sum", REDUCE_MAX, "Max",
             REDUCE_MIN, "Min", REDUCE_PROD, "Prod");
@@ -204,6 +207,39 @@ final class OperatorConverter {
                 g.produce(y, g.add(name, "Softmax", List.of(x), attrs("T", t(in[0]))));
             }
             case RELU_N1_TO_1 -> g.produce(y, clip(name, g.tensor(in[0]), -1, 1));
+            case RELU_0_TO_1 -> g.produce(y, clip(name, g.tensor(in[0]), 0, 1));
+            case GELU -> g.produce(y, gelu(name, in[0], o.flag(0, false)));
+            case L2_NORMALIZATION -> finish(name, y, l2Normalize(o.enumByte(0) == ACT_NONE ? name
+                    : g.unique(name + "/truediv"), in[0]), o.enumByte(0));
+            case LOCAL_RESPONSE_NORMALIZATION -> g.produce(y, g.add(name, "LRN", List.of(g.tensor(in[0])),
+                    attrs("T", t(in[0]), "depth_radius", integer(o.integer(0, 0)), "bias", real(o.real(1, 0f)),
+                            "alpha", real(o.real(2, 0f)), "beta", real(o.real(3, 0f)))));
+            case SPACE_TO_BATCH_ND -> g.produce(y, g.add(name, "SpaceToBatchND", List.of(g.tensor(in[0]),
+                    g.tensor(in[1]), g.tensor(in[2])), attrs("T", t(in[0]), "Tblock_shape", t(in[1]), "Tpaddings",
+                            t(in[2]))));
+            case BATCH_TO_SPACE_ND -> g.produce(y, g.add(name, "BatchToSpaceND", List.of(g.tensor(in[0]),
+                    g.tensor(in[1]), g.tensor(in[2])), attrs("T", t(in[0]), "Tblock_shape", t(in[1]), "Tcrops",
+                            t(in[2]))));
+            case REVERSE_V2 -> g.produce(y, g.add(name, "ReverseV2", List.of(g.tensor(in[0]), g.tensor(in[1])),
+                    attrs("T", t(in[0]), "Tidx", t(in[1]))));
+            case CUMSUM -> g.produce(y, g.add(name, "Cumsum", List.of(g.tensor(in[0]), g.tensor(in[1])),
+                    attrs("T", t(in[0]), "Tidx", t(in[1]), "exclusive", bool(o.flag(0, false)), "reverse",
+                            bool(o.flag(1, false)))));
+            case LOGICAL_AND, LOGICAL_OR -> g.produce(y, g.add(name, code == LOGICAL_AND ? "LogicalAnd" : "LogicalOr",
+                    List.of(g.tensor(in[0]), g.tensor(in[1])), Map.of()));
+            case LOGICAL_NOT -> g.produce(y, g.add(name, "LogicalNot", List.of(g.tensor(in[0])), Map.of()));
+            case REDUCE_ANY -> g.produce(y, g.add(name, "Any", List.of(g.tensor(in[0]), g.tensor(in[1])),
+                    attrs("Tidx", t(in[1]), "keep_dims", bool(o.flag(0, false)))));
+            case RANGE -> g.produce(y, g.add(name, "Range", List.of(g.tensor(in[0]), g.tensor(in[1]), g.tensor(in[2])),
+                    attrs("Tidx", t(in[0]))));
+            case ONE_HOT -> g.produce(y, g.add(name, "OneHot", List.of(g.tensor(in[0]), g.tensor(in[1]),
+                    g.tensor(in[2]), g.tensor(in[3])), attrs("T", t(in[2]), "TI", t(in[0]), "axis",
+                            integer(o.integer(0, 0)))));
+            case TOPK_V2 -> produceAll(out, g.add(name, "TopKV2", List.of(g.tensor(in[0]), g.tensor(in[1])),
+                    attrs("T", t(in[0]), "sorted", bool(true))));
+            case EMBEDDING_LOOKUP -> g.produce(y, g.add(name, "GatherV2", List.of(g.tensor(in[1]), g.tensor(in[0]),
+                    g.intScalar(name + "/axis", 0)), attrs("Tparams", t(in[1]), "Tindices", t(in[0]), "Taxis",
+                            type(DataType.DT_INT32))));
             case LEAKY_RELU -> g.produce(y, g.add(name, "LeakyRelu", List.of(g.tensor(in[0])),
                     attrs("T", t(in[0]), "alpha", AttrValue.newBuilder().setF(o.real(0, 0f)).build())));
             case HARD_SWISH -> {
@@ -322,6 +358,52 @@ final class OperatorConverter {
             }
         }
         return true;
+    }
+
+    /**
+     * GELU as TFLite computes it: {@code x/2 * (1 + erf(x/sqrt 2))}, or with {@code approximate} the tanh
+     * form {@code x/2 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3)))}; each step an op, so an overflow in
+     * the cube is seen where it happens.
+     */
+    private String gelu(String name, int xIndex, boolean approximate) {
+        String x = g.tensor(xIndex);
+        AttrValue type = t(xIndex);
+        String inner;
+        if (approximate) {
+            String cube = g.add(g.unique(name + "/Pow"), "Pow", List.of(x, g.scalar(name + "/three", 3f)),
+                    attrs("T", type));
+            String scaledCube = g.add(g.unique(name + "/mul_cube"), "Mul", List.of(cube, g.scalar(name + "/coefficient",
+                    0.044715f)), attrs("T", type));
+            String sum = g.add(g.unique(name + "/add_cube"), "AddV2", List.of(x, scaledCube), attrs("T", type));
+            String scaled = g.add(g.unique(name + "/mul_sqrt_2_over_pi"), "Mul", List.of(sum, g.scalar(name
+                    + "/sqrt_2_over_pi", (float) Math.sqrt(2 / Math.PI))), attrs("T", type));
+            inner = g.add(g.unique(name + "/Tanh"), "Tanh", List.of(scaled), attrs("T", type));
+        } else {
+            String scaled = g.add(g.unique(name + "/mul_rsqrt_2"), "Mul", List.of(x, g.scalar(name + "/rsqrt_2",
+                    (float) Math.sqrt(0.5))), attrs("T", type));
+            inner = g.add(g.unique(name + "/Erf"), "Erf", List.of(scaled), attrs("T", type));
+        }
+        String onePlus = g.add(g.unique(name + "/add_one"), "AddV2", List.of(inner, g.scalar(name + "/one", 1f)),
+                attrs("T", type));
+        String half = g.add(g.unique(name + "/mul_half"), "Mul", List.of(x, g.scalar(name + "/half", 0.5f)),
+                attrs("T", type));
+        return g.add(name, "Mul", List.of(half, onePlus), attrs("T", type));
+    }
+
+    /**
+     * L2_NORMALIZATION over the last axis as TFLite's kernel computes it, {@code x / max(sqrt(sum(x^2)), 1e-6)},
+     * written out so that a zero-norm or overflowing row is seen at the step that causes it.
+     */
+    private String l2Normalize(String resultName, int xIndex) {
+        String x = g.tensor(xIndex);
+        AttrValue type = t(xIndex);
+        String square = g.add(g.unique(resultName + "/Square"), "Square", List.of(x), attrs("T", type));
+        String sum = g.add(g.unique(resultName + "/Sum"), "Sum", List.of(square, g.intScalar(resultName + "/axis", -1)),
+                attrs("T", type, "Tidx", type(DataType.DT_INT32), "keep_dims", bool(true)));
+        String norm = g.add(g.unique(resultName + "/Sqrt"), "Sqrt", List.of(sum), attrs("T", type));
+        String floor = g.add(g.unique(resultName + "/Maximum"), "Maximum", List.of(norm, g.scalar(resultName
+                + "/epsilon", 1e-6f)), attrs("T", type));
+        return g.add(resultName, "RealDiv", List.of(x, floor), attrs("T", type));
     }
 
     /** DEQUANTIZE of a tensor computed at run time (one of a constant is folded into a float constant). */
@@ -444,6 +526,10 @@ final class OperatorConverter {
 
     private static AttrValue bool(boolean b) {
         return AttrValue.newBuilder().setB(b).build();
+    }
+
+    private static AttrValue real(float f) {
+        return AttrValue.newBuilder().setF(f).build();
     }
 
     private static AttrValue integer(long i) {
