@@ -19,17 +19,17 @@ import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.core.trace.HealthMode;
 
 /** Traces a loaded model as the command line does, with the cause rules registered as services. */
-final class Tracing {
+public final class Tracing {
 
     private Tracing() {
     }
 
-    static TraceOutcome trace(LoadedModel model, InferenceSession session, List<String> inputs, HealthMode mode)
+    public static TraceOutcome trace(LoadedModel model, InferenceSession session, List<String> inputs, HealthMode mode)
             throws Exception {
         return trace(model, session, inputs, Map.of(), mode);
     }
 
-    static TraceOutcome trace(LoadedModel model, InferenceSession session, List<String> inputs,
+    public static TraceOutcome trace(LoadedModel model, InferenceSession session, List<String> inputs,
             Map<String, TensorData> overrides, HealthMode mode) throws Exception {
         var signature = model.graph().defaultSignature().orElseThrow();
         PreparedInputs prepared = PreparedInputs.prepare(signature, inputs);

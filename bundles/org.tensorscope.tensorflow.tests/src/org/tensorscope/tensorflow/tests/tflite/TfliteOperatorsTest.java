@@ -41,12 +41,13 @@ class TfliteOperatorsTest {
             LOCAL_RESPONSE_NORMALIZATION = 13, BATCH_TO_SPACE_ND = 37, SPACE_TO_BATCH_ND = 38, TOPK_V2 = 48, CAST = 53,
             LESS = 58, GREATER = 61, LOGICAL_OR = 84, ONE_HOT = 85, LOGICAL_AND = 86, LOGICAL_NOT = 87,
             REDUCE_ANY = 91, RANGE = 96, REVERSE_V2 = 105, CUMSUM = 128, GELU = 150, RELU_0_TO_1 = 152, ATAN2 = 156,
-            SIGN = 158;
+            SIGN = 158, NEG = 59, SUM = 74, IF = 118, WHILE = 119;
     static final int CONV_OPTIONS = 1, DEPTHWISE_OPTIONS = 2, POOL_OPTIONS = 5, FC_OPTIONS = 8, SOFTMAX_OPTIONS = 9,
             CONCAT_OPTIONS = 10, ADD_OPTIONS = 11, RESHAPE_OPTIONS = 17, MUL_OPTIONS = 21, GATHER_OPTIONS = 23,
             REDUCER_OPTIONS = 27, SUB_OPTIONS = 28, DIV_OPTIONS = 29, SQUEEZE_OPTIONS = 30, STRIDED_SLICE_OPTIONS = 32,
             SPLIT_OPTIONS = 35, TRANSPOSE_CONV_OPTIONS = 49, RESIZE_NEAREST_OPTIONS = 74, L2_NORM_OPTIONS = 12,
-            LRN_OPTIONS = 13, ONE_HOT_OPTIONS = 61, CUMSUM_OPTIONS = 99, GELU_OPTIONS = 114;
+            LRN_OPTIONS = 13, ONE_HOT_OPTIONS = 61, CUMSUM_OPTIONS = 99, GELU_OPTIONS = 114, IF_OPTIONS = 89,
+            WHILE_OPTIONS = 90;
     /** TensorType BOOL of the schema. */
     static final int BOOL = 6;
     static final int RELU = 1, RELU6 = 3, VALID = 1;
@@ -174,6 +175,9 @@ class TfliteOperatorsTest {
             w.io(new int[] { x }, new int[] { y, y2 });
         }, new int[] { 1, 4 }, floats(1, 2, 3, 4), floats(1, 2), floats(3, 4)));
         cases.addAll(laterOperators());
+        cases.add(whileDoubling());
+        cases.add(ifOnTheSign("IF, then branch", floats(1, 2), floats(2, 4)));
+        cases.add(ifOnTheSign("IF, else branch", floats(-1, -2), floats(1, 2)));
         return cases.stream().map(Arguments::of);
     }
 
@@ -264,6 +268,60 @@ class TfliteOperatorsTest {
                     w.op(CAST, new int[] { any }, new int[] { y }, 0);
                 }));
         return cases;
+    }
+
+    /** WHILE over (v, i) from (x, 0): while i < 3, (v * 2, i + 1); y = v = 8x. */
+    static Case whileDoubling() {
+        return new Case("WHILE doubling three times", w -> {
+            int x = w.tensor("x", FLOAT32, 1, 2);
+            int start = w.constantInts("start", new int[0], 0);
+            int count = w.tensor("count", TfliteWriter.INT32);
+            int y = w.tensor("y", FLOAT32, 1, 2);
+            TfliteWriter cond = w.subgraph("cond");
+            int ci = cond.tensor("i", TfliteWriter.INT32);
+            int cv = cond.tensor("v", FLOAT32, 1, 2);
+            int more = cond.tensor("more", BOOL);
+            cond.op(LESS, new int[] { ci, cond.constantInts("three", new int[0], 3) }, new int[] { more }, 0);
+            cond.io(new int[] { cv, ci }, new int[] { more });
+            TfliteWriter body = w.subgraph("body");
+            int bi = body.tensor("i", TfliteWriter.INT32);
+            int bv = body.tensor("v", FLOAT32, 1, 2);
+            int next = body.tensor("next", TfliteWriter.INT32);
+            int doubled = body.tensor("doubled", FLOAT32, 1, 2);
+            body.op(ADD, new int[] { bi, body.constantInts("one", new int[0], 1) }, new int[] { next }, ADD_OPTIONS,
+                    Field.i8(0, 0));
+            body.op(MUL, new int[] { bv, body.constant("two", new int[0], 2) }, new int[] { doubled }, MUL_OPTIONS,
+                    Field.i8(0, 0));
+            body.io(new int[] { bv, bi }, new int[] { doubled, next });
+            w.op(WHILE, new int[] { x, start }, new int[] { y, count }, WHILE_OPTIONS, Field.i32(0, 1), Field.i32(1, 2));
+            w.io(new int[] { x }, new int[] { y });
+        }, new int[] { 1, 2 }, floats(1, -2), floats(8, -16), null);
+    }
+
+    /** IF sum(x) > 0 then 2x else -x. */
+    static Case ifOnTheSign(String name, float[] input, float[] expected) {
+        return new Case(name, w -> {
+            int x = w.tensor("x", FLOAT32, 1, 2);
+            int sum = w.tensor("sum", FLOAT32);
+            int positive = w.tensor("positive", BOOL);
+            int y = w.tensor("y", FLOAT32, 1, 2);
+            w.op(SUM, new int[] { x, w.constantInts("axes", new int[] { 2 }, 0, 1) }, new int[] { sum },
+                    REDUCER_OPTIONS, Field.flag(0, false));
+            w.op(GREATER, new int[] { sum, w.constant("zero", new int[0], 0) }, new int[] { positive }, 0);
+            TfliteWriter then = w.subgraph("then");
+            int tx = then.tensor("x", FLOAT32, 1, 2);
+            int twice = then.tensor("twice", FLOAT32, 1, 2);
+            then.op(MUL, new int[] { tx, then.constant("two", new int[0], 2) }, new int[] { twice }, MUL_OPTIONS,
+                    Field.i8(0, 0));
+            then.io(new int[] { tx }, new int[] { twice });
+            TfliteWriter otherwise = w.subgraph("else");
+            int ex = otherwise.tensor("x", FLOAT32, 1, 2);
+            int negated = otherwise.tensor("negated", FLOAT32, 1, 2);
+            otherwise.op(NEG, new int[] { ex }, new int[] { negated }, 0);
+            otherwise.io(new int[] { ex }, new int[] { negated });
+            w.op(IF, new int[] { positive, x }, new int[] { y }, IF_OPTIONS, Field.i32(0, 1), Field.i32(1, 2));
+            w.io(new int[] { x }, new int[] { y });
+        }, new int[] { 1, 2 }, input, expected, null);
     }
 
     /** x = {-1, 1, 2, 5}: (x > 0) OP (x < 3), as floats. */

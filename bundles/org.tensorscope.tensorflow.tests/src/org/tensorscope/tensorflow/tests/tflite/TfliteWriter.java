@@ -11,8 +11,8 @@ import com.google.flatbuffers.FlatBufferBuilder;
 
 /**
  * Writes small TFLite flatbuffers for tests with FlatBuffers' own builder, field numbers as in
- * TFLite's schema.fbs (version 3): one subgraph, tensors with optional constant values and
- * quantization, operators with builtin options, custom operators, SignatureDefs.
+ * TFLite's schema.fbs (version 3): a main subgraph, tensors with optional constant values and
+ * quantization, operators with builtin options, custom operators, SignatureDefs, further subgraphs.
  */
 final class TfliteWriter {
 
@@ -53,6 +53,16 @@ final class TfliteWriter {
     private final Map<String, String[][]> signatureKeys = new LinkedHashMap<>();
     private int[] inputs = new int[0];
     private int[] outputs = new int[0];
+    private final List<TfliteWriter> subgraphs = new ArrayList<>();
+    private String name = "main";
+
+    /** A further subgraph (for WHILE and IF), number 1, 2, ... in the order they are asked for. */
+    TfliteWriter subgraph(String subgraphName) {
+        TfliteWriter sub = new TfliteWriter();
+        sub.name = subgraphName;
+        subgraphs.add(sub);
+        return sub;
+    }
 
     /** A tensor computed at run time; returns its index. */
     int tensor(String name, int type, int... shape) {
@@ -123,6 +133,47 @@ final class TfliteWriter {
         List<Integer> buffers = new ArrayList<>();
         buffers.add(table(b, () -> {
         }));
+        List<Integer> codes = new ArrayList<>();
+        List<String> codeKeys = new ArrayList<>();
+        int[] subgraphTables = new int[1 + subgraphs.size()];
+        subgraphTables[0] = subgraph(b, buffers, codes, codeKeys);
+        for (int k = 0; k < subgraphs.size(); k++) {
+            subgraphTables[k + 1] = subgraphs.get(k).subgraph(b, buffers, codes, codeKeys);
+        }
+        int[] signatureTables = new int[signatures.size()];
+        int s = 0;
+        for (String key : signatures.keySet()) {
+            int[][] indices = signatures.get(key);
+            String[][] names = signatureKeys.get(key);
+            int sigIn = tensorMaps(b, names[0], indices[0]);
+            int sigOut = tensorMaps(b, names[1], indices[1]);
+            int keyOffset = b.createString(key);
+            signatureTables[s++] = table(b, () -> {
+                b.addOffset(0, sigIn, 0);
+                b.addOffset(1, sigOut, 0);
+                b.addOffset(2, keyOffset, 0);
+                b.addInt(4, 0, -1);
+            });
+        }
+        int codeVector = offsets(b, codes.stream().mapToInt(Integer::intValue).toArray());
+        int subgraphVector = offsets(b, subgraphTables);
+        int bufferVector = offsets(b, buffers.stream().mapToInt(Integer::intValue).toArray());
+        int signatureVector = offsets(b, signatureTables);
+        int description = b.createString("written by a Tensorscope test");
+        int model = table(b, () -> {
+            b.addInt(0, 3, -1);
+            b.addOffset(1, codeVector, 0);
+            b.addOffset(2, subgraphVector, 0);
+            b.addOffset(3, description, 0);
+            b.addOffset(4, bufferVector, 0);
+            b.addOffset(7, signatureVector, 0);
+        });
+        b.finish(model, "TFL3");
+        return b.sizedByteArray();
+    }
+
+    /** Writes this writer's tensors, their constants' buffers and its operators as one subgraph table. */
+    private int subgraph(FlatBufferBuilder b, List<Integer> buffers, List<Integer> codes, List<String> codeKeys) {
         int[] bufferOf = new int[tensors.size()];
         for (int i = 0; i < tensors.size(); i++) {
             Tensor t = tensors.get(i);
@@ -163,8 +214,6 @@ final class TfliteWriter {
                 }
             });
         }
-        List<Integer> codes = new ArrayList<>();
-        List<String> codeKeys = new ArrayList<>();
         int[] operatorTables = new int[operators.size()];
         for (int i = 0; i < operators.size(); i++) {
             Operator op = operators.get(i);
@@ -201,44 +250,14 @@ final class TfliteWriter {
         int operatorVector = offsets(b, operatorTables);
         int in = ints(b, inputs);
         int out = ints(b, outputs);
-        int subgraphName = b.createString("main");
-        int subgraph = table(b, () -> {
+        int subgraphName = b.createString(name);
+        return table(b, () -> {
             b.addOffset(0, tensorVector, 0);
             b.addOffset(1, in, 0);
             b.addOffset(2, out, 0);
             b.addOffset(3, operatorVector, 0);
             b.addOffset(4, subgraphName, 0);
         });
-        int[] signatureTables = new int[signatures.size()];
-        int s = 0;
-        for (String key : signatures.keySet()) {
-            int[][] indices = signatures.get(key);
-            String[][] names = signatureKeys.get(key);
-            int sigIn = tensorMaps(b, names[0], indices[0]);
-            int sigOut = tensorMaps(b, names[1], indices[1]);
-            int keyOffset = b.createString(key);
-            signatureTables[s++] = table(b, () -> {
-                b.addOffset(0, sigIn, 0);
-                b.addOffset(1, sigOut, 0);
-                b.addOffset(2, keyOffset, 0);
-                b.addInt(4, 0, -1);
-            });
-        }
-        int codeVector = offsets(b, codes.stream().mapToInt(Integer::intValue).toArray());
-        int subgraphVector = offsets(b, new int[] { subgraph });
-        int bufferVector = offsets(b, buffers.stream().mapToInt(Integer::intValue).toArray());
-        int signatureVector = offsets(b, signatureTables);
-        int description = b.createString("written by a Tensorscope test");
-        int model = table(b, () -> {
-            b.addInt(0, 3, -1);
-            b.addOffset(1, codeVector, 0);
-            b.addOffset(2, subgraphVector, 0);
-            b.addOffset(3, description, 0);
-            b.addOffset(4, bufferVector, 0);
-            b.addOffset(7, signatureVector, 0);
-        });
-        b.finish(model, "TFL3");
-        return b.sizedByteArray();
     }
 
     private static int options(FlatBufferBuilder b, List<Field> fields) {

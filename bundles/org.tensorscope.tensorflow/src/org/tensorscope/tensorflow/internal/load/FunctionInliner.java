@@ -34,7 +34,7 @@ import com.google.protobuf.ByteString;
  * Inside a FunctionDef, inputs read {@code arg} (a function argument) or {@code node:out_arg:index};
  * the latter is resolved to {@code node:k} through the op's OpDef output arguments.
  */
-final class FunctionInliner {
+public final class FunctionInliner {
 
     private static final Set<String> CALLS = Set.of("StatefulPartitionedCall", "PartitionedCall");
     private static final Set<String> IFS = Set.of("If", "StatelessIf");
@@ -44,14 +44,14 @@ final class FunctionInliner {
     private final Map<String, FunctionDef> functions = new HashMap<>();
     private final Map<String, OpDef> opDefs = new HashMap<>();
 
-    FunctionInliner(GraphDef graph) {
+    public FunctionInliner(GraphDef graph) {
         graph.getLibrary().getFunctionList().forEach(f -> functions.put(f.getSignature().getName(), f));
         TensorFlow.registeredOpList().getOpList().forEach(op -> opDefs.put(op.getName(), op));
         functions.values().forEach(f -> opDefs.put(f.getSignature().getName(), f.getSignature()));
     }
 
     /** Whether the graph calls functions of its library (calls or functional control flow). */
-    static boolean hasCalls(GraphDef graph) {
+    public static boolean hasCalls(GraphDef graph) {
         return graph.getNodeList().stream().anyMatch(n -> callsFunction(n.getOp()));
     }
 
@@ -63,7 +63,7 @@ final class FunctionInliner {
      * The graph with every call inlined and every functional cond and loop lowered, recursively; the
      * function library is dropped when nothing calls it any more.
      */
-    GraphDef inline(GraphDef graph) {
+    public GraphDef inline(GraphDef graph) {
         List<NodeDef> nodes = new ArrayList<>(graph.getNodeList());
         boolean changed = true;
         for (int depth = 0; changed && depth < 64; depth++) {

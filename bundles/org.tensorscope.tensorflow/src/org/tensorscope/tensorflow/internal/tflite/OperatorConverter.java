@@ -34,7 +34,8 @@ final class OperatorConverter {
             SELECT_V2 = 123, BATCH_MATMUL = 126, BROADCAST_TO = 130, EMBEDDING_LOOKUP = 7, L2_NORMALIZATION = 11,
             LOCAL_RESPONSE_NORMALIZATION = 13, BATCH_TO_SPACE_ND = 37, SPACE_TO_BATCH_ND = 38, TOPK_V2 = 48,
             LOGICAL_OR = 84, ONE_HOT = 85, LOGICAL_AND = 86, LOGICAL_NOT = 87, REDUCE_ANY = 91, RANGE = 96,
-            REVERSE_V2 = 105, CUMSUM = 128, GELU = 150, RELU_0_TO_1 = 152, ATAN2 = 156, SIGN = 158;
+            REVERSE_V2 = 105, CUMSUM = 128, GELU = 150, RELU_0_TO_1 = 152, ATAN2 = 156, SIGN = 158, IF = 118,
+            WHILE = 119;
 
     /** ActivationFunctionType of the schema. */
     private static final int ACT_NONE = 0, ACT_RELU = 1, ACT_RELU_N1_TO_1 = 2, ACT_RELU6 = 3, ACT_TANH = 4;
@@ -237,6 +238,20 @@ final class OperatorConverter {
                             integer(o.integer(0, 0)))));
             case TOPK_V2 -> produceAll(out, g.add(name, "TopKV2", List.of(g.tensor(in[0]), g.tensor(in[1])),
                     attrs("T", t(in[0]), "sorted", bool(true))));
+            case WHILE -> {
+                // loop variables in, the same out; WhileOptions: cond_subgraph_index, body_subgraph_index
+                String cond = g.function(o.integer(0, -1));
+                String body = g.function(o.integer(1, -1));
+                produceAll(out, g.add(name, "While", tensors(in, 0), attrs("T", types(in, 0), "cond", function(cond),
+                        "body", function(body), "parallel_iterations", integer(10))));
+            }
+            case IF -> {
+                // the condition, then the branches' arguments; IfOptions: then_subgraph_index, else_subgraph_index
+                String then = g.function(o.integer(0, -1));
+                String otherwise = g.function(o.integer(1, -1));
+                produceAll(out, g.add(name, "If", tensors(in, 0), attrs("Tcond", t(in[0]), "Tin", types(in, 1),
+                        "Tout", types(out, 0), "then_branch", function(then), "else_branch", function(otherwise))));
+            }
             case EMBEDDING_LOOKUP -> g.produce(y, g.add(name, "GatherV2", List.of(g.tensor(in[1]), g.tensor(in[0]),
                     g.intScalar(name + "/axis", 0)), attrs("Tparams", t(in[1]), "Tindices", t(in[0]), "Taxis",
                             type(DataType.DT_INT32))));
@@ -506,6 +521,26 @@ final class OperatorConverter {
         for (int k = 0; k < out.length; k++) {
             g.produce(out[k], node + ":" + k);
         }
+    }
+
+    private List<String> tensors(int[] indices, int from) {
+        List<String> names = new ArrayList<>();
+        for (int i = from; i < indices.length; i++) {
+            names.add(g.tensor(indices[i]));
+        }
+        return names;
+    }
+
+    private AttrValue types(int[] indices, int from) {
+        AttrValue.ListValue.Builder list = AttrValue.ListValue.newBuilder();
+        for (int i = from; i < indices.length; i++) {
+            list.addType(g.dtype(indices[i]));
+        }
+        return AttrValue.newBuilder().setList(list).build();
+    }
+
+    private static AttrValue function(String name) {
+        return AttrValue.newBuilder().setFunc(org.tensorflow.proto.NameAttrList.newBuilder().setName(name)).build();
     }
 
     private AttrValue t(int tensor) {

@@ -12,8 +12,11 @@ import java.util.Set;
 
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.FunctionDef;
+import org.tensorflow.proto.FunctionDefLibrary;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.OpDef;
 import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.TensorShapeProto;
 
@@ -22,7 +25,9 @@ import com.google.protobuf.ByteString;
 /**
  * Builds a TensorFlow GraphDef from one TFLite subgraph: its inputs become placeholders, its
  * constants Const nodes (made when first read), its operators plain TensorFlow ops through
- * {@link OperatorConverter}. Every TFLite tensor maps to one TensorFlow tensor name.
+ * {@link OperatorConverter}. Every TFLite tensor maps to one TensorFlow tensor name. A subgraph that
+ * WHILE or IF calls is built the same way into a FunctionDef of the graph's library
+ * ({@link TfliteFunctions}), its inputs the function's arguments.
  */
 final class TfliteGraphBuilder {
 
@@ -40,18 +45,61 @@ final class TfliteGraphBuilder {
     /** TFLite input tensor index to its placeholder's tensor. */
     private final Map<Integer, String> placeholders = new HashMap<>();
 
+    private final TfliteFunctions functions;
+
     TfliteGraphBuilder(TfliteModel model, TfliteSubGraph subgraph, boolean dequantize) {
+        this(model, subgraph, dequantize, null);
+    }
+
+    TfliteGraphBuilder(TfliteModel model, TfliteSubGraph subgraph, boolean dequantize, TfliteFunctions functions) {
         this.model = model;
         this.subgraph = subgraph;
         this.dequantize = dequantize;
         this.tensors = new TfliteTensor[subgraph.tensorCount()];
+        this.functions = functions != null ? functions : new TfliteFunctions(model, dequantize);
     }
 
-    /** The GraphDef of the whole subgraph. */
+    /** The GraphDef of the whole subgraph, with the functions its WHILE and IF operators call. */
     GraphDef build() {
         for (int input : subgraph.inputs()) {
             addPlaceholder(input);
         }
+        convertOperators();
+        for (int output : subgraph.outputs()) {
+            tensor(output);
+        }
+        GraphDef.Builder graph = GraphDef.newBuilder().addAllNode(nodes);
+        if (!functions.library().isEmpty()) {
+            graph.setLibrary(FunctionDefLibrary.newBuilder().addAllFunction(functions.library()));
+        }
+        return graph.build();
+    }
+
+    /** The subgraph as a function: its inputs the arguments, its outputs the results, in the file's order. */
+    FunctionDef buildFunction(String functionName) {
+        OpDef.Builder signature = OpDef.newBuilder().setName(functionName);
+        for (int input : subgraph.inputs()) {
+            String arg = unique("arg_" + input);
+            signature.addInputArg(OpDef.ArgDef.newBuilder().setName(arg).setType(dtype(input)));
+            produced.put(input, arg + ":0");
+        }
+        convertOperators();
+        FunctionDef.Builder function = FunctionDef.newBuilder();
+        int[] outputs = subgraph.outputs();
+        for (int k = 0; k < outputs.length; k++) {
+            String result = "output_" + k;
+            signature.addOutputArg(OpDef.ArgDef.newBuilder().setName(result).setType(dtype(outputs[k])));
+            function.putRet(result, tensor(outputs[k]));
+        }
+        return function.setSignature(signature).addAllNodeDef(nodes).build();
+    }
+
+    /** The function computing subgraph {@code index}, converted on first use. */
+    String function(int index) {
+        return functions.function(index);
+    }
+
+    private void convertOperators() {
         OperatorConverter converter = new OperatorConverter(this);
         List<TfliteOperator> operators = new ArrayList<>();
         for (int i = 0; i < subgraph.operatorCount(); i++) {
@@ -70,14 +118,17 @@ final class TfliteGraphBuilder {
             }
             converter.convert(op, code, customCode(op));
         }
-        for (int output : subgraph.outputs()) {
-            tensor(output);
-        }
-        return GraphDef.newBuilder().addAllNode(nodes).build();
     }
 
-    /** Ops that could not be converted, as "CUSTOM op 'name' (output tensor)". */
+    /** Ops that could not be converted, here and in the subgraphs called, as "CUSTOM op 'name' (output tensor)". */
     Set<String> notRunnable() {
+        Set<String> all = new LinkedHashSet<>(notRunnable);
+        all.addAll(functions.notRunnable());
+        return all;
+    }
+
+    /** Ops of this subgraph only that could not be converted. */
+    Set<String> ownNotRunnable() {
         return notRunnable;
     }
 

@@ -26,6 +26,7 @@ import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.core.service.ModelLoader;
 import org.tensorscope.tensorflow.internal.TensorFlowRuntime;
 import org.tensorscope.tensorflow.internal.TfModel;
+import org.tensorscope.tensorflow.internal.load.FunctionInliner;
 import org.tensorscope.tensorflow.internal.load.GraphDefConverter;
 
 /**
@@ -80,6 +81,9 @@ public class TfliteLoader implements ModelLoader {
             main = model.subgraph(0);
             builder = new TfliteGraphBuilder(model, main, true);
             graphDef = builder.build();
+            if (FunctionInliner.hasCalls(graphDef)) {
+                graphDef = new FunctionInliner(graphDef).inline(graphDef);
+            }
             // describe reads tensors the build did not (a tensor no operator uses), whose tables may be broken too
             format = describe(model, main, builder);
         } catch (IllegalArgumentException | IndexOutOfBoundsException | BufferUnderflowException | ArithmeticException
