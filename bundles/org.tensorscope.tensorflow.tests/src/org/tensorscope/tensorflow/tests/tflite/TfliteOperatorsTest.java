@@ -41,13 +41,13 @@ class TfliteOperatorsTest {
             LOCAL_RESPONSE_NORMALIZATION = 13, BATCH_TO_SPACE_ND = 37, SPACE_TO_BATCH_ND = 38, TOPK_V2 = 48, CAST = 53,
             LESS = 58, GREATER = 61, LOGICAL_OR = 84, ONE_HOT = 85, LOGICAL_AND = 86, LOGICAL_NOT = 87,
             REDUCE_ANY = 91, RANGE = 96, REVERSE_V2 = 105, CUMSUM = 128, GELU = 150, RELU_0_TO_1 = 152, ATAN2 = 156,
-            SIGN = 158, NEG = 59, SUM = 74, IF = 118, WHILE = 119;
+            SIGN = 158, NEG = 59, SUM = 74, IF = 118, WHILE = 119, UNIDIRECTIONAL_SEQUENCE_LSTM = 44;
     static final int CONV_OPTIONS = 1, DEPTHWISE_OPTIONS = 2, POOL_OPTIONS = 5, FC_OPTIONS = 8, SOFTMAX_OPTIONS = 9,
             CONCAT_OPTIONS = 10, ADD_OPTIONS = 11, RESHAPE_OPTIONS = 17, MUL_OPTIONS = 21, GATHER_OPTIONS = 23,
             REDUCER_OPTIONS = 27, SUB_OPTIONS = 28, DIV_OPTIONS = 29, SQUEEZE_OPTIONS = 30, STRIDED_SLICE_OPTIONS = 32,
             SPLIT_OPTIONS = 35, TRANSPOSE_CONV_OPTIONS = 49, RESIZE_NEAREST_OPTIONS = 74, L2_NORM_OPTIONS = 12,
-            LRN_OPTIONS = 13, ONE_HOT_OPTIONS = 61, CUMSUM_OPTIONS = 99, GELU_OPTIONS = 114, IF_OPTIONS = 89,
-            WHILE_OPTIONS = 90;
+            LRN_OPTIONS = 13, ONE_HOT_OPTIONS = 61, CUMSUM_OPTIONS = 102, GELU_OPTIONS = 116, IF_OPTIONS = 92,
+            WHILE_OPTIONS = 93, LSTM_OPTIONS = 71;
     /** TensorType BOOL of the schema. */
     static final int BOOL = 6;
     static final int RELU = 1, RELU6 = 3, VALID = 1;
@@ -176,6 +176,10 @@ class TfliteOperatorsTest {
         }, new int[] { 1, 4 }, floats(1, 2, 3, 4), floats(1, 2), floats(3, 4)));
         cases.addAll(laterOperators());
         cases.add(whileDoubling());
+        cases.add(lstm("UNIDIRECTIONAL_SEQUENCE_LSTM over two steps", false, 0,
+                floats(0.098622971f, 0.311111881f)));
+        cases.add(lstm("UNIDIRECTIONAL_SEQUENCE_LSTM, CIFG and cell clipping", true, 0.1f,
+                floats(0.031649888f, 0.059972775f)));
         cases.add(ifOnTheSign("IF, then branch", floats(1, 2), floats(2, 4)));
         cases.add(ifOnTheSign("IF, else branch", floats(-1, -2), floats(1, 2)));
         return cases.stream().map(Arguments::of);
@@ -296,6 +300,34 @@ class TfliteOperatorsTest {
             w.op(WHILE, new int[] { x, start }, new int[] { y, count }, WHILE_OPTIONS, Field.i32(0, 1), Field.i32(1, 2));
             w.io(new int[] { x }, new int[] { y });
         }, new int[] { 1, 2 }, floats(1, -2), floats(8, -16), null);
+    }
+
+    /**
+     * One unit, one feature, two steps from zero states: gate weights (input, forget, cell, output) 0.5, 0.4,
+     * 0.3, 0.2 on x and 0.1, 0.2, 0.3, 0.4 on h, forget bias 1, TANH; with CIFG the input gate is 1 - forget.
+     * Expected values worked out with the LSTM equations in double precision.
+     */
+    static Case lstm(String name, boolean cifg, float cellClip, float[] expected) {
+        return new Case(name, w -> {
+            int x = w.tensor("x", FLOAT32, 1, 2, 1);
+            int y = w.tensor("y", FLOAT32, 1, 2, 1);
+            int[] in = new int[24];
+            java.util.Arrays.fill(in, -1);
+            in[0] = x;
+            float[] inputWeights = { 0.5f, 0.4f, 0.3f, 0.2f };
+            float[] recurrentWeights = { 0.1f, 0.2f, 0.3f, 0.4f };
+            float[] biases = { 0, 1, 0, 0 };
+            for (int k = cifg ? 1 : 0; k < 4; k++) {
+                in[1 + k] = w.constant("w" + k, new int[] { 1, 1 }, inputWeights[k]);
+                in[5 + k] = w.constant("r" + k, new int[] { 1, 1 }, recurrentWeights[k]);
+                in[12 + k] = w.constant("b" + k, new int[] { 1 }, biases[k]);
+            }
+            in[18] = w.tensor("output_state", FLOAT32, 1, 1);
+            in[19] = w.tensor("cell_state", FLOAT32, 1, 1);
+            w.op(UNIDIRECTIONAL_SEQUENCE_LSTM, in, new int[] { y }, LSTM_OPTIONS, Field.i8(0, 4), Field.f32(1, cellClip),
+                    Field.f32(2, 0), Field.flag(3, false));
+            w.io(new int[] { x }, new int[] { y });
+        }, new int[] { 1, 2, 1 }, floats(1, 2), expected, null);
     }
 
     /** IF sum(x) > 0 then 2x else -x. */

@@ -35,7 +35,7 @@ final class OperatorConverter {
             LOCAL_RESPONSE_NORMALIZATION = 13, BATCH_TO_SPACE_ND = 37, SPACE_TO_BATCH_ND = 38, TOPK_V2 = 48,
             LOGICAL_OR = 84, ONE_HOT = 85, LOGICAL_AND = 86, LOGICAL_NOT = 87, REDUCE_ANY = 91, RANGE = 96,
             REVERSE_V2 = 105, CUMSUM = 128, GELU = 150, RELU_0_TO_1 = 152, ATAN2 = 156, SIGN = 158, IF = 118,
-            WHILE = 119;
+            WHILE = 119, UNIDIRECTIONAL_SEQUENCE_LSTM = 44;
 
     /** ActivationFunctionType of the schema. */
     private static final int ACT_NONE = 0, ACT_RELU = 1, ACT_RELU_N1_TO_1 = 2, ACT_RELU6 = 3, ACT_TANH = 4;
@@ -238,6 +238,9 @@ final class OperatorConverter {
                             integer(o.integer(0, 0)))));
             case TOPK_V2 -> produceAll(out, g.add(name, "TopKV2", List.of(g.tensor(in[0]), g.tensor(in[1])),
                     attrs("T", t(in[0]), "sorted", bool(true))));
+            case UNIDIRECTIONAL_SEQUENCE_LSTM -> {
+                return new SequenceLstmConverter(g).convert(name, in, y, o);
+            }
             case WHILE -> {
                 // loop variables in, the same out; WhileOptions: cond_subgraph_index, body_subgraph_index
                 String cond = g.function(o.integer(0, -1));

@@ -204,6 +204,11 @@ final class TfliteGraphBuilder {
                 + ") is read before any operator computes it");
     }
 
+    /** Whether {@link #tensor} has a value for this tensor: computed, fed or constant (a variable's start is not). */
+    boolean isAvailable(int index) {
+        return index >= 0 && (produced.containsKey(index) || dequantizedConstants.containsKey(index) || isConstant(index));
+    }
+
     /** The TensorFlow tensor a caller feeds for TFLite input {@code index}. */
     String placeholder(int index) {
         return placeholders.get(index);
