@@ -41,13 +41,19 @@ class TfliteOperatorsTest {
             LOCAL_RESPONSE_NORMALIZATION = 13, BATCH_TO_SPACE_ND = 37, SPACE_TO_BATCH_ND = 38, TOPK_V2 = 48, CAST = 53,
             LESS = 58, GREATER = 61, LOGICAL_OR = 84, ONE_HOT = 85, LOGICAL_AND = 86, LOGICAL_NOT = 87,
             REDUCE_ANY = 91, RANGE = 96, REVERSE_V2 = 105, CUMSUM = 128, GELU = 150, RELU_0_TO_1 = 152, ATAN2 = 156,
-            SIGN = 158, NEG = 59, SUM = 74, IF = 118, WHILE = 119, UNIDIRECTIONAL_SEQUENCE_LSTM = 44;
+            SIGN = 158, NEG = 59, SUM = 74, IF = 118, WHILE = 119, UNIDIRECTIONAL_SEQUENCE_LSTM = 44, L2_POOL_2D = 12,
+            FAKE_QUANT = 80, WHERE = 109, RANK = 110, REVERSE_SEQUENCE = 112, MATRIX_DIAG = 113, MATRIX_SET_DIAG = 115,
+            NON_MAX_SUPPRESSION_V4 = 120, SCATTER_ND = 122, SEGMENT_SUM = 125, CONV_3D = 132, REDUCE_ALL = 140,
+            UNSORTED_SEGMENT_MAX = 154;
     static final int CONV_OPTIONS = 1, DEPTHWISE_OPTIONS = 2, POOL_OPTIONS = 5, FC_OPTIONS = 8, SOFTMAX_OPTIONS = 9,
             CONCAT_OPTIONS = 10, ADD_OPTIONS = 11, RESHAPE_OPTIONS = 17, MUL_OPTIONS = 21, GATHER_OPTIONS = 23,
             REDUCER_OPTIONS = 27, SUB_OPTIONS = 28, DIV_OPTIONS = 29, SQUEEZE_OPTIONS = 30, STRIDED_SLICE_OPTIONS = 32,
             SPLIT_OPTIONS = 35, TRANSPOSE_CONV_OPTIONS = 49, RESIZE_NEAREST_OPTIONS = 74, L2_NORM_OPTIONS = 12,
             LRN_OPTIONS = 13, ONE_HOT_OPTIONS = 61, CUMSUM_OPTIONS = 102, GELU_OPTIONS = 116, IF_OPTIONS = 92,
-            WHILE_OPTIONS = 93, LSTM_OPTIONS = 71;
+            WHILE_OPTIONS = 93, LSTM_OPTIONS = 71, FAKE_QUANT_OPTIONS = 58, REVERSE_SEQUENCE_OPTIONS = 87,
+            CONV_3D_OPTIONS = 106;
+    /** TensorType INT64 of the schema. */
+    static final int INT64 = 4;
     /** TensorType BOOL of the schema. */
     static final int BOOL = 6;
     static final int RELU = 1, RELU6 = 3, VALID = 1;
@@ -176,6 +182,7 @@ class TfliteOperatorsTest {
         }, new int[] { 1, 4 }, floats(1, 2, 3, 4), floats(1, 2), floats(3, 4)));
         cases.addAll(laterOperators());
         cases.add(whileDoubling());
+        cases.addAll(moreOperators());
         cases.add(lstm("UNIDIRECTIONAL_SEQUENCE_LSTM over two steps", false, 0,
                 floats(0.098622971f, 0.311111881f)));
         cases.add(lstm("UNIDIRECTIONAL_SEQUENCE_LSTM, CIFG and cell clipping", true, 0.1f,
@@ -271,6 +278,75 @@ class TfliteOperatorsTest {
                             new int[] { any }, REDUCER_OPTIONS, Field.flag(0, false));
                     w.op(CAST, new int[] { any }, new int[] { y }, 0);
                 }));
+        return cases;
+    }
+
+    /** Operators of detection post-processing, segment reductions, sparse updates and quantization-aware graphs. */
+    static List<Case> moreOperators() {
+        List<Case> cases = new ArrayList<>();
+        cases.add(unary("L2_POOL_2D", new int[] { 1, 2, 2, 1 }, floats(1, 1, 1, 5), new int[] { 1, 1, 1, 1 }, floats(2.645751f),
+                (w, x, y) -> w.op(L2_POOL_2D, new int[] { x }, new int[] { y }, POOL_OPTIONS, Field.i8(0, VALID),
+                        Field.i32(1, 2), Field.i32(2, 2), Field.i32(3, 2), Field.i32(4, 2), Field.i8(5, 0))));
+        cases.add(unary("FAKE_QUANT to 8 bits over [0, 2.55]", new int[] { 1, 4 }, floats(-1, 0.014f, 1.234f, 9),
+                new int[] { 1, 4 }, floats(0, 0.01f, 1.23f, 2.55f), (w, x, y) -> w.op(FAKE_QUANT, new int[] { x },
+                        new int[] { y }, FAKE_QUANT_OPTIONS, Field.f32(0, 0), Field.f32(1, 2.55f), Field.i32(2, 8),
+                        Field.flag(3, false))));
+        cases.add(new Case("WHERE of the positive values", w -> {
+            int x = w.tensor("x", FLOAT32, 4);
+            int positive = w.tensor("positive", BOOL, 4);
+            int y = w.tensor("y", INT64, -1, 1);
+            w.op(GREATER, new int[] { x, w.constant("zero", new int[0], 0) }, new int[] { positive }, 0);
+            w.op(WHERE, new int[] { positive }, new int[] { y }, 0);
+            w.io(new int[] { x }, new int[] { y });
+        }, new int[] { 4 }, floats(-1, 2, 0, 3), floats(1, 3), null));
+        cases.add(new Case("RANK", w -> {
+            int x = w.tensor("x", FLOAT32, 1, 2, 3);
+            int y = w.tensor("y", TfliteWriter.INT32);
+            w.op(RANK, new int[] { x }, new int[] { y }, 0);
+            w.io(new int[] { x }, new int[] { y });
+        }, new int[] { 1, 2, 3 }, range(1, 6), floats(3), null));
+        cases.add(unary("REVERSE_SEQUENCE of each row's first values", new int[] { 2, 3 }, range(1, 6),
+                new int[] { 2, 3 }, floats(2, 1, 3, 6, 5, 4), (w, x, y) -> w.op(REVERSE_SEQUENCE, new int[] { x,
+                        w.constantInts("lengths", new int[] { 2 }, 2, 3) }, new int[] { y }, REVERSE_SEQUENCE_OPTIONS,
+                        Field.i32(0, 1), Field.i32(1, 0))));
+        cases.add(unary("MATRIX_DIAG", new int[] { 2 }, floats(1, 2), new int[] { 2, 2 }, floats(1, 0, 0, 2),
+                (w, x, y) -> w.op(MATRIX_DIAG, new int[] { x }, new int[] { y }, 0)));
+        cases.add(unary("MATRIX_SET_DIAG", new int[] { 2, 2 }, range(1, 4), new int[] { 2, 2 }, floats(9, 2, 3, 8),
+                (w, x, y) -> w.op(MATRIX_SET_DIAG, new int[] { x, w.constant("diagonal", new int[] { 2 }, 9, 8) },
+                        new int[] { y }, 0)));
+        cases.add(unary("SCATTER_ND", new int[] { 2 }, floats(5, 7), new int[] { 4 }, floats(0, 7, 0, 5),
+                (w, x, y) -> w.op(SCATTER_ND, new int[] { w.constantInts("indices", new int[] { 2, 1 }, 3, 1), x,
+                        w.constantInts("shape", new int[] { 1 }, 4) }, new int[] { y }, 0)));
+        cases.add(unary("SEGMENT_SUM", new int[] { 4 }, floats(1, 2, 3, 4), new int[] { 2 }, floats(3, 7),
+                (w, x, y) -> w.op(SEGMENT_SUM, new int[] { x, w.constantInts("segments", new int[] { 4 }, 0, 0, 1, 1) },
+                        new int[] { y }, 0)));
+        cases.add(unary("UNSORTED_SEGMENT_MAX", new int[] { 4 }, floats(1, 9, 3, 4), new int[] { 2 }, floats(4, 9),
+                (w, x, y) -> w.op(UNSORTED_SEGMENT_MAX, new int[] { x, w.constantInts("segments", new int[] { 4 }, 0, 1,
+                        0, 0), w.constantInts("count", new int[0], 2) }, new int[] { y }, 0)));
+        cases.add(unary("REDUCE_ALL of a comparison", new int[] { 2, 2 }, floats(1, 2, -1, 2), new int[] { 2 },
+                floats(1, 0), (w, x, y) -> {
+                    int positive = w.tensor("positive", BOOL, 2, 2);
+                    int all = w.tensor("all", BOOL, 2);
+                    w.op(GREATER, new int[] { x, w.constant("zero", new int[0], 0) }, new int[] { positive }, 0);
+                    w.op(REDUCE_ALL, new int[] { positive, w.constantInts("axis", new int[] { 1 }, 1) },
+                            new int[] { all }, REDUCER_OPTIONS, Field.flag(0, false));
+                    w.op(CAST, new int[] { all }, new int[] { y }, 0);
+                }));
+        cases.add(unary("CONV_3D with bias", new int[] { 1, 2, 1, 1, 1 }, floats(1, 2), new int[] { 1, 1, 1, 1, 1 },
+                floats(3.5f), (w, x, y) -> w.op(CONV_3D, new int[] { x, w.constant("filter", new int[] { 2, 1, 1, 1, 1 },
+                        1, 1), w.constant("bias", new int[] { 1 }, 0.5f) }, new int[] { y }, CONV_3D_OPTIONS,
+                        Field.i8(0, VALID), Field.i32(1, 1), Field.i32(2, 1), Field.i32(3, 1), Field.i8(4, 0),
+                        Field.i32(5, 1), Field.i32(6, 1), Field.i32(7, 1))));
+        // boxes 0 and 1 overlap (IoU 0.82): 1 scores higher, so 0 is suppressed; box 2 is apart
+        cases.add(new Case("NON_MAX_SUPPRESSION_V4", w -> {
+            int scores = w.tensor("x", FLOAT32, 3);
+            int y = w.tensor("y", TfliteWriter.INT32, 3);
+            int valid = w.tensor("valid", TfliteWriter.INT32);
+            w.op(NON_MAX_SUPPRESSION_V4, new int[] { w.constant("boxes", new int[] { 3, 4 }, 0, 0, 1, 1, 0, 0.1f, 1,
+                    1.1f, 5, 5, 6, 6), scores, w.constantInts("max", new int[0], 3), w.constant("iou", new int[0], 0.5f),
+                    w.constant("min_score", new int[0], 0) }, new int[] { y, valid }, 0);
+            w.io(new int[] { scores }, new int[] { y, valid });
+        }, new int[] { 3 }, floats(0.6f, 0.9f, 0.3f), floats(1, 2, 0), floats(2)));
         return cases;
     }
 

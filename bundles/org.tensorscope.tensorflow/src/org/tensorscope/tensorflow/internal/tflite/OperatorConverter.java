@@ -35,7 +35,11 @@ final class OperatorConverter {
             LOCAL_RESPONSE_NORMALIZATION = 13, BATCH_TO_SPACE_ND = 37, SPACE_TO_BATCH_ND = 38, TOPK_V2 = 48,
             LOGICAL_OR = 84, ONE_HOT = 85, LOGICAL_AND = 86, LOGICAL_NOT = 87, REDUCE_ANY = 91, RANGE = 96,
             REVERSE_V2 = 105, CUMSUM = 128, GELU = 150, RELU_0_TO_1 = 152, ATAN2 = 156, SIGN = 158, IF = 118,
-            WHILE = 119, UNIDIRECTIONAL_SEQUENCE_LSTM = 44;
+            WHILE = 119, UNIDIRECTIONAL_SEQUENCE_LSTM = 44, L2_POOL_2D = 12, FAKE_QUANT = 80, WHERE = 109, RANK = 110,
+            REVERSE_SEQUENCE = 112, MATRIX_DIAG = 113, MATRIX_SET_DIAG = 115, NON_MAX_SUPPRESSION_V4 = 120,
+            NON_MAX_SUPPRESSION_V5 = 121, SCATTER_ND = 122, SEGMENT_SUM = 125, CONV_3D = 132, REDUCE_ALL = 140,
+            UNSORTED_SEGMENT_PROD = 153, UNSORTED_SEGMENT_MAX = 154, UNSORTED_SEGMENT_SUM = 155,
+            UNSORTED_SEGMENT_MIN = 157;
 
     /** ActivationFunctionType of the schema. */
     private static final int ACT_NONE = 0, ACT_RELU = 1, ACT_RELU_N1_TO_1 = 2, ACT_RELU6 = 3, ACT_TANH = 4;
@@ -55,6 +59,10 @@ final class OperatorConverter {
 
     private static final Map<Integer, String> REDUCTIONS = Map.of(MEAN, "Mean", SUM, "Sum", REDUCE_MAX, "Max",
             REDUCE_MIN, "Min", REDUCE_PROD, "Prod");
+
+    private static final Map<Integer, String> UNSORTED_SEGMENTS = Map.of(UNSORTED_SEGMENT_SUM, "UnsortedSegmentSum",
+            UNSORTED_SEGMENT_PROD, "UnsortedSegmentProd", UNSORTED_SEGMENT_MAX, "UnsortedSegmentMax",
+            UNSORTED_SEGMENT_MIN, "UnsortedSegmentMin");
 
     private final TfliteGraphBuilder g;
 
@@ -238,6 +246,51 @@ final class OperatorConverter {
                             integer(o.integer(0, 0)))));
             case TOPK_V2 -> produceAll(out, g.add(name, "TopKV2", List.of(g.tensor(in[0]), g.tensor(in[1])),
                     attrs("T", t(in[0]), "sorted", bool(true))));
+            case CONV_3D -> {
+                // filter [d, h, w, in, out], as TensorFlow's; options: padding, stride d, w, h, activation, dilation d, w, h
+                int act = o.enumByte(4);
+                String conv = g.add(step(name, "Conv3D", in, 2, act), "Conv3D", List.of(g.tensor(in[0]),
+                        g.tensor(in[1])), attrs("T", t(in[0]), "strides", ints(1, o.integer(1, 1), o.integer(3, 1),
+                                o.integer(2, 1), 1), "padding", padding(o.enumByte(0)), "dilations", ints(1,
+                                        o.integer(5, 1), o.integer(7, 1), o.integer(6, 1), 1)));
+                finish(name, y, bias(name, conv, in, 2, act), act);
+            }
+            case L2_POOL_2D -> {
+                // sqrt(mean of squares over the window)
+                int act = o.enumByte(5);
+                String square = g.add(g.unique(name + "/Square"), "Square", List.of(g.tensor(in[0])), attrs("T", t(in[0])));
+                String mean = g.add(g.unique(name + "/AvgPool"), "AvgPool", List.of(square), attrs("T", t(in[0]), "ksize",
+                        ints(1, o.integer(4, 0), o.integer(3, 0), 1), "strides", ints(1, o.integer(2, 0),
+                                o.integer(1, 0), 1), "padding", padding(o.enumByte(0))));
+                finish(name, y, g.add(act == ACT_NONE ? name : g.unique(name + "/Sqrt"), "Sqrt", List.of(mean),
+                        attrs("T", t(in[0]))), act);
+            }
+            case FAKE_QUANT -> g.produce(y, g.add(name, "FakeQuantWithMinMaxArgs", List.of(g.tensor(in[0])),
+                    attrs("min", real(o.real(0, 0f)), "max", real(o.real(1, 0f)), "num_bits", integer(o.integer(2, 8)),
+                            "narrow_range", bool(o.flag(3, false)))));
+            case WHERE -> g.produce(y, g.add(name, "Where", List.of(g.tensor(in[0])), attrs("T", t(in[0]))));
+            case RANK -> g.produce(y, g.add(name, "Rank", List.of(g.tensor(in[0])), attrs("T", t(in[0]))));
+            case REVERSE_SEQUENCE -> g.produce(y, g.add(name, "ReverseSequence", List.of(g.tensor(in[0]),
+                    g.tensor(in[1])), attrs("T", t(in[0]), "Tlen", t(in[1]), "seq_dim", integer(o.integer(0, 0)),
+                            "batch_dim", integer(o.integer(1, 0)))));
+            case MATRIX_DIAG -> g.produce(y, g.add(name, "MatrixDiag", List.of(g.tensor(in[0])), attrs("T", t(in[0]))));
+            case MATRIX_SET_DIAG -> g.produce(y, g.add(name, "MatrixSetDiag", List.of(g.tensor(in[0]), g.tensor(in[1])),
+                    attrs("T", t(in[0]))));
+            case SCATTER_ND -> g.produce(y, g.add(name, "ScatterNd", List.of(g.tensor(in[0]), g.tensor(in[1]),
+                    g.tensor(in[2])), attrs("T", t(in[1]), "Tindices", t(in[0]))));
+            case SEGMENT_SUM -> g.produce(y, g.add(name, "SegmentSum", List.of(g.tensor(in[0]), g.tensor(in[1])),
+                    attrs("T", t(in[0]), "Tindices", t(in[1]))));
+            case UNSORTED_SEGMENT_SUM, UNSORTED_SEGMENT_PROD, UNSORTED_SEGMENT_MAX, UNSORTED_SEGMENT_MIN -> g.produce(y,
+                    g.add(name, UNSORTED_SEGMENTS.get(code), List.of(g.tensor(in[0]), g.tensor(in[1]), g.tensor(in[2])),
+                            attrs("T", t(in[0]), "Tindices", t(in[1]), "Tnumsegments", t(in[2]))));
+            case REDUCE_ALL -> g.produce(y, g.add(name, "All", List.of(g.tensor(in[0]), g.tensor(in[1])),
+                    attrs("Tidx", t(in[1]), "keep_dims", bool(o.flag(0, false)))));
+            case NON_MAX_SUPPRESSION_V4 -> produceAll(out, g.add(name, "NonMaxSuppressionV4", List.of(g.tensor(in[0]),
+                    g.tensor(in[1]), g.tensor(in[2]), g.tensor(in[3]), g.tensor(in[4])), attrs("T", t(in[0]),
+                            "T_threshold", t(in[3]), "pad_to_max_output_size", bool(true))));
+            case NON_MAX_SUPPRESSION_V5 -> produceAll(out, g.add(name, "NonMaxSuppressionV5", List.of(g.tensor(in[0]),
+                    g.tensor(in[1]), g.tensor(in[2]), g.tensor(in[3]), g.tensor(in[4]), g.tensor(in[5])),
+                    attrs("T", t(in[0]), "pad_to_max_output_size", bool(true))));
             case UNIDIRECTIONAL_SEQUENCE_LSTM -> {
                 return new SequenceLstmConverter(g).convert(name, in, y, o);
             }
