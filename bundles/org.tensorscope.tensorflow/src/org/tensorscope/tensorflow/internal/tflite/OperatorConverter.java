@@ -615,7 +615,7 @@ final class OperatorConverter {
         return AttrValue.newBuilder().setS(com.google.protobuf.ByteString.copyFromUtf8(s)).build();
     }
 
-    private static AttrValue bool(boolean b) {
+    static AttrValue bool(boolean b) {
         return AttrValue.newBuilder().setB(b).build();
     }
 
@@ -623,7 +623,7 @@ final class OperatorConverter {
         return AttrValue.newBuilder().setF(f).build();
     }
 
-    private static AttrValue integer(long i) {
+    static AttrValue integer(long i) {
         return AttrValue.newBuilder().setI(i).build();
     }
 
@@ -635,7 +635,7 @@ final class OperatorConverter {
         return AttrValue.newBuilder().setList(list).build();
     }
 
-    private static Map<String, AttrValue> attrs(Object... keysAndValues) {
+    static Map<String, AttrValue> attrs(Object... keysAndValues) {
         Map<String, AttrValue> map = new HashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {
             map.put((String) keysAndValues[i], (AttrValue) keysAndValues[i + 1]);

@@ -1,9 +1,11 @@
 package org.tensorscope.tensorflow.internal.tflite;
 
+import static org.tensorscope.tensorflow.internal.tflite.OperatorConverter.attrs;
+import static org.tensorscope.tensorflow.internal.tflite.OperatorConverter.bool;
+import static org.tensorscope.tensorflow.internal.tflite.OperatorConverter.integer;
+
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.DataType;
@@ -159,21 +161,5 @@ final class SequenceLstmConverter {
 
     private static AttrValue type(DataType type) {
         return TfliteGraphBuilder.type(type);
-    }
-
-    private static AttrValue bool(boolean b) {
-        return AttrValue.newBuilder().setB(b).build();
-    }
-
-    private static AttrValue integer(long i) {
-        return AttrValue.newBuilder().setI(i).build();
-    }
-
-    private static Map<String, AttrValue> attrs(Object... keysAndValues) {
-        Map<String, AttrValue> map = new HashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            map.put((String) keysAndValues[i], (AttrValue) keysAndValues[i + 1]);
-        }
-        return map;
     }
 }
