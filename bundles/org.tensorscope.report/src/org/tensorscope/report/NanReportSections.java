@@ -90,7 +90,7 @@ public record NanReportSections(Run run, Coverage coverage, List<OriginSection> 
     }
 
     private static long nonFinite(NanReport report) {
-        return report.ops().stream().filter(o -> o.nan() + o.negInf() + o.posInf() > 0).count();
+        return report.ops().stream().filter(CoverageText::nonFinite).count();
     }
 
     /** What was run: the model, its format, the signature, the device and the health mode. */

@@ -3,6 +3,7 @@ package org.tensorscope.report;
 import java.util.List;
 import java.util.Locale;
 
+import org.tensorscope.core.report.CoverageText;
 import org.tensorscope.core.report.NanReport;
 import org.tensorscope.core.report.Numbers;
 import org.tensorscope.core.report.NanReport.Histogram;
@@ -88,11 +89,11 @@ public final class ReportHtml {
                 .append(r.statistics() ? "<th>min</th><th>max</th><th>mean</th>" : "").append("<th>µs</th></tr>\n");
         int i = 0;
         for (OpHealth op : r.ops()) {
-            boolean bad = op.nan() + op.negInf() + op.posInf() > 0;
+            boolean bad = CoverageText.nonFinite(op);
             html.append(bad ? "<tr class=\"bad\">" : "<tr>").append("<td>").append(i++).append("</td><td>")
                     .append(esc(op.tensor())).append("</td><td>").append(esc(op.type())).append("</td><td>")
-                    .append(esc(op.device())).append("</td><td>").append(op.nan()).append("</td><td>").append(op.negInf())
-                    .append("</td><td>").append(op.posInf()).append("</td><td>");
+                    .append(esc(op.device())).append("</td><td>").append(count(op.nan())).append("</td><td>")
+                    .append(count(op.negInf())).append("</td><td>").append(count(op.posInf())).append("</td><td>");
             if (r.statistics()) {
                 html.append(num(op.min())).append("</td><td>").append(num(op.max())).append("</td><td>")
                         .append(num(op.mean())).append("</td><td>");
@@ -212,6 +213,11 @@ public final class ReportHtml {
     private static String binLabel(Histogram histogram, int i) {
         List<Double> edges = histogram.edges();
         return i + 1 < edges.size() ? "[" + num(edges.get(i)) + ", " + num(edges.get(i + 1)) + ")" : "bin " + i;
+    }
+
+    /** A count, or "present, not counted" for one the health pass did not compute. */
+    private static String count(long n) {
+        return n < 0 ? "present, not counted" : Long.toString(n);
     }
 
     private static String num(double v) {

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.tensorscope.core.trace.TensorHealth;
+
 /**
  * The sentences every rendering of a {@link NanReport} (command line, NaN Trace view, HTML) uses to
  * say what was checked, so that none of them can claim "every tensor is finite" over tensors it
@@ -21,13 +23,35 @@ public final class CoverageText {
     /** "Every tensor is finite (42 checked)." or "40 checked, all finite; 2 not checked: ...". */
     public static String verdict(NanReport report) {
         if (!report.finite()) {
-            return report.checked() + " checked, " + nonFinite(report) + " non-finite"
+            return report.checked() + " checked, " + nonFinite(report) + " non-finite" + notCountedText(report)
                     + (report.complete() ? "" : "; " + uncheckedText(report.unchecked()));
         }
         if (report.complete()) {
             return "Every tensor is finite (" + report.checked() + " checked).";
         }
         return report.checked() + " checked, all finite; " + uncheckedText(report.unchecked());
+    }
+
+    /**
+     * " (40 of them not counted: ...)" when the health pass flagged tensors as holding NaN or infinity without
+     * counting them (CURT counts only where they start); empty otherwise.
+     */
+    public static String notCountedText(NanReport report) {
+        long notCounted = report.ops().stream().filter(CoverageText::notCounted).count();
+        return notCounted == 0 ? ""
+                : " (" + notCounted + " of them not counted: the " + report.healthMode().toLowerCase(java.util.Locale.ROOT)
+                        + " pass counts NaN and ±Inf only where they start and in the first non-finite tensors)";
+    }
+
+    /** Whether an op's row holds NaN or infinity that were not counted ({@link TensorHealth#NOT_COUNTED}). */
+    public static boolean notCounted(NanReport.OpHealth op) {
+        return op.nan() == TensorHealth.NOT_COUNTED || op.negInf() == TensorHealth.NOT_COUNTED
+                || op.posInf() == TensorHealth.NOT_COUNTED;
+    }
+
+    /** Whether an op's row holds NaN or infinity, counted or not. */
+    public static boolean nonFinite(NanReport.OpHealth op) {
+        return op.nan() != 0 || op.negInf() != 0 || op.posInf() != 0;
     }
 
     /** "3 not checked: a, b (inside the body of Loop 'x'); c (why)", grouping tensors that share a reason. */
@@ -55,6 +79,6 @@ public final class CoverageText {
     }
 
     private static long nonFinite(NanReport report) {
-        return report.ops().stream().filter(o -> o.nan() + o.negInf() + o.posInf() > 0).count();
+        return report.ops().stream().filter(CoverageText::nonFinite).count();
     }
 }

@@ -20,6 +20,7 @@ import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TNumber;
 import org.tensorscope.core.trace.HealthMode;
 import org.tensorscope.core.trace.LoopHealth;
+import org.tensorscope.core.trace.TensorHealth;
 import org.tensorscope.core.trace.UncheckedTensor;
 import org.tensorscope.tensorflow.internal.run.ControlFlow.Branch;
 import org.tensorscope.tensorflow.internal.run.ControlFlow.Frame;
@@ -46,6 +47,7 @@ final class HealthProbe {
     private static final int CURT_HEALTH = 2;
     private static final int CONCISE_HEALTH = 3;
     private static final int FULL_HEALTH = 4;
+    private static final int REDUCE_INF_NAN_THREE_SLOTS = 8;
 
     /** The count a row holds for a tensor that was not computed (an untaken branch). */
     static final double NOT_COMPUTED = -2;
@@ -58,14 +60,23 @@ final class HealthProbe {
     private final List<UncheckedTensor> unchecked;
     /** The innermost cond of each tensor inside one. */
     private final Map<String, String> conds;
-    /** FULL rows from DebugNumericSummary, whose statistics leave out NaN and infinities (see {@link #attachFinite}). */
-    private final boolean finite;
+    /** What a root row holds besides the mode's summary. */
+    private enum Kind {
+        /** DebugNumericSummaryV2 in the probe's mode (and, for FULL, the reductions). */
+        SUMMARY,
+        /** FULL rows from DebugNumericSummary, whose statistics leave out NaN and infinities (see {@link #attachFinite}). */
+        FINITE,
+        /** Which of -Inf, +Inf and NaN a tensor holds, not how many (see {@link #attachPresence}). */
+        PRESENCE
+    }
 
-    private HealthProbe(List<String> tensors, HealthMode mode, boolean finite, String rowsFetch, String loopRowsFetch,
+    private final Kind kind;
+
+    private HealthProbe(List<String> tensors, HealthMode mode, Kind kind, String rowsFetch, String loopRowsFetch,
             List<Row> loopRows, List<UncheckedTensor> unchecked, Map<String, String> conds) {
         this.tensors = List.copyOf(tensors);
         this.mode = mode;
-        this.finite = finite;
+        this.kind = kind;
         this.rowsFetch = rowsFetch;
         this.loopRowsFetch = loopRowsFetch;
         this.loopRows = List.copyOf(loopRows);
@@ -75,7 +86,7 @@ final class HealthProbe {
 
     /** Adds the probe ops for the given tensors ("op:k") under a fresh name scope. */
     static HealthProbe attach(Graph graph, ControlFlow flow, List<String> tensors, HealthMode mode, String scope) {
-        return attach(graph, flow, tensors, mode, false, scope);
+        return attach(graph, flow, tensors, mode, Kind.SUMMARY, scope);
     }
 
     /**
@@ -84,11 +95,21 @@ final class HealthProbe {
      * the FULL probe's reductions), for the few tensors that pass found not finite.
      */
     static HealthProbe attachFinite(Graph graph, ControlFlow flow, List<String> tensors, String scope) {
-        return attach(graph, flow, tensors, HealthMode.FULL, true, scope);
+        return attach(graph, flow, tensors, HealthMode.FULL, Kind.FINITE, scope);
+    }
+
+    /**
+     * A CURT-level probe that also says which of -Inf, +Inf and NaN each tensor holds, without counting them:
+     * DebugNumericSummaryV2 REDUCE_INF_NAN_THREE_SLOTS, which ORs bits where CONCISE adds to float64 counters, for
+     * the tensors a CURT pass flagged but need not count. Rows read as {@link TensorHealth#NOT_COUNTED} counts.
+     */
+    static HealthProbe attachPresence(Graph graph, ControlFlow flow, List<String> tensors, String scope) {
+        return attach(graph, flow, tensors, HealthMode.CURT, Kind.PRESENCE, scope);
     }
 
     private static HealthProbe attach(Graph graph, ControlFlow flow, List<String> tensors, HealthMode mode,
-            boolean finite, String scope) {
+            Kind kind, String scope) {
+        boolean finite = kind == Kind.FINITE;
         Ops tf = Ops.create(graph).withSubScope(scope);
         List<UncheckedTensor> unchecked = new ArrayList<>();
         Map<String, String> conds = new HashMap<>();
@@ -131,13 +152,17 @@ final class HealthProbe {
             double[][] ids = new double[group.getValue().size()][1];
             for (int j = 0; j < group.getValue().size(); j++) {
                 int i = group.getValue().get(j);
-                rows.add(finite ? finiteRow(graph, tf, sources.get(i), shared) : row(graph, tf, sources.get(i), i, mode, shared));
-                marker[j] = notComputed(i, mode, finite);
+                rows.add(switch (kind) {
+                    case FINITE -> finiteRow(graph, tf, sources.get(i), shared);
+                    case PRESENCE -> presenceRow(graph, tf, sources.get(i), i);
+                    case SUMMARY -> row(graph, tf, sources.get(i), i, mode, shared);
+                });
+                marker[j] = notComputed(i, mode, kind);
                 ids[j][0] = i;
             }
             Operand<TFloat64> stacked = tf.stack(rows);
-            if (finite) {
-                // DebugNumericSummary has no tensor id: one constant column for the group
+            if (kind != Kind.SUMMARY) {
+                // DebugNumericSummary and the three-slot mode have no tensor id: one constant column for the group
                 stacked = tf.concat(List.of(tf.constant(ids), stacked), tf.constant(1));
             }
             groups.add(DeadBranchGuard.live(graph, tf, stacked.asOutput(), group.getKey(), marker));
@@ -157,7 +182,7 @@ final class HealthProbe {
             }
             loopRowsFetch = tf.withName("loop_rows").identity(concatRows(tf, blocks)).op().name();
         }
-        return new HealthProbe(tensors, mode, finite, rowsFetch, loopRowsFetch, loopRows, unchecked, conds);
+        return new HealthProbe(tensors, mode, kind, rowsFetch, loopRowsFetch, loopRows, unchecked, conds);
     }
 
     /** The blocks one under the other; ConcatV2 wants at least two. */
@@ -274,6 +299,16 @@ final class HealthProbe {
         return tf.concat(List.of(counts, moments), shared.axis());
     }
 
+    /** {@code [-inf, +inf, nan]}: each slot that value when the tensor holds it, 0 otherwise. */
+    private static Operand<TFloat64> presenceRow(Graph graph, Ops tf, Output<?> tensor, int id) {
+        GraphOperation summary = graph.opBuilder("DebugNumericSummaryV2", tf.scope().makeOpName("presence_" + id), tf.scope())
+                .addInput(tensor)
+                .setAttr("tensor_debug_mode", REDUCE_INF_NAN_THREE_SLOTS)
+                .setAttr("output_dtype", DataType.DT_DOUBLE)
+                .build();
+        return summary.output(0);
+    }
+
     /** {@code [min, max, mean, variance]} of a flat tensor, in its own type. */
     private static <T extends TNumber> Operand<T> moments(Ops tf, Operand<T> x, Operand<TInt32> axis) {
         Operand<T> mean = tf.math.mean(x, axis);
@@ -316,8 +351,12 @@ final class HealthProbe {
     /** A finite row is already in the order of {@link #read}'s layout after its id. */
     private static final int[] FINITE_IN_ROW = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
 
-    private static double[] notComputed(int id, HealthMode mode, boolean finite) {
-        double[] row = new double[finite ? 10 : width(mode)];
+    private static double[] notComputed(int id, HealthMode mode, Kind kind) {
+        double[] row = new double[switch (kind) {
+            case FINITE -> 10;
+            case PRESENCE -> 4;
+            case SUMMARY -> width(mode);
+        }];
         row[0] = id;
         row[1] = NOT_COMPUTED;
         return row;
@@ -377,10 +416,15 @@ final class HealthProbe {
                 }
                 int id = (int) row[0];
                 double[] full = { id, -1, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, -1 };
-                if (mode == HealthMode.CURT) {
+                if (kind == Kind.PRESENCE) {
+                    // slots hold -Inf, +Inf and NaN when present, 0 when not (NaN != 0 holds)
+                    for (int c = 1; c <= 3; c++) {
+                        full[c + 1] = row[c] != 0 ? TensorHealth.NOT_COUNTED : 0;
+                    }
+                } else if (mode == HealthMode.CURT) {
                     full[1] = row[1] > 0 ? CURT_FLAGGED : -1;
                 } else if (mode == HealthMode.FULL) {
-                    int[] columns = finite ? FINITE_IN_ROW : FULL_COLUMNS;
+                    int[] columns = kind == Kind.FINITE ? FINITE_IN_ROW : FULL_COLUMNS;
                     for (int c = 0; c < columns.length; c++) {
                         full[c + 1] = row[columns[c]];
                     }
@@ -445,6 +489,11 @@ final class HealthProbe {
     /** Whether a root row (CURT layout) flags its tensor as holding NaN or infinity. */
     static boolean flagged(double[] curtRow) {
         return curtRow != null && curtRow[1] == CURT_FLAGGED;
+    }
+
+    /** Whether a row in the layout of {@link #read} holds NaN or infinity: flagged, counted or marked. */
+    static boolean nonFinite(double[] row) {
+        return row != null && (row[1] == CURT_FLAGGED || row[2] != 0 || row[3] != 0 || row[4] != 0);
     }
 
     /** A row in the layout of {@link #read} for a tensor known to be finite, not counted. */

@@ -342,34 +342,25 @@ public final class TfSession implements InferenceSession {
             index.put(floatTensors.get(i), i);
         }
         place(readings.rows(), watched, rows, index);
-        if (!chains.isEmpty()) {
-            List<String> risky = new ArrayList<>();
-            for (FusibleChains.Chain chain : chains) {
-                Integer input = index.get(chain.input());
-                boolean inputFinite = input != null && rows[input] != null && !HealthProbe.flagged(rows[input]);
-                if (inputFinite && chain.provablyFinite(inputMax[chainInputs.indexOf(chain.input())])) {
-                    chain.inside().forEach(t -> rows[index.get(t)] = HealthProbe.finiteCurtRow(index.get(t)));
-                } else {
-                    risky.addAll(chain.inside());
-                }
-            }
-            if (!risky.isEmpty()) {
-                HealthProbe.Readings insideReadings = insidePass(feeds, overrides, risky);
-                unchecked.addAll(probe(risky, HealthMode.CURT).unchecked());
-                unchecked.addAll(insideReadings.notComputed());
-                place(insideReadings.rows(), risky, rows, index);
+        List<String> risky = new ArrayList<>();
+        for (FusibleChains.Chain chain : chains) {
+            Integer input = index.get(chain.input());
+            boolean inputFinite = input != null && rows[input] != null && !HealthProbe.flagged(rows[input]);
+            if (inputFinite && chain.provablyFinite(inputMax[chainInputs.indexOf(chain.input())])) {
+                chain.inside().forEach(t -> rows[index.get(t)] = HealthProbe.finiteCurtRow(index.get(t)));
+            } else {
+                risky.addAll(chain.inside());
             }
         }
-        double[][] counted = rows;
         if (mode == HealthMode.CURT) {
-            counted = countsOfFlagged(feeds, overrides, floatTensors, rows);
+            unchecked.addAll(followUp(feeds, overrides, floatTensors, rows, index, risky));
         } else if (mode == HealthMode.FULL) {
-            finiteStatsOfFlagged(feeds, overrides, floatTensors, rows, readings.loops().keySet());
+            finiteStatsOfShown(feeds, overrides, floatTensors, rows, index, readings.loops().keySet());
         }
         progress.split(1);
         unchecked.addAll(opaque);
         OpTimings timings = opTimings ? new OpTimings(metadata) : OpTimings.notMeasured(onGpu ? "" : "CPU:0");
-        return new Trace(model, TraceRows.build(model, floatTensors, counted, timings), unchecked,
+        return new Trace(model, TraceRows.build(model, floatTensors, rows, timings), unchecked,
                 readings.loops(), tracedOutputs);
     }
 
@@ -383,27 +374,6 @@ public final class TfSession implements InferenceSession {
                 rows[i][0] = i;
             }
         }
-    }
-
-    /** The targeted pass: CURT on the inside of the chains whose bound failed (grappler cannot fuse those). */
-    private HealthProbe.Readings insidePass(Map<String, TensorData> feeds, Map<String, TensorData> overrides,
-            List<String> inside) throws BackendException {
-        HealthProbe insideProbe = probe(inside, HealthMode.CURT);
-        List<double[][]> fetched = new ArrayList<>();
-        if (!insideProbe.fetches().isEmpty()) {
-            try (Run run = new Run(feeds, overrides)) {
-                Session.Runner runner = run.runner();
-                insideProbe.fetches().forEach(runner::fetch);
-                try (Result result = runner.run()) {
-                    for (int i = 0; i < insideProbe.fetches().size(); i++) {
-                        fetched.add(matrix((TFloat64) result.get(i)));
-                    }
-                }
-            } catch (TensorFlowException | IllegalArgumentException | IllegalStateException e) {
-                throw new BackendException("TensorFlow could not run " + model.source() + ": " + problem(e), e);
-            }
-        }
-        return insideProbe.read(fetched);
     }
 
     private FusibleChains chains() {
@@ -496,83 +466,170 @@ public final class TfSession implements InferenceSession {
     }
 
     /**
-     * CURT only says whether a tensor is non-finite; the NaN and ±Inf counts of the flagged
-     * tensors come from a second, smaller run, which a healthy model never pays for.
+     * What follows a CURT pass that flagged tensors or could not bound a chain, in one more run: NaN and ±Inf
+     * are counted where they may start (flagged tensors none of whose inputs is known to hold any) and in the
+     * first {@value #FIRST_COUNTED} flagged tensors; the other flagged tensors are only marked with the kinds they
+     * hold, which costs far less than counting (DebugNumericSummaryV2 counts about 10x slower when NaN or Inf are
+     * present), so the trace still knows the first NaN and the first Inf. The insides of the chains whose bound
+     * failed are watched in the same run, unfused (the targeted pass, see {@link FusibleChains}). When an
+     * inside turns out finite, a tensor it feeds may be where NaN or Inf start after all: a further, small run
+     * counts those.
+     *
+     * @return the tensors this could not check
      */
-    private double[][] countsOfFlagged(Map<String, TensorData> feeds, Map<String, TensorData> overrides,
-            List<String> floatTensors, double[][] rows) throws BackendException {
-        List<String> flagged = new ArrayList<>();
-        for (int i = 0; i < rows.length; i++) {
-            if (HealthProbe.flagged(rows[i])) {
-                flagged.add(floatTensors.get(i));
+    private List<UncheckedTensor> followUp(Map<String, TensorData> feeds, Map<String, TensorData> overrides,
+            List<String> floatTensors, double[][] rows, Map<String, Integer> index, List<String> insides)
+            throws BackendException {
+        if (Boolean.getBoolean("tensorscope.legacy")) { // TEMPORARY: the previous follow-up, for the benchmark
+            List<UncheckedTensor> u = new ArrayList<>();
+            if (!insides.isEmpty()) {
+                HealthProbe ip = probe(insides, HealthMode.CURT);
+                HealthProbe.Readings r = runProbes(feeds, overrides, ip).get(0);
+                u.addAll(ip.unchecked());
+                u.addAll(r.notComputed());
+                place(r.rows(), insides, rows, index);
             }
+            List<String> fl = new ArrayList<>();
+            for (int i = 0; i < rows.length; i++) {
+                if (HealthProbe.flagged(rows[i])) {
+                    fl.add(floatTensors.get(i));
+                }
+            }
+            if (!fl.isEmpty()) {
+                HealthProbe cp = probe(fl, HealthMode.CONCISE);
+                place(runProbes(feeds, overrides, cp).get(0).rows(), fl, rows, index);
+            }
+            return u;
         }
-        if (flagged.isEmpty()) {
-            return rows;
+        Set<String> unknown = new HashSet<>(insides);
+        List<String> toCount = new ArrayList<>();
+        List<String> toMark = new ArrayList<>();
+        int first = FIRST_COUNTED;
+        for (int i = 0; i < floatTensors.size(); i++) {
+            String tensor = floatTensors.get(i);
+            boolean flagged = HealthProbe.flagged(rows[i]);
+            if (!flagged && !unknown.contains(tensor)) {
+                continue;
+            }
+            boolean firstOnes = flagged && first-- > 0;
+            (firstOnes || mayStart(tensor, rows, index, unknown) ? toCount : toMark).add(tensor);
         }
-        HealthProbe counts = probe(flagged, HealthMode.CONCISE);
-        List<double[][]> fetched = new ArrayList<>();
+        List<UncheckedTensor> unchecked = new ArrayList<>();
+        if (toCount.isEmpty() && toMark.isEmpty()) {
+            return unchecked;
+        }
+        HealthProbe counts = toCount.isEmpty() ? null : probe(toCount, HealthMode.CONCISE);
+        HealthProbe marks = toMark.isEmpty() ? null : presenceProbe(toMark);
+        List<HealthProbe.Readings> read = runProbes(feeds, overrides, counts, marks);
+        for (int k = 0; k < read.size(); k++) {
+            HealthProbe p = k == 0 && counts != null ? counts : marks;
+            unchecked.addAll(p.unchecked());
+            unchecked.addAll(read.get(k).notComputed());
+            place(read.get(k).rows(), p.tensors(), rows, index);
+        }
+        // every inside is known now: count those that start NaN or Inf only because an inside before them is finite
+        List<String> late = toMark.stream()
+                .filter(t -> HealthProbe.nonFinite(rows[index.get(t)]) && mayStart(t, rows, index, Set.of())).toList();
+        if (!late.isEmpty()) {
+            HealthProbe lateCounts = probe(late, HealthMode.CONCISE);
+            HealthProbe.Readings lateRead = runProbes(feeds, overrides, lateCounts, null).get(0);
+            place(lateRead.rows(), late, rows, index);
+        }
+        return unchecked;
+    }
+
+    /** Flagged tensors counted in a CURT pass besides those where NaN or Inf may start. */
+    private static final int FIRST_COUNTED = 8;
+
+    /**
+     * Whether a tensor's op may be where NaN or Inf start: none of its inputs is known to hold any (inputs
+     * without a row, such as integer tensors, and inputs not yet known count as finite, as for
+     * {@link org.tensorscope.core.analysis.NanOriginFinder}).
+     */
+    private boolean mayStart(String tensor, double[][] rows, Map<String, Integer> index, Set<String> unknown) {
+        return model.op(TensorSpec.opNameOf(tensor)).map(op -> op.inputs().stream().map(TensorSpec::tensorName)
+                .noneMatch(input -> {
+                    Integer i = index.get(input);
+                    return i != null && !unknown.contains(input) && HealthProbe.nonFinite(rows[i]);
+                })).orElse(true);
+    }
+
+    /** One run fetching the rows of the given probes (nulls skipped), read in the same order. */
+    private List<HealthProbe.Readings> runProbes(Map<String, TensorData> feeds, Map<String, TensorData> overrides,
+            HealthProbe... probes) throws BackendException {
+        List<HealthProbe> used = java.util.Arrays.stream(probes).filter(java.util.Objects::nonNull).toList();
+        List<List<double[][]>> fetched = new ArrayList<>();
         try (Run run = new Run(feeds, overrides)) {
             Session.Runner runner = run.runner();
-            counts.fetches().forEach(runner::fetch);
+            used.forEach(p -> p.fetches().forEach(runner::fetch));
             try (Result result = runner.run()) {
-                for (int i = 0; i < counts.fetches().size(); i++) {
-                    fetched.add(matrix((TFloat64) result.get(i)));
+                int next = 0;
+                for (HealthProbe p : used) {
+                    List<double[][]> matrices = new ArrayList<>();
+                    for (int i = 0; i < p.fetches().size(); i++) {
+                        matrices.add(matrix((TFloat64) result.get(next++)));
+                    }
+                    fetched.add(matrices);
                 }
             }
         } catch (TensorFlowException | IllegalArgumentException | IllegalStateException e) {
             throw new BackendException("TensorFlow could not run " + model.source() + ": " + problem(e), e);
         }
-        double[][] countRows = counts.read(fetched).rows();
-        double[][] expanded = rows.clone();
-        for (int j = 0; j < flagged.size(); j++) {
-            int i = floatTensors.indexOf(flagged.get(j));
-            if (countRows[j] != null) {
-                expanded[i] = countRows[j].clone();
-                expanded[i][0] = i;
-            }
+        List<HealthProbe.Readings> read = new ArrayList<>();
+        for (int k = 0; k < used.size(); k++) {
+            read.add(used.get(k).read(fetched.get(k)));
         }
-        return expanded;
+        return read;
     }
 
     /**
      * The FULL pass's minimum, maximum, mean and deviation are over all values: for the tensors holding NaN or
-     * infinities, a second, smaller run computes them over the finite values (a healthy model never pays for it).
-     * Rows of tensors inside loops have them already.
+     * infinities, a second, smaller run computes them over the finite values, with DebugNumericSummary, which
+     * reads a tensor value by value on one thread. It does so for the tensors a trace report shows (where NaN or
+     * Inf may start, the first NaN and the first Inf, the first {@value #FIRST_COUNTED} non-finite tensors);
+     * the others' statistics are left not computed (NaN). A healthy model never pays for it. Rows of tensors
+     * inside loops have them already.
      */
-    private void finiteStatsOfFlagged(Map<String, TensorData> feeds, Map<String, TensorData> overrides,
-            List<String> floatTensors, double[][] rows, Set<String> inLoops) throws BackendException {
-        List<String> flagged = new ArrayList<>();
+    private void finiteStatsOfShown(Map<String, TensorData> feeds, Map<String, TensorData> overrides,
+            List<String> floatTensors, double[][] rows, Map<String, Integer> index, Set<String> inLoops)
+            throws BackendException {
+        List<String> shown = new ArrayList<>();
+        int first = FIRST_COUNTED;
+        boolean nanSeen = false;
+        boolean infSeen = false;
         for (int i = 0; i < rows.length; i++) {
-            if (rows[i] != null && rows[i][2] + rows[i][3] + rows[i][4] > 0 && !inLoops.contains(floatTensors.get(i))) {
-                flagged.add(floatTensors.get(i));
+            String tensor = floatTensors.get(i);
+            if (!HealthProbe.nonFinite(rows[i]) || inLoops.contains(tensor)) {
+                continue;
+            }
+            boolean firstNan = !nanSeen && rows[i][4] > 0;
+            boolean firstInf = !infSeen && rows[i][2] + rows[i][3] > 0;
+            nanSeen |= rows[i][4] > 0;
+            infSeen |= rows[i][2] + rows[i][3] > 0;
+            if (Boolean.getBoolean("tensorscope.legacy") || first-- > 0 || firstNan || firstInf || mayStart(tensor, rows, index, Set.of())) {
+                shown.add(tensor);
+            } else {
+                java.util.Arrays.fill(rows[i], 5, 9, Double.NaN);
             }
         }
-        if (flagged.isEmpty()) {
+        if (shown.isEmpty()) {
             return;
         }
-        String key = "finite|" + String.join(",", flagged);
+        String key = "finite|" + String.join(",", shown);
         HealthProbe finite = probes.computeIfAbsent(key,
-                k -> HealthProbe.attachFinite(graph, controlFlow, flagged, "tensorscope_health_" + probes.size()));
-        List<double[][]> fetched = new ArrayList<>();
-        try (Run run = new Run(feeds, overrides)) {
-            Session.Runner runner = run.runner();
-            finite.fetches().forEach(runner::fetch);
-            try (Result result = runner.run()) {
-                for (int i = 0; i < finite.fetches().size(); i++) {
-                    fetched.add(matrix((TFloat64) result.get(i)));
-                }
-            }
-        } catch (TensorFlowException | IllegalArgumentException | IllegalStateException e) {
-            throw new BackendException("TensorFlow could not run " + model.source() + ": " + problem(e), e);
-        }
-        double[][] finiteRows = finite.read(fetched).rows();
-        for (int j = 0; j < flagged.size(); j++) {
-            int i = floatTensors.indexOf(flagged.get(j));
+                k -> HealthProbe.attachFinite(graph, controlFlow, shown, "tensorscope_health_" + probes.size()));
+        double[][] finiteRows = runProbes(feeds, overrides, finite).get(0).rows();
+        for (int j = 0; j < shown.size(); j++) {
+            int i = index.get(shown.get(j));
             if (finiteRows[j] != null) {
                 System.arraycopy(finiteRows[j], 5, rows[i], 5, 4);
             }
         }
+    }
+
+    private HealthProbe presenceProbe(List<String> tensors) {
+        return probes.computeIfAbsent("presence|" + String.join(",", tensors),
+                k -> HealthProbe.attachPresence(graph, controlFlow, tensors, "tensorscope_health_" + probes.size()));
     }
 
     private HealthProbe probe(List<String> tensors, HealthMode mode) {
