@@ -342,14 +342,14 @@ public final class TfSession implements InferenceSession {
             index.put(floatTensors.get(i), i);
         }
         place(readings.rows(), watched, rows, index);
-        List<String> risky = new ArrayList<>();
+        List<FusibleChains.Chain> risky = new ArrayList<>();
         for (FusibleChains.Chain chain : chains) {
             Integer input = index.get(chain.input());
             boolean inputFinite = input != null && rows[input] != null && !HealthProbe.flagged(rows[input]);
             if (inputFinite && chain.provablyFinite(inputMax[chainInputs.indexOf(chain.input())])) {
                 chain.inside().forEach(t -> rows[index.get(t)] = HealthProbe.finiteCurtRow(index.get(t)));
             } else {
-                risky.addAll(chain.inside());
+                risky.add(chain);
             }
         }
         if (mode == HealthMode.CURT) {
@@ -478,8 +478,9 @@ public final class TfSession implements InferenceSession {
      * @return the tensors this could not check
      */
     private List<UncheckedTensor> followUp(Map<String, TensorData> feeds, Map<String, TensorData> overrides,
-            List<String> floatTensors, double[][] rows, Map<String, Integer> index, List<String> insides)
+            List<String> floatTensors, double[][] rows, Map<String, Integer> index, List<FusibleChains.Chain> chains)
             throws BackendException {
+        List<String> insides = chains.stream().flatMap(c -> c.inside().stream()).toList();
         if (Boolean.getBoolean("tensorscope.legacy")) { // TEMPORARY: the previous follow-up, for the benchmark
             List<UncheckedTensor> u = new ArrayList<>();
             if (!insides.isEmpty()) {
@@ -501,18 +502,26 @@ public final class TfSession implements InferenceSession {
             }
             return u;
         }
-        Set<String> unknown = new HashSet<>(insides);
+        // an inside fed by a non-finite chain input is taken as non-finite until the run says otherwise
+        Set<String> presumed = new HashSet<>();
+        for (FusibleChains.Chain chain : chains) {
+            Integer input = index.get(chain.input());
+            if (input != null && HealthProbe.nonFinite(rows[input])) {
+                presumed.addAll(chain.inside());
+            }
+        }
+        Set<String> insideSet = new HashSet<>(insides);
         List<String> toCount = new ArrayList<>();
         List<String> toMark = new ArrayList<>();
-        int first = FIRST_COUNTED;
+        int first = Integer.getInteger("tensorscope.firstCounted", FIRST_COUNTED);
         for (int i = 0; i < floatTensors.size(); i++) {
             String tensor = floatTensors.get(i);
             boolean flagged = HealthProbe.flagged(rows[i]);
-            if (!flagged && !unknown.contains(tensor)) {
+            if (!flagged && !insideSet.contains(tensor)) {
                 continue;
             }
             boolean firstOnes = flagged && first-- > 0;
-            (firstOnes || mayStart(tensor, rows, index, unknown) ? toCount : toMark).add(tensor);
+            (firstOnes || mayStart(tensor, rows, index, presumed) ? toCount : toMark).add(tensor);
         }
         List<UncheckedTensor> unchecked = new ArrayList<>();
         if (toCount.isEmpty() && toMark.isEmpty()) {
@@ -542,15 +551,15 @@ public final class TfSession implements InferenceSession {
     private static final int FIRST_COUNTED = 8;
 
     /**
-     * Whether a tensor's op may be where NaN or Inf start: none of its inputs is known to hold any (inputs
+     * Whether a tensor's op may be where NaN or Inf start: none of its inputs holds any or is presumed to (inputs
      * without a row, such as integer tensors, and inputs not yet known count as finite, as for
      * {@link org.tensorscope.core.analysis.NanOriginFinder}).
      */
-    private boolean mayStart(String tensor, double[][] rows, Map<String, Integer> index, Set<String> unknown) {
+    private boolean mayStart(String tensor, double[][] rows, Map<String, Integer> index, Set<String> presumed) {
         return model.op(TensorSpec.opNameOf(tensor)).map(op -> op.inputs().stream().map(TensorSpec::tensorName)
                 .noneMatch(input -> {
                     Integer i = index.get(input);
-                    return i != null && !unknown.contains(input) && HealthProbe.nonFinite(rows[i]);
+                    return presumed.contains(input) || i != null && HealthProbe.nonFinite(rows[i]);
                 })).orElse(true);
     }
 
