@@ -52,7 +52,7 @@ import org.tensorscope.tensorflow.internal.run.TfTensors;
  * <p>
  * The normal build runs it in a short mode (one model, few calls: that the harness works and its numbers are
  * sane). {@code -Dtensorscope.benchmark=full} (passed through this module's pom) measures every model with
- * {@value #FULL_ROUNDS} rounds, {@code full:handskeleton} (any models' folder names, comma-separated) only those;
+ * {@value #FULL_ROUNDS} rounds, {@code full:handskeleton,mobilenet_v2_mid} only the models in those folders;
  * see docs/benchmarks.md.
  */
 class HealthPassBenchmarkTest {
@@ -74,17 +74,7 @@ class HealthPassBenchmarkTest {
     private static final List<String> KINDS = List.of("plain inference", "health pass, curt", "health pass, full",
             "NaN origin (trace), curt", "NaN origin (trace), full", "DebugNumericSummaryV2 curt, same graph",
             "health pass alone on the NaN input, curt", "health pass alone on the NaN input, full",
-            "plain inference on the NaN input", "LEGACY NaN origin (trace), curt", "LEGACY NaN origin (trace), full",
-            "LEGACY health pass alone on the NaN input, curt", "LEGACY health pass alone on the NaN input, full");
-
-    private static Object legacy(Call call) throws Exception {
-        System.setProperty("tensorscope.legacy", "true");
-        try {
-            return call.run();
-        } finally {
-            System.clearProperty("tensorscope.legacy");
-        }
-    }
+            "plain inference on the NaN input");
 
     @Test
     void healthPassCostAgainstPlainInference() throws Exception {
@@ -119,7 +109,6 @@ class HealthPassBenchmarkTest {
         List<String> lines = new ArrayList<>();
         try (LoadedModel model = contributions.open(TestModels.get("tfjs/" + bench.model()), monitor);
                 InferenceSession session = contributions.backendFor(model).open(model, Device.CPU);
-                InferenceSession session2 = contributions.backendFor(model).open(model, Device.CPU);
                 Anchor anchor = new Anchor((TfModel) model)) {
             ModelGraph graph = model.graph();
             Signature signature = graph.defaultSignature().orElseThrow();
@@ -129,7 +118,7 @@ class HealthPassBenchmarkTest {
             NanTracer tracer = new NanTracer(Tracing.rules());
             anchor.attach(graph, healthy.feeds(), outputs);
 
-            List<Call> calls = new ArrayList<>(List.<Call>of(
+            List<Call> calls = List.<Call>of(
                     () -> session.fetch(healthy.feeds(), outputs, Map.of(), monitor),
                     () -> check(session.healthPass(healthy.feeds(), outputs, HealthMode.CURT, Map.of(), monitor)),
                     () -> check(session.healthPass(healthy.feeds(), outputs, HealthMode.FULL, Map.of(), monitor)),
@@ -139,12 +128,7 @@ class HealthPassBenchmarkTest {
                     () -> anchor.run(healthy.feeds()),
                     () -> session.healthPass(sick.feeds(), outputs, HealthMode.CURT, Map.of(), monitor),
                     () -> session.healthPass(sick.feeds(), outputs, HealthMode.FULL, Map.of(), monitor),
-                    () -> session.fetch(sick.feeds(), outputs, Map.of(), monitor)));
-            // TEMPORARY: the previous follow-up passes, interleaved with the new ones
-            calls.add(() -> legacy(() -> tracer.trace(graph, signature, session2, sick, Map.of(), HealthMode.CURT, "cpu", monitor)));
-            calls.add(() -> legacy(() -> tracer.trace(graph, signature, session2, sick, Map.of(), HealthMode.FULL, "cpu", monitor)));
-            calls.add(() -> legacy(() -> session2.healthPass(sick.feeds(), outputs, HealthMode.CURT, Map.of(), monitor)));
-            calls.add(() -> legacy(() -> session2.healthPass(sick.feeds(), outputs, HealthMode.FULL, Map.of(), monitor)));
+                    () -> session.fetch(sick.feeds(), outputs, Map.of(), monitor));
             double[] first = new double[calls.size()];
             for (int k = 0; k < calls.size(); k++) {
                 first[k] = time(calls.get(k));

@@ -55,6 +55,12 @@ public final class TfSession implements InferenceSession {
     private final Session session;
     /** The graph as written, with no optimiser: what explanations read (see {@link #fetchAsTraced}). */
     private Session unoptimised;
+    /**
+     * Runs the passes that watch every tensor (CONCISE, FULL) with grappler off: with a probe on every tensor
+     * nothing can be fused, and grappler's work on the probed graph (some ten ops per tensor) made the first
+     * such pass take seconds.
+     */
+    private Session everyTensor;
     private final String deviceNote;
     private final boolean onGpu;
     /** Whether health passes ask TensorFlow for each op's time (FULL_TRACE run metadata, which costs about 0.3x a run). */
@@ -124,6 +130,23 @@ public final class TfSession implements InferenceSession {
      * Softmax has no probe attached), so the values fetched to explain a trace could differ from the ones
      * it watched: explanations run on a second session over the same graph with the optimisers off.
      */
+    private static ConfigProto noGrapplerConfig(boolean onGpu) {
+        return config(onGpu).toBuilder().setGraphOptions(GraphOptions.newBuilder()
+                .setRewriteOptions(RewriterConfig.newBuilder().setDisableMetaOptimizer(true))).build();
+    }
+
+    private Session everyTensorSession() throws BackendException {
+        if (everyTensor == null) {
+            try {
+                everyTensor = new Session(graph, noGrapplerConfig(onGpu));
+            } catch (RuntimeException e) {
+                throw new BackendException("TensorFlow cannot start a session for " + model.source() + ": "
+                        + firstLine(e.getMessage()), e);
+            }
+        }
+        return everyTensor;
+    }
+
     private static ConfigProto unoptimisedConfig(boolean onGpu) {
         return config(onGpu).toBuilder().setGraphOptions(GraphOptions.newBuilder()
                 .setRewriteOptions(RewriterConfig.newBuilder().setDisableMetaOptimizer(true))
@@ -305,7 +328,7 @@ public final class TfSession implements InferenceSession {
             probeFetches.add(magnitudesFetch);
         }
         if (!probeFetches.isEmpty() || !computedOutputs.isEmpty()) {
-            try (Run run = new Run(feeds, overrides)) {
+            try (Run run = new Run(mode == HealthMode.CURT ? session : everyTensorSession(), feeds, overrides)) {
                 Session.Runner runner = run.runner();
                 if (opTimings) {
                     runner.setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
@@ -481,27 +504,6 @@ public final class TfSession implements InferenceSession {
             List<String> floatTensors, double[][] rows, Map<String, Integer> index, List<FusibleChains.Chain> chains)
             throws BackendException {
         List<String> insides = chains.stream().flatMap(c -> c.inside().stream()).toList();
-        if (Boolean.getBoolean("tensorscope.legacy")) { // TEMPORARY: the previous follow-up, for the benchmark
-            List<UncheckedTensor> u = new ArrayList<>();
-            if (!insides.isEmpty()) {
-                HealthProbe ip = probe(insides, HealthMode.CURT);
-                HealthProbe.Readings r = runProbes(feeds, overrides, ip).get(0);
-                u.addAll(ip.unchecked());
-                u.addAll(r.notComputed());
-                place(r.rows(), insides, rows, index);
-            }
-            List<String> fl = new ArrayList<>();
-            for (int i = 0; i < rows.length; i++) {
-                if (HealthProbe.flagged(rows[i])) {
-                    fl.add(floatTensors.get(i));
-                }
-            }
-            if (!fl.isEmpty()) {
-                HealthProbe cp = probe(fl, HealthMode.CONCISE);
-                place(runProbes(feeds, overrides, cp).get(0).rows(), fl, rows, index);
-            }
-            return u;
-        }
         // an inside fed by a non-finite chain input is taken as non-finite until the run says otherwise
         Set<String> presumed = new HashSet<>();
         for (FusibleChains.Chain chain : chains) {
@@ -513,7 +515,7 @@ public final class TfSession implements InferenceSession {
         Set<String> insideSet = new HashSet<>(insides);
         List<String> toCount = new ArrayList<>();
         List<String> toMark = new ArrayList<>();
-        int first = Integer.getInteger("tensorscope.firstCounted", FIRST_COUNTED);
+        int first = FIRST_COUNTED;
         for (int i = 0; i < floatTensors.size(); i++) {
             String tensor = floatTensors.get(i);
             boolean flagged = HealthProbe.flagged(rows[i]);
@@ -566,9 +568,14 @@ public final class TfSession implements InferenceSession {
     /** One run fetching the rows of the given probes (nulls skipped), read in the same order. */
     private List<HealthProbe.Readings> runProbes(Map<String, TensorData> feeds, Map<String, TensorData> overrides,
             HealthProbe... probes) throws BackendException {
+        return runProbes(session, feeds, overrides, probes);
+    }
+
+    private List<HealthProbe.Readings> runProbes(Session on, Map<String, TensorData> feeds,
+            Map<String, TensorData> overrides, HealthProbe... probes) throws BackendException {
         List<HealthProbe> used = java.util.Arrays.stream(probes).filter(java.util.Objects::nonNull).toList();
         List<List<double[][]>> fetched = new ArrayList<>();
-        try (Run run = new Run(feeds, overrides)) {
+        try (Run run = new Run(on, feeds, overrides)) {
             Session.Runner runner = run.runner();
             used.forEach(p -> p.fetches().forEach(runner::fetch));
             try (Result result = runner.run()) {
@@ -615,7 +622,7 @@ public final class TfSession implements InferenceSession {
             boolean firstInf = !infSeen && rows[i][2] + rows[i][3] > 0;
             nanSeen |= rows[i][4] > 0;
             infSeen |= rows[i][2] + rows[i][3] > 0;
-            if (Boolean.getBoolean("tensorscope.legacy") || first-- > 0 || firstNan || firstInf || mayStart(tensor, rows, index, Set.of())) {
+            if (first-- > 0 || firstNan || firstInf || mayStart(tensor, rows, index, Set.of())) {
                 shown.add(tensor);
             } else {
                 java.util.Arrays.fill(rows[i], 5, 9, Double.NaN);
@@ -627,7 +634,7 @@ public final class TfSession implements InferenceSession {
         String key = "finite|" + String.join(",", shown);
         HealthProbe finite = probes.computeIfAbsent(key,
                 k -> HealthProbe.attachFinite(graph, controlFlow, shown, "tensorscope_health_" + probes.size()));
-        double[][] finiteRows = runProbes(feeds, overrides, finite).get(0).rows();
+        double[][] finiteRows = runProbes(everyTensorSession(), feeds, overrides, finite).get(0).rows();
         for (int j = 0; j < shown.size(); j++) {
             int i = index.get(shown.get(j));
             if (finiteRows[j] != null) {
@@ -733,6 +740,9 @@ public final class TfSession implements InferenceSession {
     public void close() {
         if (unoptimised != null) {
             unoptimised.close();
+        }
+        if (everyTensor != null) {
+            everyTensor.close();
         }
         session.close();
         graph.close();
