@@ -8,9 +8,11 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.tensorscope.core.analysis.NanOrigin;
+import org.tensorscope.core.report.CoverageText;
 import org.tensorscope.core.report.NanReport;
 import org.tensorscope.report.ReportHtml;
 import org.tensorscope.report.ReportJson;
+import org.tensorscope.report.ReportText;
 
 class ReportWritersTest {
 
@@ -83,6 +85,34 @@ class ReportWritersTest {
         assertTrue(html.contains("1 more independent origin(s), each needing its own fix"), html);
         assertTrue(html.contains("<code>div_b</code> (RealDiv)"), html);
         assertTrue(html.contains("Add an epsilon to the denominator"), html);
+    }
+
+    /** A CURT trace: log counted where NaN starts, out holds NaN that were not counted, y is finite. */
+    private static NanReport curtWithRowsNotCounted() {
+        NanReport one = logOfNegative();
+        List<NanReport.OpHealth> ops = List.of(
+                new NanReport.OpHealth("y:0", "Neg", "CPU:0", -1, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, -1),
+                new NanReport.OpHealth("log:0", "Log", "CPU:0", 4, 1, 0, 0, Double.NaN, Double.NaN, Double.NaN, -1),
+                new NanReport.OpHealth("out:0", "Mul", "CPU:0", -1, -1, 0, 0, Double.NaN, Double.NaN, Double.NaN, -1));
+        return new NanReport(one.model(), one.format(), one.signature(), one.device(), "", "CURT", false, one.origin(),
+                one.propagation(), one.inputs(), one.weights(), 1, ops, 3, List.of(), null);
+    }
+
+    @Test
+    void rowsWhoseNaNWereNotCountedStayNonFiniteAndAreSaidNotCounted() {
+        NanReport report = curtWithRowsNotCounted();
+        assertEquals("3 checked, 2 non-finite (1 of them not counted: the curt pass counts NaN and ±Inf only where "
+                + "they start and in the first non-finite tensors)", CoverageText.verdict(report));
+        assertTrue(ReportText.toText(report).contains("Checked:     3 checked, 2 non-finite (1 of them not counted"),
+                ReportText.toText(report));
+        String html = ReportHtml.toHtml(report);
+        assertTrue(html.contains("<tr class=\"bad\"><td>2</td><td>out:0</td><td>Mul</td><td>CPU:0</td>"
+                + "<td>present, not counted</td><td>0</td><td>0</td>"), html);
+        assertTrue(html.contains("<tr><td>0</td><td>y:0</td>"), "the finite row is not marked: " + html);
+        NanReport back = ReportJson.fromJson(ReportJson.toJson(report));
+        assertEquals(-1, back.ops().get(2).nan(), "JSON keeps -1 for a count not computed");
+        assertTrue(CoverageText.notCounted(back.ops().get(2)));
+        assertFalse(CoverageText.notCounted(back.ops().get(1)));
     }
 
     @Test
