@@ -125,11 +125,6 @@ public final class TfSession implements InferenceSession {
         return config.build();
     }
 
-    /**
-     * Grappler rewrites a plain fetch of an op's neighbours (Log(Softmax) into LogSoftmax once the
-     * Softmax has no probe attached), so the values fetched to explain a trace could differ from the ones
-     * it watched: explanations run on a second session over the same graph with the optimisers off.
-     */
     private static ConfigProto noGrapplerConfig(boolean onGpu) {
         return config(onGpu).toBuilder().setGraphOptions(GraphOptions.newBuilder()
                 .setRewriteOptions(RewriterConfig.newBuilder().setDisableMetaOptimizer(true))).build();
@@ -147,6 +142,11 @@ public final class TfSession implements InferenceSession {
         return everyTensor;
     }
 
+    /**
+     * Grappler rewrites a plain fetch of an op's neighbours (Log(Softmax) into LogSoftmax once the
+     * Softmax has no probe attached), so the values fetched to explain a trace could differ from the ones
+     * it watched: explanations run on a second session over the same graph with the optimisers off.
+     */
     private static ConfigProto unoptimisedConfig(boolean onGpu) {
         return config(onGpu).toBuilder().setGraphOptions(GraphOptions.newBuilder()
                 .setRewriteOptions(RewriterConfig.newBuilder().setDisableMetaOptimizer(true))
