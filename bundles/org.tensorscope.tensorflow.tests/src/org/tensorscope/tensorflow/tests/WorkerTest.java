@@ -121,6 +121,44 @@ class WorkerTest {
     }
 
     @Test
+    void aRepeatedInputGivesTheSameOutputAndAnInputChangedInPlaceIsSentAgain() throws Exception {
+        Path model = PlantedModels.write(folder, "pass_through", PlantedModels::passThrough);
+        int n = 1 << 20; // 4 MB: through the shared area where there is one
+        ByteBuffer bytes = ByteBuffer.allocate(n * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            bytes.putFloat(i * Float.BYTES, i % 1000);
+        }
+        TensorData input = new TensorData("x", DType.FLOAT32, Shape.of(n), bytes);
+        try (LoadedModel loaded = inWorker.open(model, new NullProgressMonitor());
+                InferenceSession session = inWorker.backendFor(loaded).open(loaded, org.tensorscope.core.service.Device.CPU)) {
+            Map<String, TensorData> feeds = Map.of("x", input);
+            TensorData first = session.fetch(feeds, List.of("out:0"), Map.of(), null).get("out:0");
+            TensorData again = session.fetch(Map.of("x", new TensorData("x", DType.FLOAT32, Shape.of(n), bytes.duplicate())),
+                    List.of("out:0"), Map.of(), null).get("out:0");
+            for (int i : new int[] {0, 1, 999, n / 2, n - 1}) {
+                assertEquals(2.0 * (i % 1000), first.getDouble(i), 0, "out[" + i + "]");
+                assertEquals(2.0 * (i % 1000), again.getDouble(i), 0, "out[" + i + "] of the repeated input");
+            }
+            // the same TensorData, its buffer changed in place at the last element and at the first
+            bytes.putFloat((n - 1) * Float.BYTES, 12345f);
+            TensorData changedAtEnd = session.fetch(feeds, List.of("out:0"), Map.of(), null).get("out:0");
+            assertEquals(2 * 12345.0, changedAtEnd.getDouble(n - 1), 0, "the changed element");
+            assertEquals(2.0 * ((n - 2) % 1000), changedAtEnd.getDouble(n - 2), 0);
+            bytes.putFloat(0, 7f);
+            TensorData changedAtStart = session.fetch(feeds, List.of("out:0"), Map.of(), null).get("out:0");
+            assertEquals(14.0, changedAtStart.getDouble(0), 0);
+            assertEquals(2 * 12345.0, changedAtStart.getDouble(n - 1), 0);
+            // the fed input itself comes back exact, twice in a row
+            for (int round = 0; round < 2; round++) {
+                TensorData echoed = session.fetch(feeds, List.of("x:0"), Map.of(), null).get("x:0");
+                assertEquals(0, input.bytes().compareTo(echoed.bytes()), "the fed input, round " + round);
+            }
+            assertEquals(2.0 * ((n - 1) % 1000), first.getDouble(n - 1), 0, "an earlier output is not changed by later runs");
+            assertEquals(0, first.bytes().compareTo(again.bytes()));
+        }
+    }
+
+    @Test
     void aLoadErrorNamesTheFileAsInThisJvm() throws IOException {
         Path truncated = folder.resolve("truncated.pb");
         byte[] whole = Files.readAllBytes(PlantedModels.write(folder, "whole", PlantedModels::division));

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
@@ -99,6 +100,94 @@ class SharedTensorsTest {
     }
 
     @Test
+    void aRepeatedTensorIsNotCopiedAgainButAChangedOneIs() throws IOException {
+        TensorData image = ramp("input_1", 256 * 256 * 3);
+        TensorData scale = ramp("scale", 100_000);
+        Frame one = Frame.of(Frame.FETCH, writer, out -> Wire.writeTensor(out, image));
+        assertSame(image, Wire.readTensor(readerOf(one)));
+        SharedArea.Placed first = onlyPlaced(writer);
+        assertTrue(first.copied());
+
+        // equal bytes in another buffer: found in place, and the reader hands out the copy it took
+        TensorData same = ramp("input_1", 256 * 256 * 3);
+        Frame two = Frame.of(Frame.FETCH, writer, out -> Wire.writeTensor(out, same));
+        SharedArea.Placed again = onlyPlaced(writer);
+        assertEquals(first.offset(), again.offset());
+        assertEquals(first.write(), again.write());
+        assertTrue(!again.copied(), "the same bytes are not copied again");
+        assertSame(same, Wire.readTensor(readerOf(two)));
+
+        // one value changed at the very end: copied, and read with the change
+        ByteBuffer changedBytes = ByteBuffer.allocate(256 * 256 * 3 * 4).put(same.bytes()).flip();
+        changedBytes.order(ByteOrder.LITTLE_ENDIAN).putFloat(changedBytes.limit() - 4, 42f);
+        TensorData changed = new TensorData("input_1", DType.FLOAT32, same.shape(), changedBytes);
+        Frame three = Frame.of(Frame.FETCH, writer, out -> {
+            Wire.writeTensor(out, changed);
+            Wire.writeTensor(out, scale);
+        });
+        var in = readerOf(three);
+        TensorData received = Wire.readTensor(in);
+        assertEquals(42.0, received.getDouble(received.size() - 1), 0);
+        assertSame(changed, received);
+        assertSame(scale, Wire.readTensor(in));
+        assertTrue(writerPlaced(writer).get(0).copied(), "a changed tensor is copied");
+        assertTrue(writerPlaced(writer).get(0).write() != first.write());
+    }
+
+    @Test
+    void aTensorIsNotFoundInPlaceWhereThisFrameWroteOrAfterTheAreaWasEmptied() throws IOException {
+        TensorData small = ramp("a", 1 << 16);
+        TensorData other = ramp("b", 1 << 17);
+        readBack(Frame.of(Frame.OK, writer, out -> {
+            Wire.writeTensor(out, small);
+            Wire.writeTensor(out, other);
+        }));
+        // "other" first now: it is found in place, after which "small"'s old place lies behind: copied
+        Frame swapped = Frame.of(Frame.OK, writer, out -> {
+            Wire.writeTensor(out, other);
+            Wire.writeTensor(out, small);
+        });
+        List<SharedArea.Placed> placed = writerPlaced(writer);
+        assertTrue(!placed.get(0).copied() && placed.get(1).copied(), placed.toString());
+        var in = readerOf(swapped);
+        assertSame(other, Wire.readTensor(in));
+        assertSame(small, Wire.readTensor(in));
+
+        // a frame above the release size empties the area before the next one: zeros then must not
+        // pass for an earlier tensor found in place
+        readBack(Frame.of(Frame.OK, writer, out -> {
+            Wire.writeTensor(out, small);
+            Wire.writeTensor(out, ramp("large", 17 << 20));
+        }));
+        assertTrue(!writerPlaced(writer).get(0).copied());
+        TensorData zeros = new TensorData("z", DType.FLOAT32, Shape.of(1 << 16), ByteBuffer.allocate(1 << 18));
+        Frame after = Frame.of(Frame.OK, writer, out -> Wire.writeTensor(out, zeros));
+        assertTrue(writerPlaced(writer).get(0).copied());
+        assertSame(zeros, Wire.readTensor(readerOf(after)));
+    }
+
+    private Frame.Input readerOf(Frame frame) {
+        return new Frame(frame.type(), frame.body(), reader).reader();
+    }
+
+    private void readBack(Frame frame) throws IOException {
+        var in = readerOf(frame);
+        while (in.available() > 0) {
+            Wire.readTensor(in);
+        }
+    }
+
+    private static List<SharedArea.Placed> writerPlaced(SharedArea area) {
+        return area.placedInFrame();
+    }
+
+    private static SharedArea.Placed onlyPlaced(SharedArea area) {
+        List<SharedArea.Placed> placed = area.placedInFrame();
+        assertEquals(1, placed.size(), placed.toString());
+        return placed.get(0);
+    }
+
+    @Test
     void aSharedTensorWithoutItsAreaIsABrokenStream() throws IOException {
         TensorData image = ramp("input_1", 1 << 16);
         Frame frame = Frame.of(Frame.OK, writer, out -> Wire.writeTensor(out, image));
@@ -116,6 +205,7 @@ class SharedTensorsTest {
         out.writeInt(4 << 20);
         out.writeByte(1);
         out.writeLong(Long.MAX_VALUE - 8);
+        out.writeLong(1);
         out.flush();
         var in = new Frame.Input(new java.io.ByteArrayInputStream(bytes.toByteArray()), reader);
         IOException e = assertThrows(IOException.class, () -> Wire.readTensor(in));

@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 
 /**
  * One message between Tensorscope and its inference worker: a type, then a length-prefixed body,
@@ -104,6 +105,7 @@ record Frame(int type, byte[] body, SharedArea tensors) {
     static final class Input extends DataInputStream {
 
         private final SharedArea tensors;
+        private boolean started;
 
         Input(InputStream in, SharedArea tensors) {
             super(in);
@@ -112,6 +114,15 @@ record Frame(int type, byte[] body, SharedArea tensors) {
 
         SharedArea tensors() {
             return tensors;
+        }
+
+        /** A shared tensor's bytes; the first one of a frame tells the area a new frame is read. */
+        ByteBuffer take(long offset, int length, long write) throws IOException {
+            if (!started) {
+                tensors.startReading();
+                started = true;
+            }
+            return tensors.take(offset, length, write);
         }
     }
 

@@ -9,6 +9,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -20,6 +24,11 @@ import java.util.Optional;
  * One area carries the tensors of one frame at a time: the writer starts each frame at the area's
  * beginning, which is safe because a request's reply (or the next request) is only written after
  * the other side has read the frame before it.
+ * <p>
+ * A tensor whose bytes equal those of a tensor of the frame before, still in place in the area, is
+ * not copied again: the writer names that earlier write, and the reader hands out the copy it took
+ * of it (or, if it kept none, copies the bytes, which are still there). The writer compares the
+ * bytes themselves, so a buffer changed in place is sent again.
  */
 final class SharedArea implements AutoCloseable {
 
@@ -35,6 +44,12 @@ final class SharedArea implements AutoCloseable {
     /** Shared memory left free for the rest of the machine when deciding whether a tensor fits. */
     private static final long KEEP_FREE = 256L << 20;
 
+    /** The reader keeps its copies of the last frame's tensors up to this many bytes. */
+    private static final long KEPT_AT_MOST = 256L << 20;
+
+    /** How many of the frame before's tensors of the same size a tensor is compared with. */
+    private static final int COMPARED_AT_MOST = 4;
+
     private static final Path SHARED_MEMORY = Path.of("/dev/shm");
 
     private final RandomAccessFile file;
@@ -44,6 +59,16 @@ final class SharedArea implements AutoCloseable {
     private long used;
     private long highWater;
 
+    // the writer's side: the tensors written in the frame before and in this one, and a count of writes
+    private List<Placed> previous = List.of();
+    private List<Placed> current = new ArrayList<>();
+    private long writes;
+
+    // the reader's side: its copies of the last frame's tensors and of the frame being read, by write
+    private Map<Long, ByteBuffer> kept = Map.of();
+    private Map<Long, ByteBuffer> keeping = new HashMap<>();
+    private long keptBytes;
+
     private SharedArea(RandomAccessFile file, FileStore store) throws IOException {
         this.file = file;
         this.channel = file.getChannel();
@@ -52,6 +77,15 @@ final class SharedArea implements AutoCloseable {
             file.setLength(CAPACITY);
         }
         this.map = channel.map(FileChannel.MapMode.READ_WRITE, 0, CAPACITY);
+    }
+
+    /**
+     * Where a tensor's bytes are in the area.
+     *
+     * @param write  the write that put them there: the reader's key for its copy
+     * @param copied whether they were copied in for this frame, or were already there
+     */
+    record Placed(long offset, int length, long write, boolean copied) {
     }
 
     /** A private folder in shared memory for a worker's two areas, if this machine has shared memory. */
@@ -87,38 +121,86 @@ final class SharedArea implements AutoCloseable {
     /** Starts a frame: the previous frame's tensors have been read. */
     void reset() throws IOException {
         used = 0;
+        previous = current;
+        current = new ArrayList<>();
         if (highWater > RELEASE_ABOVE) {
             channel.truncate(0); // frees the pages in both processes; the mapping stays valid
             file.setLength(CAPACITY);
             highWater = 0;
+            previous = List.of(); // their bytes are gone
         }
     }
 
     /**
-     * Copies a tensor's bytes into the area.
+     * Puts a tensor's bytes into the area: finds them in place if the frame before left the same
+     * bytes where this frame has not written yet, or copies them in.
      *
-     * @return where they start, or -1 when they do not fit (they then go through the socket)
+     * @return where they are, or null when they do not fit (they then go through the socket)
      */
-    long put(ByteBuffer bytes) throws IOException {
+    Placed put(ByteBuffer bytes) throws IOException {
         int length = bytes.remaining();
-        long offset = align(used);
-        if (offset + length > CAPACITY || store.getUsableSpace() < length + KEEP_FREE) {
-            return -1;
+        long start = align(used);
+        int compared = 0;
+        for (Placed earlier : previous) {
+            if (earlier.length() != length || earlier.offset() < start) {
+                continue;
+            }
+            if (sameBytes(earlier, bytes)) {
+                return placed(new Placed(earlier.offset(), length, earlier.write(), false));
+            }
+            if (++compared == COMPARED_AT_MOST) {
+                break;
+            }
         }
-        map.put((int) offset, bytes, bytes.position(), length);
-        used = offset + length;
-        highWater = Math.max(highWater, used);
-        return offset;
+        if (start + length > CAPACITY || store.getUsableSpace() < length + KEEP_FREE) {
+            return null;
+        }
+        map.put((int) start, bytes, bytes.position(), length);
+        return placed(new Placed(start, length, ++writes, true));
     }
 
-    /** Copies bytes the other side put into the area. */
-    ByteBuffer take(long offset, int length) throws IOException {
+    private boolean sameBytes(Placed earlier, ByteBuffer bytes) {
+        return map.slice((int) earlier.offset(), earlier.length()).mismatch(bytes.duplicate()) < 0;
+    }
+
+    private Placed placed(Placed placed) {
+        current.add(placed);
+        used = placed.offset() + placed.length();
+        highWater = Math.max(highWater, used);
+        return placed;
+    }
+
+    /** Where this frame's tensors were put so far. */
+    List<Placed> placedInFrame() {
+        return List.copyOf(current);
+    }
+
+    /** The reader starts a frame: it keeps its copies of the frame before, and only those. */
+    void startReading() {
+        kept = keeping;
+        keeping = new HashMap<>();
+        keptBytes = 0;
+    }
+
+    /**
+     * The bytes of a tensor the other side put into the area: the copy taken of the same write in
+     * the frame before, or a new copy.
+     */
+    ByteBuffer take(long offset, int length, long write) throws IOException {
         if (offset < 0 || length < 0 || offset > CAPACITY - (long) length) {
             throw new IOException("broken worker stream (shared tensor at " + offset + ", " + length + " bytes)");
         }
-        byte[] bytes = new byte[length];
-        map.get((int) offset, bytes, 0, length);
-        return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer copy = kept.get(write);
+        if (copy == null || copy.capacity() != length) {
+            byte[] bytes = new byte[length];
+            map.get((int) offset, bytes, 0, length);
+            copy = ByteBuffer.wrap(bytes);
+        }
+        if (keptBytes + length <= KEPT_AT_MOST) {
+            keeping.put(write, copy);
+            keptBytes += length;
+        }
+        return copy.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     }
 
     private static long align(long offset) {

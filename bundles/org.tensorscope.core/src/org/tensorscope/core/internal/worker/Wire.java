@@ -138,10 +138,11 @@ final class Wire {
         int length = bytes.remaining();
         out.writeInt(length);
         SharedArea area = out instanceof Frame.Output frame ? frame.tensors() : null;
-        long offset = area != null && length >= SharedArea.INLINE_BELOW ? area.put(bytes) : -1;
-        if (offset >= 0) {
+        SharedArea.Placed placed = area != null && length >= SharedArea.INLINE_BELOW ? area.put(bytes) : null;
+        if (placed != null) {
             out.writeByte(SHARED);
-            out.writeLong(offset);
+            out.writeLong(placed.offset());
+            out.writeLong(placed.write());
             return;
         }
         out.writeByte(INLINE);
@@ -167,11 +168,11 @@ final class Wire {
         }
         ByteBuffer bytes;
         if (in.readByte() == SHARED) {
-            SharedArea area = in instanceof Frame.Input frame ? frame.tensors() : null;
-            if (area == null) {
+            if (!(in instanceof Frame.Input frame) || frame.tensors() == null) {
                 throw new IOException("broken worker stream (a shared tensor without a shared area)");
             }
-            bytes = area.take(in.readLong(), length);
+            long offset = in.readLong();
+            bytes = frame.take(offset, length, in.readLong());
         } else {
             byte[] array = new byte[length];
             in.readFully(array);

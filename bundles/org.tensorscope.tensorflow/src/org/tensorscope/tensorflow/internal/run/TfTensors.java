@@ -5,9 +5,11 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.bytedeco.javacpp.Pointer;
 import org.tensorflow.RawTensor;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.ndarray.buffer.DataStorageVisitor;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TBool;
@@ -26,7 +28,7 @@ import org.tensorscope.core.tensor.StringTensors;
 import org.tensorscope.core.tensor.TensorData;
 
 /**
- * Converts between Tensorscope's tensors and TensorFlow's, copying their bytes.
+ * Converts between Tensorscope's tensors and TensorFlow's, copying their bytes once.
  */
 public final class TfTensors {
 
@@ -82,10 +84,21 @@ public final class TfTensors {
                     DataBuffers.ofObjects(StringTensors.values(data).toArray(new byte[0][])));
         }
         ByteBuffer bytes = data.bytes();
-        byte[] copy = new byte[bytes.remaining()];
-        bytes.get(copy);
-        return Tensor.of(typeClass(data.dtype()), org.tensorflow.ndarray.Shape.of(data.shape().dims()),
-                DataBuffers.of(copy, true, false));
+        Tensor tensor = Tensor.of(typeClass(data.dtype()), org.tensorflow.ndarray.Shape.of(data.shape().dims()));
+        try {
+            ByteBuffer memory = memory(tensor.asRawTensor());
+            if (memory != null && memory.remaining() == bytes.remaining()) {
+                memory.put(bytes); // one copy, from the heap or from shared memory alike
+            } else {
+                byte[] copy = new byte[bytes.remaining()];
+                bytes.get(copy);
+                tensor.asRawTensor().data().write(copy);
+            }
+            return tensor;
+        } catch (RuntimeException e) {
+            tensor.close();
+            throw e;
+        }
     }
 
     /** A copy of a TensorFlow tensor's values, kept off the Java heap. */
@@ -103,7 +116,45 @@ public final class TfTensors {
         }
         long size = raw.numBytes();
         ByteBuffer target = ByteBuffer.allocateDirect(Math.toIntExact(size)).order(ByteOrder.LITTLE_ENDIAN);
-        raw.data().copyTo(DataBuffers.of(target), size);
+        ByteBuffer memory = memory(raw);
+        if (memory != null && memory.remaining() == size) {
+            target.put(memory).flip(); // one bulk copy; ndarray's own copy into a direct buffer goes byte by byte
+        } else {
+            raw.data().copyTo(DataBuffers.of(target), size);
+        }
         return new TensorData(name, dtype, Shape.of(raw.shape().asArray()), target);
+    }
+
+    /**
+     * The tensor's native memory as a buffer (valid while the tensor is open), or null when its
+     * storage is not native memory.
+     */
+    private static ByteBuffer memory(RawTensor raw) {
+        long size = raw.numBytes();
+        if (size == 0) {
+            return null;
+        }
+        Long address = raw.data().accept(new DataStorageVisitor<Long>() {
+            @Override
+            public Long visit(long address, long length, long scale) {
+                return length == size && scale == 1 ? address : null;
+            }
+
+            @Override
+            public Long fallback() {
+                return null;
+            }
+        });
+        return address == null || address == 0 ? null : new NativeMemory(address, size).asByteBuffer();
+    }
+
+    /** A view of native memory that JavaCPP turns into a direct buffer; it owns nothing. */
+    private static final class NativeMemory extends Pointer {
+
+        NativeMemory(long address, long size) {
+            this.address = address;
+            this.capacity = size;
+            this.limit = size;
+        }
     }
 }
