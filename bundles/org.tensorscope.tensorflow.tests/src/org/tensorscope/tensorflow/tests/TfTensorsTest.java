@@ -2,6 +2,7 @@ package org.tensorscope.tensorflow.tests;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -50,6 +51,23 @@ class TfTensorsTest {
             assertArrayEquals(expected, bytes(TfTensors.toData("x", tensor)));
         }
         assertArrayEquals(expected, bytes(data), "the source is left as it was");
+    }
+
+    @Test
+    void aLargeTensorGoesIntoTensorFlowWithoutAnArrayOnTheHeap() {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        int count = 4 << 20;
+        TensorData data = new TensorData("x", DType.FLOAT32, Shape.of(count),
+                ByteBuffer.allocateDirect(count * 4).order(ByteOrder.LITTLE_ENDIAN).putFloat(4, 3f).clear());
+        for (int round = 0; round < 3; round++) { // the first round loads classes
+            long before = threads.getCurrentThreadAllocatedBytes();
+            try (Tensor tensor = TfTensors.toTensor(data)) {
+                long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+                assertTrue(round == 0 || allocated < (1 << 20),
+                        "copying 16 MB into TensorFlow allocated " + allocated + " bytes on the heap");
+                assertEquals(3.0, TfTensors.toData("x", tensor).getDouble(1), 0);
+            }
+        }
     }
 
     @Test

@@ -5,7 +5,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.BytePointer;
 import org.tensorflow.RawTensor;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -134,22 +134,29 @@ public final class TfTensors {
         if (size == 0) {
             return null;
         }
-        Long address = raw.data().accept(new DataStorageVisitor<Long>() {
+        return raw.data().accept(new DataStorageVisitor<ByteBuffer>() {
             @Override
-            public Long visit(long address, long length, long scale) {
-                return length == size && scale == 1 ? address : null;
+            public ByteBuffer visit(long address, long length, long scale) {
+                // ndarray reaches the memory through Unsafe
+                return address != 0 && length == size && scale == 1 ? new NativeMemory(address, size).asByteBuffer()
+                        : null;
             }
 
             @Override
-            public Long fallback() {
+            public ByteBuffer visit(ByteBuffer buffer) {
+                // ndarray could not use Unsafe and wrapped the memory in a direct buffer
+                return buffer.isDirect() && buffer.remaining() == size ? buffer.duplicate() : null;
+            }
+
+            @Override
+            public ByteBuffer fallback() {
                 return null;
             }
         });
-        return address == null || address == 0 ? null : new NativeMemory(address, size).asByteBuffer();
     }
 
-    /** A view of native memory that JavaCPP turns into a direct buffer; it owns nothing. */
-    private static final class NativeMemory extends Pointer {
+    /** A view of native memory, counted in bytes, that JavaCPP turns into a direct buffer; it owns nothing. */
+    private static final class NativeMemory extends BytePointer {
 
         NativeMemory(long address, long size) {
             this.address = address;
