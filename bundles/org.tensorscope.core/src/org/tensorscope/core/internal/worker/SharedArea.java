@@ -29,6 +29,10 @@ import java.util.Optional;
  * not copied again: the writer names that earlier write, and the reader hands out the copy it took
  * of it (or, if it kept none, copies the bytes, which are still there). The writer compares the
  * bytes themselves, so a buffer changed in place is sent again.
+ * <p>
+ * Consecutive frames may be written or read by different threads of one side (the worker answers
+ * each request on the thread that read it), hence the synchronized methods: they order one
+ * frame's bookkeeping before the next's.
  */
 final class SharedArea implements AutoCloseable {
 
@@ -119,7 +123,7 @@ final class SharedArea implements AutoCloseable {
     }
 
     /** Starts a frame: the previous frame's tensors have been read. */
-    void reset() throws IOException {
+    synchronized void reset() throws IOException {
         used = 0;
         previous = current;
         current = new ArrayList<>();
@@ -137,7 +141,7 @@ final class SharedArea implements AutoCloseable {
      *
      * @return where they are, or null when they do not fit (they then go through the socket)
      */
-    Placed put(ByteBuffer bytes) throws IOException {
+    synchronized Placed put(ByteBuffer bytes) throws IOException {
         int length = bytes.remaining();
         long start = align(used);
         int compared = 0;
@@ -171,12 +175,12 @@ final class SharedArea implements AutoCloseable {
     }
 
     /** Where this frame's tensors were put so far. */
-    List<Placed> placedInFrame() {
+    synchronized List<Placed> placedInFrame() {
         return List.copyOf(current);
     }
 
     /** The reader starts a frame: it keeps its copies of the frame before, and only those. */
-    void startReading() {
+    synchronized void startReading() {
         kept = keeping;
         keeping = new HashMap<>();
         keptBytes = 0;
@@ -186,7 +190,7 @@ final class SharedArea implements AutoCloseable {
      * The bytes of a tensor the other side put into the area: the copy taken of the same write in
      * the frame before, or a new copy.
      */
-    ByteBuffer take(long offset, int length, long write) throws IOException {
+    synchronized ByteBuffer take(long offset, int length, long write) throws IOException {
         if (offset < 0 || length < 0 || offset > CAPACITY - (long) length) {
             throw new IOException("broken worker stream (shared tensor at " + offset + ", " + length + " bytes)");
         }
