@@ -112,11 +112,11 @@ class AnalysisTest {
         TensorSpec bytes = new TensorSpec("image:0", DType.UINT8, Shape.of(1, 3));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> InputSources.parse("const:300").create(bytes));
-        assertEquals("Input image:0 is of type uint8, which cannot hold 300 (element 0); its values must lie in 0 .. 255",
+        assertEquals("input image:0 is of type uint8, which cannot hold 300 (element 0); its values must lie in 0 .. 255",
                 e.getMessage());
         IllegalArgumentException scaled = assertThrows(IllegalArgumentException.class,
                 () -> InputSources.parse("ramp*1e38").create(new TensorSpec("n:0", DType.INT32, Shape.of(4))));
-        assertEquals("Input n:0 is of type int32, which cannot hold 2.7451e+36 (element 1); its values must lie in -2147483648 .. 2147483647",
+        assertEquals("input n:0 is of type int32, which cannot hold 2.7451e+36 (element 1); its values must lie in -2147483648 .. 2147483647",
                 scaled.getMessage());
         assertEquals(255.0, InputSources.parse("const:255").create(bytes).getDouble(2), "the largest uint8 still fits");
     }

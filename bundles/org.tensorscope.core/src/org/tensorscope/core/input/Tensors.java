@@ -8,16 +8,16 @@ import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.report.Numbers;
 import org.tensorscope.core.tensor.TensorData;
 
-/** Builds a tensor of any numeric type from double values. */
-final class Tensors {
+/** Builds a tensor of any numeric type from double values, refusing values an integer type cannot hold. */
+public final class Tensors {
 
     private Tensors() {
     }
 
-    static TensorData of(String name, DType dtype, Shape shape, double[] values) {
+    public static TensorData of(String name, DType dtype, Shape shape, double[] values) {
         if (dtype.byteSize() < 0) {
-            throw new IllegalArgumentException("Input " + name + " is of type " + dtype.displayName()
-                    + ", which Tensorscope cannot generate");
+            throw new IllegalArgumentException("input " + name + " is of type " + dtype.displayName()
+                    + ", which Tensorscope cannot make from numbers");
         }
         ByteBuffer buffer = ByteBuffer.allocateDirect(values.length * dtype.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < values.length; i++) {
@@ -51,7 +51,7 @@ final class Tensors {
      */
     private static long integral(String name, DType dtype, double v, int index, double min, double max) {
         if (Double.isNaN(v) || v < min - 0.5 || v >= max + 0.5) {
-            throw new IllegalArgumentException("Input " + name + " is of type " + dtype.displayName()
+            throw new IllegalArgumentException("input " + name + " is of type " + dtype.displayName()
                     + ", which cannot hold " + Numbers.format(v) + " (element " + index + "); its values must lie in "
                     + bound(min) + " .. " + bound(max));
         }

@@ -1,8 +1,6 @@
 package org.tensorscope.core.sequence;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-
+import org.tensorscope.core.input.Tensors;
 import org.tensorscope.core.model.DType;
 import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.tensor.TensorData;
@@ -22,46 +20,6 @@ final class FrameValues {
     }
 
     static TensorData tensor(String name, DType dtype, Shape shape, double[] values) {
-        if (dtype.byteSize() <= 0) {
-            throw new IllegalArgumentException("input " + name + " is of type " + dtype.displayName()
-                    + ", which a sequence cannot feed from numbers");
-        }
-        ByteBuffer buffer = ByteBuffer.allocateDirect(values.length * dtype.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < values.length; i++) {
-            double v = values[i];
-            switch (dtype) {
-                case FLOAT32 -> buffer.putFloat((float) v);
-                case FLOAT64 -> buffer.putDouble(v);
-                case FLOAT16 -> buffer.putShort(Float.floatToFloat16((float) v));
-                case BFLOAT16 -> buffer.putShort((short) (Float.floatToRawIntBits((float) v) >>> 16));
-                case BOOL -> buffer.put((byte) (integral(name, dtype, v, i, Double.NEGATIVE_INFINITY,
-                        Double.POSITIVE_INFINITY) != 0 ? 1 : 0));
-                case INT8 -> buffer.put((byte) integral(name, dtype, v, i, Byte.MIN_VALUE, Byte.MAX_VALUE));
-                case UINT8 -> buffer.put((byte) integral(name, dtype, v, i, 0, 255));
-                case INT16 -> buffer.putShort((short) integral(name, dtype, v, i, Short.MIN_VALUE, Short.MAX_VALUE));
-                case UINT16 -> buffer.putShort((short) integral(name, dtype, v, i, 0, 65535));
-                case INT32 -> buffer.putInt((int) integral(name, dtype, v, i, Integer.MIN_VALUE, Integer.MAX_VALUE));
-                case UINT32 -> buffer.putInt((int) integral(name, dtype, v, i, 0, 4294967295.0));
-                // the largest double below 2^63, which a long cannot hold
-                case INT64 -> buffer.putLong(integral(name, dtype, v, i, -0x1p63, 0x1p63 - 1024));
-                case UINT64 -> buffer.putLong(integral(name, dtype, v, i, 0, 0x1p63 - 1024));
-                default -> throw new IllegalArgumentException("input " + name + " is of type " + dtype.displayName()
-                        + ", which a sequence cannot feed from numbers");
-            }
-        }
-        buffer.flip();
-        return new TensorData(name, dtype, shape, buffer);
-    }
-
-    /**
-     * A value rounded for an integer input; one the type cannot hold is refused rather than wrapped around (a
-     * uint8 frame scaled to 300 would silently become 44).
-     */
-    private static long integral(String name, DType dtype, double v, int index, double min, double max) {
-        if (Double.isNaN(v) || v < min - 0.5 || v >= max + 0.5) {
-            throw new IllegalArgumentException("input " + name + " is of type " + dtype.displayName()
-                    + ", which cannot hold " + v + " (element " + index + ")");
-        }
-        return Math.round(v);
+        return Tensors.of(name, dtype, shape, values);
     }
 }
