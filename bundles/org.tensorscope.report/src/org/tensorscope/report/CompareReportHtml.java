@@ -71,6 +71,9 @@ public final class CompareReportHtml {
         html.append("<p>Tensors matched ").append(esc(c.matching().description())).append(": ").append(c.pairs().size())
                 .append(" paired, ").append(c.comparedCount()).append(" compared; ").append(c.unmatchedA().size())
                 .append(" of A and ").append(c.unmatchedB().size()).append(" of B unmatched.</p>\n");
+        for (String note : c.matchingNotes()) {
+            html.append("<p>Note: ").append(esc(note)).append(".</p>\n");
+        }
         if (c.firstDivergence().isPresent()) {
             Divergence d = c.firstDivergence().get();
             TensorPair p = d.pair();

@@ -43,6 +43,9 @@ public final class CompareReportText {
     private static void runs(StringBuilder t, Comparison c, int top) {
         line(t, "Matching", c.matching().description() + ": " + c.pairs().size() + " tensors paired, "
                 + unmatched(c.unmatchedA(), "A") + ", " + unmatched(c.unmatchedB(), "B"));
+        for (String note : c.matchingNotes()) {
+            t.append("  note: ").append(note).append('\n');
+        }
         List<TensorPair> notCompared = c.pairs().stream().filter(p -> p.status() == PairStatus.NOT_COMPARED).toList();
         line(t, "Compared", c.comparedCount() + " of " + c.pairs().size() + " pairs"
                 + (notCompared.isEmpty() ? "" : "; not compared: " + notCompared.stream().limit(LISTED)
