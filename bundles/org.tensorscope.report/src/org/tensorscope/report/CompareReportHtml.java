@@ -80,7 +80,7 @@ public final class CompareReportHtml {
             html.append("<h2 class=\"bad\">First divergence: <code>").append(esc(p.opA())).append("</code> (")
                     .append(esc(p.opType())).append("), #").append(p.order()).append(" in execution order</h2>\n<p>");
             html.append(d.differingInputs().isEmpty() ? "Its inputs match: the op itself computes differently."
-                    : "Its input(s) <code>" + esc(String.join(", ", d.differingInputs()))
+                    : "Its input(s) <code>" + esc(CompareReportText.differingInputs(c, d))
                             + "</code> already differ; every computed tensor before it matches.");
             html.append("</p>\n");
             table(html, List.of(p));

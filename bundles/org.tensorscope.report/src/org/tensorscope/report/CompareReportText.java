@@ -61,7 +61,7 @@ public final class CompareReportText {
             t.append("  ").append(errors(p)).append('\n');
             if (!d.differingInputs().isEmpty()) {
                 t.append("  because its input").append(d.differingInputs().size() == 1 ? " " : "s ")
-                        .append(String.join(", ", d.differingInputs()))
+                        .append(differingInputs(c, d))
                         .append(d.differingInputs().size() == 1 ? " already differs" : " already differ")
                         .append("; every computed tensor before it matches\n");
             } else {
@@ -119,6 +119,17 @@ public final class CompareReportText {
                 }
             }
         }
+    }
+
+    /**
+     * The first divergence's differing inputs, a computed one with how far it is off ("a:0 (by up to 1.2e-4, within
+     * the tolerance)"): the op made a small difference larger.
+     */
+    static String differingInputs(Comparison c, Divergence d) {
+        return d.differingInputs().stream().map(input -> input + c.pairOfA(input)
+                .filter(p -> !p.input() && p.status() == PairStatus.MATCH && p.metrics() != null)
+                .map(p -> " (by up to " + CompareNumbers.text(p.metrics().maxAbsError()) + ", within the tolerance)")
+                .orElse("")).collect(Collectors.joining(", "));
     }
 
     private static String errors(TensorPair p) {

@@ -213,8 +213,9 @@ public final class RunComparer {
     }
 
     /**
-     * The inputs of the diverging op that are fed inputs or weights already differing; an input computed from
-     * weights alone (a transposed filter) is named when a weight behind it differs.
+     * The inputs of the diverging op that already differ, if only within the tolerance: fed inputs, weights (an
+     * input computed from weights alone, such as a transposed filter, when a weight behind it differs) and computed
+     * inputs whose small difference the op made larger.
      */
     private static List<String> differingInputs(OpNode op, List<TensorPair> pairs, WeightsComparison weights,
             StoredValues stored) {
@@ -224,15 +225,20 @@ public final class RunComparer {
         List<String> differing = new ArrayList<>();
         for (String input : op.inputs()) {
             String tensor = TensorSpec.tensorName(input);
-            boolean fed = pairs.stream().anyMatch(p -> p.input() && p.tensorA().equals(tensor) && p.diverged());
+            boolean paired = pairs.stream().anyMatch(p -> p.tensorA().equals(tensor) && differs(p.status(), p.metrics()));
             List<String> behind = stored.storedOpsBehind(tensor);
-            boolean weight = weights != null && weights.pairs().stream().anyMatch(w -> w.diverged()
+            boolean weight = weights != null && weights.pairs().stream().anyMatch(w -> differs(w.status(), w.metrics())
                     && (TensorSpec.tensorName(w.weightA()).equals(tensor) || behind.contains(w.weightA())));
-            if ((fed || weight) && !differing.contains(tensor)) {
+            if ((paired || weight) && !differing.contains(tensor)) {
                 differing.add(tensor);
             }
         }
         return differing;
+    }
+
+    private static boolean differs(PairStatus status, ErrorMetrics metrics) {
+        return status == PairStatus.DIVERGED || status == PairStatus.SHAPE_MISMATCH
+                || metrics != null && !metrics.identical();
     }
 
     private static ComparedSide side(ComparedRun run, boolean weightsOnly) {
