@@ -11,6 +11,7 @@ import org.eclipse.core.runtime.OperationCanceledException;
 import org.eclipse.core.runtime.SubMonitor;
 import org.tensorscope.core.analysis.TensorStats;
 import org.tensorscope.core.input.InputCheck;
+import org.tensorscope.core.model.DType;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.OpRole;
 import org.tensorscope.core.model.Signature;
@@ -159,21 +160,27 @@ public final class SequenceRunner {
     private static List<SequenceFindings.NotWatched> notWatched(Signature signature, SequencePlan plan) {
         List<SequenceFindings.NotWatched> left = new ArrayList<>();
         for (SignatureTensor o : signature.outputs()) {
-            if (!o.tensor().dtype().isFloating()) {
+            if (isLabel(o)) {
                 left.add(new SequenceFindings.NotWatched(o.key(), "output", reason(o)));
             }
         }
         for (Feedback f : plan.feedback()) {
-            if (!f.input().tensor().dtype().isFloating()) {
+            if (isLabel(f.input())) {
                 left.add(new SequenceFindings.NotWatched(f.input().key(), "state", reason(f.input())));
             }
         }
         return left;
     }
 
+    /** Integer or boolean values; a type the loader could not tell is watched as its values turn out. */
+    private static boolean isLabel(SignatureTensor t) {
+        return !t.tensor().dtype().isFloating() && t.tensor().dtype().byteSize() > 0;
+    }
+
     private static String reason(SignatureTensor t) {
-        return t.tensor().dtype().displayName() + " values (class indices, counts or flags): a norm or a change from"
-                + " frame to frame of labels means nothing, so drift and jitter leave it out";
+        DType dtype = t.tensor().dtype();
+        return dtype.displayName() + (dtype == DType.BOOL ? " values (flags)" : " values (class indices, counts or flags)")
+                + ": a norm or a change from frame to frame of labels means nothing, so drift and jitter leave it out";
     }
 
     /** Lets go of the oldest steps' fed-back values while the steps keep more than the budget; never the last step's. */
