@@ -146,4 +146,23 @@ class PairingTest {
                 + "counterparts: listed as unmatched"), "" + c.matchingNotes());
         assertTrue(c.matchingNotes().get(0).endsWith("no counterpart of that shape: z of A, z of B"), c.matchingNotes().get(0));
     }
+
+    @Test
+    void anOutputOneSideEndsWithAnOpOfItsOwnSaysSo() throws Exception {
+        TableRun a = new TableRun("a.tflite").op("a/x", "Placeholder", OpRole.INPUT, List.of(), FOUR, FOUR, X)
+                .op("a/logits", "Relu", List.of("a/x:0"), FOUR, 1, 0, 3, 4)
+                .input("x", "a/x").output("y", "a/logits");
+        TableRun b = new TableRun("b.json").op("b/x", "Placeholder", OpRole.INPUT, List.of(), FOUR, FOUR, X)
+                .op("b/logits", "Relu", List.of("b/x:0"), FOUR, 1, 0, 3, 4)
+                .op("b/sigmoid", "Sigmoid", List.of("b/logits:0"), FOUR, 0.731f, 0.5f, 0.953f, 0.982f)
+                .op("b/y", "Identity", List.of("b/sigmoid:0"), FOUR, 0.731f, 0.5f, 0.953f, 0.982f)
+                .input("x", "b/x").output("y", "b/y");
+        Comparison c = compare(a, b);
+
+        TensorPair y = c.outputs().get(0);
+        assertEquals("b/y:0", y.tensorB());
+        assertEquals(PairStatus.DIVERGED, y.status());
+        assertEquals("B computes it through ops A has no counterpart for: b/sigmoid (Sigmoid), b/logits (Relu)", y.note());
+        assertEquals(y, c.firstDivergence().orElseThrow().pair());
+    }
 }

@@ -129,11 +129,59 @@ public final class RunComparer {
             notes.add(misalignedA.size() + " tensor" + (misalignedA.size() == 1 ? "" : "s")
                     + " lined up by position computed other shapes than their counterparts: listed as unmatched");
         }
-        Optional<Divergence> first = pairs.stream().filter(p -> !p.input() && p.diverged()).findFirst()
-                .map(p -> new Divergence(p, differingInputs(opOfA.get(p.opA()), pairs, weights, storedA)));
-        return new Comparison(side(a, false), side(b, false), options.tolerance(), matches.matching(), pairs, first,
-                unmatched(candidatesA, matches.unmatchedA(), misalignedA),
-                unmatched(candidatesB, matches.unmatchedB(), misalignedB), weights, false, notes);
+        List<String> unmatchedA = unmatched(candidatesA, matches.unmatchedA(), misalignedA);
+        List<String> unmatchedB = unmatched(candidatesB, matches.unmatchedB(), misalignedB);
+        List<TensorPair> noted = pairs.stream().map(p -> withOwnOps(p, a.graph(), unmatchedA, b.graph(), unmatchedB))
+                .toList();
+        Optional<Divergence> first = noted.stream().filter(p -> !p.input() && p.diverged()).findFirst()
+                .map(p -> new Divergence(p, differingInputs(opOfA.get(p.opA()), noted, weights, storedA)));
+        return new Comparison(side(a, false), side(b, false), options.tolerance(), matches.matching(), noted, first,
+                unmatchedA, unmatchedB, weights, false, notes);
+    }
+
+    /**
+     * The pair, noting the ops only one side computes on the way to it (a conversion that ends an output with a
+     * sigmoid the original leaves to the application): the likeliest reason the pair differs.
+     */
+    private static TensorPair withOwnOps(TensorPair p, ModelGraph graphA, List<String> unmatchedA, ModelGraph graphB,
+            List<String> unmatchedB) {
+        List<String> onlyA = ownOps(graphA, p.opA(), unmatchedA);
+        List<String> onlyB = ownOps(graphB, p.opB(), unmatchedB);
+        if (onlyA.isEmpty() && onlyB.isEmpty()) {
+            return p;
+        }
+        List<String> remarks = new ArrayList<>();
+        if (!p.note().isEmpty()) {
+            remarks.add(p.note());
+        }
+        if (!onlyB.isEmpty()) {
+            remarks.add("B computes it through ops A has no counterpart for: " + String.join(", ", onlyB));
+        }
+        if (!onlyA.isEmpty()) {
+            remarks.add("A computes it through ops B has no counterpart for: " + String.join(", ", onlyA));
+        }
+        return new TensorPair(p.order(), p.tensorA(), p.tensorB(), p.opType(), p.input(), p.dtype(), p.shapeA(),
+                p.shapeB(), p.status(), p.metrics(), String.join("; ", remarks), p.output());
+    }
+
+    /** The unmatched ops (with their types) an op reads, directly or through other unmatched ops; at most five. */
+    private static List<String> ownOps(ModelGraph graph, String opName, List<String> unmatched) {
+        java.util.Set<String> unmatchedOps = new java.util.HashSet<>();
+        unmatched.forEach(t -> unmatchedOps.add(TensorSpec.opNameOf(t)));
+        List<String> found = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        java.util.Deque<String> pending = new java.util.ArrayDeque<>();
+        graph.op(opName).ifPresent(op -> op.inputs().forEach(i -> pending.add(TensorSpec.opNameOf(TensorSpec.tensorName(i)))));
+        while (!pending.isEmpty() && found.size() < 5) {
+            String name = pending.poll();
+            if (!unmatchedOps.contains(name) || !seen.add(name)) {
+                continue;
+            }
+            OpNode op = graph.op(name).orElseThrow();
+            found.add(name + " (" + op.type() + ")");
+            op.inputs().forEach(i -> pending.add(TensorSpec.opNameOf(TensorSpec.tensorName(i))));
+        }
+        return found;
     }
 
     /** The candidates left unmatched or whose match failed, in execution order. */

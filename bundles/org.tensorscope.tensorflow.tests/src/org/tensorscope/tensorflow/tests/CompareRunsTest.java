@@ -334,6 +334,8 @@ class CompareRunsTest {
                 assertTrue(out.metrics().error() > 0.9, out.tensorA() + ": logits against probabilities " + out.metrics());
                 String readB = TensorSpec.opNameOf(graphB.op(out.opB()).orElseThrow().inputs().get(0));
                 assertTrue(sigmoidsB.contains(readB + ":0"), out.tensorB() + " is B's sigmoid, read from " + readB);
+                assertTrue(out.note().startsWith("B computes it through ops A has no counterpart for: " + readB
+                        + " (Sigmoid)"), "the pair says why: " + out.note());
             }
             assertTrue(outputOfShape(c, 1, 256, 256, 1).metrics().maxAbsError() > 100);
             // the other three outputs agree up to float16 weights and round-off, as every tensor before them
