@@ -71,13 +71,16 @@ public final class CompareReportHtml {
         html.append("<p>Tensors matched ").append(esc(c.matching().description())).append(": ").append(c.pairs().size())
                 .append(" paired, ").append(c.comparedCount()).append(" compared; ").append(c.unmatchedA().size())
                 .append(" of A and ").append(c.unmatchedB().size()).append(" of B unmatched.</p>\n");
+        for (String note : c.matchingNotes()) {
+            html.append("<p>Note: ").append(esc(note)).append(".</p>\n");
+        }
         if (c.firstDivergence().isPresent()) {
             Divergence d = c.firstDivergence().get();
             TensorPair p = d.pair();
             html.append("<h2 class=\"bad\">First divergence: <code>").append(esc(p.opA())).append("</code> (")
                     .append(esc(p.opType())).append("), #").append(p.order()).append(" in execution order</h2>\n<p>");
             html.append(d.differingInputs().isEmpty() ? "Its inputs match: the op itself computes differently."
-                    : "Its input(s) <code>" + esc(String.join(", ", d.differingInputs()))
+                    : "Its input(s) <code>" + esc(CompareReportText.differingInputs(c, d))
                             + "</code> already differ; every computed tensor before it matches.");
             html.append("</p>\n");
             table(html, List.of(p));

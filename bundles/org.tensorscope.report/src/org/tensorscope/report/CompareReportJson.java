@@ -42,6 +42,7 @@ public final class CompareReportJson {
             out.name("diverged").value(c.diverged());
             out.name("matching").value(c.matching().displayName());
             out.name("matchingDescription").value(c.matching().description());
+            strings(out, "matchingNotes", c.matchingNotes());
             out.name("matched").value(c.pairs().size());
             out.name("compared").value(c.comparedCount());
             strings(out, "unmatchedA", c.unmatchedA());

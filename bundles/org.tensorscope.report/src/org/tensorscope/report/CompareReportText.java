@@ -43,6 +43,9 @@ public final class CompareReportText {
     private static void runs(StringBuilder t, Comparison c, int top) {
         line(t, "Matching", c.matching().description() + ": " + c.pairs().size() + " tensors paired, "
                 + unmatched(c.unmatchedA(), "A") + ", " + unmatched(c.unmatchedB(), "B"));
+        for (String note : c.matchingNotes()) {
+            t.append("  note: ").append(note).append('\n');
+        }
         List<TensorPair> notCompared = c.pairs().stream().filter(p -> p.status() == PairStatus.NOT_COMPARED).toList();
         line(t, "Compared", c.comparedCount() + " of " + c.pairs().size() + " pairs"
                 + (notCompared.isEmpty() ? "" : "; not compared: " + notCompared.stream().limit(LISTED)
@@ -58,7 +61,7 @@ public final class CompareReportText {
             t.append("  ").append(errors(p)).append('\n');
             if (!d.differingInputs().isEmpty()) {
                 t.append("  because its input").append(d.differingInputs().size() == 1 ? " " : "s ")
-                        .append(String.join(", ", d.differingInputs()))
+                        .append(differingInputs(c, d))
                         .append(d.differingInputs().size() == 1 ? " already differs" : " already differ")
                         .append("; every computed tensor before it matches\n");
             } else {
@@ -116,6 +119,17 @@ public final class CompareReportText {
                 }
             }
         }
+    }
+
+    /**
+     * The first divergence's differing inputs, a computed one with how far it is off ("a:0 (by up to 1.2e-4, within
+     * the tolerance)"): the op made a small difference larger.
+     */
+    static String differingInputs(Comparison c, Divergence d) {
+        return d.differingInputs().stream().map(input -> input + c.pairOfA(input)
+                .filter(p -> !p.input() && p.status() == PairStatus.MATCH && p.metrics() != null)
+                .map(p -> " (by up to " + CompareNumbers.text(p.metrics().maxAbsError()) + ", within the tolerance)")
+                .orElse("")).collect(Collectors.joining(", "));
     }
 
     private static String errors(TensorPair p) {

@@ -9,6 +9,7 @@ import org.tensorscope.core.report.Numbers;
 import org.tensorscope.core.sequence.DriftFinding;
 import org.tensorscope.core.sequence.JitterStats;
 import org.tensorscope.core.sequence.NanFinding;
+import org.tensorscope.core.sequence.SequenceFindings;
 import org.tensorscope.core.sequence.SequenceResult;
 import org.tensorscope.core.sequence.SequenceStep;
 import org.tensorscope.core.sequence.ValueSummary;
@@ -105,6 +106,16 @@ public final class SequenceReportHtml {
                         .append("</td><td>").append(num(j.meanLag())).append("</td></tr>\n");
             }
             html.append("</table>\n");
+        }
+        for (SequenceFindings.NotWatched n : r.findings().notWatched()) {
+            html.append("<p>Left out of drift and jitter: <code>").append(esc(n.name())).append("</code> (")
+                    .append(esc(n.kind())).append("), ").append(esc(n.reason())).append(".</p>\n");
+        }
+        if (!r.fidelityText().isEmpty()) {
+            html.append("<h2>Your runtime</h2><p class=\"bad\">").append(esc(r.fidelityText())).append("</p>\n");
+        }
+        if (!r.rerunText().isEmpty()) {
+            html.append("<p>").append(esc(r.rerunText())).append(".</p>\n");
         }
     }
 

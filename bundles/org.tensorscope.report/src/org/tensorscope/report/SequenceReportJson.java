@@ -8,7 +8,9 @@ import java.util.List;
 import org.tensorscope.core.sequence.DriftFinding;
 import org.tensorscope.core.sequence.JitterStats;
 import org.tensorscope.core.sequence.NanFinding;
+import org.tensorscope.core.report.NanReport;
 import org.tensorscope.core.sequence.OpStat;
+import org.tensorscope.core.sequence.SequenceFindings;
 import org.tensorscope.core.sequence.SequenceResult;
 import org.tensorscope.core.sequence.SequenceStep;
 import org.tensorscope.core.sequence.ValueSummary;
@@ -20,8 +22,10 @@ import com.google.gson.stream.JsonWriter;
 
 /**
  * Writes a {@link SequenceResult} as JSON (schema: docs/sequence.md). Per-op values are columns: the op list is
- * given once and each step holds arrays in its order. Values that are not finite become {@code null}; the NaN step's
- * trace is the same JSON {@code tensorscope trace} writes.
+ * given once and each step holds arrays in its order. Numbers follow {@link JsonNumbers} (NaN and ±Inf are the
+ * strings "NaN", "Infinity" and "-Infinity"), so {@code null} in a step's op columns means one thing only: the step
+ * did not check that op; what could not be checked is listed with the reason. The NaN step's trace is the same JSON
+ * {@code tensorscope trace} writes.
  */
 public final class SequenceReportJson {
 
@@ -54,6 +58,10 @@ public final class SequenceReportJson {
             json.name("stopped").value(r.stopped().isEmpty() ? null : r.stopped());
             json.name("driftFactor");
             number(json, r.driftFactor());
+            json.name("keptInputBytes").value(r.keptInputBytes());
+            json.name("rerun").value(r.rerunText());
+            unchecked(json.name("unchecked"), r.unchecked());
+            fidelity(json.name("fidelity"), r);
             strings(json.name("outputs"), r.outputNames());
             strings(json.name("states"), r.stateNames());
             List<String> ops = r.opTensors();
@@ -96,6 +104,12 @@ public final class SequenceReportJson {
                 json.endObject();
             }
             json.endArray();
+            json.name("notWatched").beginArray();
+            for (SequenceFindings.NotWatched n : r.findings().notWatched()) {
+                json.beginObject().name("name").value(n.name()).name("kind").value(n.kind()).name("reason")
+                        .value(n.reason()).endObject();
+            }
+            json.endArray();
             json.endObject();
             json.endObject();
         } catch (IOException e) {
@@ -106,6 +120,7 @@ public final class SequenceReportJson {
 
     private static void step(JsonWriter json, SequenceStep step, List<String> ops) throws IOException {
         json.beginObject().name("step").value(step.index()).name("frame").value(step.frame());
+        json.name("canRerun").value(step.inputs().canRerun());
         values(json.name("outputs"), step.outputs());
         values(json.name("states"), step.states());
         java.util.Map<String, OpStat> byTensor = new java.util.HashMap<>();
@@ -113,7 +128,11 @@ public final class SequenceReportJson {
         json.name("opMaxAbs").beginArray();
         for (String op : ops) {
             OpStat o = byTensor.get(op);
-            number(json, o == null ? Double.NaN : o.maxAbs());
+            if (o == null) {
+                json.nullValue(); // not checked at this step
+            } else {
+                number(json, o.maxAbs());
+            }
         }
         json.endArray();
         json.name("opNonFinite").beginArray();
@@ -126,7 +145,11 @@ public final class SequenceReportJson {
             }
         }
         json.endArray();
-        json.name("unchecked").value(step.unchecked().size());
+        json.name("unchecked").beginArray();
+        for (SequenceStep.Unchecked u : step.unchecked()) {
+            json.value(u.tensor());
+        }
+        json.endArray();
         json.endObject();
     }
 
@@ -168,10 +191,37 @@ public final class SequenceReportJson {
     }
 
     private static void number(JsonWriter json, double v) throws IOException {
-        if (Double.isFinite(v)) {
-            json.value(v);
-        } else {
-            json.nullValue();
+        CompareNumbers.json(json, v);
+    }
+
+    private static void unchecked(JsonWriter json, List<NanReport.Unchecked> unchecked) throws IOException {
+        json.beginArray();
+        for (NanReport.Unchecked u : unchecked) {
+            json.beginObject().name("tensor").value(u.tensor()).name("reason").value(u.reason()).endObject();
         }
+        json.endArray();
+    }
+
+    /** The step's traced run against a plain run, shaped as the trace report's {@code fidelity} plus the step. */
+    private static void fidelity(JsonWriter json, SequenceResult r) throws IOException {
+        NanReport.Fidelity f = r.fidelity();
+        if (f == null) {
+            json.nullValue();
+            return;
+        }
+        json.beginObject().name("step").value(r.fidelityStep()).name("agree").value(f.agree());
+        number(json.name("tolerance"), f.tolerance());
+        json.name("outputs").beginArray();
+        for (NanReport.OutputComparison o : f.outputs()) {
+            json.beginObject().name("tensor").value(o.tensor()).name("tracedNonFinite").value(o.tracedNonFinite())
+                    .name("plainNonFinite").value(o.plainNonFinite()).name("tracedNan").value(o.tracedNan())
+                    .name("plainNan").value(o.plainNan());
+            number(json.name("maxDifference"), o.maxDifference());
+            json.endObject();
+        }
+        json.endArray();
+        strings(json.name("rewrites"), f.rewrites());
+        json.name("explanation").value(f.explanation());
+        json.endObject();
     }
 }

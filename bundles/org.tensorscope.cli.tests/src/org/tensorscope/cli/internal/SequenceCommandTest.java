@@ -1,6 +1,7 @@
 package org.tensorscope.cli.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -34,6 +35,7 @@ import org.tensorscope.core.sequence.SequenceStep;
 import org.tensorscope.core.sequence.ValueSummary;
 import org.tensorscope.core.service.LoadedModel;
 import org.tensorscope.core.service.ModelLoader;
+import org.tensorscope.core.tensor.TensorData;
 
 /**
  * {@code tensorscope sequence} as a script sees it: the arguments it refuses, each in one line naming the model and
@@ -180,6 +182,30 @@ class SequenceCommandTest {
         assertTrue(text.toString().contains("NaN/Inf:     none in the checked tensors of 2 steps; 1 not checked: "
                 + "while/body/mul:0 (inside the body of Loop 'while')\n"), text.toString());
         assertTrue(text.toString().contains("; first checked op past 10x: out (Relu) at step 1"), text.toString());
+    }
+
+    @Test
+    void theTextSaysWhatWasLeftOutWhatTheRuntimeComputesOtherwiseAndWhichStepsCannotRunAgain() {
+        Map<String, TensorData> state = Map.of("h:0", TensorData.ofFloats("h:0", Shape.of(4), 1, 2, 3, 4));
+        List<SequenceStep> steps = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            steps.add(new SequenceStep(t, "ramp", state, List.of(value("out", 1, 0)), List.of(),
+                    List.of(new OpStat("out:0", "Relu", 0, 0, 0, 1)), List.of()));
+        }
+        NanReport.Fidelity fidelity = new NanReport.Fidelity(false, 1e-3, List.of(), List.of("_FusedConv2D at relu "
+                + "fuses Conv2D+BiasAdd+Relu"), "The optimised runtime fuses Conv2D+BiasAdd+Relu at relu (_FusedConv2D)");
+        SequenceResult result = new SequenceResult("m.pb", "frozen GraphDef", "serving_default", "cpu", "", "FULL",
+                "ramp", "image", List.of(), 3, 10, steps, "", new SequenceFindings(null, List.of(), List.of(),
+                        List.of(new SequenceFindings.NotWatched("cls", "output", "int32 values (class indices, counts "
+                                + "or flags): a norm or a change from frame to frame of labels means nothing, so drift "
+                                + "and jitter leave it out"))), fidelity, 2);
+        StringWriter text = new StringWriter();
+        SequenceCommand.print(new PrintWriter(text, true), result);
+        String printed = text.toString();
+        assertTrue(printed.contains("Left out:    cls (output): int32 values (class indices, counts or flags)"), printed);
+        assertTrue(printed.contains("Runtime:     step 2: The optimised runtime fuses Conv2D+BiasAdd+Relu at relu "
+                + "(_FusedConv2D)\n"), printed);
+        assertFalse(printed.contains("Re-run:"), "every step can still run again: " + printed);
     }
 
     /** Loads *.seqstub files as a graph with a signature and no ops, which no backend claims. */

@@ -18,6 +18,7 @@ import org.tensorscope.core.run.NanTracer;
 import org.tensorscope.core.sequence.DriftFinding;
 import org.tensorscope.core.sequence.JitterStats;
 import org.tensorscope.core.sequence.NanFinding;
+import org.tensorscope.core.sequence.SequenceFindings;
 import org.tensorscope.core.sequence.SequencePlan;
 import org.tensorscope.core.sequence.SequenceResult;
 import org.tensorscope.core.sequence.SequenceRunner;
@@ -260,6 +261,15 @@ public class SequenceCommand implements Callable<Integer> {
                     + brief(j.filteredMeanChange()) + " (" + (Double.isNaN(j.reduction()) ? "no change to reduce"
                             : String.format(Locale.ROOT, "%+.0f%%", -100 * j.reduction()))
                     + "), mean lag " + brief(j.meanLag()));
+        }
+        for (SequenceFindings.NotWatched n : r.findings().notWatched()) {
+            out.println("Left out:    " + n.name() + " (" + n.kind() + "): " + n.reason());
+        }
+        if (!r.fidelityText().isEmpty()) {
+            out.println("Runtime:     " + r.fidelityText());
+        }
+        if (!r.rerunText().isEmpty()) {
+            out.println("Re-run:      " + r.rerunText());
         }
     }
 }

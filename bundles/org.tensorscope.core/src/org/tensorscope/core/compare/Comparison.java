@@ -19,15 +19,25 @@ import java.util.Optional;
  * @param unmatchedB      B's floating-point tensors with no counterpart in A, in execution order
  * @param weights         the weights compared; null when they were not (a model without weights)
  * @param weightsOnly     whether only the weights were compared (no run)
+ * @param matchingNotes   what the user should know about how tensors were paired, in words: signature outputs
+ *                        paired by shape rather than by key, pairs by position that the computed shapes refuted
  */
 public record Comparison(ComparedSide a, ComparedSide b, double tolerance, TensorMatching matching,
         List<TensorPair> pairs, Optional<Divergence> firstDivergence, List<String> unmatchedA, List<String> unmatchedB,
-        WeightsComparison weights, boolean weightsOnly) {
+        WeightsComparison weights, boolean weightsOnly, List<String> matchingNotes) {
 
     public Comparison {
         pairs = List.copyOf(pairs);
         unmatchedA = List.copyOf(unmatchedA);
         unmatchedB = List.copyOf(unmatchedB);
+        matchingNotes = List.copyOf(matchingNotes);
+    }
+
+    /** A comparison with nothing to note about the matching. */
+    public Comparison(ComparedSide a, ComparedSide b, double tolerance, TensorMatching matching, List<TensorPair> pairs,
+            Optional<Divergence> firstDivergence, List<String> unmatchedA, List<String> unmatchedB,
+            WeightsComparison weights, boolean weightsOnly) {
+        this(a, b, tolerance, matching, pairs, firstDivergence, unmatchedA, unmatchedB, weights, weightsOnly, List.of());
     }
 
     /**

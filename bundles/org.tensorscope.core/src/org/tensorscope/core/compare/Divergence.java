@@ -7,9 +7,10 @@ import java.util.List;
  * every computed tensor before it matched.
  *
  * @param pair            the diverging pair
- * @param differingInputs the op's inputs that already differed: fed inputs or weights (the reason it diverges
- *                        although every computed tensor before it matched); empty when its inputs agree and
- *                        the op itself computes differently
+ * @param differingInputs the op's inputs that already differed, if only within the tolerance: fed inputs,
+ *                        weights, or computed inputs whose small difference the op made larger (the reason it
+ *                        diverges although every computed tensor before it matched); empty when its inputs are
+ *                        identical on both sides and the op itself computes differently
  */
 public record Divergence(TensorPair pair, List<String> differingInputs) {
 

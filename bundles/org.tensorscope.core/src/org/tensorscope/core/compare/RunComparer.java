@@ -13,16 +13,18 @@ import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.OpNode;
 import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.model.Signature;
-import org.tensorscope.core.model.SignatureTensor;
 import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.service.BackendException;
+import org.tensorscope.core.tensor.TensorData;
 
 /**
  * Compares two runs tensor by tensor: matches the floating-point tensors the two signatures'
- * outputs need (signature inputs and outputs by key, the rest by name, a name map or position),
+ * outputs need (signature inputs and outputs by key or by shape, the rest by name, a name map or
+ * position; what is computed from weights alone counts as a weight),
  * fetches them a batch at a time from both sessions as the health pass computes them (graph as
- * written), and measures how far B is from A. Weights are compared too, so that the first
- * divergence can name the weight or input that made it differ. Shared by the CLI and the workbench.
+ * written), and measures how far B is from A. The weights the paired ops read are compared too
+ * (see {@link OperandWeights}), so that the first divergence can name the weight or input that made
+ * it differ. Shared by the CLI and the workbench.
  */
 public final class RunComparer {
 
@@ -50,8 +52,6 @@ public final class RunComparer {
             throws BackendException {
         SubMonitor progress = SubMonitor.convert(monitor, "Comparing " + a.graph().source().getFileName() + " with "
                 + b.graph().source().getFileName(), 100);
-        boolean haveWeights = a.graph().weights().stream().anyMatch(w -> w.dtype().isFloating())
-                && b.graph().weights().stream().anyMatch(w -> w.dtype().isFloating());
         if (options.weightsOnly()) {
             WeightsComparison weights = new WeightComparer(batchBytes).compare(a.graph(), a.session(), b.graph(),
                     b.session(), options.map(), options.tolerance(), progress.split(100));
@@ -63,14 +63,30 @@ public final class RunComparer {
         }
         // a side that cannot run at all is an error, not a list of tensors not compared
         SubMonitor outputsProgress = progress.split(10).setWorkRemaining(2);
-        a.session().fetchAsTraced(a.feeds(), outputs(a.signature()), Map.of(), outputsProgress.split(1));
-        b.session().fetchAsTraced(b.feeds(), outputs(b.signature()), Map.of(), outputsProgress.split(1));
-        WeightsComparison weights = haveWeights ? new WeightComparer(batchBytes).compare(a.graph(), a.session(),
-                b.graph(), b.session(), options.map(), options.tolerance(), progress.split(20)) : null;
+        Map<String, Shape> shapesA = shapes(a.feeds(),
+                a.session().fetchAsTraced(a.feeds(), outputs(a.signature()), Map.of(), outputsProgress.split(1)));
+        Map<String, Shape> shapesB = shapes(b.feeds(),
+                b.session().fetchAsTraced(b.feeds(), outputs(b.signature()), Map.of(), outputsProgress.split(1)));
+        StoredValues storedA = new StoredValues(a.graph());
+        StoredValues storedB = new StoredValues(b.graph());
+        List<TensorMatcher.Candidate> candidatesA = candidates(a, storedA);
+        List<TensorMatcher.Candidate> candidatesB = candidates(b, storedB);
+        List<String> notes = new ArrayList<>();
+        Map<String, String> signaturePairs = new HashMap<>();
+        for (SignaturePairing.Result r : List.of(
+                SignaturePairing.pair("inputs", a.signature().inputs(), b.signature().inputs(), shapesA, shapesB),
+                SignaturePairing.pair("outputs", a.signature().outputs(), b.signature().outputs(), shapesA, shapesB))) {
+            signaturePairs.putAll(r.pairs());
+            if (!r.note().isEmpty()) {
+                notes.add(r.note());
+            }
+        }
+        TensorMatcher.Matches matches = TensorMatcher.match(candidatesA, candidatesB, options.map(), signaturePairs);
+        OperandWeights read = OperandWeights.pair(matches.pairs(), a, storedA, candidatesA, b, storedB, candidatesB);
+        WeightsComparison weights = read.pairs().isEmpty() && (read.unmatchedA().isEmpty() || read.unmatchedB().isEmpty())
+                ? null : new WeightComparer(batchBytes).compare(a.graph(), a.session(), b.graph(), b.session(), read,
+                        matches.matching(), options.tolerance(), progress.split(20));
         progress.setWorkRemaining(70);
-        List<TensorMatcher.Candidate> candidatesA = candidates(a);
-        List<TensorMatcher.Candidate> candidatesB = candidates(b);
-        TensorMatcher.Matches matches = TensorMatcher.match(candidatesA, candidatesB, options.map(), signaturePairs(a, b));
         Map<String, Integer> order = new HashMap<>();
         Map<String, OpNode> opOfA = new HashMap<>();
         List<OpNode> opsA = a.graph().opsNeededFor(outputs(a.signature()), a.feeds().keySet());
@@ -82,6 +98,8 @@ public final class RunComparer {
         List<List<TensorMatcher.Match>> batches = batches(a.graph(), b.graph(), matches.pairs());
         SubMonitor fetching = progress.split(70).setWorkRemaining(Math.max(1, batches.size()));
         List<TensorPair> pairs = new ArrayList<>();
+        java.util.Set<String> misalignedA = new java.util.HashSet<>();
+        java.util.Set<String> misalignedB = new java.util.HashSet<>();
         for (List<TensorMatcher.Match> batch : batches) {
             SubMonitor step = fetching.split(1).setWorkRemaining(2);
             var fetchedA = BatchFetcher.fetch(BatchFetcher.asTraced(a.session(), a.feeds()),
@@ -93,6 +111,12 @@ public final class RunComparer {
                 TensorSpec specB = spec(b.graph(), m.b().tensor());
                 ValueComparison c = ValueComparison.of(fetchedA.get(m.a().tensor()), fetchedB.get(m.b().tensor()),
                         specA.shape(), specB.shape(), options.tolerance());
+                if (m.via() == TensorMatcher.Via.POSITION && c.status() == PairStatus.SHAPE_MISMATCH) {
+                    // lined up by a guess the computed shapes refute: a failed match, not a divergence
+                    misalignedA.add(m.a().tensor());
+                    misalignedB.add(m.b().tensor());
+                    continue;
+                }
                 String opName = specA.opName();
                 pairs.add(new TensorPair(order.getOrDefault(opName, Integer.MAX_VALUE), m.a().tensor(), m.b().tensor(),
                         opOfA.containsKey(opName) ? opOfA.get(opName).type() : "",
@@ -101,50 +125,108 @@ public final class RunComparer {
             }
         }
         pairs.sort(java.util.Comparator.comparingInt(TensorPair::order).thenComparing(TensorPair::tensorA));
-        Optional<Divergence> first = pairs.stream().filter(p -> !p.input() && p.diverged()).findFirst()
-                .map(p -> new Divergence(p, differingInputs(opOfA.get(p.opA()), pairs, weights)));
-        return new Comparison(side(a, false), side(b, false), options.tolerance(), matches.matching(), pairs, first,
-                matches.unmatchedA(), matches.unmatchedB(), weights, false);
+        if (!misalignedA.isEmpty()) {
+            notes.add(misalignedA.size() + " tensor" + (misalignedA.size() == 1 ? "" : "s")
+                    + " lined up by position computed other shapes than their counterparts: listed as unmatched");
+        }
+        List<String> unmatchedA = unmatched(candidatesA, matches.unmatchedA(), misalignedA);
+        List<String> unmatchedB = unmatched(candidatesB, matches.unmatchedB(), misalignedB);
+        List<TensorPair> noted = pairs.stream().map(p -> withOwnOps(p, a.graph(), unmatchedA, b.graph(), unmatchedB))
+                .toList();
+        Optional<Divergence> first = noted.stream().filter(p -> !p.input() && p.diverged()).findFirst()
+                .map(p -> new Divergence(p, differingInputs(opOfA.get(p.opA()), noted, weights, storedA)));
+        return new Comparison(side(a, false), side(b, false), options.tolerance(), matches.matching(), noted, first,
+                unmatchedA, unmatchedB, weights, false, notes);
+    }
+
+    /**
+     * The pair, noting the ops only one side computes on the way to it (a conversion that ends an output with a
+     * sigmoid the original leaves to the application): the likeliest reason the pair differs.
+     */
+    private static TensorPair withOwnOps(TensorPair p, ModelGraph graphA, List<String> unmatchedA, ModelGraph graphB,
+            List<String> unmatchedB) {
+        List<String> onlyA = ownOps(graphA, p.opA(), unmatchedA);
+        List<String> onlyB = ownOps(graphB, p.opB(), unmatchedB);
+        if (onlyA.isEmpty() && onlyB.isEmpty()) {
+            return p;
+        }
+        List<String> remarks = new ArrayList<>();
+        if (!p.note().isEmpty()) {
+            remarks.add(p.note());
+        }
+        if (!onlyB.isEmpty()) {
+            remarks.add("B computes it through ops A has no counterpart for: " + String.join(", ", onlyB));
+        }
+        if (!onlyA.isEmpty()) {
+            remarks.add("A computes it through ops B has no counterpart for: " + String.join(", ", onlyA));
+        }
+        return new TensorPair(p.order(), p.tensorA(), p.tensorB(), p.opType(), p.input(), p.dtype(), p.shapeA(),
+                p.shapeB(), p.status(), p.metrics(), String.join("; ", remarks), p.output());
+    }
+
+    /** The unmatched ops (with their types) an op reads, directly or through other unmatched ops; at most five. */
+    private static List<String> ownOps(ModelGraph graph, String opName, List<String> unmatched) {
+        java.util.Set<String> unmatchedOps = new java.util.HashSet<>();
+        unmatched.forEach(t -> unmatchedOps.add(TensorSpec.opNameOf(t)));
+        List<String> found = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        java.util.Deque<String> pending = new java.util.ArrayDeque<>();
+        graph.op(opName).ifPresent(op -> op.inputs().forEach(i -> pending.add(TensorSpec.opNameOf(TensorSpec.tensorName(i)))));
+        while (!pending.isEmpty() && found.size() < 5) {
+            String name = pending.poll();
+            if (!unmatchedOps.contains(name) || !seen.add(name)) {
+                continue;
+            }
+            OpNode op = graph.op(name).orElseThrow();
+            found.add(name + " (" + op.type() + ")");
+            op.inputs().forEach(i -> pending.add(TensorSpec.opNameOf(TensorSpec.tensorName(i))));
+        }
+        return found;
+    }
+
+    /** The candidates left unmatched or whose match failed, in execution order. */
+    private static List<String> unmatched(List<TensorMatcher.Candidate> candidates, List<String> unmatched,
+            java.util.Set<String> misaligned) {
+        java.util.Set<String> left = new java.util.HashSet<>(unmatched);
+        left.addAll(misaligned);
+        return candidates.stream().map(TensorMatcher.Candidate::tensor).filter(left::contains).toList();
+    }
+
+    /** The shapes of the fed inputs and the computed outputs, by tensor name. */
+    private static Map<String, Shape> shapes(Map<String, TensorData> feeds, Map<String, TensorData> outputs) {
+        Map<String, Shape> shapes = new HashMap<>();
+        feeds.forEach((name, data) -> shapes.put(name, data.shape()));
+        outputs.forEach((name, data) -> shapes.put(name, data.shape()));
+        return shapes;
     }
 
     private static List<String> outputs(Signature signature) {
         return signature.outputs().stream().map(o -> o.tensor().name()).toList();
     }
 
-    /** The floating-point tensors the run computes or is fed, in execution order; weights are compared apart. */
-    private static List<TensorMatcher.Candidate> candidates(ComparedRun run) {
+    /**
+     * The floating-point tensors the run computes or is fed, in execution order. Weights, and what is computed from
+     * them alone (a widened or transposed filter), are compared apart: they are not activations.
+     */
+    private static List<TensorMatcher.Candidate> candidates(ComparedRun run, StoredValues stored) {
         List<TensorMatcher.Candidate> candidates = new ArrayList<>();
         for (OpNode op : run.graph().opsNeededFor(outputs(run.signature()), run.feeds().keySet())) {
-            if (op.role().isStored()) {
+            boolean fedOp = op.outputs().stream().anyMatch(o -> run.feeds().containsKey(o.name()));
+            if (stored.contains(op.name()) && !fedOp) {
                 continue;
             }
+            String type = op.canonicalType().isEmpty() ? op.type() : op.canonicalType();
             for (TensorSpec out : op.outputs()) {
                 boolean fed = run.feeds().containsKey(out.name());
                 DType dtype = fed ? run.feeds().get(out.name()).dtype() : out.dtype();
+                Shape shape = fed ? run.feeds().get(out.name()).shape() : out.shape();
                 if (dtype.isFloating()) {
-                    candidates.add(new TensorMatcher.Candidate(out.name(), op.type() + ":" + out.outputIndex()));
+                    candidates.add(new TensorMatcher.Candidate(out.name(), type + ":" + out.outputIndex(), shape,
+                            fed ? List.of() : op.inputs().stream().map(TensorSpec::tensorName).toList()));
                 }
             }
         }
         return candidates;
-    }
-
-    /** Signature inputs and outputs paired by key (A's tensor to B's), else by position when the keys differ. */
-    private static Map<String, String> signaturePairs(ComparedRun a, ComparedRun b) {
-        Map<String, String> pairs = new HashMap<>();
-        pairByKey(a.signature().inputs(), b.signature().inputs(), pairs);
-        pairByKey(a.signature().outputs(), b.signature().outputs(), pairs);
-        return pairs;
-    }
-
-    private static void pairByKey(List<SignatureTensor> a, List<SignatureTensor> b, Map<String, String> pairs) {
-        boolean sameKeys = a.stream().allMatch(x -> b.stream().anyMatch(y -> y.key().equals(x.key())));
-        for (int i = 0; i < a.size(); i++) {
-            SignatureTensor x = a.get(i);
-            Optional<SignatureTensor> y = sameKeys ? b.stream().filter(t -> t.key().equals(x.key())).findFirst()
-                    : a.size() == b.size() ? Optional.of(b.get(i)) : Optional.empty();
-            y.ifPresent(t -> pairs.put(x.tensor().name(), t.tensor().name()));
-        }
     }
 
     private List<List<TensorMatcher.Match>> batches(ModelGraph graphA, ModelGraph graphB, List<TensorMatcher.Match> pairs) {
@@ -167,33 +249,44 @@ public final class RunComparer {
         return batches;
     }
 
-    private static long bytes(TensorSpec spec) {
+    static long bytes(TensorSpec spec) {
         long n = spec.shape().numElements();
         return n < 0 ? UNKNOWN_TENSOR_BYTES : n * Math.max(1, spec.dtype().byteSize());
     }
 
-    private static TensorSpec spec(ModelGraph graph, String tensor) {
+    static TensorSpec spec(ModelGraph graph, String tensor) {
         return graph.op(TensorSpec.opNameOf(tensor)).flatMap(op -> op.outputs().stream()
                 .filter(o -> o.name().equals(tensor)).findFirst())
                 .orElse(new TensorSpec(tensor, DType.FLOAT32, Shape.unknownRank()));
     }
 
-    /** The inputs of the diverging op that are fed inputs or weights already differing. */
-    private static List<String> differingInputs(OpNode op, List<TensorPair> pairs, WeightsComparison weights) {
+    /**
+     * The inputs of the diverging op that already differ, if only within the tolerance: fed inputs, weights (an
+     * input computed from weights alone, such as a transposed filter, when a weight behind it differs) and computed
+     * inputs whose small difference the op made larger.
+     */
+    private static List<String> differingInputs(OpNode op, List<TensorPair> pairs, WeightsComparison weights,
+            StoredValues stored) {
         if (op == null) {
             return List.of();
         }
         List<String> differing = new ArrayList<>();
         for (String input : op.inputs()) {
             String tensor = TensorSpec.tensorName(input);
-            boolean fed = pairs.stream().anyMatch(p -> p.input() && p.tensorA().equals(tensor) && p.diverged());
-            boolean weight = weights != null && weights.pairs().stream()
-                    .anyMatch(w -> w.weightA().equals(TensorSpec.opNameOf(tensor)) && w.diverged());
-            if ((fed || weight) && !differing.contains(tensor)) {
+            boolean paired = pairs.stream().anyMatch(p -> p.tensorA().equals(tensor) && differs(p.status(), p.metrics()));
+            List<String> behind = stored.storedOpsBehind(tensor);
+            boolean weight = weights != null && weights.pairs().stream().anyMatch(w -> differs(w.status(), w.metrics())
+                    && (TensorSpec.tensorName(w.weightA()).equals(tensor) || behind.contains(w.weightA())));
+            if ((paired || weight) && !differing.contains(tensor)) {
                 differing.add(tensor);
             }
         }
         return differing;
+    }
+
+    private static boolean differs(PairStatus status, ErrorMetrics metrics) {
+        return status == PairStatus.DIVERGED || status == PairStatus.SHAPE_MISMATCH
+                || metrics != null && !metrics.identical();
     }
 
     private static ComparedSide side(ComparedRun run, boolean weightsOnly) {

@@ -8,18 +8,49 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.tensorscope.core.model.Shape;
+
 /**
  * Pairs the tensors of two graphs: through the user's name map, then by name; when too few names
- * agree, by position along the two graphs where their keys (op types, or shapes for weights) line
- * up, as the longest common subsequence of the two key sequences.
+ * agree, by position along the two graphs where their keys (op types and shapes, or element types
+ * and shapes for weights) line up, as the longest common subsequence of the two sequences.
  */
 final class TensorMatcher {
 
-    /** One tensor that can be compared, in its graph's order. */
-    record Candidate(String tensor, String key) {
+    /**
+     * One tensor that can be compared, in its graph's order.
+     *
+     * @param key    what must be equal for two candidates to line up by position (the op's type and output index)
+     * @param shape  its shape, which must be compatible too (unknown dimensions fit any)
+     * @param inputs the tensors its op reads, in order; those that are candidates too are followed when pairing
+     *               along the graph's edges
+     */
+    record Candidate(String tensor, String key, Shape shape, List<String> inputs) {
+
+        Candidate {
+            inputs = List.copyOf(inputs);
+        }
+
+        Candidate(String tensor, String key) {
+            this(tensor, key, Shape.unknownRank(), List.of());
+        }
+
+        boolean linesUpWith(Candidate other) {
+            return key.equals(other.key) && Shapes.compatible(shape, other.shape);
+        }
     }
 
-    record Match(Candidate a, Candidate b) {
+    /** How a pair was made. */
+    enum Via {
+        /** Given in advance: signature inputs and outputs, or the user's name map. */
+        GIVEN,
+        /** The same name on both sides. */
+        NAME,
+        /** Lined up by position: a guess, which a shape mismatch at run time shows wrong. */
+        POSITION
+    }
+
+    record Match(Candidate a, Candidate b, Via via) {
     }
 
     record Matches(TensorMatching matching, List<Match> pairs, List<String> unmatchedA, List<String> unmatchedB) {
@@ -47,6 +78,7 @@ final class TensorMatcher {
                 aToB.put(c.tensor(), target);
             }
         }
+        Set<String> given = Set.copyOf(aToB.keySet());
         if (byName) {
             for (Candidate c : a) {
                 if (!aToB.containsKey(c.tensor()) && byNameB.containsKey(c.tensor()) && !usedB.contains(c.tensor())) {
@@ -55,6 +87,7 @@ final class TensorMatcher {
                 }
             }
         } else {
+            followEdges(a, b, aToB, usedB);
             align(a, b, aToB, usedB);
         }
         List<Match> pairs = new ArrayList<>();
@@ -64,7 +97,8 @@ final class TensorMatcher {
             if (target == null) {
                 unmatchedA.add(c.tensor());
             } else {
-                pairs.add(new Match(c, byNameB.get(target)));
+                pairs.add(new Match(c, byNameB.get(target), given.contains(c.tensor()) ? Via.GIVEN
+                        : byName ? Via.NAME : Via.POSITION));
             }
         }
         List<String> unmatchedB = b.stream().map(Candidate::tensor).filter(t -> !usedB.contains(t)).toList();
@@ -74,8 +108,47 @@ final class TensorMatcher {
     }
 
     /**
-     * Pairs the free candidates of both sides between the fixed pairs, as the longest common
-     * subsequence of their keys (so an op added or fused away on one side shifts nothing after it).
+     * Pairs, in A's execution order, each free candidate of A whose candidate inputs are all paired with the free
+     * candidate of B that lines up with it and reads their counterparts (in any order, as an Add may read its two
+     * operands the other way round); among several, the first in B's order. This follows the graph itself, so two
+     * branches the two files order differently still pair up, which a sequence alignment cannot do.
+     */
+    private static void followEdges(List<Candidate> a, List<Candidate> b, Map<String, String> aToB, Set<String> usedB) {
+        Set<String> tensorsA = new HashSet<>();
+        a.forEach(c -> tensorsA.add(c.tensor()));
+        Set<String> tensorsB = new HashSet<>();
+        b.forEach(c -> tensorsB.add(c.tensor()));
+        Map<List<String>, List<Candidate>> readersB = new HashMap<>();
+        for (Candidate c : b) {
+            List<String> read = sorted(c.inputs().stream().filter(tensorsB::contains).toList());
+            if (!read.isEmpty()) {
+                readersB.computeIfAbsent(read, k -> new ArrayList<>()).add(c);
+            }
+        }
+        for (Candidate c : a) {
+            if (aToB.containsKey(c.tensor())) {
+                continue;
+            }
+            List<String> read = c.inputs().stream().filter(tensorsA::contains).toList();
+            if (read.isEmpty() || !read.stream().allMatch(aToB::containsKey)) {
+                continue;
+            }
+            List<Candidate> readers = readersB.getOrDefault(sorted(read.stream().map(aToB::get).toList()), List.of());
+            readers.stream().filter(r -> !usedB.contains(r.tensor()) && r.linesUpWith(c)).findFirst().ifPresent(r -> {
+                aToB.put(c.tensor(), r.tensor());
+                usedB.add(r.tensor());
+            });
+        }
+    }
+
+    private static List<String> sorted(List<String> tensors) {
+        return tensors.stream().sorted().toList();
+    }
+
+    /**
+     * Pairs the free candidates of both sides, as the longest common subsequence of candidates that
+     * line up (the same key, compatible shapes), so that an op added or fused away on one side shifts
+     * nothing after it and ops of one type but another shape (another branch) are never paired.
      */
     private static void align(List<Candidate> a, List<Candidate> b, Map<String, String> aToB, Set<String> usedB) {
         List<Candidate> freeA = a.stream().filter(c -> !aToB.containsKey(c.tensor())).toList();
@@ -92,14 +165,14 @@ final class TensorMatcher {
         int[][] lcs = new int[n + 1][m + 1];
         for (int i = n - 1; i >= 0; i--) {
             for (int j = m - 1; j >= 0; j--) {
-                lcs[i][j] = freeA.get(i).key().equals(freeB.get(j).key()) ? lcs[i + 1][j + 1] + 1
+                lcs[i][j] = freeA.get(i).linesUpWith(freeB.get(j)) ? lcs[i + 1][j + 1] + 1
                         : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
             }
         }
         int i = 0;
         int j = 0;
         while (i < n && j < m) {
-            if (freeA.get(i).key().equals(freeB.get(j).key())) {
+            if (freeA.get(i).linesUpWith(freeB.get(j))) {
                 aToB.put(freeA.get(i).tensor(), freeB.get(j).tensor());
                 usedB.add(freeB.get(j).tensor());
                 i++;
@@ -117,7 +190,7 @@ final class TensorMatcher {
         int j = 0;
         for (Candidate c : freeA) {
             int k = j;
-            while (k < freeB.size() && !freeB.get(k).key().equals(c.key())) {
+            while (k < freeB.size() && !freeB.get(k).linesUpWith(c)) {
                 k++;
             }
             if (k < freeB.size()) {

@@ -6,8 +6,11 @@ public enum TensorMatching {
     NAME("by name"),
     /** A name mapping the user gave, then the same names for tensors it does not list. */
     MAP("by the name mapping given, then by name"),
-    /** The ops' positions along the two graphs, where their op types line up (the names differ). */
-    POSITION("by position along the matching topology (op types in execution order)");
+    /**
+     * The ops' places in the two graphs (the names differ): along the graph's edges from the paired inputs, then
+     * by position in execution order, where op types and shapes line up.
+     */
+    POSITION("by position along the matching topology (op types and shapes, following the graph's edges)");
 
     private final String description;
 

@@ -80,6 +80,55 @@ public final class WeightComparer {
                 opNames(matches.unmatchedB()));
     }
 
+    /**
+     * Compares weights paired in advance as the ops read them (see {@link OperandWeights}), each fetched from its
+     * session without inputs, a batch at a time.
+     */
+    WeightsComparison compare(ModelGraph graphA, InferenceSession sessionA, ModelGraph graphB, InferenceSession sessionB,
+            OperandWeights read, TensorMatching matching, double tolerance, IProgressMonitor monitor) {
+        List<List<String[]>> batches = new ArrayList<>();
+        List<String[]> batch = new ArrayList<>();
+        long bytes = 0;
+        for (String[] p : read.pairs()) {
+            long size = Math.max(RunComparer.bytes(RunComparer.spec(graphA, p[0])),
+                    RunComparer.bytes(RunComparer.spec(graphB, p[1])));
+            if (!batch.isEmpty() && bytes + size > batchBytes) {
+                batches.add(batch);
+                batch = new ArrayList<>();
+                bytes = 0;
+            }
+            batch.add(p);
+            bytes += size;
+        }
+        if (!batch.isEmpty()) {
+            batches.add(batch);
+        }
+        SubMonitor progress = SubMonitor.convert(monitor, "Comparing the weights", Math.max(1, batches.size()));
+        List<WeightPair> pairs = new ArrayList<>();
+        for (List<String[]> b : batches) {
+            SubMonitor step = progress.split(1).setWorkRemaining(2);
+            var fetchedA = BatchFetcher.fetch(BatchFetcher.plain(sessionA, Map.of()), b.stream().map(p -> p[0]).toList(),
+                    step.split(1));
+            var fetchedB = BatchFetcher.fetch(BatchFetcher.plain(sessionB, Map.of()), b.stream().map(p -> p[1]).toList(),
+                    step.split(1));
+            for (String[] p : b) {
+                TensorSpec specA = RunComparer.spec(graphA, p[0]);
+                TensorSpec specB = RunComparer.spec(graphB, p[1]);
+                ValueComparison c = ValueComparison.of(fetchedA.get(p[0]), fetchedB.get(p[1]), specA.shape(),
+                        specB.shape(), tolerance);
+                pairs.add(new WeightPair(pairs.size(), name(p[0]), name(p[1]), specA.dtype().displayName(), c.shapeA(),
+                        c.shapeB(), c.status(), c.metrics(), c.relativeChange(), c.note()));
+            }
+        }
+        return new WeightsComparison(matching, pairs, read.unmatchedA().stream().map(WeightComparer::name).toList(),
+                read.unmatchedB().stream().map(WeightComparer::name).toList());
+    }
+
+    /** A weight's op name, or its tensor name when it is not the op's first output. */
+    private static String name(String tensor) {
+        return tensor.endsWith(":0") ? TensorSpec.opNameOf(tensor) : tensor;
+    }
+
     private static List<WeightInfo> floating(ModelGraph graph) {
         return graph.weights().stream().filter(w -> w.dtype().isFloating()).toList();
     }

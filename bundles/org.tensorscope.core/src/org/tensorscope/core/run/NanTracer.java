@@ -123,18 +123,28 @@ public final class NanTracer {
     private static NanReport.Fidelity compareWithPlainRun(InferenceSession session, PreparedInputs inputs,
             List<String> outputs, Map<String, TensorData> overrides, Trace trace, IProgressMonitor monitor)
             throws BackendException {
-        if (trace.outputs().isEmpty() || !overrides.isEmpty()) {
+        return overrides.isEmpty() ? fidelity(session, inputs.feeds(), outputs, trace, monitor) : null;
+    }
+
+    /**
+     * Runs the outputs of a traced run the way plain inference does (optimised, fused) and compares them with the
+     * traced ones, naming the runtime's rewrites when they disagree; null when the trace holds no outputs. A
+     * sequence checks its steps this way.
+     */
+    public static NanReport.Fidelity fidelity(InferenceSession session, Map<String, TensorData> feeds,
+            List<String> outputs, Trace trace, IProgressMonitor monitor) throws BackendException {
+        if (trace.outputs().isEmpty()) {
             return null;
         }
         SubMonitor progress = SubMonitor.convert(monitor, 2);
         List<String> compared = List.copyOf(trace.outputs().keySet());
-        Map<String, TensorData> plain = session.fetch(inputs.feeds(), compared, Map.of(), progress.split(1));
+        Map<String, TensorData> plain = session.fetch(feeds, compared, Map.of(), progress.split(1));
         NanReport.Fidelity fidelity = FidelityCheck.compare(trace, plain, List.of());
         if (fidelity.agree()) {
             return fidelity;
         }
         // only a difference needs explaining, and reading the runtime's rewrites costs another run
-        return FidelityCheck.compare(trace, plain, session.runtimeRewrites(inputs.feeds(), outputs, progress.split(1)));
+        return FidelityCheck.compare(trace, plain, session.runtimeRewrites(feeds, outputs, progress.split(1)));
     }
 
     /**

@@ -18,6 +18,11 @@ final class DriftFinder {
     }
 
     static List<DriftFinding> find(List<SequenceStep> steps, double factor) {
+        return find(steps, factor, Set.of());
+    }
+
+    /** @param leftOut outputs and states not to watch (signature keys): values whose norm means nothing */
+    static List<DriftFinding> find(List<SequenceStep> steps, double factor, Set<String> leftOut) {
         if (steps.size() < 2) {
             return List.of();
         }
@@ -25,10 +30,14 @@ final class DriftFinder {
         List<DriftFinding> found = new ArrayList<>();
         SequenceStep first = steps.get(0);
         for (ValueSummary output : first.outputs()) {
-            drift(steps, output.name(), "output", factor, opCrossings, found);
+            if (!leftOut.contains(output.name())) {
+                drift(steps, output.name(), "output", factor, opCrossings, found);
+            }
         }
         for (ValueSummary state : first.states()) {
-            drift(steps, state.name(), "state", factor, opCrossings, found);
+            if (!leftOut.contains(state.name())) {
+                drift(steps, state.name(), "state", factor, opCrossings, found);
+            }
         }
         found.sort(Comparator.comparingInt(DriftFinding::step));
         return found;
@@ -96,7 +105,7 @@ final class DriftFinder {
      */
     private static Map<String, int[]> opCrossings(List<SequenceStep> steps, double factor) {
         Set<String> fed = new HashSet<>();
-        steps.forEach(s -> fed.addAll(s.feeds().keySet()));
+        steps.forEach(s -> fed.addAll(s.inputs().names()));
         LinkedHashMap<String, List<Double>> series = new LinkedHashMap<>();
         for (int t = 0; t < steps.size(); t++) {
             for (OpStat op : steps.get(t).ops()) {

@@ -24,10 +24,24 @@ import org.tensorscope.core.report.NanReport;
  * @param steps       the steps that ran, in order
  * @param stopped     why the run stopped before {@code stepsAsked} steps, empty when all ran
  * @param findings    NaN/Inf, drift and jitter
+ * @param fidelity    how the traced run of step {@code fidelityStep} compares with a plain (optimised) run of it, as
+ *                    the NaN report's; null when not compared (no step ran, the run was cancelled, or the backend does
+ *                    not return the traced outputs)
+ * @param fidelityStep the step compared: the last that ran (the NaN step's own trace when it holds NaN/Inf); -1
+ *                    without a comparison
  */
 public record SequenceResult(String model, String format, String signature, String device, String deviceNote,
         String healthMode, String frames, String framesInput, List<String> feedback, int stepsAsked, double driftFactor,
-        List<SequenceStep> steps, String stopped, SequenceFindings findings) {
+        List<SequenceStep> steps, String stopped, SequenceFindings findings, NanReport.Fidelity fidelity,
+        int fidelityStep) {
+
+    /** A result without a fidelity comparison. */
+    public SequenceResult(String model, String format, String signature, String device, String deviceNote,
+            String healthMode, String frames, String framesInput, List<String> feedback, int stepsAsked,
+            double driftFactor, List<SequenceStep> steps, String stopped, SequenceFindings findings) {
+        this(model, format, signature, device, deviceNote, healthMode, frames, framesInput, feedback, stepsAsked,
+                driftFactor, steps, stopped, findings, null, -1);
+    }
 
     /** How {@link #stopped()} begins for a run that was cancelled. */
     public static final String CANCELLED = "cancelled";
@@ -66,6 +80,31 @@ public record SequenceResult(String model, String format, String signature, Stri
     public String uncheckedText() {
         List<NanReport.Unchecked> unchecked = unchecked();
         return unchecked.isEmpty() ? "" : CoverageText.uncheckedText(unchecked);
+    }
+
+    /**
+     * The runtime notice every rendering shows: how the traced steps differ from what the user's optimised
+     * runtime computes (fused kernels), as the NaN report's; empty when they agree or were not compared.
+     */
+    public String fidelityText() {
+        return fidelity == null || fidelity.agree() ? "" : "step " + fidelityStep + ": " + fidelity.explanation();
+    }
+
+    /** Bytes of fed-back values the steps keep for running them again (frames are kept as their recipe). */
+    public long keptInputBytes() {
+        return steps.stream().mapToLong(s -> s.inputs().storedBytes()).sum();
+    }
+
+    /** Why some steps can no longer be run again (their fed-back values were let go); empty when every step can. */
+    public String rerunText() {
+        List<Integer> lost = steps.stream().filter(s -> !s.inputs().canRerun()).map(SequenceStep::index).toList();
+        if (lost.isEmpty()) {
+            return "";
+        }
+        String reason = steps.get(lost.get(lost.size() - 1)).inputs().whyNot();
+        String tail = reason.contains(": ") ? reason.substring(reason.indexOf(": ") + 2) : reason;
+        return (lost.size() == 1 ? "step " + lost.get(0) : lost.size() + " steps (" + lost.get(0) + " to "
+                + lost.get(lost.size() - 1) + ")") + " can no longer be run again: " + tail;
     }
 
     /** The names of the outputs, in signature order. */

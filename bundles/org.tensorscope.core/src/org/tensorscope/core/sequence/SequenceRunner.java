@@ -11,6 +11,7 @@ import org.eclipse.core.runtime.OperationCanceledException;
 import org.eclipse.core.runtime.SubMonitor;
 import org.tensorscope.core.analysis.TensorStats;
 import org.tensorscope.core.input.InputCheck;
+import org.tensorscope.core.model.DType;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.OpRole;
 import org.tensorscope.core.model.Signature;
@@ -34,10 +35,23 @@ import org.tensorscope.core.trace.Trace;
  */
 public final class SequenceRunner {
 
+    /** The most bytes of fed-back values the steps of a run keep for running a step again (see {@link StepInputs}). */
+    public static final long DEFAULT_KEPT_BYTES = 256L << 20;
+
     private final NanTracer tracer;
+    private final long keptBytes;
 
     public SequenceRunner(NanTracer tracer) {
+        this(tracer, DEFAULT_KEPT_BYTES);
+    }
+
+    /**
+     * @param keptBytes the most bytes of fed-back values kept for running steps again: past it the oldest steps'
+     *                  are let go (the last step's are always kept)
+     */
+    public SequenceRunner(NanTracer tracer, long keptBytes) {
         this.tracer = tracer;
+        this.keptBytes = keptBytes;
     }
 
     /**
@@ -60,12 +74,21 @@ public final class SequenceRunner {
         List<String> outputs = signature.outputs().stream().map(o -> o.tensor().name()).toList();
         Map<String, TensorData> fixed = new LinkedHashMap<>(plan.initial().feeds());
         List<SequenceStep> done = new ArrayList<>();
-        List<JitterTracker> jitter = signature.outputs().stream().map(o -> new JitterTracker(o.key())).toList();
+        List<SequenceFindings.NotWatched> notWatched = notWatched(signature, plan);
+        Map<SignatureTensor, JitterTracker> jitter = new LinkedHashMap<>();
+        for (SignatureTensor o : signature.outputs()) {
+            if (notWatched.stream().noneMatch(n -> n.name().equals(o.key()))) {
+                jitter.put(o, new JitterTracker(o.key()));
+            }
+        }
         Map<String, TensorData> previous = null;
         NanFinding nan = null;
+        Trace lastTrace = null;
+        Map<String, TensorData> lastFeeds = null;
         for (int t = 0; t < steps; t++) {
             progress.subTask("step " + (t + 1) + " of " + steps);
-            Map<String, TensorData> feeds = feeds(signature, plan, fixed, previous, t);
+            StepInputs.Builder kept = new StepInputs.Builder();
+            Map<String, TensorData> feeds = feeds(signature, plan, fixed, previous, t, kept);
             Trace trace;
             try {
                 if (progress.isCanceled()) {
@@ -78,18 +101,21 @@ public final class SequenceRunner {
                 break;
             }
             Map<String, TensorData> values = outputValues(session, feeds, outputs, trace);
-            SequenceStep step = record(signature, plan, t, feeds, values, trace);
+            SequenceStep step = record(signature, plan, t, feeds, kept.build(), values, trace);
             done.add(step);
-            for (int i = 0; i < jitter.size(); i++) {
-                TensorData value = values.get(outputs.get(i));
+            keepWithinBudget(done);
+            lastTrace = trace;
+            lastFeeds = feeds;
+            jitter.forEach((output, tracker) -> {
+                TensorData value = values.get(output.tensor().name());
                 if (value != null && value.dtype().isFloating()) {
-                    jitter.get(i).add(value);
+                    tracker.add(value);
                 }
-            }
+            });
             if (step.hasNonFinite()) {
                 NanReport report = null;
                 try {
-                    report = tracer.trace(graph, signature, session, inputsOf(signature, plan, step), Map.of(),
+                    report = tracer.trace(graph, signature, session, inputsOf(signature, plan, step, feeds), Map.of(),
                             plan.mode(), plan.device(), progress.split(1)).report();
                 } catch (OperationCanceledException e) {
                     stopped = SequenceResult.CANCELLED + " while tracing step " + t;
@@ -102,23 +128,90 @@ public final class SequenceRunner {
             }
             previous = values;
         }
-        progress.setWorkRemaining(1);
-        SequenceFindings findings = new SequenceFindings(nan, DriftFinder.find(done, plan.driftFactor()),
-                jitter.stream().map(JitterTracker::stats).toList());
+        progress.setWorkRemaining(2);
+        NanReport.Fidelity fidelity = null;
+        int fidelityStep = -1;
+        if (nan != null && nan.report() != null && nan.report().fidelity() != null) {
+            fidelity = nan.report().fidelity();
+            fidelityStep = nan.step();
+        } else if (lastTrace != null && !stopped.startsWith(SequenceResult.CANCELLED)) {
+            try {
+                fidelity = NanTracer.fidelity(session, lastFeeds, outputs, lastTrace, progress.split(1));
+                fidelityStep = fidelity == null ? -1 : done.size() - 1;
+            } catch (OperationCanceledException e) {
+                // the steps' findings stand without it
+            }
+        }
+        java.util.Set<String> left = new java.util.HashSet<>();
+        notWatched.forEach(n -> left.add(n.name()));
+        SequenceFindings findings = new SequenceFindings(nan, DriftFinder.find(done, plan.driftFactor(), left),
+                jitter.values().stream().map(JitterTracker::stats).toList(), notWatched);
         return new SequenceResult(graph.source().toString(), graph.format(), signature.key(), plan.device(),
                 session.deviceNote(), plan.mode().name(), plan.frames() == null ? null : plan.frames().describe(),
                 plan.framesInput() == null ? null : plan.framesInput().key(),
-                plan.feedback().stream().map(Feedback::text).toList(), plan.steps(), plan.driftFactor(), done, stopped, findings);
+                plan.feedback().stream().map(Feedback::text).toList(), plan.steps(), plan.driftFactor(), done, stopped,
+                findings, fidelity, fidelityStep);
+    }
+
+    /**
+     * Outputs and fed-back states that drift and jitter leave out: values that are not floating point (class
+     * indices, counts, flags), whose norm and frame-to-frame change mean nothing.
+     */
+    private static List<SequenceFindings.NotWatched> notWatched(Signature signature, SequencePlan plan) {
+        List<SequenceFindings.NotWatched> left = new ArrayList<>();
+        for (SignatureTensor o : signature.outputs()) {
+            if (isLabel(o)) {
+                left.add(new SequenceFindings.NotWatched(o.key(), "output", reason(o)));
+            }
+        }
+        for (Feedback f : plan.feedback()) {
+            if (isLabel(f.input())) {
+                left.add(new SequenceFindings.NotWatched(f.input().key(), "state", reason(f.input())));
+            }
+        }
+        return left;
+    }
+
+    /** Integer or boolean values; a type the loader could not tell is watched as its values turn out. */
+    private static boolean isLabel(SignatureTensor t) {
+        return !t.tensor().dtype().isFloating() && t.tensor().dtype().byteSize() > 0;
+    }
+
+    private static String reason(SignatureTensor t) {
+        DType dtype = t.tensor().dtype();
+        return dtype.displayName() + (dtype == DType.BOOL ? " values (flags)" : " values (class indices, counts or flags)")
+                + ": a norm or a change from frame to frame of labels means nothing, so drift and jitter leave it out";
+    }
+
+    /** Lets go of the oldest steps' fed-back values while the steps keep more than the budget; never the last step's. */
+    private void keepWithinBudget(List<SequenceStep> done) {
+        long total = done.stream().mapToLong(s -> s.inputs().storedBytes()).sum();
+        for (int i = 0; i < done.size() - 1 && total > keptBytes; i++) {
+            StepInputs inputs = done.get(i).inputs();
+            long bytes = inputs.storedBytes();
+            if (bytes > 0) {
+                inputs.drop("step " + i + " can no longer be run again: fed-back values ("
+                        + String.join(", ", inputs.fedBack()) + ") were let go to keep the run's kept inputs within "
+                        + org.tensorscope.core.report.Numbers.bytes(keptBytes) + " (later steps are kept)");
+                total -= bytes;
+            }
+        }
     }
 
     /**
      * A step's inputs as a NaN trace takes them, e.g. to trace or re-run that step of a result; the health of each
      * input is computed from the values the step was fed.
      */
-    public static PreparedInputs inputsOf(Signature signature, SequencePlan plan, SequenceStep step) {
+    public static PreparedInputs inputsOf(Signature signature, SequencePlan plan, SequenceStep step)
+            throws IOException {
+        return inputsOf(signature, plan, step, step.inputs().values());
+    }
+
+    private static PreparedInputs inputsOf(Signature signature, SequencePlan plan, SequenceStep step,
+            Map<String, TensorData> feeds) {
         List<NanReport.InputHealth> health = new ArrayList<>();
         for (SignatureTensor input : signature.inputs()) {
-            TensorData data = step.feeds().get(input.tensor().name());
+            TensorData data = feeds.get(input.tensor().name());
             if (data == null) {
                 continue;
             }
@@ -138,7 +231,7 @@ public final class SequenceRunner {
             }
             health.add(new NanReport.InputHealth(input.key(), source, summary, problems));
         }
-        return PreparedInputs.of(step.feeds(), health);
+        return PreparedInputs.of(feeds, health);
     }
 
     private static String source(SequencePlan plan, SignatureTensor input, SequenceStep step) {
@@ -154,9 +247,11 @@ public final class SequenceRunner {
                 .map(NanReport.InputHealth::source).orElse("");
     }
 
+    /** The step's feeds; {@code kept} learns how each is kept (a frame's recipe, the shared value, a fed-back one). */
     private static Map<String, TensorData> feeds(Signature signature, SequencePlan plan, Map<String, TensorData> fixed,
-            Map<String, TensorData> previous, int t) throws IOException {
+            Map<String, TensorData> previous, int t, StepInputs.Builder kept) throws IOException {
         Map<String, TensorData> feeds = new LinkedHashMap<>(fixed);
+        fixed.forEach(kept::shared);
         if (plan.frames() != null) {
             SignatureTensor input = plan.framesInput();
             TensorData frame;
@@ -170,11 +265,14 @@ public final class SequenceRunner {
                 throw new IllegalArgumentException(plan.frames().describe(t) + ": " + String.join("; ", problems));
             }
             feeds.put(input.tensor().name(), frame);
+            kept.frame(input.tensor().name(), plan.frames(), t, input.tensor());
         }
         if (previous != null) {
             for (Feedback f : plan.feedback()) {
                 try {
-                    feeds.put(f.input().tensor().name(), f.next(signature, previous));
+                    TensorData value = f.next(signature, previous);
+                    feeds.put(f.input().tensor().name(), value);
+                    kept.fedBack(f.input().tensor().name(), value);
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("step " + t + ": " + e.getMessage(), e);
                 }
@@ -195,7 +293,7 @@ public final class SequenceRunner {
     }
 
     private static SequenceStep record(Signature signature, SequencePlan plan, int t, Map<String, TensorData> feeds,
-            Map<String, TensorData> values, Trace trace) {
+            StepInputs kept, Map<String, TensorData> values, Trace trace) {
         List<ValueSummary> outputs = new ArrayList<>();
         for (SignatureTensor o : signature.outputs()) {
             TensorData value = values.get(o.tensor().name());
@@ -223,7 +321,7 @@ public final class SequenceRunner {
         List<SequenceStep.Unchecked> unchecked = trace.unchecked().stream()
                 .map(u -> new SequenceStep.Unchecked(u.tensor(), u.reason())).toList();
         String frame = plan.frames() == null ? "" : plan.frames().describe(t);
-        return new SequenceStep(t, frame, feeds, outputs, states, ops, unchecked);
+        return new SequenceStep(t, frame, kept, outputs, states, ops, unchecked);
     }
 
     static ValueSummary summary(String name, TensorData value) {

@@ -110,4 +110,19 @@ class CompareReportsTest {
         assertFalse(html.contains("<script") || html.contains("src=\"http") || html.contains("href=\"http"),
                 "no external resources");
     }
+
+    @Test
+    void everyRenderingSaysWhenOutputsWerePairedByShape() {
+        Comparison c = perturbed();
+        String note = "outputs paired by shape, in order, not by signature key, as their keys differ: Identity with "
+                + "ld_3d [1,195]";
+        Comparison noted = new Comparison(c.a(), c.b(), c.tolerance(), TensorMatching.POSITION, c.pairs(),
+                c.firstDivergence(), c.unmatchedA(), c.unmatchedB(), c.weights(), false, List.of(note));
+        assertTrue(CompareReportText.toText(noted, 10).contains("\n  note: " + note + "\n"), CompareReportText.toText(noted, 10));
+        assertEquals(note, JsonParser.parseString(CompareReportJson.toJson(noted)).getAsJsonObject()
+                .getAsJsonArray("matchingNotes").get(0).getAsString());
+        assertTrue(CompareReportHtml.toHtml(noted).contains("<p>Note: " + note + ".</p>"));
+        assertEquals(0, JsonParser.parseString(CompareReportJson.toJson(c)).getAsJsonObject()
+                .getAsJsonArray("matchingNotes").size(), "nothing to note: an empty list");
+    }
 }

@@ -119,4 +119,71 @@ class SequenceReportTest {
         assertTrue(html.contains("No NaN or infinity in the checked tensors of 1 steps; 1 not checked: "
                 + "while/body/mul:0 (inside the body of Loop 'while')."), html);
     }
+
+    /**
+     * A step that did not check an op, an op without a finite value, a tensor no step could check, an int32 output
+     * left out of drift, and a plain run that disagrees with the traced one.
+     */
+    static SequenceResult notCheckedAndNotFinite() {
+        List<SequenceStep> steps = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            List<OpStat> ops = new ArrayList<>(List.of(new OpStat("relu:0", "Relu", 4, 0, 0, Double.NaN)));
+            if (t == 0) {
+                ops.add(new OpStat("branch:0", "Mul", 0, 0, 0, 2.5));
+            }
+            steps.add(new SequenceStep(t, "ramp", Map.of(), List.of(value("out", 1, 0)), List.of(), ops,
+                    List.of(new SequenceStep.Unchecked("while/body/mul:0", "inside the body of Loop 'while'"))));
+        }
+        NanReport.Fidelity fidelity = new NanReport.Fidelity(false, 1e-3,
+                List.of(new NanReport.OutputComparison("out:0", 4, 0, 4, 0, 0)), List.of("_FusedConv2D at relu fuses "
+                        + "Conv2D+BiasAdd+Relu"), "The optimised runtime fuses Conv2D+BiasAdd+Relu at relu (_FusedConv2D)"
+                        + "; a fused kernel's activation maps NaN to a number (Relu gives 0), so output out:0 holds 0 NaN/Inf");
+        SequenceFindings findings = new SequenceFindings(null, List.of(), List.of(new JitterStats("out", 0, Double.NaN,
+                Double.NaN, -1, "Kalman (constant velocity, q/r=0.01)", Double.NaN, Double.NaN, Double.NaN)),
+                List.of(new SequenceFindings.NotWatched("count", "output", "int32 values (class indices, counts or "
+                        + "flags): a norm or a change from frame to frame of labels means nothing, so drift and jitter "
+                        + "leave it out")));
+        return new SequenceResult("m.pb", "frozen GraphDef", "serving_default", "cpu", "", "FULL", "ramp", "image",
+                List.of(), 2, 10, steps, "", findings, fidelity, 1);
+    }
+
+    @Test
+    void jsonTellsANumberThatIsNotFiniteFromAnOpNotCheckedAndListsWhatWasNotChecked() {
+        JsonObject json = JsonParser.parseString(SequenceReportJson.toJson(notCheckedAndNotFinite())).getAsJsonObject();
+        JsonArray steps = json.getAsJsonArray("steps");
+        JsonArray first = steps.get(0).getAsJsonObject().getAsJsonArray("opMaxAbs");
+        JsonArray second = steps.get(1).getAsJsonObject().getAsJsonArray("opMaxAbs");
+        assertEquals("NaN", first.get(0).getAsString(), "relu has no finite value: the number NaN, spelled");
+        assertEquals(2.5, first.get(1).getAsDouble());
+        assertTrue(second.get(1).isJsonNull(), "null means one thing: step 1 did not check branch:0");
+        assertEquals(4, steps.get(1).getAsJsonObject().getAsJsonArray("opNonFinite").get(0).getAsInt());
+        assertTrue(steps.get(1).getAsJsonObject().getAsJsonArray("opNonFinite").get(1).isJsonNull());
+        assertEquals("while/body/mul:0", steps.get(1).getAsJsonObject().getAsJsonArray("unchecked").get(0).getAsString());
+        JsonObject unchecked = json.getAsJsonArray("unchecked").get(0).getAsJsonObject();
+        assertEquals("while/body/mul:0", unchecked.get("tensor").getAsString());
+        assertEquals("inside the body of Loop 'while'", unchecked.get("reason").getAsString());
+        JsonObject jitter = json.getAsJsonObject("findings").getAsJsonArray("jitter").get(0).getAsJsonObject();
+        assertEquals("NaN", jitter.get("meanChange").getAsString(), "no change measured: NaN, not null");
+        JsonObject left = json.getAsJsonObject("findings").getAsJsonArray("notWatched").get(0).getAsJsonObject();
+        assertEquals("count", left.get("name").getAsString());
+        assertEquals("output", left.get("kind").getAsString());
+        JsonObject fidelity = json.getAsJsonObject("fidelity");
+        assertEquals(1, fidelity.get("step").getAsInt());
+        assertFalse(fidelity.get("agree").getAsBoolean());
+        assertEquals(4, fidelity.getAsJsonArray("outputs").get(0).getAsJsonObject().get("tracedNonFinite").getAsInt());
+        assertEquals("_FusedConv2D at relu fuses Conv2D+BiasAdd+Relu", fidelity.getAsJsonArray("rewrites").get(0)
+                .getAsString());
+        assertTrue(steps.get(0).getAsJsonObject().get("canRerun").getAsBoolean());
+        assertEquals("", json.get("rerun").getAsString());
+        assertTrue(JsonParser.parseString(SequenceReportJson.toJson(overflowing())).getAsJsonObject().get("fidelity")
+                .isJsonNull(), "not compared");
+    }
+
+    @Test
+    void htmlShowsTheRuntimeNoticeAndTheOutputsLeftOut() {
+        String html = SequenceReportHtml.toHtml(notCheckedAndNotFinite());
+        assertTrue(html.contains("<h2>Your runtime</h2><p class=\"bad\">step 1: The optimised runtime fuses "
+                + "Conv2D+BiasAdd+Relu at relu (_FusedConv2D)"), html);
+        assertTrue(html.contains("Left out of drift and jitter: <code>count</code> (output), int32 values"), html);
+    }
 }

@@ -2,6 +2,7 @@ package org.tensorscope.tensorflow.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorscope.core.compare.CompareOptions;
 import org.tensorscope.core.compare.ComparedRun;
+import org.tensorscope.core.compare.Divergence;
 import org.tensorscope.core.compare.Comparison;
 import org.tensorscope.core.compare.NameMap;
 import org.tensorscope.core.compare.PairStatus;
@@ -27,6 +29,7 @@ import org.tensorscope.core.compare.WeightPair;
 import org.tensorscope.core.input.Npy;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.Shape;
+import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.run.PreparedInputs;
 import org.tensorscope.core.service.Device;
 import org.tensorscope.core.service.InferenceSession;
@@ -36,6 +39,7 @@ import org.tensorscope.tensorflow.internal.TensorFlowBackend;
 import org.tensorscope.tensorflow.internal.load.FrozenGraphLoader;
 import org.tensorscope.tensorflow.internal.load.SavedModelLoader;
 import org.tensorscope.tensorflow.internal.load.TfjsGraphModelLoader;
+import org.tensorscope.tensorflow.internal.tflite.TfliteLoader;
 
 /**
  * Comparisons run in TensorFlow with a known answer: a generated two-layer model against itself and
@@ -287,5 +291,126 @@ class CompareRunsTest {
             assertEquals("fc_b/MatMul", first.pair().opB());
             assertEquals(List.of("dense2/kernel:0"), first.differingInputs(), "weights paired by shape, in order");
         }
+    }
+
+    /**
+     * BlazePose lite as MediaPipe's TFLite file and as its TF.js conversion, compared as a user runs
+     * {@code tensorscope compare}: the names differ (position matching), the {@code Identity_k} numbering of the
+     * outputs differs (paired by shape), the TFLite loader's widened and transposed filters are weights, not
+     * activations, and the one real difference is the sigmoid TF.js adds to the segmentation and heatmap outputs
+     * (TfliteModelsTest measures the rest: ld_3d within 0.04 of values up to 184).
+     */
+    @Test
+    void blazePoseAsTfliteAndAsTfjsPairsItsOutputsByShapeAndShowsTheSigmoidOnTwo() throws Exception {
+        try (Side a = open(new TfliteLoader().load(TestModels.get("tflite/pose_landmark_lite.tflite"),
+                new NullProgressMonitor()), List.of("ramp"));
+                Side b = sameInputs(a, new TfjsGraphModelLoader().load(
+                        TestModels.get("tfjs/blazepose-lite/blazepose-lite.json"), new NullProgressMonitor()))) {
+            Comparison c = compare(a, b, CompareOptions.defaults());
+
+            assertEquals(TensorMatching.POSITION, c.matching());
+            assertTrue(c.matchingNotes().stream().anyMatch(n -> n.startsWith("outputs paired by shape")),
+                    "the notes say so: " + c.matchingNotes());
+            assertEquals(5, c.outputs().size());
+            for (TensorPair out : c.outputs()) {
+                assertEquals(out.shapeA(), out.shapeB(), out.tensorA() + " paired with " + out.tensorB());
+            }
+            for (TensorPair p : c.pairs()) {
+                assertNotEquals(PairStatus.SHAPE_MISMATCH, p.status(), p.tensorA() + " / " + p.tensorB());
+                assertFalse(p.opA().endsWith("/filter"), "a filter computed from weights is no activation: " + p.tensorA());
+            }
+            assertTrue(c.unmatchedA().stream().noneMatch(t -> t.contains("/filter")), "unmatched A: " + c.unmatchedA());
+            assertTrue(c.unmatchedA().size() <= 3, describe(c));
+            assertTrue(c.unmatchedB().size() <= 10, "unmatched B: " + c.unmatchedB());
+            assertTrue(c.pairs().size() > 250, "pairs: " + c.pairs().size());
+
+            // the known difference: TF.js ends two outputs with a sigmoid the TFLite file leaves out
+            ModelGraph graphB = b.model().graph();
+            List<String> sigmoidsB = c.unmatchedB().stream()
+                    .filter(t -> graphB.op(TensorSpec.opNameOf(t)).orElseThrow().type().equals("Sigmoid")).toList();
+            assertEquals(2, sigmoidsB.size(), "B's sigmoids have no counterpart in A: " + c.unmatchedB());
+            for (TensorPair out : List.of(outputOfShape(c, 1, 256, 256, 1), outputOfShape(c, 1, 64, 64, 39))) {
+                assertEquals(PairStatus.DIVERGED, out.status(), out.tensorA());
+                assertTrue(out.metrics().error() > 0.9, out.tensorA() + ": logits against probabilities " + out.metrics());
+                String readB = TensorSpec.opNameOf(graphB.op(out.opB()).orElseThrow().inputs().get(0));
+                assertTrue(sigmoidsB.contains(readB + ":0"), out.tensorB() + " is B's sigmoid, read from " + readB);
+                assertTrue(out.note().startsWith("B computes it through ops A has no counterpart for: " + readB
+                        + " (Sigmoid)"), "the pair says why: " + out.note());
+            }
+            assertTrue(outputOfShape(c, 1, 256, 256, 1).metrics().maxAbsError() > 100);
+            // the other three outputs agree up to float16 weights and round-off, as every tensor before them
+            for (long[] shape : List.of(new long[] { 1, 195 }, new long[] { 1, 1 }, new long[] { 1, 117 })) {
+                TensorPair out = outputOfShape(c, shape);
+                assertTrue(out.metrics().maxAbsError() < 0.05, out.tensorA() + " / " + out.tensorB() + ": " + out.metrics());
+            }
+            for (TensorPair p : c.pairs()) {
+                if (!p.output() || p.shapeA().rank() == 2) {
+                    assertTrue(p.metrics().error() < 0.2 && p.metrics().cosine() > 0.999,
+                            p.tensorA() + " / " + p.tensorB() + " is paired with its counterpart: " + p.metrics());
+                }
+            }
+            // at the default tolerance the first divergence is round-off at one op present on both sides
+            Divergence first = c.firstDivergence().orElseThrow();
+            assertEquals(graphB.op(first.pair().opB()).orElseThrow().type(), first.pair().opType(),
+                    first.pair().opA() + " / " + first.pair().opB());
+            assertEquals(first.pair().opA().substring(first.pair().opA().indexOf("/model/")),
+                    first.pair().opB().substring(first.pair().opB().indexOf("/model/")), "the same layer on both sides");
+            assertEquals(PairStatus.DIVERGED, first.pair().status());
+            assertTrue(first.pair().metrics().maxAbsError() < 1e-3, "round-off: " + first.pair().metrics());
+            // why: the convolution before it already differs a little, as some float16 filters are rounded otherwise
+            assertTrue(first.differingInputs().stream().map(c::pairOfA).flatMap(java.util.Optional::stream)
+                    .anyMatch(p -> !p.input() && p.status() == PairStatus.MATCH && p.metrics().maxAbsError() > 0),
+                    "an input within the tolerance, not identical: " + first.differingInputs());
+
+            // the weights as the ops read them: the TFLite filters transposed into place pair with TF.js's
+            assertTrue(c.weights().pairs().size() > 150, "weights read: " + c.weights().pairs().size());
+            assertTrue(c.weights().pairs().stream().noneMatch(w -> w.status() == PairStatus.SHAPE_MISMATCH));
+            assertTrue(c.weights().unmatchedA().size() <= 2, "the two output biases B reads before its sigmoids: "
+                    + c.weights().unmatchedA());
+            List<WeightPair> rounded = c.weights().pairs().stream().filter(w -> !w.metrics().identical()).toList();
+            assertFalse(rounded.isEmpty(), "some filters are rounded to float16 otherwise");
+            for (WeightPair w : rounded) {
+                assertTrue(w.metrics().maxAbsError() <= 1e-3 && w.metrics().cosine() > 0.99999,
+                        w.weightA() + " / " + w.weightB() + " differs by float16 rounding only: " + w.metrics());
+            }
+        }
+    }
+
+    private static TensorPair outputOfShape(Comparison c, long... shape) {
+        return c.outputs().stream().filter(p -> p.shapeA().equals(Shape.of(shape))).findFirst().orElseThrow(
+                () -> new AssertionError("no output of shape " + Shape.of(shape)));
+    }
+
+    /** B fed A's values, as {@code tensorscope compare} does without --input-b (same input keys). */
+    private static Side sameInputs(Side a, LoadedModel modelB) throws Exception {
+        InferenceSession session = new TensorFlowBackend().open(modelB, Device.CPU);
+        var signature = modelB.graph().defaultSignature().orElseThrow();
+        Map<String, TensorData> feeds = new java.util.LinkedHashMap<>();
+        for (var input : signature.inputs()) {
+            var inputA = a.run().signature().input(input.key()).orElseThrow();
+            TensorData data = a.run().feeds().get(inputA.tensor().name());
+            feeds.put(input.tensor().name(), new TensorData(input.tensor().name(), data.dtype(), data.shape(), data.bytes()));
+        }
+        return new Side(modelB, session, new ComparedRun(modelB.graph(), signature, session, feeds,
+                List.of("input_1 = A's values")));
+    }
+
+    private static String describe(Comparison c) {
+        StringBuilder s = new StringBuilder("matching ").append(c.matching()).append(", ").append(c.pairs().size())
+                .append(" pairs\nweights: ").append(c.weights().pairs().size()).append(" diverged ")
+                .append(c.weights().diverged().stream().map(w -> w.weightA() + "/" + w.weightB() + " " + w.metrics())
+                        .toList()).append("\nweights unmatched ").append(c.weights().unmatchedA()).append(' ')
+                .append(c.weights().unmatchedB()).append("\nnotes: ").append(c.matchingNotes()).append("\nunmatched A: ").append(c.unmatchedA())
+                .append("\nunmatched B: ").append(c.unmatchedB()).append('\n');
+        c.firstDivergence().ifPresent(d -> s.append("first divergence: ").append(d.pair().tensorA()).append(" / ")
+                .append(d.pair().tensorB()).append(' ').append(d.pair().opType()).append(' ').append(d.pair().metrics())
+                .append(' ').append(d.differingInputs()).append('\n'));
+        for (TensorPair p : c.pairs()) {
+            s.append(p.order()).append(' ').append(p.tensorA()).append(" | ").append(p.tensorB()).append(' ')
+                    .append(p.opType()).append(' ').append(p.shapeA()).append(' ').append(p.status()).append(' ')
+                    .append(p.metrics() == null ? p.note() : p.metrics().error() + " abs " + p.metrics().maxAbsError())
+                    .append(p.output() ? " OUTPUT" : "").append('\n');
+        }
+        return s.toString();
     }
 }

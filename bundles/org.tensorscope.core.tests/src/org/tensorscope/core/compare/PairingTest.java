@@ -1,0 +1,168 @@
+package org.tensorscope.core.compare;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.eclipse.core.runtime.NullProgressMonitor;
+import org.junit.jupiter.api.Test;
+import org.tensorscope.core.model.OpRole;
+import org.tensorscope.core.model.Shape;
+
+/**
+ * How two graphs whose names differ (a model and its conversion) are paired: what is computed from weights alone
+ * is a weight, outputs whose keys disagree pair by shape, branches ordered otherwise pair along the edges, and a
+ * pair by position that the computed shapes refute is unmatched rather than a divergence.
+ */
+class PairingTest {
+
+    private static final Shape FOUR = Shape.of(4);
+    private static final float[] X = { 1, -2, 3, 4 };
+
+    private static Comparison compare(TableRun a, TableRun b) throws Exception {
+        return new RunComparer().compare(a.run(), b.run(), CompareOptions.defaults(), new NullProgressMonitor());
+    }
+
+    /** A converter's layout: the weight is stored otherwise and transposed into place by an op of the graph. */
+    private static TableRun converted(float[] w) {
+        float[] mul = new float[4];
+        for (int i = 0; i < 4; i++) {
+            mul[i] = X[i] * w[i];
+        }
+        return new TableRun("a.tflite").op("a/x", "Placeholder", OpRole.INPUT, List.of(), FOUR, FOUR, X)
+                .op("a/w", "Const", OpRole.CONSTANT, List.of(), FOUR, FOUR, w)
+                .op("a/w/filter", "Transpose", List.of("a/w:0"), FOUR, w)
+                .op("a/mul", "Mul", List.of("a/x:0", "a/w/filter:0"), FOUR, mul)
+                .op("a/out", "Relu", List.of("a/mul:0"), FOUR, relu(mul))
+                .input("x", "a/x").output("y", "a/out");
+    }
+
+    private static TableRun original(float[] w) {
+        float[] mul = new float[4];
+        for (int i = 0; i < 4; i++) {
+            mul[i] = X[i] * w[i];
+        }
+        return new TableRun("b.json").op("b/x", "Placeholder", OpRole.INPUT, List.of(), FOUR, FOUR, X)
+                .op("b/w", "Const", OpRole.CONSTANT, List.of(), FOUR, FOUR, w)
+                .op("b/mul", "Mul", List.of("b/x:0", "b/w:0"), FOUR, mul)
+                .op("b/out", "Relu", List.of("b/mul:0"), FOUR, relu(mul))
+                .input("x", "b/x").output("y", "b/out");
+    }
+
+    private static float[] relu(float[] v) {
+        float[] r = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            r[i] = Math.max(0, v[i]);
+        }
+        return r;
+    }
+
+    @Test
+    void aTensorComputedFromWeightsAloneIsAWeightAndTheWeightBehindItIsNamed() throws Exception {
+        float[] w = { 0.5f, 0.25f, 2, -1 };
+        Comparison same = compare(converted(w), original(w));
+        assertEquals(TensorMatching.POSITION, same.matching());
+        assertEquals(List.of("a/x:0", "a/mul:0", "a/out:0"), same.pairs().stream().map(TensorPair::tensorA).toList(),
+                "the transposed filter is not an activation");
+        assertEquals(List.of(), same.unmatchedA());
+        assertEquals(List.of(), same.unmatchedB());
+        assertFalse(same.diverged());
+        WeightPair filter = same.weights().pairs().get(0);
+        assertEquals(List.of("a/w/filter"), same.weights().pairs().stream().map(WeightPair::weightA).toList(),
+                "the weight as the op reads it");
+        assertEquals("b/w", filter.weightB());
+        assertEquals(PairStatus.MATCH, filter.status());
+
+        float[] other = w.clone();
+        other[2] = 2.5f;
+        Comparison c = compare(converted(w), original(other));
+        Divergence first = c.firstDivergence().orElseThrow();
+        assertEquals("a/mul", first.pair().opA());
+        assertEquals("b/mul", first.pair().opB());
+        assertEquals(List.of("a/w/filter:0"), first.differingInputs(), "the filter, because the weight behind it differs");
+        assertEquals(0.5, c.weights().pairs().get(0).metrics().maxAbsError(), 1e-6);
+    }
+
+    @Test
+    void outputsWhoseKeysPairDifferentShapesArePairedByShapeAndTheReportSaysSo() throws Exception {
+        TableRun a = new TableRun("a.tflite").op("a/x", "Placeholder", OpRole.INPUT, List.of(), FOUR, FOUR, X)
+                .op("a/sum", "Sum", List.of("a/x:0"), Shape.of(1), 6)
+                .op("a/relu", "Relu", List.of("a/x:0"), FOUR, 1, 0, 3, 4)
+                .input("x", "a/x").output("Identity", "a/sum").output("Identity_1", "a/relu");
+        TableRun b = new TableRun("b.json").op("b/x", "Placeholder", OpRole.INPUT, List.of(), FOUR, FOUR, X)
+                .op("b/relu", "Relu", List.of("b/x:0"), FOUR, 1, 0, 3, 4)
+                .op("b/sum", "Sum", List.of("b/x:0"), Shape.of(1), 6)
+                .input("x", "b/x").output("Identity", "b/relu").output("Identity_1", "b/sum");
+        Comparison c = compare(a, b);
+
+        assertEquals("b/sum:0", c.pairOfA("a/sum").orElseThrow().tensorB());
+        assertEquals("b/relu:0", c.pairOfA("a/relu").orElseThrow().tensorB());
+        assertFalse(c.diverged());
+        assertEquals(List.of("outputs paired by shape, in order, not by signature key, as their keys pair tensors of "
+                + "different shapes (Identity [1] in A, [4] in B; Identity_1 [4] in A, [1] in B): Identity with "
+                + "Identity_1 [1], Identity_1 with Identity [4]"), c.matchingNotes());
+    }
+
+    @Test
+    void branchesTheTwoFilesOrderOtherwiseArePairedAlongTheEdgesNotByTypeAlone() throws Exception {
+        TableRun a = new TableRun("a.tflite").op("a/x", "Placeholder", OpRole.INPUT, List.of(), FOUR, FOUR, X)
+                .op("a/narrow", "Pool", List.of("a/x:0"), Shape.of(2), 1, 3)
+                .op("a/wide", "Pool", List.of("a/x:0"), FOUR, 1, 2, 3, 4)
+                .op("a/out", "Concat", List.of("a/narrow:0", "a/wide:0"), Shape.of(6), 1, 3, 1, 2, 3, 4)
+                .input("x", "a/x").output("y", "a/out");
+        TableRun b = new TableRun("b.json").op("b/x", "Placeholder", OpRole.INPUT, List.of(), FOUR, FOUR, X)
+                .op("b/wide", "Pool", List.of("b/x:0"), FOUR, 1, 2, 3, 4)
+                .op("b/narrow", "Pool", List.of("b/x:0"), Shape.of(2), 1, 3)
+                .op("b/out", "Concat", List.of("b/narrow:0", "b/wide:0"), Shape.of(6), 1, 3, 1, 2, 3, 4)
+                .input("x", "b/x").output("y", "b/out");
+        Comparison c = compare(a, b);
+
+        assertEquals("b/narrow:0", c.pairOfA("a/narrow").orElseThrow().tensorB());
+        assertEquals("b/wide:0", c.pairOfA("a/wide").orElseThrow().tensorB());
+        assertTrue(c.pairs().stream().allMatch(p -> p.status() == PairStatus.MATCH), "" + c.pairs());
+        assertFalse(c.diverged());
+    }
+
+    @Test
+    void aPairByPositionThatTheComputedShapesRefuteIsUnmatchedNotTheFirstDivergence() throws Exception {
+        Shape unknown = Shape.unknownRank();
+        TableRun a = new TableRun("a.tflite").op("a/x", "Placeholder", OpRole.INPUT, List.of(), FOUR, FOUR, X)
+                .op("a/pool", "Pool", OpRole.COMPUTATION, List.of("a/x:0"), unknown, Shape.of(2), 1, 3)
+                .op("a/relu", "Relu", List.of("a/x:0"), FOUR, 1, 0, 3, 4)
+                .input("x", "a/x").output("y", "a/relu").output("z", "a/pool");
+        TableRun b = new TableRun("b.json").op("b/x", "Placeholder", OpRole.INPUT, List.of(), FOUR, FOUR, X)
+                .op("b/pool", "Pool", OpRole.COMPUTATION, List.of("b/x:0"), unknown, Shape.of(3), 1, 3, 4)
+                .op("b/relu", "Relu", List.of("b/x:0"), FOUR, 1, 0, 3, 4)
+                .input("x", "b/x").output("y", "b/relu").output("z", "b/pool");
+        Comparison c = compare(a, b);
+
+        assertTrue(c.pairs().stream().noneMatch(p -> p.status() == PairStatus.SHAPE_MISMATCH), "" + c.pairs());
+        assertTrue(c.firstDivergence().isEmpty());
+        assertEquals(List.of("a/pool:0"), c.unmatchedA());
+        assertEquals(List.of("b/pool:0"), c.unmatchedB());
+        assertTrue(c.matchingNotes().contains("1 tensor lined up by position computed other shapes than their "
+                + "counterparts: listed as unmatched"), "" + c.matchingNotes());
+        assertTrue(c.matchingNotes().get(0).endsWith("no counterpart of that shape: z of A, z of B"), c.matchingNotes().get(0));
+    }
+
+    @Test
+    void anOutputOneSideEndsWithAnOpOfItsOwnSaysSo() throws Exception {
+        TableRun a = new TableRun("a.tflite").op("a/x", "Placeholder", OpRole.INPUT, List.of(), FOUR, FOUR, X)
+                .op("a/logits", "Relu", List.of("a/x:0"), FOUR, 1, 0, 3, 4)
+                .input("x", "a/x").output("y", "a/logits");
+        TableRun b = new TableRun("b.json").op("b/x", "Placeholder", OpRole.INPUT, List.of(), FOUR, FOUR, X)
+                .op("b/logits", "Relu", List.of("b/x:0"), FOUR, 1, 0, 3, 4)
+                .op("b/sigmoid", "Sigmoid", List.of("b/logits:0"), FOUR, 0.731f, 0.5f, 0.953f, 0.982f)
+                .op("b/y", "Identity", List.of("b/sigmoid:0"), FOUR, 0.731f, 0.5f, 0.953f, 0.982f)
+                .input("x", "b/x").output("y", "b/y");
+        Comparison c = compare(a, b);
+
+        TensorPair y = c.outputs().get(0);
+        assertEquals("b/y:0", y.tensorB());
+        assertEquals(PairStatus.DIVERGED, y.status());
+        assertEquals("B computes it through ops A has no counterpart for: b/sigmoid (Sigmoid), b/logits (Relu)", y.note());
+        assertEquals(y, c.firstDivergence().orElseThrow().pair());
+    }
+}
