@@ -5,7 +5,9 @@
 # - TensorFlow Java's and JavaCPP's versions are the root pom's tensorflow-java.version and javacpp.version
 #   (the jars copied into org.tensorflow.core); that bundle's and its native fragments' versions, the packages
 #   it exports, the fragments' Fragment-Host range, the feature's p2.inf ranges and the backend's imports follow;
-# - third-party versions live in the target platform: the fuzz module (a plain Maven module) uses the same.
+# - third-party versions live in the target platform: the fuzz module (a plain Maven module) uses the same;
+# - every bundle imports every package with a version range (the JRE's own packages aside) and no bundle
+#   exports with x-friends: a bundle that needs another's classes uses its versioned API package.
 # To move a version, change its source and what this check names (Tycho's tycho-versions-plugin set-version
 # rewrites the poms, manifests, features and product of a new Tensorscope version).
 # Usage: version-check.sh ROOT (run by the root pom at validate)
@@ -37,6 +39,13 @@ for mf in bundles/*/META-INF/MANIFEST.MF examples/*/META-INF/MANIFEST.MF benchma
     name=$(header "$mf" Bundle-SymbolicName); name=${name%%;*}
     bundle_version=$(header "$mf" Bundle-Version)
     imports=$(header "$mf" Import-Package)
+    header "$mf" Export-Package | grep -q 'x-friends' && fail "$mf: exports with x-friends; export a versioned API package instead"
+    # quoted values (version ranges) hold commas: take them out before splitting at the commas between packages
+    for import in $(sed 's/"[^"]*"/R/g' <<<"$imports" | tr ',' ' '); do
+        case $import in java.*|javax.*|sun.*|org.w3c.*|org.xml.*|*version=*) ;;
+        *) fail "$mf: imports ${import%%;*} without a version range" ;;
+        esac
+    done
     case $name in
     org.tensorscope.*)
         [ "$bundle_version" = "$version.qualifier" ] || fail "$mf: Bundle-Version $bundle_version, not $version.qualifier"

@@ -26,6 +26,7 @@ import org.tensorscope.ui.internal.graph.GraphLayout;
 import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.session.Demo;
 import org.tensorscope.ui.internal.views.GraphView;
+import org.tensorscope.ui.internal.views.MeasuredViews;
 import org.tensorscope.ui.internal.views.TensorInspectorView;
 
 /**
@@ -47,9 +48,9 @@ class WorkbenchBenchmark {
             session.open(path, null, false);
             pump(display, () -> session.graph().isPresent() && session.graph().get().source().equals(path));
             long start = System.nanoTime();
-            pump(display, () -> graph.isShowing(session.graph().get()));
+            pump(display, () -> MeasuredViews.isShowing(graph, session.graph().get()));
             report.add(String.format("graph view, %s (%d ops, %d boxes): %.0f ms from loaded to drawn", model,
-                    session.graph().get().ops().size(), graph.getDrawing().boxes().size(), millis(start)));
+                    session.graph().get().ops().size(), MeasuredViews.drawing(graph).boxes().size(), millis(start)));
         }
 
         for (int blocks : new int[] {50, 200}) {
@@ -94,7 +95,7 @@ class WorkbenchBenchmark {
         page.showView(TensorscopeViews.GRAPH);
         IHandlerService handlers = PlatformUI.getWorkbench().getService(IHandlerService.class);
         session.stepTo(session.outcome().orElseThrow().trace().rows().get(0).opName());
-        pump(display, () -> inspector.getShownValues() != null && Job.getJobManager().find(DebugSession.JOB_FAMILY).length == 0);
+        pump(display, () -> MeasuredViews.values(inspector) != null && Job.getJobManager().find(DebugSession.JOB_FAMILY).length == 0);
         UiHeartbeat heartbeat = UiHeartbeat.start(display, 5);
         double[] latencies = new double[steps];
         long longestCommand = 0;
@@ -105,7 +106,7 @@ class WorkbenchBenchmark {
             longestCommand = Math.max(longestCommand, System.nanoTime() - start);
             String tensor = session.cursor().orElseThrow().current().orElseThrow().tensor();
             // the views are told of the step together, so the Histogram has drawn when the Inspector shows it
-            pump(display, () -> inspector.getShownValues() != null && inspector.getShownValues().name().equals(tensor));
+            pump(display, () -> MeasuredViews.values(inspector) != null && MeasuredViews.values(inspector).name().equals(tensor));
             latencies[step] = millis(start);
             heartbeat.restart();
         }

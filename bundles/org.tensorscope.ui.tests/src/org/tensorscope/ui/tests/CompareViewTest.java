@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.eclipse.swt.widgets.Display;
+import org.eclipse.ui.IViewPart;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.PlatformUI;
 import org.junit.jupiter.api.Test;
@@ -19,13 +20,14 @@ import org.tensorscope.core.compare.TensorPair;
 import org.tensorscope.core.service.Device;
 import org.tensorscope.core.trace.HealthMode;
 import org.tensorscope.ui.TensorscopeViews;
-import org.tensorscope.ui.charts.internal.HistogramView;
+import org.tensorscope.ui.charts.tests.ChartViews;
 import org.tensorscope.ui.internal.graph.NodeHealth;
 import org.tensorscope.ui.internal.session.ComparisonSession;
 import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.session.RunConfiguration;
 import org.tensorscope.ui.internal.views.CompareView;
 import org.tensorscope.ui.internal.views.GraphView;
+import org.tensorscope.ui.internal.views.ShownInViews;
 
 /**
  * A small model compared in the workbench with itself (no divergence) and with a copy whose
@@ -75,51 +77,51 @@ class CompareViewTest {
             // with itself: nothing diverges
             ComparisonSession.get().compareWithModel(same, 1e-4);
             assertTrue(UiWait.until(display, () -> ComparisonSession.get().comparison().isPresent(), 60_000));
-            assertTrue(UiWait.until(display, () -> !view.isShowingEmptyState() && !view.getRows().isEmpty(), 5_000));
-            assertEquals("No divergence: every compared tensor is within the tolerance.", view.getFirstDivergenceText());
-            assertNull(view.getHighlightedRow());
+            assertTrue(UiWait.until(display, () -> !view.isShowingEmptyState() && !ShownInViews.rows(view).isEmpty(), 5_000));
+            assertEquals("No divergence: every compared tensor is within the tolerance.", ShownInViews.firstDivergenceText(view));
+            assertNull(ShownInViews.highlightedRow(view));
 
             // with the perturbed copy: scale reads w1, so it diverges first, with the largest error
             Comparison withItself = ComparisonSession.get().comparison().get();
             ComparisonSession.get().compareWithModel(perturbed, 1e-4);
             assertTrue(UiWait.until(display, () -> ComparisonSession.get().comparison().filter(c -> c != withItself)
                     .isPresent(), 60_000));
-            assertTrue(UiWait.until(display, () -> view.getHighlightedRow() != null, 5_000),
-                    "no row highlighted; " + view.getFirstDivergenceText());
-            TensorPair first = view.getHighlightedRow();
+            assertTrue(UiWait.until(display, () -> ShownInViews.highlightedRow(view) != null, 5_000),
+                    "no row highlighted; " + ShownInViews.firstDivergenceText(view));
+            TensorPair first = ShownInViews.highlightedRow(view);
             assertEquals("scale", first.opA());
-            assertEquals("scale", view.getRows().get(0).opA(), "listed by error, largest first");
-            assertTrue(view.getFirstDivergenceText().startsWith("First divergence: scale:0 (Mul), max abs error 1"),
-                    view.getFirstDivergenceText());
-            assertTrue(view.getFirstDivergenceText().contains("w1"), "names the weight that differs: "
-                    + view.getFirstDivergenceText());
+            assertEquals("scale", ShownInViews.rows(view).get(0).opA(), "listed by error, largest first");
+            assertTrue(ShownInViews.firstDivergenceText(view).startsWith("First divergence: scale:0 (Mul), max abs error 1"),
+                    ShownInViews.firstDivergenceText(view));
+            assertTrue(ShownInViews.firstDivergenceText(view).contains("w1"), "names the weight that differs: "
+                    + ShownInViews.firstDivergenceText(view));
 
             // selecting the row focuses scale in the Graph, which is coloured by divergence
-            assertTrue(UiWait.until(display, () -> graph.isShowing(session.graph().get()), 30_000), "graph laid out");
+            assertTrue(UiWait.until(display, () -> ShownInViews.isShowing(graph, session.graph().get()), 30_000), "graph laid out");
             view.select(first);
             assertEquals("scale", session.focusOp().orElse(null));
-            String box = graph.getDrawing().graph().nodeOf("scale").orElseThrow();
+            String box = ShownInViews.drawing(graph).graph().nodeOf("scale").orElseThrow();
             assertTrue(UiWait.until(display, () -> box.equals(graph.getCurrentBoxId()), 5_000),
                     "the graph outlines " + graph.getCurrentBoxId());
             assertEquals(NodeHealth.ORIGIN, graph.getHealthOf("scale"));
             assertEquals(NodeHealth.PROPAGATED, graph.getHealthOf("shift"));
 
             // the Histogram lays the perturbed copy's scale over the model's
-            HistogramView histogram = (HistogramView) page.showView(TensorscopeViews.HISTOGRAM);
-            assertTrue(UiWait.until(display, () -> "B: perturbed.pbtxt".equals(histogram.getOverlayLabel()), 30_000),
-                    "overlay: " + histogram.getOverlayLabel());
-            assertEquals(4, histogram.getOverlayCount());
+            IViewPart histogram = page.showView(TensorscopeViews.HISTOGRAM);
+            assertTrue(UiWait.until(display, () -> "B: perturbed.pbtxt".equals(ChartViews.histogramOverlayLabel(histogram)), 30_000),
+                    "overlay: " + ChartViews.histogramOverlayLabel(histogram));
+            assertEquals(4, ChartViews.histogramOverlayCount(histogram));
 
             // the same model on another input: scale diverges first, because of x
             Comparison withPerturbed = ComparisonSession.get().comparison().get();
             ComparisonSession.get().compareWithInputs(List.of("x=const:3"), 1e-4);
             assertTrue(UiWait.until(display, () -> ComparisonSession.get().comparison()
                     .filter(c -> c != withPerturbed).isPresent(), 60_000));
-            assertTrue(UiWait.until(display, () -> view.getHighlightedRow() != null
-                    && view.getFirstDivergenceText().startsWith("First divergence: scale:0"), 5_000),
-                    view.getFirstDivergenceText());
-            assertTrue(view.getFirstDivergenceText().endsWith("its inputs that already differ: x:0"),
-                    view.getFirstDivergenceText());
+            assertTrue(UiWait.until(display, () -> ShownInViews.highlightedRow(view) != null
+                    && ShownInViews.firstDivergenceText(view).startsWith("First divergence: scale:0"), 5_000),
+                    ShownInViews.firstDivergenceText(view));
+            assertTrue(ShownInViews.firstDivergenceText(view).endsWith("its inputs that already differ: x:0"),
+                    ShownInViews.firstDivergenceText(view));
         } finally {
             ComparisonSession.get().clear();
         }

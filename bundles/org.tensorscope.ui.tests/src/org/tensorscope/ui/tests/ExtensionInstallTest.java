@@ -32,6 +32,7 @@ import org.tensorscope.ui.TensorscopeViews;
 import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.session.Demo;
 import org.tensorscope.ui.internal.session.UiContributions;
+import org.tensorscope.ui.internal.views.ShownInViews;
 import org.tensorscope.ui.internal.views.TensorInspectorView;
 
 /** Extensions installed into the running workbench appear and disappear without a restart. */
@@ -54,15 +55,15 @@ class ExtensionInstallTest {
     void sparsityTabAppearsWhenTheExampleIsInstalledAndGoesWhenUninstalled() throws Exception {
         Display display = Display.getCurrent();
         TensorInspectorView view = showTensorInspector();
-        assertEquals("Values", view.getTabTitles().get(0));
-        assertFalse(view.getTabTitles().contains("Sparsity"), view.getTabTitles().toString());
+        assertEquals("Values", ShownInViews.tabTitles(view).get(0));
+        assertFalse(ShownInViews.tabTitles(view).contains("Sparsity"), ShownInViews.tabTitles(view).toString());
 
         Bundle bundle = installer.install(sparsityJar());
         try {
             assertEquals(SPARSITY_BUNDLE, bundle.getSymbolicName());
             assertEquals(Bundle.ACTIVE, bundle.getState());
-            assertTrue(UiWait.until(display, () -> view.getTabTitles().contains("Sparsity"), 30_000),
-                    "no Sparsity tab after installing: " + view.getTabTitles());
+            assertTrue(UiWait.until(display, () -> ShownInViews.tabTitles(view).contains("Sparsity"), 30_000),
+                    "no Sparsity tab after installing: " + ShownInViews.tabTitles(view));
             assertTrue(UiContributions.get().installed().contains(new InstalledContribution(
                     InstalledContribution.Kind.INSPECTOR, "Sparsity", SPARSITY_BUNDLE, bundle.getVersion().toString())),
                     UiContributions.get().installed().toString());
@@ -70,9 +71,9 @@ class ExtensionInstallTest {
             installer.uninstall(bundle);
         }
         assertEquals(Bundle.UNINSTALLED, bundle.getState());
-        assertTrue(UiWait.until(display, () -> !view.getTabTitles().contains("Sparsity"), 30_000),
-                "the Sparsity tab stayed after uninstalling: " + view.getTabTitles());
-        assertEquals(List.of("Values", "Image"), view.getTabTitles());
+        assertTrue(UiWait.until(display, () -> !ShownInViews.tabTitles(view).contains("Sparsity"), 30_000),
+                "the Sparsity tab stayed after uninstalling: " + ShownInViews.tabTitles(view));
+        assertEquals(List.of("Values", "Image"), ShownInViews.tabTitles(view));
         assertTrue(UiContributions.get().installed().stream().noneMatch(c -> c.bundleSymbolicName().equals(SPARSITY_BUNDLE)));
         assertFalse(installedSymbolicNames().contains(SPARSITY_BUNDLE));
     }
@@ -92,9 +93,9 @@ class ExtensionInstallTest {
             String op = session.focusOp().orElseThrow();
             TensorSpec output = session.graph().flatMap(g -> g.op(op)).orElseThrow().outputs().get(0);
             bundle = installer.install(sparsityJar());
-            assertTrue(UiWait.until(display, () -> view.getInspectionText("Sparsity").size() > 1, 60_000),
-                    "Sparsity shows no table: " + view.getInspectionText("Sparsity"));
-            List<String> shown = view.getInspectionText("Sparsity");
+            assertTrue(UiWait.until(display, () -> ShownInViews.inspectionText(view, "Sparsity").size() > 1, 60_000),
+                    "Sparsity shows no table: " + ShownInViews.inspectionText(view, "Sparsity"));
+            List<String> shown = ShownInViews.inspectionText(view, "Sparsity");
             long channels = output.shape().dim(output.shape().rank() - 1);
             assertEquals("Zeros per channel of " + output.name(), shown.get(0));
             assertEquals(channels, shown.size() - 1, shown.toString());

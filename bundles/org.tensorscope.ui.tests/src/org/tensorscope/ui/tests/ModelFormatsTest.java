@@ -17,6 +17,7 @@ import org.tensorscope.ui.TensorscopeViews;
 import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.session.RunConfiguration;
 import org.tensorscope.ui.internal.session.UiContributions;
+import org.tensorscope.ui.internal.views.ShownInViews;
 import org.tensorscope.ui.internal.views.TensorInspectorView;
 
 /**
@@ -63,9 +64,9 @@ class ModelFormatsTest {
         TensorInspectorView inspector = (TensorInspectorView) page.showView(TensorscopeViews.TENSOR_INSPECTOR);
         handlers.executeCommand("org.tensorscope.ui.commands.stepNext", null);
         String tensor = session.cursor().orElseThrow().current().orElseThrow().tensor();
-        assertTrue(UiWait.until(display, () -> inspector.getShownValues() != null
-                && inspector.getShownValues().name().equals(tensor), 60_000), () -> file + ": F6 shows " + tensor
-                        + "; the Inspector says: " + inspector.getHeaderText());
+        assertTrue(UiWait.until(display, () -> ShownInViews.values(inspector) != null
+                && ShownInViews.values(inspector).name().equals(tensor), 60_000), () -> file + ": F6 shows " + tensor
+                        + "; the Inspector says: " + ShownInViews.headerText(inspector));
         session.configure(new RunConfiguration(null, List.of(), "", session.configuration().device(),
                 session.configuration().mode()));
     }

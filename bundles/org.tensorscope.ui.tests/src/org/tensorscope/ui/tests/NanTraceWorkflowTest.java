@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.eclipse.swt.widgets.Display;
+import org.eclipse.ui.IViewPart;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.PlatformUI;
 import org.eclipse.ui.handlers.IHandlerService;
@@ -13,15 +14,16 @@ import org.tensorscope.core.model.CollapsedGraph;
 import org.tensorscope.core.report.NanReport;
 import org.tensorscope.core.trace.TensorHealth;
 import org.tensorscope.ui.TensorscopeViews;
-import org.tensorscope.ui.charts.internal.HistogramView;
-import org.tensorscope.ui.charts.internal.LayerProfileView;
+import org.tensorscope.ui.charts.tests.ChartViews;
 import org.tensorscope.ui.internal.handlers.RunConfigurationDialog;
+import org.tensorscope.ui.internal.handlers.ShownInDialogs;
 import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.session.Demo;
 import org.tensorscope.ui.internal.graph.NodeHealth;
 import org.tensorscope.ui.internal.views.GraphView;
 import org.tensorscope.ui.internal.views.ModelExplorerView;
 import org.tensorscope.ui.internal.views.NanTraceView;
+import org.tensorscope.ui.internal.views.ShownInViews;
 import org.tensorscope.ui.internal.views.TensorInspectorView;
 
 /**
@@ -47,8 +49,8 @@ class NanTraceWorkflowTest {
 
         NanTraceView trace = (NanTraceView) page.showView(TensorscopeViews.NAN_TRACE);
         assertFalse(trace.isShowingEmptyState());
-        assertTrue(trace.getSummaryText().contains("Accumulation overflow"), trace.getSummaryText());
-        assertTrue(trace.getSummaryText().contains("NaN/Inf starts at " + report.origin().op()), trace.getSummaryText());
+        assertTrue(ShownInViews.summaryText(trace).contains("Accumulation overflow"), ShownInViews.summaryText(trace));
+        assertTrue(ShownInViews.summaryText(trace).contains("NaN/Inf starts at " + report.origin().op()), ShownInViews.summaryText(trace));
 
         // like a debugger stopping at an exception, the run lands on the origin
         IHandlerService handlers = PlatformUI.getWorkbench().getService(IHandlerService.class);
@@ -59,19 +61,19 @@ class NanTraceWorkflowTest {
                 "explorer selects the origin: " + explorer.getSelectedOpName());
 
         TensorInspectorView inspector = (TensorInspectorView) page.showView(TensorscopeViews.TENSOR_INSPECTOR);
-        assertTrue(inspector.getHeaderText().startsWith(origin + ":0"), inspector.getHeaderText());
+        assertTrue(ShownInViews.headerText(inspector).startsWith(origin + ":0"), ShownInViews.headerText(inspector));
 
-        HistogramView histogram = (HistogramView) page.showView(TensorscopeViews.HISTOGRAM);
+        IViewPart histogram = page.showView(TensorscopeViews.HISTOGRAM);
         TensorHealth originRow = session.cursor().orElseThrow().current().orElseThrow();
-        assertTrue(UiWait.until(display, () -> histogram.getShownInfCount() >= 0, 30_000), "histogram not drawn");
-        assertEquals(originRow.posInfCount() + originRow.negInfCount(), histogram.getShownInfCount(),
+        assertTrue(UiWait.until(display, () -> ChartViews.histogramInfCount(histogram) >= 0, 30_000), "histogram not drawn");
+        assertEquals(originRow.posInfCount() + originRow.negInfCount(), ChartViews.histogramInfCount(histogram),
                 "the chart's Inf count is the trace's");
 
         // the graph colours the origin red and, asked to show it, gives it its own outlined box
         GraphView graph = (GraphView) page.showView(TensorscopeViews.GRAPH);
-        assertTrue(UiWait.until(display, () -> graph.isShowing(session.graph().get()), 30_000), "graph not laid out");
+        assertTrue(UiWait.until(display, () -> ShownInViews.isShowing(graph, session.graph().get()), 30_000), "graph not laid out");
         assertEquals(NodeHealth.ORIGIN, graph.getHealthOf(origin));
-        CollapsedGraph drawn = graph.getDrawing().graph();
+        CollapsedGraph drawn = ShownInViews.drawing(graph).graph();
         String originBox = drawn.nodeOf(origin).orElseThrow();
         String downstream = session.outcome().get().trace().rows().stream().filter(row -> !row.isFinite())
                 .map(TensorHealth::opName).filter(op -> !drawn.nodeOf(op).orElseThrow().equals(originBox))
@@ -100,16 +102,16 @@ class NanTraceWorkflowTest {
         session.stepTo(report.origin().firstNanOp());
         TensorHealth nanRow = session.cursor().orElseThrow().current().orElseThrow();
         assertTrue(nanRow.nanCount() > 0);
-        assertTrue(UiWait.until(display, () -> histogram.getShownNanCount() == nanRow.nanCount(), 30_000),
-                "histogram NaN count " + histogram.getShownNanCount() + ", trace " + nanRow.nanCount());
+        assertTrue(UiWait.until(display, () -> ChartViews.histogramNanCount(histogram) == nanRow.nanCount(), 30_000),
+                "histogram NaN count " + ChartViews.histogramNanCount(histogram) + ", trace " + nanRow.nanCount());
 
-        LayerProfileView profile = (LayerProfileView) page.showView(TensorscopeViews.LAYER_PROFILE);
-        assertEquals(session.outcome().get().trace().rows().size(), profile.getPlottedOpCount());
-        assertTrue(UiWait.until(display, profile::isDrawn, 10_000), "layer profile not drawn");
+        IViewPart profile = page.showView(TensorscopeViews.LAYER_PROFILE);
+        assertEquals(session.outcome().get().trace().rows().size(), ChartViews.profilePlottedOpCount(profile));
+        assertTrue(UiWait.until(display, () -> ChartViews.profileDrawn(profile), 10_000), "layer profile not drawn");
         var rows = session.outcome().get().trace().rows();
-        profile.clickAt(1.0);
+        ChartViews.profileClickAt(profile, 1.0);
         assertEquals(rows.get(rows.size() - 1).opName(), session.focusOp().orElse(null), "a click on the last point");
-        profile.clickAt(0.0);
+        ChartViews.profileClickAt(profile, 0.0);
         assertEquals(rows.get(0).opName(), session.focusOp().orElse(null), "a click on the first point");
 
         // Run > Run Configuration… shows the demo's frame and refuses a source it cannot read
@@ -118,13 +120,13 @@ class NanTraceWorkflowTest {
         dialog.setBlockOnOpen(false);
         dialog.open();
         try {
-            assertEquals("ramp*1e38", dialog.sourceField("input_1").getText());
-            assertTrue(UiWait.until(display, () -> dialog.previewText("input_1").contains("range [0, 9.9608e+37]"), 10_000),
-                    "the frame's range is previewed: " + dialog.previewText("input_1"));
-            dialog.sourceField("input_1").setText("const:255");
-            assertTrue(UiWait.until(display, () -> dialog.previewText("input_1").contains("range [255, 255]"), 10_000),
-                    dialog.previewText("input_1"));
-            dialog.sourceField("input_1").setText("uniform:0");
+            assertEquals("ramp*1e38", ShownInDialogs.sourceField(dialog, "input_1").getText());
+            assertTrue(UiWait.until(display, () -> ShownInDialogs.previewText(dialog, "input_1").contains("range [0, 9.9608e+37]"), 10_000),
+                    "the frame's range is previewed: " + ShownInDialogs.previewText(dialog, "input_1"));
+            ShownInDialogs.sourceField(dialog, "input_1").setText("const:255");
+            assertTrue(UiWait.until(display, () -> ShownInDialogs.previewText(dialog, "input_1").contains("range [255, 255]"), 10_000),
+                    ShownInDialogs.previewText(dialog, "input_1"));
+            ShownInDialogs.sourceField(dialog, "input_1").setText("uniform:0");
             assertEquals("Input source 'uniform:0' should be uniform:LO:HI[:SEED]", dialog.getErrorMessage());
         } finally {
             dialog.close();

@@ -25,12 +25,15 @@ import org.tensorscope.core.model.Signature;
 import org.tensorscope.core.service.Device;
 import org.tensorscope.core.trace.HealthMode;
 import org.tensorscope.ui.TensorscopeViews;
-import org.tensorscope.ui.charts.internal.SequenceView;
+import org.tensorscope.ui.api.EmptyStateView;
+import org.tensorscope.ui.charts.tests.ChartViews;
 import org.tensorscope.ui.internal.handlers.RunSequenceDialog;
+import org.tensorscope.ui.internal.handlers.ShownInDialogs;
 import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.session.RunConfiguration;
 import org.tensorscope.ui.internal.session.SequenceSession;
 import org.tensorscope.ui.internal.session.SequenceSettings;
+import org.tensorscope.ui.internal.views.ShownInViews;
 import org.tensorscope.ui.internal.views.TensorInspectorView;
 
 /**
@@ -76,31 +79,31 @@ class SequenceViewTest {
         assertTrue(UiWait.until(display, () -> session.graph().filter(g -> g.source().equals(model)).isPresent(),
                 60_000), "the model opened");
 
-        SequenceView view = (SequenceView) page.showView(TensorscopeViews.SEQUENCE);
+        EmptyStateView view = (EmptyStateView) page.showView(TensorscopeViews.SEQUENCE);
         assertTrue(view.isShowingEmptyState(), "no sequence yet: " + view.getEmptyStateText());
         SequenceSession.get().run(new SequenceSettings(2, "", "", List.of("state_out=state"), 30));
         // the run lands on the first finding: the drift at step 25
         assertTrue(UiWait.until(display, () -> SequenceSession.get().result().isPresent()
                 && session.step().orElse(-1) == 25, 120_000), "the sequence ran and step 25 became the current run");
-        assertTrue(UiWait.until(display, () -> !view.isShowingEmptyState() && view.isDrawn(), 10_000));
+        assertTrue(UiWait.until(display, () -> !view.isShowingEmptyState() && ChartViews.sequenceDrawn(view), 10_000));
 
-        assertEquals(30, view.getPlottedStepCount());
-        assertEquals(List.of("output state_out", "state state"), view.getSeriesNames());
+        assertEquals(30, ChartViews.sequencePlottedStepCount(view));
+        assertEquals(List.of("output state_out", "state state"), ChartViews.sequenceSeriesNames(view));
         // 1.1^25 = 10.8: step 25 is the first past ten times the start, for the output and the fed-back state
-        assertTrue(view.getMarkers().containsAll(List.of("25 drift: state_out x1.1/step", "25 drift: state x1.1/step",
-                "25 shown")), view.getMarkers().toString());
-        assertEquals(3, view.getMarkers().size(), "no NaN step: " + view.getMarkers());
-        assertTrue(view.getFindingsText().contains("Drift: output state_out passes 10x its starting norm at step 25"),
-                view.getFindingsText());
-        assertTrue(view.getFindingsText().contains("first op to grow: grow (Mul)"), view.getFindingsText());
+        assertTrue(ChartViews.sequenceMarkers(view).containsAll(List.of("25 drift: state_out x1.1/step", "25 drift: state x1.1/step",
+                "25 shown")), ChartViews.sequenceMarkers(view).toString());
+        assertEquals(3, ChartViews.sequenceMarkers(view).size(), "no NaN step: " + ChartViews.sequenceMarkers(view));
+        assertTrue(ChartViews.sequenceFindingsText(view).contains("Drift: output state_out passes 10x its starting norm at step 25"),
+                ChartViews.sequenceFindingsText(view));
+        assertTrue(ChartViews.sequenceFindingsText(view).contains("first op to grow: grow (Mul)"), ChartViews.sequenceFindingsText(view));
 
         // a click on step 3 shows step 3 everywhere: grow's output there is 1.1^4
         TensorInspectorView inspector = (TensorInspectorView) page.showView(TensorscopeViews.TENSOR_INSPECTOR);
         session.select("grow");
         page.showView(TensorscopeViews.SEQUENCE);
-        view.clickStep(3);
+        ChartViews.sequenceClickStep(view, 3);
         assertShowsStep(display, session, inspector, 3, Math.pow(1.1, 4));
-        assertTrue(view.getMarkers().contains("3 shown"), view.getMarkers().toString());
+        assertTrue(ChartViews.sequenceMarkers(view).contains("3 shown"), ChartViews.sequenceMarkers(view).toString());
 
         // Alt+F6 and Alt+Shift+F6 step across the sequence
         IBindingService bindings = PlatformUI.getWorkbench().getService(IBindingService.class);
@@ -123,11 +126,11 @@ class SequenceViewTest {
 
     private static void assertShowsStep(Display display, DebugSession session, TensorInspectorView inspector, int step,
             double expected) {
-        assertTrue(UiWait.until(display, () -> session.step().orElse(-1) == step && inspector.getShownValues() != null
-                && inspector.getHeaderText().startsWith("grow:")
-                && Math.abs(inspector.getShownValues().getDouble(0) - expected) < 1e-4, 60_000),
-                "step " + step + ": the inspector shows " + inspector.getHeaderText() + " "
-                        + (inspector.getShownValues() == null ? "nothing" : inspector.getShownValues().getDouble(0))
+        assertTrue(UiWait.until(display, () -> session.step().orElse(-1) == step && ShownInViews.values(inspector) != null
+                && ShownInViews.headerText(inspector).startsWith("grow:")
+                && Math.abs(ShownInViews.values(inspector).getDouble(0) - expected) < 1e-4, 60_000),
+                "step " + step + ": the inspector shows " + ShownInViews.headerText(inspector) + " "
+                        + (ShownInViews.values(inspector) == null ? "nothing" : ShownInViews.values(inspector).getDouble(0))
                         + " at step " + session.step());
     }
 
@@ -157,17 +160,17 @@ class SequenceViewTest {
                 false);
         assertTrue(UiWait.until(display, () -> session.graph().filter(g -> g.source().equals(model)).isPresent(),
                 60_000), "the model opened");
-        SequenceView view = (SequenceView) page.showView(TensorscopeViews.SEQUENCE);
+        EmptyStateView view = (EmptyStateView) page.showView(TensorscopeViews.SEQUENCE);
         SequenceSession.get().run(new SequenceSettings(2, "", "", List.of("state_out=state"), 20));
         assertTrue(UiWait.until(display, () -> SequenceSession.get().result().filter(r -> r.model().endsWith(
                 "overflow.pbtxt")).isPresent() && session.step().orElse(-1) == 7, 120_000),
                 "the sequence ran and its NaN step became the current run");
         assertEquals("grow", session.outcome().orElseThrow().origin().orElseThrow().op().name(),
                 "the NaN trace of step 7 names the multiplication");
-        assertTrue(UiWait.until(display, () -> view.getPlottedStepCount() == 8, 10_000), "steps 0 to 7 ran");
-        assertTrue(view.getMarkers().contains("7 NaN/Inf: grow"), view.getMarkers().toString());
-        assertTrue(view.getFindingsText().startsWith("NaN/Inf first at step 7, in grow (Mul), from the computation"),
-                view.getFindingsText());
+        assertTrue(UiWait.until(display, () -> ChartViews.sequencePlottedStepCount(view) == 8, 10_000), "steps 0 to 7 ran");
+        assertTrue(ChartViews.sequenceMarkers(view).contains("7 NaN/Inf: grow"), ChartViews.sequenceMarkers(view).toString());
+        assertTrue(ChartViews.sequenceFindingsText(view).startsWith("NaN/Inf first at step 7, in grow (Mul), from the computation"),
+                ChartViews.sequenceFindingsText(view));
     }
 
     @Test
@@ -187,16 +190,16 @@ class SequenceViewTest {
         dialog.open();
         try {
             // the generated frames go to the first input, state, which the rule also feeds
-            dialog.feedbackField().setText("state_out=state");
+            ShownInDialogs.feedbackField(dialog).setText("state_out=state");
             assertEquals("Input state takes the frames and is fed back by 'state_out=state': let the frames feed "
                     + "another input", dialog.getErrorMessage());
-            assertFalse(dialog.canRun());
-            dialog.framesField().setText("");
+            assertFalse(ShownInDialogs.canRun(dialog));
+            ShownInDialogs.framesField(dialog).setText("");
             assertNull(dialog.getErrorMessage());
-            assertTrue(dialog.canRun(), "a recurrent model runs on feedback alone");
-            dialog.feedbackField().setText("nothing=state");
+            assertTrue(ShownInDialogs.canRun(dialog), "a recurrent model runs on feedback alone");
+            ShownInDialogs.feedbackField(dialog).setText("nothing=state");
             assertTrue(dialog.getErrorMessage().contains("'nothing' is not an output"), dialog.getErrorMessage());
-            assertFalse(dialog.canRun());
+            assertFalse(ShownInDialogs.canRun(dialog));
         } finally {
             dialog.close();
         }

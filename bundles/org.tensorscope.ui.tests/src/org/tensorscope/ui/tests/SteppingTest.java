@@ -27,6 +27,7 @@ import org.tensorscope.ui.internal.session.RunConfiguration;
 import org.tensorscope.ui.internal.views.BreakpointsView;
 import org.tensorscope.ui.internal.views.GraphView;
 import org.tensorscope.ui.internal.views.ModelExplorerView;
+import org.tensorscope.ui.internal.views.ShownInViews;
 import org.tensorscope.ui.internal.views.TensorInspectorView;
 
 /**
@@ -61,16 +62,16 @@ class SteppingTest {
         ModelExplorerView explorer = (ModelExplorerView) page.showView(TensorscopeViews.MODEL_EXPLORER);
         GraphView graph = (GraphView) page.showView(TensorscopeViews.GRAPH);
         TensorInspectorView inspector = (TensorInspectorView) page.showView(TensorscopeViews.TENSOR_INSPECTOR);
-        assertTrue(UiWait.until(display, () -> graph.isShowing(session.graph().get()), 30_000), "graph laid out");
+        assertTrue(UiWait.until(display, () -> ShownInViews.isShowing(graph, session.graph().get()), 30_000), "graph laid out");
         for (int step = 0; step < 20; step++) {
             handlers.executeCommand("org.tensorscope.ui.commands.stepNext", null);
             String op = session.cursor().orElseThrow().current().orElseThrow().opName();
-            String box = graph.getDrawing().graph().nodeOf(op).orElseThrow();
+            String box = ShownInViews.drawing(graph).graph().nodeOf(op).orElseThrow();
             assertTrue(UiWait.until(display, () -> op.equals(explorer.getSelectedOpName())
                     && box.equals(graph.getCurrentBoxId())
-                    && inspector.getHeaderText().startsWith(op + ":"), 10_000),
+                    && ShownInViews.headerText(inspector).startsWith(op + ":"), 10_000),
                     "step " + step + " to " + op + ": explorer " + explorer.getSelectedOpName() + ", graph "
-                            + graph.getCurrentBoxId() + ", inspector " + inspector.getHeaderText());
+                            + graph.getCurrentBoxId() + ", inspector " + ShownInViews.headerText(inspector));
         }
     }
 
@@ -82,7 +83,7 @@ class SteppingTest {
         DebugSession session = openAndRunMobilenet(display);
         TensorInspectorView inspector = (TensorInspectorView) page.showView(TensorscopeViews.TENSOR_INSPECTOR);
         session.stepTo(session.outcome().get().trace().rows().get(0).opName());
-        assertTrue(UiWait.until(display, () -> inspector.getShownValues() != null
+        assertTrue(UiWait.until(display, () -> ShownInViews.values(inspector) != null
                 && Job.getJobManager().find(DebugSession.JOB_FAMILY).length == 0, 60_000),
                 "the first op's values and the tensors ahead were fetched");
 
@@ -99,10 +100,10 @@ class SteppingTest {
                 handlers.executeCommand("org.tensorscope.ui.commands.stepNext", null);
                 TensorHealth row = session.cursor().orElseThrow().current().orElseThrow();
                 // shown at once: no job ran between the step and this check
-                assertTrue(inspector.getShownValues() != null && inspector.getShownValues().name().equals(row.tensor()),
-                        "step " + step + " to " + row.tensor() + " shows " + (inspector.getShownValues() == null ? "nothing"
-                                : inspector.getShownValues().name()));
-                assertEquals(row.elements(), inspector.getShownValues().size());
+                assertTrue(ShownInViews.values(inspector) != null && ShownInViews.values(inspector).name().equals(row.tensor()),
+                        "step " + step + " to " + row.tensor() + " shows " + (ShownInViews.values(inspector) == null ? "nothing"
+                                : ShownInViews.values(inspector).name()));
+                assertEquals(row.elements(), ShownInViews.values(inspector).size());
             }
         } finally {
             Job.getJobManager().removeJobChangeListener(listener);
@@ -124,7 +125,7 @@ class SteppingTest {
         Breakpoint big = new Breakpoint.MaxAbsAbove(5.0, true);
         Breakpoints.get().add(big);
         BreakpointsView view = (BreakpointsView) page.showView(TensorscopeViews.BREAKPOINTS);
-        assertTrue(UiWait.until(display, () -> view.getShownBreakpoints().equals(List.of(big)), 5_000));
+        assertTrue(UiWait.until(display, () -> ShownInViews.breakpoints(view).equals(List.of(big)), 5_000));
         RunConfiguration configuration = new RunConfiguration(null, List.of("uniform:0:1:7"), "", session
                 .configuration().device(), session.configuration().mode());
         session.configure(configuration);
@@ -144,14 +145,14 @@ class SteppingTest {
         session.open(Demo.modelFile(), null, false);
         assertTrue(UiWait.until(display, () -> session.graph().isPresent()
                 && !session.graph().get().source().equals(mobilenet()), 60_000));
-        assertTrue(UiWait.until(display, () -> !view.getShownBreakpoints().contains(big), 5_000),
+        assertTrue(UiWait.until(display, () -> !ShownInViews.breakpoints(view).contains(big), 5_000),
                 "the demo model does not show mobilenet's breakpoint");
         session.open(mobilenet(), null, false);
         assertTrue(UiWait.until(display, () -> session.graph().isPresent()
                 && session.graph().get().source().equals(mobilenet()), 60_000));
         assertEquals(List.of("uniform:0:1:7"), session.configuration().inputSources());
         assertEquals(List.of(big), Breakpoints.get().all());
-        assertTrue(UiWait.until(display, () -> view.getShownBreakpoints().equals(List.of(big)), 5_000));
+        assertTrue(UiWait.until(display, () -> ShownInViews.breakpoints(view).equals(List.of(big)), 5_000));
         Breakpoints.get().removeAll();
     }
 }

@@ -10,6 +10,7 @@ import java.util.stream.LongStream;
 
 import org.eclipse.swt.graphics.RGB;
 import org.eclipse.swt.widgets.Display;
+import org.eclipse.ui.IViewPart;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.PlatformUI;
 import org.junit.jupiter.api.Test;
@@ -17,9 +18,11 @@ import org.tensorscope.core.run.TraceOutcome;
 import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.core.tensor.TensorEdits;
 import org.tensorscope.ui.TensorscopeViews;
-import org.tensorscope.ui.charts.internal.HistogramView;
+import org.tensorscope.ui.charts.tests.ChartViews;
 import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.session.Demo;
+import org.tensorscope.ui.internal.tensor.ShownInTensorWidgets;
+import org.tensorscope.ui.internal.views.ShownInViews;
 import org.tensorscope.ui.internal.views.TensorInspectorView;
 
 /**
@@ -42,9 +45,9 @@ class TensorInspectorTest {
         String originTensor = first.origin().orElseThrow().row().tensor();
 
         TensorInspectorView inspector = (TensorInspectorView) page.showView(TensorscopeViews.TENSOR_INSPECTOR);
-        assertTrue(UiWait.until(display, () -> inspector.getShownValues() != null
-                && inspector.getShownValues().name().equals(originTensor), 30_000), "origin values not shown");
-        TensorData values = inspector.getShownValues();
+        assertTrue(UiWait.until(display, () -> ShownInViews.values(inspector) != null
+                && ShownInViews.values(inspector).name().equals(originTensor), 30_000), "origin values not shown");
+        TensorData values = ShownInViews.values(inspector);
         long bad = LongStream.range(0, values.size()).filter(i -> !Double.isFinite(values.getDouble(i))).findFirst()
                 .orElseThrow();
         long[] at = values.position(bad);
@@ -53,41 +56,41 @@ class TensorInspectorTest {
         for (int axis = 0; axis < rank; axis++) {
             held[axis] = (int) at[axis];
         }
-        inspector.getSliceControls().select(rank - 3, rank - 2, held);
+        ShownInViews.sliceControls(inspector).select(rank - 3, rank - 2, held);
         int row = (int) at[rank - 3];
         int column = (int) at[rank - 2];
-        assertTrue(inspector.getValuesGrid().isHighlighted(row, column), "the infinite cell is highlighted");
+        assertTrue(ShownInTensorWidgets.isHighlighted(ShownInViews.valuesGrid(inspector), row, column), "the infinite cell is highlighted");
         double value = values.getDouble(bad);
         assertEquals(Double.isNaN(value) ? "NaN" : value > 0 ? "+Inf" : "-Inf",
-                inspector.getValuesGrid().cellText(row, column));
+                ShownInTensorWidgets.cellText(ShownInViews.valuesGrid(inspector), row, column));
         RGB expected = Double.isNaN(value) ? new RGB(255, 0, 255) : value > 0 ? new RGB(255, 255, 255) : new RGB(0, 0, 0);
-        assertEquals(expected, inspector.getHeatmap().colorAt(row, column));
+        assertEquals(expected, ShownInTensorWidgets.colorAt(ShownInViews.heatmap(inspector), row, column));
 
         // the fix in one step: clip the frame to 0..255 and run on from it
-        HistogramView histogram = (HistogramView) page.showView(TensorscopeViews.HISTOGRAM);
+        IViewPart histogram = page.showView(TensorscopeViews.HISTOGRAM);
         page.showView(TensorscopeViews.TENSOR_INSPECTOR);
         session.stepTo("input_1");
-        assertTrue(UiWait.until(display, () -> histogram.getShownNanCount() >= 0, 30_000), "frame histogram");
-        assertEquals(-1, histogram.getPreviousNanCount(), "no previous run of the frame to compare with yet");
-        assertTrue(UiWait.until(display, () -> inspector.getShownValues() != null
-                && inspector.getShownValues().name().equals("input_1:0"), 30_000), "frame not shown");
-        session.continueWith(TensorEdits.clipped(inspector.getShownValues(), 0, 255));
+        assertTrue(UiWait.until(display, () -> ChartViews.histogramNanCount(histogram) >= 0, 30_000), "frame histogram");
+        assertEquals(-1, ChartViews.histogramPreviousNanCount(histogram), "no previous run of the frame to compare with yet");
+        assertTrue(UiWait.until(display, () -> ShownInViews.values(inspector) != null
+                && ShownInViews.values(inspector).name().equals("input_1:0"), 30_000), "frame not shown");
+        session.continueWith(TensorEdits.clipped(ShownInViews.values(inspector), 0, 255));
         assertTrue(UiWait.until(display, () -> session.outcome().orElse(first) != first, 120_000), "no new run");
         assertTrue(session.outcome().get().allFinite(), "clipped to 0..255 the frame gives finite outputs");
         assertEquals("input_1", session.focusOp().orElse(null), "the run lands on the edited tensor");
-        assertTrue(UiWait.until(display, () -> inspector.getHeaderText().contains("(edited"), 10_000),
-                inspector.getHeaderText());
+        assertTrue(UiWait.until(display, () -> ShownInViews.headerText(inspector).contains("(edited"), 10_000),
+                ShownInViews.headerText(inspector));
         assertFalse(session.overrides().isEmpty());
         session.clearOverrides();
 
         // the histogram lays the unclipped frame of the previous run over the clipped one, and exports
-        assertTrue(UiWait.until(display, () -> histogram.getPreviousNanCount() == 0, 30_000),
-                "previous run overlay: " + histogram.getPreviousNanCount());
+        assertTrue(UiWait.until(display, () -> ChartViews.histogramPreviousNanCount(histogram) == 0, 30_000),
+                "previous run overlay: " + ChartViews.histogramPreviousNanCount(histogram));
         Path svg = Files.createTempFile("histogram", ".svg");
         Path png = Files.createTempFile("histogram", ".png");
         try {
-            histogram.exportTo(svg);
-            histogram.exportTo(png);
+            ChartViews.exportHistogram(histogram, svg);
+            ChartViews.exportHistogram(histogram, png);
             String drawing = Files.readString(svg);
             assertTrue(drawing.contains("<svg"), drawing.substring(0, Math.min(80, drawing.length())));
             assertTrue(drawing.contains("previous run"), "the legend names the overlay");

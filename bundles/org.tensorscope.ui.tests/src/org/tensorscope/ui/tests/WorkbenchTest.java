@@ -27,7 +27,7 @@ import org.tensorscope.ui.TensorscopeViews;
 import org.tensorscope.ui.internal.AboutTensorscopeDialog;
 import org.tensorscope.ui.internal.ModelDebuggingPerspective;
 import org.tensorscope.ui.internal.preferences.TensorscopePreferencePage;
-import org.tensorscope.ui.internal.views.EmptyStateView;
+import org.tensorscope.ui.api.EmptyStateView;
 
 /** Runs in the real workbench (UI harness) and checks what a user sees. */
 class WorkbenchTest {

@@ -15,7 +15,7 @@ import org.eclipse.ui.application.WorkbenchAdvisor;
 import org.eclipse.ui.application.WorkbenchWindowAdvisor;
 import org.osgi.service.prefs.BackingStoreException;
 import org.osgi.service.prefs.Preferences;
-import org.tensorscope.ui.internal.preferences.TensorscopePreferences;
+import org.tensorscope.ui.api.TensorscopePreferences;
 import org.tensorscope.ui.internal.session.Demo;
 import org.tensorscope.ui.internal.session.DebugSession;
 
@@ -29,7 +29,18 @@ public class TensorscopeWorkbenchAdvisor extends WorkbenchAdvisor {
     @Override
     public void initialize(IWorkbenchConfigurer configurer) {
         configurer.setSaveAndRestore(true);
-        TensorscopePreferences.applyNativeCacheFolder();
+        applyNativeCacheFolder();
+    }
+
+    /**
+     * Tells JavaCPP where to unpack TensorFlow's natives when the user chose a folder; must run
+     * before TensorFlow first loads.
+     */
+    private static void applyNativeCacheFolder() {
+        String folder = TensorscopePreferences.store().getString(TensorscopePreferences.JAVACPP_CACHE).trim();
+        if (!folder.isEmpty() && System.getProperty("org.bytedeco.javacpp.cachedir") == null) {
+            System.setProperty("org.bytedeco.javacpp.cachedir", folder);
+        }
     }
 
     /**
@@ -38,7 +49,6 @@ public class TensorscopeWorkbenchAdvisor extends WorkbenchAdvisor {
      */
     @Override
     public void postStartup() {
-        ViewScreenshots.scheduleIfAsked(getWorkbenchConfigurer().getWorkbench());
         Optional<String> model = modelArgument(Platform.getApplicationArgs());
         if (model.isPresent()) {
             DebugSession.get().open(Path.of(model.get()), null, false);

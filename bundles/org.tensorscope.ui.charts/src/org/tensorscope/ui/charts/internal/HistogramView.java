@@ -19,10 +19,10 @@ import org.tensorscope.core.model.OpNode;
 import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.run.AnalysedTensor;
 import org.tensorscope.core.tensor.TensorData;
-import org.tensorscope.ui.internal.preferences.TensorscopePreferences;
-import org.tensorscope.ui.internal.session.ComparisonSession;
-import org.tensorscope.ui.internal.session.DebugSession;
-import org.tensorscope.ui.internal.views.FocusedTensorView;
+import org.tensorscope.ui.api.ComparisonState;
+import org.tensorscope.ui.api.FocusedTensorView;
+import org.tensorscope.ui.api.RunState;
+import org.tensorscope.ui.api.TensorscopePreferences;
 
 /**
  * The NaN-aware histogram of the focused op's output: finite bins, then NaN, -Inf and +Inf
@@ -32,15 +32,16 @@ import org.tensorscope.ui.internal.views.FocusedTensorView;
  */
 public class HistogramView extends FocusedTensorView {
 
-    private ChartCanvas canvas;
+    ChartCanvas canvas;
     private Label counts;
     private Button logCounts;
     private Combo binning;
     private Spinner bins;
     private AnalysedTensor shown;
-    private Histogram histogram;
-    private Histogram previous;
-    private String overlayLabel = HistogramChart.PREVIOUS;
+    Histogram histogram;
+    /** What is laid over the chart: the previous run's values, or side B's; null when nothing is. */
+    Histogram previous;
+    String overlayLabel = HistogramChart.PREVIOUS;
     private final RunHistory history = new RunHistory();
     /** Side B's values of the tensor shown, while a comparison is shown; laid over instead of the previous run. */
     private TensorData otherSide;
@@ -81,7 +82,7 @@ public class HistogramView extends FocusedTensorView {
     }
 
     @Override
-    protected void showOp(DebugSession session, OpNode node, TensorSpec output) {
+    protected void showOp(OpNode node, TensorSpec output) {
         counts.setText(output.name() + ": fetching…");
     }
 
@@ -99,7 +100,7 @@ public class HistogramView extends FocusedTensorView {
     protected void showValues(AnalysedTensor analysed) {
         TensorData data = analysed.data();
         shown = analysed;
-        DebugSession session = DebugSession.get();
+        RunState session = runState();
         history.record(session.graph().map(g -> g.source()).orElse(null), session.outcome().orElse(null), data,
                 TensorscopePreferences.tensorMemoryBytes());
         otherSide = null;
@@ -109,8 +110,8 @@ public class HistogramView extends FocusedTensorView {
     }
 
     @Override
-    protected void sameTensor(DebugSession session) {
-        if (ComparisonSession.get().comparison().orElse(null) != otherOf) {
+    protected void sameTensor() {
+        if (comparisons().comparison().orElse(null) != otherOf) {
             otherSide = null;
             otherOf = null;
             fetchOtherSide();
@@ -120,19 +121,24 @@ public class HistogramView extends FocusedTensorView {
 
     /** While a comparison is shown, fetches side B's values of the tensor shown to lay them over side A's. */
     private void fetchOtherSide() {
-        Object comparison = ComparisonSession.get().comparison().orElse(null);
+        ComparisonState comparisons = comparisons();
+        Object comparison = comparisons.comparison().orElse(null);
         if (shown == null || comparison == null) {
             return;
         }
         String tensor = shown.data().name();
         otherOf = comparison;
-        ComparisonSession.get().fetchB(tensor, values -> {
+        comparisons.fetchB(tensor, values -> {
             if (!isDisposed() && shown != null && shown.data().name().equals(tensor)
-                    && ComparisonSession.get().comparison().orElse(null) == comparison) {
+                    && comparisons.comparison().orElse(null) == comparison) {
                 otherSide = values;
                 rebin();
             }
         });
+    }
+
+    private ComparisonState comparisons() {
+        return service(ComparisonState.class);
     }
 
     private void rebin() {
@@ -141,7 +147,7 @@ public class HistogramView extends FocusedTensorView {
         }
         histogram = shown.histogram(bins.getSelection(),
                 binning.getSelectionIndex() == 0 ? Histogram.Binning.SYMLOG : Histogram.Binning.LINEAR);
-        overlayLabel = otherSide != null ? "B: " + ComparisonSession.get().nameOfB() : HistogramChart.PREVIOUS;
+        overlayLabel = otherSide != null ? "B: " + comparisons().nameOfB() : HistogramChart.PREVIOUS;
         previous = otherSide != null ? histogram.sameBins(otherSide)
                 : history.previous(shown.data().name()).map(histogram::sameBins).orElse(null);
         counts.setText(String.format(java.util.Locale.ROOT, "%s   NaN %d   -Inf %d   +Inf %d   zeros %d%s", shown.data().name(), histogram.nan(),
@@ -177,36 +183,5 @@ public class HistogramView extends FocusedTensorView {
                 MessageDialog.openError(getSite().getShell(), "Export Chart", chosen + ": " + e.getMessage());
             }
         }
-    }
-
-    /** Saves the chart shown, for tests and scripts. */
-    public void exportTo(Path file) throws IOException {
-        ChartExport.save(canvas.chart(), file);
-    }
-
-    /** The NaN count shown, for tests; -1 before a tensor is shown. */
-    public long getShownNanCount() {
-        return histogram == null ? -1 : histogram.nan();
-    }
-
-    /** The +Inf and -Inf counts shown, for tests; -1 before a tensor is shown. */
-    public long getShownInfCount() {
-        return histogram == null ? -1 : histogram.posInf() + histogram.negInf();
-    }
-
-    /** What is laid over the chart ("previous run", "B: model.json"), null when nothing is; for tests. */
-    public String getOverlayLabel() {
-        return previous == null ? null : overlayLabel;
-    }
-
-    /** The number of values laid over the chart, -1 when there is no overlay; for tests. */
-    public long getOverlayCount() {
-        return previous == null ? -1 : java.util.Arrays.stream(previous.counts()).sum() + previous.nan()
-                + previous.negInf() + previous.posInf();
-    }
-
-    /** The previous run's NaN count laid over the chart, -1 when there is no overlay; for tests. */
-    public long getPreviousNanCount() {
-        return previous == null ? -1 : previous.nan();
     }
 }

@@ -7,8 +7,7 @@ import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
 import org.jfree.chart.plot.XYPlot;
 import org.tensorscope.core.trace.Trace;
-import org.tensorscope.ui.internal.session.DebugSession;
-import org.tensorscope.ui.internal.views.EmptyStateView;
+import org.tensorscope.ui.api.EmptyStateView;
 
 /**
  * Per op along the execution order: the largest finite magnitude, the finite min, max, mean and std, and the NaN/Inf
@@ -17,9 +16,9 @@ import org.tensorscope.ui.internal.views.EmptyStateView;
  */
 public class LayerProfileView extends EmptyStateView {
 
-    private ChartCanvas canvas;
+    ChartCanvas canvas;
     private Button logScale;
-    private Trace shown;
+    Trace shown;
 
     @Override
     protected String emptyStateMessage() {
@@ -27,8 +26,8 @@ public class LayerProfileView extends EmptyStateView {
     }
 
     @Override
-    protected boolean hasContent(DebugSession session) {
-        return session.outcome().isPresent();
+    protected boolean hasContent() {
+        return runState().outcome().isPresent();
     }
 
     @Override
@@ -44,8 +43,8 @@ public class LayerProfileView extends EmptyStateView {
     }
 
     @Override
-    protected void refresh(DebugSession session) {
-        Trace trace = session.outcome().orElseThrow().trace();
+    protected void refresh() {
+        Trace trace = runState().outcome().orElseThrow().trace();
         if (trace != shown) {
             shown = trace;
             draw();
@@ -60,7 +59,7 @@ public class LayerProfileView extends EmptyStateView {
     }
 
     /** Selects the op whose execution index is under the click, through the plot's domain axis. */
-    private void selectAt(int x) {
+    void selectAt(int x) {
         if (shown == null || shown.rows().isEmpty() || canvas.chart() == null || canvas.dataArea() == null
                 || canvas.dataArea().isEmpty()) {
             return;
@@ -68,22 +67,6 @@ public class LayerProfileView extends EmptyStateView {
         XYPlot plot = (XYPlot) canvas.chart().getPlot();
         double value = plot.getDomainAxis().java2DToValue(x, canvas.dataArea(), plot.getDomainAxisEdge());
         int index = (int) Math.max(0, Math.min(shown.rows().size() - 1, Math.round(value)));
-        DebugSession.get().select(shown.rows().get(index).opName());
-    }
-
-    /** Whether the chart has been drawn, so clicks map to ops; for tests. */
-    public boolean isDrawn() {
-        return canvas.chart() != null && canvas.dataArea() != null && !canvas.dataArea().isEmpty();
-    }
-
-    /** Clicks the chart at a fraction of the data area's width (0 left edge, 1 right edge); for tests. */
-    public void clickAt(double fraction) {
-        var area = canvas.dataArea();
-        selectAt((int) Math.round(area.getX() + fraction * area.getWidth()));
-    }
-
-    /** The number of ops plotted, for tests. */
-    public int getPlottedOpCount() {
-        return shown == null ? 0 : shown.rows().size();
+        focus().select(shown.rows().get(index).opName());
     }
 }

@@ -25,9 +25,8 @@ import org.tensorscope.core.sequence.JitterStats;
 import org.tensorscope.core.sequence.NanFinding;
 import org.tensorscope.core.sequence.SequenceResult;
 import org.tensorscope.core.sequence.SequenceStep;
-import org.tensorscope.ui.internal.session.DebugSession;
-import org.tensorscope.ui.internal.session.SequenceSession;
-import org.tensorscope.ui.internal.views.EmptyStateView;
+import org.tensorscope.ui.api.EmptyStateView;
+import org.tensorscope.ui.api.SequenceState;
 
 /**
  * A sequence run over its steps: the norm of every output and fed-back state (or every op's finite
@@ -38,13 +37,13 @@ import org.tensorscope.ui.internal.views.EmptyStateView;
 public class SequenceView extends EmptyStateView {
 
     private Label summary;
-    private Label findings;
+    Label findings;
     private Combo series;
     private Button logScale;
     private Spinner step;
-    private ChartCanvas canvas;
-    private SequenceResult shown;
-    private int shownStep = -1;
+    ChartCanvas canvas;
+    SequenceResult shown;
+    int shownStep = -1;
     private Action export;
 
     @Override
@@ -54,8 +53,12 @@ public class SequenceView extends EmptyStateView {
     }
 
     @Override
-    protected boolean hasContent(DebugSession session) {
-        return SequenceSession.get().result().isPresent();
+    protected boolean hasContent() {
+        return sequence().result().isPresent();
+    }
+
+    private SequenceState sequence() {
+        return service(SequenceState.class);
     }
 
     @Override
@@ -80,7 +83,7 @@ public class SequenceView extends EmptyStateView {
         new Label(area, SWT.NONE).setText("S&tep:");
         step = new Spinner(area, SWT.BORDER);
         step.setToolTipText("Press Enter to show this step in every view (Alt+F6 next step, Alt+Shift+F6 previous)");
-        step.addListener(SWT.DefaultSelection, e -> SequenceSession.get().show(step.getSelection()));
+        step.addListener(SWT.DefaultSelection, e -> sequence().show(step.getSelection()));
         Label hint = new Label(area, SWT.NONE);
         hint.setText("Click a step, or Alt+F6 / Alt+Shift+F6, to show it in every view");
         hint.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
@@ -100,15 +103,15 @@ public class SequenceView extends EmptyStateView {
     }
 
     @Override
-    protected void refresh(DebugSession session) {
-        SequenceResult result = SequenceSession.get().result().orElseThrow();
-        int now = SequenceSession.get().shownStep().orElse(-1);
+    protected void refresh() {
+        SequenceResult result = sequence().result().orElseThrow();
+        int now = sequence().shownStep().orElse(-1);
         if (result == shown && now == shownStep) {
             return;
         }
         if (result != shown) {
             shown = result;
-            summary.setText(summaryOf(result));
+            summary.setText(summaryOf(result, sequence().shownStep()));
             findings.setText(String.join("\n", findingsOf(result)));
             step.setValues(Math.max(0, now), 0, Math.max(0, result.steps().size() - 1), 0, 1, 10);
         }
@@ -128,7 +131,7 @@ public class SequenceView extends EmptyStateView {
                 logScale.getSelection(), shownStep));
     }
 
-    static String summaryOf(SequenceResult result) {
+    static String summaryOf(SequenceResult result, OptionalInt now) {
         StringBuilder text = new StringBuilder();
         text.append(result.steps().size()).append(result.steps().size() == 1 ? " step" : " steps").append(" of ")
                 .append(Path.of(result.model()).getFileName());
@@ -141,7 +144,6 @@ public class SequenceView extends EmptyStateView {
         if (!result.complete()) {
             text.append(" (").append(result.stopped()).append(")");
         }
-        OptionalInt now = SequenceSession.get().shownStep();
         if (now.isPresent()) {
             result.step(now.getAsInt()).map(SequenceStep::frame).filter(f -> !f.isEmpty())
                     .ifPresent(frame -> text.append(". Showing step ").append(now.getAsInt()).append(": ").append(frame));
@@ -181,15 +183,15 @@ public class SequenceView extends EmptyStateView {
     }
 
     /** Shows the step under the click, through the plot's domain axis. */
-    private void selectAt(int x) {
+    void selectAt(int x) {
         int at = stepAt(x);
         if (at >= 0) {
-            SequenceSession.get().show(at);
+            sequence().show(at);
         }
     }
 
     private int stepAt(int x) {
-        if (shown == null || shown.steps().isEmpty() || !isDrawn()) {
+        if (shown == null || shown.steps().isEmpty() || !drawn()) {
             return -1;
         }
         XYPlot plot = (XYPlot) canvas.chart().getPlot();
@@ -216,44 +218,8 @@ public class SequenceView extends EmptyStateView {
         }
     }
 
-    /** Whether the chart has been drawn, so clicks map to steps; for tests. */
-    public boolean isDrawn() {
+    /** Whether the chart has been drawn, so clicks map to steps. */
+    boolean drawn() {
         return canvas.chart() != null && canvas.dataArea() != null && !canvas.dataArea().isEmpty();
-    }
-
-    /** Clicks the chart on a step, as a user would; for tests. */
-    public void clickStep(int at) {
-        XYPlot plot = (XYPlot) canvas.chart().getPlot();
-        double x = plot.getDomainAxis().valueToJava2D(at, canvas.dataArea(), plot.getDomainAxisEdge());
-        selectAt((int) Math.round(x));
-    }
-
-    /** The number of steps plotted; for tests. */
-    public int getPlottedStepCount() {
-        return shown == null ? 0 : shown.steps().size();
-    }
-
-    /** The steps marked on the chart and their labels, e.g. "drift: state x1.1/step"; for tests. */
-    public List<String> getMarkers() {
-        return shown == null ? List.of()
-                : SequenceChart.markers(shown, shownStep).stream().map(m -> m.step() + " " + m.label()).toList();
-    }
-
-    /** The findings as the view writes them; for tests. */
-    public String getFindingsText() {
-        return findings.getText();
-    }
-
-    /** The series drawn, by name; for tests. */
-    public List<String> getSeriesNames() {
-        if (canvas.chart() == null) {
-            return List.of();
-        }
-        var dataset = ((XYPlot) canvas.chart().getPlot()).getDataset();
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < dataset.getSeriesCount(); i++) {
-            names.add(String.valueOf(dataset.getSeriesKey(i)));
-        }
-        return names;
     }
 }

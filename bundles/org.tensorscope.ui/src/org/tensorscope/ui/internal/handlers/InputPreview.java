@@ -20,7 +20,7 @@ final class InputPreview {
 
     private static final int DELAY_MILLIS = 250;
 
-    private final Label label;
+    final Label label;
     private final TensorSpec input;
     private final Display display;
     private Job job;
@@ -68,8 +68,4 @@ final class InputPreview {
         job.schedule(DELAY_MILLIS);
     }
 
-    /** The preview shown, for tests. */
-    String text() {
-        return label.getText();
-    }
 }

@@ -34,8 +34,8 @@ public class RunConfigurationDialog extends TitleAreaDialog {
     private final RunConfiguration initial;
     private Combo signature;
     private Composite inputsArea;
-    private final Map<String, Text> sources = new LinkedHashMap<>();
-    private final Map<String, InputPreview> previews = new LinkedHashMap<>();
+    final Map<String, Text> sources = new LinkedHashMap<>();
+    final Map<String, InputPreview> previews = new LinkedHashMap<>();
     private Combo device;
     private Combo mode;
     private RunConfiguration result;
@@ -147,15 +147,7 @@ public class RunConfigurationDialog extends TitleAreaDialog {
         super.okPressed();
     }
 
-    /** The source field of an input, for tests. */
-    public Text sourceField(String inputKey) {
-        return sources.get(inputKey);
-    }
 
-    /** The preview of the tensor an input's source makes, for tests. */
-    public String previewText(String inputKey) {
-        return previews.get(inputKey).text();
-    }
 
     /** The configuration chosen, null when cancelled. */
     public RunConfiguration result() {

@@ -41,10 +41,10 @@ public class RunSequenceDialog extends TitleAreaDialog {
     private final SequenceSettings initial;
     private final Function<SequenceSettings, String> problemOf;
     private Combo kind;
-    private Text frames;
+    Text frames;
     private Button browse;
     private Combo input;
-    private Text feedback;
+    Text feedback;
     private Spinner steps;
     private SequenceSettings result;
 
@@ -216,20 +216,8 @@ public class RunSequenceDialog extends TitleAreaDialog {
         return result;
     }
 
-    /** The frames field, for tests. */
-    public Text framesField() {
-        return frames;
-    }
 
-    /** Whether Run can be pressed, for tests. */
-    public boolean canRun() {
-        return getButton(IDialogConstants.OK_ID).isEnabled();
-    }
 
-    /** The feedback field, for tests. */
-    public Text feedbackField() {
-        return feedback;
-    }
 
     @Override
     protected boolean isResizable() {

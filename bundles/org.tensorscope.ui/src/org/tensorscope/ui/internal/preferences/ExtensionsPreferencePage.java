@@ -26,7 +26,7 @@ import org.tensorscope.ui.internal.session.UiContributions;
  */
 public class ExtensionsPreferencePage extends PreferencePage implements IWorkbenchPreferencePage {
 
-    private TableViewer table;
+    TableViewer table;
 
     public ExtensionsPreferencePage() {
         setDescription("The model loaders, backends, tensor inspectors and NaN cause rules installed, "
@@ -72,10 +72,4 @@ public class ExtensionsPreferencePage extends PreferencePage implements IWorkben
         });
     }
 
-    /** The rows shown, each as kind, name, bundle and version, for tests. */
-    public List<List<String>> getRows() {
-        return Arrays.stream(table.getTable().getItems())
-                .map(item -> List.of(item.getText(0), item.getText(1), item.getText(2), item.getText(3)))
-                .toList();
-    }
 }

@@ -13,6 +13,7 @@ import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.e4.core.services.events.IEventBroker;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.ui.PlatformUI;
+import org.osgi.service.component.annotations.Component;
 import org.tensorscope.core.DebugTopics;
 import org.tensorscope.core.compare.CompareOptions;
 import org.tensorscope.core.compare.ComparedRun;
@@ -26,6 +27,7 @@ import org.tensorscope.core.run.PreparedInputs;
 import org.tensorscope.core.service.InferenceSession;
 import org.tensorscope.core.service.LoadedModel;
 import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.ui.api.ComparisonState;
 
 /**
  * The comparison the workbench shows: the open model's run (side A, its configured inputs) against
@@ -33,9 +35,8 @@ import org.tensorscope.core.tensor.TensorData;
  * while the comparison is shown, so that the Histogram can lay B's values of the focused tensor
  * over A's.
  */
-public final class ComparisonSession {
-
-    private static ComparisonSession instance;
+@Component(immediate = true, service = ComparisonState.class)
+public final class ComparisonSession implements ComparisonState {
 
     private ModelGraph graph;
     private Comparison comparison;
@@ -46,23 +47,24 @@ public final class ComparisonSession {
     private Map<String, TensorData> feedsB = Map.of();
     private String nameB = "";
 
-    private ComparisonSession() {
+    public ComparisonSession() {
+        // created by the OSGi component runtime
     }
 
-    public static synchronized ComparisonSession get() {
-        if (instance == null) {
-            instance = new ComparisonSession();
-        }
-        return instance;
+    /** The comparison service's implementation, for the code not yet handed the service. */
+    public static ComparisonSession get() {
+        return SessionServices.get(ComparisonState.class, ComparisonSession.class);
     }
 
     /** The comparison shown, while the model it was made with is open. */
+    @Override
     public Optional<Comparison> comparison() {
         return comparison != null && DebugSession.get().graph().filter(g -> g == graph).isPresent()
                 ? Optional.of(comparison) : Optional.empty();
     }
 
     /** Side B in a few words: the other model's file name, or "ramp*2" for another input. */
+    @Override
     public String nameOfB() {
         return nameB;
     }
@@ -164,6 +166,7 @@ public final class ComparisonSession {
      * Hands side B's values of the tensor paired with one of A's to the consumer on the UI thread,
      * from a job; false when the comparison has no such pair.
      */
+    @Override
     public boolean fetchB(String tensorA, Consumer<TensorData> onUiThread) {
         Optional<TensorPair> pair = comparison().flatMap(c -> c.pairOfA(tensorA));
         if (pair.isEmpty() || sessionB == null) {

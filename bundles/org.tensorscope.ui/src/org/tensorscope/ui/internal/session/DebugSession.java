@@ -23,6 +23,7 @@ import org.eclipse.e4.core.services.events.IEventBroker;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.ui.PlatformUI;
 import org.eclipse.ui.progress.IProgressConstants;
+import org.osgi.service.component.annotations.Component;
 import org.tensorscope.core.DebugTopics;
 import org.tensorscope.core.analysis.Histogram;
 import org.tensorscope.core.model.ModelGraph;
@@ -43,7 +44,10 @@ import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.core.trace.PrefetchWindow;
 import org.tensorscope.core.trace.TensorHealth;
 import org.tensorscope.core.trace.TraceCursor;
-import org.tensorscope.ui.internal.preferences.TensorscopePreferences;
+import org.tensorscope.ui.api.RunState;
+import org.tensorscope.ui.api.TensorValues;
+import org.tensorscope.ui.api.TensorscopePreferences;
+import org.tensorscope.ui.api.TraceFocus;
 
 /**
  * The workbench's debugging session: the open model, its last trace, the stepping cursor and the
@@ -51,10 +55,10 @@ import org.tensorscope.ui.internal.preferences.TensorscopePreferences;
  * model; results land on the UI thread, which then posts a {@link DebugTopics} event. Views only
  * read this state.
  */
-public final class DebugSession {
+@Component(immediate = true, service = {RunState.class, TraceFocus.class, TensorValues.class})
+public final class DebugSession implements RunState, TraceFocus, TensorValues {
 
     private static final String PLUGIN_ID = "org.tensorscope.ui";
-    private static DebugSession instance;
 
     /** Jobs touching the model or its session run one after another. */
     private final ISchedulingRule modelRule = new ISchedulingRule() {
@@ -103,14 +107,13 @@ public final class DebugSession {
                 throws Exception;
     }
 
-    private DebugSession() {
+    public DebugSession() {
+        // created by the OSGi component runtime, registered as the session services
     }
 
-    public static synchronized DebugSession get() {
-        if (instance == null) {
-            instance = new DebugSession();
-        }
-        return instance;
+    /** The session services' implementation, for the code not yet handed the services. */
+    public static DebugSession get() {
+        return SessionServices.get(RunState.class, DebugSession.class);
     }
 
     /** The rule of every job on the open model and its sessions: they run one after another. */
@@ -118,19 +121,23 @@ public final class DebugSession {
         return modelRule;
     }
 
+    @Override
     public Optional<ModelGraph> graph() {
         return Optional.ofNullable(model).map(LoadedModel::graph);
     }
 
+    @Override
     public Optional<TraceOutcome> outcome() {
         return Optional.ofNullable(outcome);
     }
 
+    @Override
     public Optional<TraceCursor> cursor() {
         return Optional.ofNullable(cursor);
     }
 
     /** The op the views show: the selected one, else the cursor's. */
+    @Override
     public Optional<String> focusOp() {
         if (selectedOp != null) {
             return Optional.of(selectedOp);
@@ -142,6 +149,7 @@ public final class DebugSession {
      * The output the views show: the cursor's when it is on the op in focus (an op's second or
      * third output is a step of its own), else the focused op's first.
      */
+    @Override
     public Optional<String> focusTensor() {
         Optional<String> cursorTensor = cursor().flatMap(TraceCursor::current).map(TensorHealth::tensor);
         if (selectedOp == null || cursorTensor.map(TensorSpec::opNameOf).filter(selectedOp::equals).isPresent()) {
@@ -188,6 +196,11 @@ public final class DebugSession {
         String at = selectedOp != null ? selectedOp
                 : cursor().flatMap(TraceCursor::current).map(TensorHealth::tensor).orElse(null);
         return run(at);
+    }
+
+    @Override
+    public Job open(Path path) {
+        return open(path, null, false);
     }
 
     /**
@@ -305,6 +318,7 @@ public final class DebugSession {
     }
 
     /** Runs the open model with the NaN trace in a job; the result replaces the previous trace. */
+    @Override
     public Job run() {
         return run(null);
     }
@@ -326,6 +340,7 @@ public final class DebugSession {
     }
 
     /** The sequence step whose inputs the current run took; empty for a run of the configured inputs. */
+    @Override
     public OptionalInt step() {
         return outcome == null || step < 0 ? OptionalInt.empty() : OptionalInt.of(step);
     }
@@ -463,6 +478,7 @@ public final class DebugSession {
      *
      * @return false when there is no run to take tensors from
      */
+    @Override
     public boolean fetch(List<String> tensors, Consumer<Map<String, AnalysedTensor>> onUiThread,
             Consumer<String> onFailure) {
         if (session == null || inputs == null || cache == null) {
@@ -632,6 +648,7 @@ public final class DebugSession {
     }
 
     /** The user selected an op in a view. */
+    @Override
     public void select(String op) {
         if (op != null && !op.equals(selectedOp)) {
             selectedOp = op;

@@ -3,7 +3,7 @@ package org.tensorscope.ui.internal.session;
 import java.util.List;
 
 import org.tensorscope.core.service.Device;
-import org.tensorscope.ui.internal.preferences.TensorscopePreferences;
+import org.tensorscope.ui.api.TensorscopePreferences;
 import org.tensorscope.core.trace.HealthMode;
 
 /**

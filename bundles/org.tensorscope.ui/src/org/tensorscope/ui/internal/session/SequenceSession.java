@@ -12,6 +12,7 @@ import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.e4.core.services.events.IEventBroker;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.ui.PlatformUI;
+import org.osgi.service.component.annotations.Component;
 import org.tensorscope.core.DebugTopics;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.Signature;
@@ -23,15 +24,15 @@ import org.tensorscope.core.sequence.SequenceResult;
 import org.tensorscope.core.sequence.SequenceRunner;
 import org.tensorscope.core.sequence.SequenceSetup;
 import org.tensorscope.core.trace.HealthMode;
+import org.tensorscope.ui.api.SequenceState;
 
 /**
  * The workbench's last sequence run of the open model, and which of its steps the other views
  * show: a step is shown by running the model again on the inputs the sequence kept for it, which
  * then is the debugging session's current run.
  */
-public final class SequenceSession {
-
-    private static SequenceSession instance;
+@Component(immediate = true, service = SequenceState.class)
+public final class SequenceSession implements SequenceState {
 
     private ModelGraph graph;
     private Signature signature;
@@ -44,17 +45,17 @@ public final class SequenceSession {
     /** The current run when that step was asked for: the step has landed once the run differs. */
     private Object runBefore;
 
-    private SequenceSession() {
+    public SequenceSession() {
+        // created by the OSGi component runtime
     }
 
-    public static synchronized SequenceSession get() {
-        if (instance == null) {
-            instance = new SequenceSession();
-        }
-        return instance;
+    /** The sequence service's implementation, for the code not yet handed the service. */
+    public static SequenceSession get() {
+        return SessionServices.get(SequenceState.class, SequenceSession.class);
     }
 
     /** The last sequence run of the open model; empty when none ran since it opened. */
+    @Override
     public Optional<SequenceResult> result() {
         return result != null && DebugSession.get().graph().filter(g -> g == graph).isPresent() ? Optional.of(result)
                 : Optional.empty();
@@ -66,6 +67,7 @@ public final class SequenceSession {
     }
 
     /** The step the other views show, when the current run is a step of the shown sequence. */
+    @Override
     public OptionalInt shownStep() {
         return result().isPresent() ? DebugSession.get().step() : OptionalInt.empty();
     }
@@ -142,6 +144,7 @@ public final class SequenceSession {
     }
 
     /** Makes a step the current run: every view shows that step's values. Null when there is no such step. */
+    @Override
     public Job show(int step) {
         if (result().isEmpty() || result.step(step).isEmpty()) {
             return null;

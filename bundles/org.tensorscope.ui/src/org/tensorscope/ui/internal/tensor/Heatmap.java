@@ -25,7 +25,7 @@ public final class Heatmap {
     private static final int MAX_SIDE = 1024;
 
     private final Canvas canvas;
-    private ImageData picture;
+    ImageData picture;
     private String legend = "";
 
     public Heatmap(Composite parent) {
@@ -81,10 +81,6 @@ public final class Heatmap {
         return new RGB((int) Math.round(30 + 225 * t), (int) Math.round(30 + 190 * t), (int) Math.round(120 * (1 - t)));
     }
 
-    /** The colour drawn for a cell, for tests. */
-    public RGB colorAt(int row, int column) {
-        return picture.palette.getRGB(picture.getPixel(column, row));
-    }
 
     private void paint(GC gc) {
         Rectangle area = canvas.getClientArea();

@@ -18,14 +18,14 @@ import org.tensorscope.core.tensor.TensorSlice;
 public final class ValuesGrid {
 
     private static final int MAX_COLUMNS = 256;
-    private static final Color BAD_BACKGROUND = new Color(255, 220, 218);
+    static final Color BAD_BACKGROUND = new Color(255, 220, 218);
 
     /** What a double-click on a cell asks for. */
     public interface EditRequest {
         void edit(long flatIndex, double current);
     }
 
-    private final Table table;
+    final Table table;
     private TensorData data;
     private TensorSlice slice;
 
@@ -98,13 +98,5 @@ public final class ValuesGrid {
         }
     }
 
-    /** The text of a cell as shown, for tests. */
-    public String cellText(int row, int column) {
-        return table.getItem(row).getText(column + 1);
-    }
 
-    /** Whether a cell is highlighted as NaN or infinite, for tests. */
-    public boolean isHighlighted(int row, int column) {
-        return BAD_BACKGROUND.equals(table.getItem(row).getBackground(column + 1));
-    }
 }

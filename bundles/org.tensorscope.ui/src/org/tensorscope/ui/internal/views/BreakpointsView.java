@@ -25,7 +25,7 @@ import org.tensorscope.ui.internal.session.DebugSession;
  */
 public class BreakpointsView extends ViewPart {
 
-    private CheckboxTableViewer viewer;
+    CheckboxTableViewer viewer;
     private final Runnable onChange = () -> {
         if (viewer != null && !viewer.getControl().isDisposed()) {
             viewer.getControl().getDisplay().asyncExec(this::refresh);
@@ -107,10 +107,6 @@ public class BreakpointsView extends ViewPart {
         }
     }
 
-    /** The breakpoints listed, in order (for tests). */
-    public List<Breakpoint> getShownBreakpoints() {
-        return List.of(viewer.getTable().getItems()).stream().map(item -> (Breakpoint) item.getData()).toList();
-    }
 
     /** The view's top control. */
     public Control getControl() {

@@ -30,6 +30,7 @@ import org.tensorscope.core.compare.Divergence;
 import org.tensorscope.core.compare.ErrorMetrics;
 import org.tensorscope.core.compare.TensorPair;
 import org.tensorscope.core.report.Numbers;
+import org.tensorscope.ui.api.EmptyStateView;
 import org.tensorscope.ui.internal.TensorscopeImages;
 import org.tensorscope.ui.internal.session.ComparisonSession;
 import org.tensorscope.ui.internal.session.DebugSession;
@@ -42,12 +43,12 @@ import org.tensorscope.ui.internal.session.DebugSession;
  */
 public class CompareView extends EmptyStateView {
 
-    private static final Color FIRST_DIVERGENCE = new Color(255, 205, 200);
+    static final Color FIRST_DIVERGENCE = new Color(255, 205, 200);
     private static final Color DIVERGED = new Color(255, 232, 205);
 
     private Label summary;
-    private Label first;
-    private TableViewer viewer;
+    Label first;
+    TableViewer viewer;
     private Comparison shown;
     private PairSorter sorter;
 
@@ -62,7 +63,7 @@ public class CompareView extends EmptyStateView {
     }
 
     @Override
-    protected boolean hasContent(DebugSession session) {
+    protected boolean hasContent() {
         return ComparisonSession.get().comparison().isPresent();
     }
 
@@ -151,7 +152,7 @@ public class CompareView extends EmptyStateView {
     }
 
     @Override
-    protected void refresh(DebugSession session) {
+    protected void refresh() {
         Comparison comparison = ComparisonSession.get().comparison().orElseThrow();
         if (comparison == shown) {
             return;
@@ -202,29 +203,8 @@ public class CompareView extends EmptyStateView {
         viewer.setSelection(new StructuredSelection(pair), true);
     }
 
-    /** The rows in the order shown; for tests. */
-    public List<TensorPair> getRows() {
-        List<TensorPair> rows = new ArrayList<>();
-        for (var item : viewer.getTable().getItems()) {
-            rows.add((TensorPair) item.getData());
-        }
-        return rows;
-    }
 
-    /** The row highlighted as the first divergence, null when none is; for tests. */
-    public TensorPair getHighlightedRow() {
-        for (var item : viewer.getTable().getItems()) {
-            if (FIRST_DIVERGENCE.equals(item.getBackground(0))) {
-                return (TensorPair) item.getData();
-            }
-        }
-        return null;
-    }
 
-    /** The first divergence as the view names it; for tests. */
-    public String getFirstDivergenceText() {
-        return first.getText();
-    }
 
     @Override
     public void setFocus() {

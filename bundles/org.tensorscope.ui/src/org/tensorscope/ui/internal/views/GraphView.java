@@ -19,6 +19,7 @@ import org.eclipse.swt.widgets.Label;
 import org.tensorscope.core.compare.Comparison;
 import org.tensorscope.core.model.CollapsedGraph;
 import org.tensorscope.core.model.ModelGraph;
+import org.tensorscope.ui.api.EmptyStateView;
 import org.tensorscope.ui.internal.TensorscopeImages;
 import org.tensorscope.ui.internal.graph.GraphCanvas;
 import org.tensorscope.ui.internal.graph.GraphDrawing;
@@ -38,13 +39,13 @@ public class GraphView extends EmptyStateView {
     /** How many boxes a model starts with at most, before the user opens scopes. */
     static final int READABLE_BOXES = 120;
 
-    private GraphCanvas canvas;
+    GraphCanvas canvas;
     private Label status;
     private ModelGraph shownGraph;
     private Object shownOutcome;
     private String shownFocus;
     private Job layoutJob;
-    private ModelGraph drawnGraph;
+    ModelGraph drawnGraph;
     private String pendingReveal;
     private boolean pendingOutline;
 
@@ -54,7 +55,8 @@ public class GraphView extends EmptyStateView {
     }
 
     @Override
-    protected boolean hasContent(DebugSession session) {
+    protected boolean hasContent() {
+        DebugSession session = DebugSession.get();
         return session.graph().isPresent();
     }
 
@@ -88,7 +90,8 @@ public class GraphView extends EmptyStateView {
 
 
     @Override
-    protected void refresh(DebugSession session) {
+    protected void refresh() {
+        DebugSession session = DebugSession.get();
         ModelGraph graph = session.graph().orElseThrow();
         if (graph != shownGraph) {
             shownGraph = graph;
@@ -250,15 +253,7 @@ public class GraphView extends EmptyStateView {
         return canvas.current();
     }
 
-    /** Whether the drawing shown is of this model (for tests and benchmarks). */
-    public boolean isShowing(ModelGraph model) {
-        return model != null && drawnGraph == model && canvas.drawing() != null;
-    }
 
-    /** The drawing shown, null while the first layout runs (for tests). */
-    public GraphDrawing getDrawing() {
-        return canvas.drawing();
-    }
 
     @Override
     public void dispose() {

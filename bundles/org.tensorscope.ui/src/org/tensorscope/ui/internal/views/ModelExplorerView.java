@@ -23,6 +23,7 @@ import org.eclipse.swt.widgets.Text;
 import org.eclipse.ui.IWorkbenchActionConstants;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.ScopeTree;
+import org.tensorscope.ui.api.EmptyStateView;
 import org.tensorscope.ui.internal.session.DebugSession;
 
 /**
@@ -43,7 +44,8 @@ public class ModelExplorerView extends EmptyStateView {
     }
 
     @Override
-    protected boolean hasContent(DebugSession session) {
+    protected boolean hasContent() {
+        DebugSession session = DebugSession.get();
         return session.graph().isPresent();
     }
 
@@ -145,7 +147,8 @@ public class ModelExplorerView extends EmptyStateView {
     }
 
     @Override
-    protected void refresh(DebugSession session) {
+    protected void refresh() {
+        DebugSession session = DebugSession.get();
         health.update(session.outcome());
         if (session.graph().orElse(null) != shownGraph) {
             rebuild(session);

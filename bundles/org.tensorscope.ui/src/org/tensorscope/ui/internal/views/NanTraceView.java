@@ -28,6 +28,7 @@ import org.tensorscope.report.NanReportSections.OriginSection;
 import org.tensorscope.report.ReportHtml;
 import org.tensorscope.report.ReportJson;
 import org.tensorscope.ui.TensorscopeViews;
+import org.tensorscope.ui.api.EmptyStateView;
 import org.tensorscope.ui.internal.session.DebugSession;
 
 /**
@@ -50,7 +51,8 @@ public class NanTraceView extends EmptyStateView {
     }
 
     @Override
-    protected boolean hasContent(DebugSession session) {
+    protected boolean hasContent() {
+        DebugSession session = DebugSession.get();
         return session.outcome().isPresent();
     }
 
@@ -102,7 +104,8 @@ public class NanTraceView extends EmptyStateView {
     }
 
     @Override
-    protected void refresh(DebugSession session) {
+    protected void refresh() {
+        DebugSession session = DebugSession.get();
         NanReport report = session.outcome().orElseThrow().report();
         if (report == shown) {
             return;
@@ -257,8 +260,4 @@ public class NanTraceView extends EmptyStateView {
         }
     }
 
-    /** The text shown, for tests. */
-    public String getSummaryText() {
-        return summary.getText();
-    }
 }

@@ -39,6 +39,7 @@ import org.tensorscope.core.run.AnalysedTensor;
 import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.core.tensor.TensorEdits;
 import org.tensorscope.core.tensor.TensorSlice;
+import org.tensorscope.ui.api.FocusedTensorView;
 import org.tensorscope.ui.internal.TensorscopeImages;
 import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.tensor.Heatmap;
@@ -53,14 +54,14 @@ import org.tensorscope.ui.internal.tensor.ValuesGrid;
  */
 public class TensorInspectorView extends FocusedTensorView {
 
-    private Label header;
+    Label header;
     Label stats; // package-private: the test fragment reads it
-    private SliceControls sliceControls;
-    private ValuesGrid grid;
-    private Heatmap heatmap;
-    private CTabFolder tabs;
-    private ContributedInspectorTabs contributed;
-    private TensorData shown;
+    SliceControls sliceControls;
+    ValuesGrid grid;
+    Heatmap heatmap;
+    CTabFolder tabs;
+    ContributedInspectorTabs contributed;
+    TensorData shown;
     private final List<Action> valueActions = new ArrayList<>();
 
     @Override
@@ -126,7 +127,8 @@ public class TensorInspectorView extends FocusedTensorView {
     }
 
     @Override
-    protected void showOp(DebugSession session, OpNode node, TensorSpec output) {
+    protected void showOp(OpNode node, TensorSpec output) {
+        DebugSession session = DebugSession.get();
         boolean edited = session.overrides().containsKey(output.name());
         header.setText(output.name() + "  " + node.type() + "  " + output.dtype().displayName() + " " + output.shape()
                 + (edited ? "  (edited: the run used your values)" : ""));
@@ -297,43 +299,10 @@ public class TensorInspectorView extends FocusedTensorView {
         }
     }
 
-    /** The header line shown, for tests. */
-    public String getHeaderText() {
-        return header.getText();
-    }
 
-    /** The slice controls, for tests. */
-    public SliceControls getSliceControls() {
-        return sliceControls;
-    }
 
-    /** The values grid, for tests. */
-    public ValuesGrid getValuesGrid() {
-        return grid;
-    }
 
-    /** The image of the slice, for tests. */
-    public Heatmap getHeatmap() {
-        return heatmap;
-    }
 
-    /** The values shown, null while they are fetched, for tests. */
-    public TensorData getShownValues() {
-        return shown;
-    }
 
-    /** The heading and the rows shown by a contributed inspector's tab (empty when there is no such tab), for tests. */
-    public List<String> getInspectionText(String tab) {
-        return contributed.tab(tab).map(t -> {
-            List<String> lines = new ArrayList<>();
-            lines.add(t.heading());
-            t.rows().forEach(row -> lines.add(String.join(" | ", row)));
-            return lines;
-        }).orElse(List.of());
-    }
 
-    /** The titles of the tabs shown, "Values" first, for tests. */
-    public List<String> getTabTitles() {
-        return Arrays.stream(tabs.getItems()).map(CTabItem::getText).toList();
-    }
 }

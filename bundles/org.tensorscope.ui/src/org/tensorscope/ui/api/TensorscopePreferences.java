@@ -1,4 +1,4 @@
-package org.tensorscope.ui.internal.preferences;
+package org.tensorscope.ui.api;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,10 +11,14 @@ import org.tensorscope.core.trace.HealthMode;
 import org.tensorscope.ui.internal.session.StateNotices;
 
 /**
- * The workbench's preferences (Window > Preferences > Tensorscope) and their defaults.
+ * The workbench's preferences (Window > Preferences > Tensorscope): their keys in the instance
+ * scope node {@value #NODE}, their defaults, and what they say, read so that a damaged value falls
+ * back to the default with one notice.
  */
 public final class TensorscopePreferences {
 
+    /** The preference node (instance scope) the keys live in. */
+    public static final String NODE = "org.tensorscope.ui";
     public static final String DEVICE = "device";
     public static final String HEALTH_MODE = "healthMode";
     public static final String HISTOGRAM_BINS = "histogramBins";
@@ -29,7 +33,7 @@ public final class TensorscopePreferences {
 
     public static synchronized IPreferenceStore store() {
         if (store == null) {
-            store = new ScopedPreferenceStore(InstanceScope.INSTANCE, "org.tensorscope.ui");
+            store = new ScopedPreferenceStore(InstanceScope.INSTANCE, NODE);
             store.setDefault(DEVICE, "cpu");
             store.setDefault(HEALTH_MODE, "full");
             store.setDefault(HISTOGRAM_BINS, 30);
@@ -84,17 +88,6 @@ public final class TensorscopePreferences {
         if (NOTICED.add(key + "=" + store().getString(key))) {
             StateNotices.report("Tensorscope preference " + key + ": " + problem + "; using the default "
                     + store().getDefaultString(key));
-        }
-    }
-
-    /**
-     * Tells JavaCPP where to unpack TensorFlow's natives when the user chose a folder; must run
-     * before TensorFlow first loads (the workbench calls it at start-up).
-     */
-    public static void applyNativeCacheFolder() {
-        String folder = store().getString(JAVACPP_CACHE).trim();
-        if (!folder.isEmpty() && System.getProperty("org.bytedeco.javacpp.cachedir") == null) {
-            System.setProperty("org.bytedeco.javacpp.cachedir", folder);
         }
     }
 }

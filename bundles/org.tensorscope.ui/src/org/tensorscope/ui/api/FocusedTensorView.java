@@ -1,4 +1,4 @@
-package org.tensorscope.ui.internal.views;
+package org.tensorscope.ui.api;
 
 import java.util.List;
 import java.util.Locale;
@@ -6,8 +6,6 @@ import java.util.Locale;
 import org.tensorscope.core.model.OpNode;
 import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.run.AnalysedTensor;
-import org.tensorscope.ui.internal.preferences.TensorscopePreferences;
-import org.tensorscope.ui.internal.session.DebugSession;
 
 /**
  * A view of the output of the op in focus (selected, or under the stepping cursor): it fetches
@@ -24,20 +22,22 @@ public abstract class FocusedTensorView extends EmptyStateView {
     }
 
     @Override
-    protected boolean hasContent(DebugSession session) {
-        return session.outcome().isPresent() && session.focusOp().isPresent();
+    protected boolean hasContent() {
+        return runState().outcome().isPresent() && focus().focusOp().isPresent();
     }
 
     @Override
-    protected final void refresh(DebugSession session) {
-        String op = session.focusOp().orElseThrow();
+    protected final void refresh() {
+        RunState session = runState();
+        TraceFocus focus = focus();
+        String op = focus.focusOp().orElseThrow();
         OpNode node = session.graph().flatMap(g -> g.op(op)).orElse(null);
         if (node == null || node.outputs().isEmpty() || node.outputs().get(0).dtype().byteSize() < 0) {
             shownTensor = null;
             showNothing(op + ": no numeric output to show");
             return;
         }
-        String wanted = session.focusTensor().orElse(null);
+        String wanted = focus.focusTensor().orElse(null);
         TensorSpec output = node.outputs().stream().filter(o -> o.name().equals(wanted) && o.dtype().byteSize() >= 0)
                 .findFirst().orElse(node.outputs().get(0));
         long elements = output.shape().isFullyDefined() ? output.shape().numElements()
@@ -52,15 +52,15 @@ public abstract class FocusedTensorView extends EmptyStateView {
         }
         Object run = session.outcome().orElse(null);
         if (output.name().equals(shownTensor) && run == shownRun) {
-            sameTensor(session);
+            sameTensor();
             return;
         }
-        showOp(session, node, output);
+        showOp(node, output);
         String tensor = output.name();
         shownTensor = tensor;
         shownRun = run;
         // the values come at once when the run's cache has them, else from a job
-        if (!session.fetch(List.of(tensor), values -> {
+        if (!service(TensorValues.class).fetch(List.of(tensor), values -> {
             if (!isDisposed() && tensor.equals(shownTensor)) {
                 showValues(values.get(tensor));
             }
@@ -75,11 +75,11 @@ public abstract class FocusedTensorView extends EmptyStateView {
     }
 
     /** The session moved on but the tensor shown is the same (e.g. a comparison was made). */
-    protected void sameTensor(DebugSession session) {
+    protected void sameTensor() {
     }
 
     /** The focus moved to this op: show what is known before its values arrive. */
-    protected abstract void showOp(DebugSession session, OpNode op, TensorSpec output);
+    protected abstract void showOp(OpNode op, TensorSpec output);
 
     /** The focused output's values arrived, with their statistics and histogram. */
     protected abstract void showValues(AnalysedTensor values);

@@ -1,4 +1,4 @@
-package org.tensorscope.ui.internal.views;
+package org.tensorscope.ui.api;
 
 import java.nio.file.Path;
 
@@ -19,11 +19,12 @@ import org.eclipse.swt.widgets.Label;
 import org.eclipse.ui.part.ViewPart;
 import org.osgi.service.event.EventHandler;
 import org.tensorscope.core.DebugTopics;
-import org.tensorscope.ui.internal.session.DebugSession;
 
 /**
  * A view of the debugging session that, until it has something to show, tells the user what to
- * do. Subclasses build their content once and refresh it when the session moves on.
+ * do. Subclasses build their content once and refresh it when the session moves on (on every
+ * {@link DebugTopics} event); they read the session through its services ({@link #runState()},
+ * {@link #focus()}, {@link #service(Class)}).
  */
 public abstract class EmptyStateView extends ViewPart {
 
@@ -47,12 +48,31 @@ public abstract class EmptyStateView extends ViewPart {
     }
 
     /** Whether the session holds what this view shows. */
-    protected boolean hasContent(DebugSession session) {
+    protected boolean hasContent() {
         return false;
     }
 
     /** Shows the session's current state; called on the UI thread. */
-    protected void refresh(DebugSession session) {
+    protected void refresh() {
+    }
+
+    /** A session service (or any workbench or OSGi service) as this view's site finds it. */
+    protected final <T> T service(Class<T> type) {
+        T found = getSite().getService(type);
+        if (found == null) {
+            throw new IllegalStateException(type.getName() + " is not available: is org.tensorscope.ui started?");
+        }
+        return found;
+    }
+
+    /** The open model and its current run. */
+    protected final RunState runState() {
+        return service(RunState.class);
+    }
+
+    /** The op the views show. */
+    protected final TraceFocus focus() {
+        return service(TraceFocus.class);
     }
 
     @Override
@@ -77,7 +97,7 @@ public abstract class EmptyStateView extends ViewPart {
     }
 
     /** Dropping a model file or SavedModel folder onto any Tensorscope view opens it. */
-    private static void acceptDroppedModels(Composite target) {
+    private void acceptDroppedModels(Composite target) {
         DropTarget drop = new DropTarget(target, DND.DROP_COPY | DND.DROP_DEFAULT | DND.DROP_LINK);
         drop.setTransfer(FileTransfer.getInstance());
         drop.addDropListener(new DropTargetAdapter() {
@@ -89,18 +109,17 @@ public abstract class EmptyStateView extends ViewPart {
             @Override
             public void drop(DropTargetEvent event) {
                 if (event.data instanceof String[] files && files.length > 0) {
-                    DebugSession.get().open(Path.of(files[0]), null, false);
+                    runState().open(Path.of(files[0]));
                 }
             }
         });
     }
 
     private void update() {
-        DebugSession session = DebugSession.get();
-        boolean show = hasContent(session);
+        boolean show = hasContent();
         layout.topControl = show ? contentPage : emptyPage;
         if (show) {
-            refresh(session);
+            refresh();
         }
         stack.layout(true, true);
     }

@@ -1,0 +1,95 @@
+package org.tensorscope.ui.charts.tests;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.eclipse.ui.IViewPart;
+import org.tensorscope.ui.charts.internal.ChartViewsAccess;
+
+/**
+ * What the Histogram, Layer Profile and Sequence views show, and clicks on their charts, for the
+ * workbench tests of other bundles ({@code org.tensorscope.ui.tests}). Exported by this test
+ * fragment only: the product has none of it. Call on the UI thread with the view as
+ * {@code IWorkbenchPage.showView} returns it.
+ */
+public final class ChartViews {
+
+    private ChartViews() {
+    }
+
+    /** The Histogram's NaN count, -1 before a tensor is shown. */
+    public static long histogramNanCount(IViewPart histogram) {
+        return ChartViewsAccess.histogramNanCount(histogram);
+    }
+
+    /** The Histogram's +Inf and -Inf count, -1 before a tensor is shown. */
+    public static long histogramInfCount(IViewPart histogram) {
+        return ChartViewsAccess.histogramInfCount(histogram);
+    }
+
+    /** What is laid over the Histogram ("previous run", "B: model.json"), null when nothing is. */
+    public static String histogramOverlayLabel(IViewPart histogram) {
+        return ChartViewsAccess.histogramOverlayLabel(histogram);
+    }
+
+    /** The number of values laid over the Histogram, -1 when there is no overlay. */
+    public static long histogramOverlayCount(IViewPart histogram) {
+        return ChartViewsAccess.histogramOverlayCount(histogram);
+    }
+
+    /** The NaN count of the values laid over the Histogram, -1 when there is no overlay. */
+    public static long histogramPreviousNanCount(IViewPart histogram) {
+        return ChartViewsAccess.histogramPreviousNanCount(histogram);
+    }
+
+    /** Saves the Histogram's chart as Export Chart… does (PNG or SVG by the file's ending). */
+    public static void exportHistogram(IViewPart histogram, Path file) throws IOException {
+        ChartViewsAccess.exportHistogram(histogram, file);
+    }
+
+    /** Whether the Layer Profile's chart is drawn, so that clicks map to ops. */
+    public static boolean profileDrawn(IViewPart profile) {
+        return ChartViewsAccess.profileDrawn(profile);
+    }
+
+    /** Clicks the Layer Profile at a fraction of its data area's width (0 left edge, 1 right edge). */
+    public static void profileClickAt(IViewPart profile, double fraction) {
+        ChartViewsAccess.profileClickAt(profile, fraction);
+    }
+
+    /** The number of ops the Layer Profile plots. */
+    public static int profilePlottedOpCount(IViewPart profile) {
+        return ChartViewsAccess.profilePlottedOpCount(profile);
+    }
+
+    /** Whether the Sequence view's chart is drawn, so that clicks map to steps. */
+    public static boolean sequenceDrawn(IViewPart sequence) {
+        return ChartViewsAccess.sequenceDrawn(sequence);
+    }
+
+    /** Clicks the Sequence view's chart on a step, as a user would. */
+    public static void sequenceClickStep(IViewPart sequence, int step) {
+        ChartViewsAccess.sequenceClickStep(sequence, step);
+    }
+
+    /** The number of steps the Sequence view plots. */
+    public static int sequencePlottedStepCount(IViewPart sequence) {
+        return ChartViewsAccess.sequencePlottedStepCount(sequence);
+    }
+
+    /** The steps marked on the Sequence chart with their labels, e.g. "25 drift: state x1.1/step". */
+    public static List<String> sequenceMarkers(IViewPart sequence) {
+        return ChartViewsAccess.sequenceMarkers(sequence);
+    }
+
+    /** The Sequence view's findings as it writes them. */
+    public static String sequenceFindingsText(IViewPart sequence) {
+        return ChartViewsAccess.sequenceFindingsText(sequence);
+    }
+
+    /** The series the Sequence chart draws, by name. */
+    public static List<String> sequenceSeriesNames(IViewPart sequence) {
+        return ChartViewsAccess.sequenceSeriesNames(sequence);
+    }
+}

@@ -1,0 +1,25 @@
+package org.tensorscope.ui.internal.tensor;
+
+import org.eclipse.swt.graphics.RGB;
+
+/** What the Tensor Inspector's widgets draw, read from this test fragment, which shares their package. */
+public final class ShownInTensorWidgets {
+
+    private ShownInTensorWidgets() {
+    }
+
+    /** The colour the heatmap draws for a cell. */
+    public static RGB colorAt(Heatmap heatmap, int row, int column) {
+        return heatmap.picture.palette.getRGB(heatmap.picture.getPixel(column, row));
+    }
+
+    /** The text of a cell as the grid shows it. */
+    public static String cellText(ValuesGrid grid, int row, int column) {
+        return grid.table.getItem(row).getText(column + 1);
+    }
+
+    /** Whether a cell is highlighted as NaN or infinite. */
+    public static boolean isHighlighted(ValuesGrid grid, int row, int column) {
+        return ValuesGrid.BAD_BACKGROUND.equals(grid.table.getItem(row).getBackground(column + 1));
+    }
+}

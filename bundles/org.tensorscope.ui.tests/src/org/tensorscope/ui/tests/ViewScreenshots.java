@@ -1,0 +1,115 @@
+package org.tensorscope.ui.tests;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.custom.CTabFolder;
+import org.eclipse.swt.graphics.GC;
+import org.eclipse.swt.graphics.Image;
+import org.eclipse.swt.graphics.ImageData;
+import org.eclipse.swt.graphics.ImageLoader;
+import org.eclipse.swt.graphics.Rectangle;
+import org.eclipse.swt.widgets.Control;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.ui.IViewPart;
+import org.eclipse.ui.IWorkbenchPage;
+import org.eclipse.ui.PlatformUI;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.tensorscope.core.trace.Breakpoint;
+import org.tensorscope.ui.TensorscopeViews;
+import org.tensorscope.ui.api.EmptyStateView;
+import org.tensorscope.ui.internal.session.Breakpoints;
+import org.tensorscope.ui.internal.session.DebugSession;
+import org.tensorscope.ui.internal.session.Demo;
+import org.tensorscope.ui.internal.views.BreakpointsView;
+import org.tensorscope.ui.internal.views.GraphView;
+
+/**
+ * For the documentation, not a check: with the system property {@value #PROPERTY} set to a folder,
+ * opens the demo, waits for its trace, then saves a picture of the window and of each Tensorscope
+ * view into it (scripts/screenshot-views.sh runs it). Without the property it does not run.
+ */
+@EnabledIfSystemProperty(named = ViewScreenshots.PROPERTY, matches = ".+")
+class ViewScreenshots {
+
+    static final String PROPERTY = "tensorscope.screenshots";
+    private static final int SETTLE_MILLIS = 2500;
+    private static final Map<String, String> FILES = Map.of(
+            TensorscopeViews.MODEL_EXPLORER, "view-model-explorer.png",
+            TensorscopeViews.GRAPH, "view-graph.png",
+            TensorscopeViews.TENSOR_INSPECTOR, "view-tensor-inspector.png",
+            TensorscopeViews.HISTOGRAM, "view-histogram.png",
+            TensorscopeViews.LAYER_PROFILE, "view-layer-profile.png",
+            TensorscopeViews.NAN_TRACE, "view-nan-trace.png",
+            TensorscopeViews.BREAKPOINTS, "view-breakpoints.png");
+
+    @Test
+    void saveThePicturesOfTheDemo() throws Exception {
+        Path folder = Path.of(System.getProperty(PROPERTY));
+        Display display = Display.getCurrent();
+        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+        DebugSession session = DebugSession.get();
+        Object before = session.outcome().orElse(null);
+        Demo.open();
+        assertTrue(UiWait.until(display, () -> session.outcome().isPresent() && session.outcome().get() != before,
+                120_000), "the demo's trace did not finish");
+        session.outcome().flatMap(o -> o.origin()).ifPresent(origin -> {
+            Breakpoints.get().add(new Breakpoint.NonFinite(true));
+            Breakpoints.get().add(new Breakpoint.MaxAbsAbove(1e30, true));
+            Breakpoints.get().add(new Breakpoint.OnOp(origin.op().name(), false));
+        });
+        for (String id : TensorscopeViews.ALL) {
+            IViewPart view = page.showView(id);
+            if (view instanceof GraphView graph) {
+                session.outcome().flatMap(o -> o.origin()).ifPresent(o -> graph.reveal(o.op().name()));
+            }
+            settle(display);
+            Control control = view instanceof EmptyStateView e ? e.getControl()
+                    : view instanceof BreakpointsView b ? b.getControl() : null;
+            if (control != null && FILES.containsKey(id)) {
+                save(tabFolderAround(control), folder.resolve(FILES.get(id)));
+            }
+        }
+        page.showView(TensorscopeViews.NAN_TRACE);
+        settle(display);
+        save(PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell(), folder.resolve("workbench.png"));
+    }
+
+    private static void settle(Display display) {
+        long end = System.currentTimeMillis() + SETTLE_MILLIS;
+        UiWait.until(display, () -> System.currentTimeMillis() > end, SETTLE_MILLIS * 2L);
+    }
+
+    /** The view's tab folder: its title, toolbar and content, as users see the view. */
+    private static Control tabFolderAround(Control control) {
+        for (Control c = control; c != null; c = c.getParent()) {
+            if (c instanceof CTabFolder) {
+                return c;
+            }
+        }
+        return control;
+    }
+
+    private static void save(Control control, Path file) throws IOException {
+        Rectangle bounds = control.getBounds();
+        Image image = new Image(control.getDisplay(), Math.max(1, bounds.width), Math.max(1, bounds.height));
+        GC gc = new GC(control);
+        try {
+            gc.copyArea(image, 0, 0);
+            ImageLoader loader = new ImageLoader();
+            loader.data = new ImageData[] {image.getImageData()};
+            Files.createDirectories(file.getParent());
+            loader.save(file.toString(), SWT.IMAGE_PNG);
+            System.out.println("saved " + file);
+        } finally {
+            gc.dispose();
+            image.dispose();
+        }
+    }
+}
