@@ -5,25 +5,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.osgi.service.component.annotations.Component;
 import org.tensorscope.core.trace.Breakpoint;
 
 /**
  * The breakpoints stepping stops at (F8), besides anomalies, which always stop it. They belong
  * to the open model and are remembered with it. Changed on the UI thread only.
  */
+@Component(service = Breakpoints.class)
 public final class Breakpoints {
-
-    private static final Breakpoints INSTANCE = new Breakpoints();
 
     private final List<Breakpoint> all = new ArrayList<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private Path model;
 
-    private Breakpoints() {
+    public Breakpoints() {
+        // created by the OSGi component runtime
     }
 
+    /** The breakpoints service, for the code not yet handed it. */
     public static Breakpoints get() {
-        return INSTANCE;
+        return SessionServices.get(Breakpoints.class, Breakpoints.class);
     }
 
     public List<Breakpoint> all() {

@@ -3,10 +3,8 @@ package org.tensorscope.ui.internal.session;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
@@ -24,6 +22,7 @@ import org.eclipse.swt.widgets.Display;
 import org.eclipse.ui.PlatformUI;
 import org.eclipse.ui.progress.IProgressConstants;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 import org.tensorscope.core.DebugTopics;
 import org.tensorscope.core.analysis.Histogram;
 import org.tensorscope.core.model.ModelGraph;
@@ -83,8 +82,8 @@ public final class DebugSession implements RunState, TraceFocus, TensorValues {
     private TraceOutcome outcome;
     private TraceCursor cursor;
     private String selectedOp;
-    private RunConfiguration configuration = RunConfiguration.defaults();
-    private final Map<String, TensorData> overrides = new LinkedHashMap<>();
+    @Reference
+    private RunConfigurationStore runConfigurations;
     private Map<String, TensorData> outcomeOverrides = Map.of();
     /** The last run's tensors that views asked for or that were fetched ahead of the cursor. */
     private TensorCache cache;
@@ -159,36 +158,28 @@ public final class DebugSession implements RunState, TraceFocus, TensorValues {
     }
 
     public RunConfiguration configuration() {
-        return configuration;
+        return runConfigurations.configuration();
     }
 
     /** Sets how the open model runs, and remembers it for the next time this model opens. */
     public void configure(RunConfiguration configuration) {
-        if (!Objects.equals(configuration.signature(), this.configuration.signature())
-                || !configuration.inputSources().equals(this.configuration.inputSources())) {
-            // edits were made on other inputs: they would silently replace the new ones
-            overrides.clear();
-        }
-        this.configuration = configuration;
-        if (model != null) {
-            ModelMemory.remember(model.graph().source(), configuration);
-        }
+        runConfigurations.configure(configuration, model == null ? null : model.graph().source());
     }
 
     /** Tensors the next runs use instead of what the model computes (edited or clipped values). */
     public Map<String, TensorData> overrides() {
-        return Map.copyOf(overrides);
+        return runConfigurations.overrides();
     }
 
     /** Replaces a tensor by edited values and runs again from there, landing on its op. */
     public Job continueWith(TensorData replacement) {
-        overrides.put(replacement.name(), replacement);
+        runConfigurations.edit(replacement);
         return run(TensorSpec.opNameOf(replacement.name()));
     }
 
     /** Forgets every edited tensor; the next run computes them all again. */
     public void clearOverrides() {
-        overrides.clear();
+        runConfigurations.clearOverrides();
     }
 
     /** Runs again with the same configuration and edits, staying on the op the cursor is on. */
@@ -240,10 +231,9 @@ public final class DebugSession implements RunState, TraceFocus, TensorValues {
         model = loaded;
         reachesOutside = !SideEffectOps.in(loaded.graph()).isEmpty();
         Path source = loaded.graph().source();
+        runConfigurations.restore(source);
         if (runConfiguration != null) {
             configure(runConfiguration);
-        } else {
-            configuration = ModelMemory.runConfiguration(source).orElse(RunConfiguration.defaults());
         }
         Breakpoints.get().load(source);
         RecentModels.add(source);
@@ -265,7 +255,7 @@ public final class DebugSession implements RunState, TraceFocus, TensorValues {
         cursor = null;
         selectedOp = null;
         inputs = null;
-        overrides.clear();
+        runConfigurations.clearOverrides();
         Breakpoints.get().release();
         closeLater(oldModel, oldSession);
     }
@@ -325,7 +315,7 @@ public final class DebugSession implements RunState, TraceFocus, TensorValues {
 
     /** Runs and lands on {@code landOn} when the run has it, else on the NaN origin. */
     private Job run(String landOn) {
-        List<String> sources = configuration.inputSources();
+        List<String> sources = configuration().inputSources();
         return run(landOn, signature -> PreparedInputs.prepare(signature, sources), -1);
     }
 
@@ -364,7 +354,7 @@ public final class DebugSession implements RunState, TraceFocus, TensorValues {
         }
         RunNotices.clear();
         LoadedModel jobModel = model;
-        RunConfiguration config = configuration;
+        RunConfiguration config = configuration();
         InferenceSession reusable = config.device() == sessionDevice ? session : null;
         Job job = sessionJob(name, monitor -> {
             InferenceSession jobSession = null;
@@ -404,8 +394,8 @@ public final class DebugSession implements RunState, TraceFocus, TensorValues {
         }
         RunNotices.clear();
         LoadedModel runModel = model;
-        RunConfiguration config = configuration;
-        Map<String, TensorData> runOverrides = Map.copyOf(overrides);
+        RunConfiguration config = configuration();
+        Map<String, TensorData> runOverrides = runConfigurations.overrides();
         InferenceSession reusable = config.device() == sessionDevice ? session : null;
         String runName = "Running " + runModel.graph().source().getFileName()
                 + (sequenceStep < 0 ? "" : " on step " + sequenceStep);

@@ -3,8 +3,8 @@ package org.tensorscope.ui.internal.session;
 import java.util.List;
 
 import org.tensorscope.core.service.Device;
-import org.tensorscope.ui.api.TensorscopePreferences;
 import org.tensorscope.core.trace.HealthMode;
+import org.tensorscope.ui.api.TensorscopePreferences;
 
 /**
  * How to run the open model: signature, a source per input (the CLI's source texts), device and

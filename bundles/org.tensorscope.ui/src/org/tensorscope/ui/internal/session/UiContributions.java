@@ -1,23 +1,33 @@
 package org.tensorscope.ui.internal.session;
 
-import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.tensorscope.core.service.Contributions;
 
 /**
- * The workbench's view of the installed contributions: one tracker set for its whole life.
+ * The workbench's view of the installed contributions: one tracker set, and the inference worker,
+ * from the first use to the bundle's stop.
  */
+@Component(service = UiContributions.class)
 public final class UiContributions {
 
-    private static Contributions instance;
+    private Contributions contributions;
 
-    private UiContributions() {
+    @Activate
+    void activate(BundleContext context) {
+        contributions = new Contributions(context);
+        contributions.startWorker();
     }
 
-    public static synchronized Contributions get() {
-        if (instance == null) {
-            instance = new Contributions(FrameworkUtil.getBundle(UiContributions.class).getBundleContext());
-            instance.startWorker();
-        }
-        return instance;
+    @Deactivate
+    void deactivate() {
+        contributions.close();
+    }
+
+    /** The contributions, for the code not yet handed the service. */
+    public static Contributions get() {
+        return SessionServices.get(UiContributions.class, UiContributions.class).contributions;
     }
 }

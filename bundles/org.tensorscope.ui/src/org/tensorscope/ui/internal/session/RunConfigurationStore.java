@@ -1,0 +1,67 @@
+package org.tensorscope.ui.internal.session;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+import org.osgi.service.component.annotations.Component;
+import org.tensorscope.core.tensor.TensorData;
+
+/**
+ * How the open model runs: its run configuration (remembered per model file) and the tensors the
+ * user edited, which the next runs use instead of what the model computes. Changed on the UI thread.
+ */
+@Component(service = RunConfigurationStore.class)
+public final class RunConfigurationStore {
+
+    private RunConfiguration configuration;
+    private final Map<String, TensorData> overrides = new LinkedHashMap<>();
+
+    public RunConfigurationStore() {
+        // created by the OSGi component runtime
+    }
+
+    public synchronized RunConfiguration configuration() {
+        if (configuration == null) {
+            configuration = RunConfiguration.defaults();
+        }
+        return configuration;
+    }
+
+    /**
+     * Sets how the model runs, and remembers it for the next time that model opens (none when
+     * {@code model} is null). Edits made on other inputs are dropped: they would silently replace
+     * the new ones.
+     */
+    public synchronized void configure(RunConfiguration next, Path model) {
+        RunConfiguration now = configuration();
+        if (!Objects.equals(next.signature(), now.signature()) || !next.inputSources().equals(now.inputSources())) {
+            overrides.clear();
+        }
+        configuration = next;
+        if (model != null) {
+            ModelMemory.remember(model, next);
+        }
+    }
+
+    /** A model opened: its remembered configuration, else the defaults, and no edits. */
+    public synchronized void restore(Path model) {
+        configuration = ModelMemory.runConfiguration(model).orElse(RunConfiguration.defaults());
+        overrides.clear();
+    }
+
+    /** Tensors the next runs use instead of what the model computes (edited or clipped values). */
+    public synchronized Map<String, TensorData> overrides() {
+        return Map.copyOf(overrides);
+    }
+
+    public synchronized void edit(TensorData replacement) {
+        overrides.put(replacement.name(), replacement);
+    }
+
+    /** Forgets every edited tensor; the next run computes them all again. */
+    public synchronized void clearOverrides() {
+        overrides.clear();
+    }
+}
