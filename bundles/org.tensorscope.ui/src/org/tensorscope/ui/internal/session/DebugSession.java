@@ -21,6 +21,7 @@ import org.eclipse.e4.core.services.events.IEventBroker;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.ui.PlatformUI;
 import org.eclipse.ui.progress.IProgressConstants;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.tensorscope.core.DebugTopics;
@@ -46,16 +47,15 @@ import org.tensorscope.core.trace.TraceCursor;
 import org.tensorscope.ui.api.RunState;
 import org.tensorscope.ui.api.TensorValues;
 import org.tensorscope.ui.api.TensorscopePreferences;
-import org.tensorscope.ui.api.TraceFocus;
 
 /**
- * The workbench's debugging session: the open model, its last trace, the stepping cursor and the
- * selected op. Long work (loading, running, fetching tensors) runs in jobs, one at a time on the
+ * The workbench's debugging session: the open model and its last run (the stepping cursor and the
+ * selected op are {@link SteppingFocus}'s, the run configuration and edits {@link RunConfigurationStore}'s). Long work (loading, running, fetching tensors) runs in jobs, one at a time on the
  * model; results land on the UI thread, which then posts a {@link DebugTopics} event. Views only
  * read this state.
  */
-@Component(immediate = true, service = {RunState.class, TraceFocus.class, TensorValues.class})
-public final class DebugSession implements RunState, TraceFocus, TensorValues {
+@Component(immediate = true, service = {RunState.class, TensorValues.class})
+public final class DebugSession implements RunState, TensorValues {
 
     private static final String PLUGIN_ID = "org.tensorscope.ui";
 
@@ -80,8 +80,8 @@ public final class DebugSession implements RunState, TraceFocus, TensorValues {
     private Device sessionDevice;
     private PreparedInputs inputs;
     private TraceOutcome outcome;
-    private TraceCursor cursor;
-    private String selectedOp;
+    @Reference
+    private SteppingFocus focus;
     @Reference
     private RunConfigurationStore runConfigurations;
     private Map<String, TensorData> outcomeOverrides = Map.of();
@@ -110,6 +110,11 @@ public final class DebugSession implements RunState, TraceFocus, TensorValues {
         // created by the OSGi component runtime, registered as the session services
     }
 
+    @Activate
+    void activate() {
+        focus.whenMoved(this::fetchAhead);
+    }
+
     /** The session services' implementation, for the code not yet handed the services. */
     public static DebugSession get() {
         return SessionServices.get(RunState.class, DebugSession.class);
@@ -130,31 +135,18 @@ public final class DebugSession implements RunState, TraceFocus, TensorValues {
         return Optional.ofNullable(outcome);
     }
 
-    @Override
     public Optional<TraceCursor> cursor() {
-        return Optional.ofNullable(cursor);
+        return focus.cursor();
     }
 
     /** The op the views show: the selected one, else the cursor's. */
-    @Override
     public Optional<String> focusOp() {
-        if (selectedOp != null) {
-            return Optional.of(selectedOp);
-        }
-        return cursor().flatMap(TraceCursor::current).map(TensorHealth::opName);
+        return focus.focusOp();
     }
 
-    /**
-     * The output the views show: the cursor's when it is on the op in focus (an op's second or
-     * third output is a step of its own), else the focused op's first.
-     */
-    @Override
+    /** The output the views show when it is not the focused op's first; see {@link SteppingFocus#focusTensor()}. */
     public Optional<String> focusTensor() {
-        Optional<String> cursorTensor = cursor().flatMap(TraceCursor::current).map(TensorHealth::tensor);
-        if (selectedOp == null || cursorTensor.map(TensorSpec::opNameOf).filter(selectedOp::equals).isPresent()) {
-            return cursorTensor;
-        }
-        return Optional.empty();
+        return focus.focusTensor();
     }
 
     public RunConfiguration configuration() {
@@ -184,8 +176,7 @@ public final class DebugSession implements RunState, TraceFocus, TensorValues {
 
     /** Runs again with the same configuration and edits, staying on the op the cursor is on. */
     public Job rerun() {
-        String at = selectedOp != null ? selectedOp
-                : cursor().flatMap(TraceCursor::current).map(TensorHealth::tensor).orElse(null);
+        String at = focus.landing();
         return run(at);
     }
 
@@ -252,8 +243,7 @@ public final class DebugSession implements RunState, TraceFocus, TensorValues {
         sessionDevice = null;
         outcome = null;
         cache = null;
-        cursor = null;
-        selectedOp = null;
+        focus.clear();
         inputs = null;
         runConfigurations.clearOverrides();
         Breakpoints.get().release();
@@ -324,8 +314,7 @@ public final class DebugSession implements RunState, TraceFocus, TensorValues {
      * current run, so that every view shows this step; the cursor stays on the op in focus.
      */
     public Job runStep(int sequenceStep, InputMaker stepInputs) {
-        String at = selectedOp != null ? selectedOp
-                : cursor().flatMap(TraceCursor::current).map(TensorHealth::tensor).orElse(null);
+        String at = focus.landing();
         return run(at, stepInputs, sequenceStep);
     }
 
@@ -436,13 +425,7 @@ public final class DebugSession implements RunState, TraceFocus, TensorValues {
                     outcome = result;
                     step = sequenceStep;
                     cache = new TensorCache(TensorscopePreferences.tensorMemoryBytes());
-                    cursor = new TraceCursor(result.trace());
-                    selectedOp = null;
-                    // like a debugger stopping at an exception: land on the origin
-                    result.origin().ifPresent(origin -> cursor.seek(origin.row().tensor()));
-                    if (landOn != null) {
-                        cursor.seek(landOn);
-                    }
+                    focus.land(result, landOn);
                     post(DebugTopics.TRACE);
                     fetchAhead();
                 });
@@ -503,6 +486,7 @@ public final class DebugSession implements RunState, TraceFocus, TensorValues {
      * run the model, so that stepping shows each tensor at once.
      */
     private void fetchAhead() {
+        TraceCursor cursor = focus.cursor().orElse(null);
         if (cache == null || cursor == null || (ahead != null && ahead.getState() != Job.NONE)) {
             return;
         }
@@ -520,6 +504,7 @@ public final class DebugSession implements RunState, TraceFocus, TensorValues {
     }
 
     private List<String> aheadOfCursor(List<String> alsoWanted) {
+        TraceCursor cursor = focus.cursor().orElse(null);
         if (cursor == null || model == null || reachesOutside) {
             // a model that writes files or reaches the network runs only when the user asks
             return List.of();
@@ -588,62 +573,32 @@ public final class DebugSession implements RunState, TraceFocus, TensorValues {
 
     /** Step to the next op output (F6). */
     public void next() {
-        cursor().ifPresent(c -> {
-            c.next();
-            moved();
-        });
+        focus.next();
     }
 
     /** Step back one op output (Shift+F6). */
     public void previous() {
-        cursor().ifPresent(c -> {
-            c.previous();
-            moved();
-        });
+        focus.previous();
     }
 
     /** Run to the next anomaly or breakpoint (F8). */
     public void resume() {
-        cursor().ifPresent(c -> {
-            c.runToBreakpoint(Breakpoints.get().enabled());
-            moved();
-        });
+        focus.resume();
     }
 
     /** Run to the selected op (Ctrl+R). */
     public void runToSelected() {
-        if (selectedOp != null) {
-            String target = selectedOp;
-            cursor().ifPresent(c -> {
-                if (c.runTo(target).isEmpty()) {
-                    c.seek(target);
-                }
-                moved();
-            });
-        }
+        focus.runToSelected();
     }
 
     /** Puts the cursor on an op (e.g. the NaN origin). */
     public void stepTo(String op) {
-        cursor().ifPresent(c -> {
-            c.seek(op);
-            moved();
-        });
-    }
-
-    private void moved() {
-        selectedOp = null;
-        post(DebugTopics.CURSOR);
-        fetchAhead();
+        focus.stepTo(op);
     }
 
     /** The user selected an op in a view. */
-    @Override
     public void select(String op) {
-        if (op != null && !op.equals(selectedOp)) {
-            selectedOp = op;
-            post(DebugTopics.CURSOR);
-        }
+        focus.select(op);
     }
 
     private void post(String topic) {
