@@ -32,4 +32,12 @@ class SequenceResultTest {
                 result.uncheckedText());
         assertEquals("", result(List.of(step(0, List.of()), step(1, List.of()))).uncheckedText());
     }
+
+    @Test
+    void anOpWhoseNanWereNotCountedIsNotFinite() {
+        OpStat flagged = new OpStat("add:0", "AddV2", org.tensorscope.core.trace.TensorHealth.NOT_COUNTED, 0, 0, Double.NaN);
+        assertEquals(org.tensorscope.core.trace.TensorHealth.NOT_COUNTED, flagged.nonFinite(),
+                "a sum with a count it does not know is not a count");
+        assertEquals(5, new OpStat("mul:0", "Mul", 2, 1, 2, 1).nonFinite());
+    }
 }

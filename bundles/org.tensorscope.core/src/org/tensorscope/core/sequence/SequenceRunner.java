@@ -353,7 +353,7 @@ public final class SequenceRunner {
             return new NanFinding(t, report.origin().op(), report.origin().type(), report.origin().kind(), report);
         }
         // the traced re-run found nothing (a transient Inf the health pass saw): name the step's first bad op
-        OpStat first = step.ops().stream().filter(o -> o.nonFinite() > 0).findFirst().orElse(null);
+        OpStat first = step.ops().stream().filter(o -> o.nonFinite() != 0).findFirst().orElse(null);
         return new NanFinding(t, first == null ? null : first.opName(), first == null ? null : first.opType(),
                 null, report);
     }

@@ -53,7 +53,7 @@ public record SequenceStep(int index, String frame, StepInputs inputs, List<Valu
 
     /** Whether any checked op, output or state of this step holds NaN or infinity. */
     public boolean hasNonFinite() {
-        return ops.stream().anyMatch(o -> o.nonFinite() > 0) || outputs.stream().anyMatch(v -> v.nonFinite() > 0)
+        return ops.stream().anyMatch(o -> o.nonFinite() != 0) || outputs.stream().anyMatch(v -> v.nonFinite() > 0)
                 || states.stream().anyMatch(v -> v.nonFinite() > 0);
     }
 }

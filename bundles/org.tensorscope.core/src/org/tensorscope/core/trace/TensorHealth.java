@@ -42,6 +42,11 @@ public record TensorHealth(String tensor, String opType, String device, long ele
         return nanCount == 0 && negInfCount == 0 && posInfCount == 0;
     }
 
+    /** A count as a user reads it: the number, or "present, not counted" for {@link #NOT_COUNTED}. */
+    public static String countText(long count) {
+        return count == NOT_COUNTED ? "present, not counted" : Long.toString(count);
+    }
+
     /** Whether the NaN and ±Inf counts are known: false for a non-finite row whose counts were not computed. */
     public boolean isCounted() {
         return nanCount != NOT_COUNTED && negInfCount != NOT_COUNTED && posInfCount != NOT_COUNTED;

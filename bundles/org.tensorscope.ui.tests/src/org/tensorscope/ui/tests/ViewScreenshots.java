@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import org.eclipse.swt.SWT;
@@ -25,8 +26,11 @@ import org.tensorscope.core.trace.Breakpoint;
 import org.tensorscope.ui.TensorscopeViews;
 import org.tensorscope.ui.api.EmptyStateView;
 import org.tensorscope.ui.internal.session.Breakpoints;
+import org.tensorscope.ui.internal.session.ComparisonSession;
 import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.session.Demo;
+import org.tensorscope.ui.internal.session.SequenceSession;
+import org.tensorscope.ui.internal.session.SequenceSettings;
 import org.tensorscope.ui.internal.views.BreakpointsView;
 import org.tensorscope.ui.internal.views.GraphView;
 
@@ -79,6 +83,27 @@ class ViewScreenshots {
         page.showView(TensorscopeViews.NAN_TRACE);
         settle(display);
         save(PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell(), folder.resolve("workbench.png"));
+        sequenceAndComparison(display, page, session, folder);
+    }
+
+    /**
+     * The demo's frame made 10x brighter at every step until it overflows (the Sequence view), then the demo's
+     * run compared with a run on the frame clipped to 0..1 (the Compare view).
+     */
+    private static void sequenceAndComparison(Display display, IWorkbenchPage page, DebugSession session, Path folder)
+            throws Exception {
+        SequenceSession.get().run(new SequenceSettings(2, "ramp*10^t", "", List.of(), 45));
+        assertTrue(UiWait.until(display, () -> SequenceSession.get().result().isPresent(), 300_000),
+                "the sequence did not finish");
+        IViewPart sequence = page.showView(TensorscopeViews.SEQUENCE);
+        settle(display);
+        save(tabFolderAround(((EmptyStateView) sequence).getControl()), folder.resolve("view-sequence.png"));
+        ComparisonSession.get().compareWithInputs(List.of("ramp"), 1e-4);
+        assertTrue(UiWait.until(display, () -> ComparisonSession.get().comparison().isPresent(), 300_000),
+                "the comparison did not finish");
+        IViewPart compare = page.showView(TensorscopeViews.COMPARE);
+        settle(display);
+        save(tabFolderAround(((EmptyStateView) compare).getControl()), folder.resolve("view-compare.png"));
     }
 
     private static void settle(Display display) {

@@ -46,6 +46,18 @@ class LayerProfileChartTest {
     }
 
     @Test
+    void aRowWhoseNanWereNotCountedGetsABarAtItsSizeInASeriesOfItsOwn() {
+        List<TensorHealth> rows = List.of(row("conv:0", 0, 3, -3e38, 1e38), row("add:0", TensorHealth.NOT_COUNTED, 0,
+                Double.NaN, Double.NaN));
+        XYDataset counts = ((XYPlot) LayerProfileChart.of(rows, false).getPlot()).getDataset(LayerProfileChart.COUNT_INDEX);
+
+        assertEquals(1, counts.getItemCount(0), "only the counted row has a counted bar");
+        assertEquals(LayerProfileChart.NOT_COUNTED, counts.getSeriesKey(1));
+        assertEquals(1.0, counts.getXValue(1, 0));
+        assertEquals(100.0, counts.getYValue(1, 0), "not counted: at most its 100 elements");
+    }
+
+    @Test
     void valuesAreOnTheLeftAxisInExecutionOrder() {
         XYPlot plot = (XYPlot) LayerProfileChart.of(ROWS, false).getPlot();
         XYDataset values = plot.getDataset(0);

@@ -23,6 +23,8 @@ import org.tensorscope.core.trace.TensorHealth;
 final class LayerProfileChart {
 
     static final String NON_FINITE = "NaN + Inf elements";
+    /** A CURT pass marks NaN/Inf present without counting them: drawn at the tensor's size, the most they can be. */
+    static final String NOT_COUNTED = "NaN/Inf present, not counted (at most)";
     /** Index of the dataset and axis of the NaN/Inf counts in the plot. */
     static final int COUNT_INDEX = 1;
     static final Color COUNT_COLOR = HistogramChart.NAN_COLOR;
@@ -37,6 +39,7 @@ final class LayerProfileChart {
         XYSeries max = new XYSeries("max (finite)");
         XYSeries std = new XYSeries("std (finite)");
         XYSeries nonFinite = new XYSeries(NON_FINITE);
+        XYSeries notCounted = new XYSeries(NOT_COUNTED);
         for (int i = 0; i < rows.size(); i++) {
             TensorHealth row = rows.get(i);
             add(maxAbs, i, row.maxAbs(), logValues);
@@ -44,7 +47,9 @@ final class LayerProfileChart {
             add(min, i, row.min(), logValues);
             add(max, i, row.max(), logValues);
             add(std, i, row.std(), logValues);
-            if (row.nonFiniteCount() > 0) {
+            if (!row.isCounted()) {
+                notCounted.add(i, row.elements());
+            } else if (row.nonFiniteCount() > 0) {
                 nonFinite.add(i, row.nonFiniteCount());
             }
         }
@@ -70,12 +75,17 @@ final class LayerProfileChart {
         countAxis.setLabelPaint(COUNT_COLOR);
         countAxis.setTickLabelPaint(COUNT_COLOR);
         plot.setRangeAxis(COUNT_INDEX, countAxis);
-        plot.setDataset(COUNT_INDEX, new XYSeriesCollection(nonFinite));
+        XYSeriesCollection counts = new XYSeriesCollection(nonFinite);
+        if (notCounted.getItemCount() > 0) {
+            counts.addSeries(notCounted);
+        }
+        plot.setDataset(COUNT_INDEX, counts);
         plot.mapDatasetToRangeAxis(COUNT_INDEX, COUNT_INDEX);
         XYBarRenderer bars = new XYBarRenderer();
         bars.setBarPainter(new StandardXYBarPainter());
         bars.setShadowVisible(false);
         bars.setSeriesPaint(0, new Color(COUNT_COLOR.getRed(), COUNT_COLOR.getGreen(), COUNT_COLOR.getBlue(), 160));
+        bars.setSeriesPaint(1, new Color(COUNT_COLOR.getRed(), COUNT_COLOR.getGreen(), COUNT_COLOR.getBlue(), 60));
         plot.setRenderer(COUNT_INDEX, bars);
         return chart;
     }

@@ -125,8 +125,9 @@ final class ExplorerHealth {
         }
         String inside = of(node) == NodeHealth.ORIGIN && health != NodeHealth.ORIGIN
                 ? "\nNaN/Inf starts in an op it holds" : "";
-        return shown.trace().row(node.op().name()).map(row -> node.op().name() + ": " + what + "\nNaN " + row.nanCount()
-                + ", -Inf " + row.negInfCount() + ", +Inf " + row.posInfCount() + " of " + row.elements() + " values" + inside)
+        return shown.trace().row(node.op().name()).map(row -> node.op().name() + ": " + what  + "\nNaN " + TensorHealth.countText(row.nanCount())
+                + ", -Inf " + TensorHealth.countText(row.negInfCount()) + ", +Inf " + TensorHealth.countText(row.posInfCount())
+                + " of " + row.elements() + " values" + inside)
                 .orElse(node.op().name() + ": " + what + inside);
     }
 }

@@ -23,6 +23,7 @@ import org.eclipse.swt.widgets.Text;
 import org.eclipse.ui.IWorkbenchActionConstants;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.ScopeTree;
+import org.tensorscope.core.trace.TensorHealth;
 import org.tensorscope.ui.api.EmptyStateView;
 import org.tensorscope.ui.internal.session.DebugSession;
 
@@ -133,14 +134,14 @@ public class ModelExplorerView extends EmptyStateView {
                 return "ok";
             }
             StringBuilder text = new StringBuilder();
-            if (row.nanCount() > 0) {
-                text.append("NaN ").append(row.nanCount());
+            if (row.nanCount() != 0) {
+                text.append("NaN ").append(TensorHealth.countText(row.nanCount()));
             }
-            if (row.posInfCount() > 0) {
-                text.append(text.length() > 0 ? ", " : "").append("+Inf ").append(row.posInfCount());
+            if (row.posInfCount() != 0) {
+                text.append(text.length() > 0 ? ", " : "").append("+Inf ").append(TensorHealth.countText(row.posInfCount()));
             }
-            if (row.negInfCount() > 0) {
-                text.append(text.length() > 0 ? ", " : "").append("-Inf ").append(row.negInfCount());
+            if (row.negInfCount() != 0) {
+                text.append(text.length() > 0 ? ", " : "").append("-Inf ").append(TensorHealth.countText(row.negInfCount()));
             }
             return text.toString();
         }).orElse("");

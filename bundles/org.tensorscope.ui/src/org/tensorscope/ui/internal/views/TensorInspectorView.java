@@ -39,6 +39,7 @@ import org.tensorscope.core.run.AnalysedTensor;
 import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.core.tensor.TensorEdits;
 import org.tensorscope.core.tensor.TensorSlice;
+import org.tensorscope.core.trace.TensorHealth;
 import org.tensorscope.ui.api.FocusedTensorView;
 import org.tensorscope.ui.internal.TensorscopeImages;
 import org.tensorscope.ui.internal.session.DebugSession;
@@ -133,8 +134,8 @@ public class TensorInspectorView extends FocusedTensorView {
         header.setText(output.name() + "  " + node.type() + "  " + output.dtype().displayName() + " " + output.shape()
                 + (edited ? "  (edited: the run used your values)" : ""));
         session.outcome().flatMap(o -> o.trace().row(output.name())).ifPresent(row -> stats.setText(String.format(Locale.ROOT,
-                "NaN %d   -Inf %d   +Inf %d   min %s   max %s   mean %s   on %s", row.nanCount(), row.negInfCount(),
-                row.posInfCount(), Numbers.format(row.min()), Numbers.format(row.max()), Numbers.format(row.mean()),
+                "NaN %s   -Inf %s   +Inf %s   min %s   max %s   mean %s   on %s", TensorHealth.countText(row.nanCount()),
+                TensorHealth.countText(row.negInfCount()), TensorHealth.countText(row.posInfCount()), Numbers.format(row.min()), Numbers.format(row.max()), Numbers.format(row.mean()),
                 row.device())));
         contributed.showOp(output);
     }
