@@ -90,6 +90,15 @@ public final class ChartViewsAccess {
         return ((SequenceView) view).findings.getText();
     }
 
+    public static String sequenceNoticeText(IViewPart view) {
+        SequenceView sequence = (SequenceView) view;
+        return sequence.notice.getVisible() ? sequence.notice.getText() : "";
+    }
+
+    public static void sequenceShowStep(IViewPart view, int step) {
+        ((SequenceView) view).showStep(step);
+    }
+
     public static List<String> sequenceSeriesNames(IViewPart view) {
         SequenceView sequence = (SequenceView) view;
         if (sequence.canvas.chart() == null) {

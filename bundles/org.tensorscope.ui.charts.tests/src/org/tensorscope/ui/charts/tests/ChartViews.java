@@ -88,6 +88,16 @@ public final class ChartViews {
         return ChartViewsAccess.sequenceFindingsText(sequence);
     }
 
+    /** The Sequence view's one-line notice (why a step asked for cannot be shown); empty when none shows. */
+    public static String sequenceNoticeText(IViewPart sequence) {
+        return ChartViewsAccess.sequenceNoticeText(sequence);
+    }
+
+    /** Asks the Sequence view for a step as its step field's Enter does. */
+    public static void sequenceShowStep(IViewPart sequence, int step) {
+        ChartViewsAccess.sequenceShowStep(sequence, step);
+    }
+
     /** The series the Sequence chart draws, by name. */
     public static List<String> sequenceSeriesNames(IViewPart sequence) {
         return ChartViewsAccess.sequenceSeriesNames(sequence);

@@ -23,6 +23,7 @@ import org.tensorscope.core.report.Numbers;
 import org.tensorscope.core.sequence.DriftFinding;
 import org.tensorscope.core.sequence.JitterStats;
 import org.tensorscope.core.sequence.NanFinding;
+import org.tensorscope.core.sequence.SequenceFindings;
 import org.tensorscope.core.sequence.SequenceResult;
 import org.tensorscope.core.sequence.SequenceStep;
 import org.tensorscope.ui.api.EmptyStateView;
@@ -38,6 +39,8 @@ public class SequenceView extends EmptyStateView {
 
     private Label summary;
     Label findings;
+    /** Why the step asked for last cannot be shown; empty otherwise. */
+    Label notice;
     private Combo series;
     private Button logScale;
     private Spinner step;
@@ -69,6 +72,12 @@ public class SequenceView extends EmptyStateView {
         summary.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false, 6, 1));
         findings = new Label(area, SWT.WRAP);
         findings.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false, 6, 1));
+        notice = new Label(area, SWT.WRAP);
+        notice.setForeground(area.getDisplay().getSystemColor(SWT.COLOR_DARK_RED));
+        GridData noticeData = new GridData(SWT.FILL, SWT.CENTER, true, false, 6, 1);
+        noticeData.exclude = true;
+        notice.setLayoutData(noticeData);
+        notice.setVisible(false);
         new Label(area, SWT.NONE).setText("&Plot:");
         series = new Combo(area, SWT.READ_ONLY);
         for (SequenceChart.Series s : SequenceChart.Series.values()) {
@@ -83,7 +92,7 @@ public class SequenceView extends EmptyStateView {
         new Label(area, SWT.NONE).setText("S&tep:");
         step = new Spinner(area, SWT.BORDER);
         step.setToolTipText("Press Enter to show this step in every view (Alt+F6 next step, Alt+Shift+F6 previous)");
-        step.addListener(SWT.DefaultSelection, e -> sequence().show(step.getSelection()));
+        step.addListener(SWT.DefaultSelection, e -> showStep(step.getSelection()));
         Label hint = new Label(area, SWT.NONE);
         hint.setText("Click a step, or Alt+F6 / Alt+Shift+F6, to show it in every view");
         hint.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
@@ -113,6 +122,7 @@ public class SequenceView extends EmptyStateView {
             shown = result;
             summary.setText(summaryOf(result, sequence().shownStep()));
             findings.setText(String.join("\n", findingsOf(result)));
+            setNotice("");
             step.setValues(Math.max(0, now), 0, Math.max(0, result.steps().size() - 1), 0, 1, 10);
         }
         shownStep = now;
@@ -179,6 +189,15 @@ public class SequenceView extends EmptyStateView {
                         + "% of it (mean lag " + Numbers.format(jitter.meanLag()) + ")");
             }
         }
+        for (SequenceFindings.NotWatched left : result.findings().notWatched()) {
+            lines.add("Left out: " + left.name() + " (" + left.kind() + "): " + left.reason());
+        }
+        if (!result.fidelityText().isEmpty()) {
+            lines.add("Runtime: " + result.fidelityText());
+        }
+        if (!result.rerunText().isEmpty()) {
+            lines.add("Re-run: " + result.rerunText());
+        }
         return lines;
     }
 
@@ -186,8 +205,30 @@ public class SequenceView extends EmptyStateView {
     void selectAt(int x) {
         int at = stepAt(x);
         if (at >= 0) {
+            showStep(at);
+        }
+    }
+
+    /** Shows a step in every view, or says in one line why it can no longer be run again. */
+    void showStep(int at) {
+        if (shown == null) {
+            return;
+        }
+        String whyNot = shown.step(at).map(s -> s.inputs().whyNot()).orElse("");
+        setNotice(whyNot);
+        if (whyNot.isEmpty()) {
             sequence().show(at);
         }
+    }
+
+    private void setNotice(String text) {
+        boolean showing = !text.isEmpty();
+        notice.setText(text);
+        if (notice.getVisible() != showing) {
+            notice.setVisible(showing);
+            ((GridData) notice.getLayoutData()).exclude = !showing;
+        }
+        notice.getParent().layout(true, true);
     }
 
     private int stepAt(int x) {

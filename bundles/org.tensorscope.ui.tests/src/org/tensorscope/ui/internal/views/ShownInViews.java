@@ -47,6 +47,11 @@ public final class ShownInViews {
         return view.first.getText();
     }
 
+    /** The Compare view's notes on the matching and what stayed unmatched, as it writes them; empty when none. */
+    public static String compareNotesText(CompareView view) {
+        return view.notes.getVisible() ? view.notes.getText() : "";
+    }
+
     /** The NaN Trace view's text. */
     public static String summaryText(NanTraceView view) {
         return view.summary.getText();

@@ -44,6 +44,8 @@ public final class SequenceSession implements SequenceState {
     private Job pending;
     /** The current run when that step was asked for: the step has landed once the run differs. */
     private Object runBefore;
+    /** The most bytes of fed-back values a run keeps for showing its steps again. */
+    private long keptInputBytes = SequenceRunner.DEFAULT_KEPT_BYTES;
 
     public SequenceSession() {
         // created by the OSGi component runtime
@@ -59,6 +61,14 @@ public final class SequenceSession implements SequenceState {
     public Optional<SequenceResult> result() {
         return result != null && DebugSession.get().graph().filter(g -> g == graph).isPresent() ? Optional.of(result)
                 : Optional.empty();
+    }
+
+    /**
+     * Sets the most bytes of fed-back values the next runs keep for showing their steps again (past it the oldest
+     * steps' are let go and those steps can no longer be shown).
+     */
+    public void keepInputBytes(long bytes) {
+        keptInputBytes = bytes;
     }
 
     /** What the last Run Sequence… asked for. */
@@ -99,6 +109,7 @@ public final class SequenceSession implements SequenceState {
     public Job run(SequenceSettings asked) {
         this.settings = asked;
         DebugSession debug = DebugSession.get();
+        long budget = keptInputBytes;
         return debug.modelJob("Running the sequence", (model, session, configuration, monitor) -> {
             ModelGraph runGraph = model.graph();
             Signature runSignature = DebugSession.signatureOf(runGraph, configuration);
@@ -115,7 +126,7 @@ public final class SequenceSession implements SequenceState {
             // the per-op max|x| of the chart needs the full health summary
             SequencePlan runPlan = SequenceSetup.plan(runSignature, frames, asked.feedback(), inputs, Map.of(),
                     asked.steps(), HealthMode.FULL, SequencePlan.DEFAULT_DRIFT_FACTOR, device);
-            SequenceResult ran = new SequenceRunner(new NanTracer(UiContributions.get().causeRules())).run(runGraph,
+            SequenceResult ran = new SequenceRunner(new NanTracer(UiContributions.get().causeRules()), budget).run(runGraph,
                     runSignature, session, runPlan, monitor);
             if (ran.cancelled()) {
                 RunNotices.report("Sequence of " + runGraph.source().getFileName() + " " + ran.stopped()
@@ -143,7 +154,10 @@ public final class SequenceSession implements SequenceState {
         });
     }
 
-    /** Makes a step the current run: every view shows that step's values. Null when there is no such step. */
+    /**
+     * Makes a step the current run: every view shows that step's values. Null when there is no such step, or when
+     * the step can no longer be run again (its fed-back values were let go): the status line then says why.
+     */
     @Override
     public Job show(int step) {
         if (result().isEmpty() || result.step(step).isEmpty()) {
@@ -151,6 +165,10 @@ public final class SequenceSession implements SequenceState {
         }
         SequencePlan shownPlan = plan;
         var shown = result.step(step).get();
+        if (!shown.inputs().canRerun()) {
+            RunNotices.report(shown.inputs().whyNot());
+            return null;
+        }
         Job job = DebugSession.get().runStep(step, s -> SequenceRunner.inputsOf(signature, shownPlan, shown));
         requested = step;
         pending = job;

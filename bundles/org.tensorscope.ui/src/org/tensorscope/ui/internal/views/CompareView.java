@@ -48,6 +48,8 @@ public class CompareView extends EmptyStateView {
 
     private Label summary;
     Label first;
+    /** The notes on the matching and what stayed unmatched; hidden when there is nothing to note. */
+    Label notes;
     TableViewer viewer;
     private Comparison shown;
     private PairSorter sorter;
@@ -75,6 +77,12 @@ public class CompareView extends EmptyStateView {
         summary.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
         first = new Label(area, SWT.WRAP);
         first.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+        notes = new Label(area, SWT.WRAP);
+        GridData notesData = new GridData(SWT.FILL, SWT.CENTER, true, false);
+        notesData.widthHint = 400; // wraps at the view's width rather than widening it
+        notesData.exclude = true;
+        notes.setLayoutData(notesData);
+        notes.setVisible(false);
         viewer = new TableViewer(area, SWT.SINGLE | SWT.FULL_SELECTION | SWT.BORDER | SWT.V_SCROLL | SWT.H_SCROLL);
         viewer.getTable().setHeaderVisible(true);
         viewer.getTable().setLinesVisible(true);
@@ -167,8 +175,47 @@ public class CompareView extends EmptyStateView {
                 Numbers.format(comparison.tolerance()), comparison.matching().description(), comparison.comparedCount(),
                 diverged, comparison.unmatchedA().size(), comparison.unmatchedB().size()));
         first.setText(firstDivergenceText(comparison));
+        String noted = String.join("\n", notesOf(comparison));
+        notes.setText(noted);
+        notes.setToolTipText(noted);
+        notes.setVisible(!noted.isEmpty());
+        ((GridData) notes.getLayoutData()).exclude = noted.isEmpty();
         viewer.setInput(comparison.pairs());
         summary.getParent().layout(true, true);
+    }
+
+    /**
+     * What to know about how the tensors were paired, one line each as the CLI says it: the matching notes
+     * (signature outputs paired by shape, pairs by position the shapes refuted), the outputs computed through ops
+     * only one side has (a conversion's sigmoid), and the tensors left unmatched on each side.
+     */
+    static List<String> notesOf(Comparison comparison) {
+        List<String> lines = new ArrayList<>();
+        for (String note : comparison.matchingNotes()) {
+            lines.add("Note: " + note);
+        }
+        for (TensorPair output : comparison.outputs()) {
+            if (!output.note().isEmpty()) {
+                lines.add("Output " + output.tensorA() + (output.tensorA().equals(output.tensorB()) ? ""
+                        : " / B " + output.tensorB()) + ": " + output.note());
+            }
+        }
+        List<String> unmatched = new ArrayList<>();
+        unmatchedText(comparison.unmatchedA(), "A").ifPresent(unmatched::add);
+        unmatchedText(comparison.unmatchedB(), "B").ifPresent(unmatched::add);
+        if (!unmatched.isEmpty()) {
+            lines.add("Unmatched: " + String.join("; ", unmatched));
+        }
+        return lines;
+    }
+
+    /** "7 of B (x, y, z, u, v, ...)"; empty when none. */
+    private static java.util.Optional<String> unmatchedText(List<String> tensors, String side) {
+        if (tensors.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(tensors.size() + " of " + side + " (" + String.join(", ", tensors.subList(0, Math.min(5,
+                tensors.size()))) + (tensors.size() > 5 ? ", ..." : "") + ")");
     }
 
     /** The first divergence in words, as the header above the table says it. */
