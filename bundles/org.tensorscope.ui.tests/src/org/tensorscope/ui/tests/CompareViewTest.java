@@ -129,4 +129,37 @@ class CompareViewTest {
         assertTrue(UiWait.until(display, () -> graph.getHealthOf("shift") == NodeHealth.FINITE, 5_000));
         assertNotNull(view);
     }
+
+    /**
+     * The same graph, B ending its output with a sigmoid named otherwise (as a TF.js conversion may): the outputs'
+     * signature keys differ, so they are paired by shape, and the view says so above the table, with the op only B
+     * computes and what stayed unmatched.
+     */
+    @Test
+    void theNotesSayHowOutputsWerePairedAndWhatOnlyOneSideComputes() throws Exception {
+        Display display = Display.getCurrent();
+        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+        DebugSession session = DebugSession.get();
+        Path original = model("plain.pbtxt", "float_val: 1 float_val: 2 float_val: 3 float_val: 4");
+        Path converted = Files.writeString(folder.resolve("converted.pbtxt"), Files.readString(original)
+                + """
+                node { name: "result" op: "Sigmoid" input: "out" attr { key: "T" value { type: DT_FLOAT } } }
+                """);
+        session.open(original, new RunConfiguration(null, List.of("x=const:2"), "", Device.CPU, HealthMode.FULL), true);
+        assertTrue(UiWait.until(display, () -> session.outcome().isPresent()
+                && session.graph().get().source().equals(original), 60_000), "the model opened and ran");
+        CompareView view = (CompareView) page.showView(TensorscopeViews.COMPARE);
+        try {
+            ComparisonSession.get().compareWithModel(converted, 1e-4);
+            assertTrue(UiWait.until(display, () -> ComparisonSession.get().comparison()
+                    .filter(c -> c.b().model().endsWith("converted.pbtxt")).isPresent(), 60_000));
+            assertTrue(UiWait.until(display, () -> !ShownInViews.compareNotesText(view).isEmpty(), 5_000),
+                    "no notes; " + ShownInViews.firstDivergenceText(view));
+            String notes = ShownInViews.compareNotesText(view);
+            assertTrue(notes.startsWith("Note: outputs paired by shape, in order, not by signature key, as their keys "
+                    + "differ: out with result [1,4]"), notes);
+        } finally {
+            ComparisonSession.get().clear();
+        }
+    }
 }

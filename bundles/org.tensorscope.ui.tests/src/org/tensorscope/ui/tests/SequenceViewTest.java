@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Shell;
@@ -171,6 +172,61 @@ class SequenceViewTest {
         assertTrue(ChartViews.sequenceMarkers(view).contains("7 NaN/Inf: grow"), ChartViews.sequenceMarkers(view).toString());
         assertTrue(ChartViews.sequenceFindingsText(view).startsWith("NaN/Inf first at step 7, in grow (Mul), from the computation"),
                 ChartViews.sequenceFindingsText(view));
+    }
+
+    /**
+     * A steady float state beside an int32 counter, both fed back, with a budget of 64 bytes for the kept fed-back
+     * values: the view lists the counter (as output and as state) as left out of drift and jitter with the reason,
+     * and a click on an early step, whose fed-back values were let go, says so in one line instead of running it;
+     * a later step still shows.
+     */
+    @Test
+    void leftOutStatesAreListedAndAStepLetGoSaysWhyItCannotBeShown() throws Exception {
+        Display display = Display.getCurrent();
+        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+        DebugSession session = DebugSession.get();
+        Path model = Files.writeString(folder.resolve("counter.pbtxt"), Files.readString(growingState("steady.pbtxt",
+                "1")) + """
+                node { name: "count" op: "Placeholder" attr { key: "dtype" value { type: DT_INT32 } }
+                  attr { key: "shape" value { shape { dim { size: 1 } } } } }
+                node { name: "one" op: "Const" attr { key: "dtype" value { type: DT_INT32 } }
+                  attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape { } int_val: 1 } } } }
+                node { name: "next" op: "AddV2" input: "count" input: "one" attr { key: "T" value { type: DT_INT32 } } }
+                """);
+        session.open(model, new RunConfiguration(null, List.of("state=const:1", "count=const:0"), "", Device.CPU,
+                HealthMode.FULL), false);
+        assertTrue(UiWait.until(display, () -> session.graph().filter(g -> g.source().equals(model)).isPresent(),
+                60_000), "the model opened");
+        EmptyStateView view = (EmptyStateView) page.showView(TensorscopeViews.SEQUENCE);
+        SequenceSession.get().keepInputBytes(64);
+        try {
+            SequenceSession.get().run(new SequenceSettings(2, "", "", List.of("state_out=state", "next=count"), 10));
+            assertTrue(UiWait.until(display, () -> SequenceSession.get().result().filter(r -> r.model().endsWith(
+                    "counter.pbtxt")).isPresent() && ChartViews.sequencePlottedStepCount(view) == 10
+                    && ChartViews.sequenceDrawn(view), 120_000), "the sequence ran");
+        } finally {
+            SequenceSession.get().keepInputBytes(org.tensorscope.core.sequence.SequenceRunner.DEFAULT_KEPT_BYTES);
+        }
+        String findings = ChartViews.sequenceFindingsText(view);
+        String reason = "int32 values (class indices, counts or flags): a norm or a change from frame to frame of "
+                + "labels means nothing, so drift and jitter leave it out";
+        assertTrue(findings.contains("Left out: next (output): " + reason), findings);
+        assertTrue(findings.contains("Left out: count (state): " + reason), findings);
+        assertTrue(findings.contains("Re-run: "), findings);
+
+        // step 3's fed-back values were let go: the view says so and the current run stays as it was
+        assertEquals("", ChartViews.sequenceNoticeText(view));
+        OptionalInt before = session.step();
+        ChartViews.sequenceClickStep(view, 3);
+        assertTrue(ChartViews.sequenceNoticeText(view).startsWith("step 3 can no longer be run again: fed-back values ("),
+                ChartViews.sequenceNoticeText(view));
+        assertTrue(ChartViews.sequenceNoticeText(view).endsWith("were let go to keep the run's kept inputs within 64 B "
+                + "(later steps are kept)"), ChartViews.sequenceNoticeText(view));
+        assertEquals(before, session.step());
+        // the last step's are always kept: it shows, and the notice goes
+        ChartViews.sequenceClickStep(view, 9);
+        assertTrue(UiWait.until(display, () -> session.step().orElse(-1) == 9, 60_000), "step 9 became the current run");
+        assertEquals("", ChartViews.sequenceNoticeText(view));
     }
 
     @Test
