@@ -158,6 +158,10 @@ class CompareViewTest {
             String notes = ShownInViews.compareNotesText(view);
             assertTrue(notes.startsWith("Note: outputs paired by shape, in order, not by signature key, as their keys "
                     + "differ: out with result [1,4]"), notes);
+            // A's out is paired with B's result, so B's own Tanh is what B computes on the way, and stays unmatched
+            assertTrue(notes.contains("\nOutput out:0 / B result:0: B computes it through ops A has no counterpart for: "
+                    + "out (Tanh)\n"), notes);
+            assertTrue(notes.endsWith("\nUnmatched: 1 of B (out:0)"), notes);
         } finally {
             ComparisonSession.get().clear();
         }
