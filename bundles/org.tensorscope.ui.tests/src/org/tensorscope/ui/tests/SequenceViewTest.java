@@ -229,6 +229,26 @@ class SequenceViewTest {
         assertEquals("", ChartViews.sequenceNoticeText(view));
     }
 
+    /** When the optimised runtime computes otherwise than the traced steps, the view says so, as the CLI's Runtime: line. */
+    @Test
+    void theRuntimeNoticeIsShownWhenThePlainRunDisagrees() {
+        String explanation = "the plain run's outputs hold no NaN/Inf where the traced run's do: the runtime fuses "
+                + "Conv2D+BiasAdd+Relu";
+        var fidelity = new org.tensorscope.core.report.NanReport.Fidelity(false, 1e-4, List.of(),
+                List.of("Conv2D+BiasAdd+Relu"), explanation);
+        var result = new org.tensorscope.core.sequence.SequenceResult("model.pb", "GraphDef", "serving_default", "cpu",
+                "", "FULL", null, null, List.of(), 5, 10, List.of(), "",
+                new org.tensorscope.core.sequence.SequenceFindings(null, List.of(), List.of()), fidelity, 4);
+        assertTrue(ChartViews.sequenceFindingsOf(result).contains("Runtime: step 4: " + explanation),
+                ChartViews.sequenceFindingsOf(result).toString());
+        var agreeing = new org.tensorscope.core.sequence.SequenceResult("model.pb", "GraphDef", "serving_default",
+                "cpu", "", "FULL", null, null, List.of(), 5, 10, List.of(), "",
+                new org.tensorscope.core.sequence.SequenceFindings(null, List.of(), List.of()),
+                new org.tensorscope.core.report.NanReport.Fidelity(true, 1e-4, List.of(), List.of(), ""), 4);
+        assertTrue(ChartViews.sequenceFindingsOf(agreeing).stream().noneMatch(l -> l.startsWith("Runtime:")),
+                ChartViews.sequenceFindingsOf(agreeing).toString());
+    }
+
     @Test
     void theDialogNamesWhatCannotRunBeforeAnythingRuns() throws Exception {
         Display display = Display.getCurrent();

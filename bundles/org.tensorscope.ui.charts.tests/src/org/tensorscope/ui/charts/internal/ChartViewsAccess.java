@@ -95,6 +95,10 @@ public final class ChartViewsAccess {
         return sequence.notice.getVisible() ? sequence.notice.getText() : "";
     }
 
+    public static List<String> sequenceFindingsOf(org.tensorscope.core.sequence.SequenceResult result) {
+        return SequenceView.findingsOf(result);
+    }
+
     public static void sequenceShowStep(IViewPart view, int step) {
         ((SequenceView) view).showStep(step);
     }

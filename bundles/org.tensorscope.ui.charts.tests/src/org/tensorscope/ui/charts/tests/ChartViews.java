@@ -93,6 +93,11 @@ public final class ChartViews {
         return ChartViewsAccess.sequenceNoticeText(sequence);
     }
 
+    /** The lines the Sequence view writes above its chart for a result. */
+    public static List<String> sequenceFindingsOf(org.tensorscope.core.sequence.SequenceResult result) {
+        return ChartViewsAccess.sequenceFindingsOf(result);
+    }
+
     /** Asks the Sequence view for a step as its step field's Enter does. */
     public static void sequenceShowStep(IViewPart sequence, int step) {
         ChartViewsAccess.sequenceShowStep(sequence, step);
