@@ -223,6 +223,9 @@ class SequenceViewTest {
         assertTrue(ChartViews.sequenceNoticeText(view).endsWith("were let go to keep the run's kept inputs within 64 B "
                 + "(later steps are kept)"), ChartViews.sequenceNoticeText(view));
         assertEquals(before, session.step());
+        // stepping there (Alt+F6 / Alt+Shift+F6) does not run it either
+        assertNull(SequenceSession.get().show(3), "step 3 cannot be run again");
+        assertEquals(before, session.step());
         // the last step's are always kept: it shows, and the notice goes
         ChartViews.sequenceClickStep(view, 9);
         assertTrue(UiWait.until(display, () -> session.step().orElse(-1) == 9, 60_000), "step 9 became the current run");
