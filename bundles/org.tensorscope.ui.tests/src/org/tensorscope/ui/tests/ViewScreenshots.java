@@ -80,6 +80,7 @@ class ViewScreenshots {
                 save(tabFolderAround(control), folder.resolve(FILES.get(id)));
             }
         }
+        page.showView(TensorscopeViews.HISTOGRAM);
         page.showView(TensorscopeViews.NAN_TRACE);
         settle(display);
         save(PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell(), folder.resolve("workbench.png"));
@@ -92,18 +93,24 @@ class ViewScreenshots {
      */
     private static void sequenceAndComparison(Display display, IWorkbenchPage page, DebugSession session, Path folder)
             throws Exception {
-        SequenceSession.get().run(new SequenceSettings(2, "ramp*10^t", "", List.of(), 45));
+        String input = session.graph().flatMap(g -> g.defaultSignature()).orElseThrow().inputs().get(0).key();
+        SequenceSession.get().run(new SequenceSettings(2, "ramp*10^t", input, List.of(), 45));
         assertTrue(UiWait.until(display, () -> SequenceSession.get().result().isPresent(), 300_000),
                 "the sequence did not finish");
-        IViewPart sequence = page.showView(TensorscopeViews.SEQUENCE);
-        settle(display);
-        save(tabFolderAround(((EmptyStateView) sequence).getControl()), folder.resolve("view-sequence.png"));
+        saveMaximized(display, page, page.showView(TensorscopeViews.SEQUENCE), folder.resolve("view-sequence.png"));
         ComparisonSession.get().compareWithInputs(List.of("ramp"), 1e-4);
         assertTrue(UiWait.until(display, () -> ComparisonSession.get().comparison().isPresent(), 300_000),
                 "the comparison did not finish");
-        IViewPart compare = page.showView(TensorscopeViews.COMPARE);
+        saveMaximized(display, page, page.showView(TensorscopeViews.COMPARE), folder.resolve("view-compare.png"));
+    }
+
+    /** A view whose findings and chart need more room than its place in the layout gives: maximized for its picture. */
+    private static void saveMaximized(Display display, IWorkbenchPage page, IViewPart view, Path file) throws IOException {
+        page.toggleZoom(page.getReference(view));
         settle(display);
-        save(tabFolderAround(((EmptyStateView) compare).getControl()), folder.resolve("view-compare.png"));
+        save(tabFolderAround(((EmptyStateView) view).getControl()), file);
+        page.toggleZoom(page.getReference(view));
+        settle(display);
     }
 
     private static void settle(Display display) {

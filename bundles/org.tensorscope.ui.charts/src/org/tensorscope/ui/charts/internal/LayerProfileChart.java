@@ -68,6 +68,7 @@ final class LayerProfileChart {
         if (logValues) {
             LogarithmicAxis axis = new LogarithmicAxis("value (log)");
             axis.setAllowNegativesFlag(true);
+            axis.setExpTickLabelsFlag(true); // "1e38", not a long that overflows
             plot.setRangeAxis(axis);
         }
         NumberAxis countAxis = new NumberAxis("NaN + Inf elements");

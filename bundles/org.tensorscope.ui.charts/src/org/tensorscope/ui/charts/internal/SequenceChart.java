@@ -75,6 +75,7 @@ final class SequenceChart {
         if (log) {
             LogarithmicAxis axis = new LogarithmicAxis(plot.getRangeAxis().getLabel() + " (log)");
             axis.setAllowNegativesFlag(true);
+            axis.setExpTickLabelsFlag(true); // "1e38", not a long that overflows
             plot.setRangeAxis(axis);
         }
         XYLineAndShapeRenderer renderer = (XYLineAndShapeRenderer) plot.getRenderer();
