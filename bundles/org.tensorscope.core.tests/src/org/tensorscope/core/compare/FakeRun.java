@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.eclipse.core.runtime.IProgressMonitor;
 import org.tensorscope.core.model.DType;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.OpNode;
@@ -20,8 +19,6 @@ import org.tensorscope.core.model.WeightInfo;
 import org.tensorscope.core.service.BackendException;
 import org.tensorscope.core.service.InferenceSession;
 import org.tensorscope.core.tensor.TensorData;
-import org.tensorscope.core.trace.HealthMode;
-import org.tensorscope.core.trace.Trace;
 
 /**
  * A model out = relu(x * w + b) computed in Java, with every op prefixed by a scope so that names
@@ -102,38 +99,19 @@ final class FakeRun {
     }
 
     InferenceSession session() {
-        return new InferenceSession() {
-            @Override
-            public String deviceNote() {
-                return "";
-            }
-
-            @Override
-            public Map<String, TensorData> fetch(Map<String, TensorData> feeds, List<String> tensors,
-                    Map<String, TensorData> overrides, IProgressMonitor monitor) throws BackendException {
-                runs++;
-                largestFetch = Math.max(largestFetch, tensors.size());
-                Map<String, float[]> values = values();
-                Map<String, TensorData> fetched = new LinkedHashMap<>();
-                for (String t : tensors) {
-                    if (unfetchable.contains(t)) {
-                        throw new BackendException(t + " was not computed for this input");
-                    }
-                    float[] v = values.get(t);
-                    fetched.put(t, TensorData.ofFloats(t, Shape.of(v.length), v));
+        return new FetchOnlySession(tensors -> {
+            runs++;
+            largestFetch = Math.max(largestFetch, tensors.size());
+            Map<String, float[]> values = values();
+            Map<String, TensorData> fetched = new LinkedHashMap<>();
+            for (String t : tensors) {
+                if (unfetchable.contains(t)) {
+                    throw new BackendException(t + " was not computed for this input");
                 }
-                return fetched;
+                float[] v = values.get(t);
+                fetched.put(t, TensorData.ofFloats(t, Shape.of(v.length), v));
             }
-
-            @Override
-            public Trace healthPass(Map<String, TensorData> feeds, List<String> outputs, HealthMode mode,
-                    Map<String, TensorData> overrides, IProgressMonitor monitor) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+            return fetched;
+        });
     }
 }

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.eclipse.core.runtime.IProgressMonitor;
 import org.tensorscope.core.model.DType;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.OpNode;
@@ -18,8 +17,6 @@ import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.model.WeightInfo;
 import org.tensorscope.core.service.InferenceSession;
 import org.tensorscope.core.tensor.TensorData;
-import org.tensorscope.core.trace.HealthMode;
-import org.tensorscope.core.trace.Trace;
 
 /**
  * A model given as a table of ops and the values they compute (no arithmetic): for tests of how two graphs are
@@ -77,29 +74,10 @@ final class TableRun {
     }
 
     private InferenceSession session() {
-        return new InferenceSession() {
-            @Override
-            public String deviceNote() {
-                return "";
-            }
-
-            @Override
-            public Map<String, TensorData> fetch(Map<String, TensorData> feeds, List<String> tensors,
-                    Map<String, TensorData> overrides, IProgressMonitor monitor) {
-                Map<String, TensorData> fetched = new LinkedHashMap<>();
-                tensors.forEach(t -> fetched.put(t, values.get(t)));
-                return fetched;
-            }
-
-            @Override
-            public Trace healthPass(Map<String, TensorData> feeds, List<String> outputs, HealthMode mode,
-                    Map<String, TensorData> overrides, IProgressMonitor monitor) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        return new FetchOnlySession(tensors -> {
+            Map<String, TensorData> fetched = new LinkedHashMap<>();
+            tensors.forEach(t -> fetched.put(t, values.get(t)));
+            return fetched;
+        });
     }
 }
