@@ -2,9 +2,11 @@
 # point at a Java 21 or newer. Tycho 5 and our bundles need Java 21+, while many machines still
 # default to 17. The build needs a JDK (javac); the product only needs a runtime: set
 # tensorscope_java_need=runtime before sourcing to accept a JRE.
-tensorscope_java_major() {
-  "$1/bin/java" -XshowSettings:properties -version 2>&1 \
-    | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
+tensorscope_java_major() { # the release file (every Java since 9 has one) spares starting a VM
+  major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null | head -n 1)
+  [ -n "$major" ] || major=$("$1/bin/java" -XshowSettings:properties -version 2>&1 \
+    | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1)
+  echo "$major"
 }
 tensorscope_java_fits() { # home: a Java 21+ with the tool this caller needs
   tool=javac

@@ -57,6 +57,44 @@ while read -r word; do
   grep -q -- "-application org.tensorscope.cli.app" "$work/java.log" || fail "'$word' (in cli-commands) did not start the command line"
 done < "$rootfiles/cli-commands"
 
+# --- the command line's own configuration: the installation's bundles without the workbench's UI ---
+cp "$rootfiles/cli-skipped-bundles" "$product/"
+mkdir -p "$product/configuration/org.eclipse.equinox.simpleconfigurator"
+printf '%s\n' 'eclipse.application=org.tensorscope.ui.application' 'eclipse.p2.profile=DefaultProfile' \
+  'org.eclipse.equinox.simpleconfigurator.configUrl=file\:org.eclipse.equinox.simpleconfigurator/bundles.info' \
+  'osgi.bundles.defaultStartLevel=4' > "$product/configuration/config.ini"
+printf '%s\n' '#version=1' 'org.eclipse.swt,3.1,plugins/org.eclipse.swt_3.1.jar,4,false' \
+  'org.eclipse.ui.workbench,3.1,plugins/org.eclipse.ui.workbench_3.1.jar,4,false' \
+  'org.tensorscope.ui.charts,0.1,plugins/org.tensorscope.ui.charts_0.1.jar,4,false' \
+  'org.tensorscope.cli,0.1,plugins/org.tensorscope.cli_0.1.jar,4,false' \
+  'org.eclipse.core.runtime,3.3,plugins/org.eclipse.core.runtime_3.3.jar,4,true' \
+  > "$product/configuration/org.eclipse.equinox.simpleconfigurator/bundles.info"
+cli_conf="$product/configuration/cli"
+run_product info m.json
+grep -q -- "-configuration $cli_conf -application org.tensorscope.cli.app\|-configuration $cli_conf .*info m.json" "$work/java.log" \
+  || fail "the command line did not start with its own configuration: $(cat "$work/java.log")"
+cut -d, -f1 "$cli_conf/bundles.info" 2>/dev/null | tr '\n' ' ' | grep -qx '#version=1 org.tensorscope.cli org.eclipse.core.runtime ' \
+  || fail "the command line's bundles are not the installation's without the UI: $(cat "$cli_conf/bundles.info" 2>/dev/null)"
+grep -qx 'org.eclipse.equinox.simpleconfigurator.configUrl=file\\:bundles.info' "$cli_conf/config.ini" 2>/dev/null \
+  || fail "the command line's config.ini does not read its own bundle list: $(cat "$cli_conf/config.ini" 2>/dev/null)"
+grep -q 'eclipse\.application\|eclipse\.p2' "$cli_conf/config.ini" && fail "the command line's config.ini names the workbench or p2"
+sleep 1
+echo 'org.tensorscope.onnx,0.1,plugins/org.tensorscope.onnx_0.1.jar,4,false' \
+  >> "$product/configuration/org.eclipse.equinox.simpleconfigurator/bundles.info"
+run_product info m.json
+grep -q '^org.tensorscope.onnx,' "$cli_conf/bundles.info" || fail "a bundle installed later does not reach the command line"
+run_product model.pb
+grep -q -- "-configuration" "$work/java.log" && fail "the workbench started with the command line's configuration"
+rm -rf "$product/configuration" "$product/cli-skipped-bundles"
+
+# a Java whose release file says 21 is taken without starting it to ask its version
+mkdir -p "$work/jre-release/bin"
+cp "$work/jre17/bin/java" "$work/jre-release/bin/java"
+echo 'JAVA_VERSION="21.0.4"' > "$work/jre-release/release"
+rm -f "$work/java.log"; touch "$work/java.log"
+JAVA_HOME="$work/jre-release" "$product/tensorscope" version >"$work/out" 2>"$work/err" \
+  || fail "a Java 21 known from its release file was refused: $(cat "$work/err")"
+
 run_product model.pb
 code=$?
 [ "$code" -eq 0 ] || fail "workbench restarted after exit 23 should end with 0, got $code"
