@@ -15,9 +15,12 @@ grep -Eqx 'TensorFlow [0-9]+\.[0-9]+\.[0-9]+' "$out" || fail "no 'TensorFlow X.Y
 grep -Eq 'devices: .*CPU:0' "$out" || fail "no CPU:0 device in: $(cat "$out")"
 
 version_line=$(head -n 1 "$out")
+grep -q '^org\.tensorscope\.cli,' "$product/configuration/cli/bundles.info" 2>/dev/null \
+  || fail "the command line did not start from its own configuration (configuration/cli)"
+grep -q '^org\.eclipse\.swt,' "$product/configuration/cli/bundles.info" && fail "the command line's configuration starts SWT"
 
 # no bundle may fail to resolve or start: Equinox logs that as an error entry
-errors=$(cat "$product"/configuration/*.log 2>/dev/null | grep -A2 '^!ENTRY .* 4 ' || true)
+errors=$(cat "$product"/configuration/*.log "$product"/configuration/cli/*.log 2>/dev/null | grep -A2 '^!ENTRY .* 4 ' || true)
 [ -z "$errors" ] || fail "errors in the product's log: $errors"
 
 "$product/tensorscope" version --no-such-option >"$out" 2>"$err"
