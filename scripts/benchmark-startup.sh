@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Times how long Tensorscope takes to start, as a user meets it: the wall time of whole commands of
+# the built product (JVM start included), and the time from starting the workbench to its window
+# showing, cold (a new workspace) and warm (the same workspace again). Prints one line per
+# measurement with the median and range over the runs, and the load average, since on a shared
+# machine waiting for a core is part of every figure. Needs a built product (./mvnw package) and,
+# for the workbench, Xvfb and xwininfo (x11-utils).
+# Usage: scripts/benchmark-startup.sh [RUNS]        (default 5)
+set -u
+runs=${1:-5}
+repo=$(cd "$(dirname "$0")/.." && pwd)
+product="$repo/product/target/products/org.tensorscope.product/linux/gtk/x86_64"
+model="$repo/testdata/tfjs/handskeleton/handskeleton.json"
+[ -x "$product/tensorscope" ] || { echo "no product in $product: run ./mvnw -DskipTests package first" >&2; exit 2; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+now_ms() { date +%s%3N; }
+
+summary() { # what, then one number per line on stdin: median and range
+  sort -n | awk -v what="$1" '{ v[NR] = $1 } END {
+    if (NR == 0) { printf "%-58s no result\n", what; exit }
+    m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+    printf "%-58s median %6.2f s   range %.2f - %.2f s   (%d runs)\n", what, m / 1000, v[1] / 1000, v[NR] / 1000, NR }'
+}
+
+time_command() { # what, environment assignment, arguments...
+  local what=$1 setting=$2; shift 2
+  "$product/tensorscope" "$@" >/dev/null 2>&1 # once before timing: file caches, the CLI's configuration
+  for _ in $(seq "$runs"); do
+    local start; start=$(now_ms)
+    env "$setting" "$product/tensorscope" "$@" >"$work/out" 2>&1
+    echo $(( $(now_ms) - start ))
+  done | summary "$what"
+}
+
+time_window() { # what, workspace: from the start to the Tensorscope window being mapped (DISPLAY set)
+  local what=$1 workspace=$2
+  for _ in $(seq "$runs"); do
+    case "$what" in *cold*) rm -rf "$workspace" ;; esac
+    local start; start=$(now_ms)
+    TENSORSCOPE_WORKSPACE="$workspace" "$product/tensorscope" >/dev/null 2>&1 &
+    local app=$! shown=""
+    while kill -0 "$app" 2>/dev/null; do
+      if xwininfo -root -tree 2>/dev/null | grep -q '"Tensorscope'; then
+        shown=$(( $(now_ms) - start ))
+        break
+      fi
+      sleep 0.05
+    done
+    pkill -P "$app" 2>/dev/null; kill "$app" 2>/dev/null; wait "$app" 2>/dev/null
+    for _ in $(seq 200); do # the server drops the window once the process has gone
+      xwininfo -root -tree 2>/dev/null | grep -q '"Tensorscope' || break
+      sleep 0.05
+    done
+    [ -n "$shown" ] && echo "$shown"
+  done | summary "$what"
+}
+
+if [ "${2:-}" = --windows ]; then # the second half, under the X server started below
+  time_window "workbench start to window, cold (new workspace)" "$3"
+  time_window "workbench start to window, warm (same workspace)" "$3"
+  exit 0
+fi
+
+echo "load average at the start: $(cut -d ' ' -f 1-3 /proc/loadavg)"
+time_command "tensorscope help" "TENSORSCOPE_WORKER=process" help
+time_command "tensorscope trace handskeleton (worker process)" "TENSORSCOPE_WORKER=process" trace "$model"
+time_command "tensorscope trace handskeleton (in-process)" "TENSORSCOPE_WORKER=in-process" trace "$model"
+if command -v xvfb-run >/dev/null && command -v xwininfo >/dev/null; then
+  xvfb-run -a -s "-screen 0 1280x1024x24" bash "$0" "$runs" --windows "$work/workspace"
+else
+  echo "workbench start to window: not measured (needs xvfb-run and xwininfo)"
+fi
+echo "load average at the end: $(cut -d ' ' -f 1-3 /proc/loadavg)"
