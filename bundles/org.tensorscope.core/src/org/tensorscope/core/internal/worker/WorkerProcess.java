@@ -80,7 +80,9 @@ final class WorkerProcess implements AutoCloseable {
     }
 
     static WorkerProcess start(BundleContext context, WorkerPlan plan, IProgressMonitor monitor) throws IOException {
-        Path area = Files.createTempDirectory("tensorscope-worker");
+        Path temporary = Path.of(System.getProperty("java.io.tmpdir"));
+        WorkerAreas.deleteStale(temporary);
+        Path area = WorkerAreas.create(temporary);
         Path sharedFolder = SharedArea.createFolder().orElse(null);
         SharedAreas shared = null;
         String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
@@ -108,14 +110,14 @@ final class WorkerProcess implements AutoCloseable {
             }
             return new WorkerProcess(process, area, socket, shared, lines);
         } catch (IOException | RuntimeException e) {
-            deleteArea(area);
+            WorkerAreas.delete(area);
             if (shared != null) {
                 shared.close();
             }
             throw e;
         } finally {
             if (sharedFolder != null) {
-                deleteArea(sharedFolder); // both sides have mapped the areas, or never will
+                WorkerAreas.delete(sharedFolder); // both sides have mapped the areas, or never will
             }
         }
     }
@@ -247,17 +249,9 @@ final class WorkerProcess implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-        deleteArea(area);
+        WorkerAreas.delete(area);
         if (shared != null) {
             shared.close();
-        }
-    }
-
-    private static void deleteArea(Path area) {
-        try (var files = Files.walk(area)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temporary folder left behind is harmless
         }
     }
 
