@@ -167,6 +167,37 @@ class SequenceCommandTest {
     }
 
     @Test
+    void aRunStoppedWhileTracingStillShowsItsStepsAndWhereNaNAppeared() {
+        List<SequenceStep> steps = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            steps.add(new SequenceStep(t, "ramp*10^t", Map.of(), List.of(value("out", Math.pow(10, t), t == 2 ? 4 : 0)),
+                    List.of(), List.of(new OpStat("grow:0", "Mul", 0, 0, t == 2 ? 4 : 0, 1)), List.of()));
+        }
+        SequenceFindings findings = new SequenceFindings(new NanFinding(2, "grow", "Mul", null, null), List.of(),
+                List.of());
+        SequenceResult result = new SequenceResult("m.pb", "frozen GraphDef", "serving_default", "cpu", "", "FULL",
+                "ramp*10^t", "image", List.of(), 10, 10, steps, SequenceResult.CANCELLED + " while tracing step 2",
+                findings);
+        StringWriter text = new StringWriter();
+        SequenceCommand.print(new PrintWriter(text, true), result);
+        String printed = text.toString();
+
+        assertTrue(result.cancelled());
+        assertEquals(TraceCommand.EXIT_ANOMALY, SequenceCommand.exitCode(result), "a NaN found before the stop is a finding");
+        assertTrue(printed.contains("Steps:       3 of 10 ran (" + SequenceResult.CANCELLED + " while tracing step 2)"),
+                printed);
+        assertTrue(printed.contains("NaN/Inf:     first at step 2: grow (Mul)\n"), printed);
+        assertTrue(printed.contains("  Trace:     stopped before it found the origin (" + SequenceResult.CANCELLED
+                + " while tracing step 2); `tensorscope trace` on step 2's inputs finds it"), printed);
+
+        SequenceResult nothingFound = new SequenceResult("m.pb", "frozen GraphDef", "serving_default", "cpu", "", "FULL",
+                "ramp", "image", List.of(), 10, 10, steps.subList(0, 2), SequenceResult.CANCELLED + " after 2 of 10 steps",
+                new SequenceFindings(null, List.of(), List.of()));
+        assertEquals(TensorscopeCommand.EXIT_USAGE, SequenceCommand.exitCode(nothingFound),
+                "a run stopped with nothing found is not an all-clear");
+    }
+
+    @Test
     void findingsOverCheckedTensorsNameTheTensorsAStepCouldNotCheck() {
         List<SequenceStep> steps = new ArrayList<>();
         for (int t = 0; t < 2; t++) {

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.OperationCanceledException;
 import org.eclipse.core.runtime.SubMonitor;
 import org.tensorscope.core.model.Signature;
@@ -117,7 +116,7 @@ public class SequenceCommand implements Callable<Integer> {
         }
     }
 
-    private int execute(PrintWriter out, PrintWriter err, IProgressMonitor monitor, HealthMode healthMode)
+    private int execute(PrintWriter out, PrintWriter err, ConsoleProgressMonitor monitor, HealthMode healthMode)
             throws ModelLoadException, BackendException, IOException {
         SubMonitor progress = SubMonitor.convert(monitor, 10);
         try (LoadedModel model = contributions.open(options.model, progress.split(2))) {
@@ -142,7 +141,7 @@ public class SequenceCommand implements Callable<Integer> {
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(model.graph().source() + ": " + e.getMessage(), e);
                 }
-                if (result.cancelled()) {
+                if (result.cancelled() && result.steps().isEmpty()) {
                     throw new OperationCanceledException(result.stopped());
                 }
                 if (json) {
@@ -154,9 +153,22 @@ public class SequenceCommand implements Callable<Integer> {
                     ReportFile.write(report, result, SequenceReportHtml::toHtml, SequenceReportJson::toJson);
                     (json ? err : out).println("Report:      " + report);
                 }
-                return result.findings().any() ? TraceCommand.EXIT_ANOMALY : 0;
+                if (result.cancelled()) {
+                    // the steps that ran, and a NaN found before its trace was stopped, are shown above
+                    err.println("tensorscope: " + options.stopped(monitor, new OperationCanceledException(result.stopped()))
+                            .getMessage());
+                }
+                return exitCode(result);
             }
         }
+    }
+
+    /** 3 when something was found (even in a run that was stopped), 2 for a run stopped before, else 0. */
+    static int exitCode(SequenceResult r) {
+        if (r.findings().any()) {
+            return TraceCommand.EXIT_ANOMALY;
+        }
+        return r.cancelled() ? TensorscopeCommand.EXIT_USAGE : 0;
     }
 
     static void print(PrintWriter out, SequenceResult r) {
@@ -240,7 +252,12 @@ public class SequenceCommand implements Callable<Integer> {
                 out.println("  Cause:     " + origin.cause().description() + " [" + origin.cause().rule() + "]");
                 out.println("  Fix:       " + origin.cause().suggestion());
             }
-            out.println("  Trace:     the NaN trace of step " + nan.step() + " is in the --report");
+            if (nan.report() == null) {
+                out.println("  Trace:     stopped before it found the origin (" + r.stopped() + "); `tensorscope trace` on"
+                        + " step " + nan.step() + "'s inputs finds it");
+            } else {
+                out.println("  Trace:     the NaN trace of step " + nan.step() + " is in the --report");
+            }
         }
         if (r.findings().drift().isEmpty()) {
             out.println("Drift:       no output or state grew beyond " + brief(r.driftFactor()) + "x its starting norm");
