@@ -64,7 +64,7 @@ class CompareViewTest {
     void thePerturbedOpIsTheFirstDivergenceAndFocusesTheGraph() throws Exception {
         Display display = Display.getCurrent();
         IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
-        DebugSession session = DebugSession.get();
+        DebugSession session = TestServices.get(DebugSession.class);
         Path original = model("original.pbtxt", "float_val: 1 float_val: 2 float_val: 3 float_val: 4");
         Path same = Files.copy(original, folder.resolve("same.pbtxt"));
         Path perturbed = model("perturbed.pbtxt", "float_val: 1 float_val: 2 float_val: 3.5 float_val: 4");
@@ -75,16 +75,16 @@ class CompareViewTest {
         CompareView view = (CompareView) page.showView(TensorscopeViews.COMPARE);
         try {
             // with itself: nothing diverges
-            ComparisonSession.get().compareWithModel(same, 1e-4);
-            assertTrue(UiWait.until(display, () -> ComparisonSession.get().comparison().isPresent(), 60_000));
+            TestServices.get(ComparisonSession.class).compareWithModel(same, 1e-4);
+            assertTrue(UiWait.until(display, () -> TestServices.get(ComparisonSession.class).comparison().isPresent(), 60_000));
             assertTrue(UiWait.until(display, () -> !view.isShowingEmptyState() && !ShownInViews.rows(view).isEmpty(), 5_000));
             assertEquals("No divergence: every compared tensor is within the tolerance.", ShownInViews.firstDivergenceText(view));
             assertNull(ShownInViews.highlightedRow(view));
 
             // with the perturbed copy: scale reads w1, so it diverges first, with the largest error
-            Comparison withItself = ComparisonSession.get().comparison().get();
-            ComparisonSession.get().compareWithModel(perturbed, 1e-4);
-            assertTrue(UiWait.until(display, () -> ComparisonSession.get().comparison().filter(c -> c != withItself)
+            Comparison withItself = TestServices.get(ComparisonSession.class).comparison().get();
+            TestServices.get(ComparisonSession.class).compareWithModel(perturbed, 1e-4);
+            assertTrue(UiWait.until(display, () -> TestServices.get(ComparisonSession.class).comparison().filter(c -> c != withItself)
                     .isPresent(), 60_000));
             assertTrue(UiWait.until(display, () -> ShownInViews.highlightedRow(view) != null, 5_000),
                     "no row highlighted; " + ShownInViews.firstDivergenceText(view));
@@ -113,9 +113,9 @@ class CompareViewTest {
             assertEquals(4, ChartViews.histogramOverlayCount(histogram));
 
             // the same model on another input: scale diverges first, because of x
-            Comparison withPerturbed = ComparisonSession.get().comparison().get();
-            ComparisonSession.get().compareWithInputs(List.of("x=const:3"), 1e-4);
-            assertTrue(UiWait.until(display, () -> ComparisonSession.get().comparison()
+            Comparison withPerturbed = TestServices.get(ComparisonSession.class).comparison().get();
+            TestServices.get(ComparisonSession.class).compareWithInputs(List.of("x=const:3"), 1e-4);
+            assertTrue(UiWait.until(display, () -> TestServices.get(ComparisonSession.class).comparison()
                     .filter(c -> c != withPerturbed).isPresent(), 60_000));
             assertTrue(UiWait.until(display, () -> ShownInViews.highlightedRow(view) != null
                     && ShownInViews.firstDivergenceText(view).startsWith("First divergence: scale:0"), 5_000),
@@ -123,7 +123,7 @@ class CompareViewTest {
             assertTrue(ShownInViews.firstDivergenceText(view).endsWith("its inputs that already differ: x:0"),
                     ShownInViews.firstDivergenceText(view));
         } finally {
-            ComparisonSession.get().clear();
+            TestServices.get(ComparisonSession.class).clear();
         }
         // without the comparison the Graph shows the run's health again
         assertTrue(UiWait.until(display, () -> graph.getHealthOf("shift") == NodeHealth.FINITE, 5_000));
@@ -139,7 +139,7 @@ class CompareViewTest {
     void theNotesSayHowOutputsWerePairedAndWhatOnlyOneSideComputes() throws Exception {
         Display display = Display.getCurrent();
         IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
-        DebugSession session = DebugSession.get();
+        DebugSession session = TestServices.get(DebugSession.class);
         Path original = model("plain.pbtxt", "float_val: 1 float_val: 2 float_val: 3 float_val: 4");
         Path converted = Files.writeString(folder.resolve("converted.pbtxt"), Files.readString(original)
                 + """
@@ -150,8 +150,8 @@ class CompareViewTest {
                 && session.graph().get().source().equals(original), 60_000), "the model opened and ran");
         CompareView view = (CompareView) page.showView(TensorscopeViews.COMPARE);
         try {
-            ComparisonSession.get().compareWithModel(converted, 1e-4);
-            assertTrue(UiWait.until(display, () -> ComparisonSession.get().comparison()
+            TestServices.get(ComparisonSession.class).compareWithModel(converted, 1e-4);
+            assertTrue(UiWait.until(display, () -> TestServices.get(ComparisonSession.class).comparison()
                     .filter(c -> c.b().model().endsWith("converted.pbtxt")).isPresent(), 60_000));
             assertTrue(UiWait.until(display, () -> !ShownInViews.compareNotesText(view).isEmpty(), 5_000),
                     "no notes; " + ShownInViews.firstDivergenceText(view));
@@ -163,7 +163,7 @@ class CompareViewTest {
                     + "out (Tanh)\n"), notes);
             assertTrue(notes.endsWith("\nUnmatched: 1 of B (out:0)"), notes);
         } finally {
-            ComparisonSession.get().clear();
+            TestServices.get(ComparisonSession.class).clear();
         }
     }
 }

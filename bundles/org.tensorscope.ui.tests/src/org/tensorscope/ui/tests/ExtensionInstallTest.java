@@ -64,9 +64,9 @@ class ExtensionInstallTest {
             assertEquals(Bundle.ACTIVE, bundle.getState());
             assertTrue(UiWait.until(display, () -> ShownInViews.tabTitles(view).contains("Sparsity"), 30_000),
                     "no Sparsity tab after installing: " + ShownInViews.tabTitles(view));
-            assertTrue(UiContributions.get().installed().contains(new InstalledContribution(
+            assertTrue(TestServices.get(UiContributions.class).contributions().installed().contains(new InstalledContribution(
                     InstalledContribution.Kind.INSPECTOR, "Sparsity", SPARSITY_BUNDLE, bundle.getVersion().toString())),
-                    UiContributions.get().installed().toString());
+                    TestServices.get(UiContributions.class).contributions().installed().toString());
         } finally {
             installer.uninstall(bundle);
         }
@@ -74,17 +74,17 @@ class ExtensionInstallTest {
         assertTrue(UiWait.until(display, () -> !ShownInViews.tabTitles(view).contains("Sparsity"), 30_000),
                 "the Sparsity tab stayed after uninstalling: " + ShownInViews.tabTitles(view));
         assertEquals(List.of("Values", "Image"), ShownInViews.tabTitles(view));
-        assertTrue(UiContributions.get().installed().stream().noneMatch(c -> c.bundleSymbolicName().equals(SPARSITY_BUNDLE)));
+        assertTrue(TestServices.get(UiContributions.class).contributions().installed().stream().noneMatch(c -> c.bundleSymbolicName().equals(SPARSITY_BUNDLE)));
         assertFalse(installedSymbolicNames().contains(SPARSITY_BUNDLE));
     }
 
     @Test
     void sparsityTabShowsTheZeroFractionOfEachChannelOfTheFocusedTensor() throws Exception {
         Display display = Display.getCurrent();
-        DebugSession session = DebugSession.get();
+        DebugSession session = TestServices.get(DebugSession.class);
         session.closeModel();
         Object before = session.outcome().orElse(null);
-        Demo.open();
+        Demo.open(TestServices.get(DebugSession.class));
         Bundle bundle = null;
         try {
             assertTrue(UiWait.until(display, () -> session.outcome().orElse(null) != before

@@ -61,7 +61,7 @@ class InferenceWorkerTest {
 
     private final Display display = Display.getCurrent();
     private final IHandlerService handlers = PlatformUI.getWorkbench().getService(IHandlerService.class);
-    private final DebugSession session = DebugSession.get();
+    private final DebugSession session = TestServices.get(DebugSession.class);
     private final List<String> dialogs = new CopyOnWriteArrayList<>();
     private volatile boolean watching;
 

@@ -38,10 +38,10 @@ class ModelFormatsTest {
         Display display = Display.getCurrent();
         IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
         IHandlerService handlers = PlatformUI.getWorkbench().getService(IHandlerService.class);
-        assertTrue(UiContributions.get().filePatterns().contains(pattern), "File > Open offers " + pattern);
+        assertTrue(TestServices.get(UiContributions.class).contributions().filePatterns().contains(pattern), "File > Open offers " + pattern);
 
         Path model = Path.of(System.getProperty("tensorscope.testdata"), file);
-        DebugSession session = DebugSession.get();
+        DebugSession session = TestServices.get(DebugSession.class);
         session.open(model, null, false);
         assertTrue(UiWait.until(display, () -> session.graph().isPresent()
                 && session.graph().get().source().equals(model), 120_000), file + " did not open");

@@ -36,10 +36,10 @@ class NanTraceWorkflowTest {
     void demoLandsOnTheNanTraceAndSteppingKeepsTheViewsInStep() throws Exception {
         Display display = Display.getCurrent();
         IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
-        DebugSession session = DebugSession.get();
+        DebugSession session = TestServices.get(DebugSession.class);
 
         Object before = session.outcome().orElse(null);
-        Demo.open();
+        Demo.open(TestServices.get(DebugSession.class));
         assertTrue(UiWait.until(display, () -> session.outcome().orElse(null) != before
                 && session.outcome().isPresent(), 120_000), "the demo's trace did not finish");
 

@@ -73,7 +73,7 @@ class SequenceViewTest {
         Display display = Display.getCurrent();
         IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
         IHandlerService handlers = PlatformUI.getWorkbench().getService(IHandlerService.class);
-        DebugSession session = DebugSession.get();
+        DebugSession session = TestServices.get(DebugSession.class);
         Path model = growingState();
         session.open(model, new RunConfiguration(null, List.of("state=const:1"), "", Device.CPU, HealthMode.FULL),
                 false);
@@ -82,9 +82,9 @@ class SequenceViewTest {
 
         EmptyStateView view = (EmptyStateView) page.showView(TensorscopeViews.SEQUENCE);
         assertTrue(view.isShowingEmptyState(), "no sequence yet: " + view.getEmptyStateText());
-        SequenceSession.get().run(new SequenceSettings(2, "", "", List.of("state_out=state"), 30));
+        TestServices.get(SequenceSession.class).run(new SequenceSettings(2, "", "", List.of("state_out=state"), 30));
         // the run lands on the first finding: the drift at step 25
-        assertTrue(UiWait.until(display, () -> SequenceSession.get().result().isPresent()
+        assertTrue(UiWait.until(display, () -> TestServices.get(SequenceSession.class).result().isPresent()
                 && session.step().orElse(-1) == 25, 120_000), "the sequence ran and step 25 became the current run");
         assertTrue(UiWait.until(display, () -> !view.isShowingEmptyState() && ChartViews.sequenceDrawn(view), 10_000));
 
@@ -154,7 +154,7 @@ class SequenceViewTest {
     void theFirstNanStepIsMarkedAndBecomesTheCurrentRunWithItsTrace() throws Exception {
         Display display = Display.getCurrent();
         IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
-        DebugSession session = DebugSession.get();
+        DebugSession session = TestServices.get(DebugSession.class);
         // 1e5^(t+1) passes float32's 3.4e38 at step 7
         Path model = growingState("overflow.pbtxt", "1e5");
         session.open(model, new RunConfiguration(null, List.of("state=const:1"), "", Device.CPU, HealthMode.FULL),
@@ -162,8 +162,8 @@ class SequenceViewTest {
         assertTrue(UiWait.until(display, () -> session.graph().filter(g -> g.source().equals(model)).isPresent(),
                 60_000), "the model opened");
         EmptyStateView view = (EmptyStateView) page.showView(TensorscopeViews.SEQUENCE);
-        SequenceSession.get().run(new SequenceSettings(2, "", "", List.of("state_out=state"), 20));
-        assertTrue(UiWait.until(display, () -> SequenceSession.get().result().filter(r -> r.model().endsWith(
+        TestServices.get(SequenceSession.class).run(new SequenceSettings(2, "", "", List.of("state_out=state"), 20));
+        assertTrue(UiWait.until(display, () -> TestServices.get(SequenceSession.class).result().filter(r -> r.model().endsWith(
                 "overflow.pbtxt")).isPresent() && session.step().orElse(-1) == 7, 120_000),
                 "the sequence ran and its NaN step became the current run");
         assertEquals("grow", session.outcome().orElseThrow().origin().orElseThrow().op().name(),
@@ -184,7 +184,7 @@ class SequenceViewTest {
     void leftOutStatesAreListedAndAStepLetGoSaysWhyItCannotBeShown() throws Exception {
         Display display = Display.getCurrent();
         IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
-        DebugSession session = DebugSession.get();
+        DebugSession session = TestServices.get(DebugSession.class);
         Path model = Files.writeString(folder.resolve("counter.pbtxt"), Files.readString(growingState("steady.pbtxt",
                 "1")) + """
                 node { name: "count" op: "Placeholder" attr { key: "dtype" value { type: DT_INT32 } }
@@ -198,14 +198,14 @@ class SequenceViewTest {
         assertTrue(UiWait.until(display, () -> session.graph().filter(g -> g.source().equals(model)).isPresent(),
                 60_000), "the model opened");
         EmptyStateView view = (EmptyStateView) page.showView(TensorscopeViews.SEQUENCE);
-        SequenceSession.get().keepInputBytes(64);
+        TestServices.get(SequenceSession.class).keepInputBytes(64);
         try {
-            SequenceSession.get().run(new SequenceSettings(2, "", "", List.of("state_out=state", "next=count"), 10));
-            assertTrue(UiWait.until(display, () -> SequenceSession.get().result().filter(r -> r.model().endsWith(
+            TestServices.get(SequenceSession.class).run(new SequenceSettings(2, "", "", List.of("state_out=state", "next=count"), 10));
+            assertTrue(UiWait.until(display, () -> TestServices.get(SequenceSession.class).result().filter(r -> r.model().endsWith(
                     "counter.pbtxt")).isPresent() && ChartViews.sequencePlottedStepCount(view) == 10
                     && ChartViews.sequenceDrawn(view), 120_000), "the sequence ran");
         } finally {
-            SequenceSession.get().keepInputBytes(org.tensorscope.core.sequence.SequenceRunner.DEFAULT_KEPT_BYTES);
+            TestServices.get(SequenceSession.class).keepInputBytes(org.tensorscope.core.sequence.SequenceRunner.DEFAULT_KEPT_BYTES);
         }
         String findings = ChartViews.sequenceFindingsText(view);
         String reason = "int32 values (class indices, counts or flags): a norm or a change from frame to frame of "
@@ -224,7 +224,7 @@ class SequenceViewTest {
                 + "(later steps are kept)"), ChartViews.sequenceNoticeText(view));
         assertEquals(before, session.step());
         // stepping there (Alt+F6 / Alt+Shift+F6) does not run it either
-        assertNull(SequenceSession.get().show(3), "step 3 cannot be run again");
+        assertNull(TestServices.get(SequenceSession.class).show(3), "step 3 cannot be run again");
         assertEquals(before, session.step());
         // the last step's are always kept: it shows, and the notice goes
         ChartViews.sequenceClickStep(view, 9);
@@ -255,7 +255,7 @@ class SequenceViewTest {
     @Test
     void theDialogNamesWhatCannotRunBeforeAnythingRuns() throws Exception {
         Display display = Display.getCurrent();
-        DebugSession session = DebugSession.get();
+        DebugSession session = TestServices.get(DebugSession.class);
         Path model = growingState();
         RunConfiguration configuration = new RunConfiguration(null, List.of("state=const:1"), "", Device.CPU,
                 HealthMode.FULL);

@@ -48,7 +48,7 @@ class SideEffectConsentTest {
     }
 
     /** y = Identity(x) after the writing op: running y writes "pwned" to the target. */
-    private static String graph(boolean inFunction, Path target) {
+    static String graph(boolean inFunction, Path target) {
         String common = "node { name: \"x\" op: \"Placeholder\" attr { key: \"dtype\" value { type: DT_FLOAT } }"
                 + " attr { key: \"shape\" value { shape { dim { size: 1 } } } } }\n"
                 + stringConst("path", target.toString()) + stringConst("contents", "pwned");
@@ -125,7 +125,7 @@ class SideEffectConsentTest {
     void runningAModelThatWritesAFileAsksFirstAndCancelWritesNothing(boolean inFunction) throws Exception {
         Display display = Display.getCurrent();
         IHandlerService handlers = PlatformUI.getWorkbench().getService(IHandlerService.class);
-        DebugSession session = DebugSession.get();
+        DebugSession session = TestServices.get(DebugSession.class);
         Path target = folder.resolve("written-by-the-model.txt");
         Path model = Files.writeString(folder.resolve(inFunction ? "function-writes.pbtxt" : "top-level-writes.pbtxt"),
                 graph(inFunction, target));

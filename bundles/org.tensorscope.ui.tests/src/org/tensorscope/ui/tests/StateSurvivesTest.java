@@ -41,7 +41,7 @@ class StateSurvivesTest {
     }
 
     private static void openAndWait(Display display, Path model) {
-        DebugSession session = DebugSession.get();
+        DebugSession session = TestServices.get(DebugSession.class);
         session.closeModel();
         session.open(model, null, false);
         assertTrue(UiWait.until(display, () -> session.graph().isPresent()
@@ -71,12 +71,12 @@ class StateSurvivesTest {
     @Test
     void aModelOpensWithDefaultsWhenItsStateFilesAreCorruptAndTheyAreSetAside() throws Exception {
         Display display = Display.getCurrent();
-        DebugSession session = DebugSession.get();
+        DebugSession session = TestServices.get(DebugSession.class);
         Path model = Demo.modelFile();
         openAndWait(display, model);
         Breakpoint remembered = new Breakpoint.MaxAbsAbove(7.0, true);
-        Breakpoints.get().removeAll();
-        Breakpoints.get().add(remembered);
+        TestServices.get(Breakpoints.class).removeAll();
+        TestServices.get(Breakpoints.class).add(remembered);
         Path memory = memoryFileOf(model);
         Path recent = stateFolder().resolve("recent-models.json");
         assertTrue(Files.readString(recent).contains(model.toString()), Files.readString(recent));
@@ -99,7 +99,7 @@ class StateSurvivesTest {
             Platform.removeLogListener(listener);
         }
 
-        assertEquals(List.of(), Breakpoints.get().all(), "the damaged memory gives no breakpoints");
+        assertEquals(List.of(), TestServices.get(Breakpoints.class).all(), "the damaged memory gives no breakpoints");
         assertEquals(List.of(), session.configuration().inputSources(), "nor a run configuration: the defaults");
         assertNull(session.configuration().signature());
 
@@ -114,7 +114,7 @@ class StateSurvivesTest {
         assertEquals(1, recentAside.size(), "the folder is set aside: " + recentAside);
         assertTrue(Files.isDirectory(recentAside.get(0).resolve("inside")));
         assertTrue(Files.isRegularFile(recent), "a fresh recent models file replaces it");
-        assertEquals(model, RecentModels.list().get(0));
+        assertEquals(model, TestServices.get(RecentModels.class).list().get(0));
 
         List<String> notices = logged.stream().filter(s -> s.getSeverity() == IStatus.WARNING)
                 .map(IStatus::getMessage).filter(m -> m.contains("set aside")).toList();
@@ -127,8 +127,8 @@ class StateSurvivesTest {
         assertTrue(logged.stream().allMatch(s -> s.getException() == null), "no stack trace in the log");
 
         // remembering works again from scratch
-        Breakpoints.get().add(remembered);
+        TestServices.get(Breakpoints.class).add(remembered);
         assertTrue(Files.readString(memory, StandardCharsets.UTF_8).contains("maxabs 7.0 on"), Files.readString(memory));
-        Breakpoints.get().removeAll();
+        TestServices.get(Breakpoints.class).removeAll();
     }
 }

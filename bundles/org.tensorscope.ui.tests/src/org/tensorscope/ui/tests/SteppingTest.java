@@ -43,7 +43,7 @@ class SteppingTest {
 
     /** Opens MobileNet V2 as File > Open does, with a run, and waits for its trace. */
     private static DebugSession openAndRunMobilenet(Display display) {
-        DebugSession session = DebugSession.get();
+        DebugSession session = TestServices.get(DebugSession.class);
         TraceOutcome before = session.outcome().orElse(null);
         session.open(mobilenet(), null, true);
         assertTrue(UiWait.until(display, () -> session.outcome().isPresent() && session.outcome().get() != before,
@@ -116,14 +116,14 @@ class SteppingTest {
     void breakpointsAndTheRunConfigurationAreRememberedWithTheModel() throws Exception {
         Display display = Display.getCurrent();
         IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
-        DebugSession session = DebugSession.get();
+        DebugSession session = TestServices.get(DebugSession.class);
         TraceOutcome before = session.outcome().orElse(null);
         session.open(mobilenet(), null, false);
         assertTrue(UiWait.until(display, () -> session.graph().isPresent()
                 && session.graph().get().source().equals(mobilenet()) && session.outcome().isEmpty(), 60_000));
-        Breakpoints.get().removeAll();
+        TestServices.get(Breakpoints.class).removeAll();
         Breakpoint big = new Breakpoint.MaxAbsAbove(5.0, true);
-        Breakpoints.get().add(big);
+        TestServices.get(Breakpoints.class).add(big);
         BreakpointsView view = (BreakpointsView) page.showView(TensorscopeViews.BREAKPOINTS);
         assertTrue(UiWait.until(display, () -> ShownInViews.breakpoints(view).equals(List.of(big)), 5_000));
         RunConfiguration configuration = new RunConfiguration(null, List.of("uniform:0:1:7"), "", session
@@ -151,8 +151,8 @@ class SteppingTest {
         assertTrue(UiWait.until(display, () -> session.graph().isPresent()
                 && session.graph().get().source().equals(mobilenet()), 60_000));
         assertEquals(List.of("uniform:0:1:7"), session.configuration().inputSources());
-        assertEquals(List.of(big), Breakpoints.get().all());
+        assertEquals(List.of(big), TestServices.get(Breakpoints.class).all());
         assertTrue(UiWait.until(display, () -> ShownInViews.breakpoints(view).equals(List.of(big)), 5_000));
-        Breakpoints.get().removeAll();
+        TestServices.get(Breakpoints.class).removeAll();
     }
 }

@@ -36,9 +36,9 @@ class TensorInspectorTest {
     void slicesShowTheOffendingValuesAndClippingTheFrameFixesTheRun() throws Exception {
         Display display = Display.getCurrent();
         IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
-        DebugSession session = DebugSession.get();
+        DebugSession session = TestServices.get(DebugSession.class);
         TraceOutcome before = session.outcome().orElse(null);
-        Demo.open();
+        Demo.open(TestServices.get(DebugSession.class));
         assertTrue(UiWait.until(display, () -> session.outcome().isPresent() && session.outcome().get() != before,
                 120_000), "the demo's trace did not finish");
         TraceOutcome first = session.outcome().get();

@@ -58,15 +58,15 @@ class ViewScreenshots {
         Path folder = Path.of(System.getProperty(PROPERTY));
         Display display = Display.getCurrent();
         IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
-        DebugSession session = DebugSession.get();
+        DebugSession session = TestServices.get(DebugSession.class);
         Object before = session.outcome().orElse(null);
-        Demo.open();
+        Demo.open(TestServices.get(DebugSession.class));
         assertTrue(UiWait.until(display, () -> session.outcome().isPresent() && session.outcome().get() != before,
                 120_000), "the demo's trace did not finish");
         session.outcome().flatMap(o -> o.origin()).ifPresent(origin -> {
-            Breakpoints.get().add(new Breakpoint.NonFinite(true));
-            Breakpoints.get().add(new Breakpoint.MaxAbsAbove(1e30, true));
-            Breakpoints.get().add(new Breakpoint.OnOp(origin.op().name(), false));
+            TestServices.get(Breakpoints.class).add(new Breakpoint.NonFinite(true));
+            TestServices.get(Breakpoints.class).add(new Breakpoint.MaxAbsAbove(1e30, true));
+            TestServices.get(Breakpoints.class).add(new Breakpoint.OnOp(origin.op().name(), false));
         });
         for (String id : TensorscopeViews.ALL) {
             IViewPart view = page.showView(id);
@@ -94,12 +94,12 @@ class ViewScreenshots {
     private static void sequenceAndComparison(Display display, IWorkbenchPage page, DebugSession session, Path folder)
             throws Exception {
         String input = session.graph().flatMap(g -> g.defaultSignature()).orElseThrow().inputs().get(0).key();
-        SequenceSession.get().run(new SequenceSettings(2, "ramp*10^t", input, List.of(), 45));
-        assertTrue(UiWait.until(display, () -> SequenceSession.get().result().isPresent(), 300_000),
+        TestServices.get(SequenceSession.class).run(new SequenceSettings(2, "ramp*10^t", input, List.of(), 45));
+        assertTrue(UiWait.until(display, () -> TestServices.get(SequenceSession.class).result().isPresent(), 300_000),
                 "the sequence did not finish");
         saveMaximized(display, page, page.showView(TensorscopeViews.SEQUENCE), folder.resolve("view-sequence.png"));
-        ComparisonSession.get().compareWithInputs(List.of("ramp"), 1e-4);
-        assertTrue(UiWait.until(display, () -> ComparisonSession.get().comparison().isPresent(), 300_000),
+        TestServices.get(ComparisonSession.class).compareWithInputs(List.of("ramp"), 1e-4);
+        assertTrue(UiWait.until(display, () -> TestServices.get(ComparisonSession.class).comparison().isPresent(), 300_000),
                 "the comparison did not finish");
         saveMaximized(display, page, page.showView(TensorscopeViews.COMPARE), folder.resolve("view-compare.png"));
     }

@@ -1,5 +1,6 @@
 package org.tensorscope.ui.tests;
 
+import org.tensorscope.ui.internal.session.UiContributions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -99,7 +100,7 @@ class WorkbenchTest {
     void aboutDialogNamesTensorscopeAndTheTensorFlowRuntime() {
         Display display = Display.getCurrent();
         AboutTensorscopeDialog dialog = new AboutTensorscopeDialog(
-                PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell());
+                PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell(), TestServices.get(UiContributions.class));
         dialog.setBlockOnOpen(false);
         dialog.open();
         try {

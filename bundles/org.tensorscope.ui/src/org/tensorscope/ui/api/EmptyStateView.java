@@ -1,8 +1,12 @@
 package org.tensorscope.ui.api;
 
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.WeakHashMap;
 
 import org.eclipse.e4.core.services.events.IEventBroker;
+import org.eclipse.jface.viewers.ISelection;
 import org.eclipse.swt.dnd.DND;
 import org.eclipse.swt.dnd.DropTarget;
 import org.eclipse.swt.dnd.DropTargetAdapter;
@@ -16,6 +20,8 @@ import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Label;
+import org.eclipse.ui.ISelectionListener;
+import org.eclipse.ui.IWorkbenchPart;
 import org.eclipse.ui.part.ViewPart;
 import org.osgi.service.event.EventHandler;
 import org.tensorscope.core.DebugTopics;
@@ -24,7 +30,10 @@ import org.tensorscope.core.DebugTopics;
  * A view of the debugging session that, until it has something to show, tells the user what to
  * do. Subclasses build their content once and refresh it when the session moves on (on every
  * {@link DebugTopics} event); they read the session through its services ({@link #runState()},
- * {@link #focus()}, {@link #service(Class)}).
+ * {@link #focus()}, {@link #service(Class)}). The op in focus follows the op a part selects
+ * through the workbench's selection service (a {@link SelectedOp}, or what adapts to one): every
+ * such view listens, so the focus follows whichever view the user picks an op in; stepping (F6)
+ * moves the focus through {@link TraceFocus}.
  */
 public abstract class EmptyStateView extends ViewPart {
 
@@ -38,6 +47,9 @@ public abstract class EmptyStateView extends ViewPart {
             update();
         }
     };
+    /** The op each other part last selected, so that a part activated again does not re-select it. */
+    private final Map<IWorkbenchPart, SelectedOp> lastSelected = new WeakHashMap<>();
+    private final ISelectionListener onSelection = this::selected;
 
     /** What to do to fill this view, e.g. "Open a model with File > Open Model…". */
     protected abstract String emptyStateMessage();
@@ -54,6 +66,31 @@ public abstract class EmptyStateView extends ViewPart {
 
     /** Shows the session's current state; called on the UI thread. */
     protected void refresh() {
+    }
+
+    /**
+     * A part's selection names an op: it gets the focus, unless it has it already or the part only
+     * showed again what it had selected before (being activated re-sends its selection).
+     */
+    private void selected(IWorkbenchPart part, ISelection selection) {
+        if (stack == null || stack.isDisposed()) {
+            return;
+        }
+        Optional<SelectedOp> named = SelectedOp.in(selection);
+        if (named.isEmpty()) {
+            lastSelected.remove(part);
+            return;
+        }
+        SelectedOp op = named.get();
+        if (op.equals(lastSelected.put(part, op))) {
+            return;
+        }
+        TraceFocus focus = focus();
+        boolean focused = focus.focusOp().filter(op.op()::equals).isPresent()
+                && (op.tensor() == null || focus.focusTensor().filter(op.tensor()::equals).isPresent());
+        if (!focused) {
+            focus.select(op);
+        }
     }
 
     /** A session service (or any workbench or OSGi service) as this view's site finds it. */
@@ -92,6 +129,7 @@ public abstract class EmptyStateView extends ViewPart {
         if (broker != null) {
             broker.subscribe(DebugTopics.ALL, null, onSessionEvent, false);
         }
+        getSite().getPage().addSelectionListener(onSelection);
         acceptDroppedModels(stack);
         update();
     }
@@ -151,6 +189,7 @@ public abstract class EmptyStateView extends ViewPart {
 
     @Override
     public void dispose() {
+        getSite().getPage().removeSelectionListener(onSelection);
         IEventBroker broker = getSite().getService(IEventBroker.class);
         if (broker != null) {
             broker.unsubscribe(onSessionEvent);

@@ -9,7 +9,8 @@ import org.tensorscope.core.run.AnalysedTensor;
 
 /**
  * A view of the output of the op in focus (selected, or under the stepping cursor): it fetches
- * the full tensor in a job when the focus moves, and shows it when it arrives.
+ * the full tensor in a job when the focus moves, and shows it when it arrives. It follows the op
+ * other parts select through the workbench's selection service.
  */
 public abstract class FocusedTensorView extends EmptyStateView {
 

@@ -24,6 +24,8 @@ public final class TensorscopePreferences {
     public static final String HISTOGRAM_BINS = "histogramBins";
     public static final String JAVACPP_CACHE = "javacppCacheFolder";
     public static final String TENSOR_MEMORY_MB = "tensorMemoryMegabytes";
+    /** Whether a model is run once in the background after it opens, so that the first Run is fast. */
+    public static final String WARM_UP = "warmUpAfterOpen";
 
     private static ScopedPreferenceStore store;
     private static final Set<String> NOTICED = ConcurrentHashMap.newKeySet();
@@ -39,6 +41,7 @@ public final class TensorscopePreferences {
             store.setDefault(HISTOGRAM_BINS, 30);
             store.setDefault(JAVACPP_CACHE, "");
             store.setDefault(TENSOR_MEMORY_MB, 512);
+            store.setDefault(WARM_UP, true);
         }
         return store;
     }
@@ -65,6 +68,11 @@ public final class TensorscopePreferences {
         }
     }
 
+    /** Whether a model opened without a run is run once in the background (its side-effect ops aside). */
+    public static boolean warmUp() {
+        return store().getBoolean(WARM_UP);
+    }
+
     public static int histogramBins() {
         return positive(HISTOGRAM_BINS);
     }
@@ -86,7 +94,7 @@ public final class TensorscopePreferences {
 
     private static void notUnderstood(String key, String problem) {
         if (NOTICED.add(key + "=" + store().getString(key))) {
-            StateNotices.report("Tensorscope preference " + key + ": " + problem + "; using the default "
+            StateNotices.log("Tensorscope preference " + key + ": " + problem + "; using the default "
                     + store().getDefaultString(key));
         }
     }

@@ -25,4 +25,9 @@ public interface TraceFocus {
 
     /** Puts the focus on an op, as selecting it in a view does. */
     void select(String op);
+
+    /** Puts the focus on an op, or on one of its outputs when the selection names one. */
+    default void select(SelectedOp selected) {
+        select(selected.op());
+    }
 }

@@ -31,9 +31,11 @@ public class AboutTensorscopeDialog extends Dialog {
     public static final String TITLE = "About Tensorscope";
 
     private Text details;
+    private final UiContributions contributions;
 
-    public AboutTensorscopeDialog(Shell parent) {
+    public AboutTensorscopeDialog(Shell parent, UiContributions contributions) {
         super(parent);
+        this.contributions = contributions;
     }
 
     @Override
@@ -73,7 +75,7 @@ public class AboutTensorscopeDialog extends Dialog {
 
     private void scheduleBackendQuery() {
         Job job = Job.create("Reading framework versions", (IProgressMonitor monitor) -> {
-            String text = describeBackends(UiContributions.get().backends());
+            String text = describeBackends(contributions.contributions().backends());
             details.getDisplay().asyncExec(() -> {
                 if (!details.isDisposed()) {
                     details.setText(header() + text);

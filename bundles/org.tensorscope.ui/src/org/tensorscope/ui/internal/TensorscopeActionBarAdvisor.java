@@ -11,6 +11,7 @@ import org.eclipse.ui.actions.ActionFactory;
 import org.eclipse.ui.actions.ActionFactory.IWorkbenchAction;
 import org.eclipse.ui.application.ActionBarAdvisor;
 import org.eclipse.ui.application.IActionBarConfigurer;
+import org.eclipse.ui.services.IServiceLocator;
 import org.tensorscope.ui.internal.session.RunNotices;
 import org.tensorscope.ui.internal.session.StateNotices;
 
@@ -73,7 +74,8 @@ public class TensorscopeActionBarAdvisor extends ActionBarAdvisor {
 
     @Override
     protected void fillStatusLine(IStatusLineManager statusLine) {
-        StateNotices.showOn(statusLine);
-        RunNotices.showOn(statusLine);
+        IServiceLocator services = getActionBarConfigurer().getWindowConfigurer().getWorkbenchConfigurer().getWorkbench();
+        services.getService(StateNotices.class).showOn(statusLine);
+        services.getService(RunNotices.class).showOn(statusLine);
     }
 }

@@ -51,7 +51,7 @@ public class TensorscopeWorkbenchAdvisor extends WorkbenchAdvisor {
     public void postStartup() {
         Optional<String> model = modelArgument(Platform.getApplicationArgs());
         if (model.isPresent()) {
-            DebugSession.get().open(Path.of(model.get()), null, false);
+            session().open(Path.of(model.get()), null, false);
             return;
         }
         Preferences preferences = InstanceScope.INSTANCE
@@ -65,7 +65,11 @@ public class TensorscopeWorkbenchAdvisor extends WorkbenchAdvisor {
         } catch (BackingStoreException e) {
             // at worst the demo opens once more next time
         }
-        Demo.open();
+        Demo.open(session());
+    }
+
+    private DebugSession session() {
+        return getWorkbenchConfigurer().getWorkbench().getService(DebugSession.class);
     }
 
     /** The first argument that is neither an option nor an option's value (e.g. of a test harness's -testproperties). */

@@ -8,6 +8,7 @@ import org.eclipse.swt.widgets.Composite;
 import org.jfree.chart.plot.XYPlot;
 import org.tensorscope.core.trace.Trace;
 import org.tensorscope.ui.api.EmptyStateView;
+import org.tensorscope.ui.api.OpSelectionProvider;
 
 /**
  * Per op along the execution order: the largest finite magnitude, the finite min, max, mean and std, and the NaN/Inf
@@ -19,6 +20,8 @@ public class LayerProfileView extends EmptyStateView {
     ChartCanvas canvas;
     private Button logScale;
     Trace shown;
+    /** The op last clicked, else the op in focus: the workbench's selection while this view is active. */
+    private final OpSelectionProvider selection = new OpSelectionProvider();
 
     @Override
     protected String emptyStateMessage() {
@@ -40,10 +43,12 @@ public class LayerProfileView extends EmptyStateView {
         canvas = new ChartCanvas(area);
         canvas.control().setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
         canvas.control().addListener(SWT.MouseDown, e -> selectAt(e.x));
+        getSite().setSelectionProvider(selection);
     }
 
     @Override
     protected void refresh() {
+        selection.follow(focus().focusOp().orElse(null));
         Trace trace = runState().outcome().orElseThrow().trace();
         if (trace != shown) {
             shown = trace;
@@ -67,6 +72,8 @@ public class LayerProfileView extends EmptyStateView {
         XYPlot plot = (XYPlot) canvas.chart().getPlot();
         double value = plot.getDomainAxis().java2DToValue(x, canvas.dataArea(), plot.getDomainAxisEdge());
         int index = (int) Math.max(0, Math.min(shown.rows().size() - 1, Math.round(value)));
-        focus().select(shown.rows().get(index).opName());
+        // a click activates the view; its selection is what the views showing the op in focus follow
+        getSite().getPage().activate(this);
+        selection.select(shown.rows().get(index).opName());
     }
 }

@@ -1,5 +1,6 @@
 package org.tensorscope.ui.internal.views;
 
+import org.tensorscope.ui.tests.TestServices;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -41,10 +42,10 @@ class ReadableAtAGlanceTest {
     static void runTheDemo() {
         Display display = Display.getCurrent();
         PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage().resetPerspective();
-        DebugSession session = DebugSession.get();
+        DebugSession session = TestServices.get(DebugSession.class);
         if (session.outcome().isEmpty() || session.outcome().get().report().finite()) {
             Object before = session.outcome().orElse(null);
-            Demo.open();
+            Demo.open(TestServices.get(DebugSession.class));
             assertTrue(until(display, () -> session.outcome().isPresent() && session.outcome().get() != before, 180_000),
                     "the demo's trace did not finish");
         }
@@ -76,7 +77,7 @@ class ReadableAtAGlanceTest {
         ScopeTree node = (ScopeTree) item.getData();
         String tooltip = explorer.health.tooltip(node);
         assertTrue(tooltip.startsWith(origin + ": NaN/Inf starts here"), tooltip);
-        var row = DebugSession.get().outcome().get().trace().row(origin).orElseThrow();
+        var row = TestServices.get(DebugSession.class).outcome().get().trace().row(origin).orElseThrow();
         assertTrue(tooltip.contains("+Inf " + row.posInfCount() + " of " + row.elements() + " values"), tooltip);
 
         // the scopes (and fused ops) above the origin are marked too, so a folded tree still points at it
@@ -133,7 +134,7 @@ class ReadableAtAGlanceTest {
         assertEquals(firstNan, trace.linkAt(offset).orElse(null));
         assertTrue(summary.getStyleRangeAtOffset(offset).underline, "the op's name is underlined as a link");
         assertTrue(trace.linkAt(text.indexOf("First NaN: ")).isEmpty(), "words are not links");
-        DebugSession session = DebugSession.get();
+        DebugSession session = TestServices.get(DebugSession.class);
         try {
             Point at = summary.getLocationAtOffset(offset + 1);
             Event click = new Event();

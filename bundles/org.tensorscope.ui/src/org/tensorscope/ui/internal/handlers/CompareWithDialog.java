@@ -19,7 +19,6 @@ import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Text;
 import org.tensorscope.core.input.InputAssignments;
 import org.tensorscope.core.model.Signature;
-import org.tensorscope.ui.internal.session.UiContributions;
 
 /**
  * Run > Compare With…: another model fed the same inputs (a conversion, a quantized copy, another
@@ -41,9 +40,11 @@ public class CompareWithDialog extends TitleAreaDialog {
     private Text inputs;
     private Text tolerance;
     private Choice result;
+    private final List<String> filePatterns;
 
-    public CompareWithDialog(Shell parent, String modelName, Signature signature, List<String> configuredInputs) {
+    public CompareWithDialog(Shell parent, List<String> filePatterns, String modelName, Signature signature, List<String> configuredInputs) {
         super(parent);
+        this.filePatterns = filePatterns;
         this.modelName = modelName;
         this.signature = signature;
         this.configuredInputs = configuredInputs.isEmpty() ? "ramp" : String.join("\n", configuredInputs);
@@ -108,7 +109,7 @@ public class CompareWithDialog extends TitleAreaDialog {
     private void browse() {
         FileDialog dialog = new FileDialog(getShell(), SWT.OPEN);
         dialog.setText("Model to Compare With");
-        List<String> patterns = UiContributions.get().filePatterns();
+        List<String> patterns = filePatterns;
         if (!patterns.isEmpty()) {
             dialog.setFilterExtensions(new String[] { String.join(";", patterns), "*.*" });
             dialog.setFilterNames(new String[] { "Models (" + String.join(", ", patterns) + ")", "All files" });

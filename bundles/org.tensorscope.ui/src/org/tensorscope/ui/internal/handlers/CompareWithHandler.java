@@ -10,6 +10,7 @@ import org.eclipse.ui.handlers.HandlerUtil;
 import org.tensorscope.ui.TensorscopeViews;
 import org.tensorscope.ui.internal.session.ComparisonSession;
 import org.tensorscope.ui.internal.session.DebugSession;
+import org.tensorscope.ui.internal.session.UiContributions;
 
 /**
  * Run > Compare With…: compares the open model's run with another model's or with a run on other
@@ -20,20 +21,20 @@ public class CompareWithHandler extends AbstractHandler {
     @Override
     public Object execute(ExecutionEvent event) throws ExecutionException {
         Shell shell = HandlerUtil.getActiveShellChecked(event);
-        CurrentModel model = CurrentModel.orTell(shell, "Compare With");
+        CurrentModel model = CurrentModel.orTell(ContextServices.of(event, DebugSession.class), shell, "Compare With");
         if (model == null) {
             return null;
         }
-        CompareWithDialog dialog = new CompareWithDialog(shell, model.fileName(), model.signature(),
-                DebugSession.get().configuration().inputSources());
+        CompareWithDialog dialog = new CompareWithDialog(shell, ContextServices.of(event, UiContributions.class).contributions().filePatterns(), model.fileName(), model.signature(),
+                ContextServices.of(event, DebugSession.class).configuration().inputSources());
         if (dialog.open() != Window.OK || !SideEffectConsent.allowed(shell, model.graph())) {
             return null;
         }
         CompareWithDialog.Choice choice = dialog.result();
         if (choice.otherModel() != null) {
-            ComparisonSession.get().compareWithModel(choice.otherModel(), choice.tolerance());
+            ContextServices.of(event, ComparisonSession.class).compareWithModel(choice.otherModel(), choice.tolerance());
         } else {
-            ComparisonSession.get().compareWithInputs(choice.otherInputs(), choice.tolerance());
+            ContextServices.of(event, ComparisonSession.class).compareWithInputs(choice.otherInputs(), choice.tolerance());
         }
         try {
             HandlerUtil.getActiveWorkbenchWindowChecked(event).getActivePage().showView(TensorscopeViews.COMPARE);

@@ -13,8 +13,7 @@ record CurrentModel(ModelGraph graph, Signature signature) {
      * The current model, or null after telling the user, in a dialog titled title, that none is open or why its
      * signature cannot be used.
      */
-    static CurrentModel orTell(Shell shell, String title) {
-        DebugSession session = DebugSession.get();
+    static CurrentModel orTell(DebugSession session, Shell shell, String title) {
         if (session.graph().isEmpty()) {
             MessageDialog.openInformation(shell, title, "Open a model first (File > Open Model…).");
             return null;

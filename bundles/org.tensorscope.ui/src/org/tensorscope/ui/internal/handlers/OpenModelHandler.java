@@ -32,7 +32,7 @@ public class OpenModelHandler extends AbstractHandler {
             FileDialog dialog = new FileDialog(shell, SWT.OPEN);
             dialog.setText("Open Model");
             // the installed loaders say which files they read, so an extension's format is offered too
-            List<String> patterns = UiContributions.get().filePatterns();
+            List<String> patterns = ContextServices.of(event, UiContributions.class).contributions().filePatterns();
             if (patterns.isEmpty()) {
                 dialog.setFilterExtensions(new String[] { "*.*" });
                 dialog.setFilterNames(new String[] { "All files" });
@@ -43,7 +43,7 @@ public class OpenModelHandler extends AbstractHandler {
             chosen = dialog.open();
         }
         if (chosen != null) {
-            DebugSession.get().open(Path.of(chosen), null, false);
+            ContextServices.of(event, DebugSession.class).open(Path.of(chosen), null, false);
         }
         return null;
     }

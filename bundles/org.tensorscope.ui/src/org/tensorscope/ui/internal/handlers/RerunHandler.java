@@ -14,7 +14,7 @@ public class RerunHandler extends AbstractHandler {
 
     @Override
     public Object execute(ExecutionEvent event) throws ExecutionException {
-        DebugSession session = DebugSession.get();
+        DebugSession session = ContextServices.of(event, DebugSession.class);
         if (session.graph().isPresent()
                 && SideEffectConsent.allowed(HandlerUtil.getActiveShellChecked(event), session.graph().get())) {
             session.rerun();

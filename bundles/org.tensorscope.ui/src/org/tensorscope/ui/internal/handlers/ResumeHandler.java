@@ -2,6 +2,7 @@ package org.tensorscope.ui.internal.handlers;
 
 import org.eclipse.core.commands.AbstractHandler;
 import org.eclipse.core.commands.ExecutionEvent;
+import org.eclipse.core.commands.ExecutionException;
 import org.tensorscope.ui.internal.session.DebugSession;
 
 /**
@@ -10,8 +11,8 @@ import org.tensorscope.ui.internal.session.DebugSession;
 public class ResumeHandler extends AbstractHandler {
 
     @Override
-    public Object execute(ExecutionEvent event) {
-        DebugSession.get().resume();
+    public Object execute(ExecutionEvent event) throws ExecutionException {
+        ContextServices.of(event, DebugSession.class).resume();
         return null;
     }
 }

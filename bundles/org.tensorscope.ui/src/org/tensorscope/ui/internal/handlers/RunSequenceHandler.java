@@ -8,6 +8,7 @@ import org.eclipse.swt.widgets.Shell;
 import org.eclipse.ui.PartInitException;
 import org.eclipse.ui.handlers.HandlerUtil;
 import org.tensorscope.ui.TensorscopeViews;
+import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.session.SequenceSession;
 
 /**
@@ -19,14 +20,14 @@ public class RunSequenceHandler extends AbstractHandler {
     @Override
     public Object execute(ExecutionEvent event) throws ExecutionException {
         Shell shell = HandlerUtil.getActiveShellChecked(event);
-        CurrentModel model = CurrentModel.orTell(shell, "Run Sequence");
+        CurrentModel model = CurrentModel.orTell(ContextServices.of(event, DebugSession.class), shell, "Run Sequence");
         if (model == null) {
             return null;
         }
         RunSequenceDialog dialog = new RunSequenceDialog(shell, model.fileName(), model.signature(),
-                SequenceSession.get().settings(), settings -> SequenceSession.problemOf(model.signature(), settings));
+                ContextServices.of(event, SequenceSession.class).settings(), settings -> SequenceSession.problemOf(model.signature(), settings));
         if (dialog.open() == Window.OK && SideEffectConsent.allowed(shell, model.graph())) {
-            SequenceSession.get().run(dialog.result());
+            ContextServices.of(event, SequenceSession.class).run(dialog.result());
             try {
                 HandlerUtil.getActiveWorkbenchWindowChecked(event).getActivePage().showView(TensorscopeViews.SEQUENCE);
             } catch (PartInitException e) {

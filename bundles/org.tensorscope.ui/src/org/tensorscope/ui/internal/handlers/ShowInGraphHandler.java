@@ -17,7 +17,7 @@ public class ShowInGraphHandler extends AbstractHandler {
 
     @Override
     public Object execute(ExecutionEvent event) throws ExecutionException {
-        String op = DebugSession.get().focusOp().orElse(null);
+        String op = ContextServices.of(event, DebugSession.class).focusOp().orElse(null);
         if (op == null) {
             return null;
         }

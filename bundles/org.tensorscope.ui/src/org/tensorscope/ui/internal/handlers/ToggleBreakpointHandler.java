@@ -2,6 +2,7 @@ package org.tensorscope.ui.internal.handlers;
 
 import org.eclipse.core.commands.AbstractHandler;
 import org.eclipse.core.commands.ExecutionEvent;
+import org.eclipse.core.commands.ExecutionException;
 import org.tensorscope.ui.internal.session.Breakpoints;
 import org.tensorscope.ui.internal.session.DebugSession;
 
@@ -11,8 +12,8 @@ import org.tensorscope.ui.internal.session.DebugSession;
 public class ToggleBreakpointHandler extends AbstractHandler {
 
     @Override
-    public Object execute(ExecutionEvent event) {
-        DebugSession.get().focusOp().ifPresent(Breakpoints.get()::toggle);
+    public Object execute(ExecutionEvent event) throws ExecutionException {
+        ContextServices.of(event, DebugSession.class).focusOp().ifPresent(ContextServices.of(event, Breakpoints.class)::toggle);
         return null;
     }
 }

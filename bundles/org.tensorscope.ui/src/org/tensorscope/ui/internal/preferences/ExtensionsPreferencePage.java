@@ -28,6 +28,8 @@ public class ExtensionsPreferencePage extends PreferencePage implements IWorkben
 
     TableViewer table;
 
+    private UiContributions contributions;
+
     public ExtensionsPreferencePage() {
         setDescription("The model loaders, backends, tensor inspectors and NaN cause rules installed, "
                 + "and the bundles they come from. Add more with Help > Install Extension from File… "
@@ -37,7 +39,7 @@ public class ExtensionsPreferencePage extends PreferencePage implements IWorkben
 
     @Override
     public void init(IWorkbench workbench) {
-        // nothing to set up: the list is read when the page opens
+        contributions = workbench.getService(UiContributions.class);
     }
 
     @Override
@@ -53,7 +55,7 @@ public class ExtensionsPreferencePage extends PreferencePage implements IWorkben
         column("Name", 200, InstalledContribution::name);
         column("Bundle", 220, InstalledContribution::bundleSymbolicName);
         column("Version", 140, InstalledContribution::bundleVersion);
-        table.setInput(UiContributions.get().installed());
+        table.setInput(contributions.contributions().installed());
         if (table.getTable().getItemCount() == 0) {
             new Label(area, SWT.WRAP).setText("No contributions are installed.");
         }

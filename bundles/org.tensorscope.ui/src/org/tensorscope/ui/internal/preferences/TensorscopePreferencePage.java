@@ -1,5 +1,6 @@
 package org.tensorscope.ui.internal.preferences;
 
+import org.eclipse.jface.preference.BooleanFieldEditor;
 import org.eclipse.jface.preference.ComboFieldEditor;
 import org.eclipse.jface.preference.DirectoryFieldEditor;
 import org.eclipse.jface.preference.FieldEditorPreferencePage;
@@ -39,6 +40,8 @@ public class TensorscopePreferencePage extends FieldEditorPreferencePage impleme
                 "&Memory for tensor values (MB):", getFieldEditorParent());
         memory.setValidRange(16, 65536);
         addField(memory);
+        addField(new BooleanFieldEditor(TensorscopePreferences.WARM_UP,
+                "&Warm up a model in the background after it opens, so that its first run is fast", getFieldEditorParent()));
         addField(new DirectoryFieldEditor(TensorscopePreferences.JAVACPP_CACHE,
                 "&Native library cache (takes effect at the next start; empty: ~/.cache/tensorscope):",
                 getFieldEditorParent()));

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 import org.tensorscope.core.trace.Breakpoint;
 
 /**
@@ -15,17 +16,14 @@ import org.tensorscope.core.trace.Breakpoint;
 @Component(service = Breakpoints.class)
 public final class Breakpoints {
 
+    @Reference
+    private ModelMemory memory;
     private final List<Breakpoint> all = new ArrayList<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private Path model;
 
     public Breakpoints() {
         // created by the OSGi component runtime
-    }
-
-    /** The breakpoints service, for the code not yet handed it. */
-    public static Breakpoints get() {
-        return SessionServices.get(Breakpoints.class, Breakpoints.class);
     }
 
     public List<Breakpoint> all() {
@@ -83,7 +81,7 @@ public final class Breakpoints {
         List<Breakpoint> unsaved = model == null ? List.copyOf(all) : List.of();
         model = modelFile;
         all.clear();
-        all.addAll(ModelMemory.breakpoints(modelFile));
+        all.addAll(memory.breakpoints(modelFile));
         unsaved.stream().filter(b -> !all.contains(b)).forEach(all::add);
         if (unsaved.isEmpty()) {
             listeners.forEach(Runnable::run);
@@ -111,7 +109,7 @@ public final class Breakpoints {
 
     private void changed() {
         if (model != null) {
-            ModelMemory.remember(model, all);
+            memory.remember(model, all);
         }
         listeners.forEach(Runnable::run);
     }

@@ -14,6 +14,7 @@ import org.eclipse.e4.core.services.events.IEventBroker;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.ui.PlatformUI;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 import org.tensorscope.core.DebugTopics;
 import org.tensorscope.core.compare.CompareOptions;
 import org.tensorscope.core.compare.ComparedRun;
@@ -35,8 +36,13 @@ import org.tensorscope.ui.api.ComparisonState;
  * while the comparison is shown, so that the Histogram can lay B's values of the focused tensor
  * over A's.
  */
-@Component(immediate = true, service = ComparisonState.class)
+@Component(immediate = true, service = {ComparisonState.class, ComparisonSession.class})
 public final class ComparisonSession implements ComparisonState {
+
+    @Reference
+    private DebugSession debug;
+    @Reference
+    private UiContributions contributions;
 
     private ModelGraph graph;
     private Comparison comparison;
@@ -51,15 +57,10 @@ public final class ComparisonSession implements ComparisonState {
         // created by the OSGi component runtime
     }
 
-    /** The comparison service's implementation, for the code not yet handed the service. */
-    public static ComparisonSession get() {
-        return SessionServices.get(ComparisonState.class, ComparisonSession.class);
-    }
-
     /** The comparison shown, while the model it was made with is open. */
     @Override
     public Optional<Comparison> comparison() {
-        return comparison != null && DebugSession.get().graph().filter(g -> g == graph).isPresent()
+        return comparison != null && debug.graph().filter(g -> g == graph).isPresent()
                 ? Optional.of(comparison) : Optional.empty();
     }
 
@@ -80,7 +81,6 @@ public final class ComparisonSession implements ComparisonState {
     }
 
     private Job compare(String describedB, Path otherModel, List<String> otherInputs, double tolerance) {
-        DebugSession debug = DebugSession.get();
         CompareOptions options = new CompareOptions(tolerance, CompareOptions.defaults().map(), false);
         return debug.modelJob("Comparing with " + describedB, (model, session, configuration, monitor) -> {
             SubMonitor progress = SubMonitor.convert(monitor, "Comparing with " + describedB, 10);
@@ -93,7 +93,7 @@ public final class ComparisonSession implements ComparisonState {
             try {
                 ComparedRun b;
                 if (otherModel != null) {
-                    loadedB = UiContributions.get().open(otherModel, progress.split(2));
+                    loadedB = contributions.contributions().open(otherModel, progress.split(2));
                     // the consent asked before comparing was for the open model only
                     var risky = SideEffectOps.in(loadedB.graph());
                     if (!risky.isEmpty()) {
@@ -101,7 +101,7 @@ public final class ComparisonSession implements ComparisonState {
                                 + " op(s) that reach outside it (" + SideEffectOps.describe(risky.get(0))
                                 + (risky.size() > 1 ? ", ..." : "") + "); open it on its own to run it");
                     }
-                    openedB = UiContributions.get().backendFor(loadedB).open(loadedB, configuration.device());
+                    openedB = contributions.contributions().backendFor(loadedB).open(loadedB, configuration.device());
                     ModelGraph graphB = loadedB.graph();
                     Signature signatureB = graphB.signature(signatureA.key()).or(graphB::defaultSignature)
                             .orElseThrow(() -> new IllegalArgumentException(otherModel + ": the model has no signature to run"));
@@ -117,7 +117,7 @@ public final class ComparisonSession implements ComparisonState {
                 loadedB = null;
                 openedB = null;
                 Display.getDefault().asyncExec(() -> {
-                    if (DebugSession.get().graph().filter(g -> g == graphA).isEmpty()) {
+                    if (debug.graph().filter(g -> g == graphA).isEmpty()) {
                         close(keptModel, keptSession);
                         return;
                     }
@@ -130,9 +130,9 @@ public final class ComparisonSession implements ComparisonState {
                     feedsB = b.feeds();
                     nameB = describedB;
                     post();
-                    if (DebugSession.get().outcome().isEmpty()) {
+                    if (debug.outcome().isEmpty()) {
                         // the other views show side A's tensors from a run of the same inputs
-                        DebugSession.get().run();
+                        debug.run();
                     }
                 });
                 return Status.OK_STATUS;
@@ -192,12 +192,12 @@ public final class ComparisonSession implements ComparisonState {
             }
         });
         job.setSystem(true);
-        job.setRule(DebugSession.get().modelRule());
+        job.setRule(debug.modelRule());
         job.schedule();
         return true;
     }
 
-    private static void close(LoadedModel model, InferenceSession session) {
+    private void close(LoadedModel model, InferenceSession session) {
         if (model == null && session == null) {
             return;
         }
@@ -210,7 +210,7 @@ public final class ComparisonSession implements ComparisonState {
             }
         });
         close.setSystem(true);
-        close.setRule(DebugSession.get().modelRule());
+        close.setRule(debug.modelRule());
         close.schedule();
     }
 

@@ -2,62 +2,50 @@ package org.tensorscope.ui.internal.session;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.function.Consumer;
 
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.IStatus;
 import org.eclipse.core.runtime.OperationCanceledException;
 import org.eclipse.core.runtime.Status;
 import org.eclipse.core.runtime.SubMonitor;
-import org.eclipse.core.runtime.jobs.IJobFunction;
 import org.eclipse.core.runtime.jobs.ISchedulingRule;
 import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.e4.core.services.events.IEventBroker;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.ui.PlatformUI;
-import org.eclipse.ui.progress.IProgressConstants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.tensorscope.core.DebugTopics;
-import org.tensorscope.core.analysis.Histogram;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.SideEffectOps;
 import org.tensorscope.core.model.Signature;
 import org.tensorscope.core.model.TensorSpec;
-import org.tensorscope.core.run.AnalysedTensor;
 import org.tensorscope.core.run.NanTracer;
 import org.tensorscope.core.run.PreparedInputs;
-import org.tensorscope.core.run.TensorCache;
 import org.tensorscope.core.run.TraceOutcome;
-import org.tensorscope.core.service.BackendException;
 import org.tensorscope.core.service.Device;
 import org.tensorscope.core.service.InferenceSession;
 import org.tensorscope.core.service.LoadedModel;
 import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.core.tensor.TensorData;
-import org.tensorscope.core.trace.PrefetchWindow;
-import org.tensorscope.core.trace.TensorHealth;
 import org.tensorscope.core.trace.TraceCursor;
 import org.tensorscope.ui.api.RunState;
-import org.tensorscope.ui.api.TensorValues;
 import org.tensorscope.ui.api.TensorscopePreferences;
 
 /**
- * The workbench's debugging session: the open model and its last run (the stepping cursor and the
- * selected op are {@link SteppingFocus}'s, the run configuration and edits {@link RunConfigurationStore}'s). Long work (loading, running, fetching tensors) runs in jobs, one at a time on the
- * model; results land on the UI thread, which then posts a {@link DebugTopics} event. Views only
- * read this state.
+ * The workbench's debugging session: the open model and its last run. The stepping cursor and the
+ * selected op are {@link SteppingFocus}'s, the run configuration and edits
+ * {@link RunConfigurationStore}'s, the run's fetched tensors {@link RunTensorCache}'s. Long work
+ * (loading, running) runs in jobs, one at a time on the model; results land on the UI thread,
+ * which then posts a {@link DebugTopics} event. Views only read this state.
  */
-@Component(immediate = true, service = {RunState.class, TensorValues.class})
-public final class DebugSession implements RunState, TensorValues {
-
-    private static final String PLUGIN_ID = "org.tensorscope.ui";
+@Component(immediate = true, service = {RunState.class, DebugSession.class})
+public final class DebugSession implements RunState {
 
     /** Jobs touching the model or its session run one after another. */
     private final ISchedulingRule modelRule = new ISchedulingRule() {
@@ -73,22 +61,30 @@ public final class DebugSession implements RunState, TensorValues {
     };
 
     /** The family of the jobs Run > Cancel stops: loading, running and fetching. */
-    public static final Object JOB_FAMILY = new Object();
+    public static final Object JOB_FAMILY = SessionJobs.FAMILY;
+    /** The family of the background warm-up after a model opens; Run > Cancel and the user's jobs stop it. */
+    public static final Object WARM_UP_FAMILY = ModelWarmUp.FAMILY;
 
     private LoadedModel model;
     private InferenceSession session;
     private Device sessionDevice;
-    private PreparedInputs inputs;
     private TraceOutcome outcome;
     @Reference
     private SteppingFocus focus;
     @Reference
     private RunConfigurationStore runConfigurations;
-    private Map<String, TensorData> outcomeOverrides = Map.of();
-    /** The last run's tensors that views asked for or that were fetched ahead of the cursor. */
-    private TensorCache cache;
-    private Job ahead;
-    /** Whether the open model holds ops that reach outside it: then nothing is fetched ahead. */
+    @Reference
+    private RunTensorCache tensors;
+    @Reference
+    private Breakpoints breakpoints;
+    @Reference
+    private UiContributions contributions;
+    @Reference
+    private RecentModels recentModels;
+    @Reference
+    private RunNotices notices;
+    private ModelWarmUp warmUp;
+    /** Whether the open model holds ops that reach outside it: then nothing runs unless the user asks. */
     private boolean reachesOutside;
     /** The step of a sequence whose inputs the last run took, -1 for a run of the configured inputs. */
     private int step = -1;
@@ -112,12 +108,7 @@ public final class DebugSession implements RunState, TensorValues {
 
     @Activate
     void activate() {
-        focus.whenMoved(this::fetchAhead);
-    }
-
-    /** The session services' implementation, for the code not yet handed the services. */
-    public static DebugSession get() {
-        return SessionServices.get(RunState.class, DebugSession.class);
+        warmUp = new ModelWarmUp(modelRule, contributions);
     }
 
     /** The rule of every job on the open model and its sessions: they run one after another. */
@@ -190,22 +181,25 @@ public final class DebugSession implements RunState, TensorValues {
      * A null configuration means the one remembered for this model, else the defaults.
      */
     public Job open(Path path, RunConfiguration runConfiguration, boolean runWhenLoaded) {
-        RunNotices.clear();
-        Job job = sessionJob("Opening " + path.getFileName(), monitor -> {
+        notices.clear();
+        warmUp.cancel();
+        Job job = SessionJobs.of("Opening " + path.getFileName(), monitor -> {
             SubMonitor progress = SubMonitor.convert(monitor, "Opening " + path.getFileName(), 10);
             try {
-                LoadedModel loaded = UiContributions.get().open(path, progress.split(10));
+                LoadedModel loaded = contributions.contributions().open(path, progress.split(10));
                 Display.getDefault().asyncExec(() -> {
                     replaceModel(loaded, runConfiguration);
                     if (runWhenLoaded) {
                         run();
+                    } else {
+                        warmUp();
                     }
                 });
                 return Status.OK_STATUS;
             } catch (ModelLoadException e) {
                 return failed("Open " + path.getFileName(), e.getMessage(), e);
             } catch (OperationCanceledException e) {
-                RunNotices.report("Opening " + path.getFileName() + " cancelled");
+                notices.report("Opening " + path.getFileName() + " cancelled");
                 return Status.CANCEL_STATUS;
             } catch (RuntimeException e) {
                 return failed("Open " + path.getFileName(), path + ": cannot be read: " + e, e);
@@ -226,8 +220,8 @@ public final class DebugSession implements RunState, TensorValues {
         if (runConfiguration != null) {
             configure(runConfiguration);
         }
-        Breakpoints.get().load(source);
-        RecentModels.add(source);
+        breakpoints.load(source);
+        recentModels.add(source);
         post(DebugTopics.MODEL);
     }
 
@@ -236,17 +230,17 @@ public final class DebugSession implements RunState, TensorValues {
      * model rule, so that a fetch still running on them finishes first.
      */
     public void closeModel() {
+        warmUp.cancel();
         LoadedModel oldModel = model;
         InferenceSession oldSession = session;
         model = null;
         session = null;
         sessionDevice = null;
         outcome = null;
-        cache = null;
+        tensors.drop();
         focus.clear();
-        inputs = null;
         runConfigurations.clearOverrides();
-        Breakpoints.get().release();
+        breakpoints.release();
         closeLater(oldModel, oldSession);
     }
 
@@ -272,29 +266,9 @@ public final class DebugSession implements RunState, TensorValues {
      * A failed job's message, shown by {@link RunNotices} as one sentence; the returned status keeps
      * the exception for the log.
      */
-    private static IStatus failed(String title, String message, Throwable cause) {
-        RunNotices.failed(title, message);
+    private IStatus failed(String title, String message, Throwable cause) {
+        notices.failed(title, message);
         return Status.error(message, cause);
-    }
-
-    /**
-     * A job of {@link #JOB_FAMILY}, so that Run > Cancel finds it. Its failure is shown by
-     * {@link RunNotices}, not by the platform's generic "Problem Occurred" dialog.
-     */
-    private static Job sessionJob(String name, IJobFunction body) {
-        Job job = new Job(name) {
-            @Override
-            protected IStatus run(IProgressMonitor monitor) {
-                return body.run(monitor);
-            }
-
-            @Override
-            public boolean belongsTo(Object family) {
-                return family == JOB_FAMILY;
-            }
-        };
-        job.setProperty(IProgressConstants.NO_IMMEDIATE_ERROR_PROMPT_PROPERTY, Boolean.TRUE);
-        return job;
     }
 
     /** Runs the open model with the NaN trace in a job; the result replaces the previous trace. */
@@ -341,33 +315,26 @@ public final class DebugSession implements RunState, TensorValues {
         if (model == null) {
             return null;
         }
-        RunNotices.clear();
+        notices.clear();
+        warmUp.cancel();
         LoadedModel jobModel = model;
         RunConfiguration config = configuration();
         InferenceSession reusable = config.device() == sessionDevice ? session : null;
-        Job job = sessionJob(name, monitor -> {
+        Job job = SessionJobs.of(name, monitor -> {
             InferenceSession jobSession = null;
             try {
                 jobSession = reusable != null ? reusable
-                        : UiContributions.get().backendFor(jobModel).open(jobModel, config.device());
+                        : contributions.contributions().backendFor(jobModel).open(jobModel, config.device());
                 return work.run(jobModel, jobSession, config, monitor);
             } catch (OperationCanceledException e) {
-                RunNotices.report(name + " cancelled");
+                notices.report(name + " cancelled");
                 return Status.CANCEL_STATUS;
             } catch (Exception e) {
                 return failed(name, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
             } finally {
                 InferenceSession opened = jobSession == reusable ? null : jobSession;
                 if (opened != null) {
-                    Display.getDefault().asyncExec(() -> {
-                        if (model == jobModel && (session == null || sessionDevice != config.device())) {
-                            closeLater(null, session);
-                            session = opened;
-                            sessionDevice = config.device();
-                        } else {
-                            closeLater(null, opened);
-                        }
-                    });
+                    Display.getDefault().asyncExec(() -> adopt(jobModel, opened, config.device()));
                 }
             }
         });
@@ -381,25 +348,26 @@ public final class DebugSession implements RunState, TensorValues {
         if (model == null) {
             return null;
         }
-        RunNotices.clear();
+        notices.clear();
+        warmUp.cancel();
         LoadedModel runModel = model;
         RunConfiguration config = configuration();
         Map<String, TensorData> runOverrides = runConfigurations.overrides();
         InferenceSession reusable = config.device() == sessionDevice ? session : null;
         String runName = "Running " + runModel.graph().source().getFileName()
                 + (sequenceStep < 0 ? "" : " on step " + sequenceStep);
-        Job job = sessionJob(runName, monitor -> {
+        Job job = SessionJobs.of(runName, monitor -> {
             SubMonitor progress = SubMonitor.convert(monitor, runName, 10);
             try {
                 ModelGraph graph = runModel.graph();
                 Signature signature = signatureOf(graph, config);
                 PreparedInputs prepared = inputMaker.prepare(signature);
                 InferenceSession runSession = reusable != null ? reusable
-                        : UiContributions.get().backendFor(runModel).open(runModel, config.device());
+                        : contributions.contributions().backendFor(runModel).open(runModel, config.device());
                 progress.split(1);
                 TraceOutcome result;
                 try {
-                    result = new NanTracer(UiContributions.get().causeRules()).trace(graph, signature, runSession,
+                    result = new NanTracer(contributions.contributions().causeRules()).trace(graph, signature, runSession,
                             prepared, runOverrides, config.mode(), config.device().name().toLowerCase(java.util.Locale.ROOT),
                             progress.split(9));
                 } catch (Exception | Error e) {
@@ -420,18 +388,16 @@ public final class DebugSession implements RunState, TensorValues {
                     }
                     session = runSession;
                     sessionDevice = config.device();
-                    inputs = prepared;
-                    outcomeOverrides = runOverrides;
                     outcome = result;
                     step = sequenceStep;
-                    cache = new TensorCache(TensorscopePreferences.tensorMemoryBytes());
                     focus.land(result, landOn);
+                    tensors.newRun(new RunTensorCache.Source(runModel.graph(), runSession, prepared, runOverrides,
+                            modelRule, reachesOutside));
                     post(DebugTopics.TRACE);
-                    fetchAhead();
                 });
                 return Status.OK_STATUS;
             } catch (OperationCanceledException e) {
-                RunNotices.report("Run of " + runModel.graph().source().getFileName() + " cancelled");
+                notices.report("Run of " + runModel.graph().source().getFileName() + " cancelled");
                 return Status.CANCEL_STATUS;
             } catch (Exception e) {
                 return failed("Run " + runModel.graph().source().getFileName(),
@@ -445,130 +411,33 @@ public final class DebugSession implements RunState, TensorValues {
     }
 
     /**
-     * Hands full tensors of the last run, analysed, to the consumer on the UI thread: at once when
-     * the run's cache has them all, else from a job that fetches them together with the rows ahead
-     * of the cursor (one model run for both).
-     *
-     * @return false when there is no run to take tensors from
+     * Runs the freshly opened model once in the background with the configured inputs, so that the
+     * user's first Run finds a warm session; not for a model that reaches outside, nor when the
+     * preference is off. The session it opens is the one the next runs use.
      */
-    @Override
-    public boolean fetch(List<String> tensors, Consumer<Map<String, AnalysedTensor>> onUiThread,
-            Consumer<String> onFailure) {
-        if (session == null || inputs == null || cache == null) {
-            return false;
+    private void warmUp() {
+        if (model == null || reachesOutside || !TensorscopePreferences.warmUp()) {
+            return;
         }
-        Optional<Map<String, AnalysedTensor>> atHand = cache.getAll(tensors);
-        if (atHand.isPresent()) {
-            onUiThread.accept(atHand.get());
-            fetchAhead();
-            return true;
-        }
-        List<String> wanted = new ArrayList<>(cache.missing(tensors));
-        wanted.addAll(aheadOfCursor(wanted)); // those not already wanted
-        TensorCache runCache = cache;
-        Job job = fetchJob("Fetching " + String.join(", ", tensors), wanted, tensors, runCache, () -> {
-            Optional<Map<String, AnalysedTensor>> values = runCache.getAll(tensors);
-            Display.getDefault().asyncExec(() -> {
-                if (values.isPresent()) {
-                    onUiThread.accept(values.get());
-                } else {
-                    onFailure.accept(String.join(", ", tensors) + " is larger than the memory the views may use");
-                }
-            });
-        }, onFailure);
-        job.setSystem(true);
-        job.schedule();
-        return true;
+        LoadedModel warmModel = model;
+        RunConfiguration config = configuration();
+        InferenceSession reusable = config.device() == sessionDevice ? session : null;
+        warmUp.schedule(warmModel, reusable, config, runConfigurations.overrides(),
+                opened -> Display.getDefault().asyncExec(() -> adopt(warmModel, opened, config.device())));
     }
 
     /**
-     * Fetches the rows ahead of the cursor in the background when the next steps would otherwise
-     * run the model, so that stepping shows each tensor at once.
+     * A job opened a session on the model: the next runs use it, unless the model closed or a
+     * session on that device came first. On the UI thread.
      */
-    private void fetchAhead() {
-        TraceCursor cursor = focus.cursor().orElse(null);
-        if (cache == null || cursor == null || (ahead != null && ahead.getState() != Job.NONE)) {
-            return;
+    private void adopt(LoadedModel jobModel, InferenceSession opened, Device device) {
+        if (model == jobModel && (session == null || sessionDevice != device)) {
+            closeLater(null, session);
+            session = opened;
+            sessionDevice = device;
+        } else {
+            closeLater(null, opened);
         }
-        List<TensorHealth> rows = cursor.trace().rows();
-        if (PrefetchWindow.aheadIsPresent(rows, cursor.index(), t -> cache.get(t).isPresent(), PrefetchWindow.AHEAD / 3)) {
-            return;
-        }
-        List<String> wanted = aheadOfCursor(List.of());
-        if (!wanted.isEmpty()) {
-            ahead = fetchJob("Fetching the tensors ahead", wanted, List.of(), cache, () -> { }, problem -> { });
-            ahead.setSystem(true);
-            ahead.setPriority(Job.DECORATE);
-            ahead.schedule();
-        }
-    }
-
-    private List<String> aheadOfCursor(List<String> alsoWanted) {
-        TraceCursor cursor = focus.cursor().orElse(null);
-        if (cursor == null || model == null || reachesOutside) {
-            // a model that writes files or reaches the network runs only when the user asks
-            return List.of();
-        }
-        ModelGraph graph = model.graph();
-        long budget = cache.budget() / 4;
-        return PrefetchWindow.around(cursor.trace().rows(), cursor.index(),
-                t -> cache.get(t).isPresent() || alsoWanted.contains(t), row -> byteSize(graph, row), budget);
-    }
-
-    private static AnalysedTensor analyse(TensorData data, int bins) {
-        return AnalysedTensor.of(data, bins, Histogram.Binning.SYMLOG);
-    }
-
-    private static long byteSize(ModelGraph graph, TensorHealth row) {
-        return graph.op(row.opName()).flatMap(op -> op.outputs().stream()
-                .filter(output -> output.name().equals(row.tensor())).findFirst())
-                .map(output -> output.dtype().byteSize() < 0 ? -1 : row.elements() * output.dtype().byteSize())
-                .orElse(-1L);
-    }
-
-    /**
-     * A job fetching tensors of the last run in one model run, analysing them and keeping them in
-     * the run's cache; {@code done} runs as soon as the requested ones are there.
-     */
-    private Job fetchJob(String name, List<String> tensors, List<String> requested, TensorCache runCache,
-            Runnable done, Consumer<String> onFailure) {
-        InferenceSession fetchSession = session;
-        PreparedInputs fetchInputs = inputs;
-        Map<String, TensorData> fetchOverrides = outcomeOverrides;
-        int bins = TensorscopePreferences.histogramBins();
-        Job job = sessionJob(name, monitor -> {
-            try {
-                List<String> missing = runCache.missing(tensors);
-                // as the trace watched them: an optimised run may have fused the op away (an op's second
-                // output, a Conv2D folded into its batch normalisation)
-                Map<String, TensorData> values;
-                try {
-                    values = missing.isEmpty() ? Map.of()
-                            : fetchSession.fetchAsTraced(fetchInputs.feeds(), missing, fetchOverrides, monitor);
-                } catch (BackendException | IllegalArgumentException e) {
-                    List<String> asked = runCache.missing(requested);
-                    if (asked.size() == missing.size()) {
-                        throw e;
-                    }
-                    // a tensor fetched ahead cannot be fetched (e.g. not computed in this run): the asked ones alone
-                    values = asked.isEmpty() ? Map.of()
-                            : fetchSession.fetchAsTraced(fetchInputs.feeds(), asked, fetchOverrides, monitor);
-                }
-                Map<String, TensorData> fetched = values;
-                requested.stream().filter(fetched::containsKey).forEach(t -> runCache.put(t, analyse(fetched.get(t), bins)));
-                done.run(); // the views need not wait for the tensors fetched ahead
-                fetched.keySet().stream().filter(t -> !requested.contains(t))
-                        .forEach(t -> runCache.put(t, analyse(fetched.get(t), bins)));
-                return Status.OK_STATUS;
-            } catch (OperationCanceledException e) {
-                return Status.CANCEL_STATUS;
-            } catch (Exception e) {
-                Display.getDefault().asyncExec(() -> onFailure.accept(e.getMessage()));
-                return new Status(IStatus.ERROR, PLUGIN_ID, e.getMessage(), e);
-            }
-        });
-        job.setRule(modelRule);
-        return job;
     }
 
     /** Step to the next op output (F6). */

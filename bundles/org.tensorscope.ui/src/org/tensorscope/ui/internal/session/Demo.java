@@ -34,9 +34,9 @@ public final class Demo {
     }
 
     /** Opens the demo model, runs it with the broken frame, and lands on the NaN trace. */
-    public static Job open() {
+    public static Job open(DebugSession session) {
         try {
-            return DebugSession.get().open(modelFile(), new RunConfiguration(null, List.of(FRAME),
+            return session.open(modelFile(), new RunConfiguration(null, List.of(FRAME),
                     "an HDR camera frame never clipped to 0..255 (values up to 1e38)", Device.CPU, HealthMode.FULL), true);
         } catch (IOException e) {
             throw new IllegalStateException(e.getMessage(), e);

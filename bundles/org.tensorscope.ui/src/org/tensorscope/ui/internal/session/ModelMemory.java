@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.osgi.service.component.annotations.Component;
 import org.tensorscope.core.service.Device;
 import org.tensorscope.core.state.CorruptStateException;
 import org.tensorscope.core.state.StateFile;
@@ -25,6 +26,7 @@ import com.google.gson.JsonObject;
  * one JSON file per model in the state folder's {@code models/}, named by a digest of the model's
  * absolute path (the path itself is inside, under "model").
  */
+@Component(service = ModelMemory.class)
 public final class ModelMemory {
 
     private static final String MODEL = "model";
@@ -41,18 +43,19 @@ public final class ModelMemory {
         static final Memory NONE = new Memory(null, List.of());
     }
 
-    private ModelMemory() {
+    public ModelMemory() {
+        // created by the OSGi component runtime
     }
 
-    public static Optional<RunConfiguration> runConfiguration(Path model) {
+    public Optional<RunConfiguration> runConfiguration(Path model) {
         return Optional.ofNullable(read(model).configuration());
     }
 
-    public static void remember(Path model, RunConfiguration configuration) {
+    public void remember(Path model, RunConfiguration configuration) {
         write(model, new Memory(configuration, read(model).breakpoints()));
     }
 
-    public static List<Breakpoint> breakpoints(Path model) {
+    public List<Breakpoint> breakpoints(Path model) {
         List<Breakpoint> breakpoints = new ArrayList<>();
         for (String line : read(model).breakpoints()) {
             try {
@@ -64,15 +67,15 @@ public final class ModelMemory {
         return breakpoints;
     }
 
-    public static void remember(Path model, List<Breakpoint> breakpoints) {
+    public void remember(Path model, List<Breakpoint> breakpoints) {
         write(model, new Memory(read(model).configuration(), breakpoints.stream().map(Breakpoint::toText).toList()));
     }
 
-    private static Memory read(Path model) {
+    private Memory read(Path model) {
         return file(model).map(file -> file.read(ModelMemory::decode, () -> Memory.NONE)).orElse(Memory.NONE);
     }
 
-    private static void write(Path model, Memory memory) {
+    private void write(Path model, Memory memory) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put(MODEL, absolute(model).toString());
         RunConfiguration configuration = memory.configuration();

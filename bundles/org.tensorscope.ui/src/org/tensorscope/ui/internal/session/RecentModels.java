@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.osgi.service.component.annotations.Component;
 import org.tensorscope.core.state.CorruptStateException;
 import org.tensorscope.core.state.StateJson;
 
@@ -13,20 +14,22 @@ import org.tensorscope.core.state.StateJson;
  * File > Recent Models: the last models opened, newest first, kept in {@value #FILE} in the
  * workbench's state folder.
  */
+@Component(service = RecentModels.class)
 public final class RecentModels {
 
     static final String FILE = "recent-models.json";
     private static final String KEY = "recentModels";
     private static final int MAX = 8;
 
-    private RecentModels() {
+    public RecentModels() {
+        // created by the OSGi component runtime
     }
 
-    public static List<Path> list() {
+    public List<Path> list() {
         return WorkbenchState.file(FILE).map(file -> file.read(RecentModels::decode, List::<Path>of)).orElse(List.of());
     }
 
-    static void add(Path model) {
+    void add(Path model) {
         List<Path> recent = new ArrayList<>(list());
         Path absolute = model.toAbsolutePath().normalize();
         recent.remove(absolute);

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 import org.tensorscope.core.tensor.TensorData;
 
 /**
@@ -15,6 +16,8 @@ import org.tensorscope.core.tensor.TensorData;
 @Component(service = RunConfigurationStore.class)
 public final class RunConfigurationStore {
 
+    @Reference
+    private ModelMemory memory;
     private RunConfiguration configuration;
     private final Map<String, TensorData> overrides = new LinkedHashMap<>();
 
@@ -41,13 +44,13 @@ public final class RunConfigurationStore {
         }
         configuration = next;
         if (model != null) {
-            ModelMemory.remember(model, next);
+            memory.remember(model, next);
         }
     }
 
     /** A model opened: its remembered configuration, else the defaults, and no edits. */
     public synchronized void restore(Path model) {
-        configuration = ModelMemory.runConfiguration(model).orElse(RunConfiguration.defaults());
+        configuration = memory.runConfiguration(model).orElse(RunConfiguration.defaults());
         overrides.clear();
     }
 

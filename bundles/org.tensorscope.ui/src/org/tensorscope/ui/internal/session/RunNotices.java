@@ -1,49 +1,52 @@
 package org.tensorscope.ui.internal.session;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.eclipse.jface.action.IStatusLineManager;
 import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.ui.PlatformUI;
+import org.osgi.service.component.annotations.Component;
 
 /**
  * How a job on the model ended when it did not succeed: a cancel is one line on the status line
  * (until the next job starts), a failure one sentence in a dialog, without the stack trace that
  * the log keeps.
  */
+@Component(service = RunNotices.class)
 public final class RunNotices {
 
-    private static final List<IStatusLineManager> STATUS_LINES = new ArrayList<>();
-    private static boolean showing;
+    private final List<IStatusLineManager> statusLines = new CopyOnWriteArrayList<>();
+    private boolean showing;
 
-    private RunNotices() {
+    public RunNotices() {
+        // created by the OSGi component runtime
     }
 
     /** A window's status line shows the notices from now on. */
-    public static void showOn(IStatusLineManager statusLine) {
-        STATUS_LINES.add(statusLine);
+    public void showOn(IStatusLineManager statusLine) {
+        statusLines.add(statusLine);
     }
 
     /** Shows a line on the status line; callable from any thread. */
-    public static void report(String line) {
+    public void report(String line) {
         inUi(() -> {
             showing = true;
-            STATUS_LINES.forEach(statusLine -> statusLine.setMessage(line));
+            statusLines.forEach(statusLine -> statusLine.setMessage(line));
         });
     }
 
     /** Takes the last line away, e.g. when a new run starts; on the UI thread. */
-    public static void clear() {
+    public void clear() {
         if (showing) {
             showing = false;
-            STATUS_LINES.forEach(statusLine -> statusLine.setMessage(null));
+            statusLines.forEach(statusLine -> statusLine.setMessage(null));
         }
     }
 
     /** Says in a dialog why a job failed, e.g. "Run model.pb" and the error's message; callable from any thread. */
-    public static void failed(String title, String message) {
+    public void failed(String title, String message) {
         inUi(() -> MessageDialog.openError(PlatformUI.getWorkbench().getModalDialogShellProvider().getShell(), title,
                 sentence(message)));
     }

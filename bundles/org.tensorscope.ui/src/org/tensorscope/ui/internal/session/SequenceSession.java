@@ -13,6 +13,7 @@ import org.eclipse.e4.core.services.events.IEventBroker;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.ui.PlatformUI;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 import org.tensorscope.core.DebugTopics;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.Signature;
@@ -31,8 +32,15 @@ import org.tensorscope.ui.api.SequenceState;
  * show: a step is shown by running the model again on the inputs the sequence kept for it, which
  * then is the debugging session's current run.
  */
-@Component(immediate = true, service = SequenceState.class)
+@Component(immediate = true, service = {SequenceState.class, SequenceSession.class})
 public final class SequenceSession implements SequenceState {
+
+    @Reference
+    private DebugSession debug;
+    @Reference
+    private UiContributions contributions;
+    @Reference
+    private RunNotices notices;
 
     private ModelGraph graph;
     private Signature signature;
@@ -51,15 +59,10 @@ public final class SequenceSession implements SequenceState {
         // created by the OSGi component runtime
     }
 
-    /** The sequence service's implementation, for the code not yet handed the service. */
-    public static SequenceSession get() {
-        return SessionServices.get(SequenceState.class, SequenceSession.class);
-    }
-
     /** The last sequence run of the open model; empty when none ran since it opened. */
     @Override
     public Optional<SequenceResult> result() {
-        return result != null && DebugSession.get().graph().filter(g -> g == graph).isPresent() ? Optional.of(result)
+        return result != null && debug.graph().filter(g -> g == graph).isPresent() ? Optional.of(result)
                 : Optional.empty();
     }
 
@@ -79,7 +82,7 @@ public final class SequenceSession implements SequenceState {
     /** The step the other views show, when the current run is a step of the shown sequence. */
     @Override
     public OptionalInt shownStep() {
-        return result().isPresent() ? DebugSession.get().step() : OptionalInt.empty();
+        return result().isPresent() ? debug.step() : OptionalInt.empty();
     }
 
     /** What is wrong with settings for this signature, in one sentence; null when they can run. */
@@ -108,7 +111,6 @@ public final class SequenceSession implements SequenceState {
      */
     public Job run(SequenceSettings asked) {
         this.settings = asked;
-        DebugSession debug = DebugSession.get();
         long budget = keptInputBytes;
         return debug.modelJob("Running the sequence", (model, session, configuration, monitor) -> {
             ModelGraph runGraph = model.graph();
@@ -126,17 +128,17 @@ public final class SequenceSession implements SequenceState {
             // the per-op max|x| of the chart needs the full health summary
             SequencePlan runPlan = SequenceSetup.plan(runSignature, frames, asked.feedback(), inputs, Map.of(),
                     asked.steps(), HealthMode.FULL, SequencePlan.DEFAULT_DRIFT_FACTOR, device);
-            SequenceResult ran = new SequenceRunner(new NanTracer(UiContributions.get().causeRules()), budget).run(runGraph,
+            SequenceResult ran = new SequenceRunner(new NanTracer(contributions.contributions().causeRules()), budget).run(runGraph,
                     runSignature, session, runPlan, monitor);
             if (ran.cancelled()) {
-                RunNotices.report("Sequence of " + runGraph.source().getFileName() + " " + ran.stopped()
+                notices.report("Sequence of " + runGraph.source().getFileName() + " " + ran.stopped()
                         + (ran.steps().isEmpty() ? "" : "; the steps run are shown"));
                 if (ran.steps().isEmpty()) {
                     return Status.CANCEL_STATUS;
                 }
             }
             Display.getDefault().asyncExec(() -> {
-                if (DebugSession.get().graph().filter(g -> g == runGraph).isEmpty()) {
+                if (debug.graph().filter(g -> g == runGraph).isEmpty()) {
                     return;
                 }
                 graph = runGraph;
@@ -166,13 +168,13 @@ public final class SequenceSession implements SequenceState {
         SequencePlan shownPlan = plan;
         var shown = result.step(step).get();
         if (!shown.inputs().canRerun()) {
-            RunNotices.report(shown.inputs().whyNot());
+            notices.report(shown.inputs().whyNot());
             return null;
         }
-        Job job = DebugSession.get().runStep(step, s -> SequenceRunner.inputsOf(signature, shownPlan, shown));
+        Job job = debug.runStep(step, s -> SequenceRunner.inputsOf(signature, shownPlan, shown));
         requested = step;
         pending = job;
-        runBefore = DebugSession.get().outcome().orElse(null);
+        runBefore = debug.outcome().orElse(null);
         post();
         return job;
     }
@@ -195,7 +197,7 @@ public final class SequenceSession implements SequenceState {
     private OptionalInt current() {
         // the job may be done while its result still waits for the UI thread
         boolean landing = pending != null && (pending.getState() != Job.NONE || pending.getResult() != null
-                && pending.getResult().isOK() && DebugSession.get().outcome().orElse(null) == runBefore);
+                && pending.getResult().isOK() && debug.outcome().orElse(null) == runBefore);
         if (landing && result().isPresent()) {
             return OptionalInt.of(requested);
         }

@@ -13,6 +13,7 @@ import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.run.TraceOutcome;
 import org.tensorscope.core.trace.TensorHealth;
 import org.tensorscope.core.trace.TraceCursor;
+import org.tensorscope.ui.api.SelectedOp;
 import org.tensorscope.ui.api.TraceFocus;
 
 /**
@@ -28,16 +29,13 @@ public final class SteppingFocus implements TraceFocus {
 
     private TraceCursor cursor;
     private String selectedOp;
+    /** The output of the selected op in focus when the selection named one. */
+    private String selectedTensor;
     /** Told after the cursor moved, e.g. to fetch the tensors ahead of it. */
     private final List<Runnable> onMoved = new CopyOnWriteArrayList<>();
 
     public SteppingFocus() {
         // created by the OSGi component runtime
-    }
-
-    /** The focus service's implementation, for the code not yet handed the service. */
-    public static SteppingFocus get() {
-        return SessionServices.get(SteppingFocus.class, SteppingFocus.class);
     }
 
     void whenMoved(Runnable listener) {
@@ -64,6 +62,9 @@ public final class SteppingFocus implements TraceFocus {
      */
     @Override
     public Optional<String> focusTensor() {
+        if (selectedOp != null && selectedTensor != null) {
+            return Optional.of(selectedTensor);
+        }
         Optional<String> cursorTensor = cursor().flatMap(TraceCursor::current).map(TensorHealth::tensor);
         if (selectedOp == null || cursorTensor.map(TensorSpec::opNameOf).filter(selectedOp::equals).isPresent()) {
             return cursorTensor;
@@ -73,7 +74,7 @@ public final class SteppingFocus implements TraceFocus {
 
     /** Where a new run of the same model lands: the selected op, else the cursor's output; null for none. */
     String landing() {
-        return selectedOp != null ? selectedOp : cursor().flatMap(TraceCursor::current).map(TensorHealth::tensor).orElse(null);
+        return selectedTensor != null ? selectedTensor : selectedOp != null ? selectedOp : cursor().flatMap(TraceCursor::current).map(TensorHealth::tensor).orElse(null);
     }
 
     /**
@@ -84,6 +85,7 @@ public final class SteppingFocus implements TraceFocus {
     void land(TraceOutcome run, String landOn) {
         cursor = new TraceCursor(run.trace());
         selectedOp = null;
+        selectedTensor = null;
         run.origin().ifPresent(origin -> cursor.seek(origin.row().tensor()));
         if (landOn != null) {
             cursor.seek(landOn);
@@ -94,6 +96,7 @@ public final class SteppingFocus implements TraceFocus {
     void clear() {
         cursor = null;
         selectedOp = null;
+        selectedTensor = null;
     }
 
     /** Step to the next op output (F6). */
@@ -143,6 +146,7 @@ public final class SteppingFocus implements TraceFocus {
 
     private void moved() {
         selectedOp = null;
+        selectedTensor = null;
         post();
         onMoved.forEach(Runnable::run);
     }
@@ -150,8 +154,20 @@ public final class SteppingFocus implements TraceFocus {
     /** The user selected an op in a view. */
     @Override
     public void select(String op) {
-        if (op != null && !op.equals(selectedOp)) {
+        if (op != null && (!op.equals(selectedOp) || selectedTensor != null)) {
             selectedOp = op;
+            selectedTensor = null;
+            post();
+        }
+    }
+
+    /** The user selected an op, or one of its outputs, in a view. */
+    @Override
+    public void select(SelectedOp selected) {
+        String tensor = selected.output().filter(t -> TensorSpec.opNameOf(t).equals(selected.op())).orElse(null);
+        if (!selected.op().equals(selectedOp) || !java.util.Objects.equals(tensor, selectedTensor)) {
+            selectedOp = selected.op();
+            selectedTensor = tensor;
             post();
         }
     }

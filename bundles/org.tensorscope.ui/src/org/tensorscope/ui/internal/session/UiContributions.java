@@ -26,8 +26,8 @@ public final class UiContributions {
         contributions.close();
     }
 
-    /** The contributions, for the code not yet handed the service. */
-    public static Contributions get() {
-        return SessionServices.get(UiContributions.class, UiContributions.class).contributions;
+    /** The installed loaders, backends, cause rules and inspectors. */
+    public Contributions contributions() {
+        return contributions;
     }
 }

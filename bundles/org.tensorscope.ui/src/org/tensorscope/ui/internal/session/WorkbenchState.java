@@ -23,7 +23,7 @@ final class WorkbenchState {
     static Optional<StateFile> file(String relative) {
         try {
             Path folder = Platform.getStateLocation(FrameworkUtil.getBundle(WorkbenchState.class)).toFile().toPath();
-            return Optional.of(new StateFile(folder.resolve(relative), StateNotices::report));
+            return Optional.of(new StateFile(folder.resolve(relative), StateNotices::log));
         } catch (IllegalStateException e) {
             // started with -data @none: nothing is remembered
             return Optional.empty();
@@ -35,7 +35,7 @@ final class WorkbenchState {
         try {
             file.write(text);
         } catch (IOException e) {
-            StateNotices.report(file.file() + ": cannot be written (" + e.getMessage() + "); " + what
+            StateNotices.log(file.file() + ": cannot be written (" + e.getMessage() + "); " + what
                     + " will not be remembered");
         }
     }

@@ -17,7 +17,7 @@ import org.eclipse.ui.part.ViewPart;
 import org.tensorscope.core.trace.Breakpoint;
 import org.tensorscope.ui.internal.TensorscopeImages;
 import org.tensorscope.ui.internal.session.Breakpoints;
-import org.tensorscope.ui.internal.session.DebugSession;
+import org.tensorscope.ui.api.OpSelectionProvider;
 
 /**
  * The breakpoints of the open model: on ops (Run > Toggle Breakpoint, Ctrl+Shift+B) and
@@ -26,6 +26,9 @@ import org.tensorscope.ui.internal.session.DebugSession;
 public class BreakpointsView extends ViewPart {
 
     CheckboxTableViewer viewer;
+    private Breakpoints breakpoints;
+    /** The op of the breakpoint last double-clicked: the workbench's selection while this view is active. */
+    private final OpSelectionProvider selection = new OpSelectionProvider();
     private final Runnable onChange = () -> {
         if (viewer != null && !viewer.getControl().isDisposed()) {
             viewer.getControl().getDisplay().asyncExec(this::refresh);
@@ -34,6 +37,8 @@ public class BreakpointsView extends ViewPart {
 
     @Override
     public void createPartControl(Composite parent) {
+        breakpoints = getSite().getService(Breakpoints.class);
+        getSite().setSelectionProvider(selection);
         viewer = CheckboxTableViewer.newCheckList(parent, SWT.MULTI | SWT.FULL_SELECTION | SWT.BORDER);
         viewer.getTable().setHeaderVisible(true);
         viewer.setContentProvider(ArrayContentProvider.getInstance());
@@ -59,11 +64,11 @@ public class BreakpointsView extends ViewPart {
         });
         viewer.addCheckStateListener(event -> {
             Breakpoint breakpoint = (Breakpoint) event.getElement();
-            Breakpoints.get().replace(breakpoint, breakpoint.withEnabled(event.getChecked()));
+            breakpoints.replace(breakpoint, breakpoint.withEnabled(event.getChecked()));
         });
         viewer.addDoubleClickListener(event -> {
             if (viewer.getStructuredSelection().getFirstElement() instanceof Breakpoint.OnOp at) {
-                DebugSession.get().select(at.opName());
+                selection.select(at.opName());
             }
         });
         viewer.getTable().addListener(SWT.KeyDown, e -> {
@@ -73,7 +78,7 @@ public class BreakpointsView extends ViewPart {
         });
         Action add = TensorscopeImages.action("Add Conditional Breakpoint…", null, "add_breakpoint", this::addConditional);
         Action remove = TensorscopeImages.action("Remove", "Delete", "remove", this::removeSelected);
-        Action removeAll = TensorscopeImages.action("Remove All", null, "remove_all", () -> Breakpoints.get().removeAll());
+        Action removeAll = TensorscopeImages.action("Remove All", null, "remove_all", () -> breakpoints.removeAll());
         IToolBarManager toolBar = getViewSite().getActionBars().getToolBarManager();
         toolBar.add(add);
         toolBar.add(remove);
@@ -83,27 +88,27 @@ public class BreakpointsView extends ViewPart {
         menu.add(remove);
         menu.add(removeAll);
         viewer.getControl().setMenu(menu.createContextMenu(viewer.getControl()));
-        Breakpoints.get().addListener(onChange);
+        breakpoints.addListener(onChange);
         refresh();
     }
 
 
     private void refresh() {
         if (!viewer.getControl().isDisposed()) {
-            viewer.setInput(Breakpoints.get().all());
+            viewer.setInput(breakpoints.all());
         }
     }
 
     private void removeSelected() {
         for (Object selected : viewer.getStructuredSelection().toList()) {
-            Breakpoints.get().remove((Breakpoint) selected);
+            breakpoints.remove((Breakpoint) selected);
         }
     }
 
     private void addConditional() {
         ConditionalBreakpointDialog dialog = new ConditionalBreakpointDialog(getSite().getShell());
         if (dialog.open() == Window.OK) {
-            Breakpoints.get().add(dialog.breakpoint());
+            breakpoints.add(dialog.breakpoint());
         }
     }
 
@@ -120,7 +125,7 @@ public class BreakpointsView extends ViewPart {
 
     @Override
     public void dispose() {
-        Breakpoints.get().removeListener(onChange);
+        breakpoints.removeListener(onChange);
         super.dispose();
     }
 }

@@ -11,7 +11,6 @@ import org.eclipse.jface.action.IToolBarManager;
 import org.eclipse.jface.resource.JFaceResources;
 import org.eclipse.jface.viewers.ArrayContentProvider;
 import org.eclipse.jface.viewers.ColumnLabelProvider;
-import org.eclipse.jface.viewers.IStructuredSelection;
 import org.eclipse.jface.viewers.StructuredSelection;
 import org.eclipse.jface.viewers.TableViewer;
 import org.eclipse.jface.viewers.TableViewerColumn;
@@ -33,7 +32,6 @@ import org.tensorscope.core.report.Numbers;
 import org.tensorscope.ui.api.EmptyStateView;
 import org.tensorscope.ui.internal.TensorscopeImages;
 import org.tensorscope.ui.internal.session.ComparisonSession;
-import org.tensorscope.ui.internal.session.DebugSession;
 
 /**
  * Two runs compared tensor by tensor: every matched tensor with its errors, largest error first
@@ -66,7 +64,7 @@ public class CompareView extends EmptyStateView {
 
     @Override
     protected boolean hasContent() {
-        return ComparisonSession.get().comparison().isPresent();
+        return service(ComparisonSession.class).comparison().isPresent();
     }
 
     @Override
@@ -130,17 +128,13 @@ public class CompareView extends EmptyStateView {
             }
         }
         viewer.setComparator(sorter);
-        viewer.addSelectionChangedListener(event -> {
-            Object selected = ((IStructuredSelection) event.getSelection()).getFirstElement();
-            if (selected instanceof TensorPair pair) {
-                DebugSession.get().select(pair.opA());
-            }
-        });
+        // a row is the workbench's selection: it names side A's tensor, which the other views follow
+        getSite().setSelectionProvider(viewer);
         IToolBarManager toolBar = getViewSite().getActionBars().getToolBarManager();
         toolBar.add(TensorscopeImages.action("Go to First Divergence", null, "step_to_origin",
                 this::selectFirstDivergence));
         Action clear = TensorscopeImages.action("Clear Comparison", null, "clear_comparison",
-                () -> ComparisonSession.get().clear());
+                () -> service(ComparisonSession.class).clear());
         clear.setToolTipText("Clear Comparison: the Graph shows the run's health again");
         toolBar.add(clear);
     }
@@ -161,7 +155,7 @@ public class CompareView extends EmptyStateView {
 
     @Override
     protected void refresh() {
-        Comparison comparison = ComparisonSession.get().comparison().orElseThrow();
+        Comparison comparison = service(ComparisonSession.class).comparison().orElseThrow();
         if (comparison == shown) {
             return;
         }
@@ -247,6 +241,7 @@ public class CompareView extends EmptyStateView {
 
     /** Selects a row as a click would, focusing its op in the other views. */
     public void select(TensorPair pair) {
+        getSite().getPage().activate(this);
         viewer.setSelection(new StructuredSelection(pair), true);
     }
 
@@ -265,7 +260,7 @@ public class CompareView extends EmptyStateView {
     @Override
     public void dispose() {
         // the comparison is shown as long as its view is open
-        ComparisonSession.get().clear();
+        service(ComparisonSession.class).clear();
         super.dispose();
     }
 

@@ -26,8 +26,9 @@ import org.tensorscope.ui.internal.graph.GraphDrawing;
 import org.tensorscope.ui.internal.graph.GraphDrawing.Box;
 import org.tensorscope.ui.internal.graph.GraphLayout;
 import org.tensorscope.ui.internal.graph.NodeHealth;
-import org.tensorscope.ui.internal.session.ComparisonSession;
-import org.tensorscope.ui.internal.session.DebugSession;
+import org.tensorscope.ui.api.ComparisonState;
+import org.tensorscope.ui.api.OpSelectionProvider;
+import org.tensorscope.ui.api.RunState;
 
 /**
  * The model's ops and the tensors between them, laid out by ELK. Name scopes start folded so
@@ -48,6 +49,8 @@ public class GraphView extends EmptyStateView {
     ModelGraph drawnGraph;
     private String pendingReveal;
     private boolean pendingOutline;
+    /** The op last clicked, else the op in focus: the workbench's selection while this view is active. */
+    private final OpSelectionProvider selection = new OpSelectionProvider();
 
     @Override
     protected String emptyStateMessage() {
@@ -56,8 +59,7 @@ public class GraphView extends EmptyStateView {
 
     @Override
     protected boolean hasContent() {
-        DebugSession session = DebugSession.get();
-        return session.graph().isPresent();
+        return runState().graph().isPresent();
     }
 
     @Override
@@ -69,6 +71,7 @@ public class GraphView extends EmptyStateView {
         layout.verticalSpacing = 0;
         area.setLayout(layout);
         canvas = new GraphCanvas(area, this::selected, this::opened);
+        getSite().setSelectionProvider(selection);
         canvas.control().setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
         status = new Label(area, SWT.NONE);
         status.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
@@ -91,7 +94,7 @@ public class GraphView extends EmptyStateView {
 
     @Override
     protected void refresh() {
-        DebugSession session = DebugSession.get();
+        RunState session = runState();
         ModelGraph graph = session.graph().orElseThrow();
         if (graph != shownGraph) {
             shownGraph = graph;
@@ -109,26 +112,29 @@ public class GraphView extends EmptyStateView {
     }
 
     /** Colours and outline from the session; the drawing itself is left as it is. */
-    private void showSession(DebugSession session) {
+    private void showSession(RunState session) {
         GraphDrawing drawing = canvas.drawing();
         if (drawing == null || drawnGraph != shownGraph) {
             return;
         }
         // while a comparison is shown the boxes are coloured by divergence instead of the run's health
-        Optional<Comparison> comparison = ComparisonSession.get().comparison();
+        ComparisonState comparing = service(ComparisonState.class);
+        Optional<Comparison> comparison = comparing.comparison();
         Object outcome = comparison.isPresent() ? comparison.get() : session.outcome().orElse(null);
         if (outcome != shownOutcome || outcome == null) {
             shownOutcome = outcome;
             canvas.setHealth(comparison.isPresent() ? NodeHealth.ofDivergence(drawing.graph(), comparison.get())
                     : NodeHealth.of(drawing.graph(), session.outcome()));
             if (comparison.isPresent()) {
-                status.setText("Coloured by divergence from " + ComparisonSession.get().nameOfB()
+                status.setText("Coloured by divergence from " + comparing.nameOfB()
                         + ": red the first divergence, orange tensors that diverged after it, green within the tolerance.");
             } else if (status.getText().startsWith("Coloured by divergence")) {
                 status.setText("Coloured by the run's health.");
             }
         }
-        String focus = session.focusOp().flatMap(op -> drawing.graph().nodeOf(op)).orElse(null);
+        Optional<String> focusOp = focus().focusOp();
+        selection.follow(focusOp.orElse(null));
+        String focus = focusOp.flatMap(op -> drawing.graph().nodeOf(op)).orElse(null);
         if (focus != null && !focus.equals(shownFocus)) {
             shownFocus = focus;
             canvas.setCurrent(focus);
@@ -155,7 +161,7 @@ public class GraphView extends EmptyStateView {
 
     private void selected(Box box) {
         if (box.node().op() != null) {
-            DebugSession.get().select(box.node().op().name());
+            selection.select(box.node().op().name());
         }
         status.setText(describe(box));
     }
@@ -227,7 +233,7 @@ public class GraphView extends EmptyStateView {
         shownFocus = null;
         status.setText(drawing.boxes().size() + " boxes for " + shownGraph.ops().size()
                 + " ops. Wheel or +/- zooms, drag pans, 0 fits; double-click a scope to open or fold it.");
-        showSession(DebugSession.get());
+        showSession(runState());
         if (pendingReveal != null) {
             String op = pendingReveal;
             pendingReveal = null;

@@ -25,7 +25,7 @@ import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.ScopeTree;
 import org.tensorscope.core.trace.TensorHealth;
 import org.tensorscope.ui.api.EmptyStateView;
-import org.tensorscope.ui.internal.session.DebugSession;
+import org.tensorscope.ui.api.RunState;
 
 /**
  * The ops of the open model, by name scope, with their type, output and, after a run, a health
@@ -36,7 +36,6 @@ public class ModelExplorerView extends EmptyStateView {
     TreeViewer viewer; // package-private: the test fragment looks at what the tree shows
     private Text filter;
     private ModelGraph shownGraph;
-    private boolean updatingSelection;
     ExplorerHealth health;
 
     @Override
@@ -46,8 +45,7 @@ public class ModelExplorerView extends EmptyStateView {
 
     @Override
     protected boolean hasContent() {
-        DebugSession session = DebugSession.get();
-        return session.graph().isPresent();
+        return runState().graph().isPresent();
     }
 
     @Override
@@ -57,7 +55,7 @@ public class ModelExplorerView extends EmptyStateView {
         filter = new Text(area, SWT.SEARCH | SWT.ICON_SEARCH | SWT.ICON_CANCEL);
         filter.setMessage("Filter by op name or type");
         filter.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
-        filter.addModifyListener(e -> rebuild(DebugSession.get()));
+        filter.addModifyListener(e -> rebuild(runState()));
         viewer = new TreeViewer(area, SWT.SINGLE | SWT.FULL_SELECTION | SWT.BORDER);
         viewer.getTree().setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
         viewer.getTree().setHeaderVisible(true);
@@ -65,17 +63,12 @@ public class ModelExplorerView extends EmptyStateView {
         viewer.setContentProvider(new ScopeContentProvider());
         health = new ExplorerHealth(viewer.getControl());
         opColumn();
-        column("Health", 110, ModelExplorerView::badge);
+        column("Health", 110, this::badge);
         column("Type", 110, node -> node.op() == null ? "" : node.op().type());
         column("Output", 150, node -> node.op() == null || node.op().outputs().isEmpty() ? ""
                 : node.op().outputs().get(0).dtype().displayName() + " " + node.op().outputs().get(0).shape());
         ColumnViewerToolTipSupport.enableFor(viewer);
-        viewer.addSelectionChangedListener(event -> {
-            if (!updatingSelection && event.getStructuredSelection().getFirstElement() instanceof ScopeTree node
-                    && node.op() != null) {
-                DebugSession.get().select(node.op().name());
-            }
-        });
+        // an op selected here is the workbench's selection: the views showing the op in focus follow it
         getSite().setSelectionProvider(viewer);
         MenuManager menu = new MenuManager();
         menu.add(new GroupMarker(IWorkbenchActionConstants.MB_ADDITIONS));
@@ -125,11 +118,11 @@ public class ModelExplorerView extends EmptyStateView {
     }
 
     /** "NaN 3, +Inf 2" for an op whose output is not finite after the last run. */
-    static String badge(ScopeTree node) {
+    String badge(ScopeTree node) {
         if (node.op() == null) {
             return "";
         }
-        return DebugSession.get().outcome().flatMap(o -> o.trace().row(node.op().name())).map(row -> {
+        return runState().outcome().flatMap(o -> o.trace().row(node.op().name())).map(row -> {
             if (row.isFinite()) {
                 return "ok";
             }
@@ -149,17 +142,17 @@ public class ModelExplorerView extends EmptyStateView {
 
     @Override
     protected void refresh() {
-        DebugSession session = DebugSession.get();
+        RunState session = runState();
         health.update(session.outcome());
         if (session.graph().orElse(null) != shownGraph) {
             rebuild(session);
         } else {
             viewer.refresh(true);
         }
-        session.focusOp().ifPresent(this::reveal);
+        focus().focusOp().ifPresent(this::reveal);
     }
 
-    private void rebuild(DebugSession session) {
+    private void rebuild(RunState session) {
         shownGraph = session.graph().orElse(null);
         if (shownGraph == null) {
             return;
@@ -180,12 +173,8 @@ public class ModelExplorerView extends EmptyStateView {
         if (!find(tree, opName, path) || viewer.getStructuredSelection().getFirstElement() == path.get(path.size() - 1)) {
             return;
         }
-        updatingSelection = true;
-        try {
-            viewer.setSelection(new TreeSelection(new TreePath(path.toArray())), true);
-        } finally {
-            updatingSelection = false;
-        }
+        // the op already has the focus: the views following the selection leave it as it is
+        viewer.setSelection(new TreeSelection(new TreePath(path.toArray())), true);
     }
 
     /** Fills the path from a top-level node to the op's node; false when the op is filtered out. */

@@ -29,7 +29,8 @@ import org.tensorscope.report.ReportHtml;
 import org.tensorscope.report.ReportJson;
 import org.tensorscope.ui.TensorscopeViews;
 import org.tensorscope.ui.api.EmptyStateView;
-import org.tensorscope.ui.internal.session.DebugSession;
+import org.tensorscope.ui.api.OpSelectionProvider;
+import org.tensorscope.ui.internal.session.SteppingFocus;
 
 /**
  * Where NaN or infinity starts, why, the offending values and the fix, with the first-Inf /
@@ -43,6 +44,8 @@ public class NanTraceView extends EmptyStateView {
     private Button showInGraph;
     private NanReport shown;
     private List<OpLink> links = List.of();
+    /** The op whose link was last clicked, else the op in focus. */
+    private final OpSelectionProvider selection = new OpSelectionProvider();
 
     @Override
     protected String emptyStateMessage() {
@@ -52,8 +55,7 @@ public class NanTraceView extends EmptyStateView {
 
     @Override
     protected boolean hasContent() {
-        DebugSession session = DebugSession.get();
-        return session.outcome().isPresent();
+        return runState().outcome().isPresent();
     }
 
     @Override
@@ -68,9 +70,10 @@ public class NanTraceView extends EmptyStateView {
         GridData text = new GridData(SWT.FILL, SWT.FILL, true, true);
         text.widthHint = 1;
         summary.setLayoutData(text);
+        getSite().setSelectionProvider(selection);
         summary.addListener(SWT.MouseUp, e -> {
             if (e.button == 1 && summary.getSelectionCount() == 0) { // not the end of selecting text
-                linkAt(summary.getOffsetAtPoint(new Point(e.x, e.y))).ifPresent(op -> DebugSession.get().select(op));
+                linkAt(summary.getOffsetAtPoint(new Point(e.x, e.y))).ifPresent(selection::select);
             }
         });
         summary.addListener(SWT.MouseMove, e -> summary.setCursor(linkAt(summary.getOffsetAtPoint(new Point(e.x, e.y)))
@@ -88,7 +91,7 @@ public class NanTraceView extends EmptyStateView {
         stepToOrigin.setText("&Step to Origin");
         stepToOrigin.addListener(SWT.Selection, e -> {
             if (shown != null && shown.origin() != null) {
-                DebugSession.get().stepTo(shown.origin().op());
+                service(SteppingFocus.class).stepTo(shown.origin().op());
             }
         });
         showInGraph = new Button(buttons, SWT.PUSH);
@@ -105,8 +108,8 @@ public class NanTraceView extends EmptyStateView {
 
     @Override
     protected void refresh() {
-        DebugSession session = DebugSession.get();
-        NanReport report = session.outcome().orElseThrow().report();
+        selection.follow(focus().focusOp().orElse(null));
+        NanReport report = runState().outcome().orElseThrow().report();
         if (report == shown) {
             return;
         }

@@ -100,8 +100,9 @@ public class TensorInspectorView extends FocusedTensorView {
         toolBar.add(valueAction("Export .csv…", "Save the slice shown as CSV", "export", this::exportCsv));
         toolBar.add(valueAction("Clip to Range…", "Clip every value of this tensor and run on from it", "clip", this::clip));
         toolBar.add(valueAction("Clear Edits", "Forget edited and clipped tensors and run again", "clear_edits", () -> {
-            DebugSession.get().clearOverrides();
-            DebugSession.get().rerun();
+            DebugSession session = service(DebugSession.class);
+            session.clearOverrides();
+            session.rerun();
         }));
         valueActions.forEach(a -> a.setEnabled(false));
     }
@@ -129,7 +130,7 @@ public class TensorInspectorView extends FocusedTensorView {
 
     @Override
     protected void showOp(OpNode node, TensorSpec output) {
-        DebugSession session = DebugSession.get();
+        DebugSession session = service(DebugSession.class);
         boolean edited = session.overrides().containsKey(output.name());
         header.setText(output.name() + "  " + node.type() + "  " + output.dtype().displayName() + " " + output.shape()
                 + (edited ? "  (edited: the run used your values)" : ""));
@@ -232,7 +233,7 @@ public class TensorInspectorView extends FocusedTensorView {
                 "New value of " + tensor.name() + " at " + Arrays.toString(tensor.position(index))
                         + "; the run goes on from the edited tensor:",
                 Double.toString(current), text -> parses(text) ? null : "Type a number, e.g. 0.5, 1e-3, nan or inf");
-        Object run = DebugSession.get().outcome().orElse(null);
+        Object run = service(DebugSession.class).outcome().orElse(null);
         if (dialog.open() == Window.OK) {
             continueWith(run, () -> TensorEdits.withValue(tensor, index, parse(dialog.getValue())));
         }
@@ -247,7 +248,7 @@ public class TensorInspectorView extends FocusedTensorView {
                 "Clip every value of " + tensor.name() + " to LO:HI (e.g. 0:255 for pixels, 0:1 after scaling);"
                         + " the run goes on from the clipped tensor:",
                 "0:255", text -> range(text) != null ? null : "Type the range as LO:HI with LO <= HI, e.g. 0:255");
-        Object run = DebugSession.get().outcome().orElse(null);
+        Object run = service(DebugSession.class).outcome().orElse(null);
         if (dialog.open() == Window.OK) {
             double[] range = range(dialog.getValue());
             continueWith(run, () -> TensorEdits.clipped(tensor, range[0], range[1]));
@@ -255,13 +256,13 @@ public class TensorInspectorView extends FocusedTensorView {
     }
 
     private void continueWith(Object run, Supplier<TensorData> edit) {
-        if (DebugSession.get().outcome().orElse(null) != run) {
+        if (service(DebugSession.class).outcome().orElse(null) != run) {
             MessageDialog.openInformation(getSite().getShell(), "Edit Tensor",
                     "The model ran again or another model opened while you typed; nothing was changed.");
             return;
         }
         try {
-            DebugSession.get().continueWith(edit.get());
+            service(DebugSession.class).continueWith(edit.get());
         } catch (IllegalArgumentException e) {
             MessageDialog.openError(getSite().getShell(), "Edit Tensor", e.getMessage());
         }

@@ -1,0 +1,162 @@
+package org.tensorscope.ui.internal.views;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+
+import org.eclipse.jface.viewers.TreePath;
+import org.eclipse.jface.viewers.TreeSelection;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.ui.IWorkbenchPage;
+import org.eclipse.ui.PlatformUI;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.tensorscope.core.model.ScopeTree;
+import org.tensorscope.core.run.AnalysedTensor;
+import org.tensorscope.core.run.TraceOutcome;
+import org.tensorscope.core.trace.TensorHealth;
+import org.tensorscope.ui.TensorscopeViews;
+import org.tensorscope.ui.api.RunState;
+import org.tensorscope.ui.api.SelectedOp;
+import org.tensorscope.ui.api.TensorValues;
+import org.tensorscope.ui.api.TraceFocus;
+import org.tensorscope.ui.internal.session.DebugSession;
+import org.tensorscope.ui.internal.session.Demo;
+import org.tensorscope.ui.internal.session.RunTensorCache;
+import org.tensorscope.ui.internal.session.SteppingFocus;
+import org.tensorscope.ui.tests.TestServices;
+
+/**
+ * The session as services: each a distinct object with one owner, the tensor cache its own and
+ * dropped with a new run, and the op in focus following the workbench's selection.
+ */
+class SessionServicesTest {
+
+    private final Display display = Display.getCurrent();
+    private final DebugSession session = TestServices.get(DebugSession.class);
+
+    @BeforeEach
+    void runTheDemo() {
+        if (session.outcome().isEmpty() || session.outcome().get().report().finite()) {
+            Object before = session.outcome().orElse(null);
+            Demo.open(session);
+            assertTrue(until(() -> session.outcome().isPresent() && session.outcome().get() != before, 180_000),
+                    "the demo's trace did not finish");
+        }
+    }
+
+    @Test
+    void theSessionServicesAreDistinctObjects() {
+        RunState runState = TestServices.get(RunState.class);
+        TensorValues values = TestServices.get(TensorValues.class);
+        TraceFocus focus = TestServices.get(TraceFocus.class);
+        assertSame(session, runState, "the model and its run are the debugging session's");
+        assertSame(TestServices.get(RunTensorCache.class), values, "the tensors are the cache's");
+        assertSame(TestServices.get(SteppingFocus.class), focus, "the op in focus is the stepping focus's");
+        assertNotSame(runState, values);
+        assertNotSame(runState, focus);
+        assertNotSame(values, focus);
+    }
+
+    @Test
+    void theTensorCacheServesWithoutRunningAndIsDroppedWhenANewRunLands() {
+        TensorValues values = TestServices.get(TensorValues.class);
+        List<TensorHealth> rows = session.outcome().get().trace().rows();
+        // the last output: far from the cursor on the origin, so that nothing fetches it ahead
+        String tensor = rows.get(rows.size() - 1).tensor();
+        AtomicReference<AnalysedTensor> fetched = new AtomicReference<>();
+        assertTrue(values.fetch(List.of(tensor), got -> fetched.set(got.get(tensor)), problem -> { }));
+        assertTrue(until(() -> fetched.get() != null, 60_000), tensor + " never arrived");
+        assertEquals(tensor, fetched.get().data().name());
+
+        AtomicReference<AnalysedTensor> atOnce = new AtomicReference<>();
+        values.fetch(List.of(tensor), got -> atOnce.set(got.get(tensor)), problem -> { });
+        assertSame(fetched.get(), atOnce.get(), "a tensor fetched once is handed over at once, from the cache");
+
+        TraceOutcome first = session.outcome().get();
+        session.run();
+        assertTrue(until(() -> session.outcome().orElse(null) != first, 120_000), "the second run did not land");
+        AtomicReference<AnalysedTensor> afterRun = new AtomicReference<>();
+        values.fetch(List.of(tensor), got -> afterRun.set(got.get(tensor)), problem -> { });
+        assertNull(afterRun.get(), "the new run's cache does not hand over the previous run's tensor");
+        assertTrue(until(() -> afterRun.get() != null, 60_000), tensor + " of the new run never arrived");
+        assertNotSame(fetched.get(), afterRun.get(), "the new run's values were fetched again");
+    }
+
+    @Test
+    void theInspectorFollowsAnOpSelectedInAnotherPartAndSteppingStillMovesTheFocus() throws Exception {
+        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+        TraceFocus focus = TestServices.get(TraceFocus.class);
+        TensorInspectorView inspector = (TensorInspectorView) page.showView(TensorscopeViews.TENSOR_INSPECTOR);
+        ModelExplorerView explorer = (ModelExplorerView) page.showView(TensorscopeViews.MODEL_EXPLORER);
+        String focused = focus.focusOp().orElseThrow();
+        TensorHealth other = session.outcome().get().trace().rows().stream()
+                .filter(row -> !row.opName().equals(focused) && row.tensor().endsWith(":0")).findFirst().orElseThrow();
+
+        page.activate(explorer);
+        explorer.viewer.setSelection(new TreeSelection(pathTo((ScopeTree) explorer.viewer.getInput(), other.opName())), true);
+        assertEquals(other.opName(), SelectedOp.in(page.getSelection()).map(SelectedOp::op).orElse(null),
+                "the Explorer's op is the workbench's selection");
+        assertEquals(other.opName(), focus.focusOp().orElse(null), "the focus follows the selection");
+        assertTrue(until(() -> ShownInViews.headerText(inspector).startsWith(other.tensor() + " ")
+                && ShownInViews.values(inspector) != null && ShownInViews.values(inspector).name().equals(other.tensor()),
+                60_000), "the Inspector shows the selected op: " + ShownInViews.headerText(inspector));
+
+        session.next(); // F6
+        String stepped = focus.focusOp().orElseThrow();
+        assertNotEquals(other.opName(), stepped, "stepping moves the focus on from the selected op");
+        assertTrue(until(() -> ShownInViews.headerText(inspector).startsWith(focus.focusTensor().orElse(stepped)),
+                60_000), "the Inspector shows the op stepped to: " + ShownInViews.headerText(inspector));
+
+        page.activate(inspector);
+        page.activate(explorer);
+        assertEquals(stepped, focus.focusOp().orElse(null),
+                "activating the Explorer again does not take the focus back to the op selected before");
+        assertFalse(page.getSelection().isEmpty());
+    }
+
+    private static TreePath pathTo(ScopeTree root, String op) {
+        List<Object> path = new ArrayList<>();
+        ScopeTree node = root;
+        while (true) {
+            ScopeTree next = null;
+            for (ScopeTree child : node.children()) {
+                if (child.op() != null && child.op().name().equals(op)) {
+                    path.add(child);
+                    return new TreePath(path.toArray());
+                }
+                if (op.startsWith(child.path() + "/")) {
+                    next = child;
+                }
+            }
+            if (next == null) {
+                throw new AssertionError(op + " is not in the Explorer");
+            }
+            path.add(next);
+            node = next;
+        }
+    }
+
+    private boolean until(BooleanSupplier condition, long timeoutMillis) {
+        long end = System.currentTimeMillis() + timeoutMillis;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > end) {
+                return false;
+            }
+            if (!display.readAndDispatch()) {
+                display.timerExec(50, () -> { });
+                display.sleep();
+            }
+        }
+        return true;
+    }
+}

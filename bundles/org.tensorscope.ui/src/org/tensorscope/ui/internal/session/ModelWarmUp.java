@@ -1,0 +1,102 @@
+package org.tensorscope.ui.internal.session;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.eclipse.core.runtime.ILog;
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.IStatus;
+import org.eclipse.core.runtime.OperationCanceledException;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.SubMonitor;
+import org.eclipse.core.runtime.jobs.ISchedulingRule;
+import org.eclipse.core.runtime.jobs.Job;
+import org.tensorscope.core.model.Signature;
+import org.tensorscope.core.run.NanTracer;
+import org.tensorscope.core.run.PreparedInputs;
+import org.tensorscope.core.service.InferenceSession;
+import org.tensorscope.core.service.LoadedModel;
+import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.core.trace.HealthMode;
+
+/**
+ * Runs a freshly opened model once in the background (a plain run and the curt health pass on the
+ * configured inputs), so that TensorFlow has built and optimised the graphs of the user's first Run
+ * by the time it is asked for. A system job of low priority: it shows only in the Progress view, and
+ * any job the user starts on the model cancels it first, so that it waits at most for the warm-up's
+ * step under way. Its result is thrown away; the session it opened is handed on for the next runs.
+ */
+final class ModelWarmUp {
+
+    /** The family of warm-up jobs (not {@link SessionJobs#FAMILY}: nobody waits for them). */
+    static final Object FAMILY = new Object();
+
+    private final ISchedulingRule modelRule;
+    private final UiContributions contributions;
+    private Job job;
+
+    ModelWarmUp(ISchedulingRule modelRule, UiContributions contributions) {
+        this.modelRule = modelRule;
+        this.contributions = contributions;
+    }
+
+    /**
+     * Warms the model in a job after any other job on it, on {@code reusable} or else on a new
+     * session, which {@code opened} gets (also when the warm-up is cancelled or fails).
+     */
+    void schedule(LoadedModel model, InferenceSession reusable, RunConfiguration config,
+            Map<String, TensorData> overrides, Consumer<InferenceSession> opened) {
+        cancel();
+        String name = "Warming up " + model.graph().source().getFileName();
+        Job warm = new Job(name) {
+            @Override
+            protected IStatus run(IProgressMonitor monitor) {
+                SubMonitor progress = SubMonitor.convert(monitor, name, 10);
+                InferenceSession session = reusable;
+                try {
+                    Signature signature = DebugSession.signatureOf(model.graph(), config);
+                    PreparedInputs inputs = PreparedInputs.prepare(signature, config.inputSources());
+                    progress.checkCanceled();
+                    if (session == null) {
+                        session = contributions.contributions().backendFor(model).open(model, config.device());
+                    }
+                    progress.split(1);
+                    // the plain run and the curt health pass, as a Run's trace makes them
+                    new NanTracer(List.of()).trace(model.graph(), signature, session, inputs, overrides, HealthMode.CURT,
+                            config.device().name().toLowerCase(Locale.ROOT), progress.split(9));
+                    return Status.OK_STATUS;
+                } catch (OperationCanceledException e) {
+                    return Status.CANCEL_STATUS;
+                } catch (Exception e) {
+                    // the user's Run meets the same problem and says it; the warm-up only notes it
+                    ILog.of(ModelWarmUp.class).info(name + " stopped: " + e.getMessage());
+                    return Status.CANCEL_STATUS;
+                } finally {
+                    if (session != null && session != reusable) {
+                        opened.accept(session);
+                    }
+                }
+            }
+
+            @Override
+            public boolean belongsTo(Object family) {
+                return family == FAMILY;
+            }
+        };
+        warm.setSystem(true);
+        warm.setPriority(Job.DECORATE);
+        warm.setRule(modelRule);
+        job = warm;
+        warm.schedule();
+    }
+
+    /** A job of the user's comes: the warm-up stops at its next step. */
+    void cancel() {
+        if (job != null) {
+            job.cancel();
+            job = null;
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package org.tensorscope.ui.internal.session;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import org.eclipse.core.runtime.IStatus;
+import org.eclipse.core.runtime.OperationCanceledException;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.jobs.ISchedulingRule;
+import org.eclipse.core.runtime.jobs.Job;
+import org.eclipse.swt.widgets.Display;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.tensorscope.core.analysis.Histogram;
+import org.tensorscope.core.model.ModelGraph;
+import org.tensorscope.core.run.AnalysedTensor;
+import org.tensorscope.core.run.PreparedInputs;
+import org.tensorscope.core.run.TensorCache;
+import org.tensorscope.core.service.BackendException;
+import org.tensorscope.core.service.InferenceSession;
+import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.core.trace.PrefetchWindow;
+import org.tensorscope.core.trace.TensorHealth;
+import org.tensorscope.core.trace.TraceCursor;
+import org.tensorscope.ui.api.TensorValues;
+import org.tensorscope.ui.api.TensorscopePreferences;
+
+/**
+ * The current run's full tensors: those the views asked for and those fetched ahead of the stepping
+ * cursor, analysed, within the memory the views may use. A new run (or no run) drops them all. The
+ * tensors come from the run's inference session, in jobs holding the model's rule. Called on the UI
+ * thread.
+ */
+@Component(service = {TensorValues.class, RunTensorCache.class})
+public final class RunTensorCache implements TensorValues {
+
+    private static final String PLUGIN_ID = "org.tensorscope.ui";
+
+    /**
+     * What tensors of a run are fetched from: its session, inputs and edits, in jobs under the
+     * model's rule; nothing is fetched ahead for a model that reaches outside.
+     */
+    public record Source(ModelGraph graph, InferenceSession session, PreparedInputs inputs,
+            Map<String, TensorData> overrides, ISchedulingRule rule, boolean reachesOutside) {
+    }
+
+    @Reference
+    private SteppingFocus focus;
+
+    private Source run;
+    private TensorCache cache;
+    private Job ahead;
+
+    public RunTensorCache() {
+        // created by the OSGi component runtime
+    }
+
+    @Activate
+    void activate() {
+        focus.whenMoved(this::fetchAhead);
+    }
+
+    /** A run landed: its tensors replace the previous run's, and those ahead of the cursor are fetched. */
+    void newRun(Source source) {
+        run = source;
+        cache = new TensorCache(TensorscopePreferences.tensorMemoryBytes());
+        fetchAhead();
+    }
+
+    /** No run any more (the model closed): every tensor is dropped. */
+    void drop() {
+        run = null;
+        cache = null;
+    }
+
+    /**
+     * Hands full tensors of the last run, analysed, to the consumer on the UI thread: at once when
+     * the run's cache has them all, else from a job that fetches them together with the rows ahead
+     * of the cursor (one model run for both).
+     *
+     * @return false when there is no run to take tensors from
+     */
+    @Override
+    public boolean fetch(List<String> tensors, Consumer<Map<String, AnalysedTensor>> onUiThread,
+            Consumer<String> onFailure) {
+        if (run == null || cache == null) {
+            return false;
+        }
+        Optional<Map<String, AnalysedTensor>> atHand = cache.getAll(tensors);
+        if (atHand.isPresent()) {
+            onUiThread.accept(atHand.get());
+            fetchAhead();
+            return true;
+        }
+        List<String> wanted = new ArrayList<>(cache.missing(tensors));
+        wanted.addAll(aheadOfCursor(wanted)); // those not already wanted
+        TensorCache runCache = cache;
+        Job job = fetchJob("Fetching " + String.join(", ", tensors), wanted, tensors, runCache, () -> {
+            Optional<Map<String, AnalysedTensor>> values = runCache.getAll(tensors);
+            Display.getDefault().asyncExec(() -> {
+                if (values.isPresent()) {
+                    onUiThread.accept(values.get());
+                } else {
+                    onFailure.accept(String.join(", ", tensors) + " is larger than the memory the views may use");
+                }
+            });
+        }, onFailure);
+        job.setSystem(true);
+        job.schedule();
+        return true;
+    }
+
+    /**
+     * Fetches the rows ahead of the cursor in the background when the next steps would otherwise
+     * run the model, so that stepping shows each tensor at once.
+     */
+    private void fetchAhead() {
+        TraceCursor cursor = focus.cursor().orElse(null);
+        if (cache == null || cursor == null || (ahead != null && ahead.getState() != Job.NONE)) {
+            return;
+        }
+        List<TensorHealth> rows = cursor.trace().rows();
+        TensorCache runCache = cache;
+        if (PrefetchWindow.aheadIsPresent(rows, cursor.index(), t -> runCache.get(t).isPresent(), PrefetchWindow.AHEAD / 3)) {
+            return;
+        }
+        List<String> wanted = aheadOfCursor(List.of());
+        if (!wanted.isEmpty()) {
+            ahead = fetchJob("Fetching the tensors ahead", wanted, List.of(), cache, () -> { }, problem -> { });
+            ahead.setSystem(true);
+            ahead.setPriority(Job.DECORATE);
+            ahead.schedule();
+        }
+    }
+
+    private List<String> aheadOfCursor(List<String> alsoWanted) {
+        TraceCursor cursor = focus.cursor().orElse(null);
+        if (cursor == null || run == null || run.reachesOutside()) {
+            // a model that writes files or reaches the network runs only when the user asks
+            return List.of();
+        }
+        ModelGraph graph = run.graph();
+        TensorCache runCache = cache;
+        long budget = runCache.budget() / 4;
+        return PrefetchWindow.around(cursor.trace().rows(), cursor.index(),
+                t -> runCache.get(t).isPresent() || alsoWanted.contains(t), row -> byteSize(graph, row), budget);
+    }
+
+    private static AnalysedTensor analyse(TensorData data, int bins) {
+        return AnalysedTensor.of(data, bins, Histogram.Binning.SYMLOG);
+    }
+
+    private static long byteSize(ModelGraph graph, TensorHealth row) {
+        return graph.op(row.opName()).flatMap(op -> op.outputs().stream()
+                .filter(output -> output.name().equals(row.tensor())).findFirst())
+                .map(output -> output.dtype().byteSize() < 0 ? -1 : row.elements() * output.dtype().byteSize())
+                .orElse(-1L);
+    }
+
+    /**
+     * A job fetching tensors of the last run in one model run, analysing them and keeping them in
+     * the run's cache; {@code done} runs as soon as the requested ones are there.
+     */
+    private Job fetchJob(String name, List<String> tensors, List<String> requested, TensorCache runCache,
+            Runnable done, Consumer<String> onFailure) {
+        Source from = run;
+        int bins = TensorscopePreferences.histogramBins();
+        Job job = SessionJobs.of(name, monitor -> {
+            try {
+                List<String> missing = runCache.missing(tensors);
+                // as the trace watched them: an optimised run may have fused the op away (an op's second
+                // output, a Conv2D folded into its batch normalisation)
+                Map<String, TensorData> values;
+                try {
+                    values = missing.isEmpty() ? Map.of()
+                            : from.session().fetchAsTraced(from.inputs().feeds(), missing, from.overrides(), monitor);
+                } catch (BackendException | IllegalArgumentException e) {
+                    List<String> asked = runCache.missing(requested);
+                    if (asked.size() == missing.size()) {
+                        throw e;
+                    }
+                    // a tensor fetched ahead cannot be fetched (e.g. not computed in this run): the asked ones alone
+                    values = asked.isEmpty() ? Map.of()
+                            : from.session().fetchAsTraced(from.inputs().feeds(), asked, from.overrides(), monitor);
+                }
+                Map<String, TensorData> fetched = values;
+                requested.stream().filter(fetched::containsKey).forEach(t -> runCache.put(t, analyse(fetched.get(t), bins)));
+                done.run(); // the views need not wait for the tensors fetched ahead
+                fetched.keySet().stream().filter(t -> !requested.contains(t))
+                        .forEach(t -> runCache.put(t, analyse(fetched.get(t), bins)));
+                return Status.OK_STATUS;
+            } catch (OperationCanceledException e) {
+                return Status.CANCEL_STATUS;
+            } catch (Exception e) {
+                Display.getDefault().asyncExec(() -> onFailure.accept(e.getMessage()));
+                return new Status(IStatus.ERROR, PLUGIN_ID, e.getMessage(), e);
+            }
+        });
+        job.setRule(from.rule());
+        return job;
+    }
+}
