@@ -24,6 +24,7 @@ import org.tensorscope.ui.charts.tests.ChartViews;
 import org.tensorscope.ui.internal.graph.NodeHealth;
 import org.tensorscope.ui.internal.session.ComparisonSession;
 import org.tensorscope.ui.internal.session.DebugSession;
+import org.tensorscope.ui.internal.session.SteppingFocus;
 import org.tensorscope.ui.internal.session.RunConfiguration;
 import org.tensorscope.ui.internal.views.CompareView;
 import org.tensorscope.ui.internal.views.GraphView;
@@ -99,7 +100,7 @@ class CompareViewTest {
             // selecting the row focuses scale in the Graph, which is coloured by divergence
             assertTrue(UiWait.until(display, () -> ShownInViews.isShowing(graph, session.graph().get()), 30_000), "graph laid out");
             view.select(first);
-            assertEquals("scale", session.focusOp().orElse(null));
+            assertEquals("scale", TestServices.get(SteppingFocus.class).focusOp().orElse(null));
             String box = ShownInViews.drawing(graph).graph().nodeOf("scale").orElseThrow();
             assertTrue(UiWait.until(display, () -> box.equals(graph.getCurrentBoxId()), 5_000),
                     "the graph outlines " + graph.getCurrentBoxId());

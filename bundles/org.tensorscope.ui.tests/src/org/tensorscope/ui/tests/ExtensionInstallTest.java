@@ -30,6 +30,7 @@ import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.service.InstalledContribution;
 import org.tensorscope.ui.TensorscopeViews;
 import org.tensorscope.ui.internal.session.DebugSession;
+import org.tensorscope.ui.internal.session.SteppingFocus;
 import org.tensorscope.ui.internal.session.Demo;
 import org.tensorscope.ui.internal.session.UiContributions;
 import org.tensorscope.ui.internal.views.ShownInViews;
@@ -90,7 +91,7 @@ class ExtensionInstallTest {
             assertTrue(UiWait.until(display, () -> session.outcome().orElse(null) != before
                 && session.outcome().isPresent(), 120_000), "the demo's trace did not finish");
             TensorInspectorView view = showTensorInspector();
-            String op = session.focusOp().orElseThrow();
+            String op = TestServices.get(SteppingFocus.class).focusOp().orElseThrow();
             TensorSpec output = session.graph().flatMap(g -> g.op(op)).orElseThrow().outputs().get(0);
             bundle = installer.install(sparsityJar());
             assertTrue(UiWait.until(display, () -> ShownInViews.inspectionText(view, "Sparsity").size() > 1, 60_000),

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.tensorscope.core.run.TraceOutcome;
 import org.tensorscope.ui.TensorscopeViews;
 import org.tensorscope.ui.internal.session.DebugSession;
+import org.tensorscope.ui.internal.session.SteppingFocus;
 import org.tensorscope.ui.internal.session.RunConfiguration;
 import org.tensorscope.ui.internal.session.UiContributions;
 import org.tensorscope.ui.internal.views.ShownInViews;
@@ -57,13 +58,13 @@ class ModelFormatsTest {
             String origin = outcome.origin().orElseThrow(() -> new AssertionError(file + " has no origin"))
                     .row().opName();
             assertTrue(origin.startsWith(originPrefix), file + ": origin " + origin);
-            assertEquals(origin, session.cursor().orElseThrow().current().orElseThrow().opName(),
+            assertEquals(origin, TestServices.get(SteppingFocus.class).cursor().orElseThrow().current().orElseThrow().opName(),
                     "the cursor lands on the origin");
         }
 
         TensorInspectorView inspector = (TensorInspectorView) page.showView(TensorscopeViews.TENSOR_INSPECTOR);
         handlers.executeCommand("org.tensorscope.ui.commands.stepNext", null);
-        String tensor = session.cursor().orElseThrow().current().orElseThrow().tensor();
+        String tensor = TestServices.get(SteppingFocus.class).cursor().orElseThrow().current().orElseThrow().tensor();
         assertTrue(UiWait.until(display, () -> ShownInViews.values(inspector) != null
                 && ShownInViews.values(inspector).name().equals(tensor), 60_000), () -> file + ": F6 shows " + tensor
                         + "; the Inspector says: " + ShownInViews.headerText(inspector));

@@ -18,6 +18,7 @@ import org.tensorscope.ui.charts.tests.ChartViews;
 import org.tensorscope.ui.internal.handlers.RunConfigurationDialog;
 import org.tensorscope.ui.internal.handlers.ShownInDialogs;
 import org.tensorscope.ui.internal.session.DebugSession;
+import org.tensorscope.ui.internal.session.SteppingFocus;
 import org.tensorscope.ui.internal.session.Demo;
 import org.tensorscope.ui.internal.graph.NodeHealth;
 import org.tensorscope.ui.internal.views.GraphView;
@@ -55,7 +56,7 @@ class NanTraceWorkflowTest {
         // like a debugger stopping at an exception, the run lands on the origin
         IHandlerService handlers = PlatformUI.getWorkbench().getService(IHandlerService.class);
         String origin = report.origin().op();
-        assertEquals(origin, session.focusOp().orElse(null));
+        assertEquals(origin, TestServices.get(SteppingFocus.class).focusOp().orElse(null));
         ModelExplorerView explorer = (ModelExplorerView) page.showView(TensorscopeViews.MODEL_EXPLORER);
         assertTrue(UiWait.until(display, () -> origin.equals(explorer.getSelectedOpName()), 5_000),
                 "explorer selects the origin: " + explorer.getSelectedOpName());
@@ -64,7 +65,7 @@ class NanTraceWorkflowTest {
         assertTrue(ShownInViews.headerText(inspector).startsWith(origin + ":0"), ShownInViews.headerText(inspector));
 
         IViewPart histogram = page.showView(TensorscopeViews.HISTOGRAM);
-        TensorHealth originRow = session.cursor().orElseThrow().current().orElseThrow();
+        TensorHealth originRow = TestServices.get(SteppingFocus.class).cursor().orElseThrow().current().orElseThrow();
         assertTrue(UiWait.until(display, () -> ChartViews.histogramInfCount(histogram) >= 0, 30_000), "histogram not drawn");
         assertEquals(originRow.posInfCount() + originRow.negInfCount(), ChartViews.histogramInfCount(histogram),
                 "the chart's Inf count is the trace's");
@@ -87,20 +88,20 @@ class NanTraceWorkflowTest {
         handlers.executeCommand("org.tensorscope.ui.commands.stepNext", null);
         handlers.executeCommand("org.tensorscope.ui.commands.stepNext", null);
         handlers.executeCommand("org.tensorscope.ui.commands.stepBack", null);
-        String next = session.cursor().orElseThrow().current().orElseThrow().opName();
+        String next = TestServices.get(SteppingFocus.class).cursor().orElseThrow().current().orElseThrow().opName();
         int originIndex = session.outcome().get().trace().rows().indexOf(originRow);
         assertEquals(session.outcome().get().trace().rows().get(originIndex + 1).opName(), next);
         assertTrue(UiWait.until(display, () -> next.equals(explorer.getSelectedOpName()), 5_000));
 
         // F8: on to the next op holding NaN or Inf
         handlers.executeCommand("org.tensorscope.ui.commands.resume", null);
-        TensorHealth anomaly = session.cursor().orElseThrow().current().orElseThrow();
+        TensorHealth anomaly = TestServices.get(SteppingFocus.class).cursor().orElseThrow().current().orElseThrow();
         assertFalse(anomaly.isFinite());
         assertTrue(session.outcome().get().trace().rows().indexOf(anomaly) > originIndex + 1);
 
         // the first NaN: its histogram counts NaN apart
-        session.stepTo(report.origin().firstNanOp());
-        TensorHealth nanRow = session.cursor().orElseThrow().current().orElseThrow();
+        TestServices.get(SteppingFocus.class).stepTo(report.origin().firstNanOp());
+        TensorHealth nanRow = TestServices.get(SteppingFocus.class).cursor().orElseThrow().current().orElseThrow();
         assertTrue(nanRow.nanCount() > 0);
         assertTrue(UiWait.until(display, () -> ChartViews.histogramNanCount(histogram) == nanRow.nanCount(), 30_000),
                 "histogram NaN count " + ChartViews.histogramNanCount(histogram) + ", trace " + nanRow.nanCount());
@@ -110,9 +111,9 @@ class NanTraceWorkflowTest {
         assertTrue(UiWait.until(display, () -> ChartViews.profileDrawn(profile), 10_000), "layer profile not drawn");
         var rows = session.outcome().get().trace().rows();
         ChartViews.profileClickAt(profile, 1.0);
-        assertEquals(rows.get(rows.size() - 1).opName(), session.focusOp().orElse(null), "a click on the last point");
+        assertEquals(rows.get(rows.size() - 1).opName(), TestServices.get(SteppingFocus.class).focusOp().orElse(null), "a click on the last point");
         ChartViews.profileClickAt(profile, 0.0);
-        assertEquals(rows.get(0).opName(), session.focusOp().orElse(null), "a click on the first point");
+        assertEquals(rows.get(0).opName(), TestServices.get(SteppingFocus.class).focusOp().orElse(null), "a click on the first point");
 
         // Run > Run Configuration… shows the demo's frame and refuses a source it cannot read
         RunConfigurationDialog dialog = new RunConfigurationDialog(page.getWorkbenchWindow().getShell(),

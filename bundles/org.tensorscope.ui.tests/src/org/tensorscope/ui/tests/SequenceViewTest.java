@@ -31,6 +31,7 @@ import org.tensorscope.ui.charts.tests.ChartViews;
 import org.tensorscope.ui.internal.handlers.RunSequenceDialog;
 import org.tensorscope.ui.internal.handlers.ShownInDialogs;
 import org.tensorscope.ui.internal.session.DebugSession;
+import org.tensorscope.ui.internal.session.SteppingFocus;
 import org.tensorscope.ui.internal.session.RunConfiguration;
 import org.tensorscope.ui.internal.session.SequenceSession;
 import org.tensorscope.ui.internal.session.SequenceSettings;
@@ -100,7 +101,7 @@ class SequenceViewTest {
 
         // a click on step 3 shows step 3 everywhere: grow's output there is 1.1^4
         TensorInspectorView inspector = (TensorInspectorView) page.showView(TensorscopeViews.TENSOR_INSPECTOR);
-        session.select("grow");
+        TestServices.get(SteppingFocus.class).select("grow");
         page.showView(TensorscopeViews.SEQUENCE);
         ChartViews.sequenceClickStep(view, 3);
         assertShowsStep(display, session, inspector, 3, Math.pow(1.1, 4));

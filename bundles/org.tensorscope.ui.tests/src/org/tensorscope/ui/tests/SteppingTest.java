@@ -22,6 +22,7 @@ import org.tensorscope.core.trace.TensorHealth;
 import org.tensorscope.ui.TensorscopeViews;
 import org.tensorscope.ui.internal.session.Breakpoints;
 import org.tensorscope.ui.internal.session.DebugSession;
+import org.tensorscope.ui.internal.session.SteppingFocus;
 import org.tensorscope.ui.internal.session.Demo;
 import org.tensorscope.ui.internal.session.RunConfiguration;
 import org.tensorscope.ui.internal.views.BreakpointsView;
@@ -65,7 +66,7 @@ class SteppingTest {
         assertTrue(UiWait.until(display, () -> ShownInViews.isShowing(graph, session.graph().get()), 30_000), "graph laid out");
         for (int step = 0; step < 20; step++) {
             handlers.executeCommand("org.tensorscope.ui.commands.stepNext", null);
-            String op = session.cursor().orElseThrow().current().orElseThrow().opName();
+            String op = TestServices.get(SteppingFocus.class).cursor().orElseThrow().current().orElseThrow().opName();
             String box = ShownInViews.drawing(graph).graph().nodeOf(op).orElseThrow();
             assertTrue(UiWait.until(display, () -> op.equals(explorer.getSelectedOpName())
                     && box.equals(graph.getCurrentBoxId())
@@ -82,7 +83,7 @@ class SteppingTest {
         IHandlerService handlers = PlatformUI.getWorkbench().getService(IHandlerService.class);
         DebugSession session = openAndRunMobilenet(display);
         TensorInspectorView inspector = (TensorInspectorView) page.showView(TensorscopeViews.TENSOR_INSPECTOR);
-        session.stepTo(session.outcome().get().trace().rows().get(0).opName());
+        TestServices.get(SteppingFocus.class).stepTo(session.outcome().get().trace().rows().get(0).opName());
         assertTrue(UiWait.until(display, () -> ShownInViews.values(inspector) != null
                 && Job.getJobManager().find(DebugSession.JOB_FAMILY).length == 0, 60_000),
                 "the first op's values and the tensors ahead were fetched");
@@ -98,7 +99,7 @@ class SteppingTest {
         try {
             for (int step = 0; step < 20; step++) {
                 handlers.executeCommand("org.tensorscope.ui.commands.stepNext", null);
-                TensorHealth row = session.cursor().orElseThrow().current().orElseThrow();
+                TensorHealth row = TestServices.get(SteppingFocus.class).cursor().orElseThrow().current().orElseThrow();
                 // shown at once: no job ran between the step and this check
                 assertTrue(ShownInViews.values(inspector) != null && ShownInViews.values(inspector).name().equals(row.tensor()),
                         "step " + step + " to " + row.tensor() + " shows " + (ShownInViews.values(inspector) == null ? "nothing"
@@ -134,9 +135,9 @@ class SteppingTest {
                 120_000));
 
         // F8 from the start stops at the first op whose output exceeds 5 in magnitude
-        session.stepTo(session.outcome().get().trace().rows().get(0).opName());
-        session.resume();
-        TensorHealth stop = session.cursor().orElseThrow().current().orElseThrow();
+        TestServices.get(SteppingFocus.class).stepTo(session.outcome().get().trace().rows().get(0).opName());
+        TestServices.get(SteppingFocus.class).resume();
+        TensorHealth stop = TestServices.get(SteppingFocus.class).cursor().orElseThrow().current().orElseThrow();
         List<TensorHealth> rows = session.outcome().get().trace().rows();
         TensorHealth expected = rows.stream().skip(1).filter(r -> r.maxAbs() > 5.0).findFirst().orElseThrow();
         assertEquals(expected.opName(), stop.opName());

@@ -20,6 +20,7 @@ import org.tensorscope.core.tensor.TensorEdits;
 import org.tensorscope.ui.TensorscopeViews;
 import org.tensorscope.ui.charts.tests.ChartViews;
 import org.tensorscope.ui.internal.session.DebugSession;
+import org.tensorscope.ui.internal.session.SteppingFocus;
 import org.tensorscope.ui.internal.session.Demo;
 import org.tensorscope.ui.internal.tensor.ShownInTensorWidgets;
 import org.tensorscope.ui.internal.views.ShownInViews;
@@ -69,7 +70,7 @@ class TensorInspectorTest {
         // the fix in one step: clip the frame to 0..255 and run on from it
         IViewPart histogram = page.showView(TensorscopeViews.HISTOGRAM);
         page.showView(TensorscopeViews.TENSOR_INSPECTOR);
-        session.stepTo("input_1");
+        TestServices.get(SteppingFocus.class).stepTo("input_1");
         assertTrue(UiWait.until(display, () -> ChartViews.histogramNanCount(histogram) >= 0, 30_000), "frame histogram");
         assertEquals(-1, ChartViews.histogramPreviousNanCount(histogram), "no previous run of the frame to compare with yet");
         assertTrue(UiWait.until(display, () -> ShownInViews.values(inspector) != null
@@ -77,7 +78,7 @@ class TensorInspectorTest {
         session.continueWith(TensorEdits.clipped(ShownInViews.values(inspector), 0, 255));
         assertTrue(UiWait.until(display, () -> session.outcome().orElse(first) != first, 120_000), "no new run");
         assertTrue(session.outcome().get().allFinite(), "clipped to 0..255 the frame gives finite outputs");
-        assertEquals("input_1", session.focusOp().orElse(null), "the run lands on the edited tensor");
+        assertEquals("input_1", TestServices.get(SteppingFocus.class).focusOp().orElse(null), "the run lands on the edited tensor");
         assertTrue(UiWait.until(display, () -> ShownInViews.headerText(inspector).contains("(edited"), 10_000),
                 ShownInViews.headerText(inspector));
         assertFalse(session.overrides().isEmpty());

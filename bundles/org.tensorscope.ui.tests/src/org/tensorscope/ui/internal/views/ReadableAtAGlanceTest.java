@@ -25,6 +25,7 @@ import org.tensorscope.core.model.ScopeTree;
 import org.tensorscope.core.report.NanReport;
 import org.tensorscope.ui.TensorscopeViews;
 import org.tensorscope.ui.internal.session.DebugSession;
+import org.tensorscope.ui.internal.session.SteppingFocus;
 import org.tensorscope.ui.internal.session.Demo;
 
 /**
@@ -51,7 +52,7 @@ class ReadableAtAGlanceTest {
         }
         report = session.outcome().get().report();
         assertFalse(report.finite());
-        session.stepTo(report.origin().op());
+        TestServices.get(SteppingFocus.class).stepTo(report.origin().op());
     }
 
     @Test
@@ -142,9 +143,9 @@ class ReadableAtAGlanceTest {
             click.x = at.x + 1;
             click.y = at.y + 1;
             summary.notifyListeners(SWT.MouseUp, click);
-            assertEquals(firstNan, session.focusOp().orElse(null), "clicking the name selects the op");
+            assertEquals(firstNan, TestServices.get(SteppingFocus.class).focusOp().orElse(null), "clicking the name selects the op");
         } finally {
-            session.stepTo(origin);
+            TestServices.get(SteppingFocus.class).stepTo(origin);
         }
     }
 

@@ -111,7 +111,7 @@ class SessionServicesTest {
                 && ShownInViews.values(inspector) != null && ShownInViews.values(inspector).name().equals(other.tensor()),
                 60_000), "the Inspector shows the selected op: " + ShownInViews.headerText(inspector));
 
-        session.next(); // F6
+        TestServices.get(SteppingFocus.class).next(); // F6
         String stepped = focus.focusOp().orElseThrow();
         assertNotEquals(other.opName(), stepped, "stepping moves the focus on from the selected op");
         assertTrue(until(() -> ShownInViews.headerText(inspector).startsWith(focus.focusTensor().orElse(stepped)),

@@ -3,7 +3,7 @@ package org.tensorscope.ui.internal.handlers;
 import org.eclipse.core.commands.AbstractHandler;
 import org.eclipse.core.commands.ExecutionEvent;
 import org.eclipse.core.commands.ExecutionException;
-import org.tensorscope.ui.internal.session.DebugSession;
+import org.tensorscope.ui.internal.session.SteppingFocus;
 
 /**
  * Run > Resume to Next Anomaly or Breakpoint (F8).
@@ -12,7 +12,7 @@ public class ResumeHandler extends AbstractHandler {
 
     @Override
     public Object execute(ExecutionEvent event) throws ExecutionException {
-        ContextServices.of(event, DebugSession.class).resume();
+        ContextServices.of(event, SteppingFocus.class).resume();
         return null;
     }
 }

@@ -3,7 +3,7 @@ package org.tensorscope.ui.internal.handlers;
 import org.eclipse.core.commands.AbstractHandler;
 import org.eclipse.core.commands.ExecutionEvent;
 import org.eclipse.core.commands.ExecutionException;
-import org.tensorscope.ui.internal.session.DebugSession;
+import org.tensorscope.ui.internal.session.SteppingFocus;
 
 /**
  * Run > Run to Selected Op (Ctrl+R).
@@ -12,7 +12,7 @@ public class RunToSelectedHandler extends AbstractHandler {
 
     @Override
     public Object execute(ExecutionEvent event) throws ExecutionException {
-        ContextServices.of(event, DebugSession.class).runToSelected();
+        ContextServices.of(event, SteppingFocus.class).runToSelected();
         return null;
     }
 }

@@ -6,8 +6,8 @@ import org.eclipse.core.commands.ExecutionException;
 import org.eclipse.ui.PartInitException;
 import org.eclipse.ui.handlers.HandlerUtil;
 import org.tensorscope.ui.TensorscopeViews;
-import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.views.GraphView;
+import org.tensorscope.ui.internal.session.SteppingFocus;
 
 /**
  * Run > Show in Graph (Alt+Shift+G): the Graph view opens the scopes around the op in focus and
@@ -17,7 +17,7 @@ public class ShowInGraphHandler extends AbstractHandler {
 
     @Override
     public Object execute(ExecutionEvent event) throws ExecutionException {
-        String op = ContextServices.of(event, DebugSession.class).focusOp().orElse(null);
+        String op = ContextServices.of(event, SteppingFocus.class).focusOp().orElse(null);
         if (op == null) {
             return null;
         }

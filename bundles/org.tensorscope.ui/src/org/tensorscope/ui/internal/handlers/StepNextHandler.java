@@ -3,7 +3,7 @@ package org.tensorscope.ui.internal.handlers;
 import org.eclipse.core.commands.AbstractHandler;
 import org.eclipse.core.commands.ExecutionEvent;
 import org.eclipse.core.commands.ExecutionException;
-import org.tensorscope.ui.internal.session.DebugSession;
+import org.tensorscope.ui.internal.session.SteppingFocus;
 
 /**
  * Run > Step to Next Op (F6).
@@ -12,7 +12,7 @@ public class StepNextHandler extends AbstractHandler {
 
     @Override
     public Object execute(ExecutionEvent event) throws ExecutionException {
-        ContextServices.of(event, DebugSession.class).next();
+        ContextServices.of(event, SteppingFocus.class).next();
         return null;
     }
 }

@@ -33,7 +33,6 @@ import org.tensorscope.core.service.InferenceSession;
 import org.tensorscope.core.service.LoadedModel;
 import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.core.tensor.TensorData;
-import org.tensorscope.core.trace.TraceCursor;
 import org.tensorscope.ui.api.RunState;
 import org.tensorscope.ui.api.TensorscopePreferences;
 
@@ -66,8 +65,7 @@ public final class DebugSession implements RunState {
     public static final Object WARM_UP_FAMILY = ModelWarmUp.FAMILY;
 
     private LoadedModel model;
-    private InferenceSession session;
-    private Device sessionDevice;
+    private final ModelSessions sessions = new ModelSessions();
     private TraceOutcome outcome;
     @Reference
     private SteppingFocus focus;
@@ -124,20 +122,6 @@ public final class DebugSession implements RunState {
     @Override
     public Optional<TraceOutcome> outcome() {
         return Optional.ofNullable(outcome);
-    }
-
-    public Optional<TraceCursor> cursor() {
-        return focus.cursor();
-    }
-
-    /** The op the views show: the selected one, else the cursor's. */
-    public Optional<String> focusOp() {
-        return focus.focusOp();
-    }
-
-    /** The output the views show when it is not the focused op's first; see {@link SteppingFocus#focusTensor()}. */
-    public Optional<String> focusTensor() {
-        return focus.focusTensor();
     }
 
     public RunConfiguration configuration() {
@@ -214,6 +198,7 @@ public final class DebugSession implements RunState {
     private void replaceModel(LoadedModel loaded, RunConfiguration runConfiguration) {
         closeModel();
         model = loaded;
+        sessions.open(loaded);
         reachesOutside = !SideEffectOps.in(loaded.graph()).isEmpty();
         Path source = loaded.graph().source();
         runConfigurations.restore(source);
@@ -232,10 +217,8 @@ public final class DebugSession implements RunState {
     public void closeModel() {
         warmUp.cancel();
         LoadedModel oldModel = model;
-        InferenceSession oldSession = session;
+        InferenceSession oldSession = sessions.close();
         model = null;
-        session = null;
-        sessionDevice = null;
         outcome = null;
         tensors.drop();
         focus.clear();
@@ -319,8 +302,8 @@ public final class DebugSession implements RunState {
         warmUp.cancel();
         LoadedModel jobModel = model;
         RunConfiguration config = configuration();
-        InferenceSession reusable = config.device() == sessionDevice ? session : null;
         Job job = SessionJobs.of(name, monitor -> {
+            InferenceSession reusable = sessions.reusable(jobModel, config.device());
             InferenceSession jobSession = null;
             try {
                 jobSession = reusable != null ? reusable
@@ -332,9 +315,8 @@ public final class DebugSession implements RunState {
             } catch (Exception e) {
                 return failed(name, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
             } finally {
-                InferenceSession opened = jobSession == reusable ? null : jobSession;
-                if (opened != null) {
-                    Display.getDefault().asyncExec(() -> adopt(jobModel, opened, config.device()));
+                if (jobSession != null && jobSession != reusable) {
+                    closeLater(null, sessions.offer(jobModel, jobSession, config.device()));
                 }
             }
         });
@@ -353,11 +335,12 @@ public final class DebugSession implements RunState {
         LoadedModel runModel = model;
         RunConfiguration config = configuration();
         Map<String, TensorData> runOverrides = runConfigurations.overrides();
-        InferenceSession reusable = config.device() == sessionDevice ? session : null;
         String runName = "Running " + runModel.graph().source().getFileName()
                 + (sequenceStep < 0 ? "" : " on step " + sequenceStep);
         Job job = SessionJobs.of(runName, monitor -> {
             SubMonitor progress = SubMonitor.convert(monitor, runName, 10);
+            // taken when the run starts: a warm-up before it may have opened the session
+            InferenceSession reusable = sessions.reusable(runModel, config.device());
             try {
                 ModelGraph graph = runModel.graph();
                 Signature signature = signatureOf(graph, config);
@@ -383,11 +366,7 @@ public final class DebugSession implements RunState {
                         }
                         return;
                     }
-                    if (session != null && session != runSession) {
-                        closeLater(null, session);
-                    }
-                    session = runSession;
-                    sessionDevice = config.device();
+                    closeLater(null, sessions.use(runModel, runSession, config.device()));
                     outcome = result;
                     step = sequenceStep;
                     focus.land(result, landOn);
@@ -419,55 +398,8 @@ public final class DebugSession implements RunState {
         if (model == null || reachesOutside || !TensorscopePreferences.warmUp()) {
             return;
         }
-        LoadedModel warmModel = model;
-        RunConfiguration config = configuration();
-        InferenceSession reusable = config.device() == sessionDevice ? session : null;
-        warmUp.schedule(warmModel, reusable, config, runConfigurations.overrides(),
-                opened -> Display.getDefault().asyncExec(() -> adopt(warmModel, opened, config.device())));
-    }
-
-    /**
-     * A job opened a session on the model: the next runs use it, unless the model closed or a
-     * session on that device came first. On the UI thread.
-     */
-    private void adopt(LoadedModel jobModel, InferenceSession opened, Device device) {
-        if (model == jobModel && (session == null || sessionDevice != device)) {
-            closeLater(null, session);
-            session = opened;
-            sessionDevice = device;
-        } else {
-            closeLater(null, opened);
-        }
-    }
-
-    /** Step to the next op output (F6). */
-    public void next() {
-        focus.next();
-    }
-
-    /** Step back one op output (Shift+F6). */
-    public void previous() {
-        focus.previous();
-    }
-
-    /** Run to the next anomaly or breakpoint (F8). */
-    public void resume() {
-        focus.resume();
-    }
-
-    /** Run to the selected op (Ctrl+R). */
-    public void runToSelected() {
-        focus.runToSelected();
-    }
-
-    /** Puts the cursor on an op (e.g. the NaN origin). */
-    public void stepTo(String op) {
-        focus.stepTo(op);
-    }
-
-    /** The user selected an op in a view. */
-    public void select(String op) {
-        focus.select(op);
+        warmUp.schedule(model, sessions, configuration(), runConfigurations.overrides(),
+                unused -> closeLater(null, unused));
     }
 
     private void post(String topic) {

@@ -1,20 +1,19 @@
 package org.tensorscope.ui.internal.session;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
 import org.eclipse.core.runtime.ILog;
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.IStatus;
+import org.eclipse.core.runtime.NullProgressMonitor;
 import org.eclipse.core.runtime.OperationCanceledException;
 import org.eclipse.core.runtime.Status;
 import org.eclipse.core.runtime.SubMonitor;
 import org.eclipse.core.runtime.jobs.ISchedulingRule;
 import org.eclipse.core.runtime.jobs.Job;
 import org.tensorscope.core.model.Signature;
-import org.tensorscope.core.run.NanTracer;
 import org.tensorscope.core.run.PreparedInputs;
 import org.tensorscope.core.service.InferenceSession;
 import org.tensorscope.core.service.LoadedModel;
@@ -26,7 +25,8 @@ import org.tensorscope.core.trace.HealthMode;
  * configured inputs), so that TensorFlow has built and optimised the graphs of the user's first Run
  * by the time it is asked for. A system job of low priority: it shows only in the Progress view, and
  * any job the user starts on the model cancels it first, so that it waits at most for the warm-up's
- * step under way. Its result is thrown away; the session it opened is handed on for the next runs.
+ * run under way (which it would have to make itself on a cold session). Its result is thrown away;
+ * the session it opened is handed on for the next runs.
  */
 final class ModelWarmUp {
 
@@ -43,29 +43,36 @@ final class ModelWarmUp {
     }
 
     /**
-     * Warms the model in a job after any other job on it, on {@code reusable} or else on a new
-     * session, which {@code opened} gets (also when the warm-up is cancelled or fails).
+     * Warms the model in a job after any other job on it, on the session kept for it or else on a
+     * new one, which it offers to the next jobs (also when it is cancelled or fails);
+     * {@code toClose} gets a session nobody took.
      */
-    void schedule(LoadedModel model, InferenceSession reusable, RunConfiguration config,
-            Map<String, TensorData> overrides, Consumer<InferenceSession> opened) {
+    void schedule(LoadedModel model, ModelSessions sessions, RunConfiguration config,
+            Map<String, TensorData> overrides, Consumer<InferenceSession> toClose) {
         cancel();
         String name = "Warming up " + model.graph().source().getFileName();
         Job warm = new Job(name) {
             @Override
             protected IStatus run(IProgressMonitor monitor) {
                 SubMonitor progress = SubMonitor.convert(monitor, name, 10);
+                InferenceSession reusable = sessions.reusable(model, config.device());
                 InferenceSession session = reusable;
                 try {
                     Signature signature = DebugSession.signatureOf(model.graph(), config);
                     PreparedInputs inputs = PreparedInputs.prepare(signature, config.inputSources());
+                    List<String> outputs = signature.outputs().stream().map(o -> o.tensor().name()).toList();
                     progress.checkCanceled();
                     if (session == null) {
                         session = contributions.contributions().backendFor(model).open(model, config.device());
                     }
+                    // a cancel stops it between its runs, never inside one: a TensorFlow run in the worker
+                    // process is only interrupted by stopping the worker, and the open model with it
+                    IProgressMonitor uninterrupted = new NullProgressMonitor();
                     progress.split(1);
-                    // the plain run and the curt health pass, as a Run's trace makes them
-                    new NanTracer(List.of()).trace(model.graph(), signature, session, inputs, overrides, HealthMode.CURT,
-                            config.device().name().toLowerCase(Locale.ROOT), progress.split(9));
+                    session.fetch(inputs.feeds(), outputs, overrides, uninterrupted);
+                    progress.split(3);
+                    session.healthPass(inputs.feeds(), outputs, HealthMode.CURT, overrides, uninterrupted);
+                    progress.split(6);
                     return Status.OK_STATUS;
                 } catch (OperationCanceledException e) {
                     return Status.CANCEL_STATUS;
@@ -75,7 +82,10 @@ final class ModelWarmUp {
                     return Status.CANCEL_STATUS;
                 } finally {
                     if (session != null && session != reusable) {
-                        opened.accept(session);
+                        InferenceSession unused = sessions.offer(model, session, config.device());
+                        if (unused != null) {
+                            toClose.accept(unused);
+                        }
                     }
                 }
             }
