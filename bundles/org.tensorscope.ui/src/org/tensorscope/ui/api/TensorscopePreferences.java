@@ -1,8 +1,5 @@
 package org.tensorscope.ui.api;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-
 import org.eclipse.core.runtime.preferences.InstanceScope;
 import org.eclipse.jface.preference.IPreferenceStore;
 import org.eclipse.ui.preferences.ScopedPreferenceStore;
@@ -27,44 +24,42 @@ public final class TensorscopePreferences {
     /** Whether a model is run once in the background after it opens, so that the first Run is fast. */
     public static final String WARM_UP = "warmUpAfterOpen";
 
-    private static ScopedPreferenceStore store;
-    private static final Set<String> NOTICED = ConcurrentHashMap.newKeySet();
-
     private TensorscopePreferences() {
     }
 
-    public static synchronized IPreferenceStore store() {
-        if (store == null) {
-            store = new ScopedPreferenceStore(InstanceScope.INSTANCE, NODE);
-            store.setDefault(DEVICE, "cpu");
-            store.setDefault(HEALTH_MODE, "full");
-            store.setDefault(HISTOGRAM_BINS, 30);
-            store.setDefault(JAVACPP_CACHE, "");
-            store.setDefault(TENSOR_MEMORY_MB, 512);
-            store.setDefault(WARM_UP, true);
-        }
+    /** The preferences with their defaults; a view of the preference node, holding nothing itself. */
+    public static IPreferenceStore store() {
+        ScopedPreferenceStore store = new ScopedPreferenceStore(InstanceScope.INSTANCE, NODE);
+        store.setDefault(DEVICE, "cpu");
+        store.setDefault(HEALTH_MODE, "full");
+        store.setDefault(HISTOGRAM_BINS, 30);
+        store.setDefault(JAVACPP_CACHE, "");
+        store.setDefault(TENSOR_MEMORY_MB, 512);
+        store.setDefault(WARM_UP, true);
         return store;
     }
 
     /**
      * A stored value the preference page would not have written (a .prefs file edited or damaged)
-     * falls back to the default, with one notice: it must not fail a model's open.
+     * is replaced by the default, with one notice: it must not fail a model's open.
      */
     public static Device device() {
+        IPreferenceStore store = store();
         try {
-            return Device.parse(store().getString(DEVICE));
+            return Device.parse(store.getString(DEVICE));
         } catch (IllegalArgumentException e) {
-            notUnderstood(DEVICE, e.getMessage());
-            return Device.parse(store().getDefaultString(DEVICE));
+            notUnderstood(store, DEVICE, e.getMessage());
+            return Device.parse(store.getDefaultString(DEVICE));
         }
     }
 
     public static HealthMode healthMode() {
+        IPreferenceStore store = store();
         try {
-            return HealthMode.parse(store().getString(HEALTH_MODE));
+            return HealthMode.parse(store.getString(HEALTH_MODE));
         } catch (IllegalArgumentException e) {
-            notUnderstood(HEALTH_MODE, e.getMessage());
-            return HealthMode.parse(store().getDefaultString(HEALTH_MODE));
+            notUnderstood(store, HEALTH_MODE, e.getMessage());
+            return HealthMode.parse(store.getDefaultString(HEALTH_MODE));
         }
     }
 
@@ -84,18 +79,19 @@ public final class TensorscopePreferences {
 
     /** A whole number the store cannot parse reads as 0: then the default holds. */
     private static int positive(String key) {
-        int value = store().getInt(key);
+        IPreferenceStore store = store();
+        int value = store.getInt(key);
         if (value > 0) {
             return value;
         }
-        notUnderstood(key, "'" + store().getString(key) + "' is not a positive whole number");
-        return store().getDefaultInt(key);
+        notUnderstood(store, key, "'" + store.getString(key) + "' is not a positive whole number");
+        return store.getDefaultInt(key);
     }
 
-    private static void notUnderstood(String key, String problem) {
-        if (NOTICED.add(key + "=" + store().getString(key))) {
-            StateNotices.log("Tensorscope preference " + key + ": " + problem + "; using the default "
-                    + store().getDefaultString(key));
-        }
+    /** Says so once: the value is replaced by the default, so the next read finds the default. */
+    private static void notUnderstood(IPreferenceStore store, String key, String problem) {
+        StateNotices.log("Tensorscope preference " + key + ": " + problem + "; using the default "
+                + store.getDefaultString(key));
+        store.setToDefault(key);
     }
 }

@@ -27,7 +27,7 @@ public class CompareWithHandler extends AbstractHandler {
         }
         CompareWithDialog dialog = new CompareWithDialog(shell, ContextServices.of(event, UiContributions.class).contributions().filePatterns(), model.fileName(), model.signature(),
                 ContextServices.of(event, DebugSession.class).configuration().inputSources());
-        if (dialog.open() != Window.OK || !SideEffectConsent.allowed(shell, model.graph())) {
+        if (dialog.open() != Window.OK || !ContextServices.of(event, SideEffectConsent.class).allowed(shell, model.graph())) {
             return null;
         }
         CompareWithDialog.Choice choice = dialog.result();

@@ -16,7 +16,7 @@ public class RerunHandler extends AbstractHandler {
     public Object execute(ExecutionEvent event) throws ExecutionException {
         DebugSession session = ContextServices.of(event, DebugSession.class);
         if (session.graph().isPresent()
-                && SideEffectConsent.allowed(HandlerUtil.getActiveShellChecked(event), session.graph().get())) {
+                && ContextServices.of(event, SideEffectConsent.class).allowed(HandlerUtil.getActiveShellChecked(event), session.graph().get())) {
             session.rerun();
         }
         return null;

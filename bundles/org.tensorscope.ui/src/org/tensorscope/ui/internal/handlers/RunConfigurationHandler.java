@@ -22,7 +22,7 @@ public class RunConfigurationHandler extends AbstractHandler {
                 session.graph().get(), session.configuration());
         if (dialog.open() == Window.OK) {
             session.configure(dialog.result());
-            if (SideEffectConsent.allowed(HandlerUtil.getActiveShellChecked(event), session.graph().get())) {
+            if (ContextServices.of(event, SideEffectConsent.class).allowed(HandlerUtil.getActiveShellChecked(event), session.graph().get())) {
                 session.run();
             }
         }

@@ -26,7 +26,7 @@ public class RunSequenceHandler extends AbstractHandler {
         }
         RunSequenceDialog dialog = new RunSequenceDialog(shell, model.fileName(), model.signature(),
                 ContextServices.of(event, SequenceSession.class).settings(), settings -> SequenceSession.problemOf(model.signature(), settings));
-        if (dialog.open() == Window.OK && SideEffectConsent.allowed(shell, model.graph())) {
+        if (dialog.open() == Window.OK && ContextServices.of(event, SideEffectConsent.class).allowed(shell, model.graph())) {
             ContextServices.of(event, SequenceSession.class).run(dialog.result());
             try {
                 HandlerUtil.getActiveWorkbenchWindowChecked(event).getActivePage().showView(TensorscopeViews.SEQUENCE);

@@ -1,13 +1,14 @@
 package org.tensorscope.ui.internal.handlers;
 
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.swt.widgets.Shell;
+import org.osgi.service.component.annotations.Component;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.OpNode;
 import org.tensorscope.core.model.SideEffectOps;
@@ -17,17 +18,19 @@ import org.tensorscope.core.model.SideEffectOps;
  * function bodies and init ops included, lists them and asks; the answer holds for that model
  * until the workbench closes.
  */
-final class SideEffectConsent {
+@Component(service = SideEffectConsent.class)
+public final class SideEffectConsent {
 
     private static final int LISTED = 12;
-    private static final Set<Path> ALLOWED = new HashSet<>();
+    private final Set<Path> allowed = ConcurrentHashMap.newKeySet();
 
-    private SideEffectConsent() {
+    public SideEffectConsent() {
+        // created by the OSGi component runtime
     }
 
-    static boolean allowed(Shell shell, ModelGraph graph) {
+    boolean allowed(Shell shell, ModelGraph graph) {
         List<OpNode> risky = SideEffectOps.in(graph);
-        if (risky.isEmpty() || ALLOWED.contains(graph.source())) {
+        if (risky.isEmpty() || allowed.contains(graph.source())) {
             return true;
         }
         String listed = risky.stream().limit(LISTED).map(op -> "  " + SideEffectOps.describe(op))
@@ -39,7 +42,7 @@ final class SideEffectConsent {
                         + "Tensorscope cannot inspect) when it runs:\n\n" + listed
                         + (risky.size() > LISTED ? "\n  …" : "") + "\n\nRun it anyway?");
         if (run) {
-            ALLOWED.add(graph.source());
+            allowed.add(graph.source());
         }
         return run;
     }
