@@ -12,9 +12,10 @@ import org.eclipse.core.runtime.SubMonitor;
 import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.e4.core.services.events.IEventBroker;
 import org.eclipse.swt.widgets.Display;
-import org.eclipse.ui.PlatformUI;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
 import org.tensorscope.core.DebugTopics;
 import org.tensorscope.core.compare.CompareOptions;
 import org.tensorscope.core.compare.ComparedRun;
@@ -38,6 +39,9 @@ import org.tensorscope.ui.api.ComparisonState;
  */
 @Component(immediate = true, service = {ComparisonState.class, ComparisonSession.class})
 public final class ComparisonSession implements ComparisonState {
+
+    @Reference
+    private EventAdmin events;
 
     @Reference
     private DebugSession debug;
@@ -215,9 +219,7 @@ public final class ComparisonSession implements ComparisonState {
     }
 
     private void post() {
-        IEventBroker broker = PlatformUI.getWorkbench().getService(IEventBroker.class);
-        if (broker != null) {
-            broker.send(DebugTopics.COMPARISON, this);
-        }
+        // as IEventBroker.send does: synchronously, the data under IEventBroker.DATA
+        events.sendEvent(new Event(DebugTopics.COMPARISON, Map.of(IEventBroker.DATA, this)));
     }
 }

@@ -16,10 +16,11 @@ import org.eclipse.core.runtime.jobs.ISchedulingRule;
 import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.e4.core.services.events.IEventBroker;
 import org.eclipse.swt.widgets.Display;
-import org.eclipse.ui.PlatformUI;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
 import org.tensorscope.core.DebugTopics;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.SideEffectOps;
@@ -45,6 +46,9 @@ import org.tensorscope.ui.api.TensorscopePreferences;
  */
 @Component(immediate = true, service = {RunState.class, DebugSession.class})
 public final class DebugSession implements RunState {
+
+    @Reference
+    private EventAdmin events;
 
     /** Jobs touching the model or its session run one after another. */
     private final ISchedulingRule modelRule = new ISchedulingRule() {
@@ -403,9 +407,7 @@ public final class DebugSession implements RunState {
     }
 
     private void post(String topic) {
-        IEventBroker broker = PlatformUI.getWorkbench().getService(IEventBroker.class);
-        if (broker != null) {
-            broker.send(topic, this);
-        }
+        // as IEventBroker.send does: synchronously, the data under IEventBroker.DATA
+        events.sendEvent(new Event(topic, Map.of(IEventBroker.DATA, this)));
     }
 }

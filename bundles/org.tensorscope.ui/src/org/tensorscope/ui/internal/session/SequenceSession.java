@@ -11,9 +11,10 @@ import org.eclipse.core.runtime.Status;
 import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.e4.core.services.events.IEventBroker;
 import org.eclipse.swt.widgets.Display;
-import org.eclipse.ui.PlatformUI;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
 import org.tensorscope.core.DebugTopics;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.Signature;
@@ -34,6 +35,9 @@ import org.tensorscope.ui.api.SequenceState;
  */
 @Component(immediate = true, service = {SequenceState.class, SequenceSession.class})
 public final class SequenceSession implements SequenceState {
+
+    @Reference
+    private EventAdmin events;
 
     @Reference
     private DebugSession debug;
@@ -205,9 +209,7 @@ public final class SequenceSession implements SequenceState {
     }
 
     private void post() {
-        IEventBroker broker = PlatformUI.getWorkbench().getService(IEventBroker.class);
-        if (broker != null) {
-            broker.send(DebugTopics.SEQUENCE, this);
-        }
+        // as IEventBroker.send does: synchronously, the data under IEventBroker.DATA
+        events.sendEvent(new Event(DebugTopics.SEQUENCE, Map.of(IEventBroker.DATA, this)));
     }
 }

@@ -1,13 +1,15 @@
 package org.tensorscope.ui.internal.session;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.eclipse.e4.core.services.events.IEventBroker;
-import org.eclipse.ui.PlatformUI;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
 import org.tensorscope.core.DebugTopics;
 import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.run.TraceOutcome;
@@ -23,6 +25,9 @@ import org.tensorscope.ui.api.TraceFocus;
  */
 @Component(service = {TraceFocus.class, SteppingFocus.class})
 public final class SteppingFocus implements TraceFocus {
+
+    @Reference
+    private EventAdmin events;
 
     @Reference
     private Breakpoints breakpoints;
@@ -173,9 +178,7 @@ public final class SteppingFocus implements TraceFocus {
     }
 
     private void post() {
-        IEventBroker broker = PlatformUI.getWorkbench().getService(IEventBroker.class);
-        if (broker != null) {
-            broker.send(DebugTopics.CURSOR, this);
-        }
+        // as IEventBroker.send does: synchronously, the data under IEventBroker.DATA
+        events.sendEvent(new Event(DebugTopics.CURSOR, Map.of(IEventBroker.DATA, this)));
     }
 }
