@@ -47,9 +47,6 @@ import org.tensorscope.ui.api.TensorscopePreferences;
 @Component(immediate = true, service = {RunState.class, DebugSession.class})
 public final class DebugSession implements RunState {
 
-    @Reference
-    private EventAdmin events;
-
     /** Jobs touching the model or its session run one after another. */
     private final ISchedulingRule modelRule = new ISchedulingRule() {
         @Override
@@ -85,6 +82,8 @@ public final class DebugSession implements RunState {
     private RecentModels recentModels;
     @Reference
     private RunNotices notices;
+    @Reference
+    private EventAdmin events;
     private ModelWarmUp warmUp;
     /** Whether the open model holds ops that reach outside it: then nothing runs unless the user asks. */
     private boolean reachesOutside;
