@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 import org.eclipse.core.runtime.Platform;
+import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.core.runtime.preferences.InstanceScope;
 import org.eclipse.swt.graphics.Point;
 import org.eclipse.swt.widgets.Shell;
@@ -18,6 +19,7 @@ import org.osgi.service.prefs.Preferences;
 import org.tensorscope.ui.api.TensorscopePreferences;
 import org.tensorscope.ui.internal.session.Demo;
 import org.tensorscope.ui.internal.session.DebugSession;
+import org.tensorscope.ui.internal.session.UiContributions;
 
 /**
  * Opens windows on the Model Debugging perspective.
@@ -25,6 +27,7 @@ import org.tensorscope.ui.internal.session.DebugSession;
 public class TensorscopeWorkbenchAdvisor extends WorkbenchAdvisor {
 
     public static final String DEMO_PROPERTY = "tensorscope.demoOnFirstStart";
+    private static final long WORKER_START_DELAY_MILLIS = 1500;
 
     @Override
     public void initialize(IWorkbenchConfigurer configurer) {
@@ -57,6 +60,7 @@ public class TensorscopeWorkbenchAdvisor extends WorkbenchAdvisor {
         Preferences preferences = InstanceScope.INSTANCE
                 .getNode("org.tensorscope.ui");
         if (!Boolean.parseBoolean(System.getProperty(DEMO_PROPERTY, "true")) || preferences.getBoolean("demoShown", false)) {
+            startWorkerOnceShown();
             return;
         }
         preferences.putBoolean("demoShown", true);
@@ -66,6 +70,19 @@ public class TensorscopeWorkbenchAdvisor extends WorkbenchAdvisor {
             // at worst the demo opens once more next time
         }
         Demo.open(session());
+    }
+
+    /**
+     * Starts the inference worker (a second VM: about 3 s of work for both cores) once the window has had
+     * time to show, so that it does not compete with the window coming up; opening a model starts it at once.
+     */
+    private void startWorkerOnceShown() {
+        UiContributions contributions = getWorkbenchConfigurer().getWorkbench().getService(UiContributions.class);
+        Job start = Job.create("Starting the inference worker", monitor -> {
+            contributions.contributions().startWorker();
+        });
+        start.setSystem(true);
+        start.schedule(WORKER_START_DELAY_MILLIS);
     }
 
     private DebugSession session() {

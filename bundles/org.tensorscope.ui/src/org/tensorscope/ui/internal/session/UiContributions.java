@@ -8,7 +8,8 @@ import org.tensorscope.core.service.Contributions;
 
 /**
  * The workbench's view of the installed contributions: one tracker set, and the inference worker,
- * from the first use to the bundle's stop.
+ * from the first use to the bundle's stop (the worker starts with the first model opened, or soon
+ * after the window shows).
  */
 @Component(service = UiContributions.class)
 public final class UiContributions {
@@ -18,7 +19,6 @@ public final class UiContributions {
     @Activate
     void activate(BundleContext context) {
         contributions = new Contributions(context);
-        contributions.startWorker();
     }
 
     @Deactivate
