@@ -12,6 +12,7 @@ import java.util.function.DoubleSupplier;
 
 import org.junit.jupiter.api.Test;
 import org.tensorscope.core.analysis.Histogram;
+import org.tensorscope.core.analysis.StatsAndHistogram;
 import org.tensorscope.core.analysis.TensorStats;
 import org.tensorscope.core.model.DType;
 import org.tensorscope.core.model.Shape;
@@ -20,8 +21,10 @@ import org.tensorscope.core.tensor.TensorData;
 /**
  * Throughput of TensorStats and Histogram on one large float32 tensor (64M values by default,
  * -Dtensorscope.statsElements to change), next to a plain summing loop over the same buffer,
- * on one thread. Reports GB/s of wall time and of the thread's CPU time (what one core does,
- * on a machine shared with other work); asserts nothing about them. Also runs as a plain main.
+ * on one thread, and the statistics split across all cores. Reports GB/s of wall time and of the
+ * calling thread's CPU time (what one core does, on a machine shared with other work; for the
+ * rows on several threads only the wall time means anything); asserts nothing about them. Also
+ * runs as a plain main.
  */
 class StatsBenchmark {
 
@@ -48,7 +51,7 @@ class StatsBenchmark {
         List<String> report = new ArrayList<>();
         report.add(String.format("%d float32 values (%.2f GB), best of %d, one thread", elements, gb, RUNS));
         report.add("plain summing loop: " + rate(gb, () -> plainSum(buffer)));
-        report.add("TensorStats: " + rate(gb, () -> TensorStats.of(tensor).mean()));
+        report.add("TensorStats: " + rate(gb, () -> TensorStats.of(tensor, 1).mean()));
         report.add("Histogram, linear, 100 bins: "
                 + rate(gb, () -> Histogram.of(tensor, 100, Histogram.Binning.LINEAR).zeros()));
         report.add("Histogram, symlog, 100 bins: "
@@ -58,6 +61,21 @@ class StatsBenchmark {
         report.add("TensorStats + symlog Histogram from its min and max: " + rate(gb, () -> {
             TensorStats stats = TensorStats.of(tensor);
             return stats.mean() + Histogram.of(tensor, 100, Histogram.Binning.SYMLOG, stats).zeros();
+        }));
+        report.add("StatsAndHistogram, symlog (fused): " + rate(gb, () -> {
+            StatsAndHistogram both = StatsAndHistogram.of(tensor, 100, Histogram.Binning.SYMLOG, 1);
+            return both.stats().mean() + both.histogram().zeros();
+        }));
+        report.add("StatsAndHistogram, linear (fused): " + rate(gb, () -> {
+            StatsAndHistogram both = StatsAndHistogram.of(tensor, 100, Histogram.Binning.LINEAR, 1);
+            return both.stats().mean() + both.histogram().zeros();
+        }));
+        int cores = Runtime.getRuntime().availableProcessors();
+        report.add("TensorStats on " + cores + " threads (wall-clock is the figure): "
+                + rate(gb, () -> TensorStats.of(tensor, cores).mean()));
+        report.add("StatsAndHistogram, symlog, on " + cores + " threads (wall-clock is the figure): " + rate(gb, () -> {
+            StatsAndHistogram both = StatsAndHistogram.of(tensor, 100, Histogram.Binning.SYMLOG, cores);
+            return both.stats().mean() + both.histogram().zeros();
         }));
         return report;
     }

@@ -2,16 +2,21 @@ package org.tensorscope.core.tests;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.tensorscope.core.analysis.Histogram;
 import org.tensorscope.core.analysis.Histogram.Binning;
+import org.tensorscope.core.analysis.StatsAndHistogram;
 import org.tensorscope.core.analysis.TensorStats;
 import org.tensorscope.core.model.DType;
 import org.tensorscope.core.model.Shape;
@@ -33,36 +38,38 @@ class StatsFastPathTest {
         for (DType dtype : NUMERIC) {
             for (int size : new int[] { 1, 3, 100, 4095, 4097, 30_000 }) {
                 TensorData t = randomTensor(dtype, size, random);
-                TensorStats s = TensorStats.of(t);
-                Reference r = new Reference(t);
                 String what = dtype.displayName() + " x" + size;
-                assertEquals(size, s.count(), what);
-                assertEquals(r.nan, s.nan(), what + " NaN");
-                assertEquals(r.posInf, s.posInf(), what + " +Inf");
-                assertEquals(r.negInf, s.negInf(), what + " -Inf");
-                assertEquals(r.zeros, s.zeros(), what + " zeros");
-                assertEquals(r.subnormals, s.subnormals(), what + " subnormals");
-                if (r.finite == 0) {
-                    assertTrue(Double.isNaN(s.min()) && Double.isNaN(s.max()) && Double.isNaN(s.mean())
-                            && Double.isNaN(s.std()) && Double.isNaN(s.percentile(50)), what + " has no finite value");
-                    continue;
-                }
-                assertEquals(r.min, s.min(), 0, what + " min");
-                assertEquals(r.max, s.max(), 0, what + " max");
-                double scale = Math.max(Math.abs(r.min), Math.abs(r.max));
-                assertEquals(r.mean, s.mean(), 1e-12 * scale, what + " mean");
-                assertEquals(r.std, s.std(), 1e-9 * scale, what + " std");
-                double[] p = s.percentiles();
-                for (int k = 0; k < p.length; k++) {
-                    double exact = r.percentiles[k];
-                    if (r.finite <= 4096) {
-                        assertEquals(exact, p[k], 0, what + " exact percentile " + TensorStats.PERCENTILE_RANKS[k]);
-                    } else {
-                        // from buckets of 1/128 of a binade, interpolated
-                        assertEquals(exact, p[k], Math.abs(exact) / 64 + 1e-30,
-                                what + " percentile " + TensorStats.PERCENTILE_RANKS[k]);
-                    }
-                }
+                assertMatchesReference(new Reference(t), TensorStats.of(t), what);
+            }
+        }
+    }
+
+    private static void assertMatchesReference(Reference r, TensorStats s, String what) {
+        assertEquals(r.count, s.count(), what);
+        assertEquals(r.nan, s.nan(), what + " NaN");
+        assertEquals(r.posInf, s.posInf(), what + " +Inf");
+        assertEquals(r.negInf, s.negInf(), what + " -Inf");
+        assertEquals(r.zeros, s.zeros(), what + " zeros");
+        assertEquals(r.subnormals, s.subnormals(), what + " subnormals");
+        if (r.finite == 0) {
+            assertTrue(Double.isNaN(s.min()) && Double.isNaN(s.max()) && Double.isNaN(s.mean())
+                    && Double.isNaN(s.std()) && Double.isNaN(s.percentile(50)), what + " has no finite value");
+            return;
+        }
+        assertEquals(r.min, s.min(), 0, what + " min");
+        assertEquals(r.max, s.max(), 0, what + " max");
+        double scale = Math.max(Math.abs(r.min), Math.abs(r.max));
+        assertEquals(r.mean, s.mean(), 1e-12 * scale, what + " mean");
+        assertEquals(r.std, s.std(), 1e-9 * scale, what + " std");
+        double[] p = s.percentiles();
+        for (int k = 0; k < p.length; k++) {
+            double exact = r.percentiles[k];
+            if (r.finite <= 4096) {
+                assertEquals(exact, p[k], 0, what + " exact percentile " + TensorStats.PERCENTILE_RANKS[k]);
+            } else {
+                // from buckets of 1/128 of a binade, interpolated
+                assertEquals(exact, p[k], Math.abs(exact) / 64 + 1e-30,
+                        what + " percentile " + TensorStats.PERCENTILE_RANKS[k]);
             }
         }
     }
@@ -81,6 +88,9 @@ class StatsFastPathTest {
                         assertHistogramsEqual(slow, fast, what);
                         assertHistogramsEqual(slow, Histogram.of(t, bins, binning, TensorStats.of(t)),
                                 what + " from stats");
+                        StatsAndHistogram both = StatsAndHistogram.of(t, bins, binning);
+                        assertHistogramsEqual(slow, both.histogram(), what + " fused");
+                        assertStatsEqual(TensorStats.of(t), both.stats(), what + " fused");
                         TensorData other = randomTensor(dtype, size, random);
                         assertHistogramsEqual(referenceCount(other, binning, slow.edges()), fast.sameBins(other),
                                 what + " same bins");
@@ -88,6 +98,81 @@ class StatsFastPathTest {
                 }
             }
         }
+    }
+
+    @Test
+    void largeFloatTensorsAreBinnedAsDefinedWithTheirStatistics() {
+        // past Histogram's threshold for counting by buckets, with every special value
+        Random random = new Random(13);
+        for (DType dtype : new DType[] { DType.FLOAT32, DType.FLOAT16, DType.BFLOAT16 }) {
+            TensorData t = randomTensor(dtype, 300_000, random);
+            TensorData other = randomTensor(dtype, 200_000, random);
+            Reference r = new Reference(t);
+            for (Binning binning : Binning.values()) {
+                for (int bins : new int[] { 1, 2, 7, 100, 1000, 5000 }) {
+                    String what = dtype.displayName() + " " + binning + " " + bins;
+                    Histogram slow = referenceHistogram(t, bins, binning);
+                    StatsAndHistogram both = StatsAndHistogram.of(t, bins, binning);
+                    assertHistogramsEqual(slow, both.histogram(), what + " fused");
+                    assertHistogramsEqual(slow, Histogram.of(t, bins, binning), what);
+                    assertHistogramsEqual(slow, Histogram.of(t, bins, binning, both.stats()), what + " from stats");
+                    assertHistogramsEqual(referenceCount(other, binning, slow.edges()), slow.sameBins(other),
+                            what + " same bins");
+                    assertMatchesReference(r, both.stats(), what);
+                }
+            }
+        }
+    }
+
+    @Test
+    void largeTensorsOfValuesOnAndNextToBinEdgesAreBinnedAsDefined() {
+        // negative and positive values exactly on the edges of 0.01-wide bins and one float32 step
+        // either side of them, and values crowded into a few buckets each holding many edges
+        float[] values = new float[200_000];
+        Random random = new Random(17);
+        for (int i = 0; i < values.length; i++) {
+            float edge = (random.nextInt(201) - 100) / 100f;
+            values[i] = switch (i % 5) {
+                case 0 -> edge;
+                case 1 -> Math.nextUp(edge);
+                case 2 -> Math.nextDown(edge);
+                case 3 -> 1 + random.nextInt(1000) * 1e-6f;
+                default -> -1 - random.nextInt(1000) * 1e-6f;
+            };
+        }
+        values[7] = -1.5f;
+        values[8] = 1.5f;
+        TensorData t = TensorData.ofFloats("edges:0", Shape.of(values.length), values);
+        for (Binning binning : Binning.values()) {
+            for (int bins : new int[] { 3, 300, 3000, 30_000 }) {
+                String what = binning + " " + bins;
+                Histogram slow = referenceHistogram(t, bins, binning);
+                assertHistogramsEqual(slow, Histogram.of(t, bins, binning), what);
+                assertHistogramsEqual(slow, StatsAndHistogram.of(t, bins, binning).histogram(), what + " fused");
+            }
+        }
+    }
+
+    @Test
+    void aTensorSplitAcrossThreadsHasTheStatisticsAndHistogramOfOnePass() {
+        Random random = new Random(23);
+        TensorData t = randomTensor(DType.FLOAT32, (1 << 22) + 12_345, random); // past the size that is split
+        Reference r = new Reference(t);
+        TensorStats alone = TensorStats.of(t, 1);
+        Histogram slow = referenceHistogram(t, 100, Binning.SYMLOG);
+        for (int threads : new int[] { 2, 3, 8 }) {
+            String what = threads + " threads";
+            TensorStats split = TensorStats.of(t, threads);
+            assertMatchesReference(r, split, what);
+            assertArrayEquals(alone.percentiles(), split.percentiles(), 0, what + " percentiles");
+            double scale = Math.max(-alone.min(), alone.max());
+            assertEquals(alone.mean(), split.mean(), 1e-15 * scale, what + " mean");
+            assertEquals(alone.std(), split.std(), 1e-12 * alone.std(), what + " std");
+            StatsAndHistogram both = StatsAndHistogram.of(t, 100, Binning.SYMLOG, threads);
+            assertMatchesReference(r, both.stats(), what + " fused");
+            assertHistogramsEqual(slow, both.histogram(), what + " fused");
+        }
+        assertThrows(IllegalArgumentException.class, () -> TensorStats.of(t, 0));
     }
 
     @Test
@@ -133,6 +218,64 @@ class StatsFastPathTest {
         TensorStats s = TensorStats.of(TensorData.ofFloats("o:0", Shape.of(values.length), values));
         assertEquals(1e6, s.mean(), 1e-6);
         assertEquals(Math.sqrt((0.25 + 2.25) / 2), s.std(), 1e-9);
+    }
+
+    /**
+     * Mean and standard deviation against exact decimal arithmetic, on data made to defeat sums in
+     * float32 or sums of squares around zero: a large offset, magnitudes from 1e-30 to 1e30 of both
+     * signs, and a mean that jumps by 3e7 between chunks. Sums in float32 would be off by 1e-8 to
+     * 1e-7 of the values; double sums around the running mean stay near 1e-16 for the mean and
+     * 1e-12 for the standard deviation, and the bounds leave a margin of about ten.
+     */
+    @Test
+    void meanAndStdHoldToExactArithmeticOnAdversarialData() {
+        Random random = new Random(19);
+        int n = 300_000;
+        float[] offset = new float[n];
+        float[] mixed = new float[n];
+        float[] jump = new float[n];
+        for (int i = 0; i < n; i++) {
+            offset[i] = 1e7f + random.nextInt(64) / 8f;
+            mixed[i] = (float) (Math.scalb(random.nextDouble() + 0.5, random.nextInt(200) - 100) * (random.nextBoolean() ? 1 : -1));
+            jump[i] = i < n / 3 ? random.nextInt(3) - 1 : 3e7f + random.nextInt(3) - 1;
+        }
+        for (float[] values : List.of(offset, mixed, jump)) {
+            TensorData t = TensorData.ofFloats("a:0", Shape.of(n), values);
+            BigDecimal sum = BigDecimal.ZERO;
+            double scale = 0;
+            for (float v : values) {
+                sum = sum.add(new BigDecimal(v));
+                scale = Math.max(scale, Math.abs(v));
+            }
+            BigDecimal mean = sum.divide(BigDecimal.valueOf(n), MathContext.DECIMAL128);
+            BigDecimal squares = BigDecimal.ZERO;
+            for (float v : values) {
+                BigDecimal d = new BigDecimal(v).subtract(mean);
+                squares = squares.add(d.multiply(d));
+            }
+            double std = Math.sqrt(squares.divide(BigDecimal.valueOf(n), MathContext.DECIMAL128).doubleValue());
+            for (TensorStats s : List.of(TensorStats.of(t), StatsAndHistogram.of(t, 10, Binning.LINEAR).stats())) {
+                double meanError = Math.abs(s.mean() - mean.doubleValue()) / scale;
+                double stdError = Math.abs(s.std() - std) / std;
+                System.out.println("mean error " + meanError + " of the largest value, std error " + stdError);
+                assertTrue(meanError < 1e-14, "mean " + s.mean() + " against " + mean);
+                assertTrue(stdError < 1e-10, "std " + s.std() + " against " + std);
+            }
+        }
+    }
+
+    private static void assertStatsEqual(TensorStats expected, TensorStats actual, String what) {
+        assertEquals(expected.count(), actual.count(), what + " count");
+        assertEquals(expected.nan(), actual.nan(), what + " NaN");
+        assertEquals(expected.posInf(), actual.posInf(), what + " +Inf");
+        assertEquals(expected.negInf(), actual.negInf(), what + " -Inf");
+        assertEquals(expected.zeros(), actual.zeros(), what + " zeros");
+        assertEquals(expected.subnormals(), actual.subnormals(), what + " subnormals");
+        assertEquals(expected.min(), actual.min(), 0, what + " min");
+        assertEquals(expected.max(), actual.max(), 0, what + " max");
+        assertEquals(expected.mean(), actual.mean(), 0, what + " mean");
+        assertEquals(expected.std(), actual.std(), 0, what + " std");
+        assertArrayEquals(expected.percentiles(), actual.percentiles(), 0, what + " percentiles");
     }
 
     private static void assertHistogramsEqual(Histogram expected, Histogram actual, String what) {
@@ -191,6 +334,7 @@ class StatsFastPathTest {
 
     /** The statistics by their definition, one element at a time, percentiles from a full sort. */
     private static final class Reference {
+        long count;
         long nan;
         long posInf;
         long negInf;
@@ -205,6 +349,7 @@ class StatsFastPathTest {
 
         Reference(TensorData t) {
             double[] values = new double[(int) t.size()];
+            count = values.length;
             double tiny = t.dtype().isFloating() ? tinyFor(t.dtype()) : 0;
             for (int i = 0; i < values.length; i++) {
                 double v = t.getDouble(i);

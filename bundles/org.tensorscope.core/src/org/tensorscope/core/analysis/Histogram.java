@@ -76,25 +76,41 @@ public record Histogram(Binning binning, double[] edges, long[] counts, long nan
     }
 
     private static Histogram of(TensorData tensor, int bins, Binning binning, double min, double max) {
-        if (min > max) {
-            return count(tensor, binning, new double[0], 0, 1);
+        Layout layout = Layout.of(bins, binning, min, max);
+        return count(tensor, binning, layout.edges(), layout.lo(), layout.width());
+    }
+
+    /**
+     * Where the bins of a histogram lie: their edges, and the first edge and the width in
+     * transformed values. With no finite value ({@code min > max}), no bins.
+     */
+    record Layout(double[] edges, double lo, double width) {
+
+        static Layout of(int bins, Binning binning, double min, double max) {
+            if (min > max) {
+                return new Layout(new double[0], 0, 1);
+            }
+            // the transforms are monotonic, so the range of transformed values is that of the values transformed
+            double lo = transform(min, binning);
+            double hi = transform(max, binning);
+            if (lo == hi) {
+                // all equal: one bin around the value
+                double half = lo == 0 ? 0.5 : Math.abs(lo) * 0.5;
+                lo -= half;
+                hi += half;
+                bins = 1;
+            }
+            double width = (hi - lo) / bins;
+            double[] edges = new double[bins + 1];
+            for (int b = 0; b <= bins; b++) {
+                edges[b] = inverse(lo + b * width, binning);
+            }
+            return new Layout(edges, lo, width);
         }
-        // the transforms are monotonic, so the range of transformed values is that of the values transformed
-        double lo = transform(min, binning);
-        double hi = transform(max, binning);
-        if (lo == hi) {
-            // all equal: one bin around the value
-            double half = lo == 0 ? 0.5 : Math.abs(lo) * 0.5;
-            lo -= half;
-            hi += half;
-            bins = 1;
+
+        int bins() {
+            return Math.max(0, edges.length - 1);
         }
-        double width = (hi - lo) / bins;
-        double[] edges = new double[bins + 1];
-        for (int b = 0; b <= bins; b++) {
-            edges[b] = inverse(lo + b * width, binning);
-        }
-        return count(tensor, binning, edges, lo, width);
     }
 
     /**
@@ -122,10 +138,10 @@ public record Histogram(Binning binning, double[] edges, long[] counts, long nan
                 float[] c = chunks.floats;
                 float l = Float.POSITIVE_INFINITY;
                 float h = Float.NEGATIVE_INFINITY;
-                for (int i = 0; i < n; i++) { // NaN never compares less or greater
+                for (int i = 0; i < n; i++) { // NaN wins, and is looked at below
                     float v = c[i];
-                    l = v < l ? v : l;
-                    h = v > h ? v : h;
+                    l = Math.min(l, v);
+                    h = Math.max(h, v);
                 }
                 lo = l;
                 hi = h;
@@ -137,7 +153,7 @@ public record Histogram(Binning binning, double[] edges, long[] counts, long nan
                     hi = v > hi ? v : hi;
                 }
             }
-            if (Double.isInfinite(lo) || Double.isInfinite(hi)) { // an infinity, or nothing but NaN
+            if (!Double.isFinite(lo) || !Double.isFinite(hi)) { // NaN or an infinity
                 lo = Double.POSITIVE_INFINITY;
                 hi = Double.NEGATIVE_INFINITY;
                 for (int i = 0; i < n; i++) {
@@ -154,9 +170,28 @@ public record Histogram(Binning binning, double[] edges, long[] counts, long nan
         return new double[] { min, max };
     }
 
+    /**
+     * Float32, bfloat16 and float16 tensors of at least this many values are counted by
+     * {@link FloatBuckets}, whose setup (finding the buckets that hold an edge) costs about as much as
+     * counting this many values; smaller ones, and other types, by {@link Bins}.
+     */
+    static final int BUCKETED = 1 << 16;
+
     /** Counts NaN, ±Inf and zeros apart, and finite values into the bins starting at lo (transformed). */
     private static Histogram count(TensorData tensor, Binning binning, double[] edges, double lo, double width) {
-        Bins bins = new Bins(binning, lo, width, Math.max(0, edges.length - 1));
+        int binCount = Math.max(0, edges.length - 1);
+        if (binCount > 0 && tensor.size() >= BUCKETED && ValueChunks.isFloatFamily(tensor.dtype())) {
+            FloatBuckets buckets = new FloatBuckets();
+            buckets.markEdges(binning, lo, width, binCount);
+            long zeros = 0;
+            ValueChunks chunks = new ValueChunks(tensor);
+            for (int n = chunks.next(); n > 0; n = chunks.next()) {
+                zeros += buckets.count(chunks.floats, n);
+            }
+            return new Histogram(binning, edges, buckets.binCounts(), buckets.nan(), buckets.negInf(), buckets.posInf(),
+                    zeros);
+        }
+        Bins bins = new Bins(binning, lo, width, binCount);
         if (tensor.dtype().byteSize() >= 0) {
             ValueChunks chunks = new ValueChunks(tensor);
             for (int n = chunks.next(); n > 0; n = chunks.next()) {
@@ -180,7 +215,7 @@ public record Histogram(Binning binning, double[] edges, long[] counts, long nan
         return binning == Binning.SYMLOG ? Math.signum(v) * Math.log10(1 + Math.abs(v)) : v;
     }
 
-    private static double inverse(double t, Binning binning) {
+    static double inverse(double t, Binning binning) {
         return binning == Binning.SYMLOG ? Math.signum(t) * (Math.pow(10, Math.abs(t)) - 1) : t;
     }
 }

@@ -49,25 +49,38 @@ public record TensorStats(long count, long nan, long posInf, long negInf, long z
      * bits), interpolated within the bucket: within 1/128 of the value, and rounded for integer types.
      */
     public static TensorStats of(TensorData tensor) {
+        return of(tensor, Parts.DEFAULT_THREADS);
+    }
+
+    /**
+     * The statistics, with a large float32, bfloat16 or float16 tensor split into parts counted on
+     * up to {@code threads} threads (1: on the calling thread alone). Counts, min, max and
+     * percentiles do not depend on the split; mean and std differ by round-off at most.
+     */
+    public static TensorStats of(TensorData tensor, int threads) {
         long count = tensor.size();
         if (tensor.dtype().byteSize() < 0) { // strings: counted, never NaN or infinite, no numeric statistics
-            return new Scan(count, 0, false).finish(tensor);
+            return new Scan(tensor, count).finish(tensor);
         }
-        ValueChunks chunks = new ValueChunks(tensor);
-        Scan scan = new Scan(count, switch (tensor.dtype()) {
-            case FLOAT16 -> 0x1p-14f;
-            case FLOAT32, BFLOAT16 -> Float.MIN_NORMAL;
-            case FLOAT64 -> Double.MIN_NORMAL;
-            default -> 0;
-        }, chunks.floatFamily);
-        for (int n = chunks.next(); n > 0; n = chunks.next()) {
-            if (chunks.floatFamily) {
-                scan.floats(chunks.floats, n);
-            } else {
-                scan.doubles(chunks.doubles, n);
+        Parts parts = Parts.of(tensor, threads);
+        Scan[] scans = new Scan[parts.count()];
+        parts.run(part -> {
+            Scan scan = scans[part] = new Scan(tensor, count);
+            ValueChunks chunks = parts.chunks(part);
+            for (int n = chunks.next(); n > 0; n = chunks.next()) {
+                if (chunks.floatFamily) {
+                    scan.floats(chunks.floats, n);
+                    scan.zeros += scan.buckets.count(chunks.floats, n);
+                } else {
+                    scan.doubles(chunks.doubles, n);
+                }
             }
+        });
+        for (int part = 1; part < scans.length; part++) {
+            scans[0].add(scans[part]);
+            scans[0].buckets.add(scans[part].buckets);
         }
-        return scan.finish(tensor);
+        return scans[0].finish(tensor);
     }
 
     private static final int EXACT_PERCENTILES = ValueChunks.SIZE;
@@ -78,15 +91,25 @@ public record TensorStats(long count, long nan, long posInf, long negInf, long z
      * running ones, Chan et al.), and per-element Welford for chunks holding NaN, infinities or
      * an overflowing sum.
      */
-    private static final class Scan {
+    static final class Scan {
+        /** Lanes of the sums in {@link #floats}: independent chains the JIT turns into vector operations. */
+        private static final int LANES = 128;
+
         private final long count;
         private final double minNormal;
         private final boolean floatFamily;
-        private final int[] buckets = new int[1 << 16];
+        /** Float32, bfloat16 and float16 values by their top 16 bits. */
+        final FloatBuckets buckets;
+        /** The other types' values by the top 16 bits of their float32 rounding. */
+        private final int[] doubleBuckets;
+        private final double[] sumLanes = new double[LANES];
+        private final double[] squareLanes = new double[LANES];
+        private final double[] lowLanes = new double[LANES];
+        private final double[] highLanes = new double[LANES];
         private long nan;
         private long posInf;
         private long negInf;
-        private long zeros;
+        long zeros;
         private long subnormals;
         private long finite;
         private double min = Double.POSITIVE_INFINITY;
@@ -94,10 +117,29 @@ public record TensorStats(long count, long nan, long posInf, long negInf, long z
         private double mean;
         private double m2;
 
-        Scan(long count, double minNormal, boolean floatFamily) {
+        Scan(TensorData tensor, long count) {
             this.count = count;
-            this.minNormal = minNormal;
-            this.floatFamily = floatFamily;
+            this.minNormal = switch (tensor.dtype()) {
+                case FLOAT16 -> 0x1p-14f;
+                case FLOAT32, BFLOAT16 -> Float.MIN_NORMAL;
+                case FLOAT64 -> Double.MIN_NORMAL;
+                default -> 0;
+            };
+            this.floatFamily = ValueChunks.isFloatFamily(tensor.dtype());
+            buckets = floatFamily ? new FloatBuckets() : null;
+            doubleBuckets = floatFamily || tensor.dtype().byteSize() < 0 ? null : new int[1 << 16];
+        }
+
+        double min() {
+            return min;
+        }
+
+        double max() {
+            return max;
+        }
+
+        boolean hasFinite() {
+            return finite > 0;
         }
 
         /**
@@ -109,71 +151,66 @@ public record TensorStats(long count, long nan, long posInf, long negInf, long z
             long below = 0;
             for (int e = 0; e < exponent; e++) {
                 for (int m = 0; m < 0x80; m++) {
-                    below += buckets[e << 7 | m] + buckets[0x8000 | e << 7 | m];
+                    below += buckets.finite(e << 7 | m) + buckets.finite(0x8000 | e << 7 | m);
                 }
             }
             subnormals = below - zeros;
         }
 
         /**
-         * Sums of (v - shift) and its square, four independent chains each, with the running
-         * mean as the shift; a chunk whose mean lies so far from it that the squares would lose
-         * precision is summed again around its own mean.
+         * Min, max, and the sums of (v - shift) and of its square, in {@value #LANES} independent
+         * chains each (vector operations once compiled), with the running mean as the shift (a
+         * finite first value for the first chunk); a chunk whose mean lies so far from it that the
+         * squares would lose precision is summed again around its own mean. A chunk holding NaN or
+         * an infinity (its sums are then not finite) is taken value by value.
          */
         void floats(float[] c, int n) {
-            float lo = Float.POSITIVE_INFINITY;
-            float hi = Float.NEGATIVE_INFINITY;
-            double shift = mean;
-            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            double q0 = 0, q1 = 0, q2 = 0, q3 = 0;
-            int aroundZero = buckets[0] + buckets[0x8000];
-            int[] buckets = this.buckets;
-            int i = 0;
-            for (; i + 3 < n; i += 4) {
-                float a = c[i];
-                float b = c[i + 1];
-                float d = c[i + 2];
-                float e = c[i + 3];
-                double da = a - shift;
-                double db = b - shift;
-                double dd = d - shift;
-                double de = e - shift;
-                s0 += da;
-                s1 += db;
-                s2 += dd;
-                s3 += de;
-                q0 += da * da;
-                q1 += db * db;
-                q2 += dd * dd;
-                q3 += de * de;
-                // rarely true, so well predicted; NaN never compares, and a chunk holding one has a
-                // NaN sum and is redone below
-                lo = a < lo ? a : lo;
-                lo = b < lo ? b : lo;
-                lo = d < lo ? d : lo;
-                lo = e < lo ? e : lo;
-                hi = a > hi ? a : hi;
-                hi = b > hi ? b : hi;
-                hi = d > hi ? d : hi;
-                hi = e > hi ? e : hi;
-                buckets[Float.floatToRawIntBits(a) >>> 16]++;
-                buckets[Float.floatToRawIntBits(b) >>> 16]++;
-                buckets[Float.floatToRawIntBits(d) >>> 16]++;
-                buckets[Float.floatToRawIntBits(e) >>> 16]++;
+            double shift = finite == 0 && Float.isFinite(c[0]) ? c[0] : mean;
+            double sum = 0;
+            double squares = 0;
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            int rows = n / LANES;
+            if (rows > 0) {
+                double[] s = sumLanes;
+                double[] q = squareLanes;
+                double[] l = lowLanes;
+                double[] h = highLanes;
+                for (int j = 0; j < LANES; j++) {
+                    double v = c[j];
+                    double d = v - shift;
+                    s[j] = d;
+                    q[j] = d * d;
+                    l[j] = v;
+                    h[j] = v;
+                }
+                for (int row = 1; row < rows; row++) {
+                    int base = row * LANES;
+                    for (int j = 0; j < LANES; j++) {
+                        double v = c[base + j];
+                        double d = v - shift;
+                        s[j] += d;
+                        q[j] += d * d;
+                        l[j] = Math.min(l[j], v); // NaN wins, and the sums show it
+                        h[j] = Math.max(h[j], v);
+                    }
+                }
+                for (int j = 0; j < LANES; j++) {
+                    sum += s[j];
+                    squares += q[j];
+                    lo = Math.min(lo, l[j]);
+                    hi = Math.max(hi, h[j]);
+                }
             }
-            for (; i < n; i++) {
-                float a = c[i];
-                double da = a - shift;
-                s0 += da;
-                q0 += da * da;
-                lo = a < lo ? a : lo;
-                hi = a > hi ? a : hi;
-                buckets[Float.floatToRawIntBits(a) >>> 16]++;
+            for (int i = rows * LANES; i < n; i++) {
+                double v = c[i];
+                double d = v - shift;
+                sum += d;
+                squares += d * d;
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
             }
-            double sum = (s0 + s1) + (s2 + s3);
-            double squares = (q0 + q1) + (q2 + q3);
             if (!Double.isFinite(sum + squares)) { // a NaN or an infinity in this chunk
-                unbucket(c, n);
                 for (int k = 0; k < n; k++) {
                     add(c[k]);
                 }
@@ -181,10 +218,11 @@ public record TensorStats(long count, long nan, long posInf, long negInf, long z
             }
             double offset = sum / n;
             double chunkM2 = squares - offset * sum;
-            if (!(chunkM2 > squares * 0x1p-20)) { // the chunk's mean far from the shift: cancellation
+            if (squares != 0 && !(chunkM2 > squares * 0x1p-20)) { // the chunk's mean far from the shift: cancellation
                 double chunkMean = shift + offset;
                 double r0 = 0, r1 = 0;
-                for (i = 0; i + 1 < n; i += 2) {
+                int i = 0;
+                for (; i + 1 < n; i += 2) {
                     double a = c[i] - chunkMean;
                     double b = c[i + 1] - chunkMean;
                     r0 += a * a;
@@ -196,23 +234,9 @@ public record TensorStats(long count, long nan, long posInf, long negInf, long z
                 }
                 chunkM2 = r0 + r1;
             }
-            if (buckets[0] + buckets[0x8000] != aroundZero) { // zeros, or subnormals below 1e-40, in this chunk
-                int zero = 0;
-                for (int k = 0; k < n; k++) {
-                    zero += c[k] == 0 ? 1 : 0;
-                }
-                zeros += zero;
-            }
             min = Math.min(min, lo);
             max = Math.max(max, hi);
-            merge(n, shift + offset, chunkM2);
-        }
-
-        /** Takes back a chunk's bucket counts, before the chunk is counted value by value. */
-        private void unbucket(float[] c, int n) {
-            for (int k = 0; k < n; k++) {
-                buckets[Float.floatToRawIntBits(c[k]) >>> 16]--;
-            }
+            merge(n, shift + offset, Math.max(0, chunkM2));
         }
 
         void doubles(double[] c, int n) {
@@ -244,7 +268,12 @@ public record TensorStats(long count, long nan, long posInf, long negInf, long z
             double sum = s0 + s1;
             if (!Double.isFinite(sum)) { // a NaN, an infinity, or values so large that their sum overflows
                 for (int k = 0; k < n; k++) {
-                    add(c[k]);
+                    double v = c[k];
+                    if (add(v)) {
+                        zeros += v == 0 ? 1 : 0;
+                        subnormals += v != 0 && Math.abs(v) < minNormal ? 1 : 0;
+                        doubleBuckets[Float.floatToRawIntBits((float) v) >>> 16]++;
+                    }
                 }
                 return;
             }
@@ -253,7 +282,7 @@ public record TensorStats(long count, long nan, long posInf, long negInf, long z
             for (i = 0; i < n; i++) {
                 double a = c[i] - chunkMean;
                 q += a * a;
-                buckets[Float.floatToRawIntBits((float) c[i]) >>> 16]++;
+                doubleBuckets[Float.floatToRawIntBits((float) c[i]) >>> 16]++;
             }
             zeros += zero;
             if (minNormal > 0) { // below counts the zeros too; integers have neither subnormals nor a minNormal
@@ -264,8 +293,8 @@ public record TensorStats(long count, long nan, long posInf, long negInf, long z
             merge(n, chunkMean, q);
         }
 
-        /** One value, for chunks the fast loop cannot take. */
-        private void add(double v) {
+        /** One value, for chunks the fast loops cannot take; whether it is finite. */
+        private boolean add(double v) {
             if (v != v) {
                 nan++;
             } else if (v == Double.POSITIVE_INFINITY) {
@@ -273,18 +302,28 @@ public record TensorStats(long count, long nan, long posInf, long negInf, long z
             } else if (v == Double.NEGATIVE_INFINITY) {
                 negInf++;
             } else {
-                if (v == 0) {
-                    zeros++;
-                } else if (!floatFamily && Math.abs(v) < minNormal) {
-                    subnormals++;
-                }
                 min = Math.min(min, v);
                 max = Math.max(max, v);
-                buckets[Float.floatToRawIntBits((float) v) >>> 16]++;
                 finite++;
                 double delta = v - mean;
                 mean += delta / finite;
                 m2 += delta * (v - mean);
+                return true;
+            }
+            return false;
+        }
+
+        /** Adds what another part of the tensor holds, its buckets apart. */
+        void add(Scan part) {
+            nan += part.nan;
+            posInf += part.posInf;
+            negInf += part.negInf;
+            zeros += part.zeros;
+            subnormals += part.subnormals;
+            min = Math.min(min, part.min);
+            max = Math.max(max, part.max);
+            if (part.finite > 0) {
+                merge(part.finite, part.mean, part.m2);
             }
         }
 
@@ -351,7 +390,7 @@ public record TensorStats(long count, long nan, long posInf, long negInf, long z
                 order[o++] = key;
             }
             for (int key : order) {
-                int c = buckets[key];
+                int c = floatFamily ? buckets.finite(key) : doubleBuckets[key];
                 while (c > 0 && r < result.length && below + c > target) {
                     double a = Float.intBitsToFloat(key << 16);
                     double b = Float.intBitsToFloat(key << 16 | 0xffff);

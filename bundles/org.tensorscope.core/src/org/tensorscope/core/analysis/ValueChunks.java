@@ -1,5 +1,6 @@
 package org.tensorscope.core.analysis;
 
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
@@ -7,6 +8,7 @@ import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.ShortBuffer;
 
+import org.tensorscope.core.model.DType;
 import org.tensorscope.core.tensor.TensorData;
 
 /**
@@ -30,12 +32,14 @@ final class ValueChunks {
     private final long[] longs;
 
     ValueChunks(TensorData tensor) {
+        this(tensor, 0, tensor.size());
+    }
+
+    /** The values from index {@code from} (inclusive) to {@code to} (exclusive). */
+    ValueChunks(TensorData tensor, long from, long to) {
         this.tensor = tensor;
         this.bytes = tensor.bytes();
-        this.floatFamily = switch (tensor.dtype()) {
-            case FLOAT32, FLOAT16, BFLOAT16 -> true;
-            default -> false;
-        };
+        this.floatFamily = isFloatFamily(tensor.dtype());
         floats = floatFamily ? new float[SIZE] : null;
         doubles = floatFamily ? null : new double[SIZE];
         view = switch (tensor.dtype()) {
@@ -48,10 +52,19 @@ final class ValueChunks {
             default -> throw new UnsupportedOperationException("Tensor " + tensor.name() + " holds "
                     + tensor.dtype().displayName() + " values, which have no numeric view");
         };
+        ((Buffer) view).limit(Math.toIntExact(to)).position(Math.toIntExact(from));
         shorts = view instanceof ShortBuffer ? new short[SIZE] : null;
         raw = view == bytes ? new byte[SIZE] : null;
         ints = view instanceof IntBuffer ? new int[SIZE] : null;
         longs = view instanceof LongBuffer ? new long[SIZE] : null;
+    }
+
+    /** Whether values of this type are read into {@link #floats}, exactly. */
+    static boolean isFloatFamily(DType dtype) {
+        return switch (dtype) {
+            case FLOAT32, FLOAT16, BFLOAT16 -> true;
+            default -> false;
+        };
     }
 
     /** Reads the next chunk into {@link #floats} or {@link #doubles}; its length, 0 at the end. */
@@ -101,7 +114,7 @@ final class ValueChunks {
                 IntBuffer b = (IntBuffer) view;
                 int n = Math.min(SIZE, b.remaining());
                 b.get(ints, 0, n);
-                boolean unsigned = tensor.dtype() == org.tensorscope.core.model.DType.UINT32;
+                boolean unsigned = tensor.dtype() == DType.UINT32;
                 for (int i = 0; i < n; i++) {
                     doubles[i] = unsigned ? ints[i] & 0xffffffffL : ints[i];
                 }
@@ -119,7 +132,7 @@ final class ValueChunks {
             default -> {
                 int n = Math.min(SIZE, bytes.remaining());
                 bytes.get(raw, 0, n);
-                boolean signed = tensor.dtype() == org.tensorscope.core.model.DType.INT8;
+                boolean signed = tensor.dtype() == DType.INT8;
                 for (int i = 0; i < n; i++) {
                     doubles[i] = signed ? raw[i] : raw[i] & 0xff;
                 }
