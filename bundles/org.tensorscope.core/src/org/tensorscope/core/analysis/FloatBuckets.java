@@ -8,10 +8,10 @@ import org.tensorscope.core.analysis.Histogram.Binning;
  * A bin is a monotonic function of the value, so a bucket lies in one bin unless a bin edge falls
  * among its values. Once the bins are known ({@link #markEdges}), the buckets holding an edge are
  * marked, before counting, by the sign bit of their counter: the counting loop reads that counter
- * anyway, so only values in marked buckets take a branch that sees where in the bucket they lie
- * (above or below the one edge it holds), or, in a bucket holding two edges or more, their bin by
- * its definition ({@link Histogram#binOf}). The bin counts are then exact, with no log10 or
- * division per value.
+ * anyway and ORs it into one flag, with no branch per value; only a chunk with values in marked
+ * buckets is looked at again, to see where in its bucket each such value lies (above or below the
+ * one edge it holds) or, in a bucket holding two edges or more, its bin by the definition
+ * ({@link Histogram#binOf}). The bin counts are then exact, with no log10 or division per value.
  */
 final class FloatBuckets {
 
@@ -36,20 +36,14 @@ final class FloatBuckets {
 
     /** Counts a chunk; returns how many of its values are zeros (of either sign). */
     int count(float[] c, int n) {
-        int[] counts = this.counts;
         int aroundZero = counts[0] + counts[0x8000];
         if (split == null) {
-            for (int i = 0; i < n; i++) {
-                counts[Float.floatToRawIntBits(c[i]) >>> 16]++;
-            }
-        } else {
+            countAll(counts, c, n);
+        } else if (countMarked(counts, c, n) < 0) { // values in marked buckets: look at them again
             for (int i = 0; i < n; i++) {
                 int bits = Float.floatToRawIntBits(c[i]);
-                int key = bits >>> 16;
-                int was = counts[key];
-                counts[key] = was + 1;
-                if (was < 0) { // a bucket holding an edge
-                    marked(key, bits);
+                if (counts[bits >>> 16] < 0) {
+                    marked(bits);
                 }
             }
         }
@@ -63,7 +57,26 @@ final class FloatBuckets {
         return zeros;
     }
 
-    private void marked(int key, int bits) {
+    private static void countAll(int[] counts, float[] c, int n) {
+        for (int i = 0; i < n; i++) {
+            counts[Float.floatToRawIntBits(c[i]) >>> 16]++;
+        }
+    }
+
+    /** Counts; negative when a value fell in a marked bucket. */
+    private static int countMarked(int[] counts, float[] c, int n) {
+        int any = 0;
+        for (int i = 0; i < n; i++) {
+            int key = Float.floatToRawIntBits(c[i]) >>> 16;
+            int was = counts[key];
+            counts[key] = was + 1;
+            any |= was;
+        }
+        return any;
+    }
+
+    private void marked(int bits) {
+        int key = bits >>> 16;
         int s = split[key];
         if (s == INFINITY) {
             long nan = (bits & 0xffff) != 0 ? 1 : 0;
