@@ -1,6 +1,7 @@
 package org.tensorscope.core.run;
 
 import org.tensorscope.core.analysis.Histogram;
+import org.tensorscope.core.analysis.StatsAndHistogram;
 import org.tensorscope.core.analysis.TensorStats;
 import org.tensorscope.core.tensor.TensorData;
 
@@ -12,8 +13,8 @@ public record AnalysedTensor(TensorData data, TensorStats stats, Histogram histo
 
     /** Computes the statistics and a histogram of {@code bins} bins with the given binning. */
     public static AnalysedTensor of(TensorData data, int bins, Histogram.Binning binning) {
-        TensorStats stats = TensorStats.of(data);
-        return new AnalysedTensor(data, stats, Histogram.of(data, bins, binning, stats));
+        StatsAndHistogram both = StatsAndHistogram.of(data, bins, binning);
+        return new AnalysedTensor(data, both.stats(), both.histogram());
     }
 
     /** The histogram with these bins: the one computed with the tensor, or a new one. */
