@@ -176,6 +176,22 @@ class StatsFastPathTest {
     }
 
     @Test
+    void tensorsWhoseBufferStartsPastOtherBytesAreReadFromTheirFirstValue() {
+        Random random = new Random(29);
+        for (DType dtype : NUMERIC) {
+            for (int size : new int[] { 100, 70_000 }) {
+                ByteBuffer own = randomTensor(dtype, size, random).bytes();
+                ByteBuffer shifted = ByteBuffer.allocate(own.remaining() + 3).order(ByteOrder.LITTLE_ENDIAN);
+                shifted.put(new byte[] { 7, 7, 7 }).put(own).position(3);
+                TensorData t = new TensorData("s:0", dtype, Shape.of(size), shifted);
+                String what = dtype.displayName() + " x" + size + " after 3 other bytes";
+                assertMatchesReference(new Reference(t), TensorStats.of(t), what);
+                assertHistogramsEqual(referenceHistogram(t, 10, Binning.LINEAR), Histogram.of(t, 10, Binning.LINEAR), what);
+            }
+        }
+    }
+
+    @Test
     void valuesOnBinEdgesAndConcentratedValuesAreBinnedAsDefined() {
         // many values in few float32 groups, some exactly on edges of 0.01-wide bins
         float[] values = new float[50_000];

@@ -2,6 +2,7 @@ package org.tensorscope.core.analysis;
 
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
@@ -38,7 +39,8 @@ final class ValueChunks {
     /** The values from index {@code from} (inclusive) to {@code to} (exclusive). */
     ValueChunks(TensorData tensor, long from, long to) {
         this.tensor = tensor;
-        this.bytes = tensor.bytes();
+        // from the first element on, so that positions count elements from 0
+        this.bytes = tensor.bytes().slice().order(ByteOrder.LITTLE_ENDIAN);
         this.floatFamily = isFloatFamily(tensor.dtype());
         floats = floatFamily ? new float[SIZE] : null;
         doubles = floatFamily ? null : new double[SIZE];
