@@ -20,6 +20,7 @@ public final class Trace {
     private final List<UncheckedTensor> unchecked;
     private final Map<String, LoopHealth> loops;
     private final Map<String, TensorData> outputs;
+    private final Map<String, String> notProbed;
     private final Map<String, TensorHealth> byTensor = new LinkedHashMap<>();
 
     public Trace(ModelGraph graph, List<TensorHealth> rows) {
@@ -34,7 +35,17 @@ public final class Trace {
      */
     public Trace(ModelGraph graph, List<TensorHealth> rows, List<UncheckedTensor> unchecked,
             Map<String, LoopHealth> loops, Map<String, TensorData> outputs) {
+        this(graph, rows, unchecked, loops, outputs, Map.of());
+    }
+
+    /**
+     * @param notProbed rows that no probe of this run read, by tensor name: how the row is known instead (a
+     *                  constant checked once for the session, a copy of another tensor's values)
+     */
+    public Trace(ModelGraph graph, List<TensorHealth> rows, List<UncheckedTensor> unchecked,
+            Map<String, LoopHealth> loops, Map<String, TensorData> outputs, Map<String, String> notProbed) {
         this.graph = graph;
+        this.notProbed = Map.copyOf(notProbed);
         this.rows = List.copyOf(rows);
         this.unchecked = List.copyOf(unchecked);
         this.loops = Map.copyOf(loops);
@@ -75,6 +86,15 @@ public final class Trace {
     /** The signature outputs computed by the traced run, by tensor name ("op:k"). */
     public Map<String, TensorData> outputs() {
         return outputs;
+    }
+
+    /**
+     * The checked rows that no probe of this run read, by tensor name, with how each is known instead: a constant's
+     * row comes from the check made once when the session first watched it, a copy's (Reshape, Identity) from the
+     * tensor whose values it holds. Every such row is checked.
+     */
+    public Map<String, String> notProbed() {
+        return notProbed;
     }
 
     /** Whether every checked tensor is finite; says nothing about unchecked ones. */

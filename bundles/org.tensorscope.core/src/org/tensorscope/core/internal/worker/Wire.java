@@ -333,6 +333,11 @@ final class Wire {
             out.writeLong(loop.firstNonFiniteIteration());
         }
         writeTensors(out, trace.outputs());
+        out.writeInt(trace.notProbed().size());
+        for (Map.Entry<String, String> entry : trace.notProbed().entrySet()) {
+            writeString(out, entry.getKey());
+            writeString(out, entry.getValue());
+        }
     }
 
     static Trace readTrace(DataInputStream in, ModelGraph graph) throws IOException {
@@ -353,7 +358,13 @@ final class Wire {
         for (int i = 0; i < loopCount; i++) {
             loops.put(readString(in), new LoopHealth(readString(in), in.readLong(), in.readLong()));
         }
-        return new Trace(graph, rows, unchecked, loops, readTensors(in));
+        Map<String, TensorData> outputs = readTensors(in);
+        int notProbedCount = readCount(in);
+        Map<String, String> notProbed = new LinkedHashMap<>();
+        for (int i = 0; i < notProbedCount; i++) {
+            notProbed.put(readString(in), readString(in));
+        }
+        return new Trace(graph, rows, unchecked, loops, outputs, notProbed);
     }
 
     static void writeRewrites(DataOutputStream out, List<RuntimeRewrite> rewrites) throws IOException {

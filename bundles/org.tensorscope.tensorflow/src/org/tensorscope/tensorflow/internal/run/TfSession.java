@@ -75,6 +75,16 @@ public final class TfSession implements InferenceSession {
     /** The fetch computing the largest magnitudes of a list of tensors, by the list. */
     private final Map<String, String> magnitudeFetches = new HashMap<>();
     private FusibleChains fusibleChains;
+    /**
+     * The rows of the graph's constants, by the pass's mode and tensor: they cannot change between runs, so they
+     * are checked once, when a health pass first needs them, and their rows reused (null: no reading).
+     */
+    private final Map<HealthMode, Map<String, double[]>> constantRows = new java.util.EnumMap<>(HealthMode.class);
+    private int constantChecks;
+    /** Whether constants and copies are probed on every run as well (as before they were not: for measurements). */
+    private boolean probeEveryTensorEachRun;
+    /** The tensors the probes of the last health pass's runs read (constants checked once not among them). */
+    private final List<String> probedInPass = new ArrayList<>();
 
     /**
      * @param gpuVisible whether TensorFlow sees a GPU; when a GPU is asked for and none is
@@ -164,6 +174,19 @@ public final class TfSession implements InferenceSession {
             }
         }
         return placed.build();
+    }
+
+    /**
+     * Whether health passes probe constants and copies (Reshape, Identity...) on every run too, instead of checking
+     * constants once per session and giving a copy its input's row. For measuring what that saves.
+     */
+    public void probeEveryTensorEachRun(boolean probe) {
+        this.probeEveryTensorEachRun = probe;
+    }
+
+    /** The tensors the probes of the last health pass's runs read; constants checked once are not among them. */
+    public List<String> lastPassProbed() {
+        return List.copyOf(probedInPass);
     }
 
     /** Whether health passes measure each op's time (off unless {@link OpTimings#requested()}). */
@@ -305,6 +328,12 @@ public final class TfSession implements InferenceSession {
             return new Trace(model, List.of(), opaque, Map.of(), Map.of());
         }
         checkMemory(feeds, overrides, outputs.stream().map(TensorSpec::tensorName).distinct().toList());
+        probedInPass.clear();
+        // constants are checked once per session, copies take their input's row: neither is probed per run
+        Map<String, String> copies = probeEveryTensorEachRun ? Map.of()
+                : ValueCopies.of(model, controlFlow, floatTensors, fed);
+        List<String> constants = probeEveryTensorEachRun ? List.of() : constants(floatTensors, fed);
+        Map<String, double[]> constantReadings = constantRows(constants, mode);
         // CURT watches fusible chains at their ends, so that grappler still fuses them (see FusibleChains)
         Set<String> fedOrFetched = new HashSet<>(fed);
         fedOrFetched.addAll(computedOutputs);
@@ -313,7 +342,11 @@ public final class TfSession implements InferenceSession {
                 : List.of();
         Set<String> inside = new HashSet<>();
         chains.forEach(c -> inside.addAll(c.inside()));
-        List<String> watched = floatTensors.stream().filter(t -> !inside.contains(t)).toList();
+        Set<String> notWatched = new HashSet<>(inside);
+        notWatched.addAll(constants);
+        notWatched.addAll(copies.keySet());
+        List<String> watched = floatTensors.stream().filter(t -> !notWatched.contains(t)).toList();
+        probedInPass.addAll(watched);
         List<String> chainInputs = chains.stream().map(FusibleChains.Chain::input).distinct().toList();
         HealthProbe probe = probe(watched, mode);
         String magnitudesFetch = chainInputs.isEmpty() ? null : magnitudes(chainInputs);
@@ -365,6 +398,19 @@ public final class TfSession implements InferenceSession {
             index.put(floatTensors.get(i), i);
         }
         place(readings.rows(), watched, rows, index);
+        Map<String, String> notProbed = new LinkedHashMap<>();
+        for (String constant : constants) {
+            double[] row = constantReadings.get(constant);
+            if (row == null) {
+                unchecked.add(new UncheckedTensor(constant, "TensorFlow gave no reading of this constant"));
+                continue;
+            }
+            int i = index.get(constant);
+            rows[i] = row.clone();
+            rows[i][0] = i;
+            notProbed.put(constant, "a constant: checked once, when this session first watched it");
+        }
+        copyRows(copies, rows, index);
         List<FusibleChains.Chain> risky = new ArrayList<>();
         for (FusibleChains.Chain chain : chains) {
             Integer input = index.get(chain.input());
@@ -375,16 +421,100 @@ public final class TfSession implements InferenceSession {
                 risky.add(chain);
             }
         }
+        copyRows(copies, rows, index);
         if (mode == HealthMode.CURT) {
-            unchecked.addAll(followUp(feeds, overrides, floatTensors, rows, index, risky));
+            unchecked.addAll(followUp(feeds, overrides, floatTensors, rows, index, risky, copies));
         } else if (mode == HealthMode.FULL) {
-            finiteStatsOfShown(feeds, overrides, floatTensors, rows, index, readings.loops().keySet());
+            Set<String> notShown = new HashSet<>(readings.loops().keySet());
+            notShown.addAll(constants);
+            notShown.addAll(copies.keySet());
+            finiteStatsOfShown(feeds, overrides, floatTensors, rows, index, notShown);
+        }
+        copyRows(copies, rows, index);
+        for (Map.Entry<String, String> copy : copies.entrySet()) {
+            String op = TensorSpec.opNameOf(copy.getKey());
+            if (rows[index.get(copy.getKey())] == null) {
+                unchecked.add(new UncheckedTensor(copy.getKey(), "it holds the values of " + copy.getValue()
+                        + ", which was not checked"));
+            } else {
+                notProbed.put(copy.getKey(), "holds the values of " + copy.getValue() + " ("
+                        + model.op(op).map(o -> o.type()).orElse("") + "): its row is that tensor's");
+            }
         }
         progress.split(1);
         unchecked.addAll(opaque);
         OpTimings timings = opTimings ? new OpTimings(metadata) : OpTimings.notMeasured(onGpu ? "" : "CPU:0");
         return new Trace(model, TraceRows.build(model, floatTensors, rows, timings), unchecked,
-                readings.loops(), tracedOutputs);
+                readings.loops(), tracedOutputs, notProbed);
+    }
+
+    /** Gives each copy (in topological order, so a copy of a copy too) the row of the tensor it copies. */
+    private static void copyRows(Map<String, String> copies, double[][] rows, Map<String, Integer> index) {
+        for (Map.Entry<String, String> copy : copies.entrySet()) {
+            int i = index.get(copy.getKey());
+            double[] source = rows[index.get(copy.getValue())];
+            rows[i] = source == null ? null : source.clone();
+            if (rows[i] != null) {
+                rows[i][0] = i;
+            }
+        }
+    }
+
+    /**
+     * The float tensors made by Const ops in the root frame, outside cond branches and not fed: their values are
+     * in the graph, the same in every run.
+     */
+    private List<String> constants(List<String> floatTensors, Set<String> fed) {
+        return floatTensors.stream().filter(t -> !fed.contains(t))
+                .filter(t -> model.op(TensorSpec.opNameOf(t)).map(op -> op.type().equals("Const")).orElse(false))
+                .filter(t -> {
+                    ControlFlow.Place place = controlFlow.place(t);
+                    return place.isRoot() && place.branches().isEmpty() && place.phase() == ControlFlow.Phase.ROOT;
+                }).toList();
+    }
+
+    /**
+     * The rows of constants in a pass of this mode, checked the first time a pass needs them: one run of probes on
+     * the constants alone, with grappler off and nothing fed. A CURT pass gets their counts (CONCISE) when they are
+     * not finite, as it would count them where NaN starts; a FULL pass their statistics, of the finite values for
+     * a constant that holds NaN or infinities.
+     */
+    private Map<String, double[]> constantRows(List<String> constants, HealthMode mode) throws BackendException {
+        Map<String, double[]> known = constantRows.computeIfAbsent(mode, m -> new HashMap<>());
+        List<String> missing = constants.stream().filter(c -> !known.containsKey(c)).toList();
+        if (missing.isEmpty()) {
+            return known;
+        }
+        String scope = "tensorscope_constants_" + constantChecks++;
+        HealthProbe once = HealthProbe.attach(graph, controlFlow, missing,
+                mode == HealthMode.CURT ? HealthMode.CONCISE : mode, scope);
+        double[][] read = readProbes(everyTensorSession(), Map.of(), Map.of(), once).get(0).rows();
+        if (mode == HealthMode.FULL) {
+            List<String> nonFinite = new ArrayList<>();
+            for (int j = 0; j < read.length; j++) {
+                if (HealthProbe.nonFinite(read[j])) {
+                    nonFinite.add(missing.get(j));
+                }
+            }
+            if (!nonFinite.isEmpty()) {
+                HealthProbe finite = HealthProbe.attachFinite(graph, controlFlow, nonFinite, scope + "_finite");
+                double[][] finiteRows = readProbes(everyTensorSession(), Map.of(), Map.of(), finite).get(0).rows();
+                for (int k = 0; k < nonFinite.size(); k++) {
+                    int j = missing.indexOf(nonFinite.get(k));
+                    if (finiteRows[k] != null) {
+                        System.arraycopy(finiteRows[k], 5, read[j], 5, 4);
+                    }
+                }
+            }
+        }
+        for (int j = 0; j < missing.size(); j++) {
+            double[] row = read[j];
+            if (row != null && mode == HealthMode.CURT && !HealthProbe.nonFinite(row)) {
+                row = HealthProbe.finiteCurtRow(j);
+            }
+            known.put(missing.get(j), row);
+        }
+        return known;
     }
 
     /** Copies a probe's rows (in the order of its tensors) to their places in the rows of all tensors. */
@@ -501,8 +631,8 @@ public final class TfSession implements InferenceSession {
      * @return the tensors this could not check
      */
     private List<UncheckedTensor> followUp(Map<String, TensorData> feeds, Map<String, TensorData> overrides,
-            List<String> floatTensors, double[][] rows, Map<String, Integer> index, List<FusibleChains.Chain> chains)
-            throws BackendException {
+            List<String> floatTensors, double[][] rows, Map<String, Integer> index, List<FusibleChains.Chain> chains,
+            Map<String, String> copies) throws BackendException {
         List<String> insides = chains.stream().flatMap(c -> c.inside().stream()).toList();
         // an inside fed by a non-finite chain input is taken as non-finite until the run says otherwise
         Set<String> presumed = new HashSet<>();
@@ -519,7 +649,7 @@ public final class TfSession implements InferenceSession {
         for (int i = 0; i < floatTensors.size(); i++) {
             String tensor = floatTensors.get(i);
             boolean flagged = HealthProbe.flagged(rows[i]);
-            if (!flagged && !insideSet.contains(tensor)) {
+            if (!flagged && !insideSet.contains(tensor) || copies.containsKey(tensor)) {
                 continue;
             }
             boolean firstOnes = flagged && first-- > 0;
@@ -538,6 +668,7 @@ public final class TfSession implements InferenceSession {
             unchecked.addAll(read.get(k).notComputed());
             place(read.get(k).rows(), p.tensors(), rows, index);
         }
+        copyRows(copies, rows, index);
         // every inside is known now: count those that start NaN or Inf only because an inside before them is finite
         List<String> late = toMark.stream()
                 .filter(t -> HealthProbe.nonFinite(rows[index.get(t)]) && mayStart(t, rows, index, Set.of())).toList();
@@ -545,6 +676,7 @@ public final class TfSession implements InferenceSession {
             HealthProbe lateCounts = probe(late, HealthMode.CONCISE);
             HealthProbe.Readings lateRead = runProbes(feeds, overrides, lateCounts, null).get(0);
             place(lateRead.rows(), late, rows, index);
+            copyRows(copies, rows, index);
         }
         return unchecked;
     }
@@ -572,6 +704,12 @@ public final class TfSession implements InferenceSession {
     }
 
     private List<HealthProbe.Readings> runProbes(Session on, Map<String, TensorData> feeds,
+            Map<String, TensorData> overrides, HealthProbe... probes) throws BackendException {
+        java.util.Arrays.stream(probes).filter(java.util.Objects::nonNull).forEach(p -> probedInPass.addAll(p.tensors()));
+        return readProbes(on, feeds, overrides, probes);
+    }
+
+    private List<HealthProbe.Readings> readProbes(Session on, Map<String, TensorData> feeds,
             Map<String, TensorData> overrides, HealthProbe... probes) throws BackendException {
         List<HealthProbe> used = java.util.Arrays.stream(probes).filter(java.util.Objects::nonNull).toList();
         List<List<double[][]>> fetched = new ArrayList<>();
@@ -604,10 +742,10 @@ public final class TfSession implements InferenceSession {
      * reads a tensor value by value on one thread. It does so for the tensors a trace report shows (where NaN or
      * Inf may start, the first NaN and the first Inf, the first {@value #FIRST_COUNTED} non-finite tensors);
      * the others' statistics are left not computed (NaN). A healthy model never pays for it. Rows of tensors
-     * inside loops have them already.
+     * inside loops have them already, constants' come from their check once per session, copies' from their input.
      */
     private void finiteStatsOfShown(Map<String, TensorData> feeds, Map<String, TensorData> overrides,
-            List<String> floatTensors, double[][] rows, Map<String, Integer> index, Set<String> inLoops)
+            List<String> floatTensors, double[][] rows, Map<String, Integer> index, Set<String> notShown)
             throws BackendException {
         List<String> shown = new ArrayList<>();
         int first = FIRST_COUNTED;
@@ -615,7 +753,7 @@ public final class TfSession implements InferenceSession {
         boolean infSeen = false;
         for (int i = 0; i < rows.length; i++) {
             String tensor = floatTensors.get(i);
-            if (!HealthProbe.nonFinite(rows[i]) || inLoops.contains(tensor)) {
+            if (!HealthProbe.nonFinite(rows[i]) || notShown.contains(tensor)) {
                 continue;
             }
             boolean firstNan = !nanSeen && rows[i][4] > 0;
