@@ -42,6 +42,7 @@ import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.core.trace.HealthMode;
 import org.tensorscope.core.trace.Trace;
 import org.tensorscope.tensorflow.internal.TfModel;
+import org.tensorscope.tensorflow.internal.run.TfSession;
 import org.tensorscope.tensorflow.internal.run.TfTensors;
 
 /**
@@ -74,7 +75,10 @@ class HealthPassBenchmarkTest {
     private static final List<String> KINDS = List.of("plain inference", "health pass, curt", "health pass, full",
             "NaN origin (trace), curt", "NaN origin (trace), full", "DebugNumericSummaryV2 curt, same graph",
             "health pass alone on the NaN input, curt", "health pass alone on the NaN input, full",
-            "plain inference on the NaN input");
+            "plain inference on the NaN input", "health pass, curt, probing every tensor each run",
+            "health pass, full, probing every tensor each run", "NaN origin (trace), curt, probing every tensor each run",
+            "NaN origin (trace), full, probing every tensor each run");
+
 
     @Test
     void healthPassCostAgainstPlainInference() throws Exception {
@@ -95,7 +99,7 @@ class HealthPassBenchmarkTest {
         try (Contributions contributions = new Contributions(
                 FrameworkUtil.getBundle(HealthPassBenchmarkTest.class).getBundleContext(), false)) {
             for (Bench bench : models) {
-                report.addAll(measure(contributions, bench, rounds));
+                report.addAll(measure(contributions, bench, rounds, full));
             }
         }
         report.forEach(System.out::println);
@@ -104,11 +108,13 @@ class HealthPassBenchmarkTest {
         Files.write(file, report, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
     }
 
-    private static List<String> measure(Contributions contributions, Bench bench, int rounds) throws Exception {
+    private static List<String> measure(Contributions contributions, Bench bench, int rounds, boolean full)
+            throws Exception {
         NullProgressMonitor monitor = new NullProgressMonitor();
         List<String> lines = new ArrayList<>();
         try (LoadedModel model = contributions.open(TestModels.get("tfjs/" + bench.model()), monitor);
                 InferenceSession session = contributions.backendFor(model).open(model, Device.CPU);
+                InferenceSession previous = contributions.backendFor(model).open(model, Device.CPU);
                 Anchor anchor = new Anchor((TfModel) model)) {
             ModelGraph graph = model.graph();
             Signature signature = graph.defaultSignature().orElseThrow();
@@ -117,8 +123,9 @@ class HealthPassBenchmarkTest {
             PreparedInputs sick = PreparedInputs.prepare(signature, List.of(bench.sick()));
             NanTracer tracer = new NanTracer(Tracing.rules());
             anchor.attach(graph, healthy.feeds(), outputs);
+            ((TfSession) previous).probeEveryTensorEachRun(true);
 
-            List<Call> calls = List.<Call>of(
+            List<Call> calls = new ArrayList<>(List.<Call>of(
                     () -> session.fetch(healthy.feeds(), outputs, Map.of(), monitor),
                     () -> check(session.healthPass(healthy.feeds(), outputs, HealthMode.CURT, Map.of(), monitor)),
                     () -> check(session.healthPass(healthy.feeds(), outputs, HealthMode.FULL, Map.of(), monitor)),
@@ -128,7 +135,15 @@ class HealthPassBenchmarkTest {
                     () -> anchor.run(healthy.feeds()),
                     () -> session.healthPass(sick.feeds(), outputs, HealthMode.CURT, Map.of(), monitor),
                     () -> session.healthPass(sick.feeds(), outputs, HealthMode.FULL, Map.of(), monitor),
-                    () -> session.fetch(sick.feeds(), outputs, Map.of(), monitor));
+                    () -> session.fetch(sick.feeds(), outputs, Map.of(), monitor)));
+            if (full) {
+                calls.addAll(List.<Call>of(
+                        () -> check(previous.healthPass(healthy.feeds(), outputs, HealthMode.CURT, Map.of(), monitor)),
+                        () -> check(previous.healthPass(healthy.feeds(), outputs, HealthMode.FULL, Map.of(), monitor)),
+                        () -> tracer.trace(graph, signature, previous, sick, Map.of(), HealthMode.CURT, "cpu", monitor),
+                        () -> checkOrigin(tracer.trace(graph, signature, previous, sick, Map.of(), HealthMode.FULL,
+                                "cpu", monitor), bench)));
+            }
             double[] first = new double[calls.size()];
             for (int k = 0; k < calls.size(); k++) {
                 first[k] = time(calls.get(k));
@@ -144,6 +159,11 @@ class HealthPassBenchmarkTest {
                     }
                 }
             }
+            Trace counted = session.healthPass(healthy.feeds(), outputs, HealthMode.CURT, Map.of(), monitor);
+            long constants = counted.notProbed().values().stream().filter(v -> v.startsWith("a constant")).count();
+            lines.add(String.format(Locale.ROOT, "%s | float tensors checked: %d, of them not probed on a run: %d constants,"
+                    + " %d copies", Path.of(bench.model()).getParent(), counted.rows().size(), constants,
+                    counted.notProbed().size() - constants));
             double plain = median(times[0]);
             for (int k = 0; k < calls.size(); k++) {
                 double m = median(times[k]);

@@ -141,7 +141,7 @@ final class FusibleChains {
     }
 
     /** The values of a float32 Const, possibly behind Identity ops; null for anything else. */
-    private static double[] constant(Map<String, NodeDef> nodes, String input) {
+    static double[] constant(Map<String, NodeDef> nodes, String input) {
         NodeDef node = nodes.get(input.contains(":") ? input.substring(0, input.indexOf(':')) : input);
         for (int hops = 0; node != null && node.getOp().equals("Identity") && hops < 4; hops++) {
             String source = node.getInput(0);

@@ -340,9 +340,19 @@ public final class TfSession implements InferenceSession {
         List<FusibleChains.Chain> chains = mode == HealthMode.CURT
                 ? chains().usable(floatTensors, fedOrFetched)
                 : List.of();
+        Set<String> chainInsides = new HashSet<>();
+        chains.forEach(c -> chainInsides.addAll(c.inside()));
+        // CURT needs no probe on a tensor whose NaN or Inf would always reach a watched one (see Propagation)
+        Map<String, String> anchors = mode == HealthMode.CURT && !probeEveryTensorEachRun
+                ? anchors(floatTensors, fed, constants, copies, chainInsides, feeds, overrides, computedOutputs)
+                : new LinkedHashMap<>();
+        // a chain whose insides are all anchored needs no bound; the insides of the others are bounded, not anchored
+        chains = chains.stream().filter(c -> !anchors.keySet().containsAll(c.inside())).toList();
         Set<String> inside = new HashSet<>();
         chains.forEach(c -> inside.addAll(c.inside()));
+        anchors.keySet().removeAll(inside);
         Set<String> notWatched = new HashSet<>(inside);
+        notWatched.addAll(anchors.keySet());
         notWatched.addAll(constants);
         notWatched.addAll(copies.keySet());
         List<String> watched = floatTensors.stream().filter(t -> !notWatched.contains(t)).toList();
@@ -410,6 +420,7 @@ public final class TfSession implements InferenceSession {
             rows[i][0] = i;
             notProbed.put(constant, "a constant: checked once, when this session first watched it");
         }
+        anchoredRows(anchors, rows, index);
         copyRows(copies, rows, index);
         List<FusibleChains.Chain> risky = new ArrayList<>();
         for (FusibleChains.Chain chain : chains) {
@@ -421,9 +432,12 @@ public final class TfSession implements InferenceSession {
                 risky.add(chain);
             }
         }
+        anchoredRows(anchors, rows, index);
         copyRows(copies, rows, index);
         if (mode == HealthMode.CURT) {
-            unchecked.addAll(followUp(feeds, overrides, floatTensors, rows, index, risky, copies));
+            Set<String> unknown = new HashSet<>();
+            anchors.keySet().stream().filter(t -> rows[index.get(t)] == null).forEach(unknown::add);
+            unchecked.addAll(followUp(feeds, overrides, floatTensors, rows, index, risky, copies, unknown));
         } else if (mode == HealthMode.FULL) {
             Set<String> notShown = new HashSet<>(readings.loops().keySet());
             notShown.addAll(constants);
@@ -441,11 +455,68 @@ public final class TfSession implements InferenceSession {
                         + model.op(op).map(o -> o.type()).orElse("") + "): its row is that tensor's");
             }
         }
+        for (Map.Entry<String, String> anchored : anchors.entrySet()) {
+            if (!probedInPass.contains(anchored.getKey()) && rows[index.get(anchored.getKey())] != null) {
+                String op = TensorSpec.opNameOf(anchored.getValue());
+                notProbed.put(anchored.getKey(), "finite because " + anchored.getValue() + " is: a NaN or infinity here"
+                        + " would reach it through " + model.op(op).map(o -> o.type()).orElse(op));
+            }
+        }
         progress.split(1);
         unchecked.addAll(opaque);
         OpTimings timings = opTimings ? new OpTimings(metadata) : OpTimings.notMeasured(onGpu ? "" : "CPU:0");
         return new Trace(model, TraceRows.build(model, floatTensors, rows, timings), unchecked,
                 readings.loops(), tracedOutputs, notProbed);
+    }
+
+    /**
+     * Gives each anchored tensor a finite row when its anchor's row is finite, and none (to be probed) otherwise;
+     * anchors come in reverse topological order, so an anchor that is itself anchored is resolved first.
+     */
+    private static void anchoredRows(Map<String, String> anchors, double[][] rows, Map<String, Integer> index) {
+        for (Map.Entry<String, String> anchored : anchors.entrySet()) {
+            int i = index.get(anchored.getKey());
+            double[] anchor = rows[index.get(anchored.getValue())];
+            rows[i] = anchor != null && !HealthProbe.nonFinite(anchor) ? HealthProbe.finiteCurtRow(i) : null;
+        }
+    }
+
+    /** The anchors of a CURT pass (see {@link Propagation}) by the outputs and the fed tensors' shapes. */
+    private final Map<String, Map<String, String>> anchorPlans = new HashMap<>();
+    private Propagation propagation;
+
+    private Map<String, String> anchors(List<String> floatTensors, Set<String> fed, List<String> constants,
+            Map<String, String> copies, Set<String> chainInsides, Map<String, TensorData> feeds,
+            Map<String, TensorData> overrides, List<String> computedOutputs) {
+        Map<String, Shape> fedShapes = new java.util.TreeMap<>();
+        feeds.forEach((name, data) -> fedShapes.put(TensorSpec.tensorName(name), data.shape()));
+        overrides.forEach((name, data) -> fedShapes.put(TensorSpec.tensorName(name), data.shape()));
+        String key = computedOutputs + "|" + fedShapes;
+        Map<String, String> plan = anchorPlans.get(key);
+        if (plan == null) {
+            if (propagation == null) {
+                propagation = Propagation.of(frozenGraph);
+            }
+            Map<String, Shape> pinned = pinnedShapes(fedShapes);
+            Map<String, Shape> shapes = new HashMap<>();
+            for (String tensor : floatTensors) {
+                model.op(TensorSpec.opNameOf(tensor)).ifPresent(op -> op.outputs().forEach(t -> shapes.put(t.name(), t.shape())));
+            }
+            Set<String> notAnchored = new HashSet<>(fed);
+            notAnchored.addAll(constants);
+            notAnchored.addAll(copies.keySet());
+            plan = propagation.anchors(floatTensors, notAnchored, chainInsides, controlFlow, tensor -> {
+                Shape shape = pinned == null ? null : pinned.get(tensor);
+                if (shape != null) {
+                    return shape;
+                }
+                Shape known = shapes.get(tensor);
+                return known != null ? known : model.op(TensorSpec.opNameOf(tensor)).flatMap(op -> op.outputs().stream()
+                        .filter(t -> t.name().equals(tensor)).findFirst()).map(TensorSpec::shape).orElse(null);
+            });
+            anchorPlans.put(key, plan);
+        }
+        return new LinkedHashMap<>(plan);
     }
 
     /** Gives each copy (in topological order, so a copy of a copy too) the row of the tensor it copies. */
@@ -632,7 +703,7 @@ public final class TfSession implements InferenceSession {
      */
     private List<UncheckedTensor> followUp(Map<String, TensorData> feeds, Map<String, TensorData> overrides,
             List<String> floatTensors, double[][] rows, Map<String, Integer> index, List<FusibleChains.Chain> chains,
-            Map<String, String> copies) throws BackendException {
+            Map<String, String> copies, Set<String> unknown) throws BackendException {
         List<String> insides = chains.stream().flatMap(c -> c.inside().stream()).toList();
         // an inside fed by a non-finite chain input is taken as non-finite until the run says otherwise
         Set<String> presumed = new HashSet<>();
@@ -642,7 +713,10 @@ public final class TfSession implements InferenceSession {
                 presumed.addAll(chain.inside());
             }
         }
+        // an anchored tensor whose anchor is not finite is presumed not finite either until the run says
+        presumed.addAll(unknown);
         Set<String> insideSet = new HashSet<>(insides);
+        insideSet.addAll(unknown);
         List<String> toCount = new ArrayList<>();
         List<String> toMark = new ArrayList<>();
         int first = FIRST_COUNTED;
@@ -652,7 +726,8 @@ public final class TfSession implements InferenceSession {
             if (!flagged && !insideSet.contains(tensor) || copies.containsKey(tensor)) {
                 continue;
             }
-            boolean firstOnes = flagged && first-- > 0;
+            // an anchored tensor not known finite counts among the first as the flagged tensor it would have been
+            boolean firstOnes = (flagged || unknown.contains(tensor)) && first-- > 0;
             (firstOnes || mayStart(tensor, rows, index, presumed) ? toCount : toMark).add(tensor);
         }
         List<UncheckedTensor> unchecked = new ArrayList<>();
