@@ -161,9 +161,11 @@ class HealthPassBenchmarkTest {
             }
             Trace counted = session.healthPass(healthy.feeds(), outputs, HealthMode.CURT, Map.of(), monitor);
             long constants = counted.notProbed().values().stream().filter(v -> v.startsWith("a constant")).count();
-            lines.add(String.format(Locale.ROOT, "%s | float tensors checked: %d, of them not probed on a run: %d constants,"
-                    + " %d copies", Path.of(bench.model()).getParent(), counted.rows().size(), constants,
-                    counted.notProbed().size() - constants));
+            long anchored = counted.notProbed().values().stream().filter(v -> v.startsWith("finite because")).count();
+            lines.add(String.format(Locale.ROOT, "%s | float tensors checked: %d, of them not probed in a healthy curt pass:"
+                    + " %d constants, %d copies, %d anchored; probed: %d", Path.of(bench.model()).getParent(),
+                    counted.rows().size(), constants, counted.notProbed().size() - constants - anchored, anchored,
+                    ((TfSession) session).lastPassProbed().size()));
             double plain = median(times[0]);
             for (int k = 0; k < calls.size(); k++) {
                 double m = median(times[k]);
