@@ -103,6 +103,20 @@ class PropagationTest {
         };
     }
 
+    /** y = log(x); out = y * zeros_like(x) + 1 */
+    private static void productWithZerosLike(Ops tf) {
+        Operand<TFloat32> x = PlantedModels.x(tf);
+        Operand<TFloat32> y = tf.withName("y").math.log(x);
+        tf.withName("out").math.add(tf.withName("m").math.mul(y, tf.zerosLike(x)), tf.constant(1f));
+    }
+
+    /** y = log(x); out = y * (2 - 2) + 1: a factor computed from constants only */
+    private static void productWithComputedFactor(Ops tf) {
+        Operand<TFloat32> y = tf.withName("y").math.log(PlantedModels.x(tf));
+        Operand<TFloat32> zero = tf.withName("zero").math.sub(tf.constant(2f), tf.constant(2f));
+        tf.withName("out").math.add(tf.withName("m").math.mul(y, zero), tf.constant(1f));
+    }
+
     private static final float[] HEALTHY = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
 
     @Test
@@ -128,6 +142,12 @@ class PropagationTest {
         assertTrue(healthy.probed().contains("y:0"), "a 1x1 filter with stride 2 skips elements: " + healthy.probed());
         Run zeros = trace("conv_zeros_ok", conv(1, "SAME", 0f), shape, HEALTHY);
         assertTrue(zeros.probed().contains("y:0"), "grappler may replace a product with zeros: " + zeros.probed());
+
+        Run zerosLike = trace("zeros_like_ok", PropagationTest::productWithZerosLike, new long[] { 4 }, 1f, 2f, 3f, 4f);
+        assertTrue(zerosLike.probed().contains("y:0"), "zeros_like(x) folds to zeros: " + zerosLike.probed());
+        Run computedFactor = trace("computed_factor_ok", PropagationTest::productWithComputedFactor, new long[] { 4 }, 1f,
+                2f, 3f, 4f);
+        assertTrue(computedFactor.probed().contains("y:0"), "2 - 2 folds to zeros: " + computedFactor.probed());
 
         float[] sick = HEALTHY.clone();
         sick[5] = -1f; // at (1, 1), which the stride-2 filter never reads

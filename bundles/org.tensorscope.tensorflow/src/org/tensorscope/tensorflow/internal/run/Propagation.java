@@ -39,6 +39,8 @@ final class Propagation {
             Map.entry("AddN", new int[] { -2 }));
 
     private static final Set<String> PRODUCTS = Set.of("Mul", "MatMul", "Conv2D", "DepthwiseConv2dNative");
+    /** Ops whose output does not depend on their input's values, which grappler may fold to a constant. */
+    private static final Set<String> VALUE_FREE = Set.of("ZerosLike", "OnesLike", "Shape", "ShapeN", "Size", "Rank");
 
     private final Map<String, NodeDef> nodes = new HashMap<>();
     /** Per tensor "op:k", the nodes reading it as data and at which input. */
@@ -114,7 +116,7 @@ final class Propagation {
             return false;
         }
         if (PRODUCTS.contains(node.getOp()) && node.getInputList().stream().filter(i -> !i.startsWith("^"))
-                .anyMatch(this::allZeros)) {
+                .anyMatch(this::mayFoldToZeros)) {
             return false; // grappler replaces a product with a constant of zeros by zeros, dropping the NaN
         }
         return switch (node.getOp()) {
@@ -123,9 +125,45 @@ final class Propagation {
         };
     }
 
-    private boolean allZeros(String input) {
+    /**
+     * Whether grappler may see the input as constant zeros: a float Const (possibly behind Identity ops) of zeros,
+     * or anything computed from constants alone other than such a Const (grappler folds it, then may find zeros).
+     */
+    private boolean mayFoldToZeros(String input) {
         double[] values = FusibleChains.constant(nodes, input);
-        return values != null && java.util.Arrays.stream(values).allMatch(v -> v == 0);
+        if (values != null) {
+            return java.util.Arrays.stream(values).allMatch(v -> v == 0);
+        }
+        return fromConstantsOnly(nodeOf(input), new HashMap<>());
+    }
+
+    private NodeDef nodeOf(String input) {
+        String name = input.startsWith("^") ? input.substring(1) : input;
+        int colon = name.indexOf(':');
+        return nodes.get(colon < 0 ? name : name.substring(0, colon));
+    }
+
+    /** Whether a node's value depends on constants only (no placeholder, variable or other source op). */
+    private boolean fromConstantsOnly(NodeDef node, Map<String, Boolean> known) {
+        if (node == null) {
+            return false;
+        }
+        Boolean cached = known.get(node.getName());
+        if (cached != null) {
+            return cached;
+        }
+        known.put(node.getName(), false); // a cycle (loops) is not constant
+        boolean constant;
+        if (VALUE_FREE.contains(node.getOp())) {
+            constant = true;
+        } else if (node.getInputCount() == 0) {
+            constant = node.getOp().equals("Const");
+        } else {
+            constant = node.getInputList().stream().filter(i -> !i.startsWith("^"))
+                    .allMatch(i -> fromConstantsOnly(nodeOf(i), known));
+        }
+        known.put(node.getName(), constant);
+        return constant;
     }
 
     /**
