@@ -86,6 +86,9 @@ class WorkerTest {
         assertEquals(withoutTime(local.row("div").orElseThrow()), withoutTime(division));
         assertEquals(local.isComplete(), remote.isComplete());
         assertArrayEquals(values(local.outputs().get("out:0")), values(remote.outputs().get("out:0")));
+        // the constant 1 is checked once per session, and the trace says so in the worker too
+        assertTrue(local.notProbed().keySet().stream().anyMatch(t -> t.startsWith("Const")), local.notProbed().toString());
+        assertEquals(local.notProbed(), remote.notProbed());
     }
 
     @Test
