@@ -5,12 +5,12 @@ import java.util.function.BooleanSupplier;
 import org.eclipse.swt.widgets.Display;
 
 /** Runs the event loop until a condition holds, so jobs can hand their results to the UI. */
-final class UiWait {
+public final class UiWait {
 
     private UiWait() {
     }
 
-    static boolean until(Display display, BooleanSupplier condition, long timeoutMillis) {
+    public static boolean until(Display display, BooleanSupplier condition, long timeoutMillis) {
         long end = System.currentTimeMillis() + timeoutMillis;
         while (!condition.getAsBoolean()) {
             if (System.currentTimeMillis() > end) {

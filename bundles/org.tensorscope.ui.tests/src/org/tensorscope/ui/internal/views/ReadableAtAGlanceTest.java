@@ -27,6 +27,7 @@ import org.tensorscope.ui.TensorscopeViews;
 import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.session.SteppingFocus;
 import org.tensorscope.ui.internal.session.Demo;
+import org.tensorscope.ui.tests.UiWait;
 
 /**
  * What a new user sees after the demo's run, in the default layout: the bad op marked in the Model
@@ -150,16 +151,6 @@ class ReadableAtAGlanceTest {
     }
 
     static boolean until(Display display, BooleanSupplier condition, long timeoutMillis) {
-        long end = System.currentTimeMillis() + timeoutMillis;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > end) {
-                return false;
-            }
-            if (!display.readAndDispatch()) {
-                display.timerExec(50, () -> { });
-                display.sleep();
-            }
-        }
-        return true;
+        return UiWait.until(display, condition, timeoutMillis);
     }
 }

@@ -34,6 +34,7 @@ import org.tensorscope.ui.internal.session.Demo;
 import org.tensorscope.ui.internal.session.RunTensorCache;
 import org.tensorscope.ui.internal.session.SteppingFocus;
 import org.tensorscope.ui.tests.TestServices;
+import org.tensorscope.ui.tests.UiWait;
 
 /**
  * The session as services: each a distinct object with one owner, the tensor cache its own and
@@ -147,16 +148,6 @@ class SessionServicesTest {
     }
 
     private boolean until(BooleanSupplier condition, long timeoutMillis) {
-        long end = System.currentTimeMillis() + timeoutMillis;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > end) {
-                return false;
-            }
-            if (!display.readAndDispatch()) {
-                display.timerExec(50, () -> { });
-                display.sleep();
-            }
-        }
-        return true;
+        return UiWait.until(display, condition, timeoutMillis);
     }
 }
