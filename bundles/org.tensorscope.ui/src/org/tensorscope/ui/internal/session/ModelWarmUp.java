@@ -18,11 +18,10 @@ import org.tensorscope.core.run.PreparedInputs;
 import org.tensorscope.core.service.InferenceSession;
 import org.tensorscope.core.service.LoadedModel;
 import org.tensorscope.core.tensor.TensorData;
-import org.tensorscope.core.trace.HealthMode;
 
 /**
- * Runs a freshly opened model once in the background (a plain run and the curt health pass on the
- * configured inputs), so that TensorFlow has built and optimised the graphs of the user's first Run
+ * Runs a freshly opened model once in the background (a plain run and the health pass of its run
+ * configuration's mode, on the configured inputs), so that TensorFlow has built and optimised the graphs of the user's first Run
  * by the time it is asked for. A system job of low priority: it shows only in the Progress view, and
  * any job the user starts on the model cancels it first, so that it waits at most for the warm-up's
  * run under way (which it would have to make itself on a cold session). Its result is thrown away;
@@ -71,7 +70,8 @@ final class ModelWarmUp {
                     progress.split(1);
                     session.fetch(inputs.feeds(), outputs, overrides, uninterrupted);
                     progress.split(3);
-                    session.healthPass(inputs.feeds(), outputs, HealthMode.CURT, overrides, uninterrupted);
+                    // the mode the user's Run will use: each mode has graphs (and FULL a session) of its own
+                    session.healthPass(inputs.feeds(), outputs, config.mode(), overrides, uninterrupted);
                     progress.split(6);
                     return Status.OK_STATUS;
                 } catch (OperationCanceledException e) {
