@@ -78,11 +78,13 @@ cut -d, -f1 "$cli_conf/bundles.info" 2>/dev/null | tr '\n' ' ' | grep -qx '#vers
 grep -qx 'org.eclipse.equinox.simpleconfigurator.configUrl=file\\:bundles.info' "$cli_conf/config.ini" 2>/dev/null \
   || fail "the command line's config.ini does not read its own bundle list: $(cat "$cli_conf/config.ini" 2>/dev/null)"
 grep -q 'eclipse\.application\|eclipse\.p2' "$cli_conf/config.ini" && fail "the command line's config.ini names the workbench or p2"
+mkdir -p "$cli_conf/org.eclipse.osgi" # the framework's cached state, made from the list before
 sleep 1
 echo 'org.tensorscope.onnx,0.1,plugins/org.tensorscope.onnx_0.1.jar,4,false' \
   >> "$product/configuration/org.eclipse.equinox.simpleconfigurator/bundles.info"
 run_product info m.json
 grep -q '^org.tensorscope.onnx,' "$cli_conf/bundles.info" || fail "a bundle installed later does not reach the command line"
+[ -d "$cli_conf/org.eclipse.osgi" ] && fail "the framework's state cached from the old bundle list was kept"
 run_product model.pb
 grep -q -- "-configuration" "$work/java.log" && fail "the workbench started with the command line's configuration"
 rm -rf "$product/configuration" "$product/cli-skipped-bundles"
