@@ -160,6 +160,11 @@ class StatsFastPathTest {
         Reference r = new Reference(t);
         TensorStats alone = TensorStats.of(t, 1);
         Histogram slow = referenceHistogram(t, 100, Binning.SYMLOG);
+        Histogram linearSlow = referenceHistogram(t, 100, Binning.LINEAR);
+        StatsAndHistogram onePass = StatsAndHistogram.of(t, 100, Binning.SYMLOG, 1);
+        StatsAndHistogram onePassLinear = StatsAndHistogram.of(t, 100, Binning.LINEAR, 1);
+        assertHistogramsEqual(slow, onePass.histogram(), "one pass");
+        assertHistogramsEqual(linearSlow, onePassLinear.histogram(), "one pass, linear");
         for (int threads : new int[] { 2, 3, 8 }) {
             String what = threads + " threads";
             TensorStats split = TensorStats.of(t, threads);
@@ -171,8 +176,120 @@ class StatsFastPathTest {
             StatsAndHistogram both = StatsAndHistogram.of(t, 100, Binning.SYMLOG, threads);
             assertMatchesReference(r, both.stats(), what + " fused");
             assertHistogramsEqual(slow, both.histogram(), what + " fused");
+            assertHistogramsEqual(onePass.histogram(), both.histogram(), what + " fused, as in one pass");
+            assertArrayEquals(onePass.stats().percentiles(), both.stats().percentiles(), 0, what + " fused percentiles");
+            StatsAndHistogram linear = StatsAndHistogram.of(t, 100, Binning.LINEAR, threads);
+            assertHistogramsEqual(linearSlow, linear.histogram(), what + " fused, linear");
+            assertHistogramsEqual(onePassLinear.histogram(), linear.histogram(), what + " fused, linear, as in one pass");
         }
         assertThrows(IllegalArgumentException.class, () -> TensorStats.of(t, 0));
+    }
+
+    @Test
+    void symlogEdgesAreTheNearestBucketBoundariesAndTheCountsFollowThem() {
+        Random random = new Random(31);
+        for (DType dtype : new DType[] { DType.FLOAT32, DType.FLOAT16, DType.BFLOAT16, DType.FLOAT64 }) {
+            for (int size : new int[] { 1000, 70_000, 300_000 }) {
+                TensorData t = randomTensor(dtype, size, random);
+                for (int bins : new int[] { 2, 9, 100, 1000 }) {
+                    String what = dtype.displayName() + " x" + size + " " + bins + " bins";
+                    for (Histogram h : List.of(Histogram.of(t, bins, Binning.SYMLOG),
+                            StatsAndHistogram.of(t, bins, Binning.SYMLOG, 1).histogram(),
+                            StatsAndHistogram.of(t, bins, Binning.SYMLOG, 3).histogram())) {
+                        assertEdgesOnBoundaries(t, h, what);
+                        assertHistogramsEqual(referenceCount(t, Binning.SYMLOG, h.edges()), h, what);
+                    }
+                    // a tensor of the same range whose values are these edges and their neighbours
+                    double[] edges = Histogram.of(t, bins, Binning.SYMLOG).edges();
+                    TensorData onEdges = valuesAround(dtype, edges, size, random);
+                    Histogram again = StatsAndHistogram.of(onEdges, bins, Binning.SYMLOG).histogram();
+                    assertArrayEquals(edges, again.edges(), what + " on its edges: the same edges");
+                    assertHistogramsEqual(referenceCount(onEdges, Binning.SYMLOG, edges), again, what + " on its edges");
+                    assertHistogramsEqual(referenceCount(onEdges, Binning.SYMLOG, edges), Histogram.of(onEdges, bins,
+                            Binning.SYMLOG), what + " on its edges, histogram alone");
+                }
+            }
+        }
+    }
+
+    /** Inner symmetric-log edges: bucket boundaries (or the min or max), within 1/256 of the exact edge. */
+    private static void assertEdgesOnBoundaries(TensorData t, Histogram h, String what) {
+        double[] edges = h.edges();
+        TensorStats s = TensorStats.of(t);
+        if (edges.length < 3) {
+            return;
+        }
+        assertEquals(s.min(), edges[0], 0, what + " first edge is the min");
+        assertEquals(s.max(), edges[edges.length - 1], 0, what + " last edge is the max");
+        double lo = transform(s.min(), Binning.SYMLOG);
+        double[] exact = exactEdges(Binning.SYMLOG, lo, transform(s.max(), Binning.SYMLOG), edges.length - 1);
+        for (int b = 1; b < edges.length - 1; b++) {
+            double e = edges[b];
+            assertTrue(e >= edges[b - 1], what + " edges in order at " + b);
+            assertTrue(isBucketBoundary(e) || e == s.min() || e == s.max() || Math.abs(e) > Float.MAX_VALUE,
+                    what + " edge " + b + " = " + e + " on a bucket boundary");
+            assertEquals(exact[b], e, Math.abs(exact[b]) / 256 + 1e-40, what + " edge " + b + " near the exact one");
+        }
+    }
+
+    /** Values of this type: the edges given, one step either side of them (as float32), in random order. */
+    private static TensorData valuesAround(DType dtype, double[] edges, int size, Random random) {
+        ByteBuffer b = ByteBuffer.allocate(size * dtype.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < size; i++) {
+            double v;
+            if (i < 2) {
+                v = edges[i == 0 ? 0 : edges.length - 1]; // the range stays that of the edges
+            } else {
+                float e = (float) edges[random.nextInt(edges.length)];
+                v = switch (random.nextInt(4)) {
+                    case 0 -> Math.nextUp(e);
+                    case 1 -> Math.nextDown(e);
+                    case 2 -> Float.NaN;
+                    default -> e;
+                };
+                v = Math.max(edges[0], Math.min(edges[edges.length - 1], v));
+            }
+            switch (dtype) {
+                case FLOAT32 -> b.putFloat((float) v);
+                case FLOAT64 -> b.putDouble(v);
+                case FLOAT16 -> b.putShort(Float.floatToFloat16((float) v));
+                case BFLOAT16 -> b.putShort((short) (Float.floatToRawIntBits((float) v) >>> 16));
+                default -> throw new AssertionError(dtype);
+            }
+        }
+        b.flip();
+        return new TensorData("e:0", dtype, Shape.of(size), b);
+    }
+
+    /**
+     * Linear edges fall inside buckets: the chunks holding values in those buckets are read a second
+     * time. Here a few chunks, far apart, hold values on, and next to, edges far from the bulk, so
+     * reading again too few chunks (or the wrong ones) changes the counts.
+     */
+    @Test
+    void linearBinsOfValuesNearEdgesInAFewChunksAreCountedAsDefined() {
+        Random random = new Random(37);
+        float[] values = new float[1 << 21];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        values[5] = -1000;
+        values[values.length - 5] = 1000;
+        for (int chunk : new int[] { 3, 100, 333, 511 }) {
+            for (int k = 0; k < 30; k++) {
+                float edge = -1000 + 20 * (1 + random.nextInt(99)); // 100 bins of 20 from -1000
+                int step = random.nextInt(3) - 1;
+                values[chunk * 4096 + random.nextInt(4096)] = step == 0 ? edge : step < 0 ? Math.nextDown(edge) : Math.nextUp(edge);
+            }
+        }
+        TensorData t = TensorData.ofFloats("few:0", Shape.of(values.length), values);
+        Histogram slow = referenceHistogram(t, 100, Binning.LINEAR);
+        assertTrue(slow.counts()[1] > 0 && slow.counts()[98] > 0, "values near the far edges");
+        for (int threads : new int[] { 1, 2, 3 }) {
+            assertHistogramsEqual(slow, StatsAndHistogram.of(t, 100, Binning.LINEAR, threads).histogram(),
+                    threads + " threads");
+        }
+        assertHistogramsEqual(slow, Histogram.of(t, 100, Binning.LINEAR), "histogram alone");
     }
 
     @Test
@@ -406,40 +523,97 @@ class StatsFastPathTest {
         }
     }
 
-    /** The histogram as first defined: log10 per element, division per element. */
+    /**
+     * The histogram by its definition: the range from the finite min and max, log10 per element
+     * for the exact symmetric-log edges, each inner one then moved to the nearest float32 bucket
+     * boundary ({@link #bucketBoundary}); division per element for linear bins.
+     */
     private static Histogram referenceHistogram(TensorData tensor, int bins, Binning binning) {
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
         for (long i = 0; i < tensor.size(); i++) {
             double v = tensor.getDouble(i);
             if (Double.isFinite(v)) {
-                double t = transform(v, binning);
-                lo = Math.min(lo, t);
-                hi = Math.max(hi, t);
+                min = Math.min(min, v);
+                max = Math.max(max, v);
             }
         }
-        if (lo > hi) {
+        if (min > max) {
             return referenceCount(tensor, binning, new double[0]);
         }
-        if (lo == hi) {
+        double lo = transform(min, binning);
+        double hi = transform(max, binning);
+        boolean equal = lo == hi;
+        if (equal) {
             double half = lo == 0 ? 0.5 : Math.abs(lo) * 0.5;
             lo -= half;
             hi += half;
             bins = 1;
         }
+        double[] edges = exactEdges(binning, lo, hi, bins);
+        if (binning == Binning.SYMLOG && !equal) {
+            edges[0] = min;
+            edges[bins] = max;
+            for (int b = 1; b < bins; b++) {
+                edges[b] = Math.max(min, Math.min(max, bucketBoundary(edges[b])));
+            }
+        }
+        return referenceCount(tensor, binning, edges);
+    }
+
+    private static double[] exactEdges(Binning binning, double lo, double hi, int bins) {
         double width = (hi - lo) / bins;
         double[] edges = new double[bins + 1];
         for (int b = 0; b <= bins; b++) {
             edges[b] = binning == Binning.SYMLOG ? Math.signum(lo + b * width) * (Math.pow(10, Math.abs(lo + b * width)) - 1)
                     : lo + b * width;
         }
-        return referenceCount(tensor, binning, edges);
+        return edges;
     }
 
+    /** Whether v is the smallest float32 of its top 16 bits with a float32 of other top bits just below it. */
+    private static boolean isBucketBoundary(double v) {
+        float f = (float) v;
+        if (f != v || f == 0 || Float.isInfinite(f)) {
+            return false;
+        }
+        float below = Math.nextDown(f);
+        return Float.floatToRawIntBits(below) >>> 16 != Float.floatToRawIntBits(f) >>> 16 && below != 0;
+    }
+
+    /**
+     * The bucket boundary nearest to x, among the float32 values whose top 16 bits are those of x
+     * or one step either side, low bits all clear or all set, that are {@link #isBucketBoundary
+     * boundaries}.
+     */
+    private static double bucketBoundary(double x) {
+        if (Math.abs(x) > Float.MAX_VALUE) {
+            return x;
+        }
+        int top = Float.floatToRawIntBits((float) x) >>> 16;
+        double best = Double.NaN;
+        for (int key = top - 2; key <= top + 2; key++) {
+            for (int low : new int[] { 0, 0xffff }) {
+                double candidate = Float.intBitsToFloat(key << 16 | low);
+                if (isBucketBoundary(candidate) && (Double.isNaN(best) || Math.abs(candidate - x) < Math.abs(best - x))) {
+                    best = candidate;
+                }
+            }
+        }
+        if (Double.isNaN(best)) { // x next to zero: the boundaries either side of the buckets of -0 and +0
+            best = x < 0 ? -Float.intBitsToFloat(0xffff) : Float.intBitsToFloat(0x10000);
+        }
+        return best;
+    }
+
+    /**
+     * Counts by the definition over the given edges: a linear bin from the distance to the first
+     * edge in widths, a symmetric-log bin as the number of inner edges at or below the value.
+     */
     private static Histogram referenceCount(TensorData tensor, Binning binning, double[] edges) {
-        double lo = edges.length == 0 ? 0 : transform(edges[0], binning);
+        double lo = edges.length == 0 ? 0 : edges[0];
         int bins = Math.max(0, edges.length - 1);
-        double width = edges.length == 0 ? 1 : (transform(edges[edges.length - 1], binning) - lo) / bins;
+        double width = edges.length == 0 ? 1 : (edges[edges.length - 1] - lo) / bins;
         long nan = 0;
         long negInf = 0;
         long posInf = 0;
@@ -455,13 +629,33 @@ class StatsFastPathTest {
                 negInf++;
             } else {
                 zeros += v == 0 ? 1 : 0;
-                if (bins > 0) {
-                    int bin = (int) ((transform(v, binning) - lo) / width);
+                if (bins > 0 && binning == Binning.LINEAR) {
+                    int bin = (int) ((v - lo) / width);
                     binned[Math.min(bins - 1, Math.max(0, bin))]++;
+                } else if (bins > 0) {
+                    binned[innerEdgesAtOrBelow(edges, v)]++;
                 }
             }
         }
         return new Histogram(binning, edges, binned, nan, negInf, posInf, zeros);
+    }
+
+    private static int innerEdgesAtOrBelow(double[] edges, double v) {
+        if (edges.length <= 64) {
+            int n = 0;
+            for (int b = 1; b < edges.length - 1; b++) {
+                n += edges[b] <= v ? 1 : 0;
+            }
+            return n;
+        }
+        int i = Arrays.binarySearch(edges, 1, edges.length - 1, v);
+        if (i < 0) {
+            return -i - 1 - 1;
+        }
+        while (i + 1 < edges.length - 1 && edges[i + 1] == v) {
+            i++;
+        }
+        return i;
     }
 
     private static double transform(double v, Binning binning) {

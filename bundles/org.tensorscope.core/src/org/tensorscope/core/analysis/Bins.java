@@ -2,7 +2,6 @@ package org.tensorscope.core.analysis;
 
 import java.util.Arrays;
 
-import org.tensorscope.core.analysis.Histogram.Binning;
 
 /**
  * Counts values into a histogram's bins without computing the bin of each value: values are
@@ -11,7 +10,7 @@ import org.tensorscope.core.analysis.Histogram.Binning;
  * one bin is all in that bin. That bin is looked up, computed once per group on first use. A group
  * with one bin edge among its values is split where the edge falls, found once by bisection of its
  * low-order bits; only groups holding two edges or more (bins narrower than 1/128 of a binade), NaN
- * and infinities take the definition, {@link Histogram#binOf}, value by value. The counts are
+ * and infinities take the definition, {@link Histogram.Layout#bin}, value by value. The counts are
  * therefore identical to that definition's, with no log10 or division per value.
  */
 final class Bins {
@@ -23,9 +22,7 @@ final class Bins {
     /** Counters per bin, used round-robin so that runs of one bin do not wait on their own increments. */
     private static final int LANES = 4;
 
-    private final Binning binning;
-    private final double lo;
-    private final double width;
+    private final Histogram.Layout layout;
     private final int bins;
     private final long[] lanes;
     private int[] floatGroups;
@@ -40,11 +37,9 @@ final class Bins {
     long posInf;
     long zeros;
 
-    Bins(Binning binning, double lo, double width, int bins) {
-        this.binning = binning;
-        this.lo = lo;
-        this.width = width;
-        this.bins = bins;
+    Bins(Histogram.Layout layout) {
+        this.layout = layout;
+        this.bins = layout.bins();
         this.lanes = new long[bins * LANES];
     }
 
@@ -152,7 +147,7 @@ final class Bins {
         } else if (v == Double.NEGATIVE_INFINITY) {
             negInf++;
         } else if (bins > 0) {
-            lanes[Histogram.binOf(v, binning, lo, width, bins) * LANES]++;
+            lanes[layout.bin(v) * LANES]++;
         }
     }
 
@@ -207,6 +202,6 @@ final class Bins {
 
     private int binOfBits(long bits, boolean isFloat) {
         double v = isFloat ? Float.intBitsToFloat((int) bits) : Double.longBitsToDouble(bits);
-        return Histogram.binOf(v, binning, lo, width, bins);
+        return layout.bin(v);
     }
 }

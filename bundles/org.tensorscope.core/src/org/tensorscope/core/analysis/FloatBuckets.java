@@ -1,17 +1,18 @@
 package org.tensorscope.core.analysis;
 
-import org.tensorscope.core.analysis.Histogram.Binning;
-
 /**
  * Counts of float32 values by the top 16 bits of their representation (sign, exponent, 7 mantissa
  * bits): the buckets that percentiles interpolate in, and that a histogram's bins are made of.
  * A bin is a monotonic function of the value, so a bucket lies in one bin unless a bin edge falls
- * among its values. Once the bins are known ({@link #markEdges}), the buckets holding an edge are
- * marked, before counting, by the sign bit of their counter: the counting loop reads that counter
- * anyway and ORs it into one flag, with no branch per value; only a chunk with values in marked
- * buckets is looked at again, to see where in its bucket each such value lies (above or below the
- * one edge it holds) or, in a bucket holding two edges or more, its bin by the definition
- * ({@link Histogram#binOf}). The bin counts are then exact, with no log10 or division per value.
+ * among its values (symmetric-log edges never do: they lie on bucket boundaries). The buckets
+ * holding an edge are marked by the sign bit of their counter, either before counting, when the
+ * bins are known ({@link #markEdges}): the counting loop reads that counter anyway and ORs it into
+ * one flag, with no branch per value, and only a chunk with values in marked buckets is looked at
+ * again; or after counting ({@link #markEdgesCounted}), and then the chunks that may hold values in
+ * a marked bucket are read again ({@link #lookAgain}). Looking again tells where in its bucket each
+ * such value lies (above or below the one edge it holds) or, in a bucket holding two edges or more,
+ * its bin by the definition ({@link Histogram.Layout#bin}). The bin counts are then exact, with no
+ * log10 or division per value.
  */
 final class FloatBuckets {
 
@@ -27,9 +28,7 @@ final class FloatBuckets {
     /** NaN among the values of the buckets that also hold +Inf and -Inf (marked when bins are). */
     private long nanWithPosInf;
     private long nanWithNegInf;
-    private Binning binning;
-    private double lo;
-    private double width;
+    private Histogram.Layout layout;
     private int bins;
     /** Bin counts of the values in buckets that hold more than one edge, counted one by one. */
     private long[] exact;
@@ -40,12 +39,7 @@ final class FloatBuckets {
         if (split == null) {
             countAll(counts, c, n);
         } else if (countMarked(counts, c, n) < 0) { // values in marked buckets: look at them again
-            for (int i = 0; i < n; i++) {
-                int bits = Float.floatToRawIntBits(c[i]);
-                if (counts[bits >>> 16] < 0) {
-                    marked(bits);
-                }
-            }
+            lookAgain(c, n);
         }
         if (counts[0] + counts[0x8000] == aroundZero) {
             return 0;
@@ -75,6 +69,16 @@ final class FloatBuckets {
         return any;
     }
 
+    /** Splits at their edges the values of a chunk (already counted) that lie in marked buckets. */
+    void lookAgain(float[] c, int n) {
+        for (int i = 0; i < n; i++) {
+            int bits = Float.floatToRawIntBits(c[i]);
+            if (counts[bits >>> 16] < 0) {
+                marked(bits);
+            }
+        }
+    }
+
     private void marked(int bits) {
         int key = bits >>> 16;
         int s = split[key];
@@ -88,7 +92,7 @@ final class FloatBuckets {
         } else if (s >= 0) {
             above[s] += (bits & 0xffff) >= splitAt[s] ? 1 : 0;
         } else {
-            exact[Histogram.binOf(Float.intBitsToFloat(bits), binning, lo, width, bins)]++;
+            exact[layout.bin(Float.intBitsToFloat(bits))]++;
         }
     }
 
@@ -120,23 +124,39 @@ final class FloatBuckets {
     }
 
     /**
-     * Marks the buckets that hold an edge of these bins (transformed values from lo, of the given
-     * width), before any value is counted. For each inner edge, the first bucket whose largest value
-     * lies at or above it is found by bisection over the finite buckets in value order.
+     * Marks the buckets that hold an edge of these bins, before any value is counted, and the
+     * buckets of the infinities (to tell them from the NaN that share their top 16 bits).
      */
-    void markEdges(Binning binning, double lo, double width, int bins) {
-        this.binning = binning;
-        this.lo = lo;
-        this.width = width;
-        this.bins = bins;
-        split = new int[1 << 16];
-        splitAt = new int[Math.max(1, bins)];
-        above = new long[Math.max(1, bins)];
-        exact = new long[Math.max(1, bins)];
+    void markEdges(Histogram.Layout layout) {
+        mark(layout, false);
         for (int key : new int[] { NON_FINITE, 0x8000 | NON_FINITE }) {
             counts[key] = Integer.MIN_VALUE;
             split[key] = INFINITY;
         }
+    }
+
+    /**
+     * Marks the buckets that hold an edge of these bins and values, once every value is counted
+     * (NaN and infinities then counted elsewhere); whether any is, so that the values in them must
+     * be {@link #lookAgain looked at again}.
+     */
+    boolean markEdgesCounted(Histogram.Layout layout) {
+        return mark(layout, true);
+    }
+
+    /**
+     * For each inner edge, the first bucket whose largest value lies at or above it is found by
+     * bisection over the finite buckets in value order; marked when its values are not all in
+     * one bin (and, once counted, when it holds values). Whether any bucket is marked.
+     */
+    private boolean mark(Histogram.Layout layout, boolean counted) {
+        this.layout = layout;
+        this.bins = layout.bins();
+        split = new int[1 << 16];
+        splitAt = new int[Math.max(1, bins)];
+        above = new long[Math.max(1, bins)];
+        exact = new long[Math.max(1, bins)];
+        boolean any = false;
         int previous = -1;
         for (int edge = 1; edge < bins; edge++) {
             int low = FIRST_FINITE;
@@ -158,11 +178,12 @@ final class FloatBuckets {
             int key = keyAt(low);
             int first = binOf(first(key));
             int last = binOf(last(key));
-            if (first == last) {
-                continue; // the edge falls between two buckets
+            if (first == last || counted && counts[key] == 0) {
+                continue; // the edge falls between two buckets, or among no value
             }
             previous = low;
-            counts[key] = Integer.MIN_VALUE;
+            counts[key] |= Integer.MIN_VALUE;
+            any = true;
             if (last - first > 1) {
                 split[key] = -1;
                 continue;
@@ -184,6 +205,23 @@ final class FloatBuckets {
             split[key] = splits;
             splitAt[splits++] = over;
         }
+        return any;
+    }
+
+    /**
+     * The buckets marked, in value order, as ranges of values {from, to}: a chunk whose values all
+     * lie outside them holds none to look at again.
+     */
+    double[][] markedRanges() {
+        int marked = 0;
+        double[][] ranges = new double[bins][];
+        for (int ordinal = FIRST_FINITE; ordinal <= LAST_FINITE; ordinal++) {
+            int key = keyAt(ordinal);
+            if (counts[key] < 0) {
+                ranges[marked++] = new double[] { first(key), last(key) };
+            }
+        }
+        return java.util.Arrays.copyOf(ranges, marked);
     }
 
     /**
@@ -191,9 +229,7 @@ final class FloatBuckets {
      * value is counted here: to count another part of the same tensor.
      */
     void markLike(FloatBuckets marked) {
-        binning = marked.binning;
-        lo = marked.lo;
-        width = marked.width;
+        layout = marked.layout;
         bins = marked.bins;
         split = marked.split; // read only from here on
         splitAt = marked.splitAt;
@@ -202,7 +238,7 @@ final class FloatBuckets {
         exact = new long[marked.exact.length];
         for (int key = 0; key < counts.length; key++) {
             if (marked.counts[key] < 0) {
-                counts[key] = Integer.MIN_VALUE;
+                counts[key] |= Integer.MIN_VALUE;
             }
         }
     }
@@ -213,15 +249,20 @@ final class FloatBuckets {
             counts[key] += part.counts[key] & Integer.MAX_VALUE;
         }
         if (split != null) {
-            for (int s = 0; s < splits; s++) {
-                above[s] += part.above[s];
-            }
-            for (int b = 0; b < exact.length; b++) {
-                exact[b] += part.exact[b];
-            }
-            nanWithPosInf += part.nanWithPosInf;
-            nanWithNegInf += part.nanWithNegInf;
+            addSplits(part);
         }
+    }
+
+    /** Adds what another part of the tensor, marked like this one, found when looked at again. */
+    void addSplits(FloatBuckets part) {
+        for (int s = 0; s < splits; s++) {
+            above[s] += part.above[s];
+        }
+        for (int b = 0; b < exact.length; b++) {
+            exact[b] += part.exact[b];
+        }
+        nanWithPosInf += part.nanWithPosInf;
+        nanWithNegInf += part.nanWithNegInf;
     }
 
     /**
@@ -263,7 +304,7 @@ final class FloatBuckets {
     }
 
     private int binOf(float v) {
-        return Histogram.binOf(v, binning, lo, width, bins);
+        return layout.bin(v);
     }
 
     /** Finite buckets in value order: from -Float.MAX_VALUE's bucket up to Float.MAX_VALUE's. */

@@ -5,6 +5,16 @@ import org.tensorscope.core.tensor.TensorData;
 /**
  * A NaN-aware histogram: finite values in bins, NaN, -Inf and +Inf counted apart, and the zeros
  * counted too (they also fall in their bin). Copes with empty, all-NaN and all-equal tensors.
+ * <p>
+ * A finite value {@code v} is in bin {@code b} when {@code edges[b] <= v < edges[b + 1]}; values
+ * below the first inner edge are in the first bin, values at or above the last inner edge in the
+ * last (which holds the max). {@link Binning#LINEAR} bins are equal-width from the finite min to
+ * the max. {@link Binning#SYMLOG} bins are equal-width in sign(v)·log10(1+|v|), with each inner
+ * edge moved to the nearest boundary between float32 values of different top 16 bits (sign,
+ * exponent and 7 mantissa bits), so by at most half a bucket: 1/256 of its value, 0.39 %
+ * (edges beyond the float32 range stay where they are); the first and last edges are the finite
+ * min and max. {@link #edges()} returns the edges as moved, the ones the counts were made with.
+ * Bins narrower than those boundaries can end up empty, with equal edges.
  *
  * @param edges  bin edges, one more than the counts; empty when there is no finite value
  * @param counts finite values per bin
@@ -17,8 +27,9 @@ public record Histogram(Binning binning, double[] edges, long[] counts, long nan
         /** Equal-width bins between the finite min and max. */
         LINEAR,
         /**
-         * Equal-width bins of sign(x)·log10(1+|x|): small values and huge ones stay readable in
-         * one chart, which is what overflowing activations need.
+         * Equal-width bins of sign(x)·log10(1+|x|), their inner edges on float32 bucket boundaries
+         * (see {@link Histogram}): small values and huge ones stay readable in one chart, which is
+         * what overflowing activations need.
          */
         SYMLOG
     }
@@ -76,24 +87,25 @@ public record Histogram(Binning binning, double[] edges, long[] counts, long nan
     }
 
     private static Histogram of(TensorData tensor, int bins, Binning binning, double min, double max) {
-        Layout layout = Layout.of(bins, binning, min, max);
-        return count(tensor, binning, layout.edges(), layout.lo(), layout.width());
+        return count(tensor, Layout.of(bins, binning, min, max));
     }
 
     /**
-     * Where the bins of a histogram lie: their edges, and the first edge and the width in
-     * transformed values. With no finite value ({@code min > max}), no bins.
+     * Where the bins of a histogram lie: their edges, and for linear bins the first edge and the
+     * width, from which {@link #bin} computes a value's bin. With no finite value ({@code min > max}),
+     * no bins.
      */
-    record Layout(double[] edges, double lo, double width) {
+    record Layout(Binning binning, double[] edges, double lo, double width) {
 
         static Layout of(int bins, Binning binning, double min, double max) {
             if (min > max) {
-                return new Layout(new double[0], 0, 1);
+                return new Layout(binning, new double[0], 0, 1);
             }
             // the transforms are monotonic, so the range of transformed values is that of the values transformed
             double lo = transform(min, binning);
             double hi = transform(max, binning);
-            if (lo == hi) {
+            boolean equal = lo == hi;
+            if (equal) {
                 // all equal: one bin around the value
                 double half = lo == 0 ? 0.5 : Math.abs(lo) * 0.5;
                 lo -= half;
@@ -105,12 +117,74 @@ public record Histogram(Binning binning, double[] edges, long[] counts, long nan
             for (int b = 0; b <= bins; b++) {
                 edges[b] = inverse(lo + b * width, binning);
             }
-            return new Layout(edges, lo, width);
+            if (binning == Binning.SYMLOG && !equal) {
+                edges[0] = min;
+                edges[bins] = max;
+                for (int b = 1; b < bins; b++) {
+                    edges[b] = Math.max(min, Math.min(max, bucketBoundary(edges[b])));
+                }
+            }
+            return new Layout(binning, edges, lo, width);
+        }
+
+        /** The layout of bins whose edges are given, as {@link Histogram#sameBins} counts in. */
+        static Layout of(Binning binning, double[] edges) {
+            int bins = Math.max(0, edges.length - 1);
+            double lo = edges.length == 0 ? 0 : transform(edges[0], binning);
+            double width = edges.length == 0 ? 1 : (transform(edges[edges.length - 1], binning) - lo) / bins;
+            return new Layout(binning, edges, lo, width);
         }
 
         int bins() {
             return Math.max(0, edges.length - 1);
         }
+
+        /**
+         * The bin of a finite value: for linear bins, from its distance to the first edge in
+         * widths; for symmetric-log bins, the number of inner edges at or below it.
+         */
+        int bin(double v) {
+            int bins = edges.length - 1;
+            if (binning == Binning.LINEAR) {
+                int bin = (int) ((v - lo) / width);
+                return Math.min(bins - 1, Math.max(0, bin));
+            }
+            int low = 1;
+            int high = bins;
+            while (low < high) { // the first inner edge above v, or bins when none is
+                int middle = (low + high) >>> 1;
+                if (edges[middle] > v) {
+                    high = middle;
+                } else {
+                    low = middle + 1;
+                }
+            }
+            return low - 1;
+        }
+    }
+
+    /**
+     * The boundary between float32 buckets (values of equal top 16 bits) nearest to x, as the
+     * smallest value of the bucket above it: for a positive bucket the value with its low 16 bits
+     * clear, for a negative one the value with them all set. The buckets of -0 and +0 hold values
+     * of both sides of zero, so no edge lies between them; x beyond the float32 range stays.
+     */
+    static double bucketBoundary(double x) {
+        if (!(Math.abs(x) <= Float.MAX_VALUE)) {
+            return x;
+        }
+        int key = Float.floatToRawIntBits((float) Math.abs(x)) >>> 16;
+        double lower;
+        double upper;
+        if (x >= 0) {
+            lower = key == 0 ? Float.intBitsToFloat(1 << 16) : Float.intBitsToFloat(key << 16);
+            upper = Float.intBitsToFloat((key + 1) << 16);
+        } else {
+            // x in the bucket of magnitude key, which spans [-(key|ffff), -(key|0000)]
+            lower = Float.intBitsToFloat(0x8000_0000 | key << 16 | 0xffff);
+            upper = key == 0 ? lower : Float.intBitsToFloat(0x8000_0000 | (key - 1) << 16 | 0xffff);
+        }
+        return x - lower <= upper - x || upper > Float.MAX_VALUE ? lower : upper;
     }
 
     /**
@@ -118,9 +192,7 @@ public record Histogram(Binning binning, double[] edges, long[] counts, long nan
      * values outside the bins count in the first or last bin.
      */
     public Histogram sameBins(TensorData tensor) {
-        double lo = edges.length == 0 ? 0 : transform(edges[0], binning);
-        double width = edges.length == 0 ? 1 : (transform(edges[edges.length - 1], binning) - lo) / counts.length;
-        return count(tensor, binning, edges, lo, width);
+        return count(tensor, Layout.of(binning, edges));
     }
 
     /** The finite min and max ({+Inf, -Inf} when there is none). */
@@ -177,12 +249,13 @@ public record Histogram(Binning binning, double[] edges, long[] counts, long nan
      */
     static final int BUCKETED = 1 << 16;
 
-    /** Counts NaN, ±Inf and zeros apart, and finite values into the bins starting at lo (transformed). */
-    private static Histogram count(TensorData tensor, Binning binning, double[] edges, double lo, double width) {
-        int binCount = Math.max(0, edges.length - 1);
-        if (binCount > 0 && tensor.size() >= BUCKETED && ValueChunks.isFloatFamily(tensor.dtype())) {
+    /** Counts NaN, ±Inf and zeros apart, and finite values into the bins of the layout. */
+    private static Histogram count(TensorData tensor, Layout layout) {
+        Binning binning = layout.binning();
+        double[] edges = layout.edges();
+        if (layout.bins() > 0 && tensor.size() >= BUCKETED && ValueChunks.isFloatFamily(tensor.dtype())) {
             FloatBuckets buckets = new FloatBuckets();
-            buckets.markEdges(binning, lo, width, binCount);
+            buckets.markEdges(layout);
             long zeros = 0;
             ValueChunks chunks = new ValueChunks(tensor);
             for (int n = chunks.next(); n > 0; n = chunks.next()) {
@@ -191,7 +264,7 @@ public record Histogram(Binning binning, double[] edges, long[] counts, long nan
             return new Histogram(binning, edges, buckets.binCounts(), buckets.nan(), buckets.negInf(), buckets.posInf(),
                     zeros);
         }
-        Bins bins = new Bins(binning, lo, width, binCount);
+        Bins bins = new Bins(layout);
         if (tensor.dtype().byteSize() >= 0) {
             ValueChunks chunks = new ValueChunks(tensor);
             for (int n = chunks.next(); n > 0; n = chunks.next()) {
@@ -203,12 +276,6 @@ public record Histogram(Binning binning, double[] edges, long[] counts, long nan
             }
         }
         return new Histogram(binning, edges, bins.counts(), bins.nan, bins.negInf, bins.posInf, bins.zeros);
-    }
-
-    /** The bin of a finite value: the definition that the lookup in {@link Bins} reproduces. */
-    static int binOf(double v, Binning binning, double lo, double width, int bins) {
-        int bin = (int) ((transform(v, binning) - lo) / width);
-        return Math.min(bins - 1, Math.max(0, bin));
     }
 
     static double transform(double v, Binning binning) {

@@ -40,6 +40,16 @@ record Parts(TensorData tensor, long[] bounds) {
         return new ValueChunks(tensor, bounds[part], bounds[part + 1]);
     }
 
+    /** How many chunks a part reads. */
+    int chunkCount(int part) {
+        return (int) ((bounds[part + 1] - bounds[part] + ValueChunks.SIZE - 1) / ValueChunks.SIZE);
+    }
+
+    /** Where a part's chunk starts, as an index into the tensor. */
+    long chunkStart(int part, int chunk) {
+        return bounds[part] + (long) chunk * ValueChunks.SIZE;
+    }
+
     /** Runs each part, on the calling thread alone when there is one. */
     void run(IntConsumer part) {
         if (count() == 1) {

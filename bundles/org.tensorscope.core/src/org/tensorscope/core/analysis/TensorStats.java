@@ -116,6 +116,9 @@ public record TensorStats(long count, long nan, long posInf, long negInf, long z
         private double max = Double.NEGATIVE_INFINITY;
         private double mean;
         private double m2;
+        /** The last chunk's finite min and max, or -Inf and +Inf when it held NaN or an infinity. */
+        double chunkLow;
+        double chunkHigh;
 
         Scan(TensorData tensor, long count) {
             this.count = count;
@@ -214,8 +217,12 @@ public record TensorStats(long count, long nan, long posInf, long negInf, long z
                 for (int k = 0; k < n; k++) {
                     add(c[k]);
                 }
+                chunkLow = Double.NEGATIVE_INFINITY;
+                chunkHigh = Double.POSITIVE_INFINITY;
                 return;
             }
+            chunkLow = lo;
+            chunkHigh = hi;
             double offset = sum / n;
             double chunkM2 = squares - offset * sum;
             if (squares != 0 && !(chunkM2 > squares * 0x1p-20)) { // the chunk's mean far from the shift: cancellation

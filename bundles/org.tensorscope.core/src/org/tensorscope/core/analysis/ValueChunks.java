@@ -69,6 +69,11 @@ final class ValueChunks {
         };
     }
 
+    /** Moves to the value at this index (from the tensor's first): the next chunk starts there. */
+    void seek(long index) {
+        ((Buffer) view).position(Math.toIntExact(index));
+    }
+
     /** Reads the next chunk into {@link #floats} or {@link #doubles}; its length, 0 at the end. */
     int next() {
         switch (tensor.dtype()) {
