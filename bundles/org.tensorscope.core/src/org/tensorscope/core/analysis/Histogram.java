@@ -206,7 +206,19 @@ public record Histogram(Binning binning, double[] edges, long[] counts, long nan
         for (int n = chunks.next(); n > 0; n = chunks.next()) {
             double lo = Double.POSITIVE_INFINITY;
             double hi = Double.NEGATIVE_INFINITY;
-            if (chunks.floatFamily) {
+            if (chunks.bits != null) { // float32: integer min and max of order-preserving keys, see TensorStats
+                int[] c = chunks.bits;
+                int low = Integer.MAX_VALUE;
+                int high = Integer.MIN_VALUE;
+                for (int i = 0; i < n; i++) {
+                    int b = c[i];
+                    int key = b ^ ((b >> 31) & 0x7fff_ffff);
+                    low = Math.min(low, key);
+                    high = Math.max(high, key);
+                }
+                lo = Float.intBitsToFloat(low ^ ((low >> 31) & 0x7fff_ffff)); // NaN lies outside ±Inf: looked at below
+                hi = Float.intBitsToFloat(high ^ ((high >> 31) & 0x7fff_ffff));
+            } else if (chunks.floatFamily) {
                 float[] c = chunks.floats;
                 float l = Float.POSITIVE_INFINITY;
                 float h = Float.NEGATIVE_INFINITY;

@@ -41,7 +41,7 @@ public record StatsAndHistogram(TensorStats stats, Histogram histogram) {
             double[] ranges = chunkRanges[part] = new double[2 * parts.chunkCount(part)];
             int chunk = 0;
             for (int n = chunks.next(); n > 0; n = chunks.next(), chunk++) {
-                scan.floats(chunks.floats, n);
+                scan.floats(chunks.floats, chunks.bits, n);
                 scan.zeros += scan.buckets.count(chunks.floats, n);
                 ranges[2 * chunk] = scan.chunkLow;
                 ranges[2 * chunk + 1] = scan.chunkHigh;

@@ -69,7 +69,7 @@ public record TensorStats(long count, long nan, long posInf, long negInf, long z
             ValueChunks chunks = parts.chunks(part);
             for (int n = chunks.next(); n > 0; n = chunks.next()) {
                 if (chunks.floatFamily) {
-                    scan.floats(chunks.floats, n);
+                    scan.floats(chunks.floats, chunks.bits, n);
                     scan.zeros += scan.buckets.count(chunks.floats, n);
                 } else {
                     scan.doubles(chunks.doubles, n);
@@ -165,16 +165,39 @@ public record TensorStats(long count, long nan, long posInf, long negInf, long z
          * chains each (vector operations once compiled), with the running mean as the shift (a
          * finite first value for the first chunk); a chunk whose mean lies so far from it that the
          * squares would lose precision is summed again around its own mean. A chunk holding NaN or
-         * an infinity (its sums are then not finite) is taken value by value.
+         * an infinity (its sums are then not finite) is taken value by value. With the values' bits
+         * at hand (float32), min and max come from them in a loop of its own: integer min and max
+         * of the bits turned into an order-preserving key are vector operations too, several times
+         * cheaper than Math.min and Math.max of doubles, which must order NaN and signed zeros.
          */
-        void floats(float[] c, int n) {
+        void floats(float[] c, int[] bits, int n) {
             double shift = finite == 0 && Float.isFinite(c[0]) ? c[0] : mean;
             double sum = 0;
             double squares = 0;
             double lo = Double.POSITIVE_INFINITY;
             double hi = Double.NEGATIVE_INFINITY;
             int rows = n / LANES;
-            if (rows > 0) {
+            if (rows > 0 && bits != null) {
+                double[] s = sumLanes;
+                double[] q = squareLanes;
+                for (int j = 0; j < LANES; j++) {
+                    double d = c[j] - shift;
+                    s[j] = d;
+                    q[j] = d * d;
+                }
+                for (int row = 1; row < rows; row++) {
+                    int base = row * LANES;
+                    for (int j = 0; j < LANES; j++) {
+                        double d = c[base + j] - shift;
+                        s[j] += d;
+                        q[j] += d * d;
+                    }
+                }
+                for (int j = 0; j < LANES; j++) {
+                    sum += s[j];
+                    squares += q[j];
+                }
+            } else if (rows > 0) {
                 double[] s = sumLanes;
                 double[] q = squareLanes;
                 double[] l = lowLanes;
@@ -212,6 +235,18 @@ public record TensorStats(long count, long nan, long posInf, long negInf, long z
                 squares += d * d;
                 lo = Math.min(lo, v);
                 hi = Math.max(hi, v);
+            }
+            if (bits != null) {
+                int low = Integer.MAX_VALUE;
+                int high = Integer.MIN_VALUE;
+                for (int i = 0; i < n; i++) {
+                    int b = bits[i];
+                    int key = b ^ ((b >> 31) & 0x7fff_ffff); // negative values reversed: the float order
+                    low = Math.min(low, key);
+                    high = Math.max(high, key);
+                }
+                lo = Float.intBitsToFloat(low ^ ((low >> 31) & 0x7fff_ffff)); // NaN sorts outside ±Inf, and the sums show it
+                hi = Float.intBitsToFloat(high ^ ((high >> 31) & 0x7fff_ffff));
             }
             if (!Double.isFinite(sum + squares)) { // a NaN or an infinity in this chunk
                 for (int k = 0; k < n; k++) {

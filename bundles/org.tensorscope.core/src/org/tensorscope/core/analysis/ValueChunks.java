@@ -15,7 +15,9 @@ import org.tensorscope.core.tensor.TensorData;
 /**
  * A numeric tensor's values, read in bulk a chunk at a time into a primitive array that stays in
  * cache: float32, float16 and bfloat16 into {@link #floats} (exactly), every other numeric type
- * into {@link #doubles} (as {@link TensorData#getDouble} widens them).
+ * into {@link #doubles} (as {@link TensorData#getDouble} widens them). Float32 values are also
+ * read as their bits into {@link #bits}: loops that need the bits of each value are vector
+ * operations on an int array, and not on a float one.
  */
 final class ValueChunks {
 
@@ -24,6 +26,9 @@ final class ValueChunks {
     final boolean floatFamily;
     final float[] floats;
     final double[] doubles;
+    /** For float32: the chunk's values as their bits, else null. */
+    final int[] bits;
+    private final IntBuffer bitView;
     private final TensorData tensor;
     private final ByteBuffer bytes;
     private final Object view;
@@ -55,6 +60,14 @@ final class ValueChunks {
                     + tensor.dtype().displayName() + " values, which have no numeric view");
         };
         ((Buffer) view).limit(Math.toIntExact(to)).position(Math.toIntExact(from));
+        if (tensor.dtype() == DType.FLOAT32) {
+            bitView = bytes.asIntBuffer();
+            bitView.limit(Math.toIntExact(to)).position(Math.toIntExact(from));
+            bits = new int[SIZE];
+        } else {
+            bitView = null;
+            bits = null;
+        }
         shorts = view instanceof ShortBuffer ? new short[SIZE] : null;
         raw = view == bytes ? new byte[SIZE] : null;
         ints = view instanceof IntBuffer ? new int[SIZE] : null;
@@ -72,6 +85,9 @@ final class ValueChunks {
     /** Moves to the value at this index (from the tensor's first): the next chunk starts there. */
     void seek(long index) {
         ((Buffer) view).position(Math.toIntExact(index));
+        if (bitView != null) {
+            bitView.position(Math.toIntExact(index));
+        }
     }
 
     /** Reads the next chunk into {@link #floats} or {@link #doubles}; its length, 0 at the end. */
@@ -81,6 +97,7 @@ final class ValueChunks {
                 FloatBuffer b = (FloatBuffer) view;
                 int n = Math.min(SIZE, b.remaining());
                 b.get(floats, 0, n);
+                bitView.get(bits, 0, n);
                 return n;
             }
             case FLOAT64 -> {
