@@ -61,10 +61,17 @@ public record Histogram(Binning binning, double[] edges, long[] counts, long nan
         return total;
     }
 
-    /** The histogram of a tensor, with the given number of bins (at least 1). */
+    /**
+     * The histogram of a tensor, with the given number of bins (at least 1), on the calling thread.
+     * A large float32, bfloat16 or float16 tensor is read once, as {@link StatsAndHistogram} does
+     * (finding the range first and counting after would read it twice).
+     */
     public static Histogram of(TensorData tensor, int bins, Binning binning) {
         if (bins < 1) {
             throw new IllegalArgumentException("A histogram needs at least 1 bin, not " + bins);
+        }
+        if (tensor.size() >= BUCKETED && ValueChunks.isFloatFamily(tensor.dtype())) {
+            return StatsAndHistogram.of(tensor, bins, binning, 1).histogram();
         }
         double[] range = finiteRange(tensor);
         return of(tensor, bins, binning, range[0], range[1]);
