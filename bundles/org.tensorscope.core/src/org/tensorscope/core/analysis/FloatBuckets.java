@@ -69,8 +69,24 @@ final class FloatBuckets {
         return any;
     }
 
-    /** Splits at their edges the values of a chunk (already counted) that lie in marked buckets. */
-    void lookAgain(float[] c, int n) {
+    /**
+     * Splits at their edges the values of a chunk (already counted) that lie in marked buckets;
+     * with the values' bits at hand (float32), first finds with no branch per value whether any does.
+     */
+    void lookAgain(float[] c, int[] bits, int n) {
+        if (bits != null) {
+            int any = 0;
+            for (int i = 0; i < n; i++) {
+                any |= counts[bits[i] >>> 16];
+            }
+            if (any >= 0) {
+                return;
+            }
+        }
+        lookAgain(c, n);
+    }
+
+    private void lookAgain(float[] c, int n) {
         for (int i = 0; i < n; i++) {
             int bits = Float.floatToRawIntBits(c[i]);
             if (counts[bits >>> 16] < 0) {

@@ -66,7 +66,8 @@ public record StatsAndHistogram(TensorStats stats, Histogram histogram) {
                 for (int chunk = 0; 2 * chunk < ranges.length; chunk++) {
                     if (meets(marked, ranges[2 * chunk], ranges[2 * chunk + 1])) {
                         chunks.seek(parts.chunkStart(part, chunk));
-                        buckets.lookAgain(chunks.floats, chunks.next());
+                        int n = chunks.next();
+                        buckets.lookAgain(chunks.floats, chunks.bits, n);
                     }
                 }
             });
