@@ -6,15 +6,16 @@ import org.tensorscope.core.tensor.TensorData;
  * A NaN-aware histogram: finite values in bins, NaN, -Inf and +Inf counted apart, and the zeros
  * counted too (they also fall in their bin). Copes with empty, all-NaN and all-equal tensors.
  * <p>
- * A finite value {@code v} is in bin {@code b} when {@code edges[b] <= v < edges[b + 1]}; values
- * below the first inner edge are in the first bin, values at or above the last inner edge in the
- * last (which holds the max). {@link Binning#LINEAR} bins are equal-width from the finite min to
- * the max. {@link Binning#SYMLOG} bins are equal-width in sign(v)·log10(1+|v|), with each inner
- * edge moved to the nearest boundary between float32 values of different top 16 bits (sign,
- * exponent and 7 mantissa bits), so by at most half a bucket: 1/256 of its value, 0.39 %
- * (edges beyond the float32 range stay where they are); the first and last edges are the finite
- * min and max. {@link #edges()} returns the edges as moved, the ones the counts were made with.
- * Bins narrower than those boundaries can end up empty, with equal edges.
+ * {@link Binning#LINEAR} bins are equal-width from the finite min to the max: a finite value's bin
+ * is its distance to the min in widths, rounded down (the last bin holds the max).
+ * {@link Binning#SYMLOG} bins are equal-width in sign(v)·log10(1+|v|), with each inner edge moved
+ * to the nearest boundary between float32 values of different top 16 bits (sign, exponent and 7
+ * mantissa bits), so by at most half such a bucket, 1/256 (0.39 %) of its value for a normal
+ * float32 and 9.2e-41 next to zero (edges beyond the float32 range stay where they are); the first
+ * and last edges are the finite min and max. A finite value {@code v} is then in bin {@code b} when
+ * {@code edges[b] <= v < edges[b + 1]}, the max in the last bin. {@link #edges()} returns the edges
+ * as moved, the ones the counts were made with; bins narrower than a bucket can end up empty, with
+ * equal edges.
  *
  * @param edges  bin edges, one more than the counts; empty when there is no finite value
  * @param counts finite values per bin
