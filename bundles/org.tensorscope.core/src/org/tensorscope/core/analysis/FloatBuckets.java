@@ -1,5 +1,7 @@
 package org.tensorscope.core.analysis;
 
+import java.util.Arrays;
+
 /**
  * Counts of float32 values by the top 16 bits of their representation (sign, exponent, 7 mantissa
  * bits): the buckets that percentiles interpolate in, and that a histogram's bins are made of.
@@ -237,7 +239,7 @@ final class FloatBuckets {
                 ranges[marked++] = new double[] { first(key), last(key) };
             }
         }
-        return java.util.Arrays.copyOf(ranges, marked);
+        return Arrays.copyOf(ranges, marked);
     }
 
     /**
