@@ -34,6 +34,17 @@ time_command() { # what, environment assignment, arguments...
   done | summary "$what"
 }
 
+# Whether a Tensorscope window is mapped. GTK makes unmapped windows named after the application as
+# soon as SWT's display opens (its client leader), seconds before the workbench window shows: only a
+# viewable one counts.
+window_shown() {
+  local id
+  for id in $(xwininfo -root -tree 2>/dev/null | awk '/"Tensorscope/ { print $1 }'); do
+    xwininfo -id "$id" 2>/dev/null | grep -q 'Map State: IsViewable' && return 0
+  done
+  return 1
+}
+
 time_window() { # what, workspace: from the start to the Tensorscope window being mapped (DISPLAY set)
   local what=$1 workspace=$2
   for _ in $(seq "$runs"); do
@@ -42,7 +53,7 @@ time_window() { # what, workspace: from the start to the Tensorscope window bein
     TENSORSCOPE_WORKSPACE="$workspace" "$product/tensorscope" >/dev/null 2>&1 &
     local app=$! shown=""
     while kill -0 "$app" 2>/dev/null; do
-      if xwininfo -root -tree 2>/dev/null | grep -q '"Tensorscope'; then
+      if window_shown; then
         shown=$(( $(now_ms) - start ))
         break
       fi
