@@ -127,8 +127,10 @@ grep -q -- "-XX:AOT" "$work/java.log" && fail "the command line was given AOT ca
 # a cache whose start was ended with its script, before the rename, is taken by the next start
 made=$(ls "$work/xdg/tensorscope/aot/"*.aot)
 mv "$made" "$made.999999999"
+echo config > "$made.999999998.config" # the JVM's own temporary file, left by a training ended early
 aot_run model.pb
 grep -q -- "-XX:AOTCache=$made " "$work/java.log" || fail "a cache left under its temporary name was not taken: $(cat "$work/java.log")"
+[ "$(cat "$made")" = cache ] || fail "the JVM's temporary AOT configuration was taken for the cache"
 TENSORSCOPE_VMARGS="-XX:AOTCache=mine.aot" aot_run model.pb
 grep -q -- "-XX:AOTCacheOutput" "$work/java.log" && fail "TENSORSCOPE_VMARGS' own AOT options were overridden: $(cat "$work/java.log")"
 
