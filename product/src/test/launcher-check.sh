@@ -18,6 +18,8 @@ stub_java() { # home major: java that answers the version probe and logs every s
 case "\$*" in *-XshowSettings:properties*) echo "    java.specification.version = $2" >&2; exit 0 ;; esac
 echo "\$*" >> "$work/java.log"
 starts=\$(wc -l < "$work/java.log")
+# a VM asked for an AOT cache writes it at its exit, as Java 25+ does
+for arg in "\$@"; do case "\$arg" in -XX:AOTCacheOutput=*) echo cache > "\${arg#-XX:AOTCacheOutput=}" ;; esac; done
 # the first start of a workbench asks to be restarted, as after installing software
 case "\$*" in *-consoleLog*) [ "\$starts" -eq 1 ] && exit 23 ;; esac
 exit 0
@@ -26,6 +28,7 @@ STUB
 }
 stub_java "$work/jre21" 21
 stub_java "$work/jre17" 17
+stub_java "$work/jre25" 25
 mkdir -p "$work/bin"
 printf '#!/bin/sh\ncase "$1" in -m) echo "${STUB_ARCH:-x86_64}" ;; *) echo "${STUB_OS:-Linux}" ;; esac\n' > "$work/bin/uname"
 chmod +x "$work/bin/uname"
@@ -103,6 +106,33 @@ code=$?
 starts=$(grep -c -- -consoleLog "$work/java.log" 2>/dev/null)
 [ "${starts:-0}" -eq 2 ] || fail "exit 23 did not restart the workbench once: $(cat "$work/java.log")"
 grep -q -- "-application" "$work/java.log" && fail "a model argument started the command line"
+
+grep -q -- "-XX:AOT" "$work/java.log" && fail "a Java 21 was given AOT cache options: $(cat "$work/java.log")"
+
+# Java 25+: the workbench's first start makes an AOT cache (here the restart after exit 23 is the
+# second start, which uses it); the command line never uses one
+aot_run() { # the product script with the stub Java 25 and a cache folder of the test's own
+  rm -f "$work/java.log"; touch "$work/java.log"
+  JAVA_HOME="$work/jre25" XDG_CACHE_HOME="$work/xdg" "$product/tensorscope" "$@" >"$work/out" 2>"$work/err"
+}
+aot_run model.pb
+first=$(sed -n 1p "$work/java.log") second=$(sed -n 2p "$work/java.log")
+case "$first" in *"-XX:AOTCacheOutput=$work/xdg/tensorscope/aot/workbench-"*.aot.[0-9]*) ;;
+  *) fail "the first workbench start on Java 25 did not make an AOT cache: $first" ;; esac
+case "$second" in *"-XX:AOTCache=$work/xdg/tensorscope/aot/workbench-"*.aot" "*) ;;
+  *) fail "the start after the first did not use the AOT cache it made: $second" ;; esac
+ls "$work/xdg/tensorscope/aot/"*.aot.* >/dev/null 2>&1 && fail "the AOT cache was left under its temporary name"
+aot_run version
+grep -q -- "-XX:AOT" "$work/java.log" && fail "the command line was given AOT cache options: $(cat "$work/java.log")"
+# a cache whose start was ended with its script, before the rename, is taken by the next start
+made=$(ls "$work/xdg/tensorscope/aot/"*.aot)
+mv "$made" "$made.999999999"
+echo config > "$made.999999998.config" # the JVM's own temporary file, left by a training ended early
+aot_run model.pb
+grep -q -- "-XX:AOTCache=$made " "$work/java.log" || fail "a cache left under its temporary name was not taken: $(cat "$work/java.log")"
+[ "$(cat "$made")" = cache ] || fail "the JVM's temporary AOT configuration was taken for the cache"
+TENSORSCOPE_VMARGS="-XX:AOTCache=mine.aot" aot_run model.pb
+grep -q -- "-XX:AOTCacheOutput" "$work/java.log" && fail "TENSORSCOPE_VMARGS' own AOT options were overridden: $(cat "$work/java.log")"
 
 STUB_OS=Darwin run_product model.pb
 grep -q -- "-XstartOnFirstThread" "$work/java.log" || fail "no -XstartOnFirstThread on macOS: $(cat "$work/java.log")"
