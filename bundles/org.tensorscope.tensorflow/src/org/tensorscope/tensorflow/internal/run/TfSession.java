@@ -548,7 +548,16 @@ public final class TfSession implements InferenceSession {
         return unbounded;
     }
 
+    /** The largest magnitude of a fed tensor's values, infinite when one is NaN or infinite. */
     private static double largestMagnitude(TensorData data) {
+        if (data.dtype() == org.tensorscope.core.model.DType.FLOAT32) {
+            java.nio.FloatBuffer values = data.bytes().asFloatBuffer();
+            float max = 0;
+            for (int i = 0, n = values.remaining(); i < n; i++) {
+                max = Math.max(max, Math.abs(values.get(i))); // NaN stays NaN
+            }
+            return Float.isFinite(max) ? max : Double.POSITIVE_INFINITY;
+        }
         org.tensorscope.core.analysis.TensorStats stats = org.tensorscope.core.analysis.TensorStats.of(data);
         if (stats.nonFiniteCount() > 0) {
             return Double.POSITIVE_INFINITY;
