@@ -43,7 +43,7 @@ final class MagnitudeBounds {
     /** The magnitude planned for fed tensors and seats when choosing the seats. */
     static final double PLANNED_INPUT = 1e3;
     /** The planned bound past which a tensor becomes a seat. */
-    static final double SEAT_AT = 1e12;
+    static final double SEAT_AT = 1e20;
 
     private static final Set<String> SAME_BOUND = Set.of("Identity", "Snapshot", "StopGradient", "PreventGradient",
             "EnsureShape", "Reshape", "Squeeze", "ExpandDims", "Transpose", "DepthToSpace", "SpaceToDepth", "MaxPool",

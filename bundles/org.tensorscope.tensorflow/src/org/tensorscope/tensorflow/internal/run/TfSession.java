@@ -86,6 +86,7 @@ public final class TfSession implements InferenceSession {
     private boolean probeEveryTensorEachRun;
     /** The tensors the probes of the last health pass's runs read (constants checked once not among them). */
     private final List<String> probedInPass = new ArrayList<>();
+    private List<String> measuredInPass = List.of();
 
     /**
      * @param gpuVisible whether TensorFlow sees a GPU; when a GPU is asked for and none is
@@ -188,6 +189,11 @@ public final class TfSession implements InferenceSession {
     /** The tensors the probes of the last health pass's runs read; constants checked once are not among them. */
     public List<String> lastPassProbed() {
         return List.copyOf(probedInPass);
+    }
+
+    /** The tensors whose largest magnitude the last health pass measured to bound the tensors after them. */
+    public List<String> lastPassMeasured() {
+        return measuredInPass;
     }
 
     /** Whether health passes measure each op's time (off unless {@link OpTimings#requested()}). */
@@ -342,6 +348,7 @@ public final class TfSession implements InferenceSession {
         MagnitudeBounds.Plan boundsPlan = mode == HealthMode.CURT && !probeEveryTensorEachRun
                 ? boundsPlans.computeIfAbsent(computedOutputs + "|" + fed, k -> bounds().plan(floatTensors, fed))
                 : MagnitudeBounds.Plan.NONE;
+        measuredInPass = boundsPlan.seats();
         Set<String> bounded = new LinkedHashSet<>(boundsPlan.bounded());
         bounded.removeAll(constants);
         bounded.removeAll(copies.keySet());
