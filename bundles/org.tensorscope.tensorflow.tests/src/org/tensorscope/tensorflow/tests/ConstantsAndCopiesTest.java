@@ -143,8 +143,14 @@ class ConstantsAndCopiesTest {
                     Set<String> expected = new HashSet<>(COPIES);
                     fewer.rows().stream().filter(r -> r.opType().equals("Const")).forEach(r -> expected.add(r.tensor()));
                     assertTrue(expected.contains("w:0") && expected.size() == COPIES.size() + 5, expected.toString());
-                    assertEquals(expected, fewer.notProbed().keySet());
-                    assertTrue(session.lastPassProbed().stream().noneMatch(expected::contains),
+                    // besides constants and copies, a CURT pass leaves out the tensors whose magnitude it bounds
+                    Set<String> bounded = new HashSet<>(fewer.notProbed().keySet());
+                    bounded.removeAll(expected);
+                    assertTrue(fewer.notProbed().keySet().containsAll(expected), fewer.notProbed().toString());
+                    bounded.forEach(t -> assertTrue(fewer.notProbed().get(t).matches("(finite: no value is larger|fed: every fed value).*"),
+                            t + ": " + fewer.notProbed().get(t)));
+                    assertTrue(mode == HealthMode.CURT || bounded.isEmpty(), bounded.toString());
+                    assertTrue(session.lastPassProbed().stream().noneMatch(fewer.notProbed()::containsKey),
                             session.lastPassProbed().toString());
                     assertEquals(all.rows().stream().map(TensorHealth::tensor).toList(),
                             fewer.rows().stream().map(TensorHealth::tensor).toList());

@@ -162,9 +162,13 @@ class HealthPassBenchmarkTest {
             Trace counted = session.healthPass(healthy.feeds(), outputs, HealthMode.CURT, Map.of(), monitor);
             long constants = counted.notProbed().values().stream().filter(v -> v.startsWith("a constant")).count();
             long anchored = counted.notProbed().values().stream().filter(v -> v.startsWith("finite because")).count();
+            long bounded = counted.notProbed().values().stream()
+                    .filter(v -> v.startsWith("finite: no value") || v.startsWith("fed:")).count();
             lines.add(String.format(Locale.ROOT, "%s | float tensors checked: %d, of them not probed in a healthy curt pass:"
-                    + " %d constants, %d copies, %d anchored; probed: %d", Path.of(bench.model()).getParent(),
-                    counted.rows().size(), constants, counted.notProbed().size() - constants - anchored, anchored,
+                    + " %d constants, %d copies, %d bounded (%d of them measured), %d anchored; probed: %d",
+                    Path.of(bench.model()).getParent(), counted.rows().size(), constants,
+                    counted.notProbed().size() - constants - anchored - bounded, bounded,
+                    ((TfSession) session).lastPassMeasured().size(), anchored,
                     ((TfSession) session).lastPassProbed().size()));
             double plain = median(times[0]);
             for (int k = 0; k < calls.size(); k++) {

@@ -8,25 +8,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 
-import org.eclipse.core.runtime.NullProgressMonitor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
-import org.tensorscope.core.input.Npy;
-import org.tensorscope.core.model.Shape;
-import org.tensorscope.core.report.NanReport;
-import org.tensorscope.core.run.TraceOutcome;
-import org.tensorscope.core.service.Device;
-import org.tensorscope.core.service.LoadedModel;
-import org.tensorscope.core.tensor.TensorData;
-import org.tensorscope.core.trace.HealthMode;
 import org.tensorscope.core.trace.TensorHealth;
-import org.tensorscope.core.trace.Trace;
-import org.tensorscope.tensorflow.internal.TensorFlowBackend;
-import org.tensorscope.tensorflow.internal.load.FrozenGraphLoader;
-import org.tensorscope.tensorflow.internal.run.TfSession;
 
 /**
  * A CURT pass does not probe a tensor whose NaN or Inf would always reach a probed one (through an addition,
@@ -39,18 +26,8 @@ class PropagationTest {
     @TempDir
     static Path folder;
 
-    private record Run(Trace trace, NanReport report, List<String> probed) {
-    }
-
-    private static Run trace(String name, Consumer<Ops> body, long[] shape, float... values) throws Exception {
-        Path file = PlantedModels.write(folder, name, body);
-        Path x = folder.resolve(name + "-" + System.nanoTime() + ".npy");
-        Npy.write(TensorData.ofFloats("x", Shape.of(shape), values), x);
-        try (LoadedModel loaded = new FrozenGraphLoader().load(file, new NullProgressMonitor());
-                TfSession session = (TfSession) new TensorFlowBackend().open(loaded, Device.CPU)) {
-            TraceOutcome outcome = Tracing.trace(loaded, session, List.of("x=" + x), HealthMode.CURT);
-            return new Run(outcome.trace(), outcome.report(), session.lastPassProbed());
-        }
+    private static CurtRuns trace(String name, Consumer<Ops> body, long[] shape, float... values) throws Exception {
+        return CurtRuns.trace(folder, name, body, shape, values);
     }
 
     /** s = x * 1e30; p = pad(s); m = p + 1; out = relu6(m), which clips an Inf in m to 6. */
@@ -61,9 +38,18 @@ class PropagationTest {
         tf.withName("out").nn.relu6(m);
     }
 
+    /** The same after e = exp(x), which no magnitude bound passes: s = e * 1e30; p = pad(s); m = p + 1; out = relu6(m). */
+    private static void clippedAfterExp(Ops tf) {
+        Operand<TFloat32> e = tf.withName("e").math.exp(PlantedModels.x(tf));
+        Operand<TFloat32> s = tf.withName("s").math.mul(e, tf.constant(1e30f));
+        Operand<TFloat32> p = tf.withName("p").pad(s, tf.constant(new int[][] { { 1, 1 } }), tf.constant(0f));
+        Operand<TFloat32> m = tf.withName("m").math.add(p, tf.constant(1f));
+        tf.withName("out").nn.relu6(m);
+    }
+
     @Test
     void anchoredTensorsAreFiniteWithoutProbesWhenTheirAnchorIs() throws Exception {
-        Run run = trace("clipped_ok", PropagationTest::clipped, new long[] { 4 }, 1f, -2f, 3f, 0f);
+        CurtRuns run = trace("clipped_ok", PropagationTest::clippedAfterExp, new long[] { 4 }, 1f, -2f, 3f, 0f);
         assertTrue(run.report().finite());
         for (String anchored : List.of("s:0", "p:0")) {
             assertFalse(run.probed().contains(anchored), anchored + " is not probed: " + run.probed());
@@ -78,7 +64,7 @@ class PropagationTest {
 
     @Test
     void anInfinityClippedAtTheEndIsTracedThroughTheAnchoredTensorsToItsOrigin() throws Exception {
-        Run run = trace("clipped_inf", PropagationTest::clipped, new long[] { 4 }, 1f, 1e9f, 3f, 0f);
+        CurtRuns run = trace("clipped_inf", PropagationTest::clipped, new long[] { 4 }, 1f, 1e9f, 3f, 0f);
         assertFalse(run.report().finite(), "out is finite (6), but m, p and s are not");
         assertTrue(run.trace().row("out:0").orElseThrow().isFinite());
         assertEquals("s", run.report().origin().op());
@@ -122,14 +108,14 @@ class PropagationTest {
     @Test
     void aConvolutionReadingEveryElementAnchorsItsInputAndFindsTheOriginBehindIt() throws Exception {
         long[] shape = { 1, 4, 4, 1 };
-        Run healthy = trace("conv_ok", conv(1, "SAME", 2f), shape, HEALTHY);
+        CurtRuns healthy = trace("conv_ok", conv(1, "SAME", 2f), shape, HEALTHY);
         assertTrue(healthy.report().finite());
         assertFalse(healthy.probed().contains("y:0"), healthy.probed().toString());
         assertTrue(healthy.trace().row("y:0").orElseThrow().isFinite());
 
         float[] sick = HEALTHY.clone();
         sick[5] = -1f; // log(-1): NaN at (1, 1)
-        Run run = trace("conv_nan", conv(1, "SAME", 2f), shape, sick);
+        CurtRuns run = trace("conv_nan", conv(1, "SAME", 2f), shape, sick);
         assertEquals("y", run.report().origin().op());
         assertEquals(1, run.trace().row("y:0").orElseThrow().nanCount());
         assertEquals(1, run.trace().row("c:0").orElseThrow().nanCount());
@@ -138,20 +124,20 @@ class PropagationTest {
     @Test
     void aStridedConvolutionSkippingElementsOrAProductWithZerosAnchorsNothing() throws Exception {
         long[] shape = { 1, 4, 4, 1 };
-        Run healthy = trace("conv_strided_ok", conv(2, "VALID", 2f), shape, HEALTHY);
+        CurtRuns healthy = trace("conv_strided_ok", conv(2, "VALID", 2f), shape, HEALTHY);
         assertTrue(healthy.probed().contains("y:0"), "a 1x1 filter with stride 2 skips elements: " + healthy.probed());
-        Run zeros = trace("conv_zeros_ok", conv(1, "SAME", 0f), shape, HEALTHY);
+        CurtRuns zeros = trace("conv_zeros_ok", conv(1, "SAME", 0f), shape, HEALTHY);
         assertTrue(zeros.probed().contains("y:0"), "grappler may replace a product with zeros: " + zeros.probed());
 
-        Run zerosLike = trace("zeros_like_ok", PropagationTest::productWithZerosLike, new long[] { 4 }, 1f, 2f, 3f, 4f);
+        CurtRuns zerosLike = trace("zeros_like_ok", PropagationTest::productWithZerosLike, new long[] { 4 }, 1f, 2f, 3f, 4f);
         assertTrue(zerosLike.probed().contains("y:0"), "zeros_like(x) folds to zeros: " + zerosLike.probed());
-        Run computedFactor = trace("computed_factor_ok", PropagationTest::productWithComputedFactor, new long[] { 4 }, 1f,
+        CurtRuns computedFactor = trace("computed_factor_ok", PropagationTest::productWithComputedFactor, new long[] { 4 }, 1f,
                 2f, 3f, 4f);
         assertTrue(computedFactor.probed().contains("y:0"), "2 - 2 folds to zeros: " + computedFactor.probed());
 
         float[] sick = HEALTHY.clone();
         sick[5] = -1f; // at (1, 1), which the stride-2 filter never reads
-        Run run = trace("conv_strided_nan", conv(2, "VALID", 2f), shape, sick);
+        CurtRuns run = trace("conv_strided_nan", conv(2, "VALID", 2f), shape, sick);
         assertTrue(run.trace().row("c:0").orElseThrow().isFinite(), "the NaN is skipped");
         assertTrue(run.trace().row("out:0").orElseThrow().isFinite());
         assertFalse(run.report().finite(), "but y holds it: no false all-clear");

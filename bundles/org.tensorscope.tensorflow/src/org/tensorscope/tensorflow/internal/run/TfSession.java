@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,6 +86,7 @@ public final class TfSession implements InferenceSession {
     private boolean probeEveryTensorEachRun;
     /** The tensors the probes of the last health pass's runs read (constants checked once not among them). */
     private final List<String> probedInPass = new ArrayList<>();
+    private List<String> measuredInPass = List.of();
 
     /**
      * @param gpuVisible whether TensorFlow sees a GPU; when a GPU is asked for and none is
@@ -187,6 +189,11 @@ public final class TfSession implements InferenceSession {
     /** The tensors the probes of the last health pass's runs read; constants checked once are not among them. */
     public List<String> lastPassProbed() {
         return List.copyOf(probedInPass);
+    }
+
+    /** The tensors whose largest magnitude the last health pass measured to bound the tensors after them. */
+    public List<String> lastPassMeasured() {
+        return measuredInPass;
     }
 
     /** Whether health passes measure each op's time (off unless {@link OpTimings#requested()}). */
@@ -337,14 +344,23 @@ public final class TfSession implements InferenceSession {
         // CURT watches fusible chains at their ends, so that grappler still fuses them (see FusibleChains)
         Set<String> fedOrFetched = new HashSet<>(fed);
         fedOrFetched.addAll(computedOutputs);
+        // CURT needs no probe on a tensor whose magnitude is bounded far inside float32's range (see MagnitudeBounds)
+        MagnitudeBounds.Plan boundsPlan = mode == HealthMode.CURT && !probeEveryTensorEachRun
+                ? boundsPlans.computeIfAbsent(computedOutputs + "|" + fed, k -> bounds().plan(floatTensors, fed))
+                : MagnitudeBounds.Plan.NONE;
+        measuredInPass = boundsPlan.seats();
+        Set<String> bounded = new LinkedHashSet<>(boundsPlan.bounded());
+        bounded.removeAll(constants);
+        bounded.removeAll(copies.keySet());
         List<FusibleChains.Chain> chains = mode == HealthMode.CURT
-                ? chains().usable(floatTensors, fedOrFetched)
+                ? chains().usable(floatTensors, fedOrFetched).stream()
+                        .filter(c -> !bounded.containsAll(c.inside())).toList()
                 : List.of();
         Set<String> chainInsides = new HashSet<>();
         chains.forEach(c -> chainInsides.addAll(c.inside()));
         // CURT needs no probe on a tensor whose NaN or Inf would always reach a watched one (see Propagation)
         Map<String, String> anchors = mode == HealthMode.CURT && !probeEveryTensorEachRun
-                ? anchors(floatTensors, fed, constants, copies, chainInsides, feeds, overrides, computedOutputs)
+                ? anchors(floatTensors, fed, constants, copies, chainInsides, bounded, feeds, overrides, computedOutputs)
                 : new LinkedHashMap<>();
         // a chain whose insides are all anchored needs no bound; the insides of the others are bounded, not anchored
         chains = chains.stream().filter(c -> !anchors.keySet().containsAll(c.inside())).toList();
@@ -355,9 +371,11 @@ public final class TfSession implements InferenceSession {
         notWatched.addAll(anchors.keySet());
         notWatched.addAll(constants);
         notWatched.addAll(copies.keySet());
+        notWatched.addAll(bounded);
         List<String> watched = floatTensors.stream().filter(t -> !notWatched.contains(t)).toList();
         probedInPass.addAll(watched);
-        List<String> chainInputs = chains.stream().map(FusibleChains.Chain::input).distinct().toList();
+        List<String> chainInputs = java.util.stream.Stream.concat(
+                chains.stream().map(FusibleChains.Chain::input), boundsPlan.seats().stream()).distinct().toList();
         HealthProbe probe = probe(watched, mode);
         String magnitudesFetch = chainInputs.isEmpty() ? null : magnitudes(chainInputs);
         progress.split(1);
@@ -434,8 +452,11 @@ public final class TfSession implements InferenceSession {
         }
         anchoredRows(anchors, rows, index);
         copyRows(copies, rows, index);
+        Set<String> unbounded = boundedRows(boundsPlan, bounded, feeds, overrides, chainInputs, inputMax, rows, index,
+                notProbed);
+        copyRows(copies, rows, index);
         if (mode == HealthMode.CURT) {
-            Set<String> unknown = new HashSet<>();
+            Set<String> unknown = new HashSet<>(unbounded);
             anchors.keySet().stream().filter(t -> rows[index.get(t)] == null).forEach(unknown::add);
             unchecked.addAll(followUp(feeds, overrides, floatTensors, rows, index, risky, copies, unknown));
         } else if (mode == HealthMode.FULL) {
@@ -481,12 +502,82 @@ public final class TfSession implements InferenceSession {
         }
     }
 
+    /** The bounds of a CURT pass (see {@link MagnitudeBounds}) by the outputs and the fed tensors. */
+    private final Map<String, MagnitudeBounds.Plan> boundsPlans = new HashMap<>();
+    private MagnitudeBounds magnitudeBounds;
+
+    private MagnitudeBounds bounds() {
+        if (magnitudeBounds == null) {
+            magnitudeBounds = MagnitudeBounds.of(frozenGraph, controlFlow, chains());
+        }
+        return magnitudeBounds;
+    }
+
+    /**
+     * Gives each bounded tensor whose bound holds in this run a finite row, and says how it is known.
+     *
+     * @return the bounded tensors whose bound does not hold (an input too large or not finite, a seat or a clipped
+     *         tensor not finite), which the follow-up must probe
+     */
+    private Set<String> boundedRows(MagnitudeBounds.Plan plan, Set<String> bounded, Map<String, TensorData> feeds,
+            Map<String, TensorData> overrides, List<String> measuredTensors, float[] measuredMax, double[][] rows,
+            Map<String, Integer> index, Map<String, String> notProbed) {
+        Set<String> unbounded = new LinkedHashSet<>();
+        if (bounded.isEmpty()) {
+            return unbounded;
+        }
+        Map<String, Double> fedMax = new HashMap<>();
+        feeds.forEach((name, data) -> fedMax.put(TensorSpec.tensorName(name), largestMagnitude(data)));
+        overrides.forEach((name, data) -> fedMax.put(TensorSpec.tensorName(name), largestMagnitude(data)));
+        Map<String, Double> measured = new HashMap<>();
+        for (String seat : plan.seats()) {
+            measured.put(seat, (double) measuredMax[measuredTensors.indexOf(seat)]);
+        }
+        Map<String, Double> bounds = bounds().evaluate(plan, fedMax, measured, t -> {
+            Integer i = index.get(t);
+            return i != null && rows[i] != null && !HealthProbe.nonFinite(rows[i]);
+        });
+        for (String tensor : bounded) {
+            int i = index.get(tensor);
+            double bound = bounds.getOrDefault(tensor, Double.POSITIVE_INFINITY);
+            if (bound < MagnitudeBounds.SAFE) {
+                rows[i] = HealthProbe.finiteCurtRow(i);
+                notProbed.put(tensor, fedMax.containsKey(tensor)
+                        ? String.format(java.util.Locale.ROOT, "fed: every fed value is finite (the largest %.3g in"
+                                + " magnitude)", bound)
+                        : String.format(java.util.Locale.ROOT, "finite: no value is larger than %.3g in magnitude, a"
+                                + " bound from the fed values' largest and the weights", bound));
+            } else {
+                rows[i] = null;
+                unbounded.add(tensor);
+            }
+        }
+        return unbounded;
+    }
+
+    /** The largest magnitude of a fed tensor's values, infinite when one is NaN or infinite. */
+    private static double largestMagnitude(TensorData data) {
+        if (data.dtype() == org.tensorscope.core.model.DType.FLOAT32) {
+            java.nio.FloatBuffer values = data.bytes().asFloatBuffer();
+            float max = 0;
+            for (int i = 0, n = values.remaining(); i < n; i++) {
+                max = Math.max(max, Math.abs(values.get(i))); // NaN stays NaN
+            }
+            return Float.isFinite(max) ? max : Double.POSITIVE_INFINITY;
+        }
+        org.tensorscope.core.analysis.TensorStats stats = org.tensorscope.core.analysis.TensorStats.of(data);
+        if (stats.nonFiniteCount() > 0) {
+            return Double.POSITIVE_INFINITY;
+        }
+        return stats.count() == 0 ? 0 : Math.max(Math.abs(stats.min()), Math.abs(stats.max()));
+    }
+
     /** The anchors of a CURT pass (see {@link Propagation}) by the outputs and the fed tensors' shapes. */
     private final Map<String, Map<String, String>> anchorPlans = new HashMap<>();
     private Propagation propagation;
 
     private Map<String, String> anchors(List<String> floatTensors, Set<String> fed, List<String> constants,
-            Map<String, String> copies, Set<String> chainInsides, Map<String, TensorData> feeds,
+            Map<String, String> copies, Set<String> chainInsides, Set<String> bounded, Map<String, TensorData> feeds,
             Map<String, TensorData> overrides, List<String> computedOutputs) {
         Map<String, Shape> fedShapes = new java.util.TreeMap<>();
         feeds.forEach((name, data) -> fedShapes.put(TensorSpec.tensorName(name), data.shape()));
@@ -505,6 +596,7 @@ public final class TfSession implements InferenceSession {
             Set<String> notAnchored = new HashSet<>(fed);
             notAnchored.addAll(constants);
             notAnchored.addAll(copies.keySet());
+            notAnchored.addAll(bounded);
             plan = propagation.anchors(floatTensors, notAnchored, chainInsides, controlFlow, tensor -> {
                 Shape shape = pinned == null ? null : pinned.get(tensor);
                 if (shape != null) {

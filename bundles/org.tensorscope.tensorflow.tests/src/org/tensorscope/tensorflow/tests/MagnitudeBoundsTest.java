@@ -1,0 +1,152 @@
+package org.tensorscope.tensorflow.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.core.runtime.NullProgressMonitor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorscope.core.run.PreparedInputs;
+import org.tensorscope.core.service.Device;
+import org.tensorscope.core.service.LoadedModel;
+import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.core.trace.HealthMode;
+import org.tensorscope.core.trace.TensorHealth;
+import org.tensorscope.core.trace.Trace;
+import org.tensorscope.tensorflow.internal.TensorFlowBackend;
+import org.tensorscope.tensorflow.internal.load.TfjsGraphModelLoader;
+import org.tensorscope.tensorflow.internal.run.TfSession;
+
+/**
+ * A CURT pass does not probe a tensor whose magnitude it bounds far inside float32's range from the fed values'
+ * largest magnitude and the constants (sums, products, convolutions with constant weights, Relu6 and Sigmoid of
+ * finite tensors): such a tensor cannot hold NaN or an infinity. Where a bound fails (an input too large, a clipped
+ * tensor whose input a probe finds not finite), the tensors are probed as before, so origins are still found.
+ */
+class MagnitudeBoundsTest {
+
+    @TempDir
+    static Path folder;
+
+    /** s = x * 1e30; p = pad(s); m = p + 1; out = relu6(m). */
+    private static void scaled(Ops tf) {
+        Operand<TFloat32> s = tf.withName("s").math.mul(PlantedModels.x(tf), tf.constant(1e30f));
+        Operand<TFloat32> p = tf.withName("p").pad(s, tf.constant(new int[][] { { 1, 1 } }), tf.constant(0f));
+        Operand<TFloat32> m = tf.withName("m").math.add(p, tf.constant(1f));
+        tf.withName("out").nn.relu6(m);
+    }
+
+    @Test
+    void boundedTensorsAreFiniteWithoutProbes() throws Exception {
+        CurtRuns run = CurtRuns.trace(folder, "bounded", MagnitudeBoundsTest::scaled, new long[] { 4 }, 1f, -2f, 3f, 0f);
+        assertTrue(run.report().finite());
+        assertTrue(run.trace().isComplete(), run.trace().unchecked().toString());
+        assertEquals(List.of(), run.probed(), "every tensor is bounded");
+        assertEquals("fed: every fed value is finite (the largest 3.00 in magnitude)", run.trace().notProbed().get("x:0"));
+        Map<String, String> how = run.trace().notProbed();
+        assertEquals("finite: no value is larger than 3.00e+30 in magnitude, a bound from the fed values' largest"
+                + " and the weights", how.get("s:0"));
+        assertTrue(how.get("m:0").startsWith("finite: no value is larger than 3.00e+30"), how.toString());
+        assertTrue(how.get("out:0").startsWith("finite: no value is larger than 6.00 "), how.toString());
+        for (String tensor : List.of("s:0", "p:0", "m:0", "out:0")) {
+            assertTrue(run.trace().row(tensor).orElseThrow().isFinite(), tensor);
+        }
+    }
+
+    @Test
+    void anInputPastTheBoundIsTracedToItsOriginByProbes() throws Exception {
+        // 1e9 * 1e30 overflows: the bound fails, the follow-up probes, and the Inf is traced to s
+        CurtRuns run = CurtRuns.trace(folder, "unbounded", MagnitudeBoundsTest::scaled, new long[] { 4 }, 1f, 1e9f, 3f,
+                0f);
+        assertFalse(run.report().finite());
+        assertEquals("s", run.report().origin().op());
+        assertEquals(1, run.trace().row("s:0").orElseThrow().posInfCount());
+        assertTrue(run.probed().contains("s:0"), run.probed().toString());
+        assertFalse(run.trace().notProbed().containsKey("s:0"));
+    }
+
+    /** y = log(x); r = relu6(y); out = r + 1: r is bounded by 6 only when y is finite. */
+    private static void clippedLog(Ops tf) {
+        Operand<TFloat32> y = tf.withName("y").math.log(PlantedModels.x(tf));
+        Operand<TFloat32> r = tf.withName("r").nn.relu6(y);
+        tf.withName("out").math.add(r, tf.constant(1f));
+    }
+
+    @Test
+    void aClippedTensorIsBoundedOnlyWhenItsInputIsFinite() throws Exception {
+        CurtRuns healthy = CurtRuns.trace(folder, "clipped_log_ok", MagnitudeBoundsTest::clippedLog, new long[] { 4 },
+                1f, 2f, 3f, 4f);
+        assertTrue(healthy.report().finite());
+        assertTrue(healthy.probed().contains("y:0"), "log has no bound: " + healthy.probed());
+        assertEquals(List.of("y:0"), healthy.probed());
+        assertTrue(healthy.trace().notProbed().get("out:0").startsWith("finite: no value is larger than 7.00"));
+
+        CurtRuns sick = CurtRuns.trace(folder, "clipped_log_nan", MagnitudeBoundsTest::clippedLog, new long[] { 4 },
+                1f, -1f, 3f, 4f);
+        assertFalse(sick.report().finite());
+        assertEquals("y", sick.report().origin().op());
+        assertEquals(1, sick.trace().row("y:0").orElseThrow().nanCount());
+        for (String tensor : List.of("r:0", "out:0")) {
+            assertFalse(sick.trace().notProbed().getOrDefault(tensor, "").startsWith("finite: no value"),
+                    tensor + " rests on y, which holds NaN: " + sick.trace().notProbed());
+            assertTrue(sick.probed().contains(tensor), sick.probed().toString());
+        }
+    }
+
+    /**
+     * g = sigmoid(x) * 1e10; d = x - x; a = d * g; b = a * g; c = b * g; out = c * g + 1. Bounded from the input
+     * alone, out could reach 8e40; the pass measures the largest magnitudes of a, b and c (all 0) and bounds what
+     * follows each from it. (g is computed, so grappler cannot fold the factors into one that overflows.)
+     */
+    private static void cancelling(Ops tf) {
+        Operand<TFloat32> x = PlantedModels.x(tf);
+        Operand<TFloat32> g = tf.withName("g").math.mul(tf.math.sigmoid(x), tf.constant(1e10f));
+        Operand<TFloat32> d = tf.withName("d").math.sub(x, x);
+        Operand<TFloat32> a = tf.withName("a").math.mul(d, g);
+        Operand<TFloat32> b = tf.withName("b").math.mul(a, g);
+        Operand<TFloat32> c = tf.withName("c").math.mul(b, g);
+        tf.withName("out").math.add(tf.withName("e").math.mul(c, g), tf.constant(1f));
+    }
+
+    @Test
+    void aMeasuredMagnitudeSeatsTheBoundsAfterIt() throws Exception {
+        CurtRuns run = CurtRuns.trace(folder, "cancelling", MagnitudeBoundsTest::cancelling, new long[] { 4 }, 1f, 2f,
+                3f, 4f);
+        assertTrue(run.report().finite());
+        assertEquals(List.of(), run.probed(), "the bounds hold from a's measured magnitude");
+        assertTrue(run.trace().notProbed().get("b:0").startsWith("finite: no value is larger than 0.00 "),
+                run.trace().notProbed().toString());
+        assertTrue(run.trace().notProbed().get("out:0").startsWith("finite: no value is larger than 1.00 "),
+                run.trace().notProbed().toString());
+    }
+
+    @Test
+    void aHealthyRealModelIsCheckedWithFewProbesAndItsRowsMatchAProbedPass() throws Exception {
+        Path model = TestModels.get("tfjs/handskeleton/handskeleton.json");
+        try (LoadedModel loaded = new TfjsGraphModelLoader().load(model, new NullProgressMonitor());
+                TfSession session = (TfSession) new TensorFlowBackend().open(loaded, Device.CPU)) {
+            var signature = loaded.graph().defaultSignature().orElseThrow();
+            Map<String, TensorData> feeds = PreparedInputs.prepare(signature, List.of("input_1=ramp")).feeds();
+            List<String> outputs = signature.outputs().stream().map(o -> o.tensor().name()).toList();
+            Trace bounded = session.healthPass(feeds, outputs, HealthMode.CURT, Map.of(), null);
+            List<String> probed = session.lastPassProbed();
+            session.probeEveryTensorEachRun(true);
+            Trace every = session.healthPass(feeds, outputs, HealthMode.CURT, Map.of(), null);
+            assertTrue(bounded.isComplete(), bounded.unchecked().toString());
+            assertTrue(bounded.rows().stream().allMatch(TensorHealth::isFinite));
+            assertTrue(every.rows().stream().allMatch(TensorHealth::isFinite));
+            assertEquals(every.rows().size(), bounded.rows().size());
+            long byBound = bounded.notProbed().values().stream().filter(r -> r.startsWith("finite: no value")).count();
+            assertTrue(byBound > 200, byBound + " of " + bounded.rows().size() + " bounded; probed " + probed);
+            assertTrue(probed.size() < 10, "probed " + probed);
+        }
+    }
+}
