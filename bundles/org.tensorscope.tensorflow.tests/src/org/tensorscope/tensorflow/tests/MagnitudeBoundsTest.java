@@ -61,6 +61,21 @@ class MagnitudeBoundsTest {
         }
     }
 
+    /** s = x * 1e30; mean = mean(s): float32 sums before it divides, so a mean of large values may overflow. */
+    private static void meanOfLarge(Ops tf) {
+        Operand<TFloat32> s = tf.withName("s").math.mul(PlantedModels.x(tf), tf.constant(1e30f));
+        tf.withName("mean").math.mean(s, tf.constant(0));
+    }
+
+    @Test
+    void aMeanOfValuesTooLargeToSumIsProbed() throws Exception {
+        CurtRuns run = CurtRuns.trace(folder, "mean_of_large", MagnitudeBoundsTest::meanOfLarge, new long[] { 4 }, 1f,
+                -2f, 3f, 0f);
+        assertTrue(run.report().finite());
+        assertEquals(List.of("mean:0"), run.probed());
+        assertTrue(run.trace().notProbed().get("s:0").startsWith("finite: no value is larger than 3.00e+30"));
+    }
+
     @Test
     void anInputPastTheBoundIsTracedToItsOriginByProbes() throws Exception {
         // 1e9 * 1e30 overflows: the bound fails, the follow-up probes, and the Inf is traced to s

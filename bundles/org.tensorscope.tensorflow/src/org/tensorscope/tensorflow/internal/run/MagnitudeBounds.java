@@ -47,7 +47,7 @@ final class MagnitudeBounds {
 
     private static final Set<String> SAME_BOUND = Set.of("Identity", "Snapshot", "StopGradient", "PreventGradient",
             "EnsureShape", "Reshape", "Squeeze", "ExpandDims", "Transpose", "DepthToSpace", "SpaceToDepth", "MaxPool",
-            "AvgPool", "Mean", "Max", "Min", "Relu", "ResizeBilinear", "ResizeNearestNeighbor", "Slice",
+            "Max", "Min", "Relu", "ResizeBilinear", "ResizeNearestNeighbor", "Slice",
             "StridedSlice", "Gather", "GatherV2", "GatherNd", "Tile", "BroadcastTo", "Neg", "Abs", "Unpack",
             "SplitV", "ReverseV2", "SpaceToBatchND", "BatchToSpaceND", "MirrorPad", "Pad");
     /** Ops whose output lies within a fixed magnitude whenever their input is finite. */
@@ -108,6 +108,9 @@ final class MagnitudeBounds {
     Plan plan(List<String> tensors, Set<String> fed) {
         Map<String, Double> bounds = new HashMap<>();
         fed.forEach(t -> bounds.put(t, PLANNED_INPUT));
+        // a clipping op is planned bounded when its input gets a row in the pass (a tensor left out of it, such as
+        // a designed infinity, never would)
+        Set<String> listed = Set.copyOf(tensors);
         List<String> bounded = new ArrayList<>();
         List<String> seats = new ArrayList<>();
         for (String tensor : tensors) {
@@ -115,7 +118,7 @@ final class MagnitudeBounds {
                 bounded.add(tensor); // its bound is its fed values' largest magnitude
                 continue;
             }
-            double bound = bound(tensor, bounds, t -> true);
+            double bound = bound(tensor, bounds, t -> bounds.containsKey(t) || listed.contains(t));
             if (!(bound < SAFE)) {
                 continue;
             }
@@ -181,6 +184,11 @@ final class MagnitudeBounds {
         }
         if (SAME_BOUND.contains(op)) {
             return in.isEmpty() ? Double.POSITIVE_INFINITY : of(bounds, in.get(0));
+        }
+        if (op.equals("Mean") || op.equals("AvgPool")) {
+            // an average is no larger than its values, but float32 sums them first: up to 2^31 of them
+            double b = in.isEmpty() ? Double.POSITIVE_INFINITY : of(bounds, in.get(0));
+            return b * (1L << 31) < Float.MAX_VALUE ? b : Double.POSITIVE_INFINITY;
         }
         return switch (op) {
             case "Const" -> constantMax(node.getName());
