@@ -90,6 +90,40 @@ grep -q '^org.tensorscope.onnx,' "$cli_conf/bundles.info" || fail "a bundle inst
 [ -d "$cli_conf/org.eclipse.osgi" ] && fail "the framework's state cached from the old bundle list was kept"
 run_product model.pb
 grep -q -- "-configuration" "$work/java.log" && fail "the workbench started with the command line's configuration"
+
+# --- the commands that open a model start the inference worker early, from the core bundle ---
+cp "$rootfiles/cli-commands" "$product/"
+touch "$product/plugins/org.tensorscope.core_0.1.jar"
+echo 'org.tensorscope.core,0.1,plugins/org.tensorscope.core_0.1.jar,4,false' \
+  >> "$product/configuration/org.eclipse.equinox.simpleconfigurator/bundles.info"
+echo 'saved' > "$cli_conf/worker-plan.properties" # the worker's plan, saved from the list before
+sleep 1
+early_main="-cp $product/plugins/org.eclipse.equinox.launcher_1.10.0.v20250101-0000.jar:$product/plugins/org.tensorscope.core_0.1.jar org.tensorscope.core.internal.worker.EarlyWorker"
+run_product trace m.json
+[ -f "$cli_conf/worker-plan.properties" ] && fail "the worker's plan saved from the old bundle list was kept"
+grep -q -- "-Dtensorscope.worker.plan=$cli_conf/worker-plan.properties .*$early_main -nosplash -application org.tensorscope.cli.app -data @none -configuration $cli_conf trace m.json" "$work/java.log" \
+  || fail "'trace' did not start the worker early with the command line's plan: $(cat "$work/java.log")"
+grep -q -- "--enable-native-access=ALL-UNNAMED" "$work/java.log" \
+  || fail "started from the class path, the command line lacks the native access the launcher jar grants: $(cat "$work/java.log")"
+while read -r word; do
+  case "$word" in ''|'#'*) continue ;; esac
+  run_product "$word" m.json
+  case " $(sed -n 's/^#model-commands://p' "$rootfiles/cli-commands") " in
+    *" $word "*) grep -q -- "$early_main" "$work/java.log" || fail "'$word' opens a model but did not start the worker early" ;;
+    *) grep -q -- "EarlyWorker\|tensorscope.worker.plan" "$work/java.log" && fail "'$word' opens no model but started a worker early"
+       grep -q -- "-jar $product/plugins/org.eclipse.equinox.launcher_1.10.0.v20250101-0000.jar -nosplash" "$work/java.log" \
+         || fail "'$word' did not start the launcher jar: $(cat "$work/java.log")" ;;
+  esac
+done < "$rootfiles/cli-commands"
+rm -f "$work/java.log"; touch "$work/java.log"
+TENSORSCOPE_WORKER=in-process JAVA_HOME="$work/jre21" "$product/tensorscope" trace m.json >"$work/out" 2>"$work/err"
+grep -q -- "EarlyWorker" "$work/java.log" && fail "TENSORSCOPE_WORKER=in-process started a worker early"
+grep -q -- "-Dtensorscope.worker=in-process -Djava.awt.headless=true -jar " "$work/java.log" \
+  || fail "TENSORSCOPE_WORKER=in-process did not run models in the command line's VM: $(cat "$work/java.log")"
+rm "$product/plugins/org.tensorscope.core_0.1.jar"
+run_product trace m.json
+grep -q -- "EarlyWorker" "$work/java.log" && fail "a worker was started early from a core bundle that is not there"
+grep -q -- "-jar .*-application org.tensorscope.cli.app" "$work/java.log" || fail "without the core bundle, 'trace' did not start: $(cat "$work/java.log")"
 rm -rf "$product/configuration" "$product/cli-skipped-bundles"
 
 # a Java whose release file says 21 is taken without starting it to ask its version

@@ -1,12 +1,16 @@
 package org.tensorscope.cli.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
@@ -36,6 +40,17 @@ class CliCommandsTest {
                 .filter(line -> !line.isEmpty() && !line.startsWith("#")).collect(Collectors.toCollection(TreeSet::new));
 
         assertEquals(expected, listed, LIST + " must list the commands and help options of TensorscopeCommand");
+    }
+
+    @Test
+    void theLaunchersModelCommandsAreTheCommandsThatStartTheWorkerRightAway() throws IOException {
+        String list = Files.readString(repository().resolve(LIST));
+        Matcher line = Pattern.compile("(?m)^#model-commands:(.*)$").matcher(list);
+        assertTrue(line.find(), LIST + " must have a #model-commands: line");
+        Set<String> listed = new TreeSet<>(Arrays.asList(line.group(1).strip().split(" +")));
+
+        assertEquals(new TreeSet<>(CliApplication.MODEL_COMMANDS), listed,
+                LIST + "'s model-commands must be CliApplication's MODEL_COMMANDS");
     }
 
     /** The repository the tests run in: Tycho runs them in a folder under this bundle's target/. */

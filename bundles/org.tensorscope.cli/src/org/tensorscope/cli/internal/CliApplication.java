@@ -16,8 +16,11 @@ import picocli.CommandLine;
  */
 public class CliApplication implements IApplication {
 
-    /** The commands that open a model, for which the inference worker is started right away. */
-    private static final java.util.Set<String> MODEL_COMMANDS = java.util.Set.of("info", "run", "trace", "compare", "sequence");
+    /**
+     * The commands that open a model, for which the inference worker is started right away; the
+     * tensorscope launch script starts it even before this framework for the same commands.
+     */
+    static final java.util.Set<String> MODEL_COMMANDS = java.util.Set.of("info", "run", "trace", "compare", "sequence");
 
     @Override
     public Object start(IApplicationContext context) {

@@ -228,6 +228,10 @@ public final class Worker implements AutoCloseable {
                 process.close();
                 process = null;
             }
+            LaunchedWorker early = EarlyWorker.takeLaunched();
+            if (early != null) {
+                early.discard(); // started before the framework for a command that needed no model
+            }
         } finally {
             lock.unlock();
         }

@@ -2,12 +2,8 @@ package org.tensorscope.core.internal.worker;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,36 +20,24 @@ import org.osgi.framework.wiring.BundleWire;
 import org.osgi.framework.wiring.BundleWiring;
 
 /**
- * The command that starts an inference worker: a second OSGi framework with the loaders' and
- * backends' bundles of this one and what they are wired to (so installed extensions come along,
- * the workbench's UI does not), in a JVM of the same Java with the same memory settings.
+ * What an inference worker starts: a second OSGi framework with the loaders' and backends' bundles
+ * of this one and what they are wired to (so installed extensions come along, the workbench's UI
+ * does not); {@link LaunchedWorker} starts it in a JVM of the same Java with the same memory settings.
  */
 final class WorkerLaunch {
 
-    static final String PROP_PORT = "tensorscope.worker.port";
-    static final String PROP_TOKEN = "tensorscope.worker.token";
     static final String PROP_LOADERS = "tensorscope.worker.loaders";
     static final String PROP_BACKENDS = "tensorscope.worker.backends";
-    /** The shared-memory folder holding the two {@link SharedArea}s, when there is one. */
-    static final String PROP_SHARED = "tensorscope.worker.shared";
-    static final String REQUESTS_AREA = "requests";
-    static final String REPLIES_AREA = "replies";
-
-    /** JVM options of this process that the worker takes over. */
-    private static final List<String> INHERITED_OPTIONS = List.of("-Xmx", "-Xms", "-Xss", "--sun-misc-unsafe-memory-access",
-            "--add-opens", "--enable-native-access", "-Dtensorscope.", "-Dorg.bytedeco.", "-Djava.io.tmpdir");
 
     private WorkerLaunch() {
     }
 
     /**
-     * Writes the worker framework's configuration into {@code area} and returns the command that
-     * starts it.
-     *
-     * @param shared the folder of the shared areas, or null to send tensors through the socket
+     * The worker framework's configuration for a plan, without the connection back to this one, and
+     * the framework's jar ({@link LaunchedWorker#PROP_FRAMEWORK}): what {@link LaunchedWorker}
+     * starts a worker with.
      */
-    static List<String> prepare(BundleContext context, WorkerPlan plan, Path area, Path shared, int port, String token)
-            throws IOException {
+    static Properties planned(BundleContext context, WorkerPlan plan) throws IOException {
         Properties config = new Properties();
         config.setProperty("osgi.bundles", bundles(context, plan.bundles()));
         config.setProperty("osgi.bundles.defaultStartLevel", "4");
@@ -62,29 +46,10 @@ final class WorkerLaunch {
         config.setProperty("osgi.clean", "true");
         config.setProperty("osgi.framework.activeThreadType", "normal");
         config.setProperty("osgi.compatibility.bootdelegation", "true");
-        config.setProperty(PROP_PORT, Integer.toString(port));
-        config.setProperty(PROP_TOKEN, token);
         config.setProperty(PROP_LOADERS, Integer.toString(plan.loaders()));
         config.setProperty(PROP_BACKENDS, Integer.toString(plan.backends()));
-        if (shared != null) {
-            config.setProperty(PROP_SHARED, shared.toString());
-        }
-        Path configuration = Files.createDirectories(area.resolve("configuration"));
-        try (OutputStream out = Files.newOutputStream(configuration.resolve("config.ini"))) {
-            config.store(out, "Tensorscope inference worker");
-        }
-        List<String> command = new ArrayList<>();
-        command.add(javaExecutable());
-        command.addAll(inheritedOptions());
-        command.add("-Djava.awt.headless=true");
-        // the Equinox launcher jar grants this to the main JVM in its manifest; JavaCPP needs it for TensorFlow
-        command.add("--enable-native-access=ALL-UNNAMED");
-        command.add("-cp");
-        command.add(frameworkJar().toString());
-        command.add("org.eclipse.core.runtime.adaptor.EclipseStarter");
-        command.add("-configuration");
-        command.add(configuration.toUri().toString());
-        return command;
+        config.setProperty(LaunchedWorker.PROP_FRAMEWORK, frameworkJar().toString());
+        return config;
     }
 
     private static String bundles(BundleContext context, Set<String> started) {
@@ -146,17 +111,5 @@ final class WorkerLaunch {
         } catch (Exception e) {
             throw new IOException("cannot find the OSGi framework's jar to start the inference worker", e);
         }
-    }
-
-    private static String javaExecutable() {
-        return ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    private static List<String> inheritedOptions() {
-        return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(option -> INHERITED_OPTIONS.stream().anyMatch(option::startsWith))
-                .filter(option -> !option.startsWith("-D" + WorkerMode.PROPERTY + "="))
-                .toList();
     }
 }

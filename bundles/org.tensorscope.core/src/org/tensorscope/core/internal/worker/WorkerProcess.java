@@ -2,26 +2,18 @@ package org.tensorscope.core.internal.worker;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -38,7 +30,6 @@ import org.osgi.framework.BundleContext;
 final class WorkerProcess implements AutoCloseable {
 
     private static final long START_TIMEOUT_MILLIS = 60_000;
-    private static final int KEPT_LINES = 40;
     private static final Pattern FATAL_LINE = Pattern.compile("^F\\d{4} [0-9:.]+ +\\d+ [^ ]+:\\d+\\] (.*)$");
 
     private final Process process;
@@ -63,10 +54,14 @@ final class WorkerProcess implements AutoCloseable {
     /** The requests' and the replies' areas, or none when tensors go through the socket. */
     private record SharedAreas(SharedArea requests, SharedArea replies) {
 
-        static SharedAreas create(Path folder) throws IOException {
-            SharedArea requests = SharedArea.create(folder.resolve(WorkerLaunch.REQUESTS_AREA));
+        /** Maps the two areas a worker was given; none if it was given none. */
+        static SharedAreas open(LaunchedWorker worker) throws IOException {
+            if (worker.sharedFolder() == null) {
+                return null;
+            }
+            SharedArea requests = SharedArea.open(worker.sharedFolder().resolve(LaunchedWorker.REQUESTS_AREA));
             try {
-                return new SharedAreas(requests, SharedArea.create(folder.resolve(WorkerLaunch.REPLIES_AREA)));
+                return new SharedAreas(requests, SharedArea.open(worker.sharedFolder().resolve(LaunchedWorker.REPLIES_AREA)));
             } catch (IOException e) {
                 requests.close();
                 throw e;
@@ -79,28 +74,38 @@ final class WorkerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a worker with the plan, or takes over the one started with the same plan before this
+     * framework (see {@link EarlyWorker}), and waits for it to connect.
+     */
     static WorkerProcess start(BundleContext context, WorkerPlan plan, IProgressMonitor monitor) throws IOException {
-        Path temporary = Path.of(System.getProperty("java.io.tmpdir"));
-        WorkerAreas.deleteStale(temporary);
-        Path area = WorkerAreas.create(temporary);
-        Path sharedFolder = SharedArea.createFolder().orElse(null);
-        SharedAreas shared = null;
-        String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
-        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            if (sharedFolder != null) {
-                try {
-                    shared = SharedAreas.create(sharedFolder);
-                } catch (IOException e) {
-                    sharedFolder = null; // tensors go through the socket
-                }
-            }
-            List<String> command = WorkerLaunch.prepare(context, plan, area, sharedFolder, server.getLocalPort(), token);
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            Deque<String> lines = new ArrayDeque<>();
-            Thread console = new Thread(() -> passOn(process, lines), "Tensorscope worker console");
-            console.setDaemon(true);
-            console.start();
-            Socket socket = accept(server, process, token, lines, monitor);
+        WorkerAreas.deleteStale(Path.of(System.getProperty("java.io.tmpdir")));
+        Properties planned = WorkerLaunch.planned(context, plan);
+        EarlyWorker.save(planned);
+        LaunchedWorker launched = EarlyWorker.takeLaunched();
+        if (launched != null && !launched.planned().equals(planned)) {
+            launched.discard(); // the installation's bundles changed since the plan was saved
+            launched = null;
+        }
+        if (launched == null) {
+            launched = LaunchedWorker.start(planned, true);
+        }
+        SharedAreas shared;
+        try {
+            shared = SharedAreas.open(launched);
+        } catch (IOException e) {
+            launched.discard(); // it would map areas this side cannot: one without them
+            launched = LaunchedWorker.start(planned, false);
+            shared = null;
+        }
+        return connect(launched, shared, monitor);
+    }
+
+    /** Waits for a started worker to connect; on failure stops it and deletes what it was given. */
+    private static WorkerProcess connect(LaunchedWorker launched, SharedAreas shared, IProgressMonitor monitor)
+            throws IOException {
+        try (ServerSocket server = launched.server()) {
+            Socket socket = accept(server, launched.process(), launched.token(), launched.lines(), monitor);
             socket.setSoTimeout(10_000);
             boolean mapped = socket.getInputStream().read() == 1; // the worker says whether it mapped the areas
             socket.setSoTimeout(0);
@@ -108,16 +113,16 @@ final class WorkerProcess implements AutoCloseable {
                 shared.close();
                 shared = null;
             }
-            return new WorkerProcess(process, area, socket, shared, lines);
+            return new WorkerProcess(launched.process(), launched.area(), socket, shared, launched.lines());
         } catch (IOException | RuntimeException e) {
-            WorkerAreas.delete(area);
             if (shared != null) {
                 shared.close();
             }
+            launched.discard();
             throw e;
         } finally {
-            if (sharedFolder != null) {
-                WorkerAreas.delete(sharedFolder); // both sides have mapped the areas, or never will
+            if (launched.sharedFolder() != null) {
+                WorkerAreas.delete(launched.sharedFolder()); // both sides have mapped the areas, or never will
             }
         }
     }
@@ -162,25 +167,6 @@ final class WorkerProcess implements AutoCloseable {
     private static List<String> snapshot(Deque<String> lines) {
         synchronized (lines) {
             return List.copyOf(lines);
-        }
-    }
-
-    private static void passOn(Process process, Deque<String> lines) {
-        PrintStream err = System.err;
-        try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                err.println(line);
-                synchronized (lines) {
-                    lines.addLast(line);
-                    if (lines.size() > KEPT_LINES) {
-                        lines.removeFirst();
-                    }
-                }
-            }
-        } catch (IOException e) {
-            // the worker is gone
         }
     }
 

@@ -25,8 +25,8 @@ public final class WorkerServerStarter {
 
     @Activate
     void activate(BundleContext context) {
-        String port = context.getProperty(WorkerLaunch.PROP_PORT);
-        String token = context.getProperty(WorkerLaunch.PROP_TOKEN);
+        String port = context.getProperty(LaunchedWorker.PROP_PORT);
+        String token = context.getProperty(LaunchedWorker.PROP_TOKEN);
         if (port == null || token == null) {
             return;
         }
@@ -40,11 +40,11 @@ public final class WorkerServerStarter {
         awaitServices(context, InferenceBackend.class, context.getProperty(WorkerLaunch.PROP_BACKENDS));
         SharedArea requests = null;
         SharedArea replies = null;
-        String shared = context.getProperty(WorkerLaunch.PROP_SHARED);
+        String shared = context.getProperty(LaunchedWorker.PROP_SHARED);
         if (shared != null) {
             try {
-                requests = SharedArea.open(Path.of(shared, WorkerLaunch.REQUESTS_AREA));
-                replies = SharedArea.open(Path.of(shared, WorkerLaunch.REPLIES_AREA));
+                requests = SharedArea.open(Path.of(shared, LaunchedWorker.REQUESTS_AREA));
+                replies = SharedArea.open(Path.of(shared, LaunchedWorker.REPLIES_AREA));
             } catch (IOException | RuntimeException e) {
                 requests = null; // tensors go through the socket
                 replies = null;
