@@ -103,6 +103,15 @@ run_product trace m.json
 [ -f "$cli_conf/worker-plan.properties" ] && fail "the worker's plan saved from the old bundle list was kept"
 grep -q -- "-Dtensorscope.worker.plan=$cli_conf/worker-plan.properties .*$early_main -nosplash -application org.tensorscope.cli.app -data @none -configuration $cli_conf trace m.json" "$work/java.log" \
   || fail "'trace' did not start the worker early with the command line's plan: $(cat "$work/java.log")"
+grep -q -- "-XX:TieredStopAtLevel=1 .*-application org.tensorscope.cli.app" "$work/java.log" \
+  || fail "the command line does not compile with the quick compiler only: $(cat "$work/java.log")"
+rm -f "$work/java.log"; touch "$work/java.log"
+TENSORSCOPE_VMARGS=-XX:TieredStopAtLevel=4 JAVA_HOME="$work/jre21" "$product/tensorscope" trace m.json >"$work/out" 2>"$work/err"
+grep -q -- "-XX:TieredStopAtLevel=1 .*-XX:TieredStopAtLevel=4 .*-application" "$work/java.log" \
+  || fail "TENSORSCOPE_VMARGS cannot change the command line's compiler: $(cat "$work/java.log")"
+run_product model.pb
+grep -q -- "-XX:TieredStopAtLevel" "$work/java.log" && fail "the workbench compiles with the quick compiler only"
+run_product trace m.json
 grep -q -- "--enable-native-access=ALL-UNNAMED" "$work/java.log" \
   || fail "started from the class path, the command line lacks the native access the launcher jar grants: $(cat "$work/java.log")"
 while read -r word; do

@@ -18,6 +18,7 @@ version_line=$(head -n 1 "$out")
 grep -q '^org\.tensorscope\.cli,' "$product/configuration/cli/bundles.info" 2>/dev/null \
   || fail "the command line did not start from its own configuration (configuration/cli)"
 grep -q '^org\.eclipse\.swt,' "$product/configuration/cli/bundles.info" && fail "the command line's configuration starts SWT"
+grep -q '^org\.eclipse\.equinox\.p2\.' "$product/configuration/cli/bundles.info" && fail "the command line's configuration starts p2"
 
 # no bundle may fail to resolve or start: Equinox logs that as an error entry
 errors=$(cat "$product"/configuration/*.log "$product"/configuration/cli/*.log 2>/dev/null | grep -A2 '^!ENTRY .* 4 ' || true)
@@ -183,6 +184,37 @@ else
   [ "$code" -eq 2 ] || fail "a killed worker: exit $code, expected 2; stderr: $(cat "$err")"
   final_error "a killed worker" "the inference worker stopped while running slow.pbtxt: it was killed (SIGKILL)"
 fi
+
+# --- the worker started with the command line: taken over, and gone when nothing used it ---
+# (each command's worker is found by the temporary folder it is given, which is on its command line)
+plan="$product/configuration/cli/worker-plan.properties"
+[ -f "$plan" ] || fail "the model commands kept no worker plan for the next one to start its worker early"
+workers_while() { # tmpdir command...: runs the command, printing the pids of the workers seen meanwhile
+  local tmp=$1; shift
+  mkdir -p "$tmp"
+  TENSORSCOPE_VMARGS="-Djava.io.tmpdir=$tmp" "$@" >"$out" 2>"$err" &
+  local cli=$!
+  while kill -0 "$cli" 2>/dev/null; do
+    pgrep -f "EclipseStarter -configuration file://$tmp/tensorscope-worker" || true
+    sleep 0.05
+  done
+  wait "$cli"
+  echo "exit $?"
+}
+workers_while "$work/tmp-info" "$product/tensorscope" info "$models/tfjs/handskeleton/handskeleton.json" > "$work/seen"
+grep -qx "exit 0" "$work/seen" || fail "info with a worker started early: $(tail -n 1 "$work/seen"); stderr: $(cat "$err")"
+seen=$(grep -v '^exit' "$work/seen" | sort -u | wc -l)
+[ "$seen" -eq 1 ] || fail "info started $seen workers, expected the one started with the command line"
+workers_while "$work/tmp-missing" "$product/tensorscope" trace "$work/missing.json" > "$work/seen"
+grep -qx "exit 2" "$work/seen" || fail "trace of a missing model: $(tail -n 1 "$work/seen"), expected exit 2"
+seen=$(grep -v '^exit' "$work/seen" | sort -u)
+[ -n "$seen" ] || fail "trace started no worker with the command line (no plan taken from $plan?)"
+sleep 2
+for pid in $seen; do
+  kill -0 "$pid" 2>/dev/null && { fail "the worker started for a trace that never used it is still running"; kill -9 "$pid"; }
+done
+leftover=$(ls "$work/tmp-missing" "$work/tmp-info")
+[ -z "$leftover" ] || fail "workers left their temporary folders behind: $leftover"
 
 if [ "$failures" -eq 0 ]; then
   echo "product CLI test: passed ($version_line)"

@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A worker JVM that was started and has not connected yet: its process, the socket it connects
@@ -157,6 +158,11 @@ record LaunchedWorker(Process process, ServerSocket server, String token, Path a
     void discard() {
         process.destroyForcibly();
         close(server);
+        try {
+            process.waitFor(5, TimeUnit.SECONDS); // it may still write into its folder until it has ended
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         WorkerAreas.delete(area);
         if (sharedFolder != null) {
             WorkerAreas.delete(sharedFolder);
