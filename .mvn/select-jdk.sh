@@ -3,7 +3,13 @@
 # default to 17. The build needs a JDK (javac); the product only needs a runtime: set
 # tensorscope_java_need=runtime before sourcing to accept a JRE.
 tensorscope_java_major() { # the release file (every Java since 9 has one) spares starting a VM
-  major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null | head -n 1)
+  major=""
+  # read by the shell itself: on a busy machine each sed or head started costs tens of milliseconds
+  if [ -r "$1/release" ]; then
+    while IFS= read -r tensorscope_line || [ -n "$tensorscope_line" ]; do
+      case $tensorscope_line in JAVA_VERSION=\"[0-9]*) major=${tensorscope_line#JAVA_VERSION=\"}; major=${major%%[!0-9]*}; break ;; esac
+    done < "$1/release"
+  fi
   [ -n "$major" ] || major=$("$1/bin/java" -XshowSettings:properties -version 2>&1 \
     | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1)
   echo "$major"
@@ -21,7 +27,8 @@ tensorscope_select_jdk() {
     return 0
   fi
   java_on_path=$(command -v java 2>/dev/null || true)
-  for candidate in ${java_on_path:+"$(dirname "$(dirname "$(readlink -f "$java_on_path")")")"} \
+  java_on_path=${java_on_path:+$(readlink -f "$java_on_path")}
+  for candidate in ${java_on_path:+"${java_on_path%/bin/*}"} \
       /usr/lib/jvm/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
     if tensorscope_java_fits "$candidate"; then
       export JAVA_HOME="$candidate"

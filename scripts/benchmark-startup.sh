@@ -6,13 +6,18 @@
 # does). Prints one line per measurement with the median and range over the runs, and the load
 # average, since on a shared machine waiting for a core is part of every figure. Needs a built
 # product (./mvnw package) and, for the workbench, Xvfb and xwininfo (x11-utils).
-# Usage: scripts/benchmark-startup.sh [RUNS]        (default 5)
+# With BASELINE set to another built product (e.g. a copy of main's), each command is timed on it
+# and on this one alternately, so that both meet the same load; each line then also gives the CPU
+# time of every process of the command (user + system), which moves less with the load than the wall.
+# Usage: [BASELINE=PRODUCT_FOLDER] scripts/benchmark-startup.sh [RUNS]        (default 5)
 set -u
 runs=${1:-5}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 product="$repo/product/target/products/org.tensorscope.product/linux/gtk/x86_64"
+baseline=${BASELINE:-}
 model="$repo/testdata/tfjs/handskeleton/handskeleton.json"
 [ -x "$product/tensorscope" ] || { echo "no product in $product: run ./mvnw -DskipTests package first" >&2; exit 2; }
+[ -z "$baseline" ] || [ -x "$baseline/tensorscope" ] || { echo "no product in BASELINE=$baseline" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -27,12 +32,25 @@ summary() { # what, then one number per line on stdin: median and range
 
 time_command() { # what, environment assignment, arguments...
   local what=$1 setting=$2; shift 2
+  local label
   "$product/tensorscope" "$@" >/dev/null 2>&1 # once before timing: file caches, the CLI's configuration
+  [ -n "$baseline" ] && "$baseline/tensorscope" "$@" >/dev/null 2>&1
+  rm -f "$work/times."*
   for _ in $(seq "$runs"); do
-    local start; start=$(now_ms)
-    env "$setting" "$product/tensorscope" "$@" >"$work/out" 2>&1
-    echo $(( $(now_ms) - start ))
-  done | summary "$what"
+    for label in ${baseline:+before} this; do
+      local dir=$product
+      [ "$label" = before ] && dir=$baseline
+      # wall, then user + system CPU of the command's processes, in ms
+      ( TIMEFORMAT='%R %U %S'; { time env "$setting" "$dir/tensorscope" "$@" >"$work/out" 2>&1; } 2>"$work/time" )
+      awk '{ printf "%d %d\n", $1 * 1000, ($2 + $3) * 1000 }' "$work/time" >> "$work/times.$label"
+    done
+  done
+  for label in ${baseline:+before} this; do
+    local name=$what
+    [ -n "$baseline" ] && name="$what [$label]"
+    cut -d ' ' -f 1 "$work/times.$label" | summary "$name"
+    [ -n "$baseline" ] && cut -d ' ' -f 2 "$work/times.$label" | summary "  CPU of its processes"
+  done
 }
 
 # Whether a Tensorscope window is mapped. GTK makes unmapped windows named after the application as
