@@ -213,7 +213,7 @@ sleep 2
 for pid in $seen; do
   kill -0 "$pid" 2>/dev/null && { fail "the worker started for a trace that never used it is still running"; kill -9 "$pid"; }
 done
-leftover=$(ls "$work/tmp-missing" "$work/tmp-info")
+leftover=$(find "$work/tmp-missing" "$work/tmp-info" -mindepth 1 -maxdepth 1)
 [ -z "$leftover" ] || fail "workers left their temporary folders behind: $leftover"
 
 if [ "$failures" -eq 0 ]; then
