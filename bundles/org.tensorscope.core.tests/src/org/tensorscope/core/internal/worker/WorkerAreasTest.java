@@ -38,6 +38,22 @@ class WorkerAreasTest {
         assertTrue(Files.isDirectory(someoneElses), "a folder that is not a worker's was deleted");
     }
 
+    @Test
+    void aSharedMemoryFolderNamesItsOwnerSoThatAKilledOnesIsFound() throws Exception {
+        java.util.Optional<Path> shared = SharedArea.createFolder();
+        if (shared.isEmpty()) {
+            return; // no shared memory here: tensors cross through the socket
+        }
+        try {
+            assertTrue(shared.get().getFileName().toString().startsWith(WorkerAreas.PREFIX));
+            assertEquals(Long.toString(ProcessHandle.current().pid()), Files.readString(shared.get().resolve("owner")));
+            SharedArea.deleteStaleFolders();
+            assertTrue(Files.isDirectory(shared.get()), "the folder of this running process was deleted");
+        } finally {
+            WorkerAreas.delete(shared.get());
+        }
+    }
+
     private Path folder(String name, String owner) throws IOException {
         Path folder = Files.createDirectories(temporary.resolve(name).resolve("configuration")).getParent();
         Files.writeString(folder.resolve("configuration").resolve("config.ini"), "x=1");

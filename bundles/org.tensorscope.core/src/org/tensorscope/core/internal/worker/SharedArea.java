@@ -98,9 +98,19 @@ final class SharedArea implements AutoCloseable {
             return Optional.empty();
         }
         try {
-            return Optional.of(Files.createTempDirectory(SHARED_MEMORY, "tensorscope-worker"));
+            return Optional.of(WorkerAreas.create(SHARED_MEMORY)); // names its owner, see deleteStaleFolders
         } catch (IOException | UnsupportedOperationException e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * Deletes the shared-memory folders of workers whose Tensorscope no longer runs: a worker killed before it
+     * mapped its areas leaves its folder and two area files behind.
+     */
+    static void deleteStaleFolders() {
+        if (Files.isDirectory(SHARED_MEMORY)) {
+            WorkerAreas.deleteStale(SHARED_MEMORY);
         }
     }
 

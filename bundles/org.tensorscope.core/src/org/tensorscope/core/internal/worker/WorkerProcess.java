@@ -80,6 +80,7 @@ final class WorkerProcess implements AutoCloseable {
      */
     static WorkerProcess start(BundleContext context, WorkerPlan plan, IProgressMonitor monitor) throws IOException {
         WorkerAreas.deleteStale(Path.of(System.getProperty("java.io.tmpdir")));
+        SharedArea.deleteStaleFolders();
         Properties planned = WorkerLaunch.planned(context, plan);
         EarlyWorker.save(planned);
         LaunchedWorker launched = EarlyWorker.takeLaunched();
