@@ -17,6 +17,7 @@ final class ChartCanvas {
 
     private final Canvas canvas;
     private JFreeChart chart;
+    private JFreeChart painted;
     private final ChartRenderingInfo rendering = new ChartRenderingInfo();
 
     ChartCanvas(Composite parent) {
@@ -27,6 +28,7 @@ final class ChartCanvas {
                 SWTGraphics2D g2 = new SWTGraphics2D(e.gc);
                 chart.draw(g2, new Rectangle2D.Double(0, 0, area.width, area.height), rendering);
                 g2.dispose();
+                painted = chart;
             }
         });
     }
@@ -43,6 +45,11 @@ final class ChartCanvas {
     /** Where the last drawing put the plot's data, in canvas pixels. */
     Rectangle2D dataArea() {
         return rendering.getPlotInfo().getDataArea();
+    }
+
+    /** Whether the chart set last is on the screen. */
+    boolean isPainted() {
+        return chart != null && painted == chart;
     }
 
     JFreeChart chart() {

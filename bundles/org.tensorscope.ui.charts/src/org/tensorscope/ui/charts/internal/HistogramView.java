@@ -166,6 +166,11 @@ public class HistogramView extends FocusedTensorView {
         canvas.setChart(HistogramChart.of(histogram, previous, overlayLabel, logCounts.getSelection()));
     }
 
+    /** The tensor whose chart is on the screen, null while none is (the benchmark waits for it). */
+    String drawn() {
+        return shown != null && canvas.isPainted() ? shown.data().name() : null;
+    }
+
     private void exportChart() {
         if (canvas.chart() == null) {
             return;
