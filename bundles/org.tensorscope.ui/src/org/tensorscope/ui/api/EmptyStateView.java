@@ -29,7 +29,8 @@ import org.tensorscope.core.DebugTopics;
 /**
  * A view of the debugging session that, until it has something to show, tells the user what to
  * do. Subclasses build their content once and refresh it when the session moves on (on every
- * {@link DebugTopics} event); they read the session through its services ({@link #runState()},
+ * {@link DebugTopics} event), laying out again what a refresh resizes (the view itself is laid out
+ * only when it switches between its empty state and its content); they read the session through its services ({@link #runState()},
  * {@link #focus()}, {@link #service(Class)}). The op in focus follows the op a part selects
  * through the workbench's selection service (a {@link SelectedOp}, or what adapts to one): every
  * such view listens, so the focus follows whichever view the user picks an op in; stepping (F6)
@@ -155,11 +156,17 @@ public abstract class EmptyStateView extends ViewPart {
 
     private void update() {
         boolean show = hasContent();
-        layout.topControl = show ? contentPage : emptyPage;
+        Control top = show ? contentPage : emptyPage;
+        boolean switched = layout.topControl != top;
+        layout.topControl = top;
         if (show) {
             refresh();
         }
-        stack.layout(true, true);
+        // only when the page changes: a deep layout asks every table and text of the view for its
+        // size, which stalled each step for hundreds of ms; views lay out what their refresh changes
+        if (switched) {
+            stack.layout(true, true);
+        }
     }
 
     /** Whether the view's widgets are gone (a job's result may arrive after the view closed). */

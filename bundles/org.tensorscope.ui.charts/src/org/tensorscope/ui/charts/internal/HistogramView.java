@@ -154,7 +154,7 @@ public class HistogramView extends FocusedTensorView {
                 histogram.negInf(), histogram.posInf(), histogram.zeros(),
                 previous == null ? "" : String.format(java.util.Locale.ROOT, "   (%s: NaN %d, Inf %d)", overlayLabel,
                         previous.nan(), previous.negInf() + previous.posInf())));
-        counts.getParent().layout();
+        counts.getParent().layout(new org.eclipse.swt.widgets.Control[] {counts});
         export.setEnabled(true);
         draw();
     }

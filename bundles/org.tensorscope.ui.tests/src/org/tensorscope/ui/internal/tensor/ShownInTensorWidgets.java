@@ -22,4 +22,14 @@ public final class ShownInTensorWidgets {
     public static boolean isHighlighted(ValuesGrid grid, int row, int column) {
         return ValuesGrid.BAD_BACKGROUND.equals(grid.table.getItem(row).getBackground(column + 1));
     }
+
+    /** How many columns of values the grid shows. */
+    public static int valueColumns(ValuesGrid grid) {
+        return grid.valueColumns();
+    }
+
+    /** The grid's table columns, the row numbers' first, shown or hidden. */
+    public static java.util.List<org.eclipse.swt.widgets.TableColumn> tableColumns(ValuesGrid grid) {
+        return java.util.List.of(grid.table.getColumns());
+    }
 }

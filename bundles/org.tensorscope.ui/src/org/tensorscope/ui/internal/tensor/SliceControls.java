@@ -83,7 +83,9 @@ public final class SliceControls {
             });
         }
         new Label(area, SWT.NONE).setText(slice.describe());
-        area.getParent().layout(true, true);
+        // only the controls and their row: a deep layout of the parent measures the values table again
+        area.layout(true);
+        area.getParent().layout(new Control[] {area});
     }
 
     private Combo axisCombo(int selected) {

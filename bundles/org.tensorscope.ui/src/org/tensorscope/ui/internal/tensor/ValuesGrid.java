@@ -18,6 +18,7 @@ import org.tensorscope.core.tensor.TensorSlice;
 public final class ValuesGrid {
 
     private static final int MAX_COLUMNS = 256;
+    private static final int COLUMN_WIDTH = 90;
     static final Color BAD_BACKGROUND = new Color(255, 220, 218);
 
     /** What a double-click on a cell asks for. */
@@ -28,6 +29,7 @@ public final class ValuesGrid {
     final Table table;
     private TensorData data;
     private TensorSlice slice;
+    private int columns;
 
     public ValuesGrid(Composite parent, EditRequest onEdit) {
         table = new Table(parent, SWT.VIRTUAL | SWT.FULL_SELECTION | SWT.MULTI);
@@ -40,7 +42,7 @@ public final class ValuesGrid {
             if (item == null || data == null) {
                 return;
             }
-            for (int c = 1; c < table.getColumnCount(); c++) {
+            for (int c = 1; c <= columns; c++) {
                 if (item.getBounds(c).contains(point)) {
                     long index = slice.flatIndex(table.indexOf(item), c - 1);
                     onEdit.edit(index, data.getDouble(index));
@@ -54,32 +56,55 @@ public final class ValuesGrid {
     }
 
     public void show(TensorData values, TensorSlice shown) {
+        boolean sameTensor = values == data;
         this.data = values;
         this.slice = shown;
+        columns = (int) Math.min(MAX_COLUMNS, shown.columns());
         table.setRedraw(false);
         try {
-            // columns are kept from one tensor to the next: GTK lays the table out again for each one made
-            int columns = 1 + (int) Math.min(MAX_COLUMNS, shown.columns());
+            // columns are made once and hidden (width 0) while a tensor has fewer: GTK lays the table
+            // out again for every column made or disposed, which took seconds a step
             if (table.getColumnCount() == 0) {
                 new TableColumn(table, SWT.RIGHT).setWidth(50);
             }
-            while (table.getColumnCount() > columns) {
-                table.getColumn(table.getColumnCount() - 1).dispose();
-            }
-            while (table.getColumnCount() < columns) {
+            while (table.getColumnCount() < 1 + columns) {
                 TableColumn column = new TableColumn(table, SWT.RIGHT);
                 column.setText(Integer.toString(table.getColumnCount() - 2));
-                column.setWidth(90);
+                column.setWidth(COLUMN_WIDTH);
             }
-            table.setItemCount((int) Math.min(Integer.MAX_VALUE, shown.rows()));
-            table.clearAll();
+            for (int c = 1; c < table.getColumnCount(); c++) {
+                TableColumn column = table.getColumn(c);
+                if (c <= columns && column.getWidth() == 0) {
+                    column.setWidth(COLUMN_WIDTH);
+                    column.setResizable(true);
+                } else if (c > columns && column.getWidth() != 0) {
+                    column.setWidth(0);
+                    column.setResizable(false);
+                }
+            }
+            int rows = (int) Math.min(Integer.MAX_VALUE, shown.rows());
+            if (sameTensor) {
+                // another slice of the same tensor: keep the scroll position
+                table.setItemCount(rows);
+                table.clearAll();
+            } else {
+                // a new tensor: dropping every row at once is far cheaper than clearing each cached one
+                table.removeAll();
+                table.setItemCount(rows);
+            }
         } finally {
             table.setRedraw(true);
         }
     }
 
+    /** How many of the table's columns, after the row numbers, show values; the others are hidden. */
+    int valueColumns() {
+        return columns;
+    }
+
     public void clear() {
         data = null;
+        columns = 0;
         table.removeAll();
     }
 
@@ -88,7 +113,7 @@ public final class ValuesGrid {
             return;
         }
         item.setText(0, Integer.toString(row));
-        for (int c = 1; c < table.getColumnCount(); c++) {
+        for (int c = 1; c <= columns; c++) {
             double value = data.getDouble(slice.flatIndex(row, c - 1));
             item.setText(c, Numbers.format(value));
             if (!Double.isFinite(value)) {

@@ -41,16 +41,16 @@ final class ExplorerHealth {
         resources = new LocalResourceManager(org.eclipse.jface.resource.JFaceResources.getResources(), owner);
     }
 
-    /** Recomputes the health after a run (or none). */
-    void update(Optional<TraceOutcome> outcome) {
+    /** Recomputes the health after a run (or none); false when it is the run already shown. */
+    boolean update(Optional<TraceOutcome> outcome) {
         if (outcome.orElse(null) == shown) {
-            return;
+            return false;
         }
         shown = outcome.orElse(null);
         ops.clear();
         scopes.clear();
         if (shown == null) {
-            return;
+            return true;
         }
         Set<String> origins = new HashSet<>();
         shown.origin().ifPresent(o -> {
@@ -62,6 +62,7 @@ final class ExplorerHealth {
                     : row.isFinite() ? NodeHealth.FINITE : NodeHealth.PROPAGATED;
             ops.merge(row.opName(), health, (a, b) -> a.compareTo(b) >= 0 ? a : b);
         }
+        return true;
     }
 
     /** An op's own health, or for a scope the worst of what it holds (an op can hold ops too: a fused op's parts). */

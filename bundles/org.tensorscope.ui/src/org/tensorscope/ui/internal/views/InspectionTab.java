@@ -14,6 +14,7 @@ import org.eclipse.swt.custom.CTabItem;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.TableColumn;
 import org.tensorscope.core.service.Inspection;
@@ -51,11 +52,13 @@ final class InspectionTab {
 
     void showMessage(String message) {
         title.setText(message);
+        title.getParent().layout(new Control[] {title});
         table.setInput(new Object[0]);
     }
 
     void show(Inspection inspection) {
         title.setText(inspection.title());
+        title.getParent().layout(new Control[] {title});
         table.getTable().setRedraw(false);
         for (TableColumn c : table.getTable().getColumns()) {
             c.dispose();

@@ -143,10 +143,11 @@ public class ModelExplorerView extends EmptyStateView {
     @Override
     protected void refresh() {
         RunState session = runState();
-        health.update(session.outcome());
+        boolean newRun = health.update(session.outcome());
         if (session.graph().orElse(null) != shownGraph) {
             rebuild(session);
-        } else {
+        } else if (newRun) {
+            // the labels show the run's health: a step changes none of them
             viewer.refresh(true);
         }
         focus().focusOp().ifPresent(this::reveal);

@@ -26,6 +26,7 @@ import org.eclipse.swt.dnd.Transfer;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Label;
 import org.osgi.framework.FrameworkUtil;
@@ -138,6 +139,7 @@ public class TensorInspectorView extends FocusedTensorView {
                 "NaN %s   -Inf %s   +Inf %s   min %s   max %s   mean %s   on %s", TensorHealth.countText(row.nanCount()),
                 TensorHealth.countText(row.negInfCount()), TensorHealth.countText(row.posInfCount()), Numbers.format(row.min()), Numbers.format(row.max()), Numbers.format(row.mean()),
                 row.device())));
+        layOutTexts();
         contributed.showOp(output);
     }
 
@@ -146,6 +148,7 @@ public class TensorInspectorView extends FocusedTensorView {
         shown = null;
         header.setText(why);
         stats.setText("");
+        layOutTexts();
         grid.clear();
         heatmap.clear();
         valueActions.forEach(a -> a.setEnabled(false));
@@ -160,9 +163,15 @@ public class TensorInspectorView extends FocusedTensorView {
         stats.setText(String.format(Locale.ROOT, "count %d   NaN %d   -Inf %d   +Inf %d   zeros %d   min %s   max %s   mean %s   std %s",
                 s.count(), s.nan(), s.negInf(), s.posInf(), s.zeros(), Numbers.format(s.min()), Numbers.format(s.max()),
                 Numbers.format(s.mean()), Numbers.format(s.std())));
+        layOutTexts();
         showSlice(sliceControls.show(data.shape()));
         valueActions.forEach(a -> a.setEnabled(true));
         contributed.showValues(data);
+    }
+
+    /** The header and statistics may take another line: only they are measured again, not the grid. */
+    private void layOutTexts() {
+        header.getParent().layout(new Control[] {header, stats});
     }
 
     private void showSlice(TensorSlice slice) {

@@ -1,0 +1,111 @@
+package org.tensorscope.ui.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.eclipse.core.runtime.jobs.IJobChangeEvent;
+import org.eclipse.core.runtime.jobs.Job;
+import org.eclipse.core.runtime.jobs.JobChangeAdapter;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.TableColumn;
+import org.eclipse.ui.IWorkbenchPage;
+import org.eclipse.ui.PlatformUI;
+import org.eclipse.ui.handlers.IHandlerService;
+import org.junit.jupiter.api.Test;
+import org.tensorscope.core.report.Numbers;
+import org.tensorscope.core.run.TraceOutcome;
+import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.core.tensor.TensorSlice;
+import org.tensorscope.core.trace.TensorHealth;
+import org.tensorscope.ui.TensorscopeViews;
+import org.tensorscope.ui.internal.session.DebugSession;
+import org.tensorscope.ui.internal.session.Demo;
+import org.tensorscope.ui.internal.session.SteppingFocus;
+import org.tensorscope.ui.internal.tensor.ShownInTensorWidgets;
+import org.tensorscope.ui.internal.tensor.ValuesGrid;
+import org.tensorscope.ui.internal.views.ShownInViews;
+import org.tensorscope.ui.internal.views.TensorInspectorView;
+
+/**
+ * F6 and Shift+F6 through the demo's ops, whose outputs have different numbers of channels: each
+ * step shows the new tensor's values in the grid, with as many value columns as the slice has,
+ * without running the model and without making or disposing table columns once the widest was seen
+ * (GTK lays the whole table out again for each, which stalled steps for seconds).
+ */
+class SteppingGridTest {
+
+    @Test
+    void stepsShowEachTensorInTheColumnsMadeOnce() throws Exception {
+        Display display = Display.getCurrent();
+        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+        IHandlerService handlers = PlatformUI.getWorkbench().getService(IHandlerService.class);
+        DebugSession session = TestServices.get(DebugSession.class);
+        SteppingFocus focus = TestServices.get(SteppingFocus.class);
+        TraceOutcome before = session.outcome().orElse(null);
+        Demo.open(session);
+        assertTrue(UiWait.until(display, () -> session.outcome().isPresent() && session.outcome().get() != before,
+                120_000), "the demo's trace did not finish");
+        TensorInspectorView inspector = (TensorInspectorView) page.showView(TensorscopeViews.TENSOR_INSPECTOR);
+        focus.stepTo(session.outcome().get().trace().rows().get(0).opName());
+        assertTrue(UiWait.until(display, () -> ShownInViews.values(inspector) != null
+                && Job.getJobManager().find(DebugSession.JOB_FAMILY).length == 0, 60_000), "first op not shown");
+
+        AtomicInteger runs = new AtomicInteger();
+        JobChangeAdapter counter = new JobChangeAdapter() {
+            @Override
+            public void scheduled(IJobChangeEvent event) {
+                String name = event.getJob().getName();
+                if (name.startsWith("Fetching ") && !name.contains("ahead")) {
+                    runs.incrementAndGet(); // a step that had to run the model for its tensor
+                }
+            }
+        };
+        Set<TableColumn> seen = new HashSet<>();
+        Set<Integer> widths = new HashSet<>();
+        List<String> commands = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            commands.add("org.tensorscope.ui.commands.stepNext");
+        }
+        for (int i = 0; i < 6; i++) {
+            commands.add("org.tensorscope.ui.commands.stepBack");
+        }
+        Job.getJobManager().addJobChangeListener(counter);
+        try {
+            for (String command : commands) {
+                handlers.executeCommand(command, null);
+                TensorHealth row = focus.cursor().orElseThrow().current().orElseThrow();
+                assertTrue(UiWait.until(display, () -> ShownInViews.values(inspector) != null
+                        && ShownInViews.values(inspector).name().equals(row.tensor()), 30_000),
+                        row.tensor() + " not shown");
+                TensorData values = ShownInViews.values(inspector);
+                TensorSlice slice = ShownInViews.sliceControls(inspector).slice();
+                ValuesGrid grid = ShownInViews.valuesGrid(inspector);
+                int columns = (int) Math.min(256, slice.columns());
+                assertEquals(columns, ShownInTensorWidgets.valueColumns(grid), row.tensor());
+                List<TableColumn> table = ShownInTensorWidgets.tableColumns(grid);
+                for (int c = 1; c < table.size(); c++) {
+                    assertEquals(c <= columns, table.get(c).getWidth() > 0, row.tensor() + " column " + (c - 1));
+                }
+                int last = columns - 1;
+                assertEquals(Numbers.format(values.getDouble(slice.flatIndex(0, last))),
+                        ShownInTensorWidgets.cellText(grid, 0, last), row.tensor() + " cell (0, " + last + ")");
+                seen.addAll(table);
+                widths.add(columns);
+            }
+        } finally {
+            Job.getJobManager().removeJobChangeListener(counter);
+        }
+        assertTrue(widths.size() > 1, "the steps crossed tensors of different widths: " + widths);
+        List<TableColumn> now = ShownInTensorWidgets.tableColumns(ShownInViews.valuesGrid(inspector));
+        assertEquals(new HashSet<>(now), seen, "columns were made or disposed while stepping");
+        assertFalse(seen.stream().anyMatch(TableColumn::isDisposed));
+        assertEquals(0, runs.get(), "no step ran the model for its tensor");
+    }
+}
