@@ -22,6 +22,7 @@ public final class SliceControls {
     private final Consumer<TensorSlice> onChange;
     private Shape shape;
     private TensorSlice slice;
+    private final int height;
 
     public SliceControls(Composite parent, Consumer<TensorSlice> onChange) {
         this.onChange = onChange;
@@ -31,6 +32,18 @@ public final class SliceControls {
         layout.marginTop = 0;
         layout.marginBottom = 0;
         area.setLayout(layout);
+        // as high as a row of combos whatever the rank: a height that changed with the shape resized
+        // the values table below it
+        Combo combo = new Combo(area, SWT.READ_ONLY);
+        Spinner spinner = new Spinner(area, SWT.BORDER);
+        height = Math.max(combo.computeSize(SWT.DEFAULT, SWT.DEFAULT).y, spinner.computeSize(SWT.DEFAULT, SWT.DEFAULT).y);
+        combo.dispose();
+        spinner.dispose();
+    }
+
+    /** The height the controls keep, for the parent's layout data. */
+    public int height() {
+        return height;
     }
 
     public Control control() {
@@ -83,9 +96,8 @@ public final class SliceControls {
             });
         }
         new Label(area, SWT.NONE).setText(slice.describe());
-        // only the controls and their row: a deep layout of the parent measures the values table again
+        // only the controls: their row keeps its height, and a layout of the parent measured the values table again
         area.layout(true);
-        area.getParent().layout(new Control[] {area});
     }
 
     private Combo axisCombo(int selected) {

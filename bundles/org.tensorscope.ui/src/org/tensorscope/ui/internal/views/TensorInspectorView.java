@@ -23,10 +23,10 @@ import org.eclipse.swt.custom.CTabItem;
 import org.eclipse.swt.dnd.Clipboard;
 import org.eclipse.swt.dnd.TextTransfer;
 import org.eclipse.swt.dnd.Transfer;
+import org.eclipse.swt.graphics.GC;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.widgets.Composite;
-import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Label;
 import org.osgi.framework.FrameworkUtil;
@@ -73,9 +73,17 @@ public class TensorInspectorView extends FocusedTensorView {
         header = new Label(area, SWT.NONE);
         header.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
         stats = new Label(area, SWT.WRAP);
-        stats.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+        // two lines whatever the text: a height that changed from one op to the next resized the
+        // values table below, which GTK lays out again (twice a step: the trace's counts, then the values')
+        GridData statsData = new GridData(SWT.FILL, SWT.TOP, true, false);
+        GC gc = new GC(stats);
+        statsData.heightHint = 2 * gc.getFontMetrics().getHeight();
+        gc.dispose();
+        stats.setLayoutData(statsData);
         sliceControls = new SliceControls(area, this::showSlice);
-        sliceControls.control().setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+        GridData sliceData = new GridData(SWT.FILL, SWT.CENTER, true, false);
+        sliceData.heightHint = sliceControls.height();
+        sliceControls.control().setLayoutData(sliceData);
         tabs = new CTabFolder(area, SWT.BOTTOM | SWT.BORDER);
         tabs.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
         grid = new ValuesGrid(tabs, this::editValue);
@@ -139,7 +147,6 @@ public class TensorInspectorView extends FocusedTensorView {
                 "NaN %s   -Inf %s   +Inf %s   min %s   max %s   mean %s   on %s", TensorHealth.countText(row.nanCount()),
                 TensorHealth.countText(row.negInfCount()), TensorHealth.countText(row.posInfCount()), Numbers.format(row.min()), Numbers.format(row.max()), Numbers.format(row.mean()),
                 row.device())));
-        layOutTexts();
         contributed.showOp(output);
     }
 
@@ -148,7 +155,6 @@ public class TensorInspectorView extends FocusedTensorView {
         shown = null;
         header.setText(why);
         stats.setText("");
-        layOutTexts();
         grid.clear();
         heatmap.clear();
         valueActions.forEach(a -> a.setEnabled(false));
@@ -163,15 +169,9 @@ public class TensorInspectorView extends FocusedTensorView {
         stats.setText(String.format(Locale.ROOT, "count %d   NaN %d   -Inf %d   +Inf %d   zeros %d   min %s   max %s   mean %s   std %s",
                 s.count(), s.nan(), s.negInf(), s.posInf(), s.zeros(), Numbers.format(s.min()), Numbers.format(s.max()),
                 Numbers.format(s.mean()), Numbers.format(s.std())));
-        layOutTexts();
         showSlice(sliceControls.show(data.shape()));
         valueActions.forEach(a -> a.setEnabled(true));
         contributed.showValues(data);
-    }
-
-    /** The header and statistics may take another line: only they are measured again, not the grid. */
-    private void layOutTexts() {
-        header.getParent().layout(new Control[] {header, stats});
     }
 
     private void showSlice(TensorSlice slice) {
