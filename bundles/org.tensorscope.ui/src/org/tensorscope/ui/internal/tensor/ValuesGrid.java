@@ -75,6 +75,9 @@ public final class ValuesGrid {
             for (int c = 1; c < table.getColumnCount(); c++) {
                 TableColumn column = table.getColumn(c);
                 if (c <= columns && column.getWidth() == 0) {
+                    // GTK may have narrowed the last column shown to nothing behind SWT's back, and SWT
+                    // ignores a width equal to the one it last set: hide it first so the width takes
+                    column.setWidth(0);
                     column.setWidth(COLUMN_WIDTH);
                     column.setResizable(true);
                 } else if (c > columns && column.getWidth() != 0) {
