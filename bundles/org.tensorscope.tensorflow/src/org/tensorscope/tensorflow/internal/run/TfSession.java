@@ -73,6 +73,7 @@ public final class TfSession implements InferenceSession {
     private final GraphDef frozenGraph;
     /** The memory check's refusal (empty when the run fits) by fetched tensors and fed shapes. */
     private final Map<String, java.util.Optional<String>> memoryVerdicts = new HashMap<>();
+    private static final Set<String> NON_NEGATIVE = Set.of("Relu", "Relu6", "Sigmoid", "Softmax");
     /** The fetch computing the largest magnitudes of a list of tensors, by the list. */
     private final Map<String, String> magnitudeFetches = new HashMap<>();
     private FusibleChains fusibleChains;
@@ -705,6 +706,8 @@ public final class TfSession implements InferenceSession {
      * the tensor's own row reports.
      */
     private String magnitudes(List<String> tensors) {
+        // of a tensor that holds no negative value (when finite: a NaN is the tensor's own row's to report) the
+        // largest magnitude is its maximum, one reduction instead of two
         return magnitudeFetches.computeIfAbsent(String.join(",", tensors), key -> {
             Ops tf = Ops.create(graph).withSubScope("tensorscope_bounds_" + magnitudeFetches.size());
             Operand<org.tensorflow.types.TInt64> flatShape = tf.constant(new long[] { -1 });
@@ -713,7 +716,9 @@ public final class TfSession implements InferenceSession {
             for (String tensor : tensors) {
                 @SuppressWarnings("unchecked")
                 Operand<TFloat32> x = tf.reshape((Operand<TFloat32>) graph.outputOrThrow(tensor), flatShape);
-                maxima.add(tf.math.maximum(tf.max(x, axis), tf.math.neg(tf.min(x, axis))));
+                boolean nonNegative = model.op(TensorSpec.opNameOf(tensor))
+                        .map(op -> NON_NEGATIVE.contains(op.type())).orElse(false);
+                maxima.add(nonNegative ? tf.max(x, axis) : tf.math.maximum(tf.max(x, axis), tf.math.neg(tf.min(x, axis))));
             }
             return tf.withName("maxima").stack(maxima).op().name();
         });
