@@ -2,7 +2,6 @@ package org.tensorscope.tensorflow.internal.run;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -142,45 +141,65 @@ final class FusibleChains {
 
     /** The values of a float32 Const, possibly behind Identity ops; null for anything else. */
     static double[] constant(Map<String, NodeDef> nodes, String input) {
-        NodeDef node = nodes.get(input.contains(":") ? input.substring(0, input.indexOf(':')) : input);
+        return constant(nodes, input, false);
+    }
+
+    /** The Const a tensor comes from, possibly behind Identity ops; null when it comes from anything else. */
+    static NodeDef constNode(Map<String, NodeDef> nodes, String input) {
+        NodeDef node = nodes.get(opName(input));
         for (int hops = 0; node != null && node.getOp().equals("Identity") && hops < 4; hops++) {
-            String source = node.getInput(0);
-            node = nodes.get(source.contains(":") ? source.substring(0, source.indexOf(':')) : source);
+            node = nodes.get(opName(node.getInput(0)));
         }
-        if (node == null || !node.getOp().equals("Const") || !node.containsAttr("value")) {
+        return node != null && node.getOp().equals("Const") && node.containsAttr("value") ? node : null;
+    }
+
+    private static String opName(String input) {
+        String name = input.startsWith("^") ? input.substring(1) : input;
+        int colon = name.indexOf(':');
+        return colon < 0 ? name : name.substring(0, colon);
+    }
+
+    /**
+     * Every value of a float32 (or, if asked, int32 or int64) Const, possibly behind Identity ops, a repeated last
+     * value written out; null for anything else, or for a constant of more than 2^26 values.
+     */
+    static double[] constant(Map<String, NodeDef> nodes, String input, boolean integersToo) {
+        NodeDef node = constNode(nodes, input);
+        if (node == null) {
             return null;
         }
         TensorProto value = node.getAttrOrThrow("value").getTensor();
-        if (value.getDtype() != DataType.DT_FLOAT) {
+        DataType type = value.getDtype();
+        if (type != DataType.DT_FLOAT && !(integersToo && (type == DataType.DT_INT32 || type == DataType.DT_INT64))) {
             return null;
-        }
-        if (!value.getTensorContent().isEmpty()) {
-            FloatBuffer floats = ByteBuffer.wrap(value.getTensorContent().toByteArray()).order(ByteOrder.LITTLE_ENDIAN)
-                    .asFloatBuffer();
-            double[] values = new double[floats.remaining()];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = floats.get(i);
-            }
-            return values;
         }
         long elements = 1;
         for (var dim : value.getTensorShape().getDimList()) {
             elements *= Math.max(dim.getSize(), 0);
         }
-        if (value.getFloatValCount() == 0) {
-            return elements == 0 ? new double[0] : new double[] { 0 };
+        if (elements > 1 << 26) {
+            return null;
         }
-        // a repeated last value fills the rest of the tensor: count it as often as it is repeated
-        double[] values = new double[value.getFloatValCount()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = value.getFloatVal(i);
+        double[] out = new double[(int) elements];
+        ByteBuffer content = value.getTensorContent().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        boolean packed = !value.getTensorContent().isEmpty();
+        int width = type == DataType.DT_INT64 ? 8 : 4;
+        int given = packed ? content.remaining() / width : switch (type) {
+            case DT_FLOAT -> value.getFloatValCount();
+            case DT_INT32 -> value.getIntValCount();
+            default -> value.getInt64ValCount();
+        };
+        for (int i = 0; i < Math.min(given, out.length); i++) {
+            out[i] = switch (type) {
+                case DT_FLOAT -> packed ? content.getFloat(4 * i) : value.getFloatVal(i);
+                case DT_INT32 -> packed ? content.getInt(4 * i) : value.getIntVal(i);
+                default -> packed ? content.getLong(8 * i) : value.getInt64Val(i);
+            };
         }
-        if (elements > values.length) {
-            double last = values[values.length - 1];
-            double[] filled = java.util.Arrays.copyOf(values, values.length + 1);
-            filled[values.length] = last * (elements - values.length);
-            return filled;
+        if (given < out.length) {
+            // a repeated last value fills the rest of the tensor
+            java.util.Arrays.fill(out, given, out.length, given == 0 ? 0 : out[given - 1]);
         }
-        return values;
+        return out;
     }
 }

@@ -1,7 +1,5 @@
 package org.tensorscope.tensorflow.internal.run;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,7 +13,6 @@ import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.NodeDef;
-import org.tensorflow.proto.TensorProto;
 
 /**
  * Upper bounds on the magnitude of float32 tensors, from the largest magnitude of the fed tensors and the values
@@ -356,64 +353,12 @@ final class MagnitudeBounds {
     }
 
     private NodeDef constNode(String input) {
-        String name = input.startsWith("^") ? input.substring(1) : input;
-        int colon = name.indexOf(':');
-        NodeDef node = nodes.get(colon < 0 ? name : name.substring(0, colon));
-        for (int hops = 0; node != null && node.getOp().equals("Identity") && hops < 4; hops++) {
-            String source = node.getInput(0);
-            int c = source.indexOf(':');
-            node = nodes.get(c < 0 ? source : source.substring(0, c));
-        }
-        return node != null && node.getOp().equals("Const") && node.containsAttr("value") ? node : null;
+        return FusibleChains.constNode(nodes, input);
     }
 
-    /** Every value of a float32 or integer constant, the repeated last value written out; null otherwise. */
+    /** Every value of a float32 or integer constant; null otherwise. */
     private double[] values(String input) {
-        NodeDef node = constNode(input);
-        if (node == null) {
-            return null;
-        }
-        TensorProto value = node.getAttrOrThrow("value").getTensor();
-        long elements = 1;
-        for (var dim : value.getTensorShape().getDimList()) {
-            elements *= Math.max(dim.getSize(), 0);
-        }
-        if (elements > 1 << 26) {
-            return null;
-        }
-        double[] out = new double[(int) elements];
-        DataType type = value.getDtype();
-        ByteBuffer content = value.getTensorContent().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-        boolean packed = !value.getTensorContent().isEmpty();
-        int given;
-        switch (type) {
-            case DT_FLOAT -> {
-                given = packed ? content.remaining() / 4 : value.getFloatValCount();
-                for (int i = 0; i < Math.min(given, out.length); i++) {
-                    out[i] = packed ? content.getFloat(4 * i) : value.getFloatVal(i);
-                }
-            }
-            case DT_INT32 -> {
-                given = packed ? content.remaining() / 4 : value.getIntValCount();
-                for (int i = 0; i < Math.min(given, out.length); i++) {
-                    out[i] = packed ? content.getInt(4 * i) : value.getIntVal(i);
-                }
-            }
-            case DT_INT64 -> {
-                given = packed ? content.remaining() / 8 : value.getInt64ValCount();
-                for (int i = 0; i < Math.min(given, out.length); i++) {
-                    out[i] = packed ? content.getLong(8 * i) : value.getInt64Val(i);
-                }
-            }
-            default -> {
-                return null;
-            }
-        }
-        if (given < out.length) {
-            double last = given == 0 ? 0 : out[given - 1];
-            java.util.Arrays.fill(out, given, out.length, last);
-        }
-        return out;
+        return FusibleChains.constant(nodes, input, true);
     }
 
     private static float attrFloat(NodeDef node, String name, float otherwise) {

@@ -347,7 +347,8 @@ public final class TfSession implements InferenceSession {
         fedOrFetched.addAll(computedOutputs);
         // CURT needs no probe on a tensor whose magnitude is bounded far inside float32's range (see MagnitudeBounds)
         MagnitudeBounds.Plan boundsPlan = mode == HealthMode.CURT && !probeEveryTensorEachRun
-                ? boundsPlans.computeIfAbsent(computedOutputs + "|" + fed, k -> bounds().plan(floatTensors, fed))
+                ? boundsPlans.computeIfAbsent(computedOutputs + "|" + new java.util.TreeSet<>(fed),
+                        k -> bounds().plan(floatTensors, fed))
                 : MagnitudeBounds.Plan.NONE;
         measuredInPass = boundsPlan.seats();
         Set<String> bounded = new LinkedHashSet<>(boundsPlan.bounded());
@@ -375,13 +376,13 @@ public final class TfSession implements InferenceSession {
         notWatched.addAll(bounded);
         List<String> watched = floatTensors.stream().filter(t -> !notWatched.contains(t)).toList();
         probedInPass.addAll(watched);
-        List<String> chainInputs = java.util.stream.Stream.concat(
+        List<String> measured = java.util.stream.Stream.concat(
                 chains.stream().map(FusibleChains.Chain::input), boundsPlan.seats().stream()).distinct().toList();
         HealthProbe probe = probe(watched, mode);
-        String magnitudesFetch = chainInputs.isEmpty() ? null : magnitudes(chainInputs);
+        String magnitudesFetch = measured.isEmpty() ? null : magnitudes(measured);
         progress.split(1);
         List<double[][]> fetched = new ArrayList<>();
-        float[] inputMax = new float[chainInputs.size()];
+        float[] inputMax = new float[measured.size()];
         RunMetadata metadata = RunMetadata.getDefaultInstance();
         Map<String, TensorData> tracedOutputs = new LinkedHashMap<>();
         List<String> probeFetches = new ArrayList<>(probe.fetches());
@@ -445,7 +446,7 @@ public final class TfSession implements InferenceSession {
         for (FusibleChains.Chain chain : chains) {
             Integer input = index.get(chain.input());
             boolean inputFinite = input != null && rows[input] != null && !HealthProbe.flagged(rows[input]);
-            if (inputFinite && chain.provablyFinite(inputMax[chainInputs.indexOf(chain.input())])) {
+            if (inputFinite && chain.provablyFinite(inputMax[measured.indexOf(chain.input())])) {
                 chain.inside().forEach(t -> rows[index.get(t)] = HealthProbe.finiteCurtRow(index.get(t)));
             } else {
                 risky.add(chain);
@@ -453,7 +454,7 @@ public final class TfSession implements InferenceSession {
         }
         anchoredRows(anchors, rows, index);
         copyRows(copies, rows, index);
-        Set<String> unbounded = boundedRows(boundsPlan, bounded, feeds, overrides, chainInputs, inputMax, rows, index,
+        Set<String> unbounded = boundedRows(boundsPlan, bounded, feeds, overrides, measured, inputMax, rows, index,
                 notProbed);
         copyRows(copies, rows, index);
         if (mode == HealthMode.CURT) {
