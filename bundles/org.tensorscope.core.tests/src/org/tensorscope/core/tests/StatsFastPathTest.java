@@ -44,6 +44,47 @@ class StatsFastPathTest {
         }
     }
 
+    @Test
+    void theSummaryWithoutPercentilesMatchesTheDefinitionOnEveryType() {
+        Random random = new Random(13);
+        for (DType dtype : NUMERIC) {
+            for (int size : new int[] { 1, 3, 100, 4095, 4097, 30_000 }) {
+                TensorData t = randomTensor(dtype, size, random);
+                String what = dtype.displayName() + " x" + size + " summary";
+                Reference r = new Reference(t);
+                TensorStats s = TensorStats.summaryOf(t, 1);
+                assertEquals(r.count, s.count(), what);
+                assertEquals(r.nan, s.nan(), what + " NaN");
+                assertEquals(r.posInf, s.posInf(), what + " +Inf");
+                assertEquals(r.negInf, s.negInf(), what + " -Inf");
+                assertEquals(r.zeros, s.zeros(), what + " zeros");
+                assertEquals(r.subnormals, s.subnormals(), what + " subnormals");
+                assertTrue(Arrays.stream(s.percentiles()).allMatch(Double::isNaN), what + " has no percentiles");
+                if (r.finite > 0) {
+                    double scale = Math.max(Math.abs(r.min), Math.abs(r.max));
+                    assertEquals(r.min, s.min(), 0, what + " min");
+                    assertEquals(r.max, s.max(), 0, what + " max");
+                    assertEquals(r.mean, s.mean(), 1e-12 * scale, what + " mean");
+                    assertEquals(r.std, s.std(), 1e-9 * scale, what + " std");
+                }
+            }
+        }
+        TensorData large = randomTensor(DType.FLOAT32, 9_000_000, random);
+        TensorStats full = TensorStats.of(large, 1);
+        for (int threads : new int[] { 1, 3 }) {
+            TensorStats summary = TensorStats.summaryOf(large, threads);
+            String what = "summary on " + threads + " threads";
+            assertEquals(full.nan(), summary.nan(), what + " NaN");
+            assertEquals(full.posInf() + full.negInf(), summary.posInf() + summary.negInf(), what + " infinities");
+            assertEquals(full.zeros(), summary.zeros(), what + " zeros");
+            assertEquals(full.subnormals(), summary.subnormals(), what + " subnormals");
+            assertEquals(full.min(), summary.min(), 0, what + " min");
+            assertEquals(full.max(), summary.max(), 0, what + " max");
+            assertEquals(full.mean(), summary.mean(), 1e-12 * Math.abs(full.max()), what + " mean");
+            assertEquals(full.std(), summary.std(), 1e-9 * full.std(), what + " std");
+        }
+    }
+
     private static void assertMatchesReference(Reference r, TensorStats s, String what) {
         assertEquals(r.count, s.count(), what);
         assertEquals(r.nan, s.nan(), what + " NaN");

@@ -128,7 +128,7 @@ class CurtCountsTest {
     }
 
     @Test
-    void fullTraceCountsEveryTensorAndComputesFiniteStatisticsForWhatTheReportShows() throws Exception {
+    void fullTraceCountsEveryTensorAndComputesTheStatisticsOfItsFiniteValues() throws Exception {
         TraceOutcome outcome = trace(HealthMode.FULL);
         Trace trace = outcome.trace();
         assertEquals("big", outcome.report().origin().op());
@@ -142,7 +142,10 @@ class CurtCountsTest {
         assertEquals(3, nan.nanCount());
         assertEquals(0, nan.max(), 1e24, "the first NaN is shown: its finite values are 1e30 - 1e30");
         TensorHealth last = trace.row("s" + SUMS + ":0").orElseThrow();
-        assertTrue(Double.isNaN(last.max()) && Double.isNaN(last.mean()),
-                "statistics of a non-finite tensor the report does not show are not computed: " + last);
+        assertEquals(13, last.elements() - last.posInfCount(), "13 finite values: " + last);
+        assertEquals(1e30, last.max(), 1e24, "read from its values, a tensor the report does not show has its"
+                + " statistics over its finite values too: " + last);
+        assertEquals(1e30, last.mean(), 1e24);
+        assertEquals(0, last.std(), 1e24);
     }
 }

@@ -180,8 +180,10 @@ public final class TfSession implements InferenceSession {
     }
 
     /**
-     * Whether health passes probe constants and copies (Reshape, Identity...) on every run too, instead of checking
-     * constants once per session and giving a copy its input's row. For measuring what that saves.
+     * Whether health passes probe every tensor with probe ops on every run, as before these savings: constants and
+     * copies (Reshape, Identity...) too, instead of checking constants once per session and giving a copy its
+     * input's row; no tensor left out for its bound (CURT); no FULL row read from the values (see
+     * {@link ValueRows}). For measuring what that saves, and for tests comparing the rows.
      */
     public void probeEveryTensorEachRun(boolean probe) {
         this.probeEveryTensorEachRun = probe;
@@ -378,7 +380,13 @@ public final class TfSession implements InferenceSession {
         probedInPass.addAll(watched);
         List<String> measured = java.util.stream.Stream.concat(
                 chains.stream().map(FusibleChains.Chain::input), boundsPlan.seats().stream()).distinct().toList();
-        HealthProbe probe = probe(watched, mode);
+        // FULL reads what it can from the values themselves (see ValueRows), the rest with probe ops
+        List<String> valuesRead = mode == HealthMode.FULL && !probeEveryTensorEachRun ? valuesRead(watched, feeds, overrides, computedOutputs)
+                : List.of();
+        Set<String> readSet = new HashSet<>(valuesRead);
+        List<String> probedWatched = valuesRead.isEmpty() ? watched
+                : watched.stream().filter(t -> !readSet.contains(t)).toList();
+        HealthProbe probe = probe(probedWatched, mode);
         String magnitudesFetch = measured.isEmpty() ? null : magnitudes(measured);
         progress.split(1);
         List<double[][]> fetched = new ArrayList<>();
@@ -390,7 +398,8 @@ public final class TfSession implements InferenceSession {
         if (magnitudesFetch != null) {
             probeFetches.add(magnitudesFetch);
         }
-        if (!probeFetches.isEmpty() || !computedOutputs.isEmpty()) {
+        double[][] valueRows = new double[0][];
+        if (!probeFetches.isEmpty() || !computedOutputs.isEmpty() || !valuesRead.isEmpty()) {
             try (Run run = new Run(mode == HealthMode.CURT ? session : everyTensorSession(), feeds, overrides)) {
                 Session.Runner runner = run.runner();
                 if (opTimings) {
@@ -398,7 +407,20 @@ public final class TfSession implements InferenceSession {
                 }
                 probeFetches.forEach(runner::fetch);
                 computedOutputs.forEach(runner::fetch);
+                // TensorFlow fetches no fed tensor and no tensor twice: those values are at hand already
+                List<String> valuesFetched = valuesRead.stream()
+                        .filter(t -> !fed.contains(t) && !computedOutputs.contains(t)).toList();
+                valuesFetched.forEach(runner::fetch);
                 try (Result result = opTimings ? runner.runAndFetchMetadata() : runner.run()) {
+                    int fetchedValue = probeFetches.size() + computedOutputs.size();
+                    List<TensorData> values = new ArrayList<>(valuesRead.size());
+                    for (String tensor : valuesRead) {
+                        int output = computedOutputs.indexOf(tensor);
+                        values.add(fed.contains(tensor) ? fedValue(tensor, feeds, overrides)
+                                : TfTensors.view(tensor, result.get(output >= 0 ? probeFetches.size() + output
+                                        : fetchedValue++)));
+                    }
+                    valueRows = ValueRows.rows(values);
                     for (int i = 0; i < probeCount; i++) {
                         fetched.add(matrix((TFloat64) result.get(i)));
                     }
@@ -427,7 +449,8 @@ public final class TfSession implements InferenceSession {
         for (int i = 0; i < floatTensors.size(); i++) {
             index.put(floatTensors.get(i), i);
         }
-        place(readings.rows(), watched, rows, index);
+        place(readings.rows(), probedWatched, rows, index);
+        place(valueRows, valuesRead, rows, index);
         Map<String, String> notProbed = new LinkedHashMap<>();
         for (String constant : constants) {
             double[] row = constantReadings.get(constant);
@@ -465,6 +488,7 @@ public final class TfSession implements InferenceSession {
             Set<String> notShown = new HashSet<>(readings.loops().keySet());
             notShown.addAll(constants);
             notShown.addAll(copies.keySet());
+            notShown.addAll(valuesRead);
             finiteStatsOfShown(feeds, overrides, floatTensors, rows, index, notShown);
         }
         copyRows(copies, rows, index);
@@ -756,6 +780,44 @@ public final class TfSession implements InferenceSession {
      */
     private void checkMemory(Map<String, TensorData> feeds, Map<String, TensorData> overrides, List<String> outputs)
             throws BackendException {
+        java.util.Optional<String> verdict = memoryVerdict(feeds, overrides, outputs);
+        if (verdict.isPresent()) {
+            throw new BackendException(verdict.get());
+        }
+    }
+
+    private final Map<String, List<String>> valuesReadPlans = new HashMap<>();
+
+    private static TensorData fedValue(String tensor, Map<String, TensorData> feeds, Map<String, TensorData> overrides) {
+        for (Map<String, TensorData> fed : List.of(overrides, feeds)) {
+            for (Map.Entry<String, TensorData> feed : fed.entrySet()) {
+                if (TensorSpec.tensorName(feed.getKey()).equals(tensor)) {
+                    return feed.getValue();
+                }
+            }
+        }
+        throw new IllegalStateException(tensor + " is not fed");
+    }
+
+    /**
+     * The watched tensors a FULL pass fetches and reads in Java: those {@link ValueRows} can read, when all of
+     * them fit the memory budgets with the outputs (a fetched tensor lives until the run ends); none otherwise.
+     */
+    private List<String> valuesRead(List<String> watched, Map<String, TensorData> feeds,
+            Map<String, TensorData> overrides, List<String> computedOutputs) {
+        Map<String, Shape> fedShapes = new java.util.TreeMap<>();
+        feeds.forEach((name, data) -> fedShapes.put(TensorSpec.tensorName(name), data.shape()));
+        overrides.forEach((name, data) -> fedShapes.put(TensorSpec.tensorName(name), data.shape()));
+        return valuesReadPlans.computeIfAbsent(watched + "|" + computedOutputs + "|" + fedShapes, k -> {
+            List<String> readable = ValueRows.readable(model, controlFlow, watched);
+            List<String> kept = new ArrayList<>(computedOutputs);
+            kept.addAll(readable);
+            return memoryVerdict(feeds, overrides, kept).isEmpty() ? readable : List.of();
+        });
+    }
+
+    private java.util.Optional<String> memoryVerdict(Map<String, TensorData> feeds, Map<String, TensorData> overrides,
+            List<String> outputs) {
         Map<String, Shape> fedShapes = new java.util.TreeMap<>();
         feeds.forEach((name, data) -> fedShapes.put(TensorSpec.tensorName(name), data.shape()));
         overrides.forEach((name, data) -> fedShapes.put(TensorSpec.tensorName(name), data.shape()));
@@ -772,9 +834,7 @@ public final class TfSession implements InferenceSession {
             }
             memoryVerdicts.put(key, verdict);
         }
-        if (verdict.isPresent()) {
-            throw new BackendException(verdict.get());
-        }
+        return verdict;
     }
 
     /** Shapes with the fed placeholders' pinned, or null when every fed placeholder already has its fed shape. */

@@ -126,6 +126,20 @@ public final class TfTensors {
     }
 
     /**
+     * The tensor's values where TensorFlow keeps them, without a copy when they are in native memory: valid only
+     * while the tensor is open.
+     */
+    static TensorData view(String name, Tensor tensor) {
+        RawTensor raw = tensor.asRawTensor();
+        ByteBuffer memory = tensor instanceof TString ? null : memory(raw);
+        if (memory == null || dtype(raw.dataType()).byteSize() < 0) {
+            return toData(name, tensor);
+        }
+        return new TensorData(name, dtype(raw.dataType()), Shape.of(raw.shape().asArray()),
+                memory.order(ByteOrder.LITTLE_ENDIAN));
+    }
+
+    /**
      * The tensor's native memory as a buffer (valid while the tensor is open), or null when its
      * storage is not native memory.
      */
