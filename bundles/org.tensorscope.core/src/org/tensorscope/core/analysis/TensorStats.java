@@ -305,8 +305,12 @@ public record TensorStats(long count, long nan, long posInf, long negInf, long z
                 hi = Float.intBitsToFloat(high ^ ((high >> 31) & 0x7fff_ffff));
             }
             if (!Double.isFinite(sum + squares)) { // a NaN or an infinity in this chunk
-                for (int k = 0; k < n; k++) {
-                    add(c[k]);
+                if (bits != null) {
+                    finiteOf(c, bits, n);
+                } else {
+                    for (int k = 0; k < n; k++) {
+                        add(c[k]);
+                    }
                 }
                 chunkLow = Double.NEGATIVE_INFINITY;
                 chunkHigh = Double.POSITIVE_INFINITY;
@@ -335,6 +339,62 @@ public record TensorStats(long count, long nan, long posInf, long negInf, long z
             min = Math.min(min, lo);
             max = Math.max(max, hi);
             merge(n, shift + offset, Math.max(0, chunkM2));
+        }
+
+        /**
+         * A float32 chunk holding NaN or infinities: counts them by their bits and sums the finite values with the
+         * others masked out, with no division per value (a flooded tensor is all such chunks).
+         */
+        private void finiteOf(float[] c, int[] bits, int n) {
+            double shift = mean;
+            if (finite == 0) {
+                int first = 0;
+                while (first < n && (bits[first] & 0x7f80_0000) == 0x7f80_0000) {
+                    first++;
+                }
+                shift = first < n ? c[first] : 0;
+            }
+            int nans = 0;
+            int positive = 0;
+            int negative = 0;
+            int low = Integer.MAX_VALUE;
+            int high = Integer.MIN_VALUE;
+            double sum = 0;
+            double squares = 0;
+            for (int i = 0; i < n; i++) {
+                int b = bits[i];
+                int magnitude = b & 0x7fff_ffff;
+                boolean isFinite = magnitude < 0x7f80_0000;
+                nans += magnitude > 0x7f80_0000 ? 1 : 0;
+                positive += b == 0x7f80_0000 ? 1 : 0;
+                negative += b == 0xff80_0000 ? 1 : 0;
+                double d = isFinite ? c[i] - shift : 0;
+                sum += d;
+                squares += d * d;
+                int key = b ^ ((b >> 31) & 0x7fff_ffff);
+                low = Math.min(low, isFinite ? key : Integer.MAX_VALUE);
+                high = Math.max(high, isFinite ? key : Integer.MIN_VALUE);
+            }
+            nan += nans;
+            posInf += positive;
+            negInf += negative;
+            int count = n - nans - positive - negative;
+            if (count == 0) {
+                return;
+            }
+            double offset = sum / count;
+            double chunkM2 = squares - offset * sum;
+            if (squares != 0 && !(chunkM2 > squares * 0x1p-20)) { // the chunk's mean far from the shift: cancellation
+                double chunkMean = shift + offset;
+                chunkM2 = 0;
+                for (int i = 0; i < n; i++) {
+                    double d = (bits[i] & 0x7f80_0000) != 0x7f80_0000 ? c[i] - chunkMean : 0;
+                    chunkM2 += d * d;
+                }
+            }
+            min = Math.min(min, Float.intBitsToFloat(low ^ ((low >> 31) & 0x7fff_ffff)));
+            max = Math.max(max, Float.intBitsToFloat(high ^ ((high >> 31) & 0x7fff_ffff)));
+            merge(count, shift + offset, Math.max(0, chunkM2));
         }
 
         void doubles(double[] c, int n) {

@@ -128,8 +128,9 @@ public final class NanTracer {
 
     /**
      * Runs the outputs of a traced run the way plain inference does (optimised, fused) and compares them with the
-     * traced ones, naming the runtime's rewrites when they disagree; null when the trace holds no outputs. A
-     * sequence checks its steps this way.
+     * traced ones, naming the runtime's rewrites when they disagree; null when the trace holds no outputs. When the
+     * traced run computed its outputs as plain inference does ({@link Trace#outputsAsPlainRun()}), it is that plain
+     * run, and no other is made. A sequence checks its steps this way.
      */
     public static NanReport.Fidelity fidelity(InferenceSession session, Map<String, TensorData> feeds,
             List<String> outputs, Trace trace, IProgressMonitor monitor) throws BackendException {
@@ -138,7 +139,8 @@ public final class NanTracer {
         }
         SubMonitor progress = SubMonitor.convert(monitor, 2);
         List<String> compared = List.copyOf(trace.outputs().keySet());
-        Map<String, TensorData> plain = session.fetch(feeds, compared, Map.of(), progress.split(1));
+        Map<String, TensorData> plain = trace.outputsAsPlainRun() ? trace.outputs()
+                : session.fetch(feeds, compared, Map.of(), progress.split(1));
         NanReport.Fidelity fidelity = FidelityCheck.compare(trace, plain, List.of());
         if (fidelity.agree()) {
             return fidelity;

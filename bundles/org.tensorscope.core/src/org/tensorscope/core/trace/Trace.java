@@ -21,6 +21,7 @@ public final class Trace {
     private final Map<String, LoopHealth> loops;
     private final Map<String, TensorData> outputs;
     private final Map<String, String> notProbed;
+    private final boolean outputsAsPlainRun;
     private final Map<String, TensorHealth> byTensor = new LinkedHashMap<>();
 
     public Trace(ModelGraph graph, List<TensorHealth> rows) {
@@ -44,7 +45,18 @@ public final class Trace {
      */
     public Trace(ModelGraph graph, List<TensorHealth> rows, List<UncheckedTensor> unchecked,
             Map<String, LoopHealth> loops, Map<String, TensorData> outputs, Map<String, String> notProbed) {
+        this(graph, rows, unchecked, loops, outputs, notProbed, false);
+    }
+
+    /**
+     * @param outputsAsPlainRun whether the outputs come from a run that computes them as plain inference does (see
+     *                          {@link #outputsAsPlainRun()})
+     */
+    public Trace(ModelGraph graph, List<TensorHealth> rows, List<UncheckedTensor> unchecked,
+            Map<String, LoopHealth> loops, Map<String, TensorData> outputs, Map<String, String> notProbed,
+            boolean outputsAsPlainRun) {
         this.graph = graph;
+        this.outputsAsPlainRun = outputsAsPlainRun && !outputs.isEmpty();
         this.notProbed = Map.copyOf(notProbed);
         this.rows = List.copyOf(rows);
         this.unchecked = List.copyOf(unchecked);
@@ -95,6 +107,15 @@ public final class Trace {
      */
     public Map<String, String> notProbed() {
         return notProbed;
+    }
+
+    /**
+     * Whether {@link #outputs()} come from a run that computes them exactly as plain inference does: the optimised
+     * session, with nothing added to the run but reductions of tensors that no fused kernel holds inside. A
+     * comparison with a plain run then needs no other run.
+     */
+    public boolean outputsAsPlainRun() {
+        return outputsAsPlainRun;
     }
 
     /** Whether every checked tensor is finite; says nothing about unchecked ones. */

@@ -338,6 +338,7 @@ final class Wire {
             writeString(out, entry.getKey());
             writeString(out, entry.getValue());
         }
+        out.writeBoolean(trace.outputsAsPlainRun());
     }
 
     static Trace readTrace(DataInputStream in, ModelGraph graph) throws IOException {
@@ -364,7 +365,7 @@ final class Wire {
         for (int i = 0; i < notProbedCount; i++) {
             notProbed.put(readString(in), readString(in));
         }
-        return new Trace(graph, rows, unchecked, loops, outputs, notProbed);
+        return new Trace(graph, rows, unchecked, loops, outputs, notProbed, in.readBoolean());
     }
 
     static void writeRewrites(DataOutputStream out, List<RuntimeRewrite> rewrites) throws IOException {

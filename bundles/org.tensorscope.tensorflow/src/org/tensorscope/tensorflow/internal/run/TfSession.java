@@ -513,8 +513,30 @@ public final class TfSession implements InferenceSession {
         unchecked.addAll(opaque);
         OpTimings timings = opTimings ? new OpTimings(metadata) : OpTimings.notMeasured(onGpu ? "" : "CPU:0");
         return new Trace(model, TraceRows.build(model, floatTensors, rows, timings), unchecked,
-                readings.loops(), tracedOutputs, notProbed);
+                readings.loops(), tracedOutputs, notProbed, mode == HealthMode.CURT && runsAsPlain(watched, measured));
     }
+
+    /**
+     * Whether the pass's run computed the outputs as a plain run does: on the optimised session with no probe, and
+     * measuring only tensors that no fusible chain holds inside (a reduction of a fused kernel's output leaves the
+     * kernel as it is; one of a tensor inside it would stop grappler fusing it).
+     */
+    private boolean runsAsPlain(List<String> watched, List<String> measured) {
+        if (!watched.isEmpty() || probeEveryTensorEachRun) {
+            return false;
+        }
+        if (measured.isEmpty()) {
+            return true;
+        }
+        Set<String> insides = new HashSet<>();
+        chains().all().forEach(c -> insides.addAll(c.inside()));
+        return measured.stream().noneMatch(t -> insides.contains(t) || model.op(TensorSpec.opNameOf(t))
+                .map(op -> FUSED_WITH_WHAT_FOLLOWS.contains(op.type())).orElse(true));
+    }
+
+    /** Ops whose output grappler may fuse into the op reading it, beyond the chains {@link FusibleChains} finds. */
+    private static final Set<String> FUSED_WITH_WHAT_FOLLOWS = Set.of("Conv2D", "DepthwiseConv2dNative", "MatMul",
+            "BatchMatMulV2", "BiasAdd", "FusedBatchNorm", "FusedBatchNormV3", "Add", "AddV2", "Mul", "Sub");
 
     /**
      * Gives each anchored tensor a finite row when its anchor's row is finite, and none (to be probed) otherwise;
