@@ -153,6 +153,7 @@ class MagnitudeBoundsTest {
             List<String> outputs = signature.outputs().stream().map(o -> o.tensor().name()).toList();
             Trace bounded = session.healthPass(feeds, outputs, HealthMode.CURT, Map.of(), null);
             List<String> probed = session.lastPassProbed();
+            List<String> measured = session.lastPassMeasured();
             session.probeEveryTensorEachRun(true);
             Trace every = session.healthPass(feeds, outputs, HealthMode.CURT, Map.of(), null);
             assertTrue(bounded.isComplete(), bounded.unchecked().toString());
@@ -162,6 +163,11 @@ class MagnitudeBoundsTest {
             long byBound = bounded.notProbed().values().stream().filter(r -> r.startsWith("finite: no value")).count();
             assertTrue(byBound > 200, byBound + " of " + bounded.rows().size() + " bounded; probed " + probed);
             assertTrue(probed.size() < 10, "probed " + probed);
+            // no probe, and only Relu outputs and a reshape measured: the pass's outputs are a plain run's
+            assertTrue(probed.isEmpty() && bounded.outputsAsPlainRun(), "probed " + probed);
+            assertTrue(!measured.isEmpty() && measured.stream().allMatch(t -> loaded.graph()
+                    .op(t.substring(0, t.lastIndexOf(':'))).orElseThrow().type().matches("Relu|Reshape")), measured.toString());
+            assertFalse(every.outputsAsPlainRun(), "a pass probing every tensor runs unfused");
         }
     }
 }

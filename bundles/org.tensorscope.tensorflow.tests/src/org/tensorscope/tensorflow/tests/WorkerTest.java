@@ -109,6 +109,9 @@ class WorkerTest {
                 // a large activation comes back whole (through the replies' shared area where there is one)
                 String conv = remote.graph().ops().stream().filter(op -> op.type().contains("Conv2D")).findFirst()
                         .orElseThrow().outputs().get(0).name();
+                // a CURT pass that probes nothing computed its outputs as plain inference does, and says so across
+                Trace remoteTrace = remoteSession.healthPass(feeds, List.of(output), HealthMode.CURT, Map.of(), null);
+                assertTrue(remoteTrace.outputsAsPlainRun(), remoteTrace.notProbed().size() + " rows not probed");
                 TensorData remoteConv = remoteSession.fetch(feeds, List.of(conv), Map.of(), null).get(conv);
                 assertTrue(remoteConv.size() > 100_000, conv + " has " + remoteConv.size() + " elements");
                 assertArrayEquals(values(localSession.fetch(feeds, List.of(conv), Map.of(), null).get(conv)),
