@@ -168,6 +168,18 @@ class MagnitudeBoundsTest {
             assertTrue(!measured.isEmpty() && measured.stream().allMatch(t -> loaded.graph()
                     .op(t.substring(0, t.lastIndexOf(':'))).orElseThrow().type().matches("Relu|Reshape")), measured.toString());
             assertFalse(every.outputsAsPlainRun(), "a pass probing every tensor runs unfused");
+
+            // fed 1e38, most bounds fail before the run: the pass watches the tensors itself, as without bounds
+            Map<String, TensorData> flood = PreparedInputs.prepare(signature, List.of("input_1=ramp*1e38")).feeds();
+            Trace floodedEvery = session.healthPass(flood, outputs, HealthMode.CURT, Map.of(), null);
+            session.probeEveryTensorEachRun(false);
+            Trace flooded = session.healthPass(flood, outputs, HealthMode.CURT, Map.of(), null);
+            List<String> floodProbed = session.lastPassProbed();
+            assertTrue(floodProbed.size() > 50 && session.lastPassMeasured().isEmpty(),
+                    floodProbed.size() + " probed, measured " + session.lastPassMeasured());
+            assertTrue(flooded.notProbed().values().stream().noneMatch(r -> r.startsWith("finite: no value")));
+            assertEquals(floodedEvery.rows().stream().filter(r -> !r.isFinite()).map(TensorHealth::tensor).toList(),
+                    flooded.rows().stream().filter(r -> !r.isFinite()).map(TensorHealth::tensor).toList());
         }
     }
 }

@@ -352,6 +352,9 @@ public final class TfSession implements InferenceSession {
                 ? boundsPlans.computeIfAbsent(computedOutputs + "|" + new java.util.TreeSet<>(fed),
                         k -> bounds().plan(floatTensors, fed))
                 : MagnitudeBounds.Plan.NONE;
+        if (mostBoundsFail(boundsPlan, feeds, overrides)) {
+            boundsPlan = MagnitudeBounds.Plan.NONE;
+        }
         measuredInPass = boundsPlan.seats();
         Set<String> bounded = new LinkedHashSet<>(boundsPlan.bounded());
         bounded.removeAll(constants);
@@ -567,6 +570,31 @@ public final class TfSession implements InferenceSession {
      * @return the bounded tensors whose bound does not hold (an input too large or not finite, a seat or a clipped
      *         tensor not finite), which the follow-up must probe
      */
+    /**
+     * Whether most of a plan's bounds fail for these fed values even if every tensor it measures stays within the
+     * planned magnitude (an input of 1e38): the pass would then leave most tensors to the follow-up, which probes
+     * them unfused after a run that learnt nothing, so this pass watches them itself, as without bounds. Fed values
+     * within the planned magnitude keep every bound.
+     */
+    private boolean mostBoundsFail(MagnitudeBounds.Plan plan, Map<String, TensorData> feeds,
+            Map<String, TensorData> overrides) {
+        if (plan.bounded().isEmpty()) {
+            return false;
+        }
+        Map<String, Double> fedMax = new HashMap<>();
+        feeds.forEach((name, data) -> fedMax.put(TensorSpec.tensorName(name), largestMagnitude(data)));
+        overrides.forEach((name, data) -> fedMax.put(TensorSpec.tensorName(name), largestMagnitude(data)));
+        if (fedMax.values().stream().allMatch(max -> max <= MagnitudeBounds.PLANNED_INPUT)) {
+            return false;
+        }
+        Map<String, Double> seats = new HashMap<>();
+        plan.seats().forEach(seat -> seats.put(seat, MagnitudeBounds.PLANNED_INPUT));
+        Map<String, Double> bounds = bounds().evaluate(plan, fedMax, seats, t -> true);
+        long failing = plan.bounded().stream()
+                .filter(t -> !(bounds.getOrDefault(t, Double.POSITIVE_INFINITY) < MagnitudeBounds.SAFE)).count();
+        return failing * 2 > plan.bounded().size();
+    }
+
     private Set<String> boundedRows(MagnitudeBounds.Plan plan, Set<String> bounded, Map<String, TensorData> feeds,
             Map<String, TensorData> overrides, List<String> measuredTensors, float[] measuredMax, double[][] rows,
             Map<String, Integer> index, Map<String, String> notProbed) {

@@ -1,0 +1,52 @@
+package org.tensorscope.core.compare;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.eclipse.core.runtime.NullProgressMonitor;
+import org.junit.jupiter.api.Test;
+import org.tensorscope.core.model.ModelGraph;
+import org.tensorscope.core.model.Shape;
+import org.tensorscope.core.report.NanReport;
+import org.tensorscope.core.run.NanTracer;
+import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.core.trace.Trace;
+
+/**
+ * The fidelity check compares a trace's outputs with a plain run's; when the traced run was such a run (it probed
+ * nothing), it must not run the model again, and otherwise it must, and report what the plain run gives.
+ */
+class FidelityRunTest {
+
+    private static final ModelGraph GRAPH = new ModelGraph(Path.of("m.pb"), "test", List.of(), List.of(), List.of());
+
+    private static Trace trace(boolean plain, float... out) {
+        return new Trace(GRAPH, List.of(), List.of(), Map.of(), Map.of("out:0",
+                TensorData.ofFloats("out:0", Shape.of(out.length), out)), Map.of(), plain);
+    }
+
+    @Test
+    void aTraceWhoseRunWasPlainIsNotRunAgain() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        FetchOnlySession session = new FetchOnlySession(tensors -> {
+            runs.incrementAndGet();
+            return Map.of("out:0", TensorData.ofFloats("out:0", Shape.of(2), 1, Float.NaN));
+        });
+        NanReport.Fidelity plain = NanTracer.fidelity(session, Map.of(), List.of("out:0"), trace(true, 1, 2),
+                new NullProgressMonitor());
+        assertEquals(0, runs.get(), "the traced run is the plain run");
+        assertTrue(plain.agree());
+
+        NanReport.Fidelity probed = NanTracer.fidelity(session, Map.of(), List.of("out:0"), trace(false, 1, 2),
+                new NullProgressMonitor());
+        assertEquals(1, runs.get(), "a probed run is compared with a plain one");
+        assertFalse(probed.agree(), "the plain run's NaN differs from the traced 2");
+        assertEquals(1, probed.outputs().get(0).plainNonFinite());
+    }
+}
