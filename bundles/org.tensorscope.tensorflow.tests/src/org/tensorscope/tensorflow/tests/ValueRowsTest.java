@@ -9,6 +9,7 @@ import java.util.Map;
 
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.junit.jupiter.api.Test;
+import org.tensorscope.core.input.RunBudget;
 import org.tensorscope.core.run.PreparedInputs;
 import org.tensorscope.core.service.Device;
 import org.tensorscope.core.service.LoadedModel;
@@ -38,6 +39,7 @@ class ValueRowsTest {
                 Map<String, TensorData> feeds = PreparedInputs.prepare(signature, List.of(input)).feeds();
                 session.probeEveryTensorEachRun(false);
                 Trace read = session.healthPass(feeds, outputs, HealthMode.FULL, Map.of(), null);
+                assertTrue(session.lastPassValuesRead().size() > 200, session.lastPassValuesRead().size() + " read");
                 session.probeEveryTensorEachRun(true);
                 Trace probed = session.healthPass(feeds, outputs, HealthMode.FULL, Map.of(), null);
                 assertTrue(read.isComplete(), read.unchecked().toString());
@@ -68,11 +70,37 @@ class ValueRowsTest {
                     assertEquals(p.mean(), r.mean(), scale * 1e-3, what);
                     assertEquals(p.std(), r.std(), scale * 1e-3, what);
                 }
+                assertTrue(session.lastPassValuesRead().isEmpty(), "a session probing every tensor reads no values");
                 if (input.endsWith("1e38")) {
                     assertTrue(nonFinite > 100, nonFinite + " non-finite rows");
                 } else {
                     assertEquals(0, nonFinite);
                 }
+            }
+        }
+    }
+
+    /** Every fetched tensor lives until the run ends: when they would not fit the run's budget together, probes. */
+    @Test
+    void valuesThatWouldNotFitTheRunBudgetTogetherAreProbed() throws Exception {
+        Path model = TestModels.get("tfjs/handskeleton/handskeleton.json");
+        String before = System.getProperty(RunBudget.PROPERTY);
+        // a plain run of handskeleton holds a few MB at once, all its tensors together about 110 MB
+        System.setProperty(RunBudget.PROPERTY, "40m");
+        try (LoadedModel loaded = new TfjsGraphModelLoader().load(model, new NullProgressMonitor());
+                TfSession session = (TfSession) new TensorFlowBackend().open(loaded, Device.CPU)) {
+            var signature = loaded.graph().defaultSignature().orElseThrow();
+            List<String> outputs = signature.outputs().stream().map(o -> o.tensor().name()).toList();
+            Map<String, TensorData> feeds = PreparedInputs.prepare(signature, List.of("input_1=ramp")).feeds();
+            Trace trace = session.healthPass(feeds, outputs, HealthMode.FULL, Map.of(), null);
+            assertTrue(session.lastPassValuesRead().isEmpty(), session.lastPassValuesRead().size() + " read");
+            assertTrue(trace.isComplete() && trace.rows().size() > 300, trace.rows().size() + " rows");
+            assertTrue(trace.rows().stream().allMatch(r -> r.isFinite() && r.isCounted() && !Double.isNaN(r.mean())));
+        } finally {
+            if (before == null) {
+                System.clearProperty(RunBudget.PROPERTY);
+            } else {
+                System.setProperty(RunBudget.PROPERTY, before);
             }
         }
     }

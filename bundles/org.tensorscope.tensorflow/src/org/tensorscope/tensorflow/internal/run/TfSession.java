@@ -88,6 +88,7 @@ public final class TfSession implements InferenceSession {
     /** The tensors the probes of the last health pass's runs read (constants checked once not among them). */
     private final List<String> probedInPass = new ArrayList<>();
     private List<String> measuredInPass = List.of();
+    private List<String> valuesReadInPass = List.of();
 
     /**
      * @param gpuVisible whether TensorFlow sees a GPU; when a GPU is asked for and none is
@@ -187,6 +188,11 @@ public final class TfSession implements InferenceSession {
      */
     public void probeEveryTensorEachRun(boolean probe) {
         this.probeEveryTensorEachRun = probe;
+    }
+
+    /** The tensors whose FULL rows the last health pass read from their values (see {@link ValueRows}). */
+    public List<String> lastPassValuesRead() {
+        return valuesReadInPass;
     }
 
     /** The tensors the probes of the last health pass's runs read; constants checked once are not among them. */
@@ -386,6 +392,7 @@ public final class TfSession implements InferenceSession {
         // FULL reads what it can from the values themselves (see ValueRows), the rest with probe ops
         List<String> valuesRead = mode == HealthMode.FULL && !probeEveryTensorEachRun ? valuesRead(watched, feeds, overrides, computedOutputs)
                 : List.of();
+        valuesReadInPass = valuesRead;
         Set<String> readSet = new HashSet<>(valuesRead);
         List<String> probedWatched = valuesRead.isEmpty() ? watched
                 : watched.stream().filter(t -> !readSet.contains(t)).toList();
