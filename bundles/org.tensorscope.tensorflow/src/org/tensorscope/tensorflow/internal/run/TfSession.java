@@ -390,7 +390,8 @@ public final class TfSession implements InferenceSession {
         List<String> measured = java.util.stream.Stream.concat(
                 chains.stream().map(FusibleChains.Chain::input), boundsPlan.seats().stream()).distinct().toList();
         // FULL reads what it can from the values themselves (see ValueRows), the rest with probe ops
-        List<String> valuesRead = mode == HealthMode.FULL && !probeEveryTensorEachRun ? valuesRead(watched, feeds, overrides, computedOutputs)
+        List<String> valuesRead = mode == HealthMode.FULL && !probeEveryTensorEachRun
+                ? valuesRead(watched, feeds, overrides, computedOutputs)
                 : List.of();
         valuesReadInPass = valuesRead;
         Set<String> readSet = new HashSet<>(valuesRead);
@@ -572,12 +573,6 @@ public final class TfSession implements InferenceSession {
     }
 
     /**
-     * Gives each bounded tensor whose bound holds in this run a finite row, and says how it is known.
-     *
-     * @return the bounded tensors whose bound does not hold (an input too large or not finite, a seat or a clipped
-     *         tensor not finite), which the follow-up must probe
-     */
-    /**
      * Whether most of a plan's bounds fail for these fed values even if every tensor it measures stays within the
      * planned magnitude (an input of 1e38): the pass would then leave most tensors to the follow-up, which probes
      * them unfused after a run that learnt nothing, so this pass watches them itself, as without bounds. Fed values
@@ -602,6 +597,12 @@ public final class TfSession implements InferenceSession {
         return failing * 2 > plan.bounded().size();
     }
 
+    /**
+     * Gives each bounded tensor whose bound holds in this run a finite row, and says how it is known.
+     *
+     * @return the bounded tensors whose bound does not hold (an input too large or not finite, a seat or a clipped
+     *         tensor not finite), which the follow-up must probe
+     */
     private Set<String> boundedRows(MagnitudeBounds.Plan plan, Set<String> bounded, Map<String, TensorData> feeds,
             Map<String, TensorData> overrides, List<String> measuredTensors, float[] measuredMax, double[][] rows,
             Map<String, Integer> index, Map<String, String> notProbed) {
