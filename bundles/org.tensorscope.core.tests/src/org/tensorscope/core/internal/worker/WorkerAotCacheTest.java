@@ -6,17 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,8 +42,6 @@ class WorkerAotCacheTest {
 
     @BeforeEach
     void folder() throws Exception {
-        assumeTrue(Runtime.version().feature() >= 25, "AOT caches need Java 25");
-        assumeTrue(Files.isExecutable(Path.of("/bin/sh")), "the cache is assembled by a shell");
         folder = Files.createDirectories(temporary.resolve("aot"));
         framework = Files.writeString(temporary.resolve("org.eclipse.osgi.jar"), "framework");
         System.setProperty(WorkerAotCache.PROP_FOLDER, folder.toString());
@@ -52,6 +54,9 @@ class WorkerAotCacheTest {
 
     @Test
     void aWorkerWithoutACacheRecordsOneThatIsAssembledAfterItEndedAndUsedByTheNext() throws Exception {
+        if (!cachesPossible()) {
+            return; // checked by aJavaBefore25GetsNoCache
+        }
         Path java = fakeJava();
         List<String> command = command(java.toString());
         WorkerAotCache first = WorkerAotCache.forWorker(command, plan("a"));
@@ -80,6 +85,9 @@ class WorkerAotCacheTest {
 
     @Test
     void aWorkerThatEndedWithoutRecordingLeavesNoCache() throws Exception {
+        if (!cachesPossible()) {
+            return; // checked by aJavaBefore25GetsNoCache
+        }
         List<String> command = command(fakeJava().toString());
         WorkerAotCache aot = WorkerAotCache.forWorker(command, plan("a"));
         Process killed = new ProcessBuilder("sleep", "1").start();
@@ -92,6 +100,9 @@ class WorkerAotCacheTest {
 
     @Test
     void anotherPlanJavaCommandOrFrameworkJarHasItsOwnCache() throws Exception {
+        if (!cachesPossible()) {
+            return; // checked by aJavaBefore25GetsNoCache
+        }
         List<String> command = command("java");
         String key = WorkerAotCache.key(command, plan("a"));
         assertEquals(key, WorkerAotCache.key(command, plan("a")));
@@ -105,6 +116,9 @@ class WorkerAotCacheTest {
 
     @Test
     void noCacheWithoutTheScriptsFolderOrWithTheUsersOwnAotOptions() {
+        if (!cachesPossible()) {
+            return; // checked by aJavaBefore25GetsNoCache
+        }
         assertNotNull(WorkerAotCache.forWorker(command("java"), plan("a")));
         assertNull(WorkerAotCache.forWorker(List.of("java", "-XX:AOTCache=mine.aot", "-cp", "x.jar", "Main"), plan("a")));
         System.clearProperty(WorkerAotCache.PROP_FOLDER);
@@ -115,12 +129,62 @@ class WorkerAotCacheTest {
 
     @Test
     void leftoversOfStoppedRunsAreDeletedWhenANewRecordingStarts() throws Exception {
+        if (!cachesPossible()) {
+            return; // checked by aJavaBefore25GetsNoCache
+        }
         Path old = Files.writeString(folder.resolve("worker-1.pid99.aotconf"), "half");
         Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
         Path recent = Files.writeString(folder.resolve("worker-1.pid98.aotconf"), "being written");
         WorkerAotCache.forWorker(command("java"), plan("a"));
         assertFalse(Files.exists(old), "an old recording was kept");
         assertTrue(Files.exists(recent), "a recording under way was deleted");
+    }
+
+    @Test
+    void theWorkersFrameworkIsACopyOfItsJarWithoutTheSignatureMadeOnce() throws Exception {
+        if (!cachesPossible()) {
+            return; // checked by aJavaBefore25GetsNoCache
+        }
+        Path signed = temporary.resolve("org.eclipse.osgi_3.24.jar");
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(signed))) {
+            for (String[] entry : new String[][] { { "META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n" },
+                    { "META-INF/ECLIPSE_.SF", "signature" }, { "META-INF/ECLIPSE_.RSA", "certificate" },
+                    { "META-INF/services/org.osgi.framework.launch.FrameworkFactory", "factory" },
+                    { "org/eclipse/osgi/launch/Equinox.class", "classes" } }) {
+                out.putNextEntry(new ZipEntry(entry[0]));
+                out.write(entry[1].getBytes(StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
+        }
+        Path copy = WorkerAotCache.framework(signed);
+        assertEquals(folder, copy.getParent(), "the copy is not in the cache folder");
+        try (ZipFile zip = new ZipFile(copy.toFile())) {
+            assertEquals(List.of("META-INF/MANIFEST.MF", "META-INF/services/org.osgi.framework.launch.FrameworkFactory",
+                    "org/eclipse/osgi/launch/Equinox.class"), Collections.list(zip.entries()).stream().map(ZipEntry::getName).toList());
+            assertEquals("classes", new String(zip.getInputStream(zip.getEntry("org/eclipse/osgi/launch/Equinox.class"))
+                    .readAllBytes(), StandardCharsets.UTF_8));
+        }
+        Files.writeString(copy, "the copy made before");
+        assertEquals(copy, WorkerAotCache.framework(signed));
+        assertEquals("the copy made before", Files.readString(copy), "the copy was made again");
+        assertEquals(List.of(copy), files(), "a temporary copy was left");
+        System.clearProperty(WorkerAotCache.PROP_FOLDER);
+        assertEquals(signed, WorkerAotCache.framework(signed), "without a cache folder the worker starts the jar itself");
+    }
+
+    @Test
+    void aJavaBefore25GetsNoCache() throws Exception {
+        assertEquals(cachesPossible(), WorkerAotCache.forWorker(command("java"), plan("a")) != null,
+                "Java " + Runtime.version().feature());
+        Path jar = Files.writeString(temporary.resolve("signed.jar"), "not even a jar");
+        if (!cachesPossible()) {
+            assertEquals(jar, WorkerAotCache.framework(jar), "a Java without caches got a copy of the framework");
+        }
+    }
+
+    /** Java 25+ (AOT caches) on a system with a shell (which assembles them). */
+    private static boolean cachesPossible() {
+        return Runtime.version().feature() >= 25 && Files.isExecutable(Path.of("/bin/sh"));
     }
 
     private List<String> command(String java) {

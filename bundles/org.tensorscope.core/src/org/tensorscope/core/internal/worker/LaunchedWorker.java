@@ -115,7 +115,7 @@ record LaunchedWorker(Process process, ServerSocket server, String token, Path a
         // the Equinox launcher jar grants this to the main JVM in its manifest; JavaCPP needs it for TensorFlow
         command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-cp");
-        command.add(framework);
+        command.add(WorkerAotCache.framework(Path.of(framework)).toString());
         command.add("org.eclipse.core.runtime.adaptor.EclipseStarter");
         return command;
     }
