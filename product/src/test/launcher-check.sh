@@ -96,6 +96,7 @@ cut -d, -f1 "$cli_conf/bundles.info" 2>/dev/null | tr '\n' ' ' | grep -qx '#vers
 grep -qx 'org.eclipse.equinox.simpleconfigurator.configUrl=file\\:bundles.info' "$cli_conf/config.ini" 2>/dev/null \
   || fail "the command line's config.ini does not read its own bundle list: $(cat "$cli_conf/config.ini" 2>/dev/null)"
 grep -q 'eclipse\.application\|eclipse\.p2' "$cli_conf/config.ini" && fail "the command line's config.ini names the workbench or p2"
+grep -qx 'ds.cache.metadata=true' "$cli_conf/config.ini" || fail "the command line's components' descriptions are parsed at every start"
 mkdir -p "$cli_conf/org.eclipse.osgi" # the framework's cached state, made from the list before
 sleep 1
 echo 'org.tensorscope.onnx,0.1,plugins/org.tensorscope.onnx_0.1.jar,4,false' \
