@@ -110,6 +110,12 @@ class WorkerAotCacheTest {
         assertNotEquals(key, WorkerAotCache.key(command("/other/java"), plan("a")), "another Java");
         assertNotEquals(key, WorkerAotCache.key(List.of("java", "-Xmx2g", "-cp", framework.toString(), "Main"), plan("a")),
                 "other VM options");
+        Path started = Files.writeString(temporary.resolve("framework-copy.jar"), "copy");
+        List<String> fromCopy = List.of("java", "-Xmx1g", "-Djava.awt.headless=true", "-cp", started.toString(),
+                "org.eclipse.core.runtime.adaptor.EclipseStarter");
+        String copyKey = WorkerAotCache.key(fromCopy, plan("a"));
+        Files.setLastModifiedTime(started, FileTime.from(Instant.now().plus(Duration.ofMinutes(2))));
+        assertNotEquals(copyKey, WorkerAotCache.key(fromCopy, plan("a")), "the jar started replaced by another copy");
         Files.setLastModifiedTime(framework, FileTime.from(Instant.now().plus(Duration.ofMinutes(1))));
         assertNotEquals(key, WorkerAotCache.key(command, plan("a")), "a framework jar replaced in place");
     }

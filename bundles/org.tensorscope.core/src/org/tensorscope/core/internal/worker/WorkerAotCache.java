@@ -222,7 +222,8 @@ final class WorkerAotCache {
 
     /**
      * The cache's key: the Java (its build too), the worker's command and plan, and the framework jar
-     * as it is on disk (the JVM checks its class path's jars against the cache).
+     * as it is on disk (the JVM checks its class path's jars against the cache, and refuses it for a
+     * jar of another size or date).
      */
     static String key(List<String> command, Properties planned) {
         StringBuilder text = new StringBuilder();
@@ -231,13 +232,15 @@ final class WorkerAotCache {
                 .append(System.getProperty("java.vm.version")).append('\n');
         command.forEach(option -> text.append(option).append('\n'));
         new TreeMap<>(planned).forEach((name, value) -> text.append(name).append('=').append(value).append('\n'));
-        String framework = planned.getProperty(LaunchedWorker.PROP_FRAMEWORK);
-        if (framework != null) {
+        // the jar planned and the one started (its unsigned copy), as they are on disk
+        int cp = command.indexOf("-cp");
+        for (String jar : new String[] { planned.getProperty(LaunchedWorker.PROP_FRAMEWORK),
+                cp >= 0 && cp + 1 < command.size() ? command.get(cp + 1) : null }) {
             try {
-                Path jar = Path.of(framework);
-                text.append(Files.size(jar)).append(' ').append(Files.getLastModifiedTime(jar).toMillis()).append('\n');
+                Path file = Path.of(jar);
+                text.append(Files.size(file)).append(' ').append(Files.getLastModifiedTime(file).toMillis()).append('\n');
             } catch (IOException | RuntimeException e) {
-                text.append("no framework jar\n");
+                text.append("no jar\n");
             }
         }
         return HexFormat.of().formatHex(sha256(text.toString()), 0, 8);
