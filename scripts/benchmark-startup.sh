@@ -9,7 +9,10 @@
 # With BASELINE set to another built product (e.g. a copy of main's), each command is timed on it
 # and on this one alternately, so that both meet the same load; each line then also gives the CPU
 # time of every process of the command (user + system), which moves less with the load than the wall.
-# Usage: [BASELINE=PRODUCT_FOLDER] scripts/benchmark-startup.sh [RUNS]        (default 5)
+# On Java 25+ the first run of each command (not timed) makes the command line's and the worker's AOT
+# caches, which are assembled in the background: the timed runs start once that is done.
+# WINDOW=no leaves out the workbench's window.
+# Usage: [BASELINE=PRODUCT_FOLDER] [WINDOW=no] scripts/benchmark-startup.sh [RUNS]        (default 5)
 set -u
 runs=${1:-5}
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,11 +33,23 @@ summary() { # what, then one number per line on stdin: median and range
     printf "%-58s median %6.2f s   range %.2f - %.2f s   (%d runs)\n", what, m / 1000, v[1] / 1000, v[NR] / 1000, NR }'
 }
 
+# Waits (at most a minute) until no AOT cache is being recorded or assembled in the background.
+aot_settled() {
+  local dir="${XDG_CACHE_HOME:-$HOME/.cache}/tensorscope/aot"
+  for _ in $(seq 120); do
+    [ -n "$(find "$dir" \( -name '*.aotconf' -o -name '*.tmp' \) -mmin -10 2>/dev/null | head -n 1)" ] || return 0
+    sleep 0.5
+  done
+}
+
 time_command() { # what, environment assignment, arguments...
   local what=$1 setting=$2; shift 2
   local label
-  "$product/tensorscope" "$@" >/dev/null 2>&1 # once before timing: file caches, the CLI's configuration
-  [ -n "$baseline" ] && "$baseline/tensorscope" "$@" >/dev/null 2>&1
+  # once before timing: file caches, the CLI's configuration, the AOT caches
+  env "$setting" "$product/tensorscope" "$@" >/dev/null 2>&1
+  [ -n "$baseline" ] && env "$setting" "$baseline/tensorscope" "$@" >/dev/null 2>&1
+  sleep 1
+  aot_settled
   rm -f "$work/times."*
   for _ in $(seq "$runs"); do
     for label in ${baseline:+before} this; do
@@ -117,7 +132,9 @@ echo "load average at the start: $(cut -d ' ' -f 1-3 /proc/loadavg)"
 time_command "tensorscope help" "TENSORSCOPE_WORKER=process" help
 time_command "tensorscope trace handskeleton (worker process)" "TENSORSCOPE_WORKER=process" trace "$model"
 time_command "tensorscope trace handskeleton (in-process)" "TENSORSCOPE_WORKER=in-process" trace "$model"
-if command -v xvfb-run >/dev/null && command -v xwininfo >/dev/null; then
+if [ "${WINDOW:-yes}" = no ]; then
+  echo "workbench start to window: not measured (WINDOW=no)"
+elif command -v xvfb-run >/dev/null && command -v xwininfo >/dev/null; then
   xvfb-run -a -s "-screen 0 1280x1024x24" bash "$0" "$runs" --windows "$work/workspace"
 else
   echo "workbench start to window: not measured (needs xvfb-run and xwininfo)"

@@ -18,8 +18,23 @@ stub_java() { # home major: java that answers the version probe and logs every s
 case "\$*" in *-XshowSettings:properties*) echo "    java.specification.version = $2" >&2; exit 0 ;; esac
 echo "\$*" >> "$work/java.log"
 starts=\$(wc -l < "$work/java.log")
-# a VM asked for an AOT cache writes it at its exit, as Java 25+ does
-for arg in "\$@"; do case "\$arg" in -XX:AOTCacheOutput=*) echo cache > "\${arg#-XX:AOTCacheOutput=}" ;; esac; done
+# a VM asked for an AOT cache writes it at its exit, as Java 25+ does; one recording for a cache writes
+# what it loaded and says so on stdout (stderr with DisplayVMOutputToStderr); one creating a cache
+# from a recording writes it in two halves, the second once the test lets it (no hold-assembly file)
+mode="" conf="" cache="" to=1
+for arg in "\$@"; do case "\$arg" in
+  -XX:AOTCacheOutput=*) echo cache > "\${arg#-XX:AOTCacheOutput=}" ;;
+  -XX:AOTMode=*) mode=\${arg#-XX:AOTMode=} ;;
+  -XX:AOTConfiguration=*) conf=\${arg#-XX:AOTConfiguration=} ;;
+  -XX:AOTCache=*) cache=\${arg#-XX:AOTCache=} ;;
+  -XX:+DisplayVMOutputToStderr) to=2 ;;
+esac; done
+case "\$mode" in
+  record) echo "recorded by \$\$" > "\$conf"; echo " AOTConfiguration recorded: \$conf" >&\$to ;;
+  create) [ -s "\$conf" ] || exit 1; echo "half of" > "\$cache"
+    while [ -e "$work/hold-assembly" ]; do sleep 0.1; done
+    cat "\$conf" >> "\$cache"; exit 0 ;;
+esac
 # the first start of a workbench asks to be restarted, as after installing software
 case "\$*" in *-consoleLog*) [ "\$starts" -eq 1 ] && exit 23 ;; esac
 exit 0
@@ -81,6 +96,7 @@ cut -d, -f1 "$cli_conf/bundles.info" 2>/dev/null | tr '\n' ' ' | grep -qx '#vers
 grep -qx 'org.eclipse.equinox.simpleconfigurator.configUrl=file\\:bundles.info' "$cli_conf/config.ini" 2>/dev/null \
   || fail "the command line's config.ini does not read its own bundle list: $(cat "$cli_conf/config.ini" 2>/dev/null)"
 grep -q 'eclipse\.application\|eclipse\.p2' "$cli_conf/config.ini" && fail "the command line's config.ini names the workbench or p2"
+grep -qx 'ds.cache.metadata=true' "$cli_conf/config.ini" || fail "the command line's components' descriptions are parsed at every start"
 mkdir -p "$cli_conf/org.eclipse.osgi" # the framework's cached state, made from the list before
 sleep 1
 echo 'org.tensorscope.onnx,0.1,plugins/org.tensorscope.onnx_0.1.jar,4,false' \
@@ -129,6 +145,82 @@ TENSORSCOPE_WORKER=in-process JAVA_HOME="$work/jre21" "$product/tensorscope" tra
 grep -q -- "EarlyWorker" "$work/java.log" && fail "TENSORSCOPE_WORKER=in-process started a worker early"
 grep -q -- "-Dtensorscope.worker=in-process -Djava.awt.headless=true -jar " "$work/java.log" \
   || fail "TENSORSCOPE_WORKER=in-process did not run models in the command line's VM: $(cat "$work/java.log")"
+# --- Java 25+: the command line's own AOT caches, recorded by a first command, assembled after it ---
+aot="$work/xdg-cli/tensorscope/aot"
+cli_aot() { # the product script with the stub Java 25 and a cache folder of the test's own
+  rm -f "$work/java.log"; touch "$work/java.log"
+  JAVA_HOME="$work/jre25" XDG_CACHE_HOME="$work/xdg-cli" "$product/tensorscope" "$@" >"$work/out" 2>"$work/err"
+}
+assembled() { # waits (10 s at most) until no recording waits for its assembly
+  for _ in $(seq 100); do
+    ls "$aot" | grep -q '\.aotconf$\|\.tmp$' || return 0
+    sleep 0.1
+  done
+  fail "the command line's AOT cache was not assembled: $(ls "$aot")"
+}
+uses_cache() { grep -v -- "-XX:AOTMode=create" "$work/java.log" | grep -q -- "-XX:AOTCache="; } # not the assembly's line
+records() { grep -q -- "-XX:AOTMode=record -XX:AOTConfiguration=$aot/cli-[0-9]*\.[0-9]*\.aotconf " "$work/java.log"; }
+cli_aot trace m.json
+first=$(sed -n 1p "$work/java.log")
+records || fail "the first 'trace' on Java 25 did not record for an AOT cache: $first"
+case "$first" in *"-XX:+DisplayVMOutputToStderr"*"$early_main"*) ;; *) fail "the recording command line does not start as before: $first" ;; esac
+case "$first" in *"-Dtensorscope.aot.folder=$aot "*) ;; *) fail "the worker was not given the cache folder: $first" ;; esac
+grep -q "AOTConfiguration" "$work/out" "$work/err" && fail "the JVM's note about its recording reached the terminal: $(cat "$work/out" "$work/err")"
+grep -q "AOTConfiguration recorded" "$work/xdg-cli/tensorscope/native.log" || fail "the JVM's note about its recording was not logged"
+assembled
+grep -q -- "-XX:AOTMode=create -XX:AOTConfiguration=$aot/cli-[0-9.]*aotconf -XX:AOTCache=$aot/cli-[0-9]*\.aot\.[0-9]*\.tmp .*$early_main" "$work/java.log" \
+  || fail "the cache was not assembled with the recording command's options: $(cat "$work/java.log")"
+made=$(ls "$aot"/cli-*.aot 2>/dev/null)
+[ "$(ls "$aot")" = "$(basename "$made")" ] || fail "the assembly left other files than its cache: $(ls "$aot")"
+[ "$(sed -n 1p "$made" 2>/dev/null)" = "half of" ] && grep -q "^recorded by" "$made" || fail "the cache is not the complete assembly: $(cat "$made")"
+cli_aot trace m.json
+grep -q -- "-XX:AOTCache=$made -Xlog:aot\*=off -Xlog:cds\*=off .*$early_main" "$work/java.log" || fail "the next 'trace' did not use the cache: $(cat "$work/java.log")"
+records && fail "a command with a cache recorded again"
+cli_aot version
+records || fail "'version', which starts without a worker, did not record its own cache: $(cat "$work/java.log")"
+grep -q -- "-XX:AOTCache=$made" "$work/java.log" && fail "'version' used the cache of 'trace', made with another class path"
+assembled
+# two at once: the second starts while the first's cache is being written, and must not use half of it
+rm -f "$aot"/*
+touch "$work/hold-assembly"
+cli_aot trace m.json
+for _ in $(seq 50); do ls "$aot" | grep -q '\.tmp$' && break; sleep 0.1; done
+ls "$aot" | grep -q '\.tmp$' || fail "the first command's assembly was not under way: $(ls "$aot")"
+cli_aot trace m.json
+rm -f "$work/hold-assembly"
+uses_cache && fail "a command used a cache still being assembled: $(cat "$work/java.log")"
+assembled
+[ "$(ls "$aot"/cli-*.aot | wc -l)" -eq 1 ] && [ "$(ls "$aot" | wc -l)" -eq 1 ] || fail "two commands at once left: $(ls "$aot")"
+grep -q "^recorded by" "$aot"/cli-*.aot || fail "two commands at once left a partial cache"
+# not across builds or Javas: another bundle list, a launcher jar replaced in place, another Java build
+sleep 1
+echo 'org.tensorscope.extra,0.1,plugins/org.tensorscope.extra_0.1.jar,4,false' \
+  >> "$product/configuration/org.eclipse.equinox.simpleconfigurator/bundles.info"
+cli_aot trace m.json
+records || fail "a cache made before the bundle list changed was not made again: $(cat "$work/java.log")"
+uses_cache && fail "a cache made with another bundle list was used"
+assembled
+cli_aot trace m.json
+uses_cache || fail "the cache of the new bundle list was not used: $(cat "$work/java.log")"
+sleep 1; touch "$product/plugins/org.eclipse.equinox.launcher_1.10.0.v20250101-0000.jar"
+cli_aot trace m.json
+uses_cache && fail "a cache older than the launcher jar was used"
+records || fail "a cache older than the launcher jar was not made again"
+assembled
+echo 'JAVA_VERSION="25.0.9"' > "$work/jre25/release"
+cli_aot trace m.json
+uses_cache && fail "a cache made with another Java build was used: $(cat "$work/java.log")"
+assembled
+rm -f "$work/jre25/release"
+# --verbose shows the VM's output as it is: it never records; Java 21 and the user's own AOT options get nothing
+rm -f "$aot"/*
+cli_aot trace m.json --verbose
+grep -q -- "-XX:AOT" "$work/java.log" && fail "a --verbose command recorded a cache: $(cat "$work/java.log")"
+rm -f "$work/java.log"; touch "$work/java.log"
+JAVA_HOME="$work/jre21" XDG_CACHE_HOME="$work/xdg-cli" "$product/tensorscope" trace m.json >"$work/out" 2>"$work/err"
+grep -q -- "-XX:AOT\|tensorscope.aot" "$work/java.log" && fail "a Java 21 command line was given AOT cache options: $(cat "$work/java.log")"
+TENSORSCOPE_VMARGS="-XX:AOTCache=mine.aot" cli_aot trace m.json
+grep -q -- "-XX:AOTMode\|tensorscope.aot" "$work/java.log" && fail "TENSORSCOPE_VMARGS' own AOT options were added to: $(cat "$work/java.log")"
 rm "$product/plugins/org.tensorscope.core_0.1.jar"
 run_product trace m.json
 grep -q -- "EarlyWorker" "$work/java.log" && fail "a worker was started early from a core bundle that is not there"
@@ -153,7 +245,7 @@ grep -q -- "-application" "$work/java.log" && fail "a model argument started the
 grep -q -- "-XX:AOT" "$work/java.log" && fail "a Java 21 was given AOT cache options: $(cat "$work/java.log")"
 
 # Java 25+: the workbench's first start makes an AOT cache (here the restart after exit 23 is the
-# second start, which uses it); the command line never uses one
+# second start, which uses it)
 aot_run() { # the product script with the stub Java 25 and a cache folder of the test's own
   rm -f "$work/java.log"; touch "$work/java.log"
   JAVA_HOME="$work/jre25" XDG_CACHE_HOME="$work/xdg" "$product/tensorscope" "$@" >"$work/out" 2>"$work/err"
@@ -165,8 +257,6 @@ case "$first" in *"-XX:AOTCacheOutput=$work/xdg/tensorscope/aot/workbench-"*.aot
 case "$second" in *"-XX:AOTCache=$work/xdg/tensorscope/aot/workbench-"*.aot" "*) ;;
   *) fail "the start after the first did not use the AOT cache it made: $second" ;; esac
 ls "$work/xdg/tensorscope/aot/"*.aot.* >/dev/null 2>&1 && fail "the AOT cache was left under its temporary name"
-aot_run version
-grep -q -- "-XX:AOT" "$work/java.log" && fail "the command line was given AOT cache options: $(cat "$work/java.log")"
 # a cache whose start was ended with its script, before the rename, is taken by the next start
 made=$(ls "$work/xdg/tensorscope/aot/"*.aot)
 mv "$made" "$made.999999999"

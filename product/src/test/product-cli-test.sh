@@ -216,6 +216,36 @@ done
 leftover=$(find "$work/tmp-missing" "$work/tmp-info" -mindepth 1 -maxdepth 1)
 [ -z "$leftover" ] || fail "workers left their temporary folders behind: $leftover"
 
+# --- Java 25+: the command line's and the worker's AOT caches, made by a first command, used by the next ---
+java_major=$(tensorscope_java_need=runtime; . "$product/select-jdk.sh" >/dev/null 2>&1 && tensorscope_java_major "$JAVA_HOME")
+if [ "${java_major:-0}" -ge 25 ]; then
+  xdg="$work/xdg" # a cache folder of the test's own, TensorFlow's natives where they are
+  aot_info() { # the VMs log whether they mapped their cache to files of their own (the -Xlog:aot*=off
+    # of the script only silences standard output)
+    rm -f "$work"/aot-log.*
+    XDG_CACHE_HOME="$xdg" TENSORSCOPE_JAVACPP_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/tensorscope/javacpp/tensorflow-java-1.1.0" \
+      JAVA_TOOL_OPTIONS="-Xlog:aot=info:file=$work/aot-log.%p" \
+      "$product/tensorscope" info "$models/tfjs/handskeleton/handskeleton.json" --json >"$out" 2>"$err"
+  }
+  aot_info
+  [ "$(head -c 1 "$out")" = "{" ] || fail "info --json while recording AOT caches printed more than its JSON: $(head -n 3 "$out")"
+  grep -i "aot" "$err" | grep -v "^Picked up JAVA_TOOL_OPTIONS" && fail "the JVM's notes about AOT caches reached stderr: $(cat "$err")"
+  cp "$out" "$work/info-recording.json"
+  for _ in $(seq 120); do # the caches are assembled in the background
+    ls "$xdg/tensorscope/aot" | grep -q '\.aotconf$\|\.tmp$' || break
+    sleep 0.5
+  done
+  made=$(ls "$xdg/tensorscope/aot")
+  echo "$made" | grep -q '^cli-[0-9]*\.aot$' || fail "no AOT cache of the command line was made: $made"
+  echo "$made" | grep -q '^worker-[0-9a-f]*\.aot$' || fail "no AOT cache of the worker was made: $made"
+  echo "$made" | grep -q '\.aotconf$\|\.tmp$' && fail "recordings or half-made caches were left: $made"
+  aot_info
+  cmp -s "$out" "$work/info-recording.json" || fail "info --json printed something else with the AOT caches: $(diff "$out" "$work/info-recording.json" | head -n 5)"
+  [ "$(grep -l "Opened AOT cache" "$work"/aot-log.* 2>/dev/null | wc -l)" -eq 2 ] \
+    || fail "the command line and the worker did not both open their AOT cache: $(ls "$work"/aot-log.* 2>/dev/null)"
+  grep -h "\[error" "$work"/aot-log.* && fail "a VM refused its AOT cache"
+fi
+
 if [ "$failures" -eq 0 ]; then
   echo "product CLI test: passed ($version_line)"
 else

@@ -25,14 +25,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * A worker JVM that was started and has not connected yet: its process, the socket it connects
  * back to with its token, its temporary folder, its shared-memory folder (the two area files
- * created, not mapped) and its console's last lines. Made from the worker's planned configuration
- * (the bundles to start and the services to wait for, see {@link WorkerLaunch#planned}).
+ * created, not mapped), its console's last lines, and what to do once it has ended (for a worker
+ * recording an AOT cache, see {@link WorkerAotCache}; else null). Made from the worker's planned
+ * configuration (the bundles to start and the services to wait for, see {@link WorkerLaunch#planned}).
  * <p>
  * Uses nothing but the JDK: {@link EarlyWorker} starts a worker with it before any OSGi framework
  * exists, in the launcher's class loader, and hands it over as a map of JDK objects.
  */
 record LaunchedWorker(Process process, ServerSocket server, String token, Path area, Path sharedFolder,
-        Deque<String> lines, Properties planned) {
+        Deque<String> lines, Properties planned, Runnable afterEnd) {
 
     static final String PROP_PORT = "tensorscope.worker.port";
     static final String PROP_TOKEN = "tensorscope.worker.token";
@@ -50,7 +51,11 @@ record LaunchedWorker(Process process, ServerSocket server, String token, Path a
             "--add-opens", "--enable-native-access", "-Dtensorscope.", "-Dorg.bytedeco.", "-Djava.io.tmpdir");
 
     /** Options among those that concern this process only. */
-    private static final List<String> NOT_INHERITED = List.of("-D" + WorkerMode.PROPERTY + "=", "-D" + EarlyWorker.PROP_PLAN + "=");
+    private static final List<String> NOT_INHERITED = List.of("-D" + WorkerMode.PROPERTY + "=", "-D" + EarlyWorker.PROP_PLAN + "=",
+            "-D" + WorkerAotCache.PROP_FOLDER + "=");
+
+    /** The line a JVM recording for an AOT cache prints as it ends: not the worker's. */
+    private static final String AOT_RECORDED = "AOTConfiguration recorded: ";
 
     /**
      * Starts a worker JVM with the planned configuration.
@@ -73,13 +78,20 @@ record LaunchedWorker(Process process, ServerSocket server, String token, Path a
             }
             server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
             String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
-            List<String> command = command(planned, area, sharedFolder, server.getLocalPort(), token);
+            List<String> java = java(planned);
+            WorkerAotCache aot = WorkerAotCache.forWorker(java, planned);
+            List<String> command = new ArrayList<>(java);
+            if (aot != null) {
+                command.addAll(command.indexOf("-cp"), aot.options());
+            }
+            command.addAll(configuration(planned, area, sharedFolder, server.getLocalPort(), token));
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             Deque<String> lines = new ArrayDeque<>();
             Thread console = new Thread(() -> passOn(process, lines), "Tensorscope worker console");
             console.setDaemon(true);
             console.start();
-            return new LaunchedWorker(process, server, token, area, sharedFolder, lines, planned);
+            Runnable afterEnd = aot != null && aot.recording() ? () -> aot.assembleAfter(process, java) : null;
+            return new LaunchedWorker(process, server, token, area, sharedFolder, lines, planned, afterEnd);
         } catch (IOException | RuntimeException e) {
             close(server);
             WorkerAreas.delete(area);
@@ -90,15 +102,30 @@ record LaunchedWorker(Process process, ServerSocket server, String token, Path a
         }
     }
 
-    /** Writes the worker framework's configuration into {@code area} and returns the command that starts it. */
-    private static List<String> command(Properties planned, Path area, Path sharedFolder, int port, String token)
-            throws IOException {
-        Properties config = new Properties();
-        config.putAll(planned);
-        String framework = (String) config.remove(PROP_FRAMEWORK);
+    /** The Java, its options, class path and main class that start a worker with the plan: the same for every worker. */
+    private static List<String> java(Properties planned) throws IOException {
+        String framework = planned.getProperty(PROP_FRAMEWORK);
         if (framework == null) {
             throw new IOException("the worker's plan names no OSGi framework");
         }
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable());
+        command.addAll(inheritedOptions());
+        command.add("-Djava.awt.headless=true");
+        // the Equinox launcher jar grants this to the main JVM in its manifest; JavaCPP needs it for TensorFlow
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.add("-cp");
+        command.add(WorkerAotCache.framework(Path.of(framework)).toString());
+        command.add("org.eclipse.core.runtime.adaptor.EclipseStarter");
+        return command;
+    }
+
+    /** Writes the worker framework's configuration into {@code area} and returns the arguments that name it. */
+    private static List<String> configuration(Properties planned, Path area, Path sharedFolder, int port, String token)
+            throws IOException {
+        Properties config = new Properties();
+        config.putAll(planned);
+        config.remove(PROP_FRAMEWORK);
         config.setProperty(PROP_PORT, Integer.toString(port));
         config.setProperty(PROP_TOKEN, token);
         if (sharedFolder != null) {
@@ -108,18 +135,7 @@ record LaunchedWorker(Process process, ServerSocket server, String token, Path a
         try (OutputStream out = Files.newOutputStream(configuration.resolve("config.ini"))) {
             config.store(out, "Tensorscope inference worker");
         }
-        List<String> command = new ArrayList<>();
-        command.add(javaExecutable());
-        command.addAll(inheritedOptions());
-        command.add("-Djava.awt.headless=true");
-        // the Equinox launcher jar grants this to the main JVM in its manifest; JavaCPP needs it for TensorFlow
-        command.add("--enable-native-access=ALL-UNNAMED");
-        command.add("-cp");
-        command.add(framework);
-        command.add("org.eclipse.core.runtime.adaptor.EclipseStarter");
-        command.add("-configuration");
-        command.add(configuration.toUri().toString());
-        return command;
+        return List.of("-configuration", configuration.toUri().toString());
     }
 
     private static String javaExecutable() {
@@ -141,6 +157,9 @@ record LaunchedWorker(Process process, ServerSocket server, String token, Path a
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
+                if (line.strip().startsWith(AOT_RECORDED) || line.startsWith("Temporary " + AOT_RECORDED)) {
+                    continue;
+                }
                 err.println(line);
                 synchronized (lines) {
                     lines.addLast(line);
@@ -189,6 +208,7 @@ record LaunchedWorker(Process process, ServerSocket server, String token, Path a
         map.put("sharedFolder", sharedFolder);
         map.put("lines", lines);
         map.put("planned", planned);
+        map.put("afterEnd", afterEnd);
         return map;
     }
 
@@ -196,6 +216,6 @@ record LaunchedWorker(Process process, ServerSocket server, String token, Path a
     static LaunchedWorker fromMap(Map<String, Object> map) {
         return new LaunchedWorker((Process) map.get("process"), (ServerSocket) map.get("server"),
                 (String) map.get("token"), (Path) map.get("area"), (Path) map.get("sharedFolder"),
-                (Deque<String>) map.get("lines"), (Properties) map.get("planned"));
+                (Deque<String>) map.get("lines"), (Properties) map.get("planned"), (Runnable) map.get("afterEnd"));
     }
 }

@@ -39,10 +39,12 @@ final class WorkerProcess implements AutoCloseable {
     private final BufferedInputStream in;
     private final SharedAreas shared;
     private final Deque<String> lastLines;
+    private final Runnable afterEnd;
 
-    private WorkerProcess(Process process, Path area, Socket socket, SharedAreas shared, Deque<String> lastLines)
-            throws IOException {
+    private WorkerProcess(Process process, Path area, Socket socket, SharedAreas shared, Deque<String> lastLines,
+            Runnable afterEnd) throws IOException {
         this.lastLines = lastLines;
+        this.afterEnd = afterEnd;
         this.process = process;
         this.area = area;
         this.socket = socket;
@@ -114,7 +116,7 @@ final class WorkerProcess implements AutoCloseable {
                 shared.close();
                 shared = null;
             }
-            return new WorkerProcess(launched.process(), launched.area(), socket, shared, launched.lines());
+            return new WorkerProcess(launched.process(), launched.area(), socket, shared, launched.lines(), launched.afterEnd());
         } catch (IOException | RuntimeException e) {
             if (shared != null) {
                 shared.close();
@@ -227,7 +229,11 @@ final class WorkerProcess implements AutoCloseable {
     public void close() {
         try {
             socket.close(); // the worker exits when its connection ends
-            if (!process.waitFor(2, TimeUnit.SECONDS)) {
+            if (afterEnd != null) {
+                // it is writing what it loaded for an AOT cache as it ends: not killed; what assembles
+                // the cache waits for it
+                afterEnd.run();
+            } else if (!process.waitFor(2, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
         } catch (IOException e) {
