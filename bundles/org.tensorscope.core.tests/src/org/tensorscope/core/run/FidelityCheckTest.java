@@ -46,6 +46,19 @@ class FidelityCheckTest {
     }
 
     @Test
+    void finiteOutputsThatDifferAreBlamedOnRoundingNotOnNan() {
+        Trace trace = traced(1f, 2f, 3f);
+        Map<String, TensorData> plain = Map.of("out:0", TensorData.ofFloats("out:0", Shape.of(3), 1f, 2.5f, 3f));
+        NanReport.Fidelity fidelity = FidelityCheck.compare(trace, plain,
+                List.of(new RuntimeRewrite("head/Relu6", "_FusedConv2D", List.of("Conv2D", "BiasAdd", "Relu6"))));
+        assertFalse(fidelity.agree());
+        assertEquals("The optimised runtime fuses Conv2D+BiasAdd+Relu6 at head/Relu6 (_FusedConv2D); a fused kernel adds"
+                + " and rounds in another order than the ops it replaces, so output out:0 differs by up to 0.5 between the"
+                + " optimised and the traced run. The trace explains the traced (unfused) values; the application sees the"
+                + " optimised ones.", fidelity.explanation());
+    }
+
+    @Test
     void rewritesThatChangeNothingVisibleAreListedButTheRunsAgree() {
         Trace trace = traced(1f, 2f, 3f);
         Map<String, TensorData> plain = Map.of("out:0", TensorData.ofFloats("out:0", Shape.of(3), 1f, 2.0000002f, 3f));
