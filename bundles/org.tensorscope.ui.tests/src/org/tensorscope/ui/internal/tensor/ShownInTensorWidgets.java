@@ -32,4 +32,9 @@ public final class ShownInTensorWidgets {
     public static java.util.List<org.eclipse.swt.widgets.TableColumn> tableColumns(ValuesGrid grid) {
         return java.util.List.of(grid.table.getColumns());
     }
+
+    /** How many table columns the grid has made since it was created. */
+    public static int columnsMade(ValuesGrid grid) {
+        return grid.columnsMade();
+    }
 }

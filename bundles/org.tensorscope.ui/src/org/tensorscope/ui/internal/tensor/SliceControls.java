@@ -23,6 +23,8 @@ public final class SliceControls {
     private Shape shape;
     private TensorSlice slice;
     private final int height;
+    /** The slice whose axes the controls were made for: the same rank and axes only relabel them. */
+    private TensorSlice built;
 
     public SliceControls(Composite parent, Consumer<TensorSlice> onChange) {
         this.onChange = onChange;
@@ -65,6 +67,9 @@ public final class SliceControls {
     }
 
     private void rebuild() {
+        if (relabel()) {
+            return;
+        }
         for (Control child : area.getChildren()) {
             child.dispose();
         }
@@ -96,8 +101,46 @@ public final class SliceControls {
             });
         }
         new Label(area, SWT.NONE).setText(slice.describe());
+        built = slice;
         // only the controls: their row keeps its height, and a layout of the parent measured the values table again
         area.layout(true);
+    }
+
+    /**
+     * Another shape of the rank and axes the controls were made for: their texts and ranges change
+     * in place, since disposing and making the combos and spinners on every step cost GTK more
+     * than the step's other work.
+     */
+    private boolean relabel() {
+        if (built == null || built.rank() != slice.rank() || built.rowAxis() != slice.rowAxis()
+                || built.columnAxis() != slice.columnAxis()) {
+            return false;
+        }
+        Control[] children = area.getChildren();
+        int at = 0;
+        if (slice.rank() >= 2) {
+            at = 1; // "Rows:"
+            for (int combo = 0; combo < 2; combo++, at += 2) {
+                Combo axes = (Combo) children[at];
+                for (int axis = 0; axis < slice.rank(); axis++) {
+                    axes.setItem(axis, "axis " + axis + " (" + shape.dim(axis) + ")");
+                }
+            }
+            at = 4;
+        }
+        for (int axis = 0; axis < slice.rank(); axis++) {
+            if (axis == slice.rowAxis() || axis == slice.columnAxis()) {
+                continue;
+            }
+            Spinner index = (Spinner) children[at + 1];
+            index.setValues((int) slice.indexOf(axis), 0, (int) Math.max(0, shape.dim(axis) - 1), 0, 1, 10);
+            index.setToolTipText("Index of axis " + axis + " (0.." + (shape.dim(axis) - 1) + ")");
+            at += 2;
+        }
+        ((Label) children[at]).setText(slice.describe());
+        built = slice;
+        area.layout(true);
+        return true;
     }
 
     private Combo axisCombo(int selected) {
