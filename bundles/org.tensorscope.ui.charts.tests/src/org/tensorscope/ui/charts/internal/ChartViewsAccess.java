@@ -73,7 +73,7 @@ public final class ChartViewsAccess {
     }
 
     public static void exportHistogram(IViewPart view, Path file) throws IOException {
-        ChartExport.save(((HistogramView) view).canvas.chart(), file);
+        ChartExport.save(((HistogramView) view).chart(), file);
     }
 
     public static boolean profileDrawn(IViewPart view) {

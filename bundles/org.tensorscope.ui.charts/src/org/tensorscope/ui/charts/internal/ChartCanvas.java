@@ -17,6 +17,8 @@ import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.widgets.Canvas;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Listener;
+import org.eclipse.swt.widgets.Shell;
 import org.jfree.chart.ChartRenderingInfo;
 import org.jfree.chart.JFreeChart;
 import org.jfree.swt.SWTGraphics2D;
@@ -40,6 +42,7 @@ final class ChartCanvas {
     private long requests;
     /** The request whose chart {@link #chart} is: an older one while the newest is being drawn. */
     private long chartRequest;
+    private int zoom;
     /** The thread that drew the chart on the screen last (tests check it is not the UI thread). */
     Thread drewOn;
 
@@ -61,7 +64,26 @@ final class ChartCanvas {
             }
             painted = chart;
         });
-        canvas.addListener(SWT.Dispose, e -> dropImage());
+        Listener zoomMayChange = e -> zoom = 0;
+        Shell shell = canvas.getShell();
+        shell.addListener(SWT.ZoomChanged, zoomMayChange);
+        shell.addListener(SWT.Move, zoomMayChange);
+        canvas.addListener(SWT.Resize, zoomMayChange); // also when the view moves to another window
+        canvas.addListener(SWT.Dispose, e -> {
+            dropImage();
+            if (!shell.isDisposed()) {
+                shell.removeListener(SWT.ZoomChanged, zoomMayChange);
+                shell.removeListener(SWT.Move, zoomMayChange);
+            }
+        });
+    }
+
+    /** The zoom of the canvas's monitor, asked again only after its window moved: GDK asks the X server for it. */
+    private int zoom() {
+        if (zoom == 0) {
+            zoom = Math.max(100, canvas.getMonitor().getZoom());
+        }
+        return zoom;
     }
 
     Canvas control() {
@@ -86,7 +108,7 @@ final class ChartCanvas {
             setChart(make.get()); // not on the screen: drawn when it is
             return;
         }
-        int zoom = Math.max(100, canvas.getMonitor().getZoom());
+        int zoom = zoom();
         Display display = canvas.getDisplay();
         Job job = Job.create("Drawing the chart", monitor -> {
             Thread drawer = Thread.currentThread();

@@ -37,4 +37,14 @@ public final class ShownInTensorWidgets {
     public static int columnsMade(ValuesGrid grid) {
         return grid.columnsMade();
     }
+
+    /** How many table columns showing a tensor had to make, not made ahead. */
+    public static int columnsMadeWhileShowing(ValuesGrid grid) {
+        return grid.columnsMadeWhileShowing();
+    }
+
+    /** Whether the grid still has columns to make ahead. */
+    public static boolean isMakingColumns(ValuesGrid grid) {
+        return grid.isMakingColumns();
+    }
 }

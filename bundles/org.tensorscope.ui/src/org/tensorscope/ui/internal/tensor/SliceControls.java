@@ -1,8 +1,11 @@
 package org.tensorscope.ui.internal.tensor;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.custom.StackLayout;
 import org.eclipse.swt.layout.RowLayout;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
@@ -19,21 +22,22 @@ import org.tensorscope.core.tensor.TensorSlice;
 public final class SliceControls {
 
     private final Composite area;
+    private final StackLayout pages = new StackLayout();
+    /**
+     * The controls of each rank, kept while others show: stepping alternates between ranks (a
+     * convolution's activation, then its bias), and disposing and making combos and spinners on
+     * every step cost GTK more than the step's other work.
+     */
+    private final Map<Integer, Composite> byRank = new HashMap<>();
     private final Consumer<TensorSlice> onChange;
     private Shape shape;
     private TensorSlice slice;
     private final int height;
-    /** The slice whose axes the controls were made for: the same rank and axes only relabel them. */
-    private TensorSlice built;
 
     public SliceControls(Composite parent, Consumer<TensorSlice> onChange) {
         this.onChange = onChange;
         area = new Composite(parent, SWT.NONE);
-        RowLayout layout = new RowLayout(SWT.HORIZONTAL);
-        layout.center = true;
-        layout.marginTop = 0;
-        layout.marginBottom = 0;
-        area.setLayout(layout);
+        area.setLayout(pages);
         // as high as a row of combos whatever the rank: a height that changed with the shape resized
         // the values table below it
         Combo combo = new Combo(area, SWT.READ_ONLY);
@@ -67,18 +71,37 @@ public final class SliceControls {
     }
 
     private void rebuild() {
-        if (relabel()) {
-            return;
+        Composite page = byRank.computeIfAbsent(slice.rank(), rank -> {
+            Composite made = new Composite(area, SWT.NONE);
+            RowLayout layout = new RowLayout(SWT.HORIZONTAL);
+            layout.center = true;
+            layout.marginTop = 0;
+            layout.marginBottom = 0;
+            made.setLayout(layout);
+            return made;
+        });
+        if (!relabel(page)) {
+            make(page);
         }
-        for (Control child : area.getChildren()) {
+        page.setData(slice);
+        if (pages.topControl != page) {
+            pages.topControl = page;
+            area.layout();
+        }
+        // only the controls: their row keeps its height, and a layout of the parent measured the values table again
+        page.layout(true);
+    }
+
+    private void make(Composite page) {
+        for (Control child : page.getChildren()) {
             child.dispose();
         }
         int rank = slice.rank();
         if (rank >= 2) {
-            new Label(area, SWT.NONE).setText("Rows:");
-            Combo rows = axisCombo(slice.rowAxis());
-            new Label(area, SWT.NONE).setText("Columns:");
-            Combo columns = axisCombo(slice.columnAxis());
+            new Label(page, SWT.NONE).setText("Rows:");
+            Combo rows = axisCombo(page, slice.rowAxis());
+            new Label(page, SWT.NONE).setText("Columns:");
+            Combo columns = axisCombo(page, slice.columnAxis());
             // picking the other's axis swaps the two
             rows.addListener(SWT.Selection, e -> changeAxes(rows.getSelectionIndex(),
                     rows.getSelectionIndex() == slice.columnAxis() ? slice.rowAxis() : slice.columnAxis()));
@@ -91,39 +114,33 @@ public final class SliceControls {
                 continue;
             }
             int held = axis;
-            new Label(area, SWT.NONE).setText("axis " + axis + ":");
-            Spinner index = new Spinner(area, SWT.BORDER);
-            index.setValues((int) slice.indexOf(axis), 0, (int) Math.max(0, shape.dim(axis) - 1), 0, 1, 10);
-            index.setToolTipText("Index of axis " + axis + " (0.." + (shape.dim(axis) - 1) + ")");
+            new Label(page, SWT.NONE).setText("axis " + axis + ":");
+            Spinner index = new Spinner(page, SWT.BORDER);
+            setRange(index, axis);
             index.addListener(SWT.Selection, e -> {
                 slice = slice.at(held, index.getSelection());
                 onChange.accept(slice);
             });
         }
-        new Label(area, SWT.NONE).setText(slice.describe());
-        built = slice;
-        // only the controls: their row keeps its height, and a layout of the parent measured the values table again
-        area.layout(true);
+        new Label(page, SWT.NONE).setText(slice.describe());
     }
 
     /**
-     * Another shape of the rank and axes the controls were made for: their texts and ranges change
-     * in place, since disposing and making the combos and spinners on every step cost GTK more
-     * than the step's other work.
+     * Another shape, or the same, with the axes the page's controls were made for: their texts and
+     * ranges change in place.
      */
-    private boolean relabel() {
-        if (built == null || built.rank() != slice.rank() || built.rowAxis() != slice.rowAxis()
+    private boolean relabel(Composite page) {
+        if (!(page.getData() instanceof TensorSlice built) || built.rowAxis() != slice.rowAxis()
                 || built.columnAxis() != slice.columnAxis()) {
             return false;
         }
-        Control[] children = area.getChildren();
+        Control[] children = page.getChildren();
         int at = 0;
         if (slice.rank() >= 2) {
-            at = 1; // "Rows:"
-            for (int combo = 0; combo < 2; combo++, at += 2) {
-                Combo axes = (Combo) children[at];
+            for (int combo : new int[] {1, 3}) {
+                Combo axes = (Combo) children[combo];
                 for (int axis = 0; axis < slice.rank(); axis++) {
-                    axes.setItem(axis, "axis " + axis + " (" + shape.dim(axis) + ")");
+                    axes.setItem(axis, axisText(axis));
                 }
             }
             at = 4;
@@ -132,21 +149,26 @@ public final class SliceControls {
             if (axis == slice.rowAxis() || axis == slice.columnAxis()) {
                 continue;
             }
-            Spinner index = (Spinner) children[at + 1];
-            index.setValues((int) slice.indexOf(axis), 0, (int) Math.max(0, shape.dim(axis) - 1), 0, 1, 10);
-            index.setToolTipText("Index of axis " + axis + " (0.." + (shape.dim(axis) - 1) + ")");
+            setRange((Spinner) children[at + 1], axis);
             at += 2;
         }
         ((Label) children[at]).setText(slice.describe());
-        built = slice;
-        area.layout(true);
         return true;
     }
 
-    private Combo axisCombo(int selected) {
-        Combo combo = new Combo(area, SWT.READ_ONLY);
+    private void setRange(Spinner index, int axis) {
+        index.setValues((int) slice.indexOf(axis), 0, (int) Math.max(0, shape.dim(axis) - 1), 0, 1, 10);
+        index.setToolTipText("Index of axis " + axis + " (0.." + (shape.dim(axis) - 1) + ")");
+    }
+
+    private String axisText(int axis) {
+        return "axis " + axis + " (" + shape.dim(axis) + ")";
+    }
+
+    private Combo axisCombo(Composite page, int selected) {
+        Combo combo = new Combo(page, SWT.READ_ONLY);
         for (int axis = 0; axis < slice.rank(); axis++) {
-            combo.add("axis " + axis + " (" + shape.dim(axis) + ")");
+            combo.add(axisText(axis));
         }
         combo.select(selected);
         return combo;

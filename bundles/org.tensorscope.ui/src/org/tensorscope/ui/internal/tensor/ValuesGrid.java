@@ -36,6 +36,8 @@ public final class ValuesGrid {
     private int wanted;
     private boolean making;
     private int made;
+    /** Of those, how many a tensor's showing had to make itself, not made ahead. */
+    private int madeWhileShowing;
 
     public ValuesGrid(Composite parent, EditRequest onEdit) {
         table = new Table(parent, SWT.VIRTUAL | SWT.FULL_SELECTION | SWT.MULTI);
@@ -63,7 +65,7 @@ public final class ValuesGrid {
 
     /**
      * Makes ahead, a few per idle turn of the event loop, the columns a slice this wide needs, so
-     * that the first step onto the widest tensor of a model makes none: GTK lays the whole table
+     * that the first step onto a wider tensor than any before makes none: GTK lays the whole table
      * out again for every column made, which stalled that step for seconds.
      */
     public void prepare(long valueColumns) {
@@ -107,6 +109,16 @@ public final class ValuesGrid {
         return made;
     }
 
+    /** How many of them showing a tensor made, because they were not made ahead. */
+    int columnsMadeWhileShowing() {
+        return madeWhileShowing;
+    }
+
+    /** Whether columns asked for ahead are still to be made. */
+    boolean isMakingColumns() {
+        return making;
+    }
+
     public void show(TensorData values, TensorSlice shown) {
         boolean sameTensor = values == data;
         this.data = values;
@@ -119,6 +131,7 @@ public final class ValuesGrid {
             // those not made ahead yet (a model whose shapes did not tell, or a step before they were made)
             while (table.getColumnCount() < 1 + columns) {
                 addColumn(COLUMN_WIDTH);
+                madeWhileShowing++;
             }
             for (int c = 1; c < table.getColumnCount(); c++) {
                 TableColumn column = table.getColumn(c);
