@@ -19,8 +19,6 @@ public final class ValuesGrid {
 
     private static final int MAX_COLUMNS = 256;
     private static final int COLUMN_WIDTH = 90;
-    /** Columns made ahead per turn of the event loop: a few ms each, so that a turn stays short. */
-    private static final int COLUMNS_PER_TURN = 4;
     static final Color BAD_BACKGROUND = new Color(255, 220, 218);
 
     /** What a double-click on a cell asks for. */
@@ -32,9 +30,8 @@ public final class ValuesGrid {
     private TensorData data;
     private TensorSlice slice;
     private int columns;
-    /** How many value columns to make ahead, in idle turns of the event loop. */
+    /** How many value columns to make ahead of the tensors that need them. */
     private int wanted;
-    private boolean making;
     private int made;
     /** Of those, how many a tensor's showing had to make itself, not made ahead. */
     private int madeWhileShowing;
@@ -64,31 +61,11 @@ public final class ValuesGrid {
     }
 
     /**
-     * Makes ahead, a few per idle turn of the event loop, the columns a slice this wide needs, so
-     * that the first step onto a wider tensor than any before makes none: GTK lays the whole table
-     * out again for every column made, which stalled that step for seconds.
+     * Makes, when the next tensor is shown, the columns a slice this wide needs, hidden until a
+     * tensor needs them, so that the first step onto a wider tensor than any before has them.
      */
     public void prepare(long valueColumns) {
         wanted = (int) Math.max(wanted, Math.min(MAX_COLUMNS, valueColumns));
-        if (!making && table.getColumnCount() < 1 + wanted) {
-            making = true;
-            table.getDisplay().asyncExec(this::makeSome);
-        }
-    }
-
-    private void makeSome() {
-        making = false;
-        if (table.isDisposed()) {
-            return;
-        }
-        int end = Math.min(1 + wanted, table.getColumnCount() + COLUMNS_PER_TURN);
-        while (table.getColumnCount() < end) {
-            addColumn(0);
-        }
-        if (table.getColumnCount() < 1 + wanted) {
-            making = true;
-            table.getDisplay().asyncExec(this::makeSome);
-        }
     }
 
     private void addColumn(int width) {
@@ -114,10 +91,6 @@ public final class ValuesGrid {
         return madeWhileShowing;
     }
 
-    /** Whether columns asked for ahead are still to be made. */
-    boolean isMakingColumns() {
-        return making;
-    }
 
     public void show(TensorData values, TensorSlice shown) {
         boolean sameTensor = values == data;
@@ -126,12 +99,19 @@ public final class ValuesGrid {
         columns = (int) Math.min(MAX_COLUMNS, shown.columns());
         table.setRedraw(false);
         try {
-            // columns are made once and hidden (width 0) while a tensor has fewer: GTK lays the table
-            // out again for every column made or disposed, which took seconds a step
-            // those not made ahead yet (a model whose shapes did not tell, or a step before they were made)
+            if (!sameTensor) {
+                // a new tensor: dropping every row at once is far cheaper than clearing each cached one,
+                // and a column made while the table has no rows costs no copy of them into a wider store
+                // nor a new measuring of them (SWT and GTK do both for every column made)
+                table.removeAll();
+            }
+            // columns are made once and hidden (width 0) while a tensor has fewer
             while (table.getColumnCount() < 1 + columns) {
                 addColumn(COLUMN_WIDTH);
                 madeWhileShowing++;
+            }
+            while (!sameTensor && table.getColumnCount() < 1 + wanted) {
+                addColumn(0);
             }
             for (int c = 1; c < table.getColumnCount(); c++) {
                 TableColumn column = table.getColumn(c);
@@ -147,14 +127,10 @@ public final class ValuesGrid {
                 }
             }
             int rows = (int) Math.min(Integer.MAX_VALUE, shown.rows());
+            table.setItemCount(rows);
             if (sameTensor) {
                 // another slice of the same tensor: keep the scroll position
-                table.setItemCount(rows);
                 table.clearAll();
-            } else {
-                // a new tensor: dropping every row at once is far cheaper than clearing each cached one
-                table.removeAll();
-                table.setItemCount(rows);
             }
         } finally {
             table.setRedraw(true);
