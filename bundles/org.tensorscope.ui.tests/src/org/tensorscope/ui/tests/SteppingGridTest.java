@@ -41,8 +41,8 @@ import org.tensorscope.ui.internal.views.TensorInspectorView;
  * F6 and Shift+F6 through the demo's ops, whose outputs have different numbers of channels: each
  * step shows the new tensor's values in the grid, with as many value columns as the slice has, and
  * its histogram, without running the model, without a step making or disposing a table column (the
- * grid makes them ahead, from the graph's shapes of the outputs near the cursor, while it holds no
- * rows: GTK copies and measures every row again for each column made, which stalled steps for
+ * grid made them for the model's widest output, from the graph's shapes, before the first step:
+ * SWT and GTK copy and measure every row again for each column made, which stalled steps for
  * seconds), and with the chart drawn off the UI thread.
  */
 class SteppingGridTest {
@@ -66,8 +66,15 @@ class SteppingGridTest {
         page.showView(TensorscopeViews.TENSOR_INSPECTOR);
         focus.stepTo(session.outcome().get().trace().rows().get(0).opName());
         ValuesGrid valuesGrid = ShownInViews.valuesGrid(inspector);
+        long widest = session.graph().orElseThrow().ops().stream().flatMap(op -> op.outputs().stream())
+                .filter(o -> o.shape().hasKnownRank() && o.dtype().byteSize() >= 0)
+                .mapToLong(o -> TensorSlice.lastTwo(o.shape()).columns()).max().orElseThrow();
+        int tableColumns = 1 + (int) Math.min(256, widest);
         assertTrue(UiWait.until(display, () -> ShownInViews.values(inspector) != null
-                && Job.getJobManager().find(DebugSession.JOB_FAMILY).length == 0, 60_000), "first op not shown");
+                && Job.getJobManager().find(DebugSession.JOB_FAMILY).length == 0
+                && !ShownInTensorWidgets.isMakingColumns(valuesGrid), 60_000), "first op not shown");
+        assertEquals(tableColumns, ShownInTensorWidgets.tableColumns(valuesGrid).size(),
+                "the grid made the columns of the model's widest output (" + widest + ") ahead");
         int madeWhileShowing = ShownInTensorWidgets.columnsMadeWhileShowing(valuesGrid);
         List<TableColumn> columnsBefore = ShownInTensorWidgets.tableColumns(valuesGrid);
 
@@ -123,9 +130,7 @@ class SteppingGridTest {
         assertTrue(widths.size() > 1, "the steps crossed tensors of different widths: " + widths);
         List<TableColumn> now = ShownInTensorWidgets.tableColumns(ShownInViews.valuesGrid(inspector));
         assertEquals(new HashSet<>(now), seen, "columns were made or disposed while stepping");
-        int widest = widths.stream().mapToInt(Integer::intValue).max().orElseThrow();
-        assertTrue(columnsBefore.size() >= 1 + widest, "the columns of the ops ahead were made before the first step: "
-                + columnsBefore.size() + " for slices " + widths + " columns wide");
+        assertEquals(columnsBefore, now, "the columns made before the first step are those after the last");
         assertEquals(madeWhileShowing, ShownInTensorWidgets.columnsMadeWhileShowing(valuesGrid),
                 "a step made its own columns instead of finding them made ahead");
         assertFalse(seen.stream().anyMatch(TableColumn::isDisposed));

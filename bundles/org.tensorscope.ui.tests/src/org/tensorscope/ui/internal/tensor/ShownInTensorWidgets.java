@@ -42,4 +42,9 @@ public final class ShownInTensorWidgets {
     public static int columnsMadeWhileShowing(ValuesGrid grid) {
         return grid.columnsMadeWhileShowing();
     }
+
+    /** Whether the grid still has columns to make ahead. */
+    public static boolean isMakingColumns(ValuesGrid grid) {
+        return grid.isMakingColumns();
+    }
 }

@@ -19,6 +19,8 @@ public final class ValuesGrid {
 
     private static final int MAX_COLUMNS = 256;
     private static final int COLUMN_WIDTH = 90;
+    /** Columns made ahead per turn of the event loop, so that a turn stays short. */
+    private static final int COLUMNS_PER_TURN = 4;
     static final Color BAD_BACKGROUND = new Color(255, 220, 218);
 
     /** What a double-click on a cell asks for. */
@@ -30,8 +32,9 @@ public final class ValuesGrid {
     private TensorData data;
     private TensorSlice slice;
     private int columns;
-    /** How many value columns to make ahead of the tensors that need them. */
+    /** How many value columns to make ahead, in idle turns of the event loop. */
     private int wanted;
+    private boolean making;
     private int made;
     /** Of those, how many a tensor's showing had to make itself, not made ahead. */
     private int madeWhileShowing;
@@ -61,11 +64,37 @@ public final class ValuesGrid {
     }
 
     /**
-     * Makes, when the next tensor is shown, the columns a slice this wide needs, hidden until a
-     * tensor needs them, so that the first step onto a wider tensor than any before has them.
+     * Makes ahead, a few per idle turn of the event loop, the columns a slice this wide needs, so
+     * that the first step onto the widest tensor of a model makes none: each column made costs
+     * SWT a copy of every row into a wider store and GTK a new measuring of every row and header,
+     * which stalled that step for seconds. Made when a model opens, the table has no rows yet.
      */
     public void prepare(long valueColumns) {
         wanted = (int) Math.max(wanted, Math.min(MAX_COLUMNS, valueColumns));
+        if (!making && table.getColumnCount() < 1 + wanted) {
+            making = true;
+            table.getDisplay().asyncExec(this::makeSome);
+        }
+    }
+
+    private void makeSome() {
+        making = false;
+        if (table.isDisposed()) {
+            return;
+        }
+        int end = Math.min(1 + wanted, table.getColumnCount() + COLUMNS_PER_TURN);
+        while (table.getColumnCount() < end) {
+            addColumn(0);
+        }
+        if (table.getColumnCount() < 1 + wanted) {
+            making = true;
+            table.getDisplay().asyncExec(this::makeSome);
+        }
+    }
+
+    /** Whether columns asked for ahead are still to be made. */
+    boolean isMakingColumns() {
+        return making;
     }
 
     private void addColumn(int width) {
@@ -109,9 +138,6 @@ public final class ValuesGrid {
             while (table.getColumnCount() < 1 + columns) {
                 addColumn(COLUMN_WIDTH);
                 madeWhileShowing++;
-            }
-            while (!sameTensor && table.getColumnCount() < 1 + wanted) {
-                addColumn(0);
             }
             for (int c = 1; c < table.getColumnCount(); c++) {
                 TableColumn column = table.getColumn(c);

@@ -43,7 +43,6 @@ import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.core.tensor.TensorEdits;
 import org.tensorscope.core.tensor.TensorSlice;
 import org.tensorscope.core.trace.TensorHealth;
-import org.tensorscope.core.trace.TraceCursor;
 import org.tensorscope.ui.api.FocusedTensorView;
 import org.tensorscope.ui.internal.TensorscopeImages;
 import org.tensorscope.ui.internal.session.DebugSession;
@@ -67,9 +66,8 @@ public class TensorInspectorView extends FocusedTensorView {
     CTabFolder tabs;
     ContributedInspectorTabs contributed;
     TensorData shown;
-    /** How many steps ahead of the cursor, and behind it, the grid makes the columns for. */
-    static final int COLUMNS_AHEAD = 16;
-    static final int COLUMNS_BEHIND = 4;
+    /** The model whose widest slice the grid made its columns for. */
+    private ModelGraph columnsFor;
     private final List<Action> valueActions = new ArrayList<>();
 
     @Override
@@ -146,28 +144,19 @@ public class TensorInspectorView extends FocusedTensorView {
     @Override
     protected void sessionChanged() {
         ModelGraph graph = runState().graph().orElse(null);
-        TraceCursor cursor = focus().cursor().orElse(null);
-        if (graph != null && cursor != null) {
-            grid.prepare(widestNear(graph, cursor.trace().rows(), cursor.index()));
+        if (graph != null && graph != columnsFor) {
+            columnsFor = graph;
+            grid.prepare(widestSlice(graph));
         }
     }
 
-    /**
-     * The most columns a slice has, as the Inspector first shows it, among the outputs a few steps
-     * either side of the cursor, where the graph's shapes tell. Not the whole model's widest: every
-     * column the table has widens each of its rows in GTK's store, which every step pays for.
-     */
-    static long widestNear(ModelGraph graph, List<TensorHealth> rows, int at) {
+    /** The most columns a slice of any of the model's outputs has as the Inspector first shows it, where the shapes tell. */
+    static long widestSlice(ModelGraph graph) {
         long widest = 0;
-        for (int i = Math.max(0, at - COLUMNS_BEHIND); i < Math.min(rows.size(), at + COLUMNS_AHEAD + 1); i++) {
-            TensorHealth row = rows.get(i);
-            OpNode op = graph.op(row.opName()).orElse(null);
-            if (op == null) {
-                continue;
-            }
+        for (OpNode op : graph.ops()) {
             for (TensorSpec output : op.outputs()) {
                 Shape shape = output.shape();
-                if (output.name().equals(row.tensor()) && shape.hasKnownRank() && output.dtype().byteSize() >= 0) {
+                if (shape.hasKnownRank() && output.dtype().byteSize() >= 0) {
                     widest = Math.max(widest, TensorSlice.lastTwo(shape).columns());
                 }
             }
