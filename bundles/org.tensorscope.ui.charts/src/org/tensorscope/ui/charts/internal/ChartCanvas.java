@@ -43,6 +43,7 @@ final class ChartCanvas {
     /** The request whose chart {@link #chart} is: an older one while the newest is being drawn. */
     private long chartRequest;
     private int zoom;
+    private Job drawing;
     /** The thread that drew the chart on the screen last (tests check it is not the UI thread). */
     Thread drewOn;
 
@@ -110,7 +111,13 @@ final class ChartCanvas {
         }
         int zoom = zoom();
         Display display = canvas.getDisplay();
+        if (drawing != null) {
+            drawing.cancel(); // a step since: its chart would be dropped
+        }
         Job job = Job.create("Drawing the chart", monitor -> {
+            if (monitor.isCanceled()) {
+                return Status.CANCEL_STATUS;
+            }
             Thread drawer = Thread.currentThread();
             JFreeChart made = make.get();
             ChartRenderingInfo info = new ChartRenderingInfo();
@@ -133,6 +140,7 @@ final class ChartCanvas {
         });
         job.setSystem(true);
         job.setPriority(Job.INTERACTIVE);
+        drawing = job;
         job.schedule();
     }
 
