@@ -37,9 +37,12 @@ public final class SideEffectOps {
             return pattern(types).matcher(op.canonicalType()).matches() && applies.test(op.attributes());
         }
 
+        /** Compiled once per list of types: compiling them for each op of a model held the workbench's open for half a second. */
+        private static final Map<List<String>, Pattern> PATTERNS = new java.util.concurrent.ConcurrentHashMap<>();
+
         private static Pattern pattern(List<String> types) {
-            return Pattern.compile(types.stream().map(t -> Stream.of(t.split("\\*", -1)).map(Pattern::quote)
-                    .collect(Collectors.joining("\\w*"))).collect(Collectors.joining("|")));
+            return PATTERNS.computeIfAbsent(types, t -> Pattern.compile(t.stream().map(type -> Stream.of(type.split("\\*", -1))
+                    .map(Pattern::quote).collect(Collectors.joining("\\w*"))).collect(Collectors.joining("|"))));
         }
     }
 

@@ -37,7 +37,15 @@ public final class Numbers {
         int exponent = text.indexOf('e');
         String mantissa = exponent < 0 ? text : text.substring(0, exponent);
         if (mantissa.indexOf('.') >= 0) {
-            mantissa = mantissa.replaceAll("0+$", "").replaceAll("\\.$", "");
+            // trailing zeros, then a trailing point; by hand, as the values grid formats every cell shown
+            int end = mantissa.length();
+            while (mantissa.charAt(end - 1) == '0') {
+                end--;
+            }
+            if (mantissa.charAt(end - 1) == '.') {
+                end--;
+            }
+            mantissa = mantissa.substring(0, end);
         }
         return exponent < 0 ? mantissa : mantissa + text.substring(exponent);
     }

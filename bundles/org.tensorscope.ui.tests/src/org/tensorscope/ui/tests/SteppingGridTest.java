@@ -15,6 +15,9 @@ import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.core.runtime.jobs.JobChangeAdapter;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.TableColumn;
+import org.eclipse.e4.ui.model.application.ui.basic.MPart;
+import org.eclipse.e4.ui.workbench.modeling.EModelService;
+import org.eclipse.ui.IViewPart;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.PlatformUI;
 import org.eclipse.ui.handlers.IHandlerService;
@@ -25,6 +28,7 @@ import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.core.tensor.TensorSlice;
 import org.tensorscope.core.trace.TensorHealth;
 import org.tensorscope.ui.TensorscopeViews;
+import org.tensorscope.ui.charts.tests.ChartViews;
 import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.session.Demo;
 import org.tensorscope.ui.internal.session.SteppingFocus;
@@ -35,9 +39,11 @@ import org.tensorscope.ui.internal.views.TensorInspectorView;
 
 /**
  * F6 and Shift+F6 through the demo's ops, whose outputs have different numbers of channels: each
- * step shows the new tensor's values in the grid, with as many value columns as the slice has,
- * without running the model and without making or disposing table columns once the widest was seen
- * (GTK lays the whole table out again for each, which stalled steps for seconds).
+ * step shows the new tensor's values in the grid, with as many value columns as the slice has, and
+ * its histogram, without running the model, without a step making or disposing a table column (the
+ * grid made them for the model's widest output, from the graph's shapes, before the first step:
+ * SWT and GTK copy and measure every row again for each column made, which stalled steps for
+ * seconds), and with the chart drawn off the UI thread.
  */
 class SteppingGridTest {
 
@@ -53,9 +59,24 @@ class SteppingGridTest {
         assertTrue(UiWait.until(display, () -> session.outcome().isPresent() && session.outcome().get() != before,
                 120_000), "the demo's trace did not finish");
         TensorInspectorView inspector = (TensorInspectorView) page.showView(TensorscopeViews.TENSOR_INSPECTOR);
+        IViewPart histogram = page.showView(TensorscopeViews.HISTOGRAM);
+        // the Histogram shares the Inspector's folder: in a window of its own both are on the screen
+        EModelService models = PlatformUI.getWorkbench().getService(EModelService.class);
+        models.detach(histogram.getSite().getService(MPart.class), 700, 560, 560, 420);
+        page.showView(TensorscopeViews.TENSOR_INSPECTOR);
         focus.stepTo(session.outcome().get().trace().rows().get(0).opName());
+        ValuesGrid valuesGrid = ShownInViews.valuesGrid(inspector);
+        long widest = session.graph().orElseThrow().ops().stream().flatMap(op -> op.outputs().stream())
+                .filter(o -> o.shape().hasKnownRank() && o.dtype().byteSize() >= 0)
+                .mapToLong(o -> TensorSlice.lastTwo(o.shape()).columns()).max().orElseThrow();
+        int tableColumns = 1 + (int) Math.min(256, widest);
         assertTrue(UiWait.until(display, () -> ShownInViews.values(inspector) != null
-                && Job.getJobManager().find(DebugSession.JOB_FAMILY).length == 0, 60_000), "first op not shown");
+                && Job.getJobManager().find(DebugSession.JOB_FAMILY).length == 0
+                && !ShownInTensorWidgets.isMakingColumns(valuesGrid), 60_000), "first op not shown");
+        assertEquals(tableColumns, ShownInTensorWidgets.tableColumns(valuesGrid).size(),
+                "the grid made the columns of the model's widest output (" + widest + ") ahead");
+        int madeWhileShowing = ShownInTensorWidgets.columnsMadeWhileShowing(valuesGrid);
+        List<TableColumn> columnsBefore = ShownInTensorWidgets.tableColumns(valuesGrid);
 
         AtomicInteger runs = new AtomicInteger();
         JobChangeAdapter counter = new JobChangeAdapter() {
@@ -82,9 +103,13 @@ class SteppingGridTest {
                 handlers.executeCommand(command, null);
                 TensorHealth row = focus.cursor().orElseThrow().current().orElseThrow();
                 assertTrue(UiWait.until(display, () -> ShownInViews.values(inspector) != null
-                        && ShownInViews.values(inspector).name().equals(row.tensor()), 30_000),
-                        row.tensor() + " not shown");
+                        && ShownInViews.values(inspector).name().equals(row.tensor())
+                        && row.tensor().equals(ChartViews.histogramDrawn(histogram)), 30_000),
+                        row.tensor() + " not shown; the histogram shows " + ChartViews.histogramDrawn(histogram));
                 TensorData values = ShownInViews.values(inspector);
+                assertEquals(values.size(), ChartViews.histogramChartTotal(histogram),
+                        row.tensor() + ": the chart counts every value of the tensor shown");
+                assertTrue(ChartViews.histogramDrawnOffUiThread(histogram), row.tensor() + ": chart drawn in the paint");
                 TensorSlice slice = ShownInViews.sliceControls(inspector).slice();
                 ValuesGrid grid = ShownInViews.valuesGrid(inspector);
                 int columns = (int) Math.min(256, slice.columns());
@@ -105,9 +130,13 @@ class SteppingGridTest {
         assertTrue(widths.size() > 1, "the steps crossed tensors of different widths: " + widths);
         List<TableColumn> now = ShownInTensorWidgets.tableColumns(ShownInViews.valuesGrid(inspector));
         assertEquals(new HashSet<>(now), seen, "columns were made or disposed while stepping");
+        assertEquals(columnsBefore, now, "the columns made before the first step are those after the last");
+        assertEquals(madeWhileShowing, ShownInTensorWidgets.columnsMadeWhileShowing(valuesGrid),
+                "a step made its own columns instead of finding them made ahead");
         assertFalse(seen.stream().anyMatch(TableColumn::isDisposed));
         assertEquals(0, runs.get(), "no step ran the model for its tensor");
         // the views show nothing again, so that a later test waiting for them sees its own tensors
+        page.hideView(histogram);
         session.closeModel();
     }
 }

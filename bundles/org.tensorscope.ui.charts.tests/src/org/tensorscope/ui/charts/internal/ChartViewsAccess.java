@@ -44,8 +44,36 @@ public final class ChartViewsAccess {
         return h.previous == null ? -1 : h.previous.nan();
     }
 
+    public static String histogramDrawn(IViewPart view) {
+        return ((HistogramView) view).drawn();
+    }
+
+    public static boolean histogramDrawnOffUiThread(IViewPart view) {
+        Thread drewOn = ((HistogramView) view).canvas.drewOn;
+        return drewOn != null && drewOn != view.getSite().getShell().getDisplay().getThread();
+    }
+
+    public static long histogramChartTotal(IViewPart view) {
+        var chart = ((HistogramView) view).canvas.chart();
+        if (chart == null) {
+            return -1;
+        }
+        var dataset = ((org.jfree.chart.plot.CategoryPlot) chart.getPlot()).getDataset();
+        long total = 0;
+        for (int series = 0; series < dataset.getRowCount(); series++) {
+            if (dataset.getRowKey(series).equals(((HistogramView) view).overlayLabel)) {
+                continue;
+            }
+            for (int column = 0; column < dataset.getColumnCount(); column++) {
+                Number value = dataset.getValue(series, column);
+                total += value == null ? 0 : value.longValue();
+            }
+        }
+        return total;
+    }
+
     public static void exportHistogram(IViewPart view, Path file) throws IOException {
-        ChartExport.save(((HistogramView) view).canvas.chart(), file);
+        ChartExport.save(((HistogramView) view).chart(), file);
     }
 
     public static boolean profileDrawn(IViewPart view) {

@@ -43,6 +43,21 @@ public final class ChartViews {
         return ChartViewsAccess.histogramPreviousNanCount(histogram);
     }
 
+    /** The tensor whose chart the Histogram has on the screen, null while none is. */
+    public static String histogramDrawn(IViewPart histogram) {
+        return ChartViewsAccess.histogramDrawn(histogram);
+    }
+
+    /** Whether the Histogram's chart on the screen was drawn off the UI thread (the paint only copied it). */
+    public static boolean histogramDrawnOffUiThread(IViewPart histogram) {
+        return ChartViewsAccess.histogramDrawnOffUiThread(histogram);
+    }
+
+    /** The number of values the Histogram's chart counts in its bars (finite bins, NaN, -Inf, +Inf); -1 before a chart. */
+    public static long histogramChartTotal(IViewPart histogram) {
+        return ChartViewsAccess.histogramChartTotal(histogram);
+    }
+
     /** Saves the Histogram's chart as Export Chart… does (PNG or SVG by the file's ending). */
     public static void exportHistogram(IViewPart histogram, Path file) throws IOException {
         ChartViewsAccess.exportHistogram(histogram, file);

@@ -1,36 +1,90 @@
 package org.tensorscope.ui.charts.internal;
 
+import java.awt.Graphics2D;
 import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
+import java.util.function.Supplier;
 
+import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.graphics.Image;
+import org.eclipse.swt.graphics.ImageData;
+import org.eclipse.swt.graphics.ImageDataProvider;
+import org.eclipse.swt.graphics.PaletteData;
 import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.widgets.Canvas;
 import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Listener;
+import org.eclipse.swt.widgets.Shell;
 import org.jfree.chart.ChartRenderingInfo;
 import org.jfree.chart.JFreeChart;
 import org.jfree.swt.SWTGraphics2D;
 
 /**
- * Draws a JFreeChart on an SWT canvas through SWTGraphics2D, repainting when the chart is set.
+ * Draws a JFreeChart on an SWT canvas. A chart set with {@link #setChart} is drawn through
+ * SWTGraphics2D in the paint; one given to {@link #render} is made and drawn into an image by a
+ * job, off the UI thread, and the paint only copies that image (drawing the chart there again, as
+ * the first way, only while the canvas has another size than the image).
  */
 final class ChartCanvas {
 
     private final Canvas canvas;
     private JFreeChart chart;
     private JFreeChart painted;
-    private final ChartRenderingInfo rendering = new ChartRenderingInfo();
+    private ChartRenderingInfo rendering = new ChartRenderingInfo();
+    /** The chart drawn off the UI thread, at {@link #imageArea}'s size; null while none is. */
+    private Image image;
+    private Rectangle imageArea;
+    /** Counts the charts asked for, so that a drawing finished after a newer request is dropped. */
+    private long requests;
+    /** The request whose chart {@link #chart} is: an older one while the newest is being drawn. */
+    private long chartRequest;
+    private int zoom;
+    private Job drawing;
+    /** The thread that drew the chart on the screen last (tests check it is not the UI thread). */
+    Thread drewOn;
 
     ChartCanvas(Composite parent) {
         canvas = new Canvas(parent, SWT.DOUBLE_BUFFERED);
         canvas.addPaintListener(e -> {
-            if (chart != null) {
-                Rectangle area = canvas.getClientArea();
+            if (chart == null) {
+                return;
+            }
+            Rectangle area = canvas.getClientArea();
+            if (image != null && area.width == imageArea.width && area.height == imageArea.height) {
+                e.gc.drawImage(image, 0, 0);
+            } else {
                 SWTGraphics2D g2 = new SWTGraphics2D(e.gc);
+                rendering = new ChartRenderingInfo();
                 chart.draw(g2, new Rectangle2D.Double(0, 0, area.width, area.height), rendering);
                 g2.dispose();
-                painted = chart;
+                drewOn = Thread.currentThread();
+            }
+            painted = chart;
+        });
+        Listener zoomMayChange = e -> zoom = 0;
+        Shell shell = canvas.getShell();
+        shell.addListener(SWT.ZoomChanged, zoomMayChange);
+        shell.addListener(SWT.Move, zoomMayChange);
+        canvas.addListener(SWT.Resize, zoomMayChange); // also when the view moves to another window
+        canvas.addListener(SWT.Dispose, e -> {
+            dropImage();
+            if (!shell.isDisposed()) {
+                shell.removeListener(SWT.ZoomChanged, zoomMayChange);
+                shell.removeListener(SWT.Move, zoomMayChange);
             }
         });
+    }
+
+    /** The zoom of the canvas's monitor, asked again only after its window moved: GDK asks the X server for it. */
+    private int zoom() {
+        if (zoom == 0) {
+            zoom = Math.max(100, canvas.getMonitor().getZoom());
+        }
+        return zoom;
     }
 
     Canvas control() {
@@ -38,8 +92,84 @@ final class ChartCanvas {
     }
 
     void setChart(JFreeChart chart) {
+        chartRequest = ++requests;
+        dropImage();
         this.chart = chart;
         canvas.redraw();
+    }
+
+    /**
+     * Makes the chart and draws it at the canvas's size in a job; the canvas shows it once drawn,
+     * and the chart set before until then.
+     */
+    void render(Supplier<JFreeChart> make) {
+        long request = ++requests;
+        Rectangle area = canvas.getClientArea();
+        if (area.width <= 0 || area.height <= 0) {
+            setChart(make.get()); // not on the screen: drawn when it is
+            return;
+        }
+        int zoom = zoom();
+        Display display = canvas.getDisplay();
+        if (drawing != null) {
+            drawing.cancel(); // a step since: its chart would be dropped
+        }
+        Job job = Job.create("Drawing the chart", monitor -> {
+            if (monitor.isCanceled()) {
+                return Status.CANCEL_STATUS;
+            }
+            Thread drawer = Thread.currentThread();
+            JFreeChart made = make.get();
+            ChartRenderingInfo info = new ChartRenderingInfo();
+            ImageData data = draw(made, area.width, area.height, zoom, info);
+            display.asyncExec(() -> {
+                if (canvas.isDisposed() || request != requests) {
+                    return;
+                }
+                dropImage();
+                image = new Image(display, (ImageDataProvider) z -> z == zoom ? data
+                        : z == 100 ? data.scaledTo(area.width, area.height) : null);
+                imageArea = area;
+                chart = made;
+                chartRequest = request;
+                rendering = info;
+                drewOn = drawer;
+                canvas.redraw();
+            });
+            return Status.OK_STATUS;
+        });
+        job.setSystem(true);
+        job.setPriority(Job.INTERACTIVE);
+        drawing = job;
+        job.schedule();
+    }
+
+    /** The chart drawn by Java2D into pixels of {@code zoom} percent, as SWT image data. */
+    private ImageData draw(JFreeChart made, int width, int height, int zoom, ChartRenderingInfo info) {
+        int w = width * zoom / 100;
+        int h = height * zoom / 100;
+        BufferedImage pixels = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g2 = pixels.createGraphics();
+        try {
+            g2.scale(zoom / 100.0, zoom / 100.0);
+            made.draw(g2, new Rectangle2D.Double(0, 0, width, height), info);
+        } finally {
+            g2.dispose();
+        }
+        int[] rgb = ((DataBufferInt) pixels.getRaster().getDataBuffer()).getData();
+        ImageData data = new ImageData(w, h, 24, new PaletteData(0xFF0000, 0xFF00, 0xFF));
+        for (int y = 0; y < h; y++) {
+            data.setPixels(0, y, w, rgb, y * w);
+        }
+        return data;
+    }
+
+    private void dropImage() {
+        if (image != null) {
+            image.dispose();
+            image = null;
+            imageArea = null;
+        }
     }
 
     /** Where the last drawing put the plot's data, in canvas pixels. */
@@ -47,9 +177,9 @@ final class ChartCanvas {
         return rendering.getPlotInfo().getDataArea();
     }
 
-    /** Whether the chart set last is on the screen. */
+    /** Whether the chart set or asked for last is on the screen. */
     boolean isPainted() {
-        return chart != null && painted == chart;
+        return chart != null && painted == chart && chartRequest == requests;
     }
 
     JFreeChart chart() {

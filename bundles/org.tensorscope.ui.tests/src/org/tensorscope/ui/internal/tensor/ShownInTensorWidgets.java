@@ -32,4 +32,19 @@ public final class ShownInTensorWidgets {
     public static java.util.List<org.eclipse.swt.widgets.TableColumn> tableColumns(ValuesGrid grid) {
         return java.util.List.of(grid.table.getColumns());
     }
+
+    /** How many table columns the grid has made since it was created. */
+    public static int columnsMade(ValuesGrid grid) {
+        return grid.columnsMade();
+    }
+
+    /** How many table columns showing a tensor had to make, not made ahead. */
+    public static int columnsMadeWhileShowing(ValuesGrid grid) {
+        return grid.columnsMadeWhileShowing();
+    }
+
+    /** Whether the grid still has columns to make ahead. */
+    public static boolean isMakingColumns(ValuesGrid grid) {
+        return grid.isMakingColumns();
+    }
 }

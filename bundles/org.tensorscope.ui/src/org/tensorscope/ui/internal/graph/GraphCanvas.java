@@ -109,9 +109,31 @@ public final class GraphCanvas {
         if (canvas.isDisposed()) {
             return;
         }
+        String before = current;
+        String selectedBefore = selected;
         this.current = nodeId;
         this.selected = nodeId;
-        canvas.redraw();
+        if (drawing == null) {
+            canvas.redraw();
+            return;
+        }
+        // only the boxes whose outline changes: a step repainted every box and route of the model
+        redrawBox(before);
+        redrawBox(selectedBefore);
+        redrawBox(nodeId);
+    }
+
+    private void redrawBox(String nodeId) {
+        if (nodeId == null) {
+            return;
+        }
+        drawing.box(nodeId).ifPresent(box -> {
+            int x = (int) Math.floor(box.x() * zoom + offsetX);
+            int y = (int) Math.floor(box.y() * zoom + offsetY);
+            int w = (int) Math.ceil(box.width() * zoom);
+            int h = (int) Math.ceil(box.height() * zoom);
+            canvas.redraw(x - 4, y - 4, Math.max(w, 2) + 8, Math.max(h, 2) + 8, false);
+        });
     }
 
     public NodeHealth healthOf(org.tensorscope.core.model.CollapsedGraph.Node node) {
@@ -257,7 +279,8 @@ public final class GraphCanvas {
     }
 
     private void paint(GC gc) {
-        Rectangle area = canvas.getClientArea();
+        // what the paint must cover: the whole canvas, or the boxes a step outlined
+        Rectangle area = gc.getClipping();
         var display = canvas.getDisplay();
         gc.setBackground(display.getSystemColor(SWT.COLOR_LIST_BACKGROUND));
         gc.fillRectangle(area);
@@ -269,7 +292,9 @@ public final class GraphCanvas {
         gc.setForeground(display.getSystemColor(SWT.COLOR_DARK_GRAY));
         gc.setLineWidth(1);
         for (Route route : drawing.routes()) {
-            drawRoute(gc, route);
+            if (crosses(route, area)) {
+                drawRoute(gc, route);
+            }
         }
         boolean labels = zoom >= READABLE_ZOOM * 0.75;
         for (Box box : drawing.boxes()) {
@@ -277,11 +302,26 @@ public final class GraphCanvas {
             int y = (int) Math.round(box.y() * zoom + offsetY);
             int w = (int) Math.round(box.width() * zoom);
             int h = (int) Math.round(box.height() * zoom);
-            if (x + w < 0 || y + h < 0 || x > area.width || y > area.height) {
+            if (x + w < area.x || y + h < area.y || x > area.x + area.width || y > area.y + area.height) {
                 continue;
             }
             drawBox(gc, box, new Rectangle(x, y, Math.max(w, 2), Math.max(h, 2)), labels);
         }
+    }
+
+    /** Whether a route's bounds, with room for its arrow head, meet the area. */
+    private boolean crosses(Route route, Rectangle area) {
+        double[] p = route.points();
+        double minX = Double.MAX_VALUE, minY = Double.MAX_VALUE, maxX = -Double.MAX_VALUE, maxY = -Double.MAX_VALUE;
+        for (int i = 0; i < p.length; i += 2) {
+            minX = Math.min(minX, p[i]);
+            maxX = Math.max(maxX, p[i]);
+            minY = Math.min(minY, p[i + 1]);
+            maxY = Math.max(maxY, p[i + 1]);
+        }
+        double pad = Math.max(3, 7 * zoom) + 2;
+        return minX * zoom + offsetX - pad <= area.x + area.width && maxX * zoom + offsetX + pad >= area.x
+                && minY * zoom + offsetY - pad <= area.y + area.height && maxY * zoom + offsetY + pad >= area.y;
     }
 
     private void drawRoute(GC gc, Route route) {

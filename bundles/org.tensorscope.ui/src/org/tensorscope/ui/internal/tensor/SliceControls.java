@@ -1,8 +1,11 @@
 package org.tensorscope.ui.internal.tensor;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.custom.StackLayout;
 import org.eclipse.swt.layout.RowLayout;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
@@ -19,6 +22,13 @@ import org.tensorscope.core.tensor.TensorSlice;
 public final class SliceControls {
 
     private final Composite area;
+    private final StackLayout pages = new StackLayout();
+    /**
+     * The controls of each rank, kept while others show: stepping alternates between ranks (a
+     * convolution's activation, then its bias), and disposing and making combos and spinners on
+     * every step cost GTK more than the step's other work.
+     */
+    private final Map<Integer, Composite> byRank = new HashMap<>();
     private final Consumer<TensorSlice> onChange;
     private Shape shape;
     private TensorSlice slice;
@@ -27,11 +37,7 @@ public final class SliceControls {
     public SliceControls(Composite parent, Consumer<TensorSlice> onChange) {
         this.onChange = onChange;
         area = new Composite(parent, SWT.NONE);
-        RowLayout layout = new RowLayout(SWT.HORIZONTAL);
-        layout.center = true;
-        layout.marginTop = 0;
-        layout.marginBottom = 0;
-        area.setLayout(layout);
+        area.setLayout(pages);
         // as high as a row of combos whatever the rank: a height that changed with the shape resized
         // the values table below it
         Combo combo = new Combo(area, SWT.READ_ONLY);
@@ -65,15 +71,37 @@ public final class SliceControls {
     }
 
     private void rebuild() {
-        for (Control child : area.getChildren()) {
+        Composite page = byRank.computeIfAbsent(slice.rank(), rank -> {
+            Composite made = new Composite(area, SWT.NONE);
+            RowLayout layout = new RowLayout(SWT.HORIZONTAL);
+            layout.center = true;
+            layout.marginTop = 0;
+            layout.marginBottom = 0;
+            made.setLayout(layout);
+            return made;
+        });
+        if (!relabel(page)) {
+            make(page);
+        }
+        page.setData(slice);
+        if (pages.topControl != page) {
+            pages.topControl = page;
+            area.layout();
+        }
+        // only the controls: their row keeps its height, and a layout of the parent measured the values table again
+        page.layout(true);
+    }
+
+    private void make(Composite page) {
+        for (Control child : page.getChildren()) {
             child.dispose();
         }
         int rank = slice.rank();
         if (rank >= 2) {
-            new Label(area, SWT.NONE).setText("Rows:");
-            Combo rows = axisCombo(slice.rowAxis());
-            new Label(area, SWT.NONE).setText("Columns:");
-            Combo columns = axisCombo(slice.columnAxis());
+            new Label(page, SWT.NONE).setText("Rows:");
+            Combo rows = axisCombo(page, slice.rowAxis());
+            new Label(page, SWT.NONE).setText("Columns:");
+            Combo columns = axisCombo(page, slice.columnAxis());
             // picking the other's axis swaps the two
             rows.addListener(SWT.Selection, e -> changeAxes(rows.getSelectionIndex(),
                     rows.getSelectionIndex() == slice.columnAxis() ? slice.rowAxis() : slice.columnAxis()));
@@ -86,24 +114,61 @@ public final class SliceControls {
                 continue;
             }
             int held = axis;
-            new Label(area, SWT.NONE).setText("axis " + axis + ":");
-            Spinner index = new Spinner(area, SWT.BORDER);
-            index.setValues((int) slice.indexOf(axis), 0, (int) Math.max(0, shape.dim(axis) - 1), 0, 1, 10);
-            index.setToolTipText("Index of axis " + axis + " (0.." + (shape.dim(axis) - 1) + ")");
+            new Label(page, SWT.NONE).setText("axis " + axis + ":");
+            Spinner index = new Spinner(page, SWT.BORDER);
+            setRange(index, axis);
             index.addListener(SWT.Selection, e -> {
                 slice = slice.at(held, index.getSelection());
                 onChange.accept(slice);
             });
         }
-        new Label(area, SWT.NONE).setText(slice.describe());
-        // only the controls: their row keeps its height, and a layout of the parent measured the values table again
-        area.layout(true);
+        new Label(page, SWT.NONE).setText(slice.describe());
     }
 
-    private Combo axisCombo(int selected) {
-        Combo combo = new Combo(area, SWT.READ_ONLY);
+    /**
+     * Another shape, or the same, with the axes the page's controls were made for: their texts and
+     * ranges change in place.
+     */
+    private boolean relabel(Composite page) {
+        if (!(page.getData() instanceof TensorSlice built) || built.rowAxis() != slice.rowAxis()
+                || built.columnAxis() != slice.columnAxis()) {
+            return false;
+        }
+        Control[] children = page.getChildren();
+        int at = 0;
+        if (slice.rank() >= 2) {
+            for (int combo : new int[] {1, 3}) {
+                Combo axes = (Combo) children[combo];
+                for (int axis = 0; axis < slice.rank(); axis++) {
+                    axes.setItem(axis, axisText(axis));
+                }
+            }
+            at = 4;
+        }
         for (int axis = 0; axis < slice.rank(); axis++) {
-            combo.add("axis " + axis + " (" + shape.dim(axis) + ")");
+            if (axis == slice.rowAxis() || axis == slice.columnAxis()) {
+                continue;
+            }
+            setRange((Spinner) children[at + 1], axis);
+            at += 2;
+        }
+        ((Label) children[at]).setText(slice.describe());
+        return true;
+    }
+
+    private void setRange(Spinner index, int axis) {
+        index.setValues((int) slice.indexOf(axis), 0, (int) Math.max(0, shape.dim(axis) - 1), 0, 1, 10);
+        index.setToolTipText("Index of axis " + axis + " (0.." + (shape.dim(axis) - 1) + ")");
+    }
+
+    private String axisText(int axis) {
+        return "axis " + axis + " (" + shape.dim(axis) + ")";
+    }
+
+    private Combo axisCombo(Composite page, int selected) {
+        Combo combo = new Combo(page, SWT.READ_ONLY);
+        for (int axis = 0; axis < slice.rank(); axis++) {
+            combo.add(axisText(axis));
         }
         combo.select(selected);
         return combo;

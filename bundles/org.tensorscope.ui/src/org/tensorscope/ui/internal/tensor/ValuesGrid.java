@@ -19,6 +19,8 @@ public final class ValuesGrid {
 
     private static final int MAX_COLUMNS = 256;
     private static final int COLUMN_WIDTH = 90;
+    /** Columns made ahead per turn of the event loop, so that a turn stays short. */
+    private static final int COLUMNS_PER_TURN = 4;
     static final Color BAD_BACKGROUND = new Color(255, 220, 218);
 
     /** What a double-click on a cell asks for. */
@@ -30,6 +32,12 @@ public final class ValuesGrid {
     private TensorData data;
     private TensorSlice slice;
     private int columns;
+    /** How many value columns to make ahead, in idle turns of the event loop. */
+    private int wanted;
+    private boolean making;
+    private int made;
+    /** Of those, how many a tensor's showing had to make itself, not made ahead. */
+    private int madeWhileShowing;
 
     public ValuesGrid(Composite parent, EditRequest onEdit) {
         table = new Table(parent, SWT.VIRTUAL | SWT.FULL_SELECTION | SWT.MULTI);
@@ -55,6 +63,64 @@ public final class ValuesGrid {
         return table;
     }
 
+    /**
+     * Makes ahead, a few per idle turn of the event loop, the columns a slice this wide needs, so
+     * that the first step onto the widest tensor of a model makes none: each column made costs
+     * SWT a copy of every row into a wider store and GTK a new measuring of every row and header,
+     * which stalled that step for seconds. Made when a model opens, the table has no rows yet.
+     */
+    public void prepare(long valueColumns) {
+        wanted = (int) Math.max(wanted, Math.min(MAX_COLUMNS, valueColumns));
+        if (!making && table.getColumnCount() < 1 + wanted) {
+            making = true;
+            table.getDisplay().asyncExec(this::makeSome);
+        }
+    }
+
+    private void makeSome() {
+        making = false;
+        if (table.isDisposed()) {
+            return;
+        }
+        int end = Math.min(1 + wanted, table.getColumnCount() + COLUMNS_PER_TURN);
+        while (table.getColumnCount() < end) {
+            addColumn(0);
+        }
+        if (table.getColumnCount() < 1 + wanted) {
+            making = true;
+            table.getDisplay().asyncExec(this::makeSome);
+        }
+    }
+
+    /** Whether columns asked for ahead are still to be made. */
+    boolean isMakingColumns() {
+        return making;
+    }
+
+    private void addColumn(int width) {
+        if (table.getColumnCount() == 0) {
+            new TableColumn(table, SWT.RIGHT).setWidth(50);
+            made++;
+            return;
+        }
+        TableColumn column = new TableColumn(table, SWT.RIGHT);
+        column.setText(Integer.toString(table.getColumnCount() - 2));
+        column.setWidth(width);
+        column.setResizable(width > 0);
+        made++;
+    }
+
+    /** How many table columns this grid has made, row numbers included (each one costs a layout of the table). */
+    int columnsMade() {
+        return made;
+    }
+
+    /** How many of them showing a tensor made, because they were not made ahead. */
+    int columnsMadeWhileShowing() {
+        return madeWhileShowing;
+    }
+
+
     public void show(TensorData values, TensorSlice shown) {
         boolean sameTensor = values == data;
         this.data = values;
@@ -62,15 +128,16 @@ public final class ValuesGrid {
         columns = (int) Math.min(MAX_COLUMNS, shown.columns());
         table.setRedraw(false);
         try {
-            // columns are made once and hidden (width 0) while a tensor has fewer: GTK lays the table
-            // out again for every column made or disposed, which took seconds a step
-            if (table.getColumnCount() == 0) {
-                new TableColumn(table, SWT.RIGHT).setWidth(50);
+            if (!sameTensor) {
+                // a new tensor: dropping every row at once is far cheaper than clearing each cached one,
+                // and a column made while the table has no rows costs no copy of them into a wider store
+                // nor a new measuring of them (SWT and GTK do both for every column made)
+                table.removeAll();
             }
+            // columns are made once and hidden (width 0) while a tensor has fewer
             while (table.getColumnCount() < 1 + columns) {
-                TableColumn column = new TableColumn(table, SWT.RIGHT);
-                column.setText(Integer.toString(table.getColumnCount() - 2));
-                column.setWidth(COLUMN_WIDTH);
+                addColumn(COLUMN_WIDTH);
+                madeWhileShowing++;
             }
             for (int c = 1; c < table.getColumnCount(); c++) {
                 TableColumn column = table.getColumn(c);
@@ -86,14 +153,10 @@ public final class ValuesGrid {
                 }
             }
             int rows = (int) Math.min(Integer.MAX_VALUE, shown.rows());
+            table.setItemCount(rows);
             if (sameTensor) {
                 // another slice of the same tensor: keep the scroll position
-                table.setItemCount(rows);
                 table.clearAll();
-            } else {
-                // a new tensor: dropping every row at once is far cheaper than clearing each cached one
-                table.removeAll();
-                table.setItemCount(rows);
             }
         } finally {
             table.setRedraw(true);

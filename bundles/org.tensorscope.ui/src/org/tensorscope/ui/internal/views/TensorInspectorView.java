@@ -32,7 +32,9 @@ import org.eclipse.swt.widgets.Label;
 import org.osgi.framework.FrameworkUtil;
 import org.tensorscope.core.analysis.TensorStats;
 import org.tensorscope.core.input.Npy;
+import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.OpNode;
+import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.report.Numbers;
 import org.tensorscope.core.tensor.TensorCsv;
@@ -64,6 +66,8 @@ public class TensorInspectorView extends FocusedTensorView {
     CTabFolder tabs;
     ContributedInspectorTabs contributed;
     TensorData shown;
+    /** The model whose widest slice the grid made its columns for. */
+    private ModelGraph columnsFor;
     private final List<Action> valueActions = new ArrayList<>();
 
     @Override
@@ -135,6 +139,29 @@ public class TensorInspectorView extends FocusedTensorView {
             contributed.close();
         }
         super.dispose();
+    }
+
+    @Override
+    protected void sessionChanged() {
+        ModelGraph graph = runState().graph().orElse(null);
+        if (graph != null && graph != columnsFor) {
+            columnsFor = graph;
+            grid.prepare(widestSlice(graph));
+        }
+    }
+
+    /** The most columns a slice of any of the model's outputs has as the Inspector first shows it, where the shapes tell. */
+    static long widestSlice(ModelGraph graph) {
+        long widest = 0;
+        for (OpNode op : graph.ops()) {
+            for (TensorSpec output : op.outputs()) {
+                Shape shape = output.shape();
+                if (shape.hasKnownRank() && output.dtype().byteSize() >= 0) {
+                    widest = Math.max(widest, TensorSlice.lastTwo(shape).columns());
+                }
+            }
+        }
+        return widest;
     }
 
     @Override
