@@ -212,6 +212,17 @@ cli_aot trace m.json
 uses_cache && fail "a cache made with another Java build was used: $(cat "$work/java.log")"
 assembled
 rm -f "$work/jre25/release"
+# the caches of earlier builds go once a new one is in place: the newest six stay
+rm -f "$aot"/*
+for i in 1 2 3 4 5 6 7 8; do
+  echo earlier > "$aot/cli-old$i.aot"; touch -d "$((10 - i)) hours ago" "$aot/cli-old$i.aot"
+done
+cli_aot trace m.json
+assembled
+kept=$(cd "$aot" && ls cli-*.aot | tr '\n' ' ')
+[ "$(cd "$aot" && ls cli-old*.aot | tr '\n' ' ')" = "cli-old4.aot cli-old5.aot cli-old6.aot cli-old7.aot cli-old8.aot " ] \
+  && [ "$(cd "$aot" && ls cli-*.aot | grep -c '^cli-[0-9]*\.aot$')" -eq 1 ] \
+  || fail "not the five newest earlier caches and the new one kept: $kept"
 # --verbose shows the VM's output as it is: it never records; Java 21 and the user's own AOT options get nothing
 rm -f "$aot"/*
 cli_aot trace m.json --verbose
@@ -264,6 +275,13 @@ echo config > "$made.999999998.config" # the JVM's own temporary file, left by a
 aot_run model.pb
 grep -q -- "-XX:AOTCache=$made " "$work/java.log" || fail "a cache left under its temporary name was not taken: $(cat "$work/java.log")"
 [ "$(cat "$made")" = cache ] || fail "the JVM's temporary AOT configuration was taken for the cache"
+# an earlier build's workbench caches go, the newest one beside the cache in use stays
+for i in 1 2 3; do
+  echo earlier > "$work/xdg/tensorscope/aot/workbench-old$i.aot"; touch -d "$((5 - i)) hours ago" "$work/xdg/tensorscope/aot/workbench-old$i.aot"
+done
+aot_run model.pb
+[ "$(cd "$work/xdg/tensorscope/aot" && ls workbench-*.aot | grep -c old)" = 1 ] && [ -e "$work/xdg/tensorscope/aot/workbench-old3.aot" ] \
+  && [ -s "$made" ] || fail "not the cache in use and the newest earlier one kept: $(ls "$work/xdg/tensorscope/aot")"
 TENSORSCOPE_VMARGS="-XX:AOTCache=mine.aot" aot_run model.pb
 grep -q -- "-XX:AOTCacheOutput" "$work/java.log" && fail "TENSORSCOPE_VMARGS' own AOT options were overridden: $(cat "$work/java.log")"
 

@@ -84,6 +84,39 @@ class WorkerAotCacheTest {
     }
 
     @Test
+    void onceACacheIsMadeOnlyTheNewestFewOfEarlierBuildsStay() throws Exception {
+        if (!cachesPossible()) {
+            return; // checked by aJavaBefore25GetsNoCache
+        }
+        List<String> command = command(fakeJava().toString());
+        List<Path> earlier = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) { // caches and framework copies of earlier builds, the oldest first
+            for (String name : List.of("worker-old" + i + ".aot", "framework-old" + i + ".jar")) {
+                Path file = Files.writeString(folder.resolve(name), "earlier build");
+                Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(
+                        System.currentTimeMillis() - (10 - i) * 3_600_000L));
+                earlier.add(file);
+            }
+        }
+        WorkerAotCache aot = WorkerAotCache.forWorker(command, plan("a"));
+        Process worker = new ProcessBuilder("sleep", "1").start();
+        Files.writeString(Path.of(option(aot.options(), "-XX:AOTConfiguration=").replace("%p", "pid" + worker.pid())),
+                "recorded classes");
+        aot.assembleAfter(worker, command);
+        Path cache = null;
+        for (int wait = 0; wait < 100 && (cache == null || Files.exists(folder.resolve("worker-old2.aot"))); wait++) {
+            Thread.sleep(100);
+            cache = files().stream().filter(f -> f.getFileName().toString().matches("worker-[0-9a-f]+\\.aot"))
+                    .findFirst().orElse(null);
+        }
+        assertTrue(cache != null && Files.isRegularFile(cache), "the new cache is made and kept: " + files());
+        assertEquals(List.of("framework-old2.jar", "framework-old3.jar", "framework-old4.jar", "worker-old3.aot",
+                "worker-old4.aot"), files().stream().filter(f -> f.getFileName().toString().contains("old"))
+                        .map(f -> f.getFileName().toString()).sorted().toList(),
+                "the newest three of each kind stay, the new cache among them");
+    }
+
+    @Test
     void aWorkerThatEndedWithoutRecordingLeavesNoCache() throws Exception {
         if (!cachesPossible()) {
             return; // checked by aJavaBefore25GetsNoCache

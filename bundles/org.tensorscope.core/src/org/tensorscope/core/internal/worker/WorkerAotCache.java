@@ -49,6 +49,8 @@ final class WorkerAotCache {
     private static final Duration STALE = Duration.ofHours(1);
     /** How long the assembly waits for the recording worker to end before giving up on it. */
     private static final int WAIT_SECONDS = 120;
+    /** The worker caches (and framework copies) kept: those of installations used side by side. */
+    private static final int KEPT = 3;
     private static final String SHELL = "/bin/sh";
     /** A jar's signature: the signers' files in META-INF (the manifest's digests alone sign nothing). */
     private static final Pattern SIGNATURE = Pattern.compile("META-INF/[^/]+\\.(SF|RSA|DSA|EC)", Pattern.CASE_INSENSITIVE);
@@ -64,9 +66,15 @@ final class WorkerAotCache {
               sleep 1; waited=$((waited + 1))
             done
             conf=$2 made=$3 cache=$4; shift 4
-            [ -s "$conf" ] && nice -n 19 "$@" && [ -s "$made" ] && mv -f "$made" "$cache"
+            [ -s "$conf" ] && nice -n 19 "$@" && [ -s "$made" ] && mv -f "$made" "$cache" && {
+              # the caches and framework copies of earlier builds are never used again: the newest few stay
+              dir=$(dirname "$cache")
+              for kind in worker-*.aot framework-*.jar; do
+                ls -t "$dir"/$kind 2>/dev/null | tail -n +%d | while IFS= read -r old; do rm -f "$old"; done
+              done
+            }
             rm -f "$conf" "$made"
-            """.formatted(WAIT_SECONDS);
+            """.formatted(WAIT_SECONDS, KEPT + 1);
 
     private final Path cache;
     private final boolean recording;
