@@ -358,7 +358,9 @@ public final class TfSession implements InferenceSession {
                 ? boundsPlans.computeIfAbsent(computedOutputs + "|" + new java.util.TreeSet<>(fed),
                         k -> bounds().plan(floatTensors, fed))
                 : MagnitudeBounds.Plan.NONE;
-        if (mostBoundsFail(boundsPlan, feeds, overrides)) {
+        Map<String, Double> fedMax = boundsPlan.bounded().isEmpty() ? Map.of()
+                : byFedTensor(feeds, overrides, TfSession::largestMagnitude);
+        if (mostBoundsFail(boundsPlan, fedMax)) {
             boundsPlan = MagnitudeBounds.Plan.NONE;
         }
         measuredInPass = boundsPlan.seats();
@@ -424,10 +426,11 @@ public final class TfSession implements InferenceSession {
                 valuesFetched.forEach(runner::fetch);
                 try (Result result = opTimings ? runner.runAndFetchMetadata() : runner.run()) {
                     int fetchedValue = probeFetches.size() + computedOutputs.size();
+                    Map<String, TensorData> fedValues = byFedTensor(feeds, overrides, data -> data);
                     List<TensorData> values = new ArrayList<>(valuesRead.size());
                     for (String tensor : valuesRead) {
                         int output = computedOutputs.indexOf(tensor);
-                        values.add(fed.contains(tensor) ? fedValue(tensor, feeds, overrides)
+                        values.add(fed.contains(tensor) ? fedValues.get(tensor)
                                 : TfTensors.view(tensor, result.get(output >= 0 ? probeFetches.size() + output
                                         : fetchedValue++)));
                     }
@@ -488,7 +491,7 @@ public final class TfSession implements InferenceSession {
         }
         anchoredRows(anchors, rows, index);
         copyRows(copies, rows, index);
-        Set<String> unbounded = boundedRows(boundsPlan, bounded, feeds, overrides, measured, inputMax, rows, index,
+        Set<String> unbounded = boundedRows(boundsPlan, bounded, fedMax, measured, inputMax, rows, index,
                 notProbed);
         copyRows(copies, rows, index);
         if (mode == HealthMode.CURT) {
@@ -578,14 +581,10 @@ public final class TfSession implements InferenceSession {
      * them unfused after a run that learnt nothing, so this pass watches them itself, as without bounds. Fed values
      * within the planned magnitude keep every bound.
      */
-    private boolean mostBoundsFail(MagnitudeBounds.Plan plan, Map<String, TensorData> feeds,
-            Map<String, TensorData> overrides) {
+    private boolean mostBoundsFail(MagnitudeBounds.Plan plan, Map<String, Double> fedMax) {
         if (plan.bounded().isEmpty()) {
             return false;
         }
-        Map<String, Double> fedMax = new HashMap<>();
-        feeds.forEach((name, data) -> fedMax.put(TensorSpec.tensorName(name), largestMagnitude(data)));
-        overrides.forEach((name, data) -> fedMax.put(TensorSpec.tensorName(name), largestMagnitude(data)));
         if (fedMax.values().stream().allMatch(max -> max <= MagnitudeBounds.PLANNED_INPUT)) {
             return false;
         }
@@ -603,16 +602,13 @@ public final class TfSession implements InferenceSession {
      * @return the bounded tensors whose bound does not hold (an input too large or not finite, a seat or a clipped
      *         tensor not finite), which the follow-up must probe
      */
-    private Set<String> boundedRows(MagnitudeBounds.Plan plan, Set<String> bounded, Map<String, TensorData> feeds,
-            Map<String, TensorData> overrides, List<String> measuredTensors, float[] measuredMax, double[][] rows,
-            Map<String, Integer> index, Map<String, String> notProbed) {
+    private Set<String> boundedRows(MagnitudeBounds.Plan plan, Set<String> bounded, Map<String, Double> fedMax,
+            List<String> measuredTensors, float[] measuredMax, double[][] rows, Map<String, Integer> index,
+            Map<String, String> notProbed) {
         Set<String> unbounded = new LinkedHashSet<>();
         if (bounded.isEmpty()) {
             return unbounded;
         }
-        Map<String, Double> fedMax = new HashMap<>();
-        feeds.forEach((name, data) -> fedMax.put(TensorSpec.tensorName(name), largestMagnitude(data)));
-        overrides.forEach((name, data) -> fedMax.put(TensorSpec.tensorName(name), largestMagnitude(data)));
         Map<String, Double> measured = new HashMap<>();
         for (String seat : plan.seats()) {
             measured.put(seat, (double) measuredMax[measuredTensors.indexOf(seat)]);
@@ -640,6 +636,15 @@ public final class TfSession implements InferenceSession {
     }
 
     /** The largest magnitude of a fed tensor's values, infinite when one is NaN or infinite. */
+    /** A value of each fed tensor (fed or overridden), by tensor name ("op:k"), in name order. */
+    private static <V> Map<String, V> byFedTensor(Map<String, TensorData> feeds, Map<String, TensorData> overrides,
+            java.util.function.Function<TensorData, V> value) {
+        Map<String, V> fed = new java.util.TreeMap<>();
+        feeds.forEach((name, data) -> fed.put(TensorSpec.tensorName(name), value.apply(data)));
+        overrides.forEach((name, data) -> fed.put(TensorSpec.tensorName(name), value.apply(data)));
+        return fed;
+    }
+
     private static double largestMagnitude(TensorData data) {
         if (data.dtype() == org.tensorscope.core.model.DType.FLOAT32) {
             java.nio.FloatBuffer values = data.bytes().asFloatBuffer();
@@ -663,9 +668,7 @@ public final class TfSession implements InferenceSession {
     private Map<String, String> anchors(List<String> floatTensors, Set<String> fed, List<String> constants,
             Map<String, String> copies, Set<String> chainInsides, Set<String> bounded, Map<String, TensorData> feeds,
             Map<String, TensorData> overrides, List<String> computedOutputs) {
-        Map<String, Shape> fedShapes = new java.util.TreeMap<>();
-        feeds.forEach((name, data) -> fedShapes.put(TensorSpec.tensorName(name), data.shape()));
-        overrides.forEach((name, data) -> fedShapes.put(TensorSpec.tensorName(name), data.shape()));
+        Map<String, Shape> fedShapes = byFedTensor(feeds, overrides, TensorData::shape);
         String key = computedOutputs + "|" + fedShapes;
         Map<String, String> plan = anchorPlans.get(key);
         if (plan == null) {
@@ -846,26 +849,13 @@ public final class TfSession implements InferenceSession {
 
     private final Map<String, List<String>> valuesReadPlans = new HashMap<>();
 
-    private static TensorData fedValue(String tensor, Map<String, TensorData> feeds, Map<String, TensorData> overrides) {
-        for (Map<String, TensorData> fed : List.of(overrides, feeds)) {
-            for (Map.Entry<String, TensorData> feed : fed.entrySet()) {
-                if (TensorSpec.tensorName(feed.getKey()).equals(tensor)) {
-                    return feed.getValue();
-                }
-            }
-        }
-        throw new IllegalStateException(tensor + " is not fed");
-    }
-
     /**
      * The watched tensors a FULL pass fetches and reads in Java: those {@link ValueRows} can read, when all of
      * them fit the memory budgets with the outputs (a fetched tensor lives until the run ends); none otherwise.
      */
     private List<String> valuesRead(List<String> watched, Map<String, TensorData> feeds,
             Map<String, TensorData> overrides, List<String> computedOutputs) {
-        Map<String, Shape> fedShapes = new java.util.TreeMap<>();
-        feeds.forEach((name, data) -> fedShapes.put(TensorSpec.tensorName(name), data.shape()));
-        overrides.forEach((name, data) -> fedShapes.put(TensorSpec.tensorName(name), data.shape()));
+        Map<String, Shape> fedShapes = byFedTensor(feeds, overrides, TensorData::shape);
         return valuesReadPlans.computeIfAbsent(watched + "|" + computedOutputs + "|" + fedShapes, k -> {
             List<String> readable = ValueRows.readable(model, controlFlow, watched);
             List<String> kept = new ArrayList<>(computedOutputs);
@@ -876,9 +866,7 @@ public final class TfSession implements InferenceSession {
 
     private java.util.Optional<String> memoryVerdict(Map<String, TensorData> feeds, Map<String, TensorData> overrides,
             List<String> outputs) {
-        Map<String, Shape> fedShapes = new java.util.TreeMap<>();
-        feeds.forEach((name, data) -> fedShapes.put(TensorSpec.tensorName(name), data.shape()));
-        overrides.forEach((name, data) -> fedShapes.put(TensorSpec.tensorName(name), data.shape()));
+        Map<String, Shape> fedShapes = byFedTensor(feeds, overrides, TensorData::shape);
         String key = outputs + "|" + fedShapes;
         java.util.Optional<String> verdict = memoryVerdicts.get(key);
         if (verdict == null) {

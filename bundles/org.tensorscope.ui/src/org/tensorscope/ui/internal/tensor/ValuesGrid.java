@@ -120,7 +120,6 @@ public final class ValuesGrid {
         return madeWhileShowing;
     }
 
-
     public void show(TensorData values, TensorSlice shown) {
         boolean sameTensor = values == data;
         this.data = values;
