@@ -76,6 +76,7 @@ class SteppingGridTest {
             }
         };
         Set<Long> widths = new HashSet<>();
+        int scrolled = 0;
         List<String> commands = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             commands.add("org.tensorscope.ui.commands.stepNext");
@@ -92,6 +93,9 @@ class SteppingGridTest {
                 Event end = new Event();
                 end.keyCode = SWT.END;
                 grid.control().notifyListeners(SWT.KeyDown, end);
+                if (ShownInTensorWidgets.topRow(grid) > 0) {
+                    scrolled++;
+                }
                 handlers.executeCommand(command, null);
                 TensorHealth row = focus.cursor().orElseThrow().current().orElseThrow();
                 assertTrue(UiWait.until(display, () -> ShownInViews.values(inspector) != null
@@ -118,6 +122,7 @@ class SteppingGridTest {
             Job.getJobManager().removeJobChangeListener(counter);
         }
         assertTrue(widths.size() > 1, "the steps crossed tensors of different widths: " + widths);
+        assertTrue(scrolled > 0, "no step left a tensor scrolled down");
         assertEquals(0, runs.get(), "no step ran the model for its tensor");
         // the views show nothing again, so that a later test waiting for them sees its own tensors
         page.hideView(histogram);
