@@ -10,7 +10,7 @@ public final class ShownInTensorWidgets {
 
     /** The colour the heatmap draws for a cell. */
     public static RGB colorAt(Heatmap heatmap, int row, int column) {
-        return heatmap.picture.palette.getRGB(heatmap.picture.getPixel(column, row));
+        return heatmap.picture().palette.getRGB(heatmap.picture().getPixel(column, row));
     }
 
     /** The text the grid paints in a cell. */
