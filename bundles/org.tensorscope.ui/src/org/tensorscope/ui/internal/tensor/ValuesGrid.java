@@ -119,7 +119,11 @@ public final class ValuesGrid {
         }
         selectedRow = Math.max(0, Math.min(selectedRow, rows - 1));
         selectedColumn = Math.max(0, Math.min(selectedColumn, columns - 1));
-        hovered = null;
+        if (hovered != null) {
+            // the tooltip named a value of the slice before
+            hovered = null;
+            canvas.setToolTipText(null);
+        }
         fitScrollBars();
         canvas.redraw();
     }
