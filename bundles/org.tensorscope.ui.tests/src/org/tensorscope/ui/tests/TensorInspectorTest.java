@@ -4,17 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.LongStream;
 
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.dnd.Clipboard;
+import org.eclipse.swt.dnd.TextTransfer;
 import org.eclipse.swt.graphics.RGB;
 import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Event;
 import org.eclipse.ui.IViewPart;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.PlatformUI;
 import org.junit.jupiter.api.Test;
 import org.tensorscope.core.run.TraceOutcome;
+import org.tensorscope.core.tensor.TensorCsv;
 import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.core.tensor.TensorEdits;
 import org.tensorscope.ui.TensorscopeViews;
@@ -66,6 +72,20 @@ class TensorInspectorTest {
                 ShownInTensorWidgets.cellText(ShownInViews.valuesGrid(inspector), row, column));
         RGB expected = Double.isNaN(value) ? new RGB(255, 0, 255) : value > 0 ? new RGB(255, 255, 255) : new RGB(0, 0, 0);
         assertEquals(expected, ShownInTensorWidgets.colorAt(ShownInViews.heatmap(inspector), row, column));
+
+        // Ctrl+C in the grid puts the slice on the clipboard, tab-separated
+        Event copy = new Event();
+        copy.keyCode = 'c';
+        copy.stateMask = SWT.MOD1;
+        ShownInViews.valuesGrid(inspector).control().notifyListeners(SWT.KeyDown, copy);
+        StringWriter slice = new StringWriter();
+        TensorCsv.write(values, ShownInViews.sliceControls(inspector).slice(), '\t', slice);
+        Clipboard clipboard = new Clipboard(display);
+        try {
+            assertEquals(slice.toString(), clipboard.getContents(TextTransfer.getInstance()), "the slice copied");
+        } finally {
+            clipboard.dispose();
+        }
 
         // the fix in one step: clip the frame to 0..255 and run on from it
         IViewPart histogram = page.showView(TensorscopeViews.HISTOGRAM);

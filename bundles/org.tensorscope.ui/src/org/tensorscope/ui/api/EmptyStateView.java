@@ -70,13 +70,6 @@ public abstract class EmptyStateView extends ViewPart {
     }
 
     /**
-     * The session moved on, whether or not this view has content: e.g. to prepare widgets for a
-     * model just opened before its first op is shown. Called on the UI thread before {@link #refresh()}.
-     */
-    protected void sessionChanged() {
-    }
-
-    /**
      * A part's selection names an op: it gets the focus, unless it has it already or the part only
      * showed again what it had selected before (being activated re-sends its selection).
      */
@@ -162,7 +155,6 @@ public abstract class EmptyStateView extends ViewPart {
     }
 
     private void update() {
-        sessionChanged();
         boolean show = hasContent();
         Control top = show ? contentPage : emptyPage;
         boolean switched = layout.topControl != top;

@@ -10,41 +10,26 @@ public final class ShownInTensorWidgets {
 
     /** The colour the heatmap draws for a cell. */
     public static RGB colorAt(Heatmap heatmap, int row, int column) {
-        return heatmap.picture.palette.getRGB(heatmap.picture.getPixel(column, row));
+        return heatmap.picture().palette.getRGB(heatmap.picture().getPixel(column, row));
     }
 
-    /** The text of a cell as the grid shows it. */
+    /** The text the grid paints in a cell. */
     public static String cellText(ValuesGrid grid, int row, int column) {
-        return grid.table.getItem(row).getText(column + 1);
+        return grid.cellText(row, column);
     }
 
-    /** Whether a cell is highlighted as NaN or infinite. */
+    /** Whether the grid paints a cell red, as NaN or infinite. */
     public static boolean isHighlighted(ValuesGrid grid, int row, int column) {
-        return ValuesGrid.BAD_BACKGROUND.equals(grid.table.getItem(row).getBackground(column + 1));
+        return grid.isBad(row, column);
     }
 
-    /** How many columns of values the grid shows. */
-    public static int valueColumns(ValuesGrid grid) {
-        return grid.valueColumns();
+    /** The first row in view. */
+    public static long topRow(ValuesGrid grid) {
+        return grid.topRow();
     }
 
-    /** The grid's table columns, the row numbers' first, shown or hidden. */
-    public static java.util.List<org.eclipse.swt.widgets.TableColumn> tableColumns(ValuesGrid grid) {
-        return java.util.List.of(grid.table.getColumns());
-    }
-
-    /** How many table columns the grid has made since it was created. */
-    public static int columnsMade(ValuesGrid grid) {
-        return grid.columnsMade();
-    }
-
-    /** How many table columns showing a tensor had to make, not made ahead. */
-    public static int columnsMadeWhileShowing(ValuesGrid grid) {
-        return grid.columnsMadeWhileShowing();
-    }
-
-    /** Whether the grid still has columns to make ahead. */
-    public static boolean isMakingColumns(ValuesGrid grid) {
-        return grid.isMakingColumns();
+    /** What the grid tells a screen reader it shows. */
+    public static String accessibleName(ValuesGrid grid) {
+        return grid.accessibleName();
     }
 }

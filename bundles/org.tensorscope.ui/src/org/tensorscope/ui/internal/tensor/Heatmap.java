@@ -25,7 +25,9 @@ public final class Heatmap {
     private static final int MAX_SIDE = 1024;
 
     private final Canvas canvas;
-    ImageData picture;
+    private TensorData data;
+    private TensorSlice slice;
+    private ImageData picture;
     private String legend = "";
 
     public Heatmap(Composite parent) {
@@ -37,7 +39,35 @@ public final class Heatmap {
         return canvas;
     }
 
+    /**
+     * Shows a slice. The picture is made when the canvas first paints it, so that stepping with
+     * the Image tab hidden does not colour every pixel of each tensor on the UI thread.
+     */
     public void show(TensorData data, TensorSlice slice) {
+        this.data = data;
+        this.slice = slice;
+        picture = null;
+        legend = "";
+        canvas.redraw();
+    }
+
+    public void clear() {
+        data = null;
+        slice = null;
+        picture = null;
+        legend = "";
+        canvas.redraw();
+    }
+
+    /** The slice's picture, made now if it was not yet; null when nothing is shown. */
+    ImageData picture() {
+        if (picture == null && data != null) {
+            draw();
+        }
+        return picture;
+    }
+
+    private void draw() {
         int width = (int) Math.min(MAX_SIDE, slice.columns());
         int height = (int) Math.min(MAX_SIDE, slice.rows());
         double min = Double.POSITIVE_INFINITY;
@@ -60,13 +90,6 @@ public final class Heatmap {
         picture = image;
         legend = Double.isInfinite(min) ? "no finite values" : slice.describe() + "  min "
                 + Numbers.format(min) + " (blue) .. max " + Numbers.format(max) + " (yellow); NaN magenta, +Inf white, -Inf black";
-        canvas.redraw();
-    }
-
-    public void clear() {
-        picture = null;
-        legend = "";
-        canvas.redraw();
     }
 
     /** The colour of a value on the blue-to-yellow scale between min and max. */
@@ -81,10 +104,10 @@ public final class Heatmap {
         return new RGB((int) Math.round(30 + 225 * t), (int) Math.round(30 + 190 * t), (int) Math.round(120 * (1 - t)));
     }
 
-
     private void paint(GC gc) {
         Rectangle area = canvas.getClientArea();
         gc.fillRectangle(area);
+        ImageData picture = picture();
         gc.drawText(legend, 4, 2, true);
         if (picture == null) {
             return;

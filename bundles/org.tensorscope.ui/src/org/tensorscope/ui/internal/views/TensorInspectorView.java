@@ -32,9 +32,7 @@ import org.eclipse.swt.widgets.Label;
 import org.osgi.framework.FrameworkUtil;
 import org.tensorscope.core.analysis.TensorStats;
 import org.tensorscope.core.input.Npy;
-import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.OpNode;
-import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.report.Numbers;
 import org.tensorscope.core.tensor.TensorCsv;
@@ -66,8 +64,6 @@ public class TensorInspectorView extends FocusedTensorView {
     CTabFolder tabs;
     ContributedInspectorTabs contributed;
     TensorData shown;
-    /** The model whose widest slice the grid made its columns for. */
-    private ModelGraph columnsFor;
     private final List<Action> valueActions = new ArrayList<>();
 
     @Override
@@ -78,7 +74,7 @@ public class TensorInspectorView extends FocusedTensorView {
         header.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
         stats = new Label(area, SWT.WRAP);
         // two lines whatever the text: a height that changed from one op to the next resized the
-        // values table below, which GTK lays out again (twice a step: the trace's counts, then the values')
+        // values grid below (twice a step: the trace's counts, then the values')
         GridData statsData = new GridData(SWT.FILL, SWT.TOP, true, false);
         GC gc = new GC(stats);
         statsData.heightHint = 2 * gc.getFontMetrics().getHeight();
@@ -139,29 +135,6 @@ public class TensorInspectorView extends FocusedTensorView {
             contributed.close();
         }
         super.dispose();
-    }
-
-    @Override
-    protected void sessionChanged() {
-        ModelGraph graph = runState().graph().orElse(null);
-        if (graph != null && graph != columnsFor) {
-            columnsFor = graph;
-            grid.prepare(widestSlice(graph));
-        }
-    }
-
-    /** The most columns a slice of any of the model's outputs has as the Inspector first shows it, where the shapes tell. */
-    static long widestSlice(ModelGraph graph) {
-        long widest = 0;
-        for (OpNode op : graph.ops()) {
-            for (TensorSpec output : op.outputs()) {
-                Shape shape = output.shape();
-                if (shape.hasKnownRank() && output.dtype().byteSize() >= 0) {
-                    widest = Math.max(widest, TensorSlice.lastTwo(shape).columns());
-                }
-            }
-        }
-        return widest;
     }
 
     @Override
@@ -336,11 +309,4 @@ public class TensorInspectorView extends FocusedTensorView {
             return null;
         }
     }
-
-
-
-
-
-
-
 }
