@@ -89,6 +89,12 @@ public final class TfSession implements InferenceSession {
     private final List<String> probedInPass = new ArrayList<>();
     private List<String> measuredInPass = List.of();
     private List<String> valuesReadInPass = List.of();
+    /**
+     * The optimised runtime's rewrites by the fetched outputs and the fed shapes: grappler rewrites the graph for a
+     * run's fetches and shapes, never its values, and reading the rewrites costs a run of the model.
+     */
+    private final Map<List<Object>, List<RuntimeRewrite>> rewrites = new HashMap<>();
+    private int runs;
 
     /**
      * @param gpuVisible whether TensorFlow sees a GPU; when a GPU is asked for and none is
@@ -203,6 +209,11 @@ public final class TfSession implements InferenceSession {
     /** The tensors whose largest magnitude the last health pass measured to bound the tensors after them. */
     public List<String> lastPassMeasured() {
         return measuredInPass;
+    }
+
+    /** How many runs of the graph this session has made (plain fetches, health passes' runs, explanations'). */
+    public int runs() {
+        return runs;
     }
 
     /** Whether health passes measure each op's time (off unless {@link OpTimings#requested()}). */
@@ -588,6 +599,19 @@ public final class TfSession implements InferenceSession {
         if (fedMax.values().stream().allMatch(max -> max <= MagnitudeBounds.PLANNED_INPUT)) {
             return false;
         }
+        // evaluating every bound takes milliseconds: not again for the input of the pass before (a repeated trace)
+        List<Object> key = List.of(plan, fedMax);
+        if (!key.equals(lastBoundsVerdictKey)) {
+            lastBoundsVerdict = evaluatedMostBoundsFail(plan, fedMax);
+            lastBoundsVerdictKey = key;
+        }
+        return lastBoundsVerdict;
+    }
+
+    private List<Object> lastBoundsVerdictKey;
+    private boolean lastBoundsVerdict;
+
+    private boolean evaluatedMostBoundsFail(MagnitudeBounds.Plan plan, Map<String, Double> fedMax) {
         Map<String, Double> seats = new HashMap<>();
         plan.seats().forEach(seat -> seats.put(seat, MagnitudeBounds.PLANNED_INPUT));
         Map<String, Double> bounds = bounds().evaluate(plan, fedMax, seats, t -> true);
@@ -661,15 +685,19 @@ public final class TfSession implements InferenceSession {
         return stats.count() == 0 ? 0 : Math.max(Math.abs(stats.min()), Math.abs(stats.max()));
     }
 
-    /** The anchors of a CURT pass (see {@link Propagation}) by the outputs and the fed tensors' shapes. */
-    private final Map<String, Map<String, String>> anchorPlans = new HashMap<>();
+    /**
+     * The anchors of a CURT pass (see {@link Propagation}) by the outputs, the fed tensors' shapes and the tensors
+     * left out for their bounds: a pass whose bounds fail before the run (an input of 1e38) anchors what a healthy
+     * pass of the same shapes leaves to its bounds.
+     */
+    private final Map<List<Object>, Map<String, String>> anchorPlans = new HashMap<>();
     private Propagation propagation;
 
     private Map<String, String> anchors(List<String> floatTensors, Set<String> fed, List<String> constants,
             Map<String, String> copies, Set<String> chainInsides, Set<String> bounded, Map<String, TensorData> feeds,
             Map<String, TensorData> overrides, List<String> computedOutputs) {
         Map<String, Shape> fedShapes = byFedTensor(feeds, overrides, TensorData::shape);
-        String key = computedOutputs + "|" + fedShapes;
+        List<Object> key = List.of(computedOutputs, fedShapes, Set.copyOf(bounded));
         Map<String, String> plan = anchorPlans.get(key);
         if (plan == null) {
             if (propagation == null) {
@@ -820,6 +848,11 @@ public final class TfSession implements InferenceSession {
         if (computed.isEmpty()) {
             return List.of();
         }
+        List<Object> key = List.of(computed, byFedTensor(feeds, Map.of(), TensorData::shape));
+        List<RuntimeRewrite> known = rewrites.get(key);
+        if (known != null) {
+            return known;
+        }
         checkMemory(feeds, Map.of(), computed);
         try (Run run = new Run(feeds, Map.of())) {
             Session.Runner runner = run.runner()
@@ -827,7 +860,9 @@ public final class TfSession implements InferenceSession {
             computed.forEach(runner::fetch);
             try (Result result = runner.runAndFetchMetadata()) {
                 RunMetadata metadata = result.getMetadata().orElse(RunMetadata.getDefaultInstance());
-                return RuntimeRewrites.of(model, metadata.getPartitionGraphsList());
+                List<RuntimeRewrite> found = List.copyOf(RuntimeRewrites.of(model, metadata.getPartitionGraphsList()));
+                rewrites.put(key, found);
+                return found;
             }
         } catch (TensorFlowException | IllegalArgumentException | IllegalStateException e) {
             throw new BackendException("TensorFlow could not run " + model.source() + ": " + firstLine(e.getMessage()), e);
@@ -1140,10 +1175,12 @@ public final class TfSession implements InferenceSession {
             }
         }
 
+        /** The runner of this run: asked for once, just before the run is made. */
         Session.Runner runner() {
             if (Thread.currentThread().isInterrupted()) {
                 throw new OperationCanceledException();
             }
+            runs++;
             return runner;
         }
 

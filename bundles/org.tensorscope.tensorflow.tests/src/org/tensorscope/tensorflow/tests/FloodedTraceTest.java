@@ -1,0 +1,192 @@
+package org.tensorscope.tensorflow.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.core.runtime.NullProgressMonitor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorscope.core.input.Npy;
+import org.tensorscope.core.model.Shape;
+import org.tensorscope.core.report.CoverageText;
+import org.tensorscope.core.report.NanReport;
+import org.tensorscope.core.run.PreparedInputs;
+import org.tensorscope.core.run.TraceOutcome;
+import org.tensorscope.core.service.Device;
+import org.tensorscope.core.service.LoadedModel;
+import org.tensorscope.core.service.RuntimeRewrite;
+import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.core.trace.HealthMode;
+import org.tensorscope.tensorflow.internal.TensorFlowBackend;
+import org.tensorscope.tensorflow.internal.load.FrozenGraphLoader;
+import org.tensorscope.tensorflow.internal.load.TfjsGraphModelLoader;
+import org.tensorscope.tensorflow.internal.run.TfSession;
+
+/**
+ * A NaN trace on a session that has already run healthy passes of the same shapes (the workbench, the benchmark)
+ * costs what it costs on a fresh session, and answers the same: it plans its anchors for the bounds it actually
+ * uses, and reads the optimised runtime's rewrites once per outputs and fed shapes.
+ */
+class FloodedTraceTest {
+
+    @TempDir
+    static Path folder;
+
+    /** What a user sees of a trace, and which tensors its runs probed and how many runs it made. */
+    private record Seen(String origin, String cause, String offending, String firstNan, List<String> origins,
+            List<NanReport.OpHealth> ops, String verdict, List<NanReport.Unchecked> unchecked, boolean agree,
+            List<String> rewrites, List<String> probed, int runs) {
+
+        static Seen of(TraceOutcome outcome, TfSession session, int runsBefore) {
+            NanReport r = outcome.report();
+            NanReport.Origin o = r.origin();
+            NanReport.Cause cause = o == null ? null : o.cause();
+            return new Seen(o == null ? null : o.op(), cause == null ? null : cause.rule(),
+                    cause == null ? null : cause.offendingValues().toString(), o == null ? null : o.firstNanOp(),
+                    r.origins().stream().map(NanReport.Origin::op).toList(),
+                    r.ops(), CoverageText.verdict(r), r.unchecked(), r.fidelity().agree(), r.fidelity().rewrites(),
+                    session.lastPassProbed(), session.runs() - runsBefore);
+        }
+    }
+
+    private static Seen trace(LoadedModel loaded, TfSession session, String input) throws Exception {
+        return trace(loaded, session, input, HealthMode.CURT);
+    }
+
+    private static Seen trace(LoadedModel loaded, TfSession session, String input, HealthMode mode) throws Exception {
+        int before = session.runs();
+        return Seen.of(Tracing.trace(loaded, session, List.of(input), mode), session, before);
+    }
+
+    private static Path npy(String name, float... values) throws Exception {
+        Path file = folder.resolve(name + ".npy");
+        Npy.write(TensorData.ofFloats("x", Shape.of(values.length), values), file);
+        return file;
+    }
+
+    private static final int SUMS = 10;
+
+    /**
+     * big = x * 4 overflows where x = 1e38 (3 of 16 values): the origin; s1..s10 = s(k-1) + 1 carry the Inf,
+     * nan = s10 - big is the first NaN (Inf - Inf), out = nan * 2. Every tensor is bounded for inputs up to the
+     * bounds' planned magnitude, and the bounds fail for 1e38 before the run.
+     */
+    private static void scaledFlood(Ops tf) {
+        Operand<TFloat32> x = PlantedModels.x(tf);
+        Operand<TFloat32> big = tf.withName("big").math.mul(x, tf.constant(4f));
+        Operand<TFloat32> s = big;
+        for (int k = 1; k <= SUMS; k++) {
+            s = tf.withName("s" + k).math.add(s, tf.constant(1f));
+        }
+        Operand<TFloat32> nan = tf.withName("nan").math.sub(s, big);
+        tf.withName("out").math.mul(nan, tf.constant(2f));
+    }
+
+    @Test
+    void aFloodedTraceAfterHealthyPassesProbesAndAnswersAsOnAFreshSession() throws Exception {
+        Path model = PlantedModels.write(folder, "scaled_flood", FloodedTraceTest::scaledFlood);
+        float[] ones = new float[16];
+        Arrays.fill(ones, 1f);
+        float[] flooded = ones.clone();
+        flooded[2] = 1e38f;
+        flooded[7] = 1e38f;
+        flooded[11] = 1e38f;
+        String healthy = "x=" + npy("healthy", ones);
+        String sick = "x=" + npy("sick", flooded);
+        try (LoadedModel loaded = new FrozenGraphLoader().load(model, new NullProgressMonitor());
+                TfSession fresh = (TfSession) new TensorFlowBackend().open(loaded, Device.CPU);
+                TfSession used = (TfSession) new TensorFlowBackend().open(loaded, Device.CPU)) {
+            trace(loaded, fresh, sick);
+            Seen expected = trace(loaded, fresh, sick);
+            assertEquals("big", expected.origin());
+            assertEquals("overflow", expected.cause());
+            assertEquals("nan", expected.firstNan());
+            assertEquals(List.of("big"), expected.origins());
+            assertTrue(expected.verdict().contains(" 13 non-finite (5 of them not counted"), expected.verdict());
+
+            Seen healthyTrace = trace(loaded, used, healthy);
+            assertTrue(healthyTrace.probed().size() < expected.probed().size(), "the healthy pass is bounded");
+            trace(loaded, used, sick);
+            Seen after = trace(loaded, used, sick);
+            assertEquals(expected.probed(), after.probed(), "probed in the passes' runs");
+            assertEquals(expected, after);
+        }
+    }
+
+    @Test
+    void handskeletonFloodedAfterAHealthyPassIsTracedInFourRunsAsOnAFreshSession() throws Exception {
+        Path model = TestModels.get("tfjs/handskeleton/handskeleton.json");
+        try (LoadedModel loaded = new TfjsGraphModelLoader().load(model, new NullProgressMonitor());
+                TfSession fresh = (TfSession) new TensorFlowBackend().open(loaded, Device.CPU);
+                TfSession used = (TfSession) new TensorFlowBackend().open(loaded, Device.CPU)) {
+            trace(loaded, fresh, "input_1=ramp*1e38");
+            Seen expected = trace(loaded, fresh, "input_1=ramp*1e38");
+            assertEquals("StatefulPartitionedCall/model/batch_normalization/FusedBatchNormV3/Conv2D", expected.origin());
+            assertEquals("accumulation-overflow", expected.cause());
+            // the health pass's first run and its follow-up, the origin's inputs, the plain run for the comparison
+            assertEquals(4, expected.runs());
+            assertTrue(expected.agree());
+            assertEquals(240, expected.ops().stream().filter(o -> o.nan() != 0 || o.negInf() != 0
+                    || o.posInf() != 0).count());
+
+            Seen healthy = trace(loaded, used, "input_1=ramp");
+            assertTrue(healthy.probed().isEmpty(), "bounded: " + healthy.probed());
+            trace(loaded, used, "input_1=ramp*1e38");
+            Seen after = trace(loaded, used, "input_1=ramp*1e38");
+            assertEquals(expected.probed().size(), after.probed().size(), "probed in the passes' runs");
+            assertEquals(expected, after);
+        }
+    }
+
+    /** out = relu(conv2d(x, 1x1 filter of 2) + 1) * 1: grappler fuses the Relu's chain into one kernel in a plain run. */
+    private static void convBiasRelu(Ops tf) {
+        Operand<TFloat32> x = PlantedModels.x(tf);
+        Operand<TFloat32> filter = tf.constant(new float[][][][] { { { { 2f } } } });
+        Operand<TFloat32> conv = tf.withName("conv").nn.conv2d(x, filter, List.of(1L, 1L, 1L, 1L), "VALID");
+        Operand<TFloat32> biased = tf.withName("bias").nn.biasAdd(conv, tf.constant(new float[] { 1f }));
+        Operand<TFloat32> relu = tf.withName("relu").nn.relu(biased);
+        tf.withName("out").math.mul(relu, tf.constant(1f));
+    }
+
+    @Test
+    void theRuntimesRewritesAreReadOnceForTheSameOutputsAndFedShapes() throws Exception {
+        Path model = PlantedModels.write(folder, "conv_bias_relu", FloodedTraceTest::convBiasRelu);
+        Path nan = folder.resolve("nan.npy");
+        Npy.write(TensorData.ofFloats("x", Shape.of(1, 2, 2, 1), Float.NaN, -3f, 0.5f, 2f), nan);
+        Path otherNan = folder.resolve("other-nan.npy");
+        Npy.write(TensorData.ofFloats("x", Shape.of(1, 2, 2, 1), 1f, Float.NaN, 0.5f, 2f), otherNan);
+        try (LoadedModel loaded = new FrozenGraphLoader().load(model, new NullProgressMonitor());
+                TfSession session = (TfSession) new TensorFlowBackend().open(loaded, Device.CPU)) {
+            var signature = loaded.graph().defaultSignature().orElseThrow();
+            List<String> outputs = signature.outputs().stream().map(o -> o.tensor().name()).toList();
+            Map<String, TensorData> feeds = PreparedInputs.prepare(signature, List.of("x=" + nan)).feeds();
+            int before = session.runs();
+            List<RuntimeRewrite> rewrites = session.runtimeRewrites(feeds, outputs, null);
+            assertEquals(1, session.runs() - before, "reading the rewrites runs the model");
+            assertTrue(rewrites.stream().anyMatch(r -> r.op().equals("relu") && r.kernel().matches("_(MklNative)?FusedConv2D")
+                    && r.replacedText().equals("Conv2D+BiasAdd+Relu")), rewrites.toString());
+            Map<String, TensorData> other = PreparedInputs.prepare(signature, List.of("x=" + otherNan)).feeds();
+            assertEquals(rewrites, session.runtimeRewrites(other, outputs, null));
+            assertEquals(1, session.runs() - before, "the same outputs and fed shapes: read once");
+
+            // a trace whose traced outputs disagree with the plain run's names the rewrites, without that run
+            Seen seen = trace(loaded, session, "x=" + otherNan, HealthMode.FULL);
+            assertFalse(seen.agree());
+            assertEquals(rewrites.size(), seen.rewrites().size(), seen.rewrites().toString());
+            assertTrue(seen.rewrites().stream()
+                    .anyMatch(t -> t.matches("_(MklNative)?FusedConv2D at relu fuses Conv2D\\+BiasAdd\\+Relu")),
+                    seen.rewrites().toString());
+            assertEquals(3, seen.runs(), "the pass, the plain run for the comparison, no run for the rewrites: "
+                    + seen.runs());
+        }
+    }
+}
