@@ -61,6 +61,9 @@ class SteppingGridTest {
         EModelService models = PlatformUI.getWorkbench().getService(EModelService.class);
         models.detach(histogram.getSite().getService(MPart.class), 700, 560, 560, 420);
         page.showView(TensorscopeViews.TENSOR_INSPECTOR);
+        // the first chart of the VM need not wait for the charts' classes and fonts: a sample is drawn ahead
+        assertTrue(UiWait.until(display, () -> ChartViews.chartsWarmedUpOffUiThread(histogram), 30_000),
+                "no sample chart drawn off the UI thread once the Histogram opened");
         focus.stepTo(session.outcome().get().trace().rows().get(0).opName());
         assertTrue(UiWait.until(display, () -> ShownInViews.values(inspector) != null
                 && Job.getJobManager().find(DebugSession.JOB_FAMILY).length == 0, 60_000), "first op not shown");

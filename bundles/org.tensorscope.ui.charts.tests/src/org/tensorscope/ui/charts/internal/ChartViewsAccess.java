@@ -44,6 +44,11 @@ public final class ChartViewsAccess {
         return h.previous == null ? -1 : h.previous.nan();
     }
 
+    public static boolean chartsWarmedUpOffUiThread(IViewPart view) {
+        Thread drawer = ChartCanvas.warmedUpOn;
+        return drawer != null && drawer != view.getSite().getShell().getDisplay().getThread();
+    }
+
     public static String histogramDrawn(IViewPart view) {
         return ((HistogramView) view).drawn();
     }

@@ -43,6 +43,14 @@ public final class ChartViews {
         return ChartViewsAccess.histogramPreviousNanCount(histogram);
     }
 
+    /**
+     * Whether this VM has drawn the sample chart that loads the charts' classes and fonts ahead of
+     * the first chart, off the UI thread (the Histogram view asks for it when it opens).
+     */
+    public static boolean chartsWarmedUpOffUiThread(IViewPart histogram) {
+        return ChartViewsAccess.chartsWarmedUpOffUiThread(histogram);
+    }
+
     /** The tensor whose chart the Histogram has on the screen, null while none is. */
     public static String histogramDrawn(IViewPart histogram) {
         return ChartViewsAccess.histogramDrawn(histogram);

@@ -4,6 +4,7 @@ import java.awt.Graphics2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import org.eclipse.core.runtime.Status;
@@ -46,6 +47,32 @@ final class ChartCanvas {
     private Job drawing;
     /** The thread that drew the chart on the screen last (tests check it is not the UI thread). */
     Thread drewOn;
+
+    /** Whether this VM has drawn a chart yet (see {@link #warmUp}). */
+    private static final AtomicBoolean WARMED_UP = new AtomicBoolean();
+    /** The thread that drew the sample chart, null until one has (tests check it is not the UI thread). */
+    static volatile Thread warmedUpOn;
+
+    /**
+     * Draws a sample chart into an image once per VM, in a job of the lowest priority: the first
+     * chart a VM draws loads JFreeChart's classes and Java2D's fonts and text layout, half a second
+     * that the first step onto a tensor would otherwise wait before its Histogram shows.
+     */
+    static void warmUp(Supplier<JFreeChart> sample) {
+        if (WARMED_UP.getAndSet(true)) {
+            return;
+        }
+        Job job = Job.create("Preparing the charts", monitor -> {
+            if (!monitor.isCanceled()) {
+                draw(sample.get(), 400, 300, 100, new ChartRenderingInfo());
+                warmedUpOn = Thread.currentThread();
+            }
+            return Status.OK_STATUS;
+        });
+        job.setSystem(true);
+        job.setPriority(Job.DECORATE);
+        job.schedule();
+    }
 
     ChartCanvas(Composite parent) {
         canvas = new Canvas(parent, SWT.DOUBLE_BUFFERED);
@@ -145,7 +172,7 @@ final class ChartCanvas {
     }
 
     /** The chart drawn by Java2D into pixels of {@code zoom} percent, as SWT image data. */
-    private ImageData draw(JFreeChart made, int width, int height, int zoom, ChartRenderingInfo info) {
+    private static ImageData draw(JFreeChart made, int width, int height, int zoom, ChartRenderingInfo info) {
         int w = width * zoom / 100;
         int h = height * zoom / 100;
         BufferedImage pixels = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
