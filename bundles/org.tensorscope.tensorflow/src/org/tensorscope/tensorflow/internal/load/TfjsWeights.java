@@ -187,13 +187,16 @@ public final class TfjsWeights {
     private static TensorProto tensor(String dtype, String stored, JsonObject quantization, ByteBuffer raw, int n,
             TensorShapeProto shape, Path modelJson, String name) throws ModelLoadException {
         TensorProto.Builder proto = TensorProto.newBuilder().setTensorShape(shape);
+        // read once, not per value: the JSON keeps numbers as text, parsed again on every read
+        double scale = quantization != null && quantization.has("scale") ? quantization.get("scale").getAsDouble() : 1;
+        double min = quantization != null && quantization.has("min") ? quantization.get("min").getAsDouble() : 0;
         ByteBuffer out;
         switch (dtype) {
             case "float32" -> {
                 proto.setDtype(DataType.DT_FLOAT);
                 out = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
                 for (int i = 0; i < n; i++) {
-                    out.putFloat((float) value(stored, quantization, raw, i));
+                    out.putFloat((float) value(stored, scale, min, raw, i));
                 }
             }
             case "int32" -> {
@@ -201,7 +204,7 @@ public final class TfjsWeights {
                 out = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
                 for (int i = 0; i < n; i++) {
                     out.putInt(stored.equals("int32") ? raw.getInt(i * 4)
-                            : (int) Math.round(value(stored, quantization, raw, i)));
+                            : (int) Math.round(value(stored, scale, min, raw, i)));
                 }
             }
             case "bool" -> {
@@ -216,20 +219,15 @@ public final class TfjsWeights {
         return proto.setTensorContent(com.google.protobuf.ByteString.copyFrom(out.array())).build();
     }
 
-    private static double value(String stored, JsonObject quantization, ByteBuffer raw, int i) {
+    /** A stored value, dequantized ({@code q * scale + min}, rounded to float32 as TF.js does) when stored as uint8 or uint16. */
+    private static double value(String stored, double scale, double min, ByteBuffer raw, int i) {
         return switch (stored) {
             case "float32" -> raw.getFloat(i * 4);
             case "int32" -> raw.getInt(i * 4);
             case "float16" -> Float.float16ToFloat(raw.getShort(i * 2));
-            case "uint8" -> dequantize(raw.get(i) & 0xff, quantization);
-            case "uint16" -> dequantize(raw.getShort(i * 2) & 0xffff, quantization);
+            case "uint8" -> (float) ((raw.get(i) & 0xff) * scale + min);
+            case "uint16" -> (float) ((raw.getShort(i * 2) & 0xffff) * scale + min);
             default -> raw.get(i);
         };
-    }
-
-    private static double dequantize(int q, JsonObject quantization) {
-        double scale = quantization.get("scale").getAsDouble();
-        double min = quantization.get("min").getAsDouble();
-        return (float) (q * scale + min);
     }
 }
