@@ -3,6 +3,7 @@ package org.tensorscope.tensorflow.tests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Consumer;
 
 import org.tensorflow.Graph;
@@ -37,6 +38,16 @@ final class PlantedModels {
     }
 
     /** out = exp(x) / sum(exp(x), axis=1, keepdims=True): the hand-written softmax, with a [N,1] denominator */
+    /** out = relu(conv2d(x, 1x1 filter of 2) + 1) * 1: grappler fuses the Relu's chain into one kernel in a plain run. */
+    static void convBiasRelu(Ops tf) {
+        Operand<TFloat32> x = x(tf);
+        Operand<TFloat32> filter = tf.constant(new float[][][][] { { { { 2f } } } });
+        Operand<TFloat32> conv = tf.withName("conv").nn.conv2d(x, filter, List.of(1L, 1L, 1L, 1L), "VALID");
+        Operand<TFloat32> biased = tf.withName("bias").nn.biasAdd(conv, tf.constant(new float[] { 1f }));
+        Operand<TFloat32> relu = tf.withName("relu").nn.relu(biased);
+        tf.withName("out").math.mul(relu, tf.constant(1f));
+    }
+
     static void keepDimsSoftmax(Ops tf) {
         Operand<TFloat32> e = tf.withName("exp").math.exp(x(tf));
         Operand<TFloat32> sum = tf.withName("sum").sum(e, tf.constant(new int[] { 1 }),
