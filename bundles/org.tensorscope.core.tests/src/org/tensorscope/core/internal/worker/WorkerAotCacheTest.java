@@ -180,6 +180,22 @@ class WorkerAotCacheTest {
     }
 
     @Test
+    void leftoversOfStoppedRunsAreDeletedAlsoWhenAWorkerUsesACache() throws Exception {
+        if (!cachesPossible()) {
+            return; // checked by aJavaBefore25GetsNoCache
+        }
+        // a workbench killed while its worker recorded leaves the recording; once a cache exists no worker records again
+        List<String> command = command("java");
+        Files.writeString(folder.resolve("worker-" + WorkerAotCache.key(command, plan("a")) + ".aot"), "cache");
+        Path old = Files.writeString(folder.resolve("worker-1.pid99.aotconf"), "half");
+        Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+        Path recent = Files.writeString(folder.resolve("worker-1.pid98.aotconf"), "being written");
+        assertFalse(WorkerAotCache.forWorker(command, plan("a")).recording(), "the cache is used");
+        assertFalse(Files.exists(old), "an old recording was kept");
+        assertTrue(Files.exists(recent), "a recording under way was deleted");
+    }
+
+    @Test
     void theWorkersFrameworkIsACopyOfItsJarWithoutTheSignatureMadeOnce() throws Exception {
         if (!cachesPossible()) {
             return; // checked by aJavaBefore25GetsNoCache

@@ -95,6 +95,8 @@ final class WorkerAotCache {
             return null;
         }
         Path cache = dir.resolve("worker-" + key(command, planned) + ".aot");
+        // also while a cache is used: a worker killed with its workbench while recording left its recording
+        deleteStale(dir);
         try {
             if (Files.size(cache) > 0) {
                 return new WorkerAotCache(cache, false);
@@ -102,7 +104,6 @@ final class WorkerAotCache {
         } catch (IOException e) {
             // none yet: this worker records one
         }
-        deleteStale(dir);
         return new WorkerAotCache(cache, true);
     }
 
