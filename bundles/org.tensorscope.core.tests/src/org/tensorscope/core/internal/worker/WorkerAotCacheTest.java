@@ -168,29 +168,27 @@ class WorkerAotCacheTest {
 
     @Test
     void leftoversOfStoppedRunsAreDeletedWhenANewRecordingStarts() throws Exception {
-        if (!cachesPossible()) {
-            return; // checked by aJavaBefore25GetsNoCache
-        }
-        Path old = Files.writeString(folder.resolve("worker-1.pid99.aotconf"), "half");
-        Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
-        Path recent = Files.writeString(folder.resolve("worker-1.pid98.aotconf"), "being written");
-        WorkerAotCache.forWorker(command("java"), plan("a"));
-        assertFalse(Files.exists(old), "an old recording was kept");
-        assertTrue(Files.exists(recent), "a recording under way was deleted");
+        onlyOldLeftoversGoWhenAWorkerStarts(false);
     }
 
     @Test
     void leftoversOfStoppedRunsAreDeletedAlsoWhenAWorkerUsesACache() throws Exception {
+        // a workbench killed while its worker recorded leaves the recording; once a cache exists no worker records again
+        onlyOldLeftoversGoWhenAWorkerStarts(true);
+    }
+
+    private void onlyOldLeftoversGoWhenAWorkerStarts(boolean cacheMade) throws Exception {
         if (!cachesPossible()) {
             return; // checked by aJavaBefore25GetsNoCache
         }
-        // a workbench killed while its worker recorded leaves the recording; once a cache exists no worker records again
         List<String> command = command("java");
-        Files.writeString(folder.resolve("worker-" + WorkerAotCache.key(command, plan("a")) + ".aot"), "cache");
+        if (cacheMade) {
+            Files.writeString(folder.resolve("worker-" + WorkerAotCache.key(command, plan("a")) + ".aot"), "cache");
+        }
         Path old = Files.writeString(folder.resolve("worker-1.pid99.aotconf"), "half");
         Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
         Path recent = Files.writeString(folder.resolve("worker-1.pid98.aotconf"), "being written");
-        assertFalse(WorkerAotCache.forWorker(command, plan("a")).recording(), "the cache is used");
+        assertEquals(!cacheMade, WorkerAotCache.forWorker(command, plan("a")).recording(), "records only without a cache");
         assertFalse(Files.exists(old), "an old recording was kept");
         assertTrue(Files.exists(recent), "a recording under way was deleted");
     }

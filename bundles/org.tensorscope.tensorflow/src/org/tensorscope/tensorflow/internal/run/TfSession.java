@@ -94,6 +94,9 @@ public final class TfSession implements InferenceSession {
      * run's fetches and shapes, never its values, and reading the rewrites costs a run of the model.
      */
     private final Map<List<Object>, List<RuntimeRewrite>> rewrites = new HashMap<>();
+    /** Whether most bounds fail, for the plan and fed magnitudes of the last pass that asked. */
+    private List<Object> lastBoundsVerdictKey;
+    private boolean lastBoundsVerdict;
     private int runs;
 
     /**
@@ -607,9 +610,6 @@ public final class TfSession implements InferenceSession {
         }
         return lastBoundsVerdict;
     }
-
-    private List<Object> lastBoundsVerdictKey;
-    private boolean lastBoundsVerdict;
 
     private boolean evaluatedMostBoundsFail(MagnitudeBounds.Plan plan, Map<String, Double> fedMax) {
         Map<String, Double> seats = new HashMap<>();
