@@ -43,6 +43,27 @@ public final class RunMemory {
      */
     public static void check(ModelGraph graph, Collection<String> outputs, Collection<String> fed,
             Function<TensorSpec, Shape> shapes) {
+        peak(graph, outputs, fed, shapes, RunBudget.bytes());
+    }
+
+    /**
+     * Whether two runs of the same feeds made at once, one fetching {@code first} and the other {@code second},
+     * fit the {@link RunBudget} together by the same estimate: the sum of their peaks.
+     */
+    public static boolean fitTogether(ModelGraph graph, Collection<String> first, Collection<String> second,
+            Collection<String> fed, Function<TensorSpec, Shape> shapes) {
+        try {
+            long together = saturatedAdd(peak(graph, first, fed, shapes, Long.MAX_VALUE),
+                    peak(graph, second, fed, shapes, Long.MAX_VALUE));
+            return together <= RunBudget.bytes();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** The most bytes live at once, refused over {@code runBudget} or over the one-tensor budget. */
+    private static long peak(ModelGraph graph, Collection<String> outputs, Collection<String> fed,
+            Function<TensorSpec, Shape> shapes, long runBudget) {
         Set<String> fedTensors = new HashSet<>();
         fed.forEach(t -> fedTensors.add(TensorSpec.tensorName(t)));
         Set<String> fetched = new HashSet<>();
@@ -63,9 +84,9 @@ public final class RunMemory {
             }
         }
         long tensorBudget = TensorBudget.computedBytes();
-        long runBudget = RunBudget.bytes();
         Map<String, Long> live = new HashMap<>();
         long liveBytes = 0;
+        long peak = 0;
         for (OpNode op : ops) {
             if (!isResident(op)) {
                 for (TensorSpec out : op.outputs()) {
@@ -77,6 +98,7 @@ public final class RunMemory {
                     if (bytes > 0) {
                         live.put(out.name(), bytes);
                         liveBytes = saturatedAdd(liveBytes, bytes);
+                        peak = Math.max(peak, liveBytes);
                     }
                     if (liveBytes > runBudget) {
                         throw new IllegalArgumentException("the run's intermediate tensors would take at least "
@@ -103,6 +125,7 @@ public final class RunMemory {
                 }
             }
         }
+        return peak;
     }
 
     private static long release(Map<String, Long> live, String tensor) {

@@ -37,7 +37,6 @@ final class PlantedModels {
         return tf.withName("y").placeholder(TFloat32.class);
     }
 
-    /** out = exp(x) / sum(exp(x), axis=1, keepdims=True): the hand-written softmax, with a [N,1] denominator */
     /** out = relu(conv2d(x, 1x1 filter of 2) + 1) * 1: grappler fuses the Relu's chain into one kernel in a plain run. */
     static void convBiasRelu(Ops tf) {
         Operand<TFloat32> x = x(tf);
@@ -48,6 +47,7 @@ final class PlantedModels {
         tf.withName("out").math.mul(relu, tf.constant(1f));
     }
 
+    /** out = exp(x) / sum(exp(x), axis=1, keepdims=True): the hand-written softmax, with a [N,1] denominator */
     static void keepDimsSoftmax(Ops tf) {
         Operand<TFloat32> e = tf.withName("exp").math.exp(x(tf));
         Operand<TFloat32> sum = tf.withName("sum").sum(e, tf.constant(new int[] { 1 }),

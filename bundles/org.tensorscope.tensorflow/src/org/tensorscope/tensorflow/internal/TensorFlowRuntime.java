@@ -60,6 +60,11 @@ public final class TensorFlowRuntime {
         return info;
     }
 
+    /** Whether the natives are loaded (by {@link #describe()}). */
+    static synchronized boolean loaded() {
+        return info != null;
+    }
+
     /** Chooses where and which natives TensorFlow will load; loaders call it before using TF classes. */
     public static void prepareNatives() {
         JavaCppCache.configure();

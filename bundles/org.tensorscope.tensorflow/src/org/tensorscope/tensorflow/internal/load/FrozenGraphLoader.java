@@ -13,7 +13,7 @@ import org.tensorscope.core.Tensorscope;
 import org.tensorscope.core.service.ModelFiles;
 import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.core.service.ModelLoader;
-import org.tensorscope.tensorflow.internal.TensorFlowRuntime;
+import org.tensorscope.tensorflow.internal.ModelReading;
 import org.tensorscope.tensorflow.internal.TfModel;
 
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -44,9 +44,26 @@ public class FrozenGraphLoader implements ModelLoader {
     @Override
     public TfModel load(Path path, IProgressMonitor monitor) throws ModelLoadException {
         SubMonitor progress = SubMonitor.convert(monitor, "Reading " + path.getFileName(), 3);
-        TensorFlowRuntime.prepareNatives();
-        byte[] bytes = ModelFiles.readNonEmpty(path);
+        GraphDef graphDef = ModelReading.alongsideNatives(() -> graphDef(path));
         progress.split(1);
+        if (FunctionInliner.hasCalls(graphDef)) {
+            try {
+                graphDef = new FunctionInliner(graphDef).inline(graphDef);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw new ModelLoadException(path, "the graph's functions cannot be inlined: "
+                        + (e.getMessage() == null ? "a call or a function body is malformed" : oneLine(e.getMessage())), e);
+            }
+        }
+        progress.split(1);
+        TfModel model = new TfModel(graphDef, GraphDefConverter.convert(path, FORMAT, graphDef, List.of())
+                .withLibraryOps(FunctionBodies.of(graphDef)));
+        progress.split(1);
+        return model;
+    }
+
+    /** The GraphDef as written, binary or text: Java only (see {@link ModelReading}). */
+    private static GraphDef graphDef(Path path) throws ModelLoadException {
+        byte[] bytes = ModelFiles.readNonEmpty(path);
         GraphDef graphDef;
         if (path.getFileName().toString().endsWith(".pbtxt")) {
             try {
@@ -65,19 +82,7 @@ public class FrozenGraphLoader implements ModelLoader {
                 throw new ModelLoadException(path, "not a valid GraphDef (the protobuf is truncated or corrupt)", e);
             }
         }
-        if (FunctionInliner.hasCalls(graphDef)) {
-            try {
-                graphDef = new FunctionInliner(graphDef).inline(graphDef);
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                throw new ModelLoadException(path, "the graph's functions cannot be inlined: "
-                        + (e.getMessage() == null ? "a call or a function body is malformed" : oneLine(e.getMessage())), e);
-            }
-        }
-        progress.split(1);
-        TfModel model = new TfModel(graphDef, GraphDefConverter.convert(path, FORMAT, graphDef, List.of())
-                .withLibraryOps(FunctionBodies.of(graphDef)));
-        progress.split(1);
-        return model;
+        return graphDef;
     }
 
     /** protobuf lists unknown fields on lines of their own: one line, of a readable length, for the user. */

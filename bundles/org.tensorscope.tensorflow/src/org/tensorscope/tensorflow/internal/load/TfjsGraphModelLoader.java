@@ -26,7 +26,7 @@ import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.service.ModelFiles;
 import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.core.service.ModelLoader;
-import org.tensorscope.tensorflow.internal.TensorFlowRuntime;
+import org.tensorscope.tensorflow.internal.ModelReading;
 import org.tensorscope.tensorflow.internal.TfModel;
 
 import com.google.gson.JsonElement;
@@ -63,10 +63,11 @@ public class TfjsGraphModelLoader implements ModelLoader {
         }
     }
 
-    @Override
-    public TfModel load(Path path, IProgressMonitor monitor) throws ModelLoadException {
-        SubMonitor progress = SubMonitor.convert(monitor, "Reading " + path.getFileName(), 4);
-        TensorFlowRuntime.prepareNatives();
+    private record Read(JsonObject json, JsonObject topology, Map<String, TensorProto> weights) {
+    }
+
+    /** The model's JSON and weights, checked for the shape a graph model has: Java only (see {@link ModelReading}). */
+    private static Read read(Path path) throws ModelLoadException {
         JsonObject json = parse(path);
         if (!json.has("modelTopology") || !json.get("modelTopology").isJsonObject()) {
             throw new ModelLoadException(path, "not a TF.js graph model: no modelTopology");
@@ -86,7 +87,6 @@ public class TfjsGraphModelLoader implements ModelLoader {
         if (json.has("weightsManifest") && !json.get("weightsManifest").isJsonArray()) {
             throw new ModelLoadException(path, "weightsManifest should be a list, not " + TfjsJson.kind(json.get("weightsManifest")));
         }
-        progress.split(1);
         Map<String, TensorProto> weights;
         try {
             weights = TfjsWeights.read(path,
@@ -94,7 +94,17 @@ public class TfjsGraphModelLoader implements ModelLoader {
         } catch (RuntimeException e) {
             throw new ModelLoadException(path, "the weights manifest cannot be read: " + TfjsJson.wrongShape(e), e);
         }
-        progress.split(1);
+        return new Read(json, topology, weights);
+    }
+
+    @Override
+    public TfModel load(Path path, IProgressMonitor monitor) throws ModelLoadException {
+        SubMonitor progress = SubMonitor.convert(monitor, "Reading " + path.getFileName(), 4);
+        Read read = ModelReading.alongsideNatives(() -> read(path));
+        JsonObject json = read.json();
+        JsonObject topology = read.topology();
+        Map<String, TensorProto> weights = read.weights();
+        progress.split(2);
         GraphDef.Builder graph = GraphDef.newBuilder();
         int index = 0;
         try {

@@ -98,6 +98,10 @@ public final class TfSession implements InferenceSession {
     private List<Object> lastBoundsVerdictKey;
     private boolean lastBoundsVerdict;
     private int runs;
+    /** The computed outputs and fed shapes the optimised session has run plainly (see {@link PlainRunAlongside}). */
+    private final Set<List<Object>> plainRunsMade = new HashSet<>();
+    /** The plain run made alongside the last health pass, until a fetch takes its values. */
+    private PlainRunAlongside alongside;
 
     /**
      * @param gpuVisible whether TensorFlow sees a GPU; when a GPU is asked for and none is
@@ -261,6 +265,15 @@ public final class TfSession implements InferenceSession {
         feeds.forEach((name, data) -> fed.put(TensorSpec.tensorName(name), data));
         overrides.forEach((name, data) -> fed.put(TensorSpec.tensorName(name), data));
         List<String> toRun = names.stream().filter(n -> !fed.containsKey(n)).distinct().toList();
+        if (on == session && overrides.isEmpty()) {
+            Map<String, TensorData> madeAlongside = takeAlongside(feeds, toRun);
+            if (madeAlongside != null) {
+                Map<String, TensorData> fetched = new LinkedHashMap<>();
+                names.forEach(name -> fetched.put(name, fed.containsKey(name) ? fed.get(name) : madeAlongside.get(name)));
+                return fetched;
+            }
+            plainRunsMade.add(plainRunKey(feeds, toRun));
+        }
         checkMemory(feeds, overrides, toRun);
         try (Run run = new Run(on, feeds, overrides)) {
             progress.split(1);
@@ -285,6 +298,58 @@ public final class TfSession implements InferenceSession {
             return fetched;
         } catch (TensorFlowException | IllegalArgumentException | IllegalStateException e) {
             throw new BackendException("TensorFlow could not run " + model.source() + ": " + problem(e), e);
+        }
+    }
+
+    private static List<Object> plainRunKey(Map<String, TensorData> feeds, List<String> outputs) {
+        return List.of(new java.util.TreeSet<>(outputs), byFedTensor(feeds, Map.of(), TensorData::shape));
+    }
+
+    /**
+     * Starts a plain run of the outputs alongside a health pass whose own run is not one, the first time this session
+     * runs them with these fed shapes (see {@link PlainRunAlongside}), when both runs fit the memory budget together.
+     */
+    private void startPlainRunAlongside(Map<String, TensorData> feeds, Map<String, TensorData> overrides,
+            List<String> outputs, List<String> passFetches) throws BackendException {
+        if (!overrides.isEmpty() || outputs.isEmpty() || opTimings || !plainRunsMade.add(plainRunKey(feeds, outputs))) {
+            return;
+        }
+        Map<String, Shape> fedShapes = byFedTensor(feeds, overrides, TensorData::shape);
+        Map<String, Shape> pinned = pinnedShapes(fedShapes);
+        if (!RunMemory.fitTogether(model, outputs, passFetches, fedShapes.keySet(),
+                t -> pinned == null ? t.shape() : pinned.getOrDefault(t.name(), t.shape()))) {
+            return;
+        }
+        awaitAlongside();
+        Map<String, String> fetchAs = fetchable(outputs);
+        Run run = new Run(session, feeds, Map.of());
+        Session.Runner runner = run.runner();
+        outputs.forEach(name -> runner.fetch(fetchAs.get(name)));
+        alongside = new PlainRunAlongside(feeds, outputs, () -> {
+            try (run; Result result = runner.run()) {
+                Map<String, TensorData> values = new HashMap<>();
+                for (int i = 0; i < outputs.size(); i++) {
+                    values.put(outputs.get(i), TfTensors.toData(outputs.get(i), result.get(i)));
+                }
+                return values;
+            }
+        });
+    }
+
+    /** The values of the plain run made alongside, when they answer this fetch; null otherwise. */
+    private Map<String, TensorData> takeAlongside(Map<String, TensorData> feeds, List<String> computed) {
+        if (alongside == null || !alongside.answers(feeds, computed)) {
+            return null;
+        }
+        PlainRunAlongside made = alongside;
+        alongside = null;
+        return made.values().orElse(null);
+    }
+
+    private void awaitAlongside() {
+        if (alongside != null) {
+            alongside.await();
+            alongside = null;
         }
     }
 
@@ -358,6 +423,10 @@ public final class TfSession implements InferenceSession {
             return new Trace(model, List.of(), opaque, Map.of(), Map.of());
         }
         checkMemory(feeds, overrides, outputs.stream().map(TensorSpec::tensorName).distinct().toList());
+        if (mode != HealthMode.CURT || probeEveryTensorEachRun) {
+            // the pass runs on a session of its own, or with probes everywhere: never as a plain run
+            startPlainRunAlongside(feeds, overrides, computedOutputs, floatTensors);
+        }
         probedInPass.clear();
         // constants are checked once per session, copies take their input's row: neither is probed per run
         Map<String, String> copies = probeEveryTensorEachRun ? Map.of()
@@ -426,6 +495,10 @@ public final class TfSession implements InferenceSession {
             probeFetches.add(magnitudesFetch);
         }
         double[][] valueRows = new double[0][];
+        boolean asPlainRun = mode == HealthMode.CURT && runsAsPlain(watched, measured);
+        if (mode == HealthMode.CURT && !asPlainRun) {
+            startPlainRunAlongside(feeds, overrides, computedOutputs, computedOutputs);
+        }
         if (!probeFetches.isEmpty() || !computedOutputs.isEmpty() || !valuesRead.isEmpty()) {
             try (Run run = new Run(mode == HealthMode.CURT ? session : everyTensorSession(), feeds, overrides)) {
                 Session.Runner runner = run.runner();
@@ -541,7 +614,7 @@ public final class TfSession implements InferenceSession {
         unchecked.addAll(opaque);
         OpTimings timings = opTimings ? new OpTimings(metadata) : OpTimings.notMeasured(onGpu ? "" : "CPU:0");
         return new Trace(model, TraceRows.build(model, floatTensors, rows, timings), unchecked,
-                readings.loops(), tracedOutputs, notProbed, mode == HealthMode.CURT && runsAsPlain(watched, measured));
+                readings.loops(), tracedOutputs, notProbed, asPlainRun);
     }
 
     /**
@@ -1192,6 +1265,7 @@ public final class TfSession implements InferenceSession {
 
     @Override
     public void close() {
+        awaitAlongside();
         if (unoptimised != null) {
             unoptimised.close();
         }

@@ -24,7 +24,7 @@ import org.tensorscope.core.model.SignatureTensor;
 import org.tensorscope.core.service.ModelFiles;
 import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.core.service.ModelLoader;
-import org.tensorscope.tensorflow.internal.TensorFlowRuntime;
+import org.tensorscope.tensorflow.internal.ModelReading;
 import org.tensorscope.tensorflow.internal.TfModel;
 import org.tensorscope.tensorflow.internal.load.FunctionInliner;
 import org.tensorscope.tensorflow.internal.load.GraphDefConverter;
@@ -65,22 +65,14 @@ public class TfliteLoader implements ModelLoader {
     @Override
     public TfModel load(Path path, IProgressMonitor monitor) throws ModelLoadException {
         SubMonitor progress = SubMonitor.convert(monitor, "Reading " + path.getFileName(), 3);
-        TensorFlowRuntime.prepareNatives();
-        ByteBuffer file = ByteBuffer.wrap(ModelFiles.readNonEmpty(path));
+        Built built = ModelReading.alongsideNatives(() -> built(path));
         progress.split(1);
-        TfliteModel model;
-        TfliteSubGraph main;
-        TfliteGraphBuilder builder;
-        GraphDef graphDef;
+        TfliteModel model = built.model();
+        TfliteSubGraph main = built.main();
+        TfliteGraphBuilder builder = built.builder();
+        GraphDef graphDef = built.graphDef();
         String format;
         try {
-            model = TfliteModel.of(file);
-            if (model.subgraphCount() == 0) {
-                throw new ModelLoadException(path, "the TFLite model has no subgraph");
-            }
-            main = model.subgraph(0);
-            builder = new TfliteGraphBuilder(model, main, true);
-            graphDef = builder.build();
             if (FunctionInliner.hasCalls(graphDef)) {
                 graphDef = new FunctionInliner(graphDef).inline(graphDef);
             }
@@ -101,6 +93,26 @@ public class TfliteLoader implements ModelLoader {
         progress.split(1);
         return new TfModel(graphDef, new ModelGraph(path, converted.format(), converted.ops(), signatures,
                 converted.weights()));
+    }
+
+    private record Built(TfliteModel model, TfliteSubGraph main, TfliteGraphBuilder builder, GraphDef graphDef) {
+    }
+
+    /** The flatbuffer read and its main subgraph built into a GraphDef: Java only (see {@link ModelReading}). */
+    private static Built built(Path path) throws ModelLoadException {
+        ByteBuffer file = ByteBuffer.wrap(ModelFiles.readNonEmpty(path));
+        try {
+            TfliteModel model = TfliteModel.of(file);
+            if (model.subgraphCount() == 0) {
+                throw new ModelLoadException(path, "the TFLite model has no subgraph");
+            }
+            TfliteSubGraph main = model.subgraph(0);
+            TfliteGraphBuilder builder = new TfliteGraphBuilder(model, main, true);
+            return new Built(model, main, builder, builder.build());
+        } catch (IllegalArgumentException | IndexOutOfBoundsException | BufferUnderflowException | ArithmeticException
+                | NegativeArraySizeException e) {
+            throw new ModelLoadException(path, problem(e), e);
+        }
     }
 
     private static String problem(RuntimeException e) {
