@@ -21,13 +21,15 @@ import org.tensorscope.core.report.Numbers;
  * @param propagation ops after the first origin that its NaN/Inf reached, in execution order
  * @param runtime     how the user's optimised runtime differs from the traced run, in words; null when they agree
  *                    or were not compared
+ * @param outputs     when a tensor is not finite, what the outputs hold in a plain run, in words; null when the runs
+ *                    were not compared or disagree (then {@code runtime} says it)
  * @param inputs      the fed inputs and what is wrong with them
  * @param weights     the weights that already hold NaN or infinity
  * @param ops         the health of every checked op output, in execution order
  * @param statistics  whether the health mode computed minimum, maximum and mean (only {@code FULL} does)
  */
 public record NanReportSections(Run run, Coverage coverage, List<OriginSection> origins, List<String> propagation,
-        String runtime, List<InputSection> inputs, WeightsSection weights, List<NanReport.OpHealth> ops,
+        String runtime, String outputs, List<InputSection> inputs, WeightsSection weights, List<NanReport.OpHealth> ops,
         boolean statistics) {
 
     /** Said when no cause rule recognised an origin: a rule never guesses. */
@@ -60,10 +62,33 @@ public record NanReportSections(Run run, Coverage coverage, List<OriginSection> 
         }
         String runtime = report.fidelity() != null && !report.fidelity().agree() ? report.fidelity().explanation()
                 : null;
+        String outputs = report.finite() || runtime != null ? null : outputsText(report.fidelity());
         List<InputSection> inputs = report.inputs().stream().map(InputSection::of).toList();
         WeightsSection weights = new WeightsSection(report.weightCount(), report.weights());
         return new NanReportSections(run, coverage, origins, report.finite() ? List.of() : report.propagation(),
-                runtime, inputs, weights, report.ops(), "FULL".equals(report.healthMode()));
+                runtime, outputs, inputs, weights, report.ops(), "FULL".equals(report.healthMode()));
+    }
+
+    /**
+     * What the outputs hold in the plain run the trace was compared with: a NaN can stop before them (a Relu of a fused
+     * kernel maps it to a number), and whether the application reads a NaN is what a user asks first.
+     */
+    static String outputsText(NanReport.Fidelity fidelity) {
+        if (fidelity == null || fidelity.outputs().isEmpty()) {
+            return null;
+        }
+        List<NanReport.OutputComparison> nonFinite = fidelity.outputs().stream().filter(o -> o.plainNonFinite() > 0)
+                .toList();
+        if (nonFinite.isEmpty()) {
+            List<String> names = fidelity.outputs().stream().map(NanReport.OutputComparison::tensor).toList();
+            return "finite in a plain run (" + String.join(", ", names) + "): the NaN and infinities above do not reach"
+                    + " what the application reads";
+        }
+        List<String> held = nonFinite.stream().map(o -> o.tensor() + " holds " + o.plainNonFinite() + " NaN or ±Inf ("
+                + o.plainNan() + " NaN)").toList();
+        int finite = fidelity.outputs().size() - nonFinite.size();
+        return String.join("; ", held) + " in a plain run" + (finite == 0 ? "" : "; " + finite + " other output"
+                + (finite == 1 ? " is" : "s are") + " finite");
     }
 
     /** The first origin, null when there is none. */

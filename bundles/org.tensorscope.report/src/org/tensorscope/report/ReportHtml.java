@@ -59,6 +59,9 @@ public final class ReportHtml {
         if (r.runtime() != null) {
             html.append("<h2>Your runtime</h2><p class=\"bad\">").append(esc(r.runtime())).append("</p>\n");
         }
+        if (r.outputs() != null) {
+            html.append("<h2>Outputs</h2><p>").append(esc(r.outputs())).append("</p>\n");
+        }
         if (!r.otherOrigins().isEmpty()) {
             html.append("<h2 class=\"bad\">").append(r.otherOrigins().size())
                     .append(" more independent origin(s), each needing its own fix</h2>\n");

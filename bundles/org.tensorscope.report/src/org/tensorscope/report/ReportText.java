@@ -60,6 +60,9 @@ public final class ReportText {
         if (r.runtime() != null) {
             out.line("Runtime:", r.runtime());
         }
+        if (r.outputs() != null) {
+            out.line("Outputs:", r.outputs());
+        }
         return out.toString();
     }
 

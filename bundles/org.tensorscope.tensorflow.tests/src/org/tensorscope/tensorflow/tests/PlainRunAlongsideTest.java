@@ -11,6 +11,7 @@ import java.util.Map;
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tensorscope.core.input.RunBudget;
 import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.service.Device;
 import org.tensorscope.core.service.LoadedModel;
@@ -97,6 +98,22 @@ class PlainRunAlongsideTest {
             int before = first.runs();
             fetched(first, feeds(2f, -3f, 0.5f, 2f));
             assertEquals(before + 1, first.runs(), "nothing made alongside the second pass to take");
+        }
+    }
+
+    @Test
+    void noneWhenTwoRunsAtOnceWouldNotFitTheRunBudget() throws Exception {
+        // the plain run keeps at most 32 bytes alive (two 4-float tensors), the FULL pass reading every value 64
+        System.setProperty(RunBudget.PROPERTY, "64");
+        try (LoadedModel loaded = model(); TfSession session = (TfSession) new TensorFlowBackend().open(loaded, Device.CPU)) {
+            session.healthPass(feeds(1f, -3f, 0.5f, 2f), OUT, HealthMode.FULL, Map.of(), null);
+            assertEquals(List.of("conv:0", "bias:0", "relu:0", "out:0"), session.lastPassValuesRead().stream()
+                    .filter(t -> !t.startsWith("x")).toList(), "the pass itself fits, reading every value");
+            int afterPass = session.runs();
+            assertArrayEquals(new float[] { 3f, 0f, 2f, 5f }, fetched(session, feeds(1f, -3f, 0.5f, 2f)));
+            assertEquals(afterPass + 1, session.runs(), "nothing was made alongside: the fetch runs");
+        } finally {
+            System.clearProperty(RunBudget.PROPERTY);
         }
     }
 

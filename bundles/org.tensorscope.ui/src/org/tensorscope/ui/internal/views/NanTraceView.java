@@ -164,6 +164,9 @@ public class NanTraceView extends EmptyStateView {
         if (r.runtime() != null) {
             text.line("").line("Your runtime: " + r.runtime());
         }
+        if (r.outputs() != null) {
+            text.line("").line("Outputs: " + r.outputs());
+        }
         text.line("").line("Model inputs:");
         for (InputSection input : r.inputs()) {
             text.line("    " + input.name() + " = " + input.source() + ": " + input.values());
