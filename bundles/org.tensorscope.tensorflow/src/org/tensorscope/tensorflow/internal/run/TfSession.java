@@ -83,6 +83,8 @@ public final class TfSession implements InferenceSession {
      */
     private final Map<HealthMode, Map<String, double[]>> constantRows = new java.util.EnumMap<>(HealthMode.class);
     private int constantChecks;
+    /** The graph's Const nodes by name, for reading constants' values (see {@link ConstantValues}). */
+    private Map<String, NodeDef> constNodes;
     /** Whether constants and copies are probed on every run as well (as before they were not: for measurements). */
     private boolean probeEveryTensorEachRun;
     /** The tensors the probes of the last health pass's runs read (constants checked once not among them). */
@@ -836,6 +838,10 @@ public final class TfSession implements InferenceSession {
         if (missing.isEmpty()) {
             return known;
         }
+        missing = constantRowsFromValues(missing, mode, known);
+        if (missing.isEmpty()) {
+            return known;
+        }
         String scope = "tensorscope_constants_" + constantChecks++;
         HealthProbe once = HealthProbe.attach(graph, controlFlow, missing,
                 mode == HealthMode.CURT ? HealthMode.CONCISE : mode, scope);
@@ -866,6 +872,41 @@ public final class TfSession implements InferenceSession {
             known.put(missing.get(j), row);
         }
         return known;
+    }
+
+    /**
+     * Puts into {@code known} the rows of the float32 constants among {@code constants}, read from the values the graph
+     * holds (see {@link ConstantValues}), in the layout a probe gives; returns the constants left to a probe.
+     */
+    private List<String> constantRowsFromValues(List<String> constants, HealthMode mode, Map<String, double[]> known) {
+        if (constNodes == null) {
+            constNodes = new HashMap<>();
+            frozenGraph.getNodeList().stream().filter(n -> n.getOp().equals("Const")).forEach(n -> constNodes.put(n.getName(), n));
+        }
+        List<String> read = new ArrayList<>();
+        List<TensorData> values = new ArrayList<>();
+        List<String> left = new ArrayList<>();
+        for (String constant : constants) {
+            NodeDef node = constNodes.get(TensorSpec.opNameOf(constant));
+            TensorData value = node == null || !constant.endsWith(":0") ? null : ConstantValues.float32(constant, node);
+            if (value == null) {
+                left.add(constant);
+            } else {
+                read.add(constant);
+                values.add(value);
+            }
+        }
+        double[][] rows = ValueRows.rows(values);
+        for (int j = 0; j < rows.length; j++) {
+            double[] row = rows[j];
+            if (mode == HealthMode.CURT) {
+                row = HealthProbe.nonFinite(row)
+                        ? new double[] { j, row[1], row[2], row[3], row[4], Double.NaN, Double.NaN, Double.NaN, Double.NaN, -1 }
+                        : HealthProbe.finiteCurtRow(j);
+            }
+            known.put(read.get(j), row);
+        }
+        return left;
     }
 
     /** Copies a probe's rows (in the order of its tensors) to their places in the rows of all tensors. */
