@@ -87,7 +87,7 @@ public record NanReportSections(Run run, Coverage coverage, List<OriginSection> 
         List<String> held = nonFinite.stream().map(o -> o.tensor() + " holds " + o.plainNonFinite() + " NaN or ±Inf ("
                 + o.plainNan() + " NaN)").toList();
         int finite = fidelity.outputs().size() - nonFinite.size();
-        return String.join("; ", held) + " in a plain run" + (finite == 0 ? "" : "; " + finite + " other output"
+        return "in a plain run, " + String.join("; ", held) + (finite == 0 ? "" : "; " + finite + " other output"
                 + (finite == 1 ? " is" : "s are") + " finite");
     }
 

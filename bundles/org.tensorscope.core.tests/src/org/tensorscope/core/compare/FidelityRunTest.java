@@ -49,4 +49,18 @@ class FidelityRunTest {
         assertFalse(probed.agree(), "the plain run's NaN differs from the traced 2");
         assertEquals(1, probed.outputs().get(0).plainNonFinite());
     }
+
+    @Test
+    void theComparisonListsTheOutputsInTheTracesOrderInEveryVm() throws Exception {
+        Map<String, TensorData> outputs = new java.util.LinkedHashMap<>();
+        for (int i = 20; i > 0; i--) {
+            outputs.put("out_" + i + ":0", TensorData.ofFloats("out_" + i + ":0", Shape.of(1), i));
+        }
+        Trace trace = new Trace(GRAPH, List.of(), List.of(), Map.of(), outputs, Map.of(), false);
+        List<String> order = List.copyOf(outputs.keySet());
+        assertEquals(order, List.copyOf(trace.outputs().keySet()));
+        FetchOnlySession session = new FetchOnlySession(tensors -> outputs);
+        NanReport.Fidelity fidelity = NanTracer.fidelity(session, Map.of(), order, trace, new NullProgressMonitor());
+        assertEquals(order, fidelity.outputs().stream().map(NanReport.OutputComparison::tensor).toList());
+    }
 }

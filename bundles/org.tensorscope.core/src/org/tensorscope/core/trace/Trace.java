@@ -57,11 +57,12 @@ public final class Trace {
             boolean outputsAsPlainRun) {
         this.graph = graph;
         this.outputsAsPlainRun = outputsAsPlainRun && !outputs.isEmpty();
-        this.notProbed = Map.copyOf(notProbed);
+        // in the order given (Map.copyOf's order changes from one VM to the next, and reports list these in it)
+        this.notProbed = ordered(notProbed);
         this.rows = List.copyOf(rows);
         this.unchecked = List.copyOf(unchecked);
-        this.loops = Map.copyOf(loops);
-        this.outputs = Map.copyOf(outputs);
+        this.loops = ordered(loops);
+        this.outputs = ordered(outputs);
         for (TensorHealth row : this.rows) {
             byTensor.put(row.tensor(), row);
         }
@@ -126,5 +127,9 @@ public final class Trace {
     /** Whether every float tensor of the run was checked. */
     public boolean isComplete() {
         return unchecked.isEmpty();
+    }
+
+    private static <V> Map<String, V> ordered(Map<String, V> map) {
+        return java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(map));
     }
 }

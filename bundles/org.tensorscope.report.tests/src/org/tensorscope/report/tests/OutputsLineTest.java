@@ -44,7 +44,7 @@ class OutputsLineTest {
                 agreeing(new NanReport.OutputComparison("out:0", 7, 7, 5, 5, Double.NaN),
                         new NanReport.OutputComparison("scores:0", 0, 0, 0, 0, 0)));
         assertTrue(ReportText.toText(report).contains(
-                "\nOutputs:     out:0 holds 7 NaN or ±Inf (5 NaN) in a plain run; 1 other output is finite\n"),
+                "\nOutputs:     in a plain run, out:0 holds 7 NaN or ±Inf (5 NaN); 1 other output is finite\n"),
                 ReportText.toText(report));
     }
 
