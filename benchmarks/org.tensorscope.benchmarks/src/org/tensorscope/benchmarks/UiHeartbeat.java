@@ -1,18 +1,36 @@
 package org.tensorscope.benchmarks;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 import org.eclipse.swt.widgets.Display;
 
 /**
  * A timer on the UI thread that notes the longest gap between its ticks: how long the UI thread
- * went without handling events.
+ * went without handling events. With {@code -Dtensorscope.benchmark.stallStacks=MS} it also samples
+ * the UI thread's stack every 2 ms, and {@link #stalls(int)} says what the UI thread did in each
+ * gap longer than MS.
  */
 final class UiHeartbeat implements Runnable {
 
+    private static final long STACK_THRESHOLD_NANOS = Long.getLong("tensorscope.benchmark.stallStacks", 0) * 1_000_000;
+
     private final Display display;
     private final int periodMillis;
-    private long last = System.nanoTime();
+    private volatile long last = System.nanoTime();
     private long longestGap;
-    private boolean running = true;
+    private volatile boolean running = true;
+    private final List<Sample> samples = new ArrayList<>();
+    private final List<Stall> stalls = new ArrayList<>();
+
+    private record Sample(long time, StackTraceElement[] stack) {
+    }
+
+    private record Stall(long start, double millis, List<StackTraceElement[]> samples) {
+    }
 
     private UiHeartbeat(Display display, int periodMillis) {
         this.display = display;
@@ -22,13 +40,44 @@ final class UiHeartbeat implements Runnable {
     static UiHeartbeat start(Display display, int periodMillis) {
         UiHeartbeat heartbeat = new UiHeartbeat(display, periodMillis);
         display.timerExec(periodMillis, heartbeat);
+        if (STACK_THRESHOLD_NANOS > 0) {
+            Thread sampler = new Thread(heartbeat::sample, "ui-stall-sampler");
+            sampler.setDaemon(true);
+            sampler.start();
+        }
         return heartbeat;
+    }
+
+    private void sample() {
+        Thread ui = display.getThread();
+        while (running) {
+            StackTraceElement[] stack = ui.getStackTrace();
+            synchronized (samples) {
+                samples.add(new Sample(System.nanoTime(), stack));
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
     }
 
     @Override
     public void run() {
         long now = System.nanoTime();
-        longestGap = Math.max(longestGap, now - last);
+        long gap = now - last;
+        longestGap = Math.max(longestGap, gap);
+        if (STACK_THRESHOLD_NANOS > 0) {
+            synchronized (samples) {
+                if (gap > STACK_THRESHOLD_NANOS) {
+                    long from = last;
+                    stalls.add(new Stall(last, gap / 1e6, samples.stream().filter(sample -> sample.time() >= from)
+                            .map(Sample::stack).toList()));
+                }
+                samples.clear();
+            }
+        }
         last = now;
         if (running) {
             display.timerExec(periodMillis, this);
@@ -44,5 +93,28 @@ final class UiHeartbeat implements Runnable {
     double stop() {
         running = false;
         return longestGap / 1e6;
+    }
+
+    /** The longest stalls sampled, each with the UI thread's stacks (up to the benchmark's frame) counted. */
+    List<String> stalls(int count) {
+        List<String> lines = new ArrayList<>();
+        long origin = stalls.isEmpty() ? 0 : stalls.get(0).start();
+        // the JVM's uptime at a nanoTime, to place a stall in a GC log (-Xlog:gc:...:uptime)
+        long uptimeOrigin = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000 - System.nanoTime();
+        stalls.stream().sorted(Comparator.comparingDouble(Stall::millis).reversed()).limit(count).forEach(stall -> {
+            lines.add(String.format("  stall of %.0f ms at +%.0f ms (JVM uptime %.3f s), %d samples:", stall.millis(),
+                    (stall.start() - origin) / 1e6, (stall.start() + uptimeOrigin) / 1e9, stall.samples().size()));
+            Map<String, Integer> stacks = new LinkedHashMap<>();
+            for (StackTraceElement[] stack : stall.samples()) {
+                StringBuilder text = new StringBuilder();
+                for (int i = 0; i < stack.length && !stack[i].getClassName().startsWith("org.tensorscope.benchmarks"); i++) {
+                    text.append("      ").append(stack[i]).append('\n');
+                }
+                stacks.merge(text.toString(), 1, Integer::sum);
+            }
+            stacks.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                    .forEach(e -> lines.add("    x" + e.getValue() + "\n" + e.getKey()));
+        });
+        return lines;
     }
 }
