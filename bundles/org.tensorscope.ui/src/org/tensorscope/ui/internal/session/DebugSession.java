@@ -34,6 +34,7 @@ import org.tensorscope.core.service.InferenceSession;
 import org.tensorscope.core.service.LoadedModel;
 import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.core.trace.Breakpoint;
 import org.tensorscope.ui.api.RunState;
 import org.tensorscope.ui.api.TensorscopePreferences;
 
@@ -174,8 +175,9 @@ public final class DebugSession implements RunState {
             SubMonitor progress = SubMonitor.convert(monitor, "Opening " + path.getFileName(), 10);
             try {
                 LoadedModel loaded = contributions.contributions().open(path, progress.split(10));
+                Opened opened = opened(loaded, runConfiguration);
                 Display.getDefault().asyncExec(() -> {
-                    replaceModel(loaded, runConfiguration);
+                    replaceModel(opened);
                     if (runWhenLoaded) {
                         run();
                     } else {
@@ -198,18 +200,36 @@ public final class DebugSession implements RunState {
         return job;
     }
 
-    private void replaceModel(LoadedModel loaded, RunConfiguration runConfiguration) {
-        closeModel();
-        model = loaded;
-        sessions.open(loaded);
-        reachesOutside = !SideEffectOps.in(loaded.graph()).isEmpty();
+    /** A loaded model with what the workbench remembers of it, read in the job that loaded it. */
+    private record Opened(LoadedModel loaded, RunConfiguration configuration, List<Breakpoint> breakpoints,
+            boolean reachesOutside) {
+    }
+
+    /**
+     * What opening a model reads and writes in the state folder (its remembered run configuration
+     * and breakpoints, the recent models), done in the loading job: file writes wait for the disk.
+     * A configuration given remembers itself for the model, as {@link #configure} does.
+     */
+    private Opened opened(LoadedModel loaded, RunConfiguration runConfiguration) {
         Path source = loaded.graph().source();
-        runConfigurations.restore(source);
+        RunConfiguration configuration = runConfiguration != null ? runConfiguration
+                : runConfigurations.remembered(source).orElse(RunConfiguration.defaults());
         if (runConfiguration != null) {
-            configure(runConfiguration);
+            runConfigurations.remember(runConfiguration, source);
         }
-        breakpoints.load(source);
+        List<Breakpoint> remembered = breakpoints.remembered(source);
         recentModels.add(source);
+        return new Opened(loaded, configuration, remembered, !SideEffectOps.in(loaded.graph()).isEmpty());
+    }
+
+    private void replaceModel(Opened opened) {
+        closeModel();
+        model = opened.loaded();
+        sessions.open(model);
+        reachesOutside = opened.reachesOutside();
+        Path source = model.graph().source();
+        runConfigurations.restore(opened.configuration());
+        breakpoints.load(source, opened.breakpoints());
         post(DebugTopics.MODEL);
     }
 
