@@ -1,6 +1,7 @@
 package org.tensorscope.benchmarks;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,11 +42,29 @@ final class UiHeartbeat implements Runnable {
         UiHeartbeat heartbeat = new UiHeartbeat(display, periodMillis);
         display.timerExec(periodMillis, heartbeat);
         if (STACK_THRESHOLD_NANOS > 0) {
+            heartbeat.listenToGcPauses();
             Thread sampler = new Thread(heartbeat::sample, "ui-stall-sampler");
             sampler.setDaemon(true);
             sampler.start();
         }
         return heartbeat;
+    }
+
+    /** The JVM's GC pauses (uptime ms, duration ms) while this heartbeat ran: a stall may be one. */
+    private final List<long[]> pauses = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private void listenToGcPauses() {
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (gc.getName().contains("Concurrent") || !(gc instanceof javax.management.NotificationEmitter emitter)) {
+                continue; // G1's concurrent cycles run beside the application
+            }
+            emitter.addNotificationListener((notification, handback) -> {
+                if (notification.getUserData() instanceof javax.management.openmbean.CompositeData data) {
+                    javax.management.openmbean.CompositeData info = (javax.management.openmbean.CompositeData) data.get("gcInfo");
+                    pauses.add(new long[] {(Long) info.get("startTime"), (Long) info.get("duration")});
+                }
+            }, null, null);
+        }
     }
 
     private void sample() {
@@ -102,8 +121,14 @@ final class UiHeartbeat implements Runnable {
         // the JVM's uptime at a nanoTime, to place a stall in a GC log (-Xlog:gc:...:uptime)
         long uptimeOrigin = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000 - System.nanoTime();
         stalls.stream().sorted(Comparator.comparingDouble(Stall::millis).reversed()).limit(count).forEach(stall -> {
-            lines.add(String.format("  stall of %.0f ms at +%.0f ms (JVM uptime %.3f s), %d samples:", stall.millis(),
-                    (stall.start() - origin) / 1e6, (stall.start() + uptimeOrigin) / 1e9, stall.samples().size()));
+            long from = (stall.start() + uptimeOrigin) / 1_000_000;
+            long to = from + (long) stall.millis();
+            long gc = pauses.stream().mapToLong(p -> Math.max(0, Math.min(to, p[0] + p[1]) - Math.max(from, p[0]))).sum();
+            long asleep = stall.samples().stream().filter(stack -> stack.length > 0 && Arrays.stream(stack).limit(3)
+                    .anyMatch(frame -> frame.getMethodName().equals("sleep") && frame.getClassName().endsWith("Display"))).count();
+            lines.add(String.format("  stall of %.0f ms at +%.0f ms (JVM uptime %.3f s), %d ms of it GC pauses, %d samples"
+                    + " (%d asleep in Display.sleep):", stall.millis(), (stall.start() - origin) / 1e6, from / 1e3, gc,
+                    stall.samples().size(), asleep));
             Map<String, Integer> stacks = new LinkedHashMap<>();
             for (StackTraceElement[] stack : stall.samples()) {
                 StringBuilder text = new StringBuilder();

@@ -29,7 +29,8 @@ import org.tensorscope.core.DebugTopics;
 /**
  * A view of the debugging session that, until it has something to show, tells the user what to
  * do. Subclasses build their content once and refresh it when the session moves on (on every
- * {@link DebugTopics} event; for a new model in a turn of the event loop of the view's own), laying out again what a refresh resizes (the view itself is laid out
+ * {@link DebugTopics} event; for a new model in a turn of the event loop of the view's own),
+ * laying out again what a refresh resizes (the view itself is laid out
  * only when it switches between its empty state and its content); they read the session through its services ({@link #runState()},
  * {@link #focus()}, {@link #service(Class)}). The op in focus follows the op a part selects
  * through the workbench's selection service (a {@link SelectedOp}, or what adapts to one): every

@@ -169,11 +169,24 @@ public final class DebugSession implements RunState {
      * A null configuration means the one remembered for this model, else the defaults.
      */
     public Job open(Path path, RunConfiguration runConfiguration, boolean runWhenLoaded) {
+        return open(path.getFileName().toString(), () -> path, runConfiguration, runWhenLoaded);
+    }
+
+    /** Where a model file is, found by the job that opens it (e.g. extracted from a bundle). */
+    @FunctionalInterface
+    public interface ModelFile {
+        Path locate() throws IOException;
+    }
+
+    /** As {@link #open(Path, RunConfiguration, boolean)}, for a file the job locates first. */
+    public Job open(String fileName, ModelFile file, RunConfiguration runConfiguration, boolean runWhenLoaded) {
         notices.clear();
         warmUp.cancel();
-        Job job = SessionJobs.of("Opening " + path.getFileName(), monitor -> {
-            SubMonitor progress = SubMonitor.convert(monitor, "Opening " + path.getFileName(), 10);
+        Job job = SessionJobs.of("Opening " + fileName, monitor -> {
+            SubMonitor progress = SubMonitor.convert(monitor, "Opening " + fileName, 10);
+            Path path = null;
             try {
+                path = file.locate();
                 LoadedModel loaded = contributions.contributions().open(path, progress.split(10));
                 Opened opened = opened(loaded, runConfiguration);
                 Display.getDefault().asyncExec(() -> {
@@ -186,12 +199,14 @@ public final class DebugSession implements RunState {
                 });
                 return Status.OK_STATUS;
             } catch (ModelLoadException e) {
-                return failed("Open " + path.getFileName(), e.getMessage(), e);
+                return failed("Open " + fileName, e.getMessage(), e);
             } catch (OperationCanceledException e) {
-                notices.report("Opening " + path.getFileName() + " cancelled");
+                notices.report("Opening " + fileName + " cancelled");
                 return Status.CANCEL_STATUS;
+            } catch (IOException e) {
+                return failed("Open " + fileName, e.getMessage(), e);
             } catch (RuntimeException e) {
-                return failed("Open " + path.getFileName(), path + ": cannot be read: " + e, e);
+                return failed("Open " + fileName, (path == null ? fileName : path) + ": cannot be read: " + e, e);
             }
         });
         job.setUser(true);
