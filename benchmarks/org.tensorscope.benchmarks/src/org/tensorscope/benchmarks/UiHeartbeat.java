@@ -23,6 +23,13 @@ final class UiHeartbeat implements Runnable {
     private final int periodMillis;
     private volatile long last = System.nanoTime();
     private long longestGap;
+    /**
+     * The UI thread's own CPU time between two ticks, at most: what it worked without handling
+     * events, whether or not it also waited for a core (a loaded machine) or for the GC.
+     */
+    private final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    private long lastCpu = threads.getCurrentThreadCpuTime();
+    private long longestBusy;
     private volatile boolean running = true;
     private final List<Sample> samples = new ArrayList<>();
     private final List<Stall> stalls = new ArrayList<>();
@@ -87,6 +94,9 @@ final class UiHeartbeat implements Runnable {
         long now = System.nanoTime();
         long gap = now - last;
         longestGap = Math.max(longestGap, gap);
+        long cpu = threads.getCurrentThreadCpuTime();
+        longestBusy = Math.max(longestBusy, cpu - lastCpu);
+        lastCpu = cpu;
         if (STACK_THRESHOLD_NANOS > 0) {
             synchronized (samples) {
                 if (gap > STACK_THRESHOLD_NANOS) {
@@ -106,6 +116,12 @@ final class UiHeartbeat implements Runnable {
     /** Starts counting afresh from now, e.g. after a wait that is not part of what is measured. */
     void restart() {
         last = System.nanoTime();
+        lastCpu = threads.getCurrentThreadCpuTime();
+    }
+
+    /** The most CPU time the UI thread spent between two ticks, in ms. */
+    double longestBusy() {
+        return longestBusy / 1e6;
     }
 
     /** Stops ticking; the longest gap in ms. */
