@@ -33,6 +33,8 @@ final class UiHeartbeat implements Runnable {
     private volatile boolean running = true;
     private final List<Sample> samples = new ArrayList<>();
     private final List<Stall> stalls = new ArrayList<>();
+    private final List<String> others = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private long othersAt;
 
     private record Sample(long time, StackTraceElement[] stack) {
     }
@@ -80,6 +82,17 @@ final class UiHeartbeat implements Runnable {
             StackTraceElement[] stack = ui.getStackTrace();
             synchronized (samples) {
                 samples.add(new Sample(System.nanoTime(), stack));
+            }
+            if (System.nanoTime() - last > 200_000_000L && othersAt != last) {
+                // a long stall: what the other threads do, e.g. one the UI thread waits for
+                othersAt = last;
+                Thread.getAllStackTraces().forEach((thread, frames) -> {
+                    if (thread != ui && frames.length > 0 && thread.getState() == Thread.State.RUNNABLE) {
+                        StringBuilder text = new StringBuilder("  meanwhile, " + thread.getName() + ":");
+                        Arrays.stream(frames).limit(12).forEach(frame -> text.append("\n      ").append(frame));
+                        others.add(text.toString());
+                    }
+                });
             }
             try {
                 Thread.sleep(2);
@@ -156,6 +169,7 @@ final class UiHeartbeat implements Runnable {
             stacks.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
                     .forEach(e -> lines.add("    x" + e.getValue() + "\n" + e.getKey()));
         });
+        lines.addAll(others);
         return lines;
     }
 }
