@@ -169,7 +169,7 @@ public final class DebugSession implements RunState {
      * A null configuration means the one remembered for this model, else the defaults.
      */
     public Job open(Path path, RunConfiguration runConfiguration, boolean runWhenLoaded) {
-        return open(path.getFileName().toString(), () -> path, runConfiguration, runWhenLoaded);
+        return open(String.valueOf(path.getFileName()), () -> path, runConfiguration, runWhenLoaded);
     }
 
     /** Where a model file is, found by the job that opens it (e.g. extracted from a bundle). */
