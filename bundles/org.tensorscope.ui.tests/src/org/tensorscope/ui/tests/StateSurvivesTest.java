@@ -91,7 +91,13 @@ class StateSurvivesTest {
         List<Path> recentAsideBefore = siblingsStartingWith(recent);
 
         List<IStatus> logged = new CopyOnWriteArrayList<>();
-        ILogListener listener = (status, plugin) -> logged.add(status);
+        List<Thread> setAsideOn = new CopyOnWriteArrayList<>();
+        ILogListener listener = (status, plugin) -> {
+            logged.add(status);
+            if (status.getMessage().contains("set aside")) {
+                setAsideOn.add(Thread.currentThread());
+            }
+        };
         Platform.addLogListener(listener);
         try {
             openAndWait(display, model);
@@ -125,6 +131,9 @@ class StateSurvivesTest {
         assertEquals(recent + ": is a folder, not a file; set aside as " + recentAside.get(0).getFileName()
                 + ", starting from defaults", notices.get(1));
         assertTrue(logged.stream().allMatch(s -> s.getException() == null), "no stack trace in the log");
+        // the state files were read and written by the job that opened the model: disk waits stalled the UI
+        assertEquals(2, setAsideOn.size());
+        assertTrue(setAsideOn.stream().noneMatch(display.getThread()::equals), "state files read on the UI thread");
 
         // remembering works again from scratch
         TestServices.get(Breakpoints.class).add(remembered);

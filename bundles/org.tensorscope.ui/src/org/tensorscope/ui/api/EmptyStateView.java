@@ -29,7 +29,8 @@ import org.tensorscope.core.DebugTopics;
 /**
  * A view of the debugging session that, until it has something to show, tells the user what to
  * do. Subclasses build their content once and refresh it when the session moves on (on every
- * {@link DebugTopics} event), laying out again what a refresh resizes (the view itself is laid out
+ * {@link DebugTopics} event; for a new model in a turn of the event loop of the view's own),
+ * laying out again what a refresh resizes (the view itself is laid out
  * only when it switches between its empty state and its content); they read the session through its services ({@link #runState()},
  * {@link #focus()}, {@link #service(Class)}). The op in focus follows the op a part selects
  * through the workbench's selection service (a {@link SelectedOp}, or what adapts to one): every
@@ -43,8 +44,24 @@ public abstract class EmptyStateView extends ViewPart {
     private Composite emptyPage;
     private Composite contentPage;
     private Label message;
+    /** Whether a new model's update waits for its own turn of the event loop. */
+    private boolean updatePending;
     private final EventHandler onSessionEvent = event -> {
-        if (stack != null && !stack.isDisposed()) {
+        if (stack == null || stack.isDisposed()) {
+            return;
+        }
+        if (DebugTopics.MODEL.equals(event.getTopic())) {
+            // filling every view for a new model at once stalled the UI thread (docs/benchmarks.md):
+            // each view does it in a turn of its own; events arriving meanwhile update it at once
+            if (!updatePending) {
+                updatePending = true;
+                stack.getDisplay().asyncExec(() -> {
+                    if (updatePending && !isDisposed()) {
+                        update();
+                    }
+                });
+            }
+        } else {
             update();
         }
     };
@@ -155,6 +172,7 @@ public abstract class EmptyStateView extends ViewPart {
     }
 
     private void update() {
+        updatePending = false;
         boolean show = hasContent();
         Control top = show ? contentPage : emptyPage;
         boolean switched = layout.topControl != top;

@@ -1,6 +1,7 @@
 package org.tensorscope.ui.internal.graph;
 
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -47,6 +48,8 @@ public final class GraphCanvas {
     private double offsetY = MARGIN;
     private Point dragStart;
     private boolean dragged;
+    /** Labels as elided for a width: measuring them through pango took most of a full repaint. */
+    private final Map<String, String> elided = new HashMap<>();
 
     public GraphCanvas(Composite parent, Consumer<Box> onSelect, Consumer<Box> onOpen) {
         this.onSelect = onSelect;
@@ -297,6 +300,10 @@ public final class GraphCanvas {
             }
         }
         boolean labels = zoom >= READABLE_ZOOM * 0.75;
+        int line = gc.getFontMetrics().getHeight();
+        if (elided.size() > 10_000) {
+            elided.clear();
+        }
         for (Box box : drawing.boxes()) {
             int x = (int) Math.round(box.x() * zoom + offsetX);
             int y = (int) Math.round(box.y() * zoom + offsetY);
@@ -305,7 +312,7 @@ public final class GraphCanvas {
             if (x + w < area.x || y + h < area.y || x > area.x + area.width || y > area.y + area.height) {
                 continue;
             }
-            drawBox(gc, box, new Rectangle(x, y, Math.max(w, 2), Math.max(h, 2)), labels);
+            drawBox(gc, box, new Rectangle(x, y, Math.max(w, 2), Math.max(h, 2)), labels ? line : 0);
         }
     }
 
@@ -344,7 +351,8 @@ public final class GraphCanvas {
         gc.fillPolygon(head);
     }
 
-    private void drawBox(GC gc, Box box, Rectangle r, boolean labels) {
+    /** A box; its label and type in lines of {@code line} pixels, none when 0 (zoomed out too far to read). */
+    private void drawBox(GC gc, Box box, Rectangle r, int line) {
         var display = canvas.getDisplay();
         NodeHealth h = NodeHealth.of(health, box.node());
         Color fill = switch (h) {
@@ -371,19 +379,22 @@ public final class GraphCanvas {
         gc.drawRoundRectangle(r.x, r.y, r.width, r.height, arc, arc);
         gc.setLineStyle(SWT.LINE_SOLID);
         gc.setLineWidth(1);
-        if (labels) {
+        if (line > 0) {
             gc.setForeground(display.getSystemColor(SWT.COLOR_LIST_FOREGROUND));
-            int line = gc.getFontMetrics().getHeight();
             gc.setClipping(r.x + 2, r.y, Math.max(0, r.width - 4), r.height);
             String title = (box.node().isScope() ? "▸ " : "") + box.node().label();
             int room = r.width - 10;
-            gc.drawText(LabelElision.middle(title, room, text -> gc.textExtent(text).x), r.x + 6,
-                    r.y + Math.max(1, r.height / 2 - line), true);
+            gc.drawText(elide(gc, title, room), r.x + 6, r.y + Math.max(1, r.height / 2 - line), true);
             gc.setForeground(display.getSystemColor(SWT.COLOR_DARK_GRAY));
-            gc.drawText(LabelElision.middle(box.node().type(), room, text -> gc.textExtent(text).x), r.x + 6,
-                    r.y + r.height / 2, true);
+            gc.drawText(elide(gc, box.node().type(), room), r.x + 6, r.y + r.height / 2, true);
             gc.setClipping((Rectangle) null);
         }
         gc.setForeground(display.getSystemColor(SWT.COLOR_DARK_GRAY));
+    }
+
+    /** The label as fits in {@code room} pixels of the canvas's font (see {@link LabelElision}). */
+    private String elide(GC gc, String label, int room) {
+        return elided.computeIfAbsent(room + "\u0000" + label,
+                key -> LabelElision.middle(label, room, text -> gc.textExtent(text).x));
     }
 }

@@ -73,15 +73,20 @@ public final class Breakpoints {
         }
     }
 
+    /** The breakpoints remembered with a model file; reads the state folder, off the UI thread. */
+    List<Breakpoint> remembered(Path modelFile) {
+        return memory.breakpoints(modelFile);
+    }
+
     /**
-     * Shows the breakpoints remembered with a model, plus those added while no model was open
-     * (they are then remembered with this one).
+     * Shows the breakpoints remembered with a model (see {@link #remembered}), plus those added
+     * while no model was open (they are then remembered with this one).
      */
-    void load(Path modelFile) {
+    void load(Path modelFile, List<Breakpoint> remembered) {
         List<Breakpoint> unsaved = model == null ? List.copyOf(all) : List.of();
         model = modelFile;
         all.clear();
-        all.addAll(memory.breakpoints(modelFile));
+        all.addAll(remembered);
         unsaved.stream().filter(b -> !all.contains(b)).forEach(all::add);
         if (unsaved.isEmpty()) {
             listeners.forEach(Runnable::run);

@@ -34,6 +34,7 @@ import org.tensorscope.core.service.InferenceSession;
 import org.tensorscope.core.service.LoadedModel;
 import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.core.trace.Breakpoint;
 import org.tensorscope.ui.api.RunState;
 import org.tensorscope.ui.api.TensorscopePreferences;
 
@@ -168,14 +169,28 @@ public final class DebugSession implements RunState {
      * A null configuration means the one remembered for this model, else the defaults.
      */
     public Job open(Path path, RunConfiguration runConfiguration, boolean runWhenLoaded) {
+        return open(String.valueOf(path.getFileName()), () -> path, runConfiguration, runWhenLoaded);
+    }
+
+    /** Where a model file is, found by the job that opens it (e.g. extracted from a bundle). */
+    @FunctionalInterface
+    public interface ModelFile {
+        Path locate() throws IOException;
+    }
+
+    /** As {@link #open(Path, RunConfiguration, boolean)}, for a file the job locates first. */
+    public Job open(String fileName, ModelFile file, RunConfiguration runConfiguration, boolean runWhenLoaded) {
         notices.clear();
         warmUp.cancel();
-        Job job = SessionJobs.of("Opening " + path.getFileName(), monitor -> {
-            SubMonitor progress = SubMonitor.convert(monitor, "Opening " + path.getFileName(), 10);
+        Job job = SessionJobs.of("Opening " + fileName, monitor -> {
+            SubMonitor progress = SubMonitor.convert(monitor, "Opening " + fileName, 10);
+            Path path = null;
             try {
+                path = file.locate();
                 LoadedModel loaded = contributions.contributions().open(path, progress.split(10));
+                Opened opened = opened(loaded, runConfiguration);
                 Display.getDefault().asyncExec(() -> {
-                    replaceModel(loaded, runConfiguration);
+                    replaceModel(opened);
                     if (runWhenLoaded) {
                         run();
                     } else {
@@ -184,12 +199,14 @@ public final class DebugSession implements RunState {
                 });
                 return Status.OK_STATUS;
             } catch (ModelLoadException e) {
-                return failed("Open " + path.getFileName(), e.getMessage(), e);
+                return failed("Open " + fileName, e.getMessage(), e);
             } catch (OperationCanceledException e) {
-                notices.report("Opening " + path.getFileName() + " cancelled");
+                notices.report("Opening " + fileName + " cancelled");
                 return Status.CANCEL_STATUS;
+            } catch (IOException e) {
+                return failed("Open " + fileName, e.getMessage(), e);
             } catch (RuntimeException e) {
-                return failed("Open " + path.getFileName(), path + ": cannot be read: " + e, e);
+                return failed("Open " + fileName, (path == null ? fileName : path) + ": cannot be read: " + e, e);
             }
         });
         job.setUser(true);
@@ -198,18 +215,36 @@ public final class DebugSession implements RunState {
         return job;
     }
 
-    private void replaceModel(LoadedModel loaded, RunConfiguration runConfiguration) {
-        closeModel();
-        model = loaded;
-        sessions.open(loaded);
-        reachesOutside = !SideEffectOps.in(loaded.graph()).isEmpty();
+    /** A loaded model with what the workbench remembers of it, read in the job that loaded it. */
+    private record Opened(LoadedModel loaded, RunConfiguration configuration, List<Breakpoint> breakpoints,
+            boolean reachesOutside) {
+    }
+
+    /**
+     * What opening a model reads and writes in the state folder (its remembered run configuration
+     * and breakpoints, the recent models), done in the loading job: file writes wait for the disk.
+     * A configuration given remembers itself for the model, as {@link #configure} does.
+     */
+    private Opened opened(LoadedModel loaded, RunConfiguration runConfiguration) {
         Path source = loaded.graph().source();
-        runConfigurations.restore(source);
+        RunConfiguration configuration = runConfiguration != null ? runConfiguration
+                : runConfigurations.remembered(source).orElse(RunConfiguration.defaults());
         if (runConfiguration != null) {
-            configure(runConfiguration);
+            runConfigurations.remember(runConfiguration, source);
         }
-        breakpoints.load(source);
+        List<Breakpoint> remembered = breakpoints.remembered(source);
         recentModels.add(source);
+        return new Opened(loaded, configuration, remembered, !SideEffectOps.in(loaded.graph()).isEmpty());
+    }
+
+    private void replaceModel(Opened opened) {
+        closeModel();
+        model = opened.loaded();
+        sessions.open(model);
+        reachesOutside = opened.reachesOutside();
+        Path source = model.graph().source();
+        runConfigurations.restore(opened.configuration());
+        breakpoints.load(source, opened.breakpoints());
         post(DebugTopics.MODEL);
     }
 

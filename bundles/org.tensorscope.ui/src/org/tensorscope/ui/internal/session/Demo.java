@@ -33,13 +33,12 @@ public final class Demo {
         return Path.of(FileLocator.toFileURL(entry).getPath());
     }
 
-    /** Opens the demo model, runs it with the broken frame, and lands on the NaN trace. */
+    /**
+     * Opens the demo model, runs it with the broken frame, and lands on the NaN trace. The job
+     * finds the model's files: the first time, they are extracted from the bundle.
+     */
     public static Job open(DebugSession session) {
-        try {
-            return session.open(modelFile(), new RunConfiguration(null, List.of(FRAME),
-                    "an HDR camera frame never clipped to 0..255 (values up to 1e38)", Device.CPU, HealthMode.FULL), true);
-        } catch (IOException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+        return session.open("handskeleton.json", Demo::modelFile, new RunConfiguration(null, List.of(FRAME),
+                "an HDR camera frame never clipped to 0..255 (values up to 1e38)", Device.CPU, HealthMode.FULL), true);
     }
 }

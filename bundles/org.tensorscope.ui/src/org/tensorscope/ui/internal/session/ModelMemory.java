@@ -24,7 +24,8 @@ import com.google.gson.JsonObject;
 /**
  * What the workbench remembers per model file: its last run configuration and its breakpoints,
  * one JSON file per model in the state folder's {@code models/}, named by a digest of the model's
- * absolute path (the path itself is inside, under "model").
+ * absolute path (the path itself is inside, under "model"). Read and written by the job that opens
+ * a model as well as on the UI thread, one call at a time.
  */
 @Component(service = ModelMemory.class)
 public final class ModelMemory {
@@ -47,15 +48,15 @@ public final class ModelMemory {
         // created by the OSGi component runtime
     }
 
-    public Optional<RunConfiguration> runConfiguration(Path model) {
+    public synchronized Optional<RunConfiguration> runConfiguration(Path model) {
         return Optional.ofNullable(read(model).configuration());
     }
 
-    public void remember(Path model, RunConfiguration configuration) {
+    public synchronized void remember(Path model, RunConfiguration configuration) {
         write(model, new Memory(configuration, read(model).breakpoints()));
     }
 
-    public List<Breakpoint> breakpoints(Path model) {
+    public synchronized List<Breakpoint> breakpoints(Path model) {
         List<Breakpoint> breakpoints = new ArrayList<>();
         for (String line : read(model).breakpoints()) {
             try {
@@ -67,7 +68,7 @@ public final class ModelMemory {
         return breakpoints;
     }
 
-    public void remember(Path model, List<Breakpoint> breakpoints) {
+    public synchronized void remember(Path model, List<Breakpoint> breakpoints) {
         write(model, new Memory(read(model).configuration(), breakpoints.stream().map(Breakpoint::toText).toList()));
     }
 

@@ -25,11 +25,12 @@ public final class RecentModels {
         // created by the OSGi component runtime
     }
 
-    public List<Path> list() {
+    public synchronized List<Path> list() {
         return WorkbenchState.file(FILE).map(file -> file.read(RecentModels::decode, List::<Path>of)).orElse(List.of());
     }
 
-    void add(Path model) {
+    /** Called by the job that opens a model: the write waits for the disk. */
+    synchronized void add(Path model) {
         List<Path> recent = new ArrayList<>(list());
         Path absolute = model.toAbsolutePath().normalize();
         recent.remove(absolute);

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -48,9 +49,19 @@ public final class RunConfigurationStore {
         }
     }
 
-    /** A model opened: its remembered configuration, else the defaults, and no edits. */
-    public synchronized void restore(Path model) {
-        configuration = memory.runConfiguration(model).orElse(RunConfiguration.defaults());
+    /** The configuration remembered for a model file; reads the state folder, off the UI thread. */
+    public Optional<RunConfiguration> remembered(Path model) {
+        return memory.runConfiguration(model);
+    }
+
+    /** Remembers a configuration for the next time a model opens; writes the state folder, off the UI thread. */
+    public void remember(RunConfiguration configuration, Path model) {
+        memory.remember(model, configuration);
+    }
+
+    /** A model opened: the configuration it runs with (see {@link #remembered}), and no edits. */
+    public synchronized void restore(RunConfiguration opened) {
+        configuration = opened;
         overrides.clear();
     }
 

@@ -35,6 +35,8 @@ final class ExplorerHealth {
     private final ResourceManager resources;
     private final Map<String, NodeHealth> ops = new HashMap<>();
     private final Map<ScopeTree, NodeHealth> scopes = new HashMap<>();
+    /** Icons by name and overlay: finding one in the bundle checks files, for every label drawn. */
+    private final Map<String, ImageDescriptor> icons = new HashMap<>();
     private TraceOutcome shown;
 
     ExplorerHealth(Control owner) {
@@ -90,15 +92,17 @@ final class ExplorerHealth {
     }
 
     Image image(ScopeTree node) {
-        ImageDescriptor base = TensorscopeImages.descriptor(node.op() == null ? "view_explorer" : "op");
+        String base = node.op() == null ? "view_explorer" : "op";
         String overlay = switch (of(node)) {
             case ORIGIN -> "ovr_origin";
             case PROPAGATED -> "ovr_propagated";
             case FINITE -> node.op() == null ? null : "ovr_finite";
             case NOT_RUN -> null;
         };
-        ImageDescriptor icon = overlay == null ? base
-                : new DecorationOverlayIcon(base, TensorscopeImages.descriptor(overlay), IDecoration.BOTTOM_RIGHT);
+        ImageDescriptor icon = icons.computeIfAbsent(base + "+" + overlay, key -> overlay == null
+                ? TensorscopeImages.descriptor(base)
+                : new DecorationOverlayIcon(TensorscopeImages.descriptor(base), TensorscopeImages.descriptor(overlay),
+                        IDecoration.BOTTOM_RIGHT));
         return resources.create(icon);
     }
 

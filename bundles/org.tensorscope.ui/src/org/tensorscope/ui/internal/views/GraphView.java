@@ -3,6 +3,7 @@ package org.tensorscope.ui.internal.views;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.IStatus;
@@ -81,12 +82,14 @@ public class GraphView extends EmptyStateView {
         toolBar.add(TensorscopeImages.action("Fit", "0", "zoom_fit", () -> canvas.fit()));
         toolBar.add(TensorscopeImages.action("Fold Scopes", null, "fold_scopes", () -> {
             if (shownGraph != null) {
-                layOut(CollapsedGraph.readable(shownGraph, READABLE_BOXES), true);
+                ModelGraph model = shownGraph;
+                layOut(() -> CollapsedGraph.readable(model, READABLE_BOXES), true);
             }
         }));
         toolBar.add(TensorscopeImages.action("Open All Scopes", null, "expand_scopes", () -> {
             if (shownGraph != null) {
-                layOut(CollapsedGraph.of(shownGraph, CollapsedGraph.everyScope(shownGraph)), true);
+                ModelGraph model = shownGraph;
+                layOut(() -> CollapsedGraph.of(model, CollapsedGraph.everyScope(model)), true);
             }
         }));
     }
@@ -105,7 +108,7 @@ public class GraphView extends EmptyStateView {
             canvas.setDrawing(null, true);
             canvas.setHealth(Map.of());
             canvas.setCurrent(null);
-            layOut(CollapsedGraph.readable(graph, READABLE_BOXES), true);
+            layOut(() -> CollapsedGraph.readable(graph, READABLE_BOXES), true);
             return;
         }
         showSession(session);
@@ -156,7 +159,9 @@ public class GraphView extends EmptyStateView {
             return;
         }
         pendingReveal = opName;
-        layOut(CollapsedGraph.of(shownGraph, graph.revealing(opName)), false);
+        ModelGraph model = shownGraph;
+        Set<String> expanded = graph.revealing(opName);
+        layOut(() -> CollapsedGraph.of(model, expanded), false);
     }
 
     private void selected(Box box) {
@@ -179,7 +184,8 @@ public class GraphView extends EmptyStateView {
         Set<String> expanded = graph.toggled(scope);
         pendingReveal = box.node().isScope() ? graph.opsOf(box.node().id()).iterator().next() : null;
         pendingOutline = false;
-        layOut(CollapsedGraph.of(shownGraph, expanded), false);
+        ModelGraph model = shownGraph;
+        layOut(() -> CollapsedGraph.of(model, expanded), false);
     }
 
     private static String describe(Box box) {
@@ -189,18 +195,25 @@ public class GraphView extends EmptyStateView {
         return box.node().op().name() + " (" + box.node().op().type() + ")";
     }
 
-    private void layOut(CollapsedGraph graph, boolean fit) {
+    /** Folds and lays out the graph in a job (folding a large model's scopes takes a while too), then shows it. */
+    private void layOut(Supplier<CollapsedGraph> folding, boolean fit) {
         if (layoutJob != null) {
             layoutJob.cancel();
         }
         ModelGraph forModel = shownGraph;
         Display display = canvas.control().getDisplay();
-        status.setText("Laying out " + graph.nodes().size() + " boxes…");
+        status.setText("Laying out the graph…");
         Job job = new Job("Laying out the graph") {
             @Override
             protected IStatus run(IProgressMonitor monitor) {
-                monitor.beginTask("Laying out " + graph.nodes().size() + " boxes", IProgressMonitor.UNKNOWN);
                 try {
+                    CollapsedGraph graph = folding.get();
+                    monitor.beginTask("Laying out " + graph.nodes().size() + " boxes", IProgressMonitor.UNKNOWN);
+                    display.asyncExec(() -> {
+                        if (!isDisposed() && layoutJob == this) {
+                            status.setText("Laying out " + graph.nodes().size() + " boxes…");
+                        }
+                    });
                     GraphDrawing drawing = GraphLayout.layout(graph, monitor);
                     display.asyncExec(() -> show(forModel, drawing, fit));
                     return Status.OK_STATUS;
