@@ -84,8 +84,9 @@ public record NanReportSections(Run run, Coverage coverage, List<OriginSection> 
             return "finite in a plain run (" + String.join(", ", names) + "): the NaN and infinities above do not reach"
                     + " what the application reads";
         }
-        List<String> held = nonFinite.stream().map(o -> o.tensor() + " holds " + o.plainNonFinite() + " NaN or ±Inf ("
-                + o.plainNan() + " NaN)").toList();
+        java.text.NumberFormat counts = java.text.NumberFormat.getIntegerInstance(java.util.Locale.ROOT);
+        List<String> held = nonFinite.stream().map(o -> o.tensor() + " holds " + counts.format(o.plainNonFinite())
+                + " NaN/Inf (" + counts.format(o.plainNan()) + " NaN)").toList();
         int finite = fidelity.outputs().size() - nonFinite.size();
         return "in a plain run, " + String.join("; ", held) + (finite == 0 ? "" : "; " + finite + " other output"
                 + (finite == 1 ? " is" : "s are") + " finite");

@@ -29,16 +29,7 @@ public final class ModelReading {
         if (TensorFlowRuntime.loaded()) {
             return step.read();
         }
-        CompletableFuture<T> read = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            try {
-                read.complete(step.read());
-            } catch (Throwable e) {
-                read.completeExceptionally(e);
-            }
-        }, "Tensorscope model reading");
-        thread.setDaemon(true);
-        thread.start();
+        CompletableFuture<T> read = Background.call("Tensorscope model reading", step::read);
         try {
             TensorFlowRuntime.describe();
         } catch (BackendException e) {

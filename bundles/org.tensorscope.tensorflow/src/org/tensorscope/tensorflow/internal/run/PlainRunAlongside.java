@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionException;
 
 import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.tensorflow.internal.Background;
 
 /**
  * A plain run of a health pass's outputs, made on a thread of its own while the pass makes its own run. A NaN trace
@@ -24,7 +25,7 @@ final class PlainRunAlongside {
 
     private final Map<String, TensorData> feeds = new HashMap<>();
     private final List<String> outputs;
-    private final CompletableFuture<Map<String, TensorData>> values = new CompletableFuture<>();
+    private final CompletableFuture<Map<String, TensorData>> values;
 
     /**
      * Starts {@code run}, which fetches {@code outputs} from a run of {@code feeds} and touches nothing of its session
@@ -33,15 +34,7 @@ final class PlainRunAlongside {
     PlainRunAlongside(Map<String, TensorData> feeds, List<String> outputs, Callable<Map<String, TensorData>> run) {
         feeds.forEach((name, data) -> this.feeds.put(TensorSpec.tensorName(name), data));
         this.outputs = List.copyOf(outputs);
-        Thread thread = new Thread(() -> {
-            try {
-                values.complete(run.call());
-            } catch (Throwable e) {
-                values.completeExceptionally(e);
-            }
-        }, "Tensorscope plain run alongside a health pass");
-        thread.setDaemon(true);
-        thread.start();
+        values = Background.call("Tensorscope plain run alongside a health pass", run);
     }
 
     /** Whether its values answer a plain fetch of {@code tensors} with {@code feeds}: the same tensors, equal feeds. */
