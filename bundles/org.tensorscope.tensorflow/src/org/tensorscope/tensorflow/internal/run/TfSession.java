@@ -312,7 +312,7 @@ public final class TfSession implements InferenceSession {
      * runs them with these fed shapes (see {@link PlainRunAlongside}), when both runs fit the memory budget together.
      */
     private void startPlainRunAlongside(Map<String, TensorData> feeds, Map<String, TensorData> overrides,
-            List<String> outputs, List<String> passFetches) throws BackendException {
+            List<String> outputs, List<String> passFetches) {
         if (!overrides.isEmpty() || outputs.isEmpty() || opTimings || !plainRunsMade.add(plainRunKey(feeds, outputs))) {
             return;
         }
@@ -323,19 +323,28 @@ public final class TfSession implements InferenceSession {
             return;
         }
         awaitAlongside();
-        Map<String, String> fetchAs = fetchable(outputs);
-        Run run = new Run(session, feeds, Map.of());
-        Session.Runner runner = run.runner();
-        outputs.forEach(name -> runner.fetch(fetchAs.get(name)));
-        alongside = new PlainRunAlongside(feeds, outputs, () -> {
-            try (run; Result result = runner.run()) {
-                Map<String, TensorData> values = new HashMap<>();
-                for (int i = 0; i < outputs.size(); i++) {
-                    values.put(outputs.get(i), TfTensors.toData(outputs.get(i), result.get(i)));
+        Run run = null;
+        try {
+            Map<String, String> fetchAs = fetchable(outputs);
+            run = new Run(session, feeds, Map.of());
+            Session.Runner runner = run.runner();
+            outputs.forEach(name -> runner.fetch(fetchAs.get(name)));
+            Run started = run;
+            alongside = new PlainRunAlongside(feeds, outputs, () -> {
+                try (started; Result result = runner.run()) {
+                    Map<String, TensorData> values = new HashMap<>();
+                    for (int i = 0; i < outputs.size(); i++) {
+                        values.put(outputs.get(i), TfTensors.toData(outputs.get(i), result.get(i)));
+                    }
+                    return values;
                 }
-                return values;
+            });
+        } catch (BackendException | RuntimeException e) {
+            // the pass's own run meets the problem and reports it
+            if (run != null) {
+                run.close();
             }
-        });
+        }
     }
 
     /** The values of the plain run made alongside, when they answer this fetch; null otherwise. */
