@@ -17,7 +17,7 @@ import org.tensorscope.core.Tensorscope;
 import org.tensorscope.core.service.ModelFiles;
 import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.core.service.ModelLoader;
-import org.tensorscope.tensorflow.internal.TensorFlowRuntime;
+import org.tensorscope.tensorflow.internal.ModelReading;
 import org.tensorscope.tensorflow.internal.TfModel;
 import org.tensorscope.tensorflow.internal.keras.KerasGraphBuilder.Dialect;
 import org.tensorscope.tensorflow.internal.load.TfjsWeights;
@@ -65,7 +65,19 @@ public class TfjsLayersModelLoader implements ModelLoader {
     @Override
     public TfModel load(Path path, IProgressMonitor monitor) throws ModelLoadException {
         SubMonitor progress = SubMonitor.convert(monitor, "Reading " + path.getFileName(), 3);
-        TensorFlowRuntime.prepareNatives();
+        Read read = ModelReading.alongsideNatives(() -> read(path));
+        progress.split(2);
+        TfModel model = KerasModels.build(path, FORMAT, FORMAT, read.topology(), Dialect.TFJS,
+                new NamedWeights(read.order(), read.values()));
+        progress.split(1);
+        return model;
+    }
+
+    private record Read(KerasTopology.Model topology, List<String> order, Map<String, TensorProto> values) {
+    }
+
+    /** The model's JSON, topology and weights: Java only (see {@link ModelReading}). */
+    private static Read read(Path path) throws ModelLoadException {
         JsonObject json = parse(path);
         JsonElement topology = json.get("modelTopology");
         if (topology == null || !topology.isJsonObject()) {
@@ -82,7 +94,6 @@ public class TfjsLayersModelLoader implements ModelLoader {
         if (manifest != null && !manifest.isJsonArray()) {
             throw new ModelLoadException(path, "weightsManifest should be a list");
         }
-        progress.split(1);
         JsonArray groups = manifest == null ? new JsonArray() : manifest.getAsJsonArray();
         Map<String, TensorProto> values;
         try {
@@ -95,10 +106,7 @@ public class TfjsLayersModelLoader implements ModelLoader {
             group.getAsJsonObject().getAsJsonArray("weights")
                     .forEach(w -> order.add(w.getAsJsonObject().get("name").getAsString()));
         }
-        progress.split(1);
-        TfModel model = KerasModels.build(path, FORMAT, FORMAT, topologyModel, Dialect.TFJS, new NamedWeights(order, values));
-        progress.split(1);
-        return model;
+        return new Read(topologyModel, order, values);
     }
 
     private static JsonObject asObject(JsonElement e, Path path) throws ModelLoadException {

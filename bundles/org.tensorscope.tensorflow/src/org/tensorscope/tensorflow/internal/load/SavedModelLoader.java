@@ -27,7 +27,7 @@ import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.service.ModelFiles;
 import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.core.service.ModelLoader;
-import org.tensorscope.tensorflow.internal.TensorFlowRuntime;
+import org.tensorscope.tensorflow.internal.ModelReading;
 import org.tensorscope.tensorflow.internal.TfModel;
 
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -67,11 +67,13 @@ public class SavedModelLoader implements ModelLoader {
     /** Loads the meta graph holding all the given tags. */
     public TfModel load(Path path, List<String> tags, IProgressMonitor monitor) throws ModelLoadException {
         SubMonitor progress = SubMonitor.convert(monitor, "Reading " + path.getFileName(), 5);
-        TensorFlowRuntime.prepareNatives();
         Path dir = folder(path);
         Path pb = dir.resolve("saved_model.pb");
-        MetaGraphDef meta = metaGraph(pb, tags);
-        GraphLimits.check(pb, meta.getGraphDef());
+        MetaGraphDef meta = ModelReading.alongsideNatives(() -> {
+            MetaGraphDef read = metaGraph(pb, tags);
+            GraphLimits.check(pb, read.getGraphDef());
+            return read;
+        });
         progress.split(1);
         boolean hasVariables = hasVariables(meta.getGraphDef());
         Path index = dir.resolve("variables").resolve("variables.index");
