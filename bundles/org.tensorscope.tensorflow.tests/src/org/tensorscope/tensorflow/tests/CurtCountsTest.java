@@ -48,13 +48,7 @@ class CurtCountsTest {
      * - 2) = log(-1) turns a finite input into NaN on its own: a second, independent origin; out = nan + lg.
      */
     private static void flood(Ops tf) {
-        Operand<TFloat32> x = PlantedModels.x(tf);
-        Operand<TFloat32> big = tf.withName("big").math.mul(x, tf.constant(1e30f));
-        Operand<TFloat32> s = big;
-        for (int k = 1; k <= SUMS; k++) {
-            s = tf.withName("s" + k).math.add(s, tf.constant(1f));
-        }
-        Operand<TFloat32> nan = tf.withName("nan").math.sub(s, big);
+        Operand<TFloat32> nan = PlantedModels.infCarriedToNan(tf, 1e30f, SUMS);
         Operand<TFloat32> flag = tf.withName("flag").dtypes.cast(tf.math.isNan(nan), TFloat32.class);
         Operand<TFloat32> lg = tf.withName("lg").math.log(tf.withName("shift").math.sub(flag, tf.constant(2f)));
         tf.withName("out").math.add(nan, lg);

@@ -12,9 +12,7 @@ import java.util.Map;
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
-import org.tensorflow.types.TFloat32;
 import org.tensorscope.core.input.Npy;
 import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.report.CoverageText;
@@ -81,14 +79,7 @@ class FloodedTraceTest {
      * bounds' planned magnitude, and the bounds fail for 1e38 before the run.
      */
     private static void scaledFlood(Ops tf) {
-        Operand<TFloat32> x = PlantedModels.x(tf);
-        Operand<TFloat32> big = tf.withName("big").math.mul(x, tf.constant(4f));
-        Operand<TFloat32> s = big;
-        for (int k = 1; k <= SUMS; k++) {
-            s = tf.withName("s" + k).math.add(s, tf.constant(1f));
-        }
-        Operand<TFloat32> nan = tf.withName("nan").math.sub(s, big);
-        tf.withName("out").math.mul(nan, tf.constant(2f));
+        tf.withName("out").math.mul(PlantedModels.infCarriedToNan(tf, 4f, SUMS), tf.constant(2f));
     }
 
     @Test

@@ -37,6 +37,19 @@ final class PlantedModels {
         return tf.withName("y").placeholder(TFloat32.class);
     }
 
+    /**
+     * big = x * scale overflows where x is large enough: the origin; s1..s{sums} = s(k-1) + 1 carry the Inf, and
+     * the returned nan = s{sums} - big is the first NaN (Inf - Inf).
+     */
+    static Operand<TFloat32> infCarriedToNan(Ops tf, float scale, int sums) {
+        Operand<TFloat32> big = tf.withName("big").math.mul(x(tf), tf.constant(scale));
+        Operand<TFloat32> s = big;
+        for (int k = 1; k <= sums; k++) {
+            s = tf.withName("s" + k).math.add(s, tf.constant(1f));
+        }
+        return tf.withName("nan").math.sub(s, big);
+    }
+
     /** out = relu(conv2d(x, 1x1 filter of 2) + 1) * 1: grappler fuses the Relu's chain into one kernel in a plain run. */
     static void convBiasRelu(Ops tf) {
         Operand<TFloat32> x = x(tf);
