@@ -5,7 +5,7 @@
 # saved) and warm after a normal close (its layout restored; python3 closes the window as a user
 # does). Prints one line per measurement with the median and range over the runs, and the load
 # average, since on a shared machine waiting for a core is part of every figure. Needs a built
-# product (./mvnw package) and, for the workbench, Xvfb and xwininfo (x11-utils).
+# product (./mvnw package) and, for the workbench, Xvfb, and xwininfo and xev (x11-utils).
 # With BASELINE set to another built product (e.g. a copy of main's), each command is timed on it
 # and on this one alternately, so that both meet the same load; each line then also gives the CPU
 # time of every process of the command (user + system), which moves less with the load than the wall.
@@ -68,15 +68,29 @@ time_command() { # what, environment assignment, arguments...
   done
 }
 
-# Whether a Tensorscope window is mapped. GTK makes unmapped windows named after the application as
-# soon as SWT's display opens (its client leader), seconds before the workbench window shows: only a
-# viewable one counts.
-window_shown() {
-  local id
-  for id in $(xwininfo -root -tree 2>/dev/null | awk '/"Tensorscope/ { print $1 }'); do
-    xwininfo -id "$id" 2>/dev/null | grep -q 'Map State: IsViewable' && return 0
-  done
-  return 1
+# Writes the time (ms) at which a Tensorscope window is first mapped to the file $1, until killed:
+# the X server reports each window mapped (xev), so nothing polls while the workbench starts.
+# Polling the window tree every 50 ms, as this script did before, took most of a core from the
+# workbench on two cores and nearly doubled the figure. GTK also makes unmapped windows named after
+# the application as soon as SWT's display opens (its client leader), seconds before the workbench
+# window shows: only a mapped one counts.
+watch_window() {
+  local marks=$1 line id
+  : > "$marks"
+  rm -f "$work/events"; mkfifo "$work/events"
+  stdbuf -oL xev -root -event substructure >"$work/events" 2>/dev/null &
+  local xev=$!
+  while read -r line; do
+    case "$line" in
+      MapNotify*)
+        local at; at=$(now_ms)
+        read -r line
+        id=$(echo "$line" | sed -n 's/.* window \(0x[0-9a-f]*\).*/\1/p')
+        [ -s "$marks" ] || ! xwininfo -id "$id" 2>/dev/null | grep -q '"Tensorscope' || echo "$at" > "$marks" ;;
+    esac
+  done <"$work/events" &
+  watcher_pids="$xev $!"
+  sleep 0.3 # xev connected and listening
 }
 
 # Ends the workbench started as $1: "close" asks its window to close (it exits and saves its layout,
@@ -99,18 +113,16 @@ time_window() {
   local what=$1 workspace=$2 how=$3 count=$4
   for _ in $(seq "$count"); do
     case "$what" in *cold*) rm -rf "$workspace" ;; esac
+    watch_window "$work/mapped"
     local start; start=$(now_ms)
     TENSORSCOPE_WORKSPACE="$workspace" "$product/tensorscope" >/dev/null 2>&1 &
     local app=$! shown=""
-    while kill -0 "$app" 2>/dev/null; do
-      if window_shown; then
-        shown=$(( $(now_ms) - start ))
-        break
-      fi
-      sleep 0.05
-    done
+    while kill -0 "$app" 2>/dev/null && [ ! -s "$work/mapped" ]; do sleep 0.2; done
+    [ -s "$work/mapped" ] && shown=$(( $(cat "$work/mapped") - start ))
     [ "$how" = close ] && sleep 2 # closing at once would race the workbench's own start-up
     end_workbench "$app" "$how"
+    # shellcheck disable=SC2086
+    kill $watcher_pids 2>/dev/null; wait $watcher_pids 2>/dev/null
     [ -n "$shown" ] && echo "$shown"
   done | summary "$what"
 }
@@ -134,9 +146,9 @@ time_command "tensorscope trace handskeleton (worker process)" "TENSORSCOPE_WORK
 time_command "tensorscope trace handskeleton (in-process)" "TENSORSCOPE_WORKER=in-process" trace "$model"
 if [ "${WINDOW:-yes}" = no ]; then
   echo "workbench start to window: not measured (WINDOW=no)"
-elif command -v xvfb-run >/dev/null && command -v xwininfo >/dev/null; then
+elif command -v xvfb-run >/dev/null && command -v xwininfo >/dev/null && command -v xev >/dev/null; then
   xvfb-run -a -s "-screen 0 1280x1024x24" bash "$0" "$runs" --windows "$work/workspace"
 else
-  echo "workbench start to window: not measured (needs xvfb-run and xwininfo)"
+  echo "workbench start to window: not measured (needs xvfb-run, and xwininfo and xev from x11-utils)"
 fi
 echo "load average at the end: $(cut -d ' ' -f 1-3 /proc/loadavg)"
