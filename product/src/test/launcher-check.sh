@@ -127,8 +127,12 @@ grep -q -- "-XX:TieredStopAtLevel=1 .*-XX:TieredStopAtLevel=4 .*-application" "$
   || fail "TENSORSCOPE_VMARGS cannot change the command line's compiler: $(cat "$work/java.log")"
 run_product model.pb
 grep -q -- "-XX:TieredStopAtLevel" "$work/java.log" && fail "the workbench compiles with the quick compiler only"
-grep -q -- "-XX:Tier4InvocationThreshold=20000 .*-jar .*equinox.launcher" "$work/java.log" \
-  || fail "the workbench leaves its start's code to the optimising compiler: $(cat "$work/java.log")"
+if [ "$(getconf _NPROCESSORS_ONLN)" -le 2 ]; then
+  grep -q -- "-XX:Tier4InvocationThreshold=20000 .*-jar .*equinox.launcher" "$work/java.log" \
+    || fail "on two cores the workbench leaves its start's code to the optimising compiler: $(cat "$work/java.log")"
+else
+  grep -q -- "-XX:Tier4InvocationThreshold" "$work/java.log" && fail "with more than two cores the workbench changes C2's call counts"
+fi
 run_product trace m.json
 grep -q -- "--enable-native-access=ALL-UNNAMED" "$work/java.log" \
   || fail "started from the class path, the command line lacks the native access the launcher jar grants: $(cat "$work/java.log")"
