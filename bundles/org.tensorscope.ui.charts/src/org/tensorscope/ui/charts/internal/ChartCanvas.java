@@ -157,6 +157,9 @@ final class ChartCanvas {
             JFreeChart made = make.get();
             ChartRenderingInfo info = new ChartRenderingInfo();
             ImageData data = draw(made, area.width, area.height, zoom, info);
+            if (display.isDisposed() || monitor.isCanceled()) {
+                return Status.CANCEL_STATUS; // the workbench closed, or a step since: its chart would be dropped
+            }
             // an SWT image is a cairo surface: made here, its pixels are converted off the UI thread too
             Image drawn = new Image(display, (ImageDataProvider) z -> z == zoom ? data
                     : z == 100 ? data.scaledTo(area.width, area.height) : null);
