@@ -117,6 +117,13 @@ class WorkbenchBenchmark {
         List<String> lines = new ArrayList<>();
         for (String command : List.of("org.tensorscope.ui.commands.stepNext", "org.tensorscope.ui.commands.stepBack")) {
             UiHeartbeat heartbeat = UiHeartbeat.start(display, 5);
+            PaintLog paints = PaintLog.start(display, Map.of("Inspector", inspector.getControl(), "Histogram",
+                    ((org.tensorscope.ui.api.EmptyStateView) histogram).getControl(), "Graph", graph.getControl()));
+            long from = System.nanoTime();
+            // CPU time is what the step cost, whatever else the machine's cores did meanwhile
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            long uiCpu = threads.getCurrentThreadCpuTime();
+            long vmCpu = processCpuNanos();
             double[] latencies = new double[steps];
             String slowest = "";
             for (int step = 0; step < steps; step++) {
@@ -137,21 +144,28 @@ class WorkbenchBenchmark {
                     return done[0] && done[1] && done[2];
                 });
                 latencies[step] = millis(start);
+                paints.step();
                 if (Arrays.stream(latencies).max().getAsDouble() == latencies[step]) {
                     slowest = String.format(" (step %d onto %s: the Inspector after %.0f ms, the Histogram %.0f ms, the Graph %.0f ms)",
                             step + 1, row.tensor(), (shown[0] - start) / 1e6, (shown[1] - start) / 1e6, (shown[2] - start) / 1e6);
                 }
             }
             double stall = heartbeat.stop();
+            double uiCpuPerStep = (threads.getCurrentThreadCpuTime() - uiCpu) / 1e6 / steps;
+            long vmCpuAfter = processCpuNanos();
+            double vmCpuPerStep = vmCpu < 0 || vmCpuAfter < 0 ? Double.NaN : (vmCpuAfter - vmCpu) / 1e6 / steps;
             double[] sorted = latencies.clone();
             Arrays.sort(sorted);
             List<String> stalls = heartbeat.stalls(4);
             lines.add(String.format("%s through %d ops of the demo (Inspector, Histogram, Graph open): median %.1f ms,"
                     + " slowest %.1f ms%s until the three show the new op; longest UI thread stall while stepping: %.0f ms"
-                    + " (the most CPU time the UI thread spent between two ticks: %.0f ms)",
+                    + " (the most CPU time the UI thread spent between two ticks: %.0f ms); CPU time per step: the UI"
+                    + " thread %.1f ms, the whole VM %.1f ms",
                     command.endsWith("stepNext") ? "F6" : "Shift+F6", steps, sorted[steps / 2], sorted[steps - 1], slowest, stall,
-                    heartbeat.longestBusy()));
+                    heartbeat.longestBusy(), uiCpuPerStep, vmCpuPerStep));
             lines.addAll(stalls);
+            lines.addAll(paints.stop());
+            lines.add(String.format("  (stepping from System.nanoTime %d to %d)", from, System.nanoTime()));
         }
         return lines;
     }
@@ -174,6 +188,20 @@ class WorkbenchBenchmark {
             in = scope + "relu:0";
         }
         return new ModelGraph(Path.of("generated"), "generated", ops, List.of(), List.of());
+    }
+
+    /**
+     * The CPU time of the whole VM (JIT compilers and GC included), from Linux's /proc in 10 ms
+     * ticks; -1 where there is no /proc.
+     */
+    private static long processCpuNanos() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L; // utime, stime
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private static double millis(long start) {

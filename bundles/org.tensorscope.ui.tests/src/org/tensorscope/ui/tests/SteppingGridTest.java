@@ -1,6 +1,7 @@
 package org.tensorscope.ui.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ import org.tensorscope.ui.internal.views.TensorInspectorView;
 /**
  * F6 and Shift+F6 through the demo's ops, whose outputs have different shapes: each step shows the
  * new tensor's values in the grid, from its top left, and its histogram, without running the model,
- * with the chart drawn off the UI thread.
+ * with the chart and its SWT image made off the UI thread, and the counts line changing with the chart.
  */
 class SteppingGridTest {
 
@@ -101,6 +102,10 @@ class SteppingGridTest {
                 }
                 handlers.executeCommand(command, null);
                 TensorHealth row = focus.cursor().orElseThrow().current().orElseThrow();
+                // the counts line changes with the chart it describes, in one repaint of the view:
+                // the chart is still being drawn in its job when the step's command returns
+                assertFalse(ChartViews.histogramCountsText(histogram).startsWith(row.tensor() + "   NaN"),
+                        row.tensor() + ": the counts line ran ahead of its chart");
                 assertTrue(UiWait.until(display, () -> ShownInViews.values(inspector) != null
                         && ShownInViews.values(inspector).name().equals(row.tensor())
                         && row.tensor().equals(ChartViews.histogramDrawn(histogram)), 30_000),
@@ -109,6 +114,10 @@ class SteppingGridTest {
                 assertEquals(values.size(), ChartViews.histogramChartTotal(histogram),
                         row.tensor() + ": the chart counts every value of the tensor shown");
                 assertTrue(ChartViews.histogramDrawnOffUiThread(histogram), row.tensor() + ": chart drawn in the paint");
+                assertTrue(ChartViews.histogramImageMadeOffUiThreadAndNotCopied(histogram),
+                        row.tensor() + ": the chart's image made on the UI thread, or copied by the paint");
+                assertTrue(ChartViews.histogramCountsText(histogram).startsWith(row.tensor() + "   NaN "),
+                        row.tensor() + ": the counts line is of another tensor: " + ChartViews.histogramCountsText(histogram));
                 TensorSlice slice = ShownInViews.sliceControls(inspector).slice();
                 assertEquals(0, ShownInTensorWidgets.topRow(grid), row.tensor() + ": shown from its first row");
                 assertTrue(ShownInTensorWidgets.accessibleName(grid).startsWith("Values of " + row.tensor() + " "

@@ -58,6 +58,17 @@ public final class ChartViewsAccess {
         return drewOn != null && drewOn != view.getSite().getShell().getDisplay().getThread();
     }
 
+    public static boolean histogramImageMadeOffUiThreadAndNotCopied(IViewPart view) {
+        ChartCanvas canvas = ((HistogramView) view).canvas;
+        Thread madeOn = canvas.imageMadeOn;
+        return madeOn != null && madeOn != view.getSite().getShell().getDisplay().getThread()
+                && canvas.backgroundImage() != null;
+    }
+
+    public static String histogramCountsText(IViewPart view) {
+        return ((HistogramView) view).counts.getText();
+    }
+
     public static long histogramChartTotal(IViewPart view) {
         var chart = ((HistogramView) view).canvas.chart();
         if (chart == null) {

@@ -61,6 +61,19 @@ public final class ChartViews {
         return ChartViewsAccess.histogramDrawnOffUiThread(histogram);
     }
 
+    /**
+     * Whether the SWT image of the Histogram's chart on the screen was made off the UI thread and
+     * is shown as the canvas's background (GTK paints it from its own pixels; no paint copies it).
+     */
+    public static boolean histogramImageMadeOffUiThreadAndNotCopied(IViewPart histogram) {
+        return ChartViewsAccess.histogramImageMadeOffUiThreadAndNotCopied(histogram);
+    }
+
+    /** The Histogram's counts line ("name   NaN 0   -Inf 0 ..."). */
+    public static String histogramCountsText(IViewPart histogram) {
+        return ChartViewsAccess.histogramCountsText(histogram);
+    }
+
     /** The number of values the Histogram's chart counts in its bars (finite bins, NaN, -Inf, +Inf); -1 before a chart. */
     public static long histogramChartTotal(IViewPart histogram) {
         return ChartViewsAccess.histogramChartTotal(histogram);

@@ -26,9 +26,11 @@ import org.jfree.swt.SWTGraphics2D;
 
 /**
  * Draws a JFreeChart on an SWT canvas. A chart set with {@link #setChart} is drawn through
- * SWTGraphics2D in the paint; one given to {@link #render} is made and drawn into an image by a
- * job, off the UI thread, and the paint only copies that image (drawing the chart there again, as
- * the first way, only while the canvas has another size than the image).
+ * SWTGraphics2D in the paint; one given to {@link #render} is made and drawn into an SWT image by
+ * a job, off the UI thread, and shown as the canvas's background image, which GTK paints from the
+ * image's own pixels (the paint draws the chart itself, as the first way, only while the canvas has
+ * another size than the image). {@code GC.drawImage} is not used for it: SWT copies the whole image
+ * back into an {@code ImageData} on every call, on the UI thread.
  */
 final class ChartCanvas {
 
@@ -36,7 +38,7 @@ final class ChartCanvas {
     private JFreeChart chart;
     private JFreeChart painted;
     private ChartRenderingInfo rendering = new ChartRenderingInfo();
-    /** The chart drawn off the UI thread, at {@link #imageArea}'s size; null while none is. */
+    /** The chart drawn off the UI thread, at {@link #imageArea}'s size, the canvas's background; null while none is. */
     private Image image;
     private Rectangle imageArea;
     /** Counts the charts asked for, so that a drawing finished after a newer request is dropped. */
@@ -47,6 +49,8 @@ final class ChartCanvas {
     private Job drawing;
     /** The thread that drew the chart on the screen last (tests check it is not the UI thread). */
     Thread drewOn;
+    /** The thread that made the SWT image on the screen, null while none is (tests check it is not the UI thread). */
+    Thread imageMadeOn;
 
     /** Whether this VM has asked for its sample chart (see {@link #warmUp}). */
     private static final AtomicBoolean WARMED_UP = new AtomicBoolean();
@@ -83,9 +87,7 @@ final class ChartCanvas {
                 return;
             }
             Rectangle area = canvas.getClientArea();
-            if (image != null && area.width == imageArea.width && area.height == imageArea.height) {
-                e.gc.drawImage(image, 0, 0);
-            } else {
+            if (image == null || area.width != imageArea.width || area.height != imageArea.height) {
                 SWTGraphics2D g2 = new SWTGraphics2D(e.gc);
                 rendering = new ChartRenderingInfo();
                 chart.draw(g2, new Rectangle2D.Double(0, 0, area.width, area.height), rendering);
@@ -100,7 +102,9 @@ final class ChartCanvas {
         shell.addListener(SWT.Move, zoomMayChange);
         canvas.addListener(SWT.Resize, zoomMayChange); // also when the view moves to another window
         canvas.addListener(SWT.Dispose, e -> {
-            dropImage();
+            if (image != null) {
+                image.dispose();
+            }
             if (!shell.isDisposed()) {
                 shell.removeListener(SWT.ZoomChanged, zoomMayChange);
                 shell.removeListener(SWT.Move, zoomMayChange);
@@ -129,13 +133,15 @@ final class ChartCanvas {
 
     /**
      * Makes the chart and draws it at the canvas's size in a job; the canvas shows it once drawn,
-     * and the chart set before until then.
+     * and the chart set before until then. {@code shown} runs on the UI thread in the same turn as
+     * the canvas takes the new chart, so that what the view says of it changes with it.
      */
-    void render(Supplier<JFreeChart> make) {
+    void render(Supplier<JFreeChart> make, Runnable shown) {
         long request = ++requests;
         Rectangle area = canvas.getClientArea();
         if (area.width <= 0 || area.height <= 0) {
             setChart(make.get()); // not on the screen: drawn when it is
+            shown.run();
             return;
         }
         int zoom = zoom();
@@ -151,19 +157,30 @@ final class ChartCanvas {
             JFreeChart made = make.get();
             ChartRenderingInfo info = new ChartRenderingInfo();
             ImageData data = draw(made, area.width, area.height, zoom, info);
+            if (display.isDisposed() || monitor.isCanceled()) {
+                return Status.CANCEL_STATUS; // the workbench closed, or a step since: its chart would be dropped
+            }
+            // an SWT image is a cairo surface: made here, its pixels are converted off the UI thread too
+            Image drawn = new Image(display, (ImageDataProvider) z -> z == zoom ? data
+                    : z == 100 ? data.scaledTo(area.width, area.height) : null);
             display.asyncExec(() -> {
                 if (canvas.isDisposed() || request != requests) {
+                    drawn.dispose();
                     return;
                 }
-                dropImage();
-                image = new Image(display, (ImageDataProvider) z -> z == zoom ? data
-                        : z == 100 ? data.scaledTo(area.width, area.height) : null);
+                Image before = image;
+                image = drawn;
                 imageArea = area;
                 chart = made;
                 chartRequest = request;
                 rendering = info;
                 drewOn = drawer;
-                canvas.redraw();
+                imageMadeOn = drawer;
+                canvas.setBackgroundImage(drawn); // also asks for the repaint
+                if (before != null) {
+                    before.dispose();
+                }
+                shown.run();
             });
             return Status.OK_STATUS;
         });
@@ -195,10 +212,17 @@ final class ChartCanvas {
 
     private void dropImage() {
         if (image != null) {
+            canvas.setBackgroundImage(null);
             image.dispose();
             image = null;
             imageArea = null;
+            imageMadeOn = null;
         }
+    }
+
+    /** The image the canvas shows as its background, null while it draws the chart itself. */
+    Image backgroundImage() {
+        return canvas.getBackgroundImage() == image ? image : null;
     }
 
     /** Where the last drawing put the plot's data, in canvas pixels. */

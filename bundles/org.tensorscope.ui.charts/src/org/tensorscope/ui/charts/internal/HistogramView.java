@@ -35,11 +35,13 @@ import org.tensorscope.ui.api.TensorscopePreferences;
 public class HistogramView extends FocusedTensorView {
 
     ChartCanvas canvas;
-    private Label counts;
+    Label counts;
     private Button logCounts;
     private Combo binning;
     private Spinner bins;
     private AnalysedTensor shown;
+    /** The "fetching…" text the counts line shows if the focused tensor's values do not come at once. */
+    private String waitingFor;
     Histogram histogram;
     /** What is laid over the chart: the previous run's values, or side B's; null when nothing is. */
     Histogram previous;
@@ -55,7 +57,10 @@ public class HistogramView extends FocusedTensorView {
         Composite area = new Composite(parent, SWT.NONE);
         area.setLayout(new GridLayout(6, false));
         counts = new Label(area, SWT.NONE);
-        counts.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+        // the width left by the controls, whatever the text: a new text then needs no layout of the row
+        GridData countsData = new GridData(SWT.FILL, SWT.CENTER, true, false);
+        countsData.widthHint = 0;
+        counts.setLayoutData(countsData);
         binning = new Combo(area, SWT.READ_ONLY);
         binning.setItems("Symmetric-log bins", "Linear bins");
         binning.select(0);
@@ -87,11 +92,20 @@ public class HistogramView extends FocusedTensorView {
 
     @Override
     protected void showOp(OpNode node, TensorSpec output) {
-        counts.setText(output.name() + ": fetching…");
+        // said only when the values do not come at once (the run's cache mostly has them): the
+        // counts line otherwise changes with the chart, in one repaint of the view
+        String fetching = output.name() + ": fetching…";
+        waitingFor = fetching;
+        counts.getDisplay().asyncExec(() -> {
+            if (!isDisposed() && fetching.equals(waitingFor)) {
+                counts.setText(fetching);
+            }
+        });
     }
 
     @Override
     protected void showNothing(String why) {
+        waitingFor = null;
         counts.setText(why);
         shown = null;
         histogram = null;
@@ -103,6 +117,7 @@ public class HistogramView extends FocusedTensorView {
     @Override
     protected void showValues(AnalysedTensor analysed) {
         TensorData data = analysed.data();
+        waitingFor = null;
         shown = analysed;
         RunState session = runState();
         history.record(session.graph().map(g -> g.source()).orElse(null), session.outcome().orElse(null), data,
@@ -154,11 +169,6 @@ public class HistogramView extends FocusedTensorView {
         overlayLabel = otherSide != null ? "B: " + comparisons().nameOfB() : HistogramChart.PREVIOUS;
         previous = otherSide != null ? histogram.sameBins(otherSide)
                 : history.previous(shown.data().name()).map(histogram::sameBins).orElse(null);
-        counts.setText(String.format(java.util.Locale.ROOT, "%s   NaN %d   -Inf %d   +Inf %d   zeros %d%s", shown.data().name(), histogram.nan(),
-                histogram.negInf(), histogram.posInf(), histogram.zeros(),
-                previous == null ? "" : String.format(java.util.Locale.ROOT, "   (%s: NaN %d, Inf %d)", overlayLabel,
-                        previous.nan(), previous.negInf() + previous.posInf())));
-        counts.getParent().layout(new org.eclipse.swt.widgets.Control[] {counts});
         export.setEnabled(true);
         draw();
     }
@@ -171,9 +181,17 @@ public class HistogramView extends FocusedTensorView {
         Histogram over = previous;
         String label = overlayLabel;
         boolean log = logCounts.getSelection();
+        String text = String.format(java.util.Locale.ROOT, "%s   NaN %d   -Inf %d   +Inf %d   zeros %d%s", shown.data().name(),
+                bins.nan(), bins.negInf(), bins.posInf(), bins.zeros(), over == null ? ""
+                        : String.format(java.util.Locale.ROOT, "   (%s: NaN %d, Inf %d)", label, over.nan(), over.negInf() + over.posInf()));
         // made and drawn off the UI thread: JFreeChart drawing through SWTGraphics2D in the paint
-        // held each step for 6-12 ms, its rotated labels drawn glyph by glyph
-        canvas.render(() -> HistogramChart.of(bins, over, label, log));
+        // held each step for 6-12 ms, its rotated labels drawn glyph by glyph; the counts line
+        // changes with the chart it describes
+        canvas.render(() -> HistogramChart.of(bins, over, label, log), () -> {
+            if (!counts.isDisposed()) {
+                counts.setText(text);
+            }
+        });
     }
 
     /** The tensor whose chart is on the screen, null while none is (the benchmark waits for it). */

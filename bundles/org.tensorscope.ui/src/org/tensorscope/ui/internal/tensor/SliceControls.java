@@ -80,7 +80,11 @@ public final class SliceControls {
             made.setLayout(layout);
             return made;
         });
-        if (!relabel(page)) {
+        boolean changed = true;
+        if (page.getData() instanceof TensorSlice built && built.rowAxis() == slice.rowAxis()
+                && built.columnAxis() == slice.columnAxis()) {
+            changed = relabel(page);
+        } else {
             make(page);
         }
         page.setData(slice);
@@ -88,8 +92,11 @@ public final class SliceControls {
             pages.topControl = page;
             area.layout();
         }
-        // only the controls: their row keeps its height, and a layout of the parent measured the values table again
-        page.layout(true);
+        // only the controls, and only when a text changed their widths: their row keeps its height,
+        // and a layout of the parent measured the values table again
+        if (changed) {
+            page.layout(true);
+        }
     }
 
     private void make(Composite page) {
@@ -116,7 +123,7 @@ public final class SliceControls {
             int held = axis;
             new Label(page, SWT.NONE).setText("axis " + axis + ":");
             Spinner index = new Spinner(page, SWT.BORDER);
-            setRange(index, axis);
+            setRange(index, axis, true);
             index.addListener(SWT.Selection, e -> {
                 slice = slice.at(held, index.getSelection());
                 onChange.accept(slice);
@@ -127,20 +134,21 @@ public final class SliceControls {
 
     /**
      * Another shape, or the same, with the axes the page's controls were made for: their texts and
-     * ranges change in place.
+     * ranges change in place, those that differ only (GTK measures and repaints a combo for each
+     * item set). Whether a text changed.
      */
     private boolean relabel(Composite page) {
-        if (!(page.getData() instanceof TensorSlice built) || built.rowAxis() != slice.rowAxis()
-                || built.columnAxis() != slice.columnAxis()) {
-            return false;
-        }
         Control[] children = page.getChildren();
+        boolean changed = false;
         int at = 0;
         if (slice.rank() >= 2) {
             for (int combo : new int[] {1, 3}) {
                 Combo axes = (Combo) children[combo];
                 for (int axis = 0; axis < slice.rank(); axis++) {
-                    axes.setItem(axis, axisText(axis));
+                    if (!axes.getItem(axis).equals(axisText(axis))) {
+                        axes.setItem(axis, axisText(axis));
+                        changed = true;
+                    }
                 }
             }
             at = 4;
@@ -149,16 +157,27 @@ public final class SliceControls {
             if (axis == slice.rowAxis() || axis == slice.columnAxis()) {
                 continue;
             }
-            setRange((Spinner) children[at + 1], axis);
+            changed |= setRange((Spinner) children[at + 1], axis, false);
             at += 2;
         }
-        ((Label) children[at]).setText(slice.describe());
-        return true;
+        Label describe = (Label) children[at];
+        if (!describe.getText().equals(slice.describe())) {
+            describe.setText(slice.describe());
+            changed = true;
+        }
+        return changed;
     }
 
-    private void setRange(Spinner index, int axis) {
-        index.setValues((int) slice.indexOf(axis), 0, (int) Math.max(0, shape.dim(axis) - 1), 0, 1, 10);
+    /** Sets a spinner to an axis's index and range; whether they changed (its width may have). */
+    private boolean setRange(Spinner index, int axis, boolean made) {
+        int max = (int) Math.max(0, shape.dim(axis) - 1);
+        int selection = (int) slice.indexOf(axis);
+        if (!made && index.getMaximum() == max && index.getSelection() == selection) {
+            return false;
+        }
+        index.setValues(selection, 0, max, 0, 1, 10);
         index.setToolTipText("Index of axis " + axis + " (0.." + (shape.dim(axis) - 1) + ")");
+        return true;
     }
 
     private String axisText(int axis) {
