@@ -190,18 +190,9 @@ class WorkbenchBenchmark {
         return new ModelGraph(Path.of("generated"), "generated", ops, List.of(), List.of());
     }
 
-    /**
-     * The CPU time of the whole VM (JIT compilers and GC included), from Linux's /proc in 10 ms
-     * ticks; -1 where there is no /proc.
-     */
+    /** The CPU time of the whole VM (JIT compilers and GC included); -1 where the system does not tell. */
     private static long processCpuNanos() {
-        try {
-            String stat = Files.readString(Path.of("/proc/self/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L; // utime, stime
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
     }
 
     private static double millis(long start) {
