@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import org.eclipse.core.runtime.IProgressMonitor;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.util.tracker.ServiceTracker;
 import org.tensorscope.core.Tensorscope;
@@ -25,8 +27,9 @@ import org.tensorscope.core.internal.worker.WorkerMode;
 import org.tensorscope.core.internal.worker.WorkerPlan;
 
 /**
- * The installed loaders, backends, inspectors and cause rules, tracked while open so that a bundle installed
- * or removed at runtime counts from the next call; and opening a model with them. Shared by the
+ * The installed loaders, backends, inspectors and cause rules, tracked from the first call that needs
+ * them until closed, so that a bundle installed or removed at runtime counts from the next call; and
+ * opening a model with them. Shared by the
  * command line and the workbench. Calls may wait for Declarative Services at start-up: make them
  * from a job or a headless thread.
  */
@@ -40,6 +43,8 @@ public final class Contributions implements AutoCloseable {
     private final ServiceTracker<NanCauseRule, NanCauseRule> rules;
     private final ServiceTracker<TensorInspector, TensorInspector> inspectors;
     private final Set<ServiceTracker<?, ?>> waited = ConcurrentHashMap.newKeySet();
+    private final Set<ServiceTracker<?, ?>> opened = ConcurrentHashMap.newKeySet();
+    private final BundleContext context;
     /** Where models load and run when they run in a worker process; null when they run in this JVM. */
     private final Worker worker;
     private List<InferenceBackend> workerBackends;
@@ -54,10 +59,11 @@ public final class Contributions implements AutoCloseable {
      *                 an exhausted heap there ends only the worker
      */
     public Contributions(BundleContext context, boolean inWorker) {
-        backends = open(context, InferenceBackend.class);
-        loaders = open(context, ModelLoader.class);
-        rules = open(context, NanCauseRule.class);
-        inspectors = open(context, TensorInspector.class);
+        this.context = context;
+        backends = new ServiceTracker<>(context, InferenceBackend.class, null);
+        loaders = new ServiceTracker<>(context, ModelLoader.class, null);
+        rules = new ServiceTracker<>(context, NanCauseRule.class, null);
+        inspectors = new ServiceTracker<>(context, TensorInspector.class, null);
         worker = inWorker ? new Worker(context, this::workerPlan) : null;
     }
 
@@ -81,7 +87,7 @@ public final class Contributions implements AutoCloseable {
     }
 
     /** Adds the bundles of a tracker's services to the names; returns how many services it has. */
-    private int addBundles(ServiceTracker<?, ?> tracker, Set<String> names) {
+    private <S> int addBundles(ServiceTracker<S, S> tracker, Set<String> names) {
         waitFor(tracker);
         ServiceReference<?>[] references = tracker.getServiceReferences();
         if (references == null) {
@@ -96,9 +102,17 @@ public final class Contributions implements AutoCloseable {
         return references.length;
     }
 
-    private static <S> ServiceTracker<S, S> open(BundleContext context, Class<S> type) {
-        ServiceTracker<S, S> tracker = new ServiceTracker<>(context, type, null);
-        tracker.open();
+    /**
+     * The tracker, opened the first time it is asked for: opening one gets every service it tracks,
+     * which activates the contributions' components, so the workbench does it with its first model
+     * rather than before its window shows (docs/benchmarks.md).
+     */
+    private <S> ServiceTracker<S, S> opened(ServiceTracker<S, S> tracker) {
+        synchronized (tracker) {
+            if (opened.add(tracker)) {
+                tracker.open();
+            }
+        }
         return tracker;
     }
 
@@ -120,11 +134,13 @@ public final class Contributions implements AutoCloseable {
      * component properties; unlike the other calls this never waits, so a UI thread may make it.
      */
     public List<String> filePatterns() {
-        ServiceReference<ModelLoader>[] references = loaders.getServiceReferences();
-        if (references == null) {
+        Collection<ServiceReference<ModelLoader>> references;
+        try {
+            references = context.getServiceReferences(ModelLoader.class, null);
+        } catch (InvalidSyntaxException | IllegalStateException e) { // no filter; a stopped bundle has none
             return List.of();
         }
-        return Arrays.stream(references).map(r -> r.getProperty(Tensorscope.PROP_FILE_PATTERNS))
+        return references.stream().map(r -> r.getProperty(Tensorscope.PROP_FILE_PATTERNS))
                 .flatMap(Contributions::strings).distinct().sorted().toList();
     }
 
@@ -162,17 +178,17 @@ public final class Contributions implements AutoCloseable {
      * contributes none, so at start-up there may be nothing to wait for.
      */
     public List<TensorInspector> inspectors() {
-        return Arrays.stream(inspectors.getServices(new TensorInspector[0]))
+        return Arrays.stream(opened(inspectors).getServices(new TensorInspector[0]))
                 .sorted(Comparator.comparing(TensorInspector::label)).toList();
     }
 
     /** Every contribution registered now, of all four kinds, with its bundle; does not wait. */
     public List<InstalledContribution> installed() {
         List<InstalledContribution> all = new ArrayList<>();
-        describe(loaders, InstalledContribution.Kind.LOADER, ModelLoader::format, all);
-        describe(backends, InstalledContribution.Kind.BACKEND, InferenceBackend::id, all);
-        describe(inspectors, InstalledContribution.Kind.INSPECTOR, TensorInspector::label, all);
-        describe(rules, InstalledContribution.Kind.CAUSE_RULE, NanCauseRule::id, all);
+        describe(opened(loaders), InstalledContribution.Kind.LOADER, ModelLoader::format, all);
+        describe(opened(backends), InstalledContribution.Kind.BACKEND, InferenceBackend::id, all);
+        describe(opened(inspectors), InstalledContribution.Kind.INSPECTOR, TensorInspector::label, all);
+        describe(opened(rules), InstalledContribution.Kind.CAUSE_RULE, NanCauseRule::id, all);
         all.sort(Comparator.comparing(InstalledContribution::kind).thenComparing(InstalledContribution::name));
         return all;
     }
@@ -194,7 +210,9 @@ public final class Contributions implements AutoCloseable {
         return Arrays.stream(tracker.getServices(type)).sorted(order).toList();
     }
 
-    private void waitFor(ServiceTracker<?, ?> tracker) {
+    /** Opens the tracker if it is not yet; waits for its first service only the first time. */
+    private <S> void waitFor(ServiceTracker<S, S> tracker) {
+        opened(tracker);
         if (waited.add(tracker)) {
             try {
                 tracker.waitForService(START_UP_WAIT_MILLIS);

@@ -55,7 +55,12 @@ class ExtensionInstallTest {
     @Test
     void sparsityTabAppearsWhenTheExampleIsInstalledAndGoesWhenUninstalled() throws Exception {
         Display display = Display.getCurrent();
+        // the Inspector has its tabs once it shows a tensor
+        DebugSession session = TestServices.get(DebugSession.class);
+        session.closeModel();
+        Demo.open(session);
         TensorInspectorView view = showTensorInspector();
+        assertTrue(UiWait.until(display, () -> !view.isShowingEmptyState(), 120_000), view.getEmptyStateText());
         assertEquals("Values", ShownInViews.tabTitles(view).get(0));
         assertFalse(ShownInViews.tabTitles(view).contains("Sparsity"), ShownInViews.tabTitles(view).toString());
 
@@ -77,6 +82,7 @@ class ExtensionInstallTest {
         assertEquals(List.of("Values", "Image"), ShownInViews.tabTitles(view));
         assertTrue(TestServices.get(UiContributions.class).contributions().installed().stream().noneMatch(c -> c.bundleSymbolicName().equals(SPARSITY_BUNDLE)));
         assertFalse(installedSymbolicNames().contains(SPARSITY_BUNDLE));
+        session.closeModel();
     }
 
     @Test

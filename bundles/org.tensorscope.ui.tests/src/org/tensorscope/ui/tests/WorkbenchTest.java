@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 import org.eclipse.core.commands.Command;
+import org.eclipse.jface.action.ActionContributionItem;
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Shell;
@@ -29,6 +31,9 @@ import org.tensorscope.ui.internal.AboutTensorscopeDialog;
 import org.tensorscope.ui.internal.ModelDebuggingPerspective;
 import org.tensorscope.ui.internal.preferences.TensorscopePreferencePage;
 import org.tensorscope.ui.api.EmptyStateView;
+import org.tensorscope.ui.internal.session.DebugSession;
+import org.tensorscope.ui.internal.session.Demo;
+import org.tensorscope.ui.internal.views.GraphView;
 
 /** Runs in the real workbench (UI harness) and checks what a user sees. */
 class WorkbenchTest {
@@ -115,4 +120,43 @@ class WorkbenchTest {
         }
     }
 
+    /**
+     * The window shows sooner when the views that are empty at start build nothing more: a view
+     * builds its content, and its tool bar, only once the session has something for it.
+     */
+    @Test
+    void anEmptyViewBuildsItsContentOnlyOnceItHasSomethingToShow() throws Exception {
+        Display display = Display.getCurrent();
+        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+        DebugSession session = TestServices.get(DebugSession.class);
+        session.closeModel();
+        page.hideView(page.findView(TensorscopeViews.GRAPH));
+        GraphView graph = (GraphView) page.showView(TensorscopeViews.GRAPH);
+        assertTrue(graph.isShowingEmptyState(), graph.getEmptyStateText());
+        assertEquals(0, contentPage(graph).getChildren().length, "the empty Graph view built its content");
+        assertEquals(List.of(), toolBarActions(graph));
+
+        session.open(Demo.modelFile(), null, false);
+        assertTrue(UiWait.until(display, () -> !graph.isShowingEmptyState(), 60_000), "the demo's graph did not show");
+        assertEquals(1, contentPage(graph).getChildren().length);
+        assertTrue(toolBarActions(graph).containsAll(List.of("Zoom In", "Zoom Out", "Fit")), toolBarActions(graph).toString());
+
+        // a view opened while the model is open builds its content at once
+        page.hideView(graph);
+        GraphView again = (GraphView) page.showView(TensorscopeViews.GRAPH);
+        assertTrue(!again.isShowingEmptyState() && contentPage(again).getChildren().length == 1);
+    }
+
+    /** The page a view shows its content on, beside the page of its empty state. */
+    private static Composite contentPage(EmptyStateView view) {
+        Composite stack = (Composite) view.getControl();
+        return (Composite) stack.getChildren()[1];
+    }
+
+    private static List<String> toolBarActions(EmptyStateView view) {
+        return Arrays.stream(view.getViewSite().getActionBars().getToolBarManager().getItems())
+                .filter(ActionContributionItem.class::isInstance)
+                .map(item -> ((ActionContributionItem) item).getAction().getText())
+                .toList();
+    }
 }

@@ -7,6 +7,7 @@ import java.util.WeakHashMap;
 
 import org.eclipse.e4.core.services.events.IEventBroker;
 import org.eclipse.jface.viewers.ISelection;
+import org.eclipse.jface.viewers.ISelectionProvider;
 import org.eclipse.swt.dnd.DND;
 import org.eclipse.swt.dnd.DropTarget;
 import org.eclipse.swt.dnd.DropTargetAdapter;
@@ -28,7 +29,9 @@ import org.tensorscope.core.DebugTopics;
 
 /**
  * A view of the debugging session that, until it has something to show, tells the user what to
- * do. Subclasses build their content once and refresh it when the session moves on (on every
+ * do. Subclasses build their content once, when the session first has something for the view (so
+ * that the workbench's window shows without building the content of views that are empty at start:
+ * docs/benchmarks.md), and refresh it when the session moves on (on every
  * {@link DebugTopics} event; for a new model in a turn of the event loop of the view's own),
  * laying out again what a refresh resizes (the view itself is laid out
  * only when it switches between its empty state and its content); they read the session through its services ({@link #runState()},
@@ -43,6 +46,8 @@ public abstract class EmptyStateView extends ViewPart {
     private StackLayout layout;
     private Composite emptyPage;
     private Composite contentPage;
+    private boolean contentMade;
+    private final SelectionForwarder selection = new SelectionForwarder();
     private Label message;
     /** Whether a new model's update waits for its own turn of the event loop. */
     private boolean updatePending;
@@ -72,7 +77,10 @@ public abstract class EmptyStateView extends ViewPart {
     /** What to do to fill this view, e.g. "Open a model with File > Open Model…". */
     protected abstract String emptyStateMessage();
 
-    /** Builds the content shown once the session has something for this view. */
+    /**
+     * Builds the content shown once the session has something for this view, the first time it has;
+     * actions added to the view's tool bar or menu here show from then on.
+     */
     protected void createContent(Composite parent) {
         // views without content yet keep their empty state
     }
@@ -111,6 +119,15 @@ public abstract class EmptyStateView extends ViewPart {
         }
     }
 
+    /**
+     * Makes what a provider made with the content selects the workbench's selection while this view
+     * is active (instead of the site's {@code setSelectionProvider}, which the workbench does not
+     * hear once the view is active).
+     */
+    protected final void setSelectionProvider(ISelectionProvider provider) {
+        selection.forwardTo(provider);
+    }
+
     /** A session service (or any workbench or OSGi service) as this view's site finds it. */
     protected final <T> T service(Class<T> type) {
         T found = getSite().getService(type);
@@ -142,7 +159,7 @@ public abstract class EmptyStateView extends ViewPart {
         message.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, true));
         contentPage = new Composite(stack, SWT.NONE);
         contentPage.setLayout(new FillLayout());
-        createContent(contentPage);
+        getSite().setSelectionProvider(selection);
         IEventBroker broker = getSite().getService(IEventBroker.class);
         if (broker != null) {
             broker.subscribe(DebugTopics.ALL, null, onSessionEvent, false);
@@ -174,6 +191,11 @@ public abstract class EmptyStateView extends ViewPart {
     private void update() {
         updatePending = false;
         boolean show = hasContent();
+        if (show && !contentMade) {
+            contentMade = true;
+            createContent(contentPage);
+            getViewSite().getActionBars().updateActionBars();
+        }
         Control top = show ? contentPage : emptyPage;
         boolean switched = layout.topControl != top;
         layout.topControl = top;

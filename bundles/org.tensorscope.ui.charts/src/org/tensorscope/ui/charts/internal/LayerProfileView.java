@@ -43,7 +43,7 @@ public class LayerProfileView extends EmptyStateView {
         canvas = new ChartCanvas(area);
         canvas.control().setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
         canvas.control().addListener(SWT.MouseDown, e -> selectAt(e.x));
-        getSite().setSelectionProvider(selection);
+        setSelectionProvider(selection);
     }
 
     @Override

@@ -261,6 +261,6 @@ public class SequenceView extends EmptyStateView {
 
     /** Whether the chart has been drawn, so clicks map to steps. */
     boolean drawn() {
-        return canvas.chart() != null && canvas.dataArea() != null && !canvas.dataArea().isEmpty();
+        return canvas != null && canvas.chart() != null && canvas.dataArea() != null && !canvas.dataArea().isEmpty();
     }
 }

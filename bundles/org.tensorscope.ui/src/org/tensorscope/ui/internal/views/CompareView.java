@@ -129,7 +129,7 @@ public class CompareView extends EmptyStateView {
         }
         viewer.setComparator(sorter);
         // a row is the workbench's selection: it names side A's tensor, which the other views follow
-        getSite().setSelectionProvider(viewer);
+        setSelectionProvider(viewer);
         IToolBarManager toolBar = getViewSite().getActionBars().getToolBarManager();
         toolBar.add(TensorscopeImages.action("Go to First Divergence", null, "step_to_origin",
                 this::selectFirstDivergence));
@@ -241,6 +241,9 @@ public class CompareView extends EmptyStateView {
 
     /** Selects a row as a click would, focusing its op in the other views. */
     public void select(TensorPair pair) {
+        if (viewer == null) {
+            return;
+        }
         getSite().getPage().activate(this);
         viewer.setSelection(new StructuredSelection(pair), true);
     }

@@ -72,7 +72,7 @@ public class GraphView extends EmptyStateView {
         layout.verticalSpacing = 0;
         area.setLayout(layout);
         canvas = new GraphCanvas(area, this::selected, this::opened);
-        getSite().setSelectionProvider(selection);
+        setSelectionProvider(selection);
         canvas.control().setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
         status = new Label(area, SWT.NONE);
         status.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
@@ -262,14 +262,14 @@ public class GraphView extends EmptyStateView {
 
     /** The colour of the box showing an op, NOT_RUN when none shows it. */
     public NodeHealth getHealthOf(String opName) {
-        GraphDrawing drawing = canvas.drawing();
+        GraphDrawing drawing = canvas == null ? null : canvas.drawing();
         return drawing == null ? NodeHealth.NOT_RUN : drawing.graph().nodeOf(opName)
                 .flatMap(id -> drawing.box(id)).map(box -> canvas.healthOf(box.node())).orElse(NodeHealth.NOT_RUN);
     }
 
     /** The id of the outlined box, null when none is. */
     public String getCurrentBoxId() {
-        return canvas.current();
+        return canvas == null ? null : canvas.current();
     }
 
 

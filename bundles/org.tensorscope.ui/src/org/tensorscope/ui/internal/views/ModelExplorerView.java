@@ -69,7 +69,7 @@ public class ModelExplorerView extends EmptyStateView {
                 : node.op().outputs().get(0).dtype().displayName() + " " + node.op().outputs().get(0).shape());
         ColumnViewerToolTipSupport.enableFor(viewer);
         // an op selected here is the workbench's selection: the views showing the op in focus follow it
-        getSite().setSelectionProvider(viewer);
+        setSelectionProvider(viewer);
         MenuManager menu = new MenuManager();
         menu.add(new GroupMarker(IWorkbenchActionConstants.MB_ADDITIONS));
         viewer.getControl().setMenu(menu.createContextMenu(viewer.getControl()));
@@ -198,6 +198,9 @@ public class ModelExplorerView extends EmptyStateView {
 
     /** The selected op's name, null when a scope or nothing is selected. */
     public String getSelectedOpName() {
+        if (viewer == null) {
+            return null;
+        }
         Object first = viewer.getStructuredSelection().getFirstElement();
         return first instanceof ScopeTree node && node.op() != null ? node.op().name() : null;
     }

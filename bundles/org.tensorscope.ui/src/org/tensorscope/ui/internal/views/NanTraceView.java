@@ -70,7 +70,7 @@ public class NanTraceView extends EmptyStateView {
         GridData text = new GridData(SWT.FILL, SWT.FILL, true, true);
         text.widthHint = 1;
         summary.setLayoutData(text);
-        getSite().setSelectionProvider(selection);
+        setSelectionProvider(selection);
         summary.addListener(SWT.MouseUp, e -> {
             if (e.button == 1 && summary.getSelectionCount() == 0) { // not the end of selecting text
                 linkAt(summary.getOffsetAtPoint(new Point(e.x, e.y))).ifPresent(selection::select);
