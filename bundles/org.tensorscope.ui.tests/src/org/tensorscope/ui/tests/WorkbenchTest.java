@@ -33,6 +33,7 @@ import org.tensorscope.ui.internal.preferences.TensorscopePreferencePage;
 import org.tensorscope.ui.api.EmptyStateView;
 import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.session.Demo;
+import org.tensorscope.ui.internal.ViewContentAhead;
 import org.tensorscope.ui.internal.views.GraphView;
 
 /** Runs in the real workbench (UI harness) and checks what a user sees. */
@@ -141,8 +142,21 @@ class WorkbenchTest {
         assertEquals(1, contentPage(graph).getChildren().length);
         assertTrue(toolBarActions(graph).containsAll(List.of("Zoom In", "Zoom Out", "Fit")), toolBarActions(graph).toString());
 
-        // a view opened while the model is open builds its content at once
+        // after the window shows, the workbench builds the content of the views it shows, still empty
+        session.closeModel();
         page.hideView(graph);
+        GraphView ahead = (GraphView) page.showView(TensorscopeViews.GRAPH);
+        assertEquals(0, contentPage(ahead).getChildren().length);
+        ViewContentAhead.schedule(page.getWorkbenchWindow());
+        assertTrue(UiWait.until(display, () -> contentPage(ahead).getChildren().length == 1, 5_000),
+                "the Graph view's content was not built ahead");
+        assertTrue(ahead.isShowingEmptyState(), "a view built ahead still shows what to do");
+        assertTrue(toolBarActions(ahead).contains("Zoom In"), toolBarActions(ahead).toString());
+
+        // a view opened while a model is open builds its content at once
+        session.open(Demo.modelFile(), null, false);
+        assertTrue(UiWait.until(display, () -> !ahead.isShowingEmptyState(), 60_000), "the demo's graph did not show");
+        page.hideView(ahead);
         GraphView again = (GraphView) page.showView(TensorscopeViews.GRAPH);
         assertTrue(!again.isShowingEmptyState() && contentPage(again).getChildren().length == 1);
     }

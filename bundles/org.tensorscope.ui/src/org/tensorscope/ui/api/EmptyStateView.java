@@ -47,6 +47,8 @@ public abstract class EmptyStateView extends ViewPart {
     private Composite emptyPage;
     private Composite contentPage;
     private boolean contentMade;
+    /** Whether createPartControl has returned: content built later leaves the refresh to a turn of its own. */
+    private boolean partMade;
     private final SelectionForwarder selection = new SelectionForwarder();
     private Label message;
     /** Whether a new model's update waits for its own turn of the event loop. */
@@ -167,6 +169,21 @@ public abstract class EmptyStateView extends ViewPart {
         getSite().getPage().addSelectionListener(onSelection);
         acceptDroppedModels(stack);
         update();
+        partMade = true;
+    }
+
+    /**
+     * Builds the content now if the view has not yet: the workbench does it, one view per turn of its
+     * event loop, for the views it shows at start once its window is up, so that neither the window
+     * nor the first model waits for it.
+     */
+    public final void buildContent() {
+        if (isDisposed() || contentMade) {
+            return;
+        }
+        contentMade = true;
+        createContent(contentPage);
+        getViewSite().getActionBars().updateActionBars();
     }
 
     /** Dropping a model file or SavedModel folder onto any Tensorscope view opens it. */
@@ -192,9 +209,17 @@ public abstract class EmptyStateView extends ViewPart {
         updatePending = false;
         boolean show = hasContent();
         if (show && !contentMade) {
-            contentMade = true;
-            createContent(contentPage);
-            getViewSite().getActionBars().updateActionBars();
+            buildContent();
+            if (partMade) {
+                // building the content and showing a new model in one turn stalled the UI thread
+                updatePending = true;
+                stack.getDisplay().asyncExec(() -> {
+                    if (updatePending && !isDisposed()) {
+                        update();
+                    }
+                });
+                return;
+            }
         }
         Control top = show ? contentPage : emptyPage;
         boolean switched = layout.topControl != top;

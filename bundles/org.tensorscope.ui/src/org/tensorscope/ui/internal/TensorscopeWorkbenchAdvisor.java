@@ -8,6 +8,7 @@ import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.core.runtime.preferences.InstanceScope;
 import org.eclipse.swt.graphics.Point;
 import org.eclipse.swt.widgets.Shell;
+import org.eclipse.ui.IWorkbenchWindow;
 import org.eclipse.ui.application.ActionBarAdvisor;
 import org.eclipse.ui.application.IActionBarConfigurer;
 import org.eclipse.ui.application.IWorkbenchConfigurer;
@@ -52,6 +53,10 @@ public class TensorscopeWorkbenchAdvisor extends WorkbenchAdvisor {
      */
     @Override
     public void postStartup() {
+        IWorkbenchWindow window = getWorkbenchConfigurer().getWorkbench().getActiveWorkbenchWindow();
+        if (window != null) {
+            ViewContentAhead.schedule(window);
+        }
         Optional<String> model = modelArgument(Platform.getApplicationArgs());
         if (model.isPresent()) {
             session().open(Path.of(model.get()), null, false);
