@@ -11,6 +11,7 @@ import org.eclipse.core.runtime.jobs.IJobChangeEvent;
 import org.eclipse.core.runtime.jobs.IJobChangeListener;
 import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.core.runtime.jobs.JobChangeAdapter;
+import org.eclipse.jface.viewers.ISelectionChangedListener;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.PlatformUI;
@@ -77,6 +78,41 @@ class SteppingTest {
     }
 
     @Test
+    void theExplorerFollowsQuickStepsOnceTheyPause() throws Exception {
+        Display display = Display.getCurrent();
+        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+        IHandlerService handlers = PlatformUI.getWorkbench().getService(IHandlerService.class);
+        DebugSession session = openAndRunMobilenet(display);
+        ModelExplorerView explorer = (ModelExplorerView) page.showView(TensorscopeViews.MODEL_EXPLORER);
+        SteppingFocus focus = TestServices.get(SteppingFocus.class);
+        focus.stepTo(session.outcome().get().trace().rows().get(0).opName());
+        String first = focus.focusOp().orElseThrow();
+        assertTrue(UiWait.until(display, () -> first.equals(explorer.getSelectedOpName()), 10_000));
+        UiWait.until(display, () -> false, ShownInViews.explorerFollowIntervalMillis());
+
+        List<Object> selected = new CopyOnWriteArrayList<>();
+        ISelectionChangedListener counter = e -> selected.add(e.getStructuredSelection().getFirstElement());
+        ShownInViews.explorerViewer(explorer).addSelectionChangedListener(counter);
+        try {
+            // as F6 held down: the steps come faster than the tree follows
+            long start = System.currentTimeMillis();
+            for (int step = 0; step < 10; step++) {
+                handlers.executeCommand("org.tensorscope.ui.commands.stepNext", null);
+            }
+            long stepping = System.currentTimeMillis() - start;
+            String last = focus.focusOp().orElseThrow();
+            assertTrue(UiWait.until(display, () -> last.equals(explorer.getSelectedOpName()), 10_000),
+                    "the explorer ends on the op stepped to, " + last + ", not " + explorer.getSelectedOpName());
+            UiWait.until(display, () -> false, 2 * ShownInViews.explorerFollowIntervalMillis());
+            // the first step's op, then the last's (and one per interval, should the steps have been slow)
+            assertTrue(selected.size() <= 2 + stepping / ShownInViews.explorerFollowIntervalMillis(),
+                    "10 steps in " + stepping + " ms moved the explorer's selection " + selected.size() + " times");
+        } finally {
+            ShownInViews.explorerViewer(explorer).removeSelectionChangedListener(counter);
+        }
+    }
+
+    @Test
     void stepsShowTensorsFetchedAheadWithoutRunningTheModel() throws Exception {
         Display display = Display.getCurrent();
         IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
@@ -98,8 +134,12 @@ class SteppingTest {
         Job.getJobManager().addJobChangeListener(listener);
         try {
             for (int step = 0; step < 20; step++) {
+                int statsShown = ShownInViews.statsShown(inspector);
                 handlers.executeCommand("org.tensorscope.ui.commands.stepNext", null);
                 TensorHealth row = TestServices.get(SteppingFocus.class).cursor().orElseThrow().current().orElseThrow();
+                // the values' statistics only: the trace's counts are for values that do not come at once
+                assertEquals(statsShown + 1, ShownInViews.statsShown(inspector), "step " + step + " set the statistics line "
+                        + (ShownInViews.statsShown(inspector) - statsShown) + " times");
                 // shown at once: no job ran between the step and this check
                 assertTrue(ShownInViews.values(inspector) != null && ShownInViews.values(inspector).name().equals(row.tensor()),
                         "step " + step + " to " + row.tensor() + " shows " + (ShownInViews.values(inspector) == null ? "nothing"
