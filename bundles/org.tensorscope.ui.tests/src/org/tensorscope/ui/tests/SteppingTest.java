@@ -11,6 +11,7 @@ import org.eclipse.core.runtime.jobs.IJobChangeEvent;
 import org.eclipse.core.runtime.jobs.IJobChangeListener;
 import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.core.runtime.jobs.JobChangeAdapter;
+import org.eclipse.jface.viewers.ISelectionChangedListener;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.PlatformUI;
@@ -33,7 +34,8 @@ import org.tensorscope.ui.internal.views.TensorInspectorView;
 
 /**
  * A real MobileNet V2 opened as a user would: F6 through 20 ops keeps the explorer, the graph and
- * the inspector on the op under the cursor; a conditional breakpoint stops F8 and is remembered
+ * the inspector on the op under the cursor; quick steps are shown from the tensors fetched ahead,
+ * with the explorer following once they pause; a conditional breakpoint stops F8 and is remembered
  * with the model, as is the run configuration.
  */
 class SteppingTest {
@@ -82,11 +84,19 @@ class SteppingTest {
         IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
         IHandlerService handlers = PlatformUI.getWorkbench().getService(IHandlerService.class);
         DebugSession session = openAndRunMobilenet(display);
+        ModelExplorerView explorer = (ModelExplorerView) page.showView(TensorscopeViews.MODEL_EXPLORER);
         TensorInspectorView inspector = (TensorInspectorView) page.showView(TensorscopeViews.TENSOR_INSPECTOR);
-        TestServices.get(SteppingFocus.class).stepTo(session.outcome().get().trace().rows().get(0).opName());
+        SteppingFocus focus = TestServices.get(SteppingFocus.class);
+        focus.stepTo(session.outcome().get().trace().rows().get(0).opName());
+        String first = focus.focusOp().orElseThrow();
         assertTrue(UiWait.until(display, () -> ShownInViews.values(inspector) != null
-                && Job.getJobManager().find(DebugSession.JOB_FAMILY).length == 0, 60_000),
-                "the first op's values and the tensors ahead were fetched");
+                && Job.getJobManager().find(DebugSession.JOB_FAMILY).length == 0
+                && first.equals(explorer.getSelectedOpName()), 60_000),
+                "the first op's values and the tensors ahead were fetched, and the explorer selected it");
+        UiWait.until(display, () -> false, ShownInViews.explorerFollowIntervalMillis());
+        List<Object> selected = new CopyOnWriteArrayList<>();
+        ISelectionChangedListener selections = e -> selected.add(e.getStructuredSelection().getFirstElement());
+        ShownInViews.explorerViewer(explorer).addSelectionChangedListener(selections);
 
         List<String> fetches = new CopyOnWriteArrayList<>();
         IJobChangeListener listener = new JobChangeAdapter() {
@@ -96,10 +106,16 @@ class SteppingTest {
             }
         };
         Job.getJobManager().addJobChangeListener(listener);
+        long start = System.currentTimeMillis();
         try {
+            // as F6 held down: no event is handled between the steps
             for (int step = 0; step < 20; step++) {
+                int statsShown = ShownInViews.statsShown(inspector);
                 handlers.executeCommand("org.tensorscope.ui.commands.stepNext", null);
-                TensorHealth row = TestServices.get(SteppingFocus.class).cursor().orElseThrow().current().orElseThrow();
+                TensorHealth row = focus.cursor().orElseThrow().current().orElseThrow();
+                // the values' statistics only: the trace's counts are for values that do not come at once
+                assertEquals(statsShown + 1, ShownInViews.statsShown(inspector), "step " + step + " set the statistics line "
+                        + (ShownInViews.statsShown(inspector) - statsShown) + " times");
                 // shown at once: no job ran between the step and this check
                 assertTrue(ShownInViews.values(inspector) != null && ShownInViews.values(inspector).name().equals(row.tensor()),
                         "step " + step + " to " + row.tensor() + " shows " + (ShownInViews.values(inspector) == null ? "nothing"
@@ -109,8 +125,18 @@ class SteppingTest {
         } finally {
             Job.getJobManager().removeJobChangeListener(listener);
         }
+        long stepping = System.currentTimeMillis() - start;
         assertTrue(fetches.stream().noneMatch(name -> name.startsWith("Fetching ") && !name.contains("ahead")),
                 "no step ran the model for its tensor: " + fetches);
+        // the explorer's tree follows the first step at once, then the last once the steps pause
+        // (and once per interval, should the steps have been slow), not each step
+        String last = focus.focusOp().orElseThrow();
+        assertTrue(UiWait.until(display, () -> last.equals(explorer.getSelectedOpName()), 10_000),
+                "the explorer ends on the op stepped to, " + last + ", not " + explorer.getSelectedOpName());
+        UiWait.until(display, () -> false, 2 * ShownInViews.explorerFollowIntervalMillis());
+        ShownInViews.explorerViewer(explorer).removeSelectionChangedListener(selections);
+        assertTrue(selected.size() <= 2 + stepping / ShownInViews.explorerFollowIntervalMillis(),
+                "20 steps in " + stepping + " ms moved the explorer's selection " + selected.size() + " times");
     }
 
     @Test

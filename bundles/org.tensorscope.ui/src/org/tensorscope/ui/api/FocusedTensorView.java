@@ -61,17 +61,22 @@ public abstract class FocusedTensorView extends EmptyStateView {
         shownTensor = tensor;
         shownRun = run;
         // the values come at once when the run's cache has them, else from a job
+        boolean[] answered = {false};
         if (!service(TensorValues.class).fetch(List.of(tensor), values -> {
+            answered[0] = true;
             if (!isDisposed() && tensor.equals(shownTensor)) {
                 showValues(values.get(tensor));
             }
         }, problem -> {
+            answered[0] = true;
             if (!isDisposed() && tensor.equals(shownTensor)) {
                 showNothing(tensor + ": " + problem);
             }
         })) {
             shownTensor = null;
             shownRun = null;
+        } else if (!answered[0]) {
+            showFetching(node, output);
         }
     }
 
@@ -81,6 +86,14 @@ public abstract class FocusedTensorView extends EmptyStateView {
 
     /** The focus moved to this op: show what is known before its values arrive. */
     protected abstract void showOp(OpNode op, TensorSpec output);
+
+    /**
+     * The values of the op just shown did not come at once: a job fetches them. What is known
+     * meanwhile is shown here rather than in {@link #showOp}, which {@link #showValues} would
+     * otherwise overwrite in the same turn whenever they come at once.
+     */
+    protected void showFetching(OpNode op, TensorSpec output) {
+    }
 
     /** The focused output's values arrived, with their statistics and histogram. */
     protected abstract void showValues(AnalysedTensor values);

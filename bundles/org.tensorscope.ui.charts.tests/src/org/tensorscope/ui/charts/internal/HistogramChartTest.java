@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.Color;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -91,6 +93,22 @@ class HistogramChartTest {
     void theLogCountAxisIsLabelled() {
         JFreeChart chart = HistogramChart.of(Histogram.of(VALUES, 4, Histogram.Binning.LINEAR), null, true);
         assertEquals("count (log)", ((CategoryPlot) chart.getPlot()).getRangeAxis().getLabel());
+    }
+
+    @Test
+    void anSvgExportKeepsTheRotatedBinLabelsAsText() throws Exception {
+        // drawn as text, not through a TextLayout per label, which also cost the chart's job a
+        // third of its CPU time in a fresh VM (SVG export wrote each label's glyph outlines)
+        Path svg = Files.createTempFile("histogram", ".svg");
+        try {
+            ChartExport.save(HistogramChart.of(Histogram.of(VALUES, 4, Histogram.Binning.LINEAR), null, false), svg);
+            String drawing = Files.readString(svg);
+            for (String bin : List.of("-1.00", "-0.500", "0.00", "0.500")) {
+                assertTrue(drawing.contains(">" + bin + "</text>"), "bin label " + bin + " is not text in the SVG");
+            }
+        } finally {
+            Files.deleteIfExists(svg);
+        }
     }
 
     private static List<String> finiteBins(CategoryDataset data) {

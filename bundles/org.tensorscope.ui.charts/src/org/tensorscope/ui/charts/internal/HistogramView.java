@@ -40,8 +40,6 @@ public class HistogramView extends FocusedTensorView {
     private Combo binning;
     private Spinner bins;
     private AnalysedTensor shown;
-    /** The "fetching…" text the counts line shows if the focused tensor's values do not come at once. */
-    private String waitingFor;
     Histogram histogram;
     /** What is laid over the chart: the previous run's values, or side B's; null when nothing is. */
     Histogram previous;
@@ -92,20 +90,17 @@ public class HistogramView extends FocusedTensorView {
 
     @Override
     protected void showOp(OpNode node, TensorSpec output) {
-        // said only when the values do not come at once (the run's cache mostly has them): the
-        // counts line otherwise changes with the chart, in one repaint of the view
-        String fetching = output.name() + ": fetching…";
-        waitingFor = fetching;
-        counts.getDisplay().asyncExec(() -> {
-            if (!isDisposed() && fetching.equals(waitingFor)) {
-                counts.setText(fetching);
-            }
-        });
+        // the counts line changes with the chart it describes, in one repaint of the view
+    }
+
+    /** Said only when the values do not come at once: the run's cache mostly has them. */
+    @Override
+    protected void showFetching(OpNode node, TensorSpec output) {
+        counts.setText(output.name() + ": fetching…");
     }
 
     @Override
     protected void showNothing(String why) {
-        waitingFor = null;
         counts.setText(why);
         shown = null;
         histogram = null;
@@ -117,7 +112,6 @@ public class HistogramView extends FocusedTensorView {
     @Override
     protected void showValues(AnalysedTensor analysed) {
         TensorData data = analysed.data();
-        waitingFor = null;
         shown = analysed;
         RunState session = runState();
         history.record(session.graph().map(g -> g.source()).orElse(null), session.outcome().orElse(null), data,

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.eclipse.jface.viewers.TreeViewer;
 import org.eclipse.swt.custom.CTabItem;
 import org.tensorscope.core.compare.TensorPair;
 import org.tensorscope.core.model.ModelGraph;
@@ -72,9 +73,23 @@ public final class ShownInViews {
         return List.of(view.viewer.getTable().getItems()).stream().map(item -> (Breakpoint) item.getData()).toList();
     }
 
+    public static TreeViewer explorerViewer(ModelExplorerView view) {
+        return view.viewer;
+    }
+
+    /** How often at most the Model Explorer's tree follows the focus while the user steps. */
+    public static int explorerFollowIntervalMillis() {
+        return ModelExplorerView.FOLLOW_INTERVAL_MS;
+    }
+
     /** The Tensor Inspector's header line. */
     public static String headerText(TensorInspectorView view) {
         return view.header.getText();
+    }
+
+    /** How often the Tensor Inspector set its statistics line. */
+    public static int statsShown(TensorInspectorView view) {
+        return view.statsShown;
     }
 
     public static SliceControls sliceControls(TensorInspectorView view) {

@@ -37,6 +37,12 @@ public class ModelExplorerView extends EmptyStateView {
     private Text filter;
     private ModelGraph shownGraph;
     ExplorerHealth health;
+    /** When the tree may follow the focus again (System.currentTimeMillis); see {@link #follow()}. */
+    private long nextFollow;
+    private boolean followPending;
+
+    /** How often at most the tree follows the focus while the user steps faster. */
+    static final int FOLLOW_INTERVAL_MS = 250;
 
     @Override
     protected String emptyStateMessage() {
@@ -150,7 +156,28 @@ public class ModelExplorerView extends EmptyStateView {
             // the labels show the run's health: a step changes none of them
             viewer.refresh(true);
         }
-        focus().focusOp().ifPresent(this::reveal);
+        follow();
+    }
+
+    /**
+     * Selects the op in focus in the tree: at once after a pause, else once the interval since the
+     * last time has passed. Stepping faster than that (F6 held down), each step selected, expanded
+     * and scrolled the tree and GTK repainted it: about a tenth of a step's work on the UI thread.
+     */
+    private void follow() {
+        long now = System.currentTimeMillis();
+        if (now >= nextFollow) {
+            nextFollow = now + FOLLOW_INTERVAL_MS;
+            focus().focusOp().ifPresent(this::reveal);
+        } else if (!followPending) {
+            followPending = true;
+            viewer.getControl().getDisplay().timerExec((int) (nextFollow - now), () -> {
+                followPending = false;
+                if (!isDisposed() && hasContent()) {
+                    follow();
+                }
+            });
+        }
     }
 
     private void rebuild(RunState session) {

@@ -58,6 +58,8 @@ public class TensorInspectorView extends FocusedTensorView {
 
     Label header;
     Label stats; // package-private: the test fragment reads it
+    /** How often the statistics line was set. */
+    int statsShown;
     SliceControls sliceControls;
     ValuesGrid grid;
     Heatmap heatmap;
@@ -143,18 +145,30 @@ public class TensorInspectorView extends FocusedTensorView {
         boolean edited = session.overrides().containsKey(output.name());
         header.setText(output.name() + "  " + node.type() + "  " + output.dtype().displayName() + " " + output.shape()
                 + (edited ? "  (edited: the run used your values)" : ""));
-        session.outcome().flatMap(o -> o.trace().row(output.name())).ifPresent(row -> stats.setText(String.format(Locale.ROOT,
-                "NaN %s   -Inf %s   +Inf %s   min %s   max %s   mean %s   on %s", TensorHealth.countText(row.nanCount()),
-                TensorHealth.countText(row.negInfCount()), TensorHealth.countText(row.posInfCount()), Numbers.format(row.min()), Numbers.format(row.max()), Numbers.format(row.mean()),
-                row.device())));
         contributed.showOp(output);
+    }
+
+    /** Until the values come, the statistics line gives the trace's counts. */
+    @Override
+    protected void showFetching(OpNode node, TensorSpec output) {
+        service(DebugSession.class).outcome().flatMap(o -> o.trace().row(output.name())).ifPresent(row -> showStats(
+                String.format(Locale.ROOT, "NaN %s   -Inf %s   +Inf %s   min %s   max %s   mean %s   on %s",
+                        TensorHealth.countText(row.nanCount()), TensorHealth.countText(row.negInfCount()),
+                        TensorHealth.countText(row.posInfCount()), Numbers.format(row.min()), Numbers.format(row.max()),
+                        Numbers.format(row.mean()), row.device())));
+    }
+
+    /** Sets the statistics line; counted, so that a test can tell that a step sets it once. */
+    private void showStats(String text) {
+        stats.setText(text);
+        statsShown++;
     }
 
     @Override
     protected void showNothing(String why) {
         shown = null;
         header.setText(why);
-        stats.setText("");
+        showStats("");
         grid.clear();
         heatmap.clear();
         valueActions.forEach(a -> a.setEnabled(false));
@@ -166,7 +180,7 @@ public class TensorInspectorView extends FocusedTensorView {
         TensorData data = analysed.data();
         shown = data;
         TensorStats s = analysed.stats();
-        stats.setText(String.format(Locale.ROOT, "count %d   NaN %d   -Inf %d   +Inf %d   zeros %d   min %s   max %s   mean %s   std %s",
+        showStats(String.format(Locale.ROOT, "count %d   NaN %d   -Inf %d   +Inf %d   zeros %d   min %s   max %s   mean %s   std %s",
                 s.count(), s.nan(), s.negInf(), s.posInf(), s.zeros(), Numbers.format(s.min()), Numbers.format(s.max()),
                 Numbers.format(s.mean()), Numbers.format(s.std())));
         showSlice(sliceControls.show(data.shape()));
