@@ -29,9 +29,10 @@ import org.tensorscope.core.DebugTopics;
 
 /**
  * A view of the debugging session that, until it has something to show, tells the user what to
- * do. Subclasses build their content once, when the session first has something for the view (so
- * that the workbench's window shows without building the content of views that are empty at start:
- * docs/benchmarks.md), and refresh it when the session moves on (on every
+ * do. Subclasses build their content once, not while the workbench's window is being built (the
+ * workbench builds it for the views its window shows once the window is up, other views build it
+ * when the session first has something for them: docs/benchmarks.md), and refresh it when the
+ * session moves on (on every
  * {@link DebugTopics} event; for a new model in a turn of the event loop of the view's own),
  * laying out again what a refresh resizes (the view itself is laid out
  * only when it switches between its empty state and its content); they read the session through its services ({@link #runState()},
@@ -80,8 +81,8 @@ public abstract class EmptyStateView extends ViewPart {
     protected abstract String emptyStateMessage();
 
     /**
-     * Builds the content shown once the session has something for this view, the first time it has;
-     * actions added to the view's tool bar or menu here show from then on.
+     * Builds the content shown once the session has something for this view, at the latest the first
+     * time it has; actions added to the view's tool bar or menu here show from then on.
      */
     protected void createContent(Composite parent) {
         // views without content yet keep their empty state
