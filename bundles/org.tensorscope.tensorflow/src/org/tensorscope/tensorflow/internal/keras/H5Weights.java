@@ -4,8 +4,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.TensorProto;
@@ -26,11 +29,44 @@ final class H5Weights implements LayerWeights {
 
     private final Group root;
     private final boolean keras3;
+    /** The values {@link #readAll} read, by dataset path. */
+    private final Map<String, TensorProto> read = new HashMap<>();
 
     /** @param root the file's {@code model_weights} group (Keras 2) or the file itself (Keras 3) */
     H5Weights(Group root, boolean keras3) {
         this.root = root;
         this.keras3 = keras3;
+    }
+
+    /**
+     * Reads the value of every dataset the layers' weights can come from now, in Java only (so alongside the natives'
+     * load, see {@link org.tensorscope.tensorflow.internal.ModelReading}), and building the graph reads none. A
+     * dataset that cannot be read is left to the layer that uses it, which names the problem as before.
+     */
+    H5Weights readAll() {
+        readUnder(keras3 ? root.getChildren().get("layers") : root, new HashSet<>());
+        return this;
+    }
+
+    private void readUnder(Node node, Set<Long> seen) {
+        // a group linked from below itself would otherwise be walked forever
+        if (node == null || !seen.add(node.getAddress())) {
+            return;
+        }
+        if (node instanceof Dataset dataset) {
+            try {
+                read.put(dataset.getPath(), tensor(dataset, dataset.getPath()));
+            } catch (RuntimeException e) {
+                // left to the layer that uses it
+            }
+        } else if (node instanceof Group group) {
+            group.getChildren().values().forEach(child -> readUnder(child, seen));
+        }
+    }
+
+    private TensorProto value(Dataset dataset, String where) {
+        TensorProto known = read.get(dataset.getPath());
+        return known != null ? known : tensor(dataset, where);
     }
 
     @Override
@@ -55,7 +91,7 @@ final class H5Weights implements LayerWeights {
             }
             Node node = group.getByPath(name);
             if (node instanceof Dataset dataset) {
-                weights.add(new Weight(name, tensor(dataset, layerPath.get(0) + "/" + name)));
+                weights.add(new Weight(name, value(dataset, layerPath.get(0) + "/" + name)));
             }
         }
         return weights;
@@ -75,13 +111,13 @@ final class H5Weights implements LayerWeights {
     }
 
     /** The datasets under a layer's group: its {@code vars} by index, then its subgroups by name. */
-    private static void collect(Group group, String prefix, List<Weight> into) {
+    private void collect(Group group, String prefix, List<Weight> into) {
         List<Map.Entry<String, Node>> children = new ArrayList<>(group.getChildren().entrySet());
         children.sort(Comparator.comparing((Map.Entry<String, Node> e) -> e.getValue() instanceof Dataset ? 0 : 1)
                 .thenComparing(e -> e.getKey().matches("\\d+") ? String.format("%09d", Integer.parseInt(e.getKey())) : e.getKey()));
         for (Map.Entry<String, Node> child : children) {
             if (child.getValue() instanceof Dataset dataset) {
-                into.add(new Weight(prefix + child.getKey(), tensor(dataset, dataset.getPath())));
+                into.add(new Weight(prefix + child.getKey(), value(dataset, dataset.getPath())));
             } else if (child.getValue() instanceof Group sub && !child.getKey().equals("layers")) {
                 collect(sub, prefix + child.getKey() + "/", into);
             }
@@ -139,7 +175,7 @@ final class H5Weights implements LayerWeights {
         if (out.position() != n * 4) {
             throw new IllegalStateException("weight " + where + " holds fewer values than its shape declares");
         }
-        return TensorProto.newBuilder().setDtype(DataType.DT_FLOAT).setTensorShape(NamedGraph.shape(shape))
+        return TensorProto.newBuilder().setDtype(DataType.DT_FLOAT).setTensorShape(ProtoShapes.of(shape))
                 .setTensorContent(com.google.protobuf.ByteString.copyFrom(out.array())).build();
     }
 }

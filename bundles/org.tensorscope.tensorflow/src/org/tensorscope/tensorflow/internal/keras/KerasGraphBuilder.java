@@ -180,7 +180,7 @@ public final class KerasGraphBuilder {
                     .attr("dtype", LayerOps.dataType(config.dtype("float32")));
             if (shape != null) {
                 placeholder.attr("shape", org.tensorflow.proto.AttrValue.newBuilder()
-                        .setShape(NamedGraph.shape(shape)).build());
+                        .setShape(ProtoShapes.of(shape)).build());
             }
             return placeholder.out();
         }

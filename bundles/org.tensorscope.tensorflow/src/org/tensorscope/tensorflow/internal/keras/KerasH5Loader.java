@@ -13,7 +13,7 @@ import org.tensorscope.core.Tensorscope;
 import org.tensorscope.core.service.ModelFiles;
 import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.core.service.ModelLoader;
-import org.tensorscope.tensorflow.internal.TensorFlowRuntime;
+import org.tensorscope.tensorflow.internal.ModelReading;
 import org.tensorscope.tensorflow.internal.TfModel;
 import org.tensorscope.tensorflow.internal.keras.KerasGraphBuilder.Dialect;
 
@@ -50,12 +50,29 @@ public class KerasH5Loader implements ModelLoader {
     @Override
     public TfModel load(Path path, IProgressMonitor monitor) throws ModelLoadException {
         SubMonitor progress = SubMonitor.convert(monitor, "Reading " + path.getFileName(), 2);
-        TensorFlowRuntime.prepareNatives();
         ModelFiles.checkedSize(path, -1, ModelFiles.MODEL_FILE_LIMIT);
         if (!hasSignature(path)) {
             throw new ModelLoadException(path, "not an HDF5 file (no HDF5 signature at its start), so not a Keras .h5 model");
         }
         try (HdfFile hdf = open(path)) {
+            Read read = ModelReading.alongsideNatives(() -> read(path, hdf));
+            progress.split(1);
+            TfModel model = KerasModels.build(path, FORMAT, FORMAT, read.topology(), Dialect.KERAS2, read.weights());
+            progress.split(1);
+            return model;
+        } catch (org.eclipse.core.runtime.OperationCanceledException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw corrupt(path, e);
+        }
+    }
+
+    private record Read(KerasTopology.Model topology, H5Weights weights) {
+    }
+
+    /** The model config, its topology and every weight: Java only (see {@link ModelReading}). */
+    private static Read read(Path path, HdfFile hdf) throws ModelLoadException {
+        try {
             Attribute config = hdf.getAttribute("model_config");
             if (config == null) {
                 throw new ModelLoadException(path, hdf.getChildren().isEmpty() ? "an HDF5 file with nothing in it, not a Keras model"
@@ -71,20 +88,17 @@ public class KerasH5Loader implements ModelLoader {
             if (!json.isJsonObject()) {
                 throw new ModelLoadException(path, "the model_config attribute is not a Keras model config");
             }
-            progress.split(1);
+            KerasTopology.Model topology = KerasModels.topology(path, FORMAT, json.getAsJsonObject());
             Node weights = hdf.getChildren().get("model_weights");
-            Group root = weights instanceof Group g ? g : hdf;
-            TfModel model = KerasModels.build(path, FORMAT, FORMAT, KerasModels.topology(path, FORMAT, json.getAsJsonObject()),
-                    Dialect.KERAS2,
-                    new H5Weights(root, false));
-            progress.split(1);
-            return model;
-        } catch (org.eclipse.core.runtime.OperationCanceledException e) {
-            throw e;
+            return new Read(topology, new H5Weights(weights instanceof Group g ? g : hdf, false).readAll());
         } catch (RuntimeException e) {
-            // jHDF's own exceptions (HdfException) are runtime exceptions of a package it does not export
-            throw new ModelLoadException(path, "the HDF5 file is truncated or corrupt: " + KerasGraphBuilder.message(e), e);
+            throw corrupt(path, e);
         }
+    }
+
+    /** jHDF's own exceptions (HdfException) are runtime exceptions of a package it does not export. */
+    private static ModelLoadException corrupt(Path path, RuntimeException e) {
+        return new ModelLoadException(path, "the HDF5 file is truncated or corrupt: " + KerasGraphBuilder.message(e), e);
     }
 
     private static boolean hasSignature(Path path) {

@@ -16,7 +16,7 @@ import org.tensorscope.core.Tensorscope;
 import org.tensorscope.core.service.ModelFiles;
 import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.core.service.ModelLoader;
-import org.tensorscope.tensorflow.internal.TensorFlowRuntime;
+import org.tensorscope.tensorflow.internal.ModelReading;
 import org.tensorscope.tensorflow.internal.TfModel;
 import org.tensorscope.tensorflow.internal.keras.KerasGraphBuilder.Dialect;
 
@@ -46,9 +46,26 @@ public class KerasV3Loader implements ModelLoader {
 
     @Override
     public TfModel load(Path path, IProgressMonitor monitor) throws ModelLoadException {
-        SubMonitor progress = SubMonitor.convert(monitor, "Reading " + path.getFileName(), 3);
-        TensorFlowRuntime.prepareNatives();
+        SubMonitor progress = SubMonitor.convert(monitor, "Reading " + path.getFileName(), 2);
         ModelFiles.checkedSize(path, -1, ModelFiles.MODEL_FILE_LIMIT);
+        Read read = ModelReading.alongsideNatives(() -> read(path));
+        progress.split(1);
+        try (HdfFile hdf = read.hdf()) {
+            TfModel loaded = KerasModels.build(path, FORMAT, "Keras model", read.topology(), Dialect.KERAS3, read.weights());
+            progress.split(1);
+            return loaded;
+        } catch (org.eclipse.core.runtime.OperationCanceledException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw corruptWeights(path, e);
+        }
+    }
+
+    private record Read(KerasTopology.Model topology, HdfFile hdf, H5Weights weights) {
+    }
+
+    /** The config, its topology and every weight: Java only (see {@link ModelReading}). */
+    private static Read read(Path path) throws ModelLoadException {
         byte[] config;
         byte[] weights;
         try (ZipFile zip = new ZipFile(path.toFile())) {
@@ -59,7 +76,6 @@ public class KerasV3Loader implements ModelLoader {
         } catch (IOException e) {
             throw new ModelLoadException(path, "cannot be read: " + KerasGraphBuilder.message(new IllegalStateException(e.getMessage())), e);
         }
-        progress.split(1);
         JsonElement json;
         try {
             json = JsonParser.parseString(new String(config, StandardCharsets.UTF_8));
@@ -70,18 +86,22 @@ public class KerasV3Loader implements ModelLoader {
             throw new ModelLoadException(path, "config.json is not a Keras model config");
         }
         KerasTopology.Model model = KerasModels.topology(path, "Keras model", json.getAsJsonObject());
-        progress.split(1);
-        try (HdfFile hdf = HdfFile.fromBytes(weights)) {
-            TfModel loaded = KerasModels.build(path, FORMAT, "Keras model", model, Dialect.KERAS3, new H5Weights(hdf, true));
-            progress.split(1);
-            return loaded;
-        } catch (org.eclipse.core.runtime.OperationCanceledException e) {
-            throw e;
+        HdfFile hdf = null;
+        try {
+            hdf = HdfFile.fromBytes(weights);
+            return new Read(model, hdf, new H5Weights(hdf, true).readAll());
         } catch (RuntimeException e) {
-            // jHDF's own exceptions (HdfException) are runtime exceptions of a package it does not export
-            throw new ModelLoadException(path, "model.weights.h5 is not a valid HDF5 file (truncated or corrupt): "
-                    + KerasGraphBuilder.message(e), e);
+            if (hdf != null) {
+                hdf.close();
+            }
+            throw corruptWeights(path, e);
         }
+    }
+
+    /** jHDF's own exceptions (HdfException) are runtime exceptions of a package it does not export. */
+    private static ModelLoadException corruptWeights(Path path, RuntimeException e) {
+        return new ModelLoadException(path, "model.weights.h5 is not a valid HDF5 file (truncated or corrupt): "
+                + KerasGraphBuilder.message(e), e);
     }
 
     private static byte[] entry(ZipFile zip, String name, Path path) throws IOException, ModelLoadException {

@@ -597,7 +597,7 @@ final class LayerOps {
 
     private static org.tensorflow.proto.TensorProto intMatrix(long[][] rows) {
         org.tensorflow.proto.TensorProto.Builder proto = org.tensorflow.proto.TensorProto.newBuilder()
-                .setDtype(DataType.DT_INT32).setTensorShape(NamedGraph.shape(new long[] { rows.length, rows[0].length }));
+                .setDtype(DataType.DT_INT32).setTensorShape(ProtoShapes.of(new long[] { rows.length, rows[0].length }));
         for (long[] row : rows) {
             for (long v : row) {
                 proto.addIntVal((int) v);

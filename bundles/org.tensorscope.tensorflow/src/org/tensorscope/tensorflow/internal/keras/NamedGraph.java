@@ -10,7 +10,6 @@ import org.tensorflow.Output;
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.TensorProto;
-import org.tensorflow.proto.TensorShapeProto;
 
 /**
  * A TensorFlow graph whose ops get exactly the names given ({@code conv2d_3/Conv2D}), made unique with a
@@ -120,7 +119,7 @@ final class NamedGraph {
     }
 
     Output<?> floats(String name, long[] shape, float... values) {
-        TensorProto.Builder proto = TensorProto.newBuilder().setDtype(DataType.DT_FLOAT).setTensorShape(shape(shape));
+        TensorProto.Builder proto = TensorProto.newBuilder().setDtype(DataType.DT_FLOAT).setTensorShape(ProtoShapes.of(shape));
         for (float v : values) {
             proto.addFloatVal(v);
         }
@@ -133,7 +132,7 @@ final class NamedGraph {
 
     Output<?> ints(String name, long... values) {
         TensorProto.Builder proto = TensorProto.newBuilder().setDtype(DataType.DT_INT32)
-                .setTensorShape(shape(new long[] { values.length }));
+                .setTensorShape(ProtoShapes.of(new long[] { values.length }));
         for (long v : values) {
             proto.addIntVal((int) v);
         }
@@ -141,16 +140,8 @@ final class NamedGraph {
     }
 
     Output<?> intScalar(String name, long value) {
-        return constant(name, TensorProto.newBuilder().setDtype(DataType.DT_INT32).setTensorShape(shape(new long[0]))
+        return constant(name, TensorProto.newBuilder().setDtype(DataType.DT_INT32).setTensorShape(ProtoShapes.of(new long[0]))
                 .addIntVal((int) value).build());
-    }
-
-    static TensorShapeProto shape(long[] dims) {
-        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-        for (long d : dims) {
-            shape.addDim(TensorShapeProto.Dim.newBuilder().setSize(d));
-        }
-        return shape.build();
     }
 
     /** The static shape, -1 for unknown dimensions; null when even the rank is unknown. */
