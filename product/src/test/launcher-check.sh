@@ -165,7 +165,7 @@ assembled() { # waits (10 s at most) until no recording waits for its assembly
   fail "the command line's AOT cache was not assembled: $(ls "$aot")"
 }
 uses_cache() { grep -v -- "-XX:AOTMode=create" "$work/java.log" | grep -q -- "-XX:AOTCache="; } # not the assembly's line
-records() { grep -q -- "-XX:AOTMode=record -XX:AOTConfiguration=$aot/cli-[0-9]*\.[0-9]*\.aotconf " "$work/java.log"; }
+records() { grep -q -- "-XX:AOTMode=record -XX:AOTConfiguration=$aot/cli-[0-9]*-[0-9]*\.[0-9]*\.aotconf " "$work/java.log"; }
 cli_aot trace m.json
 first=$(sed -n 1p "$work/java.log")
 records || fail "the first 'trace' on Java 25 did not record for an AOT cache: $first"
@@ -174,7 +174,7 @@ case "$first" in *"-Dtensorscope.aot.folder=$aot "*) ;; *) fail "the worker was 
 grep -q "AOTConfiguration" "$work/out" "$work/err" && fail "the JVM's note about its recording reached the terminal: $(cat "$work/out" "$work/err")"
 grep -q "AOTConfiguration recorded" "$work/xdg-cli/tensorscope/native.log" || fail "the JVM's note about its recording was not logged"
 assembled
-grep -q -- "-XX:AOTMode=create -XX:AOTConfiguration=$aot/cli-[0-9.]*aotconf -XX:AOTCache=$aot/cli-[0-9]*\.aot\.[0-9]*\.tmp .*$early_main" "$work/java.log" \
+grep -q -- "-XX:AOTMode=create -XX:AOTConfiguration=$aot/cli-[0-9.-]*aotconf -XX:AOTCache=$aot/cli-[0-9]*-[0-9]*\.aot\.[0-9]*\.tmp .*$early_main" "$work/java.log" \
   || fail "the cache was not assembled with the recording command's options: $(cat "$work/java.log")"
 made=$(ls "$aot"/cli-*.aot 2>/dev/null)
 [ "$(ls "$aot")" = "$(basename "$made")" ] || fail "the assembly left other files than its cache: $(ls "$aot")"
@@ -218,17 +218,25 @@ cli_aot trace m.json
 uses_cache && fail "a cache made with another Java build was used: $(cat "$work/java.log")"
 assembled
 rm -f "$work/jre25/release"
-# the caches of earlier builds go once a new one is in place: the newest six stay
+# the caches of earlier builds go once a new one is in place: the newest six of this installation stay;
+# another installation's stay whatever their number, unless none was made for a month
+installation=$(printf %s "$product" | cksum | cut -d ' ' -f 1)
 rm -f "$aot"/*
 for i in 1 2 3 4 5 6 7 8; do
-  echo earlier > "$aot/cli-old$i.aot"; touch -d "$((10 - i)) hours ago" "$aot/cli-old$i.aot"
+  echo earlier > "$aot/cli-$installation-old$i.aot"; touch -d "$((10 - i)) hours ago" "$aot/cli-$installation-old$i.aot"
+  echo other > "$aot/cli-1-other$i.aot"; touch -d "$((10 - i)) hours ago" "$aot/cli-1-other$i.aot"
 done
+echo unused > "$aot/cli-2-unused.aot"; touch -d "40 days ago" "$aot/cli-2-unused.aot"
+echo unused > "$aot/workbench-2-unused.aot"; touch -d "40 days ago" "$aot/workbench-2-unused.aot"
 cli_aot trace m.json
 assembled
 kept=$(cd "$aot" && ls cli-*.aot | tr '\n' ' ')
-[ "$(cd "$aot" && ls cli-old*.aot | tr '\n' ' ')" = "cli-old4.aot cli-old5.aot cli-old6.aot cli-old7.aot cli-old8.aot " ] \
-  && [ "$(cd "$aot" && ls cli-*.aot | grep -c '^cli-[0-9]*\.aot$')" -eq 1 ] \
+[ "$(cd "$aot" && ls cli-"$installation"-old*.aot | sed "s/^cli-$installation-//" | tr '\n' ' ')" = "old4.aot old5.aot old6.aot old7.aot old8.aot " ] \
+  && [ "$(cd "$aot" && ls cli-*.aot | grep -c "^cli-$installation-[0-9]*\.aot$")" -eq 1 ] \
   || fail "not the five newest earlier caches and the new one kept: $kept"
+[ "$(cd "$aot" && ls cli-1-other*.aot | wc -l)" -eq 8 ] || fail "another installation's caches were pruned: $kept"
+[ -e "$aot/cli-2-unused.aot" ] || [ -e "$aot/workbench-2-unused.aot" ] \
+  && fail "caches not made for a month were kept: $(ls "$aot")"
 # --verbose shows the VM's output as it is: it never records; Java 21 and the user's own AOT options get nothing
 rm -f "$aot"/*
 cli_aot trace m.json --verbose
@@ -281,13 +289,19 @@ echo config > "$made.999999998.config" # the JVM's own temporary file, left by a
 aot_run model.pb
 grep -q -- "-XX:AOTCache=$made " "$work/java.log" || fail "a cache left under its temporary name was not taken: $(cat "$work/java.log")"
 [ "$(cat "$made")" = cache ] || fail "the JVM's temporary AOT configuration was taken for the cache"
-# an earlier build's workbench caches go, the newest one beside the cache in use stays
+# an earlier build's workbench caches go, the newest one beside the cache in use stays; another
+# installation's stay
+installation=$(printf %s "$product" | cksum | cut -d ' ' -f 1)
 for i in 1 2 3; do
-  echo earlier > "$work/xdg/tensorscope/aot/workbench-old$i.aot"; touch -d "$((5 - i)) hours ago" "$work/xdg/tensorscope/aot/workbench-old$i.aot"
+  echo earlier > "$work/xdg/tensorscope/aot/workbench-$installation-old$i.aot"
+  touch -d "$((5 - i)) hours ago" "$work/xdg/tensorscope/aot/workbench-$installation-old$i.aot"
+  echo other > "$work/xdg/tensorscope/aot/workbench-1-other$i.aot"
 done
 aot_run model.pb
-[ "$(cd "$work/xdg/tensorscope/aot" && ls workbench-*.aot | grep -c old)" = 1 ] && [ -e "$work/xdg/tensorscope/aot/workbench-old3.aot" ] \
-  && [ -s "$made" ] || fail "not the cache in use and the newest earlier one kept: $(ls "$work/xdg/tensorscope/aot")"
+[ "$(cd "$work/xdg/tensorscope/aot" && ls workbench-*.aot | grep -c old)" = 1 ] \
+  && [ -e "$work/xdg/tensorscope/aot/workbench-$installation-old3.aot" ] \
+  && [ "$(cd "$work/xdg/tensorscope/aot" && ls workbench-1-other*.aot | wc -l)" -eq 3 ] \
+  && [ -s "$made" ] || fail "not the cache in use, the newest earlier one and another installation's kept: $(ls "$work/xdg/tensorscope/aot")"
 TENSORSCOPE_VMARGS="-XX:AOTCache=mine.aot" aot_run model.pb
 grep -q -- "-XX:AOTCacheOutput" "$work/java.log" && fail "TENSORSCOPE_VMARGS' own AOT options were overridden: $(cat "$work/java.log")"
 
