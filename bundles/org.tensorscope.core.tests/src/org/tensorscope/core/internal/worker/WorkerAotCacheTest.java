@@ -84,18 +84,19 @@ class WorkerAotCacheTest {
     }
 
     @Test
-    void onceACacheIsMadeOnlyTheNewestFewOfEarlierBuildsStay() throws Exception {
+    void onceACacheIsMadeOnlyTheNewestFewOfEarlierBuildsOfItsInstallationStay() throws Exception {
         if (!cachesPossible()) {
             return; // checked by aJavaBefore25GetsNoCache
         }
         List<String> command = command(fakeJava().toString());
-        List<Path> earlier = new java.util.ArrayList<>();
+        String installation = WorkerAotCache.installation(framework.toString());
         for (int i = 0; i < 5; i++) { // caches and framework copies of earlier builds, the oldest first
-            for (String name : List.of("worker-old" + i + ".aot", "framework-old" + i + ".jar")) {
+            for (String name : List.of("worker-" + installation + "-old" + i + ".aot",
+                    "framework-" + installation + "-old" + i + ".jar", "worker-0ther-other" + i + ".aot",
+                    "framework-0ther-other" + i + ".jar")) {
                 Path file = Files.writeString(folder.resolve(name), "earlier build");
                 Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(
                         System.currentTimeMillis() - (10 - i) * 3_600_000L));
-                earlier.add(file);
             }
         }
         WorkerAotCache aot = WorkerAotCache.forWorker(command, plan("a"));
@@ -103,22 +104,25 @@ class WorkerAotCacheTest {
         Files.writeString(Path.of(option(aot.options(), "-XX:AOTConfiguration=").replace("%p", "pid" + worker.pid())),
                 "recorded classes");
         aot.assembleAfter(worker, command);
-        List<String> kept = List.of("framework-old2.jar", "framework-old3.jar", "framework-old4.jar", "worker-old3.aot",
-                "worker-old4.aot");
+        List<String> kept = List.of("framework-" + installation + "-old2.jar", "framework-" + installation + "-old3.jar",
+                "framework-" + installation + "-old4.jar", "worker-" + installation + "-old3.aot",
+                "worker-" + installation + "-old4.aot");
         Path cache = null;
         // the clean-up deletes one file after another, in the background: wait for it to end (on a loaded machine too)
-        for (int wait = 0; wait < 200 && (cache == null || !kept.equals(earlierLeft())); wait++) {
+        for (int wait = 0; wait < 200 && (cache == null || !kept.equals(earlierLeft("old"))); wait++) {
             Thread.sleep(100);
-            cache = files().stream().filter(f -> f.getFileName().toString().matches("worker-[0-9a-f]+\\.aot"))
+            cache = files().stream()
+                    .filter(f -> f.getFileName().toString().matches("worker-" + installation + "-[0-9a-f]+\\.aot"))
                     .findFirst().orElse(null);
         }
         assertTrue(cache != null && Files.isRegularFile(cache), "the new cache is made and kept: " + files());
-        assertEquals(kept, earlierLeft(), "the newest three of each kind stay, the new cache among them");
+        assertEquals(kept, earlierLeft("old"), "the newest three of each kind stay, the new cache among them");
+        assertEquals(10, earlierLeft("other").size(), "another installation's caches and copies were pruned");
     }
 
     /** The files of earlier builds still in the cache folder, by name. */
-    private List<String> earlierLeft() throws Exception {
-        return files().stream().map(f -> f.getFileName().toString()).filter(name -> name.contains("old")).sorted().toList();
+    private List<String> earlierLeft(String marked) throws Exception {
+        return files().stream().map(f -> f.getFileName().toString()).filter(name -> name.contains(marked)).sorted().toList();
     }
 
     @Test
@@ -188,7 +192,8 @@ class WorkerAotCacheTest {
         }
         List<String> command = command("java");
         if (cacheMade) {
-            Files.writeString(folder.resolve("worker-" + WorkerAotCache.key(command, plan("a")) + ".aot"), "cache");
+            Files.writeString(folder.resolve("worker-" + WorkerAotCache.installation(framework.toString()) + "-"
+                    + WorkerAotCache.key(command, plan("a")) + ".aot"), "cache");
         }
         Path old = Files.writeString(folder.resolve("worker-1.pid99.aotconf"), "half");
         Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofHours(2))));

@@ -49,7 +49,7 @@ final class WorkerAotCache {
     private static final Duration STALE = Duration.ofHours(1);
     /** How long the assembly waits for the recording worker to end before giving up on it. */
     private static final int WAIT_SECONDS = 120;
-    /** The worker caches (and framework copies) kept: those of installations used side by side. */
+    /** The worker caches (and framework copies) of an installation kept: its newest builds'. */
     private static final int KEPT = 3;
     private static final String SHELL = "/bin/sh";
     /** A jar's signature: the signers' files in META-INF (the manifest's digests alone sign nothing). */
@@ -67,9 +67,10 @@ final class WorkerAotCache {
             done
             conf=$2 made=$3 cache=$4; shift 4
             [ -s "$conf" ] && nice -n 19 "$@" && [ -s "$made" ] && mv -f "$made" "$cache" && {
-              # the caches and framework copies of earlier builds are never used again: the newest few stay
-              dir=$(dirname "$cache")
-              for kind in worker-*.aot framework-*.jar; do
+              # the caches and framework copies of this installation's earlier builds are never used again:
+              # the newest few stay
+              dir=$(dirname "$cache") installation=${cache##*/worker-}; installation=${installation%%%%-*}
+              for kind in "worker-$installation-*.aot" "framework-$installation-*.jar"; do
                 ls -t "$dir"/$kind 2>/dev/null | tail -n +%d | while IFS= read -r old; do rm -f "$old"; done
               done
             }
@@ -94,7 +95,8 @@ final class WorkerAotCache {
         if (dir == null || command.stream().anyMatch(o -> o.startsWith("-XX:AOT"))) {
             return null;
         }
-        Path cache = dir.resolve("worker-" + key(command, planned) + ".aot");
+        Path cache = dir.resolve("worker-" + installation(planned.getProperty(LaunchedWorker.PROP_FRAMEWORK)) + "-"
+                + key(command, planned) + ".aot");
         // also while a cache is used: a worker killed with its workbench while recording left its recording
         deleteStale(dir);
         try {
@@ -130,7 +132,8 @@ final class WorkerAotCache {
         }
         try {
             String key = jar.toAbsolutePath() + "\n" + Files.size(jar) + "\n" + Files.getLastModifiedTime(jar).toMillis();
-            Path copy = dir.resolve("framework-" + HexFormat.of().formatHex(sha256(key), 0, 8) + ".jar");
+            Path copy = dir.resolve("framework-" + installation(jar.toString()) + "-"
+                    + HexFormat.of().formatHex(sha256(key), 0, 8) + ".jar");
             if (!Files.isRegularFile(copy)) {
                 unsign(jar, copy);
             }
@@ -253,6 +256,20 @@ final class WorkerAotCache {
             }
         }
         return HexFormat.of().formatHex(sha256(text.toString()), 0, 8);
+    }
+
+    /**
+     * The number of the installation a framework jar is in (the folder above its plugins folder), which starts the
+     * names of its caches and copies: installations used side by side each keep their newest few, where counting
+     * them together would have each prune the other's, and every worker record again.
+     */
+    static String installation(String frameworkJar) {
+        if (frameworkJar == null) {
+            return "none";
+        }
+        Path jar = Path.of(frameworkJar).toAbsolutePath();
+        Path home = jar.getParent() != null && jar.getParent().getParent() != null ? jar.getParent().getParent() : jar;
+        return HexFormat.of().formatHex(sha256(home.toString()), 0, 4);
     }
 
     private static byte[] sha256(String text) {
