@@ -236,8 +236,8 @@ if [ "${java_major:-0}" -ge 25 ]; then
     sleep 0.5
   done
   made=$(ls "$xdg/tensorscope/aot")
-  echo "$made" | grep -q '^cli-[0-9]*\.aot$' || fail "no AOT cache of the command line was made: $made"
-  echo "$made" | grep -q '^worker-[0-9a-f]*\.aot$' || fail "no AOT cache of the worker was made: $made"
+  echo "$made" | grep -q '^cli-[0-9]*-[0-9]*\.aot$' || fail "no AOT cache of the command line was made: $made"
+  echo "$made" | grep -q '^worker-[0-9a-f]*-[0-9a-f]*\.aot$' || fail "no AOT cache of the worker was made: $made"
   echo "$made" | grep -q '\.aotconf$\|\.tmp$' && fail "recordings or half-made caches were left: $made"
   aot_info
   cmp -s "$out" "$work/info-recording.json" || fail "info --json printed something else with the AOT caches: $(diff "$out" "$work/info-recording.json" | head -n 5)"
