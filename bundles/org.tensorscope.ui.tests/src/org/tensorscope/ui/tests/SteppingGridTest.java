@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -29,6 +31,8 @@ import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.core.tensor.TensorSlice;
 import org.tensorscope.core.trace.TensorHealth;
 import org.tensorscope.ui.TensorscopeViews;
+import org.tensorscope.ui.api.ShownInTextLines;
+import org.tensorscope.ui.api.TextLine;
 import org.tensorscope.ui.charts.tests.ChartViews;
 import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.session.Demo;
@@ -41,7 +45,8 @@ import org.tensorscope.ui.internal.views.TensorInspectorView;
 /**
  * F6 and Shift+F6 through the demo's ops, whose outputs have different shapes: each step shows the
  * new tensor's values in the grid, from its top left, and its histogram, without running the model,
- * with the chart and its SWT image made off the UI thread, and the counts line changing with the chart.
+ * with the chart and its SWT image made off the UI thread, and the counts line changing with the chart;
+ * the text lines above the grid and the chart are painted with each new text without being laid out.
  */
 class SteppingGridTest {
 
@@ -88,6 +93,16 @@ class SteppingGridTest {
         for (int i = 0; i < 6; i++) {
             commands.add("org.tensorscope.ui.commands.stepBack");
         }
+        // the lines above the grid and the chart change on every step: GTK should draw them again,
+        // not lay them out (a label's new text had it measure the label and allocate its way from
+        // the window, a fifth of the UI thread's work while stepping)
+        Map<String, TextLine> lines = new LinkedHashMap<>();
+        lines.put("the Inspector's header", ShownInViews.headerLine(inspector));
+        lines.put("the Inspector's statistics", ShownInViews.statsLine(inspector));
+        lines.put("the Histogram's counts", ChartViews.histogramCountsLine(histogram));
+        UiWait.until(display, () -> false, 500);
+        GtkAllocations allocations = new GtkAllocations();
+        lines.values().forEach(allocations::watch);
         Job.getJobManager().addJobChangeListener(counter);
         try {
             for (String command : commands) {
@@ -129,8 +144,23 @@ class SteppingGridTest {
                 assertEquals(Numbers.format(values.getDouble(slice.flatIndex(0, last))),
                         ShownInTensorWidgets.cellText(grid, 0, (int) last), row.tensor() + " cell (0, " + last + ")");
                 widths.add(slice.columns());
+                // what the user sees: each line painted with the new tensor's text
+                assertTrue(UiWait.until(display, () -> lines.values().stream()
+                        .allMatch(line -> line.getText().equals(ShownInTextLines.painted(line))), 10_000),
+                        row.tensor() + ": a text line was not painted with its new text");
+                assertTrue(ShownInTextLines.painted(lines.get("the Inspector's header")).startsWith(row.tensor() + "  "),
+                        ShownInTextLines.painted(lines.get("the Inspector's header")));
+                assertTrue(ShownInTextLines.painted(lines.get("the Inspector's statistics"))
+                        .startsWith("count " + values.size() + "   NaN "), ShownInTextLines.painted(lines.get("the Inspector's statistics")));
+                assertTrue(ShownInTextLines.painted(lines.get("the Histogram's counts")).startsWith(row.tensor() + "   NaN "),
+                        ShownInTextLines.painted(lines.get("the Histogram's counts")));
             }
+            Map<String, Integer> laidOut = new LinkedHashMap<>();
+            lines.forEach((name, line) -> laidOut.put(name, allocations.count(line)));
+            assertTrue(laidOut.values().stream().allMatch(times -> times == 0), "GTK laid out the text lines again in "
+                    + commands.size() + " steps (times each): " + laidOut + "; a new text needs a repaint only");
         } finally {
+            allocations.close();
             Job.getJobManager().removeJobChangeListener(counter);
         }
         assertTrue(widths.size() > 1, "the steps crossed tensors of different widths: " + widths);

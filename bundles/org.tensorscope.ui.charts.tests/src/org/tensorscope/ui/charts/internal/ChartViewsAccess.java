@@ -69,6 +69,10 @@ public final class ChartViewsAccess {
         return ((HistogramView) view).counts.getText();
     }
 
+    public static org.tensorscope.ui.api.TextLine histogramCountsLine(IViewPart view) {
+        return ((HistogramView) view).counts;
+    }
+
     public static long histogramChartTotal(IViewPart view) {
         var chart = ((HistogramView) view).canvas.chart();
         if (chart == null) {

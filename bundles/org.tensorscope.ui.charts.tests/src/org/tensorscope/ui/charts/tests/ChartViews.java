@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.eclipse.ui.IViewPart;
+import org.tensorscope.ui.api.TextLine;
 import org.tensorscope.ui.charts.internal.ChartViewsAccess;
 
 /**
@@ -72,6 +73,11 @@ public final class ChartViews {
     /** The Histogram's counts line ("name   NaN 0   -Inf 0 ..."). */
     public static String histogramCountsText(IViewPart histogram) {
         return ChartViewsAccess.histogramCountsText(histogram);
+    }
+
+    /** The widget of the Histogram's counts line. */
+    public static TextLine histogramCountsLine(IViewPart histogram) {
+        return ChartViewsAccess.histogramCountsLine(histogram);
     }
 
     /** The number of values the Histogram's chart counts in its bars (finite bins, NaN, -Inf, +Inf); -1 before a chart. */

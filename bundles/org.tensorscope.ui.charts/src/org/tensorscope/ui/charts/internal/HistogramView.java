@@ -25,6 +25,7 @@ import org.tensorscope.ui.api.ComparisonState;
 import org.tensorscope.ui.api.FocusedTensorView;
 import org.tensorscope.ui.api.RunState;
 import org.tensorscope.ui.api.TensorscopePreferences;
+import org.tensorscope.ui.api.TextLine;
 
 /**
  * The NaN-aware histogram of the focused op's output: finite bins, then NaN, -Inf and +Inf
@@ -35,7 +36,7 @@ import org.tensorscope.ui.api.TensorscopePreferences;
 public class HistogramView extends FocusedTensorView {
 
     ChartCanvas canvas;
-    Label counts;
+    TextLine counts;
     private Button logCounts;
     private Combo binning;
     private Spinner bins;
@@ -54,8 +55,9 @@ public class HistogramView extends FocusedTensorView {
     protected void createContent(Composite parent) {
         Composite area = new Composite(parent, SWT.NONE);
         area.setLayout(new GridLayout(6, false));
-        counts = new Label(area, SWT.NONE);
-        // the width left by the controls, whatever the text: a new text then needs no layout of the row
+        // drawn, not a label: a label's new text had GTK measure it and lay out the window's path
+        // to it on every step; the width left by the controls, whatever the text
+        counts = new TextLine(area, 1);
         GridData countsData = new GridData(SWT.FILL, SWT.CENTER, true, false);
         countsData.widthHint = 0;
         counts.setLayoutData(countsData);

@@ -10,6 +10,7 @@ import org.tensorscope.core.compare.TensorPair;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.core.trace.Breakpoint;
+import org.tensorscope.ui.api.TextLine;
 import org.tensorscope.ui.internal.graph.GraphDrawing;
 import org.tensorscope.ui.internal.tensor.Heatmap;
 import org.tensorscope.ui.internal.tensor.SliceControls;
@@ -85,6 +86,16 @@ public final class ShownInViews {
     /** The Tensor Inspector's header line. */
     public static String headerText(TensorInspectorView view) {
         return view.header.getText();
+    }
+
+    /** The Tensor Inspector's header line, the widget. */
+    public static TextLine headerLine(TensorInspectorView view) {
+        return view.header;
+    }
+
+    /** The Tensor Inspector's statistics line, the widget. */
+    public static TextLine statsLine(TensorInspectorView view) {
+        return view.stats;
     }
 
     /** How often the Tensor Inspector set its statistics line. */

@@ -23,12 +23,10 @@ import org.eclipse.swt.custom.CTabItem;
 import org.eclipse.swt.dnd.Clipboard;
 import org.eclipse.swt.dnd.TextTransfer;
 import org.eclipse.swt.dnd.Transfer;
-import org.eclipse.swt.graphics.GC;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.FileDialog;
-import org.eclipse.swt.widgets.Label;
 import org.osgi.framework.FrameworkUtil;
 import org.tensorscope.core.analysis.TensorStats;
 import org.tensorscope.core.input.Npy;
@@ -42,6 +40,7 @@ import org.tensorscope.core.tensor.TensorEdits;
 import org.tensorscope.core.tensor.TensorSlice;
 import org.tensorscope.core.trace.TensorHealth;
 import org.tensorscope.ui.api.FocusedTensorView;
+import org.tensorscope.ui.api.TextLine;
 import org.tensorscope.ui.internal.TensorscopeImages;
 import org.tensorscope.ui.internal.session.DebugSession;
 import org.tensorscope.ui.internal.tensor.Heatmap;
@@ -56,8 +55,8 @@ import org.tensorscope.ui.internal.tensor.ValuesGrid;
  */
 public class TensorInspectorView extends FocusedTensorView {
 
-    Label header;
-    Label stats; // package-private: the test fragment reads it
+    TextLine header;
+    TextLine stats; // package-private: the test fragment reads it
     /** How often the statistics line was set. */
     int statsShown;
     SliceControls sliceControls;
@@ -72,16 +71,14 @@ public class TensorInspectorView extends FocusedTensorView {
     protected void createContent(Composite parent) {
         Composite area = new Composite(parent, SWT.NONE);
         area.setLayout(new GridLayout(1, false));
-        header = new Label(area, SWT.NONE);
+        // drawn, not labels: both change on every step, and a label's new text had GTK measure it
+        // and lay out the window's path to it again
+        header = new TextLine(area, 1);
         header.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
-        stats = new Label(area, SWT.WRAP);
         // two lines whatever the text: a height that changed from one op to the next resized the
-        // values grid below (twice a step: the trace's counts, then the values')
-        GridData statsData = new GridData(SWT.FILL, SWT.TOP, true, false);
-        GC gc = new GC(stats);
-        statsData.heightHint = 2 * gc.getFontMetrics().getHeight();
-        gc.dispose();
-        stats.setLayoutData(statsData);
+        // values grid below
+        stats = new TextLine(area, 2);
+        stats.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
         sliceControls = new SliceControls(area, this::showSlice);
         GridData sliceData = new GridData(SWT.FILL, SWT.CENTER, true, false);
         sliceData.heightHint = sliceControls.height();
