@@ -290,6 +290,7 @@ echo config > "$made.999999998.config" # the JVM's own temporary file, left by a
 aot_run model.pb
 grep -q -- "-XX:AOTCache=$made " "$work/java.log" || fail "a cache left under its temporary name was not taken: $(cat "$work/java.log")"
 [ "$(cat "$made")" = cache ] || fail "the JVM's temporary AOT configuration was taken for the cache"
+[ -e "$made.999999998.config" ] && fail "the JVM's temporary file of a start that was ended was left behind"
 # an earlier build's workbench caches go, the newest one beside the cache in use stays; another
 # installation's stay
 installation=$(printf %s "$product" | cksum | cut -d ' ' -f 1)
