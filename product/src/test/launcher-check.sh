@@ -270,27 +270,50 @@ grep -q -- "-application" "$work/java.log" && fail "a model argument started the
 
 grep -q -- "-XX:AOT" "$work/java.log" && fail "a Java 21 was given AOT cache options: $(cat "$work/java.log")"
 
-# Java 25+: the workbench's first start makes an AOT cache (here the restart after exit 23 is the
-# second start, which uses it)
+# Java 25+: the workbench's first start records what it loaded, and once it has ended a process in the
+# background assembles the cache (here the restart after exit 23 is the second start, which comes while
+# the assembly is under way and must neither use nor record a cache)
 aot_run() { # the product script with the stub Java 25 and a cache folder of the test's own
   rm -f "$work/java.log"; touch "$work/java.log"
-  JAVA_HOME="$work/jre25" XDG_CACHE_HOME="$work/xdg" "$product/tensorscope" "$@" >"$work/out" 2>"$work/err"
+  JAVA_HOME="$work/jre25" XDG_CACHE_HOME="$work/xdg" TENSORSCOPE_NATIVE_LOG="$work/native.log" \
+    "$product/tensorscope" "$@" >"$work/out" 2>"$work/err"
 }
+wb_aot="$work/xdg/tensorscope/aot"
+wb_assembled() { # waits (at most 10 s) for the background assembly to end
+  for _ in $(seq 100); do
+    ls "$wb_aot" 2>/dev/null | grep -q '\.aotconf$\|\.tmp$' || return 0
+    sleep 0.1
+  done
+  fail "the workbench's AOT cache was still being assembled after 10 s: $(ls "$wb_aot")"
+}
+touch "$work/hold-assembly"
 aot_run model.pb
-first=$(sed -n 1p "$work/java.log") second=$(sed -n 2p "$work/java.log")
-case "$first" in *"-XX:AOTCacheOutput=$work/xdg/tensorscope/aot/workbench-"*.aot.[0-9]*) ;;
-  *) fail "the first workbench start on Java 25 did not make an AOT cache: $first" ;; esac
-case "$second" in *"-XX:AOTCache=$work/xdg/tensorscope/aot/workbench-"*.aot" "*) ;;
-  *) fail "the start after the first did not use the AOT cache it made: $second" ;; esac
-ls "$work/xdg/tensorscope/aot/"*.aot.* >/dev/null 2>&1 && fail "the AOT cache was left under its temporary name"
-# a cache whose start was ended with its script, before the rename, is taken by the next start
-made=$(ls "$work/xdg/tensorscope/aot/"*.aot)
-mv "$made" "$made.999999999"
-echo config > "$made.999999998.config" # the JVM's own temporary file, left by a training ended early
+first=$(grep -- -consoleLog "$work/java.log" | sed -n 1p) second=$(grep -- -consoleLog "$work/java.log" | sed -n 2p)
+case "$first" in *"-XX:AOTMode=record -XX:AOTConfiguration=$wb_aot/workbench-"*.aot.[0-9]*.aotconf" "*) ;;
+  *) fail "the first workbench start on Java 25 did not record for an AOT cache: $first" ;; esac
+case "$second" in *-XX:AOTCache*|*-XX:AOTMode*) fail "the start while the cache was assembled used or recorded one: $second" ;; esac
+ls "$wb_aot" | grep -q '\.tmp$' || fail "the recording was not being assembled: $(ls "$wb_aot")"
+rm -f "$work/hold-assembly"
+wb_assembled
+grep -q -- "-XX:AOTMode=create -XX:AOTConfiguration=$wb_aot/workbench-[0-9]*-[0-9]*\\.aot\\.[0-9]*\\.aotconf -XX:AOTCache=$wb_aot/workbench-[0-9]*-[0-9]*\.aot\.[0-9]*\.tmp .*-jar " \
+  "$work/java.log" || fail "the workbench's cache was not assembled from its recording: $(cat "$work/java.log")"
+grep -q "AOTConfiguration recorded" "$work/out" "$work/err" && fail "the JVM's note about its recording reached the console"
+grep -q "AOTConfiguration recorded" "$work/native.log" || fail "the JVM's note about its recording was not logged"
+made=$(ls "$wb_aot"/workbench-*.aot)
+[ "$(ls "$wb_aot")" = "$(basename "$made")" ] || fail "the assembly left other files than its cache: $(ls "$wb_aot")"
+grep -q "^recorded by" "$made" || fail "the workbench's cache is not the complete assembly: $(cat "$made")"
 aot_run model.pb
-grep -q -- "-XX:AOTCache=$made " "$work/java.log" || fail "a cache left under its temporary name was not taken: $(cat "$work/java.log")"
-[ "$(cat "$made")" = cache ] || fail "the JVM's temporary AOT configuration was taken for the cache"
-[ -e "$made.999999998.config" ] && fail "the JVM's temporary file of a start that was ended was left behind"
+grep -q -- "-XX:AOTCache=$made " "$work/java.log" || fail "the start after the assembly did not use its cache: $(cat "$work/java.log")"
+grep -q -- "-XX:AOTMode=record" "$work/java.log" && fail "a workbench start with a cache recorded again"
+# the JVM's temporary file of the one-step way earlier versions used, left by a start killed early,
+# and an assembly's leftovers go an hour on
+for left in "$made.999999998.config" "$made.999999997.aotconf" "$made.999999997.tmp"; do
+  echo left > "$left"; touch -d "2 hours ago" "$left"
+done
+rm -f "$made"
+aot_run model.pb
+wb_assembled
+ls "$wb_aot" | grep -q '999999' && fail "a stopped start's or assembly's leftovers stayed: $(ls "$wb_aot")"
 # an earlier build's workbench caches go, the newest one beside the cache in use stays; another
 # installation's stay
 installation=$(printf %s "$product" | cksum | cut -d ' ' -f 1)
