@@ -128,7 +128,7 @@ grep -q -- "-XX:TieredStopAtLevel=1 .*-XX:TieredStopAtLevel=4 .*-application" "$
 run_product model.pb
 grep -q -- "-XX:TieredStopAtLevel" "$work/java.log" && fail "the workbench compiles with the quick compiler only"
 if [ "$(getconf _NPROCESSORS_ONLN)" -le 2 ]; then
-  grep -q -- "-XX:Tier4InvocationThreshold=20000 .*-jar .*equinox.launcher" "$work/java.log" \
+  grep -q -- "-XX:Tier4InvocationThreshold=20000 .*-XX:Tier4BackEdgeThreshold=400000 .*-jar .*equinox.launcher" "$work/java.log" \
     || fail "on two cores the workbench leaves its start's code to the optimising compiler: $(cat "$work/java.log")"
 else
   grep -q -- "-XX:Tier4InvocationThreshold" "$work/java.log" && fail "with more than two cores the workbench changes C2's call counts"
