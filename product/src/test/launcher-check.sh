@@ -69,6 +69,11 @@ grep -q -- "-application org.tensorscope.cli.app .*version" "$work/java.log" 2>/
 grep -q "launcher_1.10.0.v20250101-0000.jar" "$work/java.log" 2>/dev/null \
   || fail "the newest launcher jar (1.10.0) was not used: $(cat "$work/java.log" 2>/dev/null)"
 
+# no pipe can be made for Java's standard error (no temporary folder): Java still runs, unfiltered
+TMPDIR="$work/no-such-folder" run_product version
+grep -q -- "-application org.tensorscope.cli.app .*version" "$work/java.log" \
+  || fail "without a temporary folder 'tensorscope version' did not start Java: $(cat "$work/err")"
+
 while read -r word; do
   case "$word" in ''|'#'*) continue ;; esac
   run_product "$word"
