@@ -17,6 +17,7 @@ stub_java() { # home major: java that answers the version probe and logs every s
 #!/bin/sh
 case "\$*" in *-XshowSettings:properties*) echo "    java.specification.version = $2" >&2; exit 0 ;; esac
 echo "\$*" >> "$work/java.log"
+echo java >> "$work/programs.log"
 starts=\$(wc -l < "$work/java.log")
 # a VM asked for an AOT cache writes it at its exit, as Java 25+ does; one recording for a cache writes
 # what it loaded and says so on stdout (stderr with DisplayVMOutputToStderr); one creating a cache
@@ -45,9 +46,35 @@ stub_java "$work/jre21" 21
 stub_java "$work/jre17" 17
 stub_java "$work/jre25" 25
 mkdir -p "$work/bin"
-printf '#!/bin/sh\ncase "$1" in -m) echo "${STUB_ARCH:-x86_64}" ;; *) echo "${STUB_OS:-Linux}" ;; esac\n' > "$work/bin/uname"
+printf '#!/bin/sh\ncase "$*" in "-s -m") echo "${STUB_OS:-Linux} ${STUB_ARCH:-x86_64}" ;; -m) echo "${STUB_ARCH:-x86_64}" ;; *) echo "${STUB_OS:-Linux}" ;; esac\n' > "$work/bin/uname"
 chmod +x "$work/bin/uname"
 export PATH="$work/bin:$PATH"
+# the same programs, each noting in programs.log that it ran: a start that runs many before Java starts
+# waits milliseconds for each
+mkdir -p "$work/noted"
+for tool in uname ls sed sort tail head cut tr dirname basename getconf nproc mktemp grep awk cksum cat mkdir mkfifo \
+    find rm mv readlink date touch wc; do
+  real=$(command -v "$tool") || continue
+  printf '#!/bin/sh\necho %s >> "%s"\nexec "%s" "$@"\n' "$tool" "$work/programs.log" "$real" > "$work/noted/$tool"
+  chmod +x "$work/noted/$tool"
+done
+# counted with a Java that has its release file, as every Java since 9 has, once the start's AOT cache is made
+stub_java "$work/jre25-counted" 25
+echo 'JAVA_VERSION="25.0.1"' > "$work/jre25-counted/release"
+counted_start() { # starts the product twice, the second time noting the programs it runs
+  for run in first second; do
+    rm -f "$work/programs.log"
+    PATH="$work/noted:$PATH" JAVA_HOME="$work/jre25-counted" XDG_CACHE_HOME="$work/xdg-counted" \
+      TENSORSCOPE_NATIVE_LOG="$work/native.log" "$product/tensorscope" "$@" >"$work/out" 2>"$work/err"
+    for _ in $(seq 100); do
+      ls "$work/xdg-counted/tensorscope/aot" 2>/dev/null | grep -q '\.aotconf$\|\.tmp$' || break
+      sleep 0.1
+    done
+  done
+}
+before_java() { # the programs the start ran before Java, but awk and grep, which the log filter runs alongside Java
+  sed '/^java$/q' "$work/programs.log" 2>/dev/null | grep -v '^java$\|^awk$\|^grep$' | tr '\n' ' '
+}
 
 # --- the product's script ---
 product="$work/product"
@@ -187,6 +214,9 @@ made=$(ls "$aot"/cli-*.aot 2>/dev/null)
 cli_aot trace m.json
 grep -q -- "-XX:AOTCache=$made -Xlog:aot\*=off -Xlog:cds\*=off .*$early_main" "$work/java.log" || fail "the next 'trace' did not use the cache: $(cat "$work/java.log")"
 records && fail "a command with a cache recorded again"
+counted_start trace m.json
+grep -q -- "-XX:AOTCache=.*EarlyWorker" "$work/java.log" || fail "the counted 'trace' did not start with its cache: $(tail -n 1 "$work/java.log")"
+[ "$(before_java | wc -w)" -le 6 ] || fail "'trace' ran more than six programs before Java: $(before_java)"
 cli_aot version
 records || fail "'version', which starts without a worker, did not record its own cache: $(cat "$work/java.log")"
 grep -q -- "-XX:AOTCache=$made" "$work/java.log" && fail "'version' used the cache of 'trace', made with another class path"
@@ -310,6 +340,9 @@ grep -q "^recorded by" "$made" || fail "the workbench's cache is not the complet
 aot_run model.pb
 grep -q -- "-XX:AOTCache=$made " "$work/java.log" || fail "the start after the assembly did not use its cache: $(cat "$work/java.log")"
 grep -q -- "-XX:AOTMode=record" "$work/java.log" && fail "a workbench start with a cache recorded again"
+counted_start model.pb
+grep -q -- "-XX:AOTCache=.*-consoleLog" "$work/java.log" || fail "the counted workbench did not start with its cache: $(tail -n 1 "$work/java.log")"
+[ "$(before_java | wc -w)" -le 5 ] || fail "a workbench start with its cache ran more than five programs before Java: $(before_java)"
 # the JVM's temporary file of the one-step way earlier versions used, left by a start killed early,
 # and an assembly's leftovers go an hour on
 for left in "$made.999999998.config" "$made.999999997.aotconf" "$made.999999997.tmp"; do
