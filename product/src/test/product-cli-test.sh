@@ -20,6 +20,16 @@ grep -q '^org\.tensorscope\.cli,' "$product/configuration/cli/bundles.info" 2>/d
 grep -q '^org\.eclipse\.swt,' "$product/configuration/cli/bundles.info" && fail "the command line's configuration starts SWT"
 grep -q '^org\.eclipse\.equinox\.p2\.' "$product/configuration/cli/bundles.info" && fail "the command line's configuration starts p2"
 
+# the framework's jar carries no signature (src/build/UnsignedFramework.java): the launcher's class
+# loader would check it at every start, and the JVM keeps no signed jar's classes in an AOT cache
+framework=$(ls "$product"/plugins/org.eclipse.osgi_*.jar 2>/dev/null | head -n 1)
+if [ -n "$framework" ] && "${JAVA_HOME:-/no-java}/bin/jar" tf "$framework" >"$out" 2>/dev/null; then
+  grep -Eqi '^META-INF/[^/]*\.(SF|RSA|DSA|EC)$' "$out" && fail "the framework's jar is still signed: $framework"
+  grep -q '^org/eclipse/osgi/launch/EquinoxFactory\.class$' "$out" || fail "the framework's jar lost its classes: $framework"
+else
+  fail "cannot list the framework's jar ($framework) with \$JAVA_HOME/bin/jar"
+fi
+
 # no bundle may fail to resolve or start: Equinox logs that as an error entry
 errors=$(cat "$product"/configuration/*.log "$product"/configuration/cli/*.log 2>/dev/null | grep -A2 '^!ENTRY .* 4 ' || true)
 [ -z "$errors" ] || fail "errors in the product's log: $errors"

@@ -236,6 +236,24 @@ class WorkerAotCacheTest {
     }
 
     @Test
+    void aFrameworkWithoutSignatureIsStartedAsItIs() throws Exception {
+        if (!cachesPossible()) {
+            return; // checked by aJavaBefore25GetsNoCache
+        }
+        Path unsigned = temporary.resolve("org.eclipse.osgi_3.24.jar");
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(unsigned))) {
+            out.putNextEntry(new ZipEntry("META-INF/MANIFEST.MF"));
+            out.write("Manifest-Version: 1.0\n".getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+            out.putNextEntry(new ZipEntry("org/eclipse/osgi/launch/Equinox.class"));
+            out.write("classes".getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
+        assertEquals(unsigned, WorkerAotCache.framework(unsigned), "an unsigned framework was copied");
+        assertEquals(List.of(), files(), "the cache folder got a copy");
+    }
+
+    @Test
     void aJavaBefore25GetsNoCache() throws Exception {
         assertEquals(cachesPossible(), WorkerAotCache.forWorker(command("java"), plan("a")) != null,
                 "Java " + Runtime.version().feature());

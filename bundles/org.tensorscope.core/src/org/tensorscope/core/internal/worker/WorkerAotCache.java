@@ -120,10 +120,11 @@ final class WorkerAotCache {
     }
 
     /**
-     * The OSGi framework's jar for a worker with a cache: a copy without its signature in the cache
-     * folder (made the first time), else the jar itself. The JVM checks a signed jar on the class
-     * path at every start and cannot keep its classes in an AOT cache: the copy starts the worker's
-     * framework with a third less CPU. Its classes are the jar's, byte for byte.
+     * The OSGi framework's jar for a worker with a cache: when the jar is signed, a copy without its
+     * signature in the cache folder (made the first time), else the jar itself. The JVM checks a
+     * signed jar on the class path at every start and cannot keep its classes in an AOT cache: the
+     * copy starts the worker's framework with a third less CPU. Its classes are the jar's, byte for
+     * byte. (The product's build removes the signature already; a framework updated by p2 has one.)
      */
     static Path framework(Path jar) {
         Path dir = folder();
@@ -131,6 +132,9 @@ final class WorkerAotCache {
             return jar;
         }
         try {
+            if (!signed(jar)) {
+                return jar;
+            }
             String key = jar.toAbsolutePath() + "\n" + Files.size(jar) + "\n" + Files.getLastModifiedTime(jar).toMillis();
             Path copy = dir.resolve("framework-" + installation(jar.toString()) + "-"
                     + HexFormat.of().formatHex(sha256(key), 0, 8) + ".jar");
@@ -140,6 +144,12 @@ final class WorkerAotCache {
             return copy;
         } catch (IOException | RuntimeException e) {
             return jar;
+        }
+    }
+
+    private static boolean signed(Path jar) throws IOException {
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            return zip.stream().anyMatch(entry -> SIGNATURE.matcher(entry.getName()).matches());
         }
     }
 
