@@ -208,17 +208,10 @@ class WorkerAotCacheTest {
         if (!cachesPossible()) {
             return; // checked by aJavaBefore25GetsNoCache
         }
-        Path signed = temporary.resolve("org.eclipse.osgi_3.24.jar");
-        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(signed))) {
-            for (String[] entry : new String[][] { { "META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n" },
-                    { "META-INF/ECLIPSE_.SF", "signature" }, { "META-INF/ECLIPSE_.RSA", "certificate" },
-                    { "META-INF/services/org.osgi.framework.launch.FrameworkFactory", "factory" },
-                    { "org/eclipse/osgi/launch/Equinox.class", "classes" } }) {
-                out.putNextEntry(new ZipEntry(entry[0]));
-                out.write(entry[1].getBytes(StandardCharsets.UTF_8));
-                out.closeEntry();
-            }
-        }
+        Path signed = jar(temporary.resolve("org.eclipse.osgi_3.24.jar"), "META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n",
+                "META-INF/ECLIPSE_.SF", "signature", "META-INF/ECLIPSE_.RSA", "certificate",
+                "META-INF/services/org.osgi.framework.launch.FrameworkFactory", "factory",
+                "org/eclipse/osgi/launch/Equinox.class", "classes");
         Path copy = WorkerAotCache.framework(signed);
         assertEquals(folder, copy.getParent(), "the copy is not in the cache folder");
         try (ZipFile zip = new ZipFile(copy.toFile())) {
@@ -240,15 +233,8 @@ class WorkerAotCacheTest {
         if (!cachesPossible()) {
             return; // checked by aJavaBefore25GetsNoCache
         }
-        Path unsigned = temporary.resolve("org.eclipse.osgi_3.24.jar");
-        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(unsigned))) {
-            out.putNextEntry(new ZipEntry("META-INF/MANIFEST.MF"));
-            out.write("Manifest-Version: 1.0\n".getBytes(StandardCharsets.UTF_8));
-            out.closeEntry();
-            out.putNextEntry(new ZipEntry("org/eclipse/osgi/launch/Equinox.class"));
-            out.write("classes".getBytes(StandardCharsets.UTF_8));
-            out.closeEntry();
-        }
+        Path unsigned = jar(temporary.resolve("org.eclipse.osgi_3.24.jar"), "META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n",
+                "org/eclipse/osgi/launch/Equinox.class", "classes");
         assertEquals(unsigned, WorkerAotCache.framework(unsigned), "an unsigned framework was copied");
         assertEquals(List.of(), files(), "the cache folder got a copy");
     }
@@ -309,6 +295,18 @@ class WorkerAotCacheTest {
             Thread.sleep(100);
         }
         throw new AssertionError("no cache was assembled: " + files());
+    }
+
+    /** A jar of these entries: each name followed by its content. */
+    private static Path jar(Path file, String... namesAndContents) throws Exception {
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(file))) {
+            for (int i = 0; i < namesAndContents.length; i += 2) {
+                out.putNextEntry(new ZipEntry(namesAndContents[i]));
+                out.write(namesAndContents[i + 1].getBytes(StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
+        }
+        return file;
     }
 
     private List<Path> files() throws Exception {
