@@ -59,18 +59,25 @@ final class UiHeartbeat implements Runnable {
         return heartbeat;
     }
 
-    /** The JVM's GC pauses (uptime ms, duration ms) while this heartbeat ran: a stall may be one. */
+    /**
+     * The JVM's GC pauses (start and end, on {@link System#nanoTime()}'s clock) while this heartbeat
+     * ran: a stall may be one. The GC's own start time is on another clock, which disagreed with the
+     * heartbeat's by more than a pause; the notification comes as the pause ends, so the pause is
+     * placed before its arrival.
+     */
     private final List<long[]> pauses = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private void listenToGcPauses() {
         for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
-            if (gc.getName().contains("Concurrent") || !(gc instanceof javax.management.NotificationEmitter emitter)) {
-                continue; // G1's concurrent cycles run beside the application
+            if (!(gc instanceof javax.management.NotificationEmitter emitter)) {
+                continue;
             }
             emitter.addNotificationListener((notification, handback) -> {
+                long arrived = System.nanoTime();
+                // G1's "Concurrent GC" collector tells of the remark and clean-up pauses of its concurrent cycles
                 if (notification.getUserData() instanceof javax.management.openmbean.CompositeData data) {
                     javax.management.openmbean.CompositeData info = (javax.management.openmbean.CompositeData) data.get("gcInfo");
-                    pauses.add(new long[] {(Long) info.get("startTime"), (Long) info.get("duration")});
+                    pauses.add(new long[] {arrived - (Long) info.get("duration") * 1_000_000, arrived});
                 }
             }, null, null);
         }
@@ -151,8 +158,9 @@ final class UiHeartbeat implements Runnable {
         long uptimeOrigin = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000 - System.nanoTime();
         stalls.stream().sorted(Comparator.comparingDouble(Stall::millis).reversed()).limit(count).forEach(stall -> {
             long from = (stall.start() + uptimeOrigin) / 1_000_000;
-            long to = from + (long) stall.millis();
-            long gc = pauses.stream().mapToLong(p -> Math.max(0, Math.min(to, p[0] + p[1]) - Math.max(from, p[0]))).sum();
+            long end = stall.start() + (long) (stall.millis() * 1_000_000);
+            long gc = pauses.stream().mapToLong(p -> Math.max(0, Math.min(end, p[1]) - Math.max(stall.start(), p[0])))
+                    .sum() / 1_000_000;
             long asleep = stall.samples().stream().filter(stack -> stack.length > 0 && Arrays.stream(stack).limit(3)
                     .anyMatch(frame -> frame.getMethodName().equals("sleep") && frame.getClassName().endsWith("Display"))).count();
             lines.add(String.format("  stall of %.0f ms at +%.0f ms (JVM uptime %.3f s), %d ms of it GC pauses, %d samples"
