@@ -132,15 +132,17 @@ final class WorkerAotCache {
             return jar;
         }
         try {
-            if (!signed(jar)) {
-                return jar;
-            }
             String key = jar.toAbsolutePath() + "\n" + Files.size(jar) + "\n" + Files.getLastModifiedTime(jar).toMillis();
             Path copy = dir.resolve("framework-" + installation(jar.toString()) + "-"
                     + HexFormat.of().formatHex(sha256(key), 0, 8) + ".jar");
-            if (!Files.isRegularFile(copy)) {
-                unsign(jar, copy);
+            // a copy there was made from this jar, signed: only a start without one opens the jar to look
+            if (Files.isRegularFile(copy)) {
+                return copy;
             }
+            if (!signed(jar)) {
+                return jar;
+            }
+            unsign(jar, copy);
             return copy;
         } catch (IOException | RuntimeException e) {
             return jar;
