@@ -162,16 +162,13 @@ grep -q -- "-XX:TieredStopAtLevel" "$work/java.log" && fail "the workbench compi
 grep -q -- "-XX:MinHeapSize=512m -XX:InitialHeapSize=512m .*-Xmx4g .*-jar .*equinox.launcher" "$work/java.log" \
   || fail "the workbench does not keep a heap of 512 MB: $(cat "$work/java.log")"
 grep -q -- "-Xms" "$work/java.log" && fail "the workbench's initial heap is given by -Xms, which the inference worker inherits"
-rm -f "$work/java.log"; touch "$work/java.log"
-TENSORSCOPE_MAX_HEAP=256m JAVA_HOME="$work/jre21" "$product/tensorscope" model.pb >"$work/out" 2>"$work/err"
+TENSORSCOPE_MAX_HEAP=256m run_product model.pb
 grep -q -- "-Xmx256m" "$work/java.log" || fail "TENSORSCOPE_MAX_HEAP did not set the workbench's maximum heap: $(cat "$work/java.log")"
 grep -q -- "HeapSize" "$work/java.log" && fail "with a maximum heap under 512 MB the workbench asks for an initial heap above it"
-rm -f "$work/java.log"; touch "$work/java.log"
-TENSORSCOPE_VMARGS=-Xms1g JAVA_HOME="$work/jre21" "$product/tensorscope" model.pb >"$work/out" 2>"$work/err"
+TENSORSCOPE_VMARGS=-Xms1g run_product model.pb
 grep -q -- "-Xms1g" "$work/java.log" || fail "TENSORSCOPE_VMARGS cannot change the workbench's initial heap: $(cat "$work/java.log")"
 grep -q -- "HeapSize" "$work/java.log" && fail "TENSORSCOPE_VMARGS sizes the heap, and the workbench still asks for 512 MB"
-rm -f "$work/java.log"; touch "$work/java.log"
-TENSORSCOPE_VMARGS=-Xmx256m JAVA_HOME="$work/jre21" "$product/tensorscope" model.pb >"$work/out" 2>"$work/err"
+TENSORSCOPE_VMARGS=-Xmx256m run_product model.pb
 grep -q -- "HeapSize" "$work/java.log" && fail "with -Xmx256m in TENSORSCOPE_VMARGS the workbench asks for a heap of 512 MB, and its VM would not start"
 run_product trace m.json
 grep -q -- "HeapSize" "$work/java.log" && fail "a command keeps the workbench's initial heap"
