@@ -45,7 +45,7 @@ public final class ChartViewsAccess {
     }
 
     public static boolean chartsWarmedUpOffUiThread(IViewPart view) {
-        Thread drawer = ChartCanvas.warmedUpOn;
+        Thread drawer = ChartWarmUp.drewOn;
         return drawer != null && drawer != view.getSite().getShell().getDisplay().getThread();
     }
 

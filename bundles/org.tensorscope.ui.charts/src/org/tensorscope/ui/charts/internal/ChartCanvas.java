@@ -4,7 +4,7 @@ import java.awt.Graphics2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import org.eclipse.core.runtime.Status;
@@ -52,33 +52,8 @@ final class ChartCanvas {
     /** The thread that made the SWT image on the screen, null while none is (tests check it is not the UI thread). */
     Thread imageMadeOn;
 
-    /** Whether this VM has asked for its sample chart (see {@link #warmUp}). */
-    private static final AtomicBoolean WARMED_UP = new AtomicBoolean();
-    /** The thread that drew the sample chart, null until one has (tests check it is not the UI thread). */
-    static volatile Thread warmedUpOn;
-
-    /**
-     * Draws a sample chart into an image once per VM, in a job of the lowest priority: the first
-     * chart a VM draws loads JFreeChart's classes and Java2D's fonts and text layout, half a second
-     * that the first step onto a tensor would otherwise wait before its Histogram shows.
-     */
-    static void warmUp(Supplier<JFreeChart> sample) {
-        if (WARMED_UP.getAndSet(true)) {
-            return;
-        }
-        Job job = Job.create("Preparing the charts", monitor -> {
-            try {
-                draw(sample.get(), 400, 300, 100, new ChartRenderingInfo());
-                warmedUpOn = Thread.currentThread();
-            } catch (RuntimeException e) {
-                // only a head start: the first real chart meets the same problem and reports it
-            }
-            return Status.OK_STATUS;
-        });
-        job.setSystem(true);
-        job.setPriority(Job.DECORATE);
-        job.schedule();
-    }
+    /** How many charts the canvases' jobs are drawing now. */
+    private static final AtomicInteger DRAWING = new AtomicInteger();
 
     ChartCanvas(Composite parent) {
         canvas = new Canvas(parent, SWT.DOUBLE_BUFFERED);
@@ -154,9 +129,16 @@ final class ChartCanvas {
                 return Status.CANCEL_STATUS;
             }
             Thread drawer = Thread.currentThread();
-            JFreeChart made = make.get();
+            JFreeChart made;
             ChartRenderingInfo info = new ChartRenderingInfo();
-            ImageData data = draw(made, area.width, area.height, zoom, info);
+            ImageData data;
+            DRAWING.incrementAndGet();
+            try {
+                made = make.get();
+                data = draw(made, area.width, area.height, zoom, info);
+            } finally {
+                DRAWING.decrementAndGet();
+            }
             if (display.isDisposed() || monitor.isCanceled()) {
                 return Status.CANCEL_STATUS; // the workbench closed, or a step since: its chart would be dropped
             }
@@ -190,8 +172,13 @@ final class ChartCanvas {
         job.schedule();
     }
 
+    /** How many charts the canvases' jobs are drawing now (the sample charts wait for none to be). */
+    static int drawing() {
+        return DRAWING.get();
+    }
+
     /** The chart drawn by Java2D into pixels of {@code zoom} percent, as SWT image data. */
-    private static ImageData draw(JFreeChart made, int width, int height, int zoom, ChartRenderingInfo info) {
+    static ImageData draw(JFreeChart made, int width, int height, int zoom, ChartRenderingInfo info) {
         int w = width * zoom / 100;
         int h = height * zoom / 100;
         BufferedImage pixels = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);

@@ -17,7 +17,6 @@ import org.eclipse.swt.widgets.Spinner;
 import org.jfree.chart.JFreeChart;
 import org.tensorscope.core.analysis.Histogram;
 import org.tensorscope.core.model.OpNode;
-import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.run.AnalysedTensor;
 import org.tensorscope.core.tensor.TensorData;
@@ -74,8 +73,7 @@ public class HistogramView extends FocusedTensorView {
         logCounts.addListener(SWT.Selection, e -> draw());
         new Label(area, SWT.NONE);
         canvas = new ChartCanvas(area);
-        ChartCanvas.warmUp(() -> HistogramChart.of(Histogram.of(TensorData.ofFloats("sample", Shape.of(8),
-                -3, -0.5f, 0, 0, 0.25f, 1, 2, 1e6f), 10, Histogram.Binning.SYMLOG), null, false));
+        ChartWarmUp.start(canvas.control().getDisplay());
         canvas.control().setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true, 6, 1));
         export = new Action("Export Chart…") {
             @Override
