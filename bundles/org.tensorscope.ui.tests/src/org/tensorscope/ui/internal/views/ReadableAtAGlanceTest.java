@@ -65,6 +65,9 @@ class ReadableAtAGlanceTest {
         assertTrue(until(display, () -> origin.equals(explorer.getSelectedOpName()), 10_000),
                 "the explorer selects the origin: " + explorer.getSelectedOpName());
         Tree tree = explorer.viewer.getTree();
+        Rectangle area = tree.getParent().getClientArea();
+        assertTrue(tree.getSize().y > area.height * 3 / 4 && tree.getSize().x > area.width * 3 / 4,
+                "the tree fills the view below its filter: " + tree.getSize() + " in " + area);
         TreeItem item = tree.getSelection()[0];
         tree.showItem(item);
 

@@ -63,7 +63,12 @@ public class ModelExplorerView extends EmptyStateView {
         filter.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
         filter.addModifyListener(e -> rebuild(runState()));
         viewer = new TreeViewer(area, SWT.SINGLE | SWT.FULL_SELECTION | SWT.BORDER);
-        viewer.getTree().setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
+        // it takes the space left whatever it holds: without a size of its own, the view's layout as a
+        // model opened had GTK measure the rows of the tree just filled, on the UI thread
+        GridData treeData = new GridData(SWT.FILL, SWT.FILL, true, true);
+        treeData.widthHint = 0;
+        treeData.heightHint = 0;
+        viewer.getTree().setLayoutData(treeData);
         viewer.getTree().setHeaderVisible(true);
         viewer.setUseHashlookup(true);
         viewer.setContentProvider(new ScopeContentProvider());
