@@ -114,12 +114,16 @@ class WorkbenchBenchmark {
         TensorHealth first = session.outcome().orElseThrow().trace().rows().get(0);
         long opened = System.nanoTime();
         focus.stepTo(first.opName());
-        pump(display, () -> MeasuredViews.values(inspector) != null && Job.getJobManager().find(DebugSession.JOB_FAMILY).length == 0);
+        pump(display, () -> MeasuredViews.values(inspector) != null && MeasuredViews.values(inspector).name().equals(first.tensor()));
+        double valuesShown = millis(opened);
         // the first chart after the view opened: what a sample chart drawn ahead must not slow down
         pump(display, () -> MeasuredViews.histogramShows(histogram, first.tensor()));
+        double chartShown = millis(opened);
+        pump(display, () -> Job.getJobManager().find(DebugSession.JOB_FAMILY).length == 0);
         List<String> lines = new ArrayList<>();
-        lines.add(String.format("the Histogram opened, its first chart (%s): %.0f ms after the step onto it", first.tensor(),
-                millis(opened)));
+        lines.add(String.format("the Histogram opened, its first chart (%s): %.0f ms after the step onto it (the Inspector's"
+                + " values after %.0f ms, the fetches ahead of the cursor done after %.0f ms)", first.tensor(), chartShown,
+                valuesShown, millis(opened)));
         settle(display);
         for (String command : List.of("org.tensorscope.ui.commands.stepNext", "org.tensorscope.ui.commands.stepBack")) {
             UiHeartbeat heartbeat = UiHeartbeat.start(display, 5);
