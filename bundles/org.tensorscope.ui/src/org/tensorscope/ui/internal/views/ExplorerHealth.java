@@ -92,11 +92,27 @@ final class ExplorerHealth {
     }
 
     Image image(ScopeTree node) {
-        String base = node.op() == null ? "view_explorer" : "op";
-        String overlay = switch (of(node)) {
+        return icon(node.op() != null, of(node));
+    }
+
+    /**
+     * Makes the icon of a scope and of an op for every health now: read from the bundle and
+     * composed at the first fill of the tree, they were a part of the UI thread's longest stall as
+     * the first model opened. Called when the view's content is built, before any model.
+     */
+    void makeIcons() {
+        for (NodeHealth health : NodeHealth.values()) {
+            icon(false, health);
+            icon(true, health);
+        }
+    }
+
+    private Image icon(boolean op, NodeHealth health) {
+        String base = op ? "op" : "view_explorer";
+        String overlay = switch (health) {
             case ORIGIN -> "ovr_origin";
             case PROPAGATED -> "ovr_propagated";
-            case FINITE -> node.op() == null ? null : "ovr_finite";
+            case FINITE -> op ? "ovr_finite" : null;
             case NOT_RUN -> null;
         };
         ImageDescriptor icon = icons.computeIfAbsent(base + "+" + overlay, key -> overlay == null

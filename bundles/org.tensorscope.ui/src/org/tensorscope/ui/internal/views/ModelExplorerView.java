@@ -73,6 +73,7 @@ public class ModelExplorerView extends EmptyStateView {
         viewer.setUseHashlookup(true);
         viewer.setContentProvider(new ScopeContentProvider());
         health = new ExplorerHealth(viewer.getControl());
+        health.makeIcons();
         opColumn();
         column("Health", 110, this::badge);
         column("Type", 110, node -> node.op() == null ? "" : node.op().type());
