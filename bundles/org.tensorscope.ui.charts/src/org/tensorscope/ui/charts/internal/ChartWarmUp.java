@@ -18,8 +18,8 @@ import org.tensorscope.ui.api.TensorscopePreferences;
  * Draws sample histograms into SWT images once per VM, in a job of the lowest priority, when the
  * Histogram view opens. The first charts a VM draws load JFreeChart's classes and Java2D's fonts,
  * then run while the JIT compilers have not yet compiled their code: half a second for the first,
- * and 30-40 ms for each of the next few against 2-8 ms later, which the first steps onto a tensor
- * would otherwise wait for. A sample waits while a real chart is drawn, so as not to slow it down.
+ * and 17-42 ms for each of the next few against a median of 6.5 ms later, which the first steps
+ * onto a tensor would otherwise wait for. A sample waits while a real chart is drawn, so as not to slow it down.
  */
 final class ChartWarmUp {
 
