@@ -85,6 +85,7 @@ class WorkbenchBenchmark {
         report.add(String.format("demo open + run + trace: %.0f ms; longest UI thread stall: %.0f ms (the most CPU time"
                 + " the UI thread spent between two ticks: %.0f ms)", millis(start), stall, heartbeat.longestBusy()));
         report.addAll(heartbeat.stalls(6));
+        report.add(landing(display, page));
         report.addAll(stepping(display, page, session, 50));
 
         report.forEach(System.out::println);
@@ -92,6 +93,17 @@ class WorkbenchBenchmark {
         if (file != null) {
             write(Path.of(file), report);
         }
+    }
+
+    /** How long after the trace landed the Inspector, in the perspective as the demo left it, showed the landing's values. */
+    private static String landing(Display display, IWorkbenchPage page) {
+        long landed = System.nanoTime();
+        String landedOn = PlatformUI.getWorkbench().getService(SteppingFocus.class).focusTensor().orElse(null);
+        if (!(page.findView(TensorscopeViews.TENSOR_INSPECTOR) instanceof TensorInspectorView inspector) || landedOn == null) {
+            return "the trace landed: no Inspector open, or no tensor in focus";
+        }
+        pump(display, () -> MeasuredViews.values(inspector) != null && MeasuredViews.values(inspector).name().equals(landedOn));
+        return String.format("the trace landed on %s: the Inspector showed its values %.0f ms later", landedOn, millis(landed));
     }
 
     /**
