@@ -3,11 +3,12 @@ package org.tensorscope.core.trace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 
 /**
  * Which op outputs to fetch ahead of the stepping cursor, so that the next steps show their
  * tensors without running the model: the rows from the cursor on (and a few before it, for
- * stepping back) that are not yet at hand, as many as fit the byte budget, in one run.
+ * stepping back) that are not yet at hand, a piece at a time.
  */
 public final class PrefetchWindow {
 
@@ -16,40 +17,55 @@ public final class PrefetchWindow {
     /** Rows fetched behind the cursor at most. */
     public static final int BEHIND = 8;
 
+    /**
+     * The bytes one fetch takes at most, beyond its first row. A fetch's values come in one piece (from the
+     * inference worker, through memory they are copied into) and a view asking for a tensor meanwhile waits for
+     * all of them: the 77 MB around the demo's origin in one fetch kept the views waiting 1.6 s.
+     */
+    public static final long FETCH_BYTES = 16L << 20;
+
     private PrefetchWindow() {
     }
 
     /**
-     * @param at        the cursor's row, or -1 before the first step
-     * @param present   whether a tensor is already at hand
-     * @param byteSize  the bytes of a row's output, or a negative number when not known (then skipped)
-     * @param budget    the most bytes to fetch
+     * The next piece of the window: the rows in the window's order (the cursor's and those after it, then those
+     * before it, nearest first) that are not at hand, until one more would take the fetch over its bytes.
+     *
+     * @param at         the cursor's row, or -1 before the first step
+     * @param present    whether a tensor is already at hand (or already fetched by the caller)
+     * @param byteSize   the bytes of a row's output, or a negative number when not known (then skipped)
+     * @param rowAtMost  the bytes of a row fetched ahead at most: a larger one is fetched when a view asks for it
+     * @param fetchBytes the bytes of this fetch at most; its first row is taken whatever its size
      */
-    public static List<String> around(List<TensorHealth> rows, int at, Predicate<String> present,
-            java.util.function.ToLongFunction<TensorHealth> byteSize, long budget) {
+    public static List<String> next(List<TensorHealth> rows, int at, Predicate<String> present,
+            ToLongFunction<TensorHealth> byteSize, long rowAtMost, long fetchBytes) {
         List<String> tensors = new ArrayList<>();
         long bytes = 0;
-        int from = Math.max(0, at);
-        List<Integer> order = new ArrayList<>();
-        for (int i = from; i < Math.min(rows.size(), from + AHEAD); i++) {
-            order.add(i);
-        }
-        for (int i = from - 1; i >= Math.max(0, from - BEHIND); i--) {
-            order.add(i);
-        }
-        for (int i : order) {
+        for (int i : order(rows.size(), at)) {
             TensorHealth row = rows.get(i);
             long size = byteSize.applyAsLong(row);
-            if (size < 0 || present.test(row.tensor()) || tensors.contains(row.tensor())) {
+            if (size < 0 || size > rowAtMost || present.test(row.tensor()) || tensors.contains(row.tensor())) {
                 continue;
             }
-            if (bytes + size > budget) {
+            if (!tensors.isEmpty() && bytes + size > fetchBytes) {
                 break;
             }
             tensors.add(row.tensor());
             bytes += size;
         }
         return tensors;
+    }
+
+    private static List<Integer> order(int rows, int at) {
+        int from = Math.max(0, at);
+        List<Integer> order = new ArrayList<>();
+        for (int i = from; i < Math.min(rows, from + AHEAD); i++) {
+            order.add(i);
+        }
+        for (int i = from - 1; i >= Math.max(0, from - BEHIND); i--) {
+            order.add(i);
+        }
+        return order;
     }
 
     /** Whether the next rows are at hand, so no fetch ahead is due yet. */

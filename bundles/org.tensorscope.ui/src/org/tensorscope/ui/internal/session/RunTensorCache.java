@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.IStatus;
 import org.eclipse.core.runtime.OperationCanceledException;
 import org.eclipse.core.runtime.Status;
@@ -48,12 +49,21 @@ public final class RunTensorCache implements TensorValues {
             Map<String, TensorData> overrides, ISchedulingRule rule, boolean reachesOutside) {
     }
 
+    /**
+     * Where the fetches ahead stand: the run's rows and the cursor's, as the UI thread last saw them, and the
+     * histograms' bins.
+     */
+    private record Position(Source run, TensorCache cache, List<TensorHealth> rows, int at, int bins) {
+    }
+
     @Reference
     private SteppingFocus focus;
 
     private Source run;
     private TensorCache cache;
     private Job ahead;
+    /** Read by the job fetching ahead before each piece, so that it follows the cursor. */
+    private volatile Position position;
 
     public RunTensorCache() {
         // created by the OSGi component runtime
@@ -68,6 +78,7 @@ public final class RunTensorCache implements TensorValues {
     void newRun(Source source) {
         run = source;
         cache = new TensorCache(TensorscopePreferences.tensorMemoryBytes());
+        position = null;
         fetchAhead();
     }
 
@@ -75,12 +86,19 @@ public final class RunTensorCache implements TensorValues {
     void drop() {
         run = null;
         cache = null;
+        position = null;
+    }
+
+    /** The bytes of the last run's tensors at hand (for tests: how much was fetched before a view's fetch ran). */
+    long bytesAtHand() {
+        TensorCache runCache = cache;
+        return runCache == null ? 0 : runCache.bytes();
     }
 
     /**
      * Hands full tensors of the last run, analysed, to the consumer on the UI thread: at once when
-     * the run's cache has them all, else from a job that fetches them together with the rows ahead
-     * of the cursor (one model run for both).
+     * the run's cache has them all, else from a job that fetches them together with the next rows
+     * ahead of the cursor (one model run for both, kept to {@link PrefetchWindow#FETCH_BYTES}).
      *
      * @return false when there is no run to take tensors from
      */
@@ -97,7 +115,10 @@ public final class RunTensorCache implements TensorValues {
             return true;
         }
         List<String> wanted = new ArrayList<>(cache.missing(tensors));
-        wanted.addAll(aheadOfCursor(wanted)); // those not already wanted
+        Position at = currentPosition();
+        if (at != null) {
+            wanted.addAll(nextPiece(at, wanted)); // those not already wanted
+        }
         TensorCache runCache = cache;
         Job job = fetchJob("Fetching " + String.join(", ", tensors), wanted, tensors, runCache, () -> {
             Optional<Map<String, AnalysedTensor>> values = runCache.getAll(tensors);
@@ -116,38 +137,66 @@ public final class RunTensorCache implements TensorValues {
 
     /**
      * Fetches the rows ahead of the cursor in the background when the next steps would otherwise
-     * run the model, so that stepping shows each tensor at once.
+     * run the model, so that stepping shows each tensor at once: a piece at a time, each piece one
+     * model run, so that a view's own fetch waits for one piece at most.
      */
     private void fetchAhead() {
-        TraceCursor cursor = focus.cursor().orElse(null);
-        if (cache == null || cursor == null || (ahead != null && ahead.getState() != Job.NONE)) {
+        Position at = currentPosition();
+        position = at;
+        if (at == null || (ahead != null && ahead.getState() != Job.NONE && ahead.getRule() == at.run().rule())) {
+            return; // a running job reads the new position before its next piece
+        }
+        if (PrefetchWindow.aheadIsPresent(at.rows(), at.at(), t -> at.cache().get(t).isPresent(), PrefetchWindow.AHEAD / 3)) {
             return;
         }
-        List<TensorHealth> rows = cursor.trace().rows();
-        TensorCache runCache = cache;
-        if (PrefetchWindow.aheadIsPresent(rows, cursor.index(), t -> runCache.get(t).isPresent(), PrefetchWindow.AHEAD / 3)) {
-            return;
-        }
-        List<String> wanted = aheadOfCursor(List.of());
-        if (!wanted.isEmpty()) {
-            ahead = fetchJob("Fetching the tensors ahead", wanted, List.of(), cache, () -> { }, problem -> { });
-            ahead.setSystem(true);
-            ahead.setPriority(Job.DECORATE);
-            ahead.schedule();
-        }
+        ahead = SessionJobs.of("Fetching the tensors ahead", this::fetchPiecesAhead);
+        ahead.setRule(at.run().rule());
+        ahead.setSystem(true);
+        ahead.setPriority(Job.DECORATE);
+        ahead.schedule();
     }
 
-    private List<String> aheadOfCursor(List<String> alsoWanted) {
+    /** Where the cursor is in the last run, or null when nothing is to be fetched ahead. */
+    private Position currentPosition() {
         TraceCursor cursor = focus.cursor().orElse(null);
-        if (cursor == null || run == null || run.reachesOutside()) {
+        if (cursor == null || run == null || cache == null || run.reachesOutside()) {
             // a model that writes files or reaches the network runs only when the user asks
-            return List.of();
+            return null;
         }
-        ModelGraph graph = run.graph();
-        TensorCache runCache = cache;
-        long budget = runCache.budget() / 4;
-        return PrefetchWindow.around(cursor.trace().rows(), cursor.index(),
-                t -> runCache.get(t).isPresent() || alsoWanted.contains(t), row -> byteSize(graph, row), budget);
+        return new Position(run, cache, cursor.trace().rows(), cursor.index(), TensorscopePreferences.histogramBins());
+    }
+
+    /**
+     * The body of the job fetching ahead: piece after piece from where the cursor is, until the window is at hand;
+     * between two pieces a view's fetch waiting for the model runs first.
+     */
+    private IStatus fetchPiecesAhead(IProgressMonitor monitor) {
+        Job self = Job.getJobManager().currentJob();
+        List<String> last = List.of();
+        while (!monitor.isCanceled()) {
+            Position at = position;
+            if (at == null || at.run().rule() != self.getRule()) {
+                return Status.OK_STATUS; // the run is gone, or another model's
+            }
+            List<String> piece = nextPiece(at, List.of());
+            if (piece.isEmpty() || piece.equals(last)) {
+                return Status.OK_STATUS; // at hand, or not to be had
+            }
+            IStatus status = fetchInto(at.run(), at.cache(), at.bins(), piece, List.of(), () -> { }, problem -> { }, monitor);
+            if (!status.isOK()) {
+                return status;
+            }
+            last = piece;
+            self.yieldRule(monitor);
+        }
+        return Status.CANCEL_STATUS;
+    }
+
+    private List<String> nextPiece(Position at, List<String> alsoWanted) {
+        ModelGraph graph = at.run().graph();
+        TensorCache runCache = at.cache();
+        return PrefetchWindow.next(at.rows(), at.at(), t -> runCache.get(t).isPresent() || alsoWanted.contains(t),
+                row -> byteSize(graph, row), runCache.budget() / 4, PrefetchWindow.FETCH_BYTES);
     }
 
     private static AnalysedTensor analyse(TensorData data, int bins) {
@@ -169,38 +218,41 @@ public final class RunTensorCache implements TensorValues {
             Runnable done, Consumer<String> onFailure) {
         Source from = run;
         int bins = TensorscopePreferences.histogramBins();
-        Job job = SessionJobs.of(name, monitor -> {
-            try {
-                List<String> missing = runCache.missing(tensors);
-                // as the trace watched them: an optimised run may have fused the op away (an op's second
-                // output, a Conv2D folded into its batch normalisation)
-                Map<String, TensorData> values;
-                try {
-                    values = missing.isEmpty() ? Map.of()
-                            : from.session().fetchAsTraced(from.inputs().feeds(), missing, from.overrides(), monitor);
-                } catch (BackendException | IllegalArgumentException e) {
-                    List<String> asked = runCache.missing(requested);
-                    if (asked.size() == missing.size()) {
-                        throw e;
-                    }
-                    // a tensor fetched ahead cannot be fetched (e.g. not computed in this run): the asked ones alone
-                    values = asked.isEmpty() ? Map.of()
-                            : from.session().fetchAsTraced(from.inputs().feeds(), asked, from.overrides(), monitor);
-                }
-                Map<String, TensorData> fetched = values;
-                requested.stream().filter(fetched::containsKey).forEach(t -> runCache.put(t, analyse(fetched.get(t), bins)));
-                done.run(); // the views need not wait for the tensors fetched ahead
-                fetched.keySet().stream().filter(t -> !requested.contains(t))
-                        .forEach(t -> runCache.put(t, analyse(fetched.get(t), bins)));
-                return Status.OK_STATUS;
-            } catch (OperationCanceledException e) {
-                return Status.CANCEL_STATUS;
-            } catch (Exception e) {
-                Display.getDefault().asyncExec(() -> onFailure.accept(e.getMessage()));
-                return new Status(IStatus.ERROR, PLUGIN_ID, e.getMessage(), e);
-            }
-        });
+        Job job = SessionJobs.of(name, monitor -> fetchInto(from, runCache, bins, tensors, requested, done, onFailure, monitor));
         job.setRule(from.rule());
         return job;
+    }
+
+    private static IStatus fetchInto(Source from, TensorCache runCache, int bins, List<String> tensors,
+            List<String> requested, Runnable done, Consumer<String> onFailure, IProgressMonitor monitor) {
+        try {
+            List<String> missing = runCache.missing(tensors);
+            // as the trace watched them: an optimised run may have fused the op away (an op's second
+            // output, a Conv2D folded into its batch normalisation)
+            Map<String, TensorData> values;
+            try {
+                values = missing.isEmpty() ? Map.of()
+                        : from.session().fetchAsTraced(from.inputs().feeds(), missing, from.overrides(), monitor);
+            } catch (BackendException | IllegalArgumentException e) {
+                List<String> asked = runCache.missing(requested);
+                if (asked.size() == missing.size()) {
+                    throw e;
+                }
+                // a tensor fetched ahead cannot be fetched (e.g. not computed in this run): the asked ones alone
+                values = asked.isEmpty() ? Map.of()
+                        : from.session().fetchAsTraced(from.inputs().feeds(), asked, from.overrides(), monitor);
+            }
+            Map<String, TensorData> fetched = values;
+            requested.stream().filter(fetched::containsKey).forEach(t -> runCache.put(t, analyse(fetched.get(t), bins)));
+            done.run(); // the views need not wait for the tensors fetched ahead
+            fetched.keySet().stream().filter(t -> !requested.contains(t))
+                    .forEach(t -> runCache.put(t, analyse(fetched.get(t), bins)));
+            return Status.OK_STATUS;
+        } catch (OperationCanceledException e) {
+            return Status.CANCEL_STATUS;
+        } catch (Exception e) {
+            Display.getDefault().asyncExec(() -> onFailure.accept(e.getMessage()));
+            return new Status(IStatus.ERROR, PLUGIN_ID, e.getMessage(), e);
+        }
     }
 }
