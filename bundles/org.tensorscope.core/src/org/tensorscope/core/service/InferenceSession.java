@@ -1,5 +1,6 @@
 package org.tensorscope.core.service;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +31,16 @@ public interface InferenceSession extends AutoCloseable {
     default Map<String, TensorData> fetchAsTraced(Map<String, TensorData> feeds, List<String> tensors,
             Map<String, TensorData> overrides, IProgressMonitor monitor) throws BackendException {
         return fetch(feeds, tensors, overrides, monitor);
+    }
+
+    /**
+     * Like {@link #fetchAsTraced(Map, List, Map, IProgressMonitor)}, handing the values to {@code use} while they are
+     * valid: a backend may hand its own memory, saving a copy of every value when they are only passed on (the
+     * inference worker writing them to Tensorscope). The default hands copies.
+     */
+    default <T> T fetchAsTraced(Map<String, TensorData> feeds, List<String> tensors, Map<String, TensorData> overrides,
+            IProgressMonitor monitor, FetchedValues<T> use) throws BackendException, IOException {
+        return use.use(fetchAsTraced(feeds, tensors, overrides, monitor));
     }
 
     /**

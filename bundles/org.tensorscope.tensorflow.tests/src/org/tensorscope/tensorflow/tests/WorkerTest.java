@@ -116,6 +116,23 @@ class WorkerTest {
                 assertTrue(remoteConv.size() > 100_000, conv + " has " + remoteConv.size() + " elements");
                 assertArrayEquals(values(localSession.fetch(feeds, List.of(conv), Map.of(), null).get(conv)),
                         values(remoteConv));
+                // fetched as traced, the worker writes TensorFlow's own memory into its reply, with no copy of its own:
+                // the same values as copies in this JVM, the large activation's, the output's and the fed input's
+                List<String> traced = List.of(conv, output, input.name());
+                Map<String, TensorData> remoteTraced = remoteSession.fetchAsTraced(feeds, traced, Map.of(), null);
+                Map<String, TensorData> localTraced = localSession.fetchAsTraced(feeds, traced, Map.of(), null);
+                assertEquals(traced, List.copyOf(remoteTraced.keySet()));
+                for (String tensor : traced) {
+                    assertArrayEquals(values(localTraced.get(tensor)), values(remoteTraced.get(tensor)), tensor);
+                }
+                Map<String, double[]> handed = localSession.fetchAsTraced(feeds, traced, Map.of(), null, views -> {
+                    Map<String, double[]> read = new java.util.LinkedHashMap<>();
+                    views.forEach((name, data) -> read.put(name, values(data)));
+                    return read;
+                });
+                for (String tensor : traced) {
+                    assertArrayEquals(values(localTraced.get(tensor)), handed.get(tensor), tensor + ", handed without a copy");
+                }
                 if (Files.isDirectory(Path.of("/dev/shm")) && Files.isDirectory(Path.of("/proc/self"))) {
                     String maps = Files.readString(Path.of("/proc", Long.toString(awaitWorker().pid()), "maps"));
                     assertTrue(maps.contains("/dev/shm/tensorscope-worker") && maps.contains("/requests (deleted)")

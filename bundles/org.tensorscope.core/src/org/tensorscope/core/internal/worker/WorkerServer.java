@@ -187,9 +187,12 @@ final class WorkerServer {
                 Map<String, TensorData> feeds = Wire.readTensors(in);
                 List<String> tensors = Wire.readStrings(in);
                 Map<String, TensorData> overrides = Wire.readTensors(in);
-                Map<String, TensorData> fetched = request.type() == Frame.FETCH
-                        ? session.fetch(feeds, tensors, overrides, monitor)
-                        : session.fetchAsTraced(feeds, tensors, overrides, monitor);
+                if (request.type() == Frame.FETCH_TRACED) {
+                    // written into the reply while the backend's values are valid: no copy of them in this process
+                    return session.fetchAsTraced(feeds, tensors, overrides, monitor,
+                            values -> reply(out -> Wire.writeTensors(out, values)));
+                }
+                Map<String, TensorData> fetched = session.fetch(feeds, tensors, overrides, monitor);
                 return reply(out -> Wire.writeTensors(out, fetched));
             }
             case Frame.HEALTH -> {

@@ -1,5 +1,6 @@
 package org.tensorscope.tensorflow.internal.run;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -38,6 +39,7 @@ import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.service.BackendException;
 import org.tensorscope.core.service.Device;
+import org.tensorscope.core.service.FetchedValues;
 import org.tensorscope.core.service.InferenceSession;
 import org.tensorscope.core.service.RuntimeRewrite;
 import org.tensorscope.core.tensor.TensorData;
@@ -238,12 +240,35 @@ public final class TfSession implements InferenceSession {
     @Override
     public Map<String, TensorData> fetch(Map<String, TensorData> feeds, List<String> tensors,
             Map<String, TensorData> overrides, IProgressMonitor monitor) throws BackendException {
-        return fetch(session, feeds, tensors, overrides, monitor);
+        return copied(() -> fetch(session, feeds, tensors, overrides, monitor, false, values -> values));
     }
 
     @Override
     public Map<String, TensorData> fetchAsTraced(Map<String, TensorData> feeds, List<String> tensors,
             Map<String, TensorData> overrides, IProgressMonitor monitor) throws BackendException {
+        return copied(() -> fetch(unoptimisedSession(), feeds, tensors, overrides, monitor, false, values -> values));
+    }
+
+    /** Hands TensorFlow's own memory to {@code use}, without copying the values. */
+    @Override
+    public <T> T fetchAsTraced(Map<String, TensorData> feeds, List<String> tensors, Map<String, TensorData> overrides,
+            IProgressMonitor monitor, FetchedValues<T> use) throws BackendException, IOException {
+        return fetch(unoptimisedSession(), feeds, tensors, overrides, monitor, true, use);
+    }
+
+    private interface CopyingFetch {
+        Map<String, TensorData> run() throws BackendException, IOException;
+    }
+
+    private static Map<String, TensorData> copied(CopyingFetch fetch) throws BackendException {
+        try {
+            return fetch.run();
+        } catch (IOException e) {
+            throw new IllegalStateException("handing over copies cannot fail", e);
+        }
+    }
+
+    private Session unoptimisedSession() throws BackendException {
         if (unoptimised == null) {
             try {
                 unoptimised = new Session(graph, unoptimisedConfig(onGpu));
@@ -252,11 +277,15 @@ public final class TfSession implements InferenceSession {
                         + firstLine(e.getMessage()), e);
             }
         }
-        return fetch(unoptimised, feeds, tensors, overrides, monitor);
+        return unoptimised;
     }
 
-    private Map<String, TensorData> fetch(Session on, Map<String, TensorData> feeds, List<String> tensors,
-            Map<String, TensorData> overrides, IProgressMonitor monitor) throws BackendException {
+    /**
+     * @param views whether {@code use} gets views of TensorFlow's memory, valid until it returns, instead of copies
+     */
+    private <T> T fetch(Session on, Map<String, TensorData> feeds, List<String> tensors,
+            Map<String, TensorData> overrides, IProgressMonitor monitor, boolean views, FetchedValues<T> use)
+            throws BackendException, IOException {
         SubMonitor progress = SubMonitor.convert(monitor, "Running " + model.source().getFileName(), 2);
         List<String> names = tensors.stream().map(TensorSpec::tensorName).toList();
         for (String name : names) {
@@ -270,37 +299,42 @@ public final class TfSession implements InferenceSession {
         if (on == session && overrides.isEmpty()) {
             Map<String, TensorData> madeAlongside = takeAlongside(feeds, toRun);
             if (madeAlongside != null) {
-                Map<String, TensorData> fetched = new LinkedHashMap<>();
-                names.forEach(name -> fetched.put(name, fed.containsKey(name) ? fed.get(name) : madeAlongside.get(name)));
-                return fetched;
+                return use.use(inOrder(names, fed, madeAlongside));
             }
             plainRunsMade.add(plainRunKey(feeds, toRun));
         }
         checkMemory(feeds, overrides, toRun);
         try (Run run = new Run(on, feeds, overrides)) {
             progress.split(1);
-            Map<String, TensorData> computed = new HashMap<>();
-            if (!toRun.isEmpty()) {
-                Map<String, String> fetchAs = fetchable(toRun);
-                Session.Runner runner = run.runner();
-                toRun.forEach(name -> runner.fetch(fetchAs.get(name)));
-                try (Result result = runner.run()) {
-                    for (int i = 0; i < toRun.size(); i++) {
-                        computed.put(toRun.get(i), TfTensors.toData(toRun.get(i), result.get(i)));
-                    }
-                } catch (TensorFlowException | IllegalArgumentException e) {
-                    throw notComputed(toRun, e).orElseThrow(() -> e);
+            if (toRun.isEmpty()) {
+                return use.use(inOrder(names, fed, Map.of()));
+            }
+            Map<String, String> fetchAs = fetchable(toRun);
+            Session.Runner runner = run.runner();
+            toRun.forEach(name -> runner.fetch(fetchAs.get(name)));
+            try (Result result = runner.run()) {
+                Map<String, TensorData> computed = new HashMap<>();
+                for (int i = 0; i < toRun.size(); i++) {
+                    computed.put(toRun.get(i), views ? TfTensors.view(toRun.get(i), result.get(i))
+                            : TfTensors.toData(toRun.get(i), result.get(i)));
                 }
+                progress.split(1);
+                return use.use(inOrder(names, fed, computed));
+            } catch (TensorFlowException | IllegalArgumentException e) {
+                throw notComputed(toRun, e).orElseThrow(() -> e);
             }
-            progress.split(1);
-            Map<String, TensorData> fetched = new LinkedHashMap<>();
-            for (String name : names) {
-                fetched.put(name, fed.containsKey(name) ? fed.get(name) : computed.get(name));
-            }
-            return fetched;
         } catch (TensorFlowException | IllegalArgumentException | IllegalStateException e) {
             throw new BackendException("TensorFlow could not run " + model.source() + ": " + problem(e), e);
         }
+    }
+
+    private static Map<String, TensorData> inOrder(List<String> names, Map<String, TensorData> fed,
+            Map<String, TensorData> computed) {
+        Map<String, TensorData> fetched = new LinkedHashMap<>();
+        for (String name : names) {
+            fetched.put(name, fed.containsKey(name) ? fed.get(name) : computed.get(name));
+        }
+        return fetched;
     }
 
     private static List<Object> plainRunKey(Map<String, TensorData> feeds, List<String> outputs) {
