@@ -23,6 +23,16 @@ public interface InferenceSession extends AutoCloseable {
             Map<String, TensorData> overrides, IProgressMonitor monitor) throws BackendException;
 
     /**
+     * Like {@link #fetch(Map, List, Map, IProgressMonitor)}, handing the values to {@code use} while they are valid:
+     * a backend may hand its own memory, saving a copy of every value when they are only passed on (the inference
+     * worker writing them to Tensorscope). The default hands copies.
+     */
+    default <T> T fetch(Map<String, TensorData> feeds, List<String> tensors, Map<String, TensorData> overrides,
+            IProgressMonitor monitor, FetchedValues<T> use) throws BackendException, IOException {
+        return use.use(fetch(feeds, tensors, overrides, monitor));
+    }
+
+    /**
      * Like {@link #fetch}, but computes the tensors the way the health pass watched them: the graph as
      * written, with no optimiser rewrite in between (an optimiser that turns Log(Softmax) into LogSoftmax
      * hides the -Inf the trace found). Explanations of a trace fetch through this; the default is
@@ -35,8 +45,7 @@ public interface InferenceSession extends AutoCloseable {
 
     /**
      * Like {@link #fetchAsTraced(Map, List, Map, IProgressMonitor)}, handing the values to {@code use} while they are
-     * valid: a backend may hand its own memory, saving a copy of every value when they are only passed on (the
-     * inference worker writing them to Tensorscope). The default hands copies.
+     * valid, as {@link #fetch(Map, List, Map, IProgressMonitor, FetchedValues)} does.
      */
     default <T> T fetchAsTraced(Map<String, TensorData> feeds, List<String> tensors, Map<String, TensorData> overrides,
             IProgressMonitor monitor, FetchedValues<T> use) throws BackendException, IOException {

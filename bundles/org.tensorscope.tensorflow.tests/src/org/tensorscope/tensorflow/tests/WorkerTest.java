@@ -133,6 +133,9 @@ class WorkerTest {
                 for (String tensor : traced) {
                     assertArrayEquals(values(localTraced.get(tensor)), handed.get(tensor), tensor + ", handed without a copy");
                 }
+                Map<String, double[]> handedPlain = localSession.fetch(feeds, List.of(conv), Map.of(), null,
+                        views -> Map.of(conv, values(views.get(conv))));
+                assertArrayEquals(values(remoteConv), handedPlain.get(conv), conv + ", a plain fetch handed without a copy");
                 if (Files.isDirectory(Path.of("/dev/shm")) && Files.isDirectory(Path.of("/proc/self"))) {
                     String maps = Files.readString(Path.of("/proc", Long.toString(awaitWorker().pid()), "maps"));
                     assertTrue(maps.contains("/dev/shm/tensorscope-worker") && maps.contains("/requests (deleted)")

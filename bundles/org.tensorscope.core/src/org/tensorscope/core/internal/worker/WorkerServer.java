@@ -22,6 +22,7 @@ import org.eclipse.core.runtime.OperationCanceledException;
 import org.tensorscope.core.service.BackendException;
 import org.tensorscope.core.service.Contributions;
 import org.tensorscope.core.service.Device;
+import org.tensorscope.core.service.FetchedValues;
 import org.tensorscope.core.service.InferenceBackend;
 import org.tensorscope.core.service.InferenceSession;
 import org.tensorscope.core.service.LoadedModel;
@@ -187,13 +188,10 @@ final class WorkerServer {
                 Map<String, TensorData> feeds = Wire.readTensors(in);
                 List<String> tensors = Wire.readStrings(in);
                 Map<String, TensorData> overrides = Wire.readTensors(in);
-                if (request.type() == Frame.FETCH_TRACED) {
-                    // written into the reply while the backend's values are valid: no copy of them in this process
-                    return session.fetchAsTraced(feeds, tensors, overrides, monitor,
-                            values -> reply(out -> Wire.writeTensors(out, values)));
-                }
-                Map<String, TensorData> fetched = session.fetch(feeds, tensors, overrides, monitor);
-                return reply(out -> Wire.writeTensors(out, fetched));
+                // written into the reply while the backend's values are valid: no copy of them in this process
+                FetchedValues<Frame> reply = values -> reply(out -> Wire.writeTensors(out, values));
+                return request.type() == Frame.FETCH ? session.fetch(feeds, tensors, overrides, monitor, reply)
+                        : session.fetchAsTraced(feeds, tensors, overrides, monitor, reply);
             }
             case Frame.HEALTH -> {
                 InferenceSession session = session(in.readLong());

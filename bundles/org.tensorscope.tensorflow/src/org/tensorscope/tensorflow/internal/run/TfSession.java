@@ -251,6 +251,13 @@ public final class TfSession implements InferenceSession {
 
     /** Hands TensorFlow's own memory to {@code use}, without copying the values. */
     @Override
+    public <T> T fetch(Map<String, TensorData> feeds, List<String> tensors, Map<String, TensorData> overrides,
+            IProgressMonitor monitor, FetchedValues<T> use) throws BackendException, IOException {
+        return fetch(session, feeds, tensors, overrides, monitor, true, use);
+    }
+
+    /** Hands TensorFlow's own memory to {@code use}, without copying the values. */
+    @Override
     public <T> T fetchAsTraced(Map<String, TensorData> feeds, List<String> tensors, Map<String, TensorData> overrides,
             IProgressMonitor monitor, FetchedValues<T> use) throws BackendException, IOException {
         return fetch(unoptimisedSession(), feeds, tensors, overrides, monitor, true, use);
