@@ -52,7 +52,7 @@ class PrefetchWindowTest {
     }
 
     @Test
-    void aRowLargerThanAPieceIsFetchedAloneAndOneLargerThanARowMayBeIsLeftToTheViews() {
+    void aRowLargerThanAPieceIsFetchedAloneAndOneLargerThanTheWindowIsLeftToTheViews() {
         List<TensorHealth> rows = rows(10);
         Map<String, Long> sizes = Map.of(t(0), 40 * MB, t(1), 200 * MB, t(2), MB);
         List<String> first = PrefetchWindow.next(rows, 0, t -> false, row -> sizes.getOrDefault(row.tensor(), MB),
@@ -60,7 +60,7 @@ class PrefetchWindowTest {
         assertEquals(List.of(t(0)), first, "a 40 MB row alone, as the first of its piece");
         List<String> second = PrefetchWindow.next(rows, 0, first::contains, row -> sizes.getOrDefault(row.tensor(), MB),
                 128 * MB, 16 * MB);
-        assertEquals(t(2), second.get(0), "the 200 MB row is more than a row fetched ahead may take");
+        assertEquals(t(2), second.get(0), "the 200 MB row is more than the window takes");
         assertEquals(8, second.size(), second.toString());
     }
 
@@ -69,17 +69,34 @@ class PrefetchWindowTest {
         List<TensorHealth> rows = rows(200);
         Set<String> present = new HashSet<>();
         List<List<String>> pieces = new ArrayList<>();
-        for (List<String> piece = PrefetchWindow.next(rows, 100, present::contains, row -> 5 * MB, 128 * MB, 16 * MB);
-                !piece.isEmpty(); piece = PrefetchWindow.next(rows, 100, present::contains, row -> 5 * MB, 128 * MB, 16 * MB)) {
+        for (List<String> piece = PrefetchWindow.next(rows, 100, present::contains, row -> MB, 128 * MB, 16 * MB);
+                !piece.isEmpty(); piece = PrefetchWindow.next(rows, 100, present::contains, row -> MB, 128 * MB, 16 * MB)) {
             pieces.add(piece);
             present.addAll(piece);
-            assertTrue(piece.size() * 5 * MB <= 16 * MB, piece.toString());
+            assertTrue(piece.size() <= 16, piece.toString());
         }
         assertEquals(PrefetchWindow.AHEAD + PrefetchWindow.BEHIND, present.size());
         assertTrue(present.contains(t(100)) && present.contains(t(100 + PrefetchWindow.AHEAD - 1))
                 && present.contains(t(100 - PrefetchWindow.BEHIND)), present.toString());
-        assertEquals(List.of(t(100), t(101), t(102)), pieces.get(0));
+        assertEquals(16, pieces.get(0).size());
+        assertEquals(t(100), pieces.get(0).get(0));
         assertTrue(PrefetchWindow.aheadIsPresent(rows, 100, present::contains, PrefetchWindow.AHEAD));
+    }
+
+    @Test
+    void theWindowsRowsAtHandOrNotTakeItsBytesAtMost() {
+        List<TensorHealth> rows = rows(200);
+        Set<String> present = new HashSet<>();
+        for (List<String> piece = PrefetchWindow.next(rows, 100, present::contains, row -> 5 * MB, 128 * MB, 16 * MB);
+                !piece.isEmpty(); piece = PrefetchWindow.next(rows, 100, present::contains, row -> 5 * MB, 128 * MB, 16 * MB)) {
+            present.addAll(piece);
+        }
+        // 25 rows of 5 MB fill 128 MB: the window stops there, so pieces fetched one after another end
+        assertEquals(25, present.size(), present.toString());
+        assertTrue(present.contains(t(124)) && !present.contains(t(125)), present.toString());
+        assertEquals(List.of(), PrefetchWindow.next(rows, 100, present::contains, row -> 5 * MB, 128 * MB, 16 * MB));
+        // a step on: the window moves with the cursor, and only the row now in it is due
+        assertEquals(List.of(t(125)), PrefetchWindow.next(rows, 101, present::contains, row -> 5 * MB, 128 * MB, 16 * MB));
     }
 
     @Test

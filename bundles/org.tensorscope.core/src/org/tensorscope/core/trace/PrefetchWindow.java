@@ -29,22 +29,31 @@ public final class PrefetchWindow {
 
     /**
      * The next piece of the window: the rows in the window's order (the cursor's and those after it, then those
-     * before it, nearest first) that are not at hand, until one more would take the fetch over its bytes.
+     * before it, nearest first) that are not at hand, until one more would take the fetch over its bytes. The
+     * window ends where its rows, at hand or not, would take more than {@code windowBytes}.
      *
-     * @param at         the cursor's row, or -1 before the first step
-     * @param present    whether a tensor is already at hand (or already fetched by the caller)
-     * @param byteSize   the bytes of a row's output, or a negative number when not known (then skipped)
-     * @param rowAtMost  the bytes of a row fetched ahead at most: a larger one is fetched when a view asks for it
-     * @param fetchBytes the bytes of this fetch at most; its first row is taken whatever its size
+     * @param at          the cursor's row, or -1 before the first step
+     * @param present     whether a tensor is already at hand (or already fetched by the caller)
+     * @param byteSize    the bytes of a row's output, or a negative number when not known (then skipped)
+     * @param windowBytes the bytes of the window's rows at most; a row larger than that alone is left to the views
+     * @param fetchBytes  the bytes of this fetch at most; its first row is taken whatever its size
      */
     public static List<String> next(List<TensorHealth> rows, int at, Predicate<String> present,
-            ToLongFunction<TensorHealth> byteSize, long rowAtMost, long fetchBytes) {
+            ToLongFunction<TensorHealth> byteSize, long windowBytes, long fetchBytes) {
         List<String> tensors = new ArrayList<>();
+        long window = 0;
         long bytes = 0;
         for (int i : order(rows.size(), at)) {
             TensorHealth row = rows.get(i);
             long size = byteSize.applyAsLong(row);
-            if (size < 0 || size > rowAtMost || present.test(row.tensor()) || tensors.contains(row.tensor())) {
+            if (size < 0 || size > windowBytes || tensors.contains(row.tensor())) {
+                continue;
+            }
+            window += size;
+            if (window > windowBytes) {
+                break;
+            }
+            if (present.test(row.tensor())) {
                 continue;
             }
             if (!tensors.isEmpty() && bytes + size > fetchBytes) {

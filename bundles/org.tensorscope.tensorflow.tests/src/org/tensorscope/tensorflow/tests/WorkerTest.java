@@ -131,11 +131,11 @@ class WorkerTest {
                     return read;
                 });
                 for (String tensor : traced) {
-                    assertArrayEquals(values(localTraced.get(tensor)), handed.get(tensor), tensor + ", handed without a copy");
+                    assertArrayEquals(values(localTraced.get(tensor)), handed.get(tensor), tensor + ", handed as TensorFlow's own memory");
                 }
                 Map<String, double[]> handedPlain = localSession.fetch(feeds, List.of(conv), Map.of(), null,
                         views -> Map.of(conv, values(views.get(conv))));
-                assertArrayEquals(values(remoteConv), handedPlain.get(conv), conv + ", a plain fetch handed without a copy");
+                assertArrayEquals(values(remoteConv), handedPlain.get(conv), conv + ", a plain fetch handed as TensorFlow's own memory");
                 if (Files.isDirectory(Path.of("/dev/shm")) && Files.isDirectory(Path.of("/proc/self"))) {
                     String maps = Files.readString(Path.of("/proc", Long.toString(awaitWorker().pid()), "maps"));
                     assertTrue(maps.contains("/dev/shm/tensorscope-worker") && maps.contains("/requests (deleted)")

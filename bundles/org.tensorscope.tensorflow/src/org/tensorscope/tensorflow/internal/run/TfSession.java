@@ -293,6 +293,35 @@ public final class TfSession implements InferenceSession {
     private <T> T fetch(Session on, Map<String, TensorData> feeds, List<String> tensors,
             Map<String, TensorData> overrides, IProgressMonitor monitor, boolean views, FetchedValues<T> use)
             throws BackendException, IOException {
+        try {
+            return fetchInto(on, feeds, tensors, overrides, monitor, views, values -> {
+                try {
+                    return use.use(values);
+                } catch (IOException | RuntimeException e) {
+                    throw new UseFailed(e); // not TensorFlow's failure: passed on as it is
+                }
+            });
+        } catch (UseFailed e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw (RuntimeException) e.getCause();
+        }
+    }
+
+    /** What the values' user threw, carried past the handling of TensorFlow's exceptions. */
+    private static final class UseFailed extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        UseFailed(Exception cause) {
+            super(cause);
+        }
+    }
+
+    private <T> T fetchInto(Session on, Map<String, TensorData> feeds, List<String> tensors,
+            Map<String, TensorData> overrides, IProgressMonitor monitor, boolean views, FetchedValues<T> use)
+            throws BackendException, IOException {
         SubMonitor progress = SubMonitor.convert(monitor, "Running " + model.source().getFileName(), 2);
         List<String> names = tensors.stream().map(TensorSpec::tensorName).toList();
         for (String name : names) {

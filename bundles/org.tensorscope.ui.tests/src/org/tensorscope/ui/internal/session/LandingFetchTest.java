@@ -59,15 +59,15 @@ class LandingFetchTest {
                     && ShownInViews.values(inspector).name().equals(landing), 60_000), "the landing's values not shown");
             assertTrue(UiWait.until(display, () -> Job.getJobManager().find(DebugSession.JOB_FAMILY).length == 0, 60_000),
                     "the fetches ahead did not end");
+            long window = tensors.bytesAtHand();
+            assertTrue(window > 3 * PrefetchWindow.FETCH_BYTES, "the window around the origin is more than three pieces,"
+                    + " and it was fetched: " + window + " bytes at hand");
+            assertFalse(atHandWhenTheViewFetched.isEmpty(), "the Inspector fetched the landing's values");
+            assertTrue(atHandWhenTheViewFetched.get(0) < window / 2, "the Inspector's fetch waited for "
+                    + atHandWhenTheViewFetched.get(0) + " bytes fetched ahead, of a window of " + window);
         } finally {
             Job.getJobManager().removeJobChangeListener(views);
+            session.closeModel();
         }
-        long window = tensors.bytesAtHand();
-        assertTrue(window > 3 * PrefetchWindow.FETCH_BYTES, "the window around the origin is more than three pieces,"
-                + " and it was fetched: " + window + " bytes at hand");
-        assertFalse(atHandWhenTheViewFetched.isEmpty(), "the Inspector fetched the landing's values");
-        assertTrue(atHandWhenTheViewFetched.get(0) < window / 2, "the Inspector's fetch waited for "
-                + atHandWhenTheViewFetched.get(0) + " bytes fetched ahead, of a window of " + window);
-        session.closeModel();
     }
 }

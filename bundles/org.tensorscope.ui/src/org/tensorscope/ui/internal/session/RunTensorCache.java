@@ -1,9 +1,11 @@
 package org.tensorscope.ui.internal.session;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import org.eclipse.core.runtime.IProgressMonitor;
@@ -59,10 +61,15 @@ public final class RunTensorCache implements TensorValues {
     @Reference
     private SteppingFocus focus;
 
+    /** The job fetching the next piece ahead, and the run it fetches for. */
+    private record Ahead(Job job, Source run) {
+    }
+
     private Source run;
-    private TensorCache cache;
-    private Job ahead;
-    /** Read by the job fetching ahead before each piece, so that it follows the cursor. */
+    private volatile TensorCache cache;
+    /** Set from the UI thread and from the job scheduling the next piece. */
+    private volatile Ahead ahead;
+    /** Read by the jobs fetching ahead, so that each piece starts from where the cursor is. */
     private volatile Position position;
 
     public RunTensorCache() {
@@ -143,17 +150,48 @@ public final class RunTensorCache implements TensorValues {
     private void fetchAhead() {
         Position at = currentPosition();
         position = at;
-        if (at == null || (ahead != null && ahead.getState() != Job.NONE && ahead.getRule() == at.run().rule())) {
-            return; // a running job reads the new position before its next piece
+        Ahead fetching = ahead;
+        if (at == null || (fetching != null && fetching.run() == at.run() && fetching.job().getState() != Job.NONE)) {
+            return; // the next piece starts from the new position
         }
         if (PrefetchWindow.aheadIsPresent(at.rows(), at.at(), t -> at.cache().get(t).isPresent(), PrefetchWindow.AHEAD / 3)) {
             return;
         }
-        ahead = SessionJobs.of("Fetching the tensors ahead", this::fetchPiecesAhead);
-        ahead.setRule(at.run().rule());
-        ahead.setSystem(true);
-        ahead.setPriority(Job.DECORATE);
-        ahead.schedule();
+        scheduleAhead(at.run(), Set.of());
+    }
+
+    /** Schedules the job fetching the next piece ahead, from any thread. */
+    private void scheduleAhead(Source from, Set<String> fetchedBefore) {
+        Job job = SessionJobs.of("Fetching the tensors ahead", monitor -> fetchPieceAhead(from, fetchedBefore, monitor));
+        job.setRule(from.rule());
+        job.setSystem(true);
+        job.setPriority(Job.DECORATE);
+        ahead = new Ahead(job, from);
+        job.schedule();
+    }
+
+    /**
+     * Fetches one piece ahead of where the cursor is now, then schedules the next piece's job: it runs once this one
+     * ends, after any view's fetch waiting for the model (a view's job has the higher priority). The pieces end when
+     * the window is at hand, when a piece would fetch again what they fetched (pushed out of the cache since, or not
+     * to be had), or when the run is gone.
+     */
+    private IStatus fetchPieceAhead(Source from, Set<String> fetchedBefore, IProgressMonitor monitor) {
+        Position at = position;
+        if (at == null || at.run() != from || monitor.isCanceled()) {
+            return Status.OK_STATUS;
+        }
+        List<String> piece = nextPiece(at, List.of());
+        if (piece.isEmpty() || piece.stream().anyMatch(fetchedBefore::contains)) {
+            return Status.OK_STATUS;
+        }
+        IStatus status = fetchInto(from, at.cache(), at.bins(), piece, List.of(), () -> { }, problem -> { }, monitor);
+        if (status.isOK() && !monitor.isCanceled()) {
+            Set<String> fetched = new HashSet<>(fetchedBefore);
+            fetched.addAll(piece);
+            scheduleAhead(from, fetched);
+        }
+        return status;
     }
 
     /** Where the cursor is in the last run, or null when nothing is to be fetched ahead. */
@@ -164,32 +202,6 @@ public final class RunTensorCache implements TensorValues {
             return null;
         }
         return new Position(run, cache, cursor.trace().rows(), cursor.index(), TensorscopePreferences.histogramBins());
-    }
-
-    /**
-     * The body of the job fetching ahead: piece after piece from where the cursor is, until the window is at hand;
-     * between two pieces a view's fetch waiting for the model runs first.
-     */
-    private IStatus fetchPiecesAhead(IProgressMonitor monitor) {
-        Job self = Job.getJobManager().currentJob();
-        List<String> last = List.of();
-        while (!monitor.isCanceled()) {
-            Position at = position;
-            if (at == null || at.run().rule() != self.getRule()) {
-                return Status.OK_STATUS; // the run is gone, or another model's
-            }
-            List<String> piece = nextPiece(at, List.of());
-            if (piece.isEmpty() || piece.equals(last)) {
-                return Status.OK_STATUS; // at hand, or not to be had
-            }
-            IStatus status = fetchInto(at.run(), at.cache(), at.bins(), piece, List.of(), () -> { }, problem -> { }, monitor);
-            if (!status.isOK()) {
-                return status;
-            }
-            last = piece;
-            self.yieldRule(monitor);
-        }
-        return Status.CANCEL_STATUS;
     }
 
     private List<String> nextPiece(Position at, List<String> alsoWanted) {
