@@ -24,6 +24,12 @@ public final class PrefetchWindow {
      */
     public static final long FETCH_BYTES = 16L << 20;
 
+    /**
+     * The bytes a fetch a view waits for takes ahead at most, beyond its first row: the first piece after the cursor
+     * moved where nothing is being fetched, and what a view's own fetch takes along.
+     */
+    public static final long FIRST_FETCH_BYTES = 4L << 20;
+
     private PrefetchWindow() {
     }
 

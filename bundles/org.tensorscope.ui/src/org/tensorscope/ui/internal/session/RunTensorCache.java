@@ -6,17 +6,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.IStatus;
 import org.eclipse.core.runtime.OperationCanceledException;
 import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.jobs.IJobChangeEvent;
 import org.eclipse.core.runtime.jobs.ISchedulingRule;
 import org.eclipse.core.runtime.jobs.Job;
+import org.eclipse.core.runtime.jobs.JobChangeAdapter;
 import org.eclipse.swt.widgets.Display;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.tensorscope.core.analysis.Histogram;
 import org.tensorscope.core.model.ModelGraph;
@@ -52,25 +56,35 @@ public final class RunTensorCache implements TensorValues {
     }
 
     /**
-     * Where the fetches ahead stand: the run's rows and the cursor's, as the UI thread last saw them, and the
-     * histograms' bins.
+     * Where the fetches ahead stand: the run's rows and the cursor's, as the UI thread last saw them, the histograms'
+     * bins, and the run's tensors a fetch ahead could not get (left to the views, which say why).
      */
-    private record Position(Source run, TensorCache cache, List<TensorHealth> rows, int at, int bins) {
+    private record Position(Source run, TensorCache cache, List<TensorHealth> rows, int at, int bins,
+            Set<String> leftToViews) {
+    }
+
+    /** The pieces fetched ahead for one run, one job after another; its fields are the jobs', one at a time. */
+    private static final class Chain {
+        final Source run;
+        final Set<String> fetched = new HashSet<>();
+
+        Chain(Source run) {
+            this.run = run;
+        }
     }
 
     @Reference
     private SteppingFocus focus;
 
-    /** The job fetching the next piece ahead, and the run it fetches for. */
-    private record Ahead(Job job, Source run) {
-    }
-
     private Source run;
     private volatile TensorCache cache;
-    /** Set from the UI thread and from the job scheduling the next piece. */
-    private volatile Ahead ahead;
+    private Set<String> leftToViews = Set.of();
     /** Read by the jobs fetching ahead, so that each piece starts from where the cursor is. */
     private volatile Position position;
+    /** The chain of pieces under way, null when none is; guarded by this. */
+    private Chain chain;
+    /** Whether the component was deactivated (the workbench closing): no piece is scheduled any more; guarded by this. */
+    private boolean closed;
 
     public RunTensorCache() {
         // created by the OSGi component runtime
@@ -81,10 +95,16 @@ public final class RunTensorCache implements TensorValues {
         focus.whenMoved(this::fetchAhead);
     }
 
+    @Deactivate
+    synchronized void deactivate() {
+        closed = true;
+    }
+
     /** A run landed: its tensors replace the previous run's, and those ahead of the cursor are fetched. */
     void newRun(Source source) {
         run = source;
         cache = new TensorCache(TensorscopePreferences.tensorMemoryBytes());
+        leftToViews = ConcurrentHashMap.newKeySet();
         position = null;
         fetchAhead();
     }
@@ -105,7 +125,7 @@ public final class RunTensorCache implements TensorValues {
     /**
      * Hands full tensors of the last run, analysed, to the consumer on the UI thread: at once when
      * the run's cache has them all, else from a job that fetches them together with the next rows
-     * ahead of the cursor (one model run for both, kept to {@link PrefetchWindow#FETCH_BYTES}).
+     * ahead of the cursor (one model run for both, kept to {@link PrefetchWindow#FIRST_FETCH_BYTES}).
      *
      * @return false when there is no run to take tensors from
      */
@@ -124,7 +144,7 @@ public final class RunTensorCache implements TensorValues {
         List<String> wanted = new ArrayList<>(cache.missing(tensors));
         Position at = currentPosition();
         if (at != null) {
-            wanted.addAll(nextPiece(at, wanted)); // those not already wanted
+            wanted.addAll(nextPiece(at, wanted, PrefetchWindow.FIRST_FETCH_BYTES)); // those not already wanted
         }
         TensorCache runCache = cache;
         Job job = fetchJob("Fetching " + String.join(", ", tensors), wanted, tensors, runCache, () -> {
@@ -150,46 +170,82 @@ public final class RunTensorCache implements TensorValues {
     private void fetchAhead() {
         Position at = currentPosition();
         position = at;
-        Ahead fetching = ahead;
-        if (at == null || (fetching != null && fetching.run() == at.run() && fetching.job().getState() != Job.NONE)) {
-            return; // the next piece starts from the new position
+        if (at == null || chainUnderWay(at.run())) {
+            return; // its next piece starts from the new position
         }
         if (PrefetchWindow.aheadIsPresent(at.rows(), at.at(), t -> at.cache().get(t).isPresent(), PrefetchWindow.AHEAD / 3)) {
             return;
         }
-        scheduleAhead(at.run(), Set.of());
+        Chain started = new Chain(at.run());
+        synchronized (this) {
+            if (closed || (chain != null && chain.run == at.run())) {
+                return;
+            }
+            chain = started;
+            schedulePiece(started);
+        }
     }
 
-    /** Schedules the job fetching the next piece ahead, from any thread. */
-    private void scheduleAhead(Source from, Set<String> fetchedBefore) {
-        Job job = SessionJobs.of("Fetching the tensors ahead", monitor -> fetchPieceAhead(from, fetchedBefore, monitor));
-        job.setRule(from.rule());
+    private synchronized boolean chainUnderWay(Source of) {
+        return chain != null && chain.run == of;
+    }
+
+    /** Schedules the job fetching the chain's next piece; called holding this. */
+    private void schedulePiece(Chain of) {
+        Job job = SessionJobs.of("Fetching the tensors ahead", monitor -> fetchPieceAhead(of, monitor));
+        job.setRule(of.run.rule());
         job.setSystem(true);
         job.setPriority(Job.DECORATE);
-        ahead = new Ahead(job, from);
+        job.addJobChangeListener(new JobChangeAdapter() {
+            @Override
+            public void done(IJobChangeEvent event) {
+                if (event.getResult().getSeverity() == IStatus.CANCEL) {
+                    ended(of); // cancelled before it ran (Run > Cancel), or while it ran
+                }
+            }
+        });
         job.schedule();
     }
 
+    private synchronized void ended(Chain of) {
+        if (chain == of) {
+            chain = null;
+        }
+    }
+
     /**
-     * Fetches one piece ahead of where the cursor is now, then schedules the next piece's job: it runs once this one
-     * ends, after any view's fetch waiting for the model (a view's job has the higher priority). The pieces end when
-     * the window is at hand, when a piece would fetch again what they fetched (pushed out of the cache since, or not
-     * to be had), or when the run is gone.
+     * Fetches one piece ahead of where the cursor is now, then schedules the next piece's job, which runs once this
+     * one ends, after any view's fetch that waited for the model before it (a view's job has the higher priority).
+     * The chain ends when the window is at hand, when a piece would fetch again what the chain fetched (pushed out
+     * of the cache since), when the run is gone, or when the job is cancelled; a piece that brings nothing (a
+     * tensor that cannot be fetched) is left to the views.
      */
-    private IStatus fetchPieceAhead(Source from, Set<String> fetchedBefore, IProgressMonitor monitor) {
+    private IStatus fetchPieceAhead(Chain of, IProgressMonitor monitor) {
         Position at = position;
-        if (at == null || at.run() != from || monitor.isCanceled()) {
-            return Status.OK_STATUS;
+        IStatus status = Status.OK_STATUS;
+        boolean more = false;
+        if (at != null && at.run() == of.run && !monitor.isCanceled()) {
+            // the first piece small: a view asking for the cursor's tensor meanwhile waits for it
+            List<String> piece = nextPiece(at, List.of(),
+                    of.fetched.isEmpty() ? PrefetchWindow.FIRST_FETCH_BYTES : PrefetchWindow.FETCH_BYTES);
+            if (!piece.isEmpty() && piece.stream().noneMatch(of.fetched::contains)) {
+                status = fetchInto(of.run, at.cache(), at.bins(), piece, List.of(), () -> { }, problem -> { }, monitor);
+                if (status.isOK() && at.cache().missing(piece).size() == piece.size()) {
+                    at.leftToViews().addAll(piece);
+                }
+                of.fetched.addAll(piece);
+                more = status.isOK();
+            }
         }
-        List<String> piece = nextPiece(at, List.of());
-        if (piece.isEmpty() || piece.stream().anyMatch(fetchedBefore::contains)) {
-            return Status.OK_STATUS;
-        }
-        IStatus status = fetchInto(from, at.cache(), at.bins(), piece, List.of(), () -> { }, problem -> { }, monitor);
-        if (status.isOK() && !monitor.isCanceled()) {
-            Set<String> fetched = new HashSet<>(fetchedBefore);
-            fetched.addAll(piece);
-            scheduleAhead(from, fetched);
+        synchronized (this) {
+            Position now = position;
+            // the cursor moved while this piece looked: the next one starts from there
+            more |= now != null && now.run() == of.run && (at == null || now.at() != at.at() || now.cache() != at.cache());
+            if (more && !closed && chain == of && !monitor.isCanceled()) {
+                schedulePiece(of);
+            } else {
+                ended(of);
+            }
         }
         return status;
     }
@@ -201,14 +257,16 @@ public final class RunTensorCache implements TensorValues {
             // a model that writes files or reaches the network runs only when the user asks
             return null;
         }
-        return new Position(run, cache, cursor.trace().rows(), cursor.index(), TensorscopePreferences.histogramBins());
+        return new Position(run, cache, cursor.trace().rows(), cursor.index(), TensorscopePreferences.histogramBins(),
+                leftToViews);
     }
 
-    private List<String> nextPiece(Position at, List<String> alsoWanted) {
+    private List<String> nextPiece(Position at, List<String> alsoWanted, long fetchBytes) {
         ModelGraph graph = at.run().graph();
         TensorCache runCache = at.cache();
-        return PrefetchWindow.next(at.rows(), at.at(), t -> runCache.get(t).isPresent() || alsoWanted.contains(t),
-                row -> byteSize(graph, row), runCache.budget() / 4, PrefetchWindow.FETCH_BYTES);
+        return PrefetchWindow.next(at.rows(), at.at(),
+                t -> runCache.get(t).isPresent() || alsoWanted.contains(t) || at.leftToViews().contains(t),
+                row -> byteSize(graph, row), runCache.budget() / 4, fetchBytes);
     }
 
     private static AnalysedTensor analyse(TensorData data, int bins) {
