@@ -48,6 +48,10 @@ class LandingFetchTest {
                 }
             }
         };
+        // no pieces of an earlier test's run: the bytes read are the landing run's
+        session.closeModel();
+        assertTrue(UiWait.until(display, () -> Job.getJobManager().find(DebugSession.JOB_FAMILY).length == 0, 60_000),
+                "an earlier test's jobs did not end");
         TraceOutcome before = session.outcome().orElse(null);
         Job.getJobManager().addJobChangeListener(ahead);
         try {

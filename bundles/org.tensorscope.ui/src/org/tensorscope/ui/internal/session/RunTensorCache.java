@@ -67,6 +67,8 @@ public final class RunTensorCache implements TensorValues {
     private static final class Chain {
         final Source run;
         final Set<String> fetched = new HashSet<>();
+        /** The job of the piece under way or scheduled; guarded by the RunTensorCache. */
+        Job job;
 
         Chain(Source run) {
             this.run = run;
@@ -199,16 +201,20 @@ public final class RunTensorCache implements TensorValues {
         job.addJobChangeListener(new JobChangeAdapter() {
             @Override
             public void done(IJobChangeEvent event) {
-                if (event.getResult().getSeverity() == IStatus.CANCEL) {
-                    ended(of); // cancelled before it ran (Run > Cancel), or while it ran
-                }
+                // however it ended (cancelled before it ran, or failed), unless it scheduled the next piece
+                ended(of, event.getJob());
             }
         });
-        job.schedule();
+        of.job = job;
+        try {
+            job.schedule();
+        } catch (IllegalStateException e) {
+            ended(of, job); // the job manager has shut down
+        }
     }
 
-    private synchronized void ended(Chain of) {
-        if (chain == of) {
+    private synchronized void ended(Chain of, Job last) {
+        if (chain == of && of.job == last) {
             chain = null;
         }
     }
@@ -244,7 +250,7 @@ public final class RunTensorCache implements TensorValues {
             if (more && !closed && chain == of && !monitor.isCanceled()) {
                 schedulePiece(of);
             } else {
-                ended(of);
+                ended(of, of.job);
             }
         }
         return status;
