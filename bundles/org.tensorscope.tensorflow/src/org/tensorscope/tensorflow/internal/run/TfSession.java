@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.OperationCanceledException;
@@ -240,39 +241,27 @@ public final class TfSession implements InferenceSession {
     @Override
     public Map<String, TensorData> fetch(Map<String, TensorData> feeds, List<String> tensors,
             Map<String, TensorData> overrides, IProgressMonitor monitor) throws BackendException {
-        return copied(() -> fetch(session, feeds, tensors, overrides, monitor, false, values -> values));
+        return fetchInto(session, feeds, tensors, overrides, monitor, false, values -> values);
     }
 
     @Override
     public Map<String, TensorData> fetchAsTraced(Map<String, TensorData> feeds, List<String> tensors,
             Map<String, TensorData> overrides, IProgressMonitor monitor) throws BackendException {
-        return copied(() -> fetch(unoptimisedSession(), feeds, tensors, overrides, monitor, false, values -> values));
+        return fetchInto(unoptimisedSession(), feeds, tensors, overrides, monitor, false, values -> values);
     }
 
     /** Hands TensorFlow's own memory to {@code use}, without copying the values. */
     @Override
     public <T> T fetch(Map<String, TensorData> feeds, List<String> tensors, Map<String, TensorData> overrides,
             IProgressMonitor monitor, FetchedValues<T> use) throws BackendException, IOException {
-        return fetch(session, feeds, tensors, overrides, monitor, true, use);
+        return handOver(session, feeds, tensors, overrides, monitor, use);
     }
 
     /** Hands TensorFlow's own memory to {@code use}, without copying the values. */
     @Override
     public <T> T fetchAsTraced(Map<String, TensorData> feeds, List<String> tensors, Map<String, TensorData> overrides,
             IProgressMonitor monitor, FetchedValues<T> use) throws BackendException, IOException {
-        return fetch(unoptimisedSession(), feeds, tensors, overrides, monitor, true, use);
-    }
-
-    private interface CopyingFetch {
-        Map<String, TensorData> run() throws BackendException, IOException;
-    }
-
-    private static Map<String, TensorData> copied(CopyingFetch fetch) throws BackendException {
-        try {
-            return fetch.run();
-        } catch (IOException e) {
-            throw new IllegalStateException("handing over copies cannot fail", e);
-        }
+        return handOver(unoptimisedSession(), feeds, tensors, overrides, monitor, use);
     }
 
     private Session unoptimisedSession() throws BackendException {
@@ -287,18 +276,16 @@ public final class TfSession implements InferenceSession {
         return unoptimised;
     }
 
-    /**
-     * @param views whether {@code use} gets views of TensorFlow's memory, valid until it returns, instead of copies
-     */
-    private <T> T fetch(Session on, Map<String, TensorData> feeds, List<String> tensors,
-            Map<String, TensorData> overrides, IProgressMonitor monitor, boolean views, FetchedValues<T> use)
+    /** Fetches views of TensorFlow's memory for {@code use}, passing on what it throws as it is. */
+    private <T> T handOver(Session on, Map<String, TensorData> feeds, List<String> tensors,
+            Map<String, TensorData> overrides, IProgressMonitor monitor, FetchedValues<T> use)
             throws BackendException, IOException {
         try {
-            return fetchInto(on, feeds, tensors, overrides, monitor, views, values -> {
+            return fetchInto(on, feeds, tensors, overrides, monitor, true, values -> {
                 try {
                     return use.use(values);
                 } catch (IOException | RuntimeException e) {
-                    throw new UseFailed(e); // not TensorFlow's failure: passed on as it is
+                    throw new UseFailed(e); // not TensorFlow's failure: carried past its handling below
                 }
             });
         } catch (UseFailed e) {
@@ -319,9 +306,12 @@ public final class TfSession implements InferenceSession {
         }
     }
 
+    /**
+     * @param views whether {@code use} gets views of TensorFlow's memory, valid until it returns, instead of copies
+     */
     private <T> T fetchInto(Session on, Map<String, TensorData> feeds, List<String> tensors,
-            Map<String, TensorData> overrides, IProgressMonitor monitor, boolean views, FetchedValues<T> use)
-            throws BackendException, IOException {
+            Map<String, TensorData> overrides, IProgressMonitor monitor, boolean views,
+            Function<Map<String, TensorData>, T> use) throws BackendException {
         SubMonitor progress = SubMonitor.convert(monitor, "Running " + model.source().getFileName(), 2);
         List<String> names = tensors.stream().map(TensorSpec::tensorName).toList();
         for (String name : names) {
@@ -335,7 +325,7 @@ public final class TfSession implements InferenceSession {
         if (on == session && overrides.isEmpty()) {
             Map<String, TensorData> madeAlongside = takeAlongside(feeds, toRun);
             if (madeAlongside != null) {
-                return use.use(inOrder(names, fed, madeAlongside));
+                return use.apply(inOrder(names, fed, madeAlongside));
             }
             plainRunsMade.add(plainRunKey(feeds, toRun));
         }
@@ -343,7 +333,7 @@ public final class TfSession implements InferenceSession {
         try (Run run = new Run(on, feeds, overrides)) {
             progress.split(1);
             if (toRun.isEmpty()) {
-                return use.use(inOrder(names, fed, Map.of()));
+                return use.apply(inOrder(names, fed, Map.of()));
             }
             Map<String, String> fetchAs = fetchable(toRun);
             Session.Runner runner = run.runner();
@@ -355,7 +345,7 @@ public final class TfSession implements InferenceSession {
                             : TfTensors.toData(toRun.get(i), result.get(i)));
                 }
                 progress.split(1);
-                return use.use(inOrder(names, fed, computed));
+                return use.apply(inOrder(names, fed, computed));
             } catch (TensorFlowException | IllegalArgumentException e) {
                 throw notComputed(toRun, e).orElseThrow(() -> e);
             }
