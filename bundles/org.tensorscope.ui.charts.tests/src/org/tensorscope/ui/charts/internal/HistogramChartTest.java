@@ -111,6 +111,65 @@ class HistogramChartTest {
         }
     }
 
+    @Test
+    void aHundredBinsLabelOnlyAsManyEdgesAsFitSideBySide() {
+        Histogram histogram = Histogram.of(spread(), 100, Histogram.Binning.SYMLOG);
+        CategoryPlot plot = (CategoryPlot) HistogramChart.of(histogram, null, false).getPlot();
+        BinAxis axis = (BinAxis) plot.getDomainAxis();
+        List<String> bins = finiteBins(plot.getDataset());
+
+        // 103 bars on 515 pixels, labels 15 pixels apart: every third bin
+        List<String> labels = axis.labels(515, 15);
+        List<Integer> labelled = new ArrayList<>();
+        for (int i = 0; i < labels.size(); i++) {
+            if (!labels.get(i).isEmpty()) {
+                labelled.add(i);
+            }
+        }
+        for (int k = 1; k < labelled.size(); k++) {
+            assertTrue(labelled.get(k) - labelled.get(k - 1) >= 3, "labels overlap at bars " + labelled);
+        }
+        assertEquals(bins.get(0), labels.get(0), "the lowest edge is labelled");
+        assertEquals(bins.get(3), labels.get(3));
+        assertEquals("", labels.get(1));
+        assertEquals(34, labelled.size(), "as many labels as fit: " + labelled);
+        assertEquals("NaN -Inf +Inf", labels.get(101), "one label names the NaN and infinity bars");
+        assertEquals("", labels.get(100));
+        assertEquals("", labels.get(102));
+
+        // with room for every label, each bar has its own
+        List<String> all = axis.labels(103 * 15, 15);
+        assertEquals(bins, all.subList(0, 100));
+        assertEquals(List.of("NaN", "-Inf", "+Inf"), all.subList(100, 103));
+    }
+
+    @Test
+    void anExportedChartLabelsAsManyBinsAsItsWidthHolds() throws Exception {
+        Path svg = Files.createTempFile("histogram", ".svg");
+        try {
+            Histogram histogram = Histogram.of(spread(), 100, Histogram.Binning.SYMLOG);
+            ChartExport.save(HistogramChart.of(histogram, null, false), svg);
+            String drawing = Files.readString(svg);
+            List<String> bins = finiteBins(((CategoryPlot) HistogramChart.of(histogram, null, false).getPlot()).getDataset());
+            long drawn = bins.stream().filter(bin -> drawing.contains(">" + bin + "</text>")).count();
+            assertTrue(drawn > 20 && drawn < 70, drawn + " of 100 bin labels drawn on a chart "
+                    + ChartExport.WIDTH + " pixels wide");
+            assertTrue(drawing.contains(">" + bins.get(0) + "</text>"), "the lowest edge is labelled");
+            assertTrue(drawing.contains(">NaN -Inf +Inf</text>"));
+        } finally {
+            Files.deleteIfExists(svg);
+        }
+    }
+
+    /** Values of both signs and magnitudes from 1e-3 to 1e3, which fill most of a hundred symmetric-log bins. */
+    private static TensorData spread() {
+        float[] values = new float[2000];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) ((i % 2 == 0 ? 1 : -1) * Math.pow(10, -3 + 6.0 * i / values.length));
+        }
+        return TensorData.ofFloats("spread:0", Shape.of(values.length), values);
+    }
+
     private static List<String> finiteBins(CategoryDataset data) {
         List<String> bins = new ArrayList<>();
         for (Object key : data.getColumnKeys()) {

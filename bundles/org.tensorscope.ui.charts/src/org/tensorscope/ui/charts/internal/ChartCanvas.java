@@ -37,7 +37,7 @@ final class ChartCanvas {
     private final Canvas canvas;
     private JFreeChart chart;
     private JFreeChart painted;
-    private ChartRenderingInfo rendering = new ChartRenderingInfo();
+    private ChartRenderingInfo rendering = new ChartRenderingInfo(null);
     /** The chart drawn off the UI thread, at {@link #imageArea}'s size, the canvas's background; null while none is. */
     private Image image;
     private Rectangle imageArea;
@@ -64,7 +64,7 @@ final class ChartCanvas {
             Rectangle area = canvas.getClientArea();
             if (image == null || area.width != imageArea.width || area.height != imageArea.height) {
                 SWTGraphics2D g2 = new SWTGraphics2D(e.gc);
-                rendering = new ChartRenderingInfo();
+                rendering = new ChartRenderingInfo(null);
                 chart.draw(g2, new Rectangle2D.Double(0, 0, area.width, area.height), rendering);
                 g2.dispose();
                 drewOn = Thread.currentThread();
@@ -130,7 +130,7 @@ final class ChartCanvas {
             }
             Thread drawer = Thread.currentThread();
             JFreeChart made;
-            ChartRenderingInfo info = new ChartRenderingInfo();
+            ChartRenderingInfo info = new ChartRenderingInfo(null); // the plot's area; no entity per bar, which nothing reads
             ImageData data;
             DRAWING.incrementAndGet();
             try {

@@ -47,7 +47,7 @@ final class ChartWarmUp {
                         Thread.sleep(10);
                     }
                     ImageData data = ChartCanvas.draw(HistogramChart.of(Histogram.of(sampleValues(), bins,
-                            Histogram.Binning.SYMLOG), null, false), 560, 320, 100, new ChartRenderingInfo());
+                            Histogram.Binning.SYMLOG), null, false), 560, 320, 100, new ChartRenderingInfo(null));
                     // as the canvas makes its images: converting the pixels into cairo's runs code of its own
                     new Image(display, (ImageDataProvider) zoom -> zoom == 100 ? data : null).dispose();
                     drewOn = Thread.currentThread();

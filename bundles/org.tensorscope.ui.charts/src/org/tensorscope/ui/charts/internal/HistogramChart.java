@@ -2,9 +2,11 @@ package org.tensorscope.ui.charts.internal;
 
 import java.awt.Color;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryLabelPositions;
 import org.jfree.chart.axis.LogarithmicAxis;
@@ -73,13 +75,19 @@ final class HistogramChart {
         addSpecial(dataset, POS_INF, histogram.posInf(), previous == null ? -1 : previous.posInf(), overlayLabel);
         String axis = histogram.binning() == Histogram.Binning.SYMLOG ? "value (symmetric-log bins)" : "value";
         // every series has its own categories, so stacking draws each bar at full width
+        // no tooltips: the canvas shows none, and JFreeChart would format one for every bar of every chart drawn
         JFreeChart chart = previous == null
-                ? ChartFactory.createStackedBarChart(null, axis, "count", dataset, PlotOrientation.VERTICAL, true, true,
+                ? ChartFactory.createStackedBarChart(null, axis, "count", dataset, PlotOrientation.VERTICAL, true, false,
                         false)
-                : ChartFactory.createBarChart(null, axis, "count", dataset, PlotOrientation.VERTICAL, true, true, false);
+                : ChartFactory.createBarChart(null, axis, "count", dataset, PlotOrientation.VERTICAL, true, false, false);
         CategoryPlot plot = (CategoryPlot) chart.getPlot();
-        plot.getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.UP_90);
-        plot.getDomainAxis().setTickLabelFont(plot.getDomainAxis().getTickLabelFont().deriveFont(9f));
+        @SuppressWarnings("unchecked")
+        List<String> categories = dataset.getColumnKeys();
+        BinAxis bins = new BinAxis(axis, categories, List.of(NAN, NEG_INF, POS_INF));
+        bins.setCategoryLabelPositions(CategoryLabelPositions.UP_90);
+        plot.setDomainAxis(bins);
+        ChartUtils.applyCurrentTheme(chart); // the chart's fonts and colours, as the factory gave its own axis
+        bins.setTickLabelFont(bins.getTickLabelFont().deriveFont(9f));
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(new Color(0xDD, 0xDD, 0xDD));
         BarRenderer renderer = (BarRenderer) plot.getRenderer();
