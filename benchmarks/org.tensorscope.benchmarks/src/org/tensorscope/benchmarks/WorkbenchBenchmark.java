@@ -151,6 +151,7 @@ class WorkbenchBenchmark {
             java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
             long uiCpu = threads.getCurrentThreadCpuTime();
             long vmCpu = processCpuNanos();
+            ThreadKindCpu byKind = ThreadKindCpu.now();
             double[] latencies = new double[steps];
             String slowest = "";
             for (int step = 0; step < steps; step++) {
@@ -181,15 +182,16 @@ class WorkbenchBenchmark {
             double uiCpuPerStep = (threads.getCurrentThreadCpuTime() - uiCpu) / 1e6 / steps;
             long vmCpuAfter = processCpuNanos();
             double vmCpuPerStep = vmCpu < 0 || vmCpuAfter < 0 ? Double.NaN : (vmCpuAfter - vmCpu) / 1e6 / steps;
+            String cpuByKind = ThreadKindCpu.now().perStepSince(byKind, steps);
             double[] sorted = latencies.clone();
             Arrays.sort(sorted);
             List<String> stalls = heartbeat.stalls(4);
             lines.add(String.format("%s through %d ops of the demo (Inspector, Histogram, Graph open): median %.1f ms,"
                     + " slowest %.1f ms%s until the three show the new op; longest UI thread stall while stepping: %.0f ms"
                     + " (the most CPU time the UI thread spent between two ticks: %.0f ms); CPU time per step: the UI"
-                    + " thread %.1f ms, the whole VM %.1f ms",
+                    + " thread %.1f ms, the whole VM %.1f ms (by thread: %s)",
                     command.endsWith("stepNext") ? "F6" : "Shift+F6", steps, sorted[steps / 2], sorted[steps - 1], slowest, stall,
-                    heartbeat.longestBusy(), uiCpuPerStep, vmCpuPerStep));
+                    heartbeat.longestBusy(), uiCpuPerStep, vmCpuPerStep, cpuByKind));
             lines.addAll(stalls);
             lines.addAll(paints.stop());
             lines.add(String.format("  (stepping from System.nanoTime %d to %d)", from, System.nanoTime()));
