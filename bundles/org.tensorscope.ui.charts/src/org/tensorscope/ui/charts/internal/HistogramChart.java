@@ -98,6 +98,9 @@ final class HistogramChart {
             String key = (String) dataset.getRowKey(series);
             renderer.setSeriesPaint(series, key.equals(overlayLabel) ? PREVIOUS_COLOR : colorOf(key));
         }
+        // bars and grid lines are upright rectangles, which antialiasing only blurs; Java2D's antialiasing renderer
+        // was most of what the JIT compiled while the first steps drew their charts (the labels keep theirs)
+        chart.setAntiAlias(false);
         if (logCounts) {
             LogarithmicAxis log = new LogarithmicAxis("count (log)");
             log.setAllowNegativesFlag(true);
