@@ -10,7 +10,9 @@ import java.util.stream.Stream;
 /**
  * The CPU time of this VM's threads by kind (the UI thread, Eclipse's job workers, the JIT compilers, the
  * garbage collector, the rest), read from Linux's {@code /proc/self/task}, whose counts include the VM's own
- * threads that Java's management beans do not list. Empty where there is no such folder.
+ * threads that Java's management beans do not list. Empty where there is no such folder. A thread that ends
+ * between two readings takes its time with it: an idle job worker that the job manager lets go meanwhile is
+ * not counted, nor is what it ran.
  */
 final class ThreadKindCpu {
 
@@ -51,7 +53,7 @@ final class ThreadKindCpu {
                     long used = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
                     String kind = task.getFileName().toString().equals(caller) ? "UI thread" : kindOf(name);
                     ticks.merge(kind, used, Long::sum);
-                } catch (IOException | RuntimeException e) {
+                } catch (IOException e) {
                     // the thread ended meanwhile
                 }
             });

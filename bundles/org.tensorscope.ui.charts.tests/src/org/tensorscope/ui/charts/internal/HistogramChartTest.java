@@ -5,15 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jfree.chart.ChartRenderingInfo;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.LegendItem;
 import org.jfree.chart.LegendItemCollection;
+import org.jfree.chart.axis.AxisState;
+import org.jfree.chart.axis.CategoryTick;
 import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.text.TextLine;
+import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.data.category.CategoryDataset;
 import org.junit.jupiter.api.Test;
 import org.tensorscope.core.analysis.Histogram;
@@ -112,35 +121,75 @@ class HistogramChartTest {
     }
 
     @Test
-    void aHundredBinsLabelOnlyAsManyEdgesAsFitSideBySide() {
+    void aHundredBinsLabelEveryKthEdgeAndOneLabelNamesTheNanAndInfinityBars() {
         Histogram histogram = Histogram.of(spread(), 100, Histogram.Binning.SYMLOG);
         CategoryPlot plot = (CategoryPlot) HistogramChart.of(histogram, null, false).getPlot();
         BinAxis axis = (BinAxis) plot.getDomainAxis();
         List<String> bins = finiteBins(plot.getDataset());
 
-        // 103 bars on 515 pixels, labels 15 pixels apart: every third bin
-        List<String> labels = axis.labels(515, 15);
+        List<String> labels = axis.labels(3);
         List<Integer> labelled = new ArrayList<>();
         for (int i = 0; i < labels.size(); i++) {
             if (!labels.get(i).isEmpty()) {
                 labelled.add(i);
             }
         }
+        // bins 0, 3, ..., 96 (99 is closer than three bars to the joint label under bar 101), then the joint label
+        assertEquals(34, labelled.size(), "labelled bars: " + labelled);
         for (int k = 1; k < labelled.size(); k++) {
-            assertTrue(labelled.get(k) - labelled.get(k - 1) >= 3, "labels overlap at bars " + labelled);
+            assertTrue(labelled.get(k) - labelled.get(k - 1) >= 3, "labels closer than three bars: " + labelled);
         }
         assertEquals(bins.get(0), labels.get(0), "the lowest edge is labelled");
-        assertEquals(bins.get(3), labels.get(3));
-        assertEquals("", labels.get(1));
-        assertEquals(34, labelled.size(), "as many labels as fit: " + labelled);
+        assertEquals(bins.get(96), labels.get(96));
+        assertEquals("", labels.get(99));
         assertEquals("NaN -Inf +Inf", labels.get(101), "one label names the NaN and infinity bars");
         assertEquals("", labels.get(100));
         assertEquals("", labels.get(102));
 
         // with room for every label, each bar has its own
-        List<String> all = axis.labels(103 * 15, 15);
+        List<String> all = axis.labels(1);
         assertEquals(bins, all.subList(0, 100));
         assertEquals(List.of("NaN", "-Inf", "+Inf"), all.subList(100, 103));
+    }
+
+    @Test
+    void drawnLabelsStandALineApartAndTheJointLabelIsWhole() {
+        for (int bins : new int[] {20, 100, 200}) {
+            for (int[] size : new int[][] {{560, 320}, {400, 250}, {300, 200}, {900, 500}, {700, 150}}) {
+                JFreeChart chart = HistogramChart.of(Histogram.of(spread(), bins, Histogram.Binning.SYMLOG), null, false);
+                Graphics2D g2 = new BufferedImage(size[0], size[1], BufferedImage.TYPE_INT_RGB).createGraphics();
+                ChartRenderingInfo info = new ChartRenderingInfo(null);
+                chart.draw(g2, new Rectangle2D.Double(0, 0, size[0], size[1]), info);
+                Rectangle2D data = info.getPlotInfo().getDataArea();
+                BinAxis axis = (BinAxis) ((CategoryPlot) chart.getPlot()).getDomainAxis();
+                int bars = bins + 3;
+                double pitch = axis.getCategoryMiddle(1, bars, data, RectangleEdge.BOTTOM)
+                        - axis.getCategoryMiddle(0, bars, data, RectangleEdge.BOTTOM);
+                int line = g2.getFontMetrics(axis.getTickLabelFont()).getHeight();
+                String where = bins + " bins on " + size[0] + "x" + size[1] + ", every " + axis.stride() + " labelled";
+
+                assertTrue(axis.stride() * pitch >= line, where + ": labels " + axis.stride() * pitch + " px apart");
+                assertTrue(axis.stride() == 1 || (axis.stride() - 1) * pitch < line + 2, where + ": fewer labels than fit");
+                String underInfinities = "";
+                for (Object tick : axis.refreshTicks(g2, new AxisState(), data, RectangleEdge.BOTTOM)) {
+                    if (((CategoryTick) tick).getCategory().equals(HistogramChart.NEG_INF)) {
+                        for (Object text : ((CategoryTick) tick).getLabel().getLines()) {
+                            underInfinities += ((TextLine) text).getFirstTextFragment().getText();
+                        }
+                    }
+                }
+                assertEquals(axis.stride() == 1 ? "-Inf" : "NaN -Inf +Inf", underInfinities, where);
+            }
+        }
+    }
+
+    @Test
+    void barsAreDrawnCrispAndTextSmooth() {
+        JFreeChart chart = HistogramChart.of(Histogram.of(VALUES, 4, Histogram.Binning.LINEAR), null, false);
+        assertEquals(RenderingHints.VALUE_ANTIALIAS_OFF, chart.getRenderingHints().get(RenderingHints.KEY_ANTIALIASING));
+        // without a hint of its own, Java2D would draw the text as the shapes
+        assertEquals(RenderingHints.VALUE_TEXT_ANTIALIAS_ON,
+                chart.getRenderingHints().get(RenderingHints.KEY_TEXT_ANTIALIASING));
     }
 
     @Test

@@ -6,9 +6,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jfree.chart.axis.AxisSpace;
 import org.jfree.chart.axis.AxisState;
 import org.jfree.chart.axis.CategoryAxis;
+import org.jfree.chart.plot.Plot;
+import org.jfree.chart.plot.PlotRenderingInfo;
 import org.jfree.chart.text.TextBlock;
+import org.jfree.chart.text.TextUtils;
 import org.jfree.chart.ui.RectangleEdge;
 
 /**
@@ -25,7 +29,7 @@ final class BinAxis extends CategoryAxis {
     private final Map<Comparable<?>, Integer> positions;
     private final int finiteBins;
     private final List<String> special;
-    /** Every how many bins a finite bin is labelled, for the area drawn last. */
+    /** Every how many bins a finite bin is labelled, for the data area of the chart being drawn. */
     private int stride = 1;
 
     /**
@@ -42,49 +46,73 @@ final class BinAxis extends CategoryAxis {
         }
     }
 
+    /**
+     * The plot asks for the axis's room first, given the plot's area and the room the value axis takes beside
+     * it: the labels are chosen then for the data area that leaves, and drawn the same in {@link #draw}.
+     */
     @Override
-    public List refreshTicks(Graphics2D g2, AxisState state, Rectangle2D dataArea, RectangleEdge edge) {
-        double length = RectangleEdge.isTopOrBottom(edge) ? dataArea.getWidth() : dataArea.getHeight();
-        // rotated labels stand side by side a line's height apart
-        double room = g2.getFontMetrics(getTickLabelFont()).getHeight() + 2;
-        stride = strideFor(positions.size(), length, room);
-        return super.refreshTicks(g2, state, dataArea, edge);
+    public AxisSpace reserveSpace(Graphics2D g2, Plot plot, Rectangle2D plotArea, RectangleEdge edge, AxisSpace space) {
+        Rectangle2D data = new Rectangle2D.Double(plotArea.getX() + space.getLeft(), plotArea.getY() + space.getTop(),
+                plotArea.getWidth() - space.getLeft() - space.getRight(),
+                plotArea.getHeight() - space.getTop() - space.getBottom());
+        stride = strideFor(g2, data, edge);
+        return super.reserveSpace(g2, plot, plotArea, edge, space);
     }
 
-    /** Every how many of {@code categories} a label is drawn, so that labels {@code room} apart fit in {@code length}. */
-    static int strideFor(int categories, double length, double room) {
-        if (categories == 0 || length <= 0) {
-            return 1;
-        }
-        return Math.max(1, (int) Math.ceil(room * categories / length));
+    @Override
+    public AxisState draw(Graphics2D g2, double cursor, Rectangle2D plotArea, Rectangle2D dataArea, RectangleEdge edge,
+            PlotRenderingInfo plotState) {
+        stride = strideFor(g2, dataArea, edge);
+        return super.draw(g2, cursor, plotArea, dataArea, edge, plotState);
+    }
+
+    /** Every how many bins a label fits, the labels a line's height apart, the bars spread over {@code data}. */
+    private int strideFor(Graphics2D g2, Rectangle2D data, RectangleEdge edge) {
+        int n = positions.size();
+        double pitch = n < 2 ? Double.MAX_VALUE
+                : getCategoryMiddle(1, n, data, edge) - getCategoryMiddle(0, n, data, edge);
+        // rotated labels stand side by side a line's height apart
+        return strideFor(pitch, g2.getFontMetrics(getTickLabelFont()).getHeight() + 2);
+    }
+
+    /** Every how many categories {@code pitch} apart a label is drawn, so that labels are {@code room} apart. */
+    static int strideFor(double pitch, double room) {
+        return pitch <= 0 ? 1 : Math.max(1, (int) Math.ceil(room / pitch - 1e-9));
+    }
+
+    /** Every how many bins the finite bins were labelled in the last drawing. */
+    int stride() {
+        return stride;
     }
 
     @Override
     protected TextBlock createLabel(Comparable category, float width, RectangleEdge edge, Graphics2D g2) {
         String text = labelOf(category, stride);
-        return text.isEmpty() ? new TextBlock() : super.createLabel(text, width, edge, g2);
+        if (text.isEmpty()) {
+            return new TextBlock();
+        }
+        // the joint label is wider than one bar's room; it has the room of the three
+        return stride > 1 && special.contains(category.toString())
+                ? TextUtils.createTextBlock(text, getTickLabelFont(category), getTickLabelPaint(category))
+                : super.createLabel(category, width, edge, g2);
     }
 
     /** What the axis writes under a category's bar with finite bins labelled {@code stride} apart; empty for none. */
     private String labelOf(Comparable<?> category, int stride) {
         Integer i = positions.get(category);
-        if (i == null) {
+        if (i == null || stride == 1) {
             return category.toString();
         }
         if (i < finiteBins) {
-            // the last finite labels keep clear of the NaN and infinity labels
-            return i % stride == 0 && i + stride <= finiteBins ? category.toString() : "";
-        }
-        if (stride == 1) {
-            return category.toString();
+            // the last finite label keeps clear of the joint label, under the middle of the three
+            return i % stride == 0 && i + stride <= finiteBins + special.size() / 2 ? category.toString() : "";
         }
         return i == finiteBins + special.size() / 2 ? String.join(" ", special) : "";
     }
 
-    /** The labels under the bars in order, empty where none, for an axis of {@code length} pixels with labels {@code room} apart. */
-    List<String> labels(double length, double room) {
-        int every = strideFor(positions.size(), length, room);
+    /** The labels under the bars in order, empty where none, with finite bins labelled {@code stride} apart. */
+    List<String> labels(int stride) {
         return positions.entrySet().stream().sorted(Map.Entry.comparingByValue())
-                .map(e -> labelOf(e.getKey(), every)).toList();
+                .map(e -> labelOf(e.getKey(), stride)).toList();
     }
 }

@@ -99,8 +99,10 @@ final class HistogramChart {
             renderer.setSeriesPaint(series, key.equals(overlayLabel) ? PREVIOUS_COLOR : colorOf(key));
         }
         // bars and grid lines are upright rectangles, which antialiasing only blurs; Java2D's antialiasing renderer
-        // was most of what the JIT compiled while the first steps drew their charts (the labels keep theirs)
+        // was most of what the JIT compiled while the first steps drew their charts. The text keeps it: without
+        // a hint of its own, Java2D would take the shapes' for it
         chart.setAntiAlias(false);
+        chart.setTextAntiAlias(true);
         if (logCounts) {
             LogarithmicAxis log = new LogarithmicAxis("count (log)");
             log.setAllowNegativesFlag(true);
