@@ -93,10 +93,22 @@ watch_window() {
   sleep 0.3 # xev connected and listening
 }
 
+# The processes started under $1, children first (the launcher script's Java, its inference worker).
+descendants() {
+  local child
+  for child in $(pgrep -P "$1" 2>/dev/null); do
+    echo "$child"
+    descendants "$child"
+  done
+}
+
 # Ends the workbench started as $1: "close" asks its window to close (it exits and saves its layout,
-# as when a user closes it), "kill" ends it at once (nothing saved).
+# as when a user closes it), "kill" ends it at once (nothing saved). Returns once every process of the
+# run has gone: a VM told to end still runs its shutdown for a second or two at full speed, which
+# the next start would otherwise share the cores with.
 end_workbench() {
-  local app=$1 how=$2
+  local app=$1 how=$2 pids
+  pids=$(descendants "$app")
   if [ "$how" = close ] && python3 "$repo/scripts/close-window.py" Tensorscope >/dev/null 2>&1; then
     for _ in $(seq 600); do kill -0 "$app" 2>/dev/null || break; sleep 0.1; done
   fi
@@ -104,6 +116,10 @@ end_workbench() {
   for _ in $(seq 200); do # the server drops the window once the process has gone
     xwininfo -root -tree 2>/dev/null | grep -q '"Tensorscope' || break
     sleep 0.05
+  done
+  local pid
+  for pid in $pids; do
+    for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   done
 }
 
