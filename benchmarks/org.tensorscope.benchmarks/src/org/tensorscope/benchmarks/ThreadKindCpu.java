@@ -76,7 +76,7 @@ final class ThreadKindCpu {
         return "other";
     }
 
-    /** Each kind's CPU since {@code before}, in milliseconds per step, e.g. "the UI thread 10.1, jobs 20.3, …". */
+    /** Each kind's CPU since {@code before}, in milliseconds per step, e.g. "UI thread 10.1, jobs 6.3, …". */
     String perStepSince(ThreadKindCpu before, int steps) {
         if (ticks.isEmpty() || before.ticks.isEmpty()) {
             return "not known on this system";
