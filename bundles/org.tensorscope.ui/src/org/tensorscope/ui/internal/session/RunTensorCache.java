@@ -172,24 +172,17 @@ public final class RunTensorCache implements TensorValues {
     private void fetchAhead() {
         Position at = currentPosition();
         position = at;
-        if (at == null || chainUnderWay(at.run())) {
-            return; // its next piece starts from the new position
-        }
-        if (PrefetchWindow.aheadIsPresent(at.rows(), at.at(), t -> at.cache().get(t).isPresent(), PrefetchWindow.AHEAD / 3)) {
+        if (at == null || PrefetchWindow.aheadIsPresent(at.rows(), at.at(), t -> at.cache().get(t).isPresent(),
+                PrefetchWindow.AHEAD / 3)) {
             return;
         }
-        Chain started = new Chain(at.run());
         synchronized (this) {
             if (closed || (chain != null && chain.run == at.run())) {
-                return;
+                return; // the chain under way takes its next piece from the new position
             }
-            chain = started;
-            schedulePiece(started);
+            chain = new Chain(at.run());
+            schedulePiece(chain);
         }
-    }
-
-    private synchronized boolean chainUnderWay(Source of) {
-        return chain != null && chain.run == of;
     }
 
     /** Schedules the job fetching the chain's next piece; called holding this. */
