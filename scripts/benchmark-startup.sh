@@ -132,8 +132,11 @@ time_window() {
     watch_window "$work/mapped"
     local start; start=$(now_ms)
     TENSORSCOPE_WORKSPACE="$workspace" "$product/tensorscope" >/dev/null 2>&1 &
-    local app=$! shown=""
-    while kill -0 "$app" 2>/dev/null && [ ! -s "$work/mapped" ]; do sleep 0.2; done
+    local app=$! shown="" polls=0
+    # at most two minutes: a start that shows no window gives no figure instead of holding the script up
+    while kill -0 "$app" 2>/dev/null && [ ! -s "$work/mapped" ] && [ "$polls" -lt 600 ]; do
+      sleep 0.2; polls=$((polls + 1))
+    done
     [ -s "$work/mapped" ] && shown=$(( $(cat "$work/mapped") - start ))
     [ "$how" = close ] && sleep 2 # closing at once would race the workbench's own start-up
     end_workbench "$app" "$how"

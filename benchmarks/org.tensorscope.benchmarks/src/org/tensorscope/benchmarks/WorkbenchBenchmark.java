@@ -48,6 +48,7 @@ class WorkbenchBenchmark {
         DebugSession session = PlatformUI.getWorkbench().getService(DebugSession.class);
         GraphView graph = (GraphView) page.showView(TensorscopeViews.GRAPH);
         List<String> report = new ArrayList<>();
+        report.add(BenchmarkMode.header("the workbench"));
 
         // -Dtensorscope.benchmark.steppingOnly=true: only the demo run and the stepping
         if (!Boolean.getBoolean("tensorscope.benchmark.steppingOnly")) {
@@ -86,7 +87,7 @@ class WorkbenchBenchmark {
                 + " the UI thread spent between two ticks: %.0f ms)", millis(start), stall, heartbeat.longestBusy()));
         report.addAll(heartbeat.stalls(6));
         report.add(landing(display, page));
-        report.addAll(stepping(display, page, session, 50));
+        report.addAll(stepping(display, page, session, BenchmarkMode.full() ? 50 : 10));
 
         report.forEach(System.out::println);
         String file = System.getProperty("tensorscope.benchmarkReport");

@@ -28,12 +28,13 @@ import org.tensorscope.core.trace.HealthMode;
 class WorkerBenchmark {
 
     private static final int BLOCK = 5;
-    private static final int RUNS = Integer.getInteger("tensorscope.benchmark.runs", 20);
+    private static final int RUNS = Integer.getInteger("tensorscope.benchmark.runs", BenchmarkMode.full() ? 20 : BLOCK);
 
     @Test
     void workerOverheadOnRealModels() throws Exception {
         var context = FrameworkUtil.getBundle(WorkerBenchmark.class).getBundleContext();
         List<String> report = new ArrayList<>();
+        report.add(BenchmarkMode.header("the inference worker against this JVM"));
         long start = System.nanoTime();
         try (Contributions inWorker = new Contributions(context, true);
                 Contributions inProcess = new Contributions(context, false)) {
@@ -41,8 +42,10 @@ class WorkerBenchmark {
             report.add(String.format("worker start (framework, bundles, TensorFlow): %.0f ms", millis(start)));
             report.add("load average at the start: " + loadAverage());
             report.add("model | what | in this JVM | in the worker | ratio | CPU per call, both VMs: in this JVM | in the worker");
-            for (String model : List.of("tfjs/handskeleton/handskeleton.json", "tfjs/mobilenet_v2_mid/model.json",
-                    "tfjs/handlandmark-lite/handlandmark-lite.json")) {
+            List<String> models = BenchmarkMode.full() ? List.of("tfjs/handskeleton/handskeleton.json",
+                    "tfjs/mobilenet_v2_mid/model.json", "tfjs/handlandmark-lite/handlandmark-lite.json")
+                    : List.of("tfjs/handskeleton/handskeleton.json");
+            for (String model : models) {
                 Path path = Path.of(System.getProperty("tensorscope.testdata"), model);
                 try (LoadedModel remote = inWorker.open(path, new NullProgressMonitor());
                         LoadedModel local = inProcess.open(path, new NullProgressMonitor());
