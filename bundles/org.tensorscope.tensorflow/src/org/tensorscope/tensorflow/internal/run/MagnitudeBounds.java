@@ -164,52 +164,93 @@ final class MagnitudeBounds {
      * @param finite whether an input is known finite, for the ops that clip any finite value
      */
     private double bound(String tensor, Map<String, Double> bounds, Predicate<String> finite) {
+        return rules.computeIfAbsent(tensor, this::rule).bound(bounds, finite);
+    }
+
+    /**
+     * How a tensor's bound follows from its inputs' bounds. Each pass evaluates every bounded tensor's rule, so the
+     * graph's look-ups and the weights' sums are made once, when the rule is made, not per pass.
+     */
+    @FunctionalInterface
+    private interface Rule {
+        Rule NONE = (bounds, finite) -> Double.POSITIVE_INFINITY;
+
+        double bound(Map<String, Double> bounds, Predicate<String> finite);
+    }
+
+    private final Map<String, Rule> rules = new HashMap<>();
+
+    private Rule rule(String tensor) {
         int colon = tensor.lastIndexOf(':');
         NodeDef node = nodes.get(colon < 0 ? tensor : tensor.substring(0, colon));
         int output = colon < 0 ? 0 : Integer.parseInt(tensor.substring(colon + 1));
         if (node == null || !inRoot(tensor) || !isFloat32(node, output)) {
-            return Double.POSITIVE_INFINITY;
+            return Rule.NONE;
         }
         List<String> in = dataInputs(node);
         String op = node.getOp();
         Double clip = CLIPPING.get(op);
         if (clip != null) {
-            return !in.isEmpty() && finite.test(in.get(0)) ? clip : Double.POSITIVE_INFINITY;
+            return in.isEmpty() ? Rule.NONE : (bounds, finite) -> finite.test(in.get(0)) ? clip : Double.POSITIVE_INFINITY;
         }
         if (output != 0 && !op.equals("Unpack") && !op.equals("SplitV") && !op.equals("Split")) {
-            return Double.POSITIVE_INFINITY;
+            return Rule.NONE;
         }
         if (SAME_BOUND.contains(op)) {
-            return in.isEmpty() ? Double.POSITIVE_INFINITY : of(bounds, in.get(0));
+            return in.isEmpty() ? Rule.NONE : (bounds, finite) -> of(bounds, in.get(0));
         }
         if (op.equals("Mean") || op.equals("AvgPool")) {
             // an average is no larger than its values, but float32 sums them first: up to 2^31 of them
-            double b = in.isEmpty() ? Double.POSITIVE_INFINITY : of(bounds, in.get(0));
-            return b * (1L << 31) < Float.MAX_VALUE ? b : Double.POSITIVE_INFINITY;
+            return in.isEmpty() ? Rule.NONE : (bounds, finite) -> {
+                double b = of(bounds, in.get(0));
+                return b * (1L << 31) < Float.MAX_VALUE ? b : Double.POSITIVE_INFINITY;
+            };
         }
         return switch (op) {
-            case "Const" -> constantMax(node.getName());
-            case "Split" -> in.size() < 2 ? Double.POSITIVE_INFINITY : of(bounds, in.get(1));
-            case "Cast" -> castBound(node, in, bounds);
-            case "Add", "AddV2", "Sub", "BiasAdd", "AddN" -> sum(bounds, in);
-            case "Maximum", "Minimum", "Pack" -> max(bounds, in);
-            case "ConcatV2" -> max(bounds, in.subList(0, Math.max(0, in.size() - 1)));
-            case "PadV2" -> in.size() < 3 ? Double.POSITIVE_INFINITY : Math.max(of(bounds, in.get(0)), of(bounds, in.get(2)));
-            case "Select", "SelectV2" -> in.size() < 3 ? Double.POSITIVE_INFINITY : Math.max(of(bounds, in.get(1)), of(bounds, in.get(2)));
-            case "Mul" -> in.size() != 2 ? Double.POSITIVE_INFINITY : of(bounds, in.get(0)) * of(bounds, in.get(1));
-            case "Square" -> Math.pow(of(bounds, in.get(0)), 2);
-            case "SquaredDifference" -> in.size() != 2 ? Double.POSITIVE_INFINITY
-                    : Math.pow(of(bounds, in.get(0)) + of(bounds, in.get(1)), 2);
-            case "RealDiv", "Div" -> in.size() != 2 ? Double.POSITIVE_INFINITY : of(bounds, in.get(0)) / smallestConstant(in.get(1));
-            case "LeakyRelu" -> of(bounds, in.get(0)) * Math.max(1, Math.abs(attrFloat(node, "alpha", 0.2f)));
-            case "Elu" -> Math.max(of(bounds, in.get(0)), 1);
-            case "Softplus" -> of(bounds, in.get(0)) + 1;
-            case "Selu" -> 1.0508 * of(bounds, in.get(0)) + 1.7581;
-            case "Conv2D", "DepthwiseConv2dNative" -> in.size() != 2 ? Double.POSITIVE_INFINITY
-                    : of(bounds, in.get(0)) * channelL1(in.get(1), op.equals("Conv2D") ? 1 : 2, false);
-            case "MatMul" -> matMulBound(node, in, bounds);
-            case "FusedBatchNorm", "FusedBatchNormV3" -> batchNormBound(node, in, bounds);
-            default -> Double.POSITIVE_INFINITY;
+            case "Const" -> {
+                double max = constantMax(node.getName());
+                yield (bounds, finite) -> max;
+            }
+            case "Split" -> in.size() < 2 ? Rule.NONE : (bounds, finite) -> of(bounds, in.get(1));
+            case "Cast" -> castRule(node, in);
+            case "Add", "AddV2", "Sub", "BiasAdd", "AddN" -> (bounds, finite) -> sum(bounds, in);
+            case "Maximum", "Minimum", "Pack" -> (bounds, finite) -> max(bounds, in);
+            case "ConcatV2" -> {
+                List<String> values = in.subList(0, Math.max(0, in.size() - 1));
+                yield (bounds, finite) -> max(bounds, values);
+            }
+            case "PadV2" -> in.size() < 3 ? Rule.NONE
+                    : (bounds, finite) -> Math.max(of(bounds, in.get(0)), of(bounds, in.get(2)));
+            case "Select", "SelectV2" -> in.size() < 3 ? Rule.NONE
+                    : (bounds, finite) -> Math.max(of(bounds, in.get(1)), of(bounds, in.get(2)));
+            case "Mul" -> in.size() != 2 ? Rule.NONE : (bounds, finite) -> of(bounds, in.get(0)) * of(bounds, in.get(1));
+            case "Square" -> in.isEmpty() ? Rule.NONE : (bounds, finite) -> Math.pow(of(bounds, in.get(0)), 2);
+            case "SquaredDifference" -> in.size() != 2 ? Rule.NONE
+                    : (bounds, finite) -> Math.pow(of(bounds, in.get(0)) + of(bounds, in.get(1)), 2);
+            case "RealDiv", "Div" -> {
+                if (in.size() != 2) {
+                    yield Rule.NONE;
+                }
+                double divisor = smallestConstant(in.get(1));
+                yield (bounds, finite) -> of(bounds, in.get(0)) / divisor;
+            }
+            case "LeakyRelu" -> {
+                double slope = Math.max(1, Math.abs(attrFloat(node, "alpha", 0.2f)));
+                yield in.isEmpty() ? Rule.NONE : (bounds, finite) -> of(bounds, in.get(0)) * slope;
+            }
+            case "Elu" -> in.isEmpty() ? Rule.NONE : (bounds, finite) -> Math.max(of(bounds, in.get(0)), 1);
+            case "Softplus" -> in.isEmpty() ? Rule.NONE : (bounds, finite) -> of(bounds, in.get(0)) + 1;
+            case "Selu" -> in.isEmpty() ? Rule.NONE : (bounds, finite) -> 1.0508 * of(bounds, in.get(0)) + 1.7581;
+            case "Conv2D", "DepthwiseConv2dNative" -> {
+                if (in.size() != 2) {
+                    yield Rule.NONE;
+                }
+                double weights = channelL1(in.get(1), op.equals("Conv2D") ? 1 : 2, false);
+                yield (bounds, finite) -> of(bounds, in.get(0)) * weights;
+            }
+            case "MatMul" -> matMulRule(node, in);
+            case "FusedBatchNorm", "FusedBatchNormV3" -> batchNormRule(node, in);
+            default -> Rule.NONE;
         };
     }
 
@@ -234,52 +275,56 @@ final class MagnitudeBounds {
         return m;
     }
 
-    private double castBound(NodeDef node, List<String> in, Map<String, Double> bounds) {
+    private Rule castRule(NodeDef node, List<String> in) {
         if (in.isEmpty()) {
-            return Double.POSITIVE_INFINITY;
+            return Rule.NONE;
         }
         DataType source = node.containsAttr("SrcT") ? node.getAttrOrThrow("SrcT").getType() : DataType.DT_INVALID;
         if (source == DataType.DT_FLOAT || INTEGERS.contains(source)) {
             // integers: only a fed tensor's or a constant's magnitude is known
-            Double known = bounds.get(in.get(0));
-            return known != null ? known : constantMax(in.get(0));
+            return (bounds, finite) -> {
+                Double known = bounds.get(in.get(0));
+                return known != null ? known : constantMax(in.get(0));
+            };
         }
-        return Double.POSITIVE_INFINITY;
+        return Rule.NONE;
     }
 
-    private double matMulBound(NodeDef node, List<String> in, Map<String, Double> bounds) {
+    private Rule matMulRule(NodeDef node, List<String> in) {
         if (in.size() != 2) {
-            return Double.POSITIVE_INFINITY;
+            return Rule.NONE;
         }
         boolean transposeA = node.containsAttr("transpose_a") && node.getAttrOrThrow("transpose_a").getB();
         boolean transposeB = node.containsAttr("transpose_b") && node.getAttrOrThrow("transpose_b").getB();
         double weightsB = channelL1(in.get(1), 1, transposeB);
-        double viaB = of(bounds, in.get(0)) * weightsB;
         // weights on the left: out[i][j] = sum over k of a[i][k] · b[k][j], a row of a (a column when transposed)
-        double viaA = of(bounds, in.get(1)) * channelL1(in.get(0), 1, !transposeA);
-        return Math.min(viaB, viaA);
+        double weightsA = channelL1(in.get(0), 1, !transposeA);
+        return (bounds, finite) -> Math.min(of(bounds, in.get(0)) * weightsB, of(bounds, in.get(1)) * weightsA);
     }
 
     /** Inference batch normalisation with constant parameters: |scale · (x - mean) / sqrt(var + eps) + offset|. */
-    private double batchNormBound(NodeDef node, List<String> in, Map<String, Double> bounds) {
+    private Rule batchNormRule(NodeDef node, List<String> in) {
         if (in.size() < 5 || node.containsAttr("is_training") && node.getAttrOrThrow("is_training").getB()) {
-            return Double.POSITIVE_INFINITY;
+            return Rule.NONE;
         }
         double[] scale = values(in.get(1));
         double[] variance = values(in.get(4));
         if (scale == null || variance == null || scale.length != variance.length) {
-            return Double.POSITIVE_INFINITY;
+            return Rule.NONE;
         }
         double epsilon = attrFloat(node, "epsilon", 1e-3f);
         double gain = 0;
         for (int c = 0; c < scale.length; c++) {
             double v = variance[c] + epsilon;
             if (!(v > 0)) {
-                return Double.POSITIVE_INFINITY;
+                return Rule.NONE;
             }
             gain = Math.max(gain, Math.abs(scale[c]) / Math.sqrt(v));
         }
-        return gain * (of(bounds, in.get(0)) + constantMax(in.get(3))) + constantMax(in.get(2));
+        double mean = constantMax(in.get(3));
+        double offset = constantMax(in.get(2));
+        double gainOfAll = gain;
+        return (bounds, finite) -> gainOfAll * (of(bounds, in.get(0)) + mean) + offset;
     }
 
     /** The smallest magnitude of a float32 constant, 0 (so no bound) for anything else. */
