@@ -130,6 +130,14 @@ final class MagnitudeBounds {
     }
 
     /**
+     * Whether a tensor holds a constant's values (the Const's output, or an Identity of it): the bounds and the
+     * fusible chains' proofs read such values from the graph, so a pass that feeds or overrides one cannot use them.
+     */
+    boolean isConstant(String tensor) {
+        return FusibleChains.constNode(nodes, tensor) != null;
+    }
+
+    /**
      * The bounds of a plan's tensors in one run.
      *
      * @param fed      the largest magnitude of each fed tensor (infinite when it holds NaN or an infinity)

@@ -522,8 +522,11 @@ public final class TfSession implements InferenceSession {
         // CURT watches fusible chains at their ends, so that grappler still fuses them (see FusibleChains)
         Set<String> fedOrFetched = new HashSet<>(fed);
         fedOrFetched.addAll(computedOutputs);
+        // the bounds' and the chains' proofs take the weights from the graph: an overridden weight voids both
+        boolean constantFed = mode == HealthMode.CURT && !probeEveryTensorEachRun
+                && fed.stream().anyMatch(t -> bounds().isConstant(t));
         // CURT needs no probe on a tensor whose magnitude is bounded far inside float32's range (see MagnitudeBounds)
-        MagnitudeBounds.Plan boundsPlan = mode == HealthMode.CURT && !probeEveryTensorEachRun
+        MagnitudeBounds.Plan boundsPlan = mode == HealthMode.CURT && !probeEveryTensorEachRun && !constantFed
                 ? boundsPlans.computeIfAbsent(computedOutputs + "|" + new java.util.TreeSet<>(fed),
                         k -> bounds().plan(floatTensors, fed))
                 : MagnitudeBounds.Plan.NONE;
@@ -536,7 +539,7 @@ public final class TfSession implements InferenceSession {
         Set<String> bounded = new LinkedHashSet<>(boundsPlan.bounded());
         bounded.removeAll(constants);
         bounded.removeAll(copies.keySet());
-        List<FusibleChains.Chain> chains = mode == HealthMode.CURT
+        List<FusibleChains.Chain> chains = mode == HealthMode.CURT && !constantFed
                 ? chains().usable(floatTensors, fedOrFetched).stream()
                         .filter(c -> !bounded.containsAll(c.inside())).toList()
                 : List.of();

@@ -1,0 +1,93 @@
+package org.tensorscope.tensorflow.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.core.runtime.NullProgressMonitor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+import org.tensorscope.core.model.Shape;
+import org.tensorscope.core.service.Device;
+import org.tensorscope.core.service.LoadedModel;
+import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.core.trace.HealthMode;
+import org.tensorscope.core.trace.TensorHealth;
+import org.tensorscope.core.trace.Trace;
+import org.tensorscope.tensorflow.internal.TensorFlowBackend;
+import org.tensorscope.tensorflow.internal.load.FrozenGraphLoader;
+import org.tensorscope.tensorflow.internal.run.TfSession;
+
+/**
+ * A CURT pass leaves unprobed the tensors whose magnitude the weights bound, and watches fusible chains only at
+ * their ends; both proofs read the weights from the graph. When a run overrides the weights (edit and continue), the
+ * run's weights are not the graph's: x = 1e10 times weights of 1e30 overflows to +Inf, which a Relu6 then clips to 6,
+ * and NaN weights make NaN. The CURT pass must find what the FULL pass finds, not call the model finite.
+ * chain: x · w1 + b1, Relu6 (fusible); bounded: x · w2, Relu6.
+ */
+class OverriddenWeightsTest {
+
+    @TempDir
+    static Path folder;
+
+    private static Path model() throws Exception {
+        try (Graph graph = new Graph()) {
+            Ops tf = Ops.create(graph);
+            Operand<TFloat32> x = tf.withName("x").placeholder(TFloat32.class,
+                    Placeholder.shape(org.tensorflow.ndarray.Shape.of(1, 4)));
+            float[][] small = {{1, 0}, {0, 1}, {1, 1}, {0.5f, 0.5f}};
+            var mm1 = tf.withName("mm1").linalg.matMul(x, tf.withName("w1").constant(small));
+            tf.withName("out1").nn.relu6(tf.withName("bias1").nn.biasAdd(mm1, tf.withName("b1").constant(new float[] {0.1f, 0.2f})));
+            tf.withName("out2").nn.relu6(tf.withName("mm2").linalg.matMul(x, tf.withName("w2").constant(small)));
+            return Files.write(folder.resolve("weights.pb"), graph.toGraphDef().toByteArray());
+        }
+    }
+
+    private static TensorData weights(String name, float value) {
+        float[] values = new float[8];
+        java.util.Arrays.fill(values, value);
+        return TensorData.ofFloats(name, Shape.of(4, 2), values);
+    }
+
+    private static boolean nonFinite(TensorHealth row) {
+        return row.nanCount() + row.negInfCount() + row.posInfCount() > 0;
+    }
+
+    @Test
+    void overriddenWeightsAreCheckedAsTheRunUsesThem() throws Exception {
+        try (LoadedModel loaded = new FrozenGraphLoader().load(model(), new NullProgressMonitor());
+                TfSession session = (TfSession) new TensorFlowBackend().open(loaded, Device.CPU)) {
+            Map<String, TensorData> feeds = Map.of("x", TensorData.ofFloats("x", Shape.of(1, 4), 1e10f, 1e10f, 1e10f, 1e10f));
+            List<String> outputs = List.of("out1:0", "out2:0");
+
+            Trace plain = session.healthPass(feeds, outputs, HealthMode.CURT, Map.of(), new NullProgressMonitor());
+            assertTrue(plain.rows().stream().noneMatch(OverriddenWeightsTest::nonFinite), plain.rows().toString());
+            assertTrue(session.lastPassProbed().stream().noneMatch(t -> t.startsWith("mm")),
+                    "with the graph's weights the bounds and the chain's end cover the products: " + session.lastPassProbed());
+
+            for (float value : new float[] {1e30f, Float.NaN}) {
+                Map<String, TensorData> overrides = Map.of("w1:0", weights("w1:0", value), "w2:0", weights("w2:0", value));
+                Trace full = session.healthPass(feeds, outputs, HealthMode.FULL, overrides, new NullProgressMonitor());
+                Trace curt = session.healthPass(feeds, outputs, HealthMode.CURT, overrides, new NullProgressMonitor());
+                for (String tensor : List.of("mm1:0", "bias1:0", "out1:0", "mm2:0", "out2:0")) {
+                    TensorHealth f = full.row(tensor).orElseThrow();
+                    TensorHealth c = curt.row(tensor).orElseThrow();
+                    assertEquals(nonFinite(f), nonFinite(c), value + ", " + tensor + ": FULL " + f + ", CURT " + c);
+                }
+                assertTrue(nonFinite(curt.row("mm1:0").orElseThrow()), value + ": the chain's product overflows or is NaN");
+                assertTrue(nonFinite(curt.row("mm2:0").orElseThrow()), value + ": the bounded product overflows or is NaN");
+                assertEquals(value != value, nonFinite(curt.row("out2:0").orElseThrow()),
+                        value + ": a Relu6 clips +Inf to 6 and keeps NaN");
+            }
+        }
+    }
+}
