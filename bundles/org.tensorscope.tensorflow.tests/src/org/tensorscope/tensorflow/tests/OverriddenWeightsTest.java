@@ -31,8 +31,9 @@ import org.tensorscope.tensorflow.internal.run.TfSession;
  * A CURT pass leaves unprobed the tensors whose magnitude the weights bound, and watches fusible chains only at
  * their ends; both proofs read the weights from the graph. When a run overrides the weights (edit and continue), the
  * run's weights are not the graph's: x = 1e10 times weights of 1e30 overflows to +Inf, which a Relu6 then clips to 6,
- * and NaN weights make NaN. The CURT pass must find what the FULL pass finds, not call the model finite.
- * chain: x · w1 + b1, Relu6 (fusible); bounded: x · w2, Relu6.
+ * and NaN weights make NaN. The CURT pass must find what the FULL pass finds, not call the model finite, whether
+ * the Consts are overridden, an Identity reading one is, or they are fed; also in the mode that probes every tensor
+ * in each run. chain: x · identity(w1) + b1, Relu6 (fusible); bounded: x · w2, Relu6.
  */
 class OverriddenWeightsTest {
 
@@ -45,7 +46,7 @@ class OverriddenWeightsTest {
             Operand<TFloat32> x = tf.withName("x").placeholder(TFloat32.class,
                     Placeholder.shape(org.tensorflow.ndarray.Shape.of(1, 4)));
             float[][] small = {{1, 0}, {0, 1}, {1, 1}, {0.5f, 0.5f}};
-            var mm1 = tf.withName("mm1").linalg.matMul(x, tf.withName("w1").constant(small));
+            var mm1 = tf.withName("mm1").linalg.matMul(x, tf.withName("w1read").identity(tf.withName("w1").constant(small)));
             tf.withName("out1").nn.relu6(tf.withName("bias1").nn.biasAdd(mm1, tf.withName("b1").constant(new float[] {0.1f, 0.2f})));
             tf.withName("out2").nn.relu6(tf.withName("mm2").linalg.matMul(x, tf.withName("w2").constant(small)));
             return Files.write(folder.resolve("weights.pb"), graph.toGraphDef().toByteArray());
@@ -65,28 +66,44 @@ class OverriddenWeightsTest {
     @Test
     void overriddenWeightsAreCheckedAsTheRunUsesThem() throws Exception {
         try (LoadedModel loaded = new FrozenGraphLoader().load(model(), new NullProgressMonitor());
-                TfSession session = (TfSession) new TensorFlowBackend().open(loaded, Device.CPU)) {
-            Map<String, TensorData> feeds = Map.of("x", TensorData.ofFloats("x", Shape.of(1, 4), 1e10f, 1e10f, 1e10f, 1e10f));
+                TfSession session = (TfSession) new TensorFlowBackend().open(loaded, Device.CPU);
+                TfSession probing = (TfSession) new TensorFlowBackend().open(loaded, Device.CPU)) {
+            probing.probeEveryTensorEachRun(true);
+            TensorData x = TensorData.ofFloats("x", Shape.of(1, 4), 1e10f, 1e10f, 1e10f, 1e10f);
             List<String> outputs = List.of("out1:0", "out2:0");
 
-            Trace plain = session.healthPass(feeds, outputs, HealthMode.CURT, Map.of(), new NullProgressMonitor());
+            Trace plain = session.healthPass(Map.of("x", x), outputs, HealthMode.CURT, Map.of(), new NullProgressMonitor());
             assertTrue(plain.rows().stream().noneMatch(OverriddenWeightsTest::nonFinite), plain.rows().toString());
             assertTrue(session.lastPassProbed().stream().noneMatch(t -> t.startsWith("mm")),
                     "with the graph's weights the bounds and the chain's end cover the products: " + session.lastPassProbed());
 
             for (float value : new float[] {1e30f, Float.NaN}) {
-                Map<String, TensorData> overrides = Map.of("w1:0", weights("w1:0", value), "w2:0", weights("w2:0", value));
-                Trace full = session.healthPass(feeds, outputs, HealthMode.FULL, overrides, new NullProgressMonitor());
-                Trace curt = session.healthPass(feeds, outputs, HealthMode.CURT, overrides, new NullProgressMonitor());
-                for (String tensor : List.of("mm1:0", "bias1:0", "out1:0", "mm2:0", "out2:0")) {
-                    TensorHealth f = full.row(tensor).orElseThrow();
-                    TensorHealth c = curt.row(tensor).orElseThrow();
-                    assertEquals(nonFinite(f), nonFinite(c), value + ", " + tensor + ": FULL " + f + ", CURT " + c);
+                Map<String, TensorData> consts = Map.of("w1:0", weights("w1:0", value), "w2:0", weights("w2:0", value));
+                Map<String, TensorData> identity = Map.of("w1read:0", weights("w1read:0", value), "w2:0",
+                        weights("w2:0", value));
+                Map<String, TensorData> fed = new java.util.HashMap<>(consts);
+                fed.put("x", x);
+                for (Object[] how : new Object[][] {{"overridden", Map.of("x", x), consts},
+                        {"an Identity of w1 overridden", Map.of("x", x), identity}, {"fed", fed, Map.of()}}) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, TensorData> feeds = (Map<String, TensorData>) how[1];
+                    @SuppressWarnings("unchecked")
+                    Map<String, TensorData> overrides = (Map<String, TensorData>) how[2];
+                    for (TfSession on : List.of(session, probing)) {
+                        String what = value + ", weights " + how[0] + (on == probing ? ", every tensor probed" : "");
+                        Trace full = on.healthPass(feeds, outputs, HealthMode.FULL, overrides, new NullProgressMonitor());
+                        Trace curt = on.healthPass(feeds, outputs, HealthMode.CURT, overrides, new NullProgressMonitor());
+                        for (String tensor : List.of("mm1:0", "bias1:0", "out1:0", "mm2:0", "out2:0")) {
+                            TensorHealth f = full.row(tensor).orElseThrow();
+                            TensorHealth c = curt.row(tensor).orElseThrow();
+                            assertEquals(nonFinite(f), nonFinite(c), what + ", " + tensor + ": FULL " + f + ", CURT " + c);
+                        }
+                        assertTrue(nonFinite(curt.row("mm1:0").orElseThrow()), what + ": the chain's product overflows or is NaN");
+                        assertTrue(nonFinite(curt.row("mm2:0").orElseThrow()), what + ": the bounded product overflows or is NaN");
+                        assertEquals(value != value, nonFinite(curt.row("out2:0").orElseThrow()),
+                                what + ": a Relu6 clips +Inf to 6 and keeps NaN");
+                    }
                 }
-                assertTrue(nonFinite(curt.row("mm1:0").orElseThrow()), value + ": the chain's product overflows or is NaN");
-                assertTrue(nonFinite(curt.row("mm2:0").orElseThrow()), value + ": the bounded product overflows or is NaN");
-                assertEquals(value != value, nonFinite(curt.row("out2:0").orElseThrow()),
-                        value + ": a Relu6 clips +Inf to 6 and keeps NaN");
             }
         }
     }

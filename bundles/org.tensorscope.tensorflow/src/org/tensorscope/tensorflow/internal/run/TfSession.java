@@ -523,8 +523,7 @@ public final class TfSession implements InferenceSession {
         Set<String> fedOrFetched = new HashSet<>(fed);
         fedOrFetched.addAll(computedOutputs);
         // the bounds' and the chains' proofs take the weights from the graph: an overridden weight voids both
-        boolean constantFed = mode == HealthMode.CURT && !probeEveryTensorEachRun
-                && fed.stream().anyMatch(t -> bounds().isConstant(t));
+        boolean constantFed = mode == HealthMode.CURT && fed.stream().anyMatch(t -> bounds().isConstant(t));
         // CURT needs no probe on a tensor whose magnitude is bounded far inside float32's range (see MagnitudeBounds)
         MagnitudeBounds.Plan boundsPlan = mode == HealthMode.CURT && !probeEveryTensorEachRun && !constantFed
                 ? boundsPlans.computeIfAbsent(computedOutputs + "|" + new java.util.TreeSet<>(fed),
