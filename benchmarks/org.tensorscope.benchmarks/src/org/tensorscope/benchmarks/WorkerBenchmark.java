@@ -28,7 +28,9 @@ import org.tensorscope.core.trace.HealthMode;
 class WorkerBenchmark {
 
     private static final int BLOCK = 5;
-    private static final int RUNS = Integer.getInteger("tensorscope.benchmark.runs", BenchmarkMode.full() ? 20 : BLOCK);
+    /** Calls of each kind, whole blocks of {@link #BLOCK}. */
+    private static final int RUNS = Math.max(1, (Integer.getInteger("tensorscope.benchmark.runs", BenchmarkMode.full() ? 20 : BLOCK)
+            + BLOCK - 1) / BLOCK) * BLOCK;
 
     @Test
     void workerOverheadOnRealModels() throws Exception {
