@@ -1,6 +1,7 @@
 package org.tensorscope.core.run;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -85,7 +86,7 @@ public final class NanTracer {
         NanReport report = new NanReport(graph.source().toString(), graph.format(), signature.key(), device,
                 session.deviceNote(), mode.name(), origin.isEmpty(), reportOrigin,
                 origin.map(o -> o.propagation().stream().map(TensorHealth::opName).distinct().toList()).orElse(List.of()),
-                inputs.health(), unhealthyWeights(graph), graph.weights().size(), opHealth(trace), trace.rows().size(),
+                inputs.health(), unhealthyWeights(graph, overrides), graph.weights().size(), opHealth(trace), trace.rows().size(),
                 trace.unchecked().stream().map(u -> new NanReport.Unchecked(u.tensor(), u.reason())).toList(), fidelity,
                 reportOrigins);
         return new TraceOutcome(trace, origin, cause, report);
@@ -239,9 +240,25 @@ public final class NanTracer {
     }
 
 
-    private static List<NanReport.WeightHealth> unhealthyWeights(ModelGraph graph) {
-        return graph.weights().stream().filter(w -> w.nonFiniteCount() > 0)
-                .map(w -> new NanReport.WeightHealth(w.opName(), w.shape().toString(), w.nonFiniteCount())).toList();
+    /** The weights holding NaN or infinity in this run: an edited weight (an override of its Const) as edited. */
+    private static List<NanReport.WeightHealth> unhealthyWeights(ModelGraph graph, Map<String, TensorData> overrides) {
+        Map<String, TensorData> edited = new HashMap<>();
+        overrides.forEach((name, data) -> {
+            String tensor = TensorSpec.tensorName(name);
+            if (tensor.endsWith(":0")) {
+                edited.put(TensorSpec.opNameOf(tensor), data);
+            }
+        });
+        List<NanReport.WeightHealth> unhealthy = new ArrayList<>();
+        for (var weight : graph.weights()) {
+            TensorData data = edited.get(weight.opName());
+            long nonFinite = data == null ? weight.nonFiniteCount()
+                    : TensorStats.of(data).nonFiniteCount();
+            if (nonFinite > 0) {
+                unhealthy.add(new NanReport.WeightHealth(weight.opName(), weight.shape().toString(), nonFinite));
+            }
+        }
+        return unhealthy;
     }
 
     private static List<NanReport.OpHealth> opHealth(Trace trace) {

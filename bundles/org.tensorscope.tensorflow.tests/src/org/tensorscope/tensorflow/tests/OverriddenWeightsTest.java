@@ -107,4 +107,19 @@ class OverriddenWeightsTest {
             }
         }
     }
+
+    /** The report's weights line tells of a weight edited to NaN as the run used it, not as the file holds it. */
+    @Test
+    void theReportCountsAnEditedWeightsNaN() throws Exception {
+        try (LoadedModel loaded = new FrozenGraphLoader().load(model(), new NullProgressMonitor());
+                TfSession session = (TfSession) new TensorFlowBackend().open(loaded, Device.CPU)) {
+            float[] edited = {Float.NaN, 1, 1, 1, 1, 1, Float.NaN, 1};
+            var report = Tracing.trace(loaded, session, List.of("x=const:1"),
+                    Map.of("w2:0", TensorData.ofFloats("w2:0", Shape.of(4, 2), edited)), HealthMode.CURT).report();
+            assertEquals(List.of("w2 (2)"), report.weights().stream().map(w -> w.op() + " (" + w.nonFinite() + ")").toList(),
+                    report.weights().toString());
+            var untouched = Tracing.trace(loaded, session, List.of("x=const:1"), Map.of(), HealthMode.CURT).report();
+            assertTrue(untouched.weights().isEmpty(), untouched.weights().toString());
+        }
+    }
 }
