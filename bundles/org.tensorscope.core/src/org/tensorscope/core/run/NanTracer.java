@@ -2,9 +2,11 @@ package org.tensorscope.core.run;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.SubMonitor;
@@ -40,6 +42,8 @@ public final class NanTracer {
     private static final int HISTOGRAM_BINS = 40;
     /** Independent origins after the first that are explained; later ones are listed without a cause. */
     static final int EXPLAINED_ORIGINS = 8;
+    /** How many Identity ops an edited tensor is followed through to the weight it reads. */
+    private static final int IDENTITY_DEPTH = 8;
 
     private final List<NanCauseRule> rules;
 
@@ -243,12 +247,10 @@ public final class NanTracer {
     /** The weights holding NaN or infinity in this run: an edited weight (an override of its Const) as edited. */
     private static List<NanReport.WeightHealth> unhealthyWeights(ModelGraph graph, Map<String, TensorData> overrides) {
         Map<String, TensorData> edited = new HashMap<>();
-        overrides.forEach((name, data) -> {
-            String tensor = TensorSpec.tensorName(name);
-            if (tensor.endsWith(":0")) {
-                edited.put(TensorSpec.opNameOf(tensor), data);
-            }
-        });
+        Set<String> weightOps = new HashSet<>();
+        graph.weights().forEach(w -> weightOps.add(w.opName()));
+        overrides.forEach((name, data) -> editedWeight(graph, weightOps, TensorSpec.tensorName(name))
+                .ifPresent(weight -> edited.put(weight, data)));
         List<NanReport.WeightHealth> unhealthy = new ArrayList<>();
         for (var weight : graph.weights()) {
             TensorData data = edited.get(weight.opName());
@@ -259,6 +261,26 @@ public final class NanTracer {
             }
         }
         return unhealthy;
+    }
+
+    /**
+     * The weight whose values an edited tensor stands for: the weight's own output, or an Identity reading it (a TF1
+     * variable's "…/read"), whose edit replaces the weight for the ops that read it.
+     */
+    private static Optional<String> editedWeight(ModelGraph graph, Set<String> weightOps, String tensor) {
+        for (int depth = 0; depth < IDENTITY_DEPTH; depth++) {
+            String opName = TensorSpec.opNameOf(tensor);
+            if (tensor.endsWith(":0") && weightOps.contains(opName)) {
+                return Optional.of(opName);
+            }
+            Optional<String> read = graph.op(opName).filter(op -> op.computes("Identity"))
+                    .flatMap(op -> op.inputs().stream().filter(i -> !i.startsWith("^")).findFirst());
+            if (read.isEmpty()) {
+                return Optional.empty();
+            }
+            tensor = TensorSpec.tensorName(read.get());
+        }
+        return Optional.empty();
     }
 
     private static List<NanReport.OpHealth> opHealth(Trace trace) {

@@ -108,7 +108,10 @@ class OverriddenWeightsTest {
         }
     }
 
-    /** The report's weights line tells of a weight edited to NaN as the run used it, not as the file holds it. */
+    /**
+     * The report's weights line tells of a weight edited to NaN as the run used it, not as the file holds it, whether
+     * the edit is on the weight or on an Identity reading it.
+     */
     @Test
     void theReportCountsAnEditedWeightsNaN() throws Exception {
         try (LoadedModel loaded = new FrozenGraphLoader().load(model(), new NullProgressMonitor());
@@ -118,6 +121,10 @@ class OverriddenWeightsTest {
                     Map.of("w2:0", TensorData.ofFloats("w2:0", Shape.of(4, 2), edited)), HealthMode.CURT).report();
             assertEquals(List.of("w2 (2)"), report.weights().stream().map(w -> w.op() + " (" + w.nonFinite() + ")").toList(),
                     report.weights().toString());
+            var throughIdentity = Tracing.trace(loaded, session, List.of("x=const:1"),
+                    Map.of("w1read:0", TensorData.ofFloats("w1read:0", Shape.of(4, 2), edited)), HealthMode.CURT).report();
+            assertEquals(List.of("w1 (2)"), throughIdentity.weights().stream().map(w -> w.op() + " (" + w.nonFinite() + ")")
+                    .toList(), "an edit of the Identity reading w1 is w1's values as the run used them");
             var untouched = Tracing.trace(loaded, session, List.of("x=const:1"), Map.of(), HealthMode.CURT).report();
             assertTrue(untouched.weights().isEmpty(), untouched.weights().toString());
         }
