@@ -25,9 +25,11 @@ import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
+import org.tensorflow.TensorFlow;
 import org.tensorflow.op.Ops;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat64;
+import org.tensorscope.core.model.DType;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.Signature;
 import org.tensorscope.core.model.TensorSpec;
@@ -79,6 +81,12 @@ class HealthPassBenchmarkTest {
             "health pass, full, probing every tensor each run", "NaN origin (trace), curt, probing every tensor each run",
             "NaN origin (trace), full, probing every tensor each run");
 
+    /**
+     * The library benchmarks/native-stats/build.sh makes, if given: a row then times FULL statistics by one native
+     * op per tensor on the same graph, what the product cannot do with TensorFlow Java alone (see docs/benchmarks.md).
+     */
+    private static final String STATS_KERNEL = System.getProperty("tensorscope.benchmark.statsKernel", "");
+
 
     @Test
     void healthPassCostAgainstPlainInference() throws Exception {
@@ -115,7 +123,8 @@ class HealthPassBenchmarkTest {
         try (LoadedModel model = contributions.open(TestModels.get("tfjs/" + bench.model()), monitor);
                 InferenceSession session = contributions.backendFor(model).open(model, Device.CPU);
                 InferenceSession previous = contributions.backendFor(model).open(model, Device.CPU);
-                Anchor anchor = new Anchor((TfModel) model)) {
+                Anchor anchor = new Anchor((TfModel) model, false);
+                Anchor kernel = STATS_KERNEL.isEmpty() ? null : new Anchor((TfModel) model, true)) {
             ModelGraph graph = model.graph();
             Signature signature = graph.defaultSignature().orElseThrow();
             List<String> outputs = signature.outputs().stream().map(o -> o.tensor().name()).toList();
@@ -123,6 +132,9 @@ class HealthPassBenchmarkTest {
             PreparedInputs sick = PreparedInputs.prepare(signature, List.of(bench.sick()));
             NanTracer tracer = new NanTracer(Tracing.rules());
             anchor.attach(graph, healthy.feeds(), outputs);
+            if (kernel != null) {
+                kernel.attach(graph, healthy.feeds(), outputs);
+            }
             ((TfSession) previous).probeEveryTensorEachRun(true);
 
             List<Call> calls = new ArrayList<>(List.<Call>of(
@@ -143,6 +155,11 @@ class HealthPassBenchmarkTest {
                         () -> tracer.trace(graph, signature, previous, sick, Map.of(), HealthMode.CURT, "cpu", monitor),
                         () -> checkOrigin(tracer.trace(graph, signature, previous, sick, Map.of(), HealthMode.FULL,
                                 "cpu", monitor), bench)));
+            }
+            List<String> kinds = new ArrayList<>(KINDS.subList(0, calls.size()));
+            if (kernel != null) {
+                calls.add(() -> kernel.run(healthy.feeds()));
+                kinds.add("statistics by a native op per float32 tensor, same graph (not in the product)");
             }
             double[] first = new double[calls.size()];
             for (int k = 0; k < calls.size(); k++) {
@@ -174,7 +191,7 @@ class HealthPassBenchmarkTest {
             for (int k = 0; k < calls.size(); k++) {
                 double m = median(times[k]);
                 lines.add(String.format(Locale.ROOT, "%s | %s | %.1f | %.1f | %.2fx", Path.of(bench.model()).getParent(),
-                        KINDS.get(k), first[k], m, m / plain));
+                        kinds.get(k), first[k], m, m / plain));
             }
             assertTrue(plain > 0, "plain inference was timed");
         }
@@ -213,15 +230,21 @@ class HealthPassBenchmarkTest {
 
     /**
      * TensorFlow's own cheapest check: the model's graph in its own session, one DebugNumericSummaryV2
-     * (CURT_HEALTH) per float tensor the outputs need, all rows concatenated and fetched with the outputs.
+     * (CURT_HEALTH) per float tensor the outputs need, all rows concatenated and fetched with the outputs. Or, with
+     * the statistics kernel, one TensorscopeStats per float32 tensor in the same way.
      */
     private static final class Anchor implements AutoCloseable {
 
         private final Graph graph = new Graph();
         private final Session session;
         private final List<String> fetches = new ArrayList<>();
+        private final boolean statsKernel;
 
-        Anchor(TfModel model) {
+        Anchor(TfModel model, boolean statsKernel) {
+            if (statsKernel) {
+                TensorFlow.loadLibrary(STATS_KERNEL);
+            }
+            this.statsKernel = statsKernel;
             graph.importGraphDef(model.frozenGraph());
             session = new Session(graph);
         }
@@ -234,15 +257,19 @@ class HealthPassBenchmarkTest {
             int id = 0;
             for (var op : model.opsNeededFor(outputs, fed)) {
                 for (TensorSpec t : op.outputs()) {
-                    if (!t.dtype().isFloating()) {
+                    if (!t.dtype().isFloating() || statsKernel && t.dtype() != DType.FLOAT32) {
                         continue;
                     }
-                    GraphOperation summary = graph.opBuilder("DebugNumericSummaryV2", "anchor/summary_" + id, tf.scope())
-                            .addInput(graph.outputOrThrow(t.name()))
-                            .setAttr("tensor_debug_mode", 2)
-                            .setAttr("tensor_id", id++)
-                            .setAttr("output_dtype", DataType.DT_DOUBLE)
-                            .build();
+                    GraphOperation summary = statsKernel
+                            ? graph.opBuilder("TensorscopeStats", "anchor/stats_" + id++, tf.scope())
+                                    .addInput(graph.outputOrThrow(t.name()))
+                                    .build()
+                            : graph.opBuilder("DebugNumericSummaryV2", "anchor/summary_" + id, tf.scope())
+                                    .addInput(graph.outputOrThrow(t.name()))
+                                    .setAttr("tensor_debug_mode", 2)
+                                    .setAttr("tensor_id", id++)
+                                    .setAttr("output_dtype", DataType.DT_DOUBLE)
+                                    .build();
                     Operand<TFloat64> row = summary.output(0);
                     rows.add(tf.expandDims(row, tf.constant(0)));
                 }
