@@ -244,18 +244,30 @@ public final class NanTracer {
     }
 
 
-    /** The weights holding NaN or infinity in this run: an edited weight (an override of its Const) as edited. */
+    /**
+     * The weights holding NaN or infinity in this run, as the run used them. An edit of a weight's own tensor replaces
+     * it for every op that reads it; an edit of an Identity reading it (a TF1 variable's "…/read") only for that
+     * Identity's readers, so the file's values still count while another op reads the weight. Each weight is listed
+     * with the most non-finite values among those the run used.
+     */
     private static List<NanReport.WeightHealth> unhealthyWeights(ModelGraph graph, Map<String, TensorData> overrides) {
-        Map<String, TensorData> edited = new HashMap<>();
         Set<String> weightOps = new HashSet<>();
         graph.weights().forEach(w -> weightOps.add(w.opName()));
+        Set<String> editedTensors = new HashSet<>();
+        overrides.keySet().forEach(name -> editedTensors.add(TensorSpec.tensorName(name)));
+        Map<String, List<TensorData>> edits = new HashMap<>();
         overrides.forEach((name, data) -> editedWeight(graph, weightOps, TensorSpec.tensorName(name))
-                .ifPresent(weight -> edited.put(weight, data)));
+                .ifPresent(weight -> edits.computeIfAbsent(weight, w -> new ArrayList<>()).add(data)));
+        Map<String, List<OpNode>> readers = edits.isEmpty() ? Map.of() : readersByTensor(graph);
         List<NanReport.WeightHealth> unhealthy = new ArrayList<>();
         for (var weight : graph.weights()) {
-            TensorData data = edited.get(weight.opName());
-            long nonFinite = data == null ? weight.nonFiniteCount()
-                    : TensorStats.of(data).nonFiniteCount();
+            String tensor = weight.opName() + ":0";
+            List<TensorData> used = edits.getOrDefault(weight.opName(), List.of());
+            long nonFinite = used.isEmpty() || !editedTensors.contains(tensor)
+                    && readUnedited(tensor, readers, editedTensors, true, 0) ? weight.nonFiniteCount() : 0;
+            for (TensorData data : used) {
+                nonFinite = Math.max(nonFinite, TensorStats.of(data).nonFiniteCount());
+            }
             if (nonFinite > 0) {
                 unhealthy.add(new NanReport.WeightHealth(weight.opName(), weight.shape().toString(), nonFinite));
             }
@@ -264,13 +276,13 @@ public final class NanTracer {
     }
 
     /**
-     * The weight whose values an edited tensor stands for: the weight's own output, or an Identity reading it (a TF1
-     * variable's "…/read"), whose edit replaces the weight for the ops that read it.
+     * The weight whose values an edited tensor stands for: the weight's own output, or an Identity reading it, possibly
+     * through other Identity ops.
      */
     private static Optional<String> editedWeight(ModelGraph graph, Set<String> weightOps, String tensor) {
-        for (int depth = 0; depth < IDENTITY_DEPTH; depth++) {
+        for (int depth = 0; depth < IDENTITY_DEPTH && tensor.endsWith(":0"); depth++) {
             String opName = TensorSpec.opNameOf(tensor);
-            if (tensor.endsWith(":0") && weightOps.contains(opName)) {
+            if (weightOps.contains(opName)) {
                 return Optional.of(opName);
             }
             Optional<String> read = graph.op(opName).filter(op -> op.computes("Identity"))
@@ -281,6 +293,39 @@ public final class NanTracer {
             tensor = TensorSpec.tensorName(read.get());
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether an op reads a tensor's values as they are, not through an edited tensor: a reader other than an Identity,
+     * or an unedited Identity whose own readers do. A weight nothing reads counts as read.
+     */
+    private static boolean readUnedited(String tensor, Map<String, List<OpNode>> readers, Set<String> editedTensors,
+            boolean weight, int depth) {
+        List<OpNode> ops = readers.getOrDefault(tensor, List.of());
+        if (ops.isEmpty()) {
+            return weight;
+        }
+        for (OpNode op : ops) {
+            String output = op.name() + ":0";
+            if (editedTensors.contains(output)) {
+                continue;
+            }
+            if (!op.computes("Identity") || depth >= IDENTITY_DEPTH
+                    || readUnedited(output, readers, editedTensors, false, depth + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Each tensor's readers (control inputs left out). */
+    private static Map<String, List<OpNode>> readersByTensor(ModelGraph graph) {
+        Map<String, List<OpNode>> readers = new HashMap<>();
+        for (OpNode op : graph.ops()) {
+            op.inputs().stream().filter(i -> !i.startsWith("^"))
+                    .forEach(i -> readers.computeIfAbsent(TensorSpec.tensorName(i), t -> new ArrayList<>()).add(op));
+        }
+        return readers;
     }
 
     private static List<NanReport.OpHealth> opHealth(Trace trace) {

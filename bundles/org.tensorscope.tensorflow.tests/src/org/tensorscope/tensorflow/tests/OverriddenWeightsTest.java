@@ -129,4 +129,41 @@ class OverriddenWeightsTest {
             assertTrue(untouched.weights().isEmpty(), untouched.weights().toString());
         }
     }
+
+    /** y = x · read(w) + x · w, w holding one NaN in the file: an edit of read(w) alone leaves the NaN that x · w reads. */
+    private static Path modelReadingAWeightTwice() throws Exception {
+        try (Graph graph = new Graph()) {
+            Ops tf = Ops.create(graph);
+            Operand<TFloat32> x = tf.withName("x").placeholder(TFloat32.class,
+                    Placeholder.shape(org.tensorflow.ndarray.Shape.of(1, 4)));
+            var w = tf.withName("w").constant(new float[][] {{Float.NaN, 1}, {1, 1}, {1, 1}, {1, 1}});
+            var viaRead = tf.withName("viaRead").linalg.matMul(x, tf.withName("wread").identity(w));
+            var direct = tf.withName("direct").linalg.matMul(x, w);
+            tf.withName("y").math.add(viaRead, direct);
+            return Files.write(folder.resolve("read-twice.pb"), graph.toGraphDef().toByteArray());
+        }
+    }
+
+    /** A weight's line counts what every reader used: the file's values while one op still reads them, else the edits. */
+    @Test
+    void theReportCountsTheFilesWeightWhileAnOpStillReadsIt() throws Exception {
+        try (LoadedModel loaded = new FrozenGraphLoader().load(modelReadingAWeightTwice(), new NullProgressMonitor());
+                TfSession session = (TfSession) new TensorFlowBackend().open(loaded, Device.CPU)) {
+            TensorData finite = weights("w", 1);
+            float[] threeNaN = {Float.NaN, Float.NaN, Float.NaN, 1, 1, 1, 1, 1};
+            TensorData nan = TensorData.ofFloats("w", Shape.of(4, 2), threeNaN);
+            for (Object[] expected : new Object[][] {{Map.of(), List.of("w (1)")},
+                    {Map.of("wread:0", finite), List.of("w (1)")},
+                    {Map.of("w:0", finite), List.of()},
+                    {Map.of("w:0", finite, "wread:0", finite), List.of()},
+                    {Map.of("w:0", finite, "wread:0", nan), List.of("w (3)")},
+                    {Map.of("wread:0", nan), List.of("w (3)")}}) {
+                @SuppressWarnings("unchecked")
+                Map<String, TensorData> overrides = (Map<String, TensorData>) expected[0];
+                var report = Tracing.trace(loaded, session, List.of("x=const:1"), overrides, HealthMode.CURT).report();
+                assertEquals(expected[1], report.weights().stream().map(w -> w.op() + " (" + w.nonFinite() + ")").toList(),
+                        "edited " + overrides.keySet());
+            }
+        }
+    }
 }
