@@ -5,7 +5,9 @@
  * that build.sh makes.
  *
  * TensorscopeStats(x: float) -> row: double[9]: NaN count, -Inf count, +Inf count, zeros, finite count, and the
- * finite values' minimum, maximum, sum and sum of squares.
+ * finite values' minimum, maximum, sum and sum of squares. The sums are kept in float32 per lane and block, which
+ * can overflow for values over about 1e19; a kernel for the product would need double sums merged as
+ * TensorStats.summaryOf merges them, and the other float types, so what it costs here is a lower bound.
  *
  * Written against TensorFlow's C kernel and op APIs (tensorflow/c/kernels.h and ops.h), which
  * libtensorflow_framework.so.2 exports; TensorFlow Java ships no headers, so the few declarations are here.
@@ -13,6 +15,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 typedef struct TF_Status TF_Status;
@@ -27,6 +30,7 @@ typedef struct TF_ShapeHandle TF_ShapeHandle;
 extern TF_Status* TF_NewStatus(void);
 extern void TF_DeleteStatus(TF_Status* status);
 extern int TF_GetCode(const TF_Status* status);
+extern const char* TF_Message(const TF_Status* status);
 extern TF_KernelBuilder* TF_NewKernelBuilder(const char* op, const char* device,
         void* (*create)(TF_OpKernelConstruction*), void (*compute)(void*, TF_OpKernelContext*), void (*destroy)(void*));
 extern void TF_RegisterKernelBuilder(const char* name, TF_KernelBuilder* builder, TF_Status* status);
@@ -171,7 +175,12 @@ __attribute__((constructor)) static void registerStats(void) {
     TF_OpDefinitionBuilderAddOutput(op, "row: double");
     TF_OpDefinitionBuilderSetShapeInferenceFunction(op, rowShape);
     TF_RegisterOpDefinition(op, status);
-    TF_RegisterKernelBuilder("TensorscopeStatsCpu",
-            TF_NewKernelBuilder("TensorscopeStats", "CPU", NULL, compute, NULL), status);
+    if (TF_GetCode(status) == 0) {
+        TF_RegisterKernelBuilder("TensorscopeStatsCpu",
+                TF_NewKernelBuilder("TensorscopeStats", "CPU", NULL, compute, NULL), status);
+    }
+    if (TF_GetCode(status) != 0) {
+        fprintf(stderr, "TensorscopeStats not registered: %s\n", TF_Message(status));
+    }
     TF_DeleteStatus(status);
 }
