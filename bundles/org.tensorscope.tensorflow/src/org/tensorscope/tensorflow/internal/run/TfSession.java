@@ -75,7 +75,7 @@ public final class TfSession implements InferenceSession {
     private final Map<String, Map<String, String>> captures = new HashMap<>();
     private final GraphDef frozenGraph;
     /** The memory check's refusal (empty when the run fits) by fetched tensors and fed shapes. */
-    private final Map<String, java.util.Optional<String>> memoryVerdicts = new HashMap<>();
+    private final Map<List<Object>, java.util.Optional<String>> memoryVerdicts = new HashMap<>();
     private static final Set<String> NON_NEGATIVE = Set.of("Relu", "Relu6", "Sigmoid", "Softmax");
     /** The fetch computing the largest magnitudes of a list of tensors, by the list. */
     private final Map<String, String> magnitudeFetches = new HashMap<>();
@@ -144,7 +144,7 @@ public final class TfSession implements InferenceSession {
      * and fed tensors, not in every pass: on a small model the graph walks were a fifth of a pass's Java time.
      */
     private record PassScope(List<String> floatTensors, List<UncheckedTensor> opaque, Map<String, String> copies,
-            List<String> constants) {
+            List<String> constants, Map<String, Integer> index, List<String> ops, List<String> opTypes) {
     }
 
     private final Map<List<Object>, PassScope> passScopes = new HashMap<>();
@@ -160,9 +160,20 @@ public final class TfSession implements InferenceSession {
                 }
                 return reason != null;
             });
+            Map<String, Integer> index = new HashMap<>(floatTensors.size() * 2);
+            List<String> ops = new ArrayList<>(floatTensors.size());
+            List<String> opTypes = new ArrayList<>(floatTensors.size());
+            for (int i = 0; i < floatTensors.size(); i++) {
+                String tensor = floatTensors.get(i);
+                index.put(tensor, i);
+                String op = TensorSpec.opNameOf(tensor);
+                ops.add(op);
+                opTypes.add(model.op(op).map(o -> o.type()).orElse(""));
+            }
             return new PassScope(List.copyOf(floatTensors), List.copyOf(opaque),
                     java.util.Collections.unmodifiableMap(new LinkedHashMap<>(ValueCopies.of(model, controlFlow, floatTensors, fed))),
-                    constants(floatTensors, fed));
+                    constants(floatTensors, fed), java.util.Collections.unmodifiableMap(index), List.copyOf(ops),
+                    List.copyOf(opTypes));
         });
     }
 
@@ -655,10 +666,7 @@ public final class TfSession implements InferenceSession {
         List<UncheckedTensor> unchecked = new ArrayList<>(probe.unchecked());
         unchecked.addAll(readings.notComputed());
         double[][] rows = new double[floatTensors.size()][];
-        Map<String, Integer> index = new HashMap<>();
-        for (int i = 0; i < floatTensors.size(); i++) {
-            index.put(floatTensors.get(i), i);
-        }
+        Map<String, Integer> index = scope.index();
         place(readings.rows(), probedWatched, rows, index);
         place(valueRows, valuesRead, rows, index);
         Map<String, String> notProbed = new LinkedHashMap<>();
@@ -722,7 +730,7 @@ public final class TfSession implements InferenceSession {
         progress.split(1);
         unchecked.addAll(opaque);
         OpTimings timings = opTimings ? new OpTimings(metadata) : OpTimings.notMeasured(onGpu ? "" : "CPU:0");
-        return new Trace(model, TraceRows.build(model, floatTensors, rows, timings), unchecked,
+        return new Trace(model, TraceRows.build(floatTensors, scope.ops(), scope.opTypes(), rows, timings), unchecked,
                 readings.loops(), tracedOutputs, notProbed, asPlainRun);
     }
 
@@ -759,6 +767,9 @@ public final class TfSession implements InferenceSession {
             rows[i] = anchor != null && !HealthProbe.nonFinite(anchor) ? HealthProbe.finiteCurtRow(i) : null;
         }
     }
+
+    private static final int MAGNITUDE_CHUNK = 4096;
+    private static final int FLOAT_INFINITY_BITS = 0x7f800000;
 
     /** The bounds of a CURT pass (see {@link MagnitudeBounds}) by the outputs and the fed tensors. */
     private final Map<String, MagnitudeBounds.Plan> boundsPlans = new HashMap<>();
@@ -828,10 +839,7 @@ public final class TfSession implements InferenceSession {
             double bound = bounds.getOrDefault(tensor, Double.POSITIVE_INFINITY);
             if (bound < MagnitudeBounds.SAFE) {
                 rows[i] = HealthProbe.finiteCurtRow(i);
-                notProbed.put(tensor, fedMax.containsKey(tensor)
-                        ? "fed: every fed value is finite (the largest " + ThreeDigits.of(bound) + " in magnitude)"
-                        : "finite: no value is larger than " + ThreeDigits.of(bound) + " in magnitude, a bound from the"
-                                + " fed values' largest and the weights");
+                notProbed.put(tensor, boundNote(tensor, bound, fedMax.containsKey(tensor)));
             } else {
                 rows[i] = null;
                 unbounded.add(tensor);
@@ -840,7 +848,36 @@ public final class TfSession implements InferenceSession {
         return unbounded;
     }
 
-    /** The largest magnitude of a fed tensor's values, infinite when one is NaN or infinite. */
+    /** The fed tensors' dimensions by tensor name, a key of plans made for those shapes ({@link Shape} is not one). */
+    private static Map<String, List<Long>> fedDims(Map<String, TensorData> feeds, Map<String, TensorData> overrides) {
+        return byFedTensor(feeds, overrides, data -> {
+            long[] dims = data.shape().dims();
+            List<Long> list = new ArrayList<>(dims.length);
+            for (long d : dims) {
+                list.add(d);
+            }
+            return list;
+        });
+    }
+
+    /** The last note of each bounded tensor: passes on the same input give the same bounds, and their texts. */
+    private final Map<String, BoundNote> boundNotes = new HashMap<>();
+
+    private record BoundNote(double bound, boolean fed, String text) {
+    }
+
+    private String boundNote(String tensor, double bound, boolean fed) {
+        BoundNote note = boundNotes.get(tensor);
+        if (note == null || note.bound() != bound || note.fed() != fed) {
+            note = new BoundNote(bound, fed, fed
+                    ? "fed: every fed value is finite (the largest " + ThreeDigits.of(bound) + " in magnitude)"
+                    : "finite: no value is larger than " + ThreeDigits.of(bound) + " in magnitude, a bound from the"
+                            + " fed values' largest and the weights");
+            boundNotes.put(tensor, note);
+        }
+        return note.text();
+    }
+
     /** A value of each fed tensor (fed or overridden), by tensor name ("op:k"), in name order. */
     private static <V> Map<String, V> byFedTensor(Map<String, TensorData> feeds, Map<String, TensorData> overrides,
             java.util.function.Function<TensorData, V> value) {
@@ -850,14 +887,22 @@ public final class TfSession implements InferenceSession {
         return fed;
     }
 
+    /** The largest magnitude of a fed tensor's values, infinite when one is NaN or infinite. */
     private static double largestMagnitude(TensorData data) {
         if (data.dtype() == org.tensorscope.core.model.DType.FLOAT32) {
-            java.nio.FloatBuffer values = data.bytes().asFloatBuffer();
-            float max = 0;
-            for (int i = 0, n = values.remaining(); i < n; i++) {
-                max = Math.max(max, Math.abs(values.get(i))); // NaN stays NaN
+            // magnitudes compared as their bits, which order as the floats do (NaN's above infinity's), a chunk
+            // copied out at a time so that the loop runs over an array, which the JIT vectorises
+            java.nio.IntBuffer values = data.bytes().asIntBuffer();
+            int[] chunk = new int[(int) Math.min(values.remaining(), MAGNITUDE_CHUNK)];
+            int largest = 0;
+            while (values.hasRemaining()) {
+                int n = Math.min(values.remaining(), chunk.length);
+                values.get(chunk, 0, n);
+                for (int i = 0; i < n; i++) {
+                    largest = Math.max(largest, chunk[i] & 0x7fffffff);
+                }
             }
-            return Float.isFinite(max) ? max : Double.POSITIVE_INFINITY;
+            return largest < FLOAT_INFINITY_BITS ? Float.intBitsToFloat(largest) : Double.POSITIVE_INFINITY;
         }
         org.tensorscope.core.analysis.TensorStats stats = org.tensorscope.core.analysis.TensorStats.of(data);
         if (stats.nonFiniteCount() > 0) {
@@ -1102,7 +1147,7 @@ public final class TfSession implements InferenceSession {
         }
     }
 
-    private final Map<String, List<String>> valuesReadPlans = new HashMap<>();
+    private final Map<List<Object>, List<String>> valuesReadPlans = new HashMap<>();
 
     /**
      * The watched tensors a FULL pass fetches and reads in Java: those {@link ValueRows} can read, when all of
@@ -1110,8 +1155,8 @@ public final class TfSession implements InferenceSession {
      */
     private List<String> valuesRead(List<String> watched, Map<String, TensorData> feeds,
             Map<String, TensorData> overrides, List<String> computedOutputs) {
-        Map<String, Shape> fedShapes = byFedTensor(feeds, overrides, TensorData::shape);
-        return valuesReadPlans.computeIfAbsent(watched + "|" + computedOutputs + "|" + fedShapes, k -> {
+        List<Object> key = List.of(List.copyOf(watched), List.copyOf(computedOutputs), fedDims(feeds, overrides));
+        return valuesReadPlans.computeIfAbsent(key, k -> {
             List<String> readable = ValueRows.readable(model, controlFlow, watched);
             List<String> kept = new ArrayList<>(computedOutputs);
             kept.addAll(readable);
@@ -1121,10 +1166,10 @@ public final class TfSession implements InferenceSession {
 
     private java.util.Optional<String> memoryVerdict(Map<String, TensorData> feeds, Map<String, TensorData> overrides,
             List<String> outputs) {
-        Map<String, Shape> fedShapes = byFedTensor(feeds, overrides, TensorData::shape);
-        String key = outputs + "|" + fedShapes;
+        List<Object> key = List.of(List.copyOf(outputs), fedDims(feeds, overrides));
         java.util.Optional<String> verdict = memoryVerdicts.get(key);
         if (verdict == null) {
+            Map<String, Shape> fedShapes = byFedTensor(feeds, overrides, TensorData::shape);
             Map<String, Shape> pinned = pinnedShapes(fedShapes);
             try {
                 RunMemory.check(model, outputs, fedShapes.keySet(), t -> pinned == null ? t.shape()

@@ -45,6 +45,9 @@ final class ValueRows {
      */
     static double[][] rows(List<TensorData> values) {
         double[][] rows = new double[values.size()][];
+        if (rows.length == 0) {
+            return rows; // a CURT pass: no parallel stream set up for nothing
+        }
         IntStream.range(0, rows.length).parallel().forEach(i -> {
             TensorStats s = TensorStats.summaryOf(values.get(i), 1);
             rows[i] = new double[] { i, s.count(), s.negInf(), s.posInf(), s.nan(), s.min(), s.max(), s.mean(),
