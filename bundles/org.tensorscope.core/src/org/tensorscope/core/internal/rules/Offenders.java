@@ -39,15 +39,7 @@ final class Offenders {
     /** The element of largest magnitude, for overflow findings. */
     static Offenders largest(TensorData input, int inputIndex) {
         Offenders found = new Offenders();
-        long best = -1;
-        double bestAbs = -1;
-        for (long i = 0; i < input.size(); i++) {
-            double a = Math.abs(input.getDouble(i));
-            if (Double.isFinite(a) && a > bestAbs) {
-                bestAbs = a;
-                best = i;
-            }
-        }
+        long best = ValueScans.largestFinite(input);
         if (best >= 0) {
             found.count = 1;
             found.first.add(new OffendingValue(inputIndex, input.position(best), input.getDouble(best)));

@@ -69,23 +69,10 @@ public class OverflowRule implements NanCauseRule {
     }
 
     private static boolean hasInf(TensorData t) {
-        for (long i = 0; i < t.size(); i++) {
-            if (Double.isInfinite(t.getDouble(i))) {
-                return true;
-            }
-        }
-        return false;
+        return ValueScans.anyInfinite(t);
     }
 
     private static boolean allFinite(TensorData t) {
-        if (!t.dtype().isFloating()) {
-            return true;
-        }
-        for (long i = 0; i < t.size(); i++) {
-            if (!Double.isFinite(t.getDouble(i))) {
-                return false;
-            }
-        }
-        return true;
+        return !t.dtype().isFloating() || !ValueScans.anyNonFinite(t);
     }
 }

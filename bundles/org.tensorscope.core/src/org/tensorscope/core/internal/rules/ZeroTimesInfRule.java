@@ -10,6 +10,7 @@ import org.tensorscope.core.service.CauseFinding;
 import org.tensorscope.core.service.NanCauseRule;
 import org.tensorscope.core.service.OffendingValue;
 import org.tensorscope.core.service.OriginContext;
+import org.tensorscope.core.tensor.TensorData;
 
 /**
  * 0 · inf gives NaN: element pairs of a Mul (broadcast as NumPy does), a zero and an infinity in
@@ -64,6 +65,12 @@ public class ZeroTimesInfRule implements NanCauseRule {
     }
 
     private Optional<CauseFinding> accumulating(OriginContext context) {
+        TensorData a = context.inputs().get(0);
+        TensorData b = context.inputs().get(1);
+        // the usual origin holds no infinity in its inputs: rule that out before collecting offenders
+        if (!(ValueScans.anyInfinite(b) && ValueScans.anyZero(a) || ValueScans.anyInfinite(a) && ValueScans.anyZero(b))) {
+            return Optional.empty();
+        }
         Offenders zerosA = Offenders.find(context.inputs().get(0), 0, null, v -> v == 0);
         Offenders infB = Offenders.find(context.inputs().get(1), 1, null, Double::isInfinite);
         Offenders infA = Offenders.find(context.inputs().get(0), 0, null, Double::isInfinite);
