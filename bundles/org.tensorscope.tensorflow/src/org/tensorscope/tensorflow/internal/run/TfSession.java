@@ -848,18 +848,6 @@ public final class TfSession implements InferenceSession {
         return unbounded;
     }
 
-    /** The fed tensors' dimensions by tensor name, a key of plans made for those shapes ({@link Shape} is not one). */
-    private static Map<String, List<Long>> fedDims(Map<String, TensorData> feeds, Map<String, TensorData> overrides) {
-        return byFedTensor(feeds, overrides, data -> {
-            long[] dims = data.shape().dims();
-            List<Long> list = new ArrayList<>(dims.length);
-            for (long d : dims) {
-                list.add(d);
-            }
-            return list;
-        });
-    }
-
     /** The last note of each bounded tensor: passes on the same input give the same bounds, and their texts. */
     private final Map<String, BoundNote> boundNotes = new HashMap<>();
 
@@ -868,7 +856,9 @@ public final class TfSession implements InferenceSession {
 
     private String boundNote(String tensor, double bound, boolean fed) {
         BoundNote note = boundNotes.get(tensor);
-        if (note == null || note.bound() != bound || note.fed() != fed) {
+        // by the bits: -0.0 and 0.0 are equal as doubles and written differently
+        if (note == null || Double.doubleToLongBits(note.bound()) != Double.doubleToLongBits(bound)
+                || note.fed() != fed) {
             note = new BoundNote(bound, fed, fed
                     ? "fed: every fed value is finite (the largest " + ThreeDigits.of(bound) + " in magnitude)"
                     : "finite: no value is larger than " + ThreeDigits.of(bound) + " in magnitude, a bound from the"
@@ -891,7 +881,7 @@ public final class TfSession implements InferenceSession {
     private static double largestMagnitude(TensorData data) {
         if (data.dtype() == org.tensorscope.core.model.DType.FLOAT32) {
             // magnitudes compared as their bits, which order as the floats do (NaN's above infinity's), a chunk
-            // copied out at a time so that the loop runs over an array, which the JIT vectorises
+            // copied out at a time so that the loop runs over an array
             java.nio.IntBuffer values = data.bytes().asIntBuffer();
             int[] chunk = new int[(int) Math.min(values.remaining(), MAGNITUDE_CHUNK)];
             int largest = 0;
@@ -1155,7 +1145,8 @@ public final class TfSession implements InferenceSession {
      */
     private List<String> valuesRead(List<String> watched, Map<String, TensorData> feeds,
             Map<String, TensorData> overrides, List<String> computedOutputs) {
-        List<Object> key = List.of(List.copyOf(watched), List.copyOf(computedOutputs), fedDims(feeds, overrides));
+        List<Object> key = List.of(List.copyOf(watched), List.copyOf(computedOutputs),
+                byFedTensor(feeds, overrides, TensorData::shape));
         return valuesReadPlans.computeIfAbsent(key, k -> {
             List<String> readable = ValueRows.readable(model, controlFlow, watched);
             List<String> kept = new ArrayList<>(computedOutputs);
@@ -1166,10 +1157,10 @@ public final class TfSession implements InferenceSession {
 
     private java.util.Optional<String> memoryVerdict(Map<String, TensorData> feeds, Map<String, TensorData> overrides,
             List<String> outputs) {
-        List<Object> key = List.of(List.copyOf(outputs), fedDims(feeds, overrides));
+        Map<String, Shape> fedShapes = byFedTensor(feeds, overrides, TensorData::shape);
+        List<Object> key = List.of(List.copyOf(outputs), fedShapes);
         java.util.Optional<String> verdict = memoryVerdicts.get(key);
         if (verdict == null) {
-            Map<String, Shape> fedShapes = byFedTensor(feeds, overrides, TensorData::shape);
             Map<String, Shape> pinned = pinnedShapes(fedShapes);
             try {
                 RunMemory.check(model, outputs, fedShapes.keySet(), t -> pinned == null ? t.shape()
