@@ -149,12 +149,16 @@ public final class TfSession implements InferenceSession {
 
     private final Map<List<Object>, PassScope> passScopes = new HashMap<>();
 
-    private PassScope passScope(List<String> outputs, Set<String> fed) {
-        return passScopes.computeIfAbsent(List.of(List.copyOf(outputs), Set.copyOf(fed)), key -> {
+    /**
+     * @param redesigned tensors that hold an infinity by design in the graph but are given other values in this run:
+     *                   they are checked as any other
+     */
+    private PassScope passScope(List<String> outputs, Set<String> fed, Set<String> redesigned) {
+        return passScopes.computeIfAbsent(List.of(List.copyOf(outputs), Set.copyOf(fed), Set.copyOf(redesigned)), key -> {
             List<String> floatTensors = new ArrayList<>(floatTensorsFor(outputs, fed));
             List<UncheckedTensor> opaque = new ArrayList<>(FunctionCalls.unchecked(model.opsNeededFor(outputs, fed)));
             floatTensors.removeIf(t -> {
-                String reason = designedInfinities.get(t);
+                String reason = redesigned.contains(t) ? null : designedInfinities.get(t);
                 if (reason != null) {
                     opaque.add(new UncheckedTensor(t, reason));
                 }
@@ -175,6 +179,32 @@ public final class TfSession implements InferenceSession {
                     constants(floatTensors, fed), java.util.Collections.unmodifiableMap(index), List.copyOf(ops),
                     List.copyOf(opTypes));
         });
+    }
+
+    /** The tensors holding an infinity by design that this run gives values other than infinities. */
+    private Set<String> redesigned(Map<String, TensorData> feeds, Map<String, TensorData> overrides) {
+        if (designedInfinities.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> redesigned = new HashSet<>();
+        byFedTensor(feeds, overrides, data -> data).forEach((tensor, data) -> {
+            if (designedInfinities.containsKey(tensor) && !allInfinite(data)) {
+                redesigned.add(tensor);
+            }
+        });
+        return redesigned;
+    }
+
+    private static boolean allInfinite(TensorData data) {
+        if (!data.dtype().isFloating() || data.size() == 0) {
+            return false;
+        }
+        for (long i = 0; i < data.size(); i++) {
+            if (!Double.isInfinite(data.getDouble(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The float tensors a run of these outputs computes, fed tensors included. */
@@ -533,7 +563,7 @@ public final class TfSession implements InferenceSession {
         Set<String> fed = new HashSet<>();
         feeds.keySet().forEach(name -> fed.add(TensorSpec.tensorName(name)));
         overrides.keySet().forEach(name -> fed.add(TensorSpec.tensorName(name)));
-        PassScope scope = passScope(outputs, fed);
+        PassScope scope = passScope(outputs, fed, redesigned(feeds, overrides));
         List<String> floatTensors = scope.floatTensors();
         List<String> computedOutputs = outputs.stream().map(TensorSpec::tensorName)
                 .filter(name -> !fed.contains(name)).distinct().toList();
