@@ -3,7 +3,6 @@ package org.tensorscope.tensorflow.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -38,13 +37,12 @@ class EditedThresholdTest {
     static Path folder;
 
     private static Path model() throws Exception {
-        try (Graph graph = new Graph()) {
-            Ops tf = Ops.create(graph);
+        return PlantedModels.write(folder, "nms", tf -> {
             Operand<TFloat32> boxes = tf.withName("boxes").placeholder(TFloat32.class,
                     Placeholder.shape(org.tensorflow.ndarray.Shape.of(4, 4)));
             Operand<TFloat32> scores = tf.withName("scores").placeholder(TFloat32.class,
                     Placeholder.shape(org.tensorflow.ndarray.Shape.of(4)));
-            graph.opBuilder("NonMaxSuppressionV3", "nms", tf.scope())
+            ((Graph) tf.scope().env()).opBuilder("NonMaxSuppressionV3", "nms", tf.scope())
                     .addInput(boxes.asOutput())
                     .addInput(scores.asOutput())
                     .addInput(tf.withName("max_out").constant(3).asOutput())
@@ -52,8 +50,7 @@ class EditedThresholdTest {
                     .addInput(tf.withName("threshold").constant(Float.NEGATIVE_INFINITY).asOutput())
                     .build();
             tf.withName("doubled").math.mul(scores, tf.constant(2f));
-            return Files.write(folder.resolve("nms.pb"), graph.toGraphDef().toByteArray());
-        }
+        });
     }
 
     @Test
