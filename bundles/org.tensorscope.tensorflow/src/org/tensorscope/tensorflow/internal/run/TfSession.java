@@ -199,12 +199,8 @@ public final class TfSession implements InferenceSession {
         if (!data.dtype().isFloating() || data.size() == 0) {
             return false;
         }
-        for (long i = 0; i < data.size(); i++) {
-            if (!Double.isInfinite(data.getDouble(i))) {
-                return false;
-            }
-        }
-        return true;
+        org.tensorscope.core.analysis.TensorStats stats = org.tensorscope.core.analysis.TensorStats.of(data);
+        return stats.posInf() + stats.negInf() == data.size();
     }
 
     /** The float tensors a run of these outputs computes, fed tensors included. */
