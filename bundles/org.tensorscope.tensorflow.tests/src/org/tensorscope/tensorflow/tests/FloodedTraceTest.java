@@ -123,9 +123,11 @@ class FloodedTraceTest {
             Seen expected = trace(loaded, fresh, "input_1=ramp*1e38");
             assertEquals("StatefulPartitionedCall/model/batch_normalization/FusedBatchNormV3/Conv2D", expected.origin());
             assertEquals("accumulation-overflow", expected.cause());
-            // the health pass's first run and its follow-up, the origin's inputs, the plain run for the comparison
-            assertEquals(4, expected.runs());
-            assertTrue(expected.agree());
+            // the health pass's first run and its follow-up, the origin's inputs, the plain run for the comparison, and
+            // the first NaN's inputs when it is another op than the origin: whether the convolution's sums of +Inf and
+            // -Inf products already make NaN depends on the CPU's kernels (their order of summing)
+            boolean firstNanElsewhere = expected.firstNan() != null && !expected.firstNan().equals(expected.origin());
+            assertEquals(firstNanElsewhere ? 5 : 4, expected.runs(), "first NaN at " + expected.firstNan());
             assertEquals(240, expected.ops().stream().filter(o -> o.nan() != 0 || o.negInf() != 0
                     || o.posInf() != 0).count());
 
@@ -160,8 +162,16 @@ class FloodedTraceTest {
             assertEquals(rewrites, session.runtimeRewrites(other, outputs, null));
             assertEquals(1, session.runs() - before, "the same outputs and fed shapes: read once");
 
-            // a trace whose traced outputs disagree with the plain run's names the rewrites, without that run
+            // a trace whose traced outputs disagree with the plain run's names the rewrites, without that run; whether
+            // they disagree depends on the CPU's kernels (see RuntimeFidelityTest)
+            TensorData plain = session.fetch(other, List.of("out:0"), Map.of(), new NullProgressMonitor()).get("out:0");
             Seen seen = trace(loaded, session, "x=" + otherNan, HealthMode.FULL);
+            if (Double.isNaN(plain.getDouble(1))) {
+                assertTrue(seen.agree(), "the fused Relu keeps the NaN here, as the traced run does");
+                assertEquals(List.of(), seen.rewrites());
+                assertEquals(2, seen.runs(), "the pass and the plain run for the comparison: " + seen.runs());
+                return;
+            }
             assertFalse(seen.agree());
             assertEquals(rewrites.size(), seen.rewrites().size(), seen.rewrites().toString());
             assertTrue(seen.rewrites().stream()
