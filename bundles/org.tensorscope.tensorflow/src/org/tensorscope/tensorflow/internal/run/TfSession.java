@@ -72,6 +72,7 @@ public final class TfSession implements InferenceSession {
     private final Map<String, HealthProbe> probes = new HashMap<>();
     private final ControlFlow controlFlow;
     private final Map<String, String> designedInfinities;
+    private final Map<String, String> trainingOnlyOutputs;
     private final Map<String, Map<String, String>> captures = new HashMap<>();
     private final GraphDef frozenGraph;
     /** The memory check's refusal (empty when the run fits) by fetched tensors and fed shapes. */
@@ -121,6 +122,7 @@ public final class TfSession implements InferenceSession {
                 : "";
         this.controlFlow = ControlFlow.of(frozenGraph);
         this.designedInfinities = DesignedInfinities.of(frozenGraph);
+        this.trainingOnlyOutputs = TrainingOnlyOutputs.of(frozenGraph);
         this.graph = new Graph();
         try {
             graph.importGraphDef(onGpu ? placedOn(frozenGraph, "/device:GPU:0") : frozenGraph);
@@ -157,8 +159,13 @@ public final class TfSession implements InferenceSession {
         return passScopes.computeIfAbsent(List.of(List.copyOf(outputs), Set.copyOf(fed), Set.copyOf(redesigned)), key -> {
             List<String> floatTensors = new ArrayList<>(floatTensorsFor(outputs, fed));
             List<UncheckedTensor> opaque = new ArrayList<>(FunctionCalls.unchecked(model.opsNeededFor(outputs, fed)));
+            Set<String> fetched = new HashSet<>();
+            outputs.forEach(o -> fetched.add(TensorSpec.tensorName(o)));
             floatTensors.removeIf(t -> {
                 String reason = redesigned.contains(t) ? null : designedInfinities.get(t);
+                if (reason == null && !fetched.contains(t)) {
+                    reason = trainingOnlyOutputs.get(t);
+                }
                 if (reason != null) {
                     opaque.add(new UncheckedTensor(t, reason));
                 }

@@ -1,0 +1,112 @@
+package org.tensorscope.tensorflow.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.eclipse.core.runtime.NullProgressMonitor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.osgi.framework.FrameworkUtil;
+import org.tensorscope.core.model.Signature;
+import org.tensorscope.core.run.PreparedInputs;
+import org.tensorscope.core.service.Contributions;
+import org.tensorscope.core.service.Device;
+import org.tensorscope.core.service.LoadedModel;
+import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.core.trace.HealthMode;
+import org.tensorscope.core.trace.TensorHealth;
+import org.tensorscope.core.trace.Trace;
+import org.tensorscope.core.trace.UncheckedTensor;
+import org.tensorscope.tensorflow.internal.run.TfSession;
+
+/**
+ * The CURT pass probes few tensors: it bounds magnitudes, anchors tensors whose NaN would reach a watched one, keeps
+ * fusible chains whole and reads constants once. Whatever it skips, it must find what a pass probing every tensor
+ * finds: on each real model of the corpus, opened as the command line opens it, and on inputs from healthy to past
+ * float32's range (where the bounds hold for some tensors and fail for others), both passes flag the same tensors,
+ * leave the same ones unchecked, and so name the same first non-finite tensor.
+ */
+class CurtShortcutsTest {
+
+    private static final List<String> SCALES = List.of("ramp", "normal:0:1:7", "normal:0:1:7*1e12", "ramp*1e18",
+            "normal:0:1:7*1e24", "ramp*1e30", "ramp*1e36", "normal:0:1:7*1e37", "ramp*1e38", "normal:0:1:7*3e38");
+
+    private static Contributions contributions;
+
+    @BeforeAll
+    static void openContributions() {
+        contributions = new Contributions(FrameworkUtil.getBundle(CurtShortcutsTest.class).getBundleContext());
+    }
+
+    @AfterAll
+    static void closeContributions() {
+        contributions.close();
+    }
+
+    static Stream<String> models() {
+        return Stream.of("tfjs/handskeleton/handskeleton.json", "tfjs/handlandmark-lite/handlandmark-lite.json",
+                "tfjs/mobilenet_v2_mid/model.json", "tfjs/posenet/posenet.json", "tfjs/blazepose-lite/blazepose-lite.json",
+                "tfjs/emotion/emotion.json", "tflite/face_detection_short_range.tflite", "tflite/pose_landmark_lite.tflite",
+                "tfjs-layers/mobilenet_v2/model.json");
+    }
+
+    private record Seen(Set<String> nonFinite, Set<String> unchecked, String first) {
+
+        static Seen of(Trace trace) {
+            Set<String> nonFinite = trace.rows().stream().filter(r -> !r.isFinite()).map(TensorHealth::tensor)
+                    .collect(Collectors.toCollection(LinkedHashSet::new));
+            return new Seen(nonFinite, trace.unchecked().stream().map(UncheckedTensor::tensor).collect(Collectors.toSet()),
+                    nonFinite.stream().findFirst().orElse(null));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void theCurtPassFindsWhatProbingEveryTensorFinds(String path) throws Exception {
+        try (LoadedModel model = contributions.open(TestModels.get(path), new NullProgressMonitor());
+                TfSession curt = (TfSession) contributions.backendFor(model).open(model, Device.CPU);
+                TfSession everyTensor = (TfSession) contributions.backendFor(model).open(model, Device.CPU)) {
+            everyTensor.probeEveryTensorEachRun(true);
+            Signature signature = model.graph().defaultSignature().orElseThrow();
+            List<String> outputs = signature.outputs().stream().map(o -> o.tensor().name()).toList();
+            String input = signature.inputs().get(0).key();
+            List<String> disagreements = new ArrayList<>();
+            int flooded = 0;
+            for (String source : SCALES) {
+                Map<String, TensorData> feeds = PreparedInputs.prepare(signature, List.of(input + "=" + source)).feeds();
+                Seen shortcuts = Seen.of(curt.healthPass(feeds, outputs, HealthMode.CURT, Map.of(), null));
+                Seen probed = Seen.of(everyTensor.healthPass(feeds, outputs, HealthMode.CURT, Map.of(), null));
+                flooded += probed.nonFinite().isEmpty() ? 0 : 1;
+                if (!shortcuts.equals(probed)) {
+                    disagreements.add(source + ": " + describe(shortcuts, probed));
+                }
+            }
+            assertEquals(List.of(), disagreements);
+            // the inputs reach past what the model computes finitely: the comparison covers flagged passes too
+            assertTrue(flooded >= 2, flooded + " of " + SCALES.size() + " inputs flag a tensor");
+        }
+    }
+
+    private static String describe(Seen shortcuts, Seen probed) {
+        Set<String> missed = new LinkedHashSet<>(probed.nonFinite());
+        missed.removeAll(shortcuts.nonFinite());
+        Set<String> extra = new LinkedHashSet<>(shortcuts.nonFinite());
+        extra.removeAll(probed.nonFinite());
+        return "first " + shortcuts.first() + " against " + probed.first() + "; missed " + limited(missed) + ", extra "
+                + limited(extra) + "; unchecked " + shortcuts.unchecked().size() + " against " + probed.unchecked().size();
+    }
+
+    private static List<String> limited(Set<String> tensors) {
+        return tensors.stream().limit(5).toList();
+    }
+}
