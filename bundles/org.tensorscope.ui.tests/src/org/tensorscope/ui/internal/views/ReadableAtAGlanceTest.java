@@ -139,9 +139,16 @@ class ReadableAtAGlanceTest {
         assertEquals(firstNan, trace.linkAt(offset).orElse(null));
         assertTrue(summary.getStyleRangeAtOffset(offset).underline, "the op's name is underlined as a link");
         assertTrue(trace.linkAt(text.indexOf("First NaN: ")).isEmpty(), "words are not links");
-        DebugSession session = TestServices.get(DebugSession.class);
+        // focus on another op first, so that the click has somewhere to move it (on some CPUs the first NaN is at the
+        // origin, which has the focus), and show the link's line as a user scrolls to it before clicking
+        String elsewhere = report.ops().stream().map(o -> o.tensor().substring(0, o.tensor().lastIndexOf(':')))
+                .filter(op -> !op.equals(firstNan)).findFirst().orElseThrow();
+        TestServices.get(SteppingFocus.class).stepTo(elsewhere);
+        assertEquals(elsewhere, TestServices.get(SteppingFocus.class).focusOp().orElse(null));
+        summary.setSelection(offset);
         try {
             Point at = summary.getLocationAtOffset(offset + 1);
+            assertTrue(summary.getClientArea().contains(at), "the link's line is in view at " + at);
             Event click = new Event();
             click.button = 1;
             click.x = at.x + 1;
