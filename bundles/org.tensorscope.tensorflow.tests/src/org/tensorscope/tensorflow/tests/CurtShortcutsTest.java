@@ -33,8 +33,10 @@ import org.tensorscope.tensorflow.internal.run.TfSession;
  * The CURT pass probes few tensors: it bounds magnitudes, anchors tensors whose NaN would reach a watched one, keeps
  * fusible chains whole and reads constants once. Whatever it skips, it must find what a pass probing every tensor
  * finds: on each real model of the corpus, opened as the command line opens it, and on inputs from healthy to past
- * float32's range (where the bounds hold for some tensors and fail for others), both passes flag the same tensors,
- * leave the same ones unchecked, and so name the same first non-finite tensor.
+ * float32's range (where the bounds hold for some tensors and fail for others), both passes find non-finite tensors
+ * or neither does, they name the same first one (the origin), leave the same ones unchecked, and the CURT pass flags
+ * nothing the other finds finite. Past the origin it may flag fewer: a chain it keeps fused computes as the user's
+ * runtime does, and on some CPUs a fused kernel's activation maps NaN to a number (see RuntimeFidelityTest).
  */
 class CurtShortcutsTest {
 
@@ -87,7 +89,10 @@ class CurtShortcutsTest {
                 Seen shortcuts = Seen.of(curt.healthPass(feeds, outputs, HealthMode.CURT, Map.of(), null));
                 Seen probed = Seen.of(everyTensor.healthPass(feeds, outputs, HealthMode.CURT, Map.of(), null));
                 flooded += probed.nonFinite().isEmpty() ? 0 : 1;
-                if (!shortcuts.equals(probed)) {
+                Set<String> extra = new LinkedHashSet<>(shortcuts.nonFinite());
+                extra.removeAll(probed.nonFinite());
+                if (!java.util.Objects.equals(shortcuts.first(), probed.first()) || !extra.isEmpty()
+                        || !shortcuts.unchecked().equals(probed.unchecked())) {
                     disagreements.add(source + ": " + describe(shortcuts, probed));
                 }
             }

@@ -114,7 +114,7 @@ class FloodedTraceTest {
     }
 
     @Test
-    void handskeletonFloodedAfterAHealthyPassIsTracedInFourRunsAsOnAFreshSession() throws Exception {
+    void handskeletonFloodedAfterAHealthyPassIsTracedInTheRunsOfAFreshSession() throws Exception {
         Path model = TestModels.get("tfjs/handskeleton/handskeleton.json");
         try (LoadedModel loaded = new TfjsGraphModelLoader().load(model, new NullProgressMonitor());
                 TfSession fresh = (TfSession) new TensorFlowBackend().open(loaded, Device.CPU);

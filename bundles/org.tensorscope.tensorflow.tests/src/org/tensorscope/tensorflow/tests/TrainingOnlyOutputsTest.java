@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -21,14 +22,18 @@ import org.tensorscope.core.input.Npy;
 import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.report.CoverageText;
 import org.tensorscope.core.report.NanReport;
+import org.tensorscope.core.run.PreparedInputs;
 import org.tensorscope.core.service.Device;
 import org.tensorscope.core.service.InferenceSession;
 import org.tensorscope.core.service.LoadedModel;
 import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.core.trace.HealthMode;
+import org.tensorscope.core.trace.Trace;
+import org.tensorscope.core.trace.UncheckedTensor;
 import org.tensorscope.tensorflow.internal.TensorFlowBackend;
 import org.tensorscope.tensorflow.internal.keras.TfjsLayersModelLoader;
 import org.tensorscope.tensorflow.internal.load.FrozenGraphLoader;
+import org.tensorscope.tensorflow.internal.run.TfSession;
 import org.tensorscope.tensorflow.tests.keras.KerasFiles;
 
 /**
@@ -41,8 +46,8 @@ class TrainingOnlyOutputsTest {
     @TempDir
     static Path folder;
 
-    private static final String REASON = "a reserve space of FusedBatchNormV3, which it fills only in training (in"
-            + " inference it holds whatever memory it was given), and no op reads it";
+    private static final String REASON = "a reserve space of FusedBatchNormV3, which it fills only in training"
+            + " (undefined in inference), and no op of this run reads it";
 
     /** out = bn(x) * 1, and read = reserve_space_1 + 1 when asked: x is [1, 2, 2, 2]. */
     private static void batchNorm(Ops tf, boolean readReserve) {
@@ -57,8 +62,7 @@ class TrainingOnlyOutputsTest {
         }
     }
 
-    private static NanReport trace(String name, boolean readReserve, HealthMode mode)
-            throws Exception {
+    private static NanReport trace(String name, boolean readReserve, HealthMode mode) throws Exception {
         Path model = PlantedModels.write(folder, name, tf -> batchNorm(tf, readReserve));
         Path x = folder.resolve(name + "-x.npy");
         Npy.write(TensorData.ofFloats("x", Shape.of(1, 2, 2, 2), 1, 2, 3, 4, 5, 6, 7, 8), x);
@@ -97,6 +101,31 @@ class TrainingOnlyOutputsTest {
         NanReport report = trace("bn_read", true, HealthMode.FULL);
         assertTrue(rows(report).contains("bn:3"), "reserve_space_1 feeds read: " + report.unchecked());
         assertEquals(Set.of("bn:4", "bn:5"), unchecked(report, REASON));
+    }
+
+    /** The graph also has read = reserve_space_1 + 1: a run of out alone does not read it. */
+    @Test
+    void aReserveSpaceIsCheckedInARunThatReadsOrFetchesItOnly() throws Exception {
+        Path model = PlantedModels.write(folder, "bn_runs", tf -> batchNorm(tf, true));
+        Path x = folder.resolve("bn_runs-x.npy");
+        Npy.write(TensorData.ofFloats("x", Shape.of(1, 2, 2, 2), 1, 2, 3, 4, 5, 6, 7, 8), x);
+        try (LoadedModel loaded = new FrozenGraphLoader().load(model, new NullProgressMonitor());
+                TfSession session = (TfSession) new TensorFlowBackend().open(loaded, Device.CPU)) {
+            var signature = loaded.graph().defaultSignature().orElseThrow();
+            var feeds = PreparedInputs.prepare(signature, List.of("x=" + x)).feeds();
+            Trace outOnly = session.healthPass(feeds, List.of("out"), HealthMode.FULL, Map.of(), null);
+            assertTrue(outOnly.row("bn:3").isEmpty());
+            assertEquals(List.of("bn:3", "bn:4", "bn:5"), tensors(outOnly.unchecked()));
+            Trace fetched = session.healthPass(feeds, List.of("out:0", "bn:3"), HealthMode.FULL, Map.of(), null);
+            assertTrue(fetched.row("bn:3").isPresent(), "fetched, so checked: " + fetched.unchecked());
+            assertEquals(List.of("bn:4", "bn:5"), tensors(fetched.unchecked()));
+            Trace read = session.healthPass(feeds, List.of("read"), HealthMode.FULL, Map.of(), null);
+            assertTrue(read.row("bn:3").isPresent(), "read by read, so checked: " + read.unchecked());
+        }
+    }
+
+    private static List<String> tensors(List<UncheckedTensor> unchecked) {
+        return unchecked.stream().map(UncheckedTensor::tensor).toList();
     }
 
     /**

@@ -36,6 +36,7 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
 import org.tensorscope.core.input.RunMemory;
 import org.tensorscope.core.model.ModelGraph;
+import org.tensorscope.core.model.OpNode;
 import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.service.BackendException;
@@ -158,12 +159,12 @@ public final class TfSession implements InferenceSession {
     private PassScope passScope(List<String> outputs, Set<String> fed, Set<String> redesigned) {
         return passScopes.computeIfAbsent(List.of(List.copyOf(outputs), Set.copyOf(fed), Set.copyOf(redesigned)), key -> {
             List<String> floatTensors = new ArrayList<>(floatTensorsFor(outputs, fed));
-            List<UncheckedTensor> opaque = new ArrayList<>(FunctionCalls.unchecked(model.opsNeededFor(outputs, fed)));
-            Set<String> fetched = new HashSet<>();
-            outputs.forEach(o -> fetched.add(TensorSpec.tensorName(o)));
+            List<OpNode> needed = model.opsNeededFor(outputs, fed);
+            List<UncheckedTensor> opaque = new ArrayList<>(FunctionCalls.unchecked(needed));
+            Set<String> used = usedBy(needed, outputs);
             floatTensors.removeIf(t -> {
                 String reason = redesigned.contains(t) ? null : designedInfinities.get(t);
-                if (reason == null && !fetched.contains(t)) {
+                if (reason == null && !used.contains(t)) {
                     reason = trainingOnlyOutputs.get(t);
                 }
                 if (reason != null) {
@@ -186,6 +187,14 @@ public final class TfSession implements InferenceSession {
                     constants(floatTensors, fed), java.util.Collections.unmodifiableMap(index), List.copyOf(ops),
                     List.copyOf(opTypes));
         });
+    }
+
+    /** The tensors a run of these ops reads or fetches. */
+    private static Set<String> usedBy(List<OpNode> ops, List<String> outputs) {
+        Set<String> used = new HashSet<>();
+        outputs.forEach(o -> used.add(TensorSpec.tensorName(o)));
+        ops.forEach(op -> op.inputs().forEach(i -> used.add(TensorSpec.tensorName(i))));
+        return used;
     }
 
     /** The tensors holding an infinity by design that this run gives values other than infinities. */
