@@ -23,8 +23,12 @@ import org.tensorscope.tensorflow.internal.run.TfSession;
 record CurtRuns(Trace trace, NanReport report, List<String> probed) {
 
     static CurtRuns trace(Path folder, String name, Consumer<Ops> body, long[] shape, float... values) throws Exception {
-        Path file = PlantedModels.write(folder, name, body);
-        Path x = folder.resolve(name + "-" + System.nanoTime() + ".npy");
+        return trace(folder, PlantedModels.write(folder, name, body), shape, values);
+    }
+
+    /** The same for a graph already written. */
+    static CurtRuns trace(Path folder, Path file, long[] shape, float... values) throws Exception {
+        Path x = folder.resolve(file.getFileName() + "-" + System.nanoTime() + ".npy");
         Npy.write(TensorData.ofFloats("x", Shape.of(shape), values), x);
         try (LoadedModel loaded = new FrozenGraphLoader().load(file, new NullProgressMonitor());
                 TfSession session = (TfSession) new TensorFlowBackend().open(loaded, Device.CPU)) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.nn.FusedBatchNorm;
+import org.tensorflow.proto.GraphDef;
 import org.tensorflow.types.TFloat32;
 import org.tensorscope.core.run.PreparedInputs;
 import org.tensorscope.core.service.Device;
@@ -141,6 +144,37 @@ class MagnitudeBoundsTest {
                 run.trace().notProbed().toString());
         assertTrue(run.trace().notProbed().get("out:0").startsWith("finite: no value is larger than 1.00 "),
                 run.trace().notProbed().toString());
+    }
+
+    /** out = bn(x) * 1, a FusedBatchNormV3 for inference with scale 1, offset 0, mean 0 and variance 1. */
+    private static void inferenceBatchNorm(Ops tf) {
+        Operand<TFloat32> ones = tf.constant(new float[] { 1f, 1f });
+        Operand<TFloat32> zeros = tf.constant(new float[] { 0f, 0f });
+        tf.withName("out").math.mul(tf.withName("bn").nn.fusedBatchNorm(PlantedModels.x(tf), ones, zeros, zeros, ones,
+                FusedBatchNorm.isTraining(false)).y(), tf.constant(1f));
+    }
+
+    /**
+     * A batch norm is bounded from its moving statistics only for inference: without an is_training attribute
+     * (SavedModels written with default attributes stripped) it trains, normalising by the batch's own statistics.
+     */
+    @Test
+    void aBatchNormWithoutIsTrainingIsNotBoundedByItsMovingStatistics() throws Exception {
+        Path file = PlantedModels.write(folder, "bn_inference", MagnitudeBoundsTest::inferenceBatchNorm);
+        long[] shape = { 1, 2, 2, 2 };
+        float[] x = { 1, 2, 3, 4, 5, 6, 7, 8 };
+        CurtRuns inference = CurtRuns.trace(folder, file, shape, x);
+        assertTrue(inference.trace().notProbed().getOrDefault("bn:0", "").startsWith("finite: no value is larger"),
+                inference.trace().notProbed().toString());
+
+        GraphDef.Builder graph = GraphDef.parseFrom(Files.readAllBytes(file)).toBuilder();
+        graph.getNodeBuilderList().stream().filter(n -> n.getName().equals("bn")).forEach(n -> n.removeAttr("is_training"));
+        Path stripped = folder.resolve("bn_default_attributes.pb");
+        Files.write(stripped, graph.build().toByteArray());
+        CurtRuns training = CurtRuns.trace(folder, stripped, shape, x);
+        assertFalse(training.trace().notProbed().getOrDefault("bn:0", "").startsWith("finite: no value is larger"),
+                training.trace().notProbed().toString());
+        assertTrue(training.trace().row("bn:0").orElseThrow().isFinite());
     }
 
     @Test

@@ -312,7 +312,8 @@ final class MagnitudeBounds {
 
     /** Inference batch normalisation with constant parameters: |scale · (x - mean) / sqrt(var + eps) + offset|. */
     private Rule batchNormRule(NodeDef node, List<String> in) {
-        if (in.size() < 5 || node.containsAttr("is_training") && node.getAttrOrThrow("is_training").getB()) {
+        // is_training is true unless the graph says otherwise (SavedModels may strip default attributes)
+        if (in.size() < 5 || !node.containsAttr("is_training") || node.getAttrOrThrow("is_training").getB()) {
             return Rule.NONE;
         }
         double[] scale = values(in.get(1));
