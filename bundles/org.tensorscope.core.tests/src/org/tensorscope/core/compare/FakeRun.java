@@ -32,6 +32,8 @@ final class FakeRun {
     final float[] w;
     final float[] b;
     Set<String> unfetchable = Set.of();
+    /** When set, mul has a second output mul:1 holding these values, which no op reads. */
+    float[] unread;
     int runs;
     int largestFetch;
 
@@ -52,7 +54,13 @@ final class FakeRun {
         ops.add(op("x", "Placeholder", OpRole.INPUT, List.of(), shape));
         ops.add(op("w", "Const", OpRole.CONSTANT, List.of(), Shape.of(w.length)));
         ops.add(op("b", "Const", OpRole.CONSTANT, List.of(), Shape.of(b.length)));
-        ops.add(op("mul", "Mul", OpRole.COMPUTATION, List.of(name("x") + ":0", name("w") + ":0"), shape));
+        OpNode mul = op("mul", "Mul", OpRole.COMPUTATION, List.of(name("x") + ":0", name("w") + ":0"), shape);
+        if (unread != null) {
+            List<TensorSpec> outputs = new ArrayList<>(mul.outputs());
+            outputs.add(new TensorSpec(name("mul") + ":1", DType.FLOAT32, Shape.of(unread.length)));
+            mul = new OpNode(mul.name(), mul.type(), "", Map.of(), mul.inputs(), outputs, OpRole.COMPUTATION);
+        }
+        ops.add(mul);
         ops.add(op("add", "Add", OpRole.COMPUTATION, List.of(name("mul") + ":0", name("b") + ":0"), shape));
         ops.add(op("out", "Relu", OpRole.COMPUTATION, List.of(name("add") + ":0"), shape));
         Signature signature = new Signature("serving_default",
@@ -93,6 +101,9 @@ final class FakeRun {
         v.put(name("w") + ":0", w);
         v.put(name("b") + ":0", b);
         v.put(name("mul") + ":0", mul);
+        if (unread != null) {
+            v.put(name("mul") + ":1", unread);
+        }
         v.put(name("add") + ":0", add);
         v.put(name("out") + ":0", out);
         return v;

@@ -2,9 +2,11 @@ package org.tensorscope.core.compare;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.SubMonitor;
@@ -206,11 +208,16 @@ public final class RunComparer {
 
     /**
      * The floating-point tensors the run computes or is fed, in execution order. Weights, and what is computed from
-     * them alone (a widened or transposed filter), are compared apart: they are not activations.
+     * them alone (a widened or transposed filter), are compared apart: they are not activations. A tensor that no op
+     * of the run reads and that the run does not output cannot change the outputs, and may hold no defined value
+     * at all (a batch norm's reserve spaces in inference, which hold whatever memory they were given): it is left out.
      */
     private static List<TensorMatcher.Candidate> candidates(ComparedRun run, StoredValues stored) {
         List<TensorMatcher.Candidate> candidates = new ArrayList<>();
-        for (OpNode op : run.graph().opsNeededFor(outputs(run.signature()), run.feeds().keySet())) {
+        List<OpNode> ops = run.graph().opsNeededFor(outputs(run.signature()), run.feeds().keySet());
+        Set<String> used = new HashSet<>(outputs(run.signature()));
+        ops.forEach(op -> op.inputs().forEach(input -> used.add(TensorSpec.tensorName(input))));
+        for (OpNode op : ops) {
             boolean fedOp = op.outputs().stream().anyMatch(o -> run.feeds().containsKey(o.name()));
             if (stored.contains(op.name()) && !fedOp) {
                 continue;
@@ -220,7 +227,7 @@ public final class RunComparer {
                 boolean fed = run.feeds().containsKey(out.name());
                 DType dtype = fed ? run.feeds().get(out.name()).dtype() : out.dtype();
                 Shape shape = fed ? run.feeds().get(out.name()).shape() : out.shape();
-                if (dtype.isFloating()) {
+                if (dtype.isFloating() && (fed || used.contains(out.name()))) {
                     candidates.add(new TensorMatcher.Candidate(out.name(), type + ":" + out.outputIndex(), shape,
                             fed ? List.of() : op.inputs().stream().map(TensorSpec::tensorName).toList()));
                 }
