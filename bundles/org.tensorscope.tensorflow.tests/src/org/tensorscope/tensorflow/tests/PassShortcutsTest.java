@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -30,15 +31,17 @@ import org.tensorscope.core.trace.UncheckedTensor;
 import org.tensorscope.tensorflow.internal.run.TfSession;
 
 /**
- * The CURT pass probes few tensors: it bounds magnitudes, anchors tensors whose NaN would reach a watched one, keeps
- * fusible chains whole and reads constants once. Whatever it skips, it must find what a pass probing every tensor
- * finds: on each real model of the corpus, opened as the command line opens it, and on inputs from healthy to past
- * float32's range (where the bounds hold for some tensors and fail for others), both passes find non-finite tensors
- * or neither does, they name the same first one (the origin), leave the same ones unchecked, and the CURT pass flags
- * nothing the other finds finite. Past the origin it may flag fewer: a chain it keeps fused computes as the user's
- * runtime does, and on some CPUs a fused kernel's activation maps NaN to a number (see RuntimeFidelityTest).
+ * The health passes take shortcuts: the CURT pass bounds magnitudes, anchors tensors whose NaN would reach a watched
+ * one, keeps fusible chains whole; both modes read constants once and give copies their input's row, and FULL reads
+ * what it can from the fetched values. Whatever they skip, they must find what a pass probing every tensor finds: on
+ * each real model of the corpus, opened as the command line opens it, and on inputs from healthy to past float32's
+ * range (where the bounds hold for some tensors and fail for others), each pass and the probing one find non-finite
+ * tensors or neither does, they name the same first one (the origin), leave the same ones unchecked, and the pass
+ * flags nothing the probing one finds finite. Past the origin the CURT pass may flag fewer: a chain it keeps fused
+ * computes as the user's runtime does, and on some CPUs a fused kernel's activation maps NaN to a number (see
+ * RuntimeFidelityTest).
  */
-class CurtShortcutsTest {
+class PassShortcutsTest {
 
     private static final List<String> SCALES = List.of("ramp", "normal:0:1:7", "normal:0:1:7*1e12", "ramp*1e18",
             "normal:0:1:7*1e24", "ramp*1e30", "ramp*1e36", "normal:0:1:7*1e37", "ramp*1e38", "normal:0:1:7*3e38");
@@ -47,7 +50,7 @@ class CurtShortcutsTest {
 
     @BeforeAll
     static void openContributions() {
-        contributions = new Contributions(FrameworkUtil.getBundle(CurtShortcutsTest.class).getBundleContext());
+        contributions = new Contributions(FrameworkUtil.getBundle(PassShortcutsTest.class).getBundleContext());
     }
 
     @AfterAll
@@ -74,9 +77,10 @@ class CurtShortcutsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
-    void theCurtPassFindsWhatProbingEveryTensorFinds(String path) throws Exception {
+    void eachPassFindsWhatProbingEveryTensorFinds(String path) throws Exception {
         try (LoadedModel model = contributions.open(TestModels.get(path), new NullProgressMonitor());
                 TfSession curt = (TfSession) contributions.backendFor(model).open(model, Device.CPU);
+                TfSession full = (TfSession) contributions.backendFor(model).open(model, Device.CPU);
                 TfSession everyTensor = (TfSession) contributions.backendFor(model).open(model, Device.CPU)) {
             everyTensor.probeEveryTensorEachRun(true);
             Signature signature = model.graph().defaultSignature().orElseThrow();
@@ -86,14 +90,17 @@ class CurtShortcutsTest {
             int flooded = 0;
             for (String source : SCALES) {
                 Map<String, TensorData> feeds = PreparedInputs.prepare(signature, List.of(input + "=" + source)).feeds();
-                Seen shortcuts = Seen.of(curt.healthPass(feeds, outputs, HealthMode.CURT, Map.of(), null));
                 Seen probed = Seen.of(everyTensor.healthPass(feeds, outputs, HealthMode.CURT, Map.of(), null));
                 flooded += probed.nonFinite().isEmpty() ? 0 : 1;
-                Set<String> extra = new LinkedHashSet<>(shortcuts.nonFinite());
-                extra.removeAll(probed.nonFinite());
-                if (!java.util.Objects.equals(shortcuts.first(), probed.first()) || !extra.isEmpty()
-                        || !shortcuts.unchecked().equals(probed.unchecked())) {
-                    disagreements.add(source + ": " + describe(shortcuts, probed));
+                for (TfSession session : List.of(curt, full)) {
+                    HealthMode mode = session == curt ? HealthMode.CURT : HealthMode.FULL;
+                    Seen pass = Seen.of(session.healthPass(feeds, outputs, mode, Map.of(), null));
+                    Set<String> extra = new LinkedHashSet<>(pass.nonFinite());
+                    extra.removeAll(probed.nonFinite());
+                    if (!Objects.equals(pass.first(), probed.first()) || !extra.isEmpty()
+                            || !pass.unchecked().equals(probed.unchecked())) {
+                        disagreements.add(mode + ", " + source + ": " + describe(pass, probed));
+                    }
                 }
             }
             assertEquals(List.of(), disagreements);
@@ -102,13 +109,13 @@ class CurtShortcutsTest {
         }
     }
 
-    private static String describe(Seen shortcuts, Seen probed) {
+    private static String describe(Seen pass, Seen probed) {
         Set<String> missed = new LinkedHashSet<>(probed.nonFinite());
-        missed.removeAll(shortcuts.nonFinite());
-        Set<String> extra = new LinkedHashSet<>(shortcuts.nonFinite());
+        missed.removeAll(pass.nonFinite());
+        Set<String> extra = new LinkedHashSet<>(pass.nonFinite());
         extra.removeAll(probed.nonFinite());
-        return "first " + shortcuts.first() + " against " + probed.first() + "; missed " + limited(missed) + ", extra "
-                + limited(extra) + "; unchecked " + shortcuts.unchecked().size() + " against " + probed.unchecked().size();
+        return "first " + pass.first() + " against " + probed.first() + "; missed " + limited(missed) + ", extra "
+                + limited(extra) + "; unchecked " + pass.unchecked().size() + " against " + probed.unchecked().size();
     }
 
     private static List<String> limited(Set<String> tensors) {
