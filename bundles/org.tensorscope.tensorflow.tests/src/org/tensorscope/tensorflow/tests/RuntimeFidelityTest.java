@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.junit.jupiter.api.Test;
@@ -40,9 +41,13 @@ class RuntimeFidelityTest {
     }
 
     private static Traced trace(float... x) throws Exception {
-        Path model = PlantedModels.write(folder, "conv_bias_relu", PlantedModels::convBiasRelu);
+        return trace("conv_bias_relu", PlantedModels::convBiasRelu, Shape.of(1, 2, 2, 1), x);
+    }
+
+    private static Traced trace(String name, Consumer<Ops> body, Shape shape, float... x) throws Exception {
+        Path model = PlantedModels.write(folder, name, body);
         Path input = folder.resolve("x-" + System.nanoTime() + ".npy");
-        Npy.write(TensorData.ofFloats("x", Shape.of(1, 2, 2, 1), x), input);
+        Npy.write(TensorData.ofFloats("x", shape, x), input);
         try (LoadedModel loaded = new FrozenGraphLoader().load(model, new NullProgressMonitor());
                 InferenceSession session = new TensorFlowBackend().open(loaded, Device.CPU)) {
             var signature = loaded.graph().defaultSignature().orElseThrow();
@@ -76,23 +81,14 @@ class RuntimeFidelityTest {
     /** A disagreement on every CPU: the traced run computes log(0) as written, plain inference LogSoftmax. */
     @Test
     void aLogOfSoftmaxRunAsLogSoftmaxIsNamed() throws Exception {
-        Path model = PlantedModels.write(folder, "log_softmax", RuntimeFidelityTest::logOfSoftmax);
-        Path input = folder.resolve("x-log-softmax.npy");
-        Npy.write(TensorData.ofFloats("x", Shape.of(1, 3), -200f, 0f, 0f), input);
-        try (LoadedModel loaded = new FrozenGraphLoader().load(model, new NullProgressMonitor());
-                InferenceSession session = new TensorFlowBackend().open(loaded, Device.CPU)) {
-            var signature = loaded.graph().defaultSignature().orElseThrow();
-            PreparedInputs prepared = PreparedInputs.prepare(signature, List.of("x=" + input));
-            NanReport r = new NanTracer(List.of()).trace(loaded.graph(), signature, session, prepared, Map.of(),
-                    HealthMode.FULL, "cpu", new NullProgressMonitor()).report();
-            assertEquals("out", r.origin().op());
-            NanReport.OutputComparison out = r.fidelity().outputs().get(0);
-            assertEquals(1, out.tracedNonFinite(), "log(0) = -Inf in the traced run");
-            assertEquals(0, out.plainNonFinite(), "LogSoftmax's -200.69 in the plain run");
-            assertFalse(r.fidelity().agree());
-            assertTrue(r.fidelity().rewrites().stream().anyMatch(t -> t.contains("LogSoftmax")),
-                    r.fidelity().rewrites().toString());
-        }
+        NanReport r = trace("log_softmax", RuntimeFidelityTest::logOfSoftmax, Shape.of(1, 3), -200f, 0f, 0f).report();
+        assertEquals("out", r.origin().op());
+        NanReport.OutputComparison out = r.fidelity().outputs().get(0);
+        assertEquals(1, out.tracedNonFinite(), "log(0) = -Inf in the traced run");
+        assertEquals(0, out.plainNonFinite(), "LogSoftmax's -200.69 in the plain run");
+        assertFalse(r.fidelity().agree());
+        assertTrue(r.fidelity().rewrites().stream().anyMatch(t -> t.contains("LogSoftmax")),
+                r.fidelity().rewrites().toString());
     }
 
     /**
