@@ -215,8 +215,10 @@ public final class RunComparer {
     private static List<TensorMatcher.Candidate> candidates(ComparedRun run, StoredValues stored) {
         List<TensorMatcher.Candidate> candidates = new ArrayList<>();
         List<OpNode> ops = run.graph().opsNeededFor(outputs(run.signature()), run.feeds().keySet());
+        // every op of the graph, not only those the outputs need: an op inside a subgraph (an ONNX If or Loop body)
+        // reads outer tensors that its If or Loop op does not list
         Set<String> used = new HashSet<>(outputs(run.signature()));
-        ops.forEach(op -> op.inputs().forEach(input -> used.add(TensorSpec.tensorName(input))));
+        run.graph().ops().forEach(op -> op.inputs().forEach(input -> used.add(TensorSpec.tensorName(input))));
         for (OpNode op : ops) {
             boolean fedOp = op.outputs().stream().anyMatch(o -> run.feeds().containsKey(o.name()));
             if (stored.contains(op.name()) && !fedOp) {
