@@ -2,7 +2,6 @@ package org.tensorscope.core.compare;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -217,8 +216,7 @@ public final class RunComparer {
         List<OpNode> ops = run.graph().opsNeededFor(outputs(run.signature()), run.feeds().keySet());
         // every op of the graph, not only those the outputs need: an op inside a subgraph (an ONNX If or Loop body)
         // reads outer tensors that its If or Loop op does not list
-        Set<String> used = new HashSet<>(outputs(run.signature()));
-        run.graph().ops().forEach(op -> op.inputs().forEach(input -> used.add(TensorSpec.tensorName(input))));
+        Set<String> used = ModelGraph.tensorsUsed(run.graph().ops(), outputs(run.signature()));
         for (OpNode op : ops) {
             boolean fedOp = op.outputs().stream().anyMatch(o -> run.feeds().containsKey(o.name()));
             if (stored.contains(op.name()) && !fedOp) {

@@ -105,6 +105,17 @@ public final class ModelGraph {
         return ops.stream().filter(op -> needed.contains(op.name())).toList();
     }
 
+    /**
+     * The tensors ("op:k") a run of these ops uses: those the ops read and the outputs it fetches. A tensor outside
+     * it changes no output.
+     */
+    public static Set<String> tensorsUsed(Collection<OpNode> ops, Collection<String> outputs) {
+        Set<String> used = new HashSet<>();
+        outputs.forEach(o -> used.add(TensorSpec.tensorName(o)));
+        ops.forEach(op -> op.inputs().forEach(input -> used.add(TensorSpec.tensorName(input))));
+        return used;
+    }
+
     public List<WeightInfo> weights() {
         return weights;
     }

@@ -2,7 +2,6 @@ package org.tensorscope.tensorflow.internal.run;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -34,6 +33,7 @@ import org.tensorflow.proto.RunOptions;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
+import org.tensorscope.core.analysis.TensorStats;
 import org.tensorscope.core.input.RunMemory;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.OpNode;
@@ -158,10 +158,10 @@ public final class TfSession implements InferenceSession {
      */
     private PassScope passScope(List<String> outputs, Set<String> fed, Set<String> redesigned) {
         return passScopes.computeIfAbsent(List.of(List.copyOf(outputs), Set.copyOf(fed), Set.copyOf(redesigned)), key -> {
-            List<String> floatTensors = new ArrayList<>(floatTensorsFor(outputs, fed));
             List<OpNode> needed = model.opsNeededFor(outputs, fed);
+            List<String> floatTensors = new ArrayList<>(floatTensors(needed));
             List<UncheckedTensor> opaque = new ArrayList<>(FunctionCalls.unchecked(needed));
-            Set<String> used = usedBy(needed, outputs);
+            Set<String> used = ModelGraph.tensorsUsed(needed, outputs);
             floatTensors.removeIf(t -> {
                 String reason = redesigned.contains(t) ? null : designedInfinities.get(t);
                 if (reason == null && !used.contains(t)) {
@@ -189,14 +189,6 @@ public final class TfSession implements InferenceSession {
         });
     }
 
-    /** The tensors a run of these ops reads or fetches. */
-    private static Set<String> usedBy(List<OpNode> ops, List<String> outputs) {
-        Set<String> used = new HashSet<>();
-        outputs.forEach(o -> used.add(TensorSpec.tensorName(o)));
-        ops.forEach(op -> op.inputs().forEach(i -> used.add(TensorSpec.tensorName(i))));
-        return used;
-    }
-
     /** The tensors holding an infinity by design that this run gives values other than infinities. */
     private Set<String> redesigned(Map<String, TensorData> feeds, Map<String, TensorData> overrides) {
         if (designedInfinities.isEmpty()) {
@@ -215,13 +207,13 @@ public final class TfSession implements InferenceSession {
         if (!data.dtype().isFloating() || data.size() == 0) {
             return false;
         }
-        org.tensorscope.core.analysis.TensorStats stats = org.tensorscope.core.analysis.TensorStats.of(data);
+        TensorStats stats = TensorStats.of(data);
         return stats.posInf() + stats.negInf() == data.size();
     }
 
-    /** The float tensors a run of these outputs computes, fed tensors included. */
-    private List<String> floatTensorsFor(List<String> outputs, Collection<String> fed) {
-        return model.opsNeededFor(outputs, fed).stream()
+    /** The float tensors a run of these ops computes, fed tensors included. */
+    private static List<String> floatTensors(List<OpNode> ops) {
+        return ops.stream()
                 .flatMap(op -> op.outputs().stream())
                 .filter(t -> t.dtype().isFloating())
                 .map(TensorSpec::name)
@@ -936,7 +928,7 @@ public final class TfSession implements InferenceSession {
             }
             return largest < FLOAT_INFINITY_BITS ? Float.intBitsToFloat(largest) : Double.POSITIVE_INFINITY;
         }
-        org.tensorscope.core.analysis.TensorStats stats = org.tensorscope.core.analysis.TensorStats.of(data);
+        TensorStats stats = TensorStats.of(data);
         if (stats.nonFiniteCount() > 0) {
             return Double.POSITIVE_INFINITY;
         }
