@@ -98,15 +98,24 @@ public abstract class EmptyStateView extends ViewPart {
     }
 
     /**
-     * A part's selection names an op: it gets the focus, unless it has it already or the part only
-     * showed again what it had selected before (being activated re-sends its selection).
+     * Whether this view's selection is the op in focus it followed, and not one the user picked there: a
+     * view that shows the focus moved elsewhere says so, and may lag behind a quick step when activated.
+     */
+    protected boolean selectionFollowsFocus() {
+        return false;
+    }
+
+    /**
+     * A part's selection names an op: it gets the focus, unless it has it already, the part only
+     * followed the focus there, or the part only showed again what it had selected before (being
+     * activated re-sends its selection).
      */
     private void selected(IWorkbenchPart part, ISelection selection) {
         if (stack == null || stack.isDisposed()) {
             return;
         }
         Optional<SelectedOp> named = SelectedOp.in(selection);
-        if (named.isEmpty()) {
+        if (named.isEmpty() || part instanceof EmptyStateView view && view.selectionFollowsFocus()) {
             lastSelected.remove(part);
             return;
         }

@@ -17,15 +17,22 @@ public final class OpSelectionProvider implements ISelectionProvider {
 
     private final ListenerList<ISelectionChangedListener> listeners = new ListenerList<>();
     private ISelection selection = StructuredSelection.EMPTY;
+    private boolean followed;
 
     /** The user picked an op in the view: it becomes the workbench's selection. */
     public void select(String op) {
         setSelection(new SelectedOp(op).asSelection());
     }
 
+    /** Whether the selection is the op in focus the view followed, and not one the user picked. */
+    public boolean followed() {
+        return followed;
+    }
+
     /** The view shows the op in focus: the selection names it, without telling anyone. */
     public void follow(String op) {
         selection = op == null ? StructuredSelection.EMPTY : new SelectedOp(op).asSelection();
+        followed = true;
     }
 
     @Override
@@ -46,6 +53,7 @@ public final class OpSelectionProvider implements ISelectionProvider {
     @Override
     public void setSelection(ISelection next) {
         selection = next == null ? StructuredSelection.EMPTY : next;
+        followed = false;
         SelectionChangedEvent event = new SelectionChangedEvent(this, selection);
         listeners.forEach(listener -> listener.selectionChanged(event));
     }

@@ -125,6 +125,32 @@ class SessionServicesTest {
         assertFalse(page.getSelection().isEmpty());
     }
 
+    /**
+     * Stepping quickly, the Explorer selects the op in focus at most every FOLLOW_INTERVAL_MS: activated in between, it
+     * holds an op the focus has left, which is no choice of the user's and must not take the focus back.
+     */
+    @Test
+    void activatingTheExplorerBehindQuickStepsLeavesTheFocusWhereTheStepsPutIt() throws Exception {
+        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+        ModelExplorerView explorer = (ModelExplorerView) page.showView(TensorscopeViews.MODEL_EXPLORER);
+        page.activate(page.showView(TensorscopeViews.TENSOR_INSPECTOR));
+        SteppingFocus stepping = TestServices.get(SteppingFocus.class);
+        stepping.stepTo(session.outcome().get().trace().rows().get(0).opName());
+        long quiet = System.currentTimeMillis() + 2L * ModelExplorerView.FOLLOW_INTERVAL_MS;
+        until(() -> System.currentTimeMillis() > quiet, 10_000);
+        stepping.next(); // after a pause: the Explorer selects this op at once
+        String first = stepping.focusOp().orElseThrow();
+        assertEquals(first, explorer.getSelectedOpName());
+        stepping.next(); // quickly after: the Explorer waits
+        stepping.next();
+        String last = stepping.focusOp().orElseThrow();
+        assertNotEquals(first, last);
+        assertEquals(first, explorer.getSelectedOpName(), "the Explorer has not yet followed the quick steps");
+        page.activate(explorer);
+        assertEquals(last, stepping.focusOp().orElse(null), "activating the Explorer leaves the focus where it was");
+        assertTrue(until(() -> last.equals(explorer.getSelectedOpName()), 10_000), "then the Explorer follows");
+    }
+
     private static TreePath pathTo(ScopeTree root, String op) {
         List<Object> path = new ArrayList<>();
         ScopeTree node = root;

@@ -64,6 +64,11 @@ public class GraphView extends EmptyStateView {
     }
 
     @Override
+    protected boolean selectionFollowsFocus() {
+        return selection.followed();
+    }
+
+    @Override
     protected void createContent(Composite parent) {
         Composite area = new Composite(parent, SWT.NONE);
         GridLayout layout = new GridLayout(1, false);

@@ -40,6 +40,9 @@ public class ModelExplorerView extends EmptyStateView {
     /** When the tree may follow the focus again (System.currentTimeMillis); see {@link #follow()}. */
     private long nextFollow;
     private boolean followPending;
+    /** Whether the tree's selection is being set to the op in focus, and whether it was set so last. */
+    private boolean revealing;
+    private boolean followed;
 
     /** How often at most the tree follows the focus while the user steps faster. */
     static final int FOLLOW_INTERVAL_MS = 250;
@@ -81,6 +84,8 @@ public class ModelExplorerView extends EmptyStateView {
                 : node.op().outputs().get(0).dtype().displayName() + " " + node.op().outputs().get(0).shape());
         ColumnViewerToolTipSupport.enableFor(viewer);
         // an op selected here is the workbench's selection: the views showing the op in focus follow it
+        // before the provider's own listener, which tells the workbench: it asks whether the tree followed
+        viewer.addSelectionChangedListener(e -> followed = revealing);
         setSelectionProvider(viewer);
         MenuManager menu = new MenuManager();
         menu.add(new GroupMarker(IWorkbenchActionConstants.MB_ADDITIONS));
@@ -153,6 +158,11 @@ public class ModelExplorerView extends EmptyStateView {
     }
 
     @Override
+    protected boolean selectionFollowsFocus() {
+        return followed;
+    }
+
+    @Override
     protected void refresh() {
         RunState session = runState();
         boolean newRun = health.update(session.outcome());
@@ -208,7 +218,12 @@ public class ModelExplorerView extends EmptyStateView {
             return;
         }
         // the op already has the focus: the views following the selection leave it as it is
-        viewer.setSelection(new TreeSelection(new TreePath(path.toArray())), true);
+        revealing = true;
+        try {
+            viewer.setSelection(new TreeSelection(new TreePath(path.toArray())), true);
+        } finally {
+            revealing = false;
+        }
     }
 
     /** Fills the path from a top-level node to the op's node; false when the op is filtered out. */

@@ -59,6 +59,11 @@ public class NanTraceView extends EmptyStateView {
     }
 
     @Override
+    protected boolean selectionFollowsFocus() {
+        return selection.followed();
+    }
+
+    @Override
     protected void createContent(Composite parent) {
         Composite area = new Composite(parent, SWT.NONE);
         area.setLayout(new GridLayout(1, false));
