@@ -110,6 +110,17 @@ class OnnxModelLoaderTest {
                 + "or initializer produces", e.getMessage());
     }
 
+    /** Found by the fuzzer: eight-byte int64 values written into a float tensor's four-byte slots overflowed it. */
+    @Test
+    void valuesInAListOfAnotherTypeAreOneLineNamingTheTensor() throws Exception {
+        Path file = new TinyOnnxModels().input("x", 2).floatInitializerInInt64Data("w", 1, 2)
+                .node("add", "Add", java.util.List.of("x", "w"), "y").output("y", 2).write(folder, "mistyped");
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> loader.load(file, new NullProgressMonitor()));
+        assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("w is float32 but holds its values in int64_data, which cannot hold that type"),
+                e.getMessage());
+    }
+
     @Test
     void externalDataIsRefusedWithoutReadingIt() throws Exception {
         Path secret = java.nio.file.Files.writeString(folder.resolve("secret.bin"), "TOP-SECRET-BYTES");

@@ -155,6 +155,16 @@ final class TinyOnnxModels {
         return this;
     }
 
+    /** A float initializer of rank 1 whose values are written, wrongly, in int64_data (field 7). */
+    TinyOnnxModels floatInitializerInInt64Data(String name, long... values) {
+        ProtoWriter tensor = new ProtoWriter().varint(1, values.length).varint(2, FLOAT).string(8, name);
+        for (long v : values) {
+            tensor.varint(7, v);
+        }
+        initializers.add(tensor);
+        return this;
+    }
+
     /** An int64 initializer of rank 1. */
     TinyOnnxModels int64Vector(String name, long... values) {
         ByteBuffer raw = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);

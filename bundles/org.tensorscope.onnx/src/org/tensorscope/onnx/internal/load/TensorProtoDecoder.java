@@ -57,10 +57,16 @@ public final class TensorProtoDecoder {
                     }
                     out.put(raw);
                 }
-                case 4 -> readValues(in, packed, out, tensor, () -> out.putFloat(in.readFloat()));
-                case 10 -> readValues(in, packed, out, tensor, () -> out.putDouble(in.readDouble()));
-                case 5 -> readValues(in, packed, out, tensor, () -> putInt32Data(out, dtype, in.readInt32()));
-                case 7, 11 -> readValues(in, packed, out, tensor, () -> out.putLong(in.readInt64()));
+                case 4, 5, 7, 10, 11 -> {
+                    requireListFor(field, dtype, tensor);
+                    readValues(in, packed, out, dtype, tensor, switch (field) {
+                        case 4 -> () -> out.putFloat(in.readFloat());
+                        case 10 -> () -> out.putDouble(in.readDouble());
+                        case 5 -> () -> putInt32Data(out, dtype, in.readInt32());
+                        case 11 -> () -> putUint64Data(out, dtype, in.readUInt64());
+                        default -> () -> out.putLong(in.readInt64());
+                    });
+                }
                 default -> in.skipField(tag);
             }
         }
@@ -75,21 +81,43 @@ public final class TensorProtoDecoder {
         void readOne() throws IOException;
     }
 
-    private static void readValues(CodedInputStream in, boolean packed, ByteBuffer out, StoredTensor tensor,
-            ValueReader reader) throws IOException {
+    /**
+     * The typed lists each hold the element types ONNX puts there; a list that does not match the tensor's type would
+     * write values of another width into its buffer.
+     */
+    private static void requireListFor(int field, DType dtype, StoredTensor tensor) throws IOException {
+        boolean fits = switch (field) {
+            case 4 -> dtype == DType.FLOAT32;
+            case 10 -> dtype == DType.FLOAT64;
+            case 7 -> dtype == DType.INT64;
+            case 11 -> dtype == DType.UINT32 || dtype == DType.UINT64;
+            default -> dtype.byteSize() <= 2 || dtype == DType.INT32;
+        };
+        if (!fits) {
+            throw new IOException(tensor.name() + " is " + dtype.displayName() + " but holds its values in "
+                    + LIST_NAMES.get(field) + ", which cannot hold that type");
+        }
+    }
+
+    private static final java.util.Map<Integer, String> LIST_NAMES = java.util.Map.of(4, "float_data", 5, "int32_data",
+            7, "int64_data", 10, "double_data", 11, "uint64_data");
+
+    private static void readValues(CodedInputStream in, boolean packed, ByteBuffer out, DType dtype,
+            StoredTensor tensor, ValueReader reader) throws IOException {
         if (!packed) {
-            readOne(out, tensor, reader);
+            readOne(out, dtype, tensor, reader);
             return;
         }
         int limit = in.pushLimit(in.readRawVarint32());
         while (in.getBytesUntilLimit() > 0) {
-            readOne(out, tensor, reader);
+            readOne(out, dtype, tensor, reader);
         }
         in.popLimit(limit);
     }
 
-    private static void readOne(ByteBuffer out, StoredTensor tensor, ValueReader reader) throws IOException {
-        if (!out.hasRemaining()) {
+    private static void readOne(ByteBuffer out, DType dtype, StoredTensor tensor, ValueReader reader)
+            throws IOException {
+        if (out.remaining() < dtype.byteSize()) {
             throw new IOException(tensor.name() + " holds more values than its shape needs");
         }
         reader.readOne();
@@ -101,6 +129,15 @@ public final class TensorProtoDecoder {
             case 1 -> out.put((byte) value);
             case 2 -> out.putShort((short) value);
             default -> out.putInt(value);
+        }
+    }
+
+    /** uint64_data holds UINT32 values as well as UINT64 ones. */
+    private static void putUint64Data(ByteBuffer out, DType dtype, long value) {
+        if (dtype == DType.UINT32) {
+            out.putInt((int) value);
+        } else {
+            out.putLong(value);
         }
     }
 
