@@ -60,6 +60,26 @@ class RunComparerTest {
         assertFalse(c.diverged(), c.firstDivergence().toString());
         assertEquals(List.of("x:0", "mul:0", "add:0", "out:0"), c.pairs().stream().map(TensorPair::tensorA).toList());
         assertEquals(List.of(), c.unmatchedA());
+        assertTrue(c.matchingNotes().stream().anyMatch(n -> n.startsWith("not compared: 1 tensor of A and 1 of B that no"
+                + " op of the run reads")), "the report counts what it left out: " + c.matchingNotes());
+    }
+
+    /** A name map entry that pairs nothing says why, instead of being ignored without a word. */
+    @Test
+    void aMapEntryThatPairsNothingSaysWhy() throws Exception {
+        FakeRun a = new FakeRun("", X, W, B);
+        a.unread = new float[] { 1, 2, 3, 4 };
+        FakeRun b = new FakeRun("", X, W, B);
+        b.unread = new float[] { 1, 2, 3, 4 };
+        Comparison c = compare(a, b, new CompareOptions(1e-4,
+                NameMap.of(Map.of("mul:1", "mul:1", "nosuch", "add", "add", "missing/op:0")), false));
+
+        List<String> notes = c.matchingNotes();
+        assertTrue(notes.contains("--map mul:1=mul:1 pairs nothing: mul:1 of A is not compared: no op of the run reads it"
+                + " and it is no output"), notes.toString());
+        assertTrue(notes.contains("--map nosuch=add pairs nothing: A has no op named nosuch"), notes.toString());
+        assertTrue(notes.contains("--map add=missing/op:0 pairs nothing: B has no op named missing/op"), notes.toString());
+        assertEquals(3, notes.stream().filter(n -> n.startsWith("--map ")).count(), notes.toString());
     }
 
     @Test

@@ -70,9 +70,18 @@ public final class RunComparer {
                 b.session().fetchAsTraced(b.feeds(), outputs(b.signature()), Map.of(), outputsProgress.split(1)));
         StoredValues storedA = new StoredValues(a.graph());
         StoredValues storedB = new StoredValues(b.graph());
-        List<TensorMatcher.Candidate> candidatesA = candidates(a, storedA);
-        List<TensorMatcher.Candidate> candidatesB = candidates(b, storedB);
+        List<String> unreadA = new ArrayList<>();
+        List<String> unreadB = new ArrayList<>();
+        List<TensorMatcher.Candidate> candidatesA = candidates(a, storedA, unreadA);
+        List<TensorMatcher.Candidate> candidatesB = candidates(b, storedB, unreadB);
         List<String> notes = new ArrayList<>();
+        if (!unreadA.isEmpty() || !unreadB.isEmpty()) {
+            notes.add("not compared: " + unreadA.size() + " tensor" + (unreadA.size() == 1 ? "" : "s") + " of A and "
+                    + unreadB.size() + " of B that no op of the run reads and that are no output (such as a batch"
+                    + " norm's reserve spaces in inference, which hold whatever memory they were given): they cannot"
+                    + " change the outputs");
+        }
+        notes.addAll(MapEntryNotes.of(options.map(), a.graph(), candidatesA, unreadA, b.graph(), candidatesB, unreadB));
         Map<String, String> signaturePairs = new HashMap<>();
         for (SignaturePairing.Result r : List.of(
                 SignaturePairing.pair("inputs", a.signature().inputs(), b.signature().inputs(), shapesA, shapesB),
@@ -209,9 +218,10 @@ public final class RunComparer {
      * The floating-point tensors the run computes or is fed, in execution order. Weights, and what is computed from
      * them alone (a widened or transposed filter), are compared apart: they are not activations. A tensor that no op
      * of the run reads and that the run does not output cannot change the outputs, and may hold no defined value
-     * at all (a batch norm's reserve spaces in inference, which hold whatever memory they were given): it is left out.
+     * at all (a batch norm's reserve spaces in inference, which hold whatever memory they were given): it is left out,
+     * and added to {@code unread}.
      */
-    private static List<TensorMatcher.Candidate> candidates(ComparedRun run, StoredValues stored) {
+    private static List<TensorMatcher.Candidate> candidates(ComparedRun run, StoredValues stored, List<String> unread) {
         List<TensorMatcher.Candidate> candidates = new ArrayList<>();
         List<OpNode> ops = run.graph().opsNeededFor(outputs(run.signature()), run.feeds().keySet());
         // every op of the graph, not only those the outputs need: an op inside a subgraph (an ONNX If or Loop body)
@@ -230,6 +240,8 @@ public final class RunComparer {
                 if (dtype.isFloating() && (fed || used.contains(out.name()))) {
                     candidates.add(new TensorMatcher.Candidate(out.name(), type + ":" + out.outputIndex(), shape,
                             fed ? List.of() : op.inputs().stream().map(TensorSpec::tensorName).toList()));
+                } else if (dtype.isFloating()) {
+                    unread.add(out.name());
                 }
             }
         }
