@@ -1,6 +1,7 @@
 package org.tensorscope.core.internal.rules;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.tensorscope.core.internal.rules.SyntheticModel.f16;
@@ -183,7 +184,7 @@ class CauseRulesTest {
     @Test
     void theSpecificZeroVarianceRuleRanksAboveTheGeneralOverflowRule() throws Exception {
         assertEquals(-100, SyntheticModel.ranking(new OverflowRule()));
-        NanReport.Origin origin = origin(batchNorm(Map.of("epsilon", "0")));
+        NanReport.Origin origin = origin(batchNorm(Map.of("epsilon", "0", "is_training", "false")));
         assertEquals("zero-variance-normalisation", origin.cause().rule(),
                 "accumulation-overflow would come first by id");
         assertTrue(origin.cause().description().endsWith("1 channel(s) have variance 0 and epsilon is 0"),
@@ -191,9 +192,23 @@ class CauseRulesTest {
         assertValue(origin.cause().offendingValues().get(0), 4, List.of(0L), 0);
     }
 
+    /**
+     * In training mode (TensorFlow's default, when the graph states no is_training) the op normalises by the batch's
+     * own statistics: a zero in the moving variance it does not read is not the cause.
+     */
+    @Test
+    void aBatchNormInTrainingModeIsNotBlamedOnItsMovingVariance() throws Exception {
+        for (Map<String, String> attributes : List.of(Map.of("epsilon", "0"),
+                Map.of("epsilon", "0", "is_training", "true"))) {
+            NanReport.Origin origin = origin(batchNorm(attributes));
+            assertFalse("zero-variance-normalisation".equals(origin.cause().rule()), attributes + ": "
+                    + origin.cause().description());
+        }
+    }
+
     @Test
     void anUnreadableEpsilonIsUnknownNotZero() throws Exception {
-        NanReport.Origin origin = origin(batchNorm(Map.of("epsilon", "1e-3f?")));
+        NanReport.Origin origin = origin(batchNorm(Map.of("epsilon", "1e-3f?", "is_training", "false")));
         assertEquals("zero-variance-normalisation", origin.cause().rule());
         assertTrue(origin.cause().description().endsWith("the epsilon '1e-3f?' could not be read"),
                 origin.cause().description());

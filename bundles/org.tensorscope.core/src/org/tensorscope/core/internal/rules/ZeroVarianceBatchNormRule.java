@@ -4,12 +4,14 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
+import org.tensorscope.core.model.OpNode;
 import org.tensorscope.core.service.CauseFinding;
 import org.tensorscope.core.service.NanCauseRule;
 import org.tensorscope.core.service.OriginContext;
 
 /**
- * Batch normalisation with a zero variance and no epsilon divides by zero.
+ * Batch normalisation for inference with a zero moving variance and no epsilon divides by zero. In training mode
+ * the op reads no moving variance: whatever it holds is not the cause.
  */
 @Component(service = NanCauseRule.class)
 public class ZeroVarianceBatchNormRule implements NanCauseRule {
@@ -26,7 +28,7 @@ public class ZeroVarianceBatchNormRule implements NanCauseRule {
         if (!context.op().computes(TYPES) || context.inputs().size() < 5) {
             return Optional.empty();
         }
-        if (context.inputs().get(4) == null) {
+        if (context.inputs().get(4) == null || normalisesByTheBatch(context.op())) {
             return Optional.empty();
         }
         String epsilon = context.op().attributes().get("epsilon");
@@ -44,6 +46,18 @@ public class ZeroVarianceBatchNormRule implements NanCauseRule {
                 "Normalisation by a zero variance: %d channel(s) have variance 0 and %s",
                 zeroVariance.count(), epsilonText), zeroVariance.first(),
                 "Set a positive epsilon (e.g. 1e-3) on the normalisation, or check the statistics frozen into the model."));
+    }
+
+    /**
+     * Whether the op normalises by its batch's own statistics and so reads no moving variance: TensorFlow's
+     * {@code is_training}, true unless the graph says false (SavedModels may strip attributes at their default);
+     * ONNX's {@code training_mode}, 0 unless set.
+     */
+    static boolean normalisesByTheBatch(OpNode op) {
+        if (TYPES.contains(op.type())) {
+            return !"false".equals(op.attributes().get("is_training"));
+        }
+        return "1".equals(op.attributes().get("training_mode"));
     }
 
     private static double parse(String epsilon) {
