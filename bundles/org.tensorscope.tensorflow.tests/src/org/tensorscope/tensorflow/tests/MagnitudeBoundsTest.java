@@ -177,6 +177,19 @@ class MagnitudeBoundsTest {
         assertTrue(training.trace().row("bn:0").orElseThrow().isFinite());
     }
 
+    /** FusedBatchNormV2 normalises as V3 does (it lacks only V3's sixth output): its inference output is bounded too. */
+    @Test
+    void aFusedBatchNormV2ForInferenceIsBoundedAsV3Is() throws Exception {
+        Path file = PlantedModels.write(folder, "bn_inference_v3", MagnitudeBoundsTest::inferenceBatchNorm);
+        GraphDef.Builder graph = GraphDef.parseFrom(Files.readAllBytes(file)).toBuilder();
+        graph.getNodeBuilderList().stream().filter(n -> n.getName().equals("bn")).forEach(n -> n.setOp("FusedBatchNormV2"));
+        Path v2 = folder.resolve("bn_inference_v2.pb");
+        Files.write(v2, graph.build().toByteArray());
+        CurtRuns run = CurtRuns.trace(folder, v2, new long[] { 1, 2, 2, 2 }, 1, 2, 3, 4, 5, 6, 7, 8);
+        assertTrue(run.trace().notProbed().getOrDefault("bn:0", "").startsWith("finite: no value is larger"),
+                run.trace().notProbed().toString());
+    }
+
     @Test
     void aHealthyRealModelIsCheckedWithFewProbesAndItsRowsMatchAProbedPass() throws Exception {
         Path model = TestModels.get("tfjs/handskeleton/handskeleton.json");

@@ -93,7 +93,7 @@ final class MagnitudeBounds {
     }
 
     private static final Set<String> FUSED_INTO_READER = Set.of("Conv2D", "DepthwiseConv2dNative", "MatMul", "BiasAdd",
-            "FusedBatchNorm", "FusedBatchNormV3");
+            "FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3");
     private static final Set<String> ACTIVATIONS = Set.of("Relu", "Relu6", "Elu", "LeakyRelu", "Tanh", "Sigmoid");
 
     /**
@@ -257,7 +257,7 @@ final class MagnitudeBounds {
                 yield (bounds, finite) -> of(bounds, in.get(0)) * weights;
             }
             case "MatMul" -> matMulRule(node, in);
-            case "FusedBatchNorm", "FusedBatchNormV3" -> batchNormRule(node, in);
+            case "FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3" -> batchNormRule(node, in);
             default -> Rule.NONE;
         };
     }

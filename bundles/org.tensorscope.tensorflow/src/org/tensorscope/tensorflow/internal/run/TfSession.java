@@ -788,7 +788,8 @@ public final class TfSession implements InferenceSession {
 
     /** Ops whose output grappler may fuse into the op reading it, beyond the chains {@link FusibleChains} finds. */
     private static final Set<String> FUSED_WITH_WHAT_FOLLOWS = Set.of("Conv2D", "DepthwiseConv2dNative", "MatMul",
-            "BatchMatMulV2", "BiasAdd", "FusedBatchNorm", "FusedBatchNormV3", "Add", "AddV2", "Mul", "Sub");
+            "BatchMatMulV2", "BiasAdd", "FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3", "Add", "AddV2", "Mul",
+            "Sub");
 
     /**
      * Gives each anchored tensor a finite row when its anchor's row is finite, and none (to be probed) otherwise;
