@@ -111,6 +111,25 @@ class RunJsonTest {
         assertFalse(text.contains("1,5"), "a decimal point whatever the locale: " + text);
     }
 
+    /** A reserve space holds whatever memory its op was given: run --fetch shows it, and says so. */
+    @Test
+    void aFetchedReserveSpaceIsNotedAsUndefinedInInference() throws IOException {
+        Path model = Files.writeString(folder.resolve("m.nonfinite"), "stub");
+        Path json = folder.resolve("run.json");
+        assertEquals(0, cli.run("run", model.toString(), "--fetch", "bn:3", "--fetch", "bn:0", "--json",
+                json.toString()), cli.err());
+        String note = "a reserve space of FusedBatchNormV3, which it fills only in training: its values are undefined"
+                + " in inference";
+        String text = cli.out();
+        assertTrue(text.contains("bn:3  float32 [5]\n"), text);
+        assertEquals(1, text.split("  note: " + note + "\n", -1).length - 1, "one note, for bn:3 alone: " + text);
+        assertTrue(text.indexOf("note: ") > text.indexOf("bn:3  float32") && text.indexOf("note: ") < text.indexOf("bn:0"),
+                text);
+        JsonArray outputs = parseStrictly(Files.readString(json)).getAsJsonArray("outputs");
+        assertEquals(note, outputs.get(1).getAsJsonObject().get("note").getAsString());
+        assertFalse(outputs.get(2).getAsJsonObject().has("note"), outputs.get(2).toString());
+    }
+
     @Test
     void infoJsonIsStrictJson() throws IOException {
         Path model = Files.writeString(folder.resolve("m.nonfinite"), "stub");
@@ -139,7 +158,13 @@ class RunJsonTest {
         @Override
         public LoadedModel load(Path path, IProgressMonitor monitor) {
             OpNode y = new OpNode("y", "Const", "", Map.of(), List.of(), List.of(Y));
-            ModelGraph graph = new ModelGraph(path, format(), List.of(y),
+            // a batch norm for inference: its outputs 3 to 5 are reserve spaces, filled only in training
+            List<TensorSpec> bnOutputs = new java.util.ArrayList<>();
+            for (int k = 0; k < 6; k++) {
+                bnOutputs.add(new TensorSpec("bn:" + k, DType.FLOAT32, Y.shape()));
+            }
+            OpNode bn = new OpNode("bn", "FusedBatchNormV3", "", Map.of("is_training", "false"), List.of(), bnOutputs);
+            ModelGraph graph = new ModelGraph(path, format(), List.of(y, bn),
                     List.of(new Signature(Signature.DEFAULT_KEY, List.of(), List.of(new SignatureTensor("y", Y)))),
                     List.of());
             return new LoadedModel() {

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.eclipse.core.runtime.OperationCanceledException;
 import org.eclipse.core.runtime.SubMonitor;
 import org.tensorscope.core.model.SignatureTensor;
+import org.tensorscope.core.model.UndefinedOutputs;
 import org.tensorscope.core.service.BackendException;
 import org.tensorscope.core.service.Contributions;
 import org.tensorscope.core.service.ModelLoadException;
@@ -79,6 +80,7 @@ public class RunCommand implements Callable<Integer> {
             root.addProperty("model", run.graph().source().toString());
             root.addProperty("signature", run.signature.key());
             JsonArray outputs = new JsonArray();
+            Map<String, String> undefined = UndefinedOutputs.of(run.graph());
             for (TensorData t : results.values()) {
                 String key = run.signature.outputs().stream().filter(o -> o.tensor().name().equals(t.name()))
                         .map(SignatureTensor::key).findFirst().orElse(t.name());
@@ -86,6 +88,11 @@ public class RunCommand implements Callable<Integer> {
                 TensorPrinter.print(out, t);
                 JsonObject o = TensorPrinter.json(t);
                 o.addProperty("key", key);
+                String why = undefined.get(t.name());
+                if (why != null) {
+                    out.println("  note: " + why);
+                    o.addProperty("note", why);
+                }
                 outputs.add(o);
             }
             root.add("outputs", outputs);

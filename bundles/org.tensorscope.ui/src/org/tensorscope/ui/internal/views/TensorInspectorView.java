@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import org.eclipse.jface.action.Action;
@@ -30,8 +31,10 @@ import org.eclipse.swt.widgets.FileDialog;
 import org.osgi.framework.FrameworkUtil;
 import org.tensorscope.core.analysis.TensorStats;
 import org.tensorscope.core.input.Npy;
+import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.OpNode;
 import org.tensorscope.core.model.TensorSpec;
+import org.tensorscope.core.model.UndefinedOutputs;
 import org.tensorscope.core.report.Numbers;
 import org.tensorscope.core.tensor.TensorCsv;
 import org.tensorscope.core.run.AnalysedTensor;
@@ -56,6 +59,8 @@ import org.tensorscope.ui.internal.tensor.ValuesGrid;
 public class TensorInspectorView extends FocusedTensorView {
 
     TextLine header;
+    private ModelGraph undefinedOf;
+    private Map<String, String> undefined = Map.of();
     TextLine stats; // package-private: the test fragment reads it
     /** How often the statistics line was set. */
     int statsShown;
@@ -140,9 +145,21 @@ public class TensorInspectorView extends FocusedTensorView {
     protected void showOp(OpNode node, TensorSpec output) {
         DebugSession session = service(DebugSession.class);
         boolean edited = session.overrides().containsKey(output.name());
+        String undefined = undefinedOutputs().get(output.name());
         header.setText(output.name() + "  " + node.type() + "  " + output.dtype().displayName() + " " + output.shape()
-                + (edited ? "  (edited: the run used your values)" : ""));
+                + (edited ? "  (edited: the run used your values)" : "")
+                + (undefined == null ? "" : "  (" + undefined + ")"));
         contributed.showOp(output);
+    }
+
+    /** The outputs of the model shown whose values mean nothing (see {@link UndefinedOutputs}), found once per model. */
+    private Map<String, String> undefinedOutputs() {
+        ModelGraph graph = runState().graph().orElse(null);
+        if (graph != undefinedOf) {
+            undefinedOf = graph;
+            undefined = graph == null ? Map.of() : UndefinedOutputs.of(graph);
+        }
+        return undefined;
     }
 
     /** Until the values come, the statistics line gives the trace's counts. */
