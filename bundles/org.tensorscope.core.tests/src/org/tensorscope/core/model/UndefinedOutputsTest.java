@@ -25,13 +25,14 @@ class UndefinedOutputsTest {
         ModelGraph graph = new ModelGraph(Path.of("m.pb"), "test", List.of(
                 batchNorm("v3", "FusedBatchNormV3", 6, Map.of("is_training", "false")),
                 batchNorm("v1", "FusedBatchNorm", 5, Map.of("is_training", "false")),
+                batchNorm("v2", "FusedBatchNormV2", 5, Map.of("is_training", "false")),
                 // TensorFlow's default is training: a batch norm without the attribute fills its reserve spaces
                 batchNorm("stripped", "FusedBatchNormV3", 6, Map.of()),
                 batchNorm("training", "FusedBatchNormV2", 5, Map.of("is_training", "true")),
                 batchNorm("onnx", "BatchNormalization", 1, Map.of())), List.of(), List.of());
 
         Map<String, String> undefined = UndefinedOutputs.of(graph);
-        assertEquals(List.of("v3:3", "v3:4", "v3:5", "v1:3", "v1:4"), List.copyOf(undefined.keySet()));
+        assertEquals(List.of("v3:3", "v3:4", "v3:5", "v1:3", "v1:4", "v2:3", "v2:4"), List.copyOf(undefined.keySet()));
         assertEquals("a reserve space of FusedBatchNormV3, which it fills only in training: its values are undefined in"
                 + " inference", undefined.get("v3:3"));
     }

@@ -6,8 +6,11 @@ import java.util.Set;
 
 /**
  * Op outputs whose values are undefined in the run a model is made for, though a fetch returns something for them:
- * the reserve spaces (outputs 3 and up) of a TensorFlow batch norm for inference, which it fills only in training and
- * otherwise leaves holding whatever memory it was given. Whoever shows such values says so.
+ * a FusedBatchNorm with {@code is_training} false copies the moving mean and variance it is given to its batch
+ * statistics (outputs 1 and 2) but leaves its reserve spaces (3 and up) as its kernel finds them; oneDNN's kernels
+ * leave whatever memory they were given, NaN in some runs. Checking them would report NaN in a healthy model, and
+ * showing them as values would mislead: the trace leaves out those no op of its run reads, and whoever shows one
+ * says so.
  */
 public final class UndefinedOutputs {
 

@@ -46,8 +46,8 @@ class TrainingOnlyOutputsTest {
     @TempDir
     static Path folder;
 
-    private static final String REASON = "a reserve space of FusedBatchNormV3, which it fills only in training"
-            + " (undefined in inference), and no op of this run reads it";
+    private static final String REASON = "a reserve space of FusedBatchNormV3, which it fills only in training: its"
+            + " values are undefined in inference; no op of this run reads it";
 
     /** out = bn(x) * 1, and read = reserve_space_1 + 1 when asked: x is [1, 2, 2, 2]. */
     private static void batchNorm(Ops tf, boolean readReserve) {

@@ -39,6 +39,7 @@ import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.OpNode;
 import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.model.TensorSpec;
+import org.tensorscope.core.model.UndefinedOutputs;
 import org.tensorscope.core.service.BackendException;
 import org.tensorscope.core.service.Device;
 import org.tensorscope.core.service.FetchedValues;
@@ -73,7 +74,7 @@ public final class TfSession implements InferenceSession {
     private final Map<String, HealthProbe> probes = new HashMap<>();
     private final ControlFlow controlFlow;
     private final Map<String, String> designedInfinities;
-    private final Map<String, String> trainingOnlyOutputs;
+    private final Map<String, String> undefinedOutputs;
     private final Map<String, Map<String, String>> captures = new HashMap<>();
     private final GraphDef frozenGraph;
     /** The memory check's refusal (empty when the run fits) by fetched tensors and fed shapes. */
@@ -123,7 +124,7 @@ public final class TfSession implements InferenceSession {
                 : "";
         this.controlFlow = ControlFlow.of(frozenGraph);
         this.designedInfinities = DesignedInfinities.of(frozenGraph);
-        this.trainingOnlyOutputs = TrainingOnlyOutputs.of(frozenGraph);
+        this.undefinedOutputs = UndefinedOutputs.of(model);
         this.graph = new Graph();
         try {
             graph.importGraphDef(onGpu ? placedOn(frozenGraph, "/device:GPU:0") : frozenGraph);
@@ -164,8 +165,9 @@ public final class TfSession implements InferenceSession {
             Set<String> used = ModelGraph.tensorsUsed(needed, outputs);
             floatTensors.removeIf(t -> {
                 String reason = redesigned.contains(t) ? null : designedInfinities.get(t);
-                if (reason == null && !used.contains(t)) {
-                    reason = trainingOnlyOutputs.get(t);
+                // no value is checked that means nothing, unless the run reads or outputs it
+                if (reason == null && !used.contains(t) && undefinedOutputs.containsKey(t)) {
+                    reason = undefinedOutputs.get(t) + "; no op of this run reads it";
                 }
                 if (reason != null) {
                     opaque.add(new UncheckedTensor(t, reason));
