@@ -149,4 +149,32 @@ class TrainingOnlyOutputsTest {
             }
         }
     }
+
+    /**
+     * A plain run fuses a Keras convolution with its batch norm into one kernel with one output; fetching the batch
+     * norm's statistics or a reserve space failed with TensorFlow's "does not have output 1". They are fetched as the
+     * graph is written instead: the statistics are the moving ones, as in inference.
+     */
+    @Test
+    void aBatchNormsOtherOutputsAreFetchedThoughAPlainRunFusesItAway() throws Exception {
+        try (LoadedModel loaded = new org.tensorscope.tensorflow.internal.keras.KerasH5Loader()
+                .load(KerasFiles.model("keras/mobilenet_v2.h5"), new NullProgressMonitor());
+                InferenceSession session = new TensorFlowBackend().open(loaded, Device.CPU)) {
+            var signature = loaded.graph().defaultSignature().orElseThrow();
+            Map<String, TensorData> feeds = PreparedInputs.prepare(signature, List.of("input_1=ramp@1x224x224x3"))
+                    .feeds();
+            String bn = "bn_Conv1/FusedBatchNormV3";
+            Map<String, TensorData> fetched = session.fetch(feeds, List.of(bn + ":1", bn + ":3", bn + ":0"), Map.of(),
+                    new NullProgressMonitor());
+            assertEquals(List.of(bn + ":1", bn + ":3", bn + ":0"), List.copyOf(fetched.keySet()));
+            String mean = loaded.graph().op(bn).orElseThrow().inputs().get(3);
+            TensorData moving = session.fetch(feeds, List.of(mean), Map.of(), new NullProgressMonitor()).values()
+                    .iterator().next();
+            TensorData batchMean = fetched.get(bn + ":1");
+            assertEquals(moving.size(), batchMean.size());
+            for (long i = 0; i < moving.size(); i++) {
+                assertEquals(moving.getDouble(i), batchMean.getDouble(i), "channel " + i);
+            }
+        }
+    }
 }

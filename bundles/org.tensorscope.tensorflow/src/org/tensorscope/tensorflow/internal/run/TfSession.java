@@ -440,6 +440,11 @@ public final class TfSession implements InferenceSession {
                 throw notComputed(toRun, e).orElseThrow(() -> e);
             }
         } catch (TensorFlowException | IllegalArgumentException | IllegalStateException e) {
+            if (on == session && String.valueOf(e.getMessage()).contains("does not have output")) {
+                // grappler fused the op into a kernel with fewer outputs (Conv2D with a batch norm: no batch
+                // statistics, no reserve spaces), though one of them is fetched: the graph as written has them
+                return fetchInto(unoptimisedSession(), feeds, tensors, overrides, monitor, views, use);
+            }
             throw new BackendException("TensorFlow could not run " + model.source() + ": " + problem(e), e);
         }
     }
