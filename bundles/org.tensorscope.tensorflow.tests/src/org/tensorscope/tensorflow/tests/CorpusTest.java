@@ -216,6 +216,15 @@ class CorpusTest {
                                 ref("Identity_2:0", 41.8105724, 108.618073, 69.0569077, -47.0941391, -0.0468997955,
                                         -1.2220211)),
                         List.of("input_1=ramp*1e38"), Verdict.originAt("StatefulPartitionedCall/model/re_lu/Relu6/Conv2D")),
+                // its PReLU layers are TF.js's own op Prelu, standalone and fused
+                tfjs("facemesh/facemesh.json", List.of("input_1=ramp"),
+                        List.of(ref("Identity_2:0", 67.1645764, 105.997086, 122.160583, -11.118536, 110.532494,
+                                107.384705),
+                                ref("Identity_1:0", 7.22298864e-05, 7.22298864e-05),
+                                ref("Identity:0", 98.9048892, 106.943512, 35.6170921, 116.566475, 36.0039330,
+                                        133.208191)),
+                        List.of("input_1=ramp*1e38"), Verdict.originAt(
+                                "StatefulPartitionedCall/model_1/batch_normalization_1/FusedBatchNormV3/Conv2D")),
                 tfjs("faceboxes/faceboxes.json", List.of("image_tensor=ramp*255@1x256x256x3"),
                         List.of(ref("scores:0", 0.0118052025, 0.200650394, 0.11033985, 0.0855165124, 0.0828723684,
                                 0.0818212777),

@@ -2,6 +2,7 @@ package org.tensorscope.tensorflow.tests.load;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -27,6 +28,7 @@ import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.model.Signature;
 import org.tensorscope.core.model.SignatureTensor;
+import org.tensorscope.core.service.ModelLoadException;
 import org.tensorscope.tensorflow.internal.JavaCppCache;
 import org.tensorscope.tensorflow.internal.TfModel;
 import org.tensorscope.tensorflow.internal.load.TfjsGraphModelLoader;
@@ -34,7 +36,8 @@ import org.tensorscope.tensorflow.internal.load.TfjsGraphModelLoader;
 /**
  * A small TF.js graph model written by the test, so that every weight encoding and fused op has a
  * value known by hand: float32 straddling shards, uint8 and uint16 quantization (int32 rounded),
- * float16, and fused MatMul + BiasAdd + LeakyRelu and Conv2D + BiasAdd + Prelu.
+ * float16, fused MatMul + BiasAdd + LeakyRelu and Conv2D + BiasAdd + Prelu, and a standalone Prelu (which the
+ * converter writes without attributes, waiting here on a control input).
  */
 class TfjsWeightsAndFusionTest {
 
@@ -78,7 +81,7 @@ class TfjsWeightsAndFusionTest {
         ModelGraph graph = new TfjsGraphModelLoader().load(writeModel(false), null).graph();
         Signature signature = graph.defaultSignature().orElseThrow();
         assertEquals(List.of("x", "xm", "xc"), signature.inputs().stream().map(SignatureTensor::key).toList());
-        assertEquals(List.of("y", "dense", "conv"), signature.outputs().stream().map(SignatureTensor::key).toList());
+        assertEquals(List.of("y", "dense", "prelu", "conv"), signature.outputs().stream().map(SignatureTensor::key).toList());
     }
 
     @Test
@@ -102,6 +105,28 @@ class TfjsWeightsAndFusionTest {
             float[] out = TestModels.run(model, Map.of("xc", xc), "conv").get(0);
             assertArrayEquals(new float[] { -1f, 3f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY }, out);
         }
+    }
+
+    /** TF.js's own Prelu op, which TensorFlow has not: x for x > 0, else alpha * x, infinities kept. */
+    @Test
+    void standalonePreluComputesTheSameAsTfjs() throws Exception {
+        TfModel model = new TfjsGraphModelLoader().load(writeModel(true), null);
+        assertEquals("AddV2", model.graph().op("prelu").orElseThrow().type());
+        try (TFloat32 xc = TestModels.vector(new long[] { 5, 1, 1, 1 }, -4, 3, 0, Float.POSITIVE_INFINITY,
+                Float.NEGATIVE_INFINITY)) {
+            float[] out = TestModels.run(model, Map.of("xc", xc), "prelu").get(0);
+            assertArrayEquals(new float[] { -1f, 3f, 0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY }, out);
+        }
+    }
+
+    @Test
+    void aPreluWithOneInputIsRefusedNamingTheOp() throws Exception {
+        Path model = writeModel(true);
+        Files.writeString(model, Files.readString(model).replace("\"input\": [\"xc\", \"alpha\", \"^a\"]",
+                "\"input\": [\"xc\"]"));
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> new TfjsGraphModelLoader().load(model, null));
+        assertTrue(e.getMessage().contains("op prelu (Prelu) has 1 data inputs, fewer than the 2 it needs"),
+                e.getMessage());
     }
 
     private Path writeModel(boolean withSignature) throws Exception {
@@ -163,7 +188,8 @@ class TfjsWeightsAndFusionTest {
                     "attr": {"T": {"type": "DT_FLOAT"}, "num_args": {"i": "2"}, "epsilon": {"f": 0},
                      "padding": {"s": "%s"}, "data_format": {"s": "%s"}, "strides": {"list": {"i": ["1", "1", "1", "1"]}},
                      "dilations": {"list": {"i": ["1", "1", "1", "1"]}}, "use_cudnn_on_gpu": {"b": true},
-                     "explicit_paddings": {"list": {}}, "fused_ops": {"list": {"s": ["%s", "%s"]}}}}
+                     "explicit_paddings": {"list": {}}, "fused_ops": {"list": {"s": ["%s", "%s"]}}}},
+                   {"name": "prelu", "op": "Prelu", "input": ["xc", "alpha", "^a"]}
                  ], "library": {}, "versions": {"producer": 1}},
                  "weightsManifest": [
                    {"paths": ["s1", "s2", "s3"], "weights": [

@@ -114,8 +114,8 @@ public class TfjsGraphModelLoader implements ModelLoader {
                 if (node.getOp().equals("Const")) {
                     node = withValue(node, weights, path);
                 }
-                if (FusedOpRewriter.isFused(node)) {
-                    graph.addAllNode(FusedOpRewriter.rewrite(node));
+                if (TfjsOnlyOps.isTfjsOnly(node)) {
+                    graph.addAllNode(TfjsOnlyOps.rewrite(node));
                 } else {
                     graph.addNode(node);
                 }

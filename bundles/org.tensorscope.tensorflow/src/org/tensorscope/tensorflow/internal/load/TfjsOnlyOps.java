@@ -11,42 +11,60 @@ import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.TensorShapeProto;
 
 /**
- * Rewrites TF.js-only fused ops ({@code _FusedConv2D}, {@code FusedDepthwiseConv2dNative},
- * {@code _FusedMatMul}) into plain TensorFlow ops: the convolution or product, then BiasAdd, then
- * the activation. The last node keeps the fused node's name, so consumers and traces find it.
+ * Rewrites the ops that only TF.js has into plain TensorFlow ops: the fused ones ({@code _FusedConv2D},
+ * {@code FusedDepthwiseConv2dNative}, {@code _FusedMatMul}) into the convolution or product, then BiasAdd,
+ * then the activation; {@code Prelu}, which the TF.js converter makes of a Keras PReLU layer, into
+ * TensorFlow's arithmetic. The last node keeps the TF.js node's name, so consumers and traces find it.
  */
-final class FusedOpRewriter {
+final class TfjsOnlyOps {
 
     private static final Set<String> FUSED = Set.of("_FusedConv2D", "FusedDepthwiseConv2dNative", "_FusedMatMul");
+    private static final String PRELU = "Prelu";
     private static final Set<String> CONV_ATTRS = Set.of("T", "strides", "padding", "data_format", "dilations",
             "explicit_paddings", "use_cudnn_on_gpu");
     private static final Set<String> DEPTHWISE_ATTRS = Set.of("T", "strides", "padding", "data_format", "dilations",
             "explicit_paddings");
     private static final Set<String> MATMUL_ATTRS = Set.of("T", "transpose_a", "transpose_b");
 
-    private FusedOpRewriter() {
+    private TfjsOnlyOps() {
     }
 
-    static boolean isFused(NodeDef node) {
-        return FUSED.contains(node.getOp());
+    static boolean isTfjsOnly(NodeDef node) {
+        return FUSED.contains(node.getOp()) || node.getOp().equals(PRELU);
     }
 
     /**
-     * The plain nodes replacing a fused one, in dependency order.
+     * The plain nodes replacing a TF.js-only one, in dependency order.
      *
-     * @throws IllegalArgumentException when the node lacks the inputs or attributes its fused ops need
+     * @throws IllegalArgumentException when the node lacks the inputs or attributes its ops need
      */
-    static List<NodeDef> rewrite(NodeDef fused) {
-        if (!fused.containsAttr("T")) {
-            throw new IllegalArgumentException("fused op " + fused.getName() + " (" + fused.getOp() + ") has no T attribute");
+    static List<NodeDef> rewrite(NodeDef node) {
+        boolean fused = !node.getOp().equals(PRELU);
+        String what = (fused ? "fused op " : "op ") + node.getName() + " (" + node.getOp() + ")";
+        if (fused && !node.containsAttr("T")) {
+            throw new IllegalArgumentException(what + " has no T attribute");
         }
         try {
-            return expand(fused);
+            return fused ? expand(node) : prelu(node);
         } catch (IndexOutOfBoundsException e) {
-            throw new IllegalArgumentException("fused op " + fused.getName() + " (" + fused.getOp() + ") has "
-                    + fused.getInputList().stream().filter(i -> !i.startsWith("^")).count()
-                    + " data inputs, fewer than its fused_ops need", e);
+            throw new IllegalArgumentException(what + " has "
+                    + node.getInputList().stream().filter(i -> !i.startsWith("^")).count()
+                    + " data inputs, fewer than " + (fused ? "its fused_ops need" : "the 2 it needs"), e);
         }
+    }
+
+    /** A standalone Prelu(x, alpha): the PReLU nodes, the last one under the Prelu's name. */
+    private static List<NodeDef> prelu(NodeDef node) {
+        List<String> data = node.getInputList().stream().filter(i -> !i.startsWith("^")).toList();
+        List<String> control = node.getInputList().stream().filter(i -> i.startsWith("^")).toList();
+        String x = data.get(0);
+        String alpha = data.get(1);
+        // the converter writes no attributes on a Prelu: TF.js computes it in float32 only
+        AttrValue type = node.getAttrOrDefault("T", AttrValue.newBuilder().setType(DataType.DT_FLOAT).build());
+        List<NodeDef> nodes = new ArrayList<>(preluNodes(node.getName(), node.getName(), x, alpha, type));
+        int last = nodes.size() - 1;
+        nodes.set(last, nodes.get(last).toBuilder().addAllInput(control).build());
+        return nodes;
     }
 
     private static List<NodeDef> expand(NodeDef fused) {
@@ -108,30 +126,34 @@ final class FusedOpRewriter {
                                         .getF())
                                 .build())
                         .build());
-                case "Prelu" -> {
-                    // TF.js: prelu(x, alpha) = x > 0 ? x : alpha * x  ==  relu(x) + alpha * min(x, 0)
-                    String alpha = data.get(extra++);
-                    String zero = name + "/Prelu/zero";
-                    nodes.add(NodeDef.newBuilder().setName(zero).setOp("Const").putAttr("dtype", type(type))
-                            .putAttr("value", AttrValue.newBuilder().setTensor(TensorProto.newBuilder()
-                                    .setDtype(type.getType()).setTensorShape(TensorShapeProto.getDefaultInstance())
-                                    .addFloatVal(0f)).build())
-                            .build());
-                    nodes.add(NodeDef.newBuilder().setName(name + "/Prelu/Relu").setOp("Relu").addInput(previous)
-                            .putAttr("T", type).build());
-                    nodes.add(NodeDef.newBuilder().setName(name + "/Prelu/Minimum").setOp("Minimum").addInput(previous)
-                            .addInput(zero).putAttr("T", type).build());
-                    nodes.add(NodeDef.newBuilder().setName(name + "/Prelu/Mul").setOp("Mul").addInput(alpha)
-                            .addInput(name + "/Prelu/Minimum").putAttr("T", type).build());
-                    nodes.add(NodeDef.newBuilder().setName(stepName).setOp("AddV2").addInput(name + "/Prelu/Relu")
-                            .addInput(name + "/Prelu/Mul").putAttr("T", type).build());
-                }
+                case "Prelu" -> nodes.addAll(preluNodes(name, stepName, previous, data.get(extra++), type));
                 default -> throw new IllegalArgumentException("fused op " + fused.getName() + " uses '" + step
                         + "', which Tensorscope cannot rewrite into TensorFlow ops");
             }
             previous = stepName;
         }
         return nodes;
+    }
+
+    /**
+     * TF.js's prelu(x, alpha) = x > 0 ? x : alpha * x, as relu(x) + alpha * min(x, 0), which keeps +Inf
+     * and -Inf as they are (x - relu(x) would make inf - inf = NaN); the last node is named {@code last}.
+     */
+    private static List<NodeDef> preluNodes(String scope, String last, String x, String alpha, AttrValue type) {
+        String zero = scope + "/Prelu/zero";
+        return List.of(
+                NodeDef.newBuilder().setName(zero).setOp("Const").putAttr("dtype", type(type))
+                        .putAttr("value", AttrValue.newBuilder().setTensor(TensorProto.newBuilder()
+                                .setDtype(type(type).getType()).setTensorShape(TensorShapeProto.getDefaultInstance())
+                                .addFloatVal(0f)).build())
+                        .build(),
+                NodeDef.newBuilder().setName(scope + "/Prelu/Relu").setOp("Relu").addInput(x).putAttr("T", type).build(),
+                NodeDef.newBuilder().setName(scope + "/Prelu/Minimum").setOp("Minimum").addInput(x).addInput(zero)
+                        .putAttr("T", type).build(),
+                NodeDef.newBuilder().setName(scope + "/Prelu/Mul").setOp("Mul").addInput(alpha)
+                        .addInput(scope + "/Prelu/Minimum").putAttr("T", type).build(),
+                NodeDef.newBuilder().setName(last).setOp("AddV2").addInput(scope + "/Prelu/Relu")
+                        .addInput(scope + "/Prelu/Mul").putAttr("T", type).build());
     }
 
     private static AttrValue type(AttrValue t) {
