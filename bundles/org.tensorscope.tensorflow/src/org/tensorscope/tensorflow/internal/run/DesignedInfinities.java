@@ -2,11 +2,13 @@ package org.tensorscope.tensorflow.internal.run;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.NodeDef;
@@ -14,30 +16,68 @@ import org.tensorflow.proto.TensorProto;
 import org.tensorscope.core.model.TensorSpec;
 
 /**
- * Constants that hold an infinity on purpose: a score threshold of -inf tells NonMaxSuppression to
- * keep every box (tf.image.non_max_suppression's default). They are not where NaN or Inf goes wrong,
- * so the trace leaves them out of the NaN search and says why.
+ * Tensors that hold an infinity on purpose. A score threshold of -inf tells NonMaxSuppression to keep every box
+ * (tf.image.non_max_suppression's default). A border of -inf padded around the input of a max pooling (how ONNX's
+ * and PyTorch's padded MaxPool are written in TensorFlow: PadV2 with -inf, then a VALID MaxPool, often through a
+ * Transpose) never wins a max. They are not where NaN or Inf goes wrong, so the trace leaves them out of the NaN
+ * search and says why; a run that gives the constant other values makes them ordinary tensors again.
  */
 final class DesignedInfinities {
 
     /** Ops and the input index that takes a threshold, for which an infinity means "no threshold". */
     private static final Map<String, Integer> THRESHOLDS = Map.of("NonMaxSuppressionV3", 4, "NonMaxSuppressionV4", 4,
             "NonMaxSuppressionV5", 4, "CombinedNonMaxSuppression", 5);
+    private static final Set<String> MAX_POOLS = Set.of("MaxPool", "MaxPoolV2", "MaxPool3D");
+    /** Ops that move values without computing with them, between a padding and its max pooling. */
+    private static final Set<String> LAYOUT_OPS = Set.of("Transpose", "Reshape", "Identity", "ExpandDims", "Squeeze");
 
-    private DesignedInfinities() {
-    }
+    private static final DesignedInfinities NONE = new DesignedInfinities(Map.of(), Map.of());
 
     /** Per tensor ("op:0"), why it holds an infinity on purpose. */
-    static Map<String, String> of(GraphDef graph) {
+    private final Map<String, String> reasons;
+    /** Per tensor, the constant whose infinity it holds (a constant maps to itself). */
+    private final Map<String, String> constants;
+
+    private DesignedInfinities(Map<String, String> reasons, Map<String, String> constants) {
+        this.reasons = reasons;
+        this.constants = constants;
+    }
+
+    boolean isEmpty() {
+        return reasons.isEmpty();
+    }
+
+    /**
+     * Why the tensor holds an infinity by design, or null when it does not or when the constant that gives it the
+     * infinity is one of the redesigned (given other values in this run).
+     */
+    String reason(String tensor, Set<String> redesigned) {
+        String constant = constants.get(tensor);
+        return constant == null || redesigned.contains(constant) || redesigned.contains(tensor) ? null
+                : reasons.get(tensor);
+    }
+
+    /** Whether a run that gives the tensor these values no longer holds it as designed. */
+    boolean redesignedBy(String tensor, boolean allInfinite) {
+        String constant = constants.get(tensor);
+        // a computed tensor given values of its own is checked whatever they are
+        return constant != null && (!constant.equals(tensor) || !allInfinite);
+    }
+
+    static DesignedInfinities of(GraphDef graph) {
+        Map<String, NodeDef> byName = new HashMap<>();
+        Map<String, List<NodeDef>> readers = new HashMap<>();
         Map<String, List<String>> uses = new HashMap<>();
         Map<String, Boolean> onlyThresholds = new HashMap<>();
         for (NodeDef node : graph.getNodeList()) {
+            byName.put(node.getName(), node);
             int index = 0;
             for (String input : node.getInputList()) {
                 if (input.startsWith("^")) {
                     continue;
                 }
                 String tensor = TensorSpec.tensorName(input);
+                readers.computeIfAbsent(tensor, k -> new ArrayList<>()).add(node);
                 boolean threshold = THRESHOLDS.getOrDefault(node.getOp(), -1) == index++;
                 onlyThresholds.merge(tensor, threshold, Boolean::logicalAnd);
                 if (threshold) {
@@ -45,19 +85,80 @@ final class DesignedInfinities {
                 }
             }
         }
-        Map<String, String> designed = new LinkedHashMap<>();
+        Map<String, String> reasons = new LinkedHashMap<>();
+        Map<String, String> constants = new HashMap<>();
         for (NodeDef node : graph.getNodeList()) {
             String tensor = node.getName() + ":0";
-            if (node.getOp().equals("Const") && onlyThresholds.getOrDefault(tensor, false) && node.containsAttr("value")
-                    && allInfinite(node.getAttrOrThrow("value").getTensor())) {
-                designed.put(tensor, "holds an infinity by design: it is the score threshold of "
+            if (node.getOp().equals("Const") && onlyThresholds.getOrDefault(tensor, false) && allInfinite(node)) {
+                reasons.put(tensor, "holds an infinity by design: it is the score threshold of "
                         + String.join(", ", uses.get(tensor)) + ", where -inf keeps every score");
+                constants.put(tensor, tensor);
+            }
+            if (node.getOp().equals("PadV2") && node.getInputCount() >= 3) {
+                paddedMaxPool(node, byName, readers, reasons, constants);
             }
         }
-        return designed;
+        return reasons.isEmpty() ? NONE : new DesignedInfinities(reasons, constants);
+    }
+
+    /** A PadV2 of -inf whose output only max pooling reads, through layout ops: its constant and border. */
+    private static void paddedMaxPool(NodeDef pad, Map<String, NodeDef> byName, Map<String, List<NodeDef>> readers,
+            Map<String, String> reasons, Map<String, String> constants) {
+        String constant = TensorSpec.tensorName(pad.getInput(2));
+        NodeDef value = byName.get(constant.substring(0, constant.lastIndexOf(':')));
+        if (value == null || !value.getOp().equals("Const") || !allInfinite(value) || negative(value) != Boolean.TRUE
+                || readers.getOrDefault(constant, List.of()).size() != 1) {
+            return;
+        }
+        List<String> carriers = new ArrayList<>();
+        List<String> pools = new ArrayList<>();
+        ArrayDeque<String> pending = new ArrayDeque<>(List.of(pad.getName() + ":0"));
+        while (!pending.isEmpty()) {
+            String tensor = pending.pop();
+            carriers.add(tensor);
+            List<NodeDef> reading = readers.getOrDefault(tensor, List.of());
+            if (reading.isEmpty()) {
+                return; // an output of the model: the application reads the -inf border
+            }
+            for (NodeDef reader : reading) {
+                if (MAX_POOLS.contains(reader.getOp()) && TensorSpec.tensorName(reader.getInput(0)).equals(tensor)) {
+                    pools.add(reader.getOp() + " " + reader.getName());
+                } else if (LAYOUT_OPS.contains(reader.getOp())
+                        && TensorSpec.tensorName(reader.getInput(0)).equals(tensor)) {
+                    pending.push(reader.getName() + ":0");
+                } else {
+                    return;
+                }
+            }
+        }
+        String pooled = String.join(", ", pools);
+        reasons.put(constant, "holds an infinity by design: PadV2 " + pad.getName() + " pads the input of " + pooled
+                + " with this -inf, which never wins a max");
+        constants.put(constant, constant);
+        for (String carrier : carriers) {
+            reasons.put(carrier, "holds -inf by design in the border that PadV2 " + pad.getName()
+                    + " adds around the input of " + pooled + ", where -inf never wins a max");
+            constants.put(carrier, constant);
+        }
+    }
+
+    private static boolean allInfinite(NodeDef constant) {
+        return constant.containsAttr("value") && allInfinite(constant.getAttrOrThrow("value").getTensor());
+    }
+
+    /** Whether the constant's first value is negative (null when it has none). */
+    private static Boolean negative(NodeDef constant) {
+        List<Double> values = values(constant.getAttrOrThrow("value").getTensor());
+        return values == null || values.isEmpty() ? null : values.get(0) < 0;
     }
 
     private static boolean allInfinite(TensorProto value) {
+        List<Double> values = values(value);
+        return values != null && !values.isEmpty() && values.stream().allMatch(v -> Double.isInfinite(v));
+    }
+
+    /** The values of a float constant, or null for another type. */
+    private static List<Double> values(TensorProto value) {
         List<Double> values = new ArrayList<>();
         ByteBuffer content = value.getTensorContent().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         switch (value.getDtype()) {
@@ -80,9 +181,9 @@ final class DesignedInfinities {
                 value.getHalfValList().forEach(v -> values.add((double) Float.float16ToFloat(v.shortValue())));
             }
             default -> {
-                return false;
+                return null;
             }
         }
-        return !values.isEmpty() && values.stream().allMatch(v -> Double.isInfinite(v));
+        return values;
     }
 }

@@ -73,7 +73,7 @@ public final class TfSession implements InferenceSession {
     private boolean opTimings = OpTimings.requested();
     private final Map<String, HealthProbe> probes = new HashMap<>();
     private final ControlFlow controlFlow;
-    private final Map<String, String> designedInfinities;
+    private final DesignedInfinities designedInfinities;
     private final Map<String, String> undefinedOutputs;
     private final Map<String, Map<String, String>> captures = new HashMap<>();
     private final GraphDef frozenGraph;
@@ -164,7 +164,7 @@ public final class TfSession implements InferenceSession {
             List<UncheckedTensor> opaque = new ArrayList<>(FunctionCalls.unchecked(needed));
             Set<String> used = ModelGraph.tensorsUsed(needed, outputs);
             floatTensors.removeIf(t -> {
-                String reason = redesigned.contains(t) ? null : designedInfinities.get(t);
+                String reason = designedInfinities.reason(t, redesigned);
                 // no value is checked that means nothing, unless the run reads or outputs it
                 if (reason == null && !used.contains(t) && undefinedOutputs.containsKey(t)) {
                     reason = undefinedOutputs.get(t) + "; no op of this run reads it";
@@ -198,7 +198,7 @@ public final class TfSession implements InferenceSession {
         }
         Set<String> redesigned = new HashSet<>();
         byFedTensor(feeds, overrides, data -> data).forEach((tensor, data) -> {
-            if (designedInfinities.containsKey(tensor) && !allInfinite(data)) {
+            if (designedInfinities.redesignedBy(tensor, allInfinite(data))) {
                 redesigned.add(tensor);
             }
         });
