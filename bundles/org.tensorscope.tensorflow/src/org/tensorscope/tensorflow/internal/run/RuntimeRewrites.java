@@ -38,7 +38,7 @@ final class RuntimeRewrites {
                         rewrites.add(new RuntimeRewrite(node.getName(), node.getOp(), replaced));
                     }
                 } else if (original.isPresent() && !original.get().type().equals(node.getOp())
-                        && !node.getOp().startsWith("_")) {
+                        && !node.getOp().startsWith("_") && !PadMergeGuard.wrote(original.get().type(), node.getOp())) {
                     rewrites.add(new RuntimeRewrite(node.getName(), node.getOp(), List.of(original.get().type())));
                 }
             }

@@ -127,7 +127,8 @@ public final class TfSession implements InferenceSession {
         this.undefinedOutputs = UndefinedOutputs.of(model);
         this.graph = new Graph();
         try {
-            graph.importGraphDef(onGpu ? placedOn(frozenGraph, "/device:GPU:0") : frozenGraph);
+            GraphDef runnable = PadMergeGuard.guard(frozenGraph);
+            graph.importGraphDef(onGpu ? placedOn(runnable, "/device:GPU:0") : runnable);
         } catch (IllegalArgumentException | TensorFlowException e) {
             graph.close();
             throw new BackendException("TensorFlow cannot build the graph of " + model.source() + ": "

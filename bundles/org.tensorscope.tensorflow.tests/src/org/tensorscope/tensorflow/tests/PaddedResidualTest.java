@@ -1,0 +1,91 @@
+package org.tensorscope.tensorflow.tests;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.core.runtime.NullProgressMonitor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+import org.tensorscope.core.model.Shape;
+import org.tensorscope.core.service.Device;
+import org.tensorscope.core.service.LoadedModel;
+import org.tensorscope.core.service.RuntimeRewrite;
+import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.core.trace.HealthMode;
+import org.tensorscope.core.trace.Trace;
+import org.tensorscope.tensorflow.internal.TensorFlowBackend;
+import org.tensorscope.tensorflow.internal.load.FrozenGraphLoader;
+import org.tensorscope.tensorflow.internal.run.TfSession;
+
+/**
+ * MediaPipe's channel-padding shortcut, {@code relu6(conv1x1(x) + b + pad(x))}. In BlazePose heavy grappler fuses it
+ * into one {@code _FusedConv2D} that reads the Pad as its residual, and TensorFlow 2.18's oneDNN pass then merges
+ * that Pad into the convolution as if it padded the convolution's input, building a node that kills the process.
+ * Tensorscope writes such a Pad as PadV2 with 0 in the graph it runs (this small graph is not fused that far, so it
+ * shows the rewrite, not the crash): the model keeps its Pad, the run computes the known answer, its trace finds
+ * nothing, and the rewrite is not reported as one of the user's runtime.
+ */
+class PaddedResidualTest {
+
+    @TempDir
+    static Path folder;
+
+    private static final List<String> OUT = List.of("out:0");
+
+    private static LoadedModel model() throws Exception {
+        Path file = PlantedModels.write(folder, "padded-residual", tf -> {
+            Operand<TFloat32> x = tf.withName("x").placeholder(TFloat32.class,
+                    Placeholder.shape(org.tensorflow.ndarray.Shape.of(1, 2, 2, 2)));
+            // identity on the two channels of x, zero into the two channels the padding adds
+            Operand<TFloat32> w = tf.constant(new float[][][][] { { { { 1, 0, 0, 0 }, { 0, 1, 0, 0 } } } });
+            Operand<TFloat32> conv = tf.nn.conv2d(x, w, List.of(1L, 1L, 1L, 1L), "VALID");
+            Operand<TFloat32> biased = tf.nn.biasAdd(conv, tf.constant(new float[] { 0.5f, 0.5f, 0.5f, 0.5f }));
+            Operand<TFloat32> padded = ((Graph) tf.scope().env()).opBuilder("Pad", "channel_padding", tf.scope())
+                    .addInput(x.asOutput())
+                    .addInput(tf.constant(new int[][] { { 0, 0 }, { 0, 0 }, { 0, 0 }, { 0, 2 } }).asOutput())
+                    .build().output(0);
+            Operand<TFloat32> sum = ((Graph) tf.scope().env()).opBuilder("AddV2", "residual", tf.scope())
+                    .addInput(biased.asOutput()).addInput(padded.asOutput()).build().output(0);
+            // an op after the activation, as in the models that have this shortcut: grappler fuses no fetched node
+            tf.withName("out").math.square(tf.withName("block").nn.relu6(sum));
+        });
+        return new FrozenGraphLoader().load(file, new NullProgressMonitor());
+    }
+
+    @Test
+    void aPaddedResidualIsRunWithPadV2AndComputesItsKnownAnswer() throws Exception {
+        try (LoadedModel loaded = model();
+                TfSession session = (TfSession) new TensorFlowBackend().open(loaded, Device.CPU)) {
+            assertEquals("Pad", loaded.graph().op("channel_padding").orElseThrow().type(), "the model keeps its Pad");
+            // pixel p, channel c: x = p + c / 4; out = relu6(2x + 0.5)^2 on the first two channels, 0.25 on the padded
+            Map<String, TensorData> feeds = Map.of("x", TensorData.ofFloats("x", Shape.of(1, 2, 2, 2),
+                    0f, 0.25f, 1f, 1.25f, 2f, 2.25f, 3f, 3.25f));
+            float[] out = values(session.fetch(feeds, OUT, Map.of(), new NullProgressMonitor()).get("out:0"));
+            assertArrayEquals(new float[] { 0.25f, 1f, 0.25f, 0.25f, 6.25f, 9f, 0.25f, 0.25f, 20.25f, 25f, 0.25f, 0.25f,
+                    36f, 36f, 0.25f, 0.25f }, out);
+
+            for (HealthMode mode : List.of(HealthMode.CURT, HealthMode.FULL)) {
+                Trace trace = session.healthPass(feeds, OUT, mode, Map.of(), new NullProgressMonitor());
+                assertTrue(trace.rows().stream().allMatch(r -> r.isFinite()), mode + ": nothing is flagged");
+                assertTrue(trace.unchecked().isEmpty(), mode + ": " + trace.unchecked());
+            }
+            List<RuntimeRewrite> rewrites = session.runtimeRewrites(feeds, OUT, new NullProgressMonitor());
+            assertTrue(rewrites.stream().noneMatch(r -> r.op().equals("channel_padding")), rewrites.toString());
+        }
+    }
+
+    private static float[] values(TensorData data) {
+        float[] values = new float[(int) data.size()];
+        data.bytes().asFloatBuffer().get(values);
+        return values;
+    }
+}
