@@ -112,6 +112,8 @@ record LaunchedWorker(Process process, ServerSocket server, String token, Path a
         command.add(javaExecutable());
         command.addAll(inheritedOptions());
         command.add("-Djava.awt.headless=true");
+        // a crash in native code writes its report here, not into the folder the user started Tensorscope in
+        command.add("-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "tensorscope-worker-crash-%p.log"));
         // the Equinox launcher jar grants this to the main JVM in its manifest; JavaCPP needs it for TensorFlow
         command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-cp");
