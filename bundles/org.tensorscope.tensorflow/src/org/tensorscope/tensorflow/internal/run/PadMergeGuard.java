@@ -72,7 +72,10 @@ final class PadMergeGuard {
                 inputs.stream().filter(i -> !i.startsWith("^")).forEach(node::addInput);
                 node.addInput(zero);
                 inputs.stream().filter(i -> i.startsWith("^")).forEach(node::addInput);
+                // in the frame of what it pads (a Pad inside a while loop): a constant takes the frame of its inputs
+                String padded = TensorSpec.tensorName(inputs.get(0));
                 zeros.add(NodeDef.newBuilder().setName(zero).setOp("Const").setDevice(node.getDevice())
+                        .addInput("^" + padded.substring(0, padded.lastIndexOf(':')))
                         .putAttr("dtype", AttrValue.newBuilder().setType(value.getDtype()).build())
                         .putAttr("value", AttrValue.newBuilder().setTensor(value).build()).build());
             }
