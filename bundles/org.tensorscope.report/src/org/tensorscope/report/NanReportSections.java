@@ -266,13 +266,36 @@ public record NanReportSections(Run run, Coverage coverage, List<OriginSection> 
             nonFinite = List.copyOf(nonFinite);
         }
 
-        /** "all 12 weights are finite" or "2 of 12 weights hold NaN or infinity: w (3), v (1)". */
+        /**
+         * "all 12 weights are finite", "2 of 12 weights hold NaN or infinity: w (3), v (1)", and for those the trace
+         * left out (an infinity by design) "1 of 12 weights holds NaN or infinity and is left out of the check (see
+         * Checked): t (1)".
+         */
         public String text() {
             if (nonFinite.isEmpty()) {
                 return "all " + count + " weights are finite";
             }
-            return nonFinite.size() + " of " + count + " weights hold NaN or infinity: " + nonFinite.stream()
-                    .map(w -> w.op() + " (" + w.nonFinite() + ")").collect(Collectors.joining(", "));
+            List<NanReport.WeightHealth> searched = nonFinite.stream().filter(NanReport.WeightHealth::searched).toList();
+            List<NanReport.WeightHealth> leftOut = nonFinite.stream().filter(w -> !w.searched()).toList();
+            List<String> parts = new ArrayList<>();
+            if (!searched.isEmpty()) {
+                parts.add(searched.size() + " of " + count + " weights hold NaN or infinity: " + listed(searched));
+            }
+            if (!leftOut.isEmpty()) {
+                parts.add(leftOut.size() + " of " + count + (leftOut.size() == 1 ? " weights holds NaN or infinity and is"
+                        : " weights hold NaN or infinity and are") + " left out of the check (see Checked): "
+                        + listed(leftOut));
+            }
+            return String.join("; ", parts);
+        }
+
+        /** Whether a weight that the trace searched holds NaN or infinity: the model itself is broken. */
+        public boolean broken() {
+            return nonFinite.stream().anyMatch(NanReport.WeightHealth::searched);
+        }
+
+        private static String listed(List<NanReport.WeightHealth> weights) {
+            return weights.stream().map(w -> w.op() + " (" + w.nonFinite() + ")").collect(Collectors.joining(", "));
         }
     }
 }

@@ -85,7 +85,7 @@ public final class ReportHtml {
                     .append("</td><td>").append(num(s.max())).append("</td><td>")
                     .append(esc(String.join("; ", input.problems()))).append("</td></tr>\n");
         }
-        html.append("</table>\n<h2>Weights</h2><p").append(r.weights().nonFinite().isEmpty() ? "" : " class=\"bad\"")
+        html.append("</table>\n<h2>Weights</h2><p").append(r.weights().broken() ? " class=\"bad\"" : "")
                 .append(">").append(esc(capitalised(r.weights().text()))).append(".</p>\n");
         html.append("<h2>Every op</h2><table><tr><th>#</th><th>tensor</th><th>type</th><th>device</th>")
                 .append("<th>NaN</th><th>-Inf</th><th>+Inf</th>")

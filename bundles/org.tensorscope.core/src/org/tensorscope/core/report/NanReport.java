@@ -169,8 +169,26 @@ public record NanReport(String model, String format, String signature, String de
         }
     }
 
-    /** A weight already holding NaN or infinity. */
-    public record WeightHealth(String op, String shape, long nonFinite) {
+    /**
+     * A weight already holding NaN or infinity.
+     *
+     * @param leftOut why the trace left it out of the NaN search (an infinity by design, say), or empty when it
+     *                was searched
+     */
+    public record WeightHealth(String op, String shape, long nonFinite, String leftOut) {
+
+        public WeightHealth {
+            leftOut = leftOut == null ? "" : leftOut;
+        }
+
+        public WeightHealth(String op, String shape, long nonFinite) {
+            this(op, shape, nonFinite, "");
+        }
+
+        /** Whether the trace searched it: one that holds NaN or infinity and was searched is broken. */
+        public boolean searched() {
+            return leftOut.isEmpty();
+        }
     }
 
     /** The health row of one op output. */

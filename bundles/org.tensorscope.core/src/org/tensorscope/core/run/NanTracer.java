@@ -90,7 +90,7 @@ public final class NanTracer {
         NanReport report = new NanReport(graph.source().toString(), graph.format(), signature.key(), device,
                 session.deviceNote(), mode.name(), origin.isEmpty(), reportOrigin,
                 origin.map(o -> o.propagation().stream().map(TensorHealth::opName).distinct().toList()).orElse(List.of()),
-                inputs.health(), unhealthyWeights(graph, overrides), graph.weights().size(), opHealth(trace), trace.rows().size(),
+                inputs.health(), unhealthyWeights(graph, overrides, trace), graph.weights().size(), opHealth(trace), trace.rows().size(),
                 trace.unchecked().stream().map(u -> new NanReport.Unchecked(u.tensor(), u.reason())).toList(), fidelity,
                 reportOrigins);
         return new TraceOutcome(trace, origin, cause, report);
@@ -250,7 +250,10 @@ public final class NanTracer {
      * Identity's readers, so the file's values still count while another op reads the weight. Each weight is listed
      * with the most non-finite values among those the run used.
      */
-    private static List<NanReport.WeightHealth> unhealthyWeights(ModelGraph graph, Map<String, TensorData> overrides) {
+    private static List<NanReport.WeightHealth> unhealthyWeights(ModelGraph graph, Map<String, TensorData> overrides,
+            Trace trace) {
+        Map<String, String> leftOut = new HashMap<>();
+        trace.unchecked().forEach(u -> leftOut.putIfAbsent(u.tensor(), u.reason()));
         Set<String> weightOps = new HashSet<>();
         graph.weights().forEach(w -> weightOps.add(w.opName()));
         Set<String> editedTensors = new HashSet<>();
@@ -269,7 +272,8 @@ public final class NanTracer {
                 nonFinite = Math.max(nonFinite, TensorStats.of(data).nonFiniteCount());
             }
             if (nonFinite > 0) {
-                unhealthy.add(new NanReport.WeightHealth(weight.opName(), weight.shape().toString(), nonFinite));
+                unhealthy.add(new NanReport.WeightHealth(weight.opName(), weight.shape().toString(), nonFinite,
+                        leftOut.get(tensor)));
             }
         }
         return unhealthy;

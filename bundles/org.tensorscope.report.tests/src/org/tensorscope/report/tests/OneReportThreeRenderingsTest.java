@@ -75,6 +75,32 @@ class OneReportThreeRenderingsTest {
                 List.of(computation, weights, input));
     }
 
+    /** A weight the trace left out (an infinity by design) is said apart from a broken one, and is not red. */
+    @Test
+    void aWeightLeftOutOfTheCheckIsNotCalledBroken() {
+        NanReport.WeightHealth designed = new NanReport.WeightHealth("pad/value", "[]", 1,
+                "holds an infinity by design: PadV2 pad pads the input of MaxPool pool with this -inf");
+        NanReportSections.WeightsSection both = new NanReportSections.WeightsSection(9,
+                List.of(new NanReport.WeightHealth("w", "[3]", 2), designed));
+        assertEquals("1 of 9 weights hold NaN or infinity: w (2); 1 of 9 weights holds NaN or infinity and is left out"
+                + " of the check (see Checked): pad/value (1)", both.text());
+        assertTrue(both.broken());
+        NanReportSections.WeightsSection onlyDesigned = new NanReportSections.WeightsSection(9, List.of(designed));
+        assertEquals("1 of 9 weights holds NaN or infinity and is left out of the check (see Checked): pad/value (1)",
+                onlyDesigned.text());
+        assertFalse(onlyDesigned.broken());
+
+        NanReport base = everyKind();
+        NanReport report = new NanReport(base.model(), base.format(), base.signature(), base.device(), base.deviceNote(),
+                base.healthMode(), base.finite(), base.origin(), base.propagation(), base.inputs(), List.of(designed),
+                base.weightCount(), base.ops(), base.checked(), base.unchecked(), base.fidelity(), base.origins());
+        String html = ReportHtml.toHtml(report);
+        assertTrue(html.contains("<h2>Weights</h2><p>1 of 7 weights holds NaN"), html);
+        JsonObject weight = JsonParser.parseString(ReportJson.toJson(report)).getAsJsonObject().getAsJsonArray("weights")
+                .get(0).getAsJsonObject();
+        assertEquals(designed.leftOut(), weight.get("leftOut").getAsString());
+    }
+
     @Test
     void theTextStatesEveryFact() {
         NanReport report = everyKind();

@@ -17,7 +17,12 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorscope.core.model.Shape;
+import org.tensorscope.core.model.Signature;
+import org.tensorscope.core.report.NanReport;
+import org.tensorscope.core.run.NanTracer;
+import org.tensorscope.core.run.PreparedInputs;
 import org.tensorscope.core.service.Device;
+import org.tensorscope.core.service.InferenceSession;
 import org.tensorscope.core.service.LoadedModel;
 import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.core.trace.HealthMode;
@@ -91,6 +96,23 @@ class PaddedMaxPoolTest {
                     assertTrue(edited.row(tensor).orElseThrow().isFinite(), mode + ": " + tensor + " is checked");
                 }
             }
+        }
+    }
+
+    /** The report lists the -inf among the weights holding an infinity, and says the trace left it out. */
+    @Test
+    void theReportSaysThePadValueIsLeftOutNotBroken() throws Exception {
+        try (LoadedModel loaded = new FrozenGraphLoader().load(model(), new NullProgressMonitor());
+                InferenceSession session = new TensorFlowBackend().open(loaded, Device.CPU)) {
+            Signature signature = loaded.graph().defaultSignature().orElseThrow();
+            NanReport report = new NanTracer(List.of()).trace(loaded.graph(), signature, session,
+                    PreparedInputs.prepare(signature, List.of("x=ramp")), Map.of(), HealthMode.FULL, "cpu",
+                    new NullProgressMonitor()).report();
+            assertTrue(report.origins().isEmpty(), "a healthy input has no origin: " + report.origins());
+            NanReport.WeightHealth weight = report.weights().stream().filter(w -> w.op().equals("pad_value"))
+                    .findFirst().orElseThrow();
+            assertFalse(weight.searched());
+            assertTrue(weight.leftOut().contains("by design"), weight.leftOut());
         }
     }
 
