@@ -165,6 +165,15 @@ class TfliteOperatorsTest {
                         w.constantInts("output_shape", new int[] { 4 }, 1, 3, 3, 1),
                         w.constant("weights", new int[] { 1, 2, 2, 1 }, 1, 2, 3, 4), x }, new int[] { y },
                         TRANSPOSE_CONV_OPTIONS, Field.i8(0, VALID), Field.i32(1, 1), Field.i32(2, 1))));
+        // MediaPipe's custom Convolution2DTransposeBias: the transpose conv above plus a bias of 0.5; its options are
+        // TfLiteTransposeConvParams {padding = 2 (valid), stride_width = 1, stride_height = 1}, little-endian
+        cases.add(unary("custom Convolution2DTransposeBias", new int[] { 1, 2, 2, 1 }, floats(1, 2, 3, 4),
+                new int[] { 1, 3, 3, 1 }, floats(1.5f, 4.5f, 4.5f, 6.5f, 20.5f, 16.5f, 9.5f, 24.5f, 16.5f),
+                (w, x, y) -> w.custom("Convolution2DTransposeBias", new int[] { x,
+                        w.constant("weights", new int[] { 1, 2, 2, 1 }, 1, 2, 3, 4),
+                        w.constant("bias", new int[] { 1 }, 0.5f) }, new int[] { y },
+                        java.nio.ByteBuffer.allocate(12).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(2).putInt(1)
+                                .putInt(1).array())));
         cases.add(unary("DEQUANTIZE of float16 weights", new int[] { 1, 2 }, floats(1, 2), new int[] { 1, 2 },
                 floats(1.5f, 3.5f), (w, x, y) -> {
                     int half = w.constantHalf("half", new int[] { 2 }, 0.5f, 1.5f);

@@ -44,7 +44,8 @@ final class TfliteWriter {
     private record Tensor(String name, int type, int[] shape, byte[] data, float[] scale, long[] zeroPoint) {
     }
 
-    private record Operator(int code, String custom, int[] inputs, int[] outputs, int optionsType, List<Field> options) {
+    private record Operator(int code, String custom, int[] inputs, int[] outputs, int optionsType, List<Field> options,
+            byte[] customOptions) {
     }
 
     private final List<Tensor> tensors = new ArrayList<>();
@@ -109,11 +110,16 @@ final class TfliteWriter {
     }
 
     void op(int code, int[] inputs, int[] outputs, int optionsType, Field... options) {
-        operators.add(new Operator(code, null, inputs, outputs, optionsType, List.of(options)));
+        operators.add(new Operator(code, null, inputs, outputs, optionsType, List.of(options), null));
     }
 
     void custom(String name, int[] inputs, int[] outputs) {
-        operators.add(new Operator(32, name, inputs, outputs, 0, List.of()));
+        custom(name, inputs, outputs, null);
+    }
+
+    /** A custom operator with its custom_options bytes (what the op's own code reads, e.g. a C struct). */
+    void custom(String name, int[] inputs, int[] outputs, byte[] customOptions) {
+        operators.add(new Operator(32, name, inputs, outputs, 0, List.of(), customOptions));
     }
 
     void io(int[] inputs, int[] outputs) {
@@ -235,6 +241,7 @@ final class TfliteWriter {
             int options = op.optionsType() == 0 ? 0 : options(b, op.options());
             int in = ints(b, op.inputs());
             int out = ints(b, op.outputs());
+            int customOptions = op.customOptions() == null ? 0 : b.createByteVector(op.customOptions());
             int codeIndex = index;
             operatorTables[i] = table(b, () -> {
                 b.addInt(0, codeIndex, -1);
@@ -243,6 +250,9 @@ final class TfliteWriter {
                 if (op.optionsType() != 0) {
                     b.addByte(3, (byte) op.optionsType(), -1);
                     b.addOffset(4, options, 0);
+                }
+                if (customOptions != 0) {
+                    b.addOffset(5, customOptions, 0);
                 }
             });
         }

@@ -1,5 +1,7 @@
 package org.tensorscope.tensorflow.internal.tflite;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -10,7 +12,8 @@ import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.DataType;
 
 /**
- * Turns one TFLite builtin operator into plain TensorFlow ops. A fused activation becomes an op of
+ * Turns one TFLite builtin operator (or a custom one of MediaPipe's that TensorFlow can compute) into plain
+ * TensorFlow ops. A fused activation becomes an op of
  * its own after the main one (a NaN or infinity it produces or hides is seen there), a bias its own
  * BiasAdd; the last op keeps the name of the TFLite tensor computed, the steps before it are named
  * under it ({@code name/Conv2D}, {@code name/BiasAdd}, then {@code name} for the Relu). Weights keep
@@ -82,13 +85,44 @@ final class OperatorConverter {
         TfliteOptions options = op.options();
         String name = g.nameFor(out[0]);
         try {
-            if (!convertBuiltin(code, name, in, out, options)) {
+            boolean converted = code == BuiltinOperators.CUSTOM ? convertCustom(op, customCode, name, in, out)
+                    : convertBuiltin(code, name, in, out, options);
+            if (!converted) {
                 notRunnable(op, code, customCode, name, out);
             }
         } catch (IndexOutOfBoundsException e) {
             throw new IllegalArgumentException(BuiltinOperators.name(code) + " " + name + " has " + in.length
                     + " inputs, fewer than it needs", e);
         }
+    }
+
+    /**
+     * MediaPipe's custom ops that TensorFlow computes as they are. Convolution2DTransposeBias (the upsampling of
+     * its segmentation models): inputs x, filter [out, h, w, in] and bias; its custom options are TFLite's C struct
+     * TfLiteTransposeConvParams, little-endian: padding (1 same, 2 valid), stride width, stride height.
+     */
+    private boolean convertCustom(TfliteOperator op, String customCode, String name, int[] in, int[] out) {
+        if (!customCode.equals("Convolution2DTransposeBias") || in.length < 3 || !op.hasCustomOptions()) {
+            return false;
+        }
+        ByteBuffer params = op.customOptions().order(ByteOrder.LITTLE_ENDIAN);
+        int[] shape = g.shape(out[0]);
+        if (params.remaining() < 12 || Arrays.stream(shape).anyMatch(d -> d <= 0)) {
+            return false;
+        }
+        int padding = params.getInt(params.position());
+        int strideWidth = params.getInt(params.position() + 4);
+        int strideHeight = params.getInt(params.position() + 8);
+        if (padding != 1 && padding != 2 || strideWidth < 1 || strideHeight < 1) {
+            return false;
+        }
+        String filter = transpose(name + "/filter", in[1], 1, 2, 0, 3);
+        String conv = g.add(step(name, "Conv2DBackpropInput", in, 2, ACT_NONE), "Conv2DBackpropInput",
+                List.of(g.ints(name + "/output_shape", shape), filter, g.tensor(in[0])), attrs("T", t(in[0]),
+                        "strides", ints(1, strideHeight, strideWidth, 1), "padding", string(padding == 2 ? "VALID"
+                                : "SAME")));
+        finish(name, out[0], bias(name, conv, in, 2, ACT_NONE), ACT_NONE);
+        return true;
     }
 
     private boolean convertBuiltin(int code, String name, int[] in, int[] out, TfliteOptions o) {
