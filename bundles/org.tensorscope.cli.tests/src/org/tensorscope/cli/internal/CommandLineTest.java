@@ -93,6 +93,17 @@ class CommandLineTest {
                 cli.err());
     }
 
+    /** Without the ONNX extension, an .onnx file is refused saying how to get it, not as an unknown format. */
+    @Test
+    void anOnnxFileWithoutTheExtensionSaysHowToInstallIt() throws IOException {
+        Path onnx = Files.write(folder.resolve("model.onnx"), new byte[] { 8, 7, 18, 4, 't', 'e', 's', 't' });
+        assertEquals(TensorscopeCommand.EXIT_USAGE, cli.run("info", onnx.toString()));
+        cli.oneLine();
+        assertTrue(cli.err().contains("model.onnx: an ONNX model: ONNX support is an extension, installed with Help >"
+                + " Install New Software in the workbench (see the README's \"ONNX models\") (formats: Stub format)"),
+                cli.err());
+    }
+
     @Test
     void aBugIsAnInternalErrorPointingAtVerbose() throws IOException {
         Path crash = Files.writeString(folder.resolve("crash.stub"), "crash");

@@ -239,7 +239,6 @@ public final class Contributions implements AutoCloseable {
         String formats = installed.isEmpty() ? "none is installed"
                 : installed.stream().map(ModelLoader::format).collect(Collectors.joining(", "));
         throw new ModelLoadException(path, ModelFiles.unsupportedFormat(path)
-                .map(format -> format + ", which Tensorscope cannot read yet")
                 .orElse("not a model format Tensorscope can read") + " (formats: " + formats + ")");
     }
 

@@ -8,6 +8,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -149,12 +150,16 @@ public final class ModelFiles {
     }
 
     /**
-     * What a file no installed loader reads is, when it is a model format Tensorscope knows of but does not read,
-     * e.g. "a TensorFlow Lite model (.tflite flatbuffer)"; empty otherwise.
+     * What a file no installed loader reads is and what to do about it, when it is a model format Tensorscope knows
+     * of: an ONNX model (the extension is not installed), a TFLite one (no TFLite loader installed); empty otherwise.
      */
     public static Optional<String> unsupportedFormat(Path file) {
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
+        }
+        if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
+            return Optional.of("an ONNX model: ONNX support is an extension, installed with Help > Install New"
+                    + " Software in the workbench (see the README's \"ONNX models\")");
         }
         byte[] head = new byte[8];
         try (InputStream in = Files.newInputStream(file)) {
@@ -166,7 +171,7 @@ public final class ModelFiles {
         }
         // a flatbuffer's file identifier follows its 4-byte root offset; TFLite's is "TFL3"
         if (new String(head, 4, 4, StandardCharsets.US_ASCII).equals("TFL3")) {
-            return Optional.of("a TensorFlow Lite model (.tflite flatbuffer)");
+            return Optional.of("a TensorFlow Lite model (.tflite flatbuffer), which Tensorscope cannot read yet");
         }
         return Optional.empty();
     }
