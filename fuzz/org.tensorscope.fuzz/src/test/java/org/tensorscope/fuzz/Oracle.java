@@ -121,11 +121,13 @@ public final class Oracle {
                 if (first >= 0 && last > first) {
                     unquoted = unquoted.substring(0, first) + unquoted.substring(last + 1); // parts of the text, quoted
                 }
-                unquoted = unechoed(unquoted, List.of(typed)); // a file name taken from the text, named as is
                 if (typed.contains("\n") || typed.contains("\r")) {
                     unquoted = unquoted.replace('\n', ' ').replace('\r', ' ');
                 }
-                if (messageProblem(unquoted, List.of()) == null) {
+                // a file name taken from the text, named as is; but the text may also hold the message's own
+                // words ("Input source"), which leave nothing once taken out: either reading may clear it
+                String unechoed = unechoed(unquoted, List.of(typed));
+                if (messageProblem(unquoted, List.of()) == null || messageProblem(unechoed, List.of()) == null) {
                     return null;
                 }
             }
