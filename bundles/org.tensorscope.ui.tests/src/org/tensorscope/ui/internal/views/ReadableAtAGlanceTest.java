@@ -145,8 +145,9 @@ class ReadableAtAGlanceTest {
         int atOrigin = text.indexOf(origin, text.indexOf("NaN/Inf starts at "));
         try {
             // as a user does: the view active with the focus on the origin, a step away, then a click on a name,
-            // the origin's (which the view named when it was last active) as well as the first NaN's
-            for (int link : new int[] { atOrigin, offset }) {
+            // the origin's (which the view named when it was last active) as well as the first NaN's, each twice:
+            // the same name clicked again after a step is a new choice
+            for (int link : new int[] { atOrigin, atOrigin, offset, offset }) {
                 String op = trace.linkAt(link).orElseThrow();
                 focus.stepTo(origin);
                 page.activate(trace);
