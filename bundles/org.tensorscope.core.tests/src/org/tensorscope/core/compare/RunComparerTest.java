@@ -72,14 +72,15 @@ class RunComparerTest {
         FakeRun b = new FakeRun("", X, W, B);
         b.unread = new float[] { 1, 2, 3, 4 };
         Comparison c = compare(a, b, new CompareOptions(1e-4,
-                NameMap.of(Map.of("mul:1", "mul:1", "nosuch", "add", "add", "missing/op:0")), false));
+                NameMap.of(Map.of("mul:1", "mul:1", "nosuch", "add", "add", "missing/op:0", "add:5", "add:0")), false));
 
         List<String> notes = c.matchingNotes();
         assertTrue(notes.contains("--map mul:1=mul:1 pairs nothing: mul:1 of A is not compared: no op of the run reads it"
                 + " and it is no output"), notes.toString());
         assertTrue(notes.contains("--map nosuch=add pairs nothing: A has no op named nosuch"), notes.toString());
         assertTrue(notes.contains("--map add=missing/op:0 pairs nothing: B has no op named missing/op"), notes.toString());
-        assertEquals(3, notes.stream().filter(n -> n.startsWith("--map ")).count(), notes.toString());
+        assertTrue(notes.contains("--map add:5=add:0 pairs nothing: add of A has 1 output, not add:5"), notes.toString());
+        assertEquals(4, notes.stream().filter(n -> n.startsWith("--map ")).count(), notes.toString());
     }
 
     @Test

@@ -43,6 +43,11 @@ final class MapEntryNotes {
         if (graph.op(op).isEmpty()) {
             return side + " has no op named " + op;
         }
+        int outputs = graph.op(op).get().outputs().size();
+        if (tensor && graph.op(op).get().outputs().stream().noneMatch(t -> t.name().equals(TensorSpec.tensorName(name)))) {
+            return op + " of " + side + " has " + outputs + (outputs == 1 ? " output" : " outputs") + ", not "
+                    + TensorSpec.tensorName(name);
+        }
         if (unread.stream().anyMatch(t -> names(t, name, tensor, op))) {
             return name + " of " + side + " is not compared: no op of the run reads it and it is no output";
         }
