@@ -20,6 +20,7 @@ import org.tensorscope.core.analysis.NanOrigin;
 import org.tensorscope.core.analysis.TensorStats;
 import org.tensorscope.core.model.DType;
 import org.tensorscope.core.model.OpNode;
+import org.tensorscope.core.model.OpRole;
 import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.report.NanReport;
 import org.tensorscope.core.service.CauseFinding;
@@ -203,6 +204,25 @@ class CauseRulesTest {
             NanReport.Origin origin = origin(batchNorm(attributes));
             assertFalse("zero-variance-normalisation".equals(origin.cause().rule()), attributes + ": "
                     + origin.cause().description());
+        }
+    }
+
+    /** ONNX's BatchNormalization says training by training_mode, 0 unless set: inference reads the running variance. */
+    @Test
+    void anOnnxBatchNormalizationIsBlamedOnItsVarianceOnlyForInference() throws Exception {
+        for (String mode : List.of("", "0", "1")) {
+            Map<String, String> attributes = mode.isEmpty() ? Map.of("epsilon", "0")
+                    : Map.of("epsilon", "0", "training_mode", mode);
+            SyntheticModel model = new SyntheticModel().constant("x", f32(Shape.of(1, 2, 1, 1), 1, 1))
+                    .constant("scale", f32(Shape.of(2), 1, 1)).constant("offset", f32(Shape.of(2), 0, 0))
+                    .constant("mean", f32(Shape.of(2), 0, 0)).constant("variance", f32(Shape.of(2), 0, 1))
+                    .op("bn", "BatchNormalization", OpRole.COMPUTATION, "FusedBatchNormV3", attributes,
+                            f32(Shape.of(1, 2, 1, 1), Float.POSITIVE_INFINITY, 1), "x", "scale", "offset", "mean",
+                            "variance");
+            NanReport.Origin origin = origin(model);
+            String rule = origin.cause() == null ? null : origin.cause().rule();
+            assertEquals(!mode.equals("1"), "zero-variance-normalisation".equals(rule), "training_mode '" + mode
+                    + "': " + rule);
         }
     }
 
