@@ -167,6 +167,10 @@ class TrainingOnlyOutputsTest {
             Map<String, TensorData> fetched = session.fetch(feeds, List.of(bn + ":1", bn + ":3", bn + ":0"), Map.of(),
                     new NullProgressMonitor());
             assertEquals(List.of(bn + ":1", bn + ":3", bn + ":0"), List.copyOf(fetched.keySet()));
+            int runs = ((TfSession) session).runs();
+            session.fetch(feeds, List.of(bn + ":1", bn + ":3", bn + ":0"), Map.of(), new NullProgressMonitor());
+            assertEquals(runs + 1, ((TfSession) session).runs(),
+                    "the same fetch again goes to the graph as written at once, without the optimised run that fails");
             String mean = loaded.graph().op(bn).orElseThrow().inputs().get(3);
             TensorData moving = session.fetch(feeds, List.of(mean), Map.of(), new NullProgressMonitor()).values()
                     .iterator().next();

@@ -106,6 +106,8 @@ public final class TfSession implements InferenceSession {
     private List<Object> lastBoundsVerdictKey;
     private boolean lastBoundsVerdict;
     private int runs;
+    /** The fetches and fed shapes for which the optimised session fuses away a fetched output (see fetchInto). */
+    private final Set<List<Object>> fusedAway = new HashSet<>();
     /** The computed outputs and fed shapes the optimised session has run plainly (see {@link PlainRunAlongside}). */
     private final Set<List<Object>> plainRunsMade = new HashSet<>();
     /** The plain run made alongside the last health pass, until a fetch takes its values. */
@@ -413,6 +415,9 @@ public final class TfSession implements InferenceSession {
         feeds.forEach((name, data) -> fed.put(TensorSpec.tensorName(name), data));
         overrides.forEach((name, data) -> fed.put(TensorSpec.tensorName(name), data));
         List<String> toRun = names.stream().filter(n -> !fed.containsKey(n)).distinct().toList();
+        if (on == session && fusedAway.contains(plainRunKey(feeds, toRun))) {
+            return fetchInto(unoptimisedSession(), feeds, tensors, overrides, monitor, views, use);
+        }
         if (on == session && overrides.isEmpty()) {
             Map<String, TensorData> madeAlongside = takeAlongside(feeds, toRun);
             if (madeAlongside != null) {
@@ -443,7 +448,9 @@ public final class TfSession implements InferenceSession {
         } catch (TensorFlowException | IllegalArgumentException | IllegalStateException e) {
             if (on == session && String.valueOf(e.getMessage()).contains("does not have output")) {
                 // grappler fused the op into a kernel with fewer outputs (Conv2D with a batch norm: no batch
-                // statistics, no reserve spaces), though one of them is fetched: the graph as written has them
+                // statistics, no reserve spaces), though one of them is fetched: the graph as written has them.
+                // Grappler rewrites by fetches and fed shapes, so such a fetch goes there at once from now on.
+                fusedAway.add(plainRunKey(feeds, toRun));
                 return fetchInto(unoptimisedSession(), feeds, tensors, overrides, monitor, views, use);
             }
             throw new BackendException("TensorFlow could not run " + model.source() + ": " + problem(e), e);
