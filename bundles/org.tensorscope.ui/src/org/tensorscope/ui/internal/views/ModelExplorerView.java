@@ -37,8 +37,12 @@ public class ModelExplorerView extends EmptyStateView {
     private Text filter;
     private ModelGraph shownGraph;
     ExplorerHealth health;
-    /** When the tree may follow the focus again (System.currentTimeMillis); see {@link #follow()}. */
-    private long nextFollow;
+    /**
+     * When the tree may follow the focus again (System.currentTimeMillis); see {@link #follow()}. Package-private
+     * with the interval: a test of quick steps widens what "quick" means, so that a slow machine does not pause.
+     */
+    long nextFollow;
+    int followIntervalMillis = FOLLOW_INTERVAL_MS;
     private boolean followPending;
     /** Whether the tree's selection is being set to the op in focus, and whether it was set so last. */
     private boolean revealing;
@@ -183,7 +187,7 @@ public class ModelExplorerView extends EmptyStateView {
     private void follow() {
         long now = System.currentTimeMillis();
         if (now >= nextFollow) {
-            nextFollow = now + FOLLOW_INTERVAL_MS;
+            nextFollow = now + followIntervalMillis;
             focus().focusOp().ifPresent(this::reveal);
         } else if (!followPending) {
             followPending = true;
