@@ -160,6 +160,17 @@ class OnnxPlantedOriginTest {
         }
     }
 
+    /** Average poolings are TensorFlow's AvgPool to the cause rules: a sum that overflows is said to (PP-OCRv4). */
+    @Test
+    void averagePoolingsAreAvgPoolToTheRules() throws Exception {
+        Path model = new TinyOnnxModels().input("x", 2).node("gap", "GlobalAveragePool", List.of("x"), "g")
+                .node("ap", "AveragePool", List.of("g"), "y").output("y", 2).write(folder, "pools");
+        try (OnnxModel loaded = new OnnxModelLoader().load(model, new NullProgressMonitor())) {
+            assertEquals("AvgPool", loaded.graph().op("gap").orElseThrow().canonicalType());
+            assertEquals("AvgPool", loaded.graph().op("ap").orElseThrow().canonicalType());
+        }
+    }
+
     @Test
     void healthyRunChecksEveryFloatTensor() throws Exception {
         Path model = new TinyOnnxModels().input("x", 2).node("log", "Log", List.of("x"), "log_x")

@@ -226,6 +226,18 @@ class CauseRulesTest {
         }
     }
 
+    /** An average pooling sums its window before dividing: finite values past float32's range overflow there. */
+    @Test
+    void anAveragePoolingOfHugeValuesIsAnAccumulationOverflow() throws Exception {
+        SyntheticModel model = new SyntheticModel().constant("x", f32(Shape.of(1, 2, 1, 1), 3e38f, 3e38f))
+                .op("gap", "GlobalAveragePool", OpRole.COMPUTATION, "AvgPool", Map.of(),
+                        f32(Shape.of(1, 1, 1, 1), Float.POSITIVE_INFINITY), "x");
+        NanReport.Origin origin = origin(model);
+        assertEquals("accumulation-overflow", origin.cause().rule());
+        assertTrue(origin.cause().description().startsWith("Accumulation overflow: GlobalAveragePool sums finite values"),
+                origin.cause().description());
+    }
+
     @Test
     void anUnreadableEpsilonIsUnknownNotZero() throws Exception {
         NanReport.Origin origin = origin(batchNorm(Map.of("epsilon", "1e-3f?", "is_training", "false")));

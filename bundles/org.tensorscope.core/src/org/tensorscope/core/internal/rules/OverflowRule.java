@@ -24,7 +24,7 @@ public class OverflowRule implements NanCauseRule {
 
     private static final Set<String> ACCUMULATING = Set.of("Conv2D", "Conv3D", "DepthwiseConv2dNative", "MatMul",
             "BatchMatMul", "BatchMatMulV2", "BatchMatMulV3", "Sum", "Mean", "Prod", "Conv2DBackpropInput",
-            "FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3");
+            "FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3", "AvgPool", "AvgPool3D");
     private static final Set<String> ELEMENTWISE = Set.of("Mul", "Add", "AddV2", "Sub", "BiasAdd", "AddN", "Square",
             "Pow", "Cumsum", "Einsum");
 
