@@ -14,7 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
+import org.tensorscope.core.model.DType;
 import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.service.Device;
 import org.tensorscope.core.service.LoadedModel;
@@ -81,6 +83,45 @@ class PaddedResidualTest {
             List<RuntimeRewrite> rewrites = session.runtimeRewrites(feeds, OUT, new NullProgressMonitor());
             assertTrue(rewrites.stream().noneMatch(r -> r.op().equals("channel_padding")), rewrites.toString());
         }
+    }
+
+    /**
+     * A padded residual first in a TF1 cond branch: the Pad reads the Switch, and the zero its PadV2 takes waits on
+     * the Switch; the branch not taken computes nothing and the one taken computes its answer.
+     */
+    @Test
+    void aPaddedResidualInACondBranchRunsBothWays() throws Exception {
+        Path file = PlantedModels.write(folder, "padded-residual-cond", tf -> {
+            Graph graph = (Graph) tf.scope().env();
+            Operand<TFloat32> x = tf.withName("x").placeholder(TFloat32.class,
+                    Placeholder.shape(org.tensorflow.ndarray.Shape.of(2)));
+            Operand<TBool> pred = tf.withName("pred").placeholder(TBool.class,
+                    Placeholder.shape(org.tensorflow.ndarray.Shape.scalar()));
+            var branch = graph.opBuilder("Switch", "switch", tf.scope()).addInput(x.asOutput())
+                    .addInput(pred.asOutput()).build();
+            Operand<TFloat32> padded = graph.opBuilder("Pad", "padded", tf.scope()).addInput(branch.output(1))
+                    .addInput(tf.constant(new int[][] { { 0, 1 } }).asOutput()).build().output(0);
+            Operand<TFloat32> doubled = graph.opBuilder("AddV2", "doubled", tf.scope()).addInput(padded.asOutput())
+                    .addInput(padded.asOutput()).build().output(0);
+            Operand<TFloat32> other = graph.opBuilder("Pad", "other", tf.scope()).addInput(branch.output(0))
+                    .addInput(tf.constant(new int[][] { { 1, 0 } }).asOutput()).build().output(0);
+            graph.opBuilder("Merge", "out", tf.scope()).addInputList(new org.tensorflow.Output<?>[] {
+                    other.asOutput(), doubled.asOutput() }).build();
+        });
+        try (LoadedModel loaded = new FrozenGraphLoader().load(file, new NullProgressMonitor());
+                TfSession session = (TfSession) new TensorFlowBackend().open(loaded, Device.CPU)) {
+            TensorData x = TensorData.ofFloats("x", Shape.of(2), 1.5f, 2f);
+            float[] taken = values(session.fetch(Map.of("x", x, "pred", predicate(true)),
+                    OUT, Map.of(), new NullProgressMonitor()).get("out:0"));
+            assertArrayEquals(new float[] { 3f, 4f, 0f }, taken, "the branch with the padded residual");
+            float[] other = values(session.fetch(Map.of("x", x, "pred", predicate(false)),
+                    OUT, Map.of(), new NullProgressMonitor()).get("out:0"));
+            assertArrayEquals(new float[] { 0f, 1.5f, 2f }, other, "the other branch");
+        }
+    }
+
+    private static TensorData predicate(boolean value) {
+        return new TensorData("pred", DType.BOOL, Shape.of(), java.nio.ByteBuffer.wrap(new byte[] { (byte) (value ? 1 : 0) }));
     }
 
     private static float[] values(TensorData data) {
