@@ -41,6 +41,20 @@ class ExampleSourceTest {
         return bytes;
     }
 
+    /**
+     * A generated source for a string input is refused before anything is made: a billion elements (within the
+     * budget of one byte each) once filled an array of doubles first, and ran out of heap (found by the fuzzer).
+     */
+    @Test
+    void aGeneratedSourceForAStringInputIsRefusedBeforeItIsMade() {
+        for (String source : List.of("ramp@1000000000", "ramp*2@1000000000", "zeros@1000000000")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> InputSources.parse(source).create(BATCH));
+            assertEquals("input tf_example:0 is of type string, which Tensorscope cannot make from numbers", e.getMessage(),
+                    source);
+        }
+    }
+
     @Test
     void oneFloatFeatureIsAPackedFloatList() throws Exception {
         TensorData data = InputSources.parse("example:{\"x\":[1.5]}").create(BATCH);

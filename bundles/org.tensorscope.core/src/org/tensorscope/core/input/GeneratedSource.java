@@ -48,11 +48,7 @@ final class GeneratedSource implements InputSource {
         TensorBudget.check("input " + input.name(), shape, input.dtype());
         long n = shape.numElements();
         LongToDoubleFunction values = valuesForSize.apply(n);
-        double[] data = new double[Math.toIntExact(n)];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = values.applyAsDouble(i);
-        }
-        return Tensors.of(input.name(), input.dtype(), shape, data);
+        return Tensors.of(input.name(), input.dtype(), shape, Math.toIntExact(n), values::applyAsDouble);
     }
 
     @Override

@@ -27,12 +27,8 @@ final class ScaledSource implements InputSource {
     public TensorData create(TensorSpec input) throws IOException {
         boolean exact = input.dtype().isFloating() || input.dtype().byteSize() < 0;
         TensorData base = inner.create(exact ? input : new TensorSpec(input.name(), DType.FLOAT64, input.shape()));
-        double[] values = new double[Math.toIntExact(base.size())];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = base.getDouble(i) * factor;
-        }
         DType dtype = !exact && base.dtype() == DType.FLOAT64 ? input.dtype() : base.dtype();
-        return Tensors.of(input.name(), dtype, base.shape(), values);
+        return Tensors.of(input.name(), dtype, base.shape(), Math.toIntExact(base.size()), i -> base.getDouble(i) * factor);
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.tensorscope.core.input;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.function.IntToDoubleFunction;
 
 import org.tensorscope.core.model.DType;
 import org.tensorscope.core.model.Shape;
@@ -15,13 +16,22 @@ public final class Tensors {
     }
 
     public static TensorData of(String name, DType dtype, Shape shape, double[] values) {
+        return of(name, dtype, shape, values.length, i -> values[i]);
+    }
+
+    /**
+     * A tensor of {@code count} values computed one by one into its buffer (a generated input: no array of doubles
+     * beside it, which would take twice the memory of a float32 tensor and more).
+     */
+    public static TensorData of(String name, DType dtype, Shape shape, int count, IntToDoubleFunction values) {
         if (dtype.byteSize() < 0) {
             throw new IllegalArgumentException("input " + name + " is of type " + dtype.displayName()
                     + ", which Tensorscope cannot make from numbers");
         }
-        ByteBuffer buffer = ByteBuffer.allocateDirect(values.length * dtype.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < values.length; i++) {
-            double v = values[i];
+        ByteBuffer buffer = ByteBuffer.allocateDirect(Math.multiplyExact(count, dtype.byteSize()))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < count; i++) {
+            double v = values.applyAsDouble(i);
             switch (dtype) {
                 case FLOAT32 -> buffer.putFloat((float) v);
                 case FLOAT64 -> buffer.putDouble(v);
