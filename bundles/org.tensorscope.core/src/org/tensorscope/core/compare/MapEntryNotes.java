@@ -3,8 +3,10 @@ package org.tensorscope.core.compare;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.tensorscope.core.model.ModelGraph;
+import org.tensorscope.core.model.OpNode;
 import org.tensorscope.core.model.TensorSpec;
 
 /**
@@ -40,13 +42,14 @@ final class MapEntryNotes {
         if (candidates.stream().anyMatch(c -> names(c.tensor(), name, tensor, op))) {
             return null;
         }
-        if (graph.op(op).isEmpty()) {
+        Optional<OpNode> named = graph.op(op);
+        if (named.isEmpty()) {
             return side + " has no op named " + op;
         }
-        int outputs = graph.op(op).get().outputs().size();
-        if (tensor && graph.op(op).get().outputs().stream().noneMatch(t -> t.name().equals(TensorSpec.tensorName(name)))) {
-            return op + " of " + side + " has " + outputs + (outputs == 1 ? " output" : " outputs") + ", not "
-                    + TensorSpec.tensorName(name);
+        List<TensorSpec> outputs = named.get().outputs();
+        if (tensor && outputs.stream().noneMatch(t -> t.name().equals(TensorSpec.tensorName(name)))) {
+            return op + " of " + side + " has " + outputs.size() + (outputs.size() == 1 ? " output" : " outputs")
+                    + ", not " + TensorSpec.tensorName(name);
         }
         if (unread.stream().anyMatch(t -> names(t, name, tensor, op))) {
             return name + " of " + side + " is not compared: no op of the run reads it and it is no output";

@@ -35,10 +35,10 @@ final class OnnxOpVocabulary {
             Map.entry("Gemm", "MatMul"),
             // x, scale, bias, mean, variance and epsilon as FusedBatchNorm's in inference
             Map.entry("BatchNormalization", "FusedBatchNormV3"),
-            // the axes, when an input, come second as in TensorFlow's reductions
             // a windowed mean of input 0, as TensorFlow's AvgPool; global: the window is the whole image
             Map.entry("AveragePool", "AvgPool"),
             Map.entry("GlobalAveragePool", "AvgPool"),
+            // the axes, when an input, come second as in TensorFlow's reductions
             Map.entry("ReduceSum", "Sum"),
             Map.entry("ReduceMean", "Mean"),
             Map.entry("ReduceProd", "Prod"),

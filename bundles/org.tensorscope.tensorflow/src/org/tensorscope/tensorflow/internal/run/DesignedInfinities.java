@@ -106,7 +106,7 @@ final class DesignedInfinities {
             Map<String, String> reasons, Map<String, String> constants) {
         String constant = TensorSpec.tensorName(pad.getInput(2));
         NodeDef value = byName.get(constant.substring(0, constant.lastIndexOf(':')));
-        if (value == null || !value.getOp().equals("Const") || !allInfinite(value) || negative(value) != Boolean.TRUE
+        if (value == null || !value.getOp().equals("Const") || !allMinusInfinity(value)
                 || readers.getOrDefault(constant, List.of()).size() != 1) {
             return;
         }
@@ -146,10 +146,9 @@ final class DesignedInfinities {
         return constant.containsAttr("value") && allInfinite(constant.getAttrOrThrow("value").getTensor());
     }
 
-    /** Whether the constant's first value is negative (null when it has none). */
-    private static Boolean negative(NodeDef constant) {
-        List<Double> values = values(constant.getAttrOrThrow("value").getTensor());
-        return values == null || values.isEmpty() ? null : values.get(0) < 0;
+    private static boolean allMinusInfinity(NodeDef constant) {
+        List<Double> values = constant.containsAttr("value") ? values(constant.getAttrOrThrow("value").getTensor()) : null;
+        return values != null && !values.isEmpty() && values.stream().allMatch(v -> v == Double.NEGATIVE_INFINITY);
     }
 
     private static boolean allInfinite(TensorProto value) {

@@ -116,13 +116,20 @@ final class OperatorConverter {
         if (padding != 1 && padding != 2 || strideWidth < 1 || strideHeight < 1) {
             return false;
         }
-        String filter = transpose(name + "/filter", in[1], 1, 2, 0, 3);
-        String conv = g.add(step(name, "Conv2DBackpropInput", in, 2, ACT_NONE), "Conv2DBackpropInput",
-                List.of(g.ints(name + "/output_shape", shape), filter, g.tensor(in[0])), attrs("T", t(in[0]),
-                        "strides", ints(1, strideHeight, strideWidth, 1), "padding", string(padding == 2 ? "VALID"
-                                : "SAME")));
-        finish(name, out[0], bias(name, conv, in, 2, ACT_NONE), ACT_NONE);
+        // inputs: x, filter, bias
+        transposeConv(name, out[0], g.ints(name + "/output_shape", shape), in, 0, 2, strideHeight, strideWidth,
+                string(padding == 2 ? "VALID" : "SAME"), ACT_NONE);
         return true;
+    }
+
+    /** A transpose convolution whose filter (input 1) is TFLite's [out, h, w, in]; TensorFlow's is [h, w, out, in]. */
+    private void transposeConv(String name, int y, String outputShape, int[] in, int x, int biasInput, int strideHeight,
+            int strideWidth, AttrValue padding, int activation) {
+        String filter = transpose(name + "/filter", in[1], 1, 2, 0, 3);
+        String conv = g.add(step(name, "Conv2DBackpropInput", in, biasInput, activation), "Conv2DBackpropInput",
+                List.of(outputShape, filter, g.tensor(in[x])), attrs("T", t(in[x]), "strides",
+                        ints(1, strideHeight, strideWidth, 1), "padding", padding));
+        finish(name, y, bias(name, conv, in, biasInput, activation), activation);
     }
 
     private boolean convertBuiltin(int code, String name, int[] in, int[] out, TfliteOptions o) {
@@ -151,15 +158,9 @@ final class OperatorConverter {
                                 "dilations", ints(1, o.integer(6, 1), o.integer(5, 1), 1)));
                 finish(name, y, bias(name, conv, in, 2, o.enumByte(4)), o.enumByte(4));
             }
-            case TRANSPOSE_CONV -> {
-                // inputs: output shape, filter [out, h, w, in], x, optional bias; TensorFlow's filter is [h, w, out, in]
-                String filter = transpose(name + "/filter", in[1], 1, 2, 0, 3);
-                int act = o.enumByte(3);
-                String conv = g.add(step(name, "Conv2DBackpropInput", in, 3, act), "Conv2DBackpropInput",
-                        List.of(g.tensor(in[0]), filter, g.tensor(in[2])), attrs("T", t(in[2]), "strides",
-                                ints(1, o.integer(2, 0), o.integer(1, 0), 1), "padding", padding(o.enumByte(0))));
-                finish(name, y, bias(name, conv, in, 3, act), act);
-            }
+            // inputs: output shape, filter, x, optional bias
+            case TRANSPOSE_CONV -> transposeConv(name, y, g.tensor(in[0]), in, 2, 3, o.integer(2, 0), o.integer(1, 0),
+                    padding(o.enumByte(0)), o.enumByte(3));
             case FULLY_CONNECTED -> {
                 int[] ws = g.shape(in[1]);
                 String x = g.tensor(in[0]);
