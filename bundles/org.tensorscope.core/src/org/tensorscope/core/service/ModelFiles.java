@@ -161,12 +161,18 @@ public final class ModelFiles {
             return Optional.of("an ONNX model: ONNX support is an extension, installed with Help > Install New"
                     + " Software in the workbench (see the README's \"ONNX models\")");
         }
-        byte[] head = new byte[8];
+        byte[] head;
         try (InputStream in = Files.newInputStream(file)) {
-            if (in.readNBytes(head, 0, head.length) < head.length) {
-                return Optional.empty();
-            }
+            head = in.readNBytes(4096);
         } catch (IOException e) {
+            return Optional.empty();
+        }
+        if (isWeightsManifest(file, head)) {
+            return Optional.of("a TF.js weights manifest: it lists a model's weights but not the network that uses"
+                    + " them, which is in the program that loads them (as in face-api.js); open the model.json or"
+                    + " tensorflowjs_model.pb that goes with it");
+        }
+        if (head.length < 8) {
             return Optional.empty();
         }
         // a flatbuffer's file identifier follows its 4-byte root offset; TFLite's is "TFL3"
@@ -174,5 +180,12 @@ public final class ModelFiles {
             return Optional.of("a TensorFlow Lite model (.tflite flatbuffer), which Tensorscope cannot read yet");
         }
         return Optional.empty();
+    }
+
+    /** A JSON list of weight groups, each with its weights and its shards' paths, as TF.js writes them. */
+    private static boolean isWeightsManifest(Path file, byte[] head) {
+        String text = new String(head, StandardCharsets.UTF_8).replaceAll("\\s", "");
+        return file.getFileName().toString().endsWith(".json")
+                && (text.startsWith("[{\"weights\"") || text.startsWith("[{\"paths\"")) && text.contains("\"dtype\"");
     }
 }

@@ -36,7 +36,8 @@ class ModelLoaderServicesTest {
                 patterns.put(format, p instanceof String[] a ? Arrays.asList(a) : List.of(String.valueOf(p)));
                 byFormat.put(format, tracker.getService(ref));
             }
-            assertEquals(Map.of("TF.js graph model", List.of("*.json"), "TensorFlow SavedModel",
+            assertEquals(Map.of("TF.js graph model", List.of("*.json"), "TF.js graph model (converter 0.x)",
+                    List.of("tensorflowjs_model.pb", "weights_manifest.json"), "TensorFlow SavedModel",
                     List.of("saved_model.pb"), "TensorFlow frozen graph", List.of("*.pb", "*.pbtxt"),
                     "TF.js layers model", List.of("*.json"), "Keras HDF5 model", List.of("*.h5", "*.hdf5"),
                     "Keras model (.keras)", List.of("*.keras"), "TFLite flatbuffer", List.of("*.tflite")), patterns);

@@ -38,7 +38,7 @@ public class FrozenGraphLoader implements ModelLoader {
     public boolean canLoad(Path path) {
         String name = path.getFileName().toString();
         return Files.isRegularFile(path) && !name.equals("saved_model.pb")
-                && (name.endsWith(".pb") || name.endsWith(".pbtxt"));
+                && (name.endsWith(".pb") || name.endsWith(".pbtxt")) && TfjsLegacyGraphModelLoader.graphFile(path) == null;
     }
 
     @Override
@@ -62,7 +62,7 @@ public class FrozenGraphLoader implements ModelLoader {
     }
 
     /** The GraphDef as written, binary or text: Java only (see {@link ModelReading}). */
-    private static GraphDef graphDef(Path path) throws ModelLoadException {
+    static GraphDef graphDef(Path path) throws ModelLoadException {
         byte[] bytes = ModelFiles.readNonEmpty(path);
         GraphDef graphDef;
         if (path.getFileName().toString().endsWith(".pbtxt")) {

@@ -110,15 +110,7 @@ public class TfjsGraphModelLoader implements ModelLoader {
         try {
             for (JsonElement element : topology.getAsJsonArray("node")) {
                 index++;
-                NodeDef node = TfjsJson.node(element.getAsJsonObject()).toBuilder().clearDevice().build();
-                if (node.getOp().equals("Const")) {
-                    node = withValue(node, weights, path);
-                }
-                if (TfjsOnlyOps.isTfjsOnly(node)) {
-                    graph.addAllNode(TfjsOnlyOps.rewrite(node));
-                } else {
-                    graph.addNode(node);
-                }
+                graph.addAllNode(withWeights(TfjsJson.node(element.getAsJsonObject()), weights, path));
             }
         } catch (IllegalArgumentException | IllegalStateException | NullPointerException | ClassCastException
                 | UnsupportedOperationException e) {
@@ -128,10 +120,7 @@ public class TfjsGraphModelLoader implements ModelLoader {
         if (topology.has("library")) {
             graph.setLibrary(library(path, topology.get("library"), weights));
         }
-        GraphDef graphDef = ConstantRetyper.retype(withoutDanglingControlInputs(graph.build())).graph();
-        if (FunctionInliner.hasCalls(graphDef)) {
-            graphDef = new FunctionInliner(graphDef).inline(graphDef);
-        }
+        GraphDef graphDef = runnable(graph.build());
         progress.split(1);
         ModelGraph converted = GraphDefConverter.convert(path, FORMAT, graphDef, List.of());
         List<Signature> signatures;
@@ -146,6 +135,25 @@ public class TfjsGraphModelLoader implements ModelLoader {
                 .withLibraryOps(FunctionBodies.of(graphDef));
         progress.split(1);
         return new TfModel(graphDef, model);
+    }
+
+    /**
+     * A node as the TF.js converter wrote it, made runnable by TensorFlow: a constant with its value from the weights,
+     * an op of TF.js's own as TensorFlow ops, no device.
+     */
+    static List<NodeDef> withWeights(NodeDef written, Map<String, TensorProto> weights, Path path)
+            throws ModelLoadException {
+        NodeDef node = written.toBuilder().clearDevice().build();
+        if (node.getOp().equals("Const")) {
+            node = withValue(node, weights, path);
+        }
+        return TfjsOnlyOps.isTfjsOnly(node) ? TfjsOnlyOps.rewrite(node) : List.of(node);
+    }
+
+    /** The converter's graph with its dangling control inputs dropped, its constants retyped and its calls inlined. */
+    static GraphDef runnable(GraphDef written) {
+        GraphDef graphDef = ConstantRetyper.retype(withoutDanglingControlInputs(written)).graph();
+        return FunctionInliner.hasCalls(graphDef) ? new FunctionInliner(graphDef).inline(graphDef) : graphDef;
     }
 
     /** The functions of {@code modelTopology.library}, their constants' values taken from the weights. */

@@ -26,7 +26,8 @@ public class OpenModelHandler extends AbstractHandler {
         if ("true".equals(event.getParameter("org.tensorscope.ui.commands.openModel.folder"))) {
             DirectoryDialog dialog = new DirectoryDialog(shell);
             dialog.setText("Open SavedModel Folder");
-            dialog.setMessage("Choose the folder holding saved_model.pb");
+            dialog.setMessage("Choose the folder holding saved_model.pb (a SavedModel) or tensorflowjs_model.pb (a TF.js"
+                    + " model of converter 0.x)");
             chosen = dialog.open();
         } else {
             FileDialog dialog = new FileDialog(shell, SWT.OPEN);
