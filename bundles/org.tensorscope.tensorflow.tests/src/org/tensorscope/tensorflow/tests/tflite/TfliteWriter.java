@@ -41,7 +41,29 @@ final class TfliteWriter {
         }
     }
 
-    private record Tensor(String name, int type, int[] shape, byte[] data, float[] scale, long[] zeroPoint) {
+    private record Tensor(String name, int type, int[] shape, byte[] data, float[] scale, long[] zeroPoint,
+            Sparsity sparsity) {
+        Tensor(String name, int type, int[] shape, byte[] data, float[] scale, long[] zeroPoint) {
+            this(name, type, shape, data, scale, zeroPoint, null);
+        }
+    }
+
+    /**
+     * A level of a sparse tensor's traversal (table DimensionMetadata): dense over {@code denseSize}, or CSR with its
+     * segments and indices written as Int32Vector (kind 1), Uint16Vector (2) or Uint8Vector (3).
+     */
+    record Level(boolean sparse, int denseSize, int[] segments, int[] indices, int kind) {
+        static Level dense(int size) {
+            return new Level(false, size, null, null, 0);
+        }
+
+        static Level csr(int kind, int[] segments, int... indices) {
+            return new Level(true, 0, segments, indices, kind);
+        }
+    }
+
+    /** Table SparsityParameters. */
+    record Sparsity(int[] traversalOrder, int[] blockMap, List<Level> levels) {
     }
 
     private record Operator(int code, String custom, int[] inputs, int[] outputs, int optionsType, List<Field> options,
@@ -100,6 +122,20 @@ final class TfliteWriter {
             bytes.putShort(Float.floatToFloat16(v));
         }
         tensors.add(new Tensor(name, FLOAT16, shape, bytes.array(), null, null));
+        return tensors.size() - 1;
+    }
+
+    /** A sparse constant: its stored values (float32, or float16 when {@code type} says so) placed by the sparsity. */
+    int sparseConstant(String name, int type, int[] shape, Sparsity sparsity, float... stored) {
+        ByteBuffer bytes = ByteBuffer.allocate((type == FLOAT16 ? 2 : 4) * stored.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : stored) {
+            if (type == FLOAT16) {
+                bytes.putShort(Float.floatToFloat16(v));
+            } else {
+                bytes.putFloat(v);
+            }
+        }
+        tensors.add(new Tensor(name, type, shape, bytes.array(), null, null, sparsity));
         return tensors.size() - 1;
     }
 
@@ -209,6 +245,7 @@ final class TfliteWriter {
                 });
             }
             int q = quantization;
+            int sparsity = t.sparsity() == null ? 0 : sparsity(b, t.sparsity());
             int buffer = bufferOf[i];
             tensorTables[i] = table(b, () -> {
                 b.addOffset(0, shape, 0);
@@ -217,6 +254,9 @@ final class TfliteWriter {
                 b.addOffset(3, name, 0);
                 if (q != 0) {
                     b.addOffset(4, q, 0);
+                }
+                if (sparsity != 0) {
+                    b.addOffset(6, sparsity, 0);
                 }
             });
         }
@@ -308,6 +348,48 @@ final class TfliteWriter {
         b.startTable(16);
         fields.run();
         return b.endTable();
+    }
+
+    private static int sparsity(FlatBufferBuilder b, Sparsity sparsity) {
+        int[] levels = new int[sparsity.levels().size()];
+        for (int l = 0; l < levels.length; l++) {
+            Level level = sparsity.levels().get(l);
+            int segments = level.sparse() ? indexVector(b, level.kind(), level.segments()) : 0;
+            int indices = level.sparse() ? indexVector(b, level.kind(), level.indices()) : 0;
+            levels[l] = table(b, () -> {
+                b.addByte(0, (byte) (level.sparse() ? 1 : 0), -1);
+                b.addInt(1, level.denseSize(), -1);
+                if (level.sparse()) {
+                    b.addByte(2, (byte) level.kind(), -1);
+                    b.addOffset(3, segments, 0);
+                    b.addByte(4, (byte) level.kind(), -1);
+                    b.addOffset(5, indices, 0);
+                }
+            });
+        }
+        int order = ints(b, sparsity.traversalOrder());
+        int blocks = ints(b, sparsity.blockMap());
+        int metadata = offsets(b, levels);
+        return table(b, () -> {
+            b.addOffset(0, order, 0);
+            b.addOffset(1, blocks, 0);
+            b.addOffset(2, metadata, 0);
+        });
+    }
+
+    /** Table Int32Vector, Uint16Vector or Uint8Vector: one field, the values. */
+    private static int indexVector(FlatBufferBuilder b, int kind, int[] values) {
+        int size = kind == 1 ? 4 : kind == 2 ? 2 : 1;
+        b.startVector(size, values.length, 4);
+        for (int k = values.length - 1; k >= 0; k--) {
+            switch (kind) {
+                case 1 -> b.addInt(values[k]);
+                case 2 -> b.addShort((short) values[k]);
+                default -> b.addByte((byte) values[k]);
+            }
+        }
+        int vector = b.endVector();
+        return table(b, () -> b.addOffset(0, vector, 0));
     }
 
     private static int ints(FlatBufferBuilder b, int[] values) {

@@ -74,6 +74,10 @@ final class ConstTensors {
             throw new IllegalArgumentException("constant " + tensor.name() + " is of type " + TfliteTensor.typeName(type)
                     + ", which Tensorscope cannot read");
         }
+        TfliteSparsity sparsity = tensor.sparsity();
+        if (sparsity != null) {
+            data = sparsity.densify(tensor.name(), data, size, shape);
+        }
         if ((long) data.remaining() != elements * size) {
             throw new IllegalArgumentException("constant " + tensor.name() + " holds " + data.remaining()
                     + " bytes where its shape " + java.util.Arrays.toString(shape) + " of "

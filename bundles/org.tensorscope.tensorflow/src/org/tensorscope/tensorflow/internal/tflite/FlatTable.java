@@ -119,6 +119,24 @@ abstract class FlatTable extends Table {
         return values;
     }
 
+    final int[] unsignedShorts(int field) {
+        int n = length(field, 2);
+        int[] values = new int[n];
+        for (int i = 0, at = n == 0 ? 0 : elements(field); i < n; i++) {
+            values[i] = Short.toUnsignedInt(bb.getShort(at + 2 * i));
+        }
+        return values;
+    }
+
+    final int[] unsignedBytes(int field) {
+        int n = length(field, 1);
+        int[] values = new int[n];
+        for (int i = 0, at = n == 0 ? 0 : elements(field); i < n; i++) {
+            values[i] = Byte.toUnsignedInt(bb.get(at + i));
+        }
+        return values;
+    }
+
     /** A byte vector as a little-endian view into the file, without copying. */
     final ByteBuffer bytes(int field) {
         int n = length(field, 1);

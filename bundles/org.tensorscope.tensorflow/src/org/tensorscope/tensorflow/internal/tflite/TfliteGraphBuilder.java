@@ -41,6 +41,8 @@ final class TfliteGraphBuilder {
     private final Map<Integer, String> produced = new HashMap<>();
     /** Outputs of a DEQUANTIZE of a constant: read as a float32 constant of the quantized one's value. */
     private final Map<Integer, Integer> dequantizedConstants = new HashMap<>();
+    /** Outputs of a DENSIFY of a sparse constant: read as the dense constant itself, as TFLite computes it once. */
+    private final Map<Integer, Integer> densifiedConstants = new HashMap<>();
     private final Set<String> notRunnable = new LinkedHashSet<>();
     /** TFLite input tensor index to its placeholder's tensor. */
     private final Map<Integer, String> placeholders = new HashMap<>();
@@ -105,15 +107,20 @@ final class TfliteGraphBuilder {
         for (int i = 0; i < subgraph.operatorCount(); i++) {
             TfliteOperator op = subgraph.operator(i);
             operators.add(op);
-            if (code(op) == OperatorConverter.DEQUANTIZE && op.inputs().length == 1 && isConstant(op.inputs()[0])
-                    && op.outputs().length == 1) {
-                dequantizedConstants.put(op.outputs()[0], op.inputs()[0]);
+            boolean ofConstant = op.inputs().length == 1 && isConstant(op.inputs()[0]) && op.outputs().length == 1;
+            if (code(op) == OperatorConverter.DENSIFY && ofConstant) {
+                densifiedConstants.put(op.outputs()[0], op.inputs()[0]);
+            }
+            if (code(op) == OperatorConverter.DEQUANTIZE && ofConstant) {
+                dequantizedConstants.put(op.outputs()[0], valueOf(op.inputs()[0]));
             }
         }
         for (TfliteOperator op : operators) {
             int code = code(op);
-            if (code == OperatorConverter.DEQUANTIZE && op.outputs().length == 1
-                    && dequantizedConstants.containsKey(op.outputs()[0])) {
+            boolean folded = op.outputs().length == 1 && (code == OperatorConverter.DEQUANTIZE
+                    && dequantizedConstants.containsKey(op.outputs()[0])
+                    || code == OperatorConverter.DENSIFY && densifiedConstants.containsKey(op.outputs()[0]));
+            if (folded) {
                 continue;
             }
             converter.convert(op, code, customCode(op));
@@ -160,6 +167,9 @@ final class TfliteGraphBuilder {
         if (index < 0) {
             return false;
         }
+        if (densifiedConstants.containsKey(index)) {
+            return true;
+        }
         long buffer = tflite(index).buffer();
         return buffer != 0 && buffer < model.bufferCount() && model.buffer((int) buffer).data().remaining() > 0;
     }
@@ -195,10 +205,10 @@ final class TfliteGraphBuilder {
         }
         Integer quantized = dequantizedConstants.get(index);
         if (quantized != null) {
-            return constant(index, quantized);
+            return constant(index, quantized, true);
         }
         if (isConstant(index)) {
-            return constant(index, index);
+            return constant(index, valueOf(index), dequantize);
         }
         throw new IllegalArgumentException("tensor " + index + " (" + tflite(index).name()
                 + ") is read before any operator computes it");
@@ -214,11 +224,16 @@ final class TfliteGraphBuilder {
         return placeholders.get(index);
     }
 
-    private String constant(int index, int valueOf) {
+    /** The tensor holding the value of constant {@code index}: itself, or the sparse constant it densifies. */
+    private int valueOf(int index) {
+        return densifiedConstants.getOrDefault(index, index);
+    }
+
+    /** @param dequantized whether integer values become real ones: in dequantized mode, or for a folded DEQUANTIZE */
+    private String constant(int index, int valueOf, boolean dequantized) {
         TfliteTensor source = tflite(valueOf);
         // a DEQUANTIZE of a constant is folded whatever the mode: TFLite computes it once, in float
-        TensorProto value = ConstTensors.of(source, model.buffer((int) source.buffer()).data(),
-                dequantize || valueOf != index);
+        TensorProto value = ConstTensors.of(source, model.buffer((int) source.buffer()).data(), dequantized);
         String name = names.fromTensor(tflite(index).name(), "const_" + index);
         add(name, "Const", List.of(), Map.of("dtype", type(value.getDtype()), "value",
                 AttrValue.newBuilder().setTensor(value).build()));

@@ -62,7 +62,9 @@ final class TfliteTensor extends FlatTable {
         return bool(5, false);
     }
 
-    boolean isSparse() {
-        return has(6);
+    /** Null when the tensor is dense. */
+    TfliteSparsity sparsity() {
+        int at = table(6);
+        return at == 0 ? null : new TfliteSparsity(file(), at);
     }
 }
