@@ -36,6 +36,7 @@ class TfliteModelsTest {
 
     private static final String POSE = "tflite/pose_landmark_lite.tflite";
     private static final String FACE = "tflite/face_detection_short_range.tflite";
+    private static final String SPARSE_FACE = "tflite/face_detection_full_range_sparse.tflite";
 
     @Test
     void poseLandmarksOpenWithTheirInputsOutputsAndFusedActivationsApart() throws Exception {
@@ -100,6 +101,37 @@ class TfliteModelsTest {
             NanReport report = Tracing.trace(model, session, List.of("ramp*1e38"), HealthMode.FULL).report();
             assertFalse(report.finite());
             assertEquals(NanOrigin.Kind.COMPUTATION, report.origin().kind());
+        }
+    }
+
+    /**
+     * MediaPipe's pruned face detector keeps its weights sparse and densifies them in the graph; its outputs on a ramp
+     * are those of TFLite's own runtime (tfjs-tflite 0.0.1-alpha.10's WebAssembly build, XNNPACK, on this ramp).
+     */
+    @Test
+    void sparseFaceDetectorComputesWhatTfliteDoes() throws Exception {
+        try (LoadedModel model = new TfliteLoader().load(TestModels.get(SPARSE_FACE), new NullProgressMonitor());
+                InferenceSession session = new TensorFlowBackend().open(model, Device.CPU)) {
+            assertTrue(model.graph().ops().stream().noneMatch(op -> op.type().equals("Assert")),
+                    "an op left unconverted: " + model.graph().ops().stream().filter(op -> op.type().equals("Assert"))
+                            .map(OpNode::name).toList());
+            Map<String, TensorData> outputs = run(model, session, "ramp");
+            assertValues(outputs.get("Identity:0"), 1.3937603, -5.0508771f, -0.6838640f, 8.8967705f, 8.8738136f);
+            assertValues(outputs.get("Identity_1:0"), -8.0922703, -10.398225f, -14.591959f, -12.768159f, -10.109623f);
+            NanReport report = Tracing.trace(model, session, List.of("ramp*1e38"), HealthMode.CURT).report();
+            assertFalse(report.finite());
+            assertEquals(NanOrigin.Kind.COMPUTATION, report.origin().kind());
+        }
+    }
+
+    private static void assertValues(TensorData t, double mean, float... first) {
+        double sum = 0;
+        for (int i = 0; i < t.size(); i++) {
+            sum += t.getDouble(i);
+        }
+        assertEquals(mean, sum / t.size(), 1e-4 * Math.max(1, Math.abs(mean)), t.name() + " mean");
+        for (int i = 0; i < first.length; i++) {
+            assertEquals(first[i], t.getDouble(i), 1e-4 * Math.max(1, Math.abs(first[i])), t.name() + "[" + i + "]");
         }
     }
 
