@@ -124,6 +124,34 @@ class TrainingOnlyOutputsTest {
         }
     }
 
+    /**
+     * A batch norm left in training mode with no epsilon, fed a frame whose channel 0 is one value (3) everywhere:
+     * TensorFlow normalises that channel by its own variance, 0, and makes NaN; the trace says why and how to fix it.
+     */
+    @Test
+    void aTrainingModeBatchNormOfAConstantChannelIsAZeroBatchVariance() throws Exception {
+        Path model = PlantedModels.write(folder, "bn_training", tf -> {
+            Operand<TFloat32> ones = tf.constant(new float[] { 1f, 1f });
+            Operand<TFloat32> zeros = tf.constant(new float[] { 0f, 0f });
+            FusedBatchNorm<TFloat32, TFloat32> bn = tf.withName("bn").nn.fusedBatchNorm(PlantedModels.x(tf), ones, zeros,
+                    zeros, ones, FusedBatchNorm.isTraining(true), FusedBatchNorm.epsilon(0f));
+            tf.withName("out").math.mul(bn.y(), tf.constant(1f));
+        });
+        Path x = folder.resolve("bn_training-x.npy");
+        Npy.write(TensorData.ofFloats("x", Shape.of(1, 2, 2, 2), 3, 1, 3, 2, 3, 5, 3, 7), x);
+        try (LoadedModel loaded = new FrozenGraphLoader().load(model, new NullProgressMonitor());
+                InferenceSession session = new TensorFlowBackend().open(loaded, Device.CPU)) {
+            NanReport report = Tracing.trace(loaded, session, List.of("x=" + x), HealthMode.CURT).report();
+            assertFalse(report.finite());
+            assertEquals("bn", report.origin().op());
+            assertEquals("zero-batch-variance", report.origin().cause().rule(), report.origin().cause().description());
+            assertTrue(report.origin().cause().description().endsWith("1 channel(s) hold one value across the batch"
+                    + " (variance 0) while epsilon is 0.0"), report.origin().cause().description());
+            NanReport.Value value = report.origin().cause().offendingValues().get(0);
+            assertEquals(3.0, value.value());
+        }
+    }
+
     private static List<String> tensors(List<UncheckedTensor> unchecked) {
         return unchecked.stream().map(UncheckedTensor::tensor).toList();
     }

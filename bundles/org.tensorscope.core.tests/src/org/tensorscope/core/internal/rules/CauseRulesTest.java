@@ -195,16 +195,51 @@ class CauseRulesTest {
 
     /**
      * In training mode (TensorFlow's default, when the graph states no is_training) the op normalises by the batch's
-     * own statistics: a zero in the moving variance it does not read is not the cause.
+     * own statistics: a zero in the moving variance it does not read is not the cause; a batch of one 1x1 sample,
+     * whose channels each hold one value, is.
      */
     @Test
     void aBatchNormInTrainingModeIsNotBlamedOnItsMovingVariance() throws Exception {
         for (Map<String, String> attributes : List.of(Map.of("epsilon", "0"),
                 Map.of("epsilon", "0", "is_training", "true"))) {
             NanReport.Origin origin = origin(batchNorm(attributes));
-            assertFalse("zero-variance-normalisation".equals(origin.cause().rule()), attributes + ": "
-                    + origin.cause().description());
+            assertEquals("zero-batch-variance", origin.cause().rule(), attributes + ": " + origin.cause().description());
         }
+    }
+
+    /**
+     * Two frames through a batch norm in training mode: channel 0 holds 3 in both (variance 0), channel 1 holds 1 and
+     * 2. With epsilon 0 the constant channel is 0/0 and is blamed, with its value; a positive epsilon divides by a
+     * number, and the rule stays silent.
+     */
+    @Test
+    void aConstantChannelOfATrainingBatchIsAZeroBatchVariance() throws Exception {
+        for (String layout : List.of("NHWC", "NCHW", "ONNX")) {
+            NanReport.Origin origin = origin(trainingBatchNorm(layout, "0"));
+            assertEquals("zero-batch-variance", origin.cause().rule(), layout);
+            assertTrue(origin.cause().description().endsWith("1 channel(s) hold one value across the batch (variance 0)"
+                    + " while epsilon is 0"), origin.cause().description());
+            assertTrue(origin.cause().suggestion().contains("Export the model for inference"), origin.cause().suggestion());
+            assertValue(origin.cause().offendingValues().get(0), 0, List.of(0L, 0L, 0L, 0L), 3);
+            NanReport.Origin withEpsilon = origin(trainingBatchNorm(layout, "0.001"));
+            assertFalse(withEpsilon.cause() != null && "zero-batch-variance".equals(withEpsilon.cause().rule()), layout);
+        }
+    }
+
+    /** x of two frames, channel 0 constant (3, 3), channel 1 (1, 2); its output NaN in channel 0 only. */
+    private static SyntheticModel trainingBatchNorm(String layout, String epsilon) {
+        boolean last = layout.equals("NHWC");
+        Shape shape = last ? Shape.of(2, 1, 1, 2) : Shape.of(2, 2, 1, 1);
+        SyntheticModel model = new SyntheticModel().constant("x", f32(shape, 3, 1, 3, 2))
+                .constant("scale", f32(Shape.of(2), 1, 1)).constant("offset", f32(Shape.of(2), 0, 0))
+                .constant("mean", f32(Shape.of(0))).constant("variance", f32(Shape.of(0)));
+        TensorData output = f32(shape, Float.NaN, -1, Float.NaN, 1);
+        return layout.equals("ONNX")
+                ? model.op("bn", "BatchNormalization", OpRole.COMPUTATION, "FusedBatchNormV3",
+                        Map.of("epsilon", epsilon, "training_mode", "1"), output, "x", "scale", "offset", "mean",
+                        "variance")
+                : model.op("bn", "FusedBatchNormV3", Map.of("epsilon", epsilon, "is_training", "true", "data_format",
+                        layout), output, "x", "scale", "offset", "mean", "variance");
     }
 
     /** ONNX's BatchNormalization says training by training_mode, 0 unless set: inference reads the running variance. */

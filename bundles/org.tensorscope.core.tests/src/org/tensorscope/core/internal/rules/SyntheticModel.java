@@ -134,8 +134,8 @@ final class SyntheticModel implements InferenceSession {
                 new CumulativeProductOverflowRule(), new DivisionRule(), new ExpOverflowRule(), new InfMinusInfRule(),
                 new Log1pBelowMinusOneRule(), new LogOfNonPositiveRule(), new OverflowRule(), new PowOfNegativeRule(),
                 new QuantizationRangeRule(), new RsqrtOfZeroRule(), new SoftmaxOfMaskedRowRule(),
-                new SqrtOfNegativeRule(), new ZeroNormDivisionRule(), new ZeroTimesInfRule(),
-                new ZeroVarianceBatchNormRule());
+                new SqrtOfNegativeRule(), new ZeroBatchVarianceRule(), new ZeroNormDivisionRule(),
+                new ZeroTimesInfRule(), new ZeroVarianceBatchNormRule());
         return all.stream().sorted(Comparator.comparingInt((NanCauseRule r) -> -ranking(r))
                 .thenComparing(NanCauseRule::id)).toList();
     }

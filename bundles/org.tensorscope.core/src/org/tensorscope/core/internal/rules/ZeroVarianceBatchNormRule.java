@@ -60,7 +60,7 @@ public class ZeroVarianceBatchNormRule implements NanCauseRule {
         return "1".equals(op.attributes().get("training_mode"));
     }
 
-    private static double parse(String epsilon) {
+    static double parse(String epsilon) {
         if (epsilon == null) {
             return Double.NaN;
         }
