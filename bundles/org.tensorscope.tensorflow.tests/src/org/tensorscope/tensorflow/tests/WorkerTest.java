@@ -206,7 +206,18 @@ class WorkerTest {
         assertWorkerEndIsReported("ABRT", "it aborted (SIGABRT)");
     }
 
-    private void assertWorkerEndIsReported(String signal, String expected) throws Exception {
+    /** The JVM's crash banner stays off the console; the message says what crashed it and where its report is. */
+    @Test
+    void aCrashedWorkerIsNamedWithItsCrashReport() throws Exception {
+        String message = assertWorkerEndIsReported("SEGV", "it ");
+        assertTrue(message.contains("; it said: SIGSEGV (0xb) at pc="), message);
+        var report = java.util.regex.Pattern.compile("\\(its crash report: (.*tensorscope-worker-crash-\\d+\\.log)\\)")
+                .matcher(message);
+        assertTrue(report.find(), message);
+        assertTrue(Files.deleteIfExists(Path.of(report.group(1))), "the report is where the message says");
+    }
+
+    private String assertWorkerEndIsReported(String signal, String expected) throws Exception {
         Path model = slowModel();
         try (LoadedModel loaded = inWorker.open(model, new NullProgressMonitor());
                 InferenceSession session = inWorker.backendFor(loaded).open(loaded, org.tensorscope.core.service.Device.CPU)) {
@@ -231,6 +242,7 @@ class WorkerTest {
             TensorData first = session.fetch(feeds, List.of("step0:0"), Map.of(), null).get("step0:0");
             assertEquals(Math.tanh(0.25), first.getDouble(0), 1e-6);
             assertEquals(0, first.getDouble(1), 0);
+            return message;
         }
     }
 

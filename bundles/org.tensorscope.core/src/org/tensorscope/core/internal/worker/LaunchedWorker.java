@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -44,8 +43,6 @@ record LaunchedWorker(Process process, ServerSocket server, String token, Path a
     static final String REQUESTS_AREA = "requests";
     static final String REPLIES_AREA = "replies";
 
-    private static final int KEPT_LINES = 40;
-
     /** JVM options of this process that the worker takes over (so a command line's worker also compiles as it does). */
     private static final List<String> INHERITED_OPTIONS = List.of("-Xmx", "-Xms", "-Xss", "-XX:TieredStopAtLevel", "--sun-misc-unsafe-memory-access",
             "--add-opens", "--enable-native-access", "-Dtensorscope.", "-Dorg.bytedeco.", "-Djava.io.tmpdir");
@@ -53,9 +50,6 @@ record LaunchedWorker(Process process, ServerSocket server, String token, Path a
     /** Options among those that concern this process only. */
     private static final List<String> NOT_INHERITED = List.of("-D" + WorkerMode.PROPERTY + "=", "-D" + EarlyWorker.PROP_PLAN + "=",
             "-D" + WorkerAotCache.PROP_FOLDER + "=");
-
-    /** The line a JVM recording for an AOT cache prints as it ends: not the worker's. */
-    private static final String AOT_RECORDED = "AOTConfiguration recorded: ";
 
     /**
      * Starts a worker JVM with the planned configuration.
@@ -154,22 +148,9 @@ record LaunchedWorker(Process process, ServerSocket server, String token, Path a
 
     /** Passes the worker's console output on to ours, keeping its last lines to explain a crash. */
     private static void passOn(Process process, Deque<String> lines) {
-        PrintStream err = System.err;
         try (BufferedReader reader = new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                if (line.strip().startsWith(AOT_RECORDED) || line.startsWith("Temporary " + AOT_RECORDED)) {
-                    continue;
-                }
-                err.println(line);
-                synchronized (lines) {
-                    lines.addLast(line);
-                    if (lines.size() > KEPT_LINES) {
-                        lines.removeFirst();
-                    }
-                }
-            }
+            WorkerConsole.passOn(reader, System.err, lines);
         } catch (IOException e) {
             // the worker is gone
         }

@@ -266,8 +266,15 @@ final class WorkerProcess implements AutoCloseable {
             };
         }
 
-        /** "; it said: ..." from the last fatal TensorFlow line or JVM crash line, or "". */
+        /**
+         * "; it said: ..." from the last fatal TensorFlow line or JVM crash line, or "", followed by where the JVM
+         * wrote its crash report, when it did.
+         */
         static String reason(List<String> lines) {
+            return said(lines) + crashReport(lines);
+        }
+
+        private static String said(List<String> lines) {
             for (int i = lines.size() - 1; i >= 0; i--) {
                 var fatal = FATAL_LINE.matcher(lines.get(i));
                 if (fatal.matches()) {
@@ -277,6 +284,19 @@ final class WorkerProcess implements AutoCloseable {
             for (String line : lines) {
                 if (line.startsWith("#  SIG") || line.contains("java.lang.OutOfMemoryError")) {
                     return "; it said: " + line.replaceFirst("^#\\s*", "").strip();
+                }
+            }
+            return "";
+        }
+
+        /** The JVM names its crash report on the line after "An error report file ... is saved as:". */
+        private static String crashReport(List<String> lines) {
+            for (int i = 0; i + 1 < lines.size(); i++) {
+                if (lines.get(i).startsWith("# An error report file") && lines.get(i + 1).startsWith("#")) {
+                    String file = lines.get(i + 1).replaceFirst("^#\\s*", "").strip();
+                    if (!file.isEmpty()) {
+                        return " (its crash report: " + file + ")";
+                    }
                 }
             }
             return "";
