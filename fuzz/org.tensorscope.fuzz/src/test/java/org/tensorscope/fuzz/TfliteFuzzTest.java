@@ -31,7 +31,8 @@ class TfliteFuzzTest {
     private static final Path FOLDER = Scratch.folder("tflite");
 
     static Stream<byte[]> seeds() {
-        return Stream.of("tflite/face_detection_short_range.tflite", "tflite/pose_landmark_lite.tflite")
+        return Stream.of("tflite/face_detection_short_range.tflite", "tflite/pose_landmark_lite.tflite",
+                "tflite/face_detection_full_range_sparse.tflite")
                 .map(f -> Scratch.read(Scratch.testdata(f)));
     }
 
