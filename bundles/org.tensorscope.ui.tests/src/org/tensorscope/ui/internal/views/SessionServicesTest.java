@@ -156,6 +156,32 @@ class SessionServicesTest {
         }
     }
 
+    /** A step to an op the Explorer's filter hides leaves no op selected there, not the one the focus has left. */
+    @Test
+    void theExplorerSelectsNothingWhenItsFilterHidesTheOpInFocus() throws Exception {
+        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+        ModelExplorerView explorer = (ModelExplorerView) page.showView(TensorscopeViews.MODEL_EXPLORER);
+        SteppingFocus stepping = TestServices.get(SteppingFocus.class);
+        String first = session.outcome().get().trace().rows().get(0).opName();
+        explorer.nextFollow = 0;
+        stepping.stepTo(first);
+        try {
+            explorer.filter.setText(first);
+            assertTrue(until(() -> first.equals(explorer.getSelectedOpName()), 10_000), "the filter shows " + first);
+            stepping.next();
+            String hidden = stepping.focusOp().orElseThrow();
+            assertFalse(hidden.toLowerCase(java.util.Locale.ROOT).contains(first.toLowerCase(java.util.Locale.ROOT)),
+                    "the next op must be one the filter hides: " + hidden);
+            assertTrue(until(() -> explorer.getSelectedOpName() == null, 10_000),
+                    "still selected: " + explorer.getSelectedOpName());
+            assertEquals(hidden, stepping.focusOp().orElse(null), "clearing the selection leaves the focus alone");
+        } finally {
+            explorer.filter.setText("");
+        }
+        assertTrue(until(() -> stepping.focusOp().orElseThrow().equals(explorer.getSelectedOpName()), 10_000),
+                "without the filter the Explorer follows the focus again");
+    }
+
     private static TreePath pathTo(ScopeTree root, String op) {
         List<Object> path = new ArrayList<>();
         ScopeTree node = root;

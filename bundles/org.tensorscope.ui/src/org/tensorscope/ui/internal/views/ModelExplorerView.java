@@ -8,7 +8,9 @@ import org.eclipse.jface.action.GroupMarker;
 import org.eclipse.jface.action.MenuManager;
 import org.eclipse.jface.viewers.ColumnLabelProvider;
 import org.eclipse.jface.viewers.ColumnViewerToolTipSupport;
+import org.eclipse.jface.viewers.ISelection;
 import org.eclipse.jface.viewers.ITreeContentProvider;
+import org.eclipse.jface.viewers.StructuredSelection;
 import org.eclipse.jface.viewers.TreePath;
 import org.eclipse.jface.viewers.TreeSelection;
 import org.eclipse.jface.viewers.TreeViewer;
@@ -34,7 +36,7 @@ import org.tensorscope.ui.api.RunState;
 public class ModelExplorerView extends EmptyStateView {
 
     TreeViewer viewer; // package-private: the test fragment looks at what the tree shows
-    private Text filter;
+    Text filter; // package-private for tests
     private ModelGraph shownGraph;
     ExplorerHealth health;
     /**
@@ -68,7 +70,10 @@ public class ModelExplorerView extends EmptyStateView {
         filter = new Text(area, SWT.SEARCH | SWT.ICON_SEARCH | SWT.ICON_CANCEL);
         filter.setMessage("Filter by op name or type");
         filter.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
-        filter.addModifyListener(e -> rebuild(runState()));
+        filter.addModifyListener(e -> {
+            rebuild(runState());
+            focus().focusOp().ifPresent(this::reveal); // the op in focus, when the filter shows it
+        });
         viewer = new TreeViewer(area, SWT.SINGLE | SWT.FULL_SELECTION | SWT.BORDER);
         // it takes the space left whatever it holds: without a size of its own, the view's layout as a
         // model opened had GTK measure the rows of the tree just filled, on the UI thread
@@ -218,13 +223,23 @@ public class ModelExplorerView extends EmptyStateView {
             return;
         }
         List<ScopeTree> path = new ArrayList<>();
-        if (!find(tree, opName, path) || viewer.getStructuredSelection().getFirstElement() == path.get(path.size() - 1)) {
+        if (!find(tree, opName, path)) {
+            // the filter hides the op in focus: the tree must not go on showing the op the focus has left
+            if (!viewer.getSelection().isEmpty()) {
+                select(StructuredSelection.EMPTY);
+            }
             return;
         }
-        // the op already has the focus: the views following the selection leave it as it is
+        if (viewer.getStructuredSelection().getFirstElement() != path.get(path.size() - 1)) {
+            select(new TreeSelection(new TreePath(path.toArray())));
+        }
+    }
+
+    /** Selects what follows the focus: the op already has it, and the views following the selection leave it. */
+    private void select(ISelection selection) {
         revealing = true;
         try {
-            viewer.setSelection(new TreeSelection(new TreePath(path.toArray())), true);
+            viewer.setSelection(selection, true);
         } finally {
             revealing = false;
         }
