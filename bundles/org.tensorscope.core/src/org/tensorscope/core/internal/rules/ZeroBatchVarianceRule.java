@@ -3,7 +3,6 @@ package org.tensorscope.core.internal.rules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
 import org.tensorscope.core.service.CauseFinding;
@@ -20,8 +19,6 @@ import org.tensorscope.core.tensor.TensorData;
 @Component(service = NanCauseRule.class)
 public class ZeroBatchVarianceRule implements NanCauseRule {
 
-    private static final Set<String> TYPES = Set.of("FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3");
-
     @Override
     public String id() {
         return "zero-batch-variance";
@@ -29,7 +26,8 @@ public class ZeroBatchVarianceRule implements NanCauseRule {
 
     @Override
     public Optional<CauseFinding> examine(OriginContext context) {
-        if (!context.op().computes(TYPES) || context.inputs().isEmpty() || context.inputs().get(0) == null
+        if (!context.op().computes(ZeroVarianceBatchNormRule.TYPES) || context.inputs().isEmpty()
+                || context.inputs().get(0) == null
                 || !ZeroVarianceBatchNormRule.normalisesByTheBatch(context.op())) {
             return Optional.empty();
         }
@@ -45,19 +43,18 @@ public class ZeroBatchVarianceRule implements NanCauseRule {
         }
         // TensorFlow's NHWC (its default, also when the graph does not say) puts channels last; NCHW and ONNX second
         String format = context.op().attributes().get("data_format");
-        boolean channelsLast = TYPES.contains(context.op().type()) && (format == null || !format.startsWith("NC"));
+        boolean channelsLast = ZeroVarianceBatchNormRule.TYPES.contains(context.op().type())
+                && (format == null || !format.startsWith("NC"));
         int axis = channelsLast ? rank - 1 : 1;
         List<OffendingValue> shown = new ArrayList<>();
         long constant = constantChannels(x, context.output(), axis, shown);
         if (constant == 0) {
             return Optional.empty();
         }
-        String epsilonText = Double.isNaN(eps)
-                ? (epsilon == null ? "the epsilon is not in the graph" : "the epsilon '" + epsilon + "' could not be read")
-                : "epsilon is " + epsilon;
         return Optional.of(new CauseFinding(id(), String.format("Normalisation by a zero batch variance: the op runs in"
                 + " training mode, normalising by the batch's own statistics, and %d channel(s) hold one value across"
-                + " the batch (variance 0) while %s", constant, epsilonText), shown,
+                + " the batch (variance 0) while %s", constant, ZeroVarianceBatchNormRule.epsilonText(epsilon, eps)),
+                shown,
                 "Export the model for inference so that it uses its moving statistics (model.eval() in PyTorch,"
                         + " training=False in Keras, is_training=False in TensorFlow), or set a positive epsilon"
                         + " (e.g. 1e-3)."));

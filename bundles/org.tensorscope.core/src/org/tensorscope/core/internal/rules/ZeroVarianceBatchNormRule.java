@@ -16,7 +16,7 @@ import org.tensorscope.core.service.OriginContext;
 @Component(service = NanCauseRule.class)
 public class ZeroVarianceBatchNormRule implements NanCauseRule {
 
-    private static final Set<String> TYPES = Set.of("FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3");
+    static final Set<String> TYPES = Set.of("FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3");
 
     @Override
     public String id() {
@@ -39,12 +39,9 @@ public class ZeroVarianceBatchNormRule implements NanCauseRule {
         if (zeroVariance.isEmpty()) {
             return Optional.empty();
         }
-        String epsilonText = Double.isNaN(eps)
-                ? (epsilon == null ? "the epsilon is not in the graph" : "the epsilon '" + epsilon + "' could not be read")
-                : "epsilon is " + epsilon;
         return Optional.of(new CauseFinding(id(), String.format(
                 "Normalisation by a zero variance: %d channel(s) have variance 0 and %s",
-                zeroVariance.count(), epsilonText), zeroVariance.first(),
+                zeroVariance.count(), epsilonText(epsilon, eps)), zeroVariance.first(),
                 "Set a positive epsilon (e.g. 1e-3) on the normalisation, or check the statistics frozen into the model."));
     }
 
@@ -58,6 +55,13 @@ public class ZeroVarianceBatchNormRule implements NanCauseRule {
             return !"false".equals(op.attributes().get("is_training"));
         }
         return "1".equals(op.attributes().get("training_mode"));
+    }
+
+    /** "epsilon is 0", or why it is not known. */
+    static String epsilonText(String epsilon, double eps) {
+        return Double.isNaN(eps)
+                ? (epsilon == null ? "the epsilon is not in the graph" : "the epsilon '" + epsilon + "' could not be read")
+                : "epsilon is " + epsilon;
     }
 
     static double parse(String epsilon) {
