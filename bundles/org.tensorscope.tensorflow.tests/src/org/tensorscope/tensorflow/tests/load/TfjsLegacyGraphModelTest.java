@@ -100,6 +100,21 @@ class TfjsLegacyGraphModelTest {
     }
 
     @Test
+    void aNodeThatCannotBeRewrittenIsRefusedNamingTheGraph(@TempDir Path dir) throws Exception {
+        GraphDef graph = GraphDef.newBuilder()
+                .addNode(NodeDef.newBuilder().setName("x").setOp("Placeholder")
+                        .putAttr("dtype", AttrValue.newBuilder().setType(org.tensorflow.proto.DataType.DT_FLOAT).build()))
+                .addNode(NodeDef.newBuilder().setName("prelu").setOp("Prelu").addInput("x"))
+                .build();
+        Files.write(dir.resolve("tensorflowjs_model.pb"), graph.toByteArray());
+        Files.writeString(dir.resolve("weights_manifest.json"), "[]");
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> legacy.load(dir, new NullProgressMonitor()));
+        assertEquals(dir.resolve("tensorflowjs_model.pb").toAbsolutePath(), e.file().toAbsolutePath());
+        assertTrue(e.getMessage().contains("the graph cannot be read: op prelu (Prelu) has 1 data inputs, fewer than"
+                + " the 2 it needs"), e.getMessage());
+    }
+
+    @Test
     void aManifestThatIsNotAListIsRefusedByName(@TempDir Path dir) throws Exception {
         writeAsConverter0x(TestModels.get("tfjs/handskeleton/handskeleton.json"), dir);
         Files.writeString(dir.resolve("weights_manifest.json"), "{\"weights\": []}");

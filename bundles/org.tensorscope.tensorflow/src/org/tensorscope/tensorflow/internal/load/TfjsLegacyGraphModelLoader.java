@@ -89,15 +89,15 @@ public class TfjsLegacyGraphModelLoader implements ModelLoader {
         Read read = ModelReading.alongsideNatives(() -> new Read(FrozenGraphLoader.graphDef(graphFile), weights(manifest)));
         progress.split(1);
         GraphDef.Builder graph = read.graph().toBuilder().clearNode();
-        for (NodeDef node : read.graph().getNodeList()) {
-            graph.addAllNode(TfjsGraphModelLoader.withWeights(node, read.weights(), graphFile));
-        }
         GraphDef graphDef;
         try {
+            for (NodeDef node : read.graph().getNodeList()) {
+                graph.addAllNode(TfjsGraphModelLoader.withWeights(node, read.weights(), graphFile));
+            }
             graphDef = TfjsGraphModelLoader.runnable(graph.build());
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new ModelLoadException(graphFile, "the graph's functions cannot be inlined: "
-                    + FrozenGraphLoader.oneLine(e.getMessage()), e);
+        } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
+            throw new ModelLoadException(graphFile, "the graph cannot be read: " + FrozenGraphLoader.oneLine(
+                    e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
         }
         progress.split(1);
         TfModel model = new TfModel(graphDef, GraphDefConverter.convert(graphFile, FORMAT, graphDef, List.of())
