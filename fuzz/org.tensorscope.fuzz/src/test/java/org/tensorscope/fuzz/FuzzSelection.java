@@ -17,7 +17,7 @@ public final class FuzzSelection {
 
     static final List<String> TARGETS = List.of("TfjsModelFuzzTest", "GraphDefFuzzTest", "GraphDefTextFuzzTest",
             "SavedModelFuzzTest", "NpyFuzzTest", "ImageFuzzTest", "OnnxFuzzTest", "InputSourceFuzzTest",
-            "TfliteFuzzTest", "KerasFuzzTest");
+            "TfliteFuzzTest", "KerasFuzzTest", "TfjsLegacyModelFuzzTest");
 
     private FuzzSelection() {
     }

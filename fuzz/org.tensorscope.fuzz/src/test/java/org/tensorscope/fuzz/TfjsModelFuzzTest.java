@@ -23,10 +23,11 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 @EnabledIf("org.tensorscope.fuzz.FuzzSelection#chosen")
 class TfjsModelFuzzTest {
 
-    private static final Path FOLDER = folder();
+    private static final Path FOLDER = folder("tfjs");
 
-    private static Path folder() {
-        Path folder = Scratch.folder("tfjs");
+    /** A folder holding emotion's shard and a small shard of each stored type. */
+    static Path folder(String name) {
+        Path folder = Scratch.folder(name);
         Scratch.copy("tfjs/emotion/emotion.bin", folder);
         Scratch.write(folder.resolve("f32.bin"), floats(0.5f, -1f, 2f, 1e30f));
         Scratch.write(folder.resolve("wb.bin"), floats(1f, 0f, 0f, 1f, -0.5f, 0.5f));
