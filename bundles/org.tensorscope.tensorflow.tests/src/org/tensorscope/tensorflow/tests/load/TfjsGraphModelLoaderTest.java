@@ -121,8 +121,9 @@ class TfjsGraphModelLoaderTest {
         assertEquals(List.of(HAND_FIRST_CONV + "/Conv2D:0", "StatefulPartitionedCall/model/conv2d/Conv2D_bn_offset:0"),
                 bias.inputs());
         OpNode last = graph.op(HAND_FIRST_CONV).orElseThrow();
-        assertEquals("AddV2", last.type(), "PReLU ends in relu(x) + alpha * min(x, 0)");
-        assertEquals(List.of(HAND_FIRST_CONV + "/Prelu/Relu:0", HAND_FIRST_CONV + "/Prelu/Mul:0"), last.inputs());
+        assertEquals("SelectV2", last.type(), "PReLU ends in select(x < 0, alpha * min(x, 0), x)");
+        assertEquals(List.of(HAND_FIRST_CONV + "/Prelu/Less:0", HAND_FIRST_CONV + "/Prelu/Mul:0",
+                HAND_FIRST_CONV + "/BiasAdd:0"), last.inputs());
         assertEquals("Mul", graph.op(HAND_FIRST_CONV + "/Prelu/Mul").orElseThrow().type());
         assertTrue(graph.op(HAND_FIRST_CONV + "/Prelu/Mul").orElseThrow().inputs()
                 .contains("StatefulPartitionedCall/model/p_re_lu/Neg:0"), "alpha is the fused op's second argument");
@@ -241,7 +242,7 @@ class TfjsGraphModelLoaderTest {
             assertTrue(graph.ops().stream().noneMatch(op -> op.type().startsWith("_Fused")), "fused ops left");
             String fused = "StatefulPartitionedCall/model/batch_normalization/FusedBatchNormV3";
             OpNode last = graph.op(fused).orElseThrow();
-            assertEquals("AddV2", last.type(), "[BiasAdd, Prelu] ends in the PReLU sum");
+            assertEquals("SelectV2", last.type(), "[BiasAdd, Prelu] ends in the PReLU select");
             assertEquals("Conv2D", graph.op(fused + "/Conv2D").orElseThrow().type());
             assertEquals("BiasAdd", graph.op(fused + "/BiasAdd").orElseThrow().type());
             assertEquals("2", String.valueOf(graph.op(fused + "/Conv2D").orElseThrow().attributes().get("strides").chars()

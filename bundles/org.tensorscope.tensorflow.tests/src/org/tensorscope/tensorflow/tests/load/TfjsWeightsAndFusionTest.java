@@ -99,7 +99,7 @@ class TfjsWeightsAndFusionTest {
     @Test
     void fusedConvWithPreluKeepsInfinitiesAndScalesNegatives() throws Exception {
         TfModel model = new TfjsGraphModelLoader().load(writeModel(true), null);
-        assertEquals("AddV2", model.graph().op("conv").orElseThrow().type());
+        assertEquals("SelectV2", model.graph().op("conv").orElseThrow().type());
         try (TFloat32 xc = TestModels.vector(new long[] { 4, 1, 1, 1 }, -4, 3, Float.POSITIVE_INFINITY,
                 Float.NEGATIVE_INFINITY)) {
             float[] out = TestModels.run(model, Map.of("xc", xc), "conv").get(0);
@@ -111,11 +111,23 @@ class TfjsWeightsAndFusionTest {
     @Test
     void standalonePreluComputesTheSameAsTfjs() throws Exception {
         TfModel model = new TfjsGraphModelLoader().load(writeModel(true), null);
-        assertEquals("AddV2", model.graph().op("prelu").orElseThrow().type());
+        assertEquals("SelectV2", model.graph().op("prelu").orElseThrow().type());
         try (TFloat32 xc = TestModels.vector(new long[] { 5, 1, 1, 1 }, -4, 3, 0, Float.POSITIVE_INFINITY,
                 Float.NEGATIVE_INFINITY)) {
             float[] out = TestModels.run(model, Map.of("xc", xc), "prelu").get(0);
             assertArrayEquals(new float[] { -1f, 3f, 0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY }, out);
+        }
+    }
+
+    /** An infinite alpha (a broken weight, or one set in the Inspector) scales only the negatives, as in TF.js. */
+    @Test
+    void aPreluWithAnInfiniteAlphaLeavesTheRestAlone() throws Exception {
+        TfModel model = new TfjsGraphModelLoader().load(writeModel(true, Float.POSITIVE_INFINITY), null);
+        try (TFloat32 xc = TestModels.vector(new long[] { 5, 1, 1, 1 }, -4, 3, 0, Float.POSITIVE_INFINITY,
+                Float.NEGATIVE_INFINITY)) {
+            float[] out = TestModels.run(model, Map.of("xc", xc), "prelu").get(0);
+            assertArrayEquals(new float[] { Float.NEGATIVE_INFINITY, 3f, 0f, Float.POSITIVE_INFINITY,
+                    Float.NEGATIVE_INFINITY }, out);
         }
     }
 
@@ -130,6 +142,10 @@ class TfjsWeightsAndFusionTest {
     }
 
     private Path writeModel(boolean withSignature) throws Exception {
+        return writeModel(withSignature, 0.25f);
+    }
+
+    private Path writeModel(boolean withSignature, float alpha) throws Exception {
         // group 1: a (float32, 12 bytes), q8 (2), q16 (4), h (4) = 22 bytes in shards of 5, 10 and 7:
         // a straddles shards 1 and 2, q16 straddles 2 and 3
         ByteBuffer g1 = ByteBuffer.allocate(22).order(ByteOrder.LITTLE_ENDIAN);
@@ -144,7 +160,7 @@ class TfjsWeightsAndFusionTest {
         // group 2: w [2,2] identity, b [2] = 0.5, filter [1,1,1,1] = 1, cb [1] = 0, alpha [1] = 0.25
         ByteBuffer g2 = ByteBuffer.allocate(36).order(ByteOrder.LITTLE_ENDIAN);
         g2.putFloat(1).putFloat(0).putFloat(0).putFloat(1).putFloat(0.5f).putFloat(0.5f);
-        g2.putFloat(1).putFloat(0).putFloat(0.25f);
+        g2.putFloat(1).putFloat(0).putFloat(alpha);
         Files.write(dir.resolve("g2"), g2.array());
 
         String signature = withSignature ? """

@@ -126,6 +126,10 @@ class TfliteOperatorsTest {
                 (w, x, y) -> w.op(TANH, new int[] { x }, new int[] { y }, 0)));
         cases.add(unary("HARD_SWISH", new int[] { 1, 5 }, floats(-4, -1, 0, 1, 4), new int[] { 1, 5 },
                 floats(0, -1 / 3f, 0, 2 / 3f, 4), (w, x, y) -> w.op(HARD_SWISH, new int[] { x }, new int[] { y }, 0)));
+        // an infinite alpha scales only the negatives: x itself elsewhere, as TFLite computes it
+        cases.add(unary("PRELU with an infinite alpha", new int[] { 1, 4 }, floats(-2, -1, 0, 3), new int[] { 1, 4 },
+                floats(-1, -0.5f, 0, 3), (w, x, y) -> w.op(PRELU, new int[] { x, w.constant("alpha", new int[] { 4 },
+                        0.5f, 0.5f, Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY) }, new int[] { y }, 0)));
         cases.add(unary("PRELU", new int[] { 1, 4 }, floats(-2, -1, 0, 3), new int[] { 1, 4 }, floats(-1, -0.5f, 0, 3),
                 (w, x, y) -> w.op(PRELU, new int[] { x, w.constant("alpha", new int[] { 4 }, 0.5f, 0.5f, 0.5f, 0.5f) },
                         new int[] { y }, 0)));
@@ -199,6 +203,27 @@ class TfliteOperatorsTest {
         cases.add(ifOnTheSign("IF, then branch", floats(1, 2), floats(2, 4)));
         cases.add(ifOnTheSign("IF, else branch", floats(-1, -2), floats(1, 2)));
         return cases.stream().map(Arguments::of);
+    }
+
+    /**
+     * Convolution2DTransposeBias takes its output's size from the file: one the file does not give as an image's four
+     * dimensions leaves the op not runnable, and the model still opens (for info and the Graph view).
+     */
+    @org.junit.jupiter.api.Test
+    void aTransposeConvolutionWithoutAnImageShapeIsNotRunnableAndTheModelOpens() throws Exception {
+        TfliteWriter w = new TfliteWriter();
+        int x = w.tensor("x", FLOAT32, 1, 2, 2, 1);
+        int y = w.tensor("y", FLOAT32);
+        w.custom("Convolution2DTransposeBias", new int[] { x, w.constant("weights", new int[] { 1, 2, 2, 1 }, 1, 2, 3, 4),
+                w.constant("bias", new int[] { 1 }, 0.5f) }, new int[] { y },
+                java.nio.ByteBuffer.allocate(12).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(2).putInt(1).putInt(1)
+                        .array());
+        w.io(new int[] { x }, new int[] { y });
+        Path file = Files.write(folder.resolve("rank0.tflite"), w.bytes());
+        try (LoadedModel model = new TfliteLoader().load(file, new NullProgressMonitor())) {
+            org.junit.jupiter.api.Assertions.assertTrue(model.graph().ops().stream()
+                    .anyMatch(op -> op.type().equals("Assert")), "the op is marked not runnable");
+        }
     }
 
     @ParameterizedTest(name = "{0}")

@@ -136,8 +136,10 @@ final class TfjsOnlyOps {
     }
 
     /**
-     * TF.js's prelu(x, alpha) = x > 0 ? x : alpha * x, as relu(x) + alpha * min(x, 0), which keeps +Inf
-     * and -Inf as they are (x - relu(x) would make inf - inf = NaN); the last node is named {@code last}.
+     * TF.js's prelu(x, alpha) = x < 0 ? alpha * x : x, as select(x < 0, alpha * min(x, 0), x): x itself where it
+     * is not negative, whatever alpha holds (relu(x) + alpha * min(x, 0) would make alpha * 0 = NaN there for an
+     * infinite alpha, and x - relu(x) inf - inf for an infinite x), and no product of alpha with a large positive x
+     * that could overflow where TF.js computes none; the last node is named {@code last}.
      */
     private static List<NodeDef> preluNodes(String scope, String last, String x, String alpha, AttrValue type) {
         String zero = scope + "/Prelu/zero";
@@ -147,13 +149,14 @@ final class TfjsOnlyOps {
                                 .setDtype(type(type).getType()).setTensorShape(TensorShapeProto.getDefaultInstance())
                                 .addFloatVal(0f)).build())
                         .build(),
-                NodeDef.newBuilder().setName(scope + "/Prelu/Relu").setOp("Relu").addInput(x).putAttr("T", type).build(),
+                NodeDef.newBuilder().setName(scope + "/Prelu/Less").setOp("Less").addInput(x).addInput(zero)
+                        .putAttr("T", type).build(),
                 NodeDef.newBuilder().setName(scope + "/Prelu/Minimum").setOp("Minimum").addInput(x).addInput(zero)
                         .putAttr("T", type).build(),
                 NodeDef.newBuilder().setName(scope + "/Prelu/Mul").setOp("Mul").addInput(alpha)
                         .addInput(scope + "/Prelu/Minimum").putAttr("T", type).build(),
-                NodeDef.newBuilder().setName(last).setOp("AddV2").addInput(scope + "/Prelu/Relu")
-                        .addInput(scope + "/Prelu/Mul").putAttr("T", type).build());
+                NodeDef.newBuilder().setName(last).setOp("SelectV2").addInput(scope + "/Prelu/Less")
+                        .addInput(scope + "/Prelu/Mul").addInput(x).putAttr("T", type).build());
     }
 
     private static AttrValue type(AttrValue t) {

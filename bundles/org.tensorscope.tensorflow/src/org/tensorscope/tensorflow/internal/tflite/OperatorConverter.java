@@ -107,7 +107,8 @@ final class OperatorConverter {
         }
         ByteBuffer params = op.customOptions().order(ByteOrder.LITTLE_ENDIAN);
         int[] shape = g.shape(out[0]);
-        if (params.remaining() < 12 || Arrays.stream(shape).anyMatch(d -> d <= 0)) {
+        // the output's size comes from the file (the op has no output-shape input): an image's four known dimensions
+        if (params.remaining() < 12 || shape.length != 4 || Arrays.stream(shape).anyMatch(d -> d <= 0)) {
             return false;
         }
         int padding = params.getInt(params.position());
@@ -358,13 +359,14 @@ final class OperatorConverter {
                 g.produce(y, g.add(name, "RealDiv", List.of(times, g.scalar(name + "/six", 6f)), attrs("T", t(in[0]))));
             }
             case PRELU -> {
-                // x >= 0 ? x : alpha * x  ==  relu(x) + alpha * min(x, 0), as for TF.js's Prelu
+                // x >= 0 ? x : alpha * x, as select(x < 0, alpha * min(x, 0), x): x where it is not negative, whatever
+                // alpha holds (an infinite alpha times 0 would be NaN), as for TF.js's Prelu
                 String x = g.tensor(in[0]);
-                String relu = g.add(g.unique(name + "/Relu"), "Relu", List.of(x), attrs("T", t(in[0])));
-                String min = g.add(g.unique(name + "/Minimum"), "Minimum", List.of(x, g.scalar(name + "/zero", 0f)),
-                        attrs("T", t(in[0])));
+                String zero = g.scalar(name + "/zero", 0f);
+                String negative = g.add(g.unique(name + "/Less"), "Less", List.of(x, zero), attrs("T", t(in[0])));
+                String min = g.add(g.unique(name + "/Minimum"), "Minimum", List.of(x, zero), attrs("T", t(in[0])));
                 String scaled = g.add(g.unique(name + "/Mul"), "Mul", List.of(g.tensor(in[1]), min), attrs("T", t(in[0])));
-                g.produce(y, g.add(name, "AddV2", List.of(relu, scaled), attrs("T", t(in[0]))));
+                g.produce(y, g.add(name, "SelectV2", List.of(negative, scaled, x), attrs("T", t(in[0]))));
             }
             case RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR -> {
                 boolean bilinear = code == RESIZE_BILINEAR;
