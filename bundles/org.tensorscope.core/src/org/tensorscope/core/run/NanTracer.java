@@ -32,6 +32,7 @@ import org.tensorscope.core.trace.HealthMode;
 import org.tensorscope.core.trace.LoopHealth;
 import org.tensorscope.core.trace.TensorHealth;
 import org.tensorscope.core.trace.Trace;
+import org.tensorscope.core.trace.UncheckedTensor;
 
 /**
  * Runs a model's health pass, finds where NaN/Inf starts, fetches only the tensors needed to
@@ -253,7 +254,8 @@ public final class NanTracer {
     private static List<NanReport.WeightHealth> unhealthyWeights(ModelGraph graph, Map<String, TensorData> overrides,
             Trace trace) {
         Map<String, String> leftOut = new HashMap<>();
-        trace.unchecked().forEach(u -> leftOut.putIfAbsent(u.tensor(), u.reason()));
+        trace.unchecked().stream().filter(UncheckedTensor::byDesign)
+                .forEach(u -> leftOut.putIfAbsent(u.tensor(), u.reason()));
         Set<String> weightOps = new HashSet<>();
         graph.weights().forEach(w -> weightOps.add(w.opName()));
         Set<String> editedTensors = new HashSet<>();

@@ -9,4 +9,15 @@ package org.tensorscope.core.trace;
  *               ONNX Runtime cannot expose")
  */
 public record UncheckedTensor(String tensor, String reason) {
+
+    /** The words of every reason given for a tensor that holds an infinity on purpose (a -inf padding, say). */
+    public static final String BY_DESIGN = "by design";
+
+    /**
+     * Whether the tensor was left out because it holds an infinity on purpose: a weight left out for any other reason
+     * (a branch the pass cannot follow, say) and holding NaN or infinity is still a broken weight.
+     */
+    public boolean byDesign() {
+        return reason.contains(BY_DESIGN);
+    }
 }

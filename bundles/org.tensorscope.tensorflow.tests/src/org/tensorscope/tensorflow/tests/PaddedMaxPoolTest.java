@@ -95,6 +95,14 @@ class PaddedMaxPoolTest {
                     assertEquals("", reason(edited, tensor), mode + ": " + tensor + " no longer by design");
                     assertTrue(edited.row(tensor).orElseThrow().isFinite(), mode + ": " + tensor + " is checked");
                 }
+                // +inf is still an infinity, but no longer one that never wins a max: checked, and found
+                Trace plusInfinity = session.healthPass(Map.of("x", ramp(1f)), outputs, mode,
+                        Map.of("pad_value:0", TensorData.ofFloats("pad_value:0", Shape.of(), Float.POSITIVE_INFINITY)),
+                        new NullProgressMonitor());
+                for (String tensor : DESIGNED) {
+                    assertEquals("", reason(plusInfinity, tensor), mode + ": " + tensor + " is not -inf by design");
+                    assertFalse(plusInfinity.row(tensor).orElseThrow().isFinite(), mode + ": " + tensor + " holds +inf");
+                }
             }
         }
     }

@@ -13,7 +13,10 @@ import java.util.Set;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.NodeDef;
 import org.tensorflow.proto.TensorProto;
+import org.tensorscope.core.analysis.TensorStats;
 import org.tensorscope.core.model.TensorSpec;
+import org.tensorscope.core.tensor.TensorData;
+import org.tensorscope.core.trace.UncheckedTensor;
 
 /**
  * Tensors that hold an infinity on purpose. A score threshold of -inf tells NonMaxSuppression to keep every box
@@ -31,16 +34,19 @@ final class DesignedInfinities {
     /** Ops that move values without computing with them, between a padding and its max pooling. */
     private static final Set<String> LAYOUT_OPS = Set.of("Transpose", "Reshape", "Identity", "ExpandDims", "Squeeze");
 
-    private static final DesignedInfinities NONE = new DesignedInfinities(Map.of(), Map.of());
+    private static final DesignedInfinities NONE = new DesignedInfinities(Map.of(), Map.of(), Set.of());
 
     /** Per tensor ("op:0"), why it holds an infinity on purpose. */
     private final Map<String, String> reasons;
     /** Per tensor, the constant whose infinity it holds (a constant maps to itself). */
     private final Map<String, String> constants;
+    /** The constants whose design is -inf alone (paddings), not any infinity (score thresholds). */
+    private final Set<String> minusInfinityOnly;
 
-    private DesignedInfinities(Map<String, String> reasons, Map<String, String> constants) {
+    private DesignedInfinities(Map<String, String> reasons, Map<String, String> constants, Set<String> minusInfinityOnly) {
         this.reasons = reasons;
         this.constants = constants;
+        this.minusInfinityOnly = minusInfinityOnly;
     }
 
     boolean isEmpty() {
@@ -57,11 +63,21 @@ final class DesignedInfinities {
                 : reasons.get(tensor);
     }
 
-    /** Whether a run that gives the tensor these values no longer holds it as designed. */
-    boolean redesignedBy(String tensor, boolean allInfinite) {
+    /**
+     * Whether a run that gives the tensor these values no longer holds it as designed: a padding of -inf must stay
+     * all -inf (+inf would win every max), a score threshold all infinite.
+     */
+    boolean redesignedBy(String tensor, TensorData values) {
         String constant = constants.get(tensor);
-        // a computed tensor given values of its own is checked whatever they are
-        return constant != null && (!constant.equals(tensor) || !allInfinite);
+        if (constant == null) {
+            return false;
+        }
+        if (!constant.equals(tensor) || !values.dtype().isFloating() || values.size() == 0) {
+            return true; // a computed tensor given values of its own is checked whatever they are
+        }
+        TensorStats stats = TensorStats.of(values);
+        long asDesigned = minusInfinityOnly.contains(constant) ? stats.negInf() : stats.posInf() + stats.negInf();
+        return asDesigned != values.size();
     }
 
     static DesignedInfinities of(GraphDef graph) {
@@ -87,23 +103,25 @@ final class DesignedInfinities {
         }
         Map<String, String> reasons = new LinkedHashMap<>();
         Map<String, String> constants = new HashMap<>();
+        Set<String> minusInfinityOnly = new java.util.HashSet<>();
         for (NodeDef node : graph.getNodeList()) {
             String tensor = node.getName() + ":0";
             if (node.getOp().equals("Const") && onlyThresholds.getOrDefault(tensor, false) && allInfinite(node)) {
-                reasons.put(tensor, "holds an infinity by design: it is the score threshold of "
+                reasons.put(tensor, "holds an infinity " + UncheckedTensor.BY_DESIGN
+                        + ": it is the score threshold of "
                         + String.join(", ", uses.get(tensor)) + ", where -inf keeps every score");
                 constants.put(tensor, tensor);
             }
             if (node.getOp().equals("PadV2") && node.getInputCount() >= 3) {
-                paddedMaxPool(node, byName, readers, reasons, constants);
+                paddedMaxPool(node, byName, readers, reasons, constants, minusInfinityOnly);
             }
         }
-        return reasons.isEmpty() ? NONE : new DesignedInfinities(reasons, constants);
+        return reasons.isEmpty() ? NONE : new DesignedInfinities(reasons, constants, minusInfinityOnly);
     }
 
     /** A PadV2 of -inf whose output only max pooling reads, through layout ops: its constant and border. */
     private static void paddedMaxPool(NodeDef pad, Map<String, NodeDef> byName, Map<String, List<NodeDef>> readers,
-            Map<String, String> reasons, Map<String, String> constants) {
+            Map<String, String> reasons, Map<String, String> constants, Set<String> minusInfinityOnly) {
         String constant = TensorSpec.tensorName(pad.getInput(2));
         NodeDef value = byName.get(constant.substring(0, constant.lastIndexOf(':')));
         if (value == null || !value.getOp().equals("Const") || !allMinusInfinity(value)
@@ -132,11 +150,13 @@ final class DesignedInfinities {
             }
         }
         String pooled = String.join(", ", pools);
-        reasons.put(constant, "holds an infinity by design: PadV2 " + pad.getName() + " pads the input of " + pooled
+        reasons.put(constant, "holds an infinity " + UncheckedTensor.BY_DESIGN + ": PadV2 " + pad.getName()
+                + " pads the input of " + pooled
                 + " with this -inf, which never wins a max");
         constants.put(constant, constant);
+        minusInfinityOnly.add(constant);
         for (String carrier : carriers) {
-            reasons.put(carrier, "holds -inf by design in the border that PadV2 " + pad.getName()
+            reasons.put(carrier, "holds -inf " + UncheckedTensor.BY_DESIGN + " in the border that PadV2 " + pad.getName()
                     + " adds around the input of " + pooled + ", where -inf never wins a max");
             constants.put(carrier, constant);
         }

@@ -201,19 +201,11 @@ public final class TfSession implements InferenceSession {
         }
         Set<String> redesigned = new HashSet<>();
         byFedTensor(feeds, overrides, data -> data).forEach((tensor, data) -> {
-            if (designedInfinities.redesignedBy(tensor, allInfinite(data))) {
+            if (designedInfinities.redesignedBy(tensor, data)) {
                 redesigned.add(tensor);
             }
         });
         return redesigned;
-    }
-
-    private static boolean allInfinite(TensorData data) {
-        if (!data.dtype().isFloating() || data.size() == 0) {
-            return false;
-        }
-        TensorStats stats = TensorStats.of(data);
-        return stats.posInf() + stats.negInf() == data.size();
     }
 
     /** The float tensors a run of these ops computes, fed tensors included. */
