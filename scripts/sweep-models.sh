@@ -16,6 +16,7 @@ product="$repo/product/target/products/org.tensorscope.product/linux/gtk/x86_64"
 [ -x "$product/tensorscope" ] || { echo "no product in $product: run ./mvnw -DskipTests package first" >&2; exit 2; }
 out=${2:-$(mktemp -d)}
 mkdir -p "$out"
+touch "$out/.started"
 timeout_s=${TIMEOUT:-300}
 
 models() {
@@ -49,6 +50,8 @@ while IFS= read -r model; do
       look+=("$name $command: stopped by the timeout of ${timeout_s} s")
     elif [ "$rc" != 0 ] && [ "$rc" != 2 ] && [ "$rc" != 3 ]; then
       look+=("$name $command: exit code $rc")
+    elif grep -q 'its crash report:' "$out/$name.$command.err"; then
+      look+=("$name $command: the inference worker crashed: $message")
     elif grep -q -E '^\s+at [a-z]|Exception$|Exception:' <<<"$message"; then
       look+=("$name $command: $message")
     elif [ "$rc" = 2 ]; then
@@ -57,8 +60,13 @@ while IFS= read -r model; do
   done
 done < <(models)
 
+# the command's own JVM writes its report where it runs; the inference worker's goes to the temporary folder
 crashes=$(find "$out" -maxdepth 1 -name 'hs_err_pid*.log' | wc -l)
 [ "$crashes" = 0 ] || look+=("$crashes JVM crash report(s) in $out")
+# (Java's temporary folder is /tmp on Linux whatever TMPDIR says, unless java.io.tmpdir is set)
+worker_crashes=$(find /tmp ${TMPDIR:+"$TMPDIR"} -maxdepth 1 -name 'tensorscope-worker-crash-*.log' -newer "$out/.started" \
+  2>/dev/null | sort -u | wc -l)
+[ "$worker_crashes" = 0 ] || look+=("$worker_crashes crash report(s) of the inference worker (tensorscope-worker-crash-*.log)")
 echo
 echo "outputs in $out"
 if [ ${#look[@]} -eq 0 ]; then
