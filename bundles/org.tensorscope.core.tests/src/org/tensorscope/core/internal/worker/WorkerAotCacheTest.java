@@ -140,6 +140,24 @@ class WorkerAotCacheTest {
         assertTrue(WorkerAotCache.forWorker(command, plan("a")).recording());
     }
 
+    /**
+     * Commands run one after another (a script's loop) while the first worker's recording is assembled: they neither
+     * record nor start assemblies of their own, dozens of JVMs at once; a recording of long ago does not stop them.
+     */
+    @Test
+    void aWorkerStartedWhileARecordingIsAssembledRecordsNothing() throws Exception {
+        if (!cachesPossible()) {
+            return; // checked by aJavaBefore25GetsNoCache
+        }
+        List<String> command = command("java");
+        String stem = "worker-" + WorkerAotCache.installation(framework.toString()) + "-"
+                + WorkerAotCache.key(command, plan("a"));
+        Path pending = Files.writeString(folder.resolve(stem + ".pid97.aotconf"), "recorded");
+        assertNull(WorkerAotCache.forWorker(command, plan("a")), "a second recording while the first is assembled");
+        Files.setLastModifiedTime(pending, FileTime.from(Instant.now().minus(Duration.ofMinutes(20))));
+        assertTrue(WorkerAotCache.forWorker(command, plan("a")).recording(), "an assembly stopped long ago");
+    }
+
     @Test
     void anotherPlanJavaCommandOrFrameworkJarHasItsOwnCache() throws Exception {
         if (!cachesPossible()) {

@@ -47,6 +47,8 @@ final class WorkerAotCache {
     private static final List<String> QUIET = List.of("-Xlog:aot*=off", "-Xlog:cds*=off");
     /** Files of recordings and assemblies this old were left by a run that was stopped. */
     private static final Duration STALE = Duration.ofHours(1);
+    /** How recent a recording must be to count as being assembled (an assembly takes seconds; a stopped one stays). */
+    private static final Duration ASSEMBLING = Duration.ofMinutes(10);
     /** How long the assembly waits for the recording worker to end before giving up on it. */
     private static final int WAIT_SECONDS = 120;
     /** The worker caches (and framework copies) of an installation kept: its newest builds'. */
@@ -104,9 +106,30 @@ final class WorkerAotCache {
                 return new WorkerAotCache(cache, false);
             }
         } catch (IOException e) {
-            // none yet: this worker records one
+            // none yet: this worker records one, unless an earlier worker's recording is being assembled
         }
-        return new WorkerAotCache(cache, true);
+        return beingAssembled(cache) ? null : new WorkerAotCache(cache, true);
+    }
+
+    /**
+     * Whether a worker that recorded for this cache in the last minutes has ended and its recording waits for, or is
+     * in, its assembly: workers started one after another meanwhile (a script running commands in a loop) would
+     * each record and start an assembly of their own.
+     */
+    private static boolean beingAssembled(Path cache) {
+        String name = cache.getFileName().toString();
+        String prefix = name.substring(0, name.length() - ".aot".length()) + ".";
+        Instant since = Instant.now().minus(ASSEMBLING);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(cache.getParent(), prefix + "*.aotconf")) {
+            for (Path file : files) {
+                if (Files.getLastModifiedTime(file).toInstant().isAfter(since)) {
+                    return true;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // none to be seen: record
+        }
+        return false;
     }
 
     /** The cache folder the launch script named, if this Java can have caches and the folder can be written. */
