@@ -133,6 +133,55 @@ class PaddedMaxPoolTest {
         return TensorData.ofFloats("x", Shape.of(1, 4, 4, 1), values);
     }
 
+    /**
+     * Two poolings padded with one shared -inf constant (converters and grappler merge equal constants; SPPF's three
+     * pools share one): the constant and both borders are by design; a third reader that is no padding, an Add, makes
+     * the constant an ordinary one again.
+     */
+    @Test
+    void aMinusInfinitySharedByTwoPaddedPoolsIsByDesignUnlessAnotherOpReadsIt() throws Exception {
+        for (boolean alsoAdded : List.of(false, true)) {
+            Path model = PlantedModels.write(folder, "shared-pad-" + alsoAdded, tf -> {
+                Operand<TFloat32> x = tf.withName("x").placeholder(TFloat32.class,
+                        Placeholder.shape(org.tensorflow.ndarray.Shape.of(1, 4, 4, 1)));
+                Operand<TFloat32> act = tf.withName("act").math.mul(x, tf.constant(2f));
+                Operand<TFloat32> minusInfinity = tf.withName("pad_value").constant(Float.NEGATIVE_INFINITY);
+                Graph graph = (Graph) tf.scope().env();
+                for (String name : List.of("a", "b")) {
+                    Operand<TFloat32> padded = graph.opBuilder("PadV2", "padded_" + name, tf.scope())
+                            .addInput(act.asOutput())
+                            .addInput(tf.withName("paddings_" + name)
+                                    .constant(new int[][] { { 0, 0 }, { 1, 1 }, { 1, 1 }, { 0, 0 } }).asOutput())
+                            .addInput(minusInfinity.asOutput())
+                            .build().output(0);
+                    tf.withName("pooled_" + name).nn.maxPool(padded, tf.constant(new int[] { 1, 3, 3, 1 }),
+                            tf.constant(new int[] { 1, 1, 1, 1 }), "VALID");
+                }
+                if (alsoAdded) {
+                    tf.withName("added").math.add(act, minusInfinity);
+                }
+            });
+            try (LoadedModel loaded = new FrozenGraphLoader().load(model, new NullProgressMonitor());
+                    TfSession session = (TfSession) new TensorFlowBackend().open(loaded, Device.CPU)) {
+                List<String> outputs = alsoAdded ? List.of("pooled_a:0", "pooled_b:0", "added:0")
+                        : List.of("pooled_a:0", "pooled_b:0");
+                Trace healthy = session.healthPass(Map.of("x", ramp(1f)), outputs, HealthMode.FULL, Map.of(),
+                        new NullProgressMonitor());
+                for (String tensor : List.of("pad_value:0", "padded_a:0", "padded_b:0")) {
+                    assertEquals(!alsoAdded, reason(healthy, tensor).contains("by design"), alsoAdded + " " + tensor
+                            + ": " + healthy.unchecked());
+                }
+                if (!alsoAdded) {
+                    assertTrue(reason(healthy, "pad_value:0").contains("PadV2 padded_a, padded_b pad the inputs of"),
+                            reason(healthy, "pad_value:0"));
+                    assertTrue(healthy.rows().stream().allMatch(r -> r.isFinite()), "nothing is flagged");
+                } else {
+                    assertFalse(healthy.row("padded_a:0").orElseThrow().isFinite(), "an ordinary -inf border");
+                }
+            }
+        }
+    }
+
     private static String reason(Trace trace, String tensor) {
         return trace.unchecked().stream().filter(u -> u.tensor().equals(tensor)).map(UncheckedTensor::reason)
                 .findFirst().orElse("");

@@ -119,47 +119,73 @@ final class DesignedInfinities {
         return reasons.isEmpty() ? NONE : new DesignedInfinities(reasons, constants, minusInfinityOnly);
     }
 
-    /** A PadV2 of -inf whose output only max pooling reads, through layout ops: its constant and border. */
+    /**
+     * A constant of -inf that only PadV2s read as their padding value, each of whose output only max pooling reads,
+     * through layout ops: the constant and each border. One constant may pad several poolings (converters and
+     * grappler merge equal constants: SPPF's three pools share one).
+     */
     private static void paddedMaxPool(NodeDef pad, Map<String, NodeDef> byName, Map<String, List<NodeDef>> readers,
             Map<String, String> reasons, Map<String, String> constants, Set<String> minusInfinityOnly) {
         String constant = TensorSpec.tensorName(pad.getInput(2));
         NodeDef value = byName.get(constant.substring(0, constant.lastIndexOf(':')));
-        if (value == null || !value.getOp().equals("Const") || !allMinusInfinity(value)
-                || readers.getOrDefault(constant, List.of()).size() != 1) {
+        if (reasons.containsKey(constant) || value == null || !value.getOp().equals("Const")
+                || !allMinusInfinity(value)) {
             return;
         }
-        List<String> carriers = new ArrayList<>();
-        List<String> pools = new ArrayList<>();
+        List<NodeDef> pads = readers.getOrDefault(constant, List.of());
+        Map<NodeDef, List<String>> carriers = new LinkedHashMap<>();
+        Map<NodeDef, List<String>> pools = new LinkedHashMap<>();
+        for (NodeDef reader : pads) {
+            if (!reader.getOp().equals("PadV2") || reader.getInputCount() < 3
+                    || !TensorSpec.tensorName(reader.getInput(2)).equals(constant)
+                    || reader.getInputList().subList(0, 2).stream()
+                            .anyMatch(i -> TensorSpec.tensorName(i).equals(constant))
+                    || !bordersOnlyPooled(reader, readers, carriers, pools)) {
+                return;
+            }
+        }
+        List<String> padNames = pads.stream().map(NodeDef::getName).toList();
+        List<String> allPools = pools.values().stream().flatMap(List::stream).toList();
+        reasons.put(constant, "holds an infinity " + UncheckedTensor.BY_DESIGN + ": PadV2 "
+                + String.join(", ", padNames) + (pads.size() == 1 ? " pads the input of " : " pad the inputs of ") + String.join(", ", allPools)
+                + " with this -inf, which never wins a max");
+        constants.put(constant, constant);
+        minusInfinityOnly.add(constant);
+        for (NodeDef padding : pads) {
+            String pooled = String.join(", ", pools.get(padding));
+            for (String carrier : carriers.get(padding)) {
+                reasons.put(carrier, "holds -inf " + UncheckedTensor.BY_DESIGN + " in the border that PadV2 "
+                        + padding.getName() + " adds around the input of " + pooled + ", where -inf never wins a max");
+                constants.put(carrier, constant);
+            }
+        }
+    }
+
+    /** Whether only max pooling reads the pad's output, through layout ops; fills its carriers and poolings. */
+    private static boolean bordersOnlyPooled(NodeDef pad, Map<String, List<NodeDef>> readers,
+            Map<NodeDef, List<String>> carriers, Map<NodeDef, List<String>> pools) {
+        List<String> carried = carriers.computeIfAbsent(pad, p -> new ArrayList<>());
+        List<String> pooled = pools.computeIfAbsent(pad, p -> new ArrayList<>());
         ArrayDeque<String> pending = new ArrayDeque<>(List.of(pad.getName() + ":0"));
         while (!pending.isEmpty()) {
             String tensor = pending.pop();
-            carriers.add(tensor);
+            carried.add(tensor);
             List<NodeDef> reading = readers.getOrDefault(tensor, List.of());
             if (reading.isEmpty()) {
-                return; // an output of the model: the application reads the -inf border
+                return false; // an output of the model: the application reads the -inf border
             }
             for (NodeDef reader : reading) {
                 if (MAX_POOLS.contains(reader.getOp()) && TensorSpec.tensorName(reader.getInput(0)).equals(tensor)) {
-                    pools.add(reader.getOp() + " " + reader.getName());
+                    pooled.add(reader.getOp() + " " + reader.getName());
                 } else if (LAYOUT_OPS.contains(reader.getOp())
                         && TensorSpec.tensorName(reader.getInput(0)).equals(tensor)) {
                     pending.push(reader.getName() + ":0");
                 } else {
-                    return;
+                    return false;
                 }
             }
         }
-        String pooled = String.join(", ", pools);
-        reasons.put(constant, "holds an infinity " + UncheckedTensor.BY_DESIGN + ": PadV2 " + pad.getName()
-                + " pads the input of " + pooled
-                + " with this -inf, which never wins a max");
-        constants.put(constant, constant);
-        minusInfinityOnly.add(constant);
-        for (String carrier : carriers) {
-            reasons.put(carrier, "holds -inf " + UncheckedTensor.BY_DESIGN + " in the border that PadV2 " + pad.getName()
-                    + " adds around the input of " + pooled + ", where -inf never wins a max");
-            constants.put(carrier, constant);
-        }
+        return true;
     }
 
     private static boolean allInfinite(NodeDef constant) {
