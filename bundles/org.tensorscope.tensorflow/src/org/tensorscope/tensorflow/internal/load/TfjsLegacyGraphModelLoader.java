@@ -70,7 +70,8 @@ public class TfjsLegacyGraphModelLoader implements ModelLoader {
             return Files.isRegularFile(graph) ? graph : null;
         }
         boolean graph = name.equals(GRAPH)
-                || name.endsWith(".pb") && !name.equals("saved_model.pb") && Files.isRegularFile(path.resolveSibling(MANIFEST));
+                || name.endsWith(".pb") && !name.equals("saved_model.pb")
+                        && Files.isRegularFile(path.resolveSibling(MANIFEST));
         return graph ? path : null;
     }
 
@@ -86,7 +87,8 @@ public class TfjsLegacyGraphModelLoader implements ModelLoader {
         }
         SubMonitor progress = SubMonitor.convert(monitor, "Reading " + graphFile.getFileName(), 3);
         Path manifest = graphFile.resolveSibling(MANIFEST);
-        Read read = ModelReading.alongsideNatives(() -> new Read(FrozenGraphLoader.graphDef(graphFile), weights(manifest)));
+        Read read = ModelReading.alongsideNatives(
+                () -> new Read(FrozenGraphLoader.graphDef(graphFile), weights(manifest)));
         progress.split(1);
         GraphDef.Builder graph = read.graph().toBuilder().clearNode();
         GraphDef graphDef;
@@ -111,7 +113,8 @@ public class TfjsLegacyGraphModelLoader implements ModelLoader {
         try {
             root = JsonParser.parseString(new String(ModelFiles.readNonEmpty(manifest), StandardCharsets.UTF_8));
         } catch (JsonParseException e) {
-            throw new ModelLoadException(manifest, "not valid JSON (truncated or corrupt): " + TfjsJson.syntaxProblem(e), e);
+            throw new ModelLoadException(manifest, "not valid JSON (truncated or corrupt): " + TfjsJson.syntaxProblem(e),
+                    e);
         }
         if (!root.isJsonArray()) {
             throw new ModelLoadException(manifest, "the weights manifest should be a list of weight groups, not "

@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,8 @@ final class DesignedInfinities {
     /** The constants whose design is -inf alone (paddings), not any infinity (score thresholds). */
     private final Set<String> minusInfinityOnly;
 
-    private DesignedInfinities(Map<String, String> reasons, Map<String, String> constants, Set<String> minusInfinityOnly) {
+    private DesignedInfinities(Map<String, String> reasons, Map<String, String> constants,
+            Set<String> minusInfinityOnly) {
         this.reasons = reasons;
         this.constants = constants;
         this.minusInfinityOnly = minusInfinityOnly;
@@ -103,7 +105,7 @@ final class DesignedInfinities {
         }
         Map<String, String> reasons = new LinkedHashMap<>();
         Map<String, String> constants = new HashMap<>();
-        Set<String> minusInfinityOnly = new java.util.HashSet<>();
+        Set<String> minusInfinityOnly = new HashSet<>();
         for (NodeDef node : graph.getNodeList()) {
             String tensor = node.getName() + ":0";
             if (node.getOp().equals("Const") && onlyThresholds.getOrDefault(tensor, false) && allInfinite(node)) {
@@ -147,8 +149,8 @@ final class DesignedInfinities {
         List<String> padNames = pads.stream().map(NodeDef::getName).toList();
         List<String> allPools = pools.values().stream().flatMap(List::stream).toList();
         reasons.put(constant, "holds an infinity " + UncheckedTensor.BY_DESIGN + ": PadV2 "
-                + String.join(", ", padNames) + (pads.size() == 1 ? " pads the input of " : " pad the inputs of ") + String.join(", ", allPools)
-                + " with this -inf, which never wins a max");
+                + String.join(", ", padNames) + (pads.size() == 1 ? " pads the input of " : " pad the inputs of ")
+                + String.join(", ", allPools) + " with this -inf, which never wins a max");
         constants.put(constant, constant);
         minusInfinityOnly.add(constant);
         for (NodeDef padding : pads) {

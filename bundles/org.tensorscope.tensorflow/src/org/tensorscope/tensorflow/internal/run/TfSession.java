@@ -407,7 +407,7 @@ public final class TfSession implements InferenceSession {
         feeds.forEach((name, data) -> fed.put(TensorSpec.tensorName(name), data));
         overrides.forEach((name, data) -> fed.put(TensorSpec.tensorName(name), data));
         List<String> toRun = names.stream().filter(n -> !fed.containsKey(n)).distinct().toList();
-        if (on == session && fusedAway.contains(plainRunKey(feeds, toRun))) {
+        if (on == session && fusedAway.contains(fusedAwayKey(feeds, overrides, toRun))) {
             return fetchInto(unoptimisedSession(), feeds, tensors, overrides, monitor, views, use);
         }
         if (on == session && overrides.isEmpty()) {
@@ -442,7 +442,7 @@ public final class TfSession implements InferenceSession {
                 // grappler fused the op into a kernel with fewer outputs (Conv2D with a batch norm: no batch
                 // statistics, no reserve spaces), though one of them is fetched: the graph as written has them.
                 // Grappler rewrites by fetches and fed shapes, so such a fetch goes there at once from now on.
-                fusedAway.add(plainRunKey(feeds, toRun));
+                fusedAway.add(fusedAwayKey(feeds, overrides, toRun));
                 return fetchInto(unoptimisedSession(), feeds, tensors, overrides, monitor, views, use);
             }
             throw new BackendException("TensorFlow could not run " + model.source() + ": " + problem(e), e);
@@ -459,7 +459,13 @@ public final class TfSession implements InferenceSession {
     }
 
     private static List<Object> plainRunKey(Map<String, TensorData> feeds, List<String> outputs) {
-        return List.of(new java.util.TreeSet<>(outputs), byFedTensor(feeds, Map.of(), TensorData::shape));
+        return fusedAwayKey(feeds, Map.of(), outputs);
+    }
+
+    /** What grappler rewrites a run by: its fetches and its fed tensors' shapes, overridden tensors included. */
+    private static List<Object> fusedAwayKey(Map<String, TensorData> feeds, Map<String, TensorData> overrides,
+            List<String> outputs) {
+        return List.of(new java.util.TreeSet<>(outputs), byFedTensor(feeds, overrides, TensorData::shape));
     }
 
     /**
