@@ -76,6 +76,14 @@ final class TinyOnnxModels {
         return this;
     }
 
+    /** A float input of rank 1 whose dimension is symbolic, named {@code dimension}. */
+    TinyOnnxModels inputOfNamedSize(String name, String dimension) {
+        ProtoWriter shape = new ProtoWriter().message(1, new ProtoWriter().string(2, dimension));
+        ProtoWriter tensorType = new ProtoWriter().varint(1, FLOAT).message(2, shape);
+        inputs.add(new ProtoWriter().string(1, name).message(2, new ProtoWriter().message(1, tensorType)));
+        return this;
+    }
+
     /** An input whose shape the file leaves unknown. */
     TinyOnnxModels inputOfUnknownShape(String name, int elemType) {
         inputs.add(valueInfoOfUnknownShape(name, elemType));

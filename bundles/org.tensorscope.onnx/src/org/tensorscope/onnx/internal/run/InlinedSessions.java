@@ -24,8 +24,8 @@ final class InlinedSessions implements AutoCloseable {
     private static final int MAX_KEPT = 3;
     private static final String LOOPS_NOT_RETURNED = "ONNX Runtime returns only a loop's final values";
 
-    /** A rewritten model and the session running it. */
-    record Session(InlinedModel model, OrtSession session) {
+    /** A rewritten model, the session running it and what each value it returns takes. */
+    record Session(InlinedModel model, OrtSession session, ReturnedSizes sizes) {
     }
 
     private final OnnxModel model;
@@ -113,7 +113,7 @@ final class InlinedSessions implements AutoCloseable {
                     + (choices.isEmpty() ? "" : " with the If branches taken for this input inlined") + ": "
                     + OnnxRuntimeEnvironment.firstLine(e), e);
         }
-        Session opened = new Session(inlined.withoutBytes(), session);
+        Session opened = new Session(inlined.withoutBytes(), session, new ReturnedSizes(session));
         if (!key.equals("{}")) {
             kept.put(key, opened);
             if (kept.size() > MAX_KEPT) {

@@ -16,6 +16,8 @@ import java.util.TreeMap;
 
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.SubMonitor;
+import org.tensorscope.core.input.RunBudget;
+import org.tensorscope.core.input.TensorBudget;
 import org.tensorscope.core.model.DType;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.OpNode;
@@ -23,6 +25,7 @@ import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.service.BackendException;
 import org.tensorscope.core.service.Device;
 import org.tensorscope.core.service.InferenceSession;
+import org.tensorscope.core.service.ModelFiles;
 import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.core.trace.HealthMode;
 import org.tensorscope.core.trace.LoopHealth;
@@ -72,6 +75,7 @@ public final class OnnxSession implements InferenceSession {
     private final Map<String, TensorHealth> weightRows = new HashMap<>();
     private Map<String, TensorData> lastFed;
     private Map<String, Boolean> lastChoices;
+    private int runs;
 
     /**
      * @param cuda whether to use the CUDA execution provider; when a GPU is asked for and CUDA is
@@ -110,6 +114,11 @@ public final class OnnxSession implements InferenceSession {
             }
         }
         return loops;
+    }
+
+    /** How many runs of the model this session has made, for the tests. */
+    public int runs() {
+        return runs;
     }
 
     @Override
@@ -157,7 +166,7 @@ public final class OnnxSession implements InferenceSession {
             }
         }
         Map<String, TensorData> fetched = new LinkedHashMap<>();
-        try (Run run = new Run(plan, fed, toRun)) {
+        try (Runs run = new Runs(plan, fed, toRun)) {
             Map<String, TensorData> stacked = new LinkedHashMap<>();
             for (String name : names) {
                 String onnxName = onnxName(name);
@@ -236,7 +245,7 @@ public final class OnnxSession implements InferenceSession {
         List<TensorHealth> rows = new ArrayList<>();
         Map<String, LoopHealth> loops = new HashMap<>();
         Map<String, TensorData> outputValues = new LinkedHashMap<>();
-        try (Run run = new Run(plan, fed, toRun)) {
+        try (Runs run = new Runs(plan, fed, toRun)) {
             progress.split(1);
             for (OpNode op : graph.ops()) {
                 if (!needed.contains(op.name())) {
@@ -442,6 +451,7 @@ public final class OnnxSession implements InferenceSession {
                 for (Map.Entry<String, TensorData> feed : fed.entrySet()) {
                     inputs.put(feed.getKey(), OrtTensors.toTensor(env, feed.getValue()));
                 }
+                runs++;
                 result = plan.session().run(inputs, outputs);
             } catch (OrtException e) {
                 close();
@@ -476,6 +486,83 @@ public final class OnnxSession implements InferenceSession {
             }
             inputs.values().forEach(OnnxTensor::close);
         }
+    }
+
+    /**
+     * The runs that return some values of a plan, as few as the {@link RunBudget} allows: ONNX Runtime holds every value
+     * a run returns until it ends, so values are returned in groups that fit the budget together, one run each, in
+     * the order they are asked for. A value is read while its group's run is open; asking for one of an earlier
+     * group runs that group again.
+     */
+    private final class Runs implements AutoCloseable {
+
+        private final InlinedSessions.Session plan;
+        private final Map<String, TensorData> fed;
+        private final List<Set<String>> groups;
+        private Run open;
+        private int openGroup = -1;
+
+        Runs(InlinedSessions.Session plan, Map<String, TensorData> fed, Set<String> values) throws BackendException {
+            this.plan = plan;
+            this.fed = fed;
+            long tensorBudget = TensorBudget.computedBytes();
+            for (String value : values) {
+                long bytes = plan.sizes().bytes(value, fed);
+                if (bytes > tensorBudget) {
+                    long[] shape = plan.sizes().shape(value, fed);
+                    throw new BackendException(graph.source().getFileName() + ": " + shownName(value)
+                            + (shape == null ? "" : " of shape " + org.tensorscope.core.model.Shape.of(shape))
+                            + " would take " + ModelFiles.sizeText(bytes) + ", more than the "
+                            + ModelFiles.sizeText(tensorBudget) + " allowed for one tensor (raise "
+                            + TensorBudget.ENVIRONMENT + " to allow more)");
+                }
+            }
+            this.groups = plan.sizes().runs(values, fed, RunBudget.bytes());
+        }
+
+        /** How many runs the values take. */
+        int count() {
+            return groups.size();
+        }
+
+        /** A copy of a returned value, named "op:k"; empty when it is not a tensor (a sequence or map). */
+        Optional<TensorData> get(String onnxName, String name) throws BackendException, LoopsNotReturned {
+            int group = groupOf(onnxName);
+            if (group < 0) {
+                return Optional.empty();
+            }
+            if (group != openGroup) {
+                close();
+                open = new Run(plan, fed, groups.get(group));
+                openGroup = group;
+            }
+            Optional<TensorData> value = open.get(onnxName, name);
+            value.ifPresent(v -> plan.sizes().returned(onnxName, fed, v));
+            return value;
+        }
+
+        private int groupOf(String onnxName) {
+            for (int g = 0; g < groups.size(); g++) {
+                if (groups.get(g).contains(onnxName)) {
+                    return g;
+                }
+            }
+            return -1;
+        }
+
+        @Override
+        public void close() {
+            if (open != null) {
+                open.close();
+                open = null;
+                openGroup = -1;
+            }
+        }
+    }
+
+    /** The Tensorscope name of a value ONNX Runtime returns, or the ONNX name when it has none. */
+    private String shownName(String onnxName) {
+        return model.names().tensorName(onnxName).orElse(onnxName);
     }
 
     @Override
