@@ -82,14 +82,39 @@ class OnnxRunBudgetTest {
             try (OnnxSession session = (OnnxSession) new OnnxBackend().open(model, Device.CPU)) {
                 whole = pass(session, model, feeds);
                 assertEquals(1, session.runs());
+                assertEquals(0, session.narrowedSessions());
             }
             System.setProperty(RunBudget.PROPERTY, "2k");
             try (OnnxSession session = (OnnxSession) new OnnxBackend().open(model, Device.CPU)) {
                 Trace split = pass(session, model, feeds);
                 assertEquals(3, session.runs(), "six tensors of 1 KiB, two to a run, on the session's first pass");
+                assertEquals(3, session.narrowedSessions(), "each run returns only its two tensors: ONNX Runtime "
+                        + "would hold all six for each run of the model returning every value");
                 assertEquals(whole.rows(), split.rows());
                 assertEquals(254, split.row("log").orElseThrow().nanCount(), "the log of -x for every x but its two zeros");
                 assertEquals(whole.outputs().get(output(model)).bytes(), split.outputs().get(output(model)).bytes());
+            }
+        }
+    }
+
+    @Test
+    void aFetchRunsAModelReturningOnlyWhatItAsksForWhenEveryValueWouldNotFit(@TempDir Path folder) throws Exception {
+        Map<String, TensorData> feeds = Map.of("x:0", ramp(256));
+        try (OnnxModel model = new OnnxModelLoader().load(chain(folder), new NullProgressMonitor())) {
+            TensorData whole;
+            try (OnnxSession session = (OnnxSession) new OnnxBackend().open(model, Device.CPU)) {
+                whole = session.fetch(feeds, List.of("relu:0"), Map.of(), new NullProgressMonitor()).get("relu:0");
+                assertEquals(0, session.narrowedSessions());
+            }
+            System.setProperty(RunBudget.PROPERTY, "2k");
+            try (OnnxSession session = (OnnxSession) new OnnxBackend().open(model, Device.CPU)) {
+                TensorData narrowed = session.fetch(feeds, List.of("relu:0"), Map.of(), new NullProgressMonitor())
+                        .get("relu:0");
+                assertEquals(1, session.runs());
+                assertEquals(1, session.narrowedSessions());
+                assertEquals(whole.bytes(), narrowed.bytes());
+                session.fetch(feeds, List.of("relu:0"), Map.of(), new NullProgressMonitor());
+                assertEquals(1, session.narrowedSessions(), "the narrowed session is kept for the next fetch");
             }
         }
     }

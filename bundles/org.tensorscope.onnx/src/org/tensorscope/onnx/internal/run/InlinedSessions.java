@@ -2,7 +2,9 @@ package org.tensorscope.onnx.internal.run;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.tensorscope.core.service.BackendException;
 import org.tensorscope.onnx.internal.OnnxModel;
@@ -24,9 +26,28 @@ final class InlinedSessions implements AutoCloseable {
     private static final int MAX_KEPT = 3;
     private static final String LOOPS_NOT_RETURNED = "ONNX Runtime returns only a loop's final values";
 
-    /** A rewritten model, the session running it and what each value it returns takes. */
-    record Session(InlinedModel model, OrtSession session, ReturnedSizes sizes) {
+    /**
+     * A rewritten model, the session running it and what each value it returns takes.
+     *
+     * @param choices     the If branches inlined
+     * @param loops       whether its loop bodies return their values
+     */
+    record Session(Map<String, Boolean> choices, boolean loops, InlinedModel model, OrtSession session,
+            ReturnedSizes sizes) {
+
+        @Override
+        public boolean equals(Object other) {
+            return this == other;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(this);
+        }
     }
+
+    /** Sessions of a rewritten model returning only some of its values, kept besides those returning all. */
+    private static final int MAX_NARROWED = 4;
 
     private final OnnxModel model;
     private final OrtEnvironment env;
@@ -35,7 +56,10 @@ final class InlinedSessions implements AutoCloseable {
     private final Session asWritten;
     /** Least recently used first. */
     private final Map<String, Session> kept = new LinkedHashMap<>(16, 0.75f, true);
+    /** By the session returning every value and the values returned; least recently used first. */
+    private final Map<List<Object>, OrtSession> narrowed = new LinkedHashMap<>(16, 0.75f, true);
     private String loopsNotReturned;
+    private int narrowedOpened;
 
     /**
      * @param hasLoops whether the model holds a Loop or Scan anywhere
@@ -97,14 +121,8 @@ final class InlinedSessions implements AutoCloseable {
                     + OnnxRuntimeEnvironment.FRAMEWORK + ": " + e.getMessage(), e);
         }
         OrtSession session;
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            // every op runs as written, so each tensor Tensorscope shows is the one the file names
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-            options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
-            if (cuda) {
-                options.addCUDA(0);
-            }
-            session = env.createSession(inlined.bytes(), options);
+        try {
+            session = createSession(inlined);
         } catch (OrtException e) {
             if (returnLoops) {
                 throw new LoopsNotReturned(e);
@@ -113,16 +131,74 @@ final class InlinedSessions implements AutoCloseable {
                     + (choices.isEmpty() ? "" : " with the If branches taken for this input inlined") + ": "
                     + OnnxRuntimeEnvironment.firstLine(e), e);
         }
-        Session opened = new Session(inlined.withoutBytes(), session, new ReturnedSizes(session));
+        Session opened = new Session(Map.copyOf(choices), returnLoops, inlined.withoutBytes(), session,
+                new ReturnedSizes(session));
         if (!key.equals("{}")) {
             kept.put(key, opened);
             if (kept.size() > MAX_KEPT) {
                 var eldest = kept.entrySet().iterator().next();
                 kept.remove(eldest.getKey());
                 closeQuietly(eldest.getValue().session());
+                closeNarrowed(eldest.getValue());
             }
         }
         return opened;
+    }
+
+    /**
+     * A session of the same rewritten model returning only these values (ONNX names) and the file's own outputs:
+     * ONNX Runtime keeps every output of a model until its run ends, even those the run does not ask for, so a
+     * model returning every value holds them all at once.
+     */
+    OrtSession narrowed(Session plan, Set<String> values) throws BackendException {
+        List<Object> key = List.of(plan, Set.copyOf(values));
+        OrtSession found = narrowed.get(key);
+        if (found != null) {
+            return found;
+        }
+        OrtSession session;
+        try {
+            session = createSession(SubgraphInliner.inline(model, plan.choices(), plan.loops(),
+                    loopsNotReturned == null ? LOOPS_NOT_RETURNED : loopsNotReturned, values));
+        } catch (IOException | OrtException e) {
+            throw new BackendException(OnnxRuntimeEnvironment.FRAMEWORK + " cannot open " + model.graph().source()
+                    + " returning part of its values: " + e.getMessage(), e);
+        }
+        narrowedOpened++;
+        narrowed.put(key, session);
+        if (narrowed.size() > MAX_NARROWED) {
+            var eldest = narrowed.entrySet().iterator().next();
+            narrowed.remove(eldest.getKey());
+            closeQuietly(eldest.getValue());
+        }
+        return session;
+    }
+
+    /** How many sessions returning part of the values were opened. */
+    int narrowedOpened() {
+        return narrowedOpened;
+    }
+
+    private void closeNarrowed(Session plan) {
+        narrowed.entrySet().removeIf(e -> {
+            if (e.getKey().get(0) == plan) {
+                closeQuietly(e.getValue());
+                return true;
+            }
+            return false;
+        });
+    }
+
+    private OrtSession createSession(InlinedModel inlined) throws OrtException {
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            // every op runs as written, so each tensor Tensorscope shows is the one the file names
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+            options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
+            if (cuda) {
+                options.addCUDA(0);
+            }
+            return env.createSession(inlined.bytes(), options);
+        }
     }
 
     private static void closeQuietly(OrtSession session) {
@@ -135,6 +211,8 @@ final class InlinedSessions implements AutoCloseable {
 
     @Override
     public void close() {
+        narrowed.values().forEach(InlinedSessions::closeQuietly);
+        narrowed.clear();
         kept.values().forEach(s -> closeQuietly(s.session()));
         kept.clear();
         try {

@@ -49,7 +49,8 @@ import ai.onnxruntime.OrtSession;
 /**
  * One ONNX model opened in ONNX Runtime on one device. ONNX Runtime returns only graph outputs, so
  * the model it is given has every value as an output: one run yields every intermediate tensor,
- * whose health core then computes. Weights and fed inputs are answered without running.
+ * whose health core then computes, or several runs when together they would take more than the
+ * run budget ({@link Runs}). Weights and fed inputs are answered without running.
  * <p>
  * Values inside subgraphs need more: for an input, the condition of each If is computed first (one
  * run per level of nesting), then the model is rewritten with the branches taken inlined and loop
@@ -119,6 +120,14 @@ public final class OnnxSession implements InferenceSession {
     /** How many runs of the model this session has made, for the tests. */
     public int runs() {
         return runs;
+    }
+
+    /**
+     * How many ONNX Runtime sessions of the model returning only part of its values this session opened, for the
+     * tests: a model returning every value holds them all until a run ends.
+     */
+    public int narrowedSessions() {
+        return sessions.narrowedOpened();
     }
 
     @Override
@@ -443,7 +452,14 @@ public final class OnnxSession implements InferenceSession {
         private final Map<String, OnnxTensor> inputs = new HashMap<>();
         private OrtSession.Result result;
 
-        Run(InlinedSessions.Session plan, Map<String, TensorData> fed, Set<String> outputs) throws BackendException, LoopsNotReturned {
+        Run(InlinedSessions.Session plan, Map<String, TensorData> fed, Set<String> outputs) throws BackendException,
+                LoopsNotReturned {
+            this(plan, plan.session(), fed, outputs);
+        }
+
+        /** A run of {@code session}, a session of the plan's model or of the same model returning fewer values. */
+        Run(InlinedSessions.Session plan, OrtSession session, Map<String, TensorData> fed, Set<String> outputs)
+                throws BackendException, LoopsNotReturned {
             if (outputs.isEmpty()) {
                 return;
             }
@@ -452,7 +468,7 @@ public final class OnnxSession implements InferenceSession {
                     inputs.put(feed.getKey(), OrtTensors.toTensor(env, feed.getValue()));
                 }
                 runs++;
-                result = plan.session().run(inputs, outputs);
+                result = session.run(inputs, outputs);
             } catch (OrtException e) {
                 close();
                 if (!plan.model().loops().isEmpty()) {
@@ -491,14 +507,18 @@ public final class OnnxSession implements InferenceSession {
     /**
      * The runs that return some values of a plan, as few as the {@link RunBudget} allows: ONNX Runtime holds every value
      * a run returns until it ends, so values are returned in groups that fit the budget together, one run each, in
-     * the order they are asked for. A value is read while its group's run is open; asking for one of an earlier
-     * group runs that group again.
+     * the order they are asked for. It also holds every output of the model until the run ends, even those the run
+     * does not ask for, so when the plan's model returns more than the budget in all, each group runs on a session
+     * of the model returning only that group. A value is read while its group's run is open; asking for one of an
+     * earlier group runs that group again.
      */
     private final class Runs implements AutoCloseable {
 
         private final InlinedSessions.Session plan;
         private final Map<String, TensorData> fed;
         private final List<Set<String>> groups;
+        /** Whether the plan's model, returning every value, would hold more than the budget in any run. */
+        private final boolean narrow;
         private Run open;
         private int openGroup = -1;
 
@@ -517,7 +537,9 @@ public final class OnnxSession implements InferenceSession {
                             + TensorBudget.ENVIRONMENT + " to allow more)");
                 }
             }
-            this.groups = plan.sizes().runs(values, fed, RunBudget.bytes());
+            long runBudget = RunBudget.bytes();
+            this.groups = plan.sizes().runs(values, fed, runBudget);
+            this.narrow = plan.sizes().allBytes(fed) > runBudget;
         }
 
         /** How many runs the values take. */
@@ -533,7 +555,8 @@ public final class OnnxSession implements InferenceSession {
             }
             if (group != openGroup) {
                 close();
-                open = new Run(plan, fed, groups.get(group));
+                Set<String> values = groups.get(group);
+                open = new Run(plan, narrow ? sessions.narrowed(plan, values) : plan.session(), fed, values);
                 openGroup = group;
             }
             Optional<TensorData> value = open.get(onnxName, name);

@@ -67,6 +67,19 @@ final class ReturnedSizes {
         return runs;
     }
 
+    /** What every value the model returns takes in all for these fed tensors, as far as it is known. */
+    long allBytes(Map<String, TensorData> fed) {
+        readInfo();
+        long all = 0;
+        for (String value : outputs.keySet()) {
+            all += bytes(value, fed);
+            if (all < 0) {
+                return Long.MAX_VALUE;
+            }
+        }
+        return all;
+    }
+
     /** The bytes the value takes for these fed tensors, 0 when neither its shape nor an earlier run tells. */
     long bytes(String value, Map<String, TensorData> fed) {
         long fromShape = fromShape(value, fed);

@@ -57,6 +57,8 @@ final class SubgraphInliner {
     private final Map<String, Boolean> choices;
     private final boolean exposeLoops;
     private final String loopsNotExposed;
+    /** The values the model returns besides the file's own outputs; null for every value. */
+    private final Set<String> returnedOnly;
 
     private final ProtoMessage nodes = new ProtoMessage();
     private final ProtoMessage initializers = new ProtoMessage();
@@ -70,12 +72,14 @@ final class SubgraphInliner {
     private final Deque<ScopedGraph> scopes = new ArrayDeque<>();
     private int added;
 
-    private SubgraphInliner(OnnxModel model, Map<String, Boolean> choices, boolean exposeLoops, String loopsNotExposed) {
+    private SubgraphInliner(OnnxModel model, Map<String, Boolean> choices, boolean exposeLoops, String loopsNotExposed,
+            Set<String> returnedOnly) {
         this.model = model;
         this.file = model.bytes();
         this.choices = choices;
         this.exposeLoops = exposeLoops;
         this.loopsNotExposed = loopsNotExposed;
+        this.returnedOnly = returnedOnly;
     }
 
     /**
@@ -85,7 +89,16 @@ final class SubgraphInliner {
      */
     static InlinedModel inline(OnnxModel model, Map<String, Boolean> choices, boolean exposeLoops,
             String loopsNotExposed) throws IOException {
-        return new SubgraphInliner(model, choices, exposeLoops, loopsNotExposed).inline();
+        return new SubgraphInliner(model, choices, exposeLoops, loopsNotExposed, null).inline();
+    }
+
+    /**
+     * The same model returning only these values (ONNX names) besides the file's own outputs: ONNX Runtime keeps
+     * every output of a model until its run ends, even those a run does not ask for.
+     */
+    static InlinedModel inline(OnnxModel model, Map<String, Boolean> choices, boolean exposeLoops,
+            String loopsNotExposed, Set<String> returnedOnly) throws IOException {
+        return new SubgraphInliner(model, choices, exposeLoops, loopsNotExposed, Set.copyOf(returnedOnly)).inline();
     }
 
     private InlinedModel inline() throws IOException {
@@ -355,7 +368,7 @@ final class SubgraphInliner {
         return joined;
     }
 
-    /** The ModelProto: the file's fields, with the main graph's nodes replaced and every value an output. */
+    /** The ModelProto: the file's fields, with the main graph's nodes replaced and every value (or those asked for) an output. */
     private byte[] modelBytes(OnnxGraph main) throws IOException {
         Set<String> declared = new HashSet<>();
         main.outputs().forEach(o -> declared.add(o.name()));
@@ -373,7 +386,7 @@ final class SubgraphInliner {
         List<String> outputs = new ArrayList<>(computed.values());
         outputs.addAll(stackedOutputs);
         for (String output : outputs) {
-            if (declared.add(output)) {
+            if ((returnedOnly == null || returnedOnly.contains(output)) && declared.add(output)) {
                 graph.bytes(GRAPH_OUTPUT, new ProtoMessage().string(VALUE_INFO_NAME, output).toBytes());
             }
         }
