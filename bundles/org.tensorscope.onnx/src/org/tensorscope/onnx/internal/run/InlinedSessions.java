@@ -122,7 +122,7 @@ final class InlinedSessions implements AutoCloseable {
         }
         OrtSession session;
         try {
-            session = createSession(inlined);
+            session = createSession(inlined, true);
         } catch (OrtException e) {
             if (returnLoops) {
                 throw new LoopsNotReturned(e);
@@ -159,7 +159,7 @@ final class InlinedSessions implements AutoCloseable {
         OrtSession session;
         try {
             session = createSession(SubgraphInliner.inline(model, plan.choices(), plan.loops(),
-                    loopsNotReturned == null ? LOOPS_NOT_RETURNED : loopsNotReturned, values));
+                    loopsNotReturned == null ? LOOPS_NOT_RETURNED : loopsNotReturned, values), false);
         } catch (IOException | OrtException e) {
             throw new BackendException(OnnxRuntimeEnvironment.FRAMEWORK + " cannot open " + model.graph().source()
                     + " returning part of its values: " + e.getMessage(), e);
@@ -189,8 +189,13 @@ final class InlinedSessions implements AutoCloseable {
         });
     }
 
-    private OrtSession createSession(InlinedModel inlined) throws OrtException {
+    /**
+     * @param arena whether the session keeps what its runs allocated for the next: sessions of a model too large to
+     *              return every value at once go without, or each would keep the largest run it made
+     */
+    private OrtSession createSession(InlinedModel inlined, boolean arena) throws OrtException {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setCPUArenaAllocator(arena);
             // every op runs as written, so each tensor Tensorscope shows is the one the file names
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
             options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);

@@ -386,7 +386,7 @@ public final class OnnxSession implements InferenceSession {
                     toRun.add(p.condOnnx());
                 }
             }
-            try (Run run = new Run(plan, fed, toRun)) {
+            try (Runs run = new Runs(plan, fed, toRun)) {
                 for (InlinedModel.PendingIf p : pending) {
                     TensorData cond = fed.containsKey(p.condOnnx()) ? fed.get(p.condOnnx())
                             : model.storedTensor(p.cond()).isPresent() ? stored(p.cond())
@@ -451,11 +451,6 @@ public final class OnnxSession implements InferenceSession {
 
         private final Map<String, OnnxTensor> inputs = new HashMap<>();
         private OrtSession.Result result;
-
-        Run(InlinedSessions.Session plan, Map<String, TensorData> fed, Set<String> outputs) throws BackendException,
-                LoopsNotReturned {
-            this(plan, plan.session(), fed, outputs);
-        }
 
         /** A run of {@code session}, a session of the plan's model or of the same model returning fewer values. */
         Run(InlinedSessions.Session plan, OrtSession session, Map<String, TensorData> fed, Set<String> outputs)
