@@ -7,12 +7,14 @@
 # and each refusal's first line (a refusal can be right, e.g. a uint8 input that cannot hold 1e38, or
 # hide a format or op Tensorscope should read). Models: TF.js model.json files (any *.json with a
 # modelTopology), *.tflite, *.onnx, *.pb, *.h5, *.keras and SavedModel folders.
-# Needs a built product (./mvnw -DskipTests package, or ./tensorscope once).
-# Usage: scripts/sweep-models.sh FOLDER [OUT_FOLDER]      (TIMEOUT=seconds per command, default 300)
+# Needs a built product (./mvnw -DskipTests package, or ./tensorscope once); PRODUCT=FOLDER sweeps another, e.g.
+# the copy with the ONNX extension installed that ./mvnw verify leaves in
+# releng/org.tensorscope.extensions.tests/target/tensorscope-with-onnx.
+# Usage: [PRODUCT=FOLDER] scripts/sweep-models.sh FOLDER [OUT_FOLDER]      (TIMEOUT=seconds per command, default 300)
 set -u
 folder=${1:?usage: scripts/sweep-models.sh FOLDER [OUT_FOLDER]}
 repo=$(cd "$(dirname "$0")/.." && pwd)
-product="$repo/product/target/products/org.tensorscope.product/linux/gtk/x86_64"
+product=${PRODUCT:-"$repo/product/target/products/org.tensorscope.product/linux/gtk/x86_64"}
 [ -x "$product/tensorscope" ] || { echo "no product in $product: run ./mvnw -DskipTests package first" >&2; exit 2; }
 out=${2:-$(mktemp -d)}
 mkdir -p "$out"

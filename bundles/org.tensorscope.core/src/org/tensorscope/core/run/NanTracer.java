@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -180,9 +181,10 @@ public final class NanTracer {
         List<String> inputNames = kind == NanOrigin.Kind.INPUT ? List.of() : op.inputs();
         List<String> wanted = new ArrayList<>(inputNames);
         wanted.add(row.tensor());
-        Map<String, TensorData> fetched = session.fetchAsTraced(inputs.feeds(), wanted, overrides, monitor);
+        Map<String, TensorData> fetched = fetchComputed(session, inputs, wanted, overrides, monitor);
         List<TensorData> opInputs = inputNames.stream().map(name -> fetched.get(TensorSpec.tensorName(name))).toList();
         TensorData output = fetched.get(row.tensor());
+        boolean everyInput = opInputs.stream().allMatch(Objects::nonNull);
         CauseFinding finding = switch (kind) {
             case INPUT -> alreadyNonFinite("input-not-finite", op, output,
                     "The input already holds NaN or infinity before the model runs",
@@ -192,8 +194,8 @@ public final class NanTracer {
                     "The weight " + op.name() + " already holds NaN or infinity: the model itself is broken, not the input",
                     "The weights diverged in training (exploding gradients, a too high learning rate): retrain with "
                             + "gradient clipping or a lower learning rate, or restore an earlier checkpoint.");
-            case COMPUTATION -> new NanCauseAnalyzer(rules)
-                    .explain(new OriginContext(op, opInputs, output, graph)).orElse(null);
+            case COMPUTATION -> everyInput ? new NanCauseAnalyzer(rules)
+                    .explain(new OriginContext(op, opInputs, output, graph)).orElse(null) : null;
         };
         if (kind == NanOrigin.Kind.COMPUTATION && finding != null) {
             finding = new FixPatterns(graph, inputs.feeds(), tensor -> constant(session, inputs, overrides, tensor))
@@ -215,6 +217,28 @@ public final class NanTracer {
         NanReport.Histogram histogram = histogramOf == null ? null
                 : Summaries.of(histogramOf.name(), Histogram.of(histogramOf, HISTOGRAM_BINS, Histogram.Binning.SYMLOG));
         return new Explained(finding, summaries, histogram);
+    }
+
+    /**
+     * The op's inputs and output as the traced run computed them. When they cannot all be fetched (an input in a
+     * cond's branch this input did not take, as a Merge's is), the output alone, so that the trace still ends in a
+     * report; when that fails too, the first failure, which was not about an input.
+     */
+    private static Map<String, TensorData> fetchComputed(InferenceSession session, PreparedInputs inputs,
+            List<String> wanted, Map<String, TensorData> overrides, IProgressMonitor monitor) throws BackendException {
+        try {
+            return session.fetchAsTraced(inputs.feeds(), wanted, overrides, monitor);
+        } catch (BackendException e) {
+            String output = wanted.get(wanted.size() - 1);
+            if (wanted.size() == 1) {
+                throw e;
+            }
+            try {
+                return session.fetchAsTraced(inputs.feeds(), List.of(output), overrides, null);
+            } catch (BackendException outputToo) {
+                throw e;
+            }
+        }
     }
 
     /** A constant's value for a fix's pattern (an epsilon), null when it cannot be fetched. */
