@@ -160,13 +160,15 @@ public record NanReportSections(Run run, Coverage coverage, List<OriginSection> 
      *                   when it is the origin's fix
      * @param opInputs   statistics of the op's inputs
      * @param histogram  histogram of the input the cause blames, null when none
+     * @param uncheckedInputs the op's inputs the trace could not check
      */
     public record OriginSection(boolean first, String op, String type, String where, NanOrigin.Kind kind,
             CauseSection cause, String firstInfOp, String firstNanOp, CauseSection then,
-            List<NanReport.TensorSummary> opInputs, NanReport.Histogram histogram) {
+            List<NanReport.TensorSummary> opInputs, NanReport.Histogram histogram, List<String> uncheckedInputs) {
 
         public OriginSection {
             opInputs = List.copyOf(opInputs);
+            uncheckedInputs = List.copyOf(uncheckedInputs);
         }
 
         static OriginSection of(NanReport.Origin origin, boolean first) {
@@ -175,7 +177,7 @@ public record NanReportSections(Run run, Coverage coverage, List<OriginSection> 
                     : CauseSection.of(origin.firstNanCause(), origin.cause() == null ? null : origin.cause().suggestion());
             return new OriginSection(first, origin.op(), origin.type(), CoverageText.loopText(origin), origin.kind(),
                     cause, first ? origin.firstInfOp() : null, first ? origin.firstNanOp() : null, then,
-                    origin.opInputs(), origin.histogram());
+                    origin.opInputs(), origin.histogram(), origin.uncheckedInputs());
         }
 
         /** "op (Type)" with where it is in a loop. */
@@ -185,6 +187,11 @@ public record NanReportSections(Run run, Coverage coverage, List<OriginSection> 
 
         /** What is to blame, in words: "computed from finite inputs", "the weights already hold NaN or infinity". */
         public String blame() {
+            if (kind == NanOrigin.Kind.COMPUTATION && !uncheckedInputs.isEmpty()) {
+                return "computed from " + (uncheckedInputs.size() == 1 ? "an input" : "inputs")
+                        + " that could not be checked (" + String.join(", ", uncheckedInputs)
+                        + "): NaN or infinity may start before it";
+            }
             return blame(kind);
         }
 

@@ -123,10 +123,22 @@ public record NanReport(String model, String format, String signature, String de
      * @param iteration  0-based iteration of that loop where NaN/Inf first appeared, -1 when not in a loop or unknown
      */
     public record Origin(String op, String type, NanOrigin.Kind kind, String firstInfOp, String firstNanOp, Cause cause,
-            Cause firstNanCause, List<TensorSummary> opInputs, Histogram histogram, String loop, long iteration) {
+            Cause firstNanCause, List<TensorSummary> opInputs, Histogram histogram, String loop, long iteration,
+            List<String> uncheckedInputs) {
 
+        /**
+         * @param uncheckedInputs the op's inputs the trace did not check (a cond's branches it cannot follow): the
+         *                        op's inputs are then not known to be finite, and NaN or infinity may start there
+         */
         public Origin {
             opInputs = List.copyOf(opInputs);
+            uncheckedInputs = uncheckedInputs == null ? List.of() : List.copyOf(uncheckedInputs);
+        }
+
+        public Origin(String op, String type, NanOrigin.Kind kind, String firstInfOp, String firstNanOp, Cause cause,
+                Cause firstNanCause, List<TensorSummary> opInputs, Histogram histogram, String loop, long iteration) {
+            this(op, type, kind, firstInfOp, firstNanOp, cause, firstNanCause, opInputs, histogram, loop, iteration,
+                    List.of());
         }
     }
 

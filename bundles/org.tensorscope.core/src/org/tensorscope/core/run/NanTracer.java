@@ -84,7 +84,7 @@ public final class NanTracer {
                     o.firstInf() == null ? null : o.firstInf().opName(),
                     o.firstNan() == null ? null : o.firstNan().opName(), Summaries.of(explained.finding), firstNanCause,
                     explained.inputSummaries, explained.histogram, loop.map(LoopHealth::loop).orElse(null),
-                    loop.map(LoopHealth::firstNonFiniteIteration).orElse(-1L));
+                    loop.map(LoopHealth::firstNonFiniteIteration).orElse(-1L), uncheckedInputs(o.op(), trace));
             reportOrigins.add(reportOrigin);
             reportOrigins.addAll(others(graph, trace, o.others(), session, inputs, overrides, progress.split(1)));
         }
@@ -118,9 +118,19 @@ public final class NanTracer {
             others.add(new NanReport.Origin(op.name(), op.type(), kind, row.hasInf() ? op.name() : null,
                     row.hasNan() ? op.name() : null, Summaries.of(explained.finding), null, explained.inputSummaries,
                     explained.histogram, loop.map(LoopHealth::loop).orElse(null),
-                    loop.map(LoopHealth::firstNonFiniteIteration).orElse(-1L)));
+                    loop.map(LoopHealth::firstNonFiniteIteration).orElse(-1L), uncheckedInputs(op, trace)));
         }
         return others;
+    }
+
+    /**
+     * The op's inputs the trace did not check, by design excepted (a -inf padding is not finite, and a max pooling
+     * reading it is still called an origin of its own).
+     */
+    private static List<String> uncheckedInputs(OpNode op, Trace trace) {
+        Set<String> unchecked = new HashSet<>();
+        trace.unchecked().stream().filter(u -> !u.byDesign()).forEach(u -> unchecked.add(u.tensor()));
+        return op.inputs().stream().map(TensorSpec::tensorName).filter(unchecked::contains).distinct().toList();
     }
 
     /**

@@ -115,6 +115,38 @@ class ReportWritersTest {
         assertFalse(CoverageText.notCounted(back.ops().get(1)));
     }
 
+    /** A Merge after a multiway cond the trace cannot follow: its inputs were not checked, not found finite. */
+    private static NanReport originAfterUncheckedInputs() {
+        NanReport one = logOfNegative();
+        NanReport.Origin merge = new NanReport.Origin("out", "Merge", NanOrigin.Kind.COMPUTATION, null, "out", null,
+                null, List.of(), null, null, -1, List.of("healthy:0", "broken:0"));
+        List<NanReport.Unchecked> unchecked = List.of(
+                new NanReport.Unchecked("healthy:0", "it lies inside cond switch, whose branches Tensorscope cannot follow"),
+                new NanReport.Unchecked("broken:0", "it lies inside cond switch, whose branches Tensorscope cannot follow"));
+        return new NanReport(one.model(), one.format(), one.signature(), one.device(), "", one.healthMode(), false,
+                merge, List.of(), one.inputs(), one.weights(), 1, List.of(new NanReport.OpHealth("out:0", "Merge",
+                        "CPU:0", 2, 1, 0, 0, 0, 2, 2, 0)), 1, unchecked, null);
+    }
+
+    @Test
+    void anOriginReadingUncheckedInputsIsNotSaidToBeComputedFromFiniteOnes() {
+        NanReport report = originAfterUncheckedInputs();
+        String said = "computed from inputs that could not be checked (healthy:0, broken:0): NaN or infinity may start "
+                + "before it";
+        String text = ReportText.toText(report);
+        assertTrue(text.contains("Origin:      out (Merge), " + said), text);
+        assertFalse(text.contains("computed from finite inputs"), text);
+        String html = ReportHtml.toHtml(report);
+        assertTrue(html.contains(said), html);
+        String json = ReportJson.toJson(report);
+        assertTrue(json.contains("\"uncheckedInputs\""), json);
+        NanReport back = ReportJson.fromJson(json);
+        assertEquals(List.of("healthy:0", "broken:0"), back.origin().uncheckedInputs());
+        NanReport old = ReportJson.fromJson(ReportJson.toJson(logOfNegative()).replaceAll(
+                "(?s),\\s*\"uncheckedInputs\": \\[\\s*\\]", ""));
+        assertEquals(List.of(), old.origin().uncheckedInputs(), "a report written before the field reads none");
+    }
+
     @Test
     void htmlEscapesNamesFromTheModel() {
         NanReport report = logOfNegative();

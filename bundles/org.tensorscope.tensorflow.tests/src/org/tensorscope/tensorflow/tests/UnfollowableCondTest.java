@@ -28,8 +28,10 @@ import org.tensorscope.tensorflow.internal.run.TfSession;
 
 /**
  * A multiway TF1 cond (`_SwitchN`, what lowering a `tf.switch_case` leaves), whose branches the trace cannot follow,
- * with a weight holding NaN in one branch: whichever branch the input takes, the trace never says every tensor is
- * finite, names each tensor of the branches as unchecked and why, and still finds the NaN weight.
+ * with a weight holding NaN in one branch: whichever branch the input takes, the trace ends in a report (it failed
+ * when a non-finite Merge read the branch not taken), never says every tensor is finite, names each tensor of the
+ * branches as unchecked and why, still finds the NaN weight, and does not say the Merge was computed from finite
+ * inputs.
  */
 class UnfollowableCondTest {
 
@@ -78,6 +80,13 @@ class UnfollowableCondTest {
                             .filter(w -> w.op().equals("w_broken")).findFirst()
                             .orElseThrow(() -> new AssertionError(what + ": no row for w_broken"));
                     assertEquals(1, weight.nonFinite(), what);
+                    assertEquals("w_broken", report.origin().op(), what);
+                    if (branch.equals("1")) {
+                        // the NaN reaches the Merge through a branch the trace could not check
+                        NanReport.Origin merge = report.origins().stream().filter(o -> o.op().equals("out"))
+                                .findFirst().orElseThrow(() -> new AssertionError(what + ": " + report.origins()));
+                        assertEquals(List.of("healthy:0", "broken:0"), merge.uncheckedInputs(), what);
+                    }
                 }
             }
         }
