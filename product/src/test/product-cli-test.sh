@@ -172,23 +172,26 @@ final_error "trace with --timeout" "slow.pbtxt: stopped after the --timeout of 3
 
 TENSORSCOPE_VMARGS=-Dtensorscope.progress=true "$product/tensorscope" run "$work/slow.pbtxt" --input 'x=const:0.001' >"$out" 2>"$err" &
 cli=$!
-worker=""
+workers=""
 for _ in $(seq 1 600); do # until the run has started in the worker
-  if grep -q "^Running slow.pbtxt" "$err"; then # this command's worker: a child of its Java, not another's
+  if grep -q "^Running slow.pbtxt" "$err"; then # this command's workers: children of its Java, not another's
     for child in $(pgrep -P "$cli"); do
-      found=$(pgrep -P "$child" -f 'EclipseStarter.*tensorscope-worker' | head -n 1)
-      [ -n "$found" ] && worker=$found
+      # every worker JVM (an early worker not adopted may still be stopping beside the one running the model),
+      # not the shell that waits for a worker to end to assemble its AOT cache
+      for found in $(pgrep -P "$child" -f 'EclipseStarter.*tensorscope-worker'); do
+        [ "$(cat "/proc/$found/comm" 2>/dev/null)" = java ] && workers="$workers $found"
+      done
     done
   fi
-  [ -n "$worker" ] && break
+  [ -n "$workers" ] && break
   sleep 0.1
 done
-if [ -z "$worker" ]; then
+if [ -z "$workers" ]; then
   fail "no inference worker process running the model; stderr: $(cat "$err")"
   kill "$cli" 2>/dev/null
 else
   sleep 1
-  kill -9 "$worker"
+  kill -9 $workers
   wait "$cli"
   code=$?
   [ "$code" -eq 2 ] || fail "a killed worker: exit $code, expected 2; stderr: $(cat "$err")"
