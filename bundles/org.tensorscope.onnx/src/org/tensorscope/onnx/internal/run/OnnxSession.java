@@ -21,6 +21,7 @@ import org.tensorscope.core.input.TensorBudget;
 import org.tensorscope.core.model.DType;
 import org.tensorscope.core.model.ModelGraph;
 import org.tensorscope.core.model.OpNode;
+import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.service.BackendException;
 import org.tensorscope.core.service.Device;
@@ -526,7 +527,7 @@ public final class OnnxSession implements InferenceSession {
                 if (bytes > tensorBudget) {
                     long[] shape = plan.sizes().shape(value, fed);
                     throw new BackendException(graph.source().getFileName() + ": " + shownName(value)
-                            + (shape == null ? "" : " of shape " + org.tensorscope.core.model.Shape.of(shape))
+                            + (shape == null ? "" : " of shape " + Shape.of(shape))
                             + " would take " + ModelFiles.sizeText(bytes) + ", more than the "
                             + ModelFiles.sizeText(tensorBudget) + " allowed for one tensor (raise "
                             + TensorBudget.ENVIRONMENT + " to allow more)");
@@ -535,11 +536,6 @@ public final class OnnxSession implements InferenceSession {
             long runBudget = RunBudget.bytes();
             this.groups = plan.sizes().runs(values, fed, runBudget);
             this.narrow = plan.sizes().allBytes(fed) > runBudget;
-        }
-
-        /** How many runs the values take. */
-        int count() {
-            return groups.size();
         }
 
         /** A copy of a returned value, named "op:k"; empty when it is not a tensor (a sequence or map). */
