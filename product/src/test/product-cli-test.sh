@@ -154,12 +154,12 @@ expect 2 "SavedModel without variables" "$product/tensorscope" info "$work/novar
 one_line_error "SavedModel without variables" "novars: the variables/ folder is missing"
 
 # --- the inference worker: a time limit, and a worker killed mid-run ---
-# 300 products of 1024x1024 matrices: one TensorFlow run of many seconds that nothing inside can interrupt
+# 600 products of 1024x1024 matrices: one TensorFlow run of many seconds that nothing inside can interrupt
 {
   echo 'node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } }'
   echo '  attr { key: "shape" value { shape { dim { size: 1024 } dim { size: 1024 } } } } }'
   previous=x
-  for i in $(seq 0 299); do
+  for i in $(seq 0 599); do
     echo "node { name: \"m$i\" op: \"MatMul\" input: \"$previous\" input: \"x\" attr { key: \"T\" value { type: DT_FLOAT } } }"
     echo "node { name: \"step$i\" op: \"Tanh\" input: \"m$i\" attr { key: \"T\" value { type: DT_FLOAT } } }"
     previous=step$i
@@ -173,7 +173,9 @@ final_error "trace with --timeout" "slow.pbtxt: stopped after the --timeout of 3
 TENSORSCOPE_VMARGS=-Dtensorscope.progress=true "$product/tensorscope" run "$work/slow.pbtxt" --input 'x=const:0.001' >"$out" 2>"$err" &
 cli=$!
 workers=""
-for _ in $(seq 1 600); do # until the run has started in the worker
+# until the run has started in the worker: its progress line comes once the command's first second is over, while
+# the run goes on (the worker reports nothing more until the run ends)
+for _ in $(seq 1 600); do
   if grep -q "^Running slow.pbtxt" "$err"; then # this command's workers: children of its Java, not another's
     for child in $(pgrep -P "$cli"); do
       # every worker JVM (an early worker not adopted may still be stopping beside the one running the model),

@@ -118,6 +118,8 @@ public class CompareCommand implements Callable<Integer> {
             return comparison.diverged() ? EXIT_DIVERGED : 0;
         } catch (OperationCanceledException e) {
             throw options.stopped(monitor, e);
+        } finally {
+            monitor.done();
         }
     }
 

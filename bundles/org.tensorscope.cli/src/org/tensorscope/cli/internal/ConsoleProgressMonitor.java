@@ -7,7 +7,8 @@ import org.eclipse.core.runtime.NullProgressMonitor;
 /**
  * Shows progress on stderr for work that takes longer than a second: a line per task or
  * subtask, with a percentage, and nothing at all for quick commands or when stderr is not a
- * terminal.
+ * terminal. The first line comes when the first second is over, even if nothing reports progress
+ * then (a model run in the worker is silent until it ends).
  */
 final class ConsoleProgressMonitor extends NullProgressMonitor {
 
@@ -28,6 +29,7 @@ final class ConsoleProgressMonitor extends NullProgressMonitor {
     private double worked;
     private String lastTask = "";
     private long lastPrint;
+    private boolean ended;
 
     /** When {@link #isCanceled()} starts to say yes, in {@link System#currentTimeMillis()}; 0 for never. */
     private final long deadline;
@@ -44,6 +46,18 @@ final class ConsoleProgressMonitor extends NullProgressMonitor {
         this.err = err;
         this.deadline = deadline;
         this.shown = shown;
+        if (shown) {
+            Thread.ofPlatform().daemon().name("Tensorscope progress").start(this::showAfterQuietTime);
+        }
+    }
+
+    private void showAfterQuietTime() {
+        try {
+            Thread.sleep(QUIET_MILLIS);
+        } catch (InterruptedException e) {
+            return;
+        }
+        show();
     }
 
     @Override
@@ -62,7 +76,7 @@ final class ConsoleProgressMonitor extends NullProgressMonitor {
     }
 
     @Override
-    public void beginTask(String name, int total) {
+    public synchronized void beginTask(String name, int total) {
         if (name != null && !name.isEmpty()) {
             task = name;
         }
@@ -72,13 +86,13 @@ final class ConsoleProgressMonitor extends NullProgressMonitor {
     }
 
     @Override
-    public void setTaskName(String name) {
+    public synchronized void setTaskName(String name) {
         task = name;
         show();
     }
 
     @Override
-    public void subTask(String name) {
+    public synchronized void subTask(String name) {
         if (name != null && !name.isEmpty()) {
             task = name;
         }
@@ -86,7 +100,7 @@ final class ConsoleProgressMonitor extends NullProgressMonitor {
     }
 
     @Override
-    public void internalWorked(double work) {
+    public synchronized void internalWorked(double work) {
         worked += work;
         show();
     }
@@ -96,10 +110,16 @@ final class ConsoleProgressMonitor extends NullProgressMonitor {
         internalWorked(work);
     }
 
+    /** After this, nothing more is printed. */
+    @Override
+    public synchronized void done() {
+        ended = true;
+    }
+
     /** Prints when the task changes, and otherwise at most once a second. */
-    private void show() {
+    private synchronized void show() {
         long now = System.currentTimeMillis();
-        if (!shown || now - start < QUIET_MILLIS || task.isEmpty()
+        if (!shown || ended || now - start < QUIET_MILLIS || task.isEmpty()
                 || (task.equals(lastTask) && now - lastPrint < QUIET_MILLIS)) {
             return;
         }

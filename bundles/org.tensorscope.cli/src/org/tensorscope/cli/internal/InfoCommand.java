@@ -60,14 +60,17 @@ public class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws ModelLoadException, IOException {
         PrintWriter out = spec.commandLine().getOut();
-        try (LoadedModel loaded = contributions.open(model,
-                new ConsoleProgressMonitor(spec.commandLine().getErr()))) {
+        ConsoleProgressMonitor monitor = new ConsoleProgressMonitor(spec.commandLine().getErr());
+        try (LoadedModel loaded = contributions.open(model, monitor)) {
+            monitor.done();
             ModelGraph graph = loaded.graph();
             if (json) {
                 out.println(JsonNumbers.gson().create().toJson(toJson(graph)));
             } else {
                 printText(out, graph);
             }
+        } finally {
+            monitor.done();
         }
         return 0;
     }

@@ -61,6 +61,8 @@ public class RunCommand implements Callable<Integer> {
             return execute(out, err, monitor);
         } catch (OperationCanceledException e) {
             throw options.stopped(monitor, e);
+        } finally {
+            monitor.done();
         }
     }
 

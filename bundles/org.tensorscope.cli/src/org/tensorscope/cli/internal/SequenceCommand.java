@@ -113,6 +113,8 @@ public class SequenceCommand implements Callable<Integer> {
             return execute(out, err, monitor, healthMode);
         } catch (OperationCanceledException e) {
             throw options.stopped(monitor, e);
+        } finally {
+            monitor.done();
         }
     }
 

@@ -63,6 +63,8 @@ public class TraceCommand implements Callable<Integer> {
             return execute(out, err, monitor, healthMode);
         } catch (OperationCanceledException e) {
             throw options.stopped(monitor, e);
+        } finally {
+            monitor.done();
         }
     }
 
