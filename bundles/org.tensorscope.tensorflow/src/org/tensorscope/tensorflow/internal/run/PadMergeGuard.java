@@ -22,12 +22,16 @@ import org.tensorscope.core.model.TensorSpec;
  * {@code relu6(conv(x) + b + pad(maxpool(x)))}, which grappler fuses into one {@code _FusedConv2D} reading the Pad
  * as its fourth input) makes it build a broken node and the process dies (SIGSEGV in {@code FillInputs}; seen with
  * BlazePose heavy). Such a Pad is written as {@code PadV2} with 0, which computes the same and which the pass
- * leaves alone. A Pad that only convolutions, poolings and the like read as their first input is kept.
+ * leaves alone. A Pad that only convolutions, poolings and the like read as their first input is kept. A Pad read
+ * through an Identity counts as read directly: grappler removes the Identity before the pass.
  */
 final class PadMergeGuard {
 
     /** Ops that grappler folds into a convolution as a side input (the residual of a fused Add). */
     private static final Set<String> FOLDED_INTO_CONVOLUTIONS = Set.of("Add", "AddV2", "AddN", "BiasAdd");
+
+    /** Ops that pass their input on unchanged and that grappler removes from an inference graph. */
+    private static final Set<String> PASSED_THROUGH = Set.of("Identity", "Snapshot", "StopGradient", "PreventGradient");
 
     private PadMergeGuard() {
     }
@@ -36,7 +40,9 @@ final class PadMergeGuard {
     static GraphDef guard(GraphDef graph) {
         Set<String> risky = new HashSet<>();
         Map<String, NodeDef> pads = new HashMap<>();
+        Map<String, NodeDef> nodes = new HashMap<>();
         for (NodeDef node : graph.getNodeList()) {
+            nodes.put(node.getName(), node);
             if (node.getOp().equals("Pad")) {
                 pads.put(node.getName(), node);
             }
@@ -50,10 +56,9 @@ final class PadMergeGuard {
                 if (input.startsWith("^")) {
                     continue;
                 }
-                String source = TensorSpec.tensorName(input);
-                String op = source.substring(0, source.lastIndexOf(':'));
-                if (pads.containsKey(op) && (index > 0 || FOLDED_INTO_CONVOLUTIONS.contains(node.getOp()))) {
-                    risky.add(op);
+                String pad = padRead(opOf(input), nodes, pads);
+                if (pad != null && (index > 0 || FOLDED_INTO_CONVOLUTIONS.contains(node.getOp()))) {
+                    risky.add(pad);
                 }
                 index++;
             }
@@ -73,14 +78,40 @@ final class PadMergeGuard {
                 node.addInput(zero);
                 inputs.stream().filter(i -> i.startsWith("^")).forEach(node::addInput);
                 // in the frame of what it pads (a Pad inside a while loop): a constant takes the frame of its inputs
-                String padded = TensorSpec.tensorName(inputs.get(0));
                 zeros.add(NodeDef.newBuilder().setName(zero).setOp("Const").setDevice(node.getDevice())
-                        .addInput("^" + padded.substring(0, padded.lastIndexOf(':')))
+                        .addInput("^" + opOf(inputs.get(0)))
                         .putAttr("dtype", AttrValue.newBuilder().setType(value.getDtype()).build())
                         .putAttr("value", AttrValue.newBuilder().setTensor(value).build()).build());
             }
         }
         return guarded.addAllNode(zeros).build();
+    }
+
+    /**
+     * The Pad that this op's output is, directly or through ops that grappler removes before the pass (an Identity
+     * between a Pad and the Add that reads it is gone by then); null when it is no Pad.
+     */
+    private static String padRead(String op, Map<String, NodeDef> nodes, Map<String, NodeDef> pads) {
+        for (int hops = 0; hops < nodes.size(); hops++) { // bounded: a malformed graph may loop
+            if (pads.containsKey(op)) {
+                return op;
+            }
+            NodeDef node = nodes.get(op);
+            if (node == null || !PASSED_THROUGH.contains(node.getOp())) {
+                return null;
+            }
+            String input = node.getInputList().stream().filter(i -> !i.startsWith("^")).findFirst().orElse(null);
+            if (input == null) {
+                return null;
+            }
+            op = opOf(input);
+        }
+        return null;
+    }
+
+    private static String opOf(String input) {
+        String source = TensorSpec.tensorName(input);
+        return source.substring(0, source.lastIndexOf(':'));
     }
 
     /** Whether a node of this type in a run's graph is one this guard wrote for a node of that type in the model. */
