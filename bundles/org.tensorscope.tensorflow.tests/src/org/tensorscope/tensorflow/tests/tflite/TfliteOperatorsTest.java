@@ -1,6 +1,8 @@
 package org.tensorscope.tensorflow.tests.tflite;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.tensorscope.tensorflow.tests.tflite.TfliteWriter.FLOAT32;
 
 import java.nio.file.Files;
@@ -18,6 +20,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.model.Signature;
+import org.tensorscope.core.service.BackendException;
 import org.tensorscope.core.service.Device;
 import org.tensorscope.core.service.InferenceSession;
 import org.tensorscope.core.service.LoadedModel;
@@ -220,9 +223,18 @@ class TfliteOperatorsTest {
                         .array());
         w.io(new int[] { x }, new int[] { y });
         Path file = Files.write(folder.resolve("rank0.tflite"), w.bytes());
-        try (LoadedModel model = new TfliteLoader().load(file, new NullProgressMonitor())) {
-            org.junit.jupiter.api.Assertions.assertTrue(model.graph().ops().stream()
+        try (LoadedModel model = new TfliteLoader().load(file, new NullProgressMonitor());
+                InferenceSession session = new TensorFlowBackend().open(model, Device.CPU)) {
+            assertTrue(model.graph().ops().stream()
                     .anyMatch(op -> op.type().equals("Assert")), "the op is marked not runnable");
+            String input = model.graph().defaultSignature().orElseThrow().inputs().get(0).tensor().name();
+            String output = model.graph().defaultSignature().orElseThrow().outputs().get(0).tensor().name();
+            BackendException e = assertThrows(BackendException.class,
+                    () -> session.fetch(Map.of(input, TensorData.ofFloats(input, Shape.of(1, 2, 2, 1), 1, 2, 3, 4)),
+                            List.of(output), Map.of(), new NullProgressMonitor()));
+            assertTrue(e.getMessage().contains("custom op Convolution2DTransposeBias "
+                    + "(y) cannot run here: the file does not give the size of its output as four known dimensions "
+                    + "(it gives []), and the op takes its size from there"), e.getMessage());
         }
     }
 

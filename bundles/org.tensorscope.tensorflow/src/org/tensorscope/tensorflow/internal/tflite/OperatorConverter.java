@@ -85,10 +85,13 @@ final class OperatorConverter {
         TfliteOptions options = op.options();
         String name = g.nameFor(out[0]);
         try {
-            boolean converted = code == BuiltinOperators.CUSTOM ? convertCustom(op, customCode, name, in, out)
-                    : convertBuiltin(code, name, in, out, options);
-            if (!converted) {
-                notRunnable(op, code, customCode, name, out);
+            if (code == BuiltinOperators.CUSTOM) {
+                String refusal = convertCustom(op, customCode, name, in, out);
+                if (refusal != null) {
+                    notRunnable(code, customCode, name, out, refusal);
+                }
+            } else if (!convertBuiltin(code, name, in, out, options)) {
+                notRunnable(code, customCode, name, out, "Tensorscope does not convert it to TensorFlow yet");
             }
         } catch (IndexOutOfBoundsException e) {
             throw new IllegalArgumentException(BuiltinOperators.name(code) + " " + name + " has " + in.length
@@ -100,27 +103,39 @@ final class OperatorConverter {
      * MediaPipe's custom ops that TensorFlow computes as they are. Convolution2DTransposeBias (the upsampling of
      * its segmentation models): inputs x, filter [out, h, w, in] and bias; its custom options are TFLite's C struct
      * TfLiteTransposeConvParams, little-endian: padding (1 same, 2 valid), stride width, stride height.
+     *
+     * @return null when converted, else why it cannot run, in words
      */
-    private boolean convertCustom(TfliteOperator op, String customCode, String name, int[] in, int[] out) {
-        if (!customCode.equals("Convolution2DTransposeBias") || in.length < 3 || !op.hasCustomOptions()) {
-            return false;
+    private String convertCustom(TfliteOperator op, String customCode, String name, int[] in, int[] out) {
+        if (!customCode.equals("Convolution2DTransposeBias")) {
+            return "it has no TensorFlow equivalent";
         }
-        ByteBuffer params = op.customOptions().order(ByteOrder.LITTLE_ENDIAN);
+        if (in.length < 3) {
+            return "it has " + in.length + " inputs, where it takes the image, the filter and the bias";
+        }
+        ByteBuffer params = op.hasCustomOptions() ? op.customOptions().order(ByteOrder.LITTLE_ENDIAN) : null;
+        if (params == null || params.remaining() < 12) {
+            return "its options hold " + (params == null ? 0 : params.remaining())
+                    + " bytes, not the 12 of its padding and strides";
+        }
         int[] shape = g.shape(out[0]);
         // the output's size comes from the file (the op has no output-shape input): an image's four known dimensions
-        if (params.remaining() < 12 || shape.length != 4 || Arrays.stream(shape).anyMatch(d -> d <= 0)) {
-            return false;
+        if (shape.length != 4 || Arrays.stream(shape).anyMatch(d -> d <= 0)) {
+            // no apostrophes: TensorFlow escapes quotes in the message of the assertion that stands for the op
+            return "the file does not give the size of its output as four known dimensions (it gives "
+                    + Arrays.toString(shape) + "), and the op takes its size from there";
         }
         int padding = params.getInt(params.position());
         int strideWidth = params.getInt(params.position() + 4);
         int strideHeight = params.getInt(params.position() + 8);
         if (padding != 1 && padding != 2 || strideWidth < 1 || strideHeight < 1) {
-            return false;
+            return "its options give padding " + padding + " (1 is same, 2 valid) and strides " + strideWidth + " x "
+                    + strideHeight + ", which no transpose convolution has";
         }
         // inputs: x, filter, bias
         transposeConv(name, out[0], g.ints(name + "/output_shape", shape), in, 0, 2, strideHeight, strideWidth,
                 string(padding == 2 ? "VALID" : "SAME"), ACT_NONE);
-        return true;
+        return null;
     }
 
     /** A transpose convolution whose filter (input 1) is TFLite's [out, h, w, in]; TensorFlow's is [h, w, out, in]. */
@@ -538,11 +553,9 @@ final class OperatorConverter {
      * An operator TensorFlow cannot compute: the graph still opens (its outputs are zeros of their
      * declared shape), but running anything that reads them fails with an assertion naming the operator.
      */
-    private void notRunnable(TfliteOperator op, int code, String customCode, String name, int[] out) {
+    private void notRunnable(int code, String customCode, String name, int[] out, String reason) {
         String what = code == BuiltinOperators.CUSTOM ? "custom op '" + customCode + "'"
                 : "TFLite op " + BuiltinOperators.name(code);
-        String reason = code == BuiltinOperators.CUSTOM ? "it has no TensorFlow equivalent"
-                : "Tensorscope does not convert it to TensorFlow yet";
         g.markNotRunnable(what + " (" + name + ")");
         // TensorFlow escapes quotes in an assertion's message: name the operator without them there
         String message = g.string(name + "/not_runnable/message", (code == BuiltinOperators.CUSTOM ? "custom op "
