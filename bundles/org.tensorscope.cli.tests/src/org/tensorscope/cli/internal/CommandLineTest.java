@@ -93,6 +93,20 @@ class CommandLineTest {
                 cli.err());
     }
 
+    /** A folder holding models (a TF.js model's folder, a folder of SavedModels) is refused naming what to open. */
+    @Test
+    void aFolderThatIsNoModelNamesTheModelsInIt() throws IOException {
+        Path holder = Files.createDirectories(folder.resolve("holder"));
+        Files.writeString(holder.resolve("notes.txt"), "hello");
+        Files.writeString(holder.resolve("model.stub"), "stub");
+        Files.createDirectories(holder.resolve("saved.stub"));
+        Files.createDirectories(holder.resolve("empty"));
+        assertEquals(TensorscopeCommand.EXIT_USAGE, cli.run("info", holder.toString()));
+        cli.oneLine();
+        assertTrue(cli.err().contains("holder: not a model format Tensorscope can read; open a model in it: "
+                + "model.stub, saved.stub (formats: Stub format)"), cli.err());
+    }
+
     /** Without the ONNX extension, an .onnx file is refused saying how to get it, not as an unknown format. */
     @Test
     void anOnnxFileWithoutTheExtensionSaysHowToInstallIt() throws IOException {

@@ -1,5 +1,7 @@
 package org.tensorscope.core.service;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.osgi.framework.Bundle;
@@ -37,6 +40,9 @@ public final class Contributions implements AutoCloseable {
 
     /** How long to wait for the first contribution of a kind to register at start-up. */
     private static final long START_UP_WAIT_MILLIS = 30_000;
+    /** How many entries of a folder that is no model are looked at for models in it, and how many are named. */
+    private static final int FILES_LOOKED_AT = 1_000;
+    private static final int MODEL_FILES_NAMED = 3;
 
     private final ServiceTracker<InferenceBackend, InferenceBackend> backends;
     private final ServiceTracker<ModelLoader, ModelLoader> loaders;
@@ -239,7 +245,39 @@ public final class Contributions implements AutoCloseable {
         String formats = installed.isEmpty() ? "none is installed"
                 : installed.stream().map(ModelLoader::format).collect(Collectors.joining(", "));
         throw new ModelLoadException(path, ModelFiles.unsupportedFormat(path)
-                .orElse("not a model format Tensorscope can read") + " (formats: " + formats + ")");
+                .orElse("not a model format Tensorscope can read" + modelFilesIn(path, installed)) + " (formats: "
+                + formats + ")");
+    }
+
+    /**
+     * For a folder that is no model itself: "; open a model in it: a.json, saved" naming the files and folders in it
+     * that loaders claim (a TF.js model's folder, a folder of SavedModels), or "".
+     */
+    private static String modelFilesIn(Path path, List<ModelLoader> loaders) {
+        if (!Files.isDirectory(path)) {
+            return "";
+        }
+        List<String> models;
+        try (Stream<Path> files = Files.list(path)) {
+            models = files.limit(FILES_LOOKED_AT).filter(f -> Files.isRegularFile(f) || Files.isDirectory(f)).sorted()
+                    .filter(file -> loaders.stream().anyMatch(loader -> claims(loader, file)))
+                    .map(file -> file.getFileName().toString()).toList();
+        } catch (IOException | UncheckedIOException e) {
+            return ""; // the refusal stands without the hint
+        }
+        if (models.isEmpty()) {
+            return "";
+        }
+        String shown = String.join(", ", models.subList(0, Math.min(models.size(), MODEL_FILES_NAMED)));
+        return "; open a model in it: " + shown + (models.size() > MODEL_FILES_NAMED ? ", ..." : "");
+    }
+
+    private static boolean claims(ModelLoader loader, Path file) {
+        try {
+            return loader.canLoad(file);
+        } catch (RuntimeException e) {
+            return false; // a hint, not a verdict: a loader that trips over the file does not claim it
+        }
     }
 
     /** The installed backend that runs models of this loader. */
