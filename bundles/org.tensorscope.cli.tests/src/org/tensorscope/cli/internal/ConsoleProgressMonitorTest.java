@@ -54,7 +54,7 @@ class ConsoleProgressMonitorTest {
         return printed();
     }
 
-    private synchronized String printed() {
+    private String printed() {
         return text.toString();
     }
 }

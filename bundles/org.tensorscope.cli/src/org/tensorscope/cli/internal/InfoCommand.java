@@ -62,7 +62,6 @@ public class InfoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ConsoleProgressMonitor monitor = new ConsoleProgressMonitor(spec.commandLine().getErr());
         try (LoadedModel loaded = contributions.open(model, monitor)) {
-            monitor.done();
             ModelGraph graph = loaded.graph();
             if (json) {
                 out.println(JsonNumbers.gson().create().toJson(toJson(graph)));
