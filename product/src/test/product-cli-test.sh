@@ -154,12 +154,12 @@ expect 2 "SavedModel without variables" "$product/tensorscope" info "$work/novar
 one_line_error "SavedModel without variables" "novars: the variables/ folder is missing"
 
 # --- the inference worker: a time limit, and a worker killed mid-run ---
-# 600 products of 1024x1024 matrices: one TensorFlow run of many seconds that nothing inside can interrupt
+# 3,000 products of 1024x1024 matrices: one TensorFlow run of half a minute or more that nothing inside can interrupt
 {
   echo 'node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } }'
   echo '  attr { key: "shape" value { shape { dim { size: 1024 } dim { size: 1024 } } } } }'
   previous=x
-  for i in $(seq 0 599); do
+  for i in $(seq 0 2999); do
     echo "node { name: \"m$i\" op: \"MatMul\" input: \"$previous\" input: \"x\" attr { key: \"T\" value { type: DT_FLOAT } } }"
     echo "node { name: \"step$i\" op: \"Tanh\" input: \"m$i\" attr { key: \"T\" value { type: DT_FLOAT } } }"
     previous=step$i

@@ -107,6 +107,19 @@ class CommandLineTest {
                 + "model.stub, saved.stub (formats: Stub format)"), cli.err());
     }
 
+    /** A folder holding one model (a TF.js model's folder: its JSON beside its weights) opens that model. */
+    @Test
+    void aFolderHoldingOneModelOpensIt() throws IOException {
+        Path holder = Files.createDirectories(folder.resolve("single"));
+        Files.writeString(holder.resolve("notes.txt"), "hello");
+        Files.writeString(holder.resolve("model.stub"), "opened");
+        Files.createDirectories(holder.resolve("empty"));
+        assertEquals(TensorscopeCommand.EXIT_USAGE, cli.run("info", holder.toString()));
+        cli.oneLine();
+        // the stub loader refuses every file it opens with the file's text: this one was opened
+        assertTrue(cli.err().contains("model.stub: not a stub model (it says opened)"), cli.err());
+    }
+
     /** Without the ONNX extension, an .onnx file is refused saying how to get it, not as an unknown format. */
     @Test
     void anOnnxFileWithoutTheExtensionSaysHowToInstallIt() throws IOException {

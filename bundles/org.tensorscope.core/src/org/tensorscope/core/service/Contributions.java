@@ -242,33 +242,44 @@ public final class Contributions implements AutoCloseable {
                 return loader.load(path, monitor);
             }
         }
+        List<Path> models = modelsIn(path, installed);
+        if (models.size() == 1) { // the folder of a TF.js model: open the one model in it
+            Path model = models.get(0);
+            for (ModelLoader loader : installed) {
+                if (claims(loader, model)) {
+                    return loader.load(model, monitor);
+                }
+            }
+        }
         String formats = installed.isEmpty() ? "none is installed"
                 : installed.stream().map(ModelLoader::format).collect(Collectors.joining(", "));
         throw new ModelLoadException(path, ModelFiles.unsupportedFormat(path)
-                .orElse("not a model format Tensorscope can read" + modelFilesIn(path, installed)) + " (formats: "
-                + formats + ")");
+                .orElse("not a model format Tensorscope can read" + hint(models)) + " (formats: " + formats + ")");
     }
 
     /**
-     * For a folder that is no model itself: "; open a model in it: a.json, saved" naming the files and folders in it
-     * that loaders claim (a TF.js model's folder, a folder of SavedModels), or "".
+     * The files and folders in a folder that is no model itself that loaders claim (a TF.js model's folder, a folder
+     * of SavedModels), sorted by name; none for a file.
      */
-    private static String modelFilesIn(Path path, List<ModelLoader> loaders) {
+    private static List<Path> modelsIn(Path path, List<ModelLoader> loaders) {
         if (!Files.isDirectory(path)) {
-            return "";
+            return List.of();
         }
-        List<String> models;
         try (Stream<Path> files = Files.list(path)) {
-            models = files.limit(FILES_LOOKED_AT).filter(f -> Files.isRegularFile(f) || Files.isDirectory(f)).sorted()
-                    .filter(file -> loaders.stream().anyMatch(loader -> claims(loader, file)))
-                    .map(file -> file.getFileName().toString()).toList();
+            return files.limit(FILES_LOOKED_AT).filter(f -> Files.isRegularFile(f) || Files.isDirectory(f)).sorted()
+                    .filter(file -> loaders.stream().anyMatch(loader -> claims(loader, file))).toList();
         } catch (IOException | UncheckedIOException e) {
-            return ""; // the refusal stands without the hint
+            return List.of(); // the refusal stands without the hint
         }
+    }
+
+    /** "; open a model in it: a.json, saved" naming the models a refused folder holds, or "". */
+    private static String hint(List<Path> models) {
         if (models.isEmpty()) {
             return "";
         }
-        String shown = String.join(", ", models.subList(0, Math.min(models.size(), MODEL_FILES_NAMED)));
+        String shown = models.stream().limit(MODEL_FILES_NAMED).map(file -> file.getFileName().toString())
+                .collect(Collectors.joining(", "));
         return "; open a model in it: " + shown + (models.size() > MODEL_FILES_NAMED ? ", ..." : "");
     }
 
