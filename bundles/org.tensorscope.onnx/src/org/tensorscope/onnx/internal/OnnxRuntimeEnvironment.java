@@ -54,7 +54,7 @@ public final class OnnxRuntimeEnvironment {
     }
 
     /** The first line of an ONNX Runtime error, which may carry a long native stack. */
-    public static String firstLine(OrtException e) {
+    public static String firstLine(Exception e) {
         String message = e.getMessage();
         if (message == null) {
             return "unknown error";

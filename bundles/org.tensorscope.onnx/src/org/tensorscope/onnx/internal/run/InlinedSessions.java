@@ -1,6 +1,8 @@
 package org.tensorscope.onnx.internal.run;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +33,11 @@ final class InlinedSessions implements AutoCloseable {
      *
      * @param choices     the If branches inlined
      * @param loops       whether its loop bodies return their values
+     * @param optimised   whether ONNX Runtime optimises the graph as it does by default (fused kernels), returning
+     *                    only the file's outputs: what a plain run is, and never split into narrowed sessions
      */
     record Session(Map<String, Boolean> choices, boolean loops, InlinedModel model, OrtSession session,
-            ReturnedSizes sizes) {
+            ReturnedSizes sizes, boolean optimised) {
 
         @Override
         public boolean equals(Object other) {
@@ -60,6 +64,7 @@ final class InlinedSessions implements AutoCloseable {
     private final Map<List<Object>, OrtSession> narrowed = new LinkedHashMap<>(16, 0.75f, true);
     private String loopsNotReturned;
     private int narrowedOpened;
+    private Session optimised;
 
     /**
      * @param hasLoops whether the model holds a Loop or Scan anywhere
@@ -122,7 +127,7 @@ final class InlinedSessions implements AutoCloseable {
         }
         OrtSession session;
         try {
-            session = createSession(inlined, true);
+            session = createSession(inlined, true, OrtSession.SessionOptions.OptLevel.NO_OPT, null);
         } catch (OrtException e) {
             if (returnLoops) {
                 throw new LoopsNotReturned(e);
@@ -132,7 +137,7 @@ final class InlinedSessions implements AutoCloseable {
                     + OnnxRuntimeEnvironment.firstLine(e), e);
         }
         Session opened = new Session(Map.copyOf(choices), returnLoops, inlined.withoutBytes(), session,
-                new ReturnedSizes(session));
+                new ReturnedSizes(session), false);
         if (!key.equals("{}")) {
             kept.put(key, opened);
             if (kept.size() > MAX_KEPT) {
@@ -143,6 +148,61 @@ final class InlinedSessions implements AutoCloseable {
             }
         }
         return opened;
+    }
+
+    /**
+     * The model as ONNX Runtime runs the file by default: its graph optimisations on (fused kernels, a blocked
+     * memory layout for convolutions), only the file's outputs returned. Opened at its first use.
+     */
+    Session optimised() throws BackendException {
+        if (optimised == null) {
+            try {
+                InlinedModel inlined = asReturningOnlyTheFileOutputs();
+                OrtSession session = createSession(inlined, true, OrtSession.SessionOptions.OptLevel.ALL_OPT, null);
+                optimised = new Session(Map.of(), false, inlined.withoutBytes(), session, new ReturnedSizes(session),
+                        true);
+            } catch (IOException | OrtException e) {
+                throw new BackendException(OnnxRuntimeEnvironment.FRAMEWORK + " cannot open " + model.graph().source()
+                        + " with its graph optimisations: " + OnnxRuntimeEnvironment.firstLine(e), e);
+            }
+        }
+        return optimised;
+    }
+
+    /**
+     * The graph ONNX Runtime optimises the file's into for {@link #optimised()}, as a ModelProto: ONNX Runtime writes
+     * it to a file of a temporary folder of its own, deleted once read.
+     */
+    byte[] optimisedGraph() throws BackendException {
+        Path folder = null;
+        try {
+            folder = Files.createTempDirectory("tensorscope-onnx-optimised-");
+            Path file = folder.resolve("optimised.onnx");
+            createSession(asReturningOnlyTheFileOutputs(), false, OrtSession.SessionOptions.OptLevel.ALL_OPT, file)
+                    .close();
+            return Files.readAllBytes(file);
+        } catch (IOException | OrtException e) {
+            throw new BackendException(OnnxRuntimeEnvironment.FRAMEWORK + " could not write the optimised graph of "
+                    + model.graph().source() + ": " + OnnxRuntimeEnvironment.firstLine(e), e);
+        } finally {
+            deleteQuietly(folder);
+        }
+    }
+
+    private InlinedModel asReturningOnlyTheFileOutputs() throws IOException {
+        return SubgraphInliner.inline(model, Map.of(), false,
+                loopsNotReturned == null ? LOOPS_NOT_RETURNED : loopsNotReturned, Set.of());
+    }
+
+    private static void deleteQuietly(Path folder) {
+        if (folder == null) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(folder)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // a temporary folder left behind holds nothing of the user's
+        }
     }
 
     /**
@@ -159,7 +219,8 @@ final class InlinedSessions implements AutoCloseable {
         OrtSession session;
         try {
             session = createSession(SubgraphInliner.inline(model, plan.choices(), plan.loops(),
-                    loopsNotReturned == null ? LOOPS_NOT_RETURNED : loopsNotReturned, values), false);
+                    loopsNotReturned == null ? LOOPS_NOT_RETURNED : loopsNotReturned, values), false,
+                    OrtSession.SessionOptions.OptLevel.NO_OPT, null);
         } catch (IOException | OrtException e) {
             throw new BackendException(OnnxRuntimeEnvironment.FRAMEWORK + " cannot open " + model.graph().source()
                     + " returning part of its values: " + e.getMessage(), e);
@@ -190,14 +251,23 @@ final class InlinedSessions implements AutoCloseable {
     }
 
     /**
-     * @param arena whether the session keeps what its runs allocated for the next: sessions of a model too large to
-     *              return every value at once go without, or each would keep the largest run it made
+     * @param arena     whether the session keeps what its runs allocated for the next: sessions of a model too large
+     *                  to return every value at once go without, or each would keep the largest run it made
+     * @param level     NO_OPT for every session that checks, so that each op runs as written and each tensor
+     *                  Tensorscope shows is the one the file names; ALL_OPT for the plain run
+     * @param optimised where ONNX Runtime writes the graph it optimised, or null
      */
-    private OrtSession createSession(InlinedModel inlined, boolean arena) throws OrtException {
+    private OrtSession createSession(InlinedModel inlined, boolean arena, OrtSession.SessionOptions.OptLevel level,
+            Path optimised) throws OrtException {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setCPUArenaAllocator(arena);
-            // every op runs as written, so each tensor Tensorscope shows is the one the file names
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+            options.setOptimizationLevel(level);
+            if (optimised != null) {
+                options.setOptimizedModelFilePath(optimised.toString());
+                // the weights beside the graph, which is all that is read back
+                options.addConfigEntry("session.optimized_model_external_initializers_file_name", "weights.bin");
+                options.addConfigEntry("session.optimized_model_external_initializers_min_size_in_bytes", "64");
+            }
             options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
             if (cuda) {
                 options.addCUDA(0);
@@ -216,6 +286,9 @@ final class InlinedSessions implements AutoCloseable {
 
     @Override
     public void close() {
+        if (optimised != null) {
+            closeQuietly(optimised.session());
+        }
         narrowed.values().forEach(InlinedSessions::closeQuietly);
         narrowed.clear();
         kept.values().forEach(s -> closeQuietly(s.session()));

@@ -27,6 +27,7 @@ import org.tensorscope.core.service.BackendException;
 import org.tensorscope.core.service.Device;
 import org.tensorscope.core.service.InferenceSession;
 import org.tensorscope.core.service.ModelFiles;
+import org.tensorscope.core.service.RuntimeRewrite;
 import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.core.trace.HealthMode;
 import org.tensorscope.core.trace.LoopHealth;
@@ -37,6 +38,7 @@ import org.tensorscope.onnx.internal.OnnxModel;
 import org.tensorscope.onnx.internal.OnnxRuntimeEnvironment;
 import org.tensorscope.onnx.internal.load.OnnxGraphConverter;
 import org.tensorscope.onnx.internal.load.OnnxNode;
+import org.tensorscope.onnx.internal.load.OnnxProtoReader;
 import org.tensorscope.onnx.internal.load.ScopedGraph;
 import org.tensorscope.onnx.internal.load.StoredTensor;
 import org.tensorscope.onnx.internal.load.TensorProtoDecoder;
@@ -74,6 +76,9 @@ public final class OnnxSession implements InferenceSession {
     private final Map<String, List<String>> inside = new HashMap<>();
     private final Map<String, String> opsByOnnxNode = new HashMap<>();
     private final InlinedSessions sessions;
+    /** The file's outputs ("op:k"): what a plain run returns. */
+    private final Set<String> fileOutputs = new HashSet<>();
+    private List<RuntimeRewrite> rewrites;
     private final Map<String, TensorHealth> weightRows = new HashMap<>();
     private Map<String, TensorData> lastFed;
     private Map<String, Boolean> lastChoices;
@@ -92,6 +97,7 @@ public final class OnnxSession implements InferenceSession {
                 : "";
         this.deviceName = cuda ? "GPU:0" : "CPU:0";
         mainTensors.addAll(model.mainGraph().tensors().values());
+        model.mainGraph().graph().outputs().forEach(o -> model.names().tensorName(o.name()).ifPresent(fileOutputs::add));
         boolean hasLoops = index(model.mainGraph());
         this.sessions = new InlinedSessions(model, env, cuda, hasLoops);
     }
@@ -139,12 +145,30 @@ public final class OnnxSession implements InferenceSession {
     @Override
     public synchronized Map<String, TensorData> fetch(Map<String, TensorData> feeds, List<String> tensors,
             Map<String, TensorData> overrides, IProgressMonitor monitor) throws BackendException {
+        return fetch(feeds, tensors, overrides, true, monitor);
+    }
+
+    /** The tensors as the trace computed them: every op as the file writes it, whatever is fetched. */
+    @Override
+    public synchronized Map<String, TensorData> fetchAsTraced(Map<String, TensorData> feeds, List<String> tensors,
+            Map<String, TensorData> overrides, IProgressMonitor monitor) throws BackendException {
+        return fetch(feeds, tensors, overrides, false, monitor);
+    }
+
+    /**
+     * @param asRuntime whether a fetch of the file's outputs alone, nothing overridden, runs as ONNX Runtime runs the
+     *                  file by default (optimised, fused): a plain run, as the user's own program makes it
+     */
+    private Map<String, TensorData> fetch(Map<String, TensorData> feeds, List<String> tensors,
+            Map<String, TensorData> overrides, boolean asRuntime, IProgressMonitor monitor) throws BackendException {
         SubMonitor progress = SubMonitor.convert(monitor, "Running " + graph.source().getFileName(), 2);
         Map<String, TensorData> fed = fedByOnnxName(feeds, overrides);
         List<String> names = tensors.stream().map(TensorSpec::tensorName).distinct().toList();
         boolean inner = names.stream().anyMatch(t -> !mainTensors.contains(t));
+        boolean plain = asRuntime && overrides.isEmpty() && !names.isEmpty() && fileOutputs.containsAll(names);
         while (true) {
-            InlinedSessions.Session plan = inner ? sessions.checking(choicesFor(fed)) : sessions.asWritten();
+            InlinedSessions.Session plan = plain ? sessions.optimised()
+                    : inner ? sessions.checking(choicesFor(fed)) : sessions.asWritten();
             progress.setWorkRemaining(2).split(1);
             try {
                 Map<String, TensorData> fetched = fetch(plan, fed, names);
@@ -535,7 +559,8 @@ public final class OnnxSession implements InferenceSession {
             }
             long runBudget = RunBudget.bytes();
             this.groups = plan.sizes().runs(values, fed, runBudget);
-            this.narrow = plan.sizes().allBytes(fed) > runBudget;
+            // the optimised model returns only the file's outputs, as the user's runtime does: nothing to narrow
+            this.narrow = !plan.optimised() && plan.sizes().allBytes(fed) > runBudget;
         }
 
         /** A copy of a returned value, named "op:k"; empty when it is not a tensor (a sequence or map). */
@@ -577,6 +602,26 @@ public final class OnnxSession implements InferenceSession {
     /** The Tensorscope name of a value ONNX Runtime returns, or the ONNX name when it has none. */
     private String shownName(String onnxName) {
         return model.names().tensorName(onnxName).orElse(onnxName);
+    }
+
+    /**
+     * What ONNX Runtime's graph optimisations make of the file for a plain run (fused kernels, kernels of its own
+     * operator sets), read from the optimised graph it writes; the same for every input, so read once.
+     */
+    @Override
+    public synchronized List<RuntimeRewrite> runtimeRewrites(Map<String, TensorData> feeds, List<String> outputs,
+            IProgressMonitor monitor) throws BackendException {
+        if (rewrites == null) {
+            byte[] optimised = sessions.optimisedGraph();
+            try {
+                rewrites = OnnxRuntimeRewrites.of(model.mainGraph().graph(),
+                        new OnnxProtoReader(optimised).readModel().graph(), model.names());
+            } catch (IOException | RuntimeException e) {
+                throw new BackendException("Cannot read the graph " + OnnxRuntimeEnvironment.FRAMEWORK
+                        + " optimised " + graph.source().getFileName() + " into: " + e.getMessage(), e);
+            }
+        }
+        return rewrites;
     }
 
     @Override
