@@ -50,6 +50,20 @@ class FidelityRunTest {
         assertEquals(1, probed.outputs().get(0).plainNonFinite());
     }
 
+    /** A plain run that fails (a runtime that cannot optimise the model) leaves the trace whole and claims nothing. */
+    @Test
+    void aPlainRunThatFailsIsSaidAndNoAgreementClaimed() throws Exception {
+        FetchOnlySession session = new FetchOnlySession(tensors -> {
+            throw new org.tensorscope.core.service.BackendException("ONNX Runtime cannot open m.onnx with its graph "
+                    + "optimisations: bad fusion");
+        });
+        NanReport.Fidelity fidelity = NanTracer.fidelity(session, Map.of(), List.of("out:0"), trace(false, 1, 2),
+                new NullProgressMonitor());
+        assertFalse(fidelity.agree());
+        assertEquals("The plain (optimised) run failed, so the traced run could not be compared with it: ONNX Runtime"
+                + " cannot open m.onnx with its graph optimisations: bad fusion", fidelity.explanation());
+    }
+
     @Test
     void theComparisonListsTheOutputsInTheTracesOrderInEveryVm() throws Exception {
         Map<String, TensorData> outputs = new java.util.LinkedHashMap<>();

@@ -156,8 +156,16 @@ public final class NanTracer {
         }
         SubMonitor progress = SubMonitor.convert(monitor, 2);
         List<String> compared = List.copyOf(trace.outputs().keySet());
-        Map<String, TensorData> plain = trace.outputsAsPlainRun() ? trace.outputs()
-                : session.fetch(feeds, compared, Map.of(), progress.split(1));
+        Map<String, TensorData> plain;
+        try {
+            plain = trace.outputsAsPlainRun() ? trace.outputs()
+                    : session.fetch(feeds, compared, Map.of(), progress.split(1));
+        } catch (BackendException e) {
+            // what the trace found stands; the plain run's failure is the runtime's news, and no agreement is claimed
+            return new NanReport.Fidelity(false, FidelityCheck.TOLERANCE, List.of(), List.of(),
+                    "The plain (optimised) run failed, so the traced run could not be compared with it: "
+                            + e.getMessage());
+        }
         NanReport.Fidelity fidelity = FidelityCheck.compare(trace, plain, List.of());
         if (fidelity.agree()) {
             return fidelity;
