@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.junit.jupiter.api.Test;
@@ -118,6 +119,25 @@ class CommandLineTest {
         cli.oneLine();
         // the stub loader refuses every file it opens with the file's text: this one was opened
         assertTrue(cli.err().contains("model.stub: not a stub model (it says opened)"), cli.err());
+    }
+
+    /** A folder of models' folders (TF.js models side by side) is refused naming the folders that open. */
+    @Test
+    void aFolderOfModelFoldersNamesThem() throws IOException {
+        Path models = Files.createDirectories(folder.resolve("models"));
+        for (String name : List.of("pose", "hand")) {
+            Path model = Files.createDirectories(models.resolve(name));
+            Files.writeString(model.resolve(name + ".stub"), "stub");
+            Files.writeString(model.resolve("weights.bin"), "");
+        }
+        Path two = Files.createDirectories(models.resolve("two"));
+        Files.writeString(two.resolve("a.stub"), "stub");
+        Files.writeString(two.resolve("b.stub"), "stub");
+        Files.createDirectories(models.resolve("empty"));
+        assertEquals(TensorscopeCommand.EXIT_USAGE, cli.run("info", models.toString()));
+        cli.oneLine();
+        assertTrue(cli.err().contains("models: not a model format Tensorscope can read; open a model in it: hand, pose "
+                + "(formats: Stub format)"), cli.err());
     }
 
     /** Without the ONNX extension, an .onnx file is refused saying how to get it, not as an unknown format. */

@@ -43,6 +43,8 @@ public final class Contributions implements AutoCloseable {
     /** How many entries of a folder that is no model are looked at for models in it, and how many are named. */
     private static final int FILES_LOOKED_AT = 1_000;
     private static final int MODEL_FILES_NAMED = 3;
+    /** Subfolders of a refused folder looked into for a model each: a hint, not a search. */
+    private static final int FOLDERS_LOOKED_INTO = 20;
 
     private final ServiceTracker<InferenceBackend, InferenceBackend> backends;
     private final ServiceTracker<ModelLoader, ModelLoader> loaders;
@@ -254,7 +256,8 @@ public final class Contributions implements AutoCloseable {
         String formats = installed.isEmpty() ? "none is installed"
                 : installed.stream().map(ModelLoader::format).collect(Collectors.joining(", "));
         throw new ModelLoadException(path, ModelFiles.unsupportedFormat(path)
-                .orElse("not a model format Tensorscope can read" + hint(models)) + " (formats: " + formats + ")");
+                .orElse("not a model format Tensorscope can read" + hint(models.isEmpty()
+                        ? modelFoldersIn(path, installed) : models)) + " (formats: " + formats + ")");
     }
 
     /**
@@ -270,6 +273,19 @@ public final class Contributions implements AutoCloseable {
                     .filter(file -> loaders.stream().anyMatch(loader -> claims(loader, file))).toList();
         } catch (IOException | UncheckedIOException e) {
             return List.of(); // the refusal stands without the hint
+        }
+    }
+
+    /** The folders in a folder that each hold exactly one model (a folder of TF.js models' folders). */
+    private static List<Path> modelFoldersIn(Path path, List<ModelLoader> loaders) {
+        if (!Files.isDirectory(path)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(path)) {
+            return files.limit(FOLDERS_LOOKED_INTO).filter(Files::isDirectory).sorted()
+                    .filter(folder -> modelsIn(folder, loaders).size() == 1).toList();
+        } catch (IOException | UncheckedIOException e) {
+            return List.of();
         }
     }
 
