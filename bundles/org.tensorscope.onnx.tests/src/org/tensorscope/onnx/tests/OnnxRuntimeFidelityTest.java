@@ -121,6 +121,37 @@ class OnnxRuntimeFidelityTest {
         assertEquals(List.of("Conv", "Relu"), convolutions.get(0).replaced());
         assertTrue(convolutions.get(0).kernel().matches(".*Conv with activation Relu"), convolutions.get(0).kernel());
         assertEquals("relu", convolutions.get(0).op());
+        // two convolutions in a row, which ONNX Runtime may keep in its blocked layout between them: one rewrite each
+        Path chain = new TinyOnnxModels().typedInput("x", TinyOnnxModels.FLOAT, 1, 2, 2, 2)
+                .initializer("w1", new long[] { 2, 2, 1, 1 }, 1f, -1f, 0.5f, 2f)
+                .initializer("w2", new long[] { 1, 2, 1, 1 }, 1f, -1f)
+                .node("conv1", "Conv", List.of("x", "w1"), "c1")
+                .node("relu1", "Relu", List.of("c1"), "r1")
+                .node("conv2", "Conv", List.of("r1", "w2"), "c2")
+                .node("relu2", "Relu", List.of("c2"), "y")
+                .typedOutput("y", TinyOnnxModels.FLOAT, 1, 1, 2, 2).write(folder, "conv_chain");
+        List<RuntimeRewrite> chained = rewrites(chain, Shape.of(1, 2, 2, 2));
+        assertEquals(List.of("relu1", "relu2"), chained.stream().map(RuntimeRewrite::op).toList(), chained.toString());
+        chained.forEach(r -> assertEquals(List.of("Conv", "Relu"), r.replaced(), r.toString()));
+    }
+
+    /**
+     * PaddleOCR's text direction classifier, a MobileNetV3: ONNX Runtime folds each batch normalisation into its
+     * convolution and runs each convolution with its activation in one kernel. Each rewrite is one convolution with
+     * what it absorbed, never a run of several: the 15 Relu and 9 HardSigmoid that follow a convolution are each in
+     * one, and no convolution is in two.
+     */
+    @Test
+    void aRealModelsRewritesAreOneConvolutionEach() throws Exception {
+        List<RuntimeRewrite> rewrites = rewrites(OnnxModelLoaderTest.CLASSIFIER, Shape.of(1, 3, 48, 192));
+        for (RuntimeRewrite r : rewrites) {
+            assertTrue(r.replaced().equals(List.of("MatMul", "Add")) || r.replaced().get(0).equals("Conv")
+                    && r.replaced().size() <= 3 && r.replaced().stream().filter("Conv"::equals).count() == 1,
+                    r.toString());
+        }
+        assertEquals(15, rewrites.stream().filter(r -> r.replaced().getLast().equals("Relu")).count(), rewrites.toString());
+        assertEquals(9, rewrites.stream().filter(r -> r.replaced().getLast().equals("HardSigmoid")).count());
+        assertEquals(rewrites.size(), rewrites.stream().map(RuntimeRewrite::op).distinct().count(), "one rewrite per op");
     }
 
     private List<RuntimeRewrite> rewrites(Path model, Shape shape) throws Exception {

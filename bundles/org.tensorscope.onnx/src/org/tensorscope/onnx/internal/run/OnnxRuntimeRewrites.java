@@ -5,10 +5,12 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.tensorscope.core.model.TensorSpec;
 import org.tensorscope.core.service.RuntimeRewrite;
@@ -16,21 +18,26 @@ import org.tensorscope.onnx.internal.TensorNames;
 import org.tensorscope.onnx.internal.load.OnnxAttribute;
 import org.tensorscope.onnx.internal.load.OnnxGraph;
 import org.tensorscope.onnx.internal.load.OnnxNode;
+import org.tensorscope.onnx.internal.load.OnnxValueInfo;
+import org.tensorscope.onnx.internal.load.StoredTensor;
 
 /**
  * Reads what ONNX Runtime's graph optimisations did to a file from the graph it optimised it into: the nodes it
  * added ({@code FusedMatMul} for a Mul and a MatMul, a {@code LayerNormalization} for nine ops, a convolution of its
- * blocked layout with its Relu inside), each with the file's ops it computes instead. Nodes added together (a
- * convolution and the reorders around it) are one rewrite; the ops it replaces are those between the values it reads
- * and the file's values it makes. Nodes only removed (an Identity) change no value and are not listed.
+ * blocked layout with its Relu inside), each with the file's ops it computes instead: those between the file's values
+ * it makes and the nearest file values the optimised graph still has. A node the file has too (by name and type, or
+ * by type and the values it makes) is the file's own, also when it runs on the blocked layout. Nodes only removed (an
+ * Identity, a Constant folded into a weight) change no value and are named in no rewrite.
  */
 final class OnnxRuntimeRewrites {
 
     /** Ops of the file walked back from one rewrite's outputs at most: a fusion replaces a handful. */
     private static final int MAX_REPLACED = 64;
     private static final Set<String> LAYOUT_ONLY = Set.of("ReorderInput", "ReorderOutput");
-    /** Ops that pass their input on, which the optimiser removes: replaced, but named in no rewrite. */
-    private static final Set<String> PASSING_ON = Set.of("Identity", "Dropout");
+    /** Ops replaced without computing anything of their own. */
+    private static final Set<String> NOT_NAMED = Set.of("Identity", "Dropout", "Constant");
+    /** A node of the blocked layout is named after the file's value it computes: "relu_0.tmp_0_nchwc". */
+    private static final Pattern BLOCKED_LAYOUT = Pattern.compile("(.+)_nchwc(_\\d+)?");
 
     private OnnxRuntimeRewrites() {
     }
@@ -42,26 +49,30 @@ final class OnnxRuntimeRewrites {
             order.put(node, order.size());
             node.outputs().forEach(o -> producers.put(o, node));
         }
-        Set<String> optimisedNodes = new HashSet<>();
-        optimised.nodes().forEach(n -> optimisedNodes.add(signature(n)));
         Set<String> fileNodes = new HashSet<>();
-        file.nodes().forEach(n -> fileNodes.add(signature(n)));
-        List<OnnxNode> added = optimised.nodes().stream().filter(n -> !fileNodes.contains(signature(n))).toList();
+        file.nodes().forEach(n -> fileNodes.addAll(signatures(n)));
+        Set<String> optimisedNodes = new HashSet<>();
+        optimised.nodes().forEach(n -> optimisedNodes.addAll(signatures(n)));
+        List<OnnxNode> added = optimised.nodes().stream()
+                .filter(n -> signatures(n).stream().noneMatch(fileNodes::contains)).toList();
+        // the file's values the optimised graph still computes or holds, where a rewrite's walk back ends
+        Set<String> present = new HashSet<>();
+        optimised.inputs().stream().map(OnnxValueInfo::name).forEach(present::add);
+        optimised.initializers().stream().map(StoredTensor::name).forEach(present::add);
+        for (OnnxNode node : optimised.nodes()) {
+            present.addAll(node.outputs());
+            blockedValue(node, producers).ifPresent(present::add);
+        }
         List<RuntimeRewrite> rewrites = new ArrayList<>();
-        for (List<OnnxNode> group : groups(added, producers)) {
-            Set<String> read = new HashSet<>();
-            group.forEach(n -> read.addAll(n.inputs()));
-            List<String> fileValues = group.stream().flatMap(n -> n.outputs().stream())
-                    .filter(producers::containsKey).toList();
-            if (fileValues.isEmpty()) {
-                continue;
+        for (List<OnnxNode> group : groups(added)) {
+            Set<String> made = new HashSet<>();
+            for (OnnxNode node : group) {
+                node.outputs().stream().filter(producers::containsKey).forEach(made::add);
+                blockedValue(node, producers).ifPresent(made::add);
             }
-            List<OnnxNode> replaced = replaced(fileValues, read, producers, optimisedNodes);
-            if (replaced.isEmpty()) {
-                continue;
-            }
+            List<OnnxNode> replaced = replaced(made, present, producers, optimisedNodes);
             replaced.sort((a, b) -> Integer.compare(order.get(a), order.get(b)));
-            List<OnnxNode> computing = replaced.stream().filter(n -> !PASSING_ON.contains(n.opType())).toList();
+            List<OnnxNode> computing = replaced.stream().filter(n -> !NOT_NAMED.contains(n.opType())).toList();
             if (computing.isEmpty()) {
                 continue;
             }
@@ -72,57 +83,62 @@ final class OnnxRuntimeRewrites {
         return rewrites;
     }
 
-    /**
-     * A node of the optimised graph is the file's own when the file has one of the same type and operator set making
-     * the same values (names are optional in ONNX, and often empty).
-     */
-    private static String signature(OnnxNode node) {
-        String domain = node.domain().equals("ai.onnx") ? "" : node.domain();
-        return node.opType() + "\u0000" + domain + "\u0000" + String.join("\u0000", node.outputs());
+    /** The file's value a node of the blocked layout computes, named in its name. */
+    private static Optional<String> blockedValue(OnnxNode node, Map<String, OnnxNode> producers) {
+        Matcher blocked = BLOCKED_LAYOUT.matcher(node.name());
+        return blocked.matches() && producers.containsKey(blocked.group(1)) ? Optional.of(blocked.group(1))
+                : Optional.empty();
     }
 
-    /** Added nodes joined by values the file does not have (a reorder's output feeding a convolution). */
-    private static List<List<OnnxNode>> groups(List<OnnxNode> added, Map<String, OnnxNode> producers) {
-        Map<String, Integer> groupOfValue = new HashMap<>();
-        List<List<OnnxNode>> groups = new ArrayList<>();
-        Map<OnnxNode, Integer> groupOf = new LinkedHashMap<>();
+    /**
+     * What identifies a node across the two graphs: its name and type where it has a name (names are optional in
+     * ONNX), its type and the values it makes.
+     */
+    private static List<String> signatures(OnnxNode node) {
+        String domain = node.domain().equals("ai.onnx") ? "" : node.domain();
+        String byValues = "values\u0000" + node.opType() + "\u0000" + domain + "\u0000" + String.join("\u0000", node.outputs());
+        return node.name().isEmpty() ? List.of(byValues)
+                : List.of(byValues, "name\u0000" + node.opType() + "\u0000" + domain + "\u0000" + node.name());
+    }
+
+    /**
+     * Each added node that computes, with the reorders into and out of the blocked layout that feed it or read it:
+     * one rewrite each, also where ONNX Runtime keeps a chain of convolutions in that layout.
+     */
+    private static List<List<OnnxNode>> groups(List<OnnxNode> added) {
+        Map<String, OnnxNode> producers = new HashMap<>();
+        Map<String, List<OnnxNode>> readers = new HashMap<>();
         for (OnnxNode node : added) {
-            Integer group = null;
+            node.outputs().forEach(o -> producers.put(o, node));
+            node.inputs().forEach(i -> readers.computeIfAbsent(i, k -> new ArrayList<>()).add(node));
+        }
+        List<List<OnnxNode>> groups = new ArrayList<>();
+        for (OnnxNode node : added) {
+            if (LAYOUT_ONLY.contains(node.opType())) {
+                continue;
+            }
+            List<OnnxNode> group = new ArrayList<>();
             for (String input : node.inputs()) {
-                Integer producer = producers.containsKey(input) ? null : groupOfValue.get(input);
-                if (producer != null) {
-                    group = group == null ? producer : merge(groups, groupOf, groupOfValue, group, producer);
+                OnnxNode producer = producers.get(input);
+                if (producer != null && producer.opType().equals("ReorderInput")) {
+                    group.add(producer);
                 }
             }
-            if (group == null) {
-                group = groups.size();
-                groups.add(new ArrayList<>());
-            }
-            groups.get(group).add(node);
-            groupOf.put(node, group);
+            group.add(node);
             for (String output : node.outputs()) {
-                groupOfValue.put(output, group);
+                readers.getOrDefault(output, List.of()).stream().filter(r -> r.opType().equals("ReorderOutput"))
+                        .forEach(group::add);
             }
+            groups.add(group);
         }
-        return groups.stream().filter(g -> !g.isEmpty()).toList();
+        return groups;
     }
 
-    private static int merge(List<List<OnnxNode>> groups, Map<OnnxNode, Integer> groupOf,
-            Map<String, Integer> groupOfValue, int into, int from) {
-        if (into == from) {
-            return into;
-        }
-        for (OnnxNode node : groups.get(from)) {
-            groups.get(into).add(node);
-            groupOf.put(node, into);
-            node.outputs().forEach(o -> groupOfValue.put(o, into));
-        }
-        groups.get(from).clear();
-        return into;
-    }
-
-    /** The file's ops between the values a rewrite reads and those it makes, that the optimised graph no longer has. */
-    private static List<OnnxNode> replaced(List<String> made, Set<String> read, Map<String, OnnxNode> producers,
+    /**
+     * The file's ops a rewrite computes instead: walking back from the file's values it makes to the nearest ones the
+     * optimised graph still has, through ops the optimised graph no longer has.
+     */
+    private static List<OnnxNode> replaced(Set<String> made, Set<String> present, Map<String, OnnxNode> producers,
             Set<String> optimisedNodes) {
         List<OnnxNode> replaced = new ArrayList<>();
         Set<OnnxNode> seen = new HashSet<>();
@@ -130,8 +146,8 @@ final class OnnxRuntimeRewrites {
         while (!values.isEmpty() && replaced.size() < MAX_REPLACED) {
             String value = values.pop();
             OnnxNode producer = producers.get(value);
-            if (read.contains(value) && !made.contains(value) || producer == null
-                    || optimisedNodes.contains(signature(producer)) || !seen.add(producer)) {
+            if (producer == null || present.contains(value) && !made.contains(value) || !seen.add(producer)
+                    || signatures(producer).stream().anyMatch(optimisedNodes::contains)) {
                 continue;
             }
             replaced.add(producer);
