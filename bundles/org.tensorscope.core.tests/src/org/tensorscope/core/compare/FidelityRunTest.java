@@ -64,6 +64,50 @@ class FidelityRunTest {
                 + " cannot open m.onnx with its graph optimisations: bad fusion", fidelity.explanation());
     }
 
+    /** Rewrites that cannot be read leave the disagreement reported, saying what was not read. */
+    @Test
+    void rewritesThatCannotBeReadLeaveTheDisagreementReported() throws Exception {
+        FetchOnlySession fetching = new FetchOnlySession(
+                tensors -> Map.of("out:0", TensorData.ofFloats("out:0", Shape.of(2), 1, Float.NaN)));
+        org.tensorscope.core.service.InferenceSession session = new org.tensorscope.core.service.InferenceSession() {
+            @Override
+            public String deviceNote() {
+                return "";
+            }
+
+            @Override
+            public Map<String, TensorData> fetch(Map<String, TensorData> feeds, List<String> tensors,
+                    Map<String, TensorData> overrides, org.eclipse.core.runtime.IProgressMonitor monitor)
+                    throws org.tensorscope.core.service.BackendException {
+                return fetching.fetch(feeds, tensors, overrides, monitor);
+            }
+
+            @Override
+            public List<org.tensorscope.core.service.RuntimeRewrite> runtimeRewrites(Map<String, TensorData> feeds,
+                    List<String> outputs, org.eclipse.core.runtime.IProgressMonitor monitor)
+                    throws org.tensorscope.core.service.BackendException {
+                throw new org.tensorscope.core.service.BackendException("the disk is full");
+            }
+
+            @Override
+            public Trace healthPass(Map<String, TensorData> feeds, List<String> outputs,
+                    org.tensorscope.core.trace.HealthMode mode, Map<String, TensorData> overrides,
+                    org.eclipse.core.runtime.IProgressMonitor monitor) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        NanReport.Fidelity fidelity = NanTracer.fidelity(session, Map.of(), List.of("out:0"), trace(false, 1, 2),
+                new NullProgressMonitor());
+        assertFalse(fidelity.agree());
+        assertEquals(1, fidelity.outputs().get(0).plainNonFinite());
+        assertTrue(fidelity.explanation().endsWith("(what the optimised runtime rewrote could not be read: the disk is "
+                + "full)"), fidelity.explanation());
+    }
+
     @Test
     void theComparisonListsTheOutputsInTheTracesOrderInEveryVm() throws Exception {
         Map<String, TensorData> outputs = new java.util.LinkedHashMap<>();

@@ -28,6 +28,7 @@ import org.tensorscope.core.service.InferenceSession;
 import org.tensorscope.core.service.NanCauseRule;
 import org.tensorscope.core.service.OffendingValue;
 import org.tensorscope.core.service.OriginContext;
+import org.tensorscope.core.service.RuntimeRewrite;
 import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.core.trace.HealthMode;
 import org.tensorscope.core.trace.LoopHealth;
@@ -171,7 +172,15 @@ public final class NanTracer {
             return fidelity;
         }
         // only a difference needs explaining, and reading the runtime's rewrites costs another run
-        return FidelityCheck.compare(trace, plain, session.runtimeRewrites(feeds, outputs, progress.split(1)));
+        List<RuntimeRewrite> rewrites;
+        try {
+            rewrites = session.runtimeRewrites(feeds, outputs, progress.split(1));
+        } catch (BackendException e) {
+            return new NanReport.Fidelity(false, fidelity.tolerance(), fidelity.outputs(), List.of(),
+                    fidelity.explanation() + " (what the optimised runtime rewrote could not be read: " + e.getMessage()
+                            + ")");
+        }
+        return FidelityCheck.compare(trace, plain, rewrites);
     }
 
     /**

@@ -60,6 +60,18 @@ class OnnxRuntimeFidelityTest {
                     .getDouble(0);
             assertEquals(Double.POSITIVE_INFINITY, plain, "the fused kernel's sum overflows");
             assertEquals(6e28, traced, 6e28 * 1e-6, "the file's ops scale first");
+            // a plain run that also asks for the scaled input makes it an output: ONNX Runtime keeps the Mul for it
+            // and still runs the fused kernel for y, so the plain run's y is +Inf there too
+            String xs = loaded.graph().ops().stream().filter(o -> o.name().equals("scale")).findFirst().orElseThrow()
+                    .outputs().get(0).name();
+            Map<String, TensorData> both = session.fetch(feeds, List.of(y, xs), Map.of(), new NullProgressMonitor());
+            assertEquals(3e28, both.get(xs).getDouble(0), 3e28 * 1e-6);
+            assertEquals(Double.POSITIVE_INFINITY, both.get(y).getDouble(0));
+            assertEquals(6e28, session.fetchAsTraced(feeds, List.of(y, xs), Map.of(), new NullProgressMonitor()).get(y)
+                    .getDouble(0), 6e28 * 1e-6);
+            // weights and fed values are answered without a run
+            assertEquals(3e38, session.fetch(feeds, List.of("x:0"), Map.of(), new NullProgressMonitor()).get("x:0")
+                    .getDouble(0), 3e38 * 1e-6);
         }
     }
 

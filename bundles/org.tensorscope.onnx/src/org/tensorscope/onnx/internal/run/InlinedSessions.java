@@ -52,6 +52,8 @@ final class InlinedSessions implements AutoCloseable {
 
     /** Sessions of a rewritten model returning only some of its values, kept besides those returning all. */
     private static final int MAX_NARROWED = 4;
+    /** Optimised sessions kept: the file's outputs alone, and one fetch of other values with them. */
+    private static final int MAX_OPTIMISED = 2;
 
     private final OnnxModel model;
     private final OrtEnvironment env;
@@ -64,7 +66,8 @@ final class InlinedSessions implements AutoCloseable {
     private final Map<List<Object>, OrtSession> narrowed = new LinkedHashMap<>(16, 0.75f, true);
     private String loopsNotReturned;
     private int narrowedOpened;
-    private Session optimised;
+    /** By the values returned besides the file's outputs; least recently used first. */
+    private final Map<Set<String>, Session> optimised = new LinkedHashMap<>(4, 0.75f, true);
 
     /**
      * @param hasLoops whether the model holds a Loop or Scan anywhere
@@ -152,21 +155,32 @@ final class InlinedSessions implements AutoCloseable {
 
     /**
      * The model as ONNX Runtime runs the file by default: its graph optimisations on (fused kernels, a blocked
-     * memory layout for convolutions), only the file's outputs returned. Opened at its first use.
+     * memory layout for convolutions), returning the file's outputs and these values (ONNX names) besides: a plain
+     * run that also fetches a value makes it a graph output, so the optimiser keeps it, as a program asking for it
+     * would. Opened at its first use; the last two kept.
      */
-    Session optimised() throws BackendException {
-        if (optimised == null) {
-            try {
-                InlinedModel inlined = asReturningOnlyTheFileOutputs();
-                OrtSession session = createSession(inlined, true, OrtSession.SessionOptions.OptLevel.ALL_OPT, null);
-                optimised = new Session(Map.of(), false, inlined.withoutBytes(), session, new ReturnedSizes(session),
-                        true);
-            } catch (IOException | OrtException e) {
-                throw new BackendException(OnnxRuntimeEnvironment.FRAMEWORK + " cannot open " + model.graph().source()
-                        + " with its graph optimisations: " + OnnxRuntimeEnvironment.firstLine(e), e);
-            }
+    Session optimised(Set<String> values) throws BackendException {
+        Set<String> key = Set.copyOf(values);
+        Session found = optimised.get(key);
+        if (found != null) {
+            return found;
         }
-        return optimised;
+        try {
+            InlinedModel inlined = SubgraphInliner.inline(model, Map.of(), false,
+                    loopsNotReturned == null ? LOOPS_NOT_RETURNED : loopsNotReturned, key);
+            OrtSession session = createSession(inlined, true, OrtSession.SessionOptions.OptLevel.ALL_OPT, null);
+            found = new Session(Map.of(), false, inlined.withoutBytes(), session, new ReturnedSizes(session), true);
+        } catch (IOException | OrtException e) {
+            throw new BackendException(OnnxRuntimeEnvironment.FRAMEWORK + " cannot open " + model.graph().source()
+                    + " with its graph optimisations: " + OnnxRuntimeEnvironment.firstLine(e), e);
+        }
+        optimised.put(key, found);
+        if (optimised.size() > MAX_OPTIMISED) {
+            var eldest = optimised.entrySet().iterator().next();
+            optimised.remove(eldest.getKey());
+            closeQuietly(eldest.getValue().session());
+        }
+        return found;
     }
 
     /**
@@ -286,9 +300,8 @@ final class InlinedSessions implements AutoCloseable {
 
     @Override
     public void close() {
-        if (optimised != null) {
-            closeQuietly(optimised.session());
-        }
+        optimised.values().forEach(o -> closeQuietly(o.session()));
+        optimised.clear();
         narrowed.values().forEach(InlinedSessions::closeQuietly);
         narrowed.clear();
         kept.values().forEach(s -> closeQuietly(s.session()));

@@ -24,16 +24,20 @@ import org.tensorscope.onnx.internal.load.StoredTensor;
 /**
  * Reads what ONNX Runtime's graph optimisations did to a file from the graph it optimised it into: the nodes it
  * added ({@code FusedMatMul} for a Mul and a MatMul, a {@code LayerNormalization} for nine ops, a convolution of its
- * blocked layout with its Relu inside), each with the file's ops it computes instead: those between the file's values
- * it makes and the nearest file values the optimised graph still has. A node the file has too (by name and type, or
- * by type and the values it makes) is the file's own, also when it runs on the blocked layout. Nodes only removed (an
- * Identity, a Constant folded into a weight) change no value and are named in no rewrite.
+ * blocked layout with its Relu inside, a Conv that took over the BatchNormalization after it), each with the file's
+ * ops it computes instead: those between the file's values it makes and the nearest file values the optimised graph
+ * still has. A node of the same type making the same values, or of the same name and type, is the file's own
+ * (see {@link #fileNode}). Nodes only removed (an Identity, a
+ * Constant folded into a weight), reshapes and transposes the optimiser adds, and a node that only took the name of a
+ * value (a Relu writing what a removed Identity wrote) change no value and are named in no rewrite.
  */
 final class OnnxRuntimeRewrites {
 
     /** Ops of the file walked back from one rewrite's outputs at most: a fusion replaces a handful. */
     private static final int MAX_REPLACED = 64;
     private static final Set<String> LAYOUT_ONLY = Set.of("ReorderInput", "ReorderOutput");
+    /** Ops an optimiser adds that move values without computing any (around a blocked-layout Add). */
+    private static final Set<String> MOVING_ONLY = Set.of("Reshape", "Transpose", "Squeeze", "Unsqueeze", "Identity");
     /** Ops replaced without computing anything of their own. */
     private static final Set<String> NOT_NAMED = Set.of("Identity", "Dropout", "Constant");
     /** A node of the blocked layout is named after the file's value it computes: "relu_0.tmp_0_nchwc". */
@@ -47,14 +51,23 @@ final class OnnxRuntimeRewrites {
         Map<OnnxNode, Integer> order = new HashMap<>();
         for (OnnxNode node : file.nodes()) {
             order.put(node, order.size());
-            node.outputs().forEach(o -> producers.put(o, node));
+            // an empty name is a left-out optional output, made by no one
+            node.outputs().stream().filter(o -> !o.isEmpty()).forEach(o -> producers.put(o, node));
         }
-        Set<String> fileNodes = new HashSet<>();
-        file.nodes().forEach(n -> fileNodes.addAll(signatures(n)));
-        Set<String> optimisedNodes = new HashSet<>();
-        optimised.nodes().forEach(n -> optimisedNodes.addAll(signatures(n)));
-        List<OnnxNode> added = optimised.nodes().stream()
-                .filter(n -> signatures(n).stream().noneMatch(fileNodes::contains)).toList();
+        Map<String, OnnxNode> bySignature = new HashMap<>();
+        Map<String, OnnxNode> byName = new HashMap<>();
+        for (OnnxNode node : file.nodes()) {
+            bySignature.put(signature(node), node);
+            if (!node.name().isEmpty()) {
+                byName.put(node.name(), node);
+            }
+        }
+        Set<OnnxNode> kept = new HashSet<>();
+        List<OnnxNode> added = new ArrayList<>();
+        for (OnnxNode node : optimised.nodes()) {
+            Optional<OnnxNode> own = fileNode(node, bySignature, byName, producers);
+            own.ifPresentOrElse(kept::add, () -> added.add(node));
+        }
         // the file's values the optimised graph still computes or holds, where a rewrite's walk back ends
         Set<String> present = new HashSet<>();
         optimised.inputs().stream().map(OnnxValueInfo::name).forEach(present::add);
@@ -70,15 +83,20 @@ final class OnnxRuntimeRewrites {
                 node.outputs().stream().filter(producers::containsKey).forEach(made::add);
                 blockedValue(node, producers).ifPresent(made::add);
             }
-            List<OnnxNode> replaced = replaced(made, present, producers, optimisedNodes);
+            List<OnnxNode> replaced = replaced(made, present, producers, kept);
             replaced.sort((a, b) -> Integer.compare(order.get(a), order.get(b)));
             List<OnnxNode> computing = replaced.stream().filter(n -> !NOT_NAMED.contains(n.opType())).toList();
             if (computing.isEmpty()) {
                 continue;
             }
+            String kernel = kernel(group);
+            if (computing.size() == 1 && computing.get(0).opType().equals(kernel)) {
+                continue; // the same op making a value under another name
+            }
             OnnxNode last = computing.get(computing.size() - 1);
-            String op = names.tensorName(last.outputs().get(0)).map(TensorSpec::opNameOf).orElse(last.name());
-            rewrites.add(new RuntimeRewrite(op, kernel(group), computing.stream().map(OnnxNode::opType).toList()));
+            String op = last.outputs().stream().filter(o -> !o.isEmpty()).findFirst().flatMap(names::tensorName)
+                    .map(TensorSpec::opNameOf).orElse(last.name());
+            rewrites.add(new RuntimeRewrite(op, kernel, computing.stream().map(OnnxNode::opType).toList()));
         }
         return rewrites;
     }
@@ -91,14 +109,31 @@ final class OnnxRuntimeRewrites {
     }
 
     /**
-     * What identifies a node across the two graphs: its name and type where it has a name (names are optional in
-     * ONNX), its type and the values it makes.
+     * The file's node an optimised graph's node is: the one of the same type making the same values, or the one of
+     * the same name and type (an Add run on the blocked layout makes values of other names), unless the node makes a
+     * value another of the file's nodes makes (a Conv that took over the BatchNormalization after it is a rewrite).
      */
-    private static List<String> signatures(OnnxNode node) {
-        String domain = node.domain().equals("ai.onnx") ? "" : node.domain();
-        String byValues = "values\u0000" + node.opType() + "\u0000" + domain + "\u0000" + String.join("\u0000", node.outputs());
-        return node.name().isEmpty() ? List.of(byValues)
-                : List.of(byValues, "name\u0000" + node.opType() + "\u0000" + domain + "\u0000" + node.name());
+    private static Optional<OnnxNode> fileNode(OnnxNode node, Map<String, OnnxNode> bySignature,
+            Map<String, OnnxNode> byName, Map<String, OnnxNode> producers) {
+        OnnxNode same = bySignature.get(signature(node));
+        if (same != null) {
+            return Optional.of(same);
+        }
+        OnnxNode named = node.name().isEmpty() ? null : byName.get(node.name());
+        if (named == null || !named.opType().equals(node.opType()) || !domain(named).equals(domain(node))
+                || node.outputs().stream().anyMatch(o -> producers.containsKey(o) && producers.get(o) != named)) {
+            return Optional.empty();
+        }
+        return Optional.of(named);
+    }
+
+    private static String domain(OnnxNode node) {
+        return node.domain().equals("ai.onnx") ? "" : node.domain();
+    }
+
+    /** What identifies a node across the two graphs when names do not: its type and the values it makes. */
+    private static String signature(OnnxNode node) {
+        return node.opType() + "\u0000" + domain(node) + "\u0000" + String.join("\u0000", node.outputs());
     }
 
     /**
@@ -114,7 +149,7 @@ final class OnnxRuntimeRewrites {
         }
         List<List<OnnxNode>> groups = new ArrayList<>();
         for (OnnxNode node : added) {
-            if (LAYOUT_ONLY.contains(node.opType())) {
+            if (LAYOUT_ONLY.contains(node.opType()) || MOVING_ONLY.contains(node.opType()) && isDefault(node)) {
                 continue;
             }
             List<OnnxNode> group = new ArrayList<>();
@@ -139,7 +174,7 @@ final class OnnxRuntimeRewrites {
      * optimised graph still has, through ops the optimised graph no longer has.
      */
     private static List<OnnxNode> replaced(Set<String> made, Set<String> present, Map<String, OnnxNode> producers,
-            Set<String> optimisedNodes) {
+            Set<OnnxNode> kept) {
         List<OnnxNode> replaced = new ArrayList<>();
         Set<OnnxNode> seen = new HashSet<>();
         Deque<String> values = new ArrayDeque<>(made);
@@ -147,13 +182,17 @@ final class OnnxRuntimeRewrites {
             String value = values.pop();
             OnnxNode producer = producers.get(value);
             if (producer == null || present.contains(value) && !made.contains(value) || !seen.add(producer)
-                    || signatures(producer).stream().anyMatch(optimisedNodes::contains)) {
+                    || kept.contains(producer)) {
                 continue;
             }
             replaced.add(producer);
             values.addAll(producer.inputs());
         }
         return replaced;
+    }
+
+    private static boolean isDefault(OnnxNode node) {
+        return node.domain().isEmpty() || node.domain().equals("ai.onnx");
     }
 
     /** "com.microsoft.FusedMatMul", "com.microsoft.nchwc.Conv with activation Relu". */

@@ -156,8 +156,9 @@ public final class OnnxSession implements InferenceSession {
     }
 
     /**
-     * @param asRuntime whether a fetch of the file's outputs alone, nothing overridden, runs as ONNX Runtime runs the
-     *                  file by default (optimised, fused): a plain run, as the user's own program makes it
+     * @param asRuntime whether a fetch of values of the main graph, nothing overridden, runs as ONNX Runtime runs the
+     *                  file by default (optimised, fused, the values fetched made outputs): a plain run, as the
+     *                  user's own program makes it
      */
     private Map<String, TensorData> fetch(Map<String, TensorData> feeds, List<String> tensors,
             Map<String, TensorData> overrides, boolean asRuntime, IProgressMonitor monitor) throws BackendException {
@@ -165,9 +166,21 @@ public final class OnnxSession implements InferenceSession {
         Map<String, TensorData> fed = fedByOnnxName(feeds, overrides);
         List<String> names = tensors.stream().map(TensorSpec::tensorName).distinct().toList();
         boolean inner = names.stream().anyMatch(t -> !mainTensors.contains(t));
-        boolean plain = asRuntime && overrides.isEmpty() && !names.isEmpty() && fileOutputs.containsAll(names);
+        // the values a run computes, those besides the file's outputs by their ONNX names
+        boolean computes = false;
+        Set<String> alsoReturned = new HashSet<>();
+        for (String name : inner ? List.<String>of() : names) {
+            String onnxName = onnxName(name);
+            if (!fed.containsKey(onnxName) && model.storedTensor(name).isEmpty()) {
+                computes = true;
+                if (!fileOutputs.contains(name)) {
+                    alsoReturned.add(onnxName);
+                }
+            }
+        }
+        boolean plain = asRuntime && overrides.isEmpty() && computes;
         while (true) {
-            InlinedSessions.Session plan = plain ? sessions.optimised()
+            InlinedSessions.Session plan = plain ? sessions.optimised(alsoReturned)
                     : inner ? sessions.checking(choicesFor(fed)) : sessions.asWritten();
             progress.setWorkRemaining(2).split(1);
             try {
