@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.tensorscope.core.service.BackendException;
+import org.tensorscope.core.service.ModelFiles;
 import org.tensorscope.onnx.internal.OnnxModel;
 import org.tensorscope.onnx.internal.OnnxRuntimeEnvironment;
 
@@ -68,6 +69,8 @@ final class InlinedSessions implements AutoCloseable {
     private int narrowedOpened;
     /** By the values returned besides the file's outputs; least recently used first. */
     private final Map<Set<String>, Session> optimised = new LinkedHashMap<>(4, 0.75f, true);
+    /** Why ONNX Runtime could not open the model with its optimisations, once it could not. */
+    private BackendException notOptimised;
 
     /**
      * @param hasLoops whether the model holds a Loop or Scan anywhere
@@ -165,14 +168,22 @@ final class InlinedSessions implements AutoCloseable {
         if (found != null) {
             return found;
         }
+        if (notOptimised != null) {
+            throw notOptimised; // opening it again would fail again, and cost as much
+        }
         try {
             InlinedModel inlined = SubgraphInliner.inline(model, Map.of(), false,
                     loopsNotReturned == null ? LOOPS_NOT_RETURNED : loopsNotReturned, key);
             OrtSession session = createSession(inlined, true, OrtSession.SessionOptions.OptLevel.ALL_OPT, null);
             found = new Session(Map.of(), false, inlined.withoutBytes(), session, new ReturnedSizes(session), true);
-        } catch (IOException | OrtException e) {
-            throw new BackendException(OnnxRuntimeEnvironment.FRAMEWORK + " cannot open " + model.graph().source()
-                    + " with its graph optimisations: " + OnnxRuntimeEnvironment.firstLine(e), e);
+        } catch (OrtException e) {
+            notOptimised = new BackendException(OnnxRuntimeEnvironment.FRAMEWORK + " cannot open "
+                    + model.graph().source() + " with its graph optimisations: " + OnnxRuntimeEnvironment.firstLine(e),
+                    e);
+            throw notOptimised;
+        } catch (IOException e) {
+            throw new BackendException("Cannot prepare " + model.graph().source() + " for "
+                    + OnnxRuntimeEnvironment.FRAMEWORK + ": " + e.getMessage(), e);
         }
         optimised.put(key, found);
         if (optimised.size() > MAX_OPTIMISED) {
@@ -191,9 +202,15 @@ final class InlinedSessions implements AutoCloseable {
         Path folder = null;
         try {
             folder = Files.createTempDirectory("tensorscope-onnx-optimised-");
+            InlinedModel inlined = asReturningOnlyTheFileOutputs();
+            // the weights are written too: twice their size of room, or a clear refusal rather than a full disk
+            long room = Files.getFileStore(folder).getUsableSpace();
+            if (room < 2L * inlined.bytes().length) {
+                throw new IOException("the temporary folder has " + ModelFiles.sizeText(room) + " free, and the "
+                        + "optimised graph with its weights takes about " + ModelFiles.sizeText(inlined.bytes().length));
+            }
             Path file = folder.resolve("optimised.onnx");
-            createSession(asReturningOnlyTheFileOutputs(), false, OrtSession.SessionOptions.OptLevel.ALL_OPT, file)
-                    .close();
+            createSession(inlined, false, OrtSession.SessionOptions.OptLevel.ALL_OPT, file).close();
             return Files.readAllBytes(file);
         } catch (IOException | OrtException e) {
             throw new BackendException(OnnxRuntimeEnvironment.FRAMEWORK + " could not write the optimised graph of "
