@@ -35,7 +35,7 @@ final class InlinedSessions implements AutoCloseable {
      * @param choices     the If branches inlined
      * @param loops       whether its loop bodies return their values
      * @param optimised   whether ONNX Runtime optimises the graph as it does by default (fused kernels), returning
-     *                    only the file's outputs: what a plain run is, and never split into narrowed sessions
+     *                    only what a plain run asks for: never split into narrowed sessions
      */
     record Session(Map<String, Boolean> choices, boolean loops, InlinedModel model, OrtSession session,
             ReturnedSizes sizes, boolean optimised) {
@@ -195,8 +195,8 @@ final class InlinedSessions implements AutoCloseable {
     }
 
     /**
-     * The graph ONNX Runtime optimises the file's into for {@link #optimised()}, as a ModelProto: ONNX Runtime writes
-     * it to a file of a temporary folder of its own, deleted once read.
+     * The graph ONNX Runtime optimises the file's into for {@link #optimised(Set)}, as a ModelProto: ONNX Runtime
+     * writes it to a file of a temporary folder of its own, deleted once read.
      */
     byte[] optimisedGraph() throws BackendException {
         Path folder = null;

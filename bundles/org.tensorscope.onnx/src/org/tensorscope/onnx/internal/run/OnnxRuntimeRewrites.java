@@ -26,10 +26,10 @@ import org.tensorscope.onnx.internal.load.StoredTensor;
  * added ({@code FusedMatMul} for a Mul and a MatMul, a {@code LayerNormalization} for nine ops, a convolution of its
  * blocked layout with its Relu inside, a Conv that took over the BatchNormalization after it), each with the file's
  * ops it computes instead: those between the file's values it makes and the nearest file values the optimised graph
- * still has. A node of the same type making the same values, or of the same name and type, is the file's own
- * (see {@link #fileNode}). Nodes only removed (an Identity, a
- * Constant folded into a weight), reshapes and transposes the optimiser adds, and a node that only took the name of a
- * value (a Relu writing what a removed Identity wrote) change no value and are named in no rewrite.
+ * still has. A node of the same type making the same values, or of the same name and type, is the file's own (see
+ * {@link #fileNode}). Nodes only removed (an Identity, a Constant folded into a weight), reshapes and transposes the
+ * optimiser adds, and a node that only took the name of a value (a Relu writing what a removed Identity wrote) change
+ * no value and are named in no rewrite.
  */
 final class OnnxRuntimeRewrites {
 
@@ -49,14 +49,12 @@ final class OnnxRuntimeRewrites {
     static List<RuntimeRewrite> of(OnnxGraph file, OnnxGraph optimised, TensorNames names) {
         Map<String, OnnxNode> producers = new HashMap<>();
         Map<OnnxNode, Integer> order = new HashMap<>();
+        Map<String, OnnxNode> bySignature = new HashMap<>();
+        Map<String, OnnxNode> byName = new HashMap<>();
         for (OnnxNode node : file.nodes()) {
             order.put(node, order.size());
             // an empty name is a left-out optional output, made by no one
             node.outputs().stream().filter(o -> !o.isEmpty()).forEach(o -> producers.put(o, node));
-        }
-        Map<String, OnnxNode> bySignature = new HashMap<>();
-        Map<String, OnnxNode> byName = new HashMap<>();
-        for (OnnxNode node : file.nodes()) {
             bySignature.put(signature(node), node);
             if (!node.name().isEmpty()) {
                 byName.put(node.name(), node);
@@ -149,7 +147,7 @@ final class OnnxRuntimeRewrites {
         }
         List<List<OnnxNode>> groups = new ArrayList<>();
         for (OnnxNode node : added) {
-            if (LAYOUT_ONLY.contains(node.opType()) || MOVING_ONLY.contains(node.opType()) && isDefault(node)) {
+            if (LAYOUT_ONLY.contains(node.opType()) || MOVING_ONLY.contains(node.opType()) && domain(node).isEmpty()) {
                 continue;
             }
             List<OnnxNode> group = new ArrayList<>();
@@ -191,10 +189,6 @@ final class OnnxRuntimeRewrites {
         return replaced;
     }
 
-    private static boolean isDefault(OnnxNode node) {
-        return node.domain().isEmpty() || node.domain().equals("ai.onnx");
-    }
-
     /** "com.microsoft.FusedMatMul", "com.microsoft.nchwc.Conv with activation Relu". */
     private static String kernel(List<OnnxNode> group) {
         List<String> kernels = new ArrayList<>();
@@ -202,7 +196,7 @@ final class OnnxRuntimeRewrites {
             if (LAYOUT_ONLY.contains(node.opType()) && group.size() > 1) {
                 continue;
             }
-            String domain = node.domain().isEmpty() || node.domain().equals("ai.onnx") ? "" : node.domain() + ".";
+            String domain = domain(node).isEmpty() ? "" : domain(node) + ".";
             String activation = node.attributes().stream().filter(a -> a.name().equals("activation"))
                     .map(OnnxAttribute::summary).findFirst().map(a -> " with activation " + a.replace("\"", ""))
                     .orElse("");

@@ -166,10 +166,10 @@ public final class OnnxSession implements InferenceSession {
         Map<String, TensorData> fed = fedByOnnxName(feeds, overrides);
         List<String> names = tensors.stream().map(TensorSpec::tensorName).distinct().toList();
         boolean inner = names.stream().anyMatch(t -> !mainTensors.contains(t));
-        // the values a run computes, those besides the file's outputs by their ONNX names
+        // a plain run when it computes something: the values besides the file's outputs by their ONNX names
         boolean computes = false;
         Set<String> alsoReturned = new HashSet<>();
-        for (String name : inner ? List.<String>of() : names) {
+        for (String name : asRuntime && overrides.isEmpty() && !inner ? names : List.<String>of()) {
             String onnxName = onnxName(name);
             if (!fed.containsKey(onnxName) && model.storedTensor(name).isEmpty()) {
                 computes = true;
@@ -178,9 +178,8 @@ public final class OnnxSession implements InferenceSession {
                 }
             }
         }
-        boolean plain = asRuntime && overrides.isEmpty() && computes;
         while (true) {
-            InlinedSessions.Session plan = plain ? sessions.optimised(alsoReturned)
+            InlinedSessions.Session plan = computes ? sessions.optimised(alsoReturned)
                     : inner ? sessions.checking(choicesFor(fed)) : sessions.asWritten();
             progress.setWorkRemaining(2).split(1);
             try {
@@ -572,7 +571,7 @@ public final class OnnxSession implements InferenceSession {
             }
             long runBudget = RunBudget.bytes();
             this.groups = plan.sizes().runs(values, fed, runBudget);
-            // the optimised model returns only the file's outputs, as the user's runtime does: nothing to narrow
+            // the optimised model returns only what the plain run asks for, as the user's runtime: nothing to narrow
             this.narrow = !plan.optimised() && plan.sizes().allBytes(fed) > runBudget;
         }
 
