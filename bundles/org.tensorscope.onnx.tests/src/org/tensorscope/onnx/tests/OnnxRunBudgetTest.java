@@ -41,7 +41,7 @@ class OnnxRunBudgetTest {
         System.clearProperty(TensorBudget.PROPERTY);
     }
 
-    private static TensorData ramp(long... dims) {
+    static TensorData ramp(long... dims) {
         float[] values = new float[(int) Shape.of(dims).numElements()];
         for (int i = 0; i < values.length; i++) {
             values[i] = (i * 7 % 255) / 255f;

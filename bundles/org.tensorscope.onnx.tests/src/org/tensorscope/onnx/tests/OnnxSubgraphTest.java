@@ -74,9 +74,25 @@ class OnnxSubgraphTest {
                 InferenceSession session = new OnnxBackend().open(loaded, Device.CPU)) {
             var signature = loaded.graph().defaultSignature().orElseThrow();
             PreparedInputs prepared = PreparedInputs.prepare(signature, List.of(inputs));
-            return new NanTracer(all).trace(loaded.graph(), signature, session, prepared, Map.of(), HealthMode.FULL,
-                    "cpu", new NullProgressMonitor());
+            TraceOutcome full = new NanTracer(all).trace(loaded.graph(), signature, session, prepared, Map.of(),
+                    HealthMode.FULL, "cpu", new NullProgressMonitor());
+            // a CURT pass sums the values instead of reading them: the same tensors checked, the same origin
+            TraceOutcome curt = new NanTracer(all).trace(loaded.graph(), signature, session, prepared, Map.of(),
+                    HealthMode.CURT, "cpu", new NullProgressMonitor());
+            assertEquals(full.trace().rows().stream().map(TensorHealth::tensor).toList(),
+                    curt.trace().rows().stream().map(TensorHealth::tensor).toList());
+            assertEquals(full.trace().unchecked(), curt.trace().unchecked());
+            assertEquals(full.report().finite(), curt.report().finite());
+            if (!full.report().finite()) {
+                assertEquals(full.report().origin().op(), curt.report().origin().op());
+                assertEquals(ruleOf(full.report()), ruleOf(curt.report()));
+            }
+            return full;
         }
+    }
+
+    private static String ruleOf(org.tensorscope.core.report.NanReport report) {
+        return report.origin().cause() == null ? null : report.origin().cause().rule();
     }
 
     private static List<String> rowsUnder(Trace trace, String scope) {

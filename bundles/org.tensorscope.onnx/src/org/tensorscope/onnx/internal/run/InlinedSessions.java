@@ -34,11 +34,12 @@ final class InlinedSessions implements AutoCloseable {
      *
      * @param choices     the If branches inlined
      * @param loops       whether its loop bodies return their values
-     * @param optimised   whether ONNX Runtime optimises the graph as it does by default (fused kernels), returning
-     *                    only what a plain run asks for: never split into narrowed sessions
+     * @param narrowable  whether the model returns every value, so that a session of it returning fewer can stand in
+     *                    for it when they would take more than the run budget; false for the optimised model, which
+     *                    returns only what a plain run asks for, and for a summing one
      */
     record Session(Map<String, Boolean> choices, boolean loops, InlinedModel model, OrtSession session,
-            ReturnedSizes sizes, boolean optimised) {
+            ReturnedSizes sizes, boolean narrowable) {
 
         @Override
         public boolean equals(Object other) {
@@ -53,6 +54,8 @@ final class InlinedSessions implements AutoCloseable {
 
     /** Sessions of a rewritten model returning only some of its values, kept besides those returning all. */
     private static final int MAX_NARROWED = 4;
+    /** Summing sessions kept: one per set of outputs a pass is for, usually one. */
+    private static final int MAX_SUMMING = 2;
     /** Optimised sessions kept: the file's outputs alone, and one fetch of other values with them. */
     private static final int MAX_OPTIMISED = 2;
 
@@ -67,6 +70,10 @@ final class InlinedSessions implements AutoCloseable {
     private final Map<List<Object>, OrtSession> narrowed = new LinkedHashMap<>(16, 0.75f, true);
     private String loopsNotReturned;
     private int narrowedOpened;
+    /** By the session returning every value, the values returned and those summed; least recently used first. */
+    private final Map<List<Object>, Session> summing = new LinkedHashMap<>(4, 0.75f, true);
+    /** Sessions whose model ONNX Runtime could not open with sums added, with why. */
+    private final Map<Session, BackendException> notSumming = new java.util.IdentityHashMap<>();
     /** By the values returned besides the file's outputs; least recently used first. */
     private final Map<Set<String>, Session> optimised = new LinkedHashMap<>(4, 0.75f, true);
     /** Why ONNX Runtime could not open the model with its optimisations, once it could not. */
@@ -143,7 +150,7 @@ final class InlinedSessions implements AutoCloseable {
                     + OnnxRuntimeEnvironment.firstLine(e), e);
         }
         Session opened = new Session(Map.copyOf(choices), returnLoops, inlined.withoutBytes(), session,
-                new ReturnedSizes(session), false);
+                new ReturnedSizes(session), true);
         if (!key.equals("{}")) {
             kept.put(key, opened);
             if (kept.size() > MAX_KEPT) {
@@ -175,7 +182,7 @@ final class InlinedSessions implements AutoCloseable {
             InlinedModel inlined = SubgraphInliner.inline(model, Map.of(), false,
                     loopsNotReturned == null ? LOOPS_NOT_RETURNED : loopsNotReturned, key);
             OrtSession session = createSession(inlined, true, OrtSession.SessionOptions.OptLevel.ALL_OPT, null);
-            found = new Session(Map.of(), false, inlined.withoutBytes(), session, new ReturnedSizes(session), true);
+            found = new Session(Map.of(), false, inlined.withoutBytes(), session, new ReturnedSizes(session), false);
         } catch (OrtException e) {
             notOptimised = new BackendException(OnnxRuntimeEnvironment.FRAMEWORK + " cannot open "
                     + model.graph().source() + " with its graph optimisations: " + OnnxRuntimeEnvironment.firstLine(e),
@@ -266,12 +273,60 @@ final class InlinedSessions implements AutoCloseable {
         return session;
     }
 
+    /**
+     * A session of the same rewritten model returning these values (ONNX names) and the sums of the {@code summed}
+     * ones instead of the values ({@link SubgraphInliner#summing}), kept for the next passes.
+     *
+     * @param summed the values summed, in the order of their sums: true for those cast to float first
+     * @throws BackendException when ONNX Runtime cannot open it (an operator set without the ops the sums need, a
+     *                          value of another type than ONNX Runtime said): the same is thrown for the plan from then on
+     */
+    Session summing(Session plan, Set<String> returned, LinkedHashMap<String, Boolean> summed) throws BackendException {
+        BackendException failed = notSumming.get(plan);
+        if (failed != null) {
+            throw failed;
+        }
+        List<Object> key = List.of(plan, Set.copyOf(returned), List.copyOf(summed.keySet()));
+        Session found = summing.get(key);
+        if (found != null) {
+            return found;
+        }
+        try {
+            InlinedModel inlined = SubgraphInliner.summing(model, plan.choices(), plan.loops(),
+                    loopsNotReturned == null ? LOOPS_NOT_RETURNED : loopsNotReturned, returned, summed);
+            OrtSession session = createSession(inlined, true, OrtSession.SessionOptions.OptLevel.NO_OPT, null);
+            found = new Session(plan.choices(), plan.loops(), inlined.withoutBytes(), session,
+                    new ReturnedSizes(session), false);
+        } catch (IOException | OrtException e) {
+            BackendException refused = new BackendException(OnnxRuntimeEnvironment.FRAMEWORK + " cannot open "
+                    + model.graph().source() + " with the sums of its values added: "
+                    + OnnxRuntimeEnvironment.firstLine(e), e);
+            notSumming.put(plan, refused);
+            throw refused;
+        }
+        summing.put(key, found);
+        if (summing.size() > MAX_SUMMING) {
+            var eldest = summing.entrySet().iterator().next();
+            summing.remove(eldest.getKey());
+            closeQuietly(eldest.getValue().session());
+        }
+        return found;
+    }
+
     /** How many sessions returning part of the values were opened. */
     int narrowedOpened() {
         return narrowedOpened;
     }
 
     private void closeNarrowed(Session plan) {
+        notSumming.remove(plan);
+        summing.entrySet().removeIf(e -> {
+            if (e.getKey().get(0) == plan) {
+                closeQuietly(e.getValue().session());
+                return true;
+            }
+            return false;
+        });
         narrowed.entrySet().removeIf(e -> {
             if (e.getKey().get(0) == plan) {
                 closeQuietly(e.getValue());
@@ -319,6 +374,8 @@ final class InlinedSessions implements AutoCloseable {
     public void close() {
         optimised.values().forEach(o -> closeQuietly(o.session()));
         optimised.clear();
+        summing.values().forEach(o -> closeQuietly(o.session()));
+        summing.clear();
         narrowed.values().forEach(InlinedSessions::closeQuietly);
         narrowed.clear();
         kept.values().forEach(s -> closeQuietly(s.session()));

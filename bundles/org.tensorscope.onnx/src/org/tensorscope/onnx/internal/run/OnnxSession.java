@@ -64,6 +64,8 @@ public final class OnnxSession implements InferenceSession {
 
 
     private static final int MAX_NESTING = 64;
+    /** The operator set from which the ops a summing model adds are as {@link SubgraphInliner#summing} writes them. */
+    private static final long MIN_SUMMING_OPSET = 6;
 
     private final OnnxModel model;
     private final ModelGraph graph;
@@ -258,7 +260,7 @@ public final class OnnxSession implements InferenceSession {
         while (true) {
             InlinedSessions.Session plan = sessions.checking(choices);
             try {
-                return healthPass(plan, fed, outputs, needed, progress);
+                return healthPass(plan, fed, outputs, needed, mode, progress);
             } catch (LoopsNotReturned e) {
                 sessions.loopsNotReturned(e);
             }
@@ -266,7 +268,7 @@ public final class OnnxSession implements InferenceSession {
     }
 
     private Trace healthPass(InlinedSessions.Session plan, Map<String, TensorData> fed, List<String> outputs, Set<String> needed,
-            SubMonitor progress) throws BackendException, LoopsNotReturned {
+            HealthMode mode, SubMonitor progress) throws BackendException, LoopsNotReturned {
         Set<String> wanted = new HashSet<>(outputs.stream().map(TensorSpec::tensorName).toList());
         Set<String> toRun = new LinkedHashSet<>();
         for (OpNode op : graph.ops()) {
@@ -288,10 +290,30 @@ public final class OnnxSession implements InferenceSession {
                 }
             }
         }
+        LinkedHashMap<String, Boolean> summed = mode == HealthMode.CURT ? summable(plan, toRun, wanted)
+                : new LinkedHashMap<>();
+        InlinedSessions.Session checking = plan;
+        Set<String> returned = toRun;
+        if (!summed.isEmpty()) {
+            try {
+                Set<String> values = new LinkedHashSet<>(toRun);
+                values.removeAll(summed.keySet());
+                checking = sessions.summing(plan, values, summed);
+                values.add(SubgraphInliner.SUMS);
+                returned = values;
+            } catch (BackendException e) {
+                summed.clear(); // each value is checked from its copy instead, as in the other modes
+            }
+        }
+        Map<String, Integer> sumIndex = new HashMap<>();
+        summed.keySet().forEach(v -> sumIndex.put(v, sumIndex.size()));
+        TensorData sums = null;
         List<TensorHealth> rows = new ArrayList<>();
         Map<String, LoopHealth> loops = new HashMap<>();
         Map<String, TensorData> outputValues = new LinkedHashMap<>();
-        try (Runs run = new Runs(plan, fed, toRun)) {
+        // summed values whose sum is not finite, by the index of their placeholder in rows
+        Map<Integer, Flagged> flagged = new LinkedHashMap<>();
+        try (Runs run = new Runs(checking, fed, returned)) {
             progress.split(1);
             for (OpNode op : graph.ops()) {
                 if (!needed.contains(op.name())) {
@@ -315,6 +337,21 @@ public final class OnnxSession implements InferenceSession {
                             outputValues.put(name, stored(name));
                         }
                         continue;
+                    } else if (isSummed(summed, plan.model().computed().get(name))) {
+                        String onnx = plan.model().computed().get(name);
+                        if (sums == null) {
+                            sums = run.get(SubgraphInliner.SUMS, SubgraphInliner.SUMS)
+                                    .filter(t -> t.size() == summed.size()).orElseThrow(() -> new BackendException(
+                                            OnnxRuntimeEnvironment.FRAMEWORK + " returned no sums for "
+                                                    + graph.source().getFileName()));
+                        }
+                        if (Double.isFinite(sums.getDouble(sumIndex.get(onnx)))) {
+                            rows.add(finiteRow(op, name));
+                        } else {
+                            flagged.put(rows.size(), new Flagged(op, name, onnx));
+                            rows.add(null);
+                        }
+                        continue;
                     } else if (toRun.contains(plan.model().computed().get(name))) {
                         value = run.get(plan.model().computed().get(name), name);
                     } else if (loop.isPresent() && toRun.contains(loop.get().stacked().get(name))) {
@@ -332,9 +369,76 @@ public final class OnnxSession implements InferenceSession {
                 progress.split(1);
             }
         }
-        List<UncheckedTensor> unchecked = plan.model().unchecked().stream()
-                .filter(u -> needed.contains(TensorSpec.opNameOf(u.tensor())) && maybeFloat(u.tensor())).toList();
+        List<UncheckedTensor> unchecked = new ArrayList<>(plan.model().unchecked().stream()
+                .filter(u -> needed.contains(TensorSpec.opNameOf(u.tensor())) && maybeFloat(u.tensor())).toList());
+        if (!flagged.isEmpty()) {
+            countFlagged(plan, fed, flagged, rows, unchecked);
+        }
         return new Trace(graph, rows, unchecked, loops, outputValues);
+    }
+
+    /** A summed value whose sum is not finite: its values are read to count what it holds. */
+    private record Flagged(OpNode op, String tensor, String onnxName) {
+    }
+
+    /**
+     * The values a CURT pass sums instead of returning ({@link SubgraphInliner#summing}): the float values ONNX Runtime
+     * computes at the model's top level, but the outputs the pass is for, whose values it returns. True for those
+     * cast to float first.
+     */
+    private LinkedHashMap<String, Boolean> summable(InlinedSessions.Session plan, Set<String> toRun,
+            Set<String> wanted) {
+        LinkedHashMap<String, Boolean> summed = new LinkedHashMap<>();
+        if (model.file().defaultOpset() < MIN_SUMMING_OPSET) {
+            return summed;
+        }
+        Set<String> wantedOnnx = new HashSet<>();
+        wanted.forEach(w -> Optional.ofNullable(plan.model().computed().get(w)).ifPresent(wantedOnnx::add));
+        Set<String> topLevel = new HashSet<>(plan.model().computed().values());
+        for (String value : toRun) {
+            if (!topLevel.contains(value) || wantedOnnx.contains(value)) {
+                continue;
+            }
+            switch (plan.sizes().summable(value)) {
+                case AS_IS -> summed.put(value, false);
+                case AS_FLOAT -> summed.put(value, true);
+                case NO -> {
+                }
+            }
+        }
+        return summed;
+    }
+
+    private static boolean isSummed(LinkedHashMap<String, Boolean> summed, String onnxName) {
+        return onnxName != null && summed.containsKey(onnxName);
+    }
+
+    /** A CURT row of a value whose sum is finite: every value finite, nothing else computed. */
+    private TensorHealth finiteRow(OpNode op, String tensor) {
+        return new TensorHealth(tensor, op.type(), deviceName, -1, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN,
+                Double.NaN, -1, -1);
+    }
+
+    /**
+     * Fills the rows of the values whose sum was not finite from their values, read in a second run of the model
+     * returning them (as many runs as the budget needs): they hold NaN or infinity, or finite values that sum past
+     * the float range, and their row says which.
+     */
+    private void countFlagged(InlinedSessions.Session plan, Map<String, TensorData> fed, Map<Integer, Flagged> flagged,
+            List<TensorHealth> rows, List<UncheckedTensor> unchecked) throws BackendException, LoopsNotReturned {
+        Set<String> values = new LinkedHashSet<>();
+        flagged.values().forEach(f -> values.add(f.onnxName()));
+        try (Runs run = new Runs(plan, fed, values)) {
+            for (Map.Entry<Integer, Flagged> f : flagged.entrySet()) {
+                Optional<TensorData> value = run.get(f.getValue().onnxName(), f.getValue().tensor());
+                rows.set(f.getKey(), value.flatMap(v -> healthOf(f.getValue().op(), v)).orElse(null));
+                if (rows.get(f.getKey()) == null) {
+                    unchecked.add(new UncheckedTensor(f.getValue().tensor(), OnnxRuntimeEnvironment.FRAMEWORK
+                            + " did not return it when asked for its values"));
+                }
+            }
+        }
+        rows.removeIf(java.util.Objects::isNull);
     }
 
     private boolean maybeFloat(String tensor) {
@@ -571,8 +675,8 @@ public final class OnnxSession implements InferenceSession {
             }
             long runBudget = RunBudget.bytes();
             this.groups = plan.sizes().runs(values, fed, runBudget);
-            // the optimised model returns only what the plain run asks for, as the user's runtime: nothing to narrow
-            this.narrow = !plan.optimised() && plan.sizes().allBytes(fed) > runBudget;
+            // the optimised and summing models return only what they were made for: nothing to narrow
+            this.narrow = plan.narrowable() && plan.sizes().allBytes(fed) > runBudget;
         }
 
         /** A copy of a returned value, named "op:k"; empty when it is not a tensor (a sequence or map). */

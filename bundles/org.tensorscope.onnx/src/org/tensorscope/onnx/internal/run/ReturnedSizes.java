@@ -181,6 +181,31 @@ final class ReturnedSizes {
         return bound;
     }
 
+    /**
+     * How a float sum of the value tells whether it is finite: {@link Summable#AS_IS} for float,
+     * {@link Summable#AS_FLOAT} for double, float16 and bfloat16 (cast first; a double past the float range casts to
+     * infinity, which only makes its values be read), {@link Summable#NO} for any other type or a value whose type
+     * ONNX Runtime did not infer.
+     */
+    Summable summable(String value) {
+        readInfo();
+        TensorInfo info = outputs.get(value);
+        if (info == null) {
+            return Summable.NO;
+        }
+        return switch (info.onnxType) {
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT -> Summable.AS_IS;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE, ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16,
+                    ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16 -> Summable.AS_FLOAT;
+            default -> Summable.NO;
+        };
+    }
+
+    /** See {@link ReturnedSizes#summable}. */
+    enum Summable {
+        AS_IS, AS_FLOAT, NO
+    }
+
     private void readInfo() {
         if (outputs != null) {
             return;

@@ -48,6 +48,15 @@ final class SubgraphInliner {
     private static final int ATTRIBUTE_NAME = 1;
     private static final int ATTRIBUTE_GRAPH = 6;
     private static final int ATTRIBUTE_INTS = 8;
+    private static final int ATTRIBUTE_I = 3;
+    private static final int ATTRIBUTE_TYPE = 20;
+    private static final int ATTRIBUTE_TYPE_INT = 2;
+    private static final int ELEMENT_TYPE_FLOAT = 1;
+    private static final int ELEMENT_TYPE_INT64 = 7;
+    private static final int TENSOR_DIMS = 1;
+    private static final int TENSOR_DATA_TYPE = 2;
+    private static final int TENSOR_NAME = 8;
+    private static final int TENSOR_RAW_DATA = 9;
     private static final int VALUE_INFO_NAME = 1;
     /** Names this class gives what it adds; the prefix keeps them apart from the model's. */
     private static final String PREFIX = "tensorscope::";
@@ -59,6 +68,8 @@ final class SubgraphInliner {
     private final String loopsNotExposed;
     /** The values the model returns besides the file's own outputs; null for every value. */
     private final Set<String> returnedOnly;
+    /** Values whose sums the model returns instead, in order, by ONNX name: true for those cast to float first. */
+    private final Map<String, Boolean> summed;
 
     private final ProtoMessage nodes = new ProtoMessage();
     private final ProtoMessage initializers = new ProtoMessage();
@@ -73,13 +84,14 @@ final class SubgraphInliner {
     private int added;
 
     private SubgraphInliner(OnnxModel model, Map<String, Boolean> choices, boolean exposeLoops, String loopsNotExposed,
-            Set<String> returnedOnly) {
+            Set<String> returnedOnly, Map<String, Boolean> summed) {
         this.model = model;
         this.file = model.bytes();
         this.choices = choices;
         this.exposeLoops = exposeLoops;
         this.loopsNotExposed = loopsNotExposed;
         this.returnedOnly = returnedOnly;
+        this.summed = summed;
     }
 
     /**
@@ -89,7 +101,7 @@ final class SubgraphInliner {
      */
     static InlinedModel inline(OnnxModel model, Map<String, Boolean> choices, boolean exposeLoops,
             String loopsNotExposed) throws IOException {
-        return new SubgraphInliner(model, choices, exposeLoops, loopsNotExposed, null).inline();
+        return new SubgraphInliner(model, choices, exposeLoops, loopsNotExposed, null, Map.of()).inline();
     }
 
     /**
@@ -98,8 +110,28 @@ final class SubgraphInliner {
      */
     static InlinedModel inline(OnnxModel model, Map<String, Boolean> choices, boolean exposeLoops,
             String loopsNotExposed, Set<String> returnedOnly) throws IOException {
-        return new SubgraphInliner(model, choices, exposeLoops, loopsNotExposed, Set.copyOf(returnedOnly)).inline();
+        return new SubgraphInliner(model, choices, exposeLoops, loopsNotExposed, Set.copyOf(returnedOnly), Map.of())
+                .inline();
     }
+
+    /**
+     * The same model returning, besides the file's own outputs and the {@code returned} values, one float tensor
+     * {@link #SUMS} holding the sum of each of the {@code summed} values, in their order, instead of the values: a
+     * float sum is NaN or infinite whenever a value it adds is, so one number tells that a value is finite, and the
+     * values themselves are never copied out. A finite value can still sum to infinity (values near the float
+     * range): the sum flags, it does not prove. Needs operator set 6 or later (Cast, Reshape and Concat as they are
+     * now).
+     *
+     * @param summed the values summed, by ONNX name: true for those cast to float first (double, float16, bfloat16)
+     */
+    static InlinedModel summing(OnnxModel model, Map<String, Boolean> choices, boolean exposeLoops,
+            String loopsNotExposed, Set<String> returned, LinkedHashMap<String, Boolean> summed) throws IOException {
+        return new SubgraphInliner(model, choices, exposeLoops, loopsNotExposed, Set.copyOf(returned),
+                new LinkedHashMap<>(summed)).inline();
+    }
+
+    /** The output of a model made by {@link #summing} that holds the sums. */
+    static final String SUMS = PREFIX + "sums";
 
     private InlinedModel inline() throws IOException {
         ScopedGraph main = model.mainGraph();
@@ -316,6 +348,51 @@ final class SubgraphInliner {
         return out.bytes(ATTRIBUTE_GRAPH, graph).toBytes();
     }
 
+    /**
+     * Per summed value: a Cast to float if asked, a ReduceSum over every axis (no axes, in every operator set) to a
+     * scalar, a Reshape to [1]; then one Concat of them all into {@link #SUMS}.
+     */
+    private void emitSums() throws IOException {
+        String one = PREFIX + "shape/1";
+        initializers.bytes(GRAPH_INITIALIZER, new ProtoMessage().varint(TENSOR_DIMS, 1)
+                .varint(TENSOR_DATA_TYPE, ELEMENT_TYPE_INT64).string(TENSOR_NAME, one)
+                .bytes(TENSOR_RAW_DATA, new byte[] { 1, 0, 0, 0, 0, 0, 0, 0 }).toBytes());
+        ProtoMessage concat = new ProtoMessage();
+        int n = 0;
+        for (Map.Entry<String, Boolean> value : summed.entrySet()) {
+            String input = value.getKey();
+            String stem = PREFIX + "sum/" + n++;
+            if (value.getValue()) {
+                nodes.bytes(GRAPH_NODE, node("Cast", stem + "/float", List.of(input), stem + "/float",
+                        intAttribute("to", ELEMENT_TYPE_FLOAT)));
+                input = stem + "/float";
+            }
+            nodes.bytes(GRAPH_NODE, node("ReduceSum", stem, List.of(input), stem, intAttribute("keepdims", 0)));
+            nodes.bytes(GRAPH_NODE, node("Reshape", stem + "/1", List.of(stem, one), stem + "/1", null));
+            concat.string(NODE_INPUT, stem + "/1");
+        }
+        nodes.bytes(GRAPH_NODE, concat.string(NODE_OUTPUT, SUMS).string(NODE_NAME, SUMS).string(NODE_OP_TYPE, "Concat")
+                .bytes(NODE_ATTRIBUTE, intAttribute("axis", 0)).toBytes());
+    }
+
+    private static byte[] node(String type, String name, List<String> inputs, String output, byte[] attribute)
+            throws IOException {
+        ProtoMessage node = new ProtoMessage();
+        for (String input : inputs) {
+            node.string(NODE_INPUT, input);
+        }
+        node.string(NODE_OUTPUT, output).string(NODE_NAME, name).string(NODE_OP_TYPE, type);
+        if (attribute != null) {
+            node.bytes(NODE_ATTRIBUTE, attribute);
+        }
+        return node.toBytes();
+    }
+
+    private static byte[] intAttribute(String name, long value) throws IOException {
+        return new ProtoMessage().string(ATTRIBUTE_NAME, name).varint(ATTRIBUTE_I, value)
+                .varint(ATTRIBUTE_TYPE, ATTRIBUTE_TYPE_INT).toBytes();
+    }
+
     private static byte[] identity(String input, String output) throws IOException {
         return new ProtoMessage().string(NODE_INPUT, input).string(NODE_OUTPUT, output)
                 .string(NODE_NAME, PREFIX + output).string(NODE_OP_TYPE, "Identity").toBytes();
@@ -372,6 +449,9 @@ final class SubgraphInliner {
     private byte[] modelBytes(OnnxGraph main) throws IOException {
         Set<String> declared = new HashSet<>();
         main.outputs().forEach(o -> declared.add(o.name()));
+        if (!summed.isEmpty()) {
+            emitSums();
+        }
         ProtoMessage graph = new ProtoMessage().raw(nodes.toBytes());
         CodedInputStream in = CodedInputStream.newInstance(file, main.offset(), main.length());
         int tag;
@@ -389,6 +469,9 @@ final class SubgraphInliner {
             if ((returnedOnly == null || returnedOnly.contains(output)) && declared.add(output)) {
                 graph.bytes(GRAPH_OUTPUT, new ProtoMessage().string(VALUE_INFO_NAME, output).toBytes());
             }
+        }
+        if (!summed.isEmpty()) {
+            graph.bytes(GRAPH_OUTPUT, new ProtoMessage().string(VALUE_INFO_NAME, SUMS).toBytes());
         }
         CodedInputStream modelIn = CodedInputStream.newInstance(file);
         ProtoMessage modelOut = new ProtoMessage();
