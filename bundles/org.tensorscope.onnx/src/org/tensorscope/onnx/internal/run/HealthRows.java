@@ -5,8 +5,8 @@ import org.tensorscope.core.tensor.TensorData;
 import org.tensorscope.core.trace.TensorHealth;
 
 /**
- * A trace row from a tensor's values, with core's statistics. ONNX Runtime has no in-graph health
- * summary like TensorFlow's, so every mode gets the full row; op timings are not measured.
+ * A trace row from a tensor's values, with core's statistics: every row of a CONCISE or FULL pass, and in a CURT
+ * pass the rows of the outputs and of the values whose sum was not finite; op timings are not measured.
  */
 final class HealthRows {
 

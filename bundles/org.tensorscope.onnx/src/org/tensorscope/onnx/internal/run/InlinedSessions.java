@@ -72,8 +72,8 @@ final class InlinedSessions implements AutoCloseable {
     private int narrowedOpened;
     /** By the session returning every value, the values returned and those summed; least recently used first. */
     private final Map<List<Object>, Session> summing = new LinkedHashMap<>(4, 0.75f, true);
-    /** Sessions whose model ONNX Runtime could not open with sums added, with why. */
-    private final Map<Session, BackendException> notSumming = new java.util.IdentityHashMap<>();
+    /** Sessions whose model with sums added ONNX Runtime could not open or run. */
+    private final Set<Session> notSumming = new java.util.HashSet<>();
     /** By the values returned besides the file's outputs; least recently used first. */
     private final Map<Set<String>, Session> optimised = new LinkedHashMap<>(4, 0.75f, true);
     /** Why ONNX Runtime could not open the model with its optimisations, once it could not. */
@@ -275,17 +275,14 @@ final class InlinedSessions implements AutoCloseable {
 
     /**
      * A session of the same rewritten model returning these values (ONNX names) and the sums of the {@code summed}
-     * ones instead of the values ({@link SubgraphInliner#summing}), kept for the next passes.
+     * ones instead of the values ({@link SubgraphInliner#summing}), kept for the next passes. Each holds the weights
+     * once more, as the plan's session does.
      *
      * @param summed the values summed, in the order of their sums: true for those cast to float first
-     * @throws BackendException when ONNX Runtime cannot open it (an operator set without the ops the sums need, a
-     *                          value of another type than ONNX Runtime said): the same is thrown for the plan from then on
+     * @throws BackendException when ONNX Runtime cannot open it (a value of another type than ONNX Runtime said, an
+     *                          operator set without the ops the sums need); {@link #maySum} is false from then on
      */
     Session summing(Session plan, Set<String> returned, LinkedHashMap<String, Boolean> summed) throws BackendException {
-        BackendException failed = notSumming.get(plan);
-        if (failed != null) {
-            throw failed;
-        }
         List<Object> key = List.of(plan, Set.copyOf(returned), List.copyOf(summed.keySet()));
         Session found = summing.get(key);
         if (found != null) {
@@ -298,11 +295,9 @@ final class InlinedSessions implements AutoCloseable {
             found = new Session(plan.choices(), plan.loops(), inlined.withoutBytes(), session,
                     new ReturnedSizes(session), false);
         } catch (IOException | OrtException e) {
-            BackendException refused = new BackendException(OnnxRuntimeEnvironment.FRAMEWORK + " cannot open "
-                    + model.graph().source() + " with the sums of its values added: "
-                    + OnnxRuntimeEnvironment.firstLine(e), e);
-            notSumming.put(plan, refused);
-            throw refused;
+            notSumming.add(plan);
+            throw new BackendException(OnnxRuntimeEnvironment.FRAMEWORK + " cannot open " + model.graph().source()
+                    + " with the sums of its values added: " + OnnxRuntimeEnvironment.firstLine(e), e);
         }
         summing.put(key, found);
         if (summing.size() > MAX_SUMMING) {
@@ -311,6 +306,16 @@ final class InlinedSessions implements AutoCloseable {
             closeQuietly(eldest.getValue().session());
         }
         return found;
+    }
+
+    /** Whether a pass of this plan may read sums instead of values: no model with sums failed for it before. */
+    boolean maySum(Session plan) {
+        return !notSumming.contains(plan);
+    }
+
+    /** From now on, passes of this plan read values: running its model with sums failed. */
+    void refuseSums(Session plan) {
+        notSumming.add(plan);
     }
 
     /** How many sessions returning part of the values were opened. */

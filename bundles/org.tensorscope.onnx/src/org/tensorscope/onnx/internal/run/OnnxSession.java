@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -53,7 +54,9 @@ import ai.onnxruntime.OrtSession;
  * One ONNX model opened in ONNX Runtime on one device. ONNX Runtime returns only graph outputs, so
  * the model it is given has every value as an output: one run yields every intermediate tensor,
  * whose health core then computes, or several runs when together they would take more than the
- * run budget ({@link Runs}). Weights and fed inputs are answered without running.
+ * run budget ({@link Runs}). A CURT pass runs the model returning one sum per float value instead
+ * ({@link SubgraphInliner#summing}) and reads only the values whose sum is not finite. Weights and fed inputs are
+ * answered without running.
  * <p>
  * Values inside subgraphs need more: for an input, the condition of each If is computed first (one
  * run per level of nesting), then the model is rewritten with the branches taken inlined and loop
@@ -64,8 +67,6 @@ public final class OnnxSession implements InferenceSession {
 
 
     private static final int MAX_NESTING = 64;
-    /** The operator set from which the ops a summing model adds are as {@link SubgraphInliner#summing} writes them. */
-    private static final long MIN_SUMMING_OPSET = 6;
 
     private final OnnxModel model;
     private final ModelGraph graph;
@@ -260,17 +261,36 @@ public final class OnnxSession implements InferenceSession {
         while (true) {
             InlinedSessions.Session plan = sessions.checking(choices);
             try {
-                return healthPass(plan, fed, outputs, needed, mode, progress);
+                return healthPass(plan, fed, outputs, needed, mode == HealthMode.CURT && sessions.maySum(plan),
+                        progress);
             } catch (LoopsNotReturned e) {
                 sessions.loopsNotReturned(e);
+            } catch (SumsFailed e) {
+                sessions.refuseSums(plan); // the model's own failure, if it is one, shows when run without sums
             }
         }
     }
 
+    /** A run of the model with its sums failed ({@link SubgraphInliner#summing}). */
+    private static final class SumsFailed extends Exception {
+
+        private static final long serialVersionUID = 1L;
+
+        SumsFailed(Exception cause) {
+            super(cause);
+        }
+    }
+
+    /**
+     * @param sum whether to read the values' sums instead of the values (a CURT pass, see {@link CurtSums}): a model
+     *            returning the sums and the pass's outputs runs once, the other values to check (loop bodies, other
+     *            types) are read from the plan's model, and so are the values whose sum is not finite
+     */
     private Trace healthPass(InlinedSessions.Session plan, Map<String, TensorData> fed, List<String> outputs, Set<String> needed,
-            HealthMode mode, SubMonitor progress) throws BackendException, LoopsNotReturned {
+            boolean sum, SubMonitor progress) throws BackendException, LoopsNotReturned, SumsFailed {
         Set<String> wanted = new HashSet<>(outputs.stream().map(TensorSpec::tensorName).toList());
         Set<String> toRun = new LinkedHashSet<>();
+        Set<String> wantedOnnx = new LinkedHashSet<>();
         for (OpNode op : graph.ops()) {
             if (!needed.contains(op.name())) {
                 continue;
@@ -285,35 +305,46 @@ public final class OnnxSession implements InferenceSession {
                 Optional<InlinedModel.ExposedLoop> loop = plan.model().loopOf(output.name());
                 if (computed != null) {
                     toRun.add(computed);
+                    if (wanted.contains(output.name())) {
+                        wantedOnnx.add(computed);
+                    }
                 } else if (loop.isPresent() && !isSubgraphInput(op)) {
                     toRun.add(loop.get().stacked().get(output.name()));
                 }
             }
         }
-        LinkedHashMap<String, Boolean> summed = mode == HealthMode.CURT ? summable(plan, toRun, wanted)
-                : new LinkedHashMap<>();
-        InlinedSessions.Session checking = plan;
-        Set<String> returned = toRun;
-        if (!summed.isEmpty()) {
+        CurtSums sums = sum ? CurtSums.of(plan.sizes(), toRun, plan.model().computed().values(), wantedOnnx,
+                model.file().defaultOpset()) : CurtSums.none();
+        InlinedSessions.Session summing = null;
+        if (!sums.isEmpty()) {
             try {
-                Set<String> values = new LinkedHashSet<>(toRun);
-                values.removeAll(summed.keySet());
-                checking = sessions.summing(plan, values, summed);
-                values.add(SubgraphInliner.SUMS);
-                returned = values;
+                summing = sessions.summing(plan, wantedOnnx, sums.summed());
             } catch (BackendException e) {
-                summed.clear(); // each value is checked from its copy instead, as in the other modes
+                sums = CurtSums.none(); // each value is checked from its copy instead, as in the other modes
             }
         }
-        Map<String, Integer> sumIndex = new HashMap<>();
-        summed.keySet().forEach(v -> sumIndex.put(v, sumIndex.size()));
-        TensorData sums = null;
+        Set<String> fromSumming = new LinkedHashSet<>();
+        Set<String> fromPlan = new LinkedHashSet<>(toRun);
+        if (summing != null) {
+            fromSumming.add(SubgraphInliner.SUMS);
+            fromSumming.addAll(wantedOnnx);
+            fromPlan.removeAll(fromSumming);
+            fromPlan.removeAll(sums.summed().keySet());
+        }
         List<TensorHealth> rows = new ArrayList<>();
         Map<String, LoopHealth> loops = new HashMap<>();
         Map<String, TensorData> outputValues = new LinkedHashMap<>();
         // summed values whose sum is not finite, by the index of their placeholder in rows
         Map<Integer, Flagged> flagged = new LinkedHashMap<>();
-        try (Runs run = new Runs(checking, fed, returned)) {
+        try (Runs withSums = summing == null ? null : new Runs(summing, fed, fromSumming);
+                Runs run = new Runs(plan, fed, fromPlan)) {
+            if (withSums != null) {
+                TensorData returned = summed(withSums, SubgraphInliner.SUMS, SubgraphInliner.SUMS).orElse(null);
+                if (returned == null || !sums.read(returned)) {
+                    throw new SumsFailed(new BackendException(OnnxRuntimeEnvironment.FRAMEWORK
+                            + " returned no sums for " + graph.source().getFileName()));
+                }
+            }
             progress.split(1);
             for (OpNode op : graph.ops()) {
                 if (!needed.contains(op.name())) {
@@ -323,6 +354,7 @@ public final class OnnxSession implements InferenceSession {
                 for (TensorSpec output : op.outputs()) {
                     String name = output.name();
                     String onnxName = onnxName(name);
+                    String computed = plan.model().computed().get(name);
                     Optional<TensorData> value = Optional.empty();
                     Optional<InlinedModel.ExposedLoop> loop = plan.model().loopOf(name);
                     if (fed.containsKey(onnxName) && mainTensors.contains(name)) {
@@ -337,23 +369,18 @@ public final class OnnxSession implements InferenceSession {
                             outputValues.put(name, stored(name));
                         }
                         continue;
-                    } else if (isSummed(summed, plan.model().computed().get(name))) {
-                        String onnx = plan.model().computed().get(name);
-                        if (sums == null) {
-                            sums = run.get(SubgraphInliner.SUMS, SubgraphInliner.SUMS)
-                                    .filter(t -> t.size() == summed.size()).orElseThrow(() -> new BackendException(
-                                            OnnxRuntimeEnvironment.FRAMEWORK + " returned no sums for "
-                                                    + graph.source().getFileName()));
-                        }
-                        if (Double.isFinite(sums.getDouble(sumIndex.get(onnx)))) {
+                    } else if (sums.contains(computed)) {
+                        if (sums.isFinite(computed)) {
                             rows.add(finiteRow(op, name));
                         } else {
-                            flagged.put(rows.size(), new Flagged(op, name, onnx));
+                            flagged.put(rows.size(), new Flagged(op, name, computed));
                             rows.add(null);
                         }
                         continue;
-                    } else if (toRun.contains(plan.model().computed().get(name))) {
-                        value = run.get(plan.model().computed().get(name), name);
+                    } else if (withSums != null && fromSumming.contains(computed)) {
+                        value = summed(withSums, computed, name);
+                    } else if (toRun.contains(computed)) {
+                        value = run.get(computed, name);
                     } else if (loop.isPresent() && toRun.contains(loop.get().stacked().get(name))) {
                         Optional<TensorData> stacked = run.get(loop.get().stacked().get(name), name);
                         stacked.filter(s -> s.dtype().isFloating()).ifPresent(s -> loops.put(name,
@@ -377,40 +404,26 @@ public final class OnnxSession implements InferenceSession {
         return new Trace(graph, rows, unchecked, loops, outputValues);
     }
 
-    /** A summed value whose sum is not finite: its values are read to count what it holds. */
-    private record Flagged(OpNode op, String tensor, String onnxName) {
+    /** A value of the summing model's run: any failure of that run is one to retry without the sums. */
+    private static Optional<TensorData> summed(Runs withSums, String onnxName, String name) throws SumsFailed {
+        try {
+            return withSums.get(onnxName, name);
+        } catch (BackendException | LoopsNotReturned e) {
+            throw new SumsFailed(e);
+        }
     }
 
     /**
-     * The values a CURT pass sums instead of returning ({@link SubgraphInliner#summing}): the float values ONNX Runtime
-     * computes at the model's top level, but the outputs the pass is for, whose values it returns. True for those
-     * cast to float first.
+     * Whether finite values could sum past the float range: the sum of their magnitudes, with the rounding of one
+     * float addition per value, reaches it.
      */
-    private LinkedHashMap<String, Boolean> summable(InlinedSessions.Session plan, Set<String> toRun,
-            Set<String> wanted) {
-        LinkedHashMap<String, Boolean> summed = new LinkedHashMap<>();
-        if (model.file().defaultOpset() < MIN_SUMMING_OPSET) {
-            return summed;
-        }
-        Set<String> wantedOnnx = new HashSet<>();
-        wanted.forEach(w -> Optional.ofNullable(plan.model().computed().get(w)).ifPresent(wantedOnnx::add));
-        Set<String> topLevel = new HashSet<>(plan.model().computed().values());
-        for (String value : toRun) {
-            if (!topLevel.contains(value) || wantedOnnx.contains(value)) {
-                continue;
-            }
-            switch (plan.sizes().summable(value)) {
-                case AS_IS -> summed.put(value, false);
-                case AS_FLOAT -> summed.put(value, true);
-                case NO -> {
-                }
-            }
-        }
-        return summed;
+    private static boolean couldSumPastFloat(TensorHealth finite) {
+        double n = finite.elements();
+        return finite.maxAbs() * n * (1 + n * 0x1p-24) >= Float.MAX_VALUE;
     }
 
-    private static boolean isSummed(LinkedHashMap<String, Boolean> summed, String onnxName) {
-        return onnxName != null && summed.containsKey(onnxName);
+    /** A summed value whose sum is not finite: its values are read to count what it holds. */
+    private record Flagged(OpNode op, String tensor, String onnxName) {
     }
 
     /** A CURT row of a value whose sum is finite: every value finite, nothing else computed. */
@@ -420,25 +433,45 @@ public final class OnnxSession implements InferenceSession {
     }
 
     /**
-     * Fills the rows of the values whose sum was not finite from their values, read in a second run of the model
-     * returning them (as many runs as the budget needs): they hold NaN or infinity, or finite values that sum past
-     * the float range, and their row says which.
+     * Fills the rows of the values whose sum was not finite from their values, read in a second run of the plan's
+     * model (as many runs as the budget needs): they hold NaN or infinity, or finite values that sum past the float
+     * range, and their row says which. A value over the one-tensor budget, or whose values could not have summed past
+     * the float range although its sum did (a model that computes differently from run to run), is listed as not
+     * checked rather than called finite.
      */
     private void countFlagged(InlinedSessions.Session plan, Map<String, TensorData> fed, Map<Integer, Flagged> flagged,
             List<TensorHealth> rows, List<UncheckedTensor> unchecked) throws BackendException, LoopsNotReturned {
         Set<String> values = new LinkedHashSet<>();
-        flagged.values().forEach(f -> values.add(f.onnxName()));
+        long tensorBudget = TensorBudget.computedBytes();
+        for (Map.Entry<Integer, Flagged> f : flagged.entrySet()) {
+            long bytes = plan.sizes().bytes(f.getValue().onnxName(), fed);
+            if (bytes > tensorBudget) {
+                unchecked.add(new UncheckedTensor(f.getValue().tensor(), "its sum is not finite, and its values would "
+                        + "take " + ModelFiles.sizeText(bytes) + ", more than the " + ModelFiles.sizeText(tensorBudget)
+                        + " allowed for one tensor (raise " + TensorBudget.ENVIRONMENT + " to allow more)"));
+            } else {
+                values.add(f.getValue().onnxName());
+            }
+        }
         try (Runs run = new Runs(plan, fed, values)) {
             for (Map.Entry<Integer, Flagged> f : flagged.entrySet()) {
-                Optional<TensorData> value = run.get(f.getValue().onnxName(), f.getValue().tensor());
-                rows.set(f.getKey(), value.flatMap(v -> healthOf(f.getValue().op(), v)).orElse(null));
-                if (rows.get(f.getKey()) == null) {
+                if (!values.contains(f.getValue().onnxName())) {
+                    continue;
+                }
+                Optional<TensorHealth> row = run.get(f.getValue().onnxName(), f.getValue().tensor())
+                        .flatMap(v -> healthOf(f.getValue().op(), v));
+                if (row.isEmpty()) {
                     unchecked.add(new UncheckedTensor(f.getValue().tensor(), OnnxRuntimeEnvironment.FRAMEWORK
                             + " did not return it when asked for its values"));
+                } else if (row.get().isFinite() && !couldSumPastFloat(row.get())) {
+                    unchecked.add(new UncheckedTensor(f.getValue().tensor(), "it held NaN or infinity in one run of "
+                            + "the model and not in the next, so the model computes it differently from run to run"));
+                } else {
+                    rows.set(f.getKey(), row.get());
                 }
             }
         }
-        rows.removeIf(java.util.Objects::isNull);
+        rows.removeIf(Objects::isNull);
     }
 
     private boolean maybeFloat(String tensor) {

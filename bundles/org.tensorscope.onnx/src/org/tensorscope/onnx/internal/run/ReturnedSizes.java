@@ -182,10 +182,10 @@ final class ReturnedSizes {
     }
 
     /**
-     * How a float sum of the value tells whether it is finite: {@link Summable#AS_IS} for float,
-     * {@link Summable#AS_FLOAT} for double, float16 and bfloat16 (cast first; a double past the float range casts to
-     * infinity, which only makes its values be read), {@link Summable#NO} for any other type or a value whose type
-     * ONNX Runtime did not infer.
+     * How a float sum of the value tells whether it is finite, by its type as ONNX Runtime inferred it:
+     * {@link Summable#AS_IS} for float, {@link Summable#AS_FLOAT} for double (cast first; a double past the float range
+     * casts to infinity, which only makes its values be read), {@link Summable#NO} for any other type (see
+     * {@link CurtSums#of} for float16) or a value whose type ONNX Runtime did not infer.
      */
     Summable summable(String value) {
         readInfo();
@@ -195,8 +195,7 @@ final class ReturnedSizes {
         }
         return switch (info.onnxType) {
             case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT -> Summable.AS_IS;
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE, ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16,
-                    ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16 -> Summable.AS_FLOAT;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE -> Summable.AS_FLOAT;
             default -> Summable.NO;
         };
     }

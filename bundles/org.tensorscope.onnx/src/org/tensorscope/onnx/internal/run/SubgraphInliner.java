@@ -32,7 +32,8 @@ import com.google.protobuf.WireFormat;
  * which the Loop or Scan stacks along a new first axis, one slice per iteration.</li>
  * </ul>
  * Node and value names are kept: ONNX requires them unique in a graph and the graphs nested in it,
- * so a branch's nodes fit in the graph that held the If. Every value is then a graph output.
+ * so a branch's nodes fit in the graph that held the If. Every value is then a graph output, or those asked for
+ * besides the file's outputs, or (for a CURT pass) their sums.
  */
 final class SubgraphInliner {
 
@@ -131,7 +132,7 @@ final class SubgraphInliner {
     }
 
     /** The output of a model made by {@link #summing} that holds the sums. */
-    static final String SUMS = PREFIX + "sums";
+    static final String SUMS = PREFIX + "health/sums";
 
     private InlinedModel inline() throws IOException {
         ScopedGraph main = model.mainGraph();
@@ -353,7 +354,7 @@ final class SubgraphInliner {
      * scalar, a Reshape to [1]; then one Concat of them all into {@link #SUMS}.
      */
     private void emitSums() throws IOException {
-        String one = PREFIX + "shape/1";
+        String one = PREFIX + "health/shape";
         initializers.bytes(GRAPH_INITIALIZER, new ProtoMessage().varint(TENSOR_DIMS, 1)
                 .varint(TENSOR_DATA_TYPE, ELEMENT_TYPE_INT64).string(TENSOR_NAME, one)
                 .bytes(TENSOR_RAW_DATA, new byte[] { 1, 0, 0, 0, 0, 0, 0, 0 }).toBytes());
@@ -361,7 +362,7 @@ final class SubgraphInliner {
         int n = 0;
         for (Map.Entry<String, Boolean> value : summed.entrySet()) {
             String input = value.getKey();
-            String stem = PREFIX + "sum/" + n++;
+            String stem = PREFIX + "health/sum/" + n++;
             if (value.getValue()) {
                 nodes.bytes(GRAPH_NODE, node("Cast", stem + "/float", List.of(input), stem + "/float",
                         intAttribute("to", ELEMENT_TYPE_FLOAT)));
