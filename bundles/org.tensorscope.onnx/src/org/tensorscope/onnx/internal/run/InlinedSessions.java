@@ -74,6 +74,10 @@ final class InlinedSessions implements AutoCloseable {
     private final Map<List<Object>, Session> summing = new LinkedHashMap<>(4, 0.75f, true);
     /** Sessions whose model with sums added ONNX Runtime could not open or run. */
     private final Set<Session> notSumming = new java.util.HashSet<>();
+    /** The counting session last opened, by its plan and the values it counts. */
+    private Map.Entry<List<Object>, Session> counting;
+    /** Sessions whose model with counts added ONNX Runtime could not open or run. */
+    private final Set<Session> notCounting = new java.util.HashSet<>();
     /** By the values returned besides the file's outputs; least recently used first. */
     private final Map<Set<String>, Session> optimised = new LinkedHashMap<>(4, 0.75f, true);
     /** Why ONNX Runtime could not open the model with its optimisations, once it could not. */
@@ -157,7 +161,7 @@ final class InlinedSessions implements AutoCloseable {
                 var eldest = kept.entrySet().iterator().next();
                 kept.remove(eldest.getKey());
                 closeQuietly(eldest.getValue().session());
-                closeNarrowed(eldest.getValue());
+                closeSessionsMadeFor(eldest.getValue());
             }
         }
         return opened;
@@ -308,6 +312,44 @@ final class InlinedSessions implements AutoCloseable {
         return found;
     }
 
+    /**
+     * A session of the same rewritten model returning the element and non-finite counts of these values instead of
+     * the values ({@link SubgraphInliner#counting}); the last one kept.
+     *
+     * @throws BackendException when ONNX Runtime cannot open it; {@link #mayCount} is false from then on
+     */
+    Session counting(Session plan, List<String> counted) throws BackendException {
+        List<Object> key = List.of(plan, List.copyOf(counted));
+        if (counting != null && counting.getKey().equals(key)) {
+            return counting.getValue();
+        }
+        try {
+            InlinedModel inlined = SubgraphInliner.counting(model, plan.choices(), plan.loops(),
+                    loopsNotReturned == null ? LOOPS_NOT_RETURNED : loopsNotReturned, counted);
+            OrtSession session = createSession(inlined, true, OrtSession.SessionOptions.OptLevel.NO_OPT, null);
+            if (counting != null) {
+                closeQuietly(counting.getValue().session());
+            }
+            counting = Map.entry(key, new Session(plan.choices(), plan.loops(), inlined.withoutBytes(), session,
+                    new ReturnedSizes(session), false));
+            return counting.getValue();
+        } catch (IOException | OrtException e) {
+            notCounting.add(plan);
+            throw new BackendException(OnnxRuntimeEnvironment.FRAMEWORK + " cannot open " + model.graph().source()
+                    + " with the counts of its values added: " + OnnxRuntimeEnvironment.firstLine(e), e);
+        }
+    }
+
+    /** Whether this plan's values may be counted in the model: no model with counts failed for it before. */
+    boolean mayCount(Session plan) {
+        return !notCounting.contains(plan);
+    }
+
+    /** From now on, this plan's flagged values are read: running its model with counts failed. */
+    void refuseCounts(Session plan) {
+        notCounting.add(plan);
+    }
+
     /** Whether a pass of this plan may read sums instead of values: no model with sums failed for it before. */
     boolean maySum(Session plan) {
         return !notSumming.contains(plan);
@@ -323,8 +365,13 @@ final class InlinedSessions implements AutoCloseable {
         return narrowedOpened;
     }
 
-    private void closeNarrowed(Session plan) {
+    private void closeSessionsMadeFor(Session plan) {
         notSumming.remove(plan);
+        notCounting.remove(plan);
+        if (counting != null && counting.getKey().get(0) == plan) {
+            closeQuietly(counting.getValue().session());
+            counting = null;
+        }
         summing.entrySet().removeIf(e -> {
             if (e.getKey().get(0) == plan) {
                 closeQuietly(e.getValue().session());
@@ -381,6 +428,10 @@ final class InlinedSessions implements AutoCloseable {
         optimised.clear();
         summing.values().forEach(o -> closeQuietly(o.session()));
         summing.clear();
+        if (counting != null) {
+            closeQuietly(counting.getValue().session());
+            counting = null;
+        }
         narrowed.values().forEach(InlinedSessions::closeQuietly);
         narrowed.clear();
         kept.values().forEach(s -> closeQuietly(s.session()));

@@ -67,6 +67,8 @@ public final class OnnxSession implements InferenceSession {
 
 
     private static final int MAX_NESTING = 64;
+    /** The operator set from which IsInf, which a counting model adds, exists. */
+    private static final long MIN_COUNTING_OPSET = 10;
 
     private final OnnxModel model;
     private final ModelGraph graph;
@@ -433,13 +435,56 @@ public final class OnnxSession implements InferenceSession {
     }
 
     /**
-     * Fills the rows of the values whose sum was not finite from their values, read in a second run of the plan's
-     * model (as many runs as the budget needs): they hold NaN or infinity, or finite values that sum past the float
-     * range, and their row says which. A value over the one-tensor budget, or whose values could not have summed past
-     * the float range although its sum did (a model that computes differently from run to run), is listed as not
-     * checked rather than called finite.
+     * Fills the rows of the values whose sum was not finite: their element and NaN, -Inf and +Inf counts from one run
+     * of the model counting them ({@link SubgraphInliner#counting}, from operator set 10), so nothing is copied out;
+     * those it finds finite (values that sum past the float range), and all of them where the counts cannot be had,
+     * from their values ({@link #readFlagged}).
      */
     private void countFlagged(InlinedSessions.Session plan, Map<String, TensorData> fed, Map<Integer, Flagged> flagged,
+            List<TensorHealth> rows, List<UncheckedTensor> unchecked) throws BackendException, LoopsNotReturned {
+        Map<Integer, Flagged> toRead = flagged;
+        if (model.file().defaultOpset() >= MIN_COUNTING_OPSET && sessions.mayCount(plan)) {
+            List<Integer> places = new ArrayList<>(flagged.keySet());
+            List<String> counted = places.stream().map(p -> flagged.get(p).onnxName()).toList();
+            try {
+                InlinedSessions.Session counting = sessions.counting(plan, counted);
+                try (Runs run = new Runs(counting, fed, Set.of(SubgraphInliner.COUNTS))) {
+                    TensorData counts = run.get(SubgraphInliner.COUNTS, SubgraphInliner.COUNTS)
+                            .filter(c -> c.size() == 4L * counted.size())
+                            .orElseThrow(() -> new BackendException(OnnxRuntimeEnvironment.FRAMEWORK
+                                    + " returned no counts for " + graph.source().getFileName()));
+                    toRead = new LinkedHashMap<>();
+                    for (int i = 0; i < places.size(); i++) {
+                        Flagged f = flagged.get(places.get(i));
+                        long nan = (long) counts.getDouble(4 * i + 1);
+                        long negInf = (long) counts.getDouble(4 * i + 2);
+                        long posInf = (long) counts.getDouble(4 * i + 3);
+                        if (nan + negInf + posInf == 0) {
+                            toRead.put(places.get(i), f);
+                        } else {
+                            rows.set(places.get(i), new TensorHealth(f.tensor(), f.op().type(), deviceName,
+                                    (long) counts.getDouble(4 * i), nan, negInf, posInf, Double.NaN, Double.NaN,
+                                    Double.NaN, Double.NaN, -1, -1));
+                        }
+                    }
+                }
+            } catch (BackendException | LoopsNotReturned e) {
+                sessions.refuseCounts(plan); // read instead; the model's own failure, if it is one, shows there
+                toRead = flagged;
+            }
+        }
+        readFlagged(plan, fed, toRead, rows, unchecked);
+        rows.removeIf(Objects::isNull);
+    }
+
+    /**
+     * Fills the rows of values whose sum was not finite from their values, read in another run of the plan's model
+     * (as many runs as the budget needs): they hold NaN or infinity, or finite values that sum past the float range,
+     * and their row says which. A value over the one-tensor budget, or whose values could not have summed past the
+     * float range although its sum did (a model that computes differently from run to run), is listed as not
+     * checked rather than called finite.
+     */
+    private void readFlagged(InlinedSessions.Session plan, Map<String, TensorData> fed, Map<Integer, Flagged> flagged,
             List<TensorHealth> rows, List<UncheckedTensor> unchecked) throws BackendException, LoopsNotReturned {
         Set<String> values = new LinkedHashSet<>();
         long tensorBudget = TensorBudget.computedBytes();
@@ -471,7 +516,6 @@ public final class OnnxSession implements InferenceSession {
                 }
             }
         }
-        rows.removeIf(Objects::isNull);
     }
 
     private boolean maybeFloat(String tensor) {

@@ -71,6 +71,8 @@ final class SubgraphInliner {
     private final Set<String> returnedOnly;
     /** Values whose sums the model returns instead, in order, by ONNX name: true for those cast to float first. */
     private final Map<String, Boolean> summed;
+    /** Values whose element and non-finite counts the model returns, in order, by ONNX name. */
+    private final List<String> counted;
 
     private final ProtoMessage nodes = new ProtoMessage();
     private final ProtoMessage initializers = new ProtoMessage();
@@ -85,7 +87,7 @@ final class SubgraphInliner {
     private int added;
 
     private SubgraphInliner(OnnxModel model, Map<String, Boolean> choices, boolean exposeLoops, String loopsNotExposed,
-            Set<String> returnedOnly, Map<String, Boolean> summed) {
+            Set<String> returnedOnly, Map<String, Boolean> summed, List<String> counted) {
         this.model = model;
         this.file = model.bytes();
         this.choices = choices;
@@ -93,6 +95,7 @@ final class SubgraphInliner {
         this.loopsNotExposed = loopsNotExposed;
         this.returnedOnly = returnedOnly;
         this.summed = summed;
+        this.counted = counted;
     }
 
     /**
@@ -102,7 +105,7 @@ final class SubgraphInliner {
      */
     static InlinedModel inline(OnnxModel model, Map<String, Boolean> choices, boolean exposeLoops,
             String loopsNotExposed) throws IOException {
-        return new SubgraphInliner(model, choices, exposeLoops, loopsNotExposed, null, Map.of()).inline();
+        return new SubgraphInliner(model, choices, exposeLoops, loopsNotExposed, null, Map.of(), List.of()).inline();
     }
 
     /**
@@ -111,8 +114,8 @@ final class SubgraphInliner {
      */
     static InlinedModel inline(OnnxModel model, Map<String, Boolean> choices, boolean exposeLoops,
             String loopsNotExposed, Set<String> returnedOnly) throws IOException {
-        return new SubgraphInliner(model, choices, exposeLoops, loopsNotExposed, Set.copyOf(returnedOnly), Map.of())
-                .inline();
+        return new SubgraphInliner(model, choices, exposeLoops, loopsNotExposed, Set.copyOf(returnedOnly), Map.of(),
+                List.of()).inline();
     }
 
     /**
@@ -128,8 +131,22 @@ final class SubgraphInliner {
     static InlinedModel summing(OnnxModel model, Map<String, Boolean> choices, boolean exposeLoops,
             String loopsNotExposed, Set<String> returned, LinkedHashMap<String, Boolean> summed) throws IOException {
         return new SubgraphInliner(model, choices, exposeLoops, loopsNotExposed, Set.copyOf(returned),
-                new LinkedHashMap<>(summed)).inline();
+                new LinkedHashMap<>(summed), List.of()).inline();
     }
+
+    /**
+     * The same model returning, besides the file's own outputs, one int64 tensor {@link #COUNTS} holding for each
+     * {@code counted} value, in their order, its element count and its NaN, -Inf and +Inf counts, instead of the
+     * values. Float and double values only (IsInf); needs operator set 10 or later.
+     */
+    static InlinedModel counting(OnnxModel model, Map<String, Boolean> choices, boolean exposeLoops,
+            String loopsNotExposed, List<String> counted) throws IOException {
+        return new SubgraphInliner(model, choices, exposeLoops, loopsNotExposed, Set.of(), Map.of(),
+                List.copyOf(counted)).inline();
+    }
+
+    /** The output of a model made by {@link #counting}: four counts per value. */
+    static final String COUNTS = PREFIX + "health/counts";
 
     /** The output of a model made by {@link #summing} that holds the sums. */
     static final String SUMS = PREFIX + "health/sums";
@@ -376,6 +393,47 @@ final class SubgraphInliner {
                 .bytes(NODE_ATTRIBUTE, intAttribute("axis", 0)).toBytes());
     }
 
+    /**
+     * Per counted value: Size, and IsNaN, IsInf of -Inf and IsInf of +Inf each cast to int64 and summed over every
+     * axis; each count reshaped to [1], then one Concat of them all into {@link #COUNTS}.
+     */
+    private void emitCounts() throws IOException {
+        String one = PREFIX + "health/shape";
+        initializers.bytes(GRAPH_INITIALIZER, new ProtoMessage().varint(TENSOR_DIMS, 1)
+                .varint(TENSOR_DATA_TYPE, ELEMENT_TYPE_INT64).string(TENSOR_NAME, one)
+                .bytes(TENSOR_RAW_DATA, new byte[] { 1, 0, 0, 0, 0, 0, 0, 0 }).toBytes());
+        ProtoMessage concat = new ProtoMessage();
+        int n = 0;
+        for (String value : counted) {
+            String stem = PREFIX + "health/count/" + n++;
+            nodes.bytes(GRAPH_NODE, node("Size", stem + "/size", List.of(value), stem + "/size", null));
+            List<String> counts = new ArrayList<>(List.of(stem + "/size"));
+            List<byte[][]> kinds = List.of(new byte[][] {},
+                    new byte[][] { intAttribute("detect_positive", 0) },
+                    new byte[][] { intAttribute("detect_negative", 0) });
+            for (int k = 0; k < kinds.size(); k++) {
+                String kind = stem + "/" + k;
+                ProtoMessage test = new ProtoMessage().string(NODE_INPUT, value).string(NODE_OUTPUT, kind + "/is")
+                        .string(NODE_NAME, kind + "/is").string(NODE_OP_TYPE, k == 0 ? "IsNaN" : "IsInf");
+                for (byte[] attribute : kinds.get(k)) {
+                    test.bytes(NODE_ATTRIBUTE, attribute);
+                }
+                nodes.bytes(GRAPH_NODE, test.toBytes());
+                nodes.bytes(GRAPH_NODE, node("Cast", kind + "/int", List.of(kind + "/is"), kind + "/int",
+                        intAttribute("to", ELEMENT_TYPE_INT64)));
+                nodes.bytes(GRAPH_NODE, node("ReduceSum", kind, List.of(kind + "/int"), kind,
+                        intAttribute("keepdims", 0)));
+                counts.add(kind);
+            }
+            for (String count : counts) {
+                nodes.bytes(GRAPH_NODE, node("Reshape", count + "/1", List.of(count, one), count + "/1", null));
+                concat.string(NODE_INPUT, count + "/1");
+            }
+        }
+        nodes.bytes(GRAPH_NODE, concat.string(NODE_OUTPUT, COUNTS).string(NODE_NAME, COUNTS)
+                .string(NODE_OP_TYPE, "Concat").bytes(NODE_ATTRIBUTE, intAttribute("axis", 0)).toBytes());
+    }
+
     private static byte[] node(String type, String name, List<String> inputs, String output, byte[] attribute)
             throws IOException {
         ProtoMessage node = new ProtoMessage();
@@ -453,6 +511,9 @@ final class SubgraphInliner {
         if (!summed.isEmpty()) {
             emitSums();
         }
+        if (!counted.isEmpty()) {
+            emitCounts();
+        }
         ProtoMessage graph = new ProtoMessage().raw(nodes.toBytes());
         CodedInputStream in = CodedInputStream.newInstance(file, main.offset(), main.length());
         int tag;
@@ -473,6 +534,9 @@ final class SubgraphInliner {
         }
         if (!summed.isEmpty()) {
             graph.bytes(GRAPH_OUTPUT, new ProtoMessage().string(VALUE_INFO_NAME, SUMS).toBytes());
+        }
+        if (!counted.isEmpty()) {
+            graph.bytes(GRAPH_OUTPUT, new ProtoMessage().string(VALUE_INFO_NAME, COUNTS).toBytes());
         }
         CodedInputStream modelIn = CodedInputStream.newInstance(file);
         ProtoMessage modelOut = new ProtoMessage();
