@@ -19,16 +19,18 @@ final class CurtSums {
     private static final long MIN_OPSET = 6;
 
     private final LinkedHashMap<String, Boolean> summed;
+    private final Set<String> notFloat;
     private final Map<String, Integer> index = new HashMap<>();
     private TensorData sums;
 
-    private CurtSums(LinkedHashMap<String, Boolean> summed) {
+    private CurtSums(LinkedHashMap<String, Boolean> summed, Set<String> notFloat) {
         this.summed = summed;
+        this.notFloat = notFloat;
         summed.keySet().forEach(v -> index.put(v, index.size()));
     }
 
     static CurtSums none() {
-        return new CurtSums(new LinkedHashMap<>());
+        return new CurtSums(new LinkedHashMap<>(), Set.of());
     }
 
     /**
@@ -43,8 +45,9 @@ final class CurtSums {
     static CurtSums of(ReturnedSizes sizes, Set<String> toCheck, Collection<String> computed, Set<String> kept,
             long opset) {
         LinkedHashMap<String, Boolean> summed = new LinkedHashMap<>();
+        Set<String> notFloat = new HashSet<>();
         if (opset < MIN_OPSET) {
-            return new CurtSums(summed);
+            return none();
         }
         Set<String> topLevel = new HashSet<>(computed);
         for (String value : toCheck) {
@@ -54,11 +57,20 @@ final class CurtSums {
             switch (sizes.summable(value)) {
                 case AS_IS -> summed.put(value, false);
                 case AS_FLOAT -> summed.put(value, true);
-                case NO -> {
+                case NOT_FLOAT -> notFloat.add(value);
+                case READ -> {
                 }
             }
         }
-        return new CurtSums(summed);
+        return new CurtSums(summed, notFloat);
+    }
+
+    /**
+     * The values to check whose type the model's file did not say but ONNX Runtime inferred to be no float type
+     * (the integers of a quantized model, for one): nothing to check, so not read.
+     */
+    Set<String> notFloat() {
+        return notFloat;
     }
 
     boolean isEmpty() {

@@ -332,6 +332,7 @@ public final class OnnxSession implements InferenceSession {
             fromSumming.addAll(wantedOnnx);
             fromPlan.removeAll(fromSumming);
             fromPlan.removeAll(sums.summed().keySet());
+            fromPlan.removeAll(sums.notFloat());
         }
         List<TensorHealth> rows = new ArrayList<>();
         Map<String, LoopHealth> loops = new HashMap<>();

@@ -182,27 +182,29 @@ final class ReturnedSizes {
     }
 
     /**
-     * How a float sum of the value tells whether it is finite, by its type as ONNX Runtime inferred it:
-     * {@link Summable#AS_IS} for float, {@link Summable#AS_FLOAT} for double (cast first; a double past the float range
-     * casts to infinity, which only makes its values be read), {@link Summable#NO} for any other type (see
-     * {@link CurtSums#of} for float16) or a value whose type ONNX Runtime did not infer.
+     * How a CURT pass checks the value, by its type as ONNX Runtime inferred it: {@link Summable#AS_IS} for float,
+     * {@link Summable#AS_FLOAT} for double (cast first; a double past the float range casts to infinity, which only
+     * makes its values be looked at), {@link Summable#READ} for float16 and bfloat16 (see {@link CurtSums#of}) and a
+     * value whose type ONNX Runtime did not infer, {@link Summable#NOT_FLOAT} for any other type: nothing to check.
      */
     Summable summable(String value) {
         readInfo();
         TensorInfo info = outputs.get(value);
         if (info == null) {
-            return Summable.NO;
+            return Summable.READ;
         }
         return switch (info.onnxType) {
             case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT -> Summable.AS_IS;
             case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE -> Summable.AS_FLOAT;
-            default -> Summable.NO;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16, ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16,
+                    ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED -> Summable.READ;
+            default -> Summable.NOT_FLOAT;
         };
     }
 
     /** See {@link ReturnedSizes#summable}. */
     enum Summable {
-        AS_IS, AS_FLOAT, NO
+        AS_IS, AS_FLOAT, READ, NOT_FLOAT
     }
 
     private void readInfo() {
