@@ -674,15 +674,27 @@ public final class OnnxSession implements InferenceSession {
         /** A run of {@code session}, a session of the plan's model or of the same model returning fewer values. */
         Run(InlinedSessions.Session plan, OrtSession session, Map<String, TensorData> fed, Set<String> outputs)
                 throws BackendException, LoopsNotReturned {
+            this(plan, session, fed, outputs, false);
+        }
+
+        /**
+         * @param shrink whether ONNX Runtime gives back what its arena allocated for the run once it ends: for a
+         *               model too large to return every value at once, whose session would otherwise keep its largest run
+         */
+        Run(InlinedSessions.Session plan, OrtSession session, Map<String, TensorData> fed, Set<String> outputs,
+                boolean shrink) throws BackendException, LoopsNotReturned {
             if (outputs.isEmpty()) {
                 return;
             }
-            try {
+            try (OrtSession.RunOptions options = new OrtSession.RunOptions()) {
+                if (shrink) {
+                    options.addRunConfigEntry("memory.enable_memory_arena_shrinkage", "cpu:0");
+                }
                 for (Map.Entry<String, TensorData> feed : fed.entrySet()) {
                     inputs.put(feed.getKey(), OrtTensors.toTensor(env, feed.getValue()));
                 }
                 runs++;
-                result = session.run(inputs, outputs);
+                result = session.run(inputs, outputs, options);
             } catch (OrtException e) {
                 close();
                 if (!plan.model().loops().isEmpty()) {
@@ -766,7 +778,7 @@ public final class OnnxSession implements InferenceSession {
             if (group != openGroup) {
                 close();
                 Set<String> values = groups.get(group);
-                open = new Run(plan, narrow ? sessions.narrowed(plan, values) : plan.session(), fed, values);
+                open = new Run(plan, narrow ? sessions.narrowed(plan, values) : plan.session(), fed, values, narrow);
                 openGroup = group;
             }
             Optional<TensorData> value = open.get(onnxName, name);
