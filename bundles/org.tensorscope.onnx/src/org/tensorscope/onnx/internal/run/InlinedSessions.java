@@ -3,6 +3,7 @@ package org.tensorscope.onnx.internal.run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,11 +74,11 @@ final class InlinedSessions implements AutoCloseable {
     /** By the session returning every value, the values returned and those summed; least recently used first. */
     private final Map<List<Object>, Session> summing = new LinkedHashMap<>(4, 0.75f, true);
     /** Sessions whose model with sums added ONNX Runtime could not open or run. */
-    private final Set<Session> notSumming = new java.util.HashSet<>();
+    private final Set<Session> notSumming = new HashSet<>();
     /** The counting session last opened, by its plan and the values it counts. */
     private Map.Entry<List<Object>, Session> counting;
     /** Sessions whose model with counts added ONNX Runtime could not open or run. */
-    private final Set<Session> notCounting = new java.util.HashSet<>();
+    private final Set<Session> notCounting = new HashSet<>();
     /** By the values returned besides the file's outputs; least recently used first. */
     private final Map<Set<String>, Session> optimised = new LinkedHashMap<>(4, 0.75f, true);
     /** Why ONNX Runtime could not open the model with its optimisations, once it could not. */
@@ -261,7 +262,7 @@ final class InlinedSessions implements AutoCloseable {
         OrtSession session;
         try {
             session = createSession(SubgraphInliner.inline(model, plan.choices(), plan.loops(),
-                    loopsNotReturned == null ? LOOPS_NOT_RETURNED : loopsNotReturned, values), true,
+                    loopsNotReturned == null ? LOOPS_NOT_RETURNED : loopsNotReturned, values), false,
                     OrtSession.SessionOptions.OptLevel.NO_OPT, null);
         } catch (IOException | OrtException e) {
             throw new BackendException(OnnxRuntimeEnvironment.FRAMEWORK + " cannot open " + model.graph().source()
@@ -283,10 +284,13 @@ final class InlinedSessions implements AutoCloseable {
      * once more, as the plan's session does.
      *
      * @param summed the values summed, in the order of their sums: true for those cast to float first
+     * @param arena  whether its runs allocate from ONNX Runtime's arena, which keeps the largest run's memory: not for a
+     *               model whose values take more than the run budget together
      * @throws BackendException when ONNX Runtime cannot open it (a value of another type than ONNX Runtime said, an
      *                          operator set without the ops the sums need); {@link #maySum} is false from then on
      */
-    Session summing(Session plan, Set<String> returned, LinkedHashMap<String, Boolean> summed) throws BackendException {
+    Session summing(Session plan, Set<String> returned, LinkedHashMap<String, Boolean> summed, boolean arena)
+            throws BackendException {
         List<Object> key = List.of(plan, Set.copyOf(returned), List.copyOf(summed.keySet()));
         Session found = summing.get(key);
         if (found != null) {
@@ -295,7 +299,7 @@ final class InlinedSessions implements AutoCloseable {
         try {
             InlinedModel inlined = SubgraphInliner.summing(model, plan.choices(), plan.loops(),
                     loopsNotReturned == null ? LOOPS_NOT_RETURNED : loopsNotReturned, returned, summed);
-            OrtSession session = createSession(inlined, true, OrtSession.SessionOptions.OptLevel.NO_OPT, null);
+            OrtSession session = createSession(inlined, arena, OrtSession.SessionOptions.OptLevel.NO_OPT, null);
             found = new Session(plan.choices(), plan.loops(), inlined.withoutBytes(), session,
                     new ReturnedSizes(session), false);
         } catch (IOException | OrtException e) {
@@ -316,9 +320,10 @@ final class InlinedSessions implements AutoCloseable {
      * A session of the same rewritten model returning the element and non-finite counts of these values instead of
      * the values ({@link SubgraphInliner#counting}); the last one kept.
      *
+     * @param arena as for {@link #summing}
      * @throws BackendException when ONNX Runtime cannot open it; {@link #mayCount} is false from then on
      */
-    Session counting(Session plan, List<String> counted) throws BackendException {
+    Session counting(Session plan, List<String> counted, boolean arena) throws BackendException {
         List<Object> key = List.of(plan, List.copyOf(counted));
         if (counting != null && counting.getKey().equals(key)) {
             return counting.getValue();
@@ -326,7 +331,7 @@ final class InlinedSessions implements AutoCloseable {
         try {
             InlinedModel inlined = SubgraphInliner.counting(model, plan.choices(), plan.loops(),
                     loopsNotReturned == null ? LOOPS_NOT_RETURNED : loopsNotReturned, counted);
-            OrtSession session = createSession(inlined, true, OrtSession.SessionOptions.OptLevel.NO_OPT, null);
+            OrtSession session = createSession(inlined, arena, OrtSession.SessionOptions.OptLevel.NO_OPT, null);
             if (counting != null) {
                 closeQuietly(counting.getValue().session());
             }
@@ -389,10 +394,8 @@ final class InlinedSessions implements AutoCloseable {
     }
 
     /**
-     * @param arena     whether the session allocates from ONNX Runtime's arena, which keeps what a run allocated for
-     *                  the next; sessions of a model too large to return every value at once give it back at the end of
-     *                  each run instead (see OnnxSession's Run): without the arena, every tensor of a run is allocated
-     *                  from the system alone, which made such a run 2-3 times slower
+     * @param arena     whether the session keeps what its runs allocated for the next: sessions of a model too large
+     *                  to return every value at once go without, or each would keep the largest run it made
      * @param level     NO_OPT for every session that checks, so that each op runs as written and each tensor
      *                  Tensorscope shows is the one the file names; ALL_OPT for the plain run
      * @param optimised where ONNX Runtime writes the graph it optimised, or null

@@ -320,7 +320,7 @@ public final class OnnxSession implements InferenceSession {
         InlinedSessions.Session summing = null;
         if (!sums.isEmpty()) {
             try {
-                summing = sessions.summing(plan, wantedOnnx, sums.summed());
+                summing = sessions.summing(plan, wantedOnnx, sums.summed(), !overBudget(plan, fed));
             } catch (BackendException e) {
                 sums = CurtSums.none(); // each value is checked from its copy instead, as in the other modes
             }
@@ -407,6 +407,14 @@ public final class OnnxSession implements InferenceSession {
         return new Trace(graph, rows, unchecked, loops, outputValues);
     }
 
+    /**
+     * Whether the plan's values take more than the run budget together: sessions made from such a model run without
+     * ONNX Runtime's arena, which would keep each one's largest run.
+     */
+    private static boolean overBudget(InlinedSessions.Session plan, Map<String, TensorData> fed) {
+        return plan.sizes().allBytes(fed) > RunBudget.bytes();
+    }
+
     /** A value of the summing model's run: any failure of that run is one to retry without the sums. */
     private static Optional<TensorData> summed(Runs withSums, String onnxName, String name) throws SumsFailed {
         try {
@@ -448,7 +456,7 @@ public final class OnnxSession implements InferenceSession {
             List<Integer> places = new ArrayList<>(flagged.keySet());
             List<String> counted = places.stream().map(p -> flagged.get(p).onnxName()).toList();
             try {
-                InlinedSessions.Session counting = sessions.counting(plan, counted);
+                InlinedSessions.Session counting = sessions.counting(plan, counted, !overBudget(plan, fed));
                 try (Runs run = new Runs(counting, fed, Set.of(SubgraphInliner.COUNTS))) {
                     TensorData counts = run.get(SubgraphInliner.COUNTS, SubgraphInliner.COUNTS)
                             .filter(c -> c.size() == 4L * counted.size())
@@ -674,27 +682,15 @@ public final class OnnxSession implements InferenceSession {
         /** A run of {@code session}, a session of the plan's model or of the same model returning fewer values. */
         Run(InlinedSessions.Session plan, OrtSession session, Map<String, TensorData> fed, Set<String> outputs)
                 throws BackendException, LoopsNotReturned {
-            this(plan, session, fed, outputs, false);
-        }
-
-        /**
-         * @param shrink whether ONNX Runtime gives back what its arena allocated for the run once it ends: for a
-         *               model too large to return every value at once, whose session would otherwise keep its largest run
-         */
-        Run(InlinedSessions.Session plan, OrtSession session, Map<String, TensorData> fed, Set<String> outputs,
-                boolean shrink) throws BackendException, LoopsNotReturned {
             if (outputs.isEmpty()) {
                 return;
             }
-            try (OrtSession.RunOptions options = new OrtSession.RunOptions()) {
-                if (shrink) {
-                    options.addRunConfigEntry("memory.enable_memory_arena_shrinkage", "cpu:0");
-                }
+            try {
                 for (Map.Entry<String, TensorData> feed : fed.entrySet()) {
                     inputs.put(feed.getKey(), OrtTensors.toTensor(env, feed.getValue()));
                 }
                 runs++;
-                result = session.run(inputs, outputs, options);
+                result = session.run(inputs, outputs);
             } catch (OrtException e) {
                 close();
                 if (!plan.model().loops().isEmpty()) {
@@ -778,7 +774,7 @@ public final class OnnxSession implements InferenceSession {
             if (group != openGroup) {
                 close();
                 Set<String> values = groups.get(group);
-                open = new Run(plan, narrow ? sessions.narrowed(plan, values) : plan.session(), fed, values, narrow);
+                open = new Run(plan, narrow ? sessions.narrowed(plan, values) : plan.session(), fed, values);
                 openGroup = group;
             }
             Optional<TensorData> value = open.get(onnxName, name);
