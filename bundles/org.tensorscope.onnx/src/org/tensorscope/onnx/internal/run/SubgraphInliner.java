@@ -371,10 +371,7 @@ final class SubgraphInliner {
      * scalar, a Reshape to [1]; then one Concat of them all into {@link #SUMS}.
      */
     private void emitSums() throws IOException {
-        String one = PREFIX + "health/shape";
-        initializers.bytes(GRAPH_INITIALIZER, new ProtoMessage().varint(TENSOR_DIMS, 1)
-                .varint(TENSOR_DATA_TYPE, ELEMENT_TYPE_INT64).string(TENSOR_NAME, one)
-                .bytes(TENSOR_RAW_DATA, new byte[] { 1, 0, 0, 0, 0, 0, 0, 0 }).toBytes());
+        String one = shapeOfOne();
         ProtoMessage concat = new ProtoMessage();
         int n = 0;
         for (Map.Entry<String, Boolean> value : summed.entrySet()) {
@@ -398,10 +395,7 @@ final class SubgraphInliner {
      * axis; each count reshaped to [1], then one Concat of them all into {@link #COUNTS}.
      */
     private void emitCounts() throws IOException {
-        String one = PREFIX + "health/shape";
-        initializers.bytes(GRAPH_INITIALIZER, new ProtoMessage().varint(TENSOR_DIMS, 1)
-                .varint(TENSOR_DATA_TYPE, ELEMENT_TYPE_INT64).string(TENSOR_NAME, one)
-                .bytes(TENSOR_RAW_DATA, new byte[] { 1, 0, 0, 0, 0, 0, 0, 0 }).toBytes());
+        String one = shapeOfOne();
         ProtoMessage concat = new ProtoMessage();
         int n = 0;
         for (String value : counted) {
@@ -432,6 +426,15 @@ final class SubgraphInliner {
         }
         nodes.bytes(GRAPH_NODE, concat.string(NODE_OUTPUT, COUNTS).string(NODE_NAME, COUNTS)
                 .string(NODE_OP_TYPE, "Concat").bytes(NODE_ATTRIBUTE, intAttribute("axis", 0)).toBytes());
+    }
+
+    /** Adds the int64 initializer [1] a Reshape to one value takes as its shape; its name. */
+    private String shapeOfOne() throws IOException {
+        String one = PREFIX + "health/shape";
+        initializers.bytes(GRAPH_INITIALIZER, new ProtoMessage().varint(TENSOR_DIMS, 1)
+                .varint(TENSOR_DATA_TYPE, ELEMENT_TYPE_INT64).string(TENSOR_NAME, one)
+                .bytes(TENSOR_RAW_DATA, new byte[] { 1, 0, 0, 0, 0, 0, 0, 0 }).toBytes());
+        return one;
     }
 
     private static byte[] node(String type, String name, List<String> inputs, String output, byte[] attribute)
