@@ -17,7 +17,11 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.nn.FusedBatchNorm;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorscope.core.input.Npy;
+import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.run.PreparedInputs;
+import org.tensorscope.core.run.TraceOutcome;
 import org.tensorscope.core.service.Device;
 import org.tensorscope.core.service.LoadedModel;
 import org.tensorscope.core.tensor.TensorData;
@@ -25,6 +29,7 @@ import org.tensorscope.core.trace.HealthMode;
 import org.tensorscope.core.trace.TensorHealth;
 import org.tensorscope.core.trace.Trace;
 import org.tensorscope.tensorflow.internal.TensorFlowBackend;
+import org.tensorscope.tensorflow.internal.load.FrozenGraphLoader;
 import org.tensorscope.tensorflow.internal.load.TfjsGraphModelLoader;
 import org.tensorscope.tensorflow.internal.run.TfSession;
 
@@ -116,6 +121,62 @@ class MagnitudeBoundsTest {
             assertFalse(sick.trace().notProbed().getOrDefault(tensor, "").startsWith("finite: no value"),
                     tensor + " rests on y, which holds NaN: " + sick.trace().notProbed());
             assertTrue(sick.probed().contains(tensor), sick.probed().toString());
+        }
+    }
+
+    /**
+     * Passes on one session reuse the bounds a pass evaluated only while every fact they rest on is the same: here
+     * the fed values' largest magnitude (4) stays, and whether y is finite changes from pass to pass.
+     */
+    @Test
+    void aClippedTensorFollowsItsInputFromPassToPassOnOneSession() throws Exception {
+        Path file = PlantedModels.write(folder, "clipped_log_passes", MagnitudeBoundsTest::clippedLog);
+        try (LoadedModel loaded = new FrozenGraphLoader().load(file, new NullProgressMonitor());
+                TfSession session = (TfSession) new TensorFlowBackend().open(loaded, Device.CPU)) {
+            for (float second : new float[] { 2f, -1f, 2f, -1f }) {
+                Path x = folder.resolve("clipped_log_passes_" + System.nanoTime() + ".npy");
+                Npy.write(TensorData.ofFloats("x", Shape.of(4), 1f, second, 3f, 4f), x);
+                TraceOutcome outcome = Tracing.trace(loaded, session, List.of("x=" + x), HealthMode.CURT);
+                String r = outcome.trace().notProbed().getOrDefault("r:0", "");
+                if (second > 0) {
+                    assertTrue(outcome.report().finite());
+                    assertTrue(r.startsWith("finite: no value is larger than 6.00"), r);
+                } else {
+                    assertEquals("y", outcome.report().origin().op());
+                    assertFalse(r.startsWith("finite: no value"), "r rests on y, which holds NaN: " + r);
+                    assertTrue(session.lastPassProbed().contains("r:0"), session.lastPassProbed().toString());
+                }
+            }
+        }
+    }
+
+    /** f = cast(xi) to float; s = f * 1e30; out = s + 1, for integer pixels (MoveNet's input is int32). */
+    private static void scaledIntegers(Ops tf) {
+        Operand<TInt32> xi = tf.withName("x").placeholder(TInt32.class);
+        Operand<TFloat32> f = tf.withName("f").dtypes.cast(xi, TFloat32.class);
+        Operand<TFloat32> s = tf.withName("s").math.mul(f, tf.constant(1e30f));
+        tf.withName("out").math.add(s, tf.constant(1f));
+    }
+
+    /** An int32 input is bounded by its largest magnitude, a negative value's as much as a positive one's. */
+    @Test
+    void anIntegerInputIsBoundedByItsLargestMagnitudeOfEitherSign() throws Exception {
+        Path file = PlantedModels.write(folder, "scaled_integers", MagnitudeBoundsTest::scaledIntegers);
+        try (LoadedModel loaded = new FrozenGraphLoader().load(file, new NullProgressMonitor());
+                TfSession session = (TfSession) new TensorFlowBackend().open(loaded, Device.CPU)) {
+            TraceOutcome small = Tracing.trace(loaded, session, List.of("x=ramp*-255@64"), HealthMode.CURT);
+            assertTrue(small.report().finite());
+            assertEquals(List.of(), session.lastPassProbed());
+            assertTrue(small.trace().notProbed().get("s:0").startsWith("finite: no value is larger than 2.5"),
+                    small.trace().notProbed().toString());
+
+            // -2e9 * 1e30 overflows to -Inf: only the negative values' magnitude says the bound fails
+            TraceOutcome large = Tracing.trace(loaded, session, List.of("x=ramp*-2e9@64"), HealthMode.CURT);
+            assertFalse(large.report().finite());
+            assertEquals("s", large.report().origin().op());
+            TensorHealth s = large.trace().row("s:0").orElseThrow();
+            assertTrue(s.negInfCount() > 0, s.toString());
+            assertEquals(0, s.posInfCount(), s.toString());
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import org.tensorflow.proto.AttrValue;
@@ -147,12 +148,52 @@ final class MagnitudeBounds {
      */
     Map<String, Double> evaluate(Plan plan, Map<String, Double> fed, Map<String, Double> measured,
             Predicate<String> finite) {
+        for (Evaluation last : evaluations) {
+            if (last.answers(plan, fed, measured, finite)) {
+                return last.bounds();
+            }
+        }
+        Map<String, Boolean> asked = new LinkedHashMap<>();
+        Map<String, Double> bounds = evaluateAsking(plan, fed, measured, t -> asked.computeIfAbsent(t, finite::test));
+        if (evaluations.size() == EVALUATIONS_KEPT) {
+            evaluations.remove(0);
+        }
+        evaluations.add(new Evaluation(plan, Map.copyOf(fed), Map.copyOf(measured), asked, bounds));
+        return bounds;
+    }
+
+    /** The last evaluations: every pass on the same input evaluates the same bounds from the same facts. */
+    private final List<Evaluation> evaluations = new ArrayList<>();
+    private static final int EVALUATIONS_KEPT = 4;
+
+    /**
+     * One evaluation and the facts it was made from: the plan, the fed and measured magnitudes, and each tensor
+     * outside the plan it asked about with the answer it got.
+     */
+    private record Evaluation(Plan plan, Map<String, Double> fed, Map<String, Double> measured,
+            Map<String, Boolean> asked, Map<String, Double> bounds) {
+
+        boolean answers(Plan p, Map<String, Double> f, Map<String, Double> m, Predicate<String> finite) {
+            if (!plan.equals(p) || !fed.equals(f) || !measured.equals(m)) {
+                return false;
+            }
+            for (Map.Entry<String, Boolean> question : asked.entrySet()) {
+                if (finite.test(question.getKey()) != question.getValue()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private Map<String, Double> evaluateAsking(Plan plan, Map<String, Double> fed, Map<String, Double> measured,
+            Function<String, Boolean> finite) {
         Map<String, Double> bounds = new LinkedHashMap<>(fed);
         Set<String> seats = Set.copyOf(plan.seats());
         for (String tensor : plan.bounded()) {
             double bound = fed.containsKey(tensor) ? fed.get(tensor) : bound(tensor, bounds, t -> {
                 Double b = bounds.get(t);
-                return b != null ? b < SAFE : finite.test(t);
+                return b != null ? b < SAFE : finite.apply(t);
             });
             if (bound < SAFE && seats.contains(tensor)) {
                 // the tensor is finite, so the reductions read every value: its measured magnitude is its bound
@@ -163,7 +204,7 @@ final class MagnitudeBounds {
         }
         Map<String, Double> result = new LinkedHashMap<>();
         plan.bounded().forEach(t -> result.put(t, bounds.get(t)));
-        return result;
+        return java.util.Collections.unmodifiableMap(result);
     }
 
     /**

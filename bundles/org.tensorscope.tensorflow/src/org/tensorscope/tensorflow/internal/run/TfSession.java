@@ -618,7 +618,8 @@ public final class TfSession implements InferenceSession {
         bounded.removeAll(constants);
         bounded.removeAll(copies.keySet());
         List<FusibleChains.Chain> chains = mode == HealthMode.CURT && !constantFed
-                ? chains().usable(floatTensors, fedOrFetched).stream()
+                ? usableChains.computeIfAbsent(List.of(floatTensors, Set.copyOf(fedOrFetched)),
+                        k -> chains().usable(floatTensors, fedOrFetched)).stream()
                         .filter(c -> !bounded.containsAll(c.inside())).toList()
                 : List.of();
         Set<String> chainInsides = new HashSet<>();
@@ -821,6 +822,8 @@ public final class TfSession implements InferenceSession {
 
     /** The bounds of a CURT pass (see {@link MagnitudeBounds}) by the outputs and the fed tensors. */
     private final Map<String, MagnitudeBounds.Plan> boundsPlans = new HashMap<>();
+    /** The fusible chains a CURT pass may watch at their ends, by the tensors it checks and those fed or fetched. */
+    private final Map<List<Object>, List<FusibleChains.Chain>> usableChains = new HashMap<>();
     private MagnitudeBounds magnitudeBounds;
 
     private MagnitudeBounds bounds() {
@@ -941,6 +944,22 @@ public final class TfSession implements InferenceSession {
                 }
             }
             return largest < FLOAT_INFINITY_BITS ? Float.intBitsToFloat(largest) : Double.POSITIVE_INFINITY;
+        }
+        if (data.dtype() == org.tensorscope.core.model.DType.INT32) {
+            // pixels fed as integers (MoveNet's): no NaN to look for, and no statistics needed for a magnitude
+            java.nio.IntBuffer values = data.bytes().asIntBuffer();
+            int[] chunk = new int[(int) Math.min(values.remaining(), MAGNITUDE_CHUNK)];
+            int min = 0;
+            int max = 0;
+            while (values.hasRemaining()) {
+                int n = Math.min(values.remaining(), chunk.length);
+                values.get(chunk, 0, n);
+                for (int i = 0; i < n; i++) {
+                    min = Math.min(min, chunk[i]);
+                    max = Math.max(max, chunk[i]);
+                }
+            }
+            return Math.max(-(double) min, max);
         }
         TensorStats stats = TensorStats.of(data);
         if (stats.nonFiniteCount() > 0) {
