@@ -79,6 +79,10 @@ final class InlinedSessions implements AutoCloseable {
     private Map.Entry<List<Object>, Session> counting;
     /** Sessions whose model with counts added ONNX Runtime could not open or run. */
     private final Set<Session> notCounting = new HashSet<>();
+    /** The sizing session last opened, by its plan and the values it sizes. */
+    private Map.Entry<List<Object>, Session> sizing;
+    /** Sessions whose model with sizes added ONNX Runtime could not open or run. */
+    private final Set<Session> notSizing = new HashSet<>();
     /** By the values returned besides the file's outputs; least recently used first. */
     private final Map<Set<String>, Session> optimised = new LinkedHashMap<>(4, 0.75f, true);
     /** Why ONNX Runtime could not open the model with its optimisations, once it could not. */
@@ -345,6 +349,45 @@ final class InlinedSessions implements AutoCloseable {
         }
     }
 
+    /**
+     * A session of the same rewritten model returning the element counts of these values instead of the values
+     * ({@link SubgraphInliner#sizing}), without the arena (it is asked for where sizes are not known, so a run's
+     * memory could be anything); the last one kept.
+     *
+     * @throws BackendException when ONNX Runtime cannot open it; {@link #maySize} is false from then on
+     */
+    Session sizing(Session plan, List<String> sized) throws BackendException {
+        List<Object> key = List.of(plan, List.copyOf(sized));
+        if (sizing != null && sizing.getKey().equals(key)) {
+            return sizing.getValue();
+        }
+        try {
+            InlinedModel inlined = SubgraphInliner.sizing(model, plan.choices(), plan.loops(),
+                    loopsNotReturned == null ? LOOPS_NOT_RETURNED : loopsNotReturned, sized);
+            OrtSession session = createSession(inlined, false, OrtSession.SessionOptions.OptLevel.NO_OPT, null);
+            if (sizing != null) {
+                closeQuietly(sizing.getValue().session());
+            }
+            sizing = Map.entry(key, new Session(plan.choices(), plan.loops(), inlined.withoutBytes(), session,
+                    new ReturnedSizes(session), false));
+            return sizing.getValue();
+        } catch (IOException | OrtException e) {
+            notSizing.add(plan);
+            throw new BackendException(OnnxRuntimeEnvironment.FRAMEWORK + " cannot open " + model.graph().source()
+                    + " with the sizes of its values added: " + OnnxRuntimeEnvironment.firstLine(e), e);
+        }
+    }
+
+    /** Whether this plan's unknown sizes may be asked of the model: no model with sizes failed for it before. */
+    boolean maySize(Session plan) {
+        return !notSizing.contains(plan);
+    }
+
+    /** From now on, this plan's values of unknown size count as nothing, as before: running its sizes failed. */
+    void refuseSizes(Session plan) {
+        notSizing.add(plan);
+    }
+
     /** Whether this plan's values may be counted in the model: no model with counts failed for it before. */
     boolean mayCount(Session plan) {
         return !notCounting.contains(plan);
@@ -373,9 +416,14 @@ final class InlinedSessions implements AutoCloseable {
     private void closeSessionsMadeFor(Session plan) {
         notSumming.remove(plan);
         notCounting.remove(plan);
+        notSizing.remove(plan);
         if (counting != null && counting.getKey().get(0) == plan) {
             closeQuietly(counting.getValue().session());
             counting = null;
+        }
+        if (sizing != null && sizing.getKey().get(0) == plan) {
+            closeQuietly(sizing.getValue().session());
+            sizing = null;
         }
         summing.entrySet().removeIf(e -> {
             if (e.getKey().get(0) == plan) {
@@ -436,6 +484,10 @@ final class InlinedSessions implements AutoCloseable {
         if (counting != null) {
             closeQuietly(counting.getValue().session());
             counting = null;
+        }
+        if (sizing != null) {
+            closeQuietly(sizing.getValue().session());
+            sizing = null;
         }
         narrowed.values().forEach(InlinedSessions::closeQuietly);
         narrowed.clear();

@@ -747,6 +747,9 @@ public final class OnnxSession implements InferenceSession {
         Runs(InlinedSessions.Session plan, Map<String, TensorData> fed, Set<String> values) throws BackendException {
             this.plan = plan;
             this.fed = fed;
+            if (plan.narrowable()) {
+                sizeFirst(plan, fed, values);
+            }
             long tensorBudget = TensorBudget.computedBytes();
             for (String value : values) {
                 long bytes = plan.sizes().bytes(value, fed);
@@ -798,6 +801,34 @@ public final class OnnxSession implements InferenceSession {
                 open = null;
                 openGroup = -1;
             }
+        }
+    }
+
+    /**
+     * Learns the sizes of the values whose shapes ONNX Runtime could not infer (a dimension computed from the fed
+     * values) and no earlier run with these fed shapes returned, in one run of the model returning their element
+     * counts only ({@link SubgraphInliner#sizing}): otherwise they would count as nothing, and the first run of such
+     * a model would return every value at once, whatever the budget. When that run cannot be made, they count as
+     * nothing, as before, and the run that returns them says why it fails, if it does.
+     */
+    private void sizeFirst(InlinedSessions.Session plan, Map<String, TensorData> fed, Set<String> values) {
+        List<String> unknown = plan.sizes().unknown(values, fed);
+        if (unknown.isEmpty() || !sessions.maySize(plan)) {
+            return;
+        }
+        try {
+            InlinedSessions.Session sizing = sessions.sizing(plan, unknown);
+            try (Runs run = new Runs(sizing, fed, Set.of(SubgraphInliner.SIZES))) {
+                TensorData sizes = run.get(SubgraphInliner.SIZES, SubgraphInliner.SIZES)
+                        .filter(s -> s.size() == unknown.size())
+                        .orElseThrow(() -> new BackendException(OnnxRuntimeEnvironment.FRAMEWORK
+                                + " returned no sizes for " + graph.source().getFileName()));
+                for (int i = 0; i < unknown.size(); i++) {
+                    plan.sizes().sized(unknown.get(i), fed, (long) sizes.getDouble(i));
+                }
+            }
+        } catch (BackendException | LoopsNotReturned e) {
+            sessions.refuseSizes(plan);
         }
     }
 

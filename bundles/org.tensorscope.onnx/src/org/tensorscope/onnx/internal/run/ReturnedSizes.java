@@ -22,7 +22,8 @@ import ai.onnxruntime.TensorInfo;
  * run returns until the run ends, and a model checked whole returns all of them, so a run returning more than a
  * budget is split into runs that each return part. The size comes from the shape ONNX Runtime inferred when it
  * opened the model, a symbolic dimension named like one of an input's taking the fed size, or else from what an
- * earlier run with the same fed shapes returned. A value of unknown size counts as nothing: the estimate errs low.
+ * earlier run with the same fed shapes returned or sized ({@link #sized}). A value of unknown size counts as nothing:
+ * the estimate errs low.
  */
 final class ReturnedSizes {
 
@@ -35,7 +36,7 @@ final class ReturnedSizes {
     /** Least recently used first. */
     private final Map<Map<String, List<Long>>, Map<String, Seen>> returned = new LinkedHashMap<>(8, 0.75f, true);
 
-    /** A value a run returned: its size and shape. */
+    /** A value a run returned: its size and shape (null when only its size was asked for). */
     private record Seen(long bytes, long[] shape) {
     }
 
@@ -135,9 +136,32 @@ final class ReturnedSizes {
 
     /** What a run returned, for later runs with the same fed shapes. */
     void returned(String value, Map<String, TensorData> fed, TensorData data) {
-        Map<String, List<Long>> key = fedShapes(fed);
-        returned.computeIfAbsent(key, k -> new HashMap<>()).put(value,
-                new Seen(data.bytes().remaining(), data.shape().dims()));
+        remember(fedShapes(fed), value, new Seen(data.bytes().remaining(), data.shape().dims()));
+    }
+
+    /**
+     * The values of the list whose size is known neither from their inferred shape nor from an earlier run with
+     * these fed shapes, and which ONNX Runtime says are tensors (a sequence has no element count).
+     */
+    List<String> unknown(Collection<String> values, Map<String, TensorData> fed) {
+        readInfo();
+        return values.stream().filter(v -> outputs.containsKey(v) && fromShape(v, fed) < 0 && seen(v, fed) == null)
+                .toList();
+    }
+
+    /**
+     * A value's element count, learnt before a run that returns it: its size until the run returns it. An element
+     * of a type ONNX Runtime did not name counts as 8 bytes, the most a number takes, so that the estimate errs high.
+     */
+    void sized(String value, Map<String, TensorData> fed, long elements) {
+        readInfo();
+        TensorInfo info = outputs.get(value);
+        int itemBytes = info == null || itemBytes(info) <= 0 ? Long.BYTES : itemBytes(info);
+        remember(fedShapes(fed), value, new Seen(saturatedMultiply(elements, itemBytes), null));
+    }
+
+    private void remember(Map<String, List<Long>> key, String value, Seen seen) {
+        returned.computeIfAbsent(key, k -> new HashMap<>()).put(value, seen);
         if (returned.size() > SHAPES_KEPT) {
             returned.remove(returned.keySet().iterator().next());
         }

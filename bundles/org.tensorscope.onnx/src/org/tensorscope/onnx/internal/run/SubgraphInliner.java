@@ -73,6 +73,8 @@ final class SubgraphInliner {
     private final Map<String, Boolean> summed;
     /** Values whose element and non-finite counts the model returns, in order, by ONNX name. */
     private final List<String> counted;
+    /** Whether only the counted values' element counts are returned ({@link #sizing}), not their non-finite counts. */
+    private final boolean sizesOnly;
 
     private final ProtoMessage nodes = new ProtoMessage();
     private final ProtoMessage initializers = new ProtoMessage();
@@ -88,6 +90,12 @@ final class SubgraphInliner {
 
     private SubgraphInliner(OnnxModel model, Map<String, Boolean> choices, boolean exposeLoops, String loopsNotExposed,
             Set<String> returnedOnly, Map<String, Boolean> summed, List<String> counted) {
+        this(model, choices, exposeLoops, loopsNotExposed, returnedOnly, summed, counted, false);
+    }
+
+    private SubgraphInliner(OnnxModel model, Map<String, Boolean> choices, boolean exposeLoops, String loopsNotExposed,
+            Set<String> returnedOnly, Map<String, Boolean> summed, List<String> counted, boolean sizesOnly) {
+        this.sizesOnly = sizesOnly;
         this.model = model;
         this.file = model.bytes();
         this.choices = choices;
@@ -144,6 +152,21 @@ final class SubgraphInliner {
         return new SubgraphInliner(model, choices, exposeLoops, loopsNotExposed, Set.of(), Map.of(),
                 List.copyOf(counted)).inline();
     }
+
+    /**
+     * The same model returning, besides the file's own outputs, one int64 tensor {@link #SIZES} holding the element
+     * count of each {@code sized} value, in their order, instead of the values: what a run returning the values would
+     * hold, known before it when ONNX Runtime could not infer their shapes. Values of any tensor type; Size is in
+     * every operator set.
+     */
+    static InlinedModel sizing(OnnxModel model, Map<String, Boolean> choices, boolean exposeLoops,
+            String loopsNotExposed, List<String> sized) throws IOException {
+        return new SubgraphInliner(model, choices, exposeLoops, loopsNotExposed, Set.of(), Map.of(),
+                List.copyOf(sized), true).inline();
+    }
+
+    /** The output of a model made by {@link #sizing}: one element count per value. */
+    static final String SIZES = PREFIX + "health/sizes";
 
     /** The output of a model made by {@link #counting}: four counts per value. */
     static final String COUNTS = PREFIX + "health/counts";
@@ -392,7 +415,8 @@ final class SubgraphInliner {
 
     /**
      * Per counted value: Size, and IsNaN, IsInf of -Inf and IsInf of +Inf each cast to int64 and summed over every
-     * axis; each count reshaped to [1], then one Concat of them all into {@link #COUNTS}.
+     * axis; each count reshaped to [1], then one Concat of them all into {@link #COUNTS}. For {@link #sizing}, Size
+     * alone, into {@link #SIZES}.
      */
     private void emitCounts() throws IOException {
         String one = shapeOfOne();
@@ -402,7 +426,7 @@ final class SubgraphInliner {
             String stem = PREFIX + "health/count/" + n++;
             nodes.bytes(GRAPH_NODE, node("Size", stem + "/size", List.of(value), stem + "/size", null));
             List<String> counts = new ArrayList<>(List.of(stem + "/size"));
-            List<byte[][]> kinds = List.of(new byte[][] {},
+            List<byte[][]> kinds = sizesOnly ? List.of() : List.of(new byte[][] {},
                     new byte[][] { intAttribute("detect_positive", 0) },
                     new byte[][] { intAttribute("detect_negative", 0) });
             for (int k = 0; k < kinds.size(); k++) {
@@ -424,7 +448,8 @@ final class SubgraphInliner {
                 concat.string(NODE_INPUT, count + "/1");
             }
         }
-        nodes.bytes(GRAPH_NODE, concat.string(NODE_OUTPUT, COUNTS).string(NODE_NAME, COUNTS)
+        String output = sizesOnly ? SIZES : COUNTS;
+        nodes.bytes(GRAPH_NODE, concat.string(NODE_OUTPUT, output).string(NODE_NAME, output)
                 .string(NODE_OP_TYPE, "Concat").bytes(NODE_ATTRIBUTE, intAttribute("axis", 0)).toBytes());
     }
 
@@ -539,7 +564,7 @@ final class SubgraphInliner {
             graph.bytes(GRAPH_OUTPUT, new ProtoMessage().string(VALUE_INFO_NAME, SUMS).toBytes());
         }
         if (!counted.isEmpty()) {
-            graph.bytes(GRAPH_OUTPUT, new ProtoMessage().string(VALUE_INFO_NAME, COUNTS).toBytes());
+            graph.bytes(GRAPH_OUTPUT, new ProtoMessage().string(VALUE_INFO_NAME, sizesOnly ? SIZES : COUNTS).toBytes());
         }
         CodedInputStream modelIn = CodedInputStream.newInstance(file);
         ProtoMessage modelOut = new ProtoMessage();
