@@ -79,8 +79,6 @@ final class InlinedSessions implements AutoCloseable {
     private Map.Entry<List<Object>, Session> counting;
     /** Sessions whose model with counts added ONNX Runtime could not open or run. */
     private final Set<Session> notCounting = new HashSet<>();
-    /** The sizing session last opened, by its plan and the values it sizes. */
-    private Map.Entry<List<Object>, Session> sizing;
     /** Sessions whose model with sizes added ONNX Runtime could not open or run. */
     private final Set<Session> notSizing = new HashSet<>();
     /** By the values returned besides the file's outputs; least recently used first. */
@@ -352,25 +350,16 @@ final class InlinedSessions implements AutoCloseable {
     /**
      * A session of the same rewritten model returning the element counts of these values instead of the values
      * ({@link SubgraphInliner#sizing}), without the arena (it is asked for where sizes are not known, so a run's
-     * memory could be anything); the last one kept.
+     * memory could be anything). Not kept: the sizes it gives are remembered, and it holds the weights once more;
+     * the caller closes it.
      *
      * @throws BackendException when ONNX Runtime cannot open it; {@link #maySize} is false from then on
      */
-    Session sizing(Session plan, List<String> sized) throws BackendException {
-        List<Object> key = List.of(plan, List.copyOf(sized));
-        if (sizing != null && sizing.getKey().equals(key)) {
-            return sizing.getValue();
-        }
+    OrtSession sizing(Session plan, List<String> sized) throws BackendException {
         try {
-            InlinedModel inlined = SubgraphInliner.sizing(model, plan.choices(), plan.loops(),
-                    loopsNotReturned == null ? LOOPS_NOT_RETURNED : loopsNotReturned, sized);
-            OrtSession session = createSession(inlined, false, OrtSession.SessionOptions.OptLevel.NO_OPT, null);
-            if (sizing != null) {
-                closeQuietly(sizing.getValue().session());
-            }
-            sizing = Map.entry(key, new Session(plan.choices(), plan.loops(), inlined.withoutBytes(), session,
-                    new ReturnedSizes(session), false));
-            return sizing.getValue();
+            return createSession(SubgraphInliner.sizing(model, plan.choices(), plan.loops(),
+                    loopsNotReturned == null ? LOOPS_NOT_RETURNED : loopsNotReturned, sized), false,
+                    OrtSession.SessionOptions.OptLevel.NO_OPT, null);
         } catch (IOException | OrtException e) {
             notSizing.add(plan);
             throw new BackendException(OnnxRuntimeEnvironment.FRAMEWORK + " cannot open " + model.graph().source()
@@ -420,10 +409,6 @@ final class InlinedSessions implements AutoCloseable {
         if (counting != null && counting.getKey().get(0) == plan) {
             closeQuietly(counting.getValue().session());
             counting = null;
-        }
-        if (sizing != null && sizing.getKey().get(0) == plan) {
-            closeQuietly(sizing.getValue().session());
-            sizing = null;
         }
         summing.entrySet().removeIf(e -> {
             if (e.getKey().get(0) == plan) {
@@ -484,10 +469,6 @@ final class InlinedSessions implements AutoCloseable {
         if (counting != null) {
             closeQuietly(counting.getValue().session());
             counting = null;
-        }
-        if (sizing != null) {
-            closeQuietly(sizing.getValue().session());
-            sizing = null;
         }
         narrowed.values().forEach(InlinedSessions::closeQuietly);
         narrowed.clear();

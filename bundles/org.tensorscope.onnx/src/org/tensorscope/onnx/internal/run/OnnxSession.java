@@ -816,18 +816,16 @@ public final class OnnxSession implements InferenceSession {
         if (unknown.isEmpty() || !sessions.maySize(plan)) {
             return;
         }
-        try {
-            InlinedSessions.Session sizing = sessions.sizing(plan, unknown);
-            try (Runs run = new Runs(sizing, fed, Set.of(SubgraphInliner.SIZES))) {
-                TensorData sizes = run.get(SubgraphInliner.SIZES, SubgraphInliner.SIZES)
-                        .filter(s -> s.size() == unknown.size())
-                        .orElseThrow(() -> new BackendException(OnnxRuntimeEnvironment.FRAMEWORK
-                                + " returned no sizes for " + graph.source().getFileName()));
-                for (int i = 0; i < unknown.size(); i++) {
-                    plan.sizes().sized(unknown.get(i), fed, (long) sizes.getDouble(i));
-                }
+        try (OrtSession sizing = sessions.sizing(plan, unknown);
+                Run run = new Run(plan, sizing, fed, Set.of(SubgraphInliner.SIZES))) {
+            TensorData sizes = run.get(SubgraphInliner.SIZES, SubgraphInliner.SIZES)
+                    .filter(s -> s.size() == unknown.size())
+                    .orElseThrow(() -> new BackendException(OnnxRuntimeEnvironment.FRAMEWORK
+                            + " returned no sizes for " + graph.source().getFileName()));
+            for (int i = 0; i < unknown.size(); i++) {
+                plan.sizes().sized(unknown.get(i), fed, (long) sizes.getDouble(i));
             }
-        } catch (BackendException | LoopsNotReturned e) {
+        } catch (BackendException | LoopsNotReturned | OrtException e) {
             sessions.refuseSizes(plan);
         }
     }
