@@ -1,6 +1,7 @@
 package org.tensorscope.onnx.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -159,6 +160,34 @@ class OnnxRunBudgetTest {
                     + "TENSORSCOPE_MAX_TENSOR_BYTES to allow more\\)"), refusal.getMessage());
             System.clearProperty(TensorBudget.PROPERTY);
             assertTrue(pass(session, model, FEEDS).isAllFinite(), "the session runs again once the limit is raised");
+        }
+    }
+
+    /**
+     * A CURT pass reads a flagged value only when it fits the one-tensor budget; on a first pass its size is asked of
+     * the model first, and a value over the budget is listed as not checked, saying why, instead of failing the pass.
+     */
+    @Test
+    void aFlaggedValueOverTheOneTensorBudgetIsListedUncheckedOnAFirstCurtPass() throws Exception {
+        TensorData ramp = ramp(1, 3, 48, 192);
+        float[] flooded = new float[(int) ramp.size()];
+        for (int i = 0; i < flooded.length; i++) {
+            flooded[i] = (float) ramp.getDouble(i) * 1e38f;
+        }
+        Map<String, TensorData> feeds = Map.of("x:0", TensorData.ofFloats("x", ramp.shape(), flooded));
+        try (OnnxModel model = classifier();
+                OnnxSession session = (OnnxSession) new OnnxBackend().open(model, Device.CPU)) {
+            System.setProperty(TensorBudget.PROPERTY, "120k");
+            Trace trace = session.healthPass(feeds, List.of(output(model)), HealthMode.CURT, Map.of(),
+                    new NullProgressMonitor());
+            assertFalse(trace.isAllFinite());
+            List<String> tooLarge = trace.unchecked().stream()
+                    .filter(u -> u.reason().startsWith("its sum is not finite, and its values would take "))
+                    .map(u -> u.reason()).toList();
+            assertFalse(tooLarge.isEmpty(), trace.unchecked().toString());
+            assertTrue(tooLarge.stream().allMatch(reason -> reason.endsWith(
+                    "more than the 120.0 KiB allowed for one tensor (raise TENSORSCOPE_MAX_TENSOR_BYTES to allow more)")),
+                    tooLarge.toString());
         }
     }
 

@@ -372,11 +372,6 @@ final class InlinedSessions implements AutoCloseable {
         return !notSizing.contains(plan);
     }
 
-    /** From now on, this plan's values of unknown size count as nothing, as before: running its sizes failed. */
-    void refuseSizes(Session plan) {
-        notSizing.add(plan);
-    }
-
     /** Whether this plan's values may be counted in the model: no model with counts failed for it before. */
     boolean mayCount(Session plan) {
         return !notCounting.contains(plan);

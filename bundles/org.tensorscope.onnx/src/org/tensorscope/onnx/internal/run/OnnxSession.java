@@ -496,6 +496,12 @@ public final class OnnxSession implements InferenceSession {
     private void readFlagged(InlinedSessions.Session plan, Map<String, TensorData> fed, Map<Integer, Flagged> flagged,
             List<TensorHealth> rows, List<UncheckedTensor> unchecked) throws BackendException, LoopsNotReturned {
         Set<String> values = new LinkedHashSet<>();
+        if (plan.narrowable()) {
+            // a summing run returns sums, not values: sizes not inferred are asked for, so that the filter sees them
+            Set<String> candidates = new LinkedHashSet<>();
+            flagged.values().forEach(f -> candidates.add(f.onnxName()));
+            sizeFirst(plan, fed, candidates);
+        }
         long tensorBudget = TensorBudget.computedBytes();
         for (Map.Entry<Integer, Flagged> f : flagged.entrySet()) {
             long bytes = plan.sizes().bytes(f.getValue().onnxName(), fed);
@@ -613,7 +619,8 @@ public final class OnnxSession implements InferenceSession {
                     toRun.add(p.condOnnx());
                 }
             }
-            try (Runs run = new Runs(plan, fed, toRun)) {
+            // an If's condition is one boolean: no run is worth making to learn that size
+            try (Runs run = new Runs(plan, fed, toRun, false)) {
                 for (InlinedModel.PendingIf p : pending) {
                     TensorData cond = fed.containsKey(p.condOnnx()) ? fed.get(p.condOnnx())
                             : model.storedTensor(p.cond()).isPresent() ? stored(p.cond())
@@ -745,9 +752,15 @@ public final class OnnxSession implements InferenceSession {
         private int openGroup = -1;
 
         Runs(InlinedSessions.Session plan, Map<String, TensorData> fed, Set<String> values) throws BackendException {
+            this(plan, fed, values, true);
+        }
+
+        /** @param sizeFirst whether values of unknown size are sized first ({@link OnnxSession#sizeFirst}) */
+        Runs(InlinedSessions.Session plan, Map<String, TensorData> fed, Set<String> values, boolean sizeFirst)
+                throws BackendException {
             this.plan = plan;
             this.fed = fed;
-            if (plan.narrowable()) {
+            if (sizeFirst && plan.narrowable()) {
                 sizeFirst(plan, fed, values);
             }
             long tensorBudget = TensorBudget.computedBytes();
@@ -809,7 +822,10 @@ public final class OnnxSession implements InferenceSession {
      * values) and no earlier run with these fed shapes returned, in one run of the model returning their element
      * counts only ({@link SubgraphInliner#sizing}): otherwise they would count as nothing, and the first run of such
      * a model would return every value at once, whatever the budget. When that run cannot be made, they count as
-     * nothing, as before, and the run that returns them says why it fails, if it does.
+     * nothing, as before, and the run that returns them says why it fails, if it does. A failed run (an input the
+     * model cannot take) leaves sizing on for the next input; a sizing model ONNX Runtime cannot open turns it off.
+     * Sizes remembered for these fed shapes are taken as they are, so a value whose size depends on the fed values
+     * (NonZero's) is sized for the first input of a shape.
      */
     private void sizeFirst(InlinedSessions.Session plan, Map<String, TensorData> fed, Set<String> values) {
         List<String> unknown = plan.sizes().unknown(values, fed);
@@ -826,7 +842,7 @@ public final class OnnxSession implements InferenceSession {
                 plan.sizes().sized(unknown.get(i), fed, (long) sizes.getDouble(i));
             }
         } catch (BackendException | LoopsNotReturned | OrtException e) {
-            sessions.refuseSizes(plan);
+            // unsized, as before: the run that returns the values fails with its own message if the model does
         }
     }
 

@@ -151,12 +151,13 @@ final class ReturnedSizes {
 
     /**
      * A value's element count, learnt before a run that returns it: its size until the run returns it. An element
-     * of a type ONNX Runtime did not name counts as 8 bytes, the most a number takes, so that the estimate errs high.
+     * of a type without a size here (strings, 4- and 8-bit floats) counts as one byte: the estimate errs low, so that
+     * nothing is refused for a size it does not have.
      */
     void sized(String value, Map<String, TensorData> fed, long elements) {
         readInfo();
         TensorInfo info = outputs.get(value);
-        int itemBytes = info == null || itemBytes(info) <= 0 ? Long.BYTES : itemBytes(info);
+        int itemBytes = info == null || itemBytes(info) <= 0 ? 1 : itemBytes(info);
         remember(fedShapes(fed), value, new Seen(saturatedMultiply(elements, itemBytes), null));
     }
 
