@@ -147,6 +147,38 @@ class PairingTest {
         assertTrue(c.matchingNotes().get(0).endsWith("no counterpart of that shape: z of A, z of B"), c.matchingNotes().get(0));
     }
 
+    /**
+     * openWakeWord's ONNX file against its TFLite conversion: the Gemm adds its bias itself, the conversion in a
+     * BiasAdd after a MatMul (and ONNX files exported otherwise in an Add of a weight).
+     */
+    @Test
+    void aBiasTheOneSideAddsInItsProductAndTheOtherAfterItPairsTheBiasedResults() throws Exception {
+        Shape two = Shape.of(2);
+        float[] product = { -3, 6 };
+        float[] biased = { 97, 106 };
+        TableRun a = new TableRun("a.onnx").op("a/x", "Placeholder", OpRole.INPUT, List.of(), FOUR, FOUR, X)
+                .op("a/w", "Initializer", OpRole.CONSTANT, List.of(), Shape.of(4, 2), Shape.of(4, 2), 1, 0, 0, 1, 0, 0, -1, 2)
+                .op("a/b", "Initializer", OpRole.CONSTANT, List.of(), two, two, 100, 100)
+                .op("a/gemm", "Gemm", List.of("a/x:0", "a/w:0", "a/b:0"), two, biased).computing("MatMul")
+                .op("a/relu", "Relu", List.of("a/gemm:0"), two, biased)
+                .input("x", "a/x").output("y", "a/relu");
+        for (String add : List.of("BiasAdd", "AddV2")) {
+            TableRun b = new TableRun("b.tflite").op("b/x", "Placeholder", OpRole.INPUT, List.of(), FOUR, FOUR, X)
+                    .op("b/w", "Const", OpRole.CONSTANT, List.of(), Shape.of(4, 2), Shape.of(4, 2), 1, 0, 0, 1, 0, 0, -1, 2)
+                    .op("b/b", "Const", OpRole.CONSTANT, List.of(), two, two, 100, 100)
+                    .op("b/matmul", "MatMul", List.of("b/x:0", "b/w:0"), two, product)
+                    .op("b/biasadd", add, List.of("b/b:0", "b/matmul:0"), two, biased)
+                    .op("b/relu", "Relu", List.of("b/biasadd:0"), two, biased)
+                    .input("x", "b/x").output("y", "b/relu");
+            Comparison c = compare(a, b);
+
+            assertEquals("b/biasadd:0", c.pairOfA("a/gemm").orElseThrow().tensorB(), add);
+            assertEquals(List.of("b/matmul:0"), c.unmatchedB(), add);
+            assertTrue(c.pairs().stream().allMatch(p -> p.status() == PairStatus.MATCH), add + " " + c.pairs());
+            assertTrue(c.firstDivergence().isEmpty(), add);
+        }
+    }
+
     @Test
     void anOutputOneSideEndsWithAnOpOfItsOwnSaysSo() throws Exception {
         TableRun a = new TableRun("a.tflite").op("a/x", "Placeholder", OpRole.INPUT, List.of(), FOUR, FOUR, X)

@@ -51,6 +51,14 @@ final class TableRun {
         return op(name, type, OpRole.COMPUTATION, inputs, shape, shape, values);
     }
 
+    /** The last op added, computing what {@code canonicalType} names in core's vocabulary (an ONNX op's). */
+    TableRun computing(String canonicalType) {
+        OpNode last = ops.remove(ops.size() - 1);
+        ops.add(new OpNode(last.name(), last.type(), last.device(), last.attributes(), last.inputs(), last.outputs(),
+                last.role(), canonicalType));
+        return this;
+    }
+
     TableRun input(String key, String op) {
         inputs.add(new SignatureTensor(key, spec(op)));
         return this;

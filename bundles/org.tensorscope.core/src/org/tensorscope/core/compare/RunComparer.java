@@ -227,12 +227,13 @@ public final class RunComparer {
         // every op of the graph, not only those the outputs need: an op inside a subgraph (an ONNX If or Loop body)
         // reads outer tensors that its If or Loop op does not list
         Set<String> used = ModelGraph.tensorsUsed(run.graph().ops(), outputs(run.signature()));
+        ComparisonKeys keys = new ComparisonKeys(run.graph(), stored);
         for (OpNode op : ops) {
             boolean fedOp = op.outputs().stream().anyMatch(o -> run.feeds().containsKey(o.name()));
             if (stored.contains(op.name()) && !fedOp) {
                 continue;
             }
-            String type = op.canonicalType().isEmpty() ? op.type() : op.canonicalType();
+            String type = keys.of(op);
             for (TensorSpec out : op.outputs()) {
                 boolean fed = run.feeds().containsKey(out.name());
                 DType dtype = fed ? run.feeds().get(out.name()).dtype() : out.dtype();

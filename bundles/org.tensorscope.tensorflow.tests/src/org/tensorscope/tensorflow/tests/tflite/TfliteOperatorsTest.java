@@ -120,6 +120,14 @@ class TfliteOperatorsTest {
         cases.add(unary("RESHAPE", new int[] { 1, 4 }, floats(1, 2, 3, 4), new int[] { 2, 2 }, floats(1, 2, 3, 4),
                 (w, x, y) -> w.op(RESHAPE, new int[] { x, w.constantInts("shape", new int[] { 2 }, 2, 2) },
                         new int[] { y }, RESHAPE_OPTIONS, Field.ints(0, 2, 2))));
+        // converters leave the buffer of a constant without elements empty (openWakeWord's models reshape to scalar so)
+        cases.add(unary("RESHAPE to a scalar by an empty shape constant", new int[] { 1, 1 }, floats(7), new int[] {},
+                floats(7), (w, x, y) -> w.op(RESHAPE, new int[] { x, w.constantInts("shape", new int[] { 0 }) },
+                        new int[] { y }, RESHAPE_OPTIONS)));
+        cases.add(unary("CONCATENATION with a constant of no elements", new int[] { 1, 2 }, floats(1, 2),
+                new int[] { 1, 2 }, floats(1, 2), (w, x, y) -> w.op(CONCATENATION,
+                        new int[] { w.constant("none", new int[] { 1, 0 }), x }, new int[] { y }, CONCAT_OPTIONS,
+                        Field.i32(0, 1), Field.i8(1, 0))));
         cases.add(unary("SOFTMAX", new int[] { 1, 2 }, floats(0, (float) Math.log(3)), new int[] { 1, 2 },
                 floats(0.25f, 0.75f), (w, x, y) -> w.op(SOFTMAX, new int[] { x }, new int[] { y }, SOFTMAX_OPTIONS,
                         Field.f32(0, 1f))));

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -210,13 +211,30 @@ final class TfliteGraphBuilder {
         if (isConstant(index)) {
             return constant(index, valueOf(index), dequantize);
         }
+        if (isEmpty(index)) {
+            return emptyConstant(index);
+        }
         throw new IllegalArgumentException("tensor " + index + " (" + tflite(index).name()
                 + ") is read before any operator computes it");
     }
 
     /** Whether {@link #tensor} has a value for this tensor: computed, fed or constant (a variable's start is not). */
     boolean isAvailable(int index) {
-        return index >= 0 && (produced.containsKey(index) || dequantizedConstants.containsKey(index) || isConstant(index));
+        return index >= 0 && (produced.containsKey(index) || dequantizedConstants.containsKey(index) || isConstant(index)
+                || isEmpty(index));
+    }
+
+    /**
+     * Whether this tensor has no elements by its shape: such a constant has no bytes to hold, so converters leave
+     * its buffer empty (a RESHAPE to a scalar reads its new shape from an int32[0]).
+     */
+    private boolean isEmpty(int index) {
+        int[] shape = tflite(index).shape();
+        return Arrays.stream(shape).anyMatch(d -> d == 0) && Arrays.stream(shape).noneMatch(d -> d < 0);
+    }
+
+    private String emptyConstant(int index) {
+        return constNode(index, ConstTensors.of(tflite(index), ByteBuffer.allocate(0), dequantize));
     }
 
     /** The TensorFlow tensor a caller feeds for TFLite input {@code index}. */
@@ -233,7 +251,10 @@ final class TfliteGraphBuilder {
     private String constant(int index, int valueOf, boolean dequantized) {
         TfliteTensor source = tflite(valueOf);
         // a DEQUANTIZE of a constant is folded whatever the mode: TFLite computes it once, in float
-        TensorProto value = ConstTensors.of(source, model.buffer((int) source.buffer()).data(), dequantized);
+        return constNode(index, ConstTensors.of(source, model.buffer((int) source.buffer()).data(), dequantized));
+    }
+
+    private String constNode(int index, TensorProto value) {
         String name = names.fromTensor(tflite(index).name(), "const_" + index);
         add(name, "Const", List.of(), Map.of("dtype", type(value.getDtype()), "value",
                 AttrValue.newBuilder().setTensor(value).build()));
