@@ -59,6 +59,7 @@ public final class CompareReportJson {
                 out.name("opType").value(d.pair().opType());
                 out.name("order").value(d.pair().order());
                 strings(out, "differingInputs", d.differingInputs());
+                strings(out, "uncomparedInputs", d.uncomparedInputs());
                 out.endObject();
             }
             out.name("tensors").beginArray();

@@ -64,6 +64,12 @@ public final class CompareReportText {
                         .append(differingInputs(c, d))
                         .append(d.differingInputs().size() == 1 ? " already differs" : " already differ")
                         .append("; every computed tensor before it matches\n");
+            } else if (!d.uncomparedInputs().isEmpty()) {
+                t.append("  its input").append(d.uncomparedInputs().size() == 1 ? " " : "s ")
+                        .append(String.join(", ", d.uncomparedInputs()))
+                        .append(d.uncomparedInputs().size() == 1 ? " was" : " were")
+                        .append(" not compared (no counterpart on the other side): the difference may come from"
+                                + " before this op\n");
             } else {
                 t.append("  its inputs match: the op itself computes differently on the two sides\n");
             }

@@ -179,6 +179,96 @@ class PairingTest {
         }
     }
 
+    /** An ONNX model (channels first) against its TensorFlow conversion (channels last). */
+    private static TableRun laidOut(String file, Shape shape, float[] values, float[] relu) {
+        String p = file.substring(0, 1);
+        return new TableRun(file).op(p + "/x", "Placeholder", OpRole.INPUT, List.of(), Shape.of(1, 6), Shape.of(1, 6),
+                        1, -2, 3, 4, -5, 6)
+                .op(p + "/image", "Reshape", List.of(p + "/x:0"), shape, values)
+                .op(p + "/relu", "Relu", List.of(p + "/image:0"), shape, relu)
+                .input("x", p + "/x").output("y", p + "/relu");
+    }
+
+    @Test
+    void aTensorTheOtherSideHoldsWithItsChannelsLastIsComparedInALayout() throws Exception {
+        // A [1,2,1,3]: channel 0 holds 1, -2, 3, channel 1 holds 4, -5, 6; B [1,1,3,2] the same, channels last
+        TableRun a = laidOut("a.onnx", Shape.of(1, 2, 1, 3), new float[] { 1, -2, 3, 4, -5, 6 },
+                new float[] { 1, 0, 3, 4, 0, 6 });
+        Comparison same = compare(a, laidOut("b.tflite", Shape.of(1, 1, 3, 2), new float[] { 1, 4, -2, -5, 3, 6 },
+                new float[] { 1, 4, 0, 0, 3, 6 }));
+
+        assertEquals("b/relu:0", same.pairOfA("a/relu").orElseThrow().tensorB());
+        assertTrue(same.pairs().stream().allMatch(p -> p.status() == PairStatus.MATCH), "" + same.pairs());
+        assertEquals("compared in A's layout: B holds it with its channels last, [1,1,3,2]",
+                same.pairOfA("a/relu").orElseThrow().note());
+        assertFalse(same.diverged());
+
+        Comparison other = compare(a, laidOut("b.tflite", Shape.of(1, 1, 3, 2), new float[] { 1, 4, -2, -5, 3, 6 },
+                new float[] { 1, 4, 0, 0, 3, 7 }));
+        TensorPair relu = other.firstDivergence().orElseThrow().pair();
+        assertEquals("a/relu:0", relu.tensorA());
+        assertEquals(PairStatus.DIVERGED, relu.status());
+        assertEquals(List.of(0L, 1L, 0L, 2L), relu.metrics().worstPosition(), "in A's layout");
+        assertEquals(6, relu.metrics().worstA());
+        assertEquals(7, relu.metrics().worstB());
+    }
+
+    /**
+     * openWakeWord's layer normalisation, ONNX against its TFLite conversion: the converter made the division by a
+     * square root a product with its reciprocal and kept the other ops' names behind a prefix of its own.
+     */
+    @Test
+    void opsWhoseNamesTheConverterPrefixedArePairedBeforeAnOpItRewroteCanTakeTheirPlace() throws Exception {
+        TableRun a = new TableRun("a.onnx").op("x", "Placeholder", OpRole.INPUT, List.of(), FOUR, FOUR, X)
+                .op("One", "Initializer", OpRole.CONSTANT, List.of(), Shape.of(), Shape.of(), 1)
+                .op("Two", "Initializer", OpRole.CONSTANT, List.of(), Shape.of(), Shape.of(), 2)
+                .op("Gamma", "Initializer", OpRole.CONSTANT, List.of(), Shape.of(), Shape.of(), 3)
+                .op("Sub_3", "Sub", List.of("x:0", "One:0"), FOUR, 0, -3, 2, 3)
+                .op("Div_10", "Div", List.of("Sub_3:0", "Two:0"), FOUR, 0, -1.5f, 1, 1.5f)
+                .op("Mul_11", "Mul", List.of("Div_10:0", "Gamma:0"), FOUR, 0, -4.5f, 3, 4.5f)
+                .op("Relu_12", "Relu", List.of("Mul_11:0"), FOUR, 0, 0, 3, 4.5f)
+                .input("x", "x").output("y", "Relu_12");
+        TableRun b = new TableRun("b.tflite").op("input", "Placeholder", OpRole.INPUT, List.of(), FOUR, FOUR, X)
+                .op("one", "Const", OpRole.CONSTANT, List.of(), Shape.of(), Shape.of(), 1)
+                .op("half", "Const", OpRole.CONSTANT, List.of(), Shape.of(), Shape.of(), 0.5f)
+                .op("gamma", "Const", OpRole.CONSTANT, List.of(), Shape.of(), Shape.of(), 3)
+                .op("onnx_tf_prefix_Sub_3", "Sub", List.of("input:0", "one:0"), FOUR, 0, -3, 2, 3)
+                .op("onnx_tf_prefix_Div_10_1", "Mul", List.of("onnx_tf_prefix_Sub_3:0", "half:0"), FOUR,
+                        0, -1.5f, 1, 1.5f)
+                .op("onnx_tf_prefix_Mul_11", "Mul", List.of("onnx_tf_prefix_Div_10_1:0", "gamma:0"), FOUR,
+                        0, -4.5f, 3, 4.5f)
+                .op("onnx_tf_prefix_Relu_12", "Relu", List.of("onnx_tf_prefix_Mul_11:0"), FOUR, 0, 0, 3, 4.5f)
+                .input("x", "input").output("y", "onnx_tf_prefix_Relu_12");
+        Comparison c = compare(a, b);
+
+        assertEquals(TensorMatching.POSITION, c.matching());
+        assertEquals("onnx_tf_prefix_Mul_11:0", c.pairOfA("Mul_11").orElseThrow().tensorB());
+        assertEquals(List.of("Div_10:0"), c.unmatchedA());
+        assertEquals(List.of("onnx_tf_prefix_Div_10_1:0"), c.unmatchedB());
+        assertTrue(c.pairs().stream().allMatch(p -> p.status() == PairStatus.MATCH), "" + c.pairs());
+        assertFalse(c.diverged());
+    }
+
+    /** Two files of one name holding two trainings of another width (openWakeWord's hey_rhasspy, ONNX and TFLite). */
+    @Test
+    void aDivergenceWhoseInputHasNoCounterpartDoesNotClaimTheOpComputesDifferently() throws Exception {
+        TableRun a = new TableRun("a.onnx").op("a/x", "Placeholder", OpRole.INPUT, List.of(), FOUR, FOUR, X)
+                .op("a/hidden", "Dense", List.of("a/x:0"), Shape.of(3), 1, 2, 3)
+                .op("a/mean", "Mean", List.of("a/hidden:0"), Shape.of(1), 2)
+                .input("x", "a/x").output("y", "a/mean");
+        TableRun b = new TableRun("b.tflite").op("b/x", "Placeholder", OpRole.INPUT, List.of(), FOUR, FOUR, X)
+                .op("b/hidden", "Dense", List.of("b/x:0"), Shape.of(5), 1, 2, 3, 4, 5)
+                .op("b/mean", "Mean", List.of("b/hidden:0"), Shape.of(1), 3)
+                .input("x", "b/x").output("y", "b/mean");
+        Comparison c = compare(a, b);
+
+        Divergence first = c.firstDivergence().orElseThrow();
+        assertEquals("a/mean:0", first.pair().tensorA());
+        assertEquals(List.of(), first.differingInputs());
+        assertEquals(List.of("a/hidden:0"), first.uncomparedInputs());
+        assertFalse(first.inTheOpItself());
+    }
+
     @Test
     void anOutputOneSideEndsWithAnOpOfItsOwnSaysSo() throws Exception {
         TableRun a = new TableRun("a.tflite").op("a/x", "Placeholder", OpRole.INPUT, List.of(), FOUR, FOUR, X)

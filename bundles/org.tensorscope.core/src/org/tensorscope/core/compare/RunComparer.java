@@ -144,7 +144,8 @@ public final class RunComparer {
         List<TensorPair> noted = pairs.stream().map(p -> withOwnOps(p, a.graph(), unmatchedA, b.graph(), unmatchedB))
                 .toList();
         Optional<Divergence> first = noted.stream().filter(p -> !p.input() && p.diverged()).findFirst()
-                .map(p -> new Divergence(p, differingInputs(opOfA.get(p.opA()), noted, weights, storedA)));
+                .map(p -> new Divergence(p, differingInputs(opOfA.get(p.opA()), noted, weights, storedA),
+                        uncomparedInputs(opOfA.get(p.opA()), noted, candidatesA)));
         return new Comparison(side(a, false), side(b, false), options.tolerance(), matches.matching(), noted, first,
                 unmatchedA, unmatchedB, weights, false, notes);
     }
@@ -302,6 +303,21 @@ public final class RunComparer {
             }
         }
         return differing;
+    }
+
+    /** The op's inputs that are compared tensors of A (computed or fed floats) but have no compared pair. */
+    private static List<String> uncomparedInputs(OpNode op, List<TensorPair> pairs,
+            List<TensorMatcher.Candidate> candidatesA) {
+        if (op == null) {
+            return List.of();
+        }
+        java.util.Set<String> compared = new java.util.HashSet<>();
+        pairs.stream().filter(p -> p.status() == PairStatus.MATCH || p.status() == PairStatus.DIVERGED)
+                .forEach(p -> compared.add(p.tensorA()));
+        java.util.Set<String> candidates = new java.util.HashSet<>();
+        candidatesA.forEach(c -> candidates.add(c.tensor()));
+        return op.inputs().stream().map(TensorSpec::tensorName).distinct()
+                .filter(t -> candidates.contains(t) && !compared.contains(t)).toList();
     }
 
     private static boolean differs(PairStatus status, ErrorMetrics metrics) {

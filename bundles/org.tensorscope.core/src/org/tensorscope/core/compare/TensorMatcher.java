@@ -21,7 +21,8 @@ final class TensorMatcher {
      * One tensor that can be compared, in its graph's order.
      *
      * @param key    what must be equal for two candidates to line up by position (the op's type and output index)
-     * @param shape  its shape, which must be compatible too (unknown dimensions fit any)
+     * @param shape  its shape, which must be compatible too (unknown dimensions fit any), or be it in the other
+     *               channel layout (NHWC against NCHW)
      * @param inputs the tensors its op reads, in order; those that are candidates too are followed when pairing
      *               along the graph's edges
      */
@@ -36,7 +37,8 @@ final class TensorMatcher {
         }
 
         boolean linesUpWith(Candidate other) {
-            return key.equals(other.key) && Shapes.compatible(shape, other.shape);
+            return key.equals(other.key)
+                    && (Shapes.compatible(shape, other.shape) || ChannelLayout.relayable(shape, other.shape));
         }
     }
 
@@ -87,6 +89,7 @@ final class TensorMatcher {
                 }
             }
         } else {
+            pairByNameEnding(a, b, aToB, usedB);
             followEdges(a, b, aToB, usedB);
             align(a, b, aToB, usedB);
         }
@@ -139,6 +142,62 @@ final class TensorMatcher {
                 usedB.add(r.tensor());
             });
         }
+    }
+
+    /**
+     * Pairs the free candidates whose names differ only by what a converter puts before them ({@code Mul_11} and
+     * {@code onnx_tf_prefix_Mul_11}, {@code conv/Relu} and {@code model/conv/Relu}), when they line up and each has
+     * exactly one such counterpart. A converter that rewrites an op (a division by a square root into a product with
+     * its reciprocal) keeps the names of the ops it does not touch, where the op types alone would pair the product
+     * with the next product of either side.
+     */
+    private static void pairByNameEnding(List<Candidate> a, List<Candidate> b, Map<String, String> aToB,
+            Set<String> usedB) {
+        Map<String, List<Candidate>> endings = new HashMap<>();
+        Map<String, Candidate> freeB = new HashMap<>();
+        for (Candidate c : b) {
+            if (!usedB.contains(c.tensor())) {
+                freeB.put(c.tensor(), c);
+                for (String ending : endings(c.tensor())) {
+                    endings.computeIfAbsent(ending, k -> new ArrayList<>()).add(c);
+                }
+            }
+        }
+        Map<String, List<Candidate>> claims = new HashMap<>();
+        for (Candidate c : a) {
+            if (aToB.containsKey(c.tensor())) {
+                continue;
+            }
+            List<Candidate> found = new ArrayList<>(endings.getOrDefault(c.tensor(), List.of()).stream()
+                    .filter(c::linesUpWith).toList());
+            for (String ending : endings(c.tensor())) {
+                Candidate d = freeB.get(ending);
+                if (d != null && c.linesUpWith(d)) {
+                    found.add(d);
+                }
+            }
+            if (found.size() == 1) {
+                claims.computeIfAbsent(found.get(0).tensor(), k -> new ArrayList<>()).add(c);
+            }
+        }
+        claims.forEach((tensorB, claimants) -> {
+            if (claimants.size() == 1) {
+                aToB.put(claimants.get(0).tensor(), tensorB);
+                usedB.add(tensorB);
+            }
+        });
+    }
+
+    /** The tensor's name without each run of leading name parts: "x/conv/Relu:0" gives "conv/Relu:0", "Relu:0". */
+    private static List<String> endings(String tensor) {
+        List<String> endings = new ArrayList<>();
+        for (int i = 0; i < tensor.length() - 1; i++) {
+            char ch = tensor.charAt(i);
+            if ((ch == '/' || ch == '_' || ch == '.') && i > 0 && Character.isLetter(tensor.charAt(i + 1))) {
+                endings.add(tensor.substring(i + 1));
+            }
+        }
+        return endings;
     }
 
     private static List<String> sorted(List<String> tensors) {

@@ -7,7 +7,8 @@ import org.tensorscope.core.tensor.TensorData;
 
 /**
  * The comparison of two fetched values: the status, the shapes each side computed, the metrics and
- * a note. Shapes that differ only in dimensions of size 1 ([1,10] and [10]) are compared element by element.
+ * a note. Shapes that differ only in dimensions of size 1 ([1,10] and [10]) are compared element by element, and
+ * one tensor in the other's channel layout (NHWC against NCHW) once laid out as the other.
  */
 record ValueComparison(PairStatus status, Shape shapeA, Shape shapeB, TensorDiff.Result diff, String note) {
 
@@ -29,6 +30,13 @@ record ValueComparison(PairStatus status, Shape shapeA, Shape shapeB, TensorDiff
         }
         String note = "";
         if (!x.shape().equals(y.shape())) {
+            java.util.Optional<ChannelLayout.Relaid> relaid = x.size() == y.size() ? ChannelLayout.relay(x, y)
+                    : java.util.Optional.empty();
+            if (relaid.isPresent()) {
+                TensorDiff.Result diff = TensorDiff.of(x, relaid.get().b(), tolerance);
+                return new ValueComparison(diff.metrics().diverges() ? PairStatus.DIVERGED : PairStatus.MATCH,
+                        x.shape(), y.shape(), diff, relaid.get().note());
+            }
             if (x.size() != y.size() || !Arrays.equals(squeezed(x.shape()), squeezed(y.shape()))) {
                 return new ValueComparison(PairStatus.SHAPE_MISMATCH, x.shape(), y.shape(), null,
                         "shapes differ: A " + x.shape() + ", B " + y.shape());

@@ -55,6 +55,21 @@ class CompareReportsTest {
     }
 
     @Test
+    void aDivergenceWithAnInputNotComparedSaysSoInsteadOfBlamingTheOp() {
+        Comparison c = perturbed();
+        Divergence d = new Divergence(c.firstDivergence().orElseThrow().pair(), List.of(), List.of("hidden:0"));
+        Comparison uncompared = new Comparison(c.a(), c.b(), c.tolerance(), c.matching(), c.pairs(),
+                Optional.of(d), c.unmatchedA(), c.unmatchedB(), c.weights(), false);
+        String text = CompareReportText.toText(uncompared, 10);
+        assertTrue(text.contains("  its input hidden:0 was not compared (no counterpart on the other side): the "
+                + "difference may come from before this op"), text);
+        assertFalse(text.contains("its inputs match"), text);
+        String html = CompareReportHtml.toHtml(uncompared);
+        assertTrue(html.contains("<code>hidden:0</code> were not compared"), html);
+        assertFalse(html.contains("Its inputs match"), html);
+    }
+
+    @Test
     void textNamesTheFirstDivergenceItsReasonAndTheOutputs() {
         String text = CompareReportText.toText(perturbed(), 10);
         assertTrue(text.contains("First divergence: mul (Mul), tensor mul:0, #3 in execution order"), text);

@@ -228,7 +228,9 @@ public class CompareView extends EmptyStateView {
         } else if (!pair.note().isEmpty()) {
             text.append(": ").append(pair.note());
         }
-        text.append(divergence.differingInputs().isEmpty() ? "; its inputs agree: the op itself computes differently"
+        text.append(divergence.inTheOpItself() ? "; its inputs agree: the op itself computes differently"
+                : divergence.differingInputs().isEmpty() ? "; its inputs not compared (no counterpart): "
+                        + String.join(", ", divergence.uncomparedInputs())
                 : "; its inputs that already differ: " + String.join(", ", divergence.differingInputs()));
         return text.toString();
     }
