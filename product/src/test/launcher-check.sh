@@ -36,6 +36,8 @@ case "\$mode" in
     while [ -e "$work/hold-assembly" ]; do sleep 0.1; done
     cat "\$conf" >> "\$cache"; exit 0 ;;
 esac
+# a start stopped by a signal: the launching script gets TERM while Java runs, and Java ends by it too
+[ -n "\${STUB_TERMINATE:-}" ] && { kill -TERM "\$PPID"; exit 143; }
 # the first start of a workbench asks to be restarted, as after installing software
 case "\$*" in *-consoleLog*) [ "\$starts" -eq 1 ] && exit 23 ;; esac
 exit 0
@@ -100,6 +102,13 @@ grep -q "launcher_1.10.0.v20250101-0000.jar" "$work/java.log" 2>/dev/null \
 TMPDIR="$work/no-such-folder" run_product version
 grep -q -- "-application org.tensorscope.cli.app .*version" "$work/java.log" \
   || fail "without a temporary folder 'tensorscope version' did not start Java: $(cat "$work/err")"
+
+# a start stopped by a signal leaves no pipe behind in the temporary folder
+mkdir -p "$work/tmp-stopped"
+TMPDIR="$work/tmp-stopped" STUB_TERMINATE=1 run_product version
+code=$?
+[ "$code" -eq 143 ] || fail "a start stopped by TERM: exit $code, not 143"
+[ -z "$(ls "$work/tmp-stopped")" ] || fail "a start stopped by TERM left $(ls "$work/tmp-stopped") behind"
 
 while read -r word; do
   case "$word" in ''|'#'*) continue ;; esac
@@ -182,6 +191,13 @@ fi
 run_product trace m.json
 grep -q -- "--enable-native-access=ALL-UNNAMED" "$work/java.log" \
   || fail "started from the class path, the command line lacks the native access the launcher jar grants: $(cat "$work/java.log")"
+# a start stopped by a signal leaves no pipe behind in the temporary folder
+mkdir -p "$work/tmp-stopped"
+TMPDIR="$work/tmp-stopped" STUB_TERMINATE=1 run_product version
+code=$?
+[ "$code" -eq 143 ] || fail "a start stopped by TERM: exit $code, not 143"
+[ -z "$(ls "$work/tmp-stopped")" ] || fail "a start stopped by TERM left $(ls "$work/tmp-stopped") behind"
+
 while read -r word; do
   case "$word" in ''|'#'*) continue ;; esac
   run_product "$word" m.json
