@@ -144,6 +144,23 @@ class CauseRulesTest {
         assertValue(origin.cause().offendingValues().get(0), 0, List.of(0L), 3e38);
     }
 
+    /** nsfwjs's Keras MobileNetV2 at ramp*1e38: its first batch normalisation, run for inference, overflows. */
+    @Test
+    void aBatchNormalisationInInferenceScalesValuesItDoesNotSumThem() throws Exception {
+        SyntheticModel inference = new SyntheticModel().constant("x", f32(Shape.of(1, 1, 1, 2), 2e38f, 1))
+                .constant("scale", f32(Shape.of(2), 4, 1)).constant("offset", f32(Shape.of(2), -6, 0))
+                .constant("mean", f32(Shape.of(2), 0, 0)).constant("variance", f32(Shape.of(2), 1, 1))
+                .op("bn", "FusedBatchNormV3", Map.of("epsilon", "0.001", "is_training", "false"),
+                        f32(Shape.of(1, 1, 1, 2), Float.POSITIVE_INFINITY, 1), "x", "scale", "offset", "mean", "variance");
+        NanReport.Origin origin = origin(inference);
+        assertEquals("bn", origin.op());
+        assertEquals("overflow", origin.cause().rule());
+        assertTrue(origin.cause().description().startsWith("Overflow: FusedBatchNormV3 scales finite values, "
+                + "(x - mean) * scale / sqrt(variance + epsilon) + offset, past float32's maximum (3.403e+38)"),
+                origin.cause().description());
+        assertValue(origin.cause().offendingValues().get(0), 0, List.of(0L, 0L, 0L, 0L), 2e38f);
+    }
+
     @Test
     void float16ExpOverflowsAbove11() throws Exception {
         SyntheticModel model = new SyntheticModel().constant("x", f16(Shape.of(2), 12, 1))

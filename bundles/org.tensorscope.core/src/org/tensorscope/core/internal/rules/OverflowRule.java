@@ -15,7 +15,8 @@ import org.tensorscope.core.tensor.TensorData;
 
 /**
  * Finite inputs whose products or sums exceed their dtype's range (3.4e38 in float32, 65504 in float16): accumulation in
- * convolutions, matrix products and reductions, or a plain product or sum of huge values.
+ * convolutions, matrix products, reductions and a batch normalisation by its batch's statistics, or a plain product
+ * or sum of huge values, a batch normalisation in inference among them (a scale and a shift per channel).
  * Reports the largest input magnitudes, which is what grew too big. Ranked below the specific rules: a
  * zero variance in a batch normalisation overflows too, and that rule names the fix.
  */
@@ -24,7 +25,9 @@ public class OverflowRule implements NanCauseRule {
 
     private static final Set<String> ACCUMULATING = Set.of("Conv2D", "Conv3D", "DepthwiseConv2dNative", "MatMul",
             "BatchMatMul", "BatchMatMulV2", "BatchMatMulV3", "Sum", "Mean", "Prod", "Conv2DBackpropInput",
-            "FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3", "AvgPool", "AvgPool3D");
+            "AvgPool", "AvgPool3D");
+    /** Sums over the batch when they normalise by its statistics; in inference, a scale and a shift per channel. */
+    private static final Set<String> BATCH_NORMS = Set.of("FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3");
     private static final Set<String> ELEMENTWISE = Set.of("Mul", "Add", "AddV2", "Sub", "BiasAdd", "AddN", "Square",
             "Pow", "Cumsum", "Einsum");
 
@@ -36,8 +39,10 @@ public class OverflowRule implements NanCauseRule {
     @Override
     public Optional<CauseFinding> examine(OriginContext context) {
         String type = context.op().canonicalType();
-        boolean accumulating = ACCUMULATING.contains(type);
-        if (!accumulating && !ELEMENTWISE.contains(type)) {
+        boolean batchNorm = BATCH_NORMS.contains(type);
+        boolean scaling = batchNorm && !ZeroVarianceBatchNormRule.normalisesByTheBatch(context.op());
+        boolean accumulating = ACCUMULATING.contains(type) || batchNorm && !scaling;
+        if (!accumulating && !scaling && !ELEMENTWISE.contains(type)) {
             return Optional.empty();
         }
         if (context.inputs().stream().anyMatch(t -> t == null) || !hasInf(context.output())
@@ -55,6 +60,8 @@ public class OverflowRule implements NanCauseRule {
         String limit = limit(context.output().dtype());
         String cause = (accumulating
                 ? "Accumulation overflow: " + context.op().type() + " sums finite values past " + limit
+                : scaling ? "Overflow: " + context.op().type() + " scales finite values, (x - mean) * scale / "
+                        + "sqrt(variance + epsilon) + offset, past " + limit
                 : "Overflow: " + context.op().type() + " of finite values exceeds " + limit)
                 + "; largest input magnitudes " + magnitudes;
         String suggestion = "The values grew too large before this op: clip or normalise the input to the range the "
