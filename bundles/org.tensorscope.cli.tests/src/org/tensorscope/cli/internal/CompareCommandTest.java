@@ -1,5 +1,6 @@
 package org.tensorscope.cli.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -117,6 +118,31 @@ class CompareCommandTest {
     private static Signature signature(String... inputs) {
         return new Signature("serving_default", java.util.Arrays.stream(inputs).map(name -> new SignatureTensor(name,
                 new TensorSpec(name + "_op:0", DType.FLOAT32, Shape.of(-1, 2)))).toList(), List.of());
+    }
+
+    /** A PyTorch or ONNX model (NCHW) against its conversion to TensorFlow or TFLite (NHWC). */
+    @Test
+    void bConvertedToTheOtherChannelLayoutIsFedAsImageWithItsChannelsMoved() {
+        // channel 0 holds 1, 2, 3 and channel 1 holds 4, 5, 6
+        TensorData x = TensorData.ofFloats("x_op:0", Shape.of(1, 2, 1, 3), 1, 2, 3, 4, 5, 6);
+        Signature channelsFirst = new Signature("serving_default", List.of(new SignatureTensor("x",
+                new TensorSpec("x_op:0", DType.FLOAT32, Shape.of(-1, 2, 1, 3)))), List.of());
+        Signature channelsLast = new Signature("serving_default", List.of(new SignatureTensor("x",
+                new TensorSpec("x_op:0", DType.FLOAT32, Shape.of(-1, 1, 3, 2)))), List.of());
+
+        TensorData fed = CompareCommand.sameInputs(channelsFirst, Map.of("x_op:0", x), channelsLast, Path.of("b.tflite"))
+                .get("x_op:0");
+        assertEquals(Shape.of(1, 1, 3, 2), fed.shape());
+        float[] values = new float[6];
+        for (int i = 0; i < 6; i++) {
+            values[i] = (float) fed.getDouble(i);
+        }
+        assertArrayEquals(new float[] { 1, 4, 2, 5, 3, 6 }, values);
+
+        TensorData back = CompareCommand.sameInputs(channelsLast, Map.of("x_op:0", fed), channelsFirst,
+                Path.of("a.onnx")).get("x_op:0");
+        assertEquals(Shape.of(1, 2, 1, 3), back.shape());
+        assertEquals(4.0, back.getDouble(3), "channels last to first");
     }
 
     @Test

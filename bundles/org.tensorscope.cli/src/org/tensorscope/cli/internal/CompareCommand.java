@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 
 import org.eclipse.core.runtime.OperationCanceledException;
 import org.eclipse.core.runtime.SubMonitor;
+import org.tensorscope.core.compare.ChannelLayout;
 import org.tensorscope.core.compare.CompareOptions;
 import org.tensorscope.core.compare.ComparedRun;
 import org.tensorscope.core.compare.Comparison;
@@ -144,7 +145,8 @@ public class CompareCommand implements Callable<Integer> {
             List<String> describedB;
             if (inputsB.isEmpty()) {
                 feedsB = sameInputs(a.signature, a.inputs.feeds(), signatureB, b.model.graph().source());
-                describedB = signatureB.inputs().stream().map(i -> i.key() + " = A's values").toList();
+                describedB = signatureB.inputs().stream().map(i -> i.key() + " = A's values" + laidOut(i, feedsB,
+                        a.inputs.feeds().values())).toList();
             } else {
                 PreparedInputs prepared;
                 try {
@@ -189,6 +191,8 @@ public class CompareCommand implements Callable<Integer> {
             if (data == null) {
                 continue;
             }
+            // a conversion to the other channel layout (NCHW to NHWC) takes A's image with its channels moved
+            data = ChannelLayout.fitted(data, inputB.tensor().shape()).orElse(data);
             if (data.dtype() != inputB.tensor().dtype() || !inputB.tensor().shape().accepts(data.shape())) {
                 throw new IllegalArgumentException(modelB + ": input " + inputB.key() + " takes "
                         + inputB.tensor().dtype().displayName() + " " + inputB.tensor().shape() + ", A's input "
@@ -198,6 +202,14 @@ public class CompareCommand implements Callable<Integer> {
             feeds.put(inputB.tensor().name(), new TensorData(inputB.tensor().name(), data.dtype(), data.shape(), data.bytes()));
         }
         return feeds;
+    }
+
+    /** ", in B's channel layout [1,224,224,3]" when B is fed A's values with their channels moved; empty otherwise. */
+    private static String laidOut(SignatureTensor inputB, Map<String, TensorData> feedsB,
+            java.util.Collection<TensorData> feedsA) {
+        TensorData fed = feedsB.get(inputB.tensor().name());
+        boolean asGiven = fed == null || feedsA.stream().anyMatch(a -> a.shape().equals(fed.shape()));
+        return asGiven ? "" : ", in B's channel layout " + fed.shape();
     }
 
     private static String keys(Signature s) {

@@ -213,6 +213,25 @@ class PairingTest {
         assertEquals(7, relu.metrics().worstB());
     }
 
+    /** A's input channels first, B's channels last under the same key: they pair, and so do their outputs. */
+    @Test
+    void inputsAndOutputsOfTheTwoChannelLayoutsPairByKey() throws Exception {
+        Shape first = Shape.of(1, 2, 1, 3);
+        Shape last = Shape.of(1, 1, 3, 2);
+        TableRun a = new TableRun("a.onnx").op("a/x", "Placeholder", OpRole.INPUT, List.of(), first, first,
+                        1, -2, 3, 4, -5, 6)
+                .op("a/relu", "Relu", List.of("a/x:0"), first, 1, 0, 3, 4, 0, 6).input("x", "a/x").output("y", "a/relu");
+        TableRun b = new TableRun("b.tflite").op("b/x", "Placeholder", OpRole.INPUT, List.of(), last, last,
+                        1, 4, -2, -5, 3, 6)
+                .op("b/relu", "Relu", List.of("b/x:0"), last, 1, 4, 0, 0, 3, 6).input("x", "b/x").output("y", "b/relu");
+        Comparison c = compare(a, b);
+
+        assertEquals("b/x:0", c.pairOfA("a/x").orElseThrow().tensorB());
+        assertEquals("b/relu:0", c.outputs().get(0).tensorB());
+        assertTrue(c.pairs().stream().allMatch(p -> p.status() == PairStatus.MATCH), "" + c.pairs());
+        assertEquals(List.of(), c.matchingNotes(), "paired by key");
+    }
+
     /**
      * openWakeWord's layer normalisation, ONNX against its TFLite conversion: the converter made the division by a
      * square root a product with its reciprocal and kept the other ops' names behind a prefix of its own.

@@ -11,7 +11,7 @@ import org.tensorscope.core.tensor.TensorData;
  * ONNX, PyTorch), or last (NHWC: TensorFlow, TFLite, TF.js). A model and its conversion to the other family hold
  * every activation in its own layout, so their values line up only once one side is laid out as the other.
  */
-final class ChannelLayout {
+public final class ChannelLayout {
 
     /**
      * B's values laid out as A's, with what was done in words.
@@ -42,6 +42,34 @@ final class ChannelLayout {
         if (channelsLast(b.shape(), a.shape())) {
             return Optional.of(new Relaid(moved(b, a.shape(), false),
                     "compared in A's layout: B holds it with its channels first, " + b.shape()));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The values laid out with their channels moved (first to last, or last to first) when {@code accepting} takes
+     * that shape and not theirs: A's input for a conversion of A to the other channel layout. Empty when
+     * {@code accepting} takes the values as they are, or neither way.
+     */
+    public static Optional<TensorData> fitted(TensorData values, Shape accepting) {
+        Shape shape = values.shape();
+        if (accepting.accepts(shape) || shape.rank() < 3 || shape.rank() > 5 || values.dtype().byteSize() <= 0) {
+            return Optional.empty();
+        }
+        long[] dims = shape.dims();
+        long[] last = new long[dims.length];
+        last[0] = dims[0];
+        System.arraycopy(dims, 2, last, 1, dims.length - 2);
+        last[dims.length - 1] = dims[1];
+        if (accepting.accepts(Shape.of(last))) {
+            return Optional.of(moved(values, Shape.of(last), false));
+        }
+        long[] first = new long[dims.length];
+        first[0] = dims[0];
+        first[1] = dims[dims.length - 1];
+        System.arraycopy(dims, 1, first, 2, dims.length - 2);
+        if (accepting.accepts(Shape.of(first))) {
+            return Optional.of(moved(values, Shape.of(first), true));
         }
         return Optional.empty();
     }

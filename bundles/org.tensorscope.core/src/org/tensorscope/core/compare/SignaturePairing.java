@@ -14,7 +14,8 @@ import org.tensorscope.core.model.Shape;
 import org.tensorscope.core.model.SignatureTensor;
 
 /**
- * Pairs the inputs or the outputs of two signatures: by key when the keys agree and pair tensors of one shape;
+ * Pairs the inputs or the outputs of two signatures: by key when the keys agree and pair tensors of one shape (or
+ * of one shape in the two channel layouts, NCHW and NHWC);
  * otherwise by shape, in signature order among tensors of one shape (a converter may number its outputs
  * otherwise, as TFLite's and TF.js's {@code Identity_k} do), and says why.
  */
@@ -45,7 +46,7 @@ final class SignaturePairing {
                 SignatureTensor y = b.stream().filter(t -> t.key().equals(x.key())).findFirst().orElseThrow();
                 Shape sx = shape(x, shapesA);
                 Shape sy = shape(y, shapesB);
-                if (Shapes.compatible(sx, sy)) {
+                if (Shapes.compatible(sx, sy) || ChannelLayout.relayable(sx, sy)) {
                     byKey.put(x.tensor().name(), y.tensor().name());
                 } else {
                     clashes.add(x.key() + " " + sx + " in A, " + sy + " in B");
@@ -60,6 +61,7 @@ final class SignaturePairing {
         // exact shapes first, so that a tensor of a partly known shape does not take another's counterpart
         pass(a, b, shapesA, shapesB, byShape, usedB, Shapes::same);
         pass(a, b, shapesA, shapesB, byShape, usedB, Shapes::compatible);
+        pass(a, b, shapesA, shapesB, byShape, usedB, ChannelLayout::relayable);
         String why = sameKeys ? "their keys pair tensors of different shapes (" + String.join("; ", clashes) + ")"
                 : "their keys differ";
         String paired = byShape.entrySet().stream()
