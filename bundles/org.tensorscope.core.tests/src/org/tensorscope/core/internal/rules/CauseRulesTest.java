@@ -144,6 +144,23 @@ class CauseRulesTest {
         assertValue(origin.cause().offendingValues().get(0), 0, List.of(0L), 3e38);
     }
 
+    /**
+     * openWakeWord's hello_deepa at ramp*1e38: the layer norm's mean of finite values of both signs comes out NaN, as
+     * its partial sums overflowed to +Inf and to -Inf.
+     */
+    @Test
+    void aSumOfFiniteValuesThatOverflowsBothWaysToNanIsAccumulationOverflow() throws Exception {
+        SyntheticModel model = new SyntheticModel().constant("x", f32(Shape.of(1, 4), 3e38f, 3e38f, -3e38f, -3e38f))
+                .constant("axes", i32(1))
+                .op("m", "Mean", f32(Shape.of(1), Float.NaN), "x", "axes");
+        NanReport.Origin origin = origin(model);
+        assertEquals("m", origin.op());
+        assertEquals("accumulation-overflow", origin.cause().rule());
+        assertTrue(origin.cause().description().startsWith("Accumulation overflow: Mean sums finite values past "
+                + "float32's maximum (3.403e+38), both ways: partial sums of +Inf and -Inf, added, made NaN"),
+                origin.cause().description());
+    }
+
     /** nsfwjs's Keras MobileNetV2 at ramp*1e38: its first batch normalisation, run for inference, overflows. */
     @Test
     void aBatchNormalisationInInferenceScalesValuesItDoesNotSumThem() throws Exception {

@@ -30,6 +30,8 @@ public class OverflowRule implements NanCauseRule {
     private static final Set<String> BATCH_NORMS = Set.of("FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3");
     private static final Set<String> ELEMENTWISE = Set.of("Mul", "Add", "AddV2", "Sub", "BiasAdd", "AddN", "Square",
             "Pow", "Cumsum", "Einsum");
+    /** Of the element-wise ops, those that sum many values, whose partial sums may overflow both ways. */
+    private static final Set<String> SUMMING_ELEMENTWISE = Set.of("Cumsum", "Einsum");
 
     @Override
     public String id() {
@@ -45,7 +47,11 @@ public class OverflowRule implements NanCauseRule {
         if (!accumulating && !scaling && !ELEMENTWISE.contains(type)) {
             return Optional.empty();
         }
-        if (context.inputs().stream().anyMatch(t -> t == null) || !hasInf(context.output())
+        boolean summing = accumulating || SUMMING_ELEMENTWISE.contains(type);
+        boolean infinite = hasInf(context.output());
+        // a sum of finite values makes NaN only by overflowing both ways: partial sums of +Inf and -Inf added
+        boolean bothWays = !infinite && summing && ValueScans.anyNonFinite(context.output());
+        if (context.inputs().stream().anyMatch(t -> t == null) || !infinite && !bothWays
                 || !context.inputs().stream().allMatch(OverflowRule::allFinite)) {
             return Optional.empty();
         }
@@ -60,6 +66,7 @@ public class OverflowRule implements NanCauseRule {
         String limit = limit(context.output().dtype());
         String cause = (accumulating
                 ? "Accumulation overflow: " + context.op().type() + " sums finite values past " + limit
+                        + (bothWays ? ", both ways: partial sums of +Inf and -Inf, added, made NaN" : "")
                 : scaling ? "Overflow: " + context.op().type() + " scales finite values, (x - mean) * scale / "
                         + "sqrt(variance + epsilon) + offset, past " + limit
                 : "Overflow: " + context.op().type() + " of finite values exceeds " + limit)
