@@ -1456,8 +1456,17 @@ public final class TfSession implements InferenceSession {
 
     /** TensorFlow's message for a user: its first line, with our probe ops not named. */
     static String problem(Exception e) {
-        return PROBE_NODE.matcher(firstLine(e.getMessage())).replaceAll("a Tensorscope probe");
+        String line = firstLine(e.getMessage());
+        // the Assert a loader puts where an op cannot run: its words without TensorFlow's frame around them
+        java.util.regex.Matcher notRunnable = NOT_RUNNABLE.matcher(line);
+        if (notRunnable.matches()) {
+            line = notRunnable.group(1);
+        }
+        return PROBE_NODE.matcher(line).replaceAll("a Tensorscope probe");
     }
+
+    private static final java.util.regex.Pattern NOT_RUNNABLE = java.util.regex.Pattern
+            .compile("assertion failed: \\[(.* cannot run here: .*)\\]\\s*");
 
     private static final java.util.regex.Pattern PROBE_NODE = java.util.regex.Pattern
             .compile("\\{\\{node tensorscope_[^}]*\\}\\}|tensorscope_health_[\\w/]*");
