@@ -81,7 +81,7 @@ public final class CompareReportHtml {
                     .append(esc(p.opType())).append("), #").append(p.order()).append(" in execution order</h2>\n<p>");
             html.append(d.inTheOpItself() ? "Its inputs match: the op itself computes differently."
                     : d.differingInputs().isEmpty() ? "Its input(s) <code>" + esc(String.join(", ", d.uncomparedInputs()))
-                            + "</code> were not compared (no counterpart on the other side): the difference may come"
+                            + "</code> were not compared (no counterpart, or no value): the difference may come"
                             + " from before this op."
                     : "Its input(s) <code>" + esc(CompareReportText.differingInputs(c, d))
                             + "</code> already differ; every computed tensor before it matches.");

@@ -68,7 +68,7 @@ public final class CompareReportText {
                 t.append("  its input").append(d.uncomparedInputs().size() == 1 ? " " : "s ")
                         .append(String.join(", ", d.uncomparedInputs()))
                         .append(d.uncomparedInputs().size() == 1 ? " was" : " were")
-                        .append(" not compared (no counterpart on the other side): the difference may come from"
+                        .append(" not compared (no counterpart, or no value): the difference may come from"
                                 + " before this op\n");
             } else {
                 t.append("  its inputs match: the op itself computes differently on the two sides\n");

@@ -191,8 +191,10 @@ public class CompareCommand implements Callable<Integer> {
             if (data == null) {
                 continue;
             }
-            // a conversion to the other channel layout (NCHW to NHWC) takes A's image with its channels moved
-            data = ChannelLayout.fitted(data, inputB.tensor().shape()).orElse(data);
+            if (data.dtype() == inputB.tensor().dtype()) {
+                // a conversion to the other channel layout (NCHW to NHWC) takes A's image with its channels moved
+                data = ChannelLayout.fitted(data, inputB.tensor().shape()).orElse(data);
+            }
             if (data.dtype() != inputB.tensor().dtype() || !inputB.tensor().shape().accepts(data.shape())) {
                 throw new IllegalArgumentException(modelB + ": input " + inputB.key() + " takes "
                         + inputB.tensor().dtype().displayName() + " " + inputB.tensor().shape() + ", A's input "

@@ -176,6 +176,18 @@ class PairingTest {
             assertEquals(List.of("b/matmul:0"), c.unmatchedB(), add);
             assertTrue(c.pairs().stream().allMatch(p -> p.status() == PairStatus.MATCH), add + " " + c.pairs());
             assertTrue(c.firstDivergence().isEmpty(), add);
+
+            // the other way round, the conversion as A, with B's Gemm computing otherwise: the op is to blame, as the
+            // product A keeps apart is part of it and the product's inputs match
+            TableRun otherGemm = new TableRun("a.onnx").op("a/x", "Placeholder", OpRole.INPUT, List.of(), FOUR, FOUR, X)
+                    .op("a/w", "Initializer", OpRole.CONSTANT, List.of(), Shape.of(4, 2), Shape.of(4, 2), 1, 0, 0, 1, 0, 0, -1, 2)
+                    .op("a/b", "Initializer", OpRole.CONSTANT, List.of(), two, two, 100, 100)
+                    .op("a/gemm", "Gemm", List.of("a/x:0", "a/w:0", "a/b:0"), two, 90, 106).computing("MatMul")
+                    .op("a/relu", "Relu", List.of("a/gemm:0"), two, 90, 106)
+                    .input("x", "a/x").output("y", "a/relu");
+            Divergence first = compare(b, otherGemm).firstDivergence().orElseThrow();
+            assertEquals("b/biasadd:0", first.pair().tensorA(), add);
+            assertTrue(first.inTheOpItself(), add + ": " + first);
         }
     }
 
@@ -211,6 +223,11 @@ class PairingTest {
         assertEquals(List.of(0L, 1L, 0L, 2L), relu.metrics().worstPosition(), "in A's layout");
         assertEquals(6, relu.metrics().worstA());
         assertEquals(7, relu.metrics().worstB());
+
+        Comparison oneFormat = compare(a, laidOut("b.onnx", Shape.of(1, 1, 3, 2), new float[] { 1, 4, -2, -5, 3, 6 },
+                new float[] { 1, 4, 0, 0, 3, 6 }));
+        assertTrue(oneFormat.pairOfA("a/relu").isEmpty(), "two files of one format keep one layout: "
+                + oneFormat.pairs());
     }
 
     /** A's input channels first, B's channels last under the same key: they pair, and so do their outputs. */

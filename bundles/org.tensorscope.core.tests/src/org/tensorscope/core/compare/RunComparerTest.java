@@ -243,10 +243,10 @@ class RunComparerTest {
         var b = new BatchFetcher.Fetched(TensorData.ofFloats("b", Shape.of(4), 1, 2, 3, 4), null);
         var c = new BatchFetcher.Fetched(TensorData.ofFloats("c", Shape.of(2, 2), 1, 2, 3, 4), null);
 
-        ValueComparison ones = ValueComparison.of(a, b, Shape.of(1, 4), Shape.of(4), 1e-4);
+        ValueComparison ones = ValueComparison.of(a, b, Shape.of(1, 4), Shape.of(4), 1e-4, false);
         assertEquals(PairStatus.MATCH, ones.status());
         assertTrue(ones.note().contains("dimensions of size 1"), ones.note());
-        ValueComparison other = ValueComparison.of(a, c, Shape.of(1, 4), Shape.of(2, 2), 1e-4);
+        ValueComparison other = ValueComparison.of(a, c, Shape.of(1, 4), Shape.of(2, 2), 1e-4, false);
         assertEquals(PairStatus.SHAPE_MISMATCH, other.status());
         assertEquals("shapes differ: A [1,4], B [2,2]", other.note());
     }

@@ -74,7 +74,8 @@ final class TableRun {
     }
 
     ComparedRun run() {
-        ModelGraph graph = new ModelGraph(Path.of(file), "Table", ops,
+        // one format per extension: a.onnx against b.tflite is a model against its conversion
+        ModelGraph graph = new ModelGraph(Path.of(file), "Table " + file.substring(file.lastIndexOf('.') + 1), ops,
                 List.of(new Signature("serving_default", inputs, outputs)), weights);
         Map<String, TensorData> feeds = new LinkedHashMap<>();
         inputs.forEach(i -> feeds.put(i.tensor().name(), values.get(i.tensor().name())));

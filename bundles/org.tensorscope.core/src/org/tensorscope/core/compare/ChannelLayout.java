@@ -49,7 +49,7 @@ public final class ChannelLayout {
     /**
      * The values laid out with their channels moved (first to last, or last to first) when {@code accepting} takes
      * that shape and not theirs: A's input for a conversion of A to the other channel layout. Empty when
-     * {@code accepting} takes the values as they are, or neither way.
+     * {@code accepting} takes the values as they are, neither way, or both ways.
      */
     public static Optional<TensorData> fitted(TensorData values, Shape accepting) {
         Shape shape = values.shape();
@@ -61,17 +61,16 @@ public final class ChannelLayout {
         last[0] = dims[0];
         System.arraycopy(dims, 2, last, 1, dims.length - 2);
         last[dims.length - 1] = dims[1];
-        if (accepting.accepts(Shape.of(last))) {
-            return Optional.of(moved(values, Shape.of(last), false));
-        }
         long[] first = new long[dims.length];
         first[0] = dims[0];
         first[1] = dims[dims.length - 1];
         System.arraycopy(dims, 1, first, 2, dims.length - 2);
-        if (accepting.accepts(Shape.of(first))) {
-            return Optional.of(moved(values, Shape.of(first), true));
+        boolean toLast = accepting.accepts(Shape.of(last));
+        boolean toFirst = accepting.accepts(Shape.of(first));
+        if (toLast == toFirst) { // neither, or both: which one the model means is not known
+            return Optional.empty();
         }
-        return Optional.empty();
+        return Optional.of(toLast ? moved(values, Shape.of(last), false) : moved(values, Shape.of(first), true));
     }
 
     /**

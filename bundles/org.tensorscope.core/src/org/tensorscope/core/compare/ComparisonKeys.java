@@ -17,13 +17,15 @@ import org.tensorscope.core.model.TensorSpec;
  */
 final class ComparisonKeys {
 
-    /** Ops computing sums of products with weights that a bias may follow, by core's names. */
-    private static final Set<String> PRODUCTS = Set.of("MatMul", "Conv2D", "DepthwiseConv2dNative",
-            "Conv2DBackpropInput", "Conv3D");
+    /**
+     * Ops computing sums of products with weights that a bias may follow, by core's names, each reading two operands
+     * without a bias. Not the transposed convolution: TensorFlow's reads three (the output's size first), ONNX's two.
+     */
+    private static final Set<String> PRODUCTS = Set.of("MatMul", "Conv2D", "DepthwiseConv2dNative", "Conv3D");
 
     private static final Set<String> BIAS_ADDS = Set.of("BiasAdd", "Add", "AddV2");
 
-    private static final String BIASED = "+bias";
+    static final String BIASED = "+bias";
 
     private final ModelGraph graph;
     private final StoredValues stored;

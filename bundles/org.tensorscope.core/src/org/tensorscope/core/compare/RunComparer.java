@@ -72,8 +72,9 @@ public final class RunComparer {
         StoredValues storedB = new StoredValues(b.graph());
         List<String> unreadA = new ArrayList<>();
         List<String> unreadB = new ArrayList<>();
-        List<TensorMatcher.Candidate> candidatesA = candidates(a, storedA, unreadA);
-        List<TensorMatcher.Candidate> candidatesB = candidates(b, storedB, unreadB);
+        boolean layouts = acrossFormats(a.graph(), b.graph());
+        List<TensorMatcher.Candidate> candidatesA = candidates(a, storedA, unreadA, layouts);
+        List<TensorMatcher.Candidate> candidatesB = candidates(b, storedB, unreadB, layouts);
         List<String> notes = new ArrayList<>();
         if (!unreadA.isEmpty() || !unreadB.isEmpty()) {
             notes.add("not compared: " + unreadA.size() + " tensor" + (unreadA.size() == 1 ? "" : "s") + " of A and "
@@ -84,8 +85,10 @@ public final class RunComparer {
         notes.addAll(MapEntryNotes.of(options.map(), a.graph(), candidatesA, unreadA, b.graph(), candidatesB, unreadB));
         Map<String, String> signaturePairs = new HashMap<>();
         for (SignaturePairing.Result r : List.of(
-                SignaturePairing.pair("inputs", a.signature().inputs(), b.signature().inputs(), shapesA, shapesB),
-                SignaturePairing.pair("outputs", a.signature().outputs(), b.signature().outputs(), shapesA, shapesB))) {
+                SignaturePairing.pair("inputs", a.signature().inputs(), b.signature().inputs(), shapesA, shapesB,
+                        layouts),
+                SignaturePairing.pair("outputs", a.signature().outputs(), b.signature().outputs(), shapesA, shapesB,
+                        layouts))) {
             signaturePairs.putAll(r.pairs());
             if (!r.note().isEmpty()) {
                 notes.add(r.note());
@@ -120,7 +123,7 @@ public final class RunComparer {
                 TensorSpec specA = spec(a.graph(), m.a().tensor());
                 TensorSpec specB = spec(b.graph(), m.b().tensor());
                 ValueComparison c = ValueComparison.of(fetchedA.get(m.a().tensor()), fetchedB.get(m.b().tensor()),
-                        specA.shape(), specB.shape(), options.tolerance());
+                        specA.shape(), specB.shape(), options.tolerance(), layouts);
                 if (m.via() == TensorMatcher.Via.POSITION && c.status() == PairStatus.SHAPE_MISMATCH) {
                     // lined up by a guess the computed shapes refute: a failed match, not a divergence
                     misalignedA.add(m.a().tensor());
@@ -145,7 +148,8 @@ public final class RunComparer {
                 .toList();
         Optional<Divergence> first = noted.stream().filter(p -> !p.input() && p.diverged()).findFirst()
                 .map(p -> new Divergence(p, differingInputs(opOfA.get(p.opA()), noted, weights, storedA),
-                        uncomparedInputs(opOfA.get(p.opA()), noted, candidatesA)));
+                        uncomparedInputs(opOfA.get(p.opA()), noted, candidatesA, a.graph(),
+                                new ComparisonKeys(a.graph(), storedA))));
         return new Comparison(side(a, false), side(b, false), options.tolerance(), matches.matching(), noted, first,
                 unmatchedA, unmatchedB, weights, false, notes);
     }
@@ -211,6 +215,20 @@ public final class RunComparer {
         return shapes;
     }
 
+    /**
+     * Whether the two sides are of two formats (a model and its conversion), which may hold tensors in the two
+     * channel layouts; two files of one format keep one layout, and their shapes are compared as they are.
+     */
+    private static boolean acrossFormats(ModelGraph a, ModelGraph b) {
+        return !family(a.format()).equals(family(b.format()));
+    }
+
+    /** "TFLite flatbuffer" of "TFLite flatbuffer (float16 weights widened to float32)". */
+    private static String family(String format) {
+        int notes = format.indexOf(" (");
+        return notes < 0 ? format : format.substring(0, notes);
+    }
+
     private static List<String> outputs(Signature signature) {
         return signature.outputs().stream().map(o -> o.tensor().name()).toList();
     }
@@ -222,7 +240,8 @@ public final class RunComparer {
      * at all (a batch norm's reserve spaces in inference, which hold whatever memory they were given): it is left out,
      * and added to {@code unread}.
      */
-    private static List<TensorMatcher.Candidate> candidates(ComparedRun run, StoredValues stored, List<String> unread) {
+    private static List<TensorMatcher.Candidate> candidates(ComparedRun run, StoredValues stored, List<String> unread,
+            boolean layouts) {
         List<TensorMatcher.Candidate> candidates = new ArrayList<>();
         List<OpNode> ops = run.graph().opsNeededFor(outputs(run.signature()), run.feeds().keySet());
         // every op of the graph, not only those the outputs need: an op inside a subgraph (an ONNX If or Loop body)
@@ -241,7 +260,7 @@ public final class RunComparer {
                 Shape shape = fed ? run.feeds().get(out.name()).shape() : out.shape();
                 if (dtype.isFloating() && (fed || used.contains(out.name()))) {
                     candidates.add(new TensorMatcher.Candidate(out.name(), type + ":" + out.outputIndex(), shape,
-                            fed ? List.of() : op.inputs().stream().map(TensorSpec::tensorName).toList()));
+                            fed ? List.of() : op.inputs().stream().map(TensorSpec::tensorName).toList(), layouts));
                 } else if (dtype.isFloating()) {
                     unread.add(out.name());
                 }
@@ -305,19 +324,34 @@ public final class RunComparer {
         return differing;
     }
 
-    /** The op's inputs that are compared tensors of A (computed or fed floats) but have no compared pair. */
+    /**
+     * The op's inputs that are candidates of A (computed or fed floats) without a pair whose values were compared. The
+     * product a bias key folds into the op (A's MatMul before its BiasAdd, paired with B's Gemm) is part of the op:
+     * its own inputs stand in for it.
+     */
     private static List<String> uncomparedInputs(OpNode op, List<TensorPair> pairs,
-            List<TensorMatcher.Candidate> candidatesA) {
+            List<TensorMatcher.Candidate> candidatesA, ModelGraph graphA, ComparisonKeys keys) {
         if (op == null) {
             return List.of();
         }
         java.util.Set<String> compared = new java.util.HashSet<>();
-        pairs.stream().filter(p -> p.status() == PairStatus.MATCH || p.status() == PairStatus.DIVERGED)
-                .forEach(p -> compared.add(p.tensorA()));
+        pairs.stream().filter(p -> p.status() != PairStatus.NOT_COMPARED).forEach(p -> compared.add(p.tensorA()));
         java.util.Set<String> candidates = new java.util.HashSet<>();
         candidatesA.forEach(c -> candidates.add(c.tensor()));
-        return op.inputs().stream().map(TensorSpec::tensorName).distinct()
-                .filter(t -> candidates.contains(t) && !compared.contains(t)).toList();
+        String key = keys.of(op);
+        List<String> inputs = new ArrayList<>();
+        for (String input : op.inputs()) {
+            String tensor = TensorSpec.tensorName(input);
+            Optional<OpNode> producer = graphA.op(TensorSpec.opNameOf(tensor));
+            boolean folded = key.endsWith(ComparisonKeys.BIASED) && !compared.contains(tensor) && producer.isPresent()
+                    && (keys.of(producer.get()) + ComparisonKeys.BIASED).equals(key);
+            if (folded) {
+                producer.get().inputs().forEach(i -> inputs.add(TensorSpec.tensorName(i)));
+            } else {
+                inputs.add(tensor);
+            }
+        }
+        return inputs.stream().distinct().filter(t -> candidates.contains(t) && !compared.contains(t)).toList();
     }
 
     private static boolean differs(PairStatus status, ErrorMetrics metrics) {

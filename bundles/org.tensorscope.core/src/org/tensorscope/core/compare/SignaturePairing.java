@@ -37,7 +37,7 @@ final class SignaturePairing {
      *                shape stands in for a tensor not there
      */
     static Result pair(String what, List<SignatureTensor> a, List<SignatureTensor> b, Map<String, Shape> shapesA,
-            Map<String, Shape> shapesB) {
+            Map<String, Shape> shapesB, boolean layouts) {
         Map<String, String> byKey = new LinkedHashMap<>();
         List<String> clashes = new ArrayList<>();
         boolean sameKeys = !a.isEmpty() && a.stream().allMatch(x -> b.stream().anyMatch(y -> y.key().equals(x.key())));
@@ -46,7 +46,7 @@ final class SignaturePairing {
                 SignatureTensor y = b.stream().filter(t -> t.key().equals(x.key())).findFirst().orElseThrow();
                 Shape sx = shape(x, shapesA);
                 Shape sy = shape(y, shapesB);
-                if (Shapes.compatible(sx, sy) || ChannelLayout.relayable(sx, sy)) {
+                if (Shapes.compatible(sx, sy) || layouts && ChannelLayout.relayable(sx, sy)) {
                     byKey.put(x.tensor().name(), y.tensor().name());
                 } else {
                     clashes.add(x.key() + " " + sx + " in A, " + sy + " in B");
@@ -61,7 +61,9 @@ final class SignaturePairing {
         // exact shapes first, so that a tensor of a partly known shape does not take another's counterpart
         pass(a, b, shapesA, shapesB, byShape, usedB, Shapes::same);
         pass(a, b, shapesA, shapesB, byShape, usedB, Shapes::compatible);
-        pass(a, b, shapesA, shapesB, byShape, usedB, ChannelLayout::relayable);
+        if (layouts) {
+            pass(a, b, shapesA, shapesB, byShape, usedB, ChannelLayout::relayable);
+        }
         String why = sameKeys ? "their keys pair tensors of different shapes (" + String.join("; ", clashes) + ")"
                 : "their keys differ";
         String paired = byShape.entrySet().stream()

@@ -21,24 +21,25 @@ final class TensorMatcher {
      * One tensor that can be compared, in its graph's order.
      *
      * @param key    what must be equal for two candidates to line up by position (the op's type and output index)
-     * @param shape  its shape, which must be compatible too (unknown dimensions fit any), or be it in the other
-     *               channel layout (NHWC against NCHW)
-     * @param inputs the tensors its op reads, in order; those that are candidates too are followed when pairing
-     *               along the graph's edges
+     * @param shape   its shape, which must be compatible too (unknown dimensions fit any), or, across layouts, be
+     *                it in the other channel layout (NHWC against NCHW)
+     * @param inputs  the tensors its op reads, in order; those that are candidates too are followed when pairing
+     *                along the graph's edges
+     * @param layouts whether the comparison may be across channel layouts (a model and its conversion)
      */
-    record Candidate(String tensor, String key, Shape shape, List<String> inputs) {
+    record Candidate(String tensor, String key, Shape shape, List<String> inputs, boolean layouts) {
 
         Candidate {
             inputs = List.copyOf(inputs);
         }
 
         Candidate(String tensor, String key) {
-            this(tensor, key, Shape.unknownRank(), List.of());
+            this(tensor, key, Shape.unknownRank(), List.of(), false);
         }
 
         boolean linesUpWith(Candidate other) {
-            return key.equals(other.key)
-                    && (Shapes.compatible(shape, other.shape) || ChannelLayout.relayable(shape, other.shape));
+            return key.equals(other.key) && (Shapes.compatible(shape, other.shape)
+                    || layouts && other.layouts && ChannelLayout.relayable(shape, other.shape));
         }
     }
 
@@ -166,6 +167,11 @@ final class TensorMatcher {
         Map<String, List<Candidate>> claims = new HashMap<>();
         for (Candidate c : a) {
             if (aToB.containsKey(c.tensor())) {
+                continue;
+            }
+            Candidate same = freeB.get(c.tensor());
+            if (same != null && c.linesUpWith(same)) {
+                claims.computeIfAbsent(same.tensor(), k -> new ArrayList<>()).add(c);
                 continue;
             }
             List<Candidate> found = new ArrayList<>(endings.getOrDefault(c.tensor(), List.of()).stream()

@@ -12,8 +12,9 @@ import org.tensorscope.core.tensor.TensorData;
  */
 record ValueComparison(PairStatus status, Shape shapeA, Shape shapeB, TensorDiff.Result diff, String note) {
 
+    /** @param layouts whether B may hold a tensor in the other channel layout (a model and its conversion) */
     static ValueComparison of(BatchFetcher.Fetched a, BatchFetcher.Fetched b, Shape staticA, Shape staticB,
-            double tolerance) {
+            double tolerance, boolean layouts) {
         if (a.data() == null || b.data() == null) {
             String note = a.data() == null ? "A: " + a.problem() : "";
             if (b.data() == null) {
@@ -30,8 +31,9 @@ record ValueComparison(PairStatus status, Shape shapeA, Shape shapeB, TensorDiff
         }
         String note = "";
         if (!x.shape().equals(y.shape())) {
-            java.util.Optional<ChannelLayout.Relaid> relaid = x.size() == y.size() ? ChannelLayout.relay(x, y)
-                    : java.util.Optional.empty();
+            boolean squeezedSame = x.size() == y.size() && Arrays.equals(squeezed(x.shape()), squeezed(y.shape()));
+            java.util.Optional<ChannelLayout.Relaid> relaid = layouts && !squeezedSame && x.size() == y.size()
+                    ? ChannelLayout.relay(x, y) : java.util.Optional.empty();
             if (relaid.isPresent()) {
                 TensorDiff.Result diff = TensorDiff.of(x, relaid.get().b(), tolerance);
                 return new ValueComparison(diff.metrics().diverges() ? PairStatus.DIVERGED : PairStatus.MATCH,

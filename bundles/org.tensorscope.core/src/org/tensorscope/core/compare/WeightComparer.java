@@ -70,7 +70,7 @@ public final class WeightComparer {
                 WeightInfo wa = infoA.get(m.a().tensor());
                 WeightInfo wb = infoB.get(m.b().tensor());
                 ValueComparison c = ValueComparison.of(fetchedA.get(m.a().tensor()), fetchedB.get(m.b().tensor()),
-                        wa.shape(), wb.shape(), tolerance);
+                        wa.shape(), wb.shape(), tolerance, false);
                 pairs.add(new WeightPair(orderA.get(m.a().tensor()), wa.opName(), wb.opName(), wa.dtype().displayName(),
                         c.shapeA(), c.shapeB(), c.status(), c.metrics(), c.relativeChange(), c.note()));
             }
@@ -115,7 +115,7 @@ public final class WeightComparer {
                 TensorSpec specA = RunComparer.spec(graphA, p[0]);
                 TensorSpec specB = RunComparer.spec(graphB, p[1]);
                 ValueComparison c = ValueComparison.of(fetchedA.get(p[0]), fetchedB.get(p[1]), specA.shape(),
-                        specB.shape(), tolerance);
+                        specB.shape(), tolerance, false);
                 pairs.add(new WeightPair(pairs.size(), name(p[0]), name(p[1]), specA.dtype().displayName(), c.shapeA(),
                         c.shapeB(), c.status(), c.metrics(), c.relativeChange(), c.note()));
             }

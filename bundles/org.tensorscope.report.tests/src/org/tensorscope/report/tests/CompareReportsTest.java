@@ -61,7 +61,7 @@ class CompareReportsTest {
         Comparison uncompared = new Comparison(c.a(), c.b(), c.tolerance(), c.matching(), c.pairs(),
                 Optional.of(d), c.unmatchedA(), c.unmatchedB(), c.weights(), false);
         String text = CompareReportText.toText(uncompared, 10);
-        assertTrue(text.contains("  its input hidden:0 was not compared (no counterpart on the other side): the "
+        assertTrue(text.contains("  its input hidden:0 was not compared (no counterpart, or no value): the "
                 + "difference may come from before this op"), text);
         assertFalse(text.contains("its inputs match"), text);
         String html = CompareReportHtml.toHtml(uncompared);

@@ -159,6 +159,12 @@ class CauseRulesTest {
         assertTrue(origin.cause().description().startsWith("Accumulation overflow: Mean sums finite values past "
                 + "float32's maximum (3.403e+38), both ways: partial sums of +Inf and -Inf, added, made NaN"),
                 origin.cause().description());
+
+        SyntheticModel nothing = new SyntheticModel().constant("x", f32(Shape.of(1, 0)))
+                .constant("axes", i32(1)).op("m", "Mean", f32(Shape.of(1), Float.NaN), "x", "axes");
+        NanReport.Origin empty = origin(nothing);
+        assertTrue(empty.cause() == null || !empty.cause().rule().contains("overflow"),
+                "a mean of no values is 0 / 0, not an overflow: " + empty.cause());
     }
 
     /** nsfwjs's Keras MobileNetV2 at ramp*1e38: its first batch normalisation, run for inference, overflows. */

@@ -30,6 +30,9 @@ public class OverflowRule implements NanCauseRule {
     private static final Set<String> BATCH_NORMS = Set.of("FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3");
     private static final Set<String> ELEMENTWISE = Set.of("Mul", "Add", "AddV2", "Sub", "BiasAdd", "AddN", "Square",
             "Pow", "Cumsum", "Einsum");
+    /** Ops whose terms are products of their first two inputs. */
+    private static final Set<String> PRODUCTS = Set.of("Conv2D", "Conv3D", "DepthwiseConv2dNative", "MatMul",
+            "BatchMatMul", "BatchMatMulV2", "BatchMatMulV3", "Conv2DBackpropInput", "Einsum");
     /** Of the element-wise ops, those that sum many values, whose partial sums may overflow both ways. */
     private static final Set<String> SUMMING_ELEMENTWISE = Set.of("Cumsum", "Einsum");
 
@@ -47,12 +50,17 @@ public class OverflowRule implements NanCauseRule {
         if (!accumulating && !scaling && !ELEMENTWISE.contains(type)) {
             return Optional.empty();
         }
-        boolean summing = accumulating || SUMMING_ELEMENTWISE.contains(type);
+        boolean summing = accumulating && !type.equals("Prod") || SUMMING_ELEMENTWISE.contains(type);
         boolean infinite = hasInf(context.output());
-        // a sum of finite values makes NaN only by overflowing both ways: partial sums of +Inf and -Inf added
-        boolean bothWays = !infinite && summing && ValueScans.anyNonFinite(context.output());
-        if (context.inputs().stream().anyMatch(t -> t == null) || !infinite && !bothWays
+        if (context.inputs().stream().anyMatch(t -> t == null)
                 || !context.inputs().stream().allMatch(OverflowRule::allFinite)) {
+            return Optional.empty();
+        }
+        // a sum of finite values makes NaN only by overflowing both ways, partial sums of +Inf and -Inf added, which
+        // its terms must be large enough for (a mean of nothing is NaN too: 0 / 0)
+        boolean bothWays = !infinite && summing && ValueScans.anyNonFinite(context.output())
+                && canOverflow(type, context.inputs(), context.output().dtype());
+        if (!infinite && !bothWays) {
             return Optional.empty();
         }
         List<OffendingValue> largest = new ArrayList<>();
@@ -75,6 +83,34 @@ public class OverflowRule implements NanCauseRule {
                 + "model expects (e.g. pixels to 0..1 or 0..255), and check earlier layers for growing activations.";
         return Optional.of(new CauseFinding(accumulating ? "accumulation-overflow" : "overflow", cause, largest,
                 suggestion));
+    }
+
+    /** Whether the sum of the terms' magnitudes reaches the dtype's largest value: the sums can overflow. */
+    private static boolean canOverflow(String type, List<TensorData> inputs, DType dtype) {
+        if (inputs.isEmpty() || !dtype.isFloating()) {
+            return false;
+        }
+        double terms = sumOfMagnitudes(inputs.get(0));
+        if (PRODUCTS.contains(type) && inputs.size() > 1) {
+            terms *= largestMagnitude(inputs.get(1));
+        }
+        return terms >= dtype.maxFinite();
+    }
+
+    private static double sumOfMagnitudes(TensorData t) {
+        double sum = 0;
+        for (long i = 0; i < t.size(); i++) {
+            sum += Math.abs(t.getDouble(i));
+        }
+        return sum;
+    }
+
+    private static double largestMagnitude(TensorData t) {
+        double largest = 0;
+        for (long i = 0; i < t.size(); i++) {
+            largest = Math.max(largest, Math.abs(t.getDouble(i)));
+        }
+        return largest;
     }
 
     private static String limit(DType dtype) {

@@ -229,7 +229,7 @@ public class CompareView extends EmptyStateView {
             text.append(": ").append(pair.note());
         }
         text.append(divergence.inTheOpItself() ? "; its inputs agree: the op itself computes differently"
-                : divergence.differingInputs().isEmpty() ? "; its inputs not compared (no counterpart): "
+                : divergence.differingInputs().isEmpty() ? "; its inputs not compared: "
                         + String.join(", ", divergence.uncomparedInputs())
                 : "; its inputs that already differ: " + String.join(", ", divergence.differingInputs()));
         return text.toString();
