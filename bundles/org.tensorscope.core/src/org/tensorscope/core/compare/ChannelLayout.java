@@ -56,15 +56,8 @@ public final class ChannelLayout {
         if (accepting.accepts(shape) || shape.rank() < 3 || shape.rank() > 5 || values.dtype().byteSize() <= 0) {
             return Optional.empty();
         }
-        long[] dims = shape.dims();
-        long[] last = new long[dims.length];
-        last[0] = dims[0];
-        System.arraycopy(dims, 2, last, 1, dims.length - 2);
-        last[dims.length - 1] = dims[1];
-        long[] first = new long[dims.length];
-        first[0] = dims[0];
-        first[1] = dims[dims.length - 1];
-        System.arraycopy(dims, 1, first, 2, dims.length - 2);
+        long[] last = channelsMovedLast(shape.dims());
+        long[] first = channelsMovedFirst(shape.dims());
         boolean toLast = accepting.accepts(Shape.of(last));
         boolean toFirst = accepting.accepts(Shape.of(first));
         if (toLast == toFirst) { // neither, or both: which one the model means is not known
@@ -82,11 +75,7 @@ public final class ChannelLayout {
                 || first.rank() > 5 || first.equals(last)) {
             return false;
         }
-        long[] f = first.dims();
-        long[] moved = new long[f.length];
-        moved[0] = f[0];
-        System.arraycopy(f, 2, moved, 1, f.length - 2);
-        moved[f.length - 1] = f[1];
+        long[] moved = channelsMovedLast(first.dims());
         long[] l = last.dims();
         for (int i = 0; i < l.length; i++) {
             if (moved[i] >= 0 && l[i] >= 0 && moved[i] != l[i]) {
@@ -94,6 +83,24 @@ public final class ChannelLayout {
             }
         }
         return true;
+    }
+
+    /** [n, c, d1, d2] as [n, d1, d2, c]. */
+    private static long[] channelsMovedLast(long[] dims) {
+        long[] moved = new long[dims.length];
+        moved[0] = dims[0];
+        System.arraycopy(dims, 2, moved, 1, dims.length - 2);
+        moved[dims.length - 1] = dims[1];
+        return moved;
+    }
+
+    /** [n, d1, d2, c] as [n, c, d1, d2]. */
+    private static long[] channelsMovedFirst(long[] dims) {
+        long[] moved = new long[dims.length];
+        moved[0] = dims[0];
+        moved[1] = dims[dims.length - 1];
+        System.arraycopy(dims, 1, moved, 2, dims.length - 2);
+        return moved;
     }
 
     /**

@@ -68,7 +68,8 @@ final class ComparisonKeys {
         return op.canonicalType().isEmpty() ? op.type() : op.canonicalType();
     }
 
+    /** The tensors the op reads (an OpNode lists no control inputs). */
     private static List<String> dataInputs(OpNode op) {
-        return op.inputs().stream().filter(i -> !i.startsWith("^")).map(TensorSpec::tensorName).toList();
+        return op.inputs().stream().map(TensorSpec::tensorName).toList();
     }
 }

@@ -11,7 +11,7 @@ import java.util.List;
  *                        weights, or computed inputs whose small difference the op made larger (the reason it
  *                        diverges although every computed tensor before it matched); empty when its inputs are
  *                        identical on both sides and the op itself computes differently
- * @param uncomparedInputs the op's computed inputs that were not compared (no counterpart on B's side, or a value
+ * @param uncomparedInputs the op's computed or fed inputs that were not compared (no counterpart on B's side, or a value
  *                        that could not be fetched): with any, nothing tells whether the op or what came before it
  *                        differs
  */

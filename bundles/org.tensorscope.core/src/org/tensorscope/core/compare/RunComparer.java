@@ -73,8 +73,10 @@ public final class RunComparer {
         List<String> unreadA = new ArrayList<>();
         List<String> unreadB = new ArrayList<>();
         boolean layouts = acrossFormats(a.graph(), b.graph());
-        List<TensorMatcher.Candidate> candidatesA = candidates(a, storedA, unreadA, layouts);
-        List<TensorMatcher.Candidate> candidatesB = candidates(b, storedB, unreadB, layouts);
+        ComparisonKeys keysA = new ComparisonKeys(a.graph(), storedA);
+        List<TensorMatcher.Candidate> candidatesA = candidates(a, keysA, storedA, unreadA, layouts);
+        List<TensorMatcher.Candidate> candidatesB = candidates(b, new ComparisonKeys(b.graph(), storedB), storedB,
+                unreadB, layouts);
         List<String> notes = new ArrayList<>();
         if (!unreadA.isEmpty() || !unreadB.isEmpty()) {
             notes.add("not compared: " + unreadA.size() + " tensor" + (unreadA.size() == 1 ? "" : "s") + " of A and "
@@ -148,8 +150,7 @@ public final class RunComparer {
                 .toList();
         Optional<Divergence> first = noted.stream().filter(p -> !p.input() && p.diverged()).findFirst()
                 .map(p -> new Divergence(p, differingInputs(opOfA.get(p.opA()), noted, weights, storedA),
-                        uncomparedInputs(opOfA.get(p.opA()), noted, candidatesA, a.graph(),
-                                new ComparisonKeys(a.graph(), storedA))));
+                        uncomparedInputs(opOfA.get(p.opA()), noted, candidatesA, a.graph(), keysA)));
         return new Comparison(side(a, false), side(b, false), options.tolerance(), matches.matching(), noted, first,
                 unmatchedA, unmatchedB, weights, false, notes);
     }
@@ -240,14 +241,13 @@ public final class RunComparer {
      * at all (a batch norm's reserve spaces in inference, which hold whatever memory they were given): it is left out,
      * and added to {@code unread}.
      */
-    private static List<TensorMatcher.Candidate> candidates(ComparedRun run, StoredValues stored, List<String> unread,
-            boolean layouts) {
+    private static List<TensorMatcher.Candidate> candidates(ComparedRun run, ComparisonKeys keys, StoredValues stored,
+            List<String> unread, boolean layouts) {
         List<TensorMatcher.Candidate> candidates = new ArrayList<>();
         List<OpNode> ops = run.graph().opsNeededFor(outputs(run.signature()), run.feeds().keySet());
         // every op of the graph, not only those the outputs need: an op inside a subgraph (an ONNX If or Loop body)
         // reads outer tensors that its If or Loop op does not list
         Set<String> used = ModelGraph.tensorsUsed(run.graph().ops(), outputs(run.signature()));
-        ComparisonKeys keys = new ComparisonKeys(run.graph(), stored);
         for (OpNode op : ops) {
             boolean fedOp = op.outputs().stream().anyMatch(o -> run.feeds().containsKey(o.name()));
             if (stored.contains(op.name()) && !fedOp) {
@@ -334,9 +334,9 @@ public final class RunComparer {
         if (op == null) {
             return List.of();
         }
-        java.util.Set<String> compared = new java.util.HashSet<>();
+        Set<String> compared = new java.util.HashSet<>();
         pairs.stream().filter(p -> p.status() != PairStatus.NOT_COMPARED).forEach(p -> compared.add(p.tensorA()));
-        java.util.Set<String> candidates = new java.util.HashSet<>();
+        Set<String> candidates = new java.util.HashSet<>();
         candidatesA.forEach(c -> candidates.add(c.tensor()));
         String key = keys.of(op);
         List<String> inputs = new ArrayList<>();

@@ -90,27 +90,12 @@ public class OverflowRule implements NanCauseRule {
         if (inputs.isEmpty() || !dtype.isFloating()) {
             return false;
         }
-        double terms = sumOfMagnitudes(inputs.get(0));
+        double terms = ValueScans.sumOfMagnitudes(inputs.get(0));
         if (PRODUCTS.contains(type) && inputs.size() > 1) {
-            terms *= largestMagnitude(inputs.get(1));
+            long largest = ValueScans.largestFinite(inputs.get(1));
+            terms *= largest < 0 ? 0 : Math.abs(inputs.get(1).getDouble(largest));
         }
         return terms >= dtype.maxFinite();
-    }
-
-    private static double sumOfMagnitudes(TensorData t) {
-        double sum = 0;
-        for (long i = 0; i < t.size(); i++) {
-            sum += Math.abs(t.getDouble(i));
-        }
-        return sum;
-    }
-
-    private static double largestMagnitude(TensorData t) {
-        double largest = 0;
-        for (long i = 0; i < t.size(); i++) {
-            largest = Math.max(largest, Math.abs(t.getDouble(i)));
-        }
-        return largest;
     }
 
     private static String limit(DType dtype) {

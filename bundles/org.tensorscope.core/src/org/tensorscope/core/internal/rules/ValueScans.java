@@ -58,6 +58,15 @@ final class ValueScans {
         return firstBits(t, 0, 0) >= 0;
     }
 
+    /** The sum of the values' magnitudes, in double. */
+    static double sumOfMagnitudes(TensorData t) {
+        double sum = 0;
+        for (long i = 0; i < t.size(); i++) {
+            sum += Math.abs(t.getDouble(i));
+        }
+        return sum;
+    }
+
     /** The index of the first finite value of largest magnitude, -1 when none is finite. */
     static long largestFinite(TensorData t) {
         long best = -1;
